@@ -1,0 +1,328 @@
+//! Report geometry: a GeoJSON Point, LineString or Polygon in lon/lat WGS84 (RFC 7946),
+//! parsed and checked once. Polygons must be closed and must not cross themselves, because
+//! a self-crossing area has no well-defined inside and breaks every later spatial question.
+
+use geo::{BoundingRect, Centroid, InteriorPoint};
+use geo_types::{Coord, Geometry, Line, LineString, Point, Polygon};
+use serde_json::{json, Value};
+
+use crate::ValidationErrors;
+
+/// The most vertices accepted in one geometry. Field reports are points, short tracks or
+/// small areas; the limit keeps the self-intersection check cheap.
+pub const MAX_VERTICES: usize = 5_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportGeometry(Geometry<f64>);
+
+/// An axis-aligned bounding box in degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bbox {
+    pub min_lon: f64,
+    pub min_lat: f64,
+    pub max_lon: f64,
+    pub max_lat: f64,
+}
+
+impl ReportGeometry {
+    pub fn point(lon: f64, lat: f64) -> Result<Self, ValidationErrors> {
+        check_coord(lon, lat, "coordinates")?;
+        Ok(ReportGeometry(Geometry::Point(Point::new(lon, lat))))
+    }
+
+    /// Parses a GeoJSON geometry object. Field names in errors are relative
+    /// (`coordinates`, `type`); callers prefix them.
+    pub fn from_geojson(v: &Value) -> Result<Self, ValidationErrors> {
+        let obj = v
+            .as_object()
+            .ok_or_else(|| ValidationErrors::single("", "geometry must be a GeoJSON object"))?;
+        let ty = obj.get("type").and_then(Value::as_str).ok_or_else(|| {
+            ValidationErrors::single("type", "geometry type is required")
+        })?;
+        let coords = obj
+            .get("coordinates")
+            .ok_or_else(|| ValidationErrors::single("coordinates", "coordinates are required"))?;
+        match ty {
+            "Point" => {
+                let c = parse_position(coords, "coordinates")?;
+                Ok(ReportGeometry(Geometry::Point(Point(c))))
+            }
+            "LineString" => {
+                let line = parse_line(coords, "coordinates")?;
+                if line.0.len() < 2 {
+                    return Err(ValidationErrors::single(
+                        "coordinates",
+                        "a LineString needs at least 2 positions",
+                    ));
+                }
+                Ok(ReportGeometry(Geometry::LineString(line)))
+            }
+            "Polygon" => {
+                let rings = coords.as_array().ok_or_else(|| {
+                    ValidationErrors::single("coordinates", "a Polygon is an array of rings")
+                })?;
+                if rings.is_empty() {
+                    return Err(ValidationErrors::single(
+                        "coordinates",
+                        "a Polygon needs an outer ring",
+                    ));
+                }
+                let mut parsed = Vec::with_capacity(rings.len());
+                for (i, r) in rings.iter().enumerate() {
+                    let field = format!("coordinates[{i}]");
+                    let ring = parse_line(r, &field)?;
+                    if ring.0.len() < 4 {
+                        return Err(ValidationErrors::single(
+                            field,
+                            "a ring needs at least 4 positions",
+                        ));
+                    }
+                    if ring.0.first() != ring.0.last() {
+                        return Err(ValidationErrors::single(
+                            field,
+                            "a ring must be closed (first and last positions equal)",
+                        ));
+                    }
+                    if ring_self_intersects(&ring) {
+                        return Err(ValidationErrors::single(field, "the ring crosses itself"));
+                    }
+                    parsed.push(ring);
+                }
+                let total: usize = parsed.iter().map(|r| r.0.len()).sum();
+                if total > MAX_VERTICES {
+                    return Err(ValidationErrors::single(
+                        "coordinates",
+                        format!("at most {MAX_VERTICES} positions are accepted"),
+                    ));
+                }
+                let outer = parsed.remove(0);
+                Ok(ReportGeometry(Geometry::Polygon(Polygon::new(outer, parsed))))
+            }
+            other => Err(ValidationErrors::single(
+                "type",
+                format!("geometry type {other:?} is not supported; use Point, LineString or Polygon"),
+            )),
+        }
+    }
+
+    pub fn to_geojson(&self) -> Value {
+        match &self.0 {
+            Geometry::Point(p) => json!({"type": "Point", "coordinates": [p.x(), p.y()]}),
+            Geometry::LineString(l) => json!({"type": "LineString", "coordinates": coords_json(l)}),
+            Geometry::Polygon(p) => {
+                let mut rings = vec![coords_json(p.exterior())];
+                rings.extend(p.interiors().iter().map(coords_json));
+                json!({"type": "Polygon", "coordinates": rings})
+            }
+            // Only the three kinds above are ever constructed.
+            _ => Value::Null,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match &self.0 {
+            Geometry::Point(_) => "Point",
+            Geometry::LineString(_) => "LineString",
+            Geometry::Polygon(_) => "Polygon",
+            _ => "Unknown",
+        }
+    }
+
+    pub fn bbox(&self) -> Bbox {
+        match self.0.bounding_rect() {
+            Some(r) => Bbox {
+                min_lon: r.min().x,
+                min_lat: r.min().y,
+                max_lon: r.max().x,
+                max_lat: r.max().y,
+            },
+            None => Bbox {
+                min_lon: 0.0,
+                min_lat: 0.0,
+                max_lon: 0.0,
+                max_lat: 0.0,
+            },
+        }
+    }
+
+    /// A point that lies on the geometry (inside a polygon, on a line), used to decide the
+    /// region a report belongs to.
+    pub fn representative_point(&self) -> (f64, f64) {
+        let p = match &self.0 {
+            Geometry::Point(p) => Some(*p),
+            Geometry::Polygon(p) => p.interior_point().or_else(|| p.centroid()),
+            g => g.interior_point().or_else(|| g.centroid()),
+        };
+        p.map(|p| (p.x(), p.y())).unwrap_or((0.0, 0.0))
+    }
+
+    pub fn as_geo(&self) -> &Geometry<f64> {
+        &self.0
+    }
+}
+
+fn coords_json(l: &LineString<f64>) -> Vec<[f64; 2]> {
+    l.0.iter().map(|c| [c.x, c.y]).collect()
+}
+
+fn check_coord(lon: f64, lat: f64, field: &str) -> Result<(), ValidationErrors> {
+    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+        return Err(ValidationErrors::single(
+            field,
+            format!("longitude {lon} is out of range -180..180"),
+        ));
+    }
+    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        return Err(ValidationErrors::single(
+            field,
+            format!("latitude {lat} is out of range -90..90"),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_position(v: &Value, field: &str) -> Result<Coord<f64>, ValidationErrors> {
+    let arr = v.as_array().filter(|a| a.len() == 2 || a.len() == 3).ok_or_else(|| {
+        ValidationErrors::single(field, "a position is [longitude, latitude] (optionally altitude)")
+    })?;
+    let lon = arr[0]
+        .as_f64()
+        .ok_or_else(|| ValidationErrors::single(field, "longitude must be a number"))?;
+    let lat = arr[1]
+        .as_f64()
+        .ok_or_else(|| ValidationErrors::single(field, "latitude must be a number"))?;
+    check_coord(lon, lat, field)?;
+    Ok(Coord { x: lon, y: lat })
+}
+
+fn parse_line(v: &Value, field: &str) -> Result<LineString<f64>, ValidationErrors> {
+    let arr = v
+        .as_array()
+        .ok_or_else(|| ValidationErrors::single(field, "expected an array of positions"))?;
+    if arr.len() > MAX_VERTICES {
+        return Err(ValidationErrors::single(
+            field,
+            format!("at most {MAX_VERTICES} positions are accepted"),
+        ));
+    }
+    let mut out = Vec::with_capacity(arr.len());
+    for (i, p) in arr.iter().enumerate() {
+        out.push(parse_position(p, &format!("{field}[{i}]"))?);
+    }
+    Ok(LineString(out))
+}
+
+/// True when two non-adjacent edges of a closed ring touch or cross.
+fn ring_self_intersects(ring: &LineString<f64>) -> bool {
+    let segs: Vec<Line<f64>> = ring.lines().collect();
+    let n = segs.len();
+    for i in 0..n {
+        for j in (i + 1)..n {
+            // Neighbouring edges share a vertex by construction; so do the first and last.
+            if j == i + 1 || (i == 0 && j == n - 1) {
+                continue;
+            }
+            if geo::line_intersection::line_intersection(segs[i], segs[j]).is_some() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+impl Bbox {
+    /// Parses the OGC `bbox` query parameter `minLon,minLat,maxLon,maxLat`.
+    pub fn parse(s: &str) -> Result<Bbox, String> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        if parts.len() != 4 {
+            return Err("bbox must be minLon,minLat,maxLon,maxLat".into());
+        }
+        let mut v = [0f64; 4];
+        for (i, p) in parts.iter().enumerate() {
+            v[i] = p
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("bbox value {p:?} is not a number"))?;
+        }
+        let b = Bbox {
+            min_lon: v[0],
+            min_lat: v[1],
+            max_lon: v[2],
+            max_lat: v[3],
+        };
+        if !(-180.0..=180.0).contains(&b.min_lon) || !(-180.0..=180.0).contains(&b.max_lon) {
+            return Err("bbox longitudes must be within -180..180".into());
+        }
+        if !(-90.0..=90.0).contains(&b.min_lat) || !(-90.0..=90.0).contains(&b.max_lat) {
+            return Err("bbox latitudes must be within -90..90".into());
+        }
+        if b.min_lon > b.max_lon || b.min_lat > b.max_lat {
+            return Err("bbox minimum must not exceed its maximum".into());
+        }
+        Ok(b)
+    }
+
+    pub fn intersects(&self, o: &Bbox) -> bool {
+        self.min_lon <= o.max_lon
+            && o.min_lon <= self.max_lon
+            && self.min_lat <= o.max_lat
+            && o.min_lat <= self.max_lat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_the_three_kinds() {
+        let p = ReportGeometry::from_geojson(&json!({"type":"Point","coordinates":[101.5,-2.1]}))
+            .expect("point");
+        assert_eq!(p.kind(), "Point");
+        let l = ReportGeometry::from_geojson(
+            &json!({"type":"LineString","coordinates":[[101.5,-2.1],[101.6,-2.2]]}),
+        )
+        .expect("line");
+        assert_eq!(l.bbox().max_lon, 101.6);
+        let poly = ReportGeometry::from_geojson(&json!({"type":"Polygon","coordinates":[
+            [[101.0,-2.0],[101.1,-2.0],[101.1,-2.1],[101.0,-2.1],[101.0,-2.0]]]}))
+        .expect("polygon");
+        let (x, y) = poly.representative_point();
+        assert!(x > 101.0 && x < 101.1 && y < -2.0 && y > -2.1);
+    }
+
+    #[test]
+    fn refuses_bad_geometry_naming_the_field() {
+        let e = ReportGeometry::from_geojson(&json!({"type":"Point","coordinates":[200.0,0.5]}))
+            .expect_err("range");
+        assert_eq!(e.errors[0].field, "coordinates");
+        let bowtie = json!({"type":"Polygon","coordinates":[
+            [[0.0,0.0],[1.0,1.0],[1.0,0.0],[0.0,1.0],[0.0,0.0]]]});
+        let e = ReportGeometry::from_geojson(&bowtie).expect_err("self-crossing");
+        assert_eq!(e.errors[0].message, "the ring crosses itself");
+        let open = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,1.0],[1.0,0.0],[0.0,1.0]]]});
+        assert!(ReportGeometry::from_geojson(&open).is_err());
+        let e = ReportGeometry::from_geojson(&json!({"type":"MultiPoint","coordinates":[]}))
+            .expect_err("kind");
+        assert_eq!(e.errors[0].field, "type");
+    }
+
+    #[test]
+    fn bbox_parameter() {
+        assert!(Bbox::parse("101,-3,103,-1").is_ok());
+        assert!(Bbox::parse("103,-3,101,-1").is_err());
+        assert!(Bbox::parse("1,2,3").is_err());
+        assert!(Bbox::parse("a,2,3,4").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn points_round_trip_through_geojson(lon in -180.0f64..180.0, lat in -90.0f64..90.0) {
+            let g = ReportGeometry::point(lon, lat).expect("in range");
+            let back = ReportGeometry::from_geojson(&g.to_geojson()).expect("round trip");
+            prop_assert_eq!(g, back);
+        }
+    }
+}

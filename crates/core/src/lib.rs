@@ -1,0 +1,18 @@
+//! Sinergi's domain: the types every other crate speaks, parsed once at the edge
+//! ("parse, don't validate"), and the access policy as pure functions.
+//!
+//! This crate must never do I/O: no SQL, no HTTP, no files, and it never reads the clock —
+//! the current time is always passed in by the caller (see [`time::Clock`]).
+
+pub mod access;
+pub mod agency;
+pub mod error;
+pub mod geometry;
+pub mod ids;
+pub mod query;
+pub mod report;
+pub mod report_types;
+pub mod time;
+pub mod user;
+
+pub use error::{FieldError, ValidationErrors};

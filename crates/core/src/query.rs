@@ -1,0 +1,232 @@
+//! List queries over reports: the OGC API – Features parameters (`bbox`, `datetime`,
+//! `limit`) plus Sinergi's own filters, parsed into one checked [`ReportFilter`].
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+
+use crate::geometry::Bbox;
+use crate::ids::{AgencyId, ReportId};
+use crate::report::Status;
+use crate::ValidationErrors;
+
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 1_000;
+
+/// True when `s` has the shape of a Kemendagri code: `PP`, `PP.KK`, `PP.KK.CC` or
+/// `PP.KK.CC.DDDD`, digits only.
+pub fn is_region_code_shape(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    let widths = [2, 2, 2, 4];
+    !parts.is_empty()
+        && parts.len() <= 4
+        && parts
+            .iter()
+            .zip(widths)
+            .all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// An OGC `datetime`: an instant, or an interval with `..` (or nothing) for an open end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl Interval {
+    pub fn parse(s: &str) -> Result<Interval, String> {
+        let one = |p: &str| -> Result<Option<DateTime<Utc>>, String> {
+            let p = p.trim();
+            if p.is_empty() || p == ".." {
+                return Ok(None);
+            }
+            if let Ok(t) = DateTime::parse_from_rfc3339(p) {
+                return Ok(Some(t.with_timezone(&Utc)));
+            }
+            // A bare date means the whole day in UTC, as OGC clients commonly send it.
+            if let Ok(d) = chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d") {
+                return Ok(d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()));
+            }
+            Err(format!("{p:?} is not an RFC 3339 date-time"))
+        };
+        match s.split_once('/') {
+            None => {
+                let t = one(s)?.ok_or("an instant cannot be open")?;
+                Ok(Interval { start: Some(t), end: Some(t) })
+            }
+            Some((a, b)) => {
+                let iv = Interval { start: one(a)?, end: one(b)? };
+                if let (Some(a), Some(b)) = (iv.start, iv.end) {
+                    if b < a {
+                        return Err("the interval ends before it starts".into());
+                    }
+                }
+                Ok(iv)
+            }
+        }
+    }
+
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t <= e)
+    }
+}
+
+/// Keyset paging position: the sort key of the last report on the previous page. Reports
+/// are listed newest `occurred_at` first, ties broken by id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cursor {
+    pub occurred_at_ms: i64,
+    pub id: ReportId,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{}|{}", self.occurred_at_ms, self.id))
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()?;
+        let text = String::from_utf8(raw).ok()?;
+        let (ms, id) = text.split_once('|')?;
+        Some(Cursor { occurred_at_ms: ms.parse().ok()?, id: ReportId::parse(id)? })
+    }
+}
+
+/// A checked report filter. `agency` is resolved from a code by the caller.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportFilter {
+    pub bbox: Option<Bbox>,
+    pub datetime: Option<Interval>,
+    pub type_key: Option<String>,
+    /// Matches the region itself and everything inside it (`15` matches `15.01.02.2003`).
+    pub region_prefix: Option<String>,
+    pub agency: Option<AgencyId>,
+    pub status: Option<Status>,
+    /// Case-insensitive words searched in title and description.
+    pub q: Option<String>,
+    pub limit: u32,
+    pub cursor: Option<Cursor>,
+}
+
+/// The raw query parameters, as strings, before checking.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReportQuery {
+    pub bbox: Option<String>,
+    pub datetime: Option<String>,
+    #[serde(rename = "type")]
+    pub type_key: Option<String>,
+    pub region: Option<String>,
+    pub agency: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    /// Accepted and ignored, so that OGC clients adding `f=json` still work.
+    pub f: Option<String>,
+}
+
+impl RawReportQuery {
+    /// Checks every parameter. The agency code is returned for the caller to resolve;
+    /// report type keys are checked against `known_types`.
+    pub fn parse(
+        &self,
+        known_types: &[&str],
+    ) -> Result<(ReportFilter, Option<String>), ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        let nonempty = |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let mut f = ReportFilter { limit: DEFAULT_LIMIT, ..Default::default() };
+        if let Some(b) = nonempty(&self.bbox) {
+            f.bbox = Bbox::parse(&b).map_err(|m| errs.push("bbox", m)).ok();
+        }
+        if let Some(d) = nonempty(&self.datetime) {
+            f.datetime = Interval::parse(&d).map_err(|m| errs.push("datetime", m)).ok();
+        }
+        if let Some(t) = nonempty(&self.type_key) {
+            if known_types.contains(&t.as_str()) {
+                f.type_key = Some(t);
+            } else {
+                errs.push("type", format!("unknown report type {t:?}"));
+            }
+        }
+        if let Some(r) = nonempty(&self.region) {
+            if is_region_code_shape(&r) {
+                f.region_prefix = Some(r);
+            } else {
+                errs.push("region", "must be a Kemendagri code such as 15 or 15.01");
+            }
+        }
+        if let Some(s) = nonempty(&self.status) {
+            f.status = Status::parse(&s);
+            if f.status.is_none() {
+                errs.push("status", "must be one of new, verified, in_progress, closed");
+            }
+        }
+        if let Some(q) = nonempty(&self.q) {
+            if q.chars().count() > 200 {
+                errs.push("q", "must be at most 200 characters");
+            } else {
+                f.q = Some(q);
+            }
+        }
+        if let Some(l) = nonempty(&self.limit) {
+            match l.parse::<u32>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => f.limit = n,
+                _ => errs.push("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")),
+            }
+        }
+        if let Some(c) = nonempty(&self.cursor) {
+            f.cursor = Cursor::decode(&c);
+            if f.cursor.is_none() {
+                errs.push("cursor", "is not a cursor this server issued");
+            }
+        }
+        let agency = nonempty(&self.agency);
+        errs.into_result((f, agency))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_code_shapes() {
+        for ok in ["15", "15.01", "15.01.02", "31.73.07.1006"] {
+            assert!(is_region_code_shape(ok), "{ok}");
+        }
+        for bad in ["", "1", "15.1", "15.01.02.100", "aa", "15.01.02.1006.1", "15..01"] {
+            assert!(!is_region_code_shape(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn intervals() {
+        let iv = Interval::parse("2025-01-01T00:00:00Z/..").expect("open end");
+        assert!(iv.end.is_none());
+        assert!(Interval::parse("2025-02-01T00:00:00Z/2025-01-01T00:00:00Z").is_err());
+        assert!(Interval::parse("2025-01-01/2025-02-01").is_ok());
+        assert!(Interval::parse("soon").is_err());
+    }
+
+    #[test]
+    fn cursor_round_trip() {
+        let c = Cursor { occurred_at_ms: 1_700_000_000_123, id: ReportId(uuid::Uuid::from_u128(7)) };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("garbage!"), None);
+    }
+
+    #[test]
+    fn query_errors_name_parameters() {
+        let raw = RawReportQuery {
+            bbox: Some("1,2".into()),
+            datetime: Some("2025-02-01T00:00:00Z/2025-01-01T00:00:00Z".into()),
+            type_key: Some("nope".into()),
+            limit: Some("0".into()),
+            ..Default::default()
+        };
+        let e = raw.parse(&["poaching"]).expect_err("bad");
+        let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["bbox", "datetime", "type", "limit"]);
+    }
+}

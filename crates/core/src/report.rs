@@ -1,0 +1,524 @@
+//! The incident report (laporan kejadian): its parsed create and update inputs and its
+//! stored form. Parsing here is strict: unknown fields, wrong types and values that do not
+//! fit the report type are refused with the field named, before anything is written.
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::geometry::ReportGeometry;
+use crate::ids::{AgencyId, ReportId, UserId};
+use crate::report_types::ReportType;
+use crate::ValidationErrors;
+
+/// How widely a report may be seen. Ordered from least to most sensitive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitivity {
+    Public,
+    Internal,
+    Restricted,
+    Secret,
+}
+
+impl Sensitivity {
+    pub const ALL: [Sensitivity; 4] = [
+        Sensitivity::Public,
+        Sensitivity::Internal,
+        Sensitivity::Restricted,
+        Sensitivity::Secret,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sensitivity::Public => "public",
+            Sensitivity::Internal => "internal",
+            Sensitivity::Restricted => "restricted",
+            Sensitivity::Secret => "secret",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label_id(self) -> &'static str {
+        match self {
+            Sensitivity::Public => "Publik",
+            Sensitivity::Internal => "Internal",
+            Sensitivity::Restricted => "Terbatas",
+            Sensitivity::Secret => "Rahasia",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    Verified,
+    InProgress,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::New, Status::Verified, Status::InProgress, Status::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Verified => "verified",
+            Status::InProgress => "in_progress",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label_id(self) -> &'static str {
+        match self {
+            Status::New => "Baru",
+            Status::Verified => "Terverifikasi",
+            Status::InProgress => "Ditangani",
+            Status::Closed => "Selesai",
+        }
+    }
+}
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_DESCRIPTION: usize = 10_000;
+/// How far in the future `occurred_at` may lie, to absorb a field phone's clock drift.
+pub const FUTURE_TOLERANCE_HOURS: i64 = 24;
+
+/// A report as the author submitted it, parsed and checked against its type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReport {
+    pub id: Option<ReportId>,
+    pub type_key: String,
+    pub title: String,
+    pub description: String,
+    pub occurred_at: DateTime<FixedOffset>,
+    pub geometry: ReportGeometry,
+    pub sensitivity: Sensitivity,
+    pub attributes: Map<String, Value>,
+    pub region_code: Option<String>,
+}
+
+impl NewReport {
+    /// Parses a GeoJSON Feature. `types` is the catalogue; `now` bounds `occurred_at`.
+    pub fn from_feature(
+        v: &Value,
+        types: &[ReportType],
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let obj = v
+            .as_object()
+            .ok_or_else(|| ValidationErrors::single("", "the body must be a GeoJSON Feature object"))?;
+        let mut errs = ValidationErrors::new();
+        for k in obj.keys() {
+            if !matches!(k.as_str(), "type" | "id" | "geometry" | "properties") {
+                errs.push(k.clone(), "unknown field");
+            }
+        }
+        if obj.get("type").and_then(Value::as_str) != Some("Feature") {
+            errs.push("type", "must be \"Feature\"");
+        }
+        let id = match obj.get("id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => match ReportId::parse(s) {
+                Some(id) => Some(id),
+                None => {
+                    errs.push("id", "must be a UUID");
+                    None
+                }
+            },
+            Some(_) => {
+                errs.push("id", "must be a UUID string");
+                None
+            }
+        };
+        let geometry = match obj.get("geometry") {
+            None | Some(Value::Null) => {
+                errs.push("geometry", "a location is required");
+                None
+            }
+            Some(g) => ReportGeometry::from_geojson(g)
+                .map_err(|e| errs.extend(e.prefixed("geometry")))
+                .ok(),
+        };
+        let empty = Map::new();
+        let props = match obj.get("properties") {
+            Some(Value::Object(p)) => p,
+            _ => {
+                errs.push("properties", "properties must be an object");
+                &empty
+            }
+        };
+        let fields = parse_properties(props, types, now, true, &mut errs);
+        match (geometry, fields) {
+            (Some(geometry), Some(p)) if errs.is_empty() => Ok(NewReport {
+                id,
+                type_key: p.type_key.unwrap_or_default(),
+                title: p.title.unwrap_or_default(),
+                description: p.description.unwrap_or_default(),
+                occurred_at: p.occurred_at.unwrap_or_else(|| now.fixed_offset()),
+                geometry,
+                sensitivity: p.sensitivity.unwrap_or(Sensitivity::Internal),
+                attributes: p.attributes.unwrap_or_default(),
+                region_code: p.region_code,
+            }),
+            _ => Err(errs),
+        }
+    }
+
+    /// The canonical form used to decide whether a repeated create carries the same
+    /// content as the stored report (idempotent retry) or different content (conflict).
+    pub fn canonical_json(&self) -> String {
+        json!({
+            "type": self.type_key,
+            "title": self.title,
+            "description": self.description,
+            "occurred_at": self.occurred_at.to_rfc3339(),
+            "geometry": self.geometry.to_geojson(),
+            "sensitivity": self.sensitivity.as_str(),
+            "attributes": self.attributes,
+            "region_code": self.region_code,
+        })
+        .to_string()
+    }
+}
+
+/// A change to a report. Absent fields stay as they are; `attributes`, when present,
+/// replaces the whole attribute object and is validated against the report's type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub occurred_at: Option<DateTime<FixedOffset>>,
+    pub geometry: Option<ReportGeometry>,
+    pub sensitivity: Option<Sensitivity>,
+    pub attributes: Option<Map<String, Value>>,
+    pub region_code: Option<String>,
+    pub status: Option<Status>,
+    pub note: Option<String>,
+}
+
+impl ReportPatch {
+    /// Parses a JSON merge-style patch: either a Feature-shaped object
+    /// (`{"geometry":…, "properties":{…}}`) or a flat object of properties.
+    pub fn from_json(
+        v: &Value,
+        ty: &ReportType,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let obj = v
+            .as_object()
+            .ok_or_else(|| ValidationErrors::single("", "the body must be a JSON object"))?;
+        let mut errs = ValidationErrors::new();
+        let feature_shaped = obj.contains_key("properties") || obj.contains_key("geometry");
+        let mut patch = ReportPatch::default();
+        let empty = Map::new();
+        let props: &Map<String, Value> = if feature_shaped {
+            for k in obj.keys() {
+                if !matches!(k.as_str(), "type" | "id" | "geometry" | "properties") {
+                    errs.push(k.clone(), "unknown field");
+                }
+            }
+            if let Some(g) = obj.get("geometry").filter(|g| !g.is_null()) {
+                patch.geometry = ReportGeometry::from_geojson(g)
+                    .map_err(|e| errs.extend(e.prefixed("geometry")))
+                    .ok();
+            }
+            match obj.get("properties") {
+                Some(Value::Object(p)) => p,
+                None => &empty,
+                Some(_) => {
+                    errs.push("properties", "properties must be an object");
+                    &empty
+                }
+            }
+        } else {
+            obj
+        };
+        let prefix = if feature_shaped { "properties." } else { "" };
+        let mut perrs = ValidationErrors::new();
+        if let Some(t) = props.get("type") {
+            if t.as_str() != Some(ty.key.as_str()) {
+                perrs.push("type", "the type of a report cannot be changed");
+            }
+        }
+        if let Some(s) = props.get("status") {
+            match s.as_str().and_then(Status::parse) {
+                Some(s) => patch.status = Some(s),
+                None => perrs.push("status", "must be one of new, verified, in_progress, closed"),
+            }
+        }
+        if let Some(n) = props.get("note") {
+            match n.as_str() {
+                Some(s) if s.chars().count() <= 2000 => patch.note = Some(s.trim().to_string()),
+                _ => perrs.push("note", "must be text of at most 2000 characters"),
+            }
+        }
+        let mut rest = props.clone();
+        rest.remove("type");
+        rest.remove("status");
+        rest.remove("note");
+        if let Some(p) = parse_properties(&rest, std::slice::from_ref(ty), now, false, &mut perrs) {
+            patch.title = p.title;
+            patch.description = p.description;
+            patch.occurred_at = p.occurred_at;
+            patch.sensitivity = p.sensitivity;
+            patch.attributes = p.attributes;
+            patch.region_code = p.region_code;
+        }
+        for mut e in perrs.errors {
+            e.field = format!("{prefix}{}", e.field);
+            errs.errors.push(e);
+        }
+        errs.into_result(patch)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == ReportPatch::default()
+    }
+}
+
+#[derive(Default)]
+struct Props {
+    type_key: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    occurred_at: Option<DateTime<FixedOffset>>,
+    sensitivity: Option<Sensitivity>,
+    attributes: Option<Map<String, Value>>,
+    region_code: Option<String>,
+}
+
+/// Parses report properties. With `create`, `type`, `title` and `occurred_at` are required
+/// and the type is looked up in `types`; without, `types` holds exactly the report's type.
+fn parse_properties(
+    props: &Map<String, Value>,
+    types: &[ReportType],
+    now: DateTime<Utc>,
+    create: bool,
+    outer: &mut ValidationErrors,
+) -> Option<Props> {
+    let mut errs = ValidationErrors::new();
+    let mut p = Props::default();
+    for k in props.keys() {
+        let known = matches!(
+            k.as_str(),
+            "type" | "title" | "description" | "occurred_at" | "sensitivity" | "attributes" | "region_code"
+        );
+        if !known {
+            errs.push(k.clone(), "unknown field");
+        }
+    }
+    let ty: Option<&ReportType> = if create {
+        match props.get("type").and_then(Value::as_str) {
+            None => {
+                errs.push("type", "the report type is required");
+                None
+            }
+            Some(k) => match types.iter().find(|t| t.key == k) {
+                Some(t) => {
+                    p.type_key = Some(t.key.clone());
+                    Some(t)
+                }
+                None => {
+                    errs.push("type", format!("unknown report type {k:?}"));
+                    None
+                }
+            },
+        }
+    } else {
+        types.first()
+    };
+    match props.get("title") {
+        None if create => errs.push("title", "a title is required"),
+        None => {}
+        Some(v) => match v.as_str().map(str::trim) {
+            Some(s) if !s.is_empty() && s.chars().count() <= MAX_TITLE => p.title = Some(s.to_string()),
+            _ => errs.push("title", format!("must be text of 1 to {MAX_TITLE} characters")),
+        },
+    }
+    match props.get("description") {
+        None | Some(Value::Null) => {}
+        Some(v) => match v.as_str() {
+            Some(s) if s.chars().count() <= MAX_DESCRIPTION => p.description = Some(s.trim().to_string()),
+            _ => errs.push("description", format!("must be text of at most {MAX_DESCRIPTION} characters")),
+        },
+    }
+    match props.get("occurred_at") {
+        None if create => errs.push("occurred_at", "when it happened is required"),
+        None => {}
+        Some(v) => match v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()) {
+            Some(t) if t.with_timezone(&Utc) > now + Duration::hours(FUTURE_TOLERANCE_HOURS) => {
+                errs.push("occurred_at", "lies in the future")
+            }
+            Some(t) => p.occurred_at = Some(t),
+            None => errs.push(
+                "occurred_at",
+                "must be a date-time with its offset, e.g. 2025-05-27T08:30:00+07:00",
+            ),
+        },
+    }
+    match props.get("sensitivity") {
+        None | Some(Value::Null) => {}
+        Some(v) => match v.as_str().and_then(Sensitivity::parse) {
+            Some(s) => p.sensitivity = Some(s),
+            None => errs.push("sensitivity", "must be one of public, internal, restricted, secret"),
+        },
+    }
+    match props.get("region_code") {
+        None | Some(Value::Null) => {}
+        Some(v) => match v.as_str() {
+            Some(s) if crate::query::is_region_code_shape(s) => p.region_code = Some(s.to_string()),
+            _ => errs.push("region_code", "must be a Kemendagri code such as 15.01 or 31.73.07.1006"),
+        },
+    }
+    if let Some(ty) = ty {
+        match props.get("attributes") {
+            None if !create => {}
+            attrs => match ty.validate_attributes(attrs.unwrap_or(&Value::Null)) {
+                Ok(a) => p.attributes = Some(a),
+                Err(e) => errs.extend(e.prefixed("attributes")),
+            },
+        }
+    }
+    let ok = errs.is_empty();
+    outer.extend(if create { errs.prefixed("properties") } else { errs });
+    ok.then_some(p)
+}
+
+/// A stored report, with the codes and names the edges show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub id: ReportId,
+    pub type_key: String,
+    pub title: String,
+    pub description: String,
+    pub occurred_at: DateTime<FixedOffset>,
+    pub geometry: ReportGeometry,
+    pub region_code: Option<String>,
+    pub owner_agency_id: AgencyId,
+    pub owner_agency_code: String,
+    pub author_id: UserId,
+    pub author_username: String,
+    pub sensitivity: Sensitivity,
+    pub attributes: Map<String, Value>,
+    pub status: Status,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// SHA-256 of [`NewReport::canonical_json`] at creation, for idempotent retries.
+    pub create_hash: String,
+}
+
+impl Report {
+    pub fn access(&self) -> crate::access::ReportAccess {
+        crate::access::ReportAccess {
+            owner_agency: self.owner_agency_id,
+            author: self.author_id,
+            sensitivity: self.sensitivity,
+        }
+    }
+
+    /// The report as a GeoJSON Feature, the shape every API answer uses.
+    pub fn to_feature(&self) -> Value {
+        json!({
+            "type": "Feature",
+            "id": self.id.to_string(),
+            "geometry": self.geometry.to_geojson(),
+            "properties": {
+                "type": self.type_key,
+                "title": self.title,
+                "description": self.description,
+                "occurred_at": self.occurred_at.to_rfc3339(),
+                "sensitivity": self.sensitivity.as_str(),
+                "attributes": self.attributes,
+                "region_code": self.region_code,
+                "owner_agency": self.owner_agency_code,
+                "author": self.author_username,
+                "status": self.status.as_str(),
+                "version": self.version,
+                "created_at": self.created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "updated_at": self.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            }
+        })
+    }
+}
+
+/// One entry of a report's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportEvent {
+    pub version: i64,
+    pub at: DateTime<Utc>,
+    pub actor_username: String,
+    /// `created`, `updated` or `status`.
+    pub kind: String,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    /// The names of the fields that changed.
+    pub changed: Vec<String>,
+    pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report_types::builtin;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z").expect("ts").with_timezone(&Utc)
+    }
+
+    fn feature() -> Value {
+        json!({"type":"Feature","geometry":{"type":"Point","coordinates":[101.3,-2.1]},
+            "properties":{"type":"snare_found","title":"Jerat di blok 7","occurred_at":"2025-05-27T08:30:00+07:00",
+            "sensitivity":"restricted","attributes":{"snare_count":4}}})
+    }
+
+    #[test]
+    fn parses_a_feature_and_keeps_the_offset() {
+        let r = NewReport::from_feature(&feature(), &builtin(), now()).expect("valid");
+        assert_eq!(r.occurred_at.offset().local_minus_utc(), 7 * 3600);
+        assert_eq!(r.sensitivity, Sensitivity::Restricted);
+        assert_eq!(r.canonical_json(), r.clone().canonical_json());
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut f = feature();
+        f["properties"]["type"] = json!("alien_landing");
+        f["properties"]["colour"] = json!("red");
+        f["properties"]["occurred_at"] = json!("yesterday");
+        f["extra"] = json!(1);
+        let e = NewReport::from_feature(&f, &builtin(), now()).expect_err("bad");
+        let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"extra"));
+        assert!(fields.contains(&"properties.type"));
+        assert!(fields.contains(&"properties.colour"));
+        assert!(fields.contains(&"properties.occurred_at"));
+        let mut f = feature();
+        f["properties"]["attributes"] = json!({"snare_count": "four"});
+        let e = NewReport::from_feature(&f, &builtin(), now()).expect_err("bad attr");
+        assert_eq!(e.errors[0].field, "properties.attributes.snare_count");
+        let mut f = feature();
+        f["properties"]["occurred_at"] = json!("2030-01-01T00:00:00Z");
+        assert!(NewReport::from_feature(&f, &builtin(), now()).is_err());
+    }
+
+    #[test]
+    fn patches_are_checked_against_the_type() {
+        let ty = builtin().into_iter().find(|t| t.key == "snare_found").expect("type");
+        let p = ReportPatch::from_json(&json!({"title":"Baru","status":"verified"}), &ty, now()).expect("ok");
+        assert_eq!(p.status, Some(Status::Verified));
+        assert!(ReportPatch::from_json(&json!({"type":"poaching"}), &ty, now()).is_err());
+        let e = ReportPatch::from_json(&json!({"properties":{"attributes":{"snare_count":"x"}}}), &ty, now())
+            .expect_err("bad");
+        assert_eq!(e.errors[0].field, "properties.attributes.snare_count");
+    }
+}

@@ -1,0 +1,122 @@
+//! Users and roles. Every user belongs to exactly one agency and holds one role there.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgencyId, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    FieldOfficer,
+    Coordinator,
+    Analyst,
+    AgencyAdmin,
+    SystemAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::FieldOfficer,
+        Role::Coordinator,
+        Role::Analyst,
+        Role::AgencyAdmin,
+        Role::SystemAdmin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::FieldOfficer => "field_officer",
+            Role::Coordinator => "coordinator",
+            Role::Analyst => "analyst",
+            Role::AgencyAdmin => "agency_admin",
+            Role::SystemAdmin => "system_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    pub fn label_id(self) -> &'static str {
+        match self {
+            Role::FieldOfficer => "Petugas lapangan",
+            Role::Coordinator => "Koordinator",
+            Role::Analyst => "Analis",
+            Role::AgencyAdmin => "Admin instansi",
+            Role::SystemAdmin => "Admin sistem",
+        }
+    }
+}
+
+/// A user name: 3–64 characters of lower-case letters, digits, '.', '_' and '-'.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.len() < 3 || s.len() > 64 {
+            return Err("username must be 3 to 64 characters".into());
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        {
+            return Err(
+                "username may contain only lower-case letters, digits, '.', '_' and '-'".into(),
+            );
+        }
+        Ok(Username(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks a new password. Length is what matters most against guessing; the rule is kept
+/// simple so that field staff can follow it.
+pub fn check_password(p: &str) -> Result<(), String> {
+    let n = p.chars().count();
+    if n < 10 {
+        return Err("password must be at least 10 characters".into());
+    }
+    if n > 200 {
+        return Err("password must be at most 200 characters".into());
+    }
+    Ok(())
+}
+
+/// A stored user, without the password hash.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub username: Username,
+    pub display_name: String,
+    pub agency_id: AgencyId,
+    pub role: Role,
+    pub active: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_and_passwords() {
+        assert!(Username::parse("ranger.tnks").is_ok());
+        assert!(Username::parse("Ranger").is_err());
+        assert!(Username::parse("ab").is_err());
+        assert!(check_password("short").is_err());
+        assert!(check_password("long enough pass").is_ok());
+        assert_eq!(Role::parse("agency_admin"), Some(Role::AgencyAdmin));
+        assert_eq!(Role::parse("king"), None);
+    }
+}
