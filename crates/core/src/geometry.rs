@@ -33,6 +33,16 @@ impl ReportGeometry {
     /// Parses a GeoJSON geometry object. Field names in errors are relative
     /// (`coordinates`, `type`); callers prefix them.
     pub fn from_geojson(v: &Value) -> Result<Self, ValidationErrors> {
+        Self::parse(v, true)
+    }
+
+    /// Reads a geometry Sinergi stored itself, which was fully checked when it was
+    /// written; the quadratic self-crossing check is skipped.
+    pub fn from_stored(v: &Value) -> Result<Self, ValidationErrors> {
+        Self::parse(v, false)
+    }
+
+    fn parse(v: &Value, check_rings: bool) -> Result<Self, ValidationErrors> {
         let obj = v
             .as_object()
             .ok_or_else(|| ValidationErrors::single("", "geometry must be a GeoJSON object"))?;
@@ -83,7 +93,7 @@ impl ReportGeometry {
                             "a ring must be closed (first and last positions equal)",
                         ));
                     }
-                    if ring_self_intersects(&ring) {
+                    if check_rings && ring_self_intersects(&ring) {
                         return Err(ValidationErrors::single(field, "the ring crosses itself"));
                     }
                     parsed.push(ring);

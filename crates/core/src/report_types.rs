@@ -4,12 +4,12 @@
 //! narcotics, outreach and patrols.
 
 use chrono::{DateTime, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ValidationErrors;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     Text,
@@ -22,28 +22,28 @@ pub enum FieldKind {
     Multiselect,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub value: String,
     pub label_id: String,
     pub label_en: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldDef {
     pub key: String,
     pub label_id: String,
     pub label_en: String,
     pub kind: FieldKind,
     pub required: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<Choice>,
     /// Personal data (names of suspects, victims, informants). Later sharing rules may
     /// withhold these; the flag is recorded from the start.
     pub personal: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportType {
     pub key: String,
     pub label_id: String,

@@ -1,1 +1,191 @@
-//! placeholder
+//! The storage port: everything Sinergi keeps, described in domain terms by the [`Store`]
+//! trait, with an embedded SQLite adapter (the default) and a PostgreSQL adapter (for
+//! scale). Both pass the same conformance suite ([`conformance`]).
+//!
+//! This crate must never decide who may see what: it applies the [`ViewScope`] the core
+//! computed, and nothing else. Each write method is one transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sinergi_core::access::ViewScope;
+use sinergi_core::agency::Agency;
+use sinergi_core::ids::{AgencyId, AttachmentId, ReportId, UserId};
+use sinergi_core::query::ReportFilter;
+use sinergi_core::report::{Report, ReportEvent, Status};
+use sinergi_core::report_types::ReportType;
+use sinergi_core::user::User;
+
+pub mod conformance;
+mod imp;
+mod migrate;
+
+pub use imp::{PgStore, SqliteStore};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the string names what is duplicated
+    /// (`agency code`, `username`, …).
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    /// A referenced record does not exist (e.g. a parent agency).
+    #[error("{0} does not exist")]
+    MissingReference(&'static str),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL: {0}")]
+    BadUrl(String),
+    #[error("database error")]
+    Backend(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One region of the shipped gazetteer, as loaded into the `regions` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionRow {
+    pub code: String,
+    pub name: String,
+    pub level: i64,
+    pub parent_code: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// A new agency with its parent already resolved to an id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyRow {
+    pub agency: Agency,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUserRow {
+    pub user: User,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A sign-in session: a browser session (cookie) or an API token. Only the SHA-256 of the
+/// secret token is stored, so a copy of the database does not hand out sessions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub kind: String,
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub report_id: ReportId,
+    pub sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What an event row needs beyond [`ReportEvent`]: who did it, by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub actor_id: UserId,
+    pub event: ReportEvent,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum InsertOutcome {
+    Inserted,
+    /// A report with this id already exists; it is returned unchanged.
+    Exists(Box<Report>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateOutcome {
+    Updated,
+    /// The stored version differs from the expected one; nothing was written.
+    VersionMismatch(i64),
+    NotFound,
+}
+
+/// A count of visible reports for one (type, status) pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportCount {
+    pub type_key: String,
+    pub status: Status,
+    pub count: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> Result<()>;
+
+    async fn region_count(&self) -> Result<i64>;
+    /// Loads regions in one transaction; existing codes are left as they are.
+    async fn load_regions(&self, rows: &[RegionRow]) -> Result<()>;
+
+    async fn insert_agency(&self, row: &AgencyRow) -> Result<()>;
+    async fn agency(&self, id: AgencyId) -> Result<Option<Agency>>;
+    async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>>;
+    async fn agencies(&self) -> Result<Vec<Agency>>;
+    /// Every agency below `id`, at any depth, not including `id`.
+    async fn agency_descendants(&self, id: AgencyId) -> Result<Vec<AgencyId>>;
+    async fn agency_count(&self) -> Result<i64>;
+
+    async fn insert_user(&self, row: &NewUserRow) -> Result<()>;
+    async fn user(&self, id: UserId) -> Result<Option<User>>;
+    /// The user and their password hash, for signing in.
+    async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>>;
+    async fn users(&self, agency: Option<AgencyId>) -> Result<Vec<User>>;
+    async fn set_user_active(&self, id: UserId, active: bool) -> Result<bool>;
+    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool>;
+
+    async fn insert_session(&self, s: &SessionRow) -> Result<()>;
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>>;
+    async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()>;
+    async fn revoke_user_sessions(&self, user: UserId, at: DateTime<Utc>) -> Result<()>;
+
+    /// Adds the types whose key is not stored yet; stored types are never overwritten.
+    async fn seed_report_types(&self, types: &[ReportType]) -> Result<()>;
+    async fn report_types(&self) -> Result<Vec<ReportType>>;
+
+    /// Inserts a report and its `created` event in one transaction. If the id is taken,
+    /// nothing is written and the stored report is returned.
+    async fn insert_report(&self, r: &Report, ev: &NewEvent) -> Result<InsertOutcome>;
+    /// Inserts many reports without events (demo data and benchmarks), in one transaction.
+    async fn bulk_insert_reports(&self, rs: &[Report]) -> Result<()>;
+    async fn report(&self, id: ReportId) -> Result<Option<Report>>;
+    /// Replaces a report if its stored version is `expected_version`, and appends the
+    /// event, in one transaction.
+    async fn update_report(&self, r: &Report, expected_version: i64, ev: &NewEvent) -> Result<UpdateOutcome>;
+    async fn report_events(&self, id: ReportId) -> Result<Vec<ReportEvent>>;
+    /// One page of reports matching `filter` that `scope` admits (all when `None`), newest
+    /// first; at most `filter.limit + 1` rows so the caller can tell whether more remain.
+    async fn list_reports(&self, scope: Option<&ViewScope>, filter: &ReportFilter) -> Result<Vec<Report>>;
+    async fn count_reports(&self, scope: Option<&ViewScope>) -> Result<Vec<ReportCount>>;
+    async fn report_total(&self) -> Result<i64>;
+
+    async fn insert_attachment(&self, a: &Attachment) -> Result<Option<Attachment>>;
+    async fn attachments(&self, report: ReportId) -> Result<Vec<Attachment>>;
+    async fn attachment(&self, id: AttachmentId) -> Result<Option<Attachment>>;
+}
+
+/// Opens the store a URL names, creating and migrating the database as needed:
+/// `sqlite://path/to/file.db` or `postgres://…`.
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(PgStore::open(url).await?))
+    } else {
+        Err(StoreError::BadUrl(
+            "expected sqlite://FILE or postgres://…".to_string(),
+        ))
+    }
+}

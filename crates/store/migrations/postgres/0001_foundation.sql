@@ -1,0 +1,106 @@
+-- Foundation schema: regions, agencies, users, sessions, report types, reports.
+-- Ids are UUIDs stored as 16-byte UUIDs; instants are BIGINT milliseconds since the
+-- Unix epoch (UTC); JSON documents are TEXT.
+
+CREATE TABLE regions (
+    code        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    level       BIGINT NOT NULL,
+    parent_code TEXT,
+    lon         DOUBLE PRECISION NOT NULL,
+    lat         DOUBLE PRECISION NOT NULL
+);
+
+CREATE TABLE agencies (
+    id           UUID PRIMARY KEY,
+    code         TEXT NOT NULL CONSTRAINT agencies_code_key UNIQUE,
+    name         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    parent_id    UUID REFERENCES agencies(id),
+    jurisdiction TEXT NOT NULL DEFAULT '[]',
+    created_at   BIGINT NOT NULL
+);
+CREATE INDEX agencies_parent ON agencies(parent_id);
+
+CREATE TABLE users (
+    id            UUID PRIMARY KEY,
+    username      TEXT NOT NULL CONSTRAINT users_username_key UNIQUE,
+    display_name  TEXT NOT NULL,
+    agency_id     UUID NOT NULL REFERENCES agencies(id),
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    active        BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at    BIGINT NOT NULL
+);
+CREATE INDEX users_agency ON users(agency_id);
+
+CREATE TABLE sessions (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     UUID NOT NULL REFERENCES users(id),
+    kind        TEXT NOT NULL,
+    csrf        TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    revoked_at  BIGINT
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE report_types (
+    key        TEXT PRIMARY KEY,
+    position   BIGINT NOT NULL,
+    definition TEXT NOT NULL
+);
+
+CREATE TABLE reports (
+    id                UUID PRIMARY KEY,
+    type_key          TEXT NOT NULL REFERENCES report_types(key),
+    title             TEXT NOT NULL,
+    description       TEXT NOT NULL,
+    occurred_at       BIGINT NOT NULL,
+    occurred_offset   BIGINT NOT NULL,
+    geometry          TEXT NOT NULL,
+    min_lon           DOUBLE PRECISION NOT NULL,
+    min_lat           DOUBLE PRECISION NOT NULL,
+    max_lon           DOUBLE PRECISION NOT NULL,
+    max_lat           DOUBLE PRECISION NOT NULL,
+    region_code       TEXT,
+    owner_agency_id   UUID NOT NULL REFERENCES agencies(id),
+    author_id         UUID NOT NULL REFERENCES users(id),
+    sensitivity       TEXT NOT NULL,
+    attributes        TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    version           BIGINT NOT NULL,
+    created_at        BIGINT NOT NULL,
+    updated_at        BIGINT NOT NULL,
+    create_hash       TEXT NOT NULL
+);
+CREATE INDEX reports_occurred ON reports(occurred_at DESC, id DESC);
+CREATE INDEX reports_type_occurred ON reports(type_key, occurred_at DESC, id DESC);
+CREATE INDEX reports_owner_occurred ON reports(owner_agency_id, occurred_at DESC);
+CREATE INDEX reports_region ON reports(region_code);
+
+CREATE TABLE report_events (
+    id          BIGSERIAL PRIMARY KEY,
+    report_id   UUID NOT NULL REFERENCES reports(id),
+    version     BIGINT NOT NULL,
+    at          BIGINT NOT NULL,
+    actor_id    UUID NOT NULL REFERENCES users(id),
+    kind        TEXT NOT NULL,
+    from_status TEXT,
+    to_status   TEXT,
+    changed     TEXT NOT NULL,
+    note        TEXT
+);
+CREATE INDEX report_events_report ON report_events(report_id, id);
+
+CREATE TABLE attachments (
+    id           UUID PRIMARY KEY,
+    report_id    UUID NOT NULL REFERENCES reports(id),
+    sha256       TEXT NOT NULL,
+    filename     TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         BIGINT NOT NULL,
+    uploaded_by  UUID NOT NULL REFERENCES users(id),
+    created_at   BIGINT NOT NULL,
+    CONSTRAINT attachments_report_sha_key UNIQUE (report_id, sha256)
+);

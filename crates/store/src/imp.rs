@@ -1,0 +1,773 @@
+//! The SQLite and PostgreSQL adapters. Both schemas use the same column names and
+//! representations (UUID ids, integer milliseconds for instants, JSON as text), so the
+//! query text is shared through one macro instantiated per driver; each backend keeps its
+//! own migrations and connection set-up. Placeholders are written `$1…$n` in order of
+//! first use, which PostgreSQL reads positionally and SQLite reads as named parameters
+//! numbered in order of appearance — the same binding either way.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use serde_json::Value;
+use sinergi_core::access::ViewScope;
+use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
+use sinergi_core::geometry::ReportGeometry;
+use sinergi_core::ids::{AgencyId, AttachmentId, ReportId, UserId};
+use sinergi_core::query::ReportFilter;
+use sinergi_core::report::{Report, ReportEvent, Sensitivity, Status};
+use sinergi_core::report_types::ReportType;
+use sinergi_core::user::{Role, User, Username};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row};
+use uuid::Uuid;
+
+use crate::migrate::{run_migrations, POSTGRES, SQLITE};
+use crate::{
+    AgencyRow, Attachment, InsertOutcome, NewEvent, NewUserRow, RegionRow, ReportCount, Result,
+    SessionRow, Store, StoreError, UpdateOutcome,
+};
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn from_ms(v: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(v).ok_or_else(|| StoreError::Corrupt(format!("instant {v}")))
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// Maps a driver error to a domain error where the constraint has a meaning.
+fn map_err(e: sqlx::Error) -> StoreError {
+    if let Some(db) = e.as_database_error() {
+        let msg = db.message().to_string();
+        let constraint = db.constraint().unwrap_or("").to_string();
+        let hit = |name: &str, col: &str| constraint == name || msg.contains(col);
+        if db.is_unique_violation() {
+            if hit("agencies_code_key", "agencies.code") {
+                return StoreError::Duplicate("agency code");
+            }
+            if hit("users_username_key", "users.username") {
+                return StoreError::Duplicate("username");
+            }
+            return StoreError::Duplicate("record");
+        }
+        if db.is_foreign_key_violation() {
+            return StoreError::MissingReference("referenced record");
+        }
+    }
+    StoreError::Backend(e)
+}
+
+const REPORT_COLUMNS: &str = "r.id, r.type_key, r.title, r.description, r.occurred_at, r.occurred_offset, \
+    r.geometry, r.region_code, r.owner_agency_id, a.code AS owner_code, r.author_id, u.username AS author_name, \
+    r.sensitivity, r.attributes, r.status, r.version, r.created_at, r.updated_at, r.create_hash";
+const REPORT_FROM: &str =
+    " FROM reports r JOIN agencies a ON a.id = r.owner_agency_id JOIN users u ON u.id = r.author_id";
+
+const AGENCY_COLUMNS: &str = "id, code, name, kind, parent_id, jurisdiction";
+const USER_COLUMNS: &str = "id, username, display_name, agency_id, role, active";
+
+macro_rules! store_impl {
+    ($Store:ident, $DB:ty, $Row:ty, $backend:literal, $like:literal) => {
+        fn report_from_row(row: &$Row) -> Result<Report> {
+            let occurred_ms: i64 = row.try_get("occurred_at")?;
+            let offset_s: i64 = row.try_get("occurred_offset")?;
+            let offset = FixedOffset::east_opt(offset_s as i32).ok_or_else(|| corrupt("offset"))?;
+            let geometry: String = row.try_get("geometry")?;
+            let geometry: Value = serde_json::from_str(&geometry).map_err(|_| corrupt("geometry"))?;
+            let attributes: String = row.try_get("attributes")?;
+            let attributes = serde_json::from_str(&attributes).map_err(|_| corrupt("attributes"))?;
+            let sensitivity: String = row.try_get("sensitivity")?;
+            let status: String = row.try_get("status")?;
+            Ok(Report {
+                id: ReportId(row.try_get("id")?),
+                type_key: row.try_get("type_key")?,
+                title: row.try_get("title")?,
+                description: row.try_get("description")?,
+                occurred_at: offset
+                    .timestamp_millis_opt(occurred_ms)
+                    .single()
+                    .ok_or_else(|| corrupt("occurred_at"))?,
+                geometry: ReportGeometry::from_stored(&geometry).map_err(|_| corrupt("geometry"))?,
+                region_code: row.try_get("region_code")?,
+                owner_agency_id: AgencyId(row.try_get("owner_agency_id")?),
+                owner_agency_code: row.try_get("owner_code")?,
+                author_id: UserId(row.try_get("author_id")?),
+                author_username: row.try_get("author_name")?,
+                sensitivity: Sensitivity::parse(&sensitivity).ok_or_else(|| corrupt("sensitivity"))?,
+                attributes,
+                status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+                version: row.try_get("version")?,
+                created_at: from_ms(row.try_get("created_at")?)?,
+                updated_at: from_ms(row.try_get("updated_at")?)?,
+                create_hash: row.try_get("create_hash")?,
+            })
+        }
+
+        fn agency_from_row(row: &$Row) -> Result<Agency> {
+            let kind: String = row.try_get("kind")?;
+            let code: String = row.try_get("code")?;
+            let jurisdiction: String = row.try_get("jurisdiction")?;
+            let parent: Option<Uuid> = row.try_get("parent_id")?;
+            Ok(Agency {
+                id: AgencyId(row.try_get("id")?),
+                code: AgencyCode::parse(&code).map_err(|_| corrupt("agency code"))?,
+                name: row.try_get("name")?,
+                kind: AgencyKind::parse(&kind).ok_or_else(|| corrupt("agency kind"))?,
+                parent_id: parent.map(AgencyId),
+                jurisdiction: serde_json::from_str(&jurisdiction).map_err(|_| corrupt("jurisdiction"))?,
+            })
+        }
+
+        fn user_from_row(row: &$Row) -> Result<User> {
+            let role: String = row.try_get("role")?;
+            let username: String = row.try_get("username")?;
+            Ok(User {
+                id: UserId(row.try_get("id")?),
+                username: Username::parse(&username).map_err(|_| corrupt("username"))?,
+                display_name: row.try_get("display_name")?,
+                agency_id: AgencyId(row.try_get("agency_id")?),
+                role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
+                active: row.try_get("active")?,
+            })
+        }
+
+        fn session_from_row(row: &$Row) -> Result<SessionRow> {
+            let revoked: Option<i64> = row.try_get("revoked_at")?;
+            Ok(SessionRow {
+                token_hash: row.try_get("token_hash")?,
+                user_id: UserId(row.try_get("user_id")?),
+                kind: row.try_get("kind")?,
+                csrf: row.try_get("csrf")?,
+                created_at: from_ms(row.try_get("created_at")?)?,
+                expires_at: from_ms(row.try_get("expires_at")?)?,
+                revoked_at: revoked.map(from_ms).transpose()?,
+            })
+        }
+
+        fn attachment_from_row(row: &$Row) -> Result<Attachment> {
+            Ok(Attachment {
+                id: AttachmentId(row.try_get("id")?),
+                report_id: ReportId(row.try_get("report_id")?),
+                sha256: row.try_get("sha256")?,
+                filename: row.try_get("filename")?,
+                content_type: row.try_get("content_type")?,
+                size: row.try_get("size")?,
+                uploaded_by: UserId(row.try_get("uploaded_by")?),
+                created_at: from_ms(row.try_get("created_at")?)?,
+            })
+        }
+
+        /// Restricts a query to what `scope` admits: the SQL twin of
+        /// `ViewScope::admits`, checked against it by the conformance suite.
+        fn push_scope(qb: &mut QueryBuilder<'_, $DB>, scope: &ViewScope) {
+            qb.push(" AND (r.sensitivity = 'public' OR (r.sensitivity = 'internal' AND r.owner_agency_id IN (");
+            let mut sep = qb.separated(", ");
+            for a in &scope.internal_owners {
+                sep.push_bind(a.0);
+            }
+            qb.push(")) OR (r.sensitivity = 'restricted' AND r.owner_agency_id = ");
+            qb.push_bind(scope.agency.0);
+            qb.push(") OR (r.sensitivity = 'secret' AND (r.author_id = ");
+            qb.push_bind(scope.user.0);
+            if scope.secret_of_own_agency {
+                qb.push(" OR r.owner_agency_id = ");
+                qb.push_bind(scope.agency.0);
+            }
+            qb.push(")))");
+        }
+
+        fn push_filter(qb: &mut QueryBuilder<'_, $DB>, f: &ReportFilter) {
+            if let Some(b) = &f.bbox {
+                qb.push(" AND r.max_lon >= ").push_bind(b.min_lon);
+                qb.push(" AND r.min_lon <= ").push_bind(b.max_lon);
+                qb.push(" AND r.max_lat >= ").push_bind(b.min_lat);
+                qb.push(" AND r.min_lat <= ").push_bind(b.max_lat);
+            }
+            if let Some(iv) = &f.datetime {
+                if let Some(s) = iv.start {
+                    qb.push(" AND r.occurred_at >= ").push_bind(ms(s));
+                }
+                if let Some(e) = iv.end {
+                    qb.push(" AND r.occurred_at <= ").push_bind(ms(e));
+                }
+            }
+            if let Some(t) = &f.type_key {
+                qb.push(" AND r.type_key = ").push_bind(t.clone());
+            }
+            if let Some(p) = &f.region_prefix {
+                qb.push(" AND (r.region_code = ").push_bind(p.clone());
+                qb.push(" OR r.region_code LIKE ").push_bind(format!("{p}.%"));
+                qb.push(")");
+            }
+            if let Some(a) = f.agency {
+                qb.push(" AND r.owner_agency_id = ").push_bind(a.0);
+            }
+            if let Some(s) = f.status {
+                qb.push(" AND r.status = ").push_bind(s.as_str());
+            }
+            if let Some(q) = &f.q {
+                let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let pattern = format!("%{escaped}%");
+                qb.push(concat!(" AND (r.title ", $like, " "))
+                    .push_bind(pattern.clone())
+                    .push(concat!(" ESCAPE '\\' OR r.description ", $like, " "))
+                    .push_bind(pattern)
+                    .push(" ESCAPE '\\')");
+            }
+            if let Some(c) = &f.cursor {
+                qb.push(" AND (r.occurred_at < ").push_bind(c.occurred_at_ms);
+                qb.push(" OR (r.occurred_at = ").push_bind(c.occurred_at_ms);
+                qb.push(" AND r.id < ").push_bind(c.id.0);
+                qb.push("))");
+            }
+        }
+
+        async fn insert_report_row<'c, E>(exec: E, r: &Report) -> Result<u64>
+        where
+            E: sqlx::Executor<'c, Database = $DB>,
+        {
+            let b = r.geometry.bbox();
+            let res = sqlx::query(
+                "INSERT INTO reports (id, type_key, title, description, occurred_at, occurred_offset, geometry, \
+                 min_lon, min_lat, max_lon, max_lat, region_code, owner_agency_id, author_id, sensitivity, attributes, \
+                 status, version, created_at, updated_at, create_hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(r.id.0)
+            .bind(&r.type_key)
+            .bind(&r.title)
+            .bind(&r.description)
+            .bind(r.occurred_at.timestamp_millis())
+            .bind(i64::from(r.occurred_at.offset().local_minus_utc()))
+            .bind(r.geometry.to_geojson().to_string())
+            .bind(b.min_lon)
+            .bind(b.min_lat)
+            .bind(b.max_lon)
+            .bind(b.max_lat)
+            .bind(&r.region_code)
+            .bind(r.owner_agency_id.0)
+            .bind(r.author_id.0)
+            .bind(r.sensitivity.as_str())
+            .bind(Value::Object(r.attributes.clone()).to_string())
+            .bind(r.status.as_str())
+            .bind(r.version)
+            .bind(ms(r.created_at))
+            .bind(ms(r.updated_at))
+            .bind(&r.create_hash)
+            .execute(exec)
+            .await
+            .map_err(map_err)?;
+            Ok(res.rows_affected())
+        }
+
+        async fn insert_event_row<'c, E>(exec: E, report: ReportId, ev: &NewEvent) -> Result<()>
+        where
+            E: sqlx::Executor<'c, Database = $DB>,
+        {
+            sqlx::query(
+                "INSERT INTO report_events (report_id, version, at, actor_id, kind, from_status, to_status, changed, note) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(report.0)
+            .bind(ev.event.version)
+            .bind(ms(ev.event.at))
+            .bind(ev.actor_id.0)
+            .bind(&ev.event.kind)
+            .bind(ev.event.from_status.map(|s| s.as_str()))
+            .bind(ev.event.to_status.map(|s| s.as_str()))
+            .bind(serde_json::to_string(&ev.event.changed).unwrap_or_else(|_| "[]".into()))
+            .bind(&ev.event.note)
+            .execute(exec)
+            .await
+            .map_err(map_err)?;
+            Ok(())
+        }
+
+        #[async_trait]
+        impl Store for $Store {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn ping(&self) -> Result<()> {
+                sqlx::query("SELECT 1").execute(&self.read).await?;
+                Ok(())
+            }
+
+            async fn region_count(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(&self.read).await?)
+            }
+
+            async fn load_regions(&self, rows: &[RegionRow]) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                for chunk in rows.chunks(2_000) {
+                    let mut qb = QueryBuilder::<$DB>::new(
+                        "INSERT INTO regions (code, name, level, parent_code, lon, lat) ",
+                    );
+                    qb.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.code.clone())
+                            .push_bind(r.name.clone())
+                            .push_bind(r.level)
+                            .push_bind(r.parent_code.clone())
+                            .push_bind(r.lon)
+                            .push_bind(r.lat);
+                    });
+                    qb.push(" ON CONFLICT (code) DO NOTHING");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn insert_agency(&self, row: &AgencyRow) -> Result<()> {
+                let a = &row.agency;
+                sqlx::query(
+                    "INSERT INTO agencies (id, code, name, kind, parent_id, jurisdiction, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(a.id.0)
+                .bind(a.code.as_str())
+                .bind(&a.name)
+                .bind(a.kind.as_str())
+                .bind(a.parent_id.map(|p| p.0))
+                .bind(serde_json::to_string(&a.jurisdiction).unwrap_or_else(|_| "[]".into()))
+                .bind(ms(row.created_at))
+                .execute(&self.write)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn agency(&self, id: AgencyId) -> Result<Option<Agency>> {
+                let q = format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = $1");
+                let row = sqlx::query(&q).bind(id.0).fetch_optional(&self.read).await?;
+                row.as_ref().map(agency_from_row).transpose()
+            }
+
+            async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>> {
+                let q = format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE code = $1");
+                let row = sqlx::query(&q).bind(code).fetch_optional(&self.read).await?;
+                row.as_ref().map(agency_from_row).transpose()
+            }
+
+            async fn agencies(&self) -> Result<Vec<Agency>> {
+                let q = format!("SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY code");
+                let rows = sqlx::query(&q).fetch_all(&self.read).await?;
+                rows.iter().map(agency_from_row).collect()
+            }
+
+            async fn agency_descendants(&self, id: AgencyId) -> Result<Vec<AgencyId>> {
+                let ids: Vec<Uuid> = sqlx::query_scalar(
+                    "WITH RECURSIVE d(id) AS (SELECT id FROM agencies WHERE parent_id = $1 \
+                     UNION SELECT a.id FROM agencies a JOIN d ON a.parent_id = d.id) SELECT id FROM d",
+                )
+                .bind(id.0)
+                .fetch_all(&self.read)
+                .await?;
+                Ok(ids.into_iter().map(AgencyId).collect())
+            }
+
+            async fn agency_count(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&self.read).await?)
+            }
+
+            async fn insert_user(&self, row: &NewUserRow) -> Result<()> {
+                let u = &row.user;
+                sqlx::query(
+                    "INSERT INTO users (id, username, display_name, agency_id, role, password_hash, active, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(u.id.0)
+                .bind(u.username.as_str())
+                .bind(&u.display_name)
+                .bind(u.agency_id.0)
+                .bind(u.role.as_str())
+                .bind(&row.password_hash)
+                .bind(u.active)
+                .bind(ms(row.created_at))
+                .execute(&self.write)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn user(&self, id: UserId) -> Result<Option<User>> {
+                let q = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+                let row = sqlx::query(&q).bind(id.0).fetch_optional(&self.read).await?;
+                row.as_ref().map(user_from_row).transpose()
+            }
+
+            async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>> {
+                let q = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1");
+                let row = sqlx::query(&q).bind(username).fetch_optional(&self.read).await?;
+                match row {
+                    None => Ok(None),
+                    Some(row) => Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?))),
+                }
+            }
+
+            async fn users(&self, agency: Option<AgencyId>) -> Result<Vec<User>> {
+                let rows = match agency {
+                    Some(a) => {
+                        let q = format!("SELECT {USER_COLUMNS} FROM users WHERE agency_id = $1 ORDER BY username");
+                        sqlx::query(&q).bind(a.0).fetch_all(&self.read).await?
+                    }
+                    None => {
+                        let q = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+                        sqlx::query(&q).fetch_all(&self.read).await?
+                    }
+                };
+                rows.iter().map(user_from_row).collect()
+            }
+
+            async fn set_user_active(&self, id: UserId, active: bool) -> Result<bool> {
+                let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+                    .bind(active)
+                    .bind(id.0)
+                    .execute(&self.write)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool> {
+                let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(hash)
+                    .bind(id.0)
+                    .execute(&self.write)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn insert_session(&self, s: &SessionRow) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at, revoked_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&s.token_hash)
+                .bind(s.user_id.0)
+                .bind(&s.kind)
+                .bind(&s.csrf)
+                .bind(ms(s.created_at))
+                .bind(ms(s.expires_at))
+                .bind(s.revoked_at.map(ms))
+                .execute(&self.write)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
+                let row = sqlx::query(
+                    "SELECT token_hash, user_id, kind, csrf, created_at, expires_at, revoked_at FROM sessions WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.read)
+                .await?;
+                row.as_ref().map(session_from_row).transpose()
+            }
+
+            async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
+                    .bind(ms(at))
+                    .bind(token_hash)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn revoke_user_sessions(&self, user: UserId, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(ms(at))
+                    .bind(user.0)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn seed_report_types(&self, types: &[ReportType]) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                for (i, t) in types.iter().enumerate() {
+                    let def = serde_json::to_string(t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    sqlx::query(
+                        "INSERT INTO report_types (key, position, definition) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING",
+                    )
+                    .bind(&t.key)
+                    .bind(i as i64)
+                    .bind(def)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn report_types(&self) -> Result<Vec<ReportType>> {
+                let defs: Vec<String> =
+                    sqlx::query_scalar("SELECT definition FROM report_types ORDER BY position, key")
+                        .fetch_all(&self.read)
+                        .await?;
+                defs.iter()
+                    .map(|d| serde_json::from_str(d).map_err(|_| corrupt("report type")))
+                    .collect()
+            }
+
+            async fn insert_report(&self, r: &Report, ev: &NewEvent) -> Result<InsertOutcome> {
+                let mut tx = self.write.begin().await?;
+                if insert_report_row(&mut *tx, r).await? == 0 {
+                    tx.rollback().await?;
+                    return match self.report(r.id).await? {
+                        Some(existing) => Ok(InsertOutcome::Exists(Box::new(existing))),
+                        None => Err(StoreError::Corrupt("report vanished during insert".into())),
+                    };
+                }
+                insert_event_row(&mut *tx, r.id, ev).await?;
+                tx.commit().await?;
+                Ok(InsertOutcome::Inserted)
+            }
+
+            async fn bulk_insert_reports(&self, rs: &[Report]) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                for r in rs {
+                    insert_report_row(&mut *tx, r).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn report(&self, id: ReportId) -> Result<Option<Report>> {
+                let q = format!("SELECT {REPORT_COLUMNS}{REPORT_FROM} WHERE r.id = $1");
+                let row = sqlx::query(&q).bind(id.0).fetch_optional(&self.read).await?;
+                row.as_ref().map(report_from_row).transpose()
+            }
+
+            async fn update_report(&self, r: &Report, expected_version: i64, ev: &NewEvent) -> Result<UpdateOutcome> {
+                let b = r.geometry.bbox();
+                let mut tx = self.write.begin().await?;
+                let res = sqlx::query(
+                    "UPDATE reports SET title = $1, description = $2, occurred_at = $3, occurred_offset = $4, geometry = $5, \
+                     min_lon = $6, min_lat = $7, max_lon = $8, max_lat = $9, region_code = $10, sensitivity = $11, \
+                     attributes = $12, status = $13, version = $14, updated_at = $15 WHERE id = $16 AND version = $17",
+                )
+                .bind(&r.title)
+                .bind(&r.description)
+                .bind(r.occurred_at.timestamp_millis())
+                .bind(i64::from(r.occurred_at.offset().local_minus_utc()))
+                .bind(r.geometry.to_geojson().to_string())
+                .bind(b.min_lon)
+                .bind(b.min_lat)
+                .bind(b.max_lon)
+                .bind(b.max_lat)
+                .bind(&r.region_code)
+                .bind(r.sensitivity.as_str())
+                .bind(Value::Object(r.attributes.clone()).to_string())
+                .bind(r.status.as_str())
+                .bind(r.version)
+                .bind(ms(r.updated_at))
+                .bind(r.id.0)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
+                        .bind(r.id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    tx.rollback().await?;
+                    return Ok(match current {
+                        Some(v) => UpdateOutcome::VersionMismatch(v),
+                        None => UpdateOutcome::NotFound,
+                    });
+                }
+                insert_event_row(&mut *tx, r.id, ev).await?;
+                tx.commit().await?;
+                Ok(UpdateOutcome::Updated)
+            }
+
+            async fn report_events(&self, id: ReportId) -> Result<Vec<ReportEvent>> {
+                let rows = sqlx::query(
+                    "SELECT e.version, e.at, u.username, e.kind, e.from_status, e.to_status, e.changed, e.note \
+                     FROM report_events e JOIN users u ON u.id = e.actor_id WHERE e.report_id = $1 ORDER BY e.id",
+                )
+                .bind(id.0)
+                .fetch_all(&self.read)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let from: Option<String> = row.try_get("from_status")?;
+                        let to: Option<String> = row.try_get("to_status")?;
+                        let changed: String = row.try_get("changed")?;
+                        Ok(ReportEvent {
+                            version: row.try_get("version")?,
+                            at: from_ms(row.try_get("at")?)?,
+                            actor_username: row.try_get("username")?,
+                            kind: row.try_get("kind")?,
+                            from_status: from.as_deref().and_then(Status::parse),
+                            to_status: to.as_deref().and_then(Status::parse),
+                            changed: serde_json::from_str(&changed).map_err(|_| corrupt("event"))?,
+                            note: row.try_get("note")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn list_reports(&self, scope: Option<&ViewScope>, filter: &ReportFilter) -> Result<Vec<Report>> {
+                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {REPORT_COLUMNS}{REPORT_FROM} WHERE 1 = 1"));
+                if let Some(s) = scope {
+                    push_scope(&mut qb, s);
+                }
+                push_filter(&mut qb, filter);
+                qb.push(" ORDER BY r.occurred_at DESC, r.id DESC LIMIT ");
+                qb.push_bind(i64::from(filter.limit) + 1);
+                let rows = qb.build().fetch_all(&self.read).await?;
+                rows.iter().map(report_from_row).collect()
+            }
+
+            async fn count_reports(&self, scope: Option<&ViewScope>) -> Result<Vec<ReportCount>> {
+                let mut qb = QueryBuilder::<$DB>::new(
+                    "SELECT r.type_key, r.status, COUNT(*) AS n FROM reports r WHERE 1 = 1",
+                );
+                if let Some(s) = scope {
+                    push_scope(&mut qb, s);
+                }
+                qb.push(" GROUP BY r.type_key, r.status ORDER BY r.type_key, r.status");
+                let rows = qb.build().fetch_all(&self.read).await?;
+                rows.iter()
+                    .map(|row| {
+                        let status: String = row.try_get("status")?;
+                        Ok(ReportCount {
+                            type_key: row.try_get("type_key")?,
+                            status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+                            count: row.try_get("n")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn report_total(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&self.read).await?)
+            }
+
+            async fn insert_attachment(&self, a: &Attachment) -> Result<Option<Attachment>> {
+                let res = sqlx::query(
+                    "INSERT INTO attachments (id, report_id, sha256, filename, content_type, size, uploaded_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (report_id, sha256) DO NOTHING",
+                )
+                .bind(a.id.0)
+                .bind(a.report_id.0)
+                .bind(&a.sha256)
+                .bind(&a.filename)
+                .bind(&a.content_type)
+                .bind(a.size)
+                .bind(a.uploaded_by.0)
+                .bind(ms(a.created_at))
+                .execute(&self.write)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 1 {
+                    return Ok(None);
+                }
+                let row = sqlx::query(
+                    "SELECT id, report_id, sha256, filename, content_type, size, uploaded_by, created_at \
+                     FROM attachments WHERE report_id = $1 AND sha256 = $2",
+                )
+                .bind(a.report_id.0)
+                .bind(&a.sha256)
+                .fetch_one(&self.read)
+                .await?;
+                attachment_from_row(&row).map(Some)
+            }
+
+            async fn attachments(&self, report: ReportId) -> Result<Vec<Attachment>> {
+                let rows = sqlx::query(
+                    "SELECT id, report_id, sha256, filename, content_type, size, uploaded_by, created_at \
+                     FROM attachments WHERE report_id = $1 ORDER BY created_at, id",
+                )
+                .bind(report.0)
+                .fetch_all(&self.read)
+                .await?;
+                rows.iter().map(attachment_from_row).collect()
+            }
+
+            async fn attachment(&self, id: AttachmentId) -> Result<Option<Attachment>> {
+                let row = sqlx::query(
+                    "SELECT id, report_id, sha256, filename, content_type, size, uploaded_by, created_at \
+                     FROM attachments WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?;
+                row.as_ref().map(attachment_from_row).transpose()
+            }
+        }
+    };
+}
+
+/// The embedded default. Reads go through a pool; writes through a single connection, so
+/// SQLite never sees two writers compete for its one write lock.
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::BadUrl(e.to_string()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-65536");
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        run_migrations!(&write, SQLITE, Utc::now().timestamp_millis());
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(SqliteStore { read, write })
+    }
+}
+
+mod sqlite_impl {
+    use super::*;
+    use sqlx::sqlite::{Sqlite, SqliteRow};
+    store_impl!(SqliteStore, Sqlite, SqliteRow, "sqlite", "LIKE");
+}
+
+/// The PostgreSQL adapter, for deployments that outgrow one machine.
+pub struct PgStore {
+    read: PgPool,
+    write: PgPool,
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        run_migrations!(&pool, POSTGRES, Utc::now().timestamp_millis());
+        Ok(PgStore { read: pool.clone(), write: pool })
+    }
+}
+
+mod pg_impl {
+    use super::*;
+    use sqlx::postgres::{PgRow, Postgres};
+    store_impl!(PgStore, Postgres, PgRow, "postgres", "ILIKE");
+}
