@@ -1,1 +1,255 @@
-//! placeholder
+//! Sinergi's use cases. Each one takes the acting user (an [`Actor`], or `None` for the
+//! local operator at the command line), checks it with the core policy, runs one store
+//! transaction and returns a domain result.
+//!
+//! This crate never names a concrete database and never speaks HTTP.
+
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod reports;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sinergi_core::access::{self, Actor};
+use sinergi_core::agency::{Agency, NewAgency};
+use sinergi_core::ids::{AgencyId, UserId};
+use sinergi_core::report_types::{builtin, ReportType};
+use sinergi_core::time::Clock;
+use sinergi_core::user::{check_password, Role, User, Username};
+use sinergi_regions::Gazetteer;
+use sinergi_store::{AgencyRow, NewUserRow, RegionRow, Store};
+
+pub use error::{AppError, AppResult};
+
+/// The real clock. The one place Sinergi reads the system time.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Settings the use cases need; the binary fills them from configuration.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Attachments live under `data_dir/attachments`, named by content hash.
+    pub data_dir: PathBuf,
+    pub session_hours: i64,
+    pub token_hours: i64,
+    pub max_attachment_bytes: usize,
+}
+
+impl AppConfig {
+    pub fn new(data_dir: PathBuf) -> Self {
+        AppConfig { data_dir, session_hours: 12, token_hours: 24 * 30, max_attachment_bytes: 20 * 1024 * 1024 }
+    }
+}
+
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub config: AppConfig,
+    types: RwLock<Arc<Vec<ReportType>>>,
+    throttle: Mutex<auth::Throttle>,
+    dummy_hash: String,
+}
+
+impl App {
+    /// Prepares a migrated store for use: seeds the report-type catalogue and loads the
+    /// shipped regions on first start.
+    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> AppResult<App> {
+        store.seed_report_types(&builtin()).await?;
+        if store.region_count().await? == 0 {
+            let rows: Vec<RegionRow> = Gazetteer::shipped()
+                .iter()
+                .map(|r| RegionRow {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    level: i64::from(r.level.number()),
+                    parent_code: r.parent.clone(),
+                    lon: r.lon,
+                    lat: r.lat,
+                })
+                .collect();
+            store.load_regions(&rows).await?;
+            tracing::info!(regions = rows.len(), "loaded the Kemendagri regions");
+        }
+        let types = store.report_types().await?;
+        Ok(App {
+            store,
+            clock,
+            config,
+            types: RwLock::new(Arc::new(types)),
+            throttle: Mutex::new(auth::Throttle::default()),
+            dummy_hash: auth::hash_password("sinergi-dummy-password")?,
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn gazetteer(&self) -> &'static Gazetteer {
+        Gazetteer::shipped()
+    }
+
+    pub fn report_types(&self) -> Arc<Vec<ReportType>> {
+        match self.types.read() {
+            Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn report_type(&self, key: &str) -> Option<ReportType> {
+        self.report_types().iter().find(|t| t.key == key).cloned()
+    }
+
+    pub(crate) fn random10() -> [u8; 10] {
+        let mut b = [0u8; 10];
+        rand::thread_rng().fill_bytes(&mut b);
+        b
+    }
+
+    /// Builds the actor for a user: the policy needs the agencies below theirs.
+    pub async fn actor_for(&self, user: &User) -> AppResult<Actor> {
+        Ok(Actor {
+            user_id: user.id,
+            username: user.username.to_string(),
+            agency_id: user.agency_id,
+            role: user.role,
+            agency_descendants: self.store.agency_descendants(user.agency_id).await?,
+        })
+    }
+
+    // ---- agencies ----------------------------------------------------------------------
+
+    /// Every signed-in user may list agencies: knowing who the partners are is not secret.
+    pub async fn agencies(&self) -> AppResult<Vec<Agency>> {
+        Ok(self.store.agencies().await?)
+    }
+
+    /// Creates an agency. `actor` is `None` for the local operator (command line), who
+    /// may do anything, since they hold the database itself.
+    pub async fn create_agency(&self, actor: Option<&Actor>, new: NewAgency) -> AppResult<Agency> {
+        let parent = match &new.parent {
+            Some(code) => Some(
+                self.store
+                    .agency_by_code(code.as_str())
+                    .await?
+                    .ok_or_else(|| AppError::field("parent", format!("no agency has the code {code}")))?,
+            ),
+            None => None,
+        };
+        if let Some(a) = actor {
+            if !access::can_create_agency(a, parent.as_ref().map(|p| p.id)) {
+                return Err(AppError::Forbidden("only administrators of the parent agency may add agencies".into()));
+            }
+        }
+        for (i, code) in new.jurisdiction.iter().enumerate() {
+            if self.gazetteer().get(code).is_none() {
+                return Err(AppError::field(&format!("jurisdiction[{i}]"), format!("no region has the code {code}")));
+            }
+        }
+        if self.store.agency_by_code(new.code.as_str()).await?.is_some() {
+            return Err(AppError::field("code", format!("an agency with the code {} already exists", new.code)));
+        }
+        let now = self.now();
+        let agency = Agency {
+            id: AgencyId::new_at(now, Self::random10()),
+            code: new.code,
+            name: new.name,
+            kind: new.kind,
+            parent_id: parent.map(|p| p.id),
+            jurisdiction: new.jurisdiction,
+        };
+        self.store.insert_agency(&AgencyRow { agency: agency.clone(), created_at: now }).await?;
+        Ok(agency)
+    }
+
+    // ---- users -------------------------------------------------------------------------
+
+    /// Adds a user. `actor` is `None` for the local operator.
+    pub async fn create_user(
+        &self,
+        actor: Option<&Actor>,
+        username: &str,
+        display_name: &str,
+        agency_code: &str,
+        role: &str,
+        password: &str,
+    ) -> AppResult<User> {
+        let mut errs = sinergi_core::ValidationErrors::new();
+        let username = Username::parse(username).map_err(|m| errs.push("username", m)).ok();
+        let role = Role::parse(role);
+        if role.is_none() {
+            let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            errs.push("role", format!("role must be one of {}", all.join(", ")));
+        }
+        if let Err(m) = check_password(password) {
+            errs.push("password", m);
+        }
+        let agency = self.store.agency_by_code(agency_code.trim()).await?;
+        if agency.is_none() {
+            errs.push("agency", format!("no agency has the code {:?}", agency_code.trim()));
+        }
+        let display_name = display_name.trim();
+        if display_name.chars().count() > 200 {
+            errs.push("display_name", "must be at most 200 characters");
+        }
+        let (Some(username), Some(role), Some(agency)) = (username, role, agency) else {
+            return Err(AppError::Validation(errs));
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Validation(errs));
+        }
+        if let Some(a) = actor {
+            if !access::can_manage_user(a, agency.id, role) {
+                return Err(AppError::Forbidden("you do not administer that agency or may not grant that role".into()));
+            }
+        }
+        if self.store.user_credentials(username.as_str()).await?.is_some() {
+            return Err(AppError::field("username", format!("the username {username} is taken")));
+        }
+        let now = self.now();
+        let user = User {
+            id: UserId::new_at(now, Self::random10()),
+            display_name: if display_name.is_empty() { username.to_string() } else { display_name.to_string() },
+            username,
+            agency_id: agency.id,
+            role,
+            active: true,
+        };
+        let password_hash = auth::hash_password(password)?;
+        self.store.insert_user(&NewUserRow { user: user.clone(), password_hash, created_at: now }).await?;
+        Ok(user)
+    }
+
+    /// The users an actor administers: all for system admins, their agency's and those
+    /// below for agency admins, none otherwise.
+    pub async fn users_visible_to(&self, actor: &Actor) -> AppResult<Vec<User>> {
+        let all = self.store.users(None).await?;
+        Ok(all.into_iter().filter(|u| access::can_administer_agency(actor, u.agency_id)).collect())
+    }
+
+    pub async fn set_user_active(&self, actor: Option<&Actor>, username: &str, active: bool) -> AppResult<User> {
+        let (user, _) = self.store.user_credentials(username).await?.ok_or(AppError::NotFound)?;
+        if let Some(a) = actor {
+            if !access::can_manage_user(a, user.agency_id, user.role) {
+                return Err(AppError::NotFound);
+            }
+            if a.user_id == user.id {
+                return Err(AppError::Conflict("you cannot deactivate yourself".into()));
+            }
+        }
+        self.store.set_user_active(user.id, active).await?;
+        if !active {
+            self.store.revoke_user_sessions(user.id, self.now()).await?;
+        }
+        Ok(User { active, ..user })
+    }
+}

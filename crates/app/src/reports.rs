@@ -1,0 +1,336 @@
+//! Report use cases: create (idempotent on the client's id), read, change with optimistic
+//! concurrency, list, count, export and attachments. Visibility is always decided by the
+//! core policy; a report the actor may not see is answered exactly like a missing one.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sinergi_core::access::{self, Actor, ViewScope};
+use sinergi_core::ids::{AttachmentId, ReportId};
+use sinergi_core::query::{Cursor, RawReportQuery, ReportFilter};
+use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status};
+use sinergi_store::{Attachment, InsertOutcome, NewEvent, ReportCount, UpdateOutcome};
+
+use crate::{App, AppError, AppResult};
+
+/// One page of a list, with the cursor of the next page while more remain.
+#[derive(Debug, Clone)]
+pub struct ReportPage {
+    pub reports: Vec<Report>,
+    pub next: Option<Cursor>,
+    pub filter: ReportFilter,
+}
+
+/// File types accepted as attachments, recognised by their first bytes rather than by the
+/// name or the declared type, which a client can get wrong.
+pub fn sniff_content_type(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"\xFF\xD8\xFF", "image/jpeg"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"%PDF-", "application/pdf"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+    ];
+    if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Some("image/webp");
+    }
+    SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)).map(|(_, t)| *t)
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+impl App {
+    fn region_for(&self, new_code: Option<&str>, point: (f64, f64)) -> AppResult<Option<String>> {
+        match new_code {
+            Some(code) => match self.gazetteer().get(code) {
+                Some(r) => Ok(Some(r.code.clone())),
+                None => Err(AppError::field("properties.region_code", format!("no region has the code {code}"))),
+            },
+            None => Ok(self.gazetteer().locate(point.0, point.1).map(|l| l.most_specific().code.clone())),
+        }
+    }
+
+    /// Creates a report owned by the actor's agency. The same id with the same content
+    /// again returns the stored report (`false` = not newly created); the same id with
+    /// different content is a conflict.
+    pub async fn create_report(&self, actor: &Actor, feature: &Value) -> AppResult<(Report, bool)> {
+        if !access::can_create_report(actor) {
+            return Err(AppError::Forbidden("analysts cannot record reports".into()));
+        }
+        let now = self.now();
+        let types = self.report_types();
+        let new = NewReport::from_feature(feature, &types, now)?;
+        let hash = sha256_hex(new.canonical_json().as_bytes());
+        let region_code = self.region_for(new.region_code.as_deref(), new.geometry.representative_point())?;
+        let id = new.id.unwrap_or_else(|| ReportId::new_at(now, Self::random10()));
+        let report = Report {
+            id,
+            type_key: new.type_key,
+            title: new.title,
+            description: new.description,
+            occurred_at: new.occurred_at,
+            geometry: new.geometry,
+            region_code,
+            owner_agency_id: actor.agency_id,
+            owner_agency_code: String::new(),
+            author_id: actor.user_id,
+            author_username: actor.username.clone(),
+            sensitivity: new.sensitivity,
+            attributes: new.attributes,
+            status: Status::New,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            create_hash: hash.clone(),
+        };
+        let event = NewEvent {
+            actor_id: actor.user_id,
+            event: ReportEvent {
+                version: 1,
+                at: now,
+                actor_username: actor.username.clone(),
+                kind: "created".into(),
+                from_status: None,
+                to_status: Some(Status::New),
+                changed: vec![],
+                note: None,
+            },
+        };
+        match self.store.insert_report(&report, &event).await? {
+            InsertOutcome::Inserted => {
+                let stored = self.store.report(id).await?.ok_or(AppError::NotFound)?;
+                Ok((stored, true))
+            }
+            InsertOutcome::Exists(existing) => {
+                if existing.create_hash == hash && existing.author_id == actor.user_id {
+                    Ok((*existing, false))
+                } else {
+                    Err(AppError::Conflict(format!("the id {id} is already used by a different report")))
+                }
+            }
+        }
+    }
+
+    /// A report the actor may see, or `NotFound`.
+    pub async fn report(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {
+        let r = self.store.report(id).await?.ok_or(AppError::NotFound)?;
+        if access::can_view(actor, &r.access()) {
+            Ok(r)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    pub async fn report_history(&self, actor: &Actor, id: ReportId) -> AppResult<Vec<ReportEvent>> {
+        self.report(actor, id).await?;
+        Ok(self.store.report_events(id).await?)
+    }
+
+    /// Applies a patch if `if_match` names the stored version.
+    pub async fn patch_report(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        if_match: Option<i64>,
+        body: &Value,
+    ) -> AppResult<Report> {
+        let current = self.report(actor, id).await?;
+        if !access::can_edit(actor, &current.access()) {
+            return Err(AppError::Forbidden("only the author or the owner agency's coordinators may change this report".into()));
+        }
+        let expected = if_match.ok_or(AppError::PreconditionRequired)?;
+        if expected != current.version {
+            return Err(AppError::PreconditionFailed { current: current.version });
+        }
+        let ty = self.report_type(&current.type_key).ok_or(AppError::NotFound)?;
+        let patch = ReportPatch::from_json(body, &ty, self.now())?;
+        if patch.status.is_some_and(|s| s != current.status) && !access::can_change_status(actor, &current.access()) {
+            return Err(AppError::Forbidden("only the owner agency's coordinators and admins may change the status".into()));
+        }
+        let mut next = current.clone();
+        let mut changed = Vec::new();
+        macro_rules! apply {
+            ($field:ident, $name:literal) => {
+                if let Some(v) = patch.$field.clone() {
+                    if v != next.$field {
+                        next.$field = v;
+                        changed.push($name.to_string());
+                    }
+                }
+            };
+        }
+        apply!(title, "title");
+        apply!(description, "description");
+        apply!(occurred_at, "occurred_at");
+        apply!(geometry, "geometry");
+        apply!(sensitivity, "sensitivity");
+        apply!(attributes, "attributes");
+        if patch.region_code.is_some() || changed.iter().any(|c| c == "geometry") {
+            let region = self.region_for(patch.region_code.as_deref(), next.geometry.representative_point())?;
+            if region != next.region_code {
+                next.region_code = region;
+                changed.push("region_code".into());
+            }
+        }
+        let from_status = current.status;
+        let status_changed = patch.status.is_some_and(|s| s != current.status);
+        if let Some(s) = patch.status {
+            next.status = s;
+        }
+        if changed.is_empty() && !status_changed {
+            return Ok(current);
+        }
+        let now = self.now();
+        next.version = current.version + 1;
+        next.updated_at = now;
+        let event = NewEvent {
+            actor_id: actor.user_id,
+            event: ReportEvent {
+                version: next.version,
+                at: now,
+                actor_username: actor.username.clone(),
+                kind: if changed.is_empty() { "status".into() } else { "updated".into() },
+                from_status: status_changed.then_some(from_status),
+                to_status: status_changed.then_some(next.status),
+                changed,
+                note: patch.note.filter(|n| !n.is_empty()),
+            },
+        };
+        match self.store.update_report(&next, current.version, &event).await? {
+            UpdateOutcome::Updated => self.store.report(id).await?.ok_or(AppError::NotFound),
+            UpdateOutcome::VersionMismatch(v) => Err(AppError::PreconditionFailed { current: v }),
+            UpdateOutcome::NotFound => Err(AppError::NotFound),
+        }
+    }
+
+    /// Parses list parameters; the agency code becomes an id (an unknown code is an error
+    /// naming the parameter).
+    pub async fn parse_report_query(&self, raw: &RawReportQuery) -> AppResult<ReportFilter> {
+        let types = self.report_types();
+        let keys: Vec<&str> = types.iter().map(|t| t.key.as_str()).collect();
+        let (mut filter, agency) = raw.parse(&keys)?;
+        if let Some(code) = agency {
+            let a = self
+                .store
+                .agency_by_code(&code)
+                .await?
+                .ok_or_else(|| AppError::field("agency", format!("no agency has the code {code:?}")))?;
+            filter.agency = Some(a.id);
+        }
+        Ok(filter)
+    }
+
+    pub async fn list_reports(&self, actor: &Actor, filter: ReportFilter) -> AppResult<ReportPage> {
+        let scope = ViewScope::for_actor(actor);
+        let mut reports = self.store.list_reports(Some(&scope), &filter).await?;
+        let more = reports.len() > filter.limit as usize;
+        reports.truncate(filter.limit as usize);
+        let next = if more {
+            reports.last().map(|r| Cursor { occurred_at_ms: r.occurred_at.timestamp_millis(), id: r.id })
+        } else {
+            None
+        };
+        Ok(ReportPage { reports, next, filter })
+    }
+
+    pub async fn count_reports(&self, actor: &Actor) -> AppResult<Vec<ReportCount>> {
+        Ok(self.store.count_reports(Some(&ViewScope::for_actor(actor))).await?)
+    }
+
+    /// Streams every matching report to `sink`, a page at a time, so memory stays flat
+    /// however many there are. `actor` is `None` for the local operator, who sees all.
+    pub async fn export_reports<F>(&self, actor: Option<&Actor>, mut filter: ReportFilter, mut sink: F) -> AppResult<u64>
+    where
+        F: FnMut(&Report) -> std::io::Result<()>,
+    {
+        let scope = actor.map(ViewScope::for_actor);
+        filter.limit = 500;
+        filter.cursor = None;
+        let mut n = 0u64;
+        loop {
+            let mut page = self.store.list_reports(scope.as_ref(), &filter).await?;
+            let more = page.len() > filter.limit as usize;
+            page.truncate(filter.limit as usize);
+            for r in &page {
+                sink(r)?;
+                n += 1;
+            }
+            match page.last() {
+                Some(r) if more => {
+                    filter.cursor = Some(Cursor { occurred_at_ms: r.occurred_at.timestamp_millis(), id: r.id })
+                }
+                _ => return Ok(n),
+            }
+        }
+    }
+
+    fn attachment_path(&self, sha256: &str) -> PathBuf {
+        self.config.data_dir.join("attachments").join(&sha256[0..2]).join(sha256)
+    }
+
+    /// Stores a file under its content hash and links it to a report. The type is taken
+    /// from the bytes; anything but JPEG, PNG, WebP, GIF or PDF is refused.
+    pub async fn add_attachment(&self, actor: &Actor, report: ReportId, filename: &str, bytes: &[u8]) -> AppResult<Attachment> {
+        let r = self.report(actor, report).await?;
+        if !access::can_edit(actor, &r.access()) {
+            return Err(AppError::Forbidden("only the author or the owner agency's coordinators may add files".into()));
+        }
+        if bytes.is_empty() {
+            return Err(AppError::field("file", "the file is empty"));
+        }
+        if bytes.len() > self.config.max_attachment_bytes {
+            return Err(AppError::PayloadTooLarge(format!("files may be at most {} bytes", self.config.max_attachment_bytes)));
+        }
+        let content_type = sniff_content_type(bytes).ok_or_else(|| {
+            AppError::UnsupportedMediaType("attachments must be JPEG, PNG, WebP or GIF photos or PDF documents".into())
+        })?;
+        let name: String = filename
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let name = if name.trim().is_empty() { "lampiran".to_string() } else { name };
+        let sha = sha256_hex(bytes);
+        let path = self.attachment_path(&sha);
+        if tokio::fs::metadata(&path).await.is_err() {
+            let dir = path.parent().ok_or_else(|| AppError::Internal("attachment path".into()))?;
+            tokio::fs::create_dir_all(dir).await?;
+            // Write to a temporary name first, so a crash never leaves a truncated file
+            // under a content hash it does not match.
+            let tmp = dir.join(format!("{sha}.{}.tmp", std::process::id()));
+            tokio::fs::write(&tmp, bytes).await?;
+            tokio::fs::rename(&tmp, &path).await?;
+        }
+        let now = self.now();
+        let a = Attachment {
+            id: AttachmentId::new_at(now, Self::random10()),
+            report_id: report,
+            sha256: sha,
+            filename: name,
+            content_type: content_type.into(),
+            size: bytes.len() as i64,
+            uploaded_by: actor.user_id,
+            created_at: now,
+        };
+        Ok(self.store.insert_attachment(&a).await?.unwrap_or(a))
+    }
+
+    pub async fn attachments(&self, actor: &Actor, report: ReportId) -> AppResult<Vec<Attachment>> {
+        self.report(actor, report).await?;
+        Ok(self.store.attachments(report).await?)
+    }
+
+    /// An attachment's record and its bytes, if the actor may see its report.
+    pub async fn attachment_content(&self, actor: &Actor, id: AttachmentId) -> AppResult<(Attachment, Vec<u8>)> {
+        let a = self.store.attachment(id).await?.ok_or(AppError::NotFound)?;
+        self.report(actor, a.report_id).await?;
+        let bytes = tokio::fs::read(self.attachment_path(&a.sha256)).await?;
+        Ok((a, bytes))
+    }
+}
