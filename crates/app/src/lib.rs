@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod export;
 mod error;
 pub mod reports;
 

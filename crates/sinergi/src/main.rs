@@ -1,1 +1,368 @@
-fn main() {}
+//! The `sinergi` binary: reads configuration, opens the database (SQLite by default,
+//! PostgreSQL by URL), migrates it, and then serves the web application or runs one
+//! administrative command.
+
+mod bench;
+mod config;
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use sinergi_app::export::{ExportFormat, ExportWriter};
+use sinergi_app::{App, AppConfig, AppError, SystemClock};
+use sinergi_core::agency::NewAgency;
+use sinergi_core::query::RawReportQuery;
+
+use crate::config::{Config, FileConfig, Overrides};
+
+#[derive(Parser)]
+#[command(name = "sinergi", version, about = "Sinergi: inter-agency coordination and data exchange")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// Configuration file (default: ./sinergi.toml when present).
+    #[arg(long, global = true, env = "SINERGI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Folder for the SQLite database and attachments (default ./sinergi-data).
+    #[arg(long, global = true, env = "SINERGI_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data folder).
+    #[arg(long, global = true, env = "SINERGI_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, then serve the web application and the API.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, env = "SINERGI_ADDR")]
+        addr: Option<String>,
+        /// Load the demo data set into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage agencies (instansi).
+    #[command(subcommand)]
+    Agency(AgencyCmd),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Export data.
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Measure storage and query performance at scale.
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum AgencyCmd {
+    /// Add an agency.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// police, park_authority, narcotics_agency, local_government, military, prosecutor,
+        /// court, immigration, village, ngo or other.
+        #[arg(long)]
+        kind: String,
+        /// Code of the parent agency.
+        #[arg(long)]
+        parent: Option<String>,
+        /// Kemendagri region codes the agency is responsible for, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        jurisdiction: Vec<String>,
+    },
+    /// List agencies.
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Agency code.
+        #[arg(long)]
+        agency: String,
+        /// field_officer, coordinator, analyst, agency_admin or system_admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Deactivate a user and end all their sessions.
+    Deactivate { username: String },
+    /// Reactivate a user.
+    Activate { username: String },
+}
+
+#[derive(Subcommand)]
+enum ExportCmd {
+    /// Export reports as GeoJSON or CSV, streamed in constant memory.
+    Reports {
+        #[arg(long, default_value = "geojson")]
+        format: String,
+        /// Write here instead of standard output; the file appears only when complete.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Export only what this user may see (default: everything, as the operator).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[arg(long = "type")]
+        type_key: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        datetime: Option<String>,
+        #[arg(long)]
+        bbox: Option<String>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", describe(&e));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A message for the person at the terminal, naming every invalid field.
+fn describe(e: &anyhow::Error) -> String {
+    if let Some(app) = e.downcast_ref::<AppError>() {
+        if let AppError::Validation(v) = app {
+            return v.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n       ");
+        }
+        return app.to_string();
+    }
+    format!("{e:#}")
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = FileConfig::load(cli.global.config.as_deref())?;
+    let addr_override = match &cli.command {
+        Command::Serve { addr, .. } => addr.clone(),
+        _ => None,
+    };
+    let cfg = Config::resolve(
+        file,
+        Overrides { data_dir: cli.global.data_dir.clone(), database_url: cli.global.database_url.clone(), addr: addr_override },
+    )?;
+    init_tracing(&cfg.log);
+    if let Command::Bench(cmd) = cli.command {
+        return bench::run(cmd).await;
+    }
+    std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("cannot create {}", cfg.data_dir.display()))?;
+    let store = sinergi_store::open(&cfg.database_url)
+        .await
+        .with_context(|| format!("cannot open the database {}", cfg.redacted_url()))?;
+    if matches!(cli.command, Command::Migrate) {
+        println!("The database at {} is up to date.", cfg.redacted_url());
+        return Ok(());
+    }
+    let app = Arc::new(App::new(store, Arc::new(SystemClock), AppConfig::new(cfg.data_dir.clone())).await?);
+    match cli.command {
+        Command::Serve { demo, .. } => serve(app, &cfg, demo).await,
+        Command::Migrate | Command::Bench(_) => Ok(()),
+        Command::Agency(cmd) => agency(app, cmd).await,
+        Command::User(cmd) => user(app, cmd).await,
+        Command::Export(cmd) => export(app, cmd).await,
+    }
+}
+
+fn init_tracing(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SINERGI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
+    if demo {
+        if app.store.agency_count().await? == 0 {
+            let summary = sinergi_app::demo::load(&app).await?;
+            println!(
+                "Loaded the demo data set: {} agencies, {} users, {} reports.",
+                summary.agencies,
+                summary.users.len(),
+                summary.reports
+            );
+        } else {
+            println!("The database already has data; the demo data set is not loaded again.");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.addr))?;
+    let addr = listener.local_addr()?;
+    println!("Sinergi is listening on http://{addr}");
+    if demo {
+        println!(
+            "Sign in at http://{addr}/masuk with one of the demo users, password {}:",
+            sinergi_app::demo::DEMO_PASSWORD
+        );
+        for u in app.store.users(None).await? {
+            let agency = app.store.agency(u.agency_id).await?.map(|a| a.code.to_string()).unwrap_or_default();
+            println!("  {:<28} {:<14} {}", u.username.as_str(), u.role.as_str(), agency);
+        }
+    }
+    let _ = std::io::stdout().flush();
+    let state = sinergi_web::AppState { app, secure_cookies: cfg.secure_cookies };
+    axum::serve(listener, sinergi_web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn agency(app: Arc<App>, cmd: AgencyCmd) -> anyhow::Result<()> {
+    match cmd {
+        AgencyCmd::Add { code, name, kind, parent, jurisdiction } => {
+            let new = NewAgency::parse(&code, &name, &kind, parent.as_deref(), &jurisdiction).map_err(AppError::from)?;
+            let a = app.create_agency(None, new).await?;
+            println!("Added agency {} ({}).", a.code, a.name);
+        }
+        AgencyCmd::List => {
+            let all = app.agencies().await?;
+            for a in &all {
+                let parent = a.parent_id.and_then(|p| all.iter().find(|x| x.id == p)).map(|p| p.code.to_string());
+                println!("{:<28} {:<18} {:<24} {}", a.code.as_str(), a.kind.as_str(), parent.unwrap_or_else(|| "-".into()), a.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
+    match cmd {
+        UserCmd::Add { username, agency, role, display_name, password_stdin } => {
+            if !password_stdin {
+                bail!("give --password-stdin and the password on standard input");
+            }
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+            let password = line.trim_end_matches(['\n', '\r']);
+            if password.is_empty() {
+                bail!("no password on standard input");
+            }
+            let u = app.create_user(None, &username, &display_name, &agency, &role, password).await?;
+            println!("Added user {} ({}) to {}.", u.username, u.role.as_str(), agency);
+        }
+        UserCmd::List => {
+            let agencies = app.agencies().await?;
+            for u in app.store.users(None).await? {
+                let a = agencies.iter().find(|a| a.id == u.agency_id).map(|a| a.code.to_string()).unwrap_or_default();
+                println!("{:<28} {:<14} {:<24} {}", u.username.as_str(), u.role.as_str(), a, if u.active { "active" } else { "inactive" });
+            }
+        }
+        UserCmd::Deactivate { username } => {
+            app.set_user_active(None, &username, false).await?;
+            println!("Deactivated {username}; their sessions have ended.");
+        }
+        UserCmd::Activate { username } => {
+            app.set_user_active(None, &username, true).await?;
+            println!("Activated {username}.");
+        }
+    }
+    Ok(())
+}
+
+async fn export(app: Arc<App>, cmd: ExportCmd) -> anyhow::Result<()> {
+    let ExportCmd::Reports { format, output, as_user, type_key, region, agency, status, datetime, bbox } = cmd;
+    let format = ExportFormat::parse(&format).ok_or_else(|| anyhow::anyhow!("--format must be geojson or csv"))?;
+    let raw = RawReportQuery { bbox, datetime, type_key, region, agency, status, ..Default::default() };
+    let filter = app.parse_report_query(&raw).await?;
+    let actor = match as_user {
+        Some(name) => {
+            let (u, _) = app.store.user_credentials(&name).await?.ok_or_else(|| anyhow::anyhow!("--as: no user {name}"))?;
+            Some(app.actor_for(&u).await?)
+        }
+        None => None,
+    };
+    let mut writer = ExportWriter::new(format);
+    // Write to a temporary file beside the target and rename at the end, so a failed
+    // export never leaves a half-written file under the requested name.
+    let (mut out, tmp): (Box<dyn Write>, Option<(PathBuf, PathBuf)>) = match &output {
+        Some(path) => {
+            let tmp = path.with_extension(format!("{}.partial", format.extension()));
+            let f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+            (Box::new(std::io::BufWriter::new(f)), Some((tmp, path.clone())))
+        }
+        None => (Box::new(std::io::BufWriter::new(std::io::stdout().lock())), None),
+    };
+    out.write_all(&writer.begin())?;
+    let result = app.export_reports(actor.as_ref(), filter, |r| out.write_all(&writer.row(r))).await;
+    let n = match result {
+        Ok(n) => n,
+        Err(e) => {
+            drop(out);
+            if let Some((tmp, _)) = &tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(e.into());
+        }
+    };
+    out.write_all(&writer.end())?;
+    out.flush()?;
+    drop(out);
+    if let Some((tmp, path)) = tmp {
+        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("Exported {n} reports to {}.", path.display());
+    }
+    Ok(())
+}

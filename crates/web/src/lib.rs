@@ -1,1 +1,67 @@
-//! placeholder
+//! Sinergi's HTTP edge: the JSON/GeoJSON API (`/api/v1`), the OpenAPI document, the
+//! server-rendered web UI and its embedded static files. This is the only crate that
+//! knows HTTP; it decides nothing itself and asks the app crate for every answer.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod openapi;
+pub mod problem;
+pub mod ui;
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use sinergi_app::App;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: Arc<App>,
+    /// Marks cookies `Secure`; on when Sinergi is served over HTTPS.
+    pub secure_cookies: bool,
+}
+
+/// The largest JSON body accepted; attachments have their own, larger limit.
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let attachment_limit = state.app.config.max_attachment_bytes + 64 * 1024;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(openapi::document))
+        .nest("/api/v1", api::routes(JSON_BODY_LIMIT, attachment_limit).fallback(api_not_found))
+        .merge(assets::routes())
+        .merge(ui::routes().layer(DefaultBodyLimit::max(attachment_limit)))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}
+
+async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
+    match st.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": st.app.store.backend()}))),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable"})))
+        }
+    }
+}
+
+async fn api_not_found() -> problem::ApiError {
+    problem::ApiError(sinergi_app::AppError::NotFound)
+}

@@ -1,0 +1,228 @@
+//! `sinergi bench`: measures the report store at scale on this machine and prints the
+//! figures. What is measured, at what scale:
+//!
+//! - `reports`: N reports (default 1,000,000) spread over Sumatra, owned by 200 agencies
+//!   (20 top-level, 9 sub-agencies each) in an embedded SQLite database; the bulk insert
+//!   rate; list pages (limit 100) filtered by bbox (1°×1°) + datetime (one year) + type,
+//!   for a field officer of one sub-agency, who may see only part of the reports (public
+//!   ones and their own agency's), p50/p95/max; get-by-id p50/p95; the process's resident
+//!   memory. Queries go through the app layer (policy + store), as the HTTP handlers do.
+//!
+//! Timings are figures to read, never pass/fail checks.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use clap::Subcommand;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sinergi_app::{App, AppConfig, SystemClock};
+use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
+use sinergi_core::geometry::{Bbox, ReportGeometry};
+use sinergi_core::ids::{AgencyId, ReportId, UserId};
+use sinergi_core::query::{Interval, ReportFilter};
+use sinergi_core::report::{Report, Sensitivity, Status};
+use sinergi_core::user::{Role, User, Username};
+use sinergi_store::{AgencyRow, NewUserRow};
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// Bulk insert, filtered list pages and get-by-id over many reports in SQLite.
+    Reports {
+        /// How many reports to insert.
+        #[arg(long, default_value_t = 1_000_000)]
+        count: usize,
+        /// How many list queries and get-by-id lookups to time.
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+        /// Database URL to use instead of a fresh SQLite file in a temporary folder.
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(|kb| format!("{:.0} MiB", kb as f64 / 1024.0))
+            .unwrap_or_else(|| "unknown".into())
+    };
+    format!("resident {} (peak {})", field("VmRSS:"), field("VmHWM:"))
+}
+
+pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
+    let BenchCmd::Reports { count, queries, url } = cmd;
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let store = sinergi_store::open(&url).await?;
+    let app = Arc::new(App::new(store.clone(), Arc::new(SystemClock), AppConfig::new(dir.path().to_path_buf())).await?);
+    let mut rng = StdRng::seed_from_u64(42);
+    let base: DateTime<Utc> = DateTime::from_timestamp(1_577_836_800, 0).unwrap_or_default(); // 2020-01-01
+    let bytes = |rng: &mut StdRng| {
+        let mut b = [0u8; 10];
+        rng.fill(&mut b);
+        b
+    };
+
+    // 200 agencies and one field officer each, written directly: the bench measures
+    // reports, not password hashing.
+    let hash = sinergi_app::auth::hash_password("bench-password-123")?;
+    let mut agencies: Vec<Agency> = Vec::new();
+    let mut users: Vec<User> = Vec::new();
+    for top in 0..20 {
+        let parent = Agency {
+            id: AgencyId::new_at(base, bytes(&mut rng)),
+            code: AgencyCode::parse(&format!("BENCH-{top:02}")).map_err(anyhow::Error::msg)?,
+            name: format!("Bench agency {top}"),
+            kind: AgencyKind::Police,
+            parent_id: None,
+            jurisdiction: vec![],
+        };
+        agencies.push(parent.clone());
+        for sub in 0..9 {
+            agencies.push(Agency {
+                id: AgencyId::new_at(base, bytes(&mut rng)),
+                code: AgencyCode::parse(&format!("BENCH-{top:02}-{sub}")).map_err(anyhow::Error::msg)?,
+                name: format!("Bench agency {top}.{sub}"),
+                kind: AgencyKind::Police,
+                parent_id: Some(parent.id),
+                jurisdiction: vec![],
+            });
+        }
+    }
+    for (i, a) in agencies.iter().enumerate() {
+        store.insert_agency(&AgencyRow { agency: a.clone(), created_at: base }).await?;
+        let u = User {
+            id: UserId::new_at(base, bytes(&mut rng)),
+            username: Username::parse(&format!("bench{i}")).map_err(anyhow::Error::msg)?,
+            display_name: format!("Bench {i}"),
+            agency_id: a.id,
+            role: Role::FieldOfficer,
+            active: true,
+        };
+        store.insert_user(&NewUserRow { user: u.clone(), password_hash: hash.clone(), created_at: base }).await?;
+        users.push(u);
+    }
+
+    let types: Vec<String> = app.report_types().iter().map(|t| t.key.clone()).collect();
+    let span_ms: i64 = 6 * 365 * 24 * 3600 * 1000;
+    let started = Instant::now();
+    let mut ids = Vec::with_capacity(count.min(100_000));
+    let batch = 5_000;
+    let mut inserted = 0;
+    while inserted < count {
+        let n = batch.min(count - inserted);
+        let mut rs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let owner = rng.gen_range(0..agencies.len());
+            let lon = rng.gen_range(95.5..106.0);
+            let lat = rng.gen_range(-5.5..5.5);
+            let at = base + Duration::milliseconds(rng.gen_range(0..span_ms));
+            let sensitivity = match rng.gen_range(0..100) {
+                0..=19 => Sensitivity::Public,
+                20..=69 => Sensitivity::Internal,
+                70..=94 => Sensitivity::Restricted,
+                _ => Sensitivity::Secret,
+            };
+            let id = ReportId::new_at(at, bytes(&mut rng));
+            if ids.len() < 100_000 {
+                ids.push((id, owner));
+            }
+            rs.push(Report {
+                id,
+                type_key: types[rng.gen_range(0..types.len())].clone(),
+                title: format!("Laporan uji {inserted}"),
+                description: String::new(),
+                occurred_at: at.fixed_offset(),
+                geometry: ReportGeometry::point(lon, lat).map_err(|e| anyhow::anyhow!("{e}"))?,
+                region_code: None,
+                owner_agency_id: agencies[owner].id,
+                owner_agency_code: String::new(),
+                author_id: users[owner].id,
+                author_username: String::new(),
+                sensitivity,
+                attributes: Default::default(),
+                status: Status::New,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+                create_hash: String::new(),
+            });
+        }
+        store.bulk_insert_reports(&rs).await?;
+        inserted += n;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!("backend: {}", store.backend());
+    println!("bulk insert: {count} reports in {secs:.1} s = {:.0} reports/s (batches of {batch}, one transaction each)", count as f64 / secs);
+    println!("memory after insert: {}", memory());
+
+    // A field officer of a sub-agency: sees public reports and their agency's own.
+    let viewer = &users[1];
+    let actor = app.actor_for(viewer).await?;
+    let mut list_ms = Vec::with_capacity(queries);
+    let mut returned = 0usize;
+    for _ in 0..queries {
+        let lon = rng.gen_range(95.5..105.0);
+        let lat = rng.gen_range(-5.5..4.5);
+        let start = base + Duration::milliseconds(rng.gen_range(0..span_ms - 365 * 24 * 3600 * 1000));
+        let filter = ReportFilter {
+            bbox: Some(Bbox { min_lon: lon, min_lat: lat, max_lon: lon + 1.0, max_lat: lat + 1.0 }),
+            datetime: Some(Interval { start: Some(start), end: Some(start + Duration::days(365)) }),
+            type_key: Some(types[rng.gen_range(0..types.len())].clone()),
+            limit: 100,
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = app.list_reports(&actor, filter).await?;
+        list_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        returned += page.reports.len();
+    }
+    list_ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "list page (limit 100, bbox 1°x1° + 1 year + type, partial visibility): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms over {queries} queries ({:.1} reports/page on average)",
+        percentile(&list_ms, 0.5),
+        percentile(&list_ms, 0.95),
+        list_ms.last().copied().unwrap_or(0.0),
+        returned as f64 / queries.max(1) as f64
+    );
+
+    // Get by id as an admin of the owner agency, so every lookup is allowed.
+    let mut get_ms = Vec::with_capacity(queries);
+    for _ in 0..queries {
+        let (id, owner) = ids[rng.gen_range(0..ids.len())];
+        let owner_actor = sinergi_core::access::Actor {
+            user_id: users[owner].id,
+            username: users[owner].username.to_string(),
+            agency_id: agencies[owner].id,
+            role: Role::AgencyAdmin,
+            agency_descendants: vec![],
+        };
+        let t = Instant::now();
+        app.report(&owner_actor, id).await?;
+        get_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    get_ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "get by id (policy-checked): p50 {:.3} ms, p95 {:.3} ms",
+        percentile(&get_ms, 0.5),
+        percentile(&get_ms, 0.95)
+    );
+    println!("memory at the end: {}", memory());
+    Ok(())
+}

@@ -1,0 +1,571 @@
+//! The JSON/GeoJSON API under `/api/v1`. Handlers only translate HTTP to use cases and
+//! back; every decision is made in the app and core crates.
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, MethodRouter};
+use axum::{Json, Router};
+use futures_util::{stream, StreamExt};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sinergi_app::auth::SessionKind;
+use sinergi_app::export::{ExportFormat, ExportWriter};
+use sinergi_app::reports::ReportPage;
+use sinergi_app::AppError;
+use sinergi_core::agency::{Agency, NewAgency};
+use sinergi_core::ids::{AttachmentId, ReportId};
+use sinergi_core::query::{Cursor, RawReportQuery};
+use sinergi_core::report::Report;
+use sinergi_core::user::User;
+use sinergi_core::ValidationErrors;
+use sinergi_regions::Region;
+use sinergi_store::Attachment;
+
+use crate::auth::Authed;
+use crate::problem::{ApiError, ApiResult};
+use crate::AppState;
+
+/// Every API route with its handlers, relative to `/api/v1`. The router is built from this
+/// table, and a test checks that each path and method here is in the OpenAPI document and
+/// nothing else answers.
+pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/auth/token", post(token)),
+        ("/auth/logout", post(logout)),
+        ("/me", get(me)),
+        ("/report-types", get(report_types)),
+        ("/reports", get(list_reports).post(create_report)),
+        ("/reports/counts", get(report_counts)),
+        ("/reports/export", get(export_reports)),
+        ("/reports/{id}", get(get_report).patch(patch_report)),
+        ("/reports/{id}/history", get(report_history)),
+        ("/reports/{id}/attachments", get(list_attachments).post(upload_attachment)),
+        ("/attachments/{id}", get(download_attachment)),
+        ("/agencies", get(list_agencies).post(create_agency)),
+        ("/users", get(list_users).post(create_user)),
+        ("/regions", get(regions)),
+        ("/regions/{code}", get(region)),
+    ]
+}
+
+/// The API router. Uploads get a larger body limit than JSON requests.
+pub fn routes(json_limit: usize, upload_limit: usize) -> Router<AppState> {
+    let mut r = Router::new();
+    for (path, handler) in route_table() {
+        let limit = if path.ends_with("/attachments") { upload_limit } else { json_limit };
+        r = r.route(path, handler.layer(DefaultBodyLimit::max(limit)));
+    }
+    r
+}
+
+/// Parses a JSON body, naming the line and column of a syntax error.
+pub fn parse_json(body: Result<Bytes, BytesRejection>) -> ApiResult<Value> {
+    let bytes = body.map_err(|rej| {
+        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError(AppError::PayloadTooLarge("the request body is too large".into()))
+        } else {
+            ApiError(AppError::field("body", rej.body_text()))
+        }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError(AppError::field("body", format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column())))
+    })
+}
+
+/// Turns a query-string rejection into a validation problem naming the parameter.
+pub fn query_error(rej: QueryRejection) -> ApiError {
+    let text = rej.body_text();
+    let field = text
+        .split('`')
+        .nth(1)
+        .map(str::to_string)
+        .unwrap_or_else(|| "query".to_string());
+    ApiError(AppError::field(&field, text))
+}
+
+fn parse_id(s: &str) -> ApiResult<ReportId> {
+    // A malformed id cannot name any report: answer as for a missing one.
+    ReportId::parse(s).ok_or(ApiError(AppError::NotFound))
+}
+
+fn etag(r: &Report) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{}\"", r.version)).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+fn feature_response(status: StatusCode, r: &Report) -> Response {
+    let mut resp = (status, Json(r.to_feature())).into_response();
+    resp.headers_mut().insert(header::ETAG, etag(r));
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    resp
+}
+
+// ---- auth ------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenRequest {
+    username: String,
+    password: String,
+}
+
+async fn token(State(st): State<AppState>, body: Result<Bytes, BytesRejection>) -> ApiResult<Json<Value>> {
+    let v = parse_json(body)?;
+    let req: TokenRequest = serde_json::from_value(v).map_err(|e| ApiError(AppError::field("body", e.to_string())))?;
+    let issued = st.app.sign_in(&req.username, &req.password, SessionKind::Api).await?;
+    Ok(Json(json!({
+        "token": issued.token,
+        "token_type": "Bearer",
+        "expires_at": issued.expires_at.to_rfc3339(),
+    })))
+}
+
+async fn logout(State(st): State<AppState>, a: Authed) -> ApiResult<StatusCode> {
+    st.app.sign_out(&a.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn user_json(u: &User, agency: Option<&Agency>) -> Value {
+    json!({
+        "id": u.id,
+        "username": u.username,
+        "display_name": u.display_name,
+        "agency": agency.map(|a| a.code.as_str()),
+        "role": u.role.as_str(),
+        "active": u.active,
+    })
+}
+
+async fn me(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+    let agency = st.app.store.agency(a.user.agency_id).await.map_err(AppError::from)?;
+    let mut v = user_json(&a.user, agency.as_ref());
+    v["agency_name"] = json!(agency.map(|a| a.name));
+    v["session_expires_at"] = json!(a.session.expires_at.to_rfc3339());
+    Ok(Json(v))
+}
+
+// ---- reports ---------------------------------------------------------------------------
+
+async fn report_types(State(st): State<AppState>, _a: Authed) -> Json<Value> {
+    Json(json!({ "report_types": *st.app.report_types() }))
+}
+
+async fn create_report(State(st): State<AppState>, a: Authed, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+    let v = parse_json(body)?;
+    let (r, created) = st.app.create_report(&a.actor, &v).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let mut resp = feature_response(status, &r);
+    if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/reports/{}", r.id)) {
+        resp.headers_mut().insert(header::LOCATION, loc);
+    }
+    Ok(resp)
+}
+
+async fn get_report(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Response> {
+    let r = st.app.report(&a.actor, parse_id(&id)?).await?;
+    Ok(feature_response(StatusCode::OK, &r))
+}
+
+/// Reads `If-Match: "3"` (or `W/"3"`). A tag that names no version can never match.
+fn if_match(h: &HeaderMap) -> Option<i64> {
+    let v = h.get(header::IF_MATCH)?.to_str().ok()?.trim();
+    let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
+    Some(v.parse().unwrap_or(-1))
+}
+
+async fn patch_report(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let id = parse_id(&id)?;
+    let v = parse_json(body)?;
+    let r = st.app.patch_report(&a.actor, id, if_match(&headers), &v).await?;
+    Ok(feature_response(StatusCode::OK, &r))
+}
+
+async fn report_history(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let events = st.app.report_history(&a.actor, parse_id(&id)?).await?;
+    Ok(Json(json!({ "history": events })))
+}
+
+/// Builds the `next` link by replacing the cursor in the request's own query.
+fn next_link(path: &str, raw: &RawReportQuery, next: &Cursor) -> String {
+    let mut q = raw.clone();
+    q.cursor = Some(next.encode());
+    let pairs: Vec<(&str, &Option<String>)> = vec![
+        ("bbox", &q.bbox),
+        ("datetime", &q.datetime),
+        ("type", &q.type_key),
+        ("region", &q.region),
+        ("agency", &q.agency),
+        ("status", &q.status),
+        ("q", &q.q),
+        ("limit", &q.limit),
+        ("cursor", &q.cursor),
+    ];
+    let qs: Vec<String> = pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", urlencode(v))))
+        .collect();
+    format!("{path}?{}", qs.join("&"))
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn page_json(page: &ReportPage, path: &str, raw: &RawReportQuery) -> Value {
+    let features: Vec<Value> = page.reports.iter().map(Report::to_feature).collect();
+    let mut links = vec![json!({"rel": "self", "type": "application/geo+json", "href": next_link_self(path, raw)})];
+    if let Some(n) = &page.next {
+        links.push(json!({"rel": "next", "type": "application/geo+json", "href": next_link(path, raw, n)}));
+    }
+    json!({
+        "type": "FeatureCollection",
+        "numberReturned": features.len(),
+        "features": features,
+        "links": links,
+    })
+}
+
+fn next_link_self(path: &str, raw: &RawReportQuery) -> String {
+    match &raw.cursor {
+        Some(c) => match Cursor::decode(c) {
+            Some(cur) => next_link(path, raw, &cur),
+            None => path.to_string(),
+        },
+        None => {
+            let link = next_link(path, raw, &Cursor { occurred_at_ms: 0, id: ReportId(uuid::Uuid::nil()) });
+            // Drop the placeholder cursor again: the first page has none.
+            link.split("&cursor=").next().unwrap_or(path).split("?cursor=").next().unwrap_or(path).to_string()
+        }
+    }
+}
+
+async fn list_reports(
+    State(st): State<AppState>,
+    a: Authed,
+    q: Result<Query<RawReportQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(raw) = q.map_err(query_error)?;
+    let filter = st.app.parse_report_query(&raw).await?;
+    let page = st.app.list_reports(&a.actor, filter).await?;
+    let mut resp = Json(page_json(&page, "/api/v1/reports", &raw)).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    Ok(resp)
+}
+
+async fn report_counts(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+    let counts = st.app.count_reports(&a.actor).await?;
+    let rows: Vec<Value> = counts
+        .iter()
+        .map(|c| json!({"type": c.type_key, "status": c.status.as_str(), "count": c.count}))
+        .collect();
+    let total: i64 = counts.iter().map(|c| c.count).sum();
+    Ok(Json(json!({"total": total, "counts": rows})))
+}
+
+#[derive(Default)]
+struct ExportParams {
+    format: Option<String>,
+    query: RawReportQuery,
+}
+
+/// Streams every report the caller may see that matches the filters, as GeoJSON or CSV.
+async fn export_reports(
+    State(st): State<AppState>,
+    a: Authed,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(pairs) = q.map_err(query_error)?;
+    let mut params = ExportParams::default();
+    let mut errs = ValidationErrors::new();
+    for (k, v) in pairs {
+        let slot = match k.as_str() {
+            "format" => &mut params.format,
+            "bbox" => &mut params.query.bbox,
+            "datetime" => &mut params.query.datetime,
+            "type" => &mut params.query.type_key,
+            "region" => &mut params.query.region,
+            "agency" => &mut params.query.agency,
+            "status" => &mut params.query.status,
+            "q" => &mut params.query.q,
+            _ => {
+                errs.push(k, "unknown parameter");
+                continue;
+            }
+        };
+        *slot = Some(v);
+    }
+    let format = ExportFormat::parse(params.format.as_deref().unwrap_or("geojson"));
+    if format.is_none() {
+        errs.push("format", "must be geojson or csv");
+    }
+    let (Some(format), true) = (format, errs.is_empty()) else {
+        return Err(errs.into());
+    };
+    let mut filter = st.app.parse_report_query(&params.query).await?;
+    filter.limit = 500;
+    let mut writer = ExportWriter::new(format);
+    let head = Bytes::from(writer.begin());
+    let app = st.app.clone();
+    let actor = a.actor.clone();
+    // Pages are fetched one at a time as the client reads, so memory stays flat.
+    let pages = stream::unfold(Some(filter), move |state| {
+        let app = app.clone();
+        let actor = actor.clone();
+        async move {
+            let filter = state?;
+            match app.list_reports(&actor, filter.clone()).await {
+                Ok(page) => {
+                    let next = page_next(filter, &page);
+                    Some((Ok(page), next))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "export failed mid-stream");
+                    Some((Err(std::io::Error::other("export failed")), None))
+                }
+            }
+        }
+    });
+    let mut finished = false;
+    let body = stream::once(async move { Ok::<Bytes, std::io::Error>(head) }).chain(pages.map(move |page| {
+        let page = page?;
+        let mut buf = Vec::new();
+        for r in &page.reports {
+            buf.extend(writer.row(r));
+        }
+        if page.next.is_none() && !finished {
+            finished = true;
+            buf.extend(writer.end());
+        }
+        Ok(Bytes::from(buf))
+    }));
+    let mut resp = Response::new(Body::from_stream(body));
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"laporan.{}\"", format.extension())) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+fn page_next(mut filter: sinergi_core::query::ReportFilter, page: &ReportPage) -> Option<sinergi_core::query::ReportFilter> {
+    filter.cursor = Some(page.next?);
+    Some(filter)
+}
+
+// ---- attachments -----------------------------------------------------------------------
+
+fn attachment_json(a: &Attachment) -> Value {
+    json!({
+        "id": a.id,
+        "report_id": a.report_id,
+        "filename": a.filename,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "created_at": a.created_at.to_rfc3339(),
+        "href": format!("/api/v1/attachments/{}", a.id),
+    })
+}
+
+async fn list_attachments(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let list = st.app.attachments(&a.actor, parse_id(&id)?).await?;
+    Ok(Json(json!({"attachments": list.iter().map(attachment_json).collect::<Vec<_>>()})))
+}
+
+/// Accepts `multipart/form-data` with one part named `file`.
+async fn upload_attachment(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    let id = parse_id(&id)?;
+    let mut mp = mp.map_err(|e| ApiError(AppError::field("body", e.body_text())))?;
+    let mut stored = None;
+    while let Some(field) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("lampiran").to_string();
+        let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
+        stored = Some(st.app.add_attachment(&a.actor, id, &name, &bytes).await?);
+    }
+    let att = stored.ok_or_else(|| ApiError(AppError::field("file", "a part named \"file\" is required")))?;
+    Ok((StatusCode::CREATED, Json(attachment_json(&att))).into_response())
+}
+
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError(AppError::PayloadTooLarge("the file is too large".into()))
+    } else {
+        ApiError(AppError::field("file", e.body_text()))
+    }
+}
+
+async fn download_attachment(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Response> {
+    let id = AttachmentId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
+    let (att, bytes) = st.app.attachment_content(&a.actor, id).await?;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&att.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let safe: String = att.filename.chars().filter(|c| c.is_ascii_graphic() && *c != '"' || *c == ' ').collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{safe}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+// ---- agencies and users ----------------------------------------------------------------
+
+pub fn agency_json(a: &Agency, all: &[Agency]) -> Value {
+    let parent = a.parent_id.and_then(|p| all.iter().find(|x| x.id == p));
+    json!({
+        "id": a.id,
+        "code": a.code,
+        "name": a.name,
+        "kind": a.kind.as_str(),
+        "parent": parent.map(|p| p.code.as_str()),
+        "jurisdiction": a.jurisdiction,
+    })
+}
+
+async fn list_agencies(State(st): State<AppState>, _a: Authed) -> ApiResult<Json<Value>> {
+    let all = st.app.agencies().await?;
+    Ok(Json(json!({"agencies": all.iter().map(|a| agency_json(a, &all)).collect::<Vec<_>>()})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgencyRequest {
+    code: String,
+    name: String,
+    kind: String,
+    parent: Option<String>,
+    #[serde(default)]
+    jurisdiction: Vec<String>,
+}
+
+fn from_body<T: serde::de::DeserializeOwned>(v: Value) -> ApiResult<T> {
+    serde_json::from_value(v).map_err(|e| {
+        let text = e.to_string();
+        let field = text.split('`').nth(1).unwrap_or("body").to_string();
+        ApiError(AppError::field(&field, text))
+    })
+}
+
+async fn create_agency(State(st): State<AppState>, a: Authed, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+    let req: AgencyRequest = from_body(parse_json(body)?)?;
+    let new = NewAgency::parse(&req.code, &req.name, &req.kind, req.parent.as_deref(), &req.jurisdiction)?;
+    let created = st.app.create_agency(Some(&a.actor), new).await?;
+    let all = st.app.agencies().await?;
+    Ok((StatusCode::CREATED, Json(agency_json(&created, &all))).into_response())
+}
+
+async fn list_users(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+    let users = st.app.users_visible_to(&a.actor).await?;
+    let all = st.app.agencies().await?;
+    let rows: Vec<Value> = users
+        .iter()
+        .map(|u| user_json(u, all.iter().find(|x| x.id == u.agency_id)))
+        .collect();
+    Ok(Json(json!({"users": rows})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserRequest {
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    agency: String,
+    role: String,
+    password: String,
+}
+
+async fn create_user(State(st): State<AppState>, a: Authed, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+    let req: UserRequest = from_body(parse_json(body)?)?;
+    let u = st
+        .app
+        .create_user(Some(&a.actor), &req.username, &req.display_name, &req.agency, &req.role, &req.password)
+        .await?;
+    let agency = st.app.store.agency(u.agency_id).await.map_err(AppError::from)?;
+    Ok((StatusCode::CREATED, Json(user_json(&u, agency.as_ref()))).into_response())
+}
+
+// ---- regions ---------------------------------------------------------------------------
+
+pub fn region_json(st: &AppState, r: &Region) -> Value {
+    json!({
+        "code": r.code,
+        "name": r.name,
+        "level": r.level.as_str(),
+        "parent": r.parent,
+        "children_count": st.app.gazetteer().children_count(&r.code),
+        "centroid": {"type": "Point", "coordinates": [r.lon, r.lat]},
+        "time_zone": sinergi_core::time::Zone::for_region(&r.code).abbreviation(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionQuery {
+    q: Option<String>,
+    lon: Option<String>,
+    lat: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn regions(
+    State(st): State<AppState>,
+    _a: Authed,
+    q: Result<Query<RegionQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(q) = q.map_err(query_error)?;
+    let g = st.app.gazetteer();
+    match (&q.q, &q.lon, &q.lat) {
+        (Some(text), None, None) => {
+            let limit = q.limit.unwrap_or(20).clamp(1, 200) as usize;
+            let found: Vec<Value> = g.search(text, limit).into_iter().map(|r| region_json(&st, r)).collect();
+            Ok(Json(json!({"regions": found})))
+        }
+        (None, Some(lon), Some(lat)) => {
+            let mut errs = ValidationErrors::new();
+            let lon = lon.parse::<f64>().ok().filter(|x| (-180.0..=180.0).contains(x));
+            let lat = lat.parse::<f64>().ok().filter(|x| (-90.0..=90.0).contains(x));
+            if lon.is_none() {
+                errs.push("lon", "must be a longitude from -180 to 180");
+            }
+            if lat.is_none() {
+                errs.push("lat", "must be a latitude from -90 to 90");
+            }
+            let (Some(lon), Some(lat)) = (lon, lat) else { return Err(errs.into()) };
+            let loc = g.locate(lon, lat).ok_or_else(|| {
+                ApiError(AppError::NotFound)
+            })?;
+            let chain: Vec<Value> = loc.chain().into_iter().map(|r| region_json(&st, r)).collect();
+            Ok(Json(json!({"approximate": loc.approximate, "chain": chain, "code": loc.most_specific().code})))
+        }
+        _ => Err(ApiError(AppError::field("q", "give either q=NAME, or both lon= and lat="))),
+    }
+}
+
+async fn region(State(st): State<AppState>, _a: Authed, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+    let r = st.app.gazetteer().get(&code).ok_or(ApiError(AppError::NotFound))?;
+    Ok(Json(region_json(&st, r)))
+}

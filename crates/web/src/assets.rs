@@ -1,0 +1,70 @@
+//! Static files embedded in the binary: Sinergi's own CSS and scripts, Leaflet (from npm,
+//! see package.json) and the shipped region boundaries for maps that need no tile server.
+
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sinergi_regions::{Gazetteer, Level};
+
+use crate::AppState;
+
+macro_rules! asset {
+    ($path:literal) => {
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $path)).as_slice()
+    };
+}
+
+/// (URL name, content type, bytes).
+const FILES: &[(&str, &str, &[u8])] = &[
+    ("leaflet.js", "text/javascript", asset!("../../node_modules/leaflet/dist/leaflet.js")),
+    ("leaflet.css", "text/css", asset!("../../node_modules/leaflet/dist/leaflet.css")),
+    ("images/marker-icon.png", "image/png", asset!("../../node_modules/leaflet/dist/images/marker-icon.png")),
+    ("images/marker-icon-2x.png", "image/png", asset!("../../node_modules/leaflet/dist/images/marker-icon-2x.png")),
+    ("images/marker-shadow.png", "image/png", asset!("../../node_modules/leaflet/dist/images/marker-shadow.png")),
+    ("sinergi.css", "text/css", asset!("static/sinergi.css")),
+    ("sinergi.js", "text/javascript", asset!("static/sinergi.js")),
+    ("map.js", "text/javascript", asset!("static/map.js")),
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/{*path}", get(static_file))
+        .route("/boundaries/{level}", get(boundaries))
+}
+
+async fn static_file(Path(path): Path<String>) -> Response {
+    match FILES.iter().find(|(name, _, _)| *name == path) {
+        Some((_, ct, bytes)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(ct)),
+                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `provinsi.geojson`, `kabkota.geojson` or `kecamatan.geojson`.
+async fn boundaries(Path(level): Path<String>) -> Response {
+    let level = match level.as_str() {
+        "provinsi.geojson" => Level::Province,
+        "kabkota.geojson" => Level::Regency,
+        "kecamatan.geojson" => Level::District,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match Gazetteer::boundary_geojson(level) {
+        Some(text) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json")),
+                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            ],
+            text,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

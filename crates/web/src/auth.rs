@@ -1,0 +1,77 @@
+//! Who is calling: a bearer token (`Authorization: Bearer …`) or the browser session
+//! cookie. A cookie-authenticated request that changes something must also carry the
+//! session's CSRF token (form field `_csrf` for forms, header `X-CSRF-Token` for scripts),
+//! so another site cannot act with the user's cookie.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use sinergi_app::AppError;
+use sinergi_core::access::Actor;
+use sinergi_core::user::User;
+use sinergi_store::SessionRow;
+
+use crate::problem::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "sinergi_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    pub user: User,
+    pub actor: Actor,
+    pub session: SessionRow,
+    /// The raw token presented, needed to sign out.
+    pub token: String,
+    pub via_cookie: bool,
+}
+
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+}
+
+/// Resolves the caller without the CSRF check (the UI checks its form field itself).
+pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Authed, AppError> {
+    let (token, via_cookie) = match bearer(parts) {
+        Some(t) => (t, false),
+        None => (cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?, true),
+    };
+    let (user, actor, session) = state.app.authenticate(&token).await?;
+    Ok(Authed { user, actor, session, token, via_cookie })
+}
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let authed = resolve(parts, state).await?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if authed.via_cookie && !safe {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !constant_time_eq(sent.as_bytes(), authed.session.csrf.as_bytes()) {
+                return Err(ApiError(AppError::Forbidden("missing or wrong CSRF token".into())));
+            }
+        }
+        Ok(authed)
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,99 @@
+//! The one place application errors become HTTP answers: RFC 9457 problem details
+//! (`application/problem+json`) with a stable `code`, the request id, and for validation
+//! errors the list of fields. Internal errors are logged with their cause chain under the
+//! request id and never shown to the client.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use sinergi_app::AppError;
+use sinergi_core::ValidationErrors;
+
+/// An error on its way to an HTTP client.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError(AppError::Validation(e))
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The stable code, HTTP status and title of each error kind.
+pub fn describe(e: &AppError) -> (&'static str, StatusCode, &'static str) {
+    match e {
+        AppError::Validation(_) => ("validation_failed", StatusCode::UNPROCESSABLE_ENTITY, "The request has invalid fields"),
+        AppError::Unauthenticated => ("unauthenticated", StatusCode::UNAUTHORIZED, "Sign-in required"),
+        AppError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
+        AppError::NotFound => ("not_found", StatusCode::NOT_FOUND, "Not found"),
+        AppError::Conflict(_) => ("conflict", StatusCode::CONFLICT, "Conflict"),
+        AppError::PreconditionFailed { .. } => ("version_mismatch", StatusCode::PRECONDITION_FAILED, "The record has changed"),
+        AppError::PreconditionRequired => ("if_match_required", StatusCode::PRECONDITION_REQUIRED, "If-Match required"),
+        AppError::TooManyRequests { .. } => ("too_many_attempts", StatusCode::TOO_MANY_REQUESTS, "Too many attempts"),
+        AppError::UnsupportedMediaType(_) => ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+        AppError::PayloadTooLarge(_) => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
+        AppError::Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+    }
+}
+
+pub fn new_request_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (code, status, title) = describe(&self.0);
+        let request_id = new_request_id();
+        let detail = match &self.0 {
+            AppError::Internal(source) => {
+                let mut chain = source.to_string();
+                let mut cur = source.source();
+                while let Some(c) = cur {
+                    chain.push_str(": ");
+                    chain.push_str(&c.to_string());
+                    cur = c.source();
+                }
+                tracing::error!(request_id, error = %chain, "internal error");
+                "Something went wrong on the server; quote the request id when reporting it.".to_string()
+            }
+            other => other.to_string(),
+        };
+        let mut body = json!({
+            "type": format!("https://sinergi.id/problems/{code}"),
+            "title": title,
+            "status": status.as_u16(),
+            "detail": detail,
+            "code": code,
+            "request_id": request_id,
+        });
+        if let AppError::Validation(v) = &self.0 {
+            body["errors"] = json!(v.errors);
+        }
+        if let AppError::PreconditionFailed { current } = &self.0 {
+            body["current_version"] = json!(current);
+        }
+        let mut resp = (status, body.to_string()).into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Ok(v) = HeaderValue::from_str(&request_id) {
+            h.insert("x-request-id", v);
+        }
+        if matches!(self.0, AppError::Unauthenticated) {
+            h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"sinergi\""));
+        }
+        if let AppError::TooManyRequests { retry_after_s } = &self.0 {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
+                h.insert(header::RETRY_AFTER, v);
+            }
+        }
+        resp
+    }
+}
