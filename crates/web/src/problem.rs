@@ -67,7 +67,7 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let mut body = json!({
-            "type": format!("https://sinergi.id/problems/{code}"),
+            "type": format!("/problems/{code}"),
             "title": title,
             "status": status.as_u16(),
             "detail": detail,
