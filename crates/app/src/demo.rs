@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Map, Value};
@@ -47,7 +47,7 @@ pub struct DemoSummary {
 /// Loads the demo data set into an empty database. Refuses
 /// (`AppError::Conflict("the database already has data; demo data is only loaded into an empty database")`)
 /// when any agency exists.
-pub async fn load(app: &crate::App) -> crate::AppResult<DemoSummary> {
+pub async fn load(app: &App) -> AppResult<DemoSummary> {
     // Any agency means someone already set this installation up; demo records mixed into
     // real ones could be taken for real reports, so nothing is written at all.
     if app.store.agency_count().await? > 0 {
@@ -55,6 +55,29 @@ pub async fn load(app: &crate::App) -> crate::AppResult<DemoSummary> {
             "the database already has data; demo data is only loaded into an empty database".into(),
         ));
     }
+    // Everything that can be checked without the database is checked before the first
+    // write, so that a mistake in the demo data cannot leave half a demo behind (which
+    // would then block the next attempt as "already has data").
+    let types = app.report_types();
+    let mut checked = Vec::new();
+    for d in plan() {
+        let ty = types.iter().find(|t| t.key == d.type_key).ok_or_else(|| {
+            AppError::Internal(
+                format!("demo report type {} is not in the catalogue", d.type_key).into(),
+            )
+        })?;
+        // The attributes go through the same check as a submitted report, so the demo can
+        // never hold a record the API itself would refuse.
+        let attributes = ty.validate_attributes(&Value::Object(d.attributes.clone()))?;
+        let geometry = ReportGeometry::point(d.lon, d.lat)?;
+        if !USERS.iter().any(|u| u.username == d.author) {
+            return Err(AppError::Internal(
+                format!("demo author {} is not a demo user", d.author).into(),
+            ));
+        }
+        checked.push((d, attributes, geometry));
+    }
+
     for a in AGENCIES {
         let jurisdiction: Vec<String> = a.jurisdiction.iter().map(|c| (*c).to_string()).collect();
         let new = NewAgency::parse(a.code, a.name, a.kind, a.parent, &jurisdiction)?;
@@ -83,19 +106,10 @@ pub async fn load(app: &crate::App) -> crate::AppResult<DemoSummary> {
     }
 
     let now = app.now();
-    let types = app.report_types();
-    let mut reports = Vec::new();
-    for d in plan() {
-        let ty = types.iter().find(|t| t.key == d.type_key).ok_or_else(|| {
-            AppError::Internal(
-                format!("demo report type {} is not in the catalogue", d.type_key).into(),
-            )
-        })?;
-        // The attributes go through the same check as a submitted report, so the demo can
-        // never hold a record the API itself would refuse.
-        let attributes = ty.validate_attributes(&Value::Object(d.attributes))?;
+    let mut reports = Vec::with_capacity(checked.len());
+    for (d, attributes, geometry) in checked {
         let &(author_id, owner_id, owner_code) = who.get(d.author).ok_or_else(|| {
-            AppError::Internal(format!("demo author {} is not a demo user", d.author).into())
+            AppError::Internal(format!("demo author {} was not created", d.author).into())
         })?;
         reports.push(Report {
             id: d.id,
@@ -103,7 +117,7 @@ pub async fn load(app: &crate::App) -> crate::AppResult<DemoSummary> {
             title: d.title,
             description: d.description,
             occurred_at: d.occurred_at,
-            geometry: ReportGeometry::point(d.lon, d.lat)?,
+            geometry,
             region_code: d.region_code,
             owner_agency_id: owner_id,
             owner_agency_code: owner_code.to_string(),
@@ -160,344 +174,66 @@ const fn agency(
 
 /// The agencies named in the seed reports. Parents come before their children because an
 /// agency can only name a parent that already exists. Jurisdictions are Kemendagri codes
-/// from the shipped region table.
+/// from the shipped region table. The table is kept one agency per line so that it reads
+/// as a list.
+#[rustfmt::skip]
 const AGENCIES: &[DemoAgency] = &[
-    agency(
-        "SINERGI",
-        "Sekretariat Platform Sinergi (demo)",
-        "other",
-        None,
-        &[],
-    ),
+    agency("SINERGI", "Sekretariat Platform Sinergi (demo)", "other", None, &[]),
     // Conservation: the two national parks under the ministry.
-    agency(
-        "KLHK",
-        "Kementerian Lingkungan Hidup dan Kehutanan",
-        "other",
-        None,
-        &[],
-    ),
-    agency(
-        "BBTNKS",
-        "Balai Besar Taman Nasional Kerinci Seblat",
-        "park_authority",
-        Some("KLHK"),
-        &["15.01", "15.72", "15.02", "13.01", "17.06", "16.05"],
-    ),
-    agency(
-        "BTNWK",
-        "Balai Taman Nasional Way Kambas",
-        "park_authority",
-        Some("KLHK"),
-        &["18.07"],
-    ),
+    agency("KLHK", "Kementerian Lingkungan Hidup dan Kehutanan", "other", None, &[]),
+    agency("BBTNKS", "Balai Besar Taman Nasional Kerinci Seblat", "park_authority", Some("KLHK"),
+        &["15.01", "15.72", "15.02", "13.01", "17.06", "16.05"]),
+    agency("BTNWK", "Balai Taman Nasional Way Kambas", "park_authority", Some("KLHK"), &["18.07"]),
     // Police: Polri → Polda → Polres → Polsek.
-    agency(
-        "POLRI",
-        "Kepolisian Negara Republik Indonesia",
-        "police",
-        None,
-        &[],
-    ),
-    agency(
-        "POLDA-JAMBI",
-        "Polda Jambi",
-        "police",
-        Some("POLRI"),
-        &["15"],
-    ),
-    agency(
-        "POLDA-SUMBAR",
-        "Polda Sumatera Barat",
-        "police",
-        Some("POLRI"),
-        &["13"],
-    ),
-    agency(
-        "POLDA-SUMSEL",
-        "Polda Sumatera Selatan",
-        "police",
-        Some("POLRI"),
-        &["16"],
-    ),
-    agency(
-        "POLDA-BENGKULU",
-        "Polda Bengkulu",
-        "police",
-        Some("POLRI"),
-        &["17"],
-    ),
-    agency(
-        "POLDA-KALBAR",
-        "Polda Kalimantan Barat",
-        "police",
-        Some("POLRI"),
-        &["61"],
-    ),
-    agency(
-        "POLDA-METRO-JAYA",
-        "Polda Metro Jaya",
-        "police",
-        Some("POLRI"),
-        &["31"],
-    ),
-    agency(
-        "POLDA-LAMPUNG",
-        "Polda Lampung",
-        "police",
-        Some("POLRI"),
-        &["18"],
-    ),
-    agency(
-        "POLRES-KERINCI",
-        "Polres Kerinci",
-        "police",
-        Some("POLDA-JAMBI"),
-        &["15.01", "15.72"],
-    ),
-    agency(
-        "POLRES-SAROLANGUN",
-        "Polres Sarolangun",
-        "police",
-        Some("POLDA-JAMBI"),
-        &["15.03"],
-    ),
-    agency(
-        "POLRES-MERANGIN",
-        "Polres Merangin",
-        "police",
-        Some("POLDA-JAMBI"),
-        &["15.02"],
-    ),
-    agency(
-        "POLRES-PESISIR-SELATAN",
-        "Polres Pesisir Selatan",
-        "police",
-        Some("POLDA-SUMBAR"),
-        &["13.01"],
-    ),
-    agency(
-        "POLRES-MUSI-RAWAS",
-        "Polres Musi Rawas",
-        "police",
-        Some("POLDA-SUMSEL"),
-        &["16.05"],
-    ),
-    agency(
-        "POLRES-MUKOMUKO",
-        "Polres Mukomuko",
-        "police",
-        Some("POLDA-BENGKULU"),
-        &["17.06"],
-    ),
-    agency(
-        "POLRES-KAPUAS-HULU",
-        "Polres Kapuas Hulu",
-        "police",
-        Some("POLDA-KALBAR"),
-        &["61.06"],
-    ),
-    agency(
-        "POLRES-LAMPUNG-TIMUR",
-        "Polres Lampung Timur",
-        "police",
-        Some("POLDA-LAMPUNG"),
-        &["18.07"],
-    ),
-    agency(
-        "POLRES-METRO-JAKBAR",
-        "Polres Metro Jakarta Barat",
-        "police",
-        Some("POLDA-METRO-JAYA"),
-        &["31.73"],
-    ),
-    agency(
-        "POLSEK-PALMERAH",
-        "Polsek Palmerah",
-        "police",
-        Some("POLRES-METRO-JAKBAR"),
-        &["31.73.07"],
-    ),
+    agency("POLRI", "Kepolisian Negara Republik Indonesia", "police", None, &[]),
+    agency("POLDA-JAMBI", "Polda Jambi", "police", Some("POLRI"), &["15"]),
+    agency("POLDA-SUMBAR", "Polda Sumatera Barat", "police", Some("POLRI"), &["13"]),
+    agency("POLDA-SUMSEL", "Polda Sumatera Selatan", "police", Some("POLRI"), &["16"]),
+    agency("POLDA-BENGKULU", "Polda Bengkulu", "police", Some("POLRI"), &["17"]),
+    agency("POLDA-KALBAR", "Polda Kalimantan Barat", "police", Some("POLRI"), &["61"]),
+    agency("POLDA-METRO-JAYA", "Polda Metro Jaya", "police", Some("POLRI"), &["31"]),
+    agency("POLDA-LAMPUNG", "Polda Lampung", "police", Some("POLRI"), &["18"]),
+    agency("POLRES-KERINCI", "Polres Kerinci", "police", Some("POLDA-JAMBI"), &["15.01", "15.72"]),
+    agency("POLRES-SAROLANGUN", "Polres Sarolangun", "police", Some("POLDA-JAMBI"), &["15.03"]),
+    agency("POLRES-MERANGIN", "Polres Merangin", "police", Some("POLDA-JAMBI"), &["15.02"]),
+    agency("POLRES-PESISIR-SELATAN", "Polres Pesisir Selatan", "police", Some("POLDA-SUMBAR"), &["13.01"]),
+    agency("POLRES-MUSI-RAWAS", "Polres Musi Rawas", "police", Some("POLDA-SUMSEL"), &["16.05"]),
+    agency("POLRES-MUKOMUKO", "Polres Mukomuko", "police", Some("POLDA-BENGKULU"), &["17.06"]),
+    agency("POLRES-KAPUAS-HULU", "Polres Kapuas Hulu", "police", Some("POLDA-KALBAR"), &["61.06"]),
+    agency("POLRES-LAMPUNG-TIMUR", "Polres Lampung Timur", "police", Some("POLDA-LAMPUNG"), &["18.07"]),
+    agency("POLRES-METRO-JAKBAR", "Polres Metro Jakarta Barat", "police", Some("POLDA-METRO-JAYA"), &["31.73"]),
+    agency("POLSEK-PALMERAH", "Polsek Palmerah", "police", Some("POLRES-METRO-JAKBAR"), &["31.73.07"]),
     // Narcotics: BNN → BNNP → BNNK.
-    agency(
-        "BNN",
-        "Badan Narkotika Nasional",
-        "narcotics_agency",
-        None,
-        &[],
-    ),
-    agency(
-        "BNNP-JAMBI",
-        "BNN Provinsi Jambi",
-        "narcotics_agency",
-        Some("BNN"),
-        &["15"],
-    ),
-    agency(
-        "BNNP-DKI",
-        "BNN Provinsi DKI Jakarta",
-        "narcotics_agency",
-        Some("BNN"),
-        &["31"],
-    ),
-    agency(
-        "BNNK-BATANGHARI",
-        "BNN Kabupaten Batanghari",
-        "narcotics_agency",
-        Some("BNNP-JAMBI"),
-        &["15.04"],
-    ),
-    agency(
-        "BNNK-TANJABTIM",
-        "BNN Kabupaten Tanjung Jabung Timur",
-        "narcotics_agency",
-        Some("BNNP-JAMBI"),
-        &["15.07"],
-    ),
-    agency(
-        "BNNK-JAKARTA-BARAT",
-        "BNN Kota Jakarta Barat",
-        "narcotics_agency",
-        Some("BNNP-DKI"),
-        &["31.73"],
-    ),
+    agency("BNN", "Badan Narkotika Nasional", "narcotics_agency", None, &[]),
+    agency("BNNP-JAMBI", "BNN Provinsi Jambi", "narcotics_agency", Some("BNN"), &["15"]),
+    agency("BNNP-DKI", "BNN Provinsi DKI Jakarta", "narcotics_agency", Some("BNN"), &["31"]),
+    agency("BNNK-BATANGHARI", "BNN Kabupaten Batanghari", "narcotics_agency", Some("BNNP-JAMBI"), &["15.04"]),
+    agency("BNNK-TANJABTIM", "BNN Kabupaten Tanjung Jabung Timur", "narcotics_agency", Some("BNNP-JAMBI"), &["15.07"]),
+    agency("BNNK-JAKARTA-BARAT", "BNN Kota Jakarta Barat", "narcotics_agency", Some("BNNP-DKI"), &["31.73"]),
     // Kapuas Hulu: the regency government, its offices and the other task-force members.
-    agency(
-        "PEMKAB-KAPUAS-HULU",
-        "Pemerintah Kabupaten Kapuas Hulu",
-        "local_government",
-        None,
-        &["61.06"],
-    ),
-    agency(
-        "SATPOLPP-KAPUAS-HULU",
-        "Satpol PP Kabupaten Kapuas Hulu",
-        "local_government",
-        Some("PEMKAB-KAPUAS-HULU"),
-        &["61.06"],
-    ),
-    agency(
-        "BAPPEDA-KAPUAS-HULU",
-        "Bappeda Kabupaten Kapuas Hulu",
-        "local_government",
-        Some("PEMKAB-KAPUAS-HULU"),
-        &["61.06"],
-    ),
-    agency(
-        "DISKOMINFO-KAPUAS-HULU",
-        "Diskominfo Kabupaten Kapuas Hulu",
-        "local_government",
-        Some("PEMKAB-KAPUAS-HULU"),
-        &["61.06"],
-    ),
-    agency(
-        "DP3A-KALBAR",
-        "DP3A Provinsi Kalimantan Barat",
-        "local_government",
-        None,
-        &["61"],
-    ),
-    agency(
-        "PLBN-BADAU",
-        "PLBN Badau (BNPP)",
-        "other",
-        None,
-        &["61.06.14"],
-    ),
-    agency(
-        "IMIGRASI-PUTUSSIBAU",
-        "Kantor Imigrasi Putussibau",
-        "immigration",
-        None,
-        &["61.06"],
-    ),
-    agency(
-        "KODIM-1206",
-        "Kodim 1206/Putussibau",
-        "military",
-        None,
-        &["61.06"],
-    ),
-    agency(
-        "PN-PUTUSSIBAU",
-        "Pengadilan Negeri Putussibau",
-        "court",
-        None,
-        &["61.06"],
-    ),
-    agency(
-        "KEJARI-KAPUAS-HULU",
-        "Kejaksaan Negeri Kapuas Hulu",
-        "prosecutor",
-        None,
-        &["61.06"],
-    ),
-    agency(
-        "BIN-KAPUAS-HULU",
-        "BIN Koordinator Wilayah Kapuas Hulu",
-        "other",
-        None,
-        &["61.06"],
-    ),
+    agency("PEMKAB-KAPUAS-HULU", "Pemerintah Kabupaten Kapuas Hulu", "local_government", None, &["61.06"]),
+    agency("SATPOLPP-KAPUAS-HULU", "Satpol PP Kabupaten Kapuas Hulu", "local_government", Some("PEMKAB-KAPUAS-HULU"), &["61.06"]),
+    agency("BAPPEDA-KAPUAS-HULU", "Bappeda Kabupaten Kapuas Hulu", "local_government", Some("PEMKAB-KAPUAS-HULU"), &["61.06"]),
+    agency("DISKOMINFO-KAPUAS-HULU", "Diskominfo Kabupaten Kapuas Hulu", "local_government", Some("PEMKAB-KAPUAS-HULU"), &["61.06"]),
+    agency("DP3A-KALBAR", "DP3A Provinsi Kalimantan Barat", "local_government", None, &["61"]),
+    agency("PLBN-BADAU", "PLBN Badau (BNPP)", "other", None, &["61.06.14"]),
+    agency("IMIGRASI-PUTUSSIBAU", "Kantor Imigrasi Putussibau", "immigration", None, &["61.06"]),
+    agency("KODIM-1206", "Kodim 1206/Putussibau", "military", None, &["61.06"]),
+    agency("PN-PUTUSSIBAU", "Pengadilan Negeri Putussibau", "court", None, &["61.06"]),
+    agency("KEJARI-KAPUAS-HULU", "Kejaksaan Negeri Kapuas Hulu", "prosecutor", None, &["61.06"]),
+    agency("BIN-KAPUAS-HULU", "BIN Koordinator Wilayah Kapuas Hulu", "other", None, &["61.06"]),
     // Jakarta: the kelurahan of the drug-free neighbourhood programme.
-    agency(
-        "KEL-KOTA-BAMBU-SELATAN",
-        "Kelurahan Kota Bambu Selatan",
-        "village",
-        None,
-        &["31.73.07.1006"],
-    ),
-    // Lampung Timur: the communications office and the buffer villages of Way Kambas.
-    agency(
-        "DISKOMINFO-LAMTIM",
-        "Diskominfo Kabupaten Lampung Timur",
-        "local_government",
-        None,
-        &["18.07"],
-    ),
-    agency(
-        "DESA-LABUHAN-RATU-IX",
-        "Desa Labuhan Ratu IX",
-        "village",
-        None,
-        &["18.07.21.2011"],
-    ),
-    agency(
-        "DESA-LABUHAN-RATU-VI",
-        "Desa Labuhan Ratu VI",
-        "village",
-        None,
-        &["18.07.21.2005"],
-    ),
-    agency(
-        "DESA-RAJABASA-LAMA-I",
-        "Desa Rajabasa Lama I",
-        "village",
-        None,
-        &["18.07.21.2007"],
-    ),
-    agency(
-        "DESA-BRAJA-YEKTI",
-        "Desa Braja Yekti",
-        "village",
-        None,
-        &["18.07.22.2004"],
-    ),
-    agency(
-        "TFCA-SUMATERA",
-        "Tim Program TFCA Sumatera",
-        "ngo",
-        None,
-        &["18.07"],
-    ),
+    agency("KEL-KOTA-BAMBU-SELATAN", "Kelurahan Kota Bambu Selatan", "village", None, &["31.73.07.1006"]),
+    // Lampung Timur: the communications office, the buffer villages of Way Kambas and the
+    // conservation programme that connects them.
+    agency("DISKOMINFO-LAMTIM", "Diskominfo Kabupaten Lampung Timur", "local_government", None, &["18.07"]),
+    agency("DESA-LABUHAN-RATU-IX", "Desa Labuhan Ratu IX", "village", None, &["18.07.21.2011"]),
+    agency("DESA-LABUHAN-RATU-VI", "Desa Labuhan Ratu VI", "village", None, &["18.07.21.2005"]),
+    agency("DESA-RAJABASA-LAMA-I", "Desa Rajabasa Lama I", "village", None, &["18.07.21.2007"]),
+    agency("DESA-BRAJA-YEKTI", "Desa Braja Yekti", "village", None, &["18.07.22.2004"]),
+    agency("TFCA-SUMATERA", "Tim Program TFCA Sumatera", "ngo", None, &["18.07"]),
     // Jambi: the provincial office that answers the KOTAN questionnaire.
-    agency(
-        "KESBANGPOL-JAMBI",
-        "Kesbangpol Provinsi Jambi",
-        "local_government",
-        None,
-        &["15"],
-    ),
+    agency("KESBANGPOL-JAMBI", "Kesbangpol Provinsi Jambi", "local_government", None, &["15"]),
 ];
 
 struct DemoUser {
@@ -523,134 +259,30 @@ const fn user(
 
 /// One or more users per role. The list is short because every password is hashed with
 /// Argon2, which is deliberately slow.
+#[rustfmt::skip]
 const USERS: &[DemoUser] = &[
     user("admin", "Admin Sistem (demo)", "SINERGI", "system_admin"),
-    user(
-        "admin.tnks",
-        "Admin BBTNKS (demo)",
-        "BBTNKS",
-        "agency_admin",
-    ),
-    user(
-        "koordinator.tnks",
-        "Sekretaris Pokja TNKS (demo)",
-        "BBTNKS",
-        "coordinator",
-    ),
-    user(
-        "ranger.tnks",
-        "Polhut BBTNKS (demo)",
-        "BBTNKS",
-        "field_officer",
-    ),
-    user(
-        "analis.polda.jambi",
-        "Analis Ditreskrimsus Polda Jambi (demo)",
-        "POLDA-JAMBI",
-        "analyst",
-    ),
-    user(
-        "penyidik.polda.jambi",
-        "Penyidik Tipidter Polda Jambi (demo)",
-        "POLDA-JAMBI",
-        "field_officer",
-    ),
-    user(
-        "penyidik.polres.kerinci",
-        "Penyidik Satreskrim Polres Kerinci (demo)",
-        "POLRES-KERINCI",
-        "field_officer",
-    ),
-    user(
-        "penyidik.polda.bengkulu",
-        "Penyidik Tipidter Polda Bengkulu (demo)",
-        "POLDA-BENGKULU",
-        "field_officer",
-    ),
-    user(
-        "admin.bnnp.jambi",
-        "Admin BNNP Jambi (demo)",
-        "BNNP-JAMBI",
-        "agency_admin",
-    ),
-    user(
-        "koordinator.bnnp.jambi",
-        "Koordinator P2M BNNP Jambi (demo)",
-        "BNNP-JAMBI",
-        "coordinator",
-    ),
-    user(
-        "petugas.bnnk.batanghari",
-        "Petugas BNNK Batanghari (demo)",
-        "BNNK-BATANGHARI",
-        "field_officer",
-    ),
-    user(
-        "satgas.kapuashulu",
-        "Sekretariat Satgas TPPO Kapuas Hulu (demo)",
-        "PEMKAB-KAPUAS-HULU",
-        "coordinator",
-    ),
-    user(
-        "reskrim.polres.kapuashulu",
-        "Unit Pidum Satreskrim Polres Kapuas Hulu (demo)",
-        "POLRES-KAPUAS-HULU",
-        "field_officer",
-    ),
-    user(
-        "petugas.plbn.badau",
-        "Petugas PLBN Badau (demo)",
-        "PLBN-BADAU",
-        "field_officer",
-    ),
-    user(
-        "petugas.imigrasi.putussibau",
-        "Petugas Imigrasi Putussibau (demo)",
-        "IMIGRASI-PUTUSSIBAU",
-        "field_officer",
-    ),
-    user(
-        "lurah.kbs",
-        "Lurah Kota Bambu Selatan (demo)",
-        "KEL-KOTA-BAMBU-SELATAN",
-        "coordinator",
-    ),
-    user(
-        "polsek.palmerah",
-        "Unit Reskrim Polsek Palmerah (demo)",
-        "POLSEK-PALMERAH",
-        "field_officer",
-    ),
-    user(
-        "petugas.bnnk.jakbar",
-        "Petugas BNNK Jakarta Barat (demo)",
-        "BNNK-JAKARTA-BARAT",
-        "field_officer",
-    ),
-    user(
-        "ranger.wk",
-        "Polhut Balai TN Way Kambas (demo)",
-        "BTNWK",
-        "field_officer",
-    ),
-    user(
-        "pelapor.labuhanratu",
-        "Pelapor Desa Labuhan Ratu IX (demo)",
-        "DESA-LABUHAN-RATU-IX",
-        "field_officer",
-    ),
-    user(
-        "pelapor.brajayekti",
-        "Pelapor Desa Braja Yekti (demo)",
-        "DESA-BRAJA-YEKTI",
-        "field_officer",
-    ),
-    user(
-        "analis.kominfo.lamtim",
-        "Analis Data Diskominfo Lampung Timur (demo)",
-        "DISKOMINFO-LAMTIM",
-        "analyst",
-    ),
+    user("admin.tnks", "Admin BBTNKS (demo)", "BBTNKS", "agency_admin"),
+    user("koordinator.tnks", "Sekretaris Pokja TNKS (demo)", "BBTNKS", "coordinator"),
+    user("ranger.tnks", "Polhut BBTNKS (demo)", "BBTNKS", "field_officer"),
+    user("analis.polda.jambi", "Analis Ditreskrimsus Polda Jambi (demo)", "POLDA-JAMBI", "analyst"),
+    user("penyidik.polda.jambi", "Penyidik Tipidter Polda Jambi (demo)", "POLDA-JAMBI", "field_officer"),
+    user("penyidik.polres.kerinci", "Penyidik Satreskrim Polres Kerinci (demo)", "POLRES-KERINCI", "field_officer"),
+    user("penyidik.polda.bengkulu", "Penyidik Tipidter Polda Bengkulu (demo)", "POLDA-BENGKULU", "field_officer"),
+    user("admin.bnnp.jambi", "Admin BNNP Jambi (demo)", "BNNP-JAMBI", "agency_admin"),
+    user("koordinator.bnnp.jambi", "Koordinator P2M BNNP Jambi (demo)", "BNNP-JAMBI", "coordinator"),
+    user("petugas.bnnk.batanghari", "Petugas BNNK Batanghari (demo)", "BNNK-BATANGHARI", "field_officer"),
+    user("satgas.kapuashulu", "Sekretariat Satgas TPPO Kapuas Hulu (demo)", "PEMKAB-KAPUAS-HULU", "coordinator"),
+    user("reskrim.polres.kapuashulu", "Unit Pidum Satreskrim Polres Kapuas Hulu (demo)", "POLRES-KAPUAS-HULU", "field_officer"),
+    user("petugas.plbn.badau", "Petugas PLBN Badau (demo)", "PLBN-BADAU", "field_officer"),
+    user("petugas.imigrasi.putussibau", "Petugas Imigrasi Putussibau (demo)", "IMIGRASI-PUTUSSIBAU", "field_officer"),
+    user("lurah.kbs", "Lurah Kota Bambu Selatan (demo)", "KEL-KOTA-BAMBU-SELATAN", "coordinator"),
+    user("polsek.palmerah", "Unit Reskrim Polsek Palmerah (demo)", "POLSEK-PALMERAH", "field_officer"),
+    user("petugas.bnnk.jakbar", "Petugas BNNK Jakarta Barat (demo)", "BNNK-JAKARTA-BARAT", "field_officer"),
+    user("ranger.wk", "Polhut Balai TN Way Kambas (demo)", "BTNWK", "field_officer"),
+    user("pelapor.labuhanratu", "Pelapor Desa Labuhan Ratu IX (demo)", "DESA-LABUHAN-RATU-IX", "field_officer"),
+    user("pelapor.brajayekti", "Pelapor Desa Braja Yekti (demo)", "DESA-BRAJA-YEKTI", "field_officer"),
+    user("analis.kominfo.lamtim", "Analis Data Diskominfo Lampung Timur (demo)", "DISKOMINFO-LAMTIM", "analyst"),
 ];
 
 // ---- places ---------------------------------------------------------------------------------
@@ -690,192 +322,53 @@ const fn place(
     }
 }
 
+/// A place outside the Kerinci Seblat situation, where no police partner is named.
+const fn spot(name: &'static str, lat: f64, lon: f64, jitter: f64) -> Place {
+    place(name, lat, lon, jitter, None, "")
+}
+
 const KERINCI_POLICE: Option<&str> = Some("penyidik.polres.kerinci");
 const JAMBI_POLICE: Option<&str> = Some("penyidik.polda.jambi");
 const BENGKULU_POLICE: Option<&str> = Some("penyidik.polda.bengkulu");
 
 /// Forest places in and around Kerinci Seblat, in the four provinces of the MoU.
+#[rustfmt::skip]
 const TNKS_FOREST: &[Place] = &[
-    place(
-        "Kayu Aro, Kerinci",
-        -1.7792,
-        101.3128,
-        0.04,
-        KERINCI_POLICE,
-        "Polres Kerinci",
-    ),
-    place(
-        "Gunung Tujuh, Kerinci",
-        -1.7279,
-        101.3740,
-        0.03,
-        KERINCI_POLICE,
-        "Polres Kerinci",
-    ),
-    place(
-        "Gunung Kerinci, Kerinci",
-        -1.8955,
-        101.2450,
-        0.04,
-        KERINCI_POLICE,
-        "Polres Kerinci",
-    ),
-    place(
-        "Siulak Mukai, Kerinci",
-        -1.8667,
-        101.4825,
-        0.04,
-        KERINCI_POLICE,
-        "Polres Kerinci",
-    ),
-    place(
-        "Lempur, Gunung Raya, Kerinci",
-        -2.3046,
-        101.5899,
-        0.04,
-        KERINCI_POLICE,
-        "Polres Kerinci",
-    ),
-    place(
-        "Batang Merangin, Kerinci",
-        -2.1287,
-        101.6918,
-        0.04,
-        KERINCI_POLICE,
-        "Polres Kerinci",
-    ),
-    place(
-        "Jangkat, Merangin",
-        -2.5268,
-        101.7424,
-        0.05,
-        JAMBI_POLICE,
-        "Polda Jambi",
-    ),
-    place(
-        "Lembah Masurai, Merangin",
-        -2.3993,
-        101.9159,
-        0.04,
-        JAMBI_POLICE,
-        "Polda Jambi",
-    ),
-    place(
-        "V Koto, Mukomuko",
-        -2.4016,
-        101.2901,
-        0.04,
-        BENGKULU_POLICE,
-        "Polda Bengkulu",
-    ),
-    place(
-        "Malin Deman, Mukomuko",
-        -2.8453,
-        101.7182,
-        0.04,
-        BENGKULU_POLICE,
-        "Polda Bengkulu",
-    ),
-    place(
-        "Lunang, Pesisir Selatan",
-        -2.2512,
-        101.1376,
-        0.03,
-        None,
-        "Polda Sumatera Barat",
-    ),
-    place(
-        "Ranah Ampek Hulu Tapan, Pesisir Selatan",
-        -2.1458,
-        101.1112,
-        0.03,
-        None,
-        "Polda Sumatera Barat",
-    ),
-    place(
-        "STL Ulu Terawas, Musi Rawas",
-        -3.0757,
-        102.7373,
-        0.04,
-        None,
-        "Polda Sumatera Selatan",
-    ),
-    place(
-        "Selangit, Musi Rawas",
-        -3.2099,
-        102.6745,
-        0.03,
-        None,
-        "Polda Sumatera Selatan",
-    ),
+    place("Kayu Aro, Kerinci", -1.7792, 101.3128, 0.04, KERINCI_POLICE, "Polres Kerinci"),
+    place("Gunung Tujuh, Kerinci", -1.7279, 101.3740, 0.03, KERINCI_POLICE, "Polres Kerinci"),
+    place("Gunung Kerinci, Kerinci", -1.8955, 101.2450, 0.04, KERINCI_POLICE, "Polres Kerinci"),
+    place("Siulak Mukai, Kerinci", -1.8667, 101.4825, 0.04, KERINCI_POLICE, "Polres Kerinci"),
+    place("Lempur, Gunung Raya, Kerinci", -2.3046, 101.5899, 0.04, KERINCI_POLICE, "Polres Kerinci"),
+    place("Batang Merangin, Kerinci", -2.1287, 101.6918, 0.04, KERINCI_POLICE, "Polres Kerinci"),
+    place("Jangkat, Merangin", -2.5268, 101.7424, 0.05, JAMBI_POLICE, "Polda Jambi"),
+    place("Lembah Masurai, Merangin", -2.3993, 101.9159, 0.04, JAMBI_POLICE, "Polda Jambi"),
+    place("V Koto, Mukomuko", -2.4016, 101.2901, 0.04, BENGKULU_POLICE, "Polda Bengkulu"),
+    place("Malin Deman, Mukomuko", -2.8453, 101.7182, 0.04, BENGKULU_POLICE, "Polda Bengkulu"),
+    place("Lunang, Pesisir Selatan", -2.2512, 101.1376, 0.03, None, "Polda Sumatera Barat"),
+    place("Ranah Ampek Hulu Tapan, Pesisir Selatan", -2.1458, 101.1112, 0.03, None, "Polda Sumatera Barat"),
+    place("STL Ulu Terawas, Musi Rawas", -3.0757, 102.7373, 0.04, None, "Polda Sumatera Selatan"),
+    place("Selangit, Musi Rawas", -3.2099, 102.6745, 0.03, None, "Polda Sumatera Selatan"),
 ];
 
 /// Towns around Kerinci Seblat where wildlife parts are traded and outreach is held.
+#[rustfmt::skip]
 const TNKS_TOWNS: &[Place] = &[
-    place(
-        "Kota Sungai Penuh",
-        -2.1133,
-        101.3393,
-        0.02,
-        KERINCI_POLICE,
-        "Polres Kerinci",
-    ),
-    place(
-        "Bangko, Merangin",
-        -2.0993,
-        102.2950,
-        0.03,
-        JAMBI_POLICE,
-        "Polda Jambi",
-    ),
-    place(
-        "Sarolangun",
-        -2.2737,
-        102.7135,
-        0.03,
-        JAMBI_POLICE,
-        "Polda Jambi",
-    ),
-    place(
-        "Kota Jambi",
-        -1.6100,
-        103.6130,
-        0.02,
-        JAMBI_POLICE,
-        "Polda Jambi",
-    ),
-    place(
-        "Kota Bengkulu",
-        -3.8414,
-        102.3082,
-        0.015,
-        BENGKULU_POLICE,
-        "Polda Bengkulu",
-    ),
-    place(
-        "Kota Padang",
-        -0.8989,
-        100.4376,
-        0.02,
-        None,
-        "Polda Sumatera Barat",
-    ),
+    place("Kota Sungai Penuh", -2.1133, 101.3393, 0.02, KERINCI_POLICE, "Polres Kerinci"),
+    place("Bangko, Merangin", -2.0993, 102.2950, 0.03, JAMBI_POLICE, "Polda Jambi"),
+    place("Sarolangun", -2.2737, 102.7135, 0.03, JAMBI_POLICE, "Polda Jambi"),
+    place("Kota Jambi", -1.6100, 103.6130, 0.02, JAMBI_POLICE, "Polda Jambi"),
+    place("Kota Bengkulu", -3.8414, 102.3082, 0.015, BENGKULU_POLICE, "Polda Bengkulu"),
+    place("Kota Padang", -0.8989, 100.4376, 0.02, None, "Polda Sumatera Barat"),
 ];
 
-const PUTUSSIBAU: Place = place("Putussibau", 0.8722, 112.9279, 0.02, None, "");
-const BADAU_PLBN: Place = place(
-    "Badau (sekitar PLBN Badau)",
-    1.0450,
-    111.8887,
-    0.01,
-    None,
-    "",
-);
-const BADAU: Place = place("Kecamatan Badau", 0.9918, 111.9675, 0.02, None, "");
-const EMPANANG: Place = place("Empanang", 0.8371, 111.8066, 0.02, None, "");
-const BATANG_LUPAR: Place = place("Lanjak, Batang Lupar", 1.0451, 112.2668, 0.02, None, "");
-const PURING_KENCANA: Place = place("Puring Kencana", 0.9713, 111.6754, 0.015, None, "");
-const EMBALOH_HILIR: Place = place("Embaloh Hilir", 0.9004, 112.6089, 0.02, None, "");
+const PUTUSSIBAU: Place = spot("Putussibau", 0.8722, 112.9279, 0.02);
+const BADAU_PLBN: Place = spot("Desa Badau (dekat PLBN Badau)", 1.0450, 111.8887, 0.01);
+const BADAU: Place = spot("Kecamatan Badau", 0.9918, 111.9675, 0.02);
+const EMPANANG: Place = spot("Empanang", 0.8371, 111.8066, 0.02);
+const BATANG_LUPAR: Place = spot("Lanjak, Batang Lupar", 1.0451, 112.2668, 0.02);
+const PURING_KENCANA: Place = spot("Puring Kencana", 0.9713, 111.6754, 0.015);
+const EMBALOH_HILIR: Place = spot("Embaloh Hilir", 0.9004, 112.6089, 0.02);
+/// Putussibau, the regency seat, appears twice so that it gets about twice the reports.
 const KAPUAS_HULU: &[Place] = &[
     PUTUSSIBAU,
     PUTUSSIBAU,
@@ -888,48 +381,37 @@ const KAPUAS_HULU: &[Place] = &[
 ];
 
 /// The kelurahan centroid; the drug-prone area is a few streets, hence the tight scatter.
-const KOTA_BAMBU_SELATAN: Place = place("Kota Bambu Selatan", -6.1873, 106.8034, 0.004, None, "");
+const KOTA_BAMBU_SELATAN: Place = spot("Kota Bambu Selatan", -6.1873, 106.8034, 0.004);
 
-const LABUHAN_RATU_IX: Place = place("Desa Labuhan Ratu IX", -5.0473, 105.7712, 0.015, None, "");
-const LABUHAN_RATU_VI: Place = place("Desa Labuhan Ratu VI", -5.0864, 105.7596, 0.015, None, "");
-const RAJABASA_LAMA_I: Place = place("Desa Rajabasa Lama I", -5.0122, 105.7547, 0.015, None, "");
-const BRAJA_YEKTI: Place = place("Desa Braja Yekti", -5.1277, 105.8075, 0.015, None, "");
+const LABUHAN_RATU_IX: Place = spot("Desa Labuhan Ratu IX", -5.0473, 105.7712, 0.015);
+const LABUHAN_RATU_VI: Place = spot("Desa Labuhan Ratu VI", -5.0864, 105.7596, 0.015);
+const RAJABASA_LAMA_I: Place = spot("Desa Rajabasa Lama I", -5.0122, 105.7547, 0.015);
+const BRAJA_YEKTI: Place = spot("Desa Braja Yekti", -5.1277, 105.8075, 0.015);
 /// Inside the park, around the elephant conservation centre and the Labuhan Ratu district.
-const WAY_KAMBAS_PARK: Place = place("kawasan TN Way Kambas", -4.9300, 105.7770, 0.03, None, "");
-const SUKADANA: Place = place(
+const WAY_KAMBAS_PARK: Place = spot("kawasan TN Way Kambas", -4.9300, 105.7770, 0.03);
+const SUKADANA: Place = spot(
     "Sukadana (Dinas Kominfo Lampung Timur)",
     -5.0616,
     105.5429,
     0.003,
-    None,
-    "",
 );
 
-const MUARA_BULIAN: Place = place(
-    "Muara Bulian, Batanghari",
-    -1.7299,
-    103.2378,
-    0.03,
-    None,
-    "",
-);
-const MUARA_SABAK: Place = place(
+const MUARA_BULIAN: Place = spot("Muara Bulian, Batanghari", -1.7299, 103.2378, 0.03);
+const MUARA_SABAK: Place = spot(
     "Muara Sabak, Tanjung Jabung Timur",
     -1.0708,
     103.9447,
     0.015,
-    None,
-    "",
 );
-const BANGKO: Place = place("Bangko, Merangin", -2.0993, 102.2950, 0.03, None, "");
-const SIULAK: Place = place("Siulak, Kerinci", -1.9787, 101.2933, 0.02, None, "");
-const KOTA_JAMBI: Place = place("Kota Jambi", -1.6100, 103.6130, 0.02, None, "");
+const BANGKO: Place = spot("Bangko, Merangin", -2.0993, 102.2950, 0.03);
+const SIULAK: Place = spot("Siulak, Kerinci", -1.9787, 101.2933, 0.02);
+const KOTA_JAMBI: Place = spot("Kota Jambi", -1.6100, 103.6130, 0.02);
 
 // ---- the generator --------------------------------------------------------------------------
 
 /// Which seed situation a report belongs to; used to count and to test the spread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Situation {
+enum Situation {
     Tnks,
     KapuasHulu,
     KotaBambuSelatan,
@@ -939,20 +421,20 @@ pub(crate) enum Situation {
 
 /// A demo report before it is tied to stored agency and user ids.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Draft {
-    pub(crate) situation: Situation,
-    pub(crate) id: ReportId,
-    pub(crate) type_key: &'static str,
-    pub(crate) title: String,
-    pub(crate) description: String,
-    pub(crate) occurred_at: DateTime<FixedOffset>,
-    pub(crate) lon: f64,
-    pub(crate) lat: f64,
-    pub(crate) region_code: Option<String>,
-    pub(crate) author: &'static str,
-    pub(crate) sensitivity: Sensitivity,
-    pub(crate) status: Status,
-    pub(crate) attributes: Map<String, Value>,
+struct Draft {
+    situation: Situation,
+    id: ReportId,
+    type_key: &'static str,
+    title: String,
+    description: String,
+    occurred_at: DateTime<FixedOffset>,
+    lon: f64,
+    lat: f64,
+    region_code: Option<String>,
+    author: &'static str,
+    sensitivity: Sensitivity,
+    status: Status,
+    attributes: Map<String, Value>,
 }
 
 /// What a situation function decides about one report; the generator adds the point, the
@@ -1126,7 +608,7 @@ impl Gen {
 }
 
 /// Every demo report, in a fixed order from a fixed seed.
-pub(crate) fn plan() -> Vec<Draft> {
+fn plan() -> Vec<Draft> {
     let mut g = Gen::new();
     tnks(&mut g);
     kapuas_hulu(&mut g);
@@ -1235,7 +717,7 @@ fn tnks(g: &mut Gen) {
             situation: S,
             type_key: "patrol_finding",
             title: format!("Patroli {plabel} di {}: {flabel}", p.name),
-            body: format!("{who} ({team} orang) menempuh {km} km di {}. {ftext}", p.name),
+            body: format!("{who} ({team} orang) menempuh {} km di {}. {ftext}", id_dec(km), p.name),
             at,
             place: p,
             author,
@@ -1315,7 +797,7 @@ fn tnks(g: &mut Gen) {
             situation: S,
             type_key: "illegal_logging",
             title: format!("Pembalakan liar kayu {wood} di {}", p.name),
-            body: format!("Ditemukan sekitar {volume} m³ kayu {wood} hasil tebangan liar di dalam kawasan TNKS, {}. {who}", p.name),
+            body: format!("Ditemukan sekitar {} m³ kayu {wood} hasil tebangan liar di dalam kawasan TNKS, {}. {who}", id_dec(volume), p.name),
             at,
             place: p,
             author,
@@ -1351,7 +833,8 @@ fn tnks(g: &mut Gen) {
             type_key: "encroachment",
             title: format!("Perambahan untuk {what} di {}", p.name),
             body: format!(
-                "Pembukaan kawasan TNKS seluas sekitar {area} ha untuk {what} di {}. Data dikirim ke Pokja untuk ditindaklanjuti bersama {}.",
+                "Pembukaan kawasan TNKS seluas sekitar {} ha untuk {what} di {}. Data dikirim ke Pokja untuk ditindaklanjuti bersama {}.",
+                id_dec(area),
                 p.name, p.partner
             ),
             at,
@@ -1380,7 +863,8 @@ fn tnks(g: &mut Gen) {
             type_key: "hotspot",
             title: format!("Titik panas {satellite} dekat {}", p.name),
             body: format!(
-                "Titik panas terdeteksi satelit {satellite} (FRP {frp} MW) di sekitar {}. Regu Dalkarhut diminta melakukan pengecekan lapangan.",
+                "Titik panas terdeteksi satelit {satellite} (FRP {} MW) di sekitar {}. Regu Dalkarhut diminta melakukan pengecekan lapangan.",
+                id_dec(frp),
                 p.name
             ),
             at,
@@ -1407,10 +891,11 @@ fn tnks(g: &mut Gen) {
         g.push(Spec {
             situation: S,
             type_key: "forest_fire",
-            title: format!("Kebakaran lahan {area} ha di {}", p.name),
+            title: format!("Kebakaran lahan {} ha di {}", id_dec(area), p.name),
             body: format!(
-                "Kebakaran di {} dengan luas sekitar {area} ha; {state}. Pemadaman oleh Manggala Agni dan regu Dalkarhut BBTNKS bersama {}.",
-                p.name, p.partner
+                "Kebakaran di {} dengan luas sekitar {} ha; {state}. Pemadaman oleh Manggala Agni dan regu Dalkarhut BBTNKS bersama {}.",
+                p.name,
+                id_dec(area), p.partner
             ),
             at,
             place: p,
@@ -1585,7 +1070,7 @@ fn tnks(g: &mut Gen) {
             "Babinkamtibmas di sekitar kawasan TNKS",
             "Kelompok tani hutan",
             "Pelajar SMA",
-            "Personel kepolisian (pelatihan GIS)",
+            "Personel Polres dan Babinkamtibmas",
         ]);
         let participants = g.int(20, 150);
         let author = match (topic, p.police) {
@@ -1598,7 +1083,7 @@ fn tnks(g: &mut Gen) {
             title: format!("Sosialisasi {what} di {}", p.name),
             body: format!(
                 "Sosialisasi {what} untuk {} ({participants} peserta) di {}.",
-                audience.to_lowercase(),
+                mid_sentence(audience),
                 p.name
             ),
             at,
@@ -1722,7 +1207,7 @@ fn kapuas_hulu(g: &mut Gen) {
         ]);
         let (job, country) = g.pick(&[
             ("buruh perkebunan sawit", "Malaysia"),
-            ("pekerja restoran di Kuching", "Malaysia"),
+            ("pekerja restoran", "Malaysia"),
             ("asisten rumah tangga", "Malaysia"),
             ("operator komputer dengan gaji tinggi", "Kamboja"),
             ("admin customer service", "Myanmar"),
@@ -1774,7 +1259,7 @@ fn kapuas_hulu(g: &mut Gen) {
             title: format!("Sosialisasi pencegahan TPPO di {}", p.name),
             body: format!(
                 "Sosialisasi bahaya TPPO, penipuan kerja daring dan prosedur bekerja ke luar negeri secara resmi untuk {} ({participants} peserta) di {}.",
-                audience.to_lowercase(),
+                mid_sentence(audience),
                 p.name
             ),
             at,
@@ -1842,6 +1327,12 @@ fn kota_bambu_selatan(g: &mut Gen) {
             "petugas.bnnk.jakbar",
         ]);
         let sensitivity = g.sensitivity([0, 7, 3, 0]);
+        // Every street lies in Kampung Boncos; the gang names already say so.
+        let area = if street.contains("Boncos") {
+            ""
+        } else {
+            " (Kampung Boncos)"
+        };
         let source = if author == "lurah.kbs" {
             "Posko pemantauan kelurahan"
         } else {
@@ -1851,7 +1342,7 @@ fn kota_bambu_selatan(g: &mut Gen) {
             situation: S,
             type_key: "drug_prone_activity",
             title: format!("Aktivitas rawan narkoba di {street}"),
-            body: format!("{source} mencatat {what} pada {when} hari di {street}, Kampung Boncos. Pelaku diduga berasal dari luar kampung."),
+            body: format!("{source} mencatat {what} pada {when} hari di {street}{area}. Pelaku diduga berasal dari luar kampung."),
             at,
             place: KOTA_BAMBU_SELATAN,
             author,
@@ -1888,7 +1379,7 @@ fn kota_bambu_selatan(g: &mut Gen) {
             situation: S,
             type_key: "narcotics_arrest",
             title: format!("Penangkapan {name} di {street}"),
-            body: format!("{suspects} tersangka diamankan dengan barang bukti {name} seberat {weight} gram di {street}. {next}"),
+            body: format!("{suspects} tersangka diamankan dengan barang bukti {name} seberat {} gram di {street}. {next}", id_dec(weight)),
             at,
             place: KOTA_BAMBU_SELATAN,
             author,
@@ -1918,7 +1409,7 @@ fn kota_bambu_selatan(g: &mut Gen) {
             situation: S,
             type_key: "outreach_held",
             title: format!("Kegiatan {what}"),
-            body: format!("Kegiatan {what} untuk {} ({participants} peserta) di Kelurahan Kota Bambu Selatan.", audience.to_lowercase()),
+            body: format!("Kegiatan {what} untuk {} ({participants} peserta) di Kelurahan Kota Bambu Selatan.", mid_sentence(audience)),
             at,
             place: KOTA_BAMBU_SELATAN,
             author,
@@ -2111,7 +1602,7 @@ fn way_kambas(g: &mut Gen) {
             situation: S,
             type_key: "patrol_finding",
             title: format!("Patroli {plabel} di {}", p.name),
-            body: format!("Patroli {plabel} ({team} orang, {km} km) di {}. {ftext}", p.name),
+            body: format!("Patroli {plabel} ({team} orang, {} km) di {}. {ftext}", id_dec(km), p.name),
             at,
             place: p,
             author,
@@ -2199,7 +1690,7 @@ fn jambi_kotan(g: &mut Gen) {
             situation: S,
             type_key: "outreach_held",
             title: format!("{} di {}", capitalise(what), p.name),
-            body: format!("{} oleh {office} untuk {} ({participants} peserta) di {}.", capitalise(what), audience.to_lowercase(), p.name),
+            body: format!("{} oleh {office} untuk {} ({participants} peserta) di {}.", capitalise(what), mid_sentence(audience), p.name),
             at,
             place: p,
             author,
@@ -2234,7 +1725,7 @@ fn jambi_kotan(g: &mut Gen) {
             situation: S,
             type_key: "narcotics_arrest",
             title: format!("Pengungkapan {name} di {}", p.name),
-            body: format!("{office} mengamankan {suspects} tersangka dengan barang bukti {name} {weight} gram di {}. {next}", p.name),
+            body: format!("{office} mengamankan {suspects} tersangka dengan barang bukti {name} {} gram di {}. {next}", id_dec(weight), p.name),
             at,
             place: p,
             author,
@@ -2242,6 +1733,23 @@ fn jambi_kotan(g: &mut Gen) {
             status: None,
             attributes: json!({"substance": substance, "weight_g": weight, "suspects_count": suspects, "rehabilitation": rehab}),
         });
+    }
+}
+
+/// A decimal as Indonesian writes it, with a decimal comma.
+fn id_dec(x: f64) -> String {
+    x.to_string().replace('.', ",")
+}
+
+/// A phrase from a list, placed mid-sentence: its first letter is lowered unless the first
+/// word is an acronym such as "ASN", which keeps its capitals.
+fn mid_sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
     }
 }
 
@@ -2259,6 +1767,7 @@ mod tests {
     use std::collections::HashSet;
     use std::sync::Arc;
 
+    use chrono::Datelike;
     use sinergi_core::query::ReportFilter;
     use sinergi_core::report_types::builtin;
     use sinergi_core::user::Role;

@@ -74,12 +74,12 @@ pub fn report(n: u64, owner: &Agency, author: &User, sensitivity: Sensitivity, l
     let at = t0() + Duration::hours(n as i64);
     Report {
         id: ReportId::new_at(at, rid(n)),
-        type_key: if n % 2 == 0 { "snare_found".into() } else { "narcotics_arrest".into() },
+        type_key: if n.is_multiple_of(2) { "snare_found".into() } else { "narcotics_arrest".into() },
         title: format!("Laporan nomor {n}"),
-        description: if n % 5 == 0 { "Ada jerat kawat_100% di jalur".into() } else { String::new() },
+        description: if n.is_multiple_of(5) { "Ada jerat kawat_100% di jalur".into() } else { String::new() },
         occurred_at: at.fixed_offset(),
         geometry: ReportGeometry::point(lon, lat).expect("point"),
-        region_code: Some(if n % 3 == 0 { "15.04.03.2001".into() } else { "31.73".into() }),
+        region_code: Some(if n.is_multiple_of(3) { "15.04.03.2001".into() } else { "31.73".into() }),
         owner_agency_id: owner.id,
         owner_agency_code: owner.code.to_string(),
         author_id: author.id,
@@ -351,8 +351,9 @@ macro_rules! conformance_tests {
         $(
             #[tokio::test]
             async fn $name() {
-                if let Some(store) = $open().await {
-                    $crate::conformance::$name(&*store.store).await;
+                if let Some(opened) = $open().await {
+                    $crate::conformance::$name(&*opened.store).await;
+                    opened.finish().await;
                 }
             }
         )*

@@ -9,13 +9,26 @@ use sinergi_store::{PgStore, SqliteStore, Store};
 pub struct Opened {
     pub store: Arc<dyn Store>,
     _dir: Option<tempfile::TempDir>,
+    /// (server URL, database) of a PostgreSQL test database to drop afterwards.
+    pg: Option<(String, String)>,
+}
+
+impl Opened {
+    /// Drops the test's PostgreSQL database, so repeated runs leave nothing behind.
+    pub async fn finish(self) {
+        drop(self.store);
+        if let Some((base, db)) = self.pg {
+            let admin = sqlx::PgPool::connect(&base).await.expect("connect to SINERGI_TEST_PG_URL");
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&admin).await.expect("drop database");
+        }
+    }
 }
 
 async fn sqlite() -> Option<Opened> {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let store = SqliteStore::open(&url).await.expect("open sqlite");
-    Some(Opened { store: Arc::new(store), _dir: Some(dir) })
+    Some(Opened { store: Arc::new(store), _dir: Some(dir), pg: None })
 }
 
 async fn postgres() -> Option<Opened> {
@@ -32,7 +45,7 @@ async fn postgres() -> Option<Opened> {
         None => panic!("SINERGI_TEST_PG_URL must end with /DATABASE"),
     };
     let store = PgStore::open(&url).await.expect("open postgres");
-    Some(Opened { store: Arc::new(store), _dir: None })
+    Some(Opened { store: Arc::new(store), _dir: None, pg: Some((base, db)) })
 }
 
 mod sqlite {
