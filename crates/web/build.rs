@@ -2,7 +2,8 @@
 //! them, and says how to install them if not.
 
 fn main() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/leaflet/dist");
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/leaflet/dist");
     for f in ["leaflet.js", "leaflet.css", "images/marker-icon.png"] {
         let p = root.join(f);
         println!("cargo:rerun-if-changed={}", p.display());

@@ -69,7 +69,8 @@ impl Throttle {
         e.0 += 1;
         // Keep the map bounded under a spray of random names.
         if self.failures.len() > 100_000 {
-            self.failures.retain(|_, (_, first)| now < *first + Duration::minutes(WINDOW_MINUTES));
+            self.failures
+                .retain(|_, (_, first)| now < *first + Duration::minutes(WINDOW_MINUTES));
         }
     }
 
@@ -106,16 +107,28 @@ impl SessionKind {
 
 impl App {
     /// Checks a user name and password and issues a session or token.
-    pub async fn sign_in(&self, username: &str, password: &str, kind: SessionKind) -> AppResult<Issued> {
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        kind: SessionKind,
+    ) -> AppResult<Issued> {
         let key = username.trim().to_lowercase();
         let now = self.now();
-        let blocked = self.throttle.lock().map(|t| t.blocked_for(&key, now)).unwrap_or(None);
+        let blocked = self
+            .throttle
+            .lock()
+            .map(|t| t.blocked_for(&key, now))
+            .unwrap_or(None);
         if let Some(retry_after_s) = blocked {
             return Err(AppError::TooManyRequests { retry_after_s });
         }
         let found = self.store.user_credentials(&key).await?;
         let password = password.to_string();
-        let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| self.dummy_hash.clone());
+        let hash = found
+            .as_ref()
+            .map(|(_, h)| h.clone())
+            .unwrap_or_else(|| self.dummy_hash.clone());
         // Hashing is CPU-heavy; keep it off the async workers.
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
             .await
@@ -155,17 +168,30 @@ impl App {
                 revoked_at: None,
             })
             .await?;
-        Ok(Issued { token, csrf, expires_at, user })
+        Ok(Issued {
+            token,
+            csrf,
+            expires_at,
+            user,
+        })
     }
 
     /// Resolves a presented token to its user, actor and session. Expired, revoked and
     /// unknown tokens, and deactivated users, are all simply unauthenticated.
     pub async fn authenticate(&self, token: &str) -> AppResult<(User, Actor, SessionRow)> {
-        let session = self.store.session(&token_hash(token)).await?.ok_or(AppError::Unauthenticated)?;
+        let session = self
+            .store
+            .session(&token_hash(token))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         if session.revoked_at.is_some() || session.expires_at <= self.now() {
             return Err(AppError::Unauthenticated);
         }
-        let user = self.store.user(session.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = self
+            .store
+            .user(session.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         if !user.active {
             return Err(AppError::Unauthenticated);
         }
@@ -174,7 +200,9 @@ impl App {
     }
 
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
-        self.store.revoke_session(&token_hash(token), self.now()).await?;
+        self.store
+            .revoke_session(&token_hash(token), self.now())
+            .await?;
         Ok(())
     }
 }
@@ -193,7 +221,9 @@ mod tests {
         }
         assert!(t.blocked_for("ana", now).is_some());
         assert!(t.blocked_for("budi", now).is_none());
-        assert!(t.blocked_for("ana", now + Duration::minutes(WINDOW_MINUTES)).is_none());
+        assert!(t
+            .blocked_for("ana", now + Duration::minutes(WINDOW_MINUTES))
+            .is_none());
         t.clear("ana");
         assert!(t.blocked_for("ana", now).is_none());
     }

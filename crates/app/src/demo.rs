@@ -1809,7 +1809,9 @@ mod tests {
         let ids: HashSet<ReportId> = drafts.iter().map(|d| d.id).collect();
         assert_eq!(ids.len(), drafts.len(), "ids are unique");
         let usernames: HashSet<&str> = USERS.iter().map(|u| u.username).collect();
-        let now = Utc::now();
+        let now = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .expect("ts")
+            .with_timezone(&Utc);
         for d in &drafts {
             let ty = types
                 .iter()

@@ -47,7 +47,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Duplicate(what) => AppError::Conflict(format!("{what} already exists")),
-            StoreError::MissingReference(what) => AppError::Conflict(format!("{what} does not exist")),
+            StoreError::MissingReference(what) => {
+                AppError::Conflict(format!("{what} does not exist"))
+            }
             other => AppError::Internal(Box::new(other)),
         }
     }

@@ -35,8 +35,23 @@ impl ExportFormat {
 }
 
 pub const CSV_COLUMNS: [&str; 17] = [
-    "id", "type", "title", "description", "occurred_at", "lon", "lat", "geometry", "region_code",
-    "owner_agency", "author", "sensitivity", "status", "version", "created_at", "updated_at", "attributes",
+    "id",
+    "type",
+    "title",
+    "description",
+    "occurred_at",
+    "lon",
+    "lat",
+    "geometry",
+    "region_code",
+    "owner_agency",
+    "author",
+    "sensitivity",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+    "attributes",
 ];
 
 /// Produces the bytes of an export piece by piece.
@@ -61,7 +76,11 @@ impl ExportWriter {
         self.rows += 1;
         match self.format {
             ExportFormat::GeoJson => {
-                let mut out = if self.rows > 1 { b",\n".to_vec() } else { Vec::new() };
+                let mut out = if self.rows > 1 {
+                    b",\n".to_vec()
+                } else {
+                    Vec::new()
+                };
                 out.extend_from_slice(r.to_feature().to_string().as_bytes());
                 out
             }

@@ -6,8 +6,8 @@
 
 pub mod auth;
 pub mod demo;
-pub mod export;
 mod error;
+pub mod export;
 pub mod reports;
 
 use std::path::PathBuf;
@@ -30,6 +30,7 @@ pub use error::{AppError, AppResult};
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)]
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
@@ -47,7 +48,12 @@ pub struct AppConfig {
 
 impl AppConfig {
     pub fn new(data_dir: PathBuf) -> Self {
-        AppConfig { data_dir, session_hours: 12, token_hours: 24 * 30, max_attachment_bytes: 20 * 1024 * 1024 }
+        AppConfig {
+            data_dir,
+            session_hours: 12,
+            token_hours: 24 * 30,
+            max_attachment_bytes: 20 * 1024 * 1024,
+        }
     }
 }
 
@@ -63,7 +69,11 @@ pub struct App {
 impl App {
     /// Prepares a migrated store for use: seeds the report-type catalogue and loads the
     /// shipped regions on first start.
-    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> AppResult<App> {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+    ) -> AppResult<App> {
         store.seed_report_types(&builtin()).await?;
         if store.region_count().await? == 0 {
             let rows: Vec<RegionRow> = Gazetteer::shipped()
@@ -138,26 +148,36 @@ impl App {
     /// may do anything, since they hold the database itself.
     pub async fn create_agency(&self, actor: Option<&Actor>, new: NewAgency) -> AppResult<Agency> {
         let parent = match &new.parent {
-            Some(code) => Some(
-                self.store
-                    .agency_by_code(code.as_str())
-                    .await?
-                    .ok_or_else(|| AppError::field("parent", format!("no agency has the code {code}")))?,
-            ),
+            Some(code) => Some(self.store.agency_by_code(code.as_str()).await?.ok_or_else(
+                || AppError::field("parent", format!("no agency has the code {code}")),
+            )?),
             None => None,
         };
         if let Some(a) = actor {
             if !access::can_create_agency(a, parent.as_ref().map(|p| p.id)) {
-                return Err(AppError::Forbidden("only administrators of the parent agency may add agencies".into()));
+                return Err(AppError::Forbidden(
+                    "only administrators of the parent agency may add agencies".into(),
+                ));
             }
         }
         for (i, code) in new.jurisdiction.iter().enumerate() {
             if self.gazetteer().get(code).is_none() {
-                return Err(AppError::field(&format!("jurisdiction[{i}]"), format!("no region has the code {code}")));
+                return Err(AppError::field(
+                    &format!("jurisdiction[{i}]"),
+                    format!("no region has the code {code}"),
+                ));
             }
         }
-        if self.store.agency_by_code(new.code.as_str()).await?.is_some() {
-            return Err(AppError::field("code", format!("an agency with the code {} already exists", new.code)));
+        if self
+            .store
+            .agency_by_code(new.code.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(AppError::field(
+                "code",
+                format!("an agency with the code {} already exists", new.code),
+            ));
         }
         let now = self.now();
         let agency = Agency {
@@ -168,7 +188,12 @@ impl App {
             parent_id: parent.map(|p| p.id),
             jurisdiction: new.jurisdiction,
         };
-        self.store.insert_agency(&AgencyRow { agency: agency.clone(), created_at: now }).await?;
+        self.store
+            .insert_agency(&AgencyRow {
+                agency: agency.clone(),
+                created_at: now,
+            })
+            .await?;
         Ok(agency)
     }
 
@@ -185,7 +210,9 @@ impl App {
         password: &str,
     ) -> AppResult<User> {
         let mut errs = sinergi_core::ValidationErrors::new();
-        let username = Username::parse(username).map_err(|m| errs.push("username", m)).ok();
+        let username = Username::parse(username)
+            .map_err(|m| errs.push("username", m))
+            .ok();
         let role = Role::parse(role);
         if role.is_none() {
             let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
@@ -196,7 +223,10 @@ impl App {
         }
         let agency = self.store.agency_by_code(agency_code.trim()).await?;
         if agency.is_none() {
-            errs.push("agency", format!("no agency has the code {:?}", agency_code.trim()));
+            errs.push(
+                "agency",
+                format!("no agency has the code {:?}", agency_code.trim()),
+            );
         }
         let display_name = display_name.trim();
         if display_name.chars().count() > 200 {
@@ -210,23 +240,43 @@ impl App {
         }
         if let Some(a) = actor {
             if !access::can_manage_user(a, agency.id, role) {
-                return Err(AppError::Forbidden("you do not administer that agency or may not grant that role".into()));
+                return Err(AppError::Forbidden(
+                    "you do not administer that agency or may not grant that role".into(),
+                ));
             }
         }
-        if self.store.user_credentials(username.as_str()).await?.is_some() {
-            return Err(AppError::field("username", format!("the username {username} is taken")));
+        if self
+            .store
+            .user_credentials(username.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(AppError::field(
+                "username",
+                format!("the username {username} is taken"),
+            ));
         }
         let now = self.now();
         let user = User {
             id: UserId::new_at(now, Self::random10()),
-            display_name: if display_name.is_empty() { username.to_string() } else { display_name.to_string() },
+            display_name: if display_name.is_empty() {
+                username.to_string()
+            } else {
+                display_name.to_string()
+            },
             username,
             agency_id: agency.id,
             role,
             active: true,
         };
         let password_hash = auth::hash_password(password)?;
-        self.store.insert_user(&NewUserRow { user: user.clone(), password_hash, created_at: now }).await?;
+        self.store
+            .insert_user(&NewUserRow {
+                user: user.clone(),
+                password_hash,
+                created_at: now,
+            })
+            .await?;
         Ok(user)
     }
 
@@ -234,11 +284,23 @@ impl App {
     /// below for agency admins, none otherwise.
     pub async fn users_visible_to(&self, actor: &Actor) -> AppResult<Vec<User>> {
         let all = self.store.users(None).await?;
-        Ok(all.into_iter().filter(|u| access::can_administer_agency(actor, u.agency_id)).collect())
+        Ok(all
+            .into_iter()
+            .filter(|u| access::can_administer_agency(actor, u.agency_id))
+            .collect())
     }
 
-    pub async fn set_user_active(&self, actor: Option<&Actor>, username: &str, active: bool) -> AppResult<User> {
-        let (user, _) = self.store.user_credentials(username).await?.ok_or(AppError::NotFound)?;
+    pub async fn set_user_active(
+        &self,
+        actor: Option<&Actor>,
+        username: &str,
+        active: bool,
+    ) -> AppResult<User> {
+        let (user, _) = self
+            .store
+            .user_credentials(username)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if let Some(a) = actor {
             if !access::can_manage_user(a, user.agency_id, user.role) {
                 return Err(AppError::NotFound);

@@ -35,7 +35,10 @@ pub fn sniff_content_type(bytes: &[u8]) -> Option<&'static str> {
     if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         return Some("image/webp");
     }
-    SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)).map(|(_, t)| *t)
+    SIGNATURES
+        .iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+        .map(|(_, t)| *t)
 }
 
 fn sha256_hex(b: &[u8]) -> String {
@@ -47,9 +50,15 @@ impl App {
         match new_code {
             Some(code) => match self.gazetteer().get(code) {
                 Some(r) => Ok(Some(r.code.clone())),
-                None => Err(AppError::field("properties.region_code", format!("no region has the code {code}"))),
+                None => Err(AppError::field(
+                    "properties.region_code",
+                    format!("no region has the code {code}"),
+                )),
             },
-            None => Ok(self.gazetteer().locate(point.0, point.1).map(|l| l.most_specific().code.clone())),
+            None => Ok(self
+                .gazetteer()
+                .locate(point.0, point.1)
+                .map(|l| l.most_specific().code.clone())),
         }
     }
 
@@ -64,8 +73,13 @@ impl App {
         let types = self.report_types();
         let new = NewReport::from_feature(feature, &types, now)?;
         let hash = sha256_hex(new.canonical_json().as_bytes());
-        let region_code = self.region_for(new.region_code.as_deref(), new.geometry.representative_point())?;
-        let id = new.id.unwrap_or_else(|| ReportId::new_at(now, Self::random10()));
+        let region_code = self.region_for(
+            new.region_code.as_deref(),
+            new.geometry.representative_point(),
+        )?;
+        let id = new
+            .id
+            .unwrap_or_else(|| ReportId::new_at(now, Self::random10()));
         let report = Report {
             id,
             type_key: new.type_key,
@@ -108,7 +122,9 @@ impl App {
                 if existing.create_hash == hash && existing.author_id == actor.user_id {
                     Ok((*existing, false))
                 } else {
-                    Err(AppError::Conflict(format!("the id {id} is already used by a different report")))
+                    Err(AppError::Conflict(format!(
+                        "the id {id} is already used by a different report"
+                    )))
                 }
             }
         }
@@ -139,16 +155,26 @@ impl App {
     ) -> AppResult<Report> {
         let current = self.report(actor, id).await?;
         if !access::can_edit(actor, &current.access()) {
-            return Err(AppError::Forbidden("only the author or the owner agency's coordinators may change this report".into()));
+            return Err(AppError::Forbidden(
+                "only the author or the owner agency's coordinators may change this report".into(),
+            ));
         }
         let expected = if_match.ok_or(AppError::PreconditionRequired)?;
         if expected != current.version {
-            return Err(AppError::PreconditionFailed { current: current.version });
+            return Err(AppError::PreconditionFailed {
+                current: current.version,
+            });
         }
-        let ty = self.report_type(&current.type_key).ok_or(AppError::NotFound)?;
+        let ty = self
+            .report_type(&current.type_key)
+            .ok_or(AppError::NotFound)?;
         let patch = ReportPatch::from_json(body, &ty, self.now())?;
-        if patch.status.is_some_and(|s| s != current.status) && !access::can_change_status(actor, &current.access()) {
-            return Err(AppError::Forbidden("only the owner agency's coordinators and admins may change the status".into()));
+        if patch.status.is_some_and(|s| s != current.status)
+            && !access::can_change_status(actor, &current.access())
+        {
+            return Err(AppError::Forbidden(
+                "only the owner agency's coordinators and admins may change the status".into(),
+            ));
         }
         let mut next = current.clone();
         let mut changed = Vec::new();
@@ -169,7 +195,10 @@ impl App {
         apply!(sensitivity, "sensitivity");
         apply!(attributes, "attributes");
         if patch.region_code.is_some() || changed.iter().any(|c| c == "geometry") {
-            let region = self.region_for(patch.region_code.as_deref(), next.geometry.representative_point())?;
+            let region = self.region_for(
+                patch.region_code.as_deref(),
+                next.geometry.representative_point(),
+            )?;
             if region != next.region_code {
                 next.region_code = region;
                 changed.push("region_code".into());
@@ -192,14 +221,22 @@ impl App {
                 version: next.version,
                 at: now,
                 actor_username: actor.username.clone(),
-                kind: if changed.is_empty() { "status".into() } else { "updated".into() },
+                kind: if changed.is_empty() {
+                    "status".into()
+                } else {
+                    "updated".into()
+                },
                 from_status: status_changed.then_some(from_status),
                 to_status: status_changed.then_some(next.status),
                 changed,
                 note: patch.note.filter(|n| !n.is_empty()),
             },
         };
-        match self.store.update_report(&next, current.version, &event).await? {
+        match self
+            .store
+            .update_report(&next, current.version, &event)
+            .await?
+        {
             UpdateOutcome::Updated => self.store.report(id).await?.ok_or(AppError::NotFound),
             UpdateOutcome::VersionMismatch(v) => Err(AppError::PreconditionFailed { current: v }),
             UpdateOutcome::NotFound => Err(AppError::NotFound),
@@ -213,11 +250,9 @@ impl App {
         let keys: Vec<&str> = types.iter().map(|t| t.key.as_str()).collect();
         let (mut filter, agency) = raw.parse(&keys)?;
         if let Some(code) = agency {
-            let a = self
-                .store
-                .agency_by_code(&code)
-                .await?
-                .ok_or_else(|| AppError::field("agency", format!("no agency has the code {code:?}")))?;
+            let a = self.store.agency_by_code(&code).await?.ok_or_else(|| {
+                AppError::field("agency", format!("no agency has the code {code:?}"))
+            })?;
             filter.agency = Some(a.id);
         }
         Ok(filter)
@@ -229,20 +264,35 @@ impl App {
         let more = reports.len() > filter.limit as usize;
         reports.truncate(filter.limit as usize);
         let next = if more {
-            reports.last().map(|r| Cursor { occurred_at_ms: r.occurred_at.timestamp_millis(), id: r.id })
+            reports.last().map(|r| Cursor {
+                occurred_at_ms: r.occurred_at.timestamp_millis(),
+                id: r.id,
+            })
         } else {
             None
         };
-        Ok(ReportPage { reports, next, filter })
+        Ok(ReportPage {
+            reports,
+            next,
+            filter,
+        })
     }
 
     pub async fn count_reports(&self, actor: &Actor) -> AppResult<Vec<ReportCount>> {
-        Ok(self.store.count_reports(Some(&ViewScope::for_actor(actor))).await?)
+        Ok(self
+            .store
+            .count_reports(Some(&ViewScope::for_actor(actor)))
+            .await?)
     }
 
     /// Streams every matching report to `sink`, a page at a time, so memory stays flat
     /// however many there are. `actor` is `None` for the local operator, who sees all.
-    pub async fn export_reports<F>(&self, actor: Option<&Actor>, mut filter: ReportFilter, mut sink: F) -> AppResult<u64>
+    pub async fn export_reports<F>(
+        &self,
+        actor: Option<&Actor>,
+        mut filter: ReportFilter,
+        mut sink: F,
+    ) -> AppResult<u64>
     where
         F: FnMut(&Report) -> std::io::Result<()>,
     {
@@ -260,7 +310,10 @@ impl App {
             }
             match page.last() {
                 Some(r) if more => {
-                    filter.cursor = Some(Cursor { occurred_at_ms: r.occurred_at.timestamp_millis(), id: r.id })
+                    filter.cursor = Some(Cursor {
+                        occurred_at_ms: r.occurred_at.timestamp_millis(),
+                        id: r.id,
+                    })
                 }
                 _ => return Ok(n),
             }
@@ -268,24 +321,41 @@ impl App {
     }
 
     fn attachment_path(&self, sha256: &str) -> PathBuf {
-        self.config.data_dir.join("attachments").join(&sha256[0..2]).join(sha256)
+        self.config
+            .data_dir
+            .join("attachments")
+            .join(&sha256[0..2])
+            .join(sha256)
     }
 
     /// Stores a file under its content hash and links it to a report. The type is taken
     /// from the bytes; anything but JPEG, PNG, WebP, GIF or PDF is refused.
-    pub async fn add_attachment(&self, actor: &Actor, report: ReportId, filename: &str, bytes: &[u8]) -> AppResult<Attachment> {
+    pub async fn add_attachment(
+        &self,
+        actor: &Actor,
+        report: ReportId,
+        filename: &str,
+        bytes: &[u8],
+    ) -> AppResult<Attachment> {
         let r = self.report(actor, report).await?;
         if !access::can_edit(actor, &r.access()) {
-            return Err(AppError::Forbidden("only the author or the owner agency's coordinators may add files".into()));
+            return Err(AppError::Forbidden(
+                "only the author or the owner agency's coordinators may add files".into(),
+            ));
         }
         if bytes.is_empty() {
             return Err(AppError::field("file", "the file is empty"));
         }
         if bytes.len() > self.config.max_attachment_bytes {
-            return Err(AppError::PayloadTooLarge(format!("files may be at most {} bytes", self.config.max_attachment_bytes)));
+            return Err(AppError::PayloadTooLarge(format!(
+                "files may be at most {} bytes",
+                self.config.max_attachment_bytes
+            )));
         }
         let content_type = sniff_content_type(bytes).ok_or_else(|| {
-            AppError::UnsupportedMediaType("attachments must be JPEG, PNG, WebP or GIF photos or PDF documents".into())
+            AppError::UnsupportedMediaType(
+                "attachments must be JPEG, PNG, WebP or GIF photos or PDF documents".into(),
+            )
         })?;
         let name: String = filename
             .rsplit(['/', '\\'])
@@ -295,11 +365,17 @@ impl App {
             .filter(|c| !c.is_control())
             .take(200)
             .collect();
-        let name = if name.trim().is_empty() { "lampiran".to_string() } else { name };
+        let name = if name.trim().is_empty() {
+            "lampiran".to_string()
+        } else {
+            name
+        };
         let sha = sha256_hex(bytes);
         let path = self.attachment_path(&sha);
         if tokio::fs::metadata(&path).await.is_err() {
-            let dir = path.parent().ok_or_else(|| AppError::Internal("attachment path".into()))?;
+            let dir = path
+                .parent()
+                .ok_or_else(|| AppError::Internal("attachment path".into()))?;
             tokio::fs::create_dir_all(dir).await?;
             // Write to a temporary name first, so a crash never leaves a truncated file
             // under a content hash it does not match.
@@ -327,7 +403,11 @@ impl App {
     }
 
     /// An attachment's record and its bytes, if the actor may see its report.
-    pub async fn attachment_content(&self, actor: &Actor, id: AttachmentId) -> AppResult<(Attachment, Vec<u8>)> {
+    pub async fn attachment_content(
+        &self,
+        actor: &Actor,
+        id: AttachmentId,
+    ) -> AppResult<(Attachment, Vec<u8>)> {
         let a = self.store.attachment(id).await?.ok_or(AppError::NotFound)?;
         self.report(actor, a.report_id).await?;
         let bytes = tokio::fs::read(self.attachment_path(&a.sha256)).await?;

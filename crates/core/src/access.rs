@@ -63,7 +63,8 @@ impl ViewScope {
             Sensitivity::Internal => self.internal_owners.contains(&r.owner_agency),
             Sensitivity::Restricted => r.owner_agency == self.agency,
             Sensitivity::Secret => {
-                r.author == self.user || (self.secret_of_own_agency && r.owner_agency == self.agency)
+                r.author == self.user
+                    || (self.secret_of_own_agency && r.owner_agency == self.agency)
             }
         }
     }
@@ -98,7 +99,10 @@ pub fn can_change_status(actor: &Actor, r: &ReportAccess) -> bool {
 }
 
 fn manages(role: Role) -> bool {
-    matches!(role, Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin)
+    matches!(
+        role,
+        Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
+    )
 }
 
 /// Whether the actor administers `agency`: system admins administer every agency; agency
@@ -190,15 +194,29 @@ mod tests {
         let author = UserId(Uuid::from_u128(101));
         // (relation, role, sensitivity, expected)
         let roles = Role::ALL;
-        for rel in [Rel::Author, Rel::SameAgency, Rel::Parent, Rel::Grandparent, Rel::Child, Rel::Unrelated] {
+        for rel in [
+            Rel::Author,
+            Rel::SameAgency,
+            Rel::Parent,
+            Rel::Grandparent,
+            Rel::Child,
+            Rel::Unrelated,
+        ] {
             for role in roles {
                 for s in Sensitivity::ALL {
                     let a = viewer(rel, role);
-                    let r = ReportAccess { owner_agency: owner, author, sensitivity: s };
+                    let r = ReportAccess {
+                        owner_agency: owner,
+                        author,
+                        sensitivity: s,
+                    };
                     let admin = matches!(role, Role::AgencyAdmin | Role::SystemAdmin);
                     let expected = match (s, rel) {
                         (Public, _) => true,
-                        (Internal, Rel::Author | Rel::SameAgency | Rel::Parent | Rel::Grandparent) => true,
+                        (
+                            Internal,
+                            Rel::Author | Rel::SameAgency | Rel::Parent | Rel::Grandparent,
+                        ) => true,
                         (Internal, _) => false,
                         (Restricted, Rel::Author | Rel::SameAgency) => true,
                         (Restricted, _) => false,
@@ -215,16 +233,27 @@ mod tests {
     #[test]
     fn grandparents_see_internal_reports_of_grandchildren() {
         let a = actor(BNN, Role::Analyst, 9);
-        let r = ReportAccess { owner_agency: id(BNNK), author: UserId(Uuid::from_u128(1)), sensitivity: Sensitivity::Internal };
+        let r = ReportAccess {
+            owner_agency: id(BNNK),
+            author: UserId(Uuid::from_u128(1)),
+            sensitivity: Sensitivity::Internal,
+        };
         assert!(can_view(&a, &r));
-        let r = ReportAccess { sensitivity: Sensitivity::Restricted, ..r };
+        let r = ReportAccess {
+            sensitivity: Sensitivity::Restricted,
+            ..r
+        };
         assert!(!can_view(&a, &r));
     }
 
     #[test]
     fn edit_and_status_rules() {
         let author = UserId(Uuid::from_u128(101));
-        let r = ReportAccess { owner_agency: id(BNNP), author, sensitivity: Sensitivity::Internal };
+        let r = ReportAccess {
+            owner_agency: id(BNNP),
+            author,
+            sensitivity: Sensitivity::Internal,
+        };
         assert!(can_edit(&actor(BNNP, Role::FieldOfficer, 1), &r));
         assert!(!can_edit(&actor(BNNP, Role::FieldOfficer, 2), &r));
         assert!(can_edit(&actor(BNNP, Role::Coordinator, 2), &r));
@@ -245,6 +274,9 @@ mod tests {
         assert!(can_manage_user(&admin, id(BNNP), Role::Coordinator));
         let sys = actor(POLDA, Role::SystemAdmin, 2);
         assert!(can_manage_user(&sys, id(BNNP), Role::SystemAdmin));
-        assert!(!can_administer_agency(&actor(BNN, Role::Coordinator, 3), id(BNN)));
+        assert!(!can_administer_agency(
+            &actor(BNN, Role::Coordinator, 3),
+            id(BNN)
+        ));
     }
 }

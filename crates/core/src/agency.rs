@@ -143,7 +143,9 @@ impl NewAgency {
         jurisdiction: &[String],
     ) -> Result<Self, ValidationErrors> {
         let mut errs = ValidationErrors::new();
-        let code = AgencyCode::parse(code).map_err(|m| errs.push("code", m)).ok();
+        let code = AgencyCode::parse(code)
+            .map_err(|m| errs.push("code", m))
+            .ok();
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
             errs.push("name", "name must be 1 to 200 characters");
@@ -151,10 +153,15 @@ impl NewAgency {
         let kind = AgencyKind::parse(kind);
         if kind.is_none() {
             let allowed: Vec<&str> = AgencyKind::ALL.iter().map(|k| k.as_str()).collect();
-            errs.push("kind", format!("kind must be one of {}", allowed.join(", ")));
+            errs.push(
+                "kind",
+                format!("kind must be one of {}", allowed.join(", ")),
+            );
         }
         let parent = match parent.map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => AgencyCode::parse(p).map_err(|m| errs.push("parent", m)).ok(),
+            Some(p) => AgencyCode::parse(p)
+                .map_err(|m| errs.push("parent", m))
+                .ok(),
             None => None,
         };
         for (i, j) in jurisdiction.iter().enumerate() {
@@ -195,6 +202,9 @@ mod tests {
         let e = NewAgency::parse("x", "", "spaceship", Some("bad code"), &["99.1".into()])
             .expect_err("invalid");
         let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["code", "name", "kind", "parent", "jurisdiction[0]"]);
+        assert_eq!(
+            fields,
+            ["code", "name", "kind", "parent", "jurisdiction[0]"]
+        );
     }
 }

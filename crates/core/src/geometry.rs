@@ -46,9 +46,10 @@ impl ReportGeometry {
         let obj = v
             .as_object()
             .ok_or_else(|| ValidationErrors::single("", "geometry must be a GeoJSON object"))?;
-        let ty = obj.get("type").and_then(Value::as_str).ok_or_else(|| {
-            ValidationErrors::single("type", "geometry type is required")
-        })?;
+        let ty = obj
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ValidationErrors::single("type", "geometry type is required"))?;
         let coords = obj
             .get("coordinates")
             .ok_or_else(|| ValidationErrors::single("coordinates", "coordinates are required"))?;
@@ -106,11 +107,15 @@ impl ReportGeometry {
                     ));
                 }
                 let outer = parsed.remove(0);
-                Ok(ReportGeometry(Geometry::Polygon(Polygon::new(outer, parsed))))
+                Ok(ReportGeometry(Geometry::Polygon(Polygon::new(
+                    outer, parsed,
+                ))))
             }
             other => Err(ValidationErrors::single(
                 "type",
-                format!("geometry type {other:?} is not supported; use Point, LineString or Polygon"),
+                format!(
+                    "geometry type {other:?} is not supported; use Point, LineString or Polygon"
+                ),
             )),
         }
     }
@@ -192,9 +197,15 @@ fn check_coord(lon: f64, lat: f64, field: &str) -> Result<(), ValidationErrors> 
 }
 
 fn parse_position(v: &Value, field: &str) -> Result<Coord<f64>, ValidationErrors> {
-    let arr = v.as_array().filter(|a| a.len() == 2 || a.len() == 3).ok_or_else(|| {
-        ValidationErrors::single(field, "a position is [longitude, latitude] (optionally altitude)")
-    })?;
+    let arr = v
+        .as_array()
+        .filter(|a| a.len() == 2 || a.len() == 3)
+        .ok_or_else(|| {
+            ValidationErrors::single(
+                field,
+                "a position is [longitude, latitude] (optionally altitude)",
+            )
+        })?;
     let lon = arr[0]
         .as_f64()
         .ok_or_else(|| ValidationErrors::single(field, "longitude must be a number"))?;
@@ -312,7 +323,8 @@ mod tests {
             [[0.0,0.0],[1.0,1.0],[1.0,0.0],[0.0,1.0],[0.0,0.0]]]});
         let e = ReportGeometry::from_geojson(&bowtie).expect_err("self-crossing");
         assert_eq!(e.errors[0].message, "the ring crosses itself");
-        let open = json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,1.0],[1.0,0.0],[0.0,1.0]]]});
+        let open =
+            json!({"type":"Polygon","coordinates":[[[0.0,0.0],[1.0,1.0],[1.0,0.0],[0.0,1.0]]]});
         assert!(ReportGeometry::from_geojson(&open).is_err());
         let e = ReportGeometry::from_geojson(&json!({"type":"MultiPoint","coordinates":[]}))
             .expect_err("kind");

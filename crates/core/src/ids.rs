@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 macro_rules! id_type {
     ($name:ident) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
 
@@ -43,8 +45,14 @@ mod tests {
 
     #[test]
     fn v7_ids_sort_by_time() {
-        let a = ReportId::new_at(DateTime::from_timestamp(1_700_000_000, 0).expect("ts"), [9; 10]);
-        let b = ReportId::new_at(DateTime::from_timestamp(1_700_000_001, 0).expect("ts"), [0; 10]);
+        let a = ReportId::new_at(
+            DateTime::from_timestamp(1_700_000_000, 0).expect("ts"),
+            [9; 10],
+        );
+        let b = ReportId::new_at(
+            DateTime::from_timestamp(1_700_000_001, 0).expect("ts"),
+            [0; 10],
+        );
         assert!(a < b);
         assert_eq!(a.0.get_version_num(), 7);
         assert_eq!(ReportId::parse(&a.to_string()), Some(a));

@@ -51,10 +51,16 @@ impl Interval {
         match s.split_once('/') {
             None => {
                 let t = one(s)?.ok_or("an instant cannot be open")?;
-                Ok(Interval { start: Some(t), end: Some(t) })
+                Ok(Interval {
+                    start: Some(t),
+                    end: Some(t),
+                })
             }
             Some((a, b)) => {
-                let iv = Interval { start: one(a)?, end: one(b)? };
+                let iv = Interval {
+                    start: one(a)?,
+                    end: one(b)?,
+                };
                 if let (Some(a), Some(b)) = (iv.start, iv.end) {
                     if b < a {
                         return Err("the interval ends before it starts".into());
@@ -85,10 +91,15 @@ impl Cursor {
     }
 
     pub fn decode(s: &str) -> Option<Cursor> {
-        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()?;
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s)
+            .ok()?;
         let text = String::from_utf8(raw).ok()?;
         let (ms, id) = text.split_once('|')?;
-        Some(Cursor { occurred_at_ms: ms.parse().ok()?, id: ReportId::parse(id)? })
+        Some(Cursor {
+            occurred_at_ms: ms.parse().ok()?,
+            id: ReportId::parse(id)?,
+        })
     }
 }
 
@@ -134,13 +145,23 @@ impl RawReportQuery {
         known_types: &[&str],
     ) -> Result<(ReportFilter, Option<String>), ValidationErrors> {
         let mut errs = ValidationErrors::new();
-        let nonempty = |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        let mut f = ReportFilter { limit: DEFAULT_LIMIT, ..Default::default() };
+        let nonempty = |o: &Option<String>| {
+            o.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let mut f = ReportFilter {
+            limit: DEFAULT_LIMIT,
+            ..Default::default()
+        };
         if let Some(b) = nonempty(&self.bbox) {
             f.bbox = Bbox::parse(&b).map_err(|m| errs.push("bbox", m)).ok();
         }
         if let Some(d) = nonempty(&self.datetime) {
-            f.datetime = Interval::parse(&d).map_err(|m| errs.push("datetime", m)).ok();
+            f.datetime = Interval::parse(&d)
+                .map_err(|m| errs.push("datetime", m))
+                .ok();
         }
         if let Some(t) = nonempty(&self.type_key) {
             if known_types.contains(&t.as_str()) {
@@ -159,7 +180,10 @@ impl RawReportQuery {
         if let Some(s) = nonempty(&self.status) {
             f.status = Status::parse(&s);
             if f.status.is_none() {
-                errs.push("status", "must be one of new, verified, in_progress, closed");
+                errs.push(
+                    "status",
+                    "must be one of new, verified, in_progress, closed",
+                );
             }
         }
         if let Some(q) = nonempty(&self.q) {
@@ -172,7 +196,10 @@ impl RawReportQuery {
         if let Some(l) = nonempty(&self.limit) {
             match l.parse::<u32>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => f.limit = n,
-                _ => errs.push("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                _ => errs.push(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                ),
             }
         }
         if let Some(c) = nonempty(&self.cursor) {
@@ -195,7 +222,15 @@ mod tests {
         for ok in ["15", "15.01", "15.01.02", "31.73.07.1006"] {
             assert!(is_region_code_shape(ok), "{ok}");
         }
-        for bad in ["", "1", "15.1", "15.01.02.100", "aa", "15.01.02.1006.1", "15..01"] {
+        for bad in [
+            "",
+            "1",
+            "15.1",
+            "15.01.02.100",
+            "aa",
+            "15.01.02.1006.1",
+            "15..01",
+        ] {
             assert!(!is_region_code_shape(bad), "{bad}");
         }
     }
@@ -211,7 +246,10 @@ mod tests {
 
     #[test]
     fn cursor_round_trip() {
-        let c = Cursor { occurred_at_ms: 1_700_000_000_123, id: ReportId(uuid::Uuid::from_u128(7)) };
+        let c = Cursor {
+            occurred_at_ms: 1_700_000_000_123,
+            id: ReportId(uuid::Uuid::from_u128(7)),
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("garbage!"), None);
     }

@@ -62,7 +62,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::New, Status::Verified, Status::InProgress, Status::Closed];
+    pub const ALL: [Status; 4] = [
+        Status::New,
+        Status::Verified,
+        Status::InProgress,
+        Status::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -113,9 +118,9 @@ impl NewReport {
         types: &[ReportType],
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
-        let obj = v
-            .as_object()
-            .ok_or_else(|| ValidationErrors::single("", "the body must be a GeoJSON Feature object"))?;
+        let obj = v.as_object().ok_or_else(|| {
+            ValidationErrors::single("", "the body must be a GeoJSON Feature object")
+        })?;
         let mut errs = ValidationErrors::new();
         for k in obj.keys() {
             if !matches!(k.as_str(), "type" | "id" | "geometry" | "properties") {
@@ -252,7 +257,10 @@ impl ReportPatch {
         if let Some(s) = props.get("status") {
             match s.as_str().and_then(Status::parse) {
                 Some(s) => patch.status = Some(s),
-                None => perrs.push("status", "must be one of new, verified, in_progress, closed"),
+                None => perrs.push(
+                    "status",
+                    "must be one of new, verified, in_progress, closed",
+                ),
             }
         }
         if let Some(n) = props.get("note") {
@@ -310,7 +318,13 @@ fn parse_properties(
     for k in props.keys() {
         let known = matches!(
             k.as_str(),
-            "type" | "title" | "description" | "occurred_at" | "sensitivity" | "attributes" | "region_code"
+            "type"
+                | "title"
+                | "description"
+                | "occurred_at"
+                | "sensitivity"
+                | "attributes"
+                | "region_code"
         );
         if !known {
             errs.push(k.clone(), "unknown field");
@@ -340,21 +354,34 @@ fn parse_properties(
         None if create => errs.push("title", "a title is required"),
         None => {}
         Some(v) => match v.as_str().map(str::trim) {
-            Some(s) if !s.is_empty() && s.chars().count() <= MAX_TITLE => p.title = Some(s.to_string()),
-            _ => errs.push("title", format!("must be text of 1 to {MAX_TITLE} characters")),
+            Some(s) if !s.is_empty() && s.chars().count() <= MAX_TITLE => {
+                p.title = Some(s.to_string())
+            }
+            _ => errs.push(
+                "title",
+                format!("must be text of 1 to {MAX_TITLE} characters"),
+            ),
         },
     }
     match props.get("description") {
         None | Some(Value::Null) => {}
         Some(v) => match v.as_str() {
-            Some(s) if s.chars().count() <= MAX_DESCRIPTION => p.description = Some(s.trim().to_string()),
-            _ => errs.push("description", format!("must be text of at most {MAX_DESCRIPTION} characters")),
+            Some(s) if s.chars().count() <= MAX_DESCRIPTION => {
+                p.description = Some(s.trim().to_string())
+            }
+            _ => errs.push(
+                "description",
+                format!("must be text of at most {MAX_DESCRIPTION} characters"),
+            ),
         },
     }
     match props.get("occurred_at") {
         None if create => errs.push("occurred_at", "when it happened is required"),
         None => {}
-        Some(v) => match v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()) {
+        Some(v) => match v
+            .as_str()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        {
             Some(t) if t.with_timezone(&Utc) > now + Duration::hours(FUTURE_TOLERANCE_HOURS) => {
                 errs.push("occurred_at", "lies in the future")
             }
@@ -369,14 +396,20 @@ fn parse_properties(
         None | Some(Value::Null) => {}
         Some(v) => match v.as_str().and_then(Sensitivity::parse) {
             Some(s) => p.sensitivity = Some(s),
-            None => errs.push("sensitivity", "must be one of public, internal, restricted, secret"),
+            None => errs.push(
+                "sensitivity",
+                "must be one of public, internal, restricted, secret",
+            ),
         },
     }
     match props.get("region_code") {
         None | Some(Value::Null) => {}
         Some(v) => match v.as_str() {
             Some(s) if crate::query::is_region_code_shape(s) => p.region_code = Some(s.to_string()),
-            _ => errs.push("region_code", "must be a Kemendagri code such as 15.01 or 31.73.07.1006"),
+            _ => errs.push(
+                "region_code",
+                "must be a Kemendagri code such as 15.01 or 31.73.07.1006",
+            ),
         },
     }
     if let Some(ty) = ty {
@@ -389,7 +422,11 @@ fn parse_properties(
         }
     }
     let ok = errs.is_empty();
-    outer.extend(if create { errs.prefixed("properties") } else { errs });
+    outer.extend(if create {
+        errs.prefixed("properties")
+    } else {
+        errs
+    });
     ok.then_some(p)
 }
 
@@ -472,7 +509,9 @@ mod tests {
     use crate::report_types::builtin;
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z").expect("ts").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
+            .expect("ts")
+            .with_timezone(&Utc)
     }
 
     fn feature() -> Value {
@@ -513,12 +552,20 @@ mod tests {
 
     #[test]
     fn patches_are_checked_against_the_type() {
-        let ty = builtin().into_iter().find(|t| t.key == "snare_found").expect("type");
-        let p = ReportPatch::from_json(&json!({"title":"Baru","status":"verified"}), &ty, now()).expect("ok");
+        let ty = builtin()
+            .into_iter()
+            .find(|t| t.key == "snare_found")
+            .expect("type");
+        let p = ReportPatch::from_json(&json!({"title":"Baru","status":"verified"}), &ty, now())
+            .expect("ok");
         assert_eq!(p.status, Some(Status::Verified));
         assert!(ReportPatch::from_json(&json!({"type":"poaching"}), &ty, now()).is_err());
-        let e = ReportPatch::from_json(&json!({"properties":{"attributes":{"snare_count":"x"}}}), &ty, now())
-            .expect_err("bad");
+        let e = ReportPatch::from_json(
+            &json!({"properties":{"attributes":{"snare_count":"x"}}}),
+            &ty,
+            now(),
+        )
+        .expect_err("bad");
         assert_eq!(e.errors[0].field, "properties.attributes.snare_count");
     }
 }

@@ -46,8 +46,9 @@ impl Zone {
     /// Unknown provinces fall back to WIB, where most users live.
     pub fn for_region(code: &str) -> Zone {
         match code.get(0..2) {
-            Some("51" | "52" | "53" | "63" | "64" | "65" | "71" | "72" | "73" | "74" | "75"
-            | "76") => Zone::Wita,
+            Some(
+                "51" | "52" | "53" | "63" | "64" | "65" | "71" | "72" | "73" | "74" | "75" | "76",
+            ) => Zone::Wita,
             Some(p) if p.starts_with('8') || p.starts_with('9') => Zone::Wit,
             _ => Zone::Wib,
         }

@@ -66,11 +66,22 @@ fn memory() -> String {
 }
 
 pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
-    let BenchCmd::Reports { count, queries, url } = cmd;
+    let BenchCmd::Reports {
+        count,
+        queries,
+        url,
+    } = cmd;
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let store = sinergi_store::open(&url).await?;
-    let app = Arc::new(App::new(store.clone(), Arc::new(SystemClock), AppConfig::new(dir.path().to_path_buf())).await?);
+    let app = Arc::new(
+        App::new(
+            store.clone(),
+            Arc::new(SystemClock),
+            AppConfig::new(dir.path().to_path_buf()),
+        )
+        .await?,
+    );
     let mut rng = StdRng::seed_from_u64(42);
     let base: DateTime<Utc> = DateTime::from_timestamp(1_577_836_800, 0).unwrap_or_default(); // 2020-01-01
     let bytes = |rng: &mut StdRng| {
@@ -97,7 +108,8 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
         for sub in 0..9 {
             agencies.push(Agency {
                 id: AgencyId::new_at(base, bytes(&mut rng)),
-                code: AgencyCode::parse(&format!("BENCH-{top:02}-{sub}")).map_err(anyhow::Error::msg)?,
+                code: AgencyCode::parse(&format!("BENCH-{top:02}-{sub}"))
+                    .map_err(anyhow::Error::msg)?,
                 name: format!("Bench agency {top}.{sub}"),
                 kind: AgencyKind::Police,
                 parent_id: Some(parent.id),
@@ -106,7 +118,12 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
         }
     }
     for (i, a) in agencies.iter().enumerate() {
-        store.insert_agency(&AgencyRow { agency: a.clone(), created_at: base }).await?;
+        store
+            .insert_agency(&AgencyRow {
+                agency: a.clone(),
+                created_at: base,
+            })
+            .await?;
         let u = User {
             id: UserId::new_at(base, bytes(&mut rng)),
             username: Username::parse(&format!("bench{i}")).map_err(anyhow::Error::msg)?,
@@ -115,7 +132,13 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             role: Role::FieldOfficer,
             active: true,
         };
-        store.insert_user(&NewUserRow { user: u.clone(), password_hash: hash.clone(), created_at: base }).await?;
+        store
+            .insert_user(&NewUserRow {
+                user: u.clone(),
+                password_hash: hash.clone(),
+                created_at: base,
+            })
+            .await?;
         users.push(u);
     }
 
@@ -180,10 +203,19 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
     for _ in 0..queries {
         let lon = rng.gen_range(95.5..105.0);
         let lat = rng.gen_range(-5.5..4.5);
-        let start = base + Duration::milliseconds(rng.gen_range(0..span_ms - 365 * 24 * 3600 * 1000));
+        let start =
+            base + Duration::milliseconds(rng.gen_range(0..span_ms - 365 * 24 * 3600 * 1000));
         let filter = ReportFilter {
-            bbox: Some(Bbox { min_lon: lon, min_lat: lat, max_lon: lon + 1.0, max_lat: lat + 1.0 }),
-            datetime: Some(Interval { start: Some(start), end: Some(start + Duration::days(365)) }),
+            bbox: Some(Bbox {
+                min_lon: lon,
+                min_lat: lat,
+                max_lon: lon + 1.0,
+                max_lat: lat + 1.0,
+            }),
+            datetime: Some(Interval {
+                start: Some(start),
+                end: Some(start + Duration::days(365)),
+            }),
             type_key: Some(types[rng.gen_range(0..types.len())].clone()),
             limit: 100,
             ..Default::default()

@@ -40,8 +40,10 @@ impl FileConfig {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("invalid configuration in {}", path.display()))
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("invalid configuration in {}", path.display()))
     }
 }
 
@@ -54,18 +56,27 @@ pub struct Overrides {
 
 impl Config {
     pub fn resolve(file: FileConfig, o: Overrides) -> anyhow::Result<Config> {
-        let data_dir = o.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./sinergi-data"));
+        let data_dir = o
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./sinergi-data"));
         let database_url = match o.database_url.or(file.database_url) {
             Some(u) => u,
             None => format!("sqlite://{}", data_dir.join("sinergi.db").display()),
         };
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             bail!("database URL must start with sqlite:// or postgres://");
         }
         Ok(Config {
             data_dir,
             database_url,
-            addr: o.addr.or(file.addr).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            addr: o
+                .addr
+                .or(file.addr)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
             secure_cookies: file.secure_cookies.unwrap_or(false),
             log: file.log.unwrap_or_else(|| "info".into()),
         })
@@ -77,7 +88,11 @@ impl Config {
             (Some(s), Some(at)) if at > s => {
                 let creds = &self.database_url[s + 3..at];
                 match creds.split_once(':') {
-                    Some((user, _)) => format!("{}{user}:***{}", &self.database_url[..s + 3], &self.database_url[at..]),
+                    Some((user, _)) => format!(
+                        "{}{user}:***{}",
+                        &self.database_url[..s + 3],
+                        &self.database_url[at..]
+                    ),
                     None => self.database_url.clone(),
                 }
             }
@@ -92,9 +107,17 @@ mod tests {
 
     #[test]
     fn layers_apply_in_order() {
-        let file: FileConfig = toml::from_str("data_dir = \"/srv/s\"\naddr = \"0.0.0.0:80\"").expect("toml");
-        let c = Config::resolve(file, Overrides { data_dir: None, database_url: None, addr: Some("127.0.0.1:9".into()) })
-            .expect("config");
+        let file: FileConfig =
+            toml::from_str("data_dir = \"/srv/s\"\naddr = \"0.0.0.0:80\"").expect("toml");
+        let c = Config::resolve(
+            file,
+            Overrides {
+                data_dir: None,
+                database_url: None,
+                addr: Some("127.0.0.1:9".into()),
+            },
+        )
+        .expect("config");
         assert_eq!(c.data_dir, PathBuf::from("/srv/s"));
         assert_eq!(c.database_url, "sqlite:///srv/s/sinergi.db");
         assert_eq!(c.addr, "127.0.0.1:9");
@@ -103,13 +126,21 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_urls_are_refused() {
         assert!(toml::from_str::<FileConfig>("data_dri = \"x\"").is_err());
-        let o = Overrides { data_dir: None, database_url: Some("mysql://x".into()), addr: None };
+        let o = Overrides {
+            data_dir: None,
+            database_url: Some("mysql://x".into()),
+            addr: None,
+        };
         assert!(Config::resolve(FileConfig::default(), o).is_err());
     }
 
     #[test]
     fn passwords_are_not_shown() {
-        let o = Overrides { data_dir: None, database_url: Some("postgres://u:secret@h/db".into()), addr: None };
+        let o = Overrides {
+            data_dir: None,
+            database_url: Some("postgres://u:secret@h/db".into()),
+            addr: None,
+        };
         let c = Config::resolve(FileConfig::default(), o).expect("config");
         assert_eq!(c.redacted_url(), "postgres://u:***@h/db");
     }

@@ -19,7 +19,11 @@ use sinergi_core::query::RawReportQuery;
 use crate::config::{Config, FileConfig, Overrides};
 
 #[derive(Parser)]
-#[command(name = "sinergi", version, about = "Sinergi: inter-agency coordination and data exchange")]
+#[command(
+    name = "sinergi",
+    version,
+    about = "Sinergi: inter-agency coordination and data exchange"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -145,7 +149,10 @@ enum ExportCmd {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -165,7 +172,12 @@ fn main() -> std::process::ExitCode {
 fn describe(e: &anyhow::Error) -> String {
     if let Some(app) = e.downcast_ref::<AppError>() {
         if let AppError::Validation(v) = app {
-            return v.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n       ");
+            return v
+                .errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("\n       ");
         }
         return app.to_string();
     }
@@ -180,13 +192,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let cfg = Config::resolve(
         file,
-        Overrides { data_dir: cli.global.data_dir.clone(), database_url: cli.global.database_url.clone(), addr: addr_override },
+        Overrides {
+            data_dir: cli.global.data_dir.clone(),
+            database_url: cli.global.database_url.clone(),
+            addr: addr_override,
+        },
     )?;
     init_tracing(&cfg.log);
     if let Command::Bench(cmd) = cli.command {
         return bench::run(cmd).await;
     }
-    std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("cannot create {}", cfg.data_dir.display()))?;
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("cannot create {}", cfg.data_dir.display()))?;
     let store = sinergi_store::open(&cfg.database_url)
         .await
         .with_context(|| format!("cannot open the database {}", cfg.redacted_url()))?;
@@ -194,7 +211,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         println!("The database at {} is up to date.", cfg.redacted_url());
         return Ok(());
     }
-    let app = Arc::new(App::new(store, Arc::new(SystemClock), AppConfig::new(cfg.data_dir.clone())).await?);
+    let app = Arc::new(
+        App::new(
+            store,
+            Arc::new(SystemClock),
+            AppConfig::new(cfg.data_dir.clone()),
+        )
+        .await?,
+    );
     match cli.command {
         Command::Serve { demo, .. } => serve(app, &cfg, demo).await,
         Command::Migrate | Command::Bench(_) => Ok(()),
@@ -207,7 +231,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 fn init_tracing(level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SINERGI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
@@ -235,12 +262,25 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
             sinergi_app::demo::DEMO_PASSWORD
         );
         for u in app.store.users(None).await? {
-            let agency = app.store.agency(u.agency_id).await?.map(|a| a.code.to_string()).unwrap_or_default();
-            println!("  {:<28} {:<14} {}", u.username.as_str(), u.role.as_str(), agency);
+            let agency = app
+                .store
+                .agency(u.agency_id)
+                .await?
+                .map(|a| a.code.to_string())
+                .unwrap_or_default();
+            println!(
+                "  {:<28} {:<14} {}",
+                u.username.as_str(),
+                u.role.as_str(),
+                agency
+            );
         }
     }
     let _ = std::io::stdout().flush();
-    let state = sinergi_web::AppState { app, secure_cookies: cfg.secure_cookies };
+    let state = sinergi_web::AppState {
+        app,
+        secure_cookies: cfg.secure_cookies,
+    };
     axum::serve(listener, sinergi_web::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -272,16 +312,32 @@ async fn shutdown_signal() {
 
 async fn agency(app: Arc<App>, cmd: AgencyCmd) -> anyhow::Result<()> {
     match cmd {
-        AgencyCmd::Add { code, name, kind, parent, jurisdiction } => {
-            let new = NewAgency::parse(&code, &name, &kind, parent.as_deref(), &jurisdiction).map_err(AppError::from)?;
+        AgencyCmd::Add {
+            code,
+            name,
+            kind,
+            parent,
+            jurisdiction,
+        } => {
+            let new = NewAgency::parse(&code, &name, &kind, parent.as_deref(), &jurisdiction)
+                .map_err(AppError::from)?;
             let a = app.create_agency(None, new).await?;
             println!("Added agency {} ({}).", a.code, a.name);
         }
         AgencyCmd::List => {
             let all = app.agencies().await?;
             for a in &all {
-                let parent = a.parent_id.and_then(|p| all.iter().find(|x| x.id == p)).map(|p| p.code.to_string());
-                println!("{:<28} {:<18} {:<24} {}", a.code.as_str(), a.kind.as_str(), parent.unwrap_or_else(|| "-".into()), a.name);
+                let parent = a
+                    .parent_id
+                    .and_then(|p| all.iter().find(|x| x.id == p))
+                    .map(|p| p.code.to_string());
+                println!(
+                    "{:<28} {:<18} {:<24} {}",
+                    a.code.as_str(),
+                    a.kind.as_str(),
+                    parent.unwrap_or_else(|| "-".into()),
+                    a.name
+                );
             }
         }
     }
@@ -290,24 +346,50 @@ async fn agency(app: Arc<App>, cmd: AgencyCmd) -> anyhow::Result<()> {
 
 async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
     match cmd {
-        UserCmd::Add { username, agency, role, display_name, password_stdin } => {
+        UserCmd::Add {
+            username,
+            agency,
+            role,
+            display_name,
+            password_stdin,
+        } => {
             if !password_stdin {
                 bail!("give --password-stdin and the password on standard input");
             }
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
             let password = line.trim_end_matches(['\n', '\r']);
             if password.is_empty() {
                 bail!("no password on standard input");
             }
-            let u = app.create_user(None, &username, &display_name, &agency, &role, password).await?;
-            println!("Added user {} ({}) to {}.", u.username, u.role.as_str(), agency);
+            let u = app
+                .create_user(None, &username, &display_name, &agency, &role, password)
+                .await?;
+            println!(
+                "Added user {} ({}) to {}.",
+                u.username,
+                u.role.as_str(),
+                agency
+            );
         }
         UserCmd::List => {
             let agencies = app.agencies().await?;
             for u in app.store.users(None).await? {
-                let a = agencies.iter().find(|a| a.id == u.agency_id).map(|a| a.code.to_string()).unwrap_or_default();
-                println!("{:<28} {:<14} {:<24} {}", u.username.as_str(), u.role.as_str(), a, if u.active { "active" } else { "inactive" });
+                let a = agencies
+                    .iter()
+                    .find(|a| a.id == u.agency_id)
+                    .map(|a| a.code.to_string())
+                    .unwrap_or_default();
+                println!(
+                    "{:<28} {:<14} {:<24} {}",
+                    u.username.as_str(),
+                    u.role.as_str(),
+                    a,
+                    if u.active { "active" } else { "inactive" }
+                );
             }
         }
         UserCmd::Deactivate { username } => {
@@ -323,13 +405,36 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
 }
 
 async fn export(app: Arc<App>, cmd: ExportCmd) -> anyhow::Result<()> {
-    let ExportCmd::Reports { format, output, as_user, type_key, region, agency, status, datetime, bbox } = cmd;
-    let format = ExportFormat::parse(&format).ok_or_else(|| anyhow::anyhow!("--format must be geojson or csv"))?;
-    let raw = RawReportQuery { bbox, datetime, type_key, region, agency, status, ..Default::default() };
+    let ExportCmd::Reports {
+        format,
+        output,
+        as_user,
+        type_key,
+        region,
+        agency,
+        status,
+        datetime,
+        bbox,
+    } = cmd;
+    let format = ExportFormat::parse(&format)
+        .ok_or_else(|| anyhow::anyhow!("--format must be geojson or csv"))?;
+    let raw = RawReportQuery {
+        bbox,
+        datetime,
+        type_key,
+        region,
+        agency,
+        status,
+        ..Default::default()
+    };
     let filter = app.parse_report_query(&raw).await?;
     let actor = match as_user {
         Some(name) => {
-            let (u, _) = app.store.user_credentials(&name).await?.ok_or_else(|| anyhow::anyhow!("--as: no user {name}"))?;
+            let (u, _) = app
+                .store
+                .user_credentials(&name)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("--as: no user {name}"))?;
             Some(app.actor_for(&u).await?)
         }
         None => None,
@@ -340,13 +445,22 @@ async fn export(app: Arc<App>, cmd: ExportCmd) -> anyhow::Result<()> {
     let (mut out, tmp): (Box<dyn Write>, Option<(PathBuf, PathBuf)>) = match &output {
         Some(path) => {
             let tmp = path.with_extension(format!("{}.partial", format.extension()));
-            let f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-            (Box::new(std::io::BufWriter::new(f)), Some((tmp, path.clone())))
+            let f = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            (
+                Box::new(std::io::BufWriter::new(f)),
+                Some((tmp, path.clone())),
+            )
         }
-        None => (Box::new(std::io::BufWriter::new(std::io::stdout().lock())), None),
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            None,
+        ),
     };
     out.write_all(&writer.begin())?;
-    let result = app.export_reports(actor.as_ref(), filter, |r| out.write_all(&writer.row(r))).await;
+    let result = app
+        .export_reports(actor.as_ref(), filter, |r| out.write_all(&writer.row(r)))
+        .await;
     let n = match result {
         Ok(n) => n,
         Err(e) => {

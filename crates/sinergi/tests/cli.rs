@@ -17,14 +17,23 @@ fn sinergi(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output 
         .spawn()
         .expect("run sinergi");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("wait")
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -33,29 +42,126 @@ fn administrators_manage_agencies_and_users_from_the_command_line() {
     let d = dir.path();
     let o = sinergi(d, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));
-    let o = sinergi(d, &["agency", "add", "--code", "POLRI", "--name", "Kepolisian Negara RI", "--kind", "police"], None);
+    let o = sinergi(
+        d,
+        &[
+            "agency",
+            "add",
+            "--code",
+            "POLRI",
+            "--name",
+            "Kepolisian Negara RI",
+            "--kind",
+            "police",
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", text(&o));
-    let o = sinergi(d, &["agency", "add", "--code", "POLDA-JAMBI", "--name", "Polda Jambi", "--kind", "police", "--parent", "POLRI", "--jurisdiction", "15"], None);
+    let o = sinergi(
+        d,
+        &[
+            "agency",
+            "add",
+            "--code",
+            "POLDA-JAMBI",
+            "--name",
+            "Polda Jambi",
+            "--kind",
+            "police",
+            "--parent",
+            "POLRI",
+            "--jurisdiction",
+            "15",
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", text(&o));
 
     // Bad input: a message naming the problem and a non-zero exit, nothing written.
-    let o = sinergi(d, &["agency", "add", "--code", "POLDA-JAMBI", "--name", "Lagi", "--kind", "police"], None);
+    let o = sinergi(
+        d,
+        &[
+            "agency",
+            "add",
+            "--code",
+            "POLDA-JAMBI",
+            "--name",
+            "Lagi",
+            "--kind",
+            "police",
+        ],
+        None,
+    );
     assert!(!o.status.success());
     assert!(text(&o).contains("already exists"), "{}", text(&o));
-    let o = sinergi(d, &["agency", "add", "--code", "x y", "--name", "X", "--kind", "wizards", "--parent", "NOPE"], None);
+    let o = sinergi(
+        d,
+        &[
+            "agency", "add", "--code", "x y", "--name", "X", "--kind", "wizards", "--parent",
+            "NOPE",
+        ],
+        None,
+    );
     assert!(!o.status.success());
-    assert!(text(&o).contains("code:") && text(&o).contains("kind:"), "{}", text(&o));
-    let o = sinergi(d, &["agency", "add", "--code", "POLRES-X", "--name", "X", "--kind", "police", "--parent", "NOPE"], None);
+    assert!(
+        text(&o).contains("code:") && text(&o).contains("kind:"),
+        "{}",
+        text(&o)
+    );
+    let o = sinergi(
+        d,
+        &[
+            "agency", "add", "--code", "POLRES-X", "--name", "X", "--kind", "police", "--parent",
+            "NOPE",
+        ],
+        None,
+    );
     assert!(!o.status.success());
     assert!(text(&o).contains("parent"), "{}", text(&o));
 
-    let o = sinergi(d, &["user", "add", "--username", "ana", "--agency", "POLDA-JAMBI", "--role", "coordinator", "--password-stdin"], Some("kata-sandi-panjang\n"));
+    let o = sinergi(
+        d,
+        &[
+            "user",
+            "add",
+            "--username",
+            "ana",
+            "--agency",
+            "POLDA-JAMBI",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang\n"),
+    );
     assert!(o.status.success(), "{}", text(&o));
-    let o = sinergi(d, &["user", "add", "--username", "budi", "--agency", "POLDA-JAMBI", "--role", "king", "--password-stdin"], Some("pendek\n"));
+    let o = sinergi(
+        d,
+        &[
+            "user",
+            "add",
+            "--username",
+            "budi",
+            "--agency",
+            "POLDA-JAMBI",
+            "--role",
+            "king",
+            "--password-stdin",
+        ],
+        Some("pendek\n"),
+    );
     assert!(!o.status.success());
-    assert!(text(&o).contains("role:") && text(&o).contains("password:"), "{}", text(&o));
+    assert!(
+        text(&o).contains("role:") && text(&o).contains("password:"),
+        "{}",
+        text(&o)
+    );
     let o = sinergi(d, &["user", "list"], None);
-    assert!(text(&o).contains("ana") && !text(&o).contains("budi"), "{}", text(&o));
+    assert!(
+        text(&o).contains("ana") && !text(&o).contains("budi"),
+        "{}",
+        text(&o)
+    );
     let o = sinergi(d, &["agency", "list"], None);
     let listing = text(&o);
     assert_eq!(listing.lines().count(), 2, "{listing}");
@@ -93,20 +199,50 @@ fn exports_stream_geojson_and_csv_and_refuse_bad_formats() {
         .expect("the demo summary names the report count");
 
     let file = d.join("laporan.geojson");
-    let o = sinergi(d, &["export", "reports", "--format", "geojson", "--output", file.to_str().expect("path")], None);
+    let o = sinergi(
+        d,
+        &[
+            "export",
+            "reports",
+            "--format",
+            "geojson",
+            "--output",
+            file.to_str().expect("path"),
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", text(&o));
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("valid GeoJSON");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("valid GeoJSON");
     assert_eq!(v["features"].as_array().expect("features").len(), loaded);
 
-    let o = sinergi(d, &["export", "reports", "--format", "csv", "--region", "31"], None);
+    let o = sinergi(
+        d,
+        &["export", "reports", "--format", "csv", "--region", "31"],
+        None,
+    );
     assert!(o.status.success(), "{}", text(&o));
     let csv = String::from_utf8_lossy(&o.stdout).to_string();
     let mut rdr = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = rdr.records().collect::<Result<_, _>>().expect("valid CSV");
-    assert!(!rows.is_empty() && rows.iter().all(|r| r[8].starts_with("31")), "only Jakarta reports");
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r[8].starts_with("31")),
+        "only Jakarta reports"
+    );
 
     // A field officer's view is smaller than the operator's.
-    let o = sinergi(d, &["export", "reports", "--format", "csv", "--as", "polsek.palmerah"], None);
+    let o = sinergi(
+        d,
+        &[
+            "export",
+            "reports",
+            "--format",
+            "csv",
+            "--as",
+            "polsek.palmerah",
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", text(&o));
     let mine = String::from_utf8_lossy(&o.stdout).lines().count() - 1;
     assert!(mine > 0 && mine < loaded, "{mine} of {loaded}");

@@ -37,9 +37,14 @@ pub struct World {
 pub async fn world(s: &dyn Store) -> World {
     s.seed_report_types(&builtin()).await.expect("seed types");
     let mut agencies: Vec<Agency> = Vec::new();
-    for (i, (code, parent)) in [("BNN", None), ("BNNP-JAMBI", Some(0usize)), ("BNNK-BATANGHARI", Some(1)), ("POLDA-JAMBI", None)]
-        .into_iter()
-        .enumerate()
+    for (i, (code, parent)) in [
+        ("BNN", None),
+        ("BNNP-JAMBI", Some(0usize)),
+        ("BNNK-BATANGHARI", Some(1)),
+        ("POLDA-JAMBI", None),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let a = Agency {
             id: AgencyId::new_at(t0(), rid(i as u64 + 1)),
@@ -49,7 +54,12 @@ pub async fn world(s: &dyn Store) -> World {
             parent_id: parent.map(|p: usize| agencies[p].id),
             jurisdiction: vec!["15".into()],
         };
-        s.insert_agency(&AgencyRow { agency: a.clone(), created_at: t0() }).await.expect("agency");
+        s.insert_agency(&AgencyRow {
+            agency: a.clone(),
+            created_at: t0(),
+        })
+        .await
+        .expect("agency");
         agencies.push(a);
     }
     let mut users = Vec::new();
@@ -59,27 +69,54 @@ pub async fn world(s: &dyn Store) -> World {
             username: Username::parse(&format!("user{i}")).expect("username"),
             display_name: format!("User {i}"),
             agency_id: a.id,
-            role: if i == 1 { Role::AgencyAdmin } else { Role::FieldOfficer },
+            role: if i == 1 {
+                Role::AgencyAdmin
+            } else {
+                Role::FieldOfficer
+            },
             active: true,
         };
-        s.insert_user(&NewUserRow { user: u.clone(), password_hash: "x".into(), created_at: t0() })
-            .await
-            .expect("user");
+        s.insert_user(&NewUserRow {
+            user: u.clone(),
+            password_hash: "x".into(),
+            created_at: t0(),
+        })
+        .await
+        .expect("user");
         users.push(u);
     }
     World { agencies, users }
 }
 
-pub fn report(n: u64, owner: &Agency, author: &User, sensitivity: Sensitivity, lon: f64, lat: f64) -> Report {
+pub fn report(
+    n: u64,
+    owner: &Agency,
+    author: &User,
+    sensitivity: Sensitivity,
+    lon: f64,
+    lat: f64,
+) -> Report {
     let at = t0() + Duration::hours(n as i64);
     Report {
         id: ReportId::new_at(at, rid(n)),
-        type_key: if n.is_multiple_of(2) { "snare_found".into() } else { "narcotics_arrest".into() },
+        type_key: if n.is_multiple_of(2) {
+            "snare_found".into()
+        } else {
+            "narcotics_arrest".into()
+        },
         title: format!("Laporan nomor {n}"),
-        description: if n.is_multiple_of(5) { "Ada jerat kawat_100% di jalur".into() } else { String::new() },
+        description: if n.is_multiple_of(5) {
+            "Ada jerat kawat_100% di jalur".into()
+        } else {
+            String::new()
+        },
         occurred_at: at.fixed_offset(),
         geometry: ReportGeometry::point(lon, lat).expect("point"),
-        region_code: Some(if n.is_multiple_of(3) { "15.04.03.2001".into() } else { "31.73".into() }),
+        region_code: Some(if n.is_multiple_of(3) {
+            "15.04.03.2001".into()
+        } else {
+            "31.73".into()
+        }),
         owner_agency_id: owner.id,
         owner_agency_code: owner.code.to_string(),
         author_id: author.id,
@@ -112,17 +149,37 @@ fn created(author: &User, at: DateTime<Utc>) -> NewEvent {
 
 pub async fn agencies_and_users(s: &dyn Store) {
     let w = world(s).await;
-    let got = s.agency_by_code("BNNP-JAMBI").await.expect("get").expect("exists");
+    let got = s
+        .agency_by_code("BNNP-JAMBI")
+        .await
+        .expect("get")
+        .expect("exists");
     assert_eq!(got, w.agencies[1]);
     assert_eq!(s.agencies().await.expect("list").len(), 4);
-    let mut d = s.agency_descendants(w.agencies[0].id).await.expect("descendants");
+    let mut d = s
+        .agency_descendants(w.agencies[0].id)
+        .await
+        .expect("descendants");
     d.sort();
     let mut want = vec![w.agencies[1].id, w.agencies[2].id];
     want.sort();
     assert_eq!(d, want);
-    assert!(s.agency_descendants(w.agencies[3].id).await.expect("none").is_empty());
-    let dup = AgencyRow { agency: Agency { id: AgencyId::new_at(t0(), rid(99)), ..w.agencies[0].clone() }, created_at: t0() };
-    assert!(matches!(s.insert_agency(&dup).await, Err(StoreError::Duplicate("agency code"))));
+    assert!(s
+        .agency_descendants(w.agencies[3].id)
+        .await
+        .expect("none")
+        .is_empty());
+    let dup = AgencyRow {
+        agency: Agency {
+            id: AgencyId::new_at(t0(), rid(99)),
+            ..w.agencies[0].clone()
+        },
+        created_at: t0(),
+    };
+    assert!(matches!(
+        s.insert_agency(&dup).await,
+        Err(StoreError::Duplicate("agency code"))
+    ));
     let orphan = AgencyRow {
         agency: Agency {
             id: AgencyId::new_at(t0(), rid(98)),
@@ -132,15 +189,44 @@ pub async fn agencies_and_users(s: &dyn Store) {
         },
         created_at: t0(),
     };
-    assert!(matches!(s.insert_agency(&orphan).await, Err(StoreError::MissingReference(_))));
-    let (u, hash) = s.user_credentials("user1").await.expect("creds").expect("exists");
+    assert!(matches!(
+        s.insert_agency(&orphan).await,
+        Err(StoreError::MissingReference(_))
+    ));
+    let (u, hash) = s
+        .user_credentials("user1")
+        .await
+        .expect("creds")
+        .expect("exists");
     assert_eq!(u, w.users[1]);
     assert_eq!(hash, "x");
-    let dup = NewUserRow { user: User { id: UserId::new_at(t0(), rid(5)), ..w.users[0].clone() }, password_hash: "y".into(), created_at: t0() };
-    assert!(matches!(s.insert_user(&dup).await, Err(StoreError::Duplicate("username"))));
-    assert!(s.set_user_active(w.users[0].id, false).await.expect("deactivate"));
-    assert!(!s.user(w.users[0].id).await.expect("get").expect("exists").active);
-    assert_eq!(s.users(Some(w.agencies[3].id)).await.expect("users").len(), 1);
+    let dup = NewUserRow {
+        user: User {
+            id: UserId::new_at(t0(), rid(5)),
+            ..w.users[0].clone()
+        },
+        password_hash: "y".into(),
+        created_at: t0(),
+    };
+    assert!(matches!(
+        s.insert_user(&dup).await,
+        Err(StoreError::Duplicate("username"))
+    ));
+    assert!(s
+        .set_user_active(w.users[0].id, false)
+        .await
+        .expect("deactivate"));
+    assert!(
+        !s.user(w.users[0].id)
+            .await
+            .expect("get")
+            .expect("exists")
+            .active
+    );
+    assert_eq!(
+        s.users(Some(w.agencies[3].id)).await.expect("users").len(),
+        1
+    );
 }
 
 pub async fn sessions(s: &dyn Store) {
@@ -157,23 +243,58 @@ pub async fn sessions(s: &dyn Store) {
     s.insert_session(&row).await.expect("insert");
     assert_eq!(s.session("abc").await.expect("get"), Some(row.clone()));
     s.revoke_session("abc", t0()).await.expect("revoke");
-    assert_eq!(s.session("abc").await.expect("get").and_then(|r| r.revoked_at), Some(t0()));
-    s.insert_session(&SessionRow { token_hash: "def".into(), ..row }).await.expect("insert");
-    s.revoke_user_sessions(w.users[0].id, t0()).await.expect("revoke all");
-    assert!(s.session("def").await.expect("get").and_then(|r| r.revoked_at).is_some());
+    assert_eq!(
+        s.session("abc")
+            .await
+            .expect("get")
+            .and_then(|r| r.revoked_at),
+        Some(t0())
+    );
+    s.insert_session(&SessionRow {
+        token_hash: "def".into(),
+        ..row
+    })
+    .await
+    .expect("insert");
+    s.revoke_user_sessions(w.users[0].id, t0())
+        .await
+        .expect("revoke all");
+    assert!(s
+        .session("def")
+        .await
+        .expect("get")
+        .and_then(|r| r.revoked_at)
+        .is_some());
 }
 
 pub async fn report_types_round_trip(s: &dyn Store) {
     s.seed_report_types(&builtin()).await.expect("seed");
-    s.seed_report_types(&builtin()).await.expect("seed twice changes nothing");
+    s.seed_report_types(&builtin())
+        .await
+        .expect("seed twice changes nothing");
     assert_eq!(s.report_types().await.expect("types"), builtin());
 }
 
 pub async fn reports_insert_is_idempotent_and_updates_are_versioned(s: &dyn Store) {
     let w = world(s).await;
-    let r = report(1, &w.agencies[1], &w.users[1], Sensitivity::Internal, 103.6, -1.6);
-    assert_eq!(s.insert_report(&r, &created(&w.users[1], r.created_at)).await.expect("insert"), InsertOutcome::Inserted);
-    let again = s.insert_report(&r, &created(&w.users[1], r.created_at)).await.expect("again");
+    let r = report(
+        1,
+        &w.agencies[1],
+        &w.users[1],
+        Sensitivity::Internal,
+        103.6,
+        -1.6,
+    );
+    assert_eq!(
+        s.insert_report(&r, &created(&w.users[1], r.created_at))
+            .await
+            .expect("insert"),
+        InsertOutcome::Inserted
+    );
+    let again = s
+        .insert_report(&r, &created(&w.users[1], r.created_at))
+        .await
+        .expect("again");
     assert_eq!(again, InsertOutcome::Exists(Box::new(r.clone())));
     assert_eq!(s.report(r.id).await.expect("get"), Some(r.clone()));
     assert_eq!(s.report_total().await.expect("total"), 1);
@@ -185,12 +306,24 @@ pub async fn reports_insert_is_idempotent_and_updates_are_versioned(s: &dyn Stor
     let mut ev = created(&w.users[1], r.created_at);
     ev.event.kind = "status".into();
     ev.event.version = 2;
-    assert_eq!(s.update_report(&changed, 1, &ev).await.expect("update"), UpdateOutcome::Updated);
-    assert_eq!(s.update_report(&changed, 1, &ev).await.expect("stale"), UpdateOutcome::VersionMismatch(2));
+    assert_eq!(
+        s.update_report(&changed, 1, &ev).await.expect("update"),
+        UpdateOutcome::Updated
+    );
+    assert_eq!(
+        s.update_report(&changed, 1, &ev).await.expect("stale"),
+        UpdateOutcome::VersionMismatch(2)
+    );
     let mut ghost = changed.clone();
     ghost.id = ReportId::new_at(t0(), rid(4242));
-    assert_eq!(s.update_report(&ghost, 1, &ev).await.expect("ghost"), UpdateOutcome::NotFound);
-    assert_eq!(s.report(r.id).await.expect("get").expect("exists").title, "Judul baru");
+    assert_eq!(
+        s.update_report(&ghost, 1, &ev).await.expect("ghost"),
+        UpdateOutcome::NotFound
+    );
+    assert_eq!(
+        s.report(r.id).await.expect("get").expect("exists").title,
+        "Judul baru"
+    );
     let events = s.report_events(r.id).await.expect("events");
     assert_eq!(events.len(), 2);
     assert_eq!(events[1].kind, "status");
@@ -218,20 +351,44 @@ pub async fn visibility_in_sql_matches_the_policy(s: &dyn Store) {
                 username: u.username.to_string(),
                 agency_id: u.agency_id,
                 role,
-                agency_descendants: s.agency_descendants(u.agency_id).await.expect("descendants"),
+                agency_descendants: s
+                    .agency_descendants(u.agency_id)
+                    .await
+                    .expect("descendants"),
             };
             let scope = ViewScope::for_actor(&actor);
-            let filter = ReportFilter { limit: 1000, ..Default::default() };
-            let mut got: Vec<ReportId> = s.list_reports(Some(&scope), &filter).await.expect("list").iter().map(|r| r.id).collect();
+            let filter = ReportFilter {
+                limit: 1000,
+                ..Default::default()
+            };
+            let mut got: Vec<ReportId> = s
+                .list_reports(Some(&scope), &filter)
+                .await
+                .expect("list")
+                .iter()
+                .map(|r| r.id)
+                .collect();
             got.sort();
             let mut want: Vec<ReportId> = all
                 .iter()
-                .filter(|r| scope.admits(&ReportAccess { owner_agency: r.owner_agency_id, author: r.author_id, sensitivity: r.sensitivity }))
+                .filter(|r| {
+                    scope.admits(&ReportAccess {
+                        owner_agency: r.owner_agency_id,
+                        author: r.author_id,
+                        sensitivity: r.sensitivity,
+                    })
+                })
                 .map(|r| r.id)
                 .collect();
             want.sort();
             assert_eq!(got, want, "{} as {role:?}", u.username);
-            let counted: i64 = s.count_reports(Some(&scope)).await.expect("count").iter().map(|c| c.count).sum();
+            let counted: i64 = s
+                .count_reports(Some(&scope))
+                .await
+                .expect("count")
+                .iter()
+                .map(|c| c.count)
+                .sum();
             assert_eq!(counted as usize, want.len());
         }
     }
@@ -242,56 +399,130 @@ pub async fn list_filters_and_paging(s: &dyn Store) {
     let mut all = Vec::new();
     for n in 1..=30u64 {
         let lon = 100.0 + n as f64 * 0.2;
-        all.push(report(n, &w.agencies[(n % 4) as usize], &w.users[(n % 4) as usize], Sensitivity::Public, lon, -1.5));
+        all.push(report(
+            n,
+            &w.agencies[(n % 4) as usize],
+            &w.users[(n % 4) as usize],
+            Sensitivity::Public,
+            lon,
+            -1.5,
+        ));
     }
     s.bulk_insert_reports(&all).await.expect("bulk");
     let ids = |v: Vec<Report>| v.into_iter().map(|r| r.title).collect::<Vec<_>>();
-    let base = ReportFilter { limit: 100, ..Default::default() };
+    let base = ReportFilter {
+        limit: 100,
+        ..Default::default()
+    };
 
     let page = s.list_reports(None, &base).await.expect("all");
     assert_eq!(page.len(), 30);
     assert_eq!(page[0].title, "Laporan nomor 30", "newest first");
 
-    let f = ReportFilter { bbox: Some(Bbox { min_lon: 100.9, min_lat: -2.0, max_lon: 101.5, max_lat: -1.0 }), ..base.clone() };
-    assert_eq!(ids(s.list_reports(None, &f).await.expect("bbox")), ["Laporan nomor 7", "Laporan nomor 6", "Laporan nomor 5"]);
+    let f = ReportFilter {
+        bbox: Some(Bbox {
+            min_lon: 100.9,
+            min_lat: -2.0,
+            max_lon: 101.5,
+            max_lat: -1.0,
+        }),
+        ..base.clone()
+    };
+    assert_eq!(
+        ids(s.list_reports(None, &f).await.expect("bbox")),
+        ["Laporan nomor 7", "Laporan nomor 6", "Laporan nomor 5"]
+    );
 
     let f = ReportFilter {
-        datetime: Some(Interval { start: Some(t0() + Duration::hours(28)), end: None }),
+        datetime: Some(Interval {
+            start: Some(t0() + Duration::hours(28)),
+            end: None,
+        }),
         ..base.clone()
     };
     assert_eq!(s.list_reports(None, &f).await.expect("datetime").len(), 3);
 
-    let f = ReportFilter { type_key: Some("snare_found".into()), ..base.clone() };
+    let f = ReportFilter {
+        type_key: Some("snare_found".into()),
+        ..base.clone()
+    };
     assert_eq!(s.list_reports(None, &f).await.expect("type").len(), 15);
 
-    let f = ReportFilter { region_prefix: Some("15".into()), ..base.clone() };
+    let f = ReportFilter {
+        region_prefix: Some("15".into()),
+        ..base.clone()
+    };
     assert_eq!(s.list_reports(None, &f).await.expect("region").len(), 10);
-    let f = ReportFilter { region_prefix: Some("31.73".into()), ..base.clone() };
-    assert_eq!(s.list_reports(None, &f).await.expect("region exact").len(), 20);
-    let f = ReportFilter { region_prefix: Some("31.7".into()), ..base.clone() };
-    assert_eq!(s.list_reports(None, &f).await.expect("no partial segment").len(), 0);
+    let f = ReportFilter {
+        region_prefix: Some("31.73".into()),
+        ..base.clone()
+    };
+    assert_eq!(
+        s.list_reports(None, &f).await.expect("region exact").len(),
+        20
+    );
+    let f = ReportFilter {
+        region_prefix: Some("31.7".into()),
+        ..base.clone()
+    };
+    assert_eq!(
+        s.list_reports(None, &f)
+            .await
+            .expect("no partial segment")
+            .len(),
+        0
+    );
 
-    let f = ReportFilter { agency: Some(w.agencies[3].id), ..base.clone() };
+    let f = ReportFilter {
+        agency: Some(w.agencies[3].id),
+        ..base.clone()
+    };
     assert_eq!(s.list_reports(None, &f).await.expect("agency").len(), 7);
 
-    let f = ReportFilter { q: Some("JERAT".into()), ..base.clone() };
-    assert_eq!(s.list_reports(None, &f).await.expect("q").len(), 6, "case-insensitive search");
-    let f = ReportFilter { q: Some("_100%".into()), ..base.clone() };
-    assert_eq!(s.list_reports(None, &f).await.expect("q literal").len(), 6, "wildcards are literal");
-    let f = ReportFilter { q: Some("x%y".into()), ..base.clone() };
+    let f = ReportFilter {
+        q: Some("JERAT".into()),
+        ..base.clone()
+    };
+    assert_eq!(
+        s.list_reports(None, &f).await.expect("q").len(),
+        6,
+        "case-insensitive search"
+    );
+    let f = ReportFilter {
+        q: Some("_100%".into()),
+        ..base.clone()
+    };
+    assert_eq!(
+        s.list_reports(None, &f).await.expect("q literal").len(),
+        6,
+        "wildcards are literal"
+    );
+    let f = ReportFilter {
+        q: Some("x%y".into()),
+        ..base.clone()
+    };
     assert_eq!(s.list_reports(None, &f).await.expect("q none").len(), 0);
 
-    let f = ReportFilter { status: Some(Status::Closed), ..base.clone() };
+    let f = ReportFilter {
+        status: Some(Status::Closed),
+        ..base.clone()
+    };
     assert!(s.list_reports(None, &f).await.expect("status").is_empty());
 
     // Paging with a cursor visits every report exactly once.
     let mut seen = Vec::new();
-    let mut f = ReportFilter { limit: 7, ..Default::default() };
+    let mut f = ReportFilter {
+        limit: 7,
+        ..Default::default()
+    };
     loop {
         let mut page = s.list_reports(None, &f).await.expect("page");
         let more = page.len() > 7;
         page.truncate(7);
-        let last = page.last().map(|r| Cursor { occurred_at_ms: r.occurred_at.timestamp_millis(), id: r.id });
+        let last = page.last().map(|r| Cursor {
+            occurred_at_ms: r.occurred_at.timestamp_millis(),
+            id: r.id,
+        });
         seen.extend(page.into_iter().map(|r| r.id));
         if !more {
             break;
@@ -307,8 +538,17 @@ pub async fn list_filters_and_paging(s: &dyn Store) {
 
 pub async fn attachments_are_deduplicated(s: &dyn Store) {
     let w = world(s).await;
-    let r = report(2, &w.agencies[0], &w.users[0], Sensitivity::Public, 103.0, -1.0);
-    s.insert_report(&r, &created(&w.users[0], r.created_at)).await.expect("insert");
+    let r = report(
+        2,
+        &w.agencies[0],
+        &w.users[0],
+        Sensitivity::Public,
+        103.0,
+        -1.0,
+    );
+    s.insert_report(&r, &created(&w.users[0], r.created_at))
+        .await
+        .expect("insert");
     let a = Attachment {
         id: AttachmentId::new_at(t0(), rid(1)),
         report_id: r.id,
@@ -320,16 +560,36 @@ pub async fn attachments_are_deduplicated(s: &dyn Store) {
         created_at: t0(),
     };
     assert_eq!(s.insert_attachment(&a).await.expect("first"), None);
-    let again = Attachment { id: AttachmentId::new_at(t0(), rid(2)), ..a.clone() };
-    assert_eq!(s.insert_attachment(&again).await.expect("second"), Some(a.clone()));
+    let again = Attachment {
+        id: AttachmentId::new_at(t0(), rid(2)),
+        ..a.clone()
+    };
+    assert_eq!(
+        s.insert_attachment(&again).await.expect("second"),
+        Some(a.clone())
+    );
     assert_eq!(s.attachments(r.id).await.expect("list"), vec![a.clone()]);
     assert_eq!(s.attachment(a.id).await.expect("get"), Some(a));
 }
 
 pub async fn regions_load_once(s: &dyn Store) {
     let rows = vec![
-        RegionRow { code: "15".into(), name: "Jambi".into(), level: 1, parent_code: None, lon: 102.7, lat: -1.7 },
-        RegionRow { code: "15.04".into(), name: "Kabupaten Batanghari".into(), level: 2, parent_code: Some("15".into()), lon: 103.1, lat: -1.75 },
+        RegionRow {
+            code: "15".into(),
+            name: "Jambi".into(),
+            level: 1,
+            parent_code: None,
+            lon: 102.7,
+            lat: -1.7,
+        },
+        RegionRow {
+            code: "15.04".into(),
+            name: "Kabupaten Batanghari".into(),
+            level: 2,
+            parent_code: Some("15".into()),
+            lon: 103.1,
+            lat: -1.75,
+        },
     ];
     s.load_regions(&rows).await.expect("load");
     s.load_regions(&rows).await.expect("load again");

@@ -163,11 +163,20 @@ pub trait Store: Send + Sync {
     async fn report(&self, id: ReportId) -> Result<Option<Report>>;
     /// Replaces a report if its stored version is `expected_version`, and appends the
     /// event, in one transaction.
-    async fn update_report(&self, r: &Report, expected_version: i64, ev: &NewEvent) -> Result<UpdateOutcome>;
+    async fn update_report(
+        &self,
+        r: &Report,
+        expected_version: i64,
+        ev: &NewEvent,
+    ) -> Result<UpdateOutcome>;
     async fn report_events(&self, id: ReportId) -> Result<Vec<ReportEvent>>;
     /// One page of reports matching `filter` that `scope` admits (all when `None`), newest
     /// first; at most `filter.limit + 1` rows so the caller can tell whether more remain.
-    async fn list_reports(&self, scope: Option<&ViewScope>, filter: &ReportFilter) -> Result<Vec<Report>>;
+    async fn list_reports(
+        &self,
+        scope: Option<&ViewScope>,
+        filter: &ReportFilter,
+    ) -> Result<Vec<Report>>;
     async fn count_reports(&self, scope: Option<&ViewScope>) -> Result<Vec<ReportCount>>;
     async fn report_total(&self) -> Result<i64>;
 

@@ -18,8 +18,13 @@ impl Opened {
     pub async fn finish(self) {
         drop(self.store);
         if let Some((base, db)) = self.pg {
-            let admin = sqlx::PgPool::connect(&base).await.expect("connect to SINERGI_TEST_PG_URL");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&admin).await.expect("drop database");
+            let admin = sqlx::PgPool::connect(&base)
+                .await
+                .expect("connect to SINERGI_TEST_PG_URL");
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                .execute(&admin)
+                .await
+                .expect("drop database");
         }
     }
 }
@@ -28,7 +33,11 @@ async fn sqlite() -> Option<Opened> {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let store = SqliteStore::open(&url).await.expect("open sqlite");
-    Some(Opened { store: Arc::new(store), _dir: Some(dir), pg: None })
+    Some(Opened {
+        store: Arc::new(store),
+        _dir: Some(dir),
+        pg: None,
+    })
 }
 
 async fn postgres() -> Option<Opened> {
@@ -37,15 +46,24 @@ async fn postgres() -> Option<Opened> {
         return None;
     };
     let db = format!("sinergi_test_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&base).await.expect("connect to SINERGI_TEST_PG_URL");
-    sqlx::query(&format!("CREATE DATABASE {db}")).execute(&admin).await.expect("create database");
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .expect("connect to SINERGI_TEST_PG_URL");
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&admin)
+        .await
+        .expect("create database");
     admin.close().await;
     let url = match base.rsplit_once('/') {
         Some((head, _)) => format!("{head}/{db}"),
         None => panic!("SINERGI_TEST_PG_URL must end with /DATABASE"),
     };
     let store = PgStore::open(&url).await.expect("open postgres");
-    Some(Opened { store: Arc::new(store), _dir: None, pg: Some((base, db)) })
+    Some(Opened {
+        store: Arc::new(store),
+        _dir: None,
+        pg: Some((base, db)),
+    })
 }
 
 mod sqlite {

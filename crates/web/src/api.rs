@@ -3,10 +3,10 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use futures_util::{stream, StreamExt};
@@ -43,7 +43,10 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/reports/export", get(export_reports)),
         ("/reports/{id}", get(get_report).patch(patch_report)),
         ("/reports/{id}/history", get(report_history)),
-        ("/reports/{id}/attachments", get(list_attachments).post(upload_attachment)),
+        (
+            "/reports/{id}/attachments",
+            get(list_attachments).post(upload_attachment),
+        ),
         ("/attachments/{id}", get(download_attachment)),
         ("/agencies", get(list_agencies).post(create_agency)),
         ("/users", get(list_users).post(create_user)),
@@ -56,7 +59,11 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
 pub fn routes(json_limit: usize, upload_limit: usize) -> Router<AppState> {
     let mut r = Router::new();
     for (path, handler) in route_table() {
-        let limit = if path.ends_with("/attachments") { upload_limit } else { json_limit };
+        let limit = if path.ends_with("/attachments") {
+            upload_limit
+        } else {
+            json_limit
+        };
         r = r.route(path, handler.layer(DefaultBodyLimit::max(limit)));
     }
     r
@@ -66,13 +73,22 @@ pub fn routes(json_limit: usize, upload_limit: usize) -> Router<AppState> {
 pub fn parse_json(body: Result<Bytes, BytesRejection>) -> ApiResult<Value> {
     let bytes = body.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError(AppError::PayloadTooLarge("the request body is too large".into()))
+            ApiError(AppError::PayloadTooLarge(
+                "the request body is too large".into(),
+            ))
         } else {
             ApiError(AppError::field("body", rej.body_text()))
         }
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError(AppError::field("body", format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column())))
+        ApiError(AppError::field(
+            "body",
+            format!(
+                "malformed JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        ))
     })
 }
 
@@ -93,13 +109,17 @@ fn parse_id(s: &str) -> ApiResult<ReportId> {
 }
 
 fn etag(r: &Report) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{}\"", r.version)).unwrap_or(HeaderValue::from_static("\"0\""))
+    HeaderValue::from_str(&format!("\"{}\"", r.version))
+        .unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
 fn feature_response(status: StatusCode, r: &Report) -> Response {
     let mut resp = (status, Json(r.to_feature())).into_response();
     resp.headers_mut().insert(header::ETAG, etag(r));
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/geo+json"),
+    );
     resp
 }
 
@@ -112,10 +132,17 @@ struct TokenRequest {
     password: String,
 }
 
-async fn token(State(st): State<AppState>, body: Result<Bytes, BytesRejection>) -> ApiResult<Json<Value>> {
+async fn token(
+    State(st): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
     let v = parse_json(body)?;
-    let req: TokenRequest = serde_json::from_value(v).map_err(|e| ApiError(AppError::field("body", e.to_string())))?;
-    let issued = st.app.sign_in(&req.username, &req.password, SessionKind::Api).await?;
+    let req: TokenRequest =
+        serde_json::from_value(v).map_err(|e| ApiError(AppError::field("body", e.to_string())))?;
+    let issued = st
+        .app
+        .sign_in(&req.username, &req.password, SessionKind::Api)
+        .await?;
     Ok(Json(json!({
         "token": issued.token,
         "token_type": "Bearer",
@@ -140,7 +167,12 @@ pub fn user_json(u: &User, agency: Option<&Agency>) -> Value {
 }
 
 async fn me(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    let agency = st.app.store.agency(a.user.agency_id).await.map_err(AppError::from)?;
+    let agency = st
+        .app
+        .store
+        .agency(a.user.agency_id)
+        .await
+        .map_err(AppError::from)?;
     let mut v = user_json(&a.user, agency.as_ref());
     v["agency_name"] = json!(agency.map(|a| a.name));
     v["session_expires_at"] = json!(a.session.expires_at.to_rfc3339());
@@ -153,10 +185,18 @@ async fn report_types(State(st): State<AppState>, _a: Authed) -> Json<Value> {
     Json(json!({ "report_types": *st.app.report_types() }))
 }
 
-async fn create_report(State(st): State<AppState>, a: Authed, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn create_report(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     let v = parse_json(body)?;
     let (r, created) = st.app.create_report(&a.actor, &v).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let mut resp = feature_response(status, &r);
     if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/reports/{}", r.id)) {
         resp.headers_mut().insert(header::LOCATION, loc);
@@ -164,7 +204,11 @@ async fn create_report(State(st): State<AppState>, a: Authed, body: Result<Bytes
     Ok(resp)
 }
 
-async fn get_report(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Response> {
+async fn get_report(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let r = st.app.report(&a.actor, parse_id(&id)?).await?;
     Ok(feature_response(StatusCode::OK, &r))
 }
@@ -185,11 +229,18 @@ async fn patch_report(
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
     let v = parse_json(body)?;
-    let r = st.app.patch_report(&a.actor, id, if_match(&headers), &v).await?;
+    let r = st
+        .app
+        .patch_report(&a.actor, id, if_match(&headers), &v)
+        .await?;
     Ok(feature_response(StatusCode::OK, &r))
 }
 
-async fn report_history(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn report_history(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let events = st.app.report_history(&a.actor, parse_id(&id)?).await?;
     Ok(Json(json!({ "history": events })))
 }
@@ -219,7 +270,9 @@ fn next_link(path: &str, raw: &RawReportQuery, next: &Cursor) -> String {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -227,9 +280,13 @@ pub fn urlencode(s: &str) -> String {
 
 pub fn page_json(page: &ReportPage, path: &str, raw: &RawReportQuery) -> Value {
     let features: Vec<Value> = page.reports.iter().map(Report::to_feature).collect();
-    let mut links = vec![json!({"rel": "self", "type": "application/geo+json", "href": next_link_self(path, raw)})];
+    let mut links = vec![
+        json!({"rel": "self", "type": "application/geo+json", "href": next_link_self(path, raw)}),
+    ];
     if let Some(n) = &page.next {
-        links.push(json!({"rel": "next", "type": "application/geo+json", "href": next_link(path, raw, n)}));
+        links.push(
+            json!({"rel": "next", "type": "application/geo+json", "href": next_link(path, raw, n)}),
+        );
     }
     json!({
         "type": "FeatureCollection",
@@ -246,9 +303,22 @@ fn next_link_self(path: &str, raw: &RawReportQuery) -> String {
             None => path.to_string(),
         },
         None => {
-            let link = next_link(path, raw, &Cursor { occurred_at_ms: 0, id: ReportId(uuid::Uuid::nil()) });
+            let link = next_link(
+                path,
+                raw,
+                &Cursor {
+                    occurred_at_ms: 0,
+                    id: ReportId(uuid::Uuid::nil()),
+                },
+            );
             // Drop the placeholder cursor again: the first page has none.
-            link.split("&cursor=").next().unwrap_or(path).split("?cursor=").next().unwrap_or(path).to_string()
+            link.split("&cursor=")
+                .next()
+                .unwrap_or(path)
+                .split("?cursor=")
+                .next()
+                .unwrap_or(path)
+                .to_string()
         }
     }
 }
@@ -262,7 +332,10 @@ async fn list_reports(
     let filter = st.app.parse_report_query(&raw).await?;
     let page = st.app.list_reports(&a.actor, filter).await?;
     let mut resp = Json(page_json(&page, "/api/v1/reports", &raw)).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/geo+json"),
+    );
     Ok(resp)
 }
 
@@ -340,28 +413,39 @@ async fn export_reports(
         }
     });
     let mut finished = false;
-    let body = stream::once(async move { Ok::<Bytes, std::io::Error>(head) }).chain(pages.map(move |page| {
-        let page = page?;
-        let mut buf = Vec::new();
-        for r in &page.reports {
-            buf.extend(writer.row(r));
-        }
-        if page.next.is_none() && !finished {
-            finished = true;
-            buf.extend(writer.end());
-        }
-        Ok(Bytes::from(buf))
-    }));
+    let body = stream::once(async move { Ok::<Bytes, std::io::Error>(head) }).chain(pages.map(
+        move |page| {
+            let page = page?;
+            let mut buf = Vec::new();
+            for r in &page.reports {
+                buf.extend(writer.row(r));
+            }
+            if page.next.is_none() && !finished {
+                finished = true;
+                buf.extend(writer.end());
+            }
+            Ok(Bytes::from(buf))
+        },
+    ));
     let mut resp = Response::new(Body::from_stream(body));
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"laporan.{}\"", format.extension())) {
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"laporan.{}\"",
+        format.extension()
+    )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(resp)
 }
 
-fn page_next(mut filter: sinergi_core::query::ReportFilter, page: &ReportPage) -> Option<sinergi_core::query::ReportFilter> {
+fn page_next(
+    mut filter: sinergi_core::query::ReportFilter,
+    page: &ReportPage,
+) -> Option<sinergi_core::query::ReportFilter> {
     filter.cursor = Some(page.next?);
     Some(filter)
 }
@@ -381,9 +465,15 @@ fn attachment_json(a: &Attachment) -> Value {
     })
 }
 
-async fn list_attachments(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn list_attachments(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let list = st.app.attachments(&a.actor, parse_id(&id)?).await?;
-    Ok(Json(json!({"attachments": list.iter().map(attachment_json).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"attachments": list.iter().map(attachment_json).collect::<Vec<_>>()}),
+    ))
 }
 
 /// Accepts `multipart/form-data` with one part named `file`.
@@ -404,7 +494,8 @@ async fn upload_attachment(
         let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
         stored = Some(st.app.add_attachment(&a.actor, id, &name, &bytes).await?);
     }
-    let att = stored.ok_or_else(|| ApiError(AppError::field("file", "a part named \"file\" is required")))?;
+    let att = stored
+        .ok_or_else(|| ApiError(AppError::field("file", "a part named \"file\" is required")))?;
     Ok((StatusCode::CREATED, Json(attachment_json(&att))).into_response())
 }
 
@@ -416,7 +507,11 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-async fn download_attachment(State(st): State<AppState>, a: Authed, Path(id): Path<String>) -> ApiResult<Response> {
+async fn download_attachment(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let id = AttachmentId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
     let (att, bytes) = st.app.attachment_content(&a.actor, id).await?;
     let mut resp = bytes.into_response();
@@ -424,7 +519,11 @@ async fn download_attachment(State(st): State<AppState>, a: Authed, Path(id): Pa
     if let Ok(v) = HeaderValue::from_str(&att.content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let safe: String = att.filename.chars().filter(|c| c.is_ascii_graphic() && *c != '"' || *c == ' ').collect();
+    let safe: String = att
+        .filename
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && *c != '"' || *c == ' ')
+        .collect();
     if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{safe}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -447,7 +546,9 @@ pub fn agency_json(a: &Agency, all: &[Agency]) -> Value {
 
 async fn list_agencies(State(st): State<AppState>, _a: Authed) -> ApiResult<Json<Value>> {
     let all = st.app.agencies().await?;
-    Ok(Json(json!({"agencies": all.iter().map(|a| agency_json(a, &all)).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"agencies": all.iter().map(|a| agency_json(a, &all)).collect::<Vec<_>>()}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -469,9 +570,19 @@ fn from_body<T: serde::de::DeserializeOwned>(v: Value) -> ApiResult<T> {
     })
 }
 
-async fn create_agency(State(st): State<AppState>, a: Authed, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn create_agency(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     let req: AgencyRequest = from_body(parse_json(body)?)?;
-    let new = NewAgency::parse(&req.code, &req.name, &req.kind, req.parent.as_deref(), &req.jurisdiction)?;
+    let new = NewAgency::parse(
+        &req.code,
+        &req.name,
+        &req.kind,
+        req.parent.as_deref(),
+        &req.jurisdiction,
+    )?;
     let created = st.app.create_agency(Some(&a.actor), new).await?;
     let all = st.app.agencies().await?;
     Ok((StatusCode::CREATED, Json(agency_json(&created, &all))).into_response())
@@ -498,13 +609,29 @@ struct UserRequest {
     password: String,
 }
 
-async fn create_user(State(st): State<AppState>, a: Authed, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn create_user(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     let req: UserRequest = from_body(parse_json(body)?)?;
     let u = st
         .app
-        .create_user(Some(&a.actor), &req.username, &req.display_name, &req.agency, &req.role, &req.password)
+        .create_user(
+            Some(&a.actor),
+            &req.username,
+            &req.display_name,
+            &req.agency,
+            &req.role,
+            &req.password,
+        )
         .await?;
-    let agency = st.app.store.agency(u.agency_id).await.map_err(AppError::from)?;
+    let agency = st
+        .app
+        .store
+        .agency(u.agency_id)
+        .await
+        .map_err(AppError::from)?;
     Ok((StatusCode::CREATED, Json(user_json(&u, agency.as_ref()))).into_response())
 }
 
@@ -541,31 +668,60 @@ async fn regions(
     match (&q.q, &q.lon, &q.lat) {
         (Some(text), None, None) => {
             let limit = q.limit.unwrap_or(20).clamp(1, 200) as usize;
-            let found: Vec<Value> = g.search(text, limit).into_iter().map(|r| region_json(&st, r)).collect();
+            let found: Vec<Value> = g
+                .search(text, limit)
+                .into_iter()
+                .map(|r| region_json(&st, r))
+                .collect();
             Ok(Json(json!({"regions": found})))
         }
         (None, Some(lon), Some(lat)) => {
             let mut errs = ValidationErrors::new();
-            let lon = lon.parse::<f64>().ok().filter(|x| (-180.0..=180.0).contains(x));
-            let lat = lat.parse::<f64>().ok().filter(|x| (-90.0..=90.0).contains(x));
+            let lon = lon
+                .parse::<f64>()
+                .ok()
+                .filter(|x| (-180.0..=180.0).contains(x));
+            let lat = lat
+                .parse::<f64>()
+                .ok()
+                .filter(|x| (-90.0..=90.0).contains(x));
             if lon.is_none() {
                 errs.push("lon", "must be a longitude from -180 to 180");
             }
             if lat.is_none() {
                 errs.push("lat", "must be a latitude from -90 to 90");
             }
-            let (Some(lon), Some(lat)) = (lon, lat) else { return Err(errs.into()) };
-            let loc = g.locate(lon, lat).ok_or_else(|| {
-                ApiError(AppError::NotFound)
-            })?;
-            let chain: Vec<Value> = loc.chain().into_iter().map(|r| region_json(&st, r)).collect();
-            Ok(Json(json!({"approximate": loc.approximate, "chain": chain, "code": loc.most_specific().code})))
+            let (Some(lon), Some(lat)) = (lon, lat) else {
+                return Err(errs.into());
+            };
+            let loc = g
+                .locate(lon, lat)
+                .ok_or_else(|| ApiError(AppError::NotFound))?;
+            let chain: Vec<Value> = loc
+                .chain()
+                .into_iter()
+                .map(|r| region_json(&st, r))
+                .collect();
+            Ok(Json(
+                json!({"approximate": loc.approximate, "chain": chain, "code": loc.most_specific().code}),
+            ))
         }
-        _ => Err(ApiError(AppError::field("q", "give either q=NAME, or both lon= and lat="))),
+        _ => Err(ApiError(AppError::field(
+            "q",
+            "give either q=NAME, or both lon= and lat=",
+        ))),
     }
 }
 
-async fn region(State(st): State<AppState>, _a: Authed, Path(code): Path<String>) -> ApiResult<Json<Value>> {
-    let r = st.app.gazetteer().get(&code).ok_or(ApiError(AppError::NotFound))?;
+async fn region(
+    State(st): State<AppState>,
+    _a: Authed,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let r = st
+        .app
+        .gazetteer()
+        .get(&code)
+        .ok_or(ApiError(AppError::NotFound))?;
     Ok(Json(region_json(&st, r)))
 }

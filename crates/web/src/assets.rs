@@ -18,14 +18,35 @@ macro_rules! asset {
 
 /// (URL name, content type, bytes).
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("leaflet.js", "text/javascript", asset!("../../node_modules/leaflet/dist/leaflet.js")),
-    ("leaflet.css", "text/css", asset!("../../node_modules/leaflet/dist/leaflet.css")),
-    ("images/marker-icon.png", "image/png", asset!("../../node_modules/leaflet/dist/images/marker-icon.png")),
-    ("images/marker-icon-2x.png", "image/png", asset!("../../node_modules/leaflet/dist/images/marker-icon-2x.png")),
-    ("images/marker-shadow.png", "image/png", asset!("../../node_modules/leaflet/dist/images/marker-shadow.png")),
+    (
+        "leaflet.js",
+        "text/javascript",
+        asset!("../../node_modules/leaflet/dist/leaflet.js"),
+    ),
+    (
+        "leaflet.css",
+        "text/css",
+        asset!("../../node_modules/leaflet/dist/leaflet.css"),
+    ),
+    (
+        "images/marker-icon.png",
+        "image/png",
+        asset!("../../node_modules/leaflet/dist/images/marker-icon.png"),
+    ),
+    (
+        "images/marker-icon-2x.png",
+        "image/png",
+        asset!("../../node_modules/leaflet/dist/images/marker-icon-2x.png"),
+    ),
+    (
+        "images/marker-shadow.png",
+        "image/png",
+        asset!("../../node_modules/leaflet/dist/images/marker-shadow.png"),
+    ),
     ("sinergi.css", "text/css", asset!("static/sinergi.css")),
     ("sinergi.js", "text/javascript", asset!("static/sinergi.js")),
     ("map.js", "text/javascript", asset!("static/map.js")),
+    ("favicon.svg", "image/svg+xml", asset!("static/favicon.svg")),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -39,7 +60,10 @@ async fn static_file(Path(path): Path<String>) -> Response {
         Some((_, ct, bytes)) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(ct)),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ),
             ],
             *bytes,
         )
@@ -59,8 +83,14 @@ async fn boundaries(Path(level): Path<String>) -> Response {
     match Gazetteer::boundary_geojson(level) {
         Some(text) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json")),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/geo+json"),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=86400"),
+                ),
             ],
             text,
         )

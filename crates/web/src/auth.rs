@@ -43,29 +43,49 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
 fn bearer(parts: &Parts) -> Option<String> {
     let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 /// Resolves the caller without the CSRF check (the UI checks its form field itself).
 pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Authed, AppError> {
     let (token, via_cookie) = match bearer(parts) {
         Some(t) => (t, false),
-        None => (cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?, true),
+        None => (
+            cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?,
+            true,
+        ),
     };
     let (user, actor, session) = state.app.authenticate(&token).await?;
-    Ok(Authed { user, actor, session, token, via_cookie })
+    Ok(Authed {
+        user,
+        actor,
+        session,
+        token,
+        via_cookie,
+    })
 }
 
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let authed = resolve(parts, state).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if authed.via_cookie && !safe {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !constant_time_eq(sent.as_bytes(), authed.session.csrf.as_bytes()) {
-                return Err(ApiError(AppError::Forbidden("missing or wrong CSRF token".into())));
+                return Err(ApiError(AppError::Forbidden(
+                    "missing or wrong CSRF token".into(),
+                )));
             }
         }
         Ok(authed)

@@ -7,7 +7,10 @@ use serde_json::{json, Value};
 fn problem_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
     for c in codes {
-        m.insert((*c).to_string(), json!({"$ref": format!("#/components/responses/P{c}")}));
+        m.insert(
+            (*c).to_string(),
+            json!({"$ref": format!("#/components/responses/P{c}")}),
+        );
     }
     Value::Object(m)
 }
@@ -35,9 +38,17 @@ pub fn spec() -> Value {
     let id = param("id", "path", "The record's UUID");
     let list_params = json!([
         param("bbox", "query", "minLon,minLat,maxLon,maxLat (WGS84)"),
-        param("datetime", "query", "An RFC 3339 instant or interval start/end; `..` for an open end"),
+        param(
+            "datetime",
+            "query",
+            "An RFC 3339 instant or interval start/end; `..` for an open end"
+        ),
         param("type", "query", "Report type key"),
-        param("region", "query", "Kemendagri code; matches the region and everything inside it"),
+        param(
+            "region",
+            "query",
+            "Kemendagri code; matches the region and everything inside it"
+        ),
         param("agency", "query", "Owner agency code"),
         param("status", "query", "new, verified, in_progress or closed"),
         param("q", "query", "Words in title or description"),
@@ -50,38 +61,134 @@ pub fn spec() -> Value {
         ("201", geo_ok("The stored report", "ReportFeature")),
         &["401", "403", "409", "413", "422"],
     );
-    create_report["responses"]["200"] = geo_ok("The same id and content were sent before; the stored report", "ReportFeature");
+    create_report["responses"]["200"] = geo_ok(
+        "The same id and content were sent before; the stored report",
+        "ReportFeature",
+    );
     create_report["requestBody"] = json!({"required": true, "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/NewReport"}}, "application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}}}});
-    let mut patch_report = op("Change a report", "reports", ("200", geo_ok("The changed report", "ReportFeature")), &["401", "403", "404", "412", "422", "428"]);
+    let mut patch_report = op(
+        "Change a report",
+        "reports",
+        ("200", geo_ok("The changed report", "ReportFeature")),
+        &["401", "403", "404", "412", "422", "428"],
+    );
     patch_report["parameters"] = json!([id, {"name": "If-Match", "in": "header", "required": true, "schema": {"type": "string"}, "description": "The ETag from GET"}]);
-    patch_report["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": obj}}});
-    let mut get_report = op("A report", "reports", ("200", geo_ok("The report, with an ETag", "ReportFeature")), &["401", "404"]);
+    patch_report["requestBody"] =
+        json!({"required": true, "content": {"application/json": {"schema": obj}}});
+    let mut get_report = op(
+        "A report",
+        "reports",
+        ("200", geo_ok("The report, with an ETag", "ReportFeature")),
+        &["401", "404"],
+    );
     get_report["parameters"] = json!([id]);
-    let mut list = op("List reports (OGC API – Features parameters)", "reports", ("200", geo_ok("A page", "ReportCollection")), &["401", "422"]);
+    let mut list = op(
+        "List reports (OGC API – Features parameters)",
+        "reports",
+        ("200", geo_ok("A page", "ReportCollection")),
+        &["401", "422"],
+    );
     list["parameters"] = list_params.clone();
-    let mut export = op("Export every matching report", "reports", ("200", json!({"description": "GeoJSON or CSV, streamed", "content": {"application/geo+json": {}, "text/csv": {}}})), &["401", "422"]);
+    let mut export = op(
+        "Export every matching report",
+        "reports",
+        (
+            "200",
+            json!({"description": "GeoJSON or CSV, streamed", "content": {"application/geo+json": {}, "text/csv": {}}}),
+        ),
+        &["401", "422"],
+    );
     let mut export_params = vec![param("format", "query", "geojson (default) or csv")];
-    export_params.extend(list_params.as_array().cloned().unwrap_or_default().into_iter().take(7));
+    export_params.extend(
+        list_params
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .take(7),
+    );
     export["parameters"] = json!(export_params);
-    let mut history = op("A report's history", "reports", ("200", json_ok("Events, oldest first", obj.clone())), &["401", "404"]);
+    let mut history = op(
+        "A report's history",
+        "reports",
+        ("200", json_ok("Events, oldest first", obj.clone())),
+        &["401", "404"],
+    );
     history["parameters"] = json!([id]);
-    let mut atts = op("A report's attachments", "reports", ("200", json_ok("Attachments", obj.clone())), &["401", "404"]);
+    let mut atts = op(
+        "A report's attachments",
+        "reports",
+        ("200", json_ok("Attachments", obj.clone())),
+        &["401", "404"],
+    );
     atts["parameters"] = json!([id]);
-    let mut upload = op("Attach a photo or document (JPEG, PNG, WebP, GIF, PDF)", "reports", ("201", json_ok("The attachment", obj.clone())), &["401", "403", "404", "413", "415", "422"]);
+    let mut upload = op(
+        "Attach a photo or document (JPEG, PNG, WebP, GIF, PDF)",
+        "reports",
+        ("201", json_ok("The attachment", obj.clone())),
+        &["401", "403", "404", "413", "415", "422"],
+    );
     upload["parameters"] = json!([id]);
     upload["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}});
-    let mut download = op("An attachment's bytes", "reports", ("200", json!({"description": "The file"})), &["401", "404"]);
+    let mut download = op(
+        "An attachment's bytes",
+        "reports",
+        ("200", json!({"description": "The file"})),
+        &["401", "404"],
+    );
     download["parameters"] = json!([id]);
-    let mut token = op("Sign in and get an API token", "auth", ("200", json_ok("A bearer token", json!({"type": "object", "properties": {"token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}))), &["401", "422", "429"]);
+    let mut token = op(
+        "Sign in and get an API token",
+        "auth",
+        (
+            "200",
+            json_ok(
+                "A bearer token",
+                json!({"type": "object", "properties": {"token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}),
+            ),
+        ),
+        &["401", "422", "429"],
+    );
     token["security"] = json!([]);
     token["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}});
-    let mut create_agency = op("Add an agency", "agencies", ("201", json_ok("The agency", obj.clone())), &["401", "403", "409", "422"]);
+    let mut create_agency = op(
+        "Add an agency",
+        "agencies",
+        ("201", json_ok("The agency", obj.clone())),
+        &["401", "403", "409", "422"],
+    );
     create_agency["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["code", "name", "kind"], "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["police", "park_authority", "narcotics_agency", "local_government", "military", "prosecutor", "court", "immigration", "village", "ngo", "other"]}, "parent": {"type": "string"}, "jurisdiction": {"type": "array", "items": {"type": "string"}}}}}}});
-    let mut create_user = op("Add a user", "users", ("201", json_ok("The user", obj.clone())), &["401", "403", "409", "422"]);
+    let mut create_user = op(
+        "Add a user",
+        "users",
+        ("201", json_ok("The user", obj.clone())),
+        &["401", "403", "409", "422"],
+    );
     create_user["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "agency", "role", "password"], "properties": {"username": {"type": "string"}, "display_name": {"type": "string"}, "agency": {"type": "string"}, "role": {"type": "string", "enum": ["field_officer", "coordinator", "analyst", "agency_admin", "system_admin"]}, "password": {"type": "string", "minLength": 10}}}}}});
-    let mut regions = op("Search regions by name, or find the regions containing a point", "regions", ("200", json_ok("Regions, or the chain province → village for a point", obj.clone())), &["401", "404", "422"]);
-    regions["parameters"] = json!([param("q", "query", "Name to search"), param("lon", "query", "Longitude"), param("lat", "query", "Latitude"), param("limit", "query", "At most this many (search)")]);
-    let mut region = op("One region by Kemendagri code", "regions", ("200", json_ok("The region", obj.clone())), &["401", "404"]);
+    let mut regions = op(
+        "Search regions by name, or find the regions containing a point",
+        "regions",
+        (
+            "200",
+            json_ok(
+                "Regions, or the chain province → village for a point",
+                obj.clone(),
+            ),
+        ),
+        &["401", "404", "422"],
+    );
+    regions["parameters"] = json!([
+        param("q", "query", "Name to search"),
+        param("lon", "query", "Longitude"),
+        param("lat", "query", "Latitude"),
+        param("limit", "query", "At most this many (search)")
+    ]);
+    let mut region = op(
+        "One region by Kemendagri code",
+        "regions",
+        ("200", json_ok("The region", obj.clone())),
+        &["401", "404"],
+    );
     region["parameters"] = json!([param("code", "path", "Kemendagri code, e.g. 15.01")]);
 
     let problem_resp = |desc: &str| json!({"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});

@@ -30,17 +30,49 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// The stable code, HTTP status and title of each error kind.
 pub fn describe(e: &AppError) -> (&'static str, StatusCode, &'static str) {
     match e {
-        AppError::Validation(_) => ("validation_failed", StatusCode::UNPROCESSABLE_ENTITY, "The request has invalid fields"),
-        AppError::Unauthenticated => ("unauthenticated", StatusCode::UNAUTHORIZED, "Sign-in required"),
+        AppError::Validation(_) => (
+            "validation_failed",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The request has invalid fields",
+        ),
+        AppError::Unauthenticated => (
+            "unauthenticated",
+            StatusCode::UNAUTHORIZED,
+            "Sign-in required",
+        ),
         AppError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
         AppError::NotFound => ("not_found", StatusCode::NOT_FOUND, "Not found"),
         AppError::Conflict(_) => ("conflict", StatusCode::CONFLICT, "Conflict"),
-        AppError::PreconditionFailed { .. } => ("version_mismatch", StatusCode::PRECONDITION_FAILED, "The record has changed"),
-        AppError::PreconditionRequired => ("if_match_required", StatusCode::PRECONDITION_REQUIRED, "If-Match required"),
-        AppError::TooManyRequests { .. } => ("too_many_attempts", StatusCode::TOO_MANY_REQUESTS, "Too many attempts"),
-        AppError::UnsupportedMediaType(_) => ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
-        AppError::PayloadTooLarge(_) => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
-        AppError::Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+        AppError::PreconditionFailed { .. } => (
+            "version_mismatch",
+            StatusCode::PRECONDITION_FAILED,
+            "The record has changed",
+        ),
+        AppError::PreconditionRequired => (
+            "if_match_required",
+            StatusCode::PRECONDITION_REQUIRED,
+            "If-Match required",
+        ),
+        AppError::TooManyRequests { .. } => (
+            "too_many_attempts",
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+        ),
+        AppError::UnsupportedMediaType(_) => (
+            "unsupported_media_type",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+        ),
+        AppError::PayloadTooLarge(_) => (
+            "payload_too_large",
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Payload too large",
+        ),
+        AppError::Internal(_) => (
+            "internal",
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal error",
+        ),
     }
 }
 
@@ -62,7 +94,8 @@ impl IntoResponse for ApiError {
                     cur = c.source();
                 }
                 tracing::error!(request_id, error = %chain, "internal error");
-                "Something went wrong on the server; quote the request id when reporting it.".to_string()
+                "Something went wrong on the server; quote the request id when reporting it."
+                    .to_string()
             }
             other => other.to_string(),
         };
@@ -82,12 +115,18 @@ impl IntoResponse for ApiError {
         }
         let mut resp = (status, body.to_string()).into_response();
         let h = resp.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             h.insert("x-request-id", v);
         }
         if matches!(self.0, AppError::Unauthenticated) {
-            h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"sinergi\""));
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"sinergi\""),
+            );
         }
         if let AppError::TooManyRequests { retry_after_s } = &self.0 {
             if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {

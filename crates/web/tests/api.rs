@@ -24,7 +24,15 @@ async fn spawn() -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     let store = sinergi_store::open(&url).await.expect("store");
-    let app = Arc::new(App::new(store, Arc::new(SystemClock), AppConfig::new(dir.path().to_path_buf())).await.expect("app"));
+    let app = Arc::new(
+        App::new(
+            store,
+            Arc::new(SystemClock),
+            AppConfig::new(dir.path().to_path_buf()),
+        )
+        .await
+        .expect("app"),
+    );
     for (code, kind, parent) in [
         ("BNN", "narcotics_agency", None),
         ("BNNP-JAMBI", "narcotics_agency", Some("BNN")),
@@ -41,15 +49,27 @@ async fn spawn() -> Server {
         ("analis", "BNN", "analyst"),
         ("polisi", "POLDA-JAMBI", "field_officer"),
     ] {
-        app.create_user(None, user, "", agency, role, PASSWORD).await.expect("create user");
+        app.create_user(None, user, "", agency, role, PASSWORD)
+            .await
+            .expect("create user");
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let router = sinergi_web::router(sinergi_web::AppState { app: app.clone(), secure_cookies: false });
+    let router = sinergi_web::router(sinergi_web::AppState {
+        app: app.clone(),
+        secure_cookies: false,
+    });
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
-    Server { url: format!("http://{addr}"), app, http: Client::new(), _dir: dir }
+    Server {
+        url: format!("http://{addr}"),
+        app,
+        http: Client::new(),
+        _dir: dir,
+    }
 }
 
 impl Server {
@@ -62,15 +82,22 @@ impl Server {
             .await
             .expect("send");
         assert_eq!(r.status(), StatusCode::OK);
-        r.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_string()
+        r.json::<Value>().await.expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_string()
     }
 
     fn get(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
-        self.http.get(format!("{}{path}", self.url)).bearer_auth(token)
+        self.http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
     }
 
     fn post(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
-        self.http.post(format!("{}{path}", self.url)).bearer_auth(token)
+        self.http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(token)
     }
 }
 
@@ -84,7 +111,9 @@ fn feature(title: &str, sensitivity: &str) -> Value {
 async fn problem(r: reqwest::Response, status: StatusCode) -> Value {
     assert_eq!(r.status(), status);
     assert_eq!(
-        r.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/problem+json")
     );
     let v: Value = r.json().await.expect("problem json");
@@ -93,25 +122,65 @@ async fn problem(r: reqwest::Response, status: StatusCode) -> Value {
 }
 
 fn fields(p: &Value) -> Vec<String> {
-    p["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str().map(String::from)).collect()).unwrap_or_default()
+    p["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["field"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[tokio::test]
 async fn health_auth_and_sign_out() {
     let s = spawn().await;
-    let r = s.http.get(format!("{}/healthz", s.url)).send().await.expect("send");
+    let r = s
+        .http
+        .get(format!("{}/healthz", s.url))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::OK);
-    let r = s.http.get(format!("{}/api/v1/reports", s.url)).send().await.expect("send");
+    let r = s
+        .http
+        .get(format!("{}/api/v1/reports", s.url))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::UNAUTHORIZED).await;
-    let r = s.http.post(format!("{}/api/v1/auth/token", s.url)).json(&json!({"username": "petugas", "password": "wrong-password"})).send().await.expect("send");
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/token", s.url))
+        .json(&json!({"username": "petugas", "password": "wrong-password"}))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::UNAUTHORIZED).await;
-    let r = s.http.post(format!("{}/api/v1/auth/token", s.url)).json(&json!({"username": "nobody", "password": "wrong-password"})).send().await.expect("send");
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/token", s.url))
+        .json(&json!({"username": "nobody", "password": "wrong-password"}))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::UNAUTHORIZED).await;
     let t = s.token("petugas").await;
-    let me: Value = s.get(&t, "/api/v1/me").send().await.expect("send").json().await.expect("json");
+    let me: Value = s
+        .get(&t, "/api/v1/me")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["agency"], "BNNK-BATANGHARI");
     assert_eq!(me["role"], "field_officer");
-    let r = s.post(&t, "/api/v1/auth/logout").send().await.expect("send");
+    let r = s
+        .post(&t, "/api/v1/auth/logout")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let r = s.get(&t, "/api/v1/me").send().await.expect("send");
     problem(r, StatusCode::UNAUTHORIZED).await;
@@ -121,10 +190,22 @@ async fn health_auth_and_sign_out() {
 async fn repeated_failed_sign_ins_are_throttled() {
     let s = spawn().await;
     for _ in 0..5 {
-        let r = s.http.post(format!("{}/api/v1/auth/token", s.url)).json(&json!({"username": "polisi", "password": "bad-password"})).send().await.expect("send");
+        let r = s
+            .http
+            .post(format!("{}/api/v1/auth/token", s.url))
+            .json(&json!({"username": "polisi", "password": "bad-password"}))
+            .send()
+            .await
+            .expect("send");
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
-    let r = s.http.post(format!("{}/api/v1/auth/token", s.url)).json(&json!({"username": "polisi", "password": PASSWORD})).send().await.expect("send");
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/token", s.url))
+        .json(&json!({"username": "polisi", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("send");
     assert!(r.headers().contains_key("retry-after"));
     problem(r, StatusCode::TOO_MANY_REQUESTS).await;
 }
@@ -135,7 +216,12 @@ async fn create_is_idempotent_and_updates_need_the_current_version() {
     let t = s.token("petugas").await;
     let mut f = feature("Penangkapan di Muara Bulian", "internal");
     f["id"] = json!("01970000-0000-7000-8000-0000000000aa");
-    let r = s.post(&t, "/api/v1/reports").json(&f).send().await.expect("send");
+    let r = s
+        .post(&t, "/api/v1/reports")
+        .json(&f)
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::CREATED);
     let created: Value = r.json().await.expect("json");
     let p = &created["properties"];
@@ -143,35 +229,112 @@ async fn create_is_idempotent_and_updates_need_the_current_version() {
     assert_eq!(p["author"], "petugas");
     assert_eq!(p["status"], "new");
     assert_eq!(p["version"], 1);
-    assert!(p["region_code"].as_str().expect("region").starts_with("15.04"), "Muara Bulian is in Batanghari: {p}");
+    assert!(
+        p["region_code"]
+            .as_str()
+            .expect("region")
+            .starts_with("15.04"),
+        "Muara Bulian is in Batanghari: {p}"
+    );
 
-    let r = s.post(&t, "/api/v1/reports").json(&f).send().await.expect("send");
-    assert_eq!(r.status(), StatusCode::OK, "same id, same content: the stored report");
+    let r = s
+        .post(&t, "/api/v1/reports")
+        .json(&f)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "same id, same content: the stored report"
+    );
     assert_eq!(s.app.store.report_total().await.expect("total"), 1);
     f["properties"]["title"] = json!("Judul lain");
-    let r = s.post(&t, "/api/v1/reports").json(&f).send().await.expect("send");
+    let r = s
+        .post(&t, "/api/v1/reports")
+        .json(&f)
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::CONFLICT).await;
 
     let path = "/api/v1/reports/01970000-0000-7000-8000-0000000000aa";
     let r = s.get(&t, path).send().await.expect("send");
-    assert_eq!(r.headers().get("etag").and_then(|v| v.to_str().ok()), Some("\"1\""));
-    let r = s.http.patch(format!("{}{path}", s.url)).bearer_auth(&t).json(&json!({"title": "Diperbarui"})).send().await.expect("send");
+    assert_eq!(
+        r.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some("\"1\"")
+    );
+    let r = s
+        .http
+        .patch(format!("{}{path}", s.url))
+        .bearer_auth(&t)
+        .json(&json!({"title": "Diperbarui"}))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::PRECONDITION_REQUIRED).await;
-    let r = s.http.patch(format!("{}{path}", s.url)).bearer_auth(&t).header("if-match", "\"1\"").json(&json!({"title": "Diperbarui"})).send().await.expect("send");
+    let r = s
+        .http
+        .patch(format!("{}{path}", s.url))
+        .bearer_auth(&t)
+        .header("if-match", "\"1\"")
+        .json(&json!({"title": "Diperbarui"}))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers().get("etag").and_then(|v| v.to_str().ok()), Some("\"2\""));
-    let r = s.http.patch(format!("{}{path}", s.url)).bearer_auth(&t).header("if-match", "\"1\"").json(&json!({"title": "Lagi"})).send().await.expect("send");
+    assert_eq!(
+        r.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some("\"2\"")
+    );
+    let r = s
+        .http
+        .patch(format!("{}{path}", s.url))
+        .bearer_auth(&t)
+        .header("if-match", "\"1\"")
+        .json(&json!({"title": "Lagi"}))
+        .send()
+        .await
+        .expect("send");
     let p = problem(r, StatusCode::PRECONDITION_FAILED).await;
     assert_eq!(p["current_version"], 2);
 
     // The author may not verify their own report; the coordinator may.
-    let r = s.http.patch(format!("{}{path}", s.url)).bearer_auth(&t).header("if-match", "\"2\"").json(&json!({"status": "verified"})).send().await.expect("send");
+    let r = s
+        .http
+        .patch(format!("{}{path}", s.url))
+        .bearer_auth(&t)
+        .header("if-match", "\"2\"")
+        .json(&json!({"status": "verified"}))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::FORBIDDEN).await;
     let k = s.token("koordinator").await;
-    let r = s.http.patch(format!("{}{path}", s.url)).bearer_auth(&k).header("if-match", "\"2\"").json(&json!({"status": "verified", "note": "dicek di lapangan"})).send().await.expect("send");
+    let r = s
+        .http
+        .patch(format!("{}{path}", s.url))
+        .bearer_auth(&k)
+        .header("if-match", "\"2\"")
+        .json(&json!({"status": "verified", "note": "dicek di lapangan"}))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::OK);
-    let h: Value = s.get(&t, &format!("{path}/history")).send().await.expect("send").json().await.expect("json");
-    let kinds: Vec<&str> = h["history"].as_array().expect("list").iter().filter_map(|e| e["kind"].as_str()).collect();
+    let h: Value = s
+        .get(&t, &format!("{path}/history"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let kinds: Vec<&str> = h["history"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
     assert_eq!(kinds, ["created", "updated", "status"]);
     assert_eq!(h["history"][2]["to_status"], "verified");
     assert_eq!(h["history"][2]["note"], "dicek di lapangan");
@@ -181,28 +344,84 @@ async fn create_is_idempotent_and_updates_need_the_current_version() {
 async fn hidden_reports_answer_exactly_like_missing_ones() {
     let s = spawn().await;
     let t = s.token("petugas").await;
-    let created: Value = s.post(&t, "/api/v1/reports").json(&feature("Rahasia terbatas", "restricted")).send().await.expect("send").json().await.expect("json");
+    let created: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Rahasia terbatas", "restricted"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     let id = created["id"].as_str().expect("id");
     let p = s.token("polisi").await;
-    let hidden = s.get(&p, &format!("/api/v1/reports/{id}")).send().await.expect("send");
-    let missing = s.get(&p, "/api/v1/reports/01970000-0000-7000-8000-00000000ffff").send().await.expect("send");
+    let hidden = s
+        .get(&p, &format!("/api/v1/reports/{id}"))
+        .send()
+        .await
+        .expect("send");
+    let missing = s
+        .get(&p, "/api/v1/reports/01970000-0000-7000-8000-00000000ffff")
+        .send()
+        .await
+        .expect("send");
     let a = problem(hidden, StatusCode::NOT_FOUND).await;
     let b = problem(missing, StatusCode::NOT_FOUND).await;
-    assert_eq!((a["title"].clone(), a["detail"].clone()), (b["title"].clone(), b["detail"].clone()));
-    let r = s.http.patch(format!("{}/api/v1/reports/{id}", s.url)).bearer_auth(&p).header("if-match", "\"1\"").json(&json!({"title": "x"})).send().await.expect("send");
+    assert_eq!(
+        (a["title"].clone(), a["detail"].clone()),
+        (b["title"].clone(), b["detail"].clone())
+    );
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/reports/{id}", s.url))
+        .bearer_auth(&p)
+        .header("if-match", "\"1\"")
+        .json(&json!({"title": "x"}))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
-    let list: Value = s.get(&p, "/api/v1/reports").send().await.expect("send").json().await.expect("json");
+    let list: Value = s
+        .get(&p, "/api/v1/reports")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list["numberReturned"], 0);
-    let counts: Value = s.get(&p, "/api/v1/reports/counts").send().await.expect("send").json().await.expect("json");
+    let counts: Value = s
+        .get(&p, "/api/v1/reports/counts")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(counts["total"], 0);
-    let csv = s.get(&p, "/api/v1/reports/export?format=csv").send().await.expect("send").text().await.expect("text");
+    let csv = s
+        .get(&p, "/api/v1/reports/export?format=csv")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
     assert_eq!(csv.lines().count(), 1, "header only: {csv}");
     // The agency above sees internal but not restricted reports; the owner's coordinator sees it.
     let admin = s.token("admin.bnnp").await;
-    let r = s.get(&admin, &format!("/api/v1/reports/{id}")).send().await.expect("send");
+    let r = s
+        .get(&admin, &format!("/api/v1/reports/{id}"))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let k = s.token("koordinator").await;
-    let r = s.get(&k, &format!("/api/v1/reports/{id}")).send().await.expect("send");
+    let r = s
+        .get(&k, &format!("/api/v1/reports/{id}"))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -213,38 +432,116 @@ async fn lists_filter_and_page() {
     for i in 0..7 {
         let mut f = feature(&format!("Laporan {i}"), "internal");
         f["properties"]["occurred_at"] = json!(format!("2025-05-{:02}T08:30:00+07:00", 10 + i));
-        let r = s.post(&t, "/api/v1/reports").json(&f).send().await.expect("send");
+        let r = s
+            .post(&t, "/api/v1/reports")
+            .json(&f)
+            .send()
+            .await
+            .expect("send");
         assert_eq!(r.status(), StatusCode::CREATED);
     }
     let mut f = feature("Di Jakarta", "public");
     f["geometry"] = json!({"type": "Point", "coordinates": [106.8034, -6.1873]});
-    s.post(&t, "/api/v1/reports").json(&f).send().await.expect("send");
+    s.post(&t, "/api/v1/reports")
+        .json(&f)
+        .send()
+        .await
+        .expect("send");
 
-    let page: Value = s.get(&t, "/api/v1/reports?region=15&limit=3").send().await.expect("send").json().await.expect("json");
+    let page: Value = s
+        .get(&t, "/api/v1/reports?region=15&limit=3")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(page["numberReturned"], 3);
     assert_eq!(page["features"][0]["properties"]["title"], "Laporan 6");
     let mut seen = 3;
-    let mut next = page["links"].as_array().expect("links").iter().find(|l| l["rel"] == "next").map(|l| l["href"].as_str().expect("href").to_string());
+    let mut next = page["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .find(|l| l["rel"] == "next")
+        .map(|l| l["href"].as_str().expect("href").to_string());
     while let Some(href) = next {
-        let p: Value = s.get(&t, &href).send().await.expect("send").json().await.expect("json");
+        let p: Value = s
+            .get(&t, &href)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
         seen += p["numberReturned"].as_u64().expect("n") as usize;
-        next = p["links"].as_array().expect("links").iter().find(|l| l["rel"] == "next").map(|l| l["href"].as_str().expect("href").to_string());
+        next = p["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .find(|l| l["rel"] == "next")
+            .map(|l| l["href"].as_str().expect("href").to_string());
     }
-    assert_eq!(seen, 7, "region=15 pages through every Jambi report and nothing else");
-    let p: Value = s.get(&t, "/api/v1/reports?bbox=106,-7,107,-6").send().await.expect("send").json().await.expect("json");
+    assert_eq!(
+        seen, 7,
+        "region=15 pages through every Jambi report and nothing else"
+    );
+    let p: Value = s
+        .get(&t, "/api/v1/reports?bbox=106,-7,107,-6")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(p["numberReturned"], 1);
     let p: Value = s.get(&t, "/api/v1/reports?datetime=2025-05-12T00:00:00Z/2025-05-14T00:00:00Z&type=narcotics_arrest").send().await.expect("send").json().await.expect("json");
     assert_eq!(p["numberReturned"], 2);
-    let p: Value = s.get(&t, "/api/v1/reports?q=jakarta&agency=BNNK-BATANGHARI").send().await.expect("send").json().await.expect("json");
+    let p: Value = s
+        .get(&t, "/api/v1/reports?q=jakarta&agency=BNNK-BATANGHARI")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(p["numberReturned"], 1);
-    let r = s.get(&t, "/api/v1/reports?datetime=2025-06-01T00:00:00Z/2025-05-01T00:00:00Z").send().await.expect("send");
-    assert_eq!(fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await), ["datetime"]);
-    let r = s.get(&t, "/api/v1/reports?agency=NOPE&status=lost&colour=red").send().await.expect("send");
+    let r = s
+        .get(
+            &t,
+            "/api/v1/reports?datetime=2025-06-01T00:00:00Z/2025-05-01T00:00:00Z",
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["datetime"]
+    );
+    let r = s
+        .get(&t, "/api/v1/reports?agency=NOPE&status=lost&colour=red")
+        .send()
+        .await
+        .expect("send");
     let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&p), ["colour"], "unknown parameters are named");
-    let r = s.get(&t, "/api/v1/reports?agency=NOPE").send().await.expect("send");
-    assert_eq!(fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await), ["agency"]);
-    let geo = s.get(&t, "/api/v1/reports/export?format=geojson&region=31").send().await.expect("send").text().await.expect("text");
+    let r = s
+        .get(&t, "/api/v1/reports?agency=NOPE")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["agency"]
+    );
+    let geo = s
+        .get(&t, "/api/v1/reports/export?format=geojson&region=31")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
     let v: Value = serde_json::from_str(&geo).expect("export is valid GeoJSON");
     assert_eq!(v["features"].as_array().expect("features").len(), 1);
 }
@@ -253,34 +550,84 @@ async fn lists_filter_and_page() {
 async fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
     let s = spawn().await;
     let t = s.token("petugas").await;
-    let send = |body: String| s.post(&t, "/api/v1/reports").header("content-type", "application/json").body(body).send();
-    let p = problem(send("{\"type\": \"Feature\",".into()).await.expect("send"), StatusCode::UNPROCESSABLE_ENTITY).await;
+    let send = |body: String| {
+        s.post(&t, "/api/v1/reports")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let p = problem(
+        send("{\"type\": \"Feature\",".into()).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(fields(&p), ["body"]);
-    assert!(p["errors"][0]["message"].as_str().expect("msg").contains("line 1"));
+    assert!(p["errors"][0]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("line 1"));
     let mut f = feature("x", "internal");
     f["properties"]["type"] = json!("alien_landing");
-    let p = problem(send(f.to_string()).await.expect("send"), StatusCode::UNPROCESSABLE_ENTITY).await;
+    let p = problem(
+        send(f.to_string()).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(fields(&p), ["properties.type"]);
     let mut f = feature("x", "internal");
     f["properties"]["attributes"] = json!({"substance": "chocolate", "weight_g": "heavy"});
-    let p = problem(send(f.to_string()).await.expect("send"), StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(fields(&p), ["properties.attributes.substance", "properties.attributes.weight_g"]);
+    let p = problem(
+        send(f.to_string()).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        fields(&p),
+        [
+            "properties.attributes.substance",
+            "properties.attributes.weight_g"
+        ]
+    );
     let mut f = feature("x", "internal");
     f["geometry"] = json!({"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]]});
-    let p = problem(send(f.to_string()).await.expect("send"), StatusCode::UNPROCESSABLE_ENTITY).await;
+    let p = problem(
+        send(f.to_string()).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(fields(&p), ["geometry.coordinates[0]"]);
     let mut f = feature("x", "internal");
     f["geometry"]["coordinates"] = json!([103.0, 95.0]);
     f["properties"]["sensitivity"] = json!("top");
     f["extra"] = json!(true);
-    let p = problem(send(f.to_string()).await.expect("send"), StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(fields(&p), ["extra", "geometry.coordinates", "properties.sensitivity"]);
+    let p = problem(
+        send(f.to_string()).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        fields(&p),
+        ["extra", "geometry.coordinates", "properties.sensitivity"]
+    );
     let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    problem(send(big).await.expect("send"), StatusCode::PAYLOAD_TOO_LARGE).await;
-    assert_eq!(s.app.store.report_total().await.expect("total"), 0, "nothing was written");
+    problem(
+        send(big).await.expect("send"),
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert_eq!(
+        s.app.store.report_total().await.expect("total"),
+        0,
+        "nothing was written"
+    );
 
     let a = s.token("analis").await;
-    let r = s.post(&a, "/api/v1/reports").json(&feature("x", "internal")).send().await.expect("send");
+    let r = s
+        .post(&a, "/api/v1/reports")
+        .json(&feature("x", "internal"))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::FORBIDDEN).await;
 }
 
@@ -288,23 +635,65 @@ async fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
 async fn attachments_are_checked_by_content() {
     let s = spawn().await;
     let t = s.token("petugas").await;
-    let created: Value = s.post(&t, "/api/v1/reports").json(&feature("Dengan foto", "internal")).send().await.expect("send").json().await.expect("json");
+    let created: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Dengan foto", "internal"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     let id = created["id"].as_str().expect("id");
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRfake-but-signed".to_vec();
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(png.clone()).file_name("bukti.png"));
-    let r = s.post(&t, &format!("/api/v1/reports/{id}/attachments")).multipart(form).send().await.expect("send");
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(png.clone()).file_name("bukti.png"),
+    );
+    let r = s
+        .post(&t, &format!("/api/v1/reports/{id}/attachments"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::CREATED);
     let att: Value = r.json().await.expect("json");
     assert_eq!(att["content_type"], "image/png");
-    let bytes = s.get(&t, att["href"].as_str().expect("href")).send().await.expect("send").bytes().await.expect("bytes");
+    let bytes = s
+        .get(&t, att["href"].as_str().expect("href"))
+        .send()
+        .await
+        .expect("send")
+        .bytes()
+        .await
+        .expect("bytes");
     assert_eq!(bytes.as_ref(), png.as_slice());
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"#!/bin/sh\nrm -rf /".to_vec()).file_name("foto.jpg"));
-    let r = s.post(&t, &format!("/api/v1/reports/{id}/attachments")).multipart(form).send().await.expect("send");
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"#!/bin/sh\nrm -rf /".to_vec()).file_name("foto.jpg"),
+    );
+    let r = s
+        .post(&t, &format!("/api/v1/reports/{id}/attachments"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
-    let list: Value = s.get(&t, &format!("/api/v1/reports/{id}/attachments")).send().await.expect("send").json().await.expect("json");
+    let list: Value = s
+        .get(&t, &format!("/api/v1/reports/{id}/attachments"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list["attachments"].as_array().expect("list").len(), 1);
     let p = s.token("polisi").await;
-    let r = s.get(&p, att["href"].as_str().expect("href")).send().await.expect("send");
+    let r = s
+        .get(&p, att["href"].as_str().expect("href"))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
 }
 
@@ -316,33 +705,103 @@ async fn agencies_users_and_regions() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = s.post(&admin, "/api/v1/agencies").json(&json!({"code": "POLRES-X", "name": "Polres", "kind": "police", "parent": "POLDA-JAMBI"})).send().await.expect("send");
     problem(r, StatusCode::FORBIDDEN).await;
-    let r = s.post(&admin, "/api/v1/agencies").json(&json!({"code": "bad code", "name": "", "kind": "spaceship"})).send().await.expect("send");
-    assert_eq!(fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await), ["code", "name", "kind"]);
+    let r = s
+        .post(&admin, "/api/v1/agencies")
+        .json(&json!({"code": "bad code", "name": "", "kind": "spaceship"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["code", "name", "kind"]
+    );
     let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "baru", "agency": "BNNK-TANJABTIM", "role": "field_officer", "password": "kata-sandi-baru-1"})).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "raja", "agency": "BNNP-JAMBI", "role": "system_admin", "password": "kata-sandi-baru-1"})).send().await.expect("send");
     problem(r, StatusCode::FORBIDDEN).await;
     let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "baru", "agency": "BNNP-JAMBI", "role": "analyst", "password": "short"})).send().await.expect("send");
-    assert_eq!(fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await), ["password"]);
-    let users: Value = s.get(&admin, "/api/v1/users").send().await.expect("send").json().await.expect("json");
-    let names: Vec<&str> = users["users"].as_array().expect("users").iter().filter_map(|u| u["username"].as_str()).collect();
-    assert!(names.contains(&"baru") && names.contains(&"petugas") && !names.contains(&"polisi"), "{names:?}");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["password"]
+    );
+    let users: Value = s
+        .get(&admin, "/api/v1/users")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<&str> = users["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"baru") && names.contains(&"petugas") && !names.contains(&"polisi"),
+        "{names:?}"
+    );
 
-    let r: Value = s.get(&admin, "/api/v1/regions/31.73.07.1006").send().await.expect("send").json().await.expect("json");
+    let r: Value = s
+        .get(&admin, "/api/v1/regions/31.73.07.1006")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(r["name"], "Kota Bambu Selatan");
     assert_eq!(r["parent"], "31.73.07");
-    let r: Value = s.get(&admin, "/api/v1/regions/15").send().await.expect("send").json().await.expect("json");
+    let r: Value = s
+        .get(&admin, "/api/v1/regions/15")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(r["level"], "province");
     assert!(r["children_count"].as_u64().expect("n") >= 11);
-    let r: Value = s.get(&admin, "/api/v1/regions?q=kapuas%20hulu").send().await.expect("send").json().await.expect("json");
+    let r: Value = s
+        .get(&admin, "/api/v1/regions?q=kapuas%20hulu")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(r["regions"][0]["code"], "61.06");
-    let r: Value = s.get(&admin, "/api/v1/regions?lon=105.771172&lat=-5.047289").send().await.expect("send").json().await.expect("json");
-    let chain: Vec<&str> = r["chain"].as_array().expect("chain").iter().filter_map(|x| x["code"].as_str()).collect();
+    let r: Value = s
+        .get(&admin, "/api/v1/regions?lon=105.771172&lat=-5.047289")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let chain: Vec<&str> = r["chain"]
+        .as_array()
+        .expect("chain")
+        .iter()
+        .filter_map(|x| x["code"].as_str())
+        .collect();
     assert_eq!(chain, ["18", "18.07", "18.07.21", "18.07.21.2011"]);
-    let r = s.get(&admin, "/api/v1/regions?lon=95&lat=-8").send().await.expect("send");
+    let r = s
+        .get(&admin, "/api/v1/regions?lon=95&lat=-8")
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
-    let r = s.get(&admin, "/api/v1/regions?lon=east&lat=-8").send().await.expect("send");
-    assert_eq!(fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await), ["lon"]);
+    let r = s
+        .get(&admin, "/api/v1/regions?lon=east&lat=-8")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["lon"]
+    );
 }
 
 /// Every route in the router is in the OpenAPI document and every documented operation
@@ -350,23 +809,46 @@ async fn agencies_users_and_regions() {
 #[tokio::test]
 async fn every_route_is_documented() {
     let s = spawn().await;
-    let spec: Value = s.http.get(format!("{}/api/openapi.json", s.url)).send().await.expect("send").json().await.expect("json");
+    let spec: Value = s
+        .http
+        .get(format!("{}/api/openapi.json", s.url))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(spec["openapi"], "3.1.0");
     let paths = spec["paths"].as_object().expect("paths");
     for (path, _) in sinergi_web::api::route_table() {
         let full = format!("/api/v1{path}");
-        let doc = paths.get(&full).unwrap_or_else(|| panic!("{full} is not documented"));
-        let concrete = full.replace("{id}", "01970000-0000-7000-8000-000000000001").replace("{code}", "15");
+        let doc = paths
+            .get(&full)
+            .unwrap_or_else(|| panic!("{full} is not documented"));
+        let concrete = full
+            .replace("{id}", "01970000-0000-7000-8000-000000000001")
+            .replace("{code}", "15");
         for method in ["get", "post", "patch", "put", "delete"] {
             let r = s
                 .http
-                .request(method.to_uppercase().parse().expect("method"), format!("{}{concrete}", s.url))
+                .request(
+                    method.to_uppercase().parse().expect("method"),
+                    format!("{}{concrete}", s.url),
+                )
                 .send()
                 .await
                 .expect("send");
             let routed = r.status() != StatusCode::METHOD_NOT_ALLOWED;
-            assert_eq!(routed, doc.get(method).is_some(), "{method} {full}: {}", r.status());
+            assert_eq!(
+                routed,
+                doc.get(method).is_some(),
+                "{method} {full}: {}",
+                r.status()
+            );
         }
     }
-    assert_eq!(paths.keys().filter(|p| p.starts_with("/api/v1")).count(), sinergi_web::api::route_table().len());
+    assert_eq!(
+        paths.keys().filter(|p| p.starts_with("/api/v1")).count(),
+        sinergi_web::api::route_table().len()
+    );
 }

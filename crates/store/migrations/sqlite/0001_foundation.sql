@@ -74,8 +74,12 @@ CREATE TABLE reports (
     updated_at        INTEGER NOT NULL,
     create_hash       TEXT NOT NULL
 );
-CREATE INDEX reports_occurred ON reports(occurred_at DESC, id DESC);
-CREATE INDEX reports_type_occurred ON reports(type_key, occurred_at DESC, id DESC);
+-- The list indexes carry the columns of the bbox and visibility filters, so a page is
+-- found by scanning the index alone; only the rows that match are read from the table.
+CREATE INDEX reports_occurred ON reports(occurred_at DESC, id DESC,
+    min_lon, max_lon, min_lat, max_lat, sensitivity, owner_agency_id, author_id);
+CREATE INDEX reports_type_occurred ON reports(type_key, occurred_at DESC, id DESC,
+    min_lon, max_lon, min_lat, max_lat, sensitivity, owner_agency_id, author_id);
 CREATE INDEX reports_owner_occurred ON reports(owner_agency_id, occurred_at DESC);
 CREATE INDEX reports_region ON reports(region_code);
 

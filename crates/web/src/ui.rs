@@ -1,9 +1,0 @@
-//! The server-rendered web UI (filled in separately).
-
-use axum::Router;
-
-use crate::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-}

@@ -1,0 +1,878 @@
+//! The UI's two languages: Bahasa Indonesia (the default) and English, chosen by the
+//! `lang` cookie. Every text the UI shows comes from the one table below, so no page can
+//! be English-only; templates read it as `t.key` and Rust code through [`tr`] with keys
+//! written as `k!("key")`, which a test checks against the table.
+//!
+//! This module must never hold user data or anything but fixed UI text; validation
+//! messages from the domain (English) are translated by prefix in [`core_message`].
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use minijinja::value::{Object, Value};
+
+/// Marks a dictionary key in Rust code, so the completeness test can find every key.
+macro_rules! k {
+    ($key:literal) => {
+        $key
+    };
+}
+pub(crate) use k;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim() {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    /// Picks the Indonesian or English one of two strings.
+    pub fn pick<'a>(self, id: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+}
+
+/// (key, Bahasa Indonesia, English).
+const ENTRIES: &[(&str, &str, &str)] = &[
+    // Layout and navigation.
+    ("switch_lang", "English", "Indonesia"),
+    ("nav_label", "Menu utama", "Main menu"),
+    ("nav_home", "Beranda", "Home"),
+    ("nav_reports", "Laporan", "Reports"),
+    ("nav_map", "Peta", "Map"),
+    ("nav_new_report", "Laporan baru", "New report"),
+    ("nav_agencies", "Instansi", "Agencies"),
+    ("nav_users", "Pengguna", "Users"),
+    ("sign_out", "Keluar", "Sign out"),
+    (
+        "footer",
+        "koordinasi antarinstansi",
+        "inter-agency coordination",
+    ),
+    // Sign-in.
+    ("sign_in", "Masuk", "Sign in"),
+    ("sign_in_title", "Masuk ke Sinergi", "Sign in to Sinergi"),
+    (
+        "sign_in_intro",
+        "Gunakan akun yang diberikan admin instansi Anda.",
+        "Use the account your agency's administrator gave you.",
+    ),
+    ("username", "Nama pengguna", "Username"),
+    ("password", "Kata sandi", "Password"),
+    (
+        "login_failed",
+        "Nama pengguna atau kata sandi salah, atau akun tidak aktif.",
+        "Wrong username or password, or the account is inactive.",
+    ),
+    (
+        "login_throttled",
+        "Terlalu banyak percobaan gagal. Coba lagi dalam {n} menit.",
+        "Too many failed attempts. Try again in {n} minutes.",
+    ),
+    (
+        "login_form_expired",
+        "Formulir masuk sudah kedaluwarsa. Silakan coba lagi.",
+        "The sign-in form has expired. Please try again.",
+    ),
+    // Home.
+    ("home_title", "Beranda", "Home"),
+    ("home_welcome", "Selamat datang", "Welcome"),
+    ("summary", "Ringkasan", "Summary"),
+    (
+        "reports_visible",
+        "laporan yang dapat Anda lihat",
+        "reports you can see",
+    ),
+    ("by_type", "Menurut jenis dan status", "By type and status"),
+    ("total", "Jumlah", "Total"),
+    (
+        "no_reports_yet",
+        "Belum ada laporan yang dapat Anda lihat.",
+        "There are no reports you can see yet.",
+    ),
+    ("open_map", "Buka peta", "Open the map"),
+    // Report list.
+    ("reports_title", "Daftar laporan", "Reports"),
+    ("filter", "Saring", "Filter"),
+    (
+        "filter_invalid",
+        "Saringan tidak valid:",
+        "The filter is not valid:",
+    ),
+    ("search_text", "Cari kata", "Search words"),
+    ("type", "Jenis", "Type"),
+    ("all_types", "Semua jenis", "All types"),
+    ("status", "Status", "Status"),
+    ("all_statuses", "Semua status", "All statuses"),
+    ("agency", "Instansi", "Agency"),
+    ("all_agencies", "Semua instansi", "All agencies"),
+    ("region_code", "Kode wilayah", "Region code"),
+    ("date_from", "Dari tanggal (WIB)", "From date (WIB)"),
+    ("date_to", "Sampai tanggal (WIB)", "To date (WIB)"),
+    ("apply_filter", "Terapkan", "Apply"),
+    ("reset_filter", "Hapus saringan", "Clear filter"),
+    ("export", "Ekspor", "Export"),
+    ("title", "Judul", "Title"),
+    ("occurred_at", "Waktu kejadian", "When it happened"),
+    ("region", "Wilayah", "Region"),
+    (
+        "no_matching_reports",
+        "Tidak ada laporan yang cocok.",
+        "No matching reports.",
+    ),
+    ("pages", "Halaman", "Pages"),
+    ("first_page", "Awal", "First"),
+    ("next_page", "Berikutnya", "Next"),
+    (
+        "bad_date",
+        "Tanggal harus berbentuk TTTT-BB-HH.",
+        "The date must look like YYYY-MM-DD.",
+    ),
+    (
+        "bad_date_range",
+        "Tanggal akhir sebelum tanggal awal.",
+        "The end date is before the start date.",
+    ),
+    // Report detail.
+    ("location", "Lokasi", "Location"),
+    ("owner_agency", "Instansi pemilik", "Owning agency"),
+    ("author", "Pelapor", "Reported by"),
+    ("sensitivity", "Tingkat kerahasiaan", "Sensitivity"),
+    ("version", "Versi", "Version"),
+    ("created_at", "Dibuat", "Created"),
+    ("updated_at", "Diubah", "Updated"),
+    ("description", "Uraian", "Description"),
+    ("attributes", "Rincian", "Details"),
+    ("no_attributes", "Tidak ada rincian.", "No details."),
+    ("personal_data", "data pribadi", "personal data"),
+    (
+        "no_region",
+        "Di luar wilayah yang dikenal",
+        "Outside the known regions",
+    ),
+    ("geom_point", "Titik", "Point"),
+    ("geom_line", "Garis/jalur", "Line"),
+    ("geom_polygon", "Area", "Area"),
+    ("points", "titik", "points"),
+    (
+        "map_of_report",
+        "Peta lokasi laporan",
+        "Map of the report's location",
+    ),
+    ("edit", "Ubah", "Edit"),
+    ("change_status", "Ubah status", "Change status"),
+    ("new_status", "Status baru", "New status"),
+    ("note", "Catatan", "Note"),
+    ("save_status", "Simpan status", "Save status"),
+    ("attachments", "Lampiran", "Attachments"),
+    (
+        "no_attachments",
+        "Belum ada lampiran.",
+        "No attachments yet.",
+    ),
+    ("add_attachment", "Tambah lampiran", "Add an attachment"),
+    ("upload", "Unggah", "Upload"),
+    (
+        "attachment_hint",
+        "Foto (JPEG, PNG, WebP, GIF) atau PDF.",
+        "Photos (JPEG, PNG, WebP, GIF) or PDF.",
+    ),
+    ("history", "Riwayat", "History"),
+    (
+        "no_history",
+        "Belum ada riwayat perubahan (data impor).",
+        "No recorded changes yet (imported data).",
+    ),
+    ("back_to_list", "Kembali ke daftar", "Back to the list"),
+    (
+        "stale_report",
+        "Laporan telah diubah orang lain sejak Anda membukanya.",
+        "Someone else changed this report since you opened it.",
+    ),
+    ("reload", "Muat ulang laporan", "Reload the report"),
+    ("reload_form", "Muat ulang formulir", "Reload the form"),
+    ("ev_created", "membuat laporan", "created the report"),
+    ("ev_updated", "mengubah laporan", "changed the report"),
+    ("ev_status", "mengubah status", "changed the status"),
+    ("yes", "Ya", "Yes"),
+    ("no", "Tidak", "No"),
+    (
+        "notice_created",
+        "Laporan tersimpan.",
+        "The report was saved.",
+    ),
+    (
+        "notice_updated",
+        "Perubahan tersimpan.",
+        "The changes were saved.",
+    ),
+    (
+        "notice_status",
+        "Status diperbarui.",
+        "The status was updated.",
+    ),
+    (
+        "notice_attachment",
+        "Lampiran tersimpan.",
+        "The attachment was saved.",
+    ),
+    (
+        "no_file",
+        "Pilih berkas terlebih dahulu.",
+        "Choose a file first.",
+    ),
+    (
+        "file_type_refused",
+        "Jenis berkas tidak diterima: hanya foto JPEG, PNG, WebP, GIF atau dokumen PDF.",
+        "That file type is not accepted: only JPEG, PNG, WebP or GIF photos or PDF documents.",
+    ),
+    (
+        "file_too_large",
+        "Berkas terlalu besar.",
+        "The file is too large.",
+    ),
+    // Report form.
+    ("new_report", "Laporan baru", "New report"),
+    ("edit_report", "Ubah laporan", "Edit report"),
+    (
+        "form_has_errors",
+        "Periksa isian berikut:",
+        "Please check these fields:",
+    ),
+    (
+        "open_existing",
+        "Buka laporan yang sudah tersimpan",
+        "Open the report already saved",
+    ),
+    ("required", "wajib", "required"),
+    ("choose", "— pilih —", "— choose —"),
+    (
+        "choose_type",
+        "— pilih jenis laporan —",
+        "— choose a report type —",
+    ),
+    (
+        "choose_type_first",
+        "Pilih jenis laporan untuk melihat rinciannya.",
+        "Choose a report type to see its details.",
+    ),
+    ("change_type", "Ganti jenis", "Change type"),
+    ("time_zone", "Zona waktu", "Time zone"),
+    (
+        "sensitivity_hint",
+        "Menentukan siapa yang boleh melihat laporan ini.",
+        "Decides who may see this report.",
+    ),
+    (
+        "location_hint",
+        "Ketuk peta untuk memilih titik, atau ketik bujur dan lintang.",
+        "Tap the map to choose the point, or type the longitude and latitude.",
+    ),
+    (
+        "pick_on_map",
+        "Peta untuk memilih lokasi",
+        "Map to choose the location",
+    ),
+    ("longitude", "Bujur (lon)", "Longitude"),
+    ("latitude", "Lintang (lat)", "Latitude"),
+    ("use_my_location", "Pakai lokasi saya", "Use my location"),
+    (
+        "region_code_optional",
+        "Kode wilayah (boleh kosong)",
+        "Region code (optional)",
+    ),
+    (
+        "region_code_hint",
+        "Jika kosong, wilayah ditentukan dari lokasi.",
+        "When empty, the region is found from the location.",
+    ),
+    ("save_report", "Simpan laporan", "Save report"),
+    ("save_changes", "Simpan perubahan", "Save changes"),
+    ("cancel", "Batal", "Cancel"),
+    (
+        "geometry_kept",
+        "Laporan ini berupa garis atau area; biarkan bujur/lintang kosong untuk mempertahankannya.",
+        "This report is a line or an area; leave longitude/latitude empty to keep it.",
+    ),
+    (
+        "bad_datetime",
+        "Isi tanggal dan jam kejadian.",
+        "Enter the date and time it happened.",
+    ),
+    (
+        "bad_coordinates",
+        "Bujur dan lintang harus berupa angka, keduanya diisi.",
+        "Longitude and latitude must both be numbers.",
+    ),
+    (
+        "id_conflict",
+        "Formulir ini sudah pernah dikirim dengan isi lain.",
+        "This form was already submitted with different content.",
+    ),
+    ("zone_wib", "WIB (+7)", "WIB (+7)"),
+    ("zone_wita", "WITA (+8)", "WITA (+8)"),
+    ("zone_wit", "WIT (+9)", "WIT (+9)"),
+    // Map.
+    ("map_title", "Peta laporan", "Report map"),
+    ("map_loading", "Memuat laporan…", "Loading reports…"),
+    (
+        "map_shown",
+        "{n} laporan di area ini.",
+        "{n} reports in this area.",
+    ),
+    (
+        "map_limited",
+        "Menampilkan {n} laporan terbaru; perbesar peta untuk melihat lainnya.",
+        "Showing the {n} newest reports; zoom in to see the others.",
+    ),
+    (
+        "map_failed",
+        "Laporan gagal dimuat. Periksa sambungan lalu geser peta untuk mencoba lagi.",
+        "The reports could not be loaded. Check the connection, then move the map to try again.",
+    ),
+    (
+        "map_needs_js",
+        "Peta memerlukan JavaScript. Daftar laporan tetap dapat dipakai:",
+        "The map needs JavaScript. The report list works without it:",
+    ),
+    ("open_report", "Buka laporan", "Open report"),
+    // Administration.
+    ("agencies_title", "Instansi", "Agencies"),
+    ("jurisdiction", "wilayah", "regions"),
+    ("add_agency", "Tambah instansi", "Add an agency"),
+    ("agency_code", "Kode instansi", "Agency code"),
+    ("agency_name", "Nama instansi", "Agency name"),
+    ("agency_kind", "Jenis instansi", "Kind of agency"),
+    ("parent_agency", "Instansi induk", "Parent agency"),
+    ("no_parent", "— tanpa induk —", "— no parent —"),
+    (
+        "jurisdiction_codes",
+        "Kode wilayah kerja (pisahkan dengan koma)",
+        "Region codes of its area (comma-separated)",
+    ),
+    (
+        "notice_agency",
+        "Instansi ditambahkan.",
+        "The agency was added.",
+    ),
+    ("users_title", "Pengguna", "Users"),
+    ("display_name", "Nama lengkap", "Full name"),
+    ("role", "Peran", "Role"),
+    ("state", "Keadaan", "State"),
+    ("actions", "Tindakan", "Actions"),
+    ("active", "Aktif", "Active"),
+    ("inactive", "Nonaktif", "Inactive"),
+    ("activate", "Aktifkan", "Activate"),
+    ("deactivate", "Nonaktifkan", "Deactivate"),
+    (
+        "confirm_deactivate",
+        "Nonaktifkan pengguna ini? Semua sesinya akan diakhiri.",
+        "Deactivate this user? All their sessions will end.",
+    ),
+    ("add_user", "Tambah pengguna", "Add a user"),
+    (
+        "username_hint",
+        "Huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+        "Lower-case letters, digits, dots, underscores or hyphens.",
+    ),
+    ("initial_password", "Kata sandi awal", "Initial password"),
+    (
+        "password_hint",
+        "Paling sedikit 10 karakter.",
+        "At least 10 characters.",
+    ),
+    (
+        "notice_user",
+        "Pengguna ditambahkan.",
+        "The user was added.",
+    ),
+    (
+        "notice_activated",
+        "Pengguna diaktifkan.",
+        "The user was activated.",
+    ),
+    (
+        "notice_deactivated",
+        "Pengguna dinonaktifkan.",
+        "The user was deactivated.",
+    ),
+    // Statuses, sensitivities, roles and agency kinds.
+    ("status_new", "Baru", "New"),
+    ("status_verified", "Terverifikasi", "Verified"),
+    ("status_in_progress", "Ditangani", "In progress"),
+    ("status_closed", "Selesai", "Closed"),
+    ("sens_public", "Publik", "Public"),
+    ("sens_internal", "Internal", "Internal"),
+    ("sens_restricted", "Terbatas", "Restricted"),
+    ("sens_secret", "Rahasia", "Secret"),
+    ("role_field_officer", "Petugas lapangan", "Field officer"),
+    ("role_coordinator", "Koordinator", "Coordinator"),
+    ("role_analyst", "Analis", "Analyst"),
+    (
+        "role_agency_admin",
+        "Admin instansi",
+        "Agency administrator",
+    ),
+    ("role_system_admin", "Admin sistem", "System administrator"),
+    ("kind_police", "Kepolisian", "Police"),
+    (
+        "kind_park_authority",
+        "Pengelola kawasan konservasi",
+        "Park authority",
+    ),
+    (
+        "kind_narcotics_agency",
+        "Badan Narkotika",
+        "Narcotics agency",
+    ),
+    (
+        "kind_local_government",
+        "Pemerintah daerah",
+        "Local government",
+    ),
+    ("kind_military", "TNI", "Military"),
+    ("kind_prosecutor", "Kejaksaan", "Prosecutor"),
+    ("kind_court", "Pengadilan", "Court"),
+    ("kind_immigration", "Imigrasi", "Immigration"),
+    ("kind_village", "Desa/Kelurahan", "Village"),
+    ("kind_ngo", "LSM", "NGO"),
+    ("kind_other", "Lainnya", "Other"),
+    // Error pages.
+    ("request_id", "Nomor permintaan", "Request id"),
+    ("back_home", "Kembali ke beranda", "Back to home"),
+    ("err_404_title", "Tidak ditemukan", "Not found"),
+    (
+        "err_404_text",
+        "Halaman atau data ini tidak ada, atau Anda tidak berhak melihatnya.",
+        "This page or record does not exist, or you may not see it.",
+    ),
+    ("err_403_title", "Tidak diizinkan", "Not allowed"),
+    (
+        "err_403_text",
+        "Peran Anda tidak mengizinkan tindakan ini.",
+        "Your role does not allow this.",
+    ),
+    (
+        "err_csrf_text",
+        "Formulir ini tidak sah atau sudah kedaluwarsa. Muat ulang halaman lalu coba lagi.",
+        "This form is not valid or has expired. Reload the page and try again.",
+    ),
+    ("err_500_title", "Terjadi kesalahan", "Something went wrong"),
+    (
+        "err_500_text",
+        "Terjadi kesalahan di server. Sebutkan nomor permintaan saat melaporkannya.",
+        "Something went wrong on the server. Quote the request id when reporting it.",
+    ),
+    ("err_400_title", "Permintaan tidak valid", "Invalid request"),
+    (
+        "err_400_text",
+        "Isian yang dikirim tidak dapat diproses.",
+        "The submitted data could not be processed.",
+    ),
+    ("err_409_title", "Bentrok", "Conflict"),
+    (
+        "err_409_text",
+        "Data ini bentrok dengan data yang sudah ada.",
+        "This conflicts with existing data.",
+    ),
+    (
+        "err_413_text",
+        "Kiriman terlalu besar.",
+        "The upload is too large.",
+    ),
+    (
+        "err_415_text",
+        "Jenis berkas tidak diterima.",
+        "That file type is not accepted.",
+    ),
+    (
+        "err_429_text",
+        "Terlalu banyak percobaan. Coba lagi nanti.",
+        "Too many attempts. Try again later.",
+    ),
+    (
+        "self_deactivate",
+        "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+        "You cannot deactivate your own account.",
+    ),
+];
+
+fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
+    static TABLE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    TABLE.get_or_init(|| ENTRIES.iter().map(|(k, id, en)| (*k, (*id, *en))).collect())
+}
+
+#[cfg(test)]
+fn has(key: &str) -> bool {
+    table().contains_key(key)
+}
+
+/// The text of `key` in `lang`. A missing key shows as `⟦key⟧`, visible on the page
+/// rather than silently empty, and the completeness test keeps that from shipping.
+pub fn tr(lang: Lang, key: &str) -> String {
+    match table().get(key) {
+        Some((id, en)) => lang.pick(id, en).to_string(),
+        None => format!("⟦{key}⟧"),
+    }
+}
+
+/// The dictionary as templates see it: `{{ t.sign_in }}`.
+#[derive(Debug)]
+pub struct Dict(pub Lang);
+
+impl Object for Dict {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        Some(Value::from(tr(self.0, key.as_str()?)))
+    }
+}
+
+/// Indonesian renderings of the domain's English validation messages: (English start,
+/// English end, Indonesian start, Indonesian end). When the English start ends in a space
+/// or ": ", the part between start and end is a value (a code, a list of choices) and is
+/// kept; otherwise the rest is dropped. A message not listed is shown as it is: still
+/// precise, if not translated.
+const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
+    ("this attribute is required", "", "wajib diisi", ""),
+    ("a title is required", "", "judul wajib diisi", ""),
+    (
+        "the report type is required",
+        "",
+        "jenis laporan wajib dipilih",
+        "",
+    ),
+    (
+        "when it happened is required",
+        "",
+        "waktu kejadian wajib diisi",
+        "",
+    ),
+    ("lies in the future", "", "tidak boleh di masa depan", ""),
+    ("a location is required", "", "lokasi wajib diisi", ""),
+    (
+        "must be a whole number from 1 to ",
+        "",
+        "harus bilangan bulat dari 1 sampai ",
+        "",
+    ),
+    ("must be a whole number", "", "harus bilangan bulat", ""),
+    ("must be a number", "", "harus berupa angka", ""),
+    ("must be true or false", "", "harus ya atau tidak", ""),
+    (
+        "must be a date YYYY-MM-DD",
+        "",
+        "harus berupa tanggal TTTT-BB-HH",
+        "",
+    ),
+    (
+        "must be a date-time with",
+        "",
+        "harus berupa tanggal dan jam",
+        "",
+    ),
+    (
+        "each choice must be one of: ",
+        "",
+        "setiap pilihan harus salah satu dari: ",
+        "",
+    ),
+    ("must be one of: ", "", "harus salah satu dari: ", ""),
+    (
+        "must be one of new, verified, in_progress, closed",
+        "",
+        "status tidak dikenal",
+        "",
+    ),
+    (
+        "must be one of public, internal, restricted, secret",
+        "",
+        "tingkat kerahasiaan tidak dikenal",
+        "",
+    ),
+    (
+        "must be text of 1 to ",
+        " characters",
+        "harus berupa teks sepanjang 1 sampai ",
+        " karakter",
+    ),
+    (
+        "must be text of at most ",
+        " characters",
+        "harus berupa teks paling banyak ",
+        " karakter",
+    ),
+    (
+        "text must be at most ",
+        " characters",
+        "teks paling banyak ",
+        " karakter",
+    ),
+    ("must be text", "", "harus berupa teks", ""),
+    (
+        "must be a list of choices",
+        "",
+        "harus berupa daftar pilihan",
+        "",
+    ),
+    ("choice ", " is repeated", "pilihan ", " berulang"),
+    (
+        "unknown attribute for type ",
+        "",
+        "rincian tidak dikenal untuk jenis ",
+        "",
+    ),
+    (
+        "unknown report type ",
+        "",
+        "jenis laporan tidak dikenal: ",
+        "",
+    ),
+    (
+        "the type of a report cannot be changed",
+        "",
+        "jenis laporan tidak dapat diubah",
+        "",
+    ),
+    (
+        "longitude ",
+        " is out of range -180..180",
+        "bujur ",
+        " di luar rentang -180..180",
+    ),
+    (
+        "latitude ",
+        " is out of range -90..90",
+        "lintang ",
+        " di luar rentang -90..90",
+    ),
+    (
+        "no region has the code ",
+        "",
+        "tidak ada wilayah dengan kode ",
+        "",
+    ),
+    (
+        "must be a Kemendagri code such as ",
+        "",
+        "harus kode wilayah Kemendagri, mis. ",
+        "",
+    ),
+    (
+        "no agency has the code ",
+        "",
+        "tidak ada instansi dengan kode ",
+        "",
+    ),
+    (
+        "an agency with the code ",
+        " already exists",
+        "sudah ada instansi dengan kode ",
+        "",
+    ),
+    (
+        "agency code must be 2 to 40 characters",
+        "",
+        "kode instansi harus 2 sampai 40 karakter",
+        "",
+    ),
+    (
+        "agency code may contain only",
+        "",
+        "kode instansi hanya boleh berisi huruf kapital, angka, '-', '_' dan '.'",
+        "",
+    ),
+    (
+        "name must be 1 to 200 characters",
+        "",
+        "nama harus 1 sampai 200 karakter",
+        "",
+    ),
+    (
+        "kind must be one of ",
+        "",
+        "jenis instansi harus salah satu dari ",
+        "",
+    ),
+    (
+        "not a Kemendagri region code",
+        "",
+        "bukan kode wilayah Kemendagri",
+        "",
+    ),
+    (
+        "username must be 3 to 64 characters",
+        "",
+        "nama pengguna harus 3 sampai 64 karakter",
+        "",
+    ),
+    (
+        "username may contain only",
+        "",
+        "nama pengguna hanya boleh berisi huruf kecil, angka, '.', '_' dan '-'",
+        "",
+    ),
+    (
+        "the username ",
+        " is taken",
+        "nama pengguna ",
+        " sudah dipakai",
+    ),
+    (
+        "role must be one of ",
+        "",
+        "peran harus salah satu dari ",
+        "",
+    ),
+    (
+        "password must be at least 10 characters",
+        "",
+        "kata sandi paling sedikit 10 karakter",
+        "",
+    ),
+    (
+        "password must be at most 200 characters",
+        "",
+        "kata sandi paling banyak 200 karakter",
+        "",
+    ),
+    (
+        "must be at most 200 characters",
+        "",
+        "paling banyak 200 karakter",
+        "",
+    ),
+    ("must be a UUID", "", "harus berupa UUID", ""),
+    ("unknown field", "", "isian tidak dikenal", ""),
+    (
+        "is not a cursor this server issued",
+        "",
+        "penanda halaman tidak sah",
+        "",
+    ),
+];
+
+/// Shows a domain validation message in `lang`.
+pub fn core_message(lang: Lang, msg: &str) -> String {
+    if lang == Lang::En {
+        return msg.to_string();
+    }
+    for (en_start, en_end, id_start, id_end) in CORE_MESSAGES {
+        let Some(rest) = msg.strip_prefix(en_start) else {
+            continue;
+        };
+        let Some(middle) = rest.strip_suffix(en_end) else {
+            continue;
+        };
+        let keeps_value = en_start.ends_with(' ') || en_start.ends_with(": ");
+        // A start that already says everything (a fixed phrase) drops the English tail;
+        // a start followed by a value keeps the value, which needs no translation.
+        return if keeps_value {
+            format!("{id_start}{middle}{id_end}")
+        } else {
+            format!("{id_start}{id_end}")
+        };
+    }
+    msg.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t.key` in a template and every `k!("key")` in the UI's Rust code must be
+    /// in the table, in both languages.
+    #[test]
+    fn every_used_key_is_in_the_table() {
+        let mut missing = Vec::new();
+        for (name, src) in crate::ui::render::TEMPLATES {
+            let bytes = src.as_bytes();
+            for (i, _) in src.match_indices("t.") {
+                let before = if i == 0 { b' ' } else { bytes[i - 1] };
+                if before.is_ascii_alphanumeric() || before == b'_' || before == b'.' {
+                    continue;
+                }
+                let key: String = src[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !key.is_empty() && !has(&key) {
+                    missing.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        for (name, src) in RUST_SOURCES {
+            for (i, _) in src.match_indices("k!(\"") {
+                let key: String = src[i + 4..].chars().take_while(|c| *c != '"').collect();
+                if key != "key" && !has(&key) {
+                    missing.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys missing from the dictionary: {missing:?}"
+        );
+    }
+
+    const RUST_SOURCES: &[(&str, &str)] = &[
+        ("mod.rs", include_str!("mod.rs")),
+        ("render.rs", include_str!("render.rs")),
+        ("session.rs", include_str!("session.rs")),
+        ("home.rs", include_str!("home.rs")),
+        ("reports.rs", include_str!("reports.rs")),
+        ("forms.rs", include_str!("forms.rs")),
+        ("admin.rs", include_str!("admin.rs")),
+    ];
+
+    #[test]
+    fn keys_are_unique_and_both_languages_are_filled() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, id, en) in ENTRIES {
+            assert!(seen.insert(*k), "duplicate key {k}");
+            assert!(!id.is_empty() && !en.is_empty(), "empty text for {k}");
+        }
+    }
+
+    #[test]
+    fn core_messages_are_translated_by_prefix() {
+        assert_eq!(
+            core_message(Lang::Id, "this attribute is required"),
+            "wajib diisi"
+        );
+        assert_eq!(
+            core_message(Lang::Id, "must be one of: wire, rope"),
+            "harus salah satu dari: wire, rope"
+        );
+        assert_eq!(
+            core_message(Lang::En, "must be a whole number"),
+            "must be a whole number"
+        );
+        assert_eq!(core_message(Lang::Id, "something new"), "something new");
+        assert_eq!(tr(Lang::En, "nav_map"), "Map");
+        assert_eq!(tr(Lang::Id, "no-such-key"), "⟦no-such-key⟧");
+    }
+}

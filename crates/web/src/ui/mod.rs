@@ -1,0 +1,344 @@
+//! The server-rendered web UI: sign-in, home, report list, map, report detail and forms,
+//! and agency and user administration, in Bahasa Indonesia or English. Pages are light
+//! HTML that work on a cheap phone; JavaScript (in /static, never inline) only enhances.
+//!
+//! Like the API, the UI decides nothing itself: every read and write goes through the
+//! app's use cases with the signed-in actor, so the access policy applies unchanged. It
+//! must never act on a POST without checking the session's CSRF token, never show a
+//! record the app did not return, and never render user text unescaped.
+
+mod admin;
+mod forms;
+mod home;
+mod i18n;
+mod render;
+mod reports;
+mod session;
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{DateTime, FixedOffset, Utc};
+use sinergi_app::AppError;
+use sinergi_core::agency::{Agency, AgencyKind};
+use sinergi_core::report::{Sensitivity, Status};
+use sinergi_core::time::Zone;
+use sinergi_core::user::Role;
+
+use crate::auth::{constant_time_eq, Authed};
+use crate::AppState;
+
+use i18n::{k, tr, Lang};
+
+pub const LANG_COOKIE: &str = "lang";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/masuk", get(session::sign_in_form).post(session::sign_in))
+        .route("/keluar", post(session::sign_out))
+        .route("/bahasa", get(session::language))
+        .route("/", get(home::home))
+        .route("/laporan", get(reports::list).post(reports::create))
+        .route("/laporan/baru", get(reports::new_form))
+        .route("/laporan/{id}", get(reports::detail))
+        .route(
+            "/laporan/{id}/ubah",
+            get(reports::edit_form).post(reports::edit),
+        )
+        .route("/laporan/{id}/status", post(reports::change_status))
+        .route("/laporan/{id}/lampiran", post(reports::upload))
+        .route("/peta", get(reports::map))
+        .route(
+            "/admin/instansi",
+            get(admin::agencies).post(admin::create_agency),
+        )
+        .route(
+            "/admin/pengguna",
+            get(admin::users).post(admin::create_user),
+        )
+        .route("/admin/pengguna/{username}/aktif", post(admin::set_active))
+        .fallback(not_found)
+}
+
+/// A signed-in visitor of a UI page. Extracting it redirects to the sign-in page when
+/// nobody is signed in.
+pub(crate) struct Page {
+    pub lang: Lang,
+    pub authed: Authed,
+    pub agency: Option<Agency>,
+    /// A GET address showing the same page, for the language switch to come back to.
+    pub back: String,
+}
+
+impl Page {
+    pub fn is_admin(&self) -> bool {
+        matches!(self.authed.user.role, Role::AgencyAdmin | Role::SystemAdmin)
+    }
+
+    /// Checks the `_csrf` field of a submitted form against the session's token.
+    pub fn csrf_ok(&self, sent: Option<&str>) -> bool {
+        let sent = sent.unwrap_or("");
+        !sent.is_empty() && constant_time_eq(sent.as_bytes(), self.authed.session.csrf.as_bytes())
+    }
+
+    pub fn error(&self, err: AppError) -> Response {
+        render::error_page(self.lang, Some(self), &self.back, err)
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let lang = lang_of(&parts.headers);
+        let back = back_path(&parts.method, parts.uri.path(), parts.uri.query());
+        let authed = match crate::auth::resolve(parts, state).await {
+            Ok(a) => a,
+            Err(AppError::Unauthenticated) => return Err(Redirect::to("/masuk").into_response()),
+            Err(e) => return Err(render::error_page(lang, None, &back, e)),
+        };
+        let agency = match state.app.store.agency(authed.user.agency_id).await {
+            Ok(a) => a,
+            Err(e) => return Err(render::error_page(lang, None, &back, e.into())),
+        };
+        Ok(Page {
+            lang,
+            authed,
+            agency,
+            back,
+        })
+    }
+}
+
+/// The visitor's language: the `lang` cookie, else Bahasa Indonesia.
+pub(crate) fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or(Lang::Id)
+}
+
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The GET address equivalent to the current request. A form's POST address does not
+/// always answer GET, so the language switch after a failed submission returns to the
+/// page the form lives on.
+fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
+    if method == Method::GET || method == Method::HEAD {
+        return match query {
+            Some(q) if !q.is_empty() => format!("{path}?{q}"),
+            _ => path.to_string(),
+        };
+    }
+    if path == "/laporan" {
+        return "/laporan/baru".into();
+    }
+    if let Some(rest) = path
+        .strip_suffix("/status")
+        .or_else(|| path.strip_suffix("/lampiran"))
+    {
+        return rest.to_string();
+    }
+    if path.starts_with("/admin/pengguna/") {
+        return "/admin/pengguna".into();
+    }
+    path.to_string()
+}
+
+/// Accepts only a local path as a place to return to, so that a crafted link cannot
+/// send the visitor to another site.
+pub(crate) fn safe_local_path(p: &str) -> &str {
+    let ok = p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.starts_with("/\\")
+        && !p.chars().any(|c| c.is_control() || c == '\\');
+    if ok {
+        p
+    } else {
+        "/"
+    }
+}
+
+/// Pages that do not exist answer 404 in the layout, with the navigation when signed in.
+async fn not_found(State(st): State<AppState>, parts: Parts) -> Response {
+    let lang = lang_of(&parts.headers);
+    let page = match crate::auth::resolve(&parts, &st).await {
+        Ok(authed) => {
+            let agency = st
+                .app
+                .store
+                .agency(authed.user.agency_id)
+                .await
+                .ok()
+                .flatten();
+            Some(Page {
+                lang,
+                authed,
+                agency,
+                back: "/".into(),
+            })
+        }
+        Err(_) => None,
+    };
+    render::error_page(lang, page.as_ref(), "/", AppError::NotFound)
+}
+
+/// A submitted urlencoded form as its pairs, in order, so repeated names (multi-select
+/// checkboxes) keep every value.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The trimmed value, or "" when absent.
+    pub fn text(&self, key: &str) -> String {
+        self.get(key)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// The answer to a form the server could not read at all (wrong content type, broken
+/// encoding): a 400 page rather than a bare text error.
+pub(crate) fn bad_form(page: &Page) -> Response {
+    page.error(AppError::field("body", "the form could not be read"))
+}
+
+// ---- labels ----------------------------------------------------------------------------
+
+pub(crate) fn status_label(lang: Lang, s: Status) -> String {
+    let key = match s {
+        Status::New => k!("status_new"),
+        Status::Verified => k!("status_verified"),
+        Status::InProgress => k!("status_in_progress"),
+        Status::Closed => k!("status_closed"),
+    };
+    tr(lang, key)
+}
+
+pub(crate) fn sensitivity_label(lang: Lang, s: Sensitivity) -> String {
+    let key = match s {
+        Sensitivity::Public => k!("sens_public"),
+        Sensitivity::Internal => k!("sens_internal"),
+        Sensitivity::Restricted => k!("sens_restricted"),
+        Sensitivity::Secret => k!("sens_secret"),
+    };
+    tr(lang, key)
+}
+
+pub(crate) fn role_label(lang: Lang, r: Role) -> String {
+    let key = match r {
+        Role::FieldOfficer => k!("role_field_officer"),
+        Role::Coordinator => k!("role_coordinator"),
+        Role::Analyst => k!("role_analyst"),
+        Role::AgencyAdmin => k!("role_agency_admin"),
+        Role::SystemAdmin => k!("role_system_admin"),
+    };
+    tr(lang, key)
+}
+
+pub(crate) fn kind_label(lang: Lang, kind: AgencyKind) -> String {
+    let key = match kind {
+        AgencyKind::Police => k!("kind_police"),
+        AgencyKind::ParkAuthority => k!("kind_park_authority"),
+        AgencyKind::NarcoticsAgency => k!("kind_narcotics_agency"),
+        AgencyKind::LocalGovernment => k!("kind_local_government"),
+        AgencyKind::Military => k!("kind_military"),
+        AgencyKind::Prosecutor => k!("kind_prosecutor"),
+        AgencyKind::Court => k!("kind_court"),
+        AgencyKind::Immigration => k!("kind_immigration"),
+        AgencyKind::Village => k!("kind_village"),
+        AgencyKind::Ngo => k!("kind_ngo"),
+        AgencyKind::Other => k!("kind_other"),
+    };
+    tr(lang, key)
+}
+
+/// `{key, label}` pairs of every status, for selects and tables.
+pub(crate) fn status_options(lang: Lang) -> Vec<minijinja::Value> {
+    Status::ALL
+        .iter()
+        .map(|s| minijinja::context! { key => s.as_str(), label => status_label(lang, *s) })
+        .collect()
+}
+
+// ---- time ------------------------------------------------------------------------------
+
+/// The zone a report's times are shown in: its region's, else the zone its offset
+/// names, else WIB.
+pub(crate) fn report_zone(region: Option<&str>, recorded: &DateTime<FixedOffset>) -> Zone {
+    match region {
+        Some(code) => Zone::for_region(code),
+        None => match recorded.offset().local_minus_utc() {
+            28_800 => Zone::Wita,
+            32_400 => Zone::Wit,
+            _ => Zone::Wib,
+        },
+    }
+}
+
+pub(crate) fn show_time(zone: Zone, t: DateTime<Utc>) -> String {
+    zone.format(t)
+}
+
+/// The status code of a re-rendered form that the server refused.
+pub(crate) const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(safe_local_path("/laporan?q=a"), "/laporan?q=a");
+        assert_eq!(safe_local_path("//evil.example/"), "/");
+        assert_eq!(safe_local_path("https://evil.example/"), "/");
+        assert_eq!(safe_local_path("/\\evil.example"), "/");
+        assert_eq!(safe_local_path(""), "/");
+    }
+
+    #[test]
+    fn posts_return_to_the_page_of_their_form() {
+        assert_eq!(
+            back_path(&Method::GET, "/laporan", Some("q=x")),
+            "/laporan?q=x"
+        );
+        assert_eq!(back_path(&Method::POST, "/laporan", None), "/laporan/baru");
+        assert_eq!(
+            back_path(&Method::POST, "/laporan/abc/status", None),
+            "/laporan/abc"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/admin/pengguna/ana/aktif", None),
+            "/admin/pengguna"
+        );
+    }
+
+    #[test]
+    fn zones_come_from_the_region_else_the_offset() {
+        let t = DateTime::parse_from_rfc3339("2025-05-27T09:30:00+08:00").expect("ts");
+        assert_eq!(report_zone(Some("15.01"), &t), Zone::Wib);
+        assert_eq!(report_zone(None, &t), Zone::Wita);
+        assert_eq!(
+            show_time(report_zone(None, &t), t.with_timezone(&Utc)),
+            "2025-05-27 09:30 WITA"
+        );
+    }
+}

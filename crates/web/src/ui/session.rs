@@ -1,0 +1,182 @@
+//! Signing in and out of the browser UI, and the language switch. A successful sign-in
+//! sets the `sinergi_session` cookie (HttpOnly, SameSite=Lax, Secure over HTTPS).
+//!
+//! This module must never log or echo a password, and never put the session token
+//! anywhere but that cookie. The sign-in form carries its own pre-session CSRF token
+//! (double-submit cookie), so another site cannot sign a visitor in to its account.
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use minijinja::context;
+use rand::RngCore;
+use serde::Deserialize;
+use sinergi_app::auth::SessionKind;
+use sinergi_app::AppError;
+
+use super::i18n::{k, tr, Lang};
+use super::render::{anon_ctx, render};
+use super::{cookie, lang_of, safe_local_path, FormData, Page, LANG_COOKIE};
+use crate::auth::{constant_time_eq, SESSION_COOKIE};
+use crate::AppState;
+
+/// The cookie holding the sign-in form's pre-session CSRF token.
+const LOGIN_COOKIE: &str = "sinergi_masuk";
+
+fn cookie_attrs(st: &AppState) -> &'static str {
+    if st.secure_cookies {
+        "; HttpOnly; SameSite=Lax; Path=/; Secure"
+    } else {
+        "; HttpOnly; SameSite=Lax; Path=/"
+    }
+}
+
+fn random_token() -> String {
+    let mut b = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+fn with_cookie(mut resp: Response, value: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Renders the sign-in form with a fresh pre-session token (also set as a cookie).
+fn form(
+    st: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    username: &str,
+    error: Option<String>,
+) -> Response {
+    let token = random_token();
+    let resp = render(
+        status,
+        "masuk.html",
+        context! {
+            login_csrf => token.as_str(),
+            username => username,
+            error => error,
+            ..anon_ctx(lang, "/masuk")
+        },
+    );
+    with_cookie(resp, &format!("{LOGIN_COOKIE}={token}{}", cookie_attrs(st)))
+}
+
+/// `GET /masuk`. A visitor who is already signed in goes straight home.
+pub(super) async fn sign_in_form(State(st): State<AppState>, parts: Parts) -> Response {
+    if crate::auth::resolve(&parts, &st).await.is_ok() {
+        return Redirect::to("/").into_response();
+    }
+    form(&st, lang_of(&parts.headers), StatusCode::OK, "", None)
+}
+
+/// `POST /masuk` with `username`, `password` and `_csrf`.
+pub(super) async fn sign_in(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let lang = lang_of(&headers);
+    let f = FormData(body.map(|Form(v)| v).unwrap_or_default());
+    let username = f.text("username");
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    let sent = f.get("_csrf").unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+        let msg = tr(lang, k!("login_form_expired"));
+        return form(&st, lang, StatusCode::FORBIDDEN, &username, Some(msg));
+    }
+    let password = f.get("password").unwrap_or("");
+    match st
+        .app
+        .sign_in(&username, password, SessionKind::Browser)
+        .await
+    {
+        Ok(issued) => {
+            let resp = Redirect::to("/").into_response();
+            let resp = with_cookie(
+                resp,
+                &format!("{SESSION_COOKIE}={}{}", issued.token, cookie_attrs(&st)),
+            );
+            with_cookie(
+                resp,
+                &format!("{LOGIN_COOKIE}={}; Max-Age=0", cookie_attrs(&st)),
+            )
+        }
+        Err(AppError::Unauthenticated) => {
+            let msg = tr(lang, k!("login_failed"));
+            form(&st, lang, StatusCode::UNAUTHORIZED, &username, Some(msg))
+        }
+        Err(AppError::TooManyRequests { retry_after_s }) => {
+            let minutes = retry_after_s.div_ceil(60).max(1);
+            let msg = tr(lang, k!("login_throttled")).replace("{n}", &minutes.to_string());
+            let mut resp = form(
+                &st,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                &username,
+                Some(msg),
+            );
+            if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        }
+        Err(e) => super::render::error_page(lang, None, "/masuk", e),
+    }
+}
+
+/// `POST /keluar`: ends the session and clears the cookie.
+pub(super) async fn sign_out(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = FormData(body.map(|Form(v)| v).unwrap_or_default());
+    if !page.csrf_ok(f.get("_csrf")) {
+        return super::render::csrf_page(&page);
+    }
+    if let Err(e) = st.app.sign_out(&page.authed.token).await {
+        return page.error(e);
+    }
+    with_cookie(
+        Redirect::to("/masuk").into_response(),
+        &format!("{SESSION_COOKIE}={}; Max-Age=0", cookie_attrs(&st)),
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct LanguageQuery {
+    ke: Option<String>,
+    kembali: Option<String>,
+}
+
+/// `GET /bahasa?ke=en&kembali=/path`: remembers the language for a year and returns to
+/// the page (only ever a local path).
+pub(super) async fn language(
+    State(st): State<AppState>,
+    q: Result<Query<LanguageQuery>, QueryRejection>,
+) -> Response {
+    let (lang, back) = match q {
+        Ok(Query(q)) => (
+            q.ke.as_deref().and_then(Lang::parse).unwrap_or(Lang::Id),
+            q.kembali.unwrap_or_default(),
+        ),
+        Err(_) => (Lang::Id, String::new()),
+    };
+    let target = safe_local_path(&back);
+    let secure = if st.secure_cookies { "; Secure" } else { "" };
+    with_cookie(
+        Redirect::to(target).into_response(),
+        &format!(
+            "{LANG_COOKIE}={}; SameSite=Lax; Path=/; Max-Age=31536000{secure}",
+            lang.code()
+        ),
+    )
+}
