@@ -768,10 +768,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536")
-            // Memory-mapped reads avoid a system call per page once the database outgrows
-            // the page cache; the mapping is address space, not resident memory.
-            .pragma("mmap_size", "1073741824");
+            .pragma("cache_size", "-65536");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts.clone())
