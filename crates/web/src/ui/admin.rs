@@ -20,7 +20,7 @@ use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
 
 use super::i18n::{core_message, k, tr, Lang};
-use super::render::{csrf_page, page_ctx, render};
+use super::render::{page_ctx, render};
 use super::{bad_form, kind_label, role_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
@@ -211,13 +211,10 @@ pub(super) async fn create_agency(
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = body else {
-        return bad_form(&page);
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
-    let f = FormData(pairs);
-    if !page.csrf_ok(f.get("_csrf")) {
-        return csrf_page(&page);
-    }
     if !page.is_admin() {
         return page.error(forbidden());
     }
@@ -390,13 +387,10 @@ pub(super) async fn create_user(
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = body else {
-        return bad_form(&page);
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
-    let f = FormData(pairs);
-    if !page.csrf_ok(f.get("_csrf")) {
-        return csrf_page(&page);
-    }
     if !page.is_admin() {
         return page.error(forbidden());
     }
@@ -443,13 +437,10 @@ pub(super) async fn set_active(
     Path(username): Path<String>,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = body else {
-        return bad_form(&page);
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
-    let f = FormData(pairs);
-    if !page.csrf_ok(f.get("_csrf")) {
-        return csrf_page(&page);
-    }
     if !page.is_admin() {
         return page.error(forbidden());
     }

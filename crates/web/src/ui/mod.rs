@@ -87,6 +87,24 @@ impl Page {
     pub fn error(&self, err: AppError) -> Response {
         render::error_page(self.lang, Some(self), &self.back, err)
     }
+
+    /// Reads a submitted form and checks its CSRF token: the first step of every POST.
+    /// The error is the finished page to send back; it is not kept around, so its size
+    /// does not matter.
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn checked_form(
+        &self,
+        body: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+    ) -> Result<FormData, Response> {
+        let Ok(axum::Form(pairs)) = body else {
+            return Err(bad_form(self));
+        };
+        let f = FormData(pairs);
+        if !self.csrf_ok(f.get("_csrf")) {
+            return Err(render::csrf_page(self));
+        }
+        Ok(f)
+    }
 }
 
 impl FromRequestParts<AppState> for Page {

@@ -697,13 +697,10 @@ pub(super) async fn change_status(
     Path(id): Path<String>,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = body else {
-        return bad_form(&page);
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
-    let f = FormData(pairs);
-    if !page.csrf_ok(f.get("_csrf")) {
-        return csrf_page(&page);
-    }
     let Some(id) = ReportId::parse(&id) else {
         return page.error(AppError::NotFound);
     };
@@ -994,13 +991,10 @@ pub(super) async fn create(
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = body else {
-        return bad_form(&page);
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
-    let f = FormData(pairs);
-    if !page.csrf_ok(f.get("_csrf")) {
-        return csrf_page(&page);
-    }
     if !access::can_create_report(&page.authed.actor) {
         return page.error(AppError::Forbidden("analysts cannot record reports".into()));
     }
@@ -1117,13 +1111,10 @@ pub(super) async fn edit(
     Path(id): Path<String>,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = body else {
-        return bad_form(&page);
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
-    let f = FormData(pairs);
-    if !page.csrf_ok(f.get("_csrf")) {
-        return csrf_page(&page);
-    }
     let (r, ty) = match editable(&st, &page, &id).await {
         Ok(x) => x,
         Err(resp) => return resp,
