@@ -852,3 +852,54 @@ async fn every_route_is_documented() {
         sinergi_web::api::route_table().len()
     );
 }
+
+/// The browser flow: sign in through the form, then every change made with the session
+/// cookie needs the session's CSRF token, and signing out ends the session.
+#[tokio::test]
+async fn cookie_sessions_need_the_csrf_token_for_changes() {
+    let s = spawn().await;
+    let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let cookie_of = |r: &reqwest::Response, name: &str| -> String {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap_or("").to_string())
+            .unwrap_or_else(|| panic!("no {name} cookie"))
+    };
+    let form = http.get(format!("{}/masuk", s.url)).send().await.expect("send");
+    let login_cookie = cookie_of(&form, "sinergi_masuk");
+    let html = form.text().await.expect("html");
+    let login_csrf = html.split("name=\"_csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("login csrf").to_string();
+    let r = http
+        .post(format!("{}/masuk", s.url))
+        .header("cookie", &login_cookie)
+        .form(&[("_csrf", login_csrf.as_str()), ("username", "petugas"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let set = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("sinergi_session=")).expect("session cookie").to_string();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    let session = cookie_of(&r, "sinergi_session");
+
+    let me: Value = http.get(format!("{}/api/v1/me", s.url)).header("cookie", &session).send().await.expect("send").json().await.expect("json");
+    assert_eq!(me["username"], "petugas");
+    let r = http.post(format!("{}/api/v1/reports", s.url)).header("cookie", &session).json(&feature("Tanpa token", "internal")).send().await.expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let home = http.get(format!("{}/laporan/baru", s.url)).header("cookie", &session).send().await.expect("send").text().await.expect("html");
+    let csrf = home.split("name=\"_csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf").to_string();
+    let r = http.post(format!("{}/api/v1/reports", s.url)).header("cookie", &session).header("x-csrf-token", &csrf).json(&feature("Dengan token", "internal")).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(s.app.store.report_total().await.expect("total"), 1);
+
+    let r = http.post(format!("{}/keluar", s.url)).header("cookie", &session).form(&[("_csrf", "wrong")]).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = http.post(format!("{}/keluar", s.url)).header("cookie", &session).form(&[("_csrf", csrf.as_str())]).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = http.get(format!("{}/api/v1/me", s.url)).header("cookie", &session).send().await.expect("send");
+    problem(r, StatusCode::UNAUTHORIZED).await;
+    let r = http.get(format!("{}/laporan", s.url)).header("cookie", &session).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed-out pages go to the sign-in form");
+}
