@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sinergi_core::access::Actor;
+use sinergi_core::audit::{Action, NewAudit};
 use sinergi_core::user::User;
 use sinergi_store::SessionRow;
 
@@ -135,13 +136,38 @@ impl App {
             .map_err(|e| AppError::Internal(Box::new(e)))?;
         let user = match found {
             Some((user, _)) if ok && user.active => user,
-            _ => {
+            found => {
                 if let Ok(mut t) = self.throttle.lock() {
                     t.fail(&key, now);
                 }
+                // The attempt is recorded under the agency of the account it named, if
+                // any, so that agency's administrators see attacks on their users.
+                let agency_id = found.as_ref().map(|(u, _)| u.agency_id);
+                self.store
+                    .append_audit(&NewAudit {
+                        at: now,
+                        actor_id: None,
+                        actor: key.chars().take(64).collect(),
+                        agency_id,
+                        action: Action::SignInFailed,
+                        record_type: Some("user".into()),
+                        record_id: Some(key.chars().take(64).collect()),
+                        detail: serde_json::json!({"via": kind.as_str()}),
+                    })
+                    .await?;
                 return Err(AppError::Unauthenticated);
             }
         };
+        let actor = self.actor_for(&user).await?;
+        self.store
+            .append_audit(&self.audit(
+                Some(&actor),
+                Action::SignIn,
+                "user",
+                user.username.as_str(),
+                serde_json::json!({"via": kind.as_str()}),
+            ))
+            .await?;
         if let Ok(mut t) = self.throttle.lock() {
             t.clear(&key);
         }

@@ -4,6 +4,7 @@
 //!
 //! This crate never names a concrete database and never speaks HTTP.
 
+pub mod audit;
 pub mod auth;
 pub mod demo;
 mod error;
@@ -15,8 +16,10 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use rand::RngCore;
+use serde_json::json;
 use sinergi_core::access::{self, Actor};
 use sinergi_core::agency::{Agency, NewAgency};
+use sinergi_core::audit::{Action, NewAudit};
 use sinergi_core::ids::{AgencyId, UserId};
 use sinergi_core::report_types::{builtin, ReportType};
 use sinergi_core::time::Clock;
@@ -105,6 +108,29 @@ impl App {
         self.clock.now()
     }
 
+    /// An audit entry for `actor` (`None`: the local operator at the command line).
+    pub fn audit(
+        &self,
+        actor: Option<&Actor>,
+        action: Action,
+        record_type: &str,
+        record_id: &str,
+        detail: serde_json::Value,
+    ) -> NewAudit {
+        NewAudit {
+            at: self.now(),
+            actor_id: actor.map(|a| a.user_id),
+            actor: actor
+                .map(|a| a.username.clone())
+                .unwrap_or_else(|| "operator".into()),
+            agency_id: actor.map(|a| a.agency_id),
+            action,
+            record_type: Some(record_type.to_string()),
+            record_id: Some(record_id.to_string()),
+            detail,
+        }
+    }
+
     pub fn gazetteer(&self) -> &'static Gazetteer {
         Gazetteer::shipped()
     }
@@ -189,10 +215,19 @@ impl App {
             jurisdiction: new.jurisdiction,
         };
         self.store
-            .insert_agency(&AgencyRow {
-                agency: agency.clone(),
-                created_at: now,
-            })
+            .insert_agency(
+                &AgencyRow {
+                    agency: agency.clone(),
+                    created_at: now,
+                },
+                &self.audit(
+                    actor,
+                    Action::AgencyCreate,
+                    "agency",
+                    agency.code.as_str(),
+                    json!({"name": agency.name, "kind": agency.kind.as_str()}),
+                ),
+            )
             .await?;
         Ok(agency)
     }
@@ -271,11 +306,20 @@ impl App {
         };
         let password_hash = auth::hash_password(password)?;
         self.store
-            .insert_user(&NewUserRow {
-                user: user.clone(),
-                password_hash,
-                created_at: now,
-            })
+            .insert_user(
+                &NewUserRow {
+                    user: user.clone(),
+                    password_hash,
+                    created_at: now,
+                },
+                &self.audit(
+                    actor,
+                    Action::UserCreate,
+                    "user",
+                    user.username.as_str(),
+                    json!({"role": user.role.as_str(), "agency": agency.code.as_str()}),
+                ),
+            )
             .await?;
         Ok(user)
     }
@@ -309,7 +353,13 @@ impl App {
                 return Err(AppError::Conflict("you cannot deactivate yourself".into()));
             }
         }
-        self.store.set_user_active(user.id, active).await?;
+        let action = if active {
+            Action::UserActivate
+        } else {
+            Action::UserDeactivate
+        };
+        let entry = self.audit(actor, action, "user", user.username.as_str(), json!({}));
+        self.store.set_user_active(user.id, active, &entry).await?;
         if !active {
             self.store.revoke_user_sessions(user.id, self.now()).await?;
         }

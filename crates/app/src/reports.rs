@@ -4,11 +4,13 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use sinergi_core::access::{self, Actor, ViewScope};
+use sinergi_core::audit::Action;
 use sinergi_core::ids::{AttachmentId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery, ReportFilter};
+use sinergi_core::report::Sensitivity;
 use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status};
 use sinergi_store::{Attachment, InsertOutcome, NewEvent, ReportCount, UpdateOutcome};
 
@@ -113,7 +115,14 @@ impl App {
                 note: None,
             },
         };
-        match self.store.insert_report(&report, &event).await? {
+        let entry = self.audit(
+            Some(actor),
+            Action::ReportCreate,
+            "report",
+            &id.to_string(),
+            json!({"type": report.type_key, "sensitivity": report.sensitivity.as_str()}),
+        );
+        match self.store.insert_report(&report, &event, &entry).await? {
             InsertOutcome::Inserted => {
                 let stored = self.store.report(id).await?.ok_or(AppError::NotFound)?;
                 Ok((stored, true))
@@ -130,8 +139,26 @@ impl App {
         }
     }
 
-    /// A report the actor may see, or `NotFound`.
+    /// A report the actor may see, or `NotFound`, as shown to a person: reading a
+    /// `restricted` or `secret` report leaves an audit entry.
     pub async fn report(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {
+        let r = self.visible_report(actor, id).await?;
+        if r.sensitivity >= Sensitivity::Restricted {
+            self.store
+                .append_audit(&self.audit(
+                    Some(actor),
+                    Action::ReportRead,
+                    "report",
+                    &id.to_string(),
+                    json!({"sensitivity": r.sensitivity.as_str()}),
+                ))
+                .await?;
+        }
+        Ok(r)
+    }
+
+    /// A report the actor may see, for use cases that act on it (and audit that act).
+    async fn visible_report(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {
         let r = self.store.report(id).await?.ok_or(AppError::NotFound)?;
         if access::can_view(actor, &r.access()) {
             Ok(r)
@@ -140,8 +167,28 @@ impl App {
         }
     }
 
+    /// Records that `actor` (or the operator) exported reports with these filters.
+    pub async fn audit_export(
+        &self,
+        actor: Option<&Actor>,
+        format: &str,
+        filter: &ReportFilter,
+    ) -> AppResult<()> {
+        let detail = json!({
+            "format": format,
+            "type": filter.type_key,
+            "region": filter.region_prefix,
+            "status": filter.status.map(|s| s.as_str()),
+            "q": filter.q,
+        });
+        self.store
+            .append_audit(&self.audit(actor, Action::ReportExport, "report", "*", detail))
+            .await?;
+        Ok(())
+    }
+
     pub async fn report_history(&self, actor: &Actor, id: ReportId) -> AppResult<Vec<ReportEvent>> {
-        self.report(actor, id).await?;
+        self.visible_report(actor, id).await?;
         Ok(self.store.report_events(id).await?)
     }
 
@@ -153,7 +200,7 @@ impl App {
         if_match: Option<i64>,
         body: &Value,
     ) -> AppResult<Report> {
-        let current = self.report(actor, id).await?;
+        let current = self.visible_report(actor, id).await?;
         if !access::can_edit(actor, &current.access()) {
             return Err(AppError::Forbidden(
                 "only the author or the owner agency's coordinators may change this report".into(),
@@ -234,7 +281,23 @@ impl App {
         };
         match self
             .store
-            .update_report(&next, current.version, &event)
+            .update_report(
+                &next,
+                current.version,
+                &event,
+                &self.audit(
+                    Some(actor),
+                    Action::ReportUpdate,
+                    "report",
+                    &id.to_string(),
+                    json!({
+                        "changed": event.event.changed,
+                        "from_status": event.event.from_status.map(|s| s.as_str()),
+                        "to_status": event.event.to_status.map(|s| s.as_str()),
+                        "version": next.version,
+                    }),
+                ),
+            )
             .await?
         {
             UpdateOutcome::Updated => self.store.report(id).await?.ok_or(AppError::NotFound),
@@ -337,7 +400,7 @@ impl App {
         filename: &str,
         bytes: &[u8],
     ) -> AppResult<Attachment> {
-        let r = self.report(actor, report).await?;
+        let r = self.visible_report(actor, report).await?;
         if !access::can_edit(actor, &r.access()) {
             return Err(AppError::Forbidden(
                 "only the author or the owner agency's coordinators may add files".into(),
@@ -394,11 +457,18 @@ impl App {
             uploaded_by: actor.user_id,
             created_at: now,
         };
-        Ok(self.store.insert_attachment(&a).await?.unwrap_or(a))
+        let entry = self.audit(
+            Some(actor),
+            Action::AttachmentAdd,
+            "report",
+            &report.to_string(),
+            json!({"sha256": a.sha256, "filename": a.filename, "size": a.size}),
+        );
+        Ok(self.store.insert_attachment(&a, &entry).await?.unwrap_or(a))
     }
 
     pub async fn attachments(&self, actor: &Actor, report: ReportId) -> AppResult<Vec<Attachment>> {
-        self.report(actor, report).await?;
+        self.visible_report(actor, report).await?;
         Ok(self.store.attachments(report).await?)
     }
 
@@ -409,7 +479,16 @@ impl App {
         id: AttachmentId,
     ) -> AppResult<(Attachment, Vec<u8>)> {
         let a = self.store.attachment(id).await?.ok_or(AppError::NotFound)?;
-        self.report(actor, a.report_id).await?;
+        let r = self.visible_report(actor, a.report_id).await?;
+        self.store
+            .append_audit(&self.audit(
+                Some(actor),
+                Action::AttachmentRead,
+                "report",
+                &r.id.to_string(),
+                json!({"attachment": a.id.to_string(), "sensitivity": r.sensitivity.as_str()}),
+            ))
+            .await?;
         let bytes = tokio::fs::read(self.attachment_path(&a.sha256)).await?;
         Ok((a, bytes))
     }

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod agency;
+pub mod audit;
 pub mod error;
 pub mod geometry;
 pub mod ids;

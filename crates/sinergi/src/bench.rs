@@ -20,6 +20,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sinergi_app::{App, AppConfig, SystemClock};
 use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
+use sinergi_core::audit::Action;
 use sinergi_core::geometry::{Bbox, ReportGeometry};
 use sinergi_core::ids::{AgencyId, ReportId, UserId};
 use sinergi_core::query::{Interval, ReportFilter};
@@ -119,10 +120,19 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
     }
     for (i, a) in agencies.iter().enumerate() {
         store
-            .insert_agency(&AgencyRow {
-                agency: a.clone(),
-                created_at: base,
-            })
+            .insert_agency(
+                &AgencyRow {
+                    agency: a.clone(),
+                    created_at: base,
+                },
+                &app.audit(
+                    None,
+                    Action::AgencyCreate,
+                    "agency",
+                    a.code.as_str(),
+                    serde_json::json!({}),
+                ),
+            )
             .await?;
         let u = User {
             id: UserId::new_at(base, bytes(&mut rng)),
@@ -133,11 +143,20 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             active: true,
         };
         store
-            .insert_user(&NewUserRow {
-                user: u.clone(),
-                password_hash: hash.clone(),
-                created_at: base,
-            })
+            .insert_user(
+                &NewUserRow {
+                    user: u.clone(),
+                    password_hash: hash.clone(),
+                    created_at: base,
+                },
+                &app.audit(
+                    None,
+                    Action::UserCreate,
+                    "user",
+                    u.username.as_str(),
+                    serde_json::json!({}),
+                ),
+            )
             .await?;
         users.push(u);
     }

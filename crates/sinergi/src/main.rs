@@ -66,6 +66,9 @@ enum Command {
     /// Export data.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Read and verify the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Measure storage and query performance at scale.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -118,6 +121,23 @@ enum UserCmd {
     Deactivate { username: String },
     /// Reactivate a user.
     Activate { username: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Walk the hash chain; exit 0 when intact, non-zero naming the first broken entry.
+    Verify,
+    /// Print the newest entries.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        record: Option<String>,
+        #[arg(long)]
+        action: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -225,6 +245,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agency(cmd) => agency(app, cmd).await,
         Command::User(cmd) => user(app, cmd).await,
         Command::Export(cmd) => export(app, cmd).await,
+        Command::Audit(cmd) => audit(app, cmd).await,
     }
 }
 
@@ -404,6 +425,55 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn audit(app: Arc<App>, cmd: AuditCmd) -> anyhow::Result<()> {
+    match cmd {
+        AuditCmd::Verify => {
+            let report = app.verify_audit_chain().await?;
+            match report.broken {
+                None => {
+                    println!(
+                        "The audit trail is intact: {} entries, head {}.",
+                        report.checked, report.head
+                    );
+                    Ok(())
+                }
+                Some(b) => bail!(
+                    "the audit trail is broken at entry {}: {} ({} entries before it are intact)",
+                    b.seq,
+                    b.reason,
+                    report.checked
+                ),
+            }
+        }
+        AuditCmd::List {
+            limit,
+            actor,
+            record,
+            action,
+        } => {
+            let filter = sinergi_store::AuditFilter {
+                actor,
+                record_id: record,
+                action,
+                limit,
+                ..Default::default()
+            };
+            for e in app.audit_entries(&filter).await? {
+                println!(
+                    "{:>7} {} {:<16} {:<24} {} {}",
+                    e.seq,
+                    e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    e.action,
+                    e.actor,
+                    e.record_id.unwrap_or_default(),
+                    e.detail
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
 async fn export(app: Arc<App>, cmd: ExportCmd) -> anyhow::Result<()> {
     let ExportCmd::Reports {
         format,
@@ -439,6 +509,8 @@ async fn export(app: Arc<App>, cmd: ExportCmd) -> anyhow::Result<()> {
         }
         None => None,
     };
+    app.audit_export(actor.as_ref(), format.extension(), &filter)
+        .await?;
     let mut writer = ExportWriter::new(format);
     // Write to a temporary file beside the target and rename at the end, so a failed
     // export never leaves a half-written file under the requested name.

@@ -254,3 +254,38 @@ fn exports_stream_geojson_and_csv_and_refuse_bad_formats() {
     assert!(!o.status.success());
     assert!(text(&o).contains("type:"), "{}", text(&o));
 }
+
+#[test]
+fn audit_verify_names_the_first_entry_changed_by_hand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for code in ["POLRI", "BNN", "BBTNKS"] {
+        let o = sinergi(
+            d,
+            &[
+                "agency", "add", "--code", code, "--name", code, "--kind", "other",
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = sinergi(d, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("intact: 3 entries"), "{}", text(&o));
+    let o = sinergi(d, &["audit", "list"], None);
+    assert!(text(&o).contains("agency_create"), "{}", text(&o));
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let url = format!("sqlite://{}", d.join("sinergi.db").display());
+        let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
+        sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2")
+            .execute(&pool)
+            .await
+            .expect("tamper");
+        pool.close().await;
+    });
+    let o = sinergi(d, &["audit", "verify"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("broken at entry 2"), "{}", text(&o));
+}

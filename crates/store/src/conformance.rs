@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sinergi_core::access::{Actor, ReportAccess, ViewScope};
 use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
+use sinergi_core::audit::{self, Action, NewAudit};
 use sinergi_core::geometry::{Bbox, ReportGeometry};
 use sinergi_core::ids::{AgencyId, AttachmentId, ReportId, UserId};
 use sinergi_core::query::{Cursor, Interval, ReportFilter};
@@ -14,8 +15,8 @@ use sinergi_core::report_types::builtin;
 use sinergi_core::user::{Role, User, Username};
 
 use crate::{
-    AgencyRow, Attachment, InsertOutcome, NewEvent, NewUserRow, RegionRow, SessionRow, Store,
-    StoreError, UpdateOutcome,
+    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, RegionRow, SessionRow,
+    Store, StoreError, UpdateOutcome,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -26,6 +27,24 @@ fn rid(n: u64) -> [u8; 10] {
     let mut r = [0u8; 10];
     r[..8].copy_from_slice(&n.to_be_bytes());
     r
+}
+
+/// An audit entry by the operator.
+fn audit(action: Action) -> NewAudit {
+    audit_by(action, None)
+}
+
+fn audit_by(action: Action, agency: Option<AgencyId>) -> NewAudit {
+    NewAudit {
+        at: t0(),
+        actor_id: None,
+        actor: "operator".into(),
+        agency_id: agency,
+        action,
+        record_type: None,
+        record_id: Some(format!("{action:?}")),
+        detail: json!({"note": "conformance"}),
+    }
 }
 
 /// A fixture: BNN → BNNP-JAMBI → BNNK-BATANGHARI, plus POLDA-JAMBI, one user per agency.
@@ -54,10 +73,13 @@ pub async fn world(s: &dyn Store) -> World {
             parent_id: parent.map(|p: usize| agencies[p].id),
             jurisdiction: vec!["15".into()],
         };
-        s.insert_agency(&AgencyRow {
-            agency: a.clone(),
-            created_at: t0(),
-        })
+        s.insert_agency(
+            &AgencyRow {
+                agency: a.clone(),
+                created_at: t0(),
+            },
+            &audit_by(Action::AgencyCreate, Some(a.id)),
+        )
         .await
         .expect("agency");
         agencies.push(a);
@@ -76,11 +98,14 @@ pub async fn world(s: &dyn Store) -> World {
             },
             active: true,
         };
-        s.insert_user(&NewUserRow {
-            user: u.clone(),
-            password_hash: "x".into(),
-            created_at: t0(),
-        })
+        s.insert_user(
+            &NewUserRow {
+                user: u.clone(),
+                password_hash: "x".into(),
+                created_at: t0(),
+            },
+            &audit_by(Action::UserCreate, Some(a.id)),
+        )
         .await
         .expect("user");
         users.push(u);
@@ -177,7 +202,7 @@ pub async fn agencies_and_users(s: &dyn Store) {
         created_at: t0(),
     };
     assert!(matches!(
-        s.insert_agency(&dup).await,
+        s.insert_agency(&dup, &audit(Action::AgencyCreate)).await,
         Err(StoreError::Duplicate("agency code"))
     ));
     let orphan = AgencyRow {
@@ -190,7 +215,7 @@ pub async fn agencies_and_users(s: &dyn Store) {
         created_at: t0(),
     };
     assert!(matches!(
-        s.insert_agency(&orphan).await,
+        s.insert_agency(&orphan, &audit(Action::AgencyCreate)).await,
         Err(StoreError::MissingReference(_))
     ));
     let (u, hash) = s
@@ -209,11 +234,11 @@ pub async fn agencies_and_users(s: &dyn Store) {
         created_at: t0(),
     };
     assert!(matches!(
-        s.insert_user(&dup).await,
+        s.insert_user(&dup, &audit(Action::UserCreate)).await,
         Err(StoreError::Duplicate("username"))
     ));
     assert!(s
-        .set_user_active(w.users[0].id, false)
+        .set_user_active(w.users[0].id, false, &audit(Action::UserDeactivate))
         .await
         .expect("deactivate"));
     assert!(
@@ -286,13 +311,21 @@ pub async fn reports_insert_is_idempotent_and_updates_are_versioned(s: &dyn Stor
         -1.6,
     );
     assert_eq!(
-        s.insert_report(&r, &created(&w.users[1], r.created_at))
-            .await
-            .expect("insert"),
+        s.insert_report(
+            &r,
+            &created(&w.users[1], r.created_at),
+            &audit(Action::ReportCreate)
+        )
+        .await
+        .expect("insert"),
         InsertOutcome::Inserted
     );
     let again = s
-        .insert_report(&r, &created(&w.users[1], r.created_at))
+        .insert_report(
+            &r,
+            &created(&w.users[1], r.created_at),
+            &audit(Action::ReportCreate),
+        )
         .await
         .expect("again");
     assert_eq!(again, InsertOutcome::Exists(Box::new(r.clone())));
@@ -307,17 +340,23 @@ pub async fn reports_insert_is_idempotent_and_updates_are_versioned(s: &dyn Stor
     ev.event.kind = "status".into();
     ev.event.version = 2;
     assert_eq!(
-        s.update_report(&changed, 1, &ev).await.expect("update"),
+        s.update_report(&changed, 1, &ev, &audit(Action::ReportUpdate))
+            .await
+            .expect("update"),
         UpdateOutcome::Updated
     );
     assert_eq!(
-        s.update_report(&changed, 1, &ev).await.expect("stale"),
+        s.update_report(&changed, 1, &ev, &audit(Action::ReportUpdate))
+            .await
+            .expect("stale"),
         UpdateOutcome::VersionMismatch(2)
     );
     let mut ghost = changed.clone();
     ghost.id = ReportId::new_at(t0(), rid(4242));
     assert_eq!(
-        s.update_report(&ghost, 1, &ev).await.expect("ghost"),
+        s.update_report(&ghost, 1, &ev, &audit(Action::ReportUpdate))
+            .await
+            .expect("ghost"),
         UpdateOutcome::NotFound
     );
     assert_eq!(
@@ -546,9 +585,13 @@ pub async fn attachments_are_deduplicated(s: &dyn Store) {
         103.0,
         -1.0,
     );
-    s.insert_report(&r, &created(&w.users[0], r.created_at))
-        .await
-        .expect("insert");
+    s.insert_report(
+        &r,
+        &created(&w.users[0], r.created_at),
+        &audit(Action::ReportCreate),
+    )
+    .await
+    .expect("insert");
     let a = Attachment {
         id: AttachmentId::new_at(t0(), rid(1)),
         report_id: r.id,
@@ -559,13 +602,20 @@ pub async fn attachments_are_deduplicated(s: &dyn Store) {
         uploaded_by: w.users[0].id,
         created_at: t0(),
     };
-    assert_eq!(s.insert_attachment(&a).await.expect("first"), None);
+    assert_eq!(
+        s.insert_attachment(&a, &audit(Action::AttachmentAdd))
+            .await
+            .expect("first"),
+        None
+    );
     let again = Attachment {
         id: AttachmentId::new_at(t0(), rid(2)),
         ..a.clone()
     };
     assert_eq!(
-        s.insert_attachment(&again).await.expect("second"),
+        s.insert_attachment(&again, &audit(Action::AttachmentAdd))
+            .await
+            .expect("second"),
         Some(a.clone())
     );
     assert_eq!(s.attachments(r.id).await.expect("list"), vec![a.clone()]);
@@ -597,6 +647,102 @@ pub async fn regions_load_once(s: &dyn Store) {
     s.ping().await.expect("ping");
 }
 
+/// Every write appends to one hash chain in the same transaction; a refused write
+/// (stale version, duplicate) appends nothing.
+pub async fn audit_trail_chains_every_write(s: &dyn Store) {
+    let w = world(s).await;
+    let r = report(
+        1,
+        &w.agencies[1],
+        &w.users[1],
+        Sensitivity::Internal,
+        103.6,
+        -1.6,
+    );
+    s.insert_report(
+        &r,
+        &created(&w.users[1], r.created_at),
+        &audit_by(Action::ReportCreate, Some(w.agencies[1].id)),
+    )
+    .await
+    .expect("insert");
+    let mut changed = r.clone();
+    changed.version = 2;
+    let mut ev = created(&w.users[1], r.created_at);
+    ev.event.version = 2;
+    s.update_report(
+        &changed,
+        1,
+        &ev,
+        &audit_by(Action::ReportUpdate, Some(w.agencies[1].id)),
+    )
+    .await
+    .expect("update");
+    s.update_report(&changed, 1, &ev, &audit(Action::ReportUpdate))
+        .await
+        .expect("stale");
+    s.insert_report(
+        &r,
+        &created(&w.users[1], r.created_at),
+        &audit(Action::ReportCreate),
+    )
+    .await
+    .expect("repeat");
+    s.append_audit(&audit(Action::SignInFailed))
+        .await
+        .expect("append");
+
+    let all = s
+        .audit_entries(&AuditFilter {
+            ascending: true,
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .expect("entries");
+    // 4 agencies + 4 users + create + update + the failed sign-in.
+    assert_eq!(all.len(), 11);
+    assert_eq!(audit::verify(&all), Ok(11));
+    let actions: Vec<&str> = all.iter().skip(8).map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["report_create", "report_update", "sign_in_failed"]
+    );
+
+    let mine = s
+        .audit_entries(&AuditFilter {
+            agencies: Some(vec![w.agencies[1].id]),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("agency entries");
+    assert_eq!(
+        mine.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [10, 9, 6, 2],
+        "newest first, own agency only"
+    );
+    let page = s
+        .audit_entries(&AuditFilter {
+            ascending: true,
+            cursor: Some(9),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!(page[0].seq, 10);
+    let filtered = s
+        .audit_entries(&AuditFilter {
+            action: Some("sign_in_failed".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("by action");
+    assert_eq!(filtered.len(), 1);
+}
+
 /// Every check, by name, for the test harness.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -605,7 +751,7 @@ macro_rules! conformance_tests {
             agencies_and_users, sessions, report_types_round_trip,
             reports_insert_is_idempotent_and_updates_are_versioned,
             visibility_in_sql_matches_the_policy, list_filters_and_paging,
-            attachments_are_deduplicated, regions_load_once);
+            attachments_are_deduplicated, regions_load_once, audit_trail_chains_every_write);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde_json::Value;
 use sinergi_core::access::ViewScope;
 use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
+use sinergi_core::audit::{AuditEntry, NewAudit, GENESIS};
 use sinergi_core::geometry::ReportGeometry;
 use sinergi_core::ids::{AgencyId, AttachmentId, ReportId, UserId};
 use sinergi_core::query::ReportFilter;
@@ -28,8 +29,8 @@ use uuid::Uuid;
 
 use crate::migrate::{run_migrations, POSTGRES, SQLITE};
 use crate::{
-    AgencyRow, Attachment, InsertOutcome, NewEvent, NewUserRow, RegionRow, ReportCount, Result,
-    SessionRow, Store, StoreError, UpdateOutcome,
+    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, RegionRow,
+    ReportCount, Result, SessionRow, Store, StoreError, UpdateOutcome,
 };
 
 /// When a migration was applied: bookkeeping for administrators, outside the domain, so
@@ -83,7 +84,7 @@ const AGENCY_COLUMNS: &str = "id, code, name, kind, parent_id, jurisdiction";
 const USER_COLUMNS: &str = "id, username, display_name, agency_id, role, active";
 
 macro_rules! store_impl {
-    ($Store:ident, $DB:ty, $Row:ty, $backend:literal, $like:literal) => {
+    ($Store:ident, $DB:ty, $Row:ty, $backend:literal, $like:literal, $lock_audit:literal) => {
         fn report_from_row(row: &$Row) -> Result<Report> {
             let occurred_ms: i64 = row.try_get("occurred_at")?;
             let offset_s: i64 = row.try_get("occurred_offset")?;
@@ -171,6 +172,60 @@ macro_rules! store_impl {
                 uploaded_by: UserId(row.try_get("uploaded_by")?),
                 created_at: from_ms(row.try_get("created_at")?)?,
             })
+        }
+
+        fn audit_from_row(row: &$Row) -> Result<AuditEntry> {
+            let actor_id: Option<Uuid> = row.try_get("actor_id")?;
+            let agency_id: Option<Uuid> = row.try_get("agency_id")?;
+            let detail: String = row.try_get("detail")?;
+            Ok(AuditEntry {
+                seq: row.try_get("seq")?,
+                at: from_ms(row.try_get("at")?)?,
+                actor_id: actor_id.map(UserId),
+                actor: row.try_get("actor")?,
+                agency_id: agency_id.map(AgencyId),
+                action: row.try_get("action")?,
+                record_type: row.try_get("record_type")?,
+                record_id: row.try_get("record_id")?,
+                // A row whose detail no longer parses is kept as text, so the verifier
+                // reports it as a broken entry instead of failing to read the trail.
+                detail: serde_json::from_str(&detail).unwrap_or(Value::String(detail)),
+                prev_hash: row.try_get("prev_hash")?,
+                hash: row.try_get("hash")?,
+            })
+        }
+
+        /// Appends an audit entry inside the caller's transaction, chained to the newest
+        /// one. PostgreSQL serialises appenders with a table lock; SQLite already has a
+        /// single writer.
+        async fn append_audit_tx(conn: &mut <$DB as sqlx::Database>::Connection, e: &NewAudit) -> Result<()> {
+            if !$lock_audit.is_empty() {
+                sqlx::query($lock_audit).execute(&mut *conn).await?;
+            }
+            let head: Option<(i64, String)> =
+                sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let (seq, prev) = head.map(|(s, h)| (s + 1, h)).unwrap_or((1, GENESIS.to_string()));
+            let hash = e.hash(seq, &prev);
+            sqlx::query(
+                "INSERT INTO audit_log (seq, at, actor_id, actor, agency_id, action, record_type, record_id, detail, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(seq)
+            .bind(ms(e.at))
+            .bind(e.actor_id.map(|u| u.0))
+            .bind(&e.actor)
+            .bind(e.agency_id.map(|a| a.0))
+            .bind(e.action.as_str())
+            .bind(&e.record_type)
+            .bind(&e.record_id)
+            .bind(e.detail.to_string())
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
         }
 
         /// Restricts a query to what `scope` admits: the SQL twin of
@@ -336,8 +391,9 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn insert_agency(&self, row: &AgencyRow) -> Result<()> {
+            async fn insert_agency(&self, row: &AgencyRow, audit: &NewAudit) -> Result<()> {
                 let a = &row.agency;
+                let mut tx = self.write.begin().await?;
                 sqlx::query(
                     "INSERT INTO agencies (id, code, name, kind, parent_id, jurisdiction, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -349,9 +405,11 @@ macro_rules! store_impl {
                 .bind(a.parent_id.map(|p| p.0))
                 .bind(serde_json::to_string(&a.jurisdiction).unwrap_or_else(|_| "[]".into()))
                 .bind(ms(row.created_at))
-                .execute(&self.write)
+                .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -388,8 +446,9 @@ macro_rules! store_impl {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&self.read).await?)
             }
 
-            async fn insert_user(&self, row: &NewUserRow) -> Result<()> {
+            async fn insert_user(&self, row: &NewUserRow, audit: &NewAudit) -> Result<()> {
                 let u = &row.user;
+                let mut tx = self.write.begin().await?;
                 sqlx::query(
                     "INSERT INTO users (id, username, display_name, agency_id, role, password_hash, active, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -402,9 +461,11 @@ macro_rules! store_impl {
                 .bind(&row.password_hash)
                 .bind(u.active)
                 .bind(ms(row.created_at))
-                .execute(&self.write)
+                .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -437,13 +498,20 @@ macro_rules! store_impl {
                 rows.iter().map(user_from_row).collect()
             }
 
-            async fn set_user_active(&self, id: UserId, active: bool) -> Result<bool> {
+            async fn set_user_active(&self, id: UserId, active: bool, audit: &NewAudit) -> Result<bool> {
+                let mut tx = self.write.begin().await?;
                 let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
                     .bind(active)
                     .bind(id.0)
-                    .execute(&self.write)
+                    .execute(&mut *tx)
                     .await?;
-                Ok(r.rows_affected() == 1)
+                if r.rows_affected() != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool> {
@@ -528,7 +596,7 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            async fn insert_report(&self, r: &Report, ev: &NewEvent) -> Result<InsertOutcome> {
+            async fn insert_report(&self, r: &Report, ev: &NewEvent, audit: &NewAudit) -> Result<InsertOutcome> {
                 let mut tx = self.write.begin().await?;
                 if insert_report_row(&mut *tx, r).await? == 0 {
                     tx.rollback().await?;
@@ -538,6 +606,7 @@ macro_rules! store_impl {
                     };
                 }
                 insert_event_row(&mut *tx, r.id, ev).await?;
+                append_audit_tx(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(InsertOutcome::Inserted)
             }
@@ -589,7 +658,13 @@ macro_rules! store_impl {
                 row.as_ref().map(report_from_row).transpose()
             }
 
-            async fn update_report(&self, r: &Report, expected_version: i64, ev: &NewEvent) -> Result<UpdateOutcome> {
+            async fn update_report(
+                &self,
+                r: &Report,
+                expected_version: i64,
+                ev: &NewEvent,
+                audit: &NewAudit,
+            ) -> Result<UpdateOutcome> {
                 let b = r.geometry.bbox();
                 let mut tx = self.write.begin().await?;
                 let res = sqlx::query(
@@ -629,6 +704,7 @@ macro_rules! store_impl {
                     });
                 }
                 insert_event_row(&mut *tx, r.id, ev).await?;
+                append_audit_tx(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(UpdateOutcome::Updated)
             }
@@ -697,7 +773,55 @@ macro_rules! store_impl {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&self.read).await?)
             }
 
-            async fn insert_attachment(&self, a: &Attachment) -> Result<Option<Attachment>> {
+            async fn append_audit(&self, e: &NewAudit) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                append_audit_tx(&mut tx, e).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+                let mut qb = QueryBuilder::<$DB>::new(
+                    "SELECT seq, at, actor_id, actor, agency_id, action, record_type, record_id, detail, prev_hash, hash \
+                     FROM audit_log WHERE 1 = 1",
+                );
+                if let Some(agencies) = &f.agencies {
+                    if agencies.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    qb.push(" AND agency_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for a in agencies {
+                        sep.push_bind(a.0);
+                    }
+                    qb.push(")");
+                }
+                if let Some(a) = &f.actor {
+                    qb.push(" AND actor = ").push_bind(a.clone());
+                }
+                if let Some(r) = &f.record_id {
+                    qb.push(" AND record_id = ").push_bind(r.clone());
+                }
+                if let Some(a) = &f.action {
+                    qb.push(" AND action = ").push_bind(a.clone());
+                }
+                if let Some(t) = f.since {
+                    qb.push(" AND at >= ").push_bind(ms(t));
+                }
+                if let Some(t) = f.until {
+                    qb.push(" AND at <= ").push_bind(ms(t));
+                }
+                if let Some(c) = f.cursor {
+                    qb.push(if f.ascending { " AND seq > " } else { " AND seq < " }).push_bind(c);
+                }
+                qb.push(if f.ascending { " ORDER BY seq ASC" } else { " ORDER BY seq DESC" });
+                qb.push(" LIMIT ").push_bind(i64::from(f.limit));
+                let rows = qb.build().fetch_all(&self.read).await?;
+                rows.iter().map(audit_from_row).collect()
+            }
+
+            async fn insert_attachment(&self, a: &Attachment, audit: &NewAudit) -> Result<Option<Attachment>> {
+                let mut tx = self.write.begin().await?;
                 let res = sqlx::query(
                     "INSERT INTO attachments (id, report_id, sha256, filename, content_type, size, uploaded_by, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (report_id, sha256) DO NOTHING",
@@ -710,12 +834,15 @@ macro_rules! store_impl {
                 .bind(a.size)
                 .bind(a.uploaded_by.0)
                 .bind(ms(a.created_at))
-                .execute(&self.write)
+                .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
                 if res.rows_affected() == 1 {
+                    append_audit_tx(&mut tx, audit).await?;
+                    tx.commit().await?;
                     return Ok(None);
                 }
+                tx.rollback().await?;
                 let row = sqlx::query(
                     "SELECT id, report_id, sha256, filename, content_type, size, uploaded_by, created_at \
                      FROM attachments WHERE report_id = $1 AND sha256 = $2",
@@ -785,7 +912,7 @@ impl SqliteStore {
 mod sqlite_impl {
     use super::*;
     use sqlx::sqlite::{Sqlite, SqliteRow};
-    store_impl!(SqliteStore, Sqlite, SqliteRow, "sqlite", "LIKE");
+    store_impl!(SqliteStore, Sqlite, SqliteRow, "sqlite", "LIKE", "");
 }
 
 /// The PostgreSQL adapter, for deployments that outgrow one machine.
@@ -814,5 +941,12 @@ impl PgStore {
 mod pg_impl {
     use super::*;
     use sqlx::postgres::{PgRow, Postgres};
-    store_impl!(PgStore, Postgres, PgRow, "postgres", "ILIKE");
+    store_impl!(
+        PgStore,
+        Postgres,
+        PgRow,
+        "postgres",
+        "ILIKE",
+        "LOCK TABLE audit_log IN EXCLUSIVE MODE"
+    );
 }

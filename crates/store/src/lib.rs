@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sinergi_core::access::ViewScope;
 use sinergi_core::agency::Agency;
+use sinergi_core::audit::{AuditEntry, NewAudit};
 use sinergi_core::ids::{AgencyId, AttachmentId, ReportId, UserId};
 use sinergi_core::query::ReportFilter;
 use sinergi_core::report::{Report, ReportEvent, Status};
@@ -112,6 +113,22 @@ pub enum UpdateOutcome {
     NotFound,
 }
 
+/// Which audit entries to read. `agencies: None` means all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditFilter {
+    pub agencies: Option<Vec<AgencyId>>,
+    pub actor: Option<String>,
+    pub record_id: Option<String>,
+    pub action: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Oldest first (for verifying) instead of newest first (for reading).
+    pub ascending: bool,
+    /// Continue after this sequence number, in the chosen order.
+    pub cursor: Option<i64>,
+    pub limit: u32,
+}
+
 /// A count of visible reports for one (type, status) pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportCount {
@@ -130,7 +147,8 @@ pub trait Store: Send + Sync {
     /// Loads regions in one transaction; existing codes are left as they are.
     async fn load_regions(&self, rows: &[RegionRow]) -> Result<()>;
 
-    async fn insert_agency(&self, row: &AgencyRow) -> Result<()>;
+    /// Inserts an agency and its audit entry in one transaction.
+    async fn insert_agency(&self, row: &AgencyRow, audit: &NewAudit) -> Result<()>;
     async fn agency(&self, id: AgencyId) -> Result<Option<Agency>>;
     async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>>;
     async fn agencies(&self) -> Result<Vec<Agency>>;
@@ -138,12 +156,13 @@ pub trait Store: Send + Sync {
     async fn agency_descendants(&self, id: AgencyId) -> Result<Vec<AgencyId>>;
     async fn agency_count(&self) -> Result<i64>;
 
-    async fn insert_user(&self, row: &NewUserRow) -> Result<()>;
+    /// Inserts a user and its audit entry in one transaction.
+    async fn insert_user(&self, row: &NewUserRow, audit: &NewAudit) -> Result<()>;
     async fn user(&self, id: UserId) -> Result<Option<User>>;
     /// The user and their password hash, for signing in.
     async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>>;
     async fn users(&self, agency: Option<AgencyId>) -> Result<Vec<User>>;
-    async fn set_user_active(&self, id: UserId, active: bool) -> Result<bool>;
+    async fn set_user_active(&self, id: UserId, active: bool, audit: &NewAudit) -> Result<bool>;
     async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool>;
 
     async fn insert_session(&self, s: &SessionRow) -> Result<()>;
@@ -155,19 +174,25 @@ pub trait Store: Send + Sync {
     async fn seed_report_types(&self, types: &[ReportType]) -> Result<()>;
     async fn report_types(&self) -> Result<Vec<ReportType>>;
 
-    /// Inserts a report and its `created` event in one transaction. If the id is taken,
-    /// nothing is written and the stored report is returned.
-    async fn insert_report(&self, r: &Report, ev: &NewEvent) -> Result<InsertOutcome>;
+    /// Inserts a report, its `created` event and its audit entry in one transaction. If
+    /// the id is taken, nothing is written and the stored report is returned.
+    async fn insert_report(
+        &self,
+        r: &Report,
+        ev: &NewEvent,
+        audit: &NewAudit,
+    ) -> Result<InsertOutcome>;
     /// Inserts many reports without events (demo data and benchmarks), in one transaction.
     async fn bulk_insert_reports(&self, rs: &[Report]) -> Result<()>;
     async fn report(&self, id: ReportId) -> Result<Option<Report>>;
     /// Replaces a report if its stored version is `expected_version`, and appends the
-    /// event, in one transaction.
+    /// event and the audit entry, in one transaction.
     async fn update_report(
         &self,
         r: &Report,
         expected_version: i64,
         ev: &NewEvent,
+        audit: &NewAudit,
     ) -> Result<UpdateOutcome>;
     async fn report_events(&self, id: ReportId) -> Result<Vec<ReportEvent>>;
     /// One page of reports matching `filter` that `scope` admits (all when `None`), newest
@@ -180,7 +205,18 @@ pub trait Store: Send + Sync {
     async fn count_reports(&self, scope: Option<&ViewScope>) -> Result<Vec<ReportCount>>;
     async fn report_total(&self) -> Result<i64>;
 
-    async fn insert_attachment(&self, a: &Attachment) -> Result<Option<Attachment>>;
+    /// Appends one entry to the audit trail (reads, sign-ins, exports: events that change
+    /// nothing else).
+    async fn append_audit(&self, e: &NewAudit) -> Result<()>;
+    async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
+
+    /// Links an attachment (with its audit entry); an existing identical file on the same
+    /// report is returned instead.
+    async fn insert_attachment(
+        &self,
+        a: &Attachment,
+        audit: &NewAudit,
+    ) -> Result<Option<Attachment>>;
     async fn attachments(&self, report: ReportId) -> Result<Vec<Attachment>>;
     async fn attachment(&self, id: AttachmentId) -> Result<Option<Attachment>>;
 }

@@ -11,9 +11,25 @@ pub struct Opened {
     _dir: Option<tempfile::TempDir>,
     /// (server URL, database) of a PostgreSQL test database to drop afterwards.
     pg: Option<(String, String)>,
+    /// The database's own URL, for tests that change rows behind the store's back.
+    url: String,
 }
 
 impl Opened {
+    /// Runs SQL directly on the database, as someone with access to the file or server
+    /// could.
+    pub async fn exec(&self, sql: &str) {
+        if self.pg.is_some() {
+            let pool = sqlx::PgPool::connect(&self.url).await.expect("connect");
+            sqlx::raw_sql(sql).execute(&pool).await.expect("raw sql");
+            pool.close().await;
+        } else {
+            let pool = sqlx::SqlitePool::connect(&self.url).await.expect("connect");
+            sqlx::raw_sql(sql).execute(&pool).await.expect("raw sql");
+            pool.close().await;
+        }
+    }
+
     /// Drops the test's PostgreSQL database, so repeated runs leave nothing behind.
     pub async fn finish(self) {
         drop(self.store);
@@ -37,6 +53,7 @@ async fn sqlite() -> Option<Opened> {
         store: Arc::new(store),
         _dir: Some(dir),
         pg: None,
+        url,
     })
 }
 
@@ -63,15 +80,64 @@ async fn postgres() -> Option<Opened> {
         store: Arc::new(store),
         _dir: None,
         pg: Some((base, db)),
+        url,
     })
+}
+
+/// Changes the audit trail by hand and checks the chain names the first broken entry.
+async fn tampering_is_detected(
+    open: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<Opened>>>>,
+) {
+    use sinergi_core::audit::verify;
+    use sinergi_store::AuditFilter;
+    // (what is done, the first entry that must be reported)
+    let cases = [
+        ("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3", 3),
+        ("DELETE FROM audit_log WHERE seq = 4", 4),
+        (
+            "UPDATE audit_log SET seq = -1 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = 6; \
+             UPDATE audit_log SET seq = 6 WHERE seq = -1",
+            5,
+        ),
+    ];
+    for (sql, first_broken) in cases {
+        let Some(opened) = open().await else { return };
+        sinergi_store::conformance::world(&*opened.store).await;
+        let read = || async {
+            opened
+                .store
+                .audit_entries(&AuditFilter {
+                    ascending: true,
+                    limit: 10_000,
+                    ..Default::default()
+                })
+                .await
+                .expect("entries")
+        };
+        assert_eq!(verify(&read().await), Ok(8), "intact before tampering");
+        opened.exec(sql).await;
+        let broken = verify(&read().await).expect_err(sql);
+        assert_eq!(broken.seq, first_broken, "{sql}: {}", broken.reason);
+        opened.finish().await;
+    }
 }
 
 mod sqlite {
     use super::*;
     sinergi_store::conformance_tests!(sqlite);
+
+    #[tokio::test]
+    async fn audit_tampering_is_detected() {
+        tampering_is_detected(|| Box::pin(super::sqlite())).await;
+    }
 }
 
 mod postgres {
     use super::*;
     sinergi_store::conformance_tests!(postgres);
+
+    #[tokio::test]
+    async fn audit_tampering_is_detected() {
+        tampering_is_detected(|| Box::pin(super::postgres())).await;
+    }
 }

@@ -51,6 +51,7 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/agencies", get(list_agencies).post(create_agency)),
         ("/users", get(list_users).post(create_user)),
         ("/regions", get(regions)),
+        ("/audit", get(audit)),
         ("/regions/{code}", get(region)),
     ]
 }
@@ -390,6 +391,9 @@ async fn export_reports(
     };
     let mut filter = st.app.parse_report_query(&params.query).await?;
     filter.limit = 500;
+    st.app
+        .audit_export(Some(&a.actor), format.extension(), &filter)
+        .await?;
     let mut writer = ExportWriter::new(format);
     let head = Bytes::from(writer.begin());
     let app = st.app.clone();
@@ -633,6 +637,74 @@ async fn create_user(
         .await
         .map_err(AppError::from)?;
     Ok((StatusCode::CREATED, Json(user_json(&u, agency.as_ref()))).into_response())
+}
+
+// ---- audit -----------------------------------------------------------------------------
+
+/// The audit trail, newest first, for administrators; `format=csv` for a spreadsheet.
+async fn audit(
+    State(st): State<AppState>,
+    a: Authed,
+    q: Result<Query<sinergi_app::audit::RawAuditQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(raw) = q.map_err(query_error)?;
+    let csv = match raw.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError(AppError::field("format", "must be json or csv"))),
+    };
+    let filter = st.app.audit_filter(&a.actor, &raw)?;
+    let entries = st.app.audit_entries(&filter).await?;
+    if csv {
+        let mut w = csv_writer();
+        let _ = w.write_record([
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "record_type",
+            "record_id",
+            "detail",
+            "prev_hash",
+            "hash",
+        ]);
+        for e in &entries {
+            let _ = w.write_record([
+                e.seq.to_string(),
+                e.at.to_rfc3339(),
+                e.actor.clone(),
+                e.action.clone(),
+                e.record_type.clone().unwrap_or_default(),
+                e.record_id.clone().unwrap_or_default(),
+                e.detail.to_string(),
+                e.prev_hash.clone(),
+                e.hash.clone(),
+            ]);
+        }
+        let body = w.into_inner().unwrap_or_default();
+        return Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/csv; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"audit.csv\""),
+                ),
+            ],
+            body,
+        )
+            .into_response());
+    }
+    let next = (entries.len() == filter.limit as usize)
+        .then(|| entries.last().map(|e| e.seq))
+        .flatten();
+    Ok(Json(json!({"entries": entries, "next_cursor": next})).into_response())
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(Vec::new())
 }
 
 // ---- regions ---------------------------------------------------------------------------

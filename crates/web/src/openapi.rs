@@ -191,6 +191,25 @@ pub fn spec() -> Value {
     );
     region["parameters"] = json!([param("code", "path", "Kemendagri code, e.g. 15.01")]);
 
+    let mut audit = op(
+        "The audit trail, newest first (agency admins: their agencies; system admins: all)",
+        "audit",
+        (
+            "200",
+            json!({"description": "Entries with their hash chain, or CSV", "content": {"application/json": {"schema": obj}, "text/csv": {}}}),
+        ),
+        &["401", "403", "422"],
+    );
+    audit["parameters"] = json!([
+        param("actor", "query", "User name"),
+        param("record", "query", "Record id"),
+        param("action", "query", "e.g. report_read, sign_in_failed"),
+        param("since", "query", "RFC 3339"),
+        param("until", "query", "RFC 3339"),
+        param("limit", "query", "1–1000, default 100"),
+        param("cursor", "query", "next_cursor from the previous page"),
+        param("format", "query", "json (default) or csv")
+    ]);
     let problem_resp = |desc: &str| json!({"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     json!({
         "openapi": "3.1.0",
@@ -216,6 +235,7 @@ pub fn spec() -> Value {
             "/api/v1/users": {"get": op("Users the caller administers", "users", ("200", json_ok("Users", obj.clone())), &["401"]), "post": create_user},
             "/api/v1/regions": {"get": regions},
             "/api/v1/regions/{code}": {"get": region},
+            "/api/v1/audit": {"get": audit},
         },
         "components": {
             "securitySchemes": {

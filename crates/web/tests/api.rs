@@ -858,7 +858,10 @@ async fn every_route_is_documented() {
 #[tokio::test]
 async fn cookie_sessions_need_the_csrf_token_for_changes() {
     let s = spawn().await;
-    let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let cookie_of = |r: &reqwest::Response, name: &str| -> String {
         r.headers()
             .get_all("set-cookie")
@@ -868,38 +871,234 @@ async fn cookie_sessions_need_the_csrf_token_for_changes() {
             .map(|v| v.split(';').next().unwrap_or("").to_string())
             .unwrap_or_else(|| panic!("no {name} cookie"))
     };
-    let form = http.get(format!("{}/masuk", s.url)).send().await.expect("send");
+    let form = http
+        .get(format!("{}/masuk", s.url))
+        .send()
+        .await
+        .expect("send");
     let login_cookie = cookie_of(&form, "sinergi_masuk");
     let html = form.text().await.expect("html");
-    let login_csrf = html.split("name=\"_csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("login csrf").to_string();
+    let login_csrf = html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("login csrf")
+        .to_string();
     let r = http
         .post(format!("{}/masuk", s.url))
         .header("cookie", &login_cookie)
-        .form(&[("_csrf", login_csrf.as_str()), ("username", "petugas"), ("password", PASSWORD)])
+        .form(&[
+            ("_csrf", login_csrf.as_str()),
+            ("username", "petugas"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .expect("send");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let set = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("sinergi_session=")).expect("session cookie").to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    let set = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sinergi_session="))
+        .expect("session cookie")
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
     let session = cookie_of(&r, "sinergi_session");
 
-    let me: Value = http.get(format!("{}/api/v1/me", s.url)).header("cookie", &session).send().await.expect("send").json().await.expect("json");
+    let me: Value = http
+        .get(format!("{}/api/v1/me", s.url))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["username"], "petugas");
-    let r = http.post(format!("{}/api/v1/reports", s.url)).header("cookie", &session).json(&feature("Tanpa token", "internal")).send().await.expect("send");
+    let r = http
+        .post(format!("{}/api/v1/reports", s.url))
+        .header("cookie", &session)
+        .json(&feature("Tanpa token", "internal"))
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::FORBIDDEN).await;
-    let home = http.get(format!("{}/laporan/baru", s.url)).header("cookie", &session).send().await.expect("send").text().await.expect("html");
-    let csrf = home.split("name=\"_csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf").to_string();
-    let r = http.post(format!("{}/api/v1/reports", s.url)).header("cookie", &session).header("x-csrf-token", &csrf).json(&feature("Dengan token", "internal")).send().await.expect("send");
+    let home = http
+        .get(format!("{}/laporan/baru", s.url))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    let csrf = home
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("csrf")
+        .to_string();
+    let r = http
+        .post(format!("{}/api/v1/reports", s.url))
+        .header("cookie", &session)
+        .header("x-csrf-token", &csrf)
+        .json(&feature("Dengan token", "internal"))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(s.app.store.report_total().await.expect("total"), 1);
 
-    let r = http.post(format!("{}/keluar", s.url)).header("cookie", &session).form(&[("_csrf", "wrong")]).send().await.expect("send");
+    let r = http
+        .post(format!("{}/keluar", s.url))
+        .header("cookie", &session)
+        .form(&[("_csrf", "wrong")])
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = http.post(format!("{}/keluar", s.url)).header("cookie", &session).form(&[("_csrf", csrf.as_str())]).send().await.expect("send");
+    let r = http
+        .post(format!("{}/keluar", s.url))
+        .header("cookie", &session)
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = http.get(format!("{}/api/v1/me", s.url)).header("cookie", &session).send().await.expect("send");
+    let r = http
+        .get(format!("{}/api/v1/me", s.url))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("send");
     problem(r, StatusCode::UNAUTHORIZED).await;
-    let r = http.get(format!("{}/laporan", s.url)).header("cookie", &session).send().await.expect("send");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed-out pages go to the sign-in form");
+    let r = http
+        .get(format!("{}/laporan", s.url))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "signed-out pages go to the sign-in form"
+    );
+}
+
+/// Sensitive reads, changes and sign-in failures leave entries administrators can read,
+/// each limited to their own agencies.
+#[tokio::test]
+async fn the_audit_trail_records_sensitive_access_for_administrators() {
+    let s = spawn().await;
+    let t = s.token("petugas").await;
+    let created: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Informan", "restricted"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_str().expect("id").to_string();
+    s.get(&t, &format!("/api/v1/reports/{id}"))
+        .send()
+        .await
+        .expect("send");
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/token", s.url))
+        .json(&json!({"username": "petugas", "password": "salah-sandi"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let r = s.get(&t, "/api/v1/audit").send().await.expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let admin = s.token("admin.bnnp").await;
+    let v: Value = s
+        .get(&admin, &format!("/api/v1/audit?record={id}"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let actions: Vec<&str> = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["report_read", "report_create"],
+        "BNNP's admin sees its sub-agency's entries"
+    );
+    let v: Value = s
+        .get(&admin, "/api/v1/audit?action=sign_in_failed")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["entries"][0]["actor"], "petugas");
+    let csv = s
+        .get(&admin, "/api/v1/audit?format=csv&actor=petugas")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.starts_with("seq,at,actor,action") && csv.contains("report_read"),
+        "{csv}"
+    );
+    let r = s
+        .get(&admin, "/api/v1/audit?action=dance&since=yesterday")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["since", "action"]
+    );
+
+    // Police see nothing of BNN's trail, even as administrators of their own agency.
+    s.app
+        .create_user(
+            None,
+            "admin.polda",
+            "",
+            "POLDA-JAMBI",
+            "agency_admin",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    let p = s.token("admin.polda").await;
+    let v: Value = s
+        .get(&p, &format!("/api/v1/audit?record={id}"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["entries"].as_array().expect("entries").len(), 0);
+    assert!(s
+        .app
+        .verify_audit_chain()
+        .await
+        .expect("verify")
+        .broken
+        .is_none());
 }

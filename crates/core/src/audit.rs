@@ -1,0 +1,318 @@
+//! The audit trail's shape and its hash chain. Every entry carries the hash of the entry
+//! before it, so changing, removing or reordering a stored entry breaks the chain at that
+//! point, and [`verify`] names the first entry that no longer fits.
+//!
+//! The chain proves the trail was not edited in place; it cannot by itself notice that
+//! the newest entries were cut off. Administrators who need that too record the head hash
+//! (`sinergi audit verify` prints it) somewhere else from time to time.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::ids::{AgencyId, UserId};
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened. Stored as its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    SignIn,
+    SignInFailed,
+    SignOut,
+    ReportCreate,
+    ReportUpdate,
+    ReportRead,
+    ReportExport,
+    AttachmentAdd,
+    AttachmentRead,
+    AgencyCreate,
+    UserCreate,
+    UserActivate,
+    UserDeactivate,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::SignIn,
+        Action::SignInFailed,
+        Action::SignOut,
+        Action::ReportCreate,
+        Action::ReportUpdate,
+        Action::ReportRead,
+        Action::ReportExport,
+        Action::AttachmentAdd,
+        Action::AttachmentRead,
+        Action::AgencyCreate,
+        Action::UserCreate,
+        Action::UserActivate,
+        Action::UserDeactivate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::SignIn => "sign_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::SignOut => "sign_out",
+            Action::ReportCreate => "report_create",
+            Action::ReportUpdate => "report_update",
+            Action::ReportRead => "report_read",
+            Action::ReportExport => "report_export",
+            Action::AttachmentAdd => "attachment_add",
+            Action::AttachmentRead => "attachment_read",
+            Action::AgencyCreate => "agency_create",
+            Action::UserCreate => "user_create",
+            Action::UserActivate => "user_activate",
+            Action::UserDeactivate => "user_deactivate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// An entry about to be appended; the store gives it its sequence number and hashes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAudit {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<UserId>,
+    /// The user name, `operator` for the command line, or the name tried at a failed
+    /// sign-in.
+    pub actor: String,
+    /// The acting user's agency, which decides whose administrators see the entry.
+    pub agency_id: Option<AgencyId>,
+    pub action: Action,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    /// Extra facts as strings and integers only, so the text form is stable.
+    pub detail: Value,
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<UserId>,
+    pub actor: String,
+    pub agency_id: Option<AgencyId>,
+    pub action: String,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub detail: Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The hash of entry `seq` following `prev_hash`: SHA-256 over the previous hash and a
+/// canonical JSON form of every stored field.
+#[allow(clippy::too_many_arguments)]
+pub fn entry_hash(
+    seq: i64,
+    prev_hash: &str,
+    at: DateTime<Utc>,
+    actor_id: Option<UserId>,
+    actor: &str,
+    agency_id: Option<AgencyId>,
+    action: &str,
+    record_type: Option<&str>,
+    record_id: Option<&str>,
+    detail: &Value,
+) -> String {
+    let body = json!({
+        "seq": seq,
+        "at": at.timestamp_millis(),
+        "actor_id": actor_id.map(|u| u.to_string()),
+        "actor": actor,
+        "agency_id": agency_id.map(|a| a.to_string()),
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "detail": detail,
+    });
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(body.to_string().as_bytes());
+    hex::encode(h.finalize())
+}
+
+impl NewAudit {
+    pub fn hash(&self, seq: i64, prev_hash: &str) -> String {
+        entry_hash(
+            seq,
+            prev_hash,
+            self.at,
+            self.actor_id,
+            &self.actor,
+            self.agency_id,
+            self.action.as_str(),
+            self.record_type.as_deref(),
+            self.record_id.as_deref(),
+            &self.detail,
+        )
+    }
+}
+
+impl AuditEntry {
+    /// The hash this entry should carry, computed from its own fields.
+    pub fn expected_hash(&self) -> String {
+        entry_hash(
+            self.seq,
+            &self.prev_hash,
+            self.at,
+            self.actor_id,
+            &self.actor,
+            self.agency_id,
+            &self.action,
+            self.record_type.as_deref(),
+            self.record_id.as_deref(),
+            &self.detail,
+        )
+    }
+}
+
+/// Why the chain is broken, at the first entry that does not fit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The sequence number of the first entry that does not fit (or, for a gap, the
+    /// number that is missing).
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// Walks entries in sequence order, carrying the state between pages: feed every page to
+/// [`Verifier::check`], then read [`Verifier::head`].
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    expected_seq: i64,
+    prev_hash: String,
+    pub checked: u64,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Verifier {
+            expected_seq: 1,
+            prev_hash: GENESIS.to_string(),
+            checked: 0,
+        }
+    }
+}
+
+impl Verifier {
+    pub fn check(&mut self, e: &AuditEntry) -> Result<(), Broken> {
+        if e.seq != self.expected_seq {
+            return Err(Broken {
+                seq: self.expected_seq,
+                reason: format!(
+                    "entry {} is missing (the next stored entry is {})",
+                    self.expected_seq, e.seq
+                ),
+            });
+        }
+        if e.prev_hash != self.prev_hash {
+            return Err(Broken {
+                seq: e.seq,
+                reason: "it does not follow the entry before it".into(),
+            });
+        }
+        if e.hash != e.expected_hash() {
+            return Err(Broken {
+                seq: e.seq,
+                reason: "its content does not match its hash".into(),
+            });
+        }
+        self.expected_seq += 1;
+        self.prev_hash = e.hash.clone();
+        self.checked += 1;
+        Ok(())
+    }
+
+    /// The hash of the last entry checked.
+    pub fn head(&self) -> &str {
+        &self.prev_hash
+    }
+}
+
+/// Verifies a complete list of entries.
+pub fn verify(entries: &[AuditEntry]) -> Result<u64, Broken> {
+    let mut v = Verifier::default();
+    for e in entries {
+        v.check(e)?;
+    }
+    Ok(v.checked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<AuditEntry> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|seq| {
+                let new = NewAudit {
+                    at: DateTime::from_timestamp(1_700_000_000 + seq, 0).expect("ts"),
+                    actor_id: None,
+                    actor: "operator".into(),
+                    agency_id: None,
+                    action: Action::AgencyCreate,
+                    record_type: Some("agency".into()),
+                    record_id: Some(format!("A{seq}")),
+                    detail: json!({"n": seq}),
+                };
+                let hash = new.hash(seq, &prev);
+                let e = AuditEntry {
+                    seq,
+                    at: new.at,
+                    actor_id: None,
+                    actor: new.actor,
+                    agency_id: None,
+                    action: new.action.as_str().into(),
+                    record_type: new.record_type,
+                    record_id: new.record_id,
+                    detail: new.detail,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
+                prev = hash;
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        assert_eq!(verify(&chain(5)), Ok(5));
+        assert_eq!(verify(&[]), Ok(0));
+    }
+
+    #[test]
+    fn changes_removals_and_reordering_are_found_at_the_first_broken_entry() {
+        let mut c = chain(5);
+        c[2].actor = "mallory".into();
+        assert_eq!(verify(&c).map_err(|b| b.seq), Err(3));
+
+        let mut c = chain(5);
+        c.remove(1);
+        assert_eq!(verify(&c).map_err(|b| b.seq), Err(2));
+
+        // Swapping two entries' contents while keeping the sequence numbers in place.
+        let mut c = chain(5);
+        let (a, b) = (c[1].clone(), c[2].clone());
+        c[1] = AuditEntry { seq: 2, ..b };
+        c[2] = AuditEntry { seq: 3, ..a };
+        assert_eq!(verify(&c).map_err(|b| b.seq), Err(2));
+
+        // Recomputing one entry's hash after editing it breaks the next link instead.
+        let mut c = chain(5);
+        c[1].actor = "mallory".into();
+        c[1].hash = c[1].expected_hash();
+        assert_eq!(verify(&c).map_err(|b| b.seq), Err(3));
+    }
+}
