@@ -4,6 +4,7 @@
 //!
 //! This crate never names a concrete database and never speaks HTTP.
 
+pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod demo;

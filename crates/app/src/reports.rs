@@ -7,11 +7,14 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use sinergi_core::access::{self, Actor, ViewScope};
+use sinergi_core::agreement::AgencyTree;
 use sinergi_core::audit::Action;
+use sinergi_core::geometry::ReportGeometry;
 use sinergi_core::ids::{AttachmentId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery, ReportFilter};
 use sinergi_core::report::Sensitivity;
 use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status};
+use sinergi_core::sharing::{decide, snap, Form, Precision, Viewer};
 use sinergi_store::{Attachment, InsertOutcome, NewEvent, ReportCount, UpdateOutcome};
 
 use crate::{App, AppError, AppResult};
@@ -20,6 +23,8 @@ use crate::{App, AppError, AppResult};
 #[derive(Debug, Clone)]
 pub struct ReportPage {
     pub reports: Vec<Report>,
+    /// The form each report was delivered in (full, or shared under an agreement).
+    pub forms: Vec<Form>,
     pub next: Option<Cursor>,
     pub filter: ReportFilter,
 }
@@ -142,7 +147,12 @@ impl App {
     /// A report the actor may see, or `NotFound`, as shown to a person: reading a
     /// `restricted` or `secret` report leaves an audit entry.
     pub async fn report(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {
-        let r = self.visible_report(actor, id).await?;
+        Ok(self.report_with_form(actor, id).await?.0)
+    }
+
+    /// A report as delivered to the actor, with the form it was delivered in.
+    pub async fn report_with_form(&self, actor: &Actor, id: ReportId) -> AppResult<(Report, Form)> {
+        let (r, form) = self.decided_report(actor, id).await?;
         if r.sensitivity >= Sensitivity::Restricted {
             self.store
                 .append_audit(&self.audit(
@@ -154,17 +164,157 @@ impl App {
                 ))
                 .await?;
         }
-        Ok(r)
+        Ok((self.deliver(r, &form), form))
     }
 
-    /// A report the actor may see, for use cases that act on it (and audit that act).
-    async fn visible_report(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {
+    /// The stored report and the form the actor may have it in, or `NotFound`.
+    async fn decided_report(&self, actor: &Actor, id: ReportId) -> AppResult<(Report, Form)> {
         let r = self.store.report(id).await?.ok_or(AppError::NotFound)?;
-        if access::can_view(actor, &r.access()) {
-            Ok(r)
-        } else {
-            Err(AppError::NotFound)
+        let viewer = self.viewer_for(actor).await?;
+        let referrals: Vec<_> = self
+            .store
+            .referrals_for_report(id)
+            .await?
+            .iter()
+            .map(|x| x.as_referral())
+            .collect();
+        match decide(
+            &viewer,
+            &r.access(),
+            &r.type_key,
+            self.location_sensitive(&r.type_key),
+            &referrals,
+            viewer.now,
+        ) {
+            Some(form) => Ok((r, form)),
+            None => Err(AppError::NotFound),
         }
+    }
+
+    /// A report the actor may see in full, for use cases that act on it.
+    async fn visible_report(&self, actor: &Actor, id: ReportId) -> AppResult<Report> {
+        match self.decided_report(actor, id).await? {
+            (r, Form::Full) => Ok(r),
+            // Shared copies are read-only and carry no files: files can show the place.
+            (_, Form::Shared { .. }) => Err(AppError::Forbidden(
+                "this report is shared with your agency to read only".into(),
+            )),
+        }
+    }
+
+    fn location_sensitive(&self, type_key: &str) -> bool {
+        self.report_types()
+            .iter()
+            .any(|t| t.key == type_key && t.location_sensitive)
+    }
+
+    /// What the actor may see beyond their own hierarchy: the grants of every agreement
+    /// in force that reaches their agency.
+    pub async fn viewer_for(&self, actor: &Actor) -> AppResult<Viewer> {
+        let now = self.now();
+        let agreements = self.store.agreements().await?;
+        let mut grants = Vec::new();
+        if agreements.iter().any(|a| a.in_force(now)) {
+            let tree = AgencyTree::new(
+                self.store
+                    .agencies()
+                    .await?
+                    .into_iter()
+                    .map(|a| (a.id, a.parent_id)),
+            );
+            let types = self.report_types();
+            for a in &agreements {
+                grants.extend(a.grants_for(actor.agency_id, &tree, &types, now));
+            }
+        }
+        Ok(Viewer {
+            scope: ViewScope::for_actor(actor),
+            grants,
+            now,
+            precise_locations: false,
+        })
+    }
+
+    /// Turns a stored report into what the viewer receives: withheld fields removed and
+    /// the location coarsened as the form says. The same input always gives the same
+    /// output, so repeated requests reveal nothing more.
+    pub fn deliver(&self, mut r: Report, form: &Form) -> Report {
+        let Form::Shared {
+            withheld,
+            precision,
+        } = form
+        else {
+            return r;
+        };
+        for f in withheld {
+            match f.as_str() {
+                "description" => r.description = String::new(),
+                "author" => r.author_username = String::new(),
+                key => {
+                    r.attributes.remove(key);
+                }
+            }
+        }
+        let district = r
+            .region_code
+            .as_deref()
+            .map(|c| c.split('.').take(3).collect::<Vec<_>>().join("."));
+        match precision {
+            Precision::Exact => {}
+            Precision::Grid(m) => {
+                let (lon, lat) = r.geometry.representative_point();
+                let (lon, lat) = snap(lon, lat, *m);
+                if let Ok(g) = ReportGeometry::point(lon, lat) {
+                    r.geometry = g;
+                }
+                r.region_code = district;
+            }
+            Precision::Region => {
+                let centre = district
+                    .as_deref()
+                    .and_then(|c| self.gazetteer().get(c))
+                    .map(|g| (g.lon, g.lat));
+                let (lon, lat) = centre.unwrap_or_else(|| {
+                    let (lon, lat) = r.geometry.representative_point();
+                    snap(lon, lat, 50_000)
+                });
+                if let Ok(g) = ReportGeometry::point(lon, lat) {
+                    r.geometry = g;
+                }
+                r.region_code = district;
+            }
+        }
+        r
+    }
+
+    /// Decides and delivers a page of rows the store returned for `viewer`.
+    async fn deliver_page(
+        &self,
+        viewer: &Viewer,
+        rows: Vec<Report>,
+    ) -> AppResult<(Vec<Report>, Vec<Form>)> {
+        let mut reports = Vec::with_capacity(rows.len());
+        let mut forms = Vec::with_capacity(rows.len());
+        for r in rows {
+            let ls = self.location_sensitive(&r.type_key);
+            let mut form = decide(viewer, &r.access(), &r.type_key, ls, &[], viewer.now);
+            if form.is_none() {
+                // Admitted by a referral: look it up (rare, one record at a time).
+                let refs: Vec<_> = self
+                    .store
+                    .referrals_for_report(r.id)
+                    .await?
+                    .iter()
+                    .map(|x| x.as_referral())
+                    .collect();
+                form = decide(viewer, &r.access(), &r.type_key, ls, &refs, viewer.now);
+            }
+            if let Some(form) = form {
+                reports.push(self.deliver(r, &form));
+                forms.push(form);
+            }
+        }
+        Ok((reports, forms))
     }
 
     /// Records that `actor` (or the operator) exported reports with these filters.
@@ -188,7 +338,7 @@ impl App {
     }
 
     pub async fn report_history(&self, actor: &Actor, id: ReportId) -> AppResult<Vec<ReportEvent>> {
-        self.visible_report(actor, id).await?;
+        self.decided_report(actor, id).await?;
         Ok(self.store.report_events(id).await?)
     }
 
@@ -322,30 +472,31 @@ impl App {
     }
 
     pub async fn list_reports(&self, actor: &Actor, filter: ReportFilter) -> AppResult<ReportPage> {
-        let scope = ViewScope::for_actor(actor);
-        let mut reports = self.store.list_reports(Some(&scope), &filter).await?;
-        let more = reports.len() > filter.limit as usize;
-        reports.truncate(filter.limit as usize);
+        let viewer = self.viewer_for(actor).await?;
+        let mut rows = self.store.list_reports(Some(&viewer), &filter).await?;
+        let more = rows.len() > filter.limit as usize;
+        rows.truncate(filter.limit as usize);
+        // The cursor is the last stored row's position, before delivery changes anything.
+        let last = rows
+            .last()
+            .map(|r| (r.occurred_at.timestamp_millis(), r.id));
+        let (reports, forms) = self.deliver_page(&viewer, rows).await?;
         let next = if more {
-            reports.last().map(|r| Cursor {
-                occurred_at_ms: r.occurred_at.timestamp_millis(),
-                id: r.id,
-            })
+            last.map(|(occurred_at_ms, id)| Cursor { occurred_at_ms, id })
         } else {
             None
         };
         Ok(ReportPage {
             reports,
+            forms,
             next,
             filter,
         })
     }
 
     pub async fn count_reports(&self, actor: &Actor) -> AppResult<Vec<ReportCount>> {
-        Ok(self
-            .store
-            .count_reports(Some(&ViewScope::for_actor(actor)))
-            .await?)
+        let viewer = self.viewer_for(actor).await?;
+        Ok(self.store.count_reports(Some(&viewer)).await?)
     }
 
     /// Streams every matching report to `sink`, a page at a time, so memory stays flat
@@ -359,25 +510,31 @@ impl App {
     where
         F: FnMut(&Report) -> std::io::Result<()>,
     {
-        let scope = actor.map(ViewScope::for_actor);
+        let viewer = match actor {
+            Some(a) => Some(self.viewer_for(a).await?),
+            None => None,
+        };
         filter.limit = 500;
         filter.cursor = None;
         let mut n = 0u64;
         loop {
-            let mut page = self.store.list_reports(scope.as_ref(), &filter).await?;
+            let mut page = self.store.list_reports(viewer.as_ref(), &filter).await?;
             let more = page.len() > filter.limit as usize;
             page.truncate(filter.limit as usize);
-            for r in &page {
+            let last = page.last().map(|r| Cursor {
+                occurred_at_ms: r.occurred_at.timestamp_millis(),
+                id: r.id,
+            });
+            let delivered = match &viewer {
+                Some(v) => self.deliver_page(v, page).await?.0,
+                None => page,
+            };
+            for r in &delivered {
                 sink(r)?;
                 n += 1;
             }
-            match page.last() {
-                Some(r) if more => {
-                    filter.cursor = Some(Cursor {
-                        occurred_at_ms: r.occurred_at.timestamp_millis(),
-                        id: r.id,
-                    })
-                }
+            match last {
+                Some(c) if more => filter.cursor = Some(c),
                 _ => return Ok(n),
             }
         }
@@ -468,8 +625,11 @@ impl App {
     }
 
     pub async fn attachments(&self, actor: &Actor, report: ReportId) -> AppResult<Vec<Attachment>> {
-        self.visible_report(actor, report).await?;
-        Ok(self.store.attachments(report).await?)
+        match self.decided_report(actor, report).await?.1 {
+            Form::Full => Ok(self.store.attachments(report).await?),
+            // Shared copies carry no files: a photo can show the place.
+            Form::Shared { .. } => Ok(Vec::new()),
+        }
     }
 
     /// An attachment's record and its bytes, if the actor may see its report.

@@ -33,10 +33,15 @@ pub enum Action {
     UserCreate,
     UserActivate,
     UserDeactivate,
+    AgreementCreate,
+    AgreementApprove,
+    AgreementRevoke,
+    ReferralCreate,
+    ReferralRevoke,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 18] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -50,6 +55,11 @@ impl Action {
         Action::UserCreate,
         Action::UserActivate,
         Action::UserDeactivate,
+        Action::AgreementCreate,
+        Action::AgreementApprove,
+        Action::AgreementRevoke,
+        Action::ReferralCreate,
+        Action::ReferralRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +77,11 @@ impl Action {
             Action::UserCreate => "user_create",
             Action::UserActivate => "user_activate",
             Action::UserDeactivate => "user_deactivate",
+            Action::AgreementCreate => "agreement_create",
+            Action::AgreementApprove => "agreement_approve",
+            Action::AgreementRevoke => "agreement_revoke",
+            Action::ReferralCreate => "referral_create",
+            Action::ReferralRevoke => "referral_revoke",
         }
     }
 

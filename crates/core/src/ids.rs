@@ -38,6 +38,8 @@ id_type!(ReportId);
 id_type!(AgencyId);
 id_type!(UserId);
 id_type!(AttachmentId);
+id_type!(AgreementId);
+id_type!(ReferralId);
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod agency;
+pub mod agreement;
 pub mod audit;
 pub mod error;
 pub mod geometry;
@@ -13,6 +14,7 @@ pub mod ids;
 pub mod query;
 pub mod report;
 pub mod report_types;
+pub mod sharing;
 pub mod time;
 pub mod user;
 

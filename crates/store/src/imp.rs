@@ -11,14 +11,15 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde_json::Value;
-use sinergi_core::access::ViewScope;
 use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
+use sinergi_core::agreement::{Agreement, AgreementStatus};
 use sinergi_core::audit::{AuditEntry, NewAudit, GENESIS};
 use sinergi_core::geometry::ReportGeometry;
-use sinergi_core::ids::{AgencyId, AttachmentId, ReportId, UserId};
+use sinergi_core::ids::{AgencyId, AgreementId, AttachmentId, ReferralId, ReportId, UserId};
 use sinergi_core::query::ReportFilter;
 use sinergi_core::report::{Report, ReportEvent, Sensitivity, Status};
 use sinergi_core::report_types::ReportType;
+use sinergi_core::sharing::Viewer;
 use sinergi_core::user::{Role, User, Username};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -29,8 +30,8 @@ use uuid::Uuid;
 
 use crate::migrate::{run_migrations, POSTGRES, SQLITE};
 use crate::{
-    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, RegionRow,
-    ReportCount, Result, SessionRow, Store, StoreError, UpdateOutcome,
+    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, ReferralRow,
+    RegionRow, ReportCount, Result, SessionRow, Store, StoreError, UpdateOutcome,
 };
 
 /// When a migration was applied: bookkeeping for administrators, outside the domain, so
@@ -42,6 +43,12 @@ fn migration_time() -> i64 {
 
 fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
+}
+
+fn date_ms(d: chrono::NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(0)
 }
 
 fn from_ms(v: i64) -> Result<DateTime<Utc>> {
@@ -228,9 +235,12 @@ macro_rules! store_impl {
             Ok(())
         }
 
-        /// Restricts a query to what `scope` admits: the SQL twin of
-        /// `ViewScope::admits`, checked against it by the conformance suite.
-        fn push_scope(qb: &mut QueryBuilder<'_, $DB>, scope: &ViewScope) {
+        /// Restricts a query to what the viewer may see: the SQL twin of
+        /// `sinergi_core::sharing::decide(..).is_some()`, checked against it by the
+        /// conformance suite. Branches: the owner-hierarchy rule, referrals naming the
+        /// viewer, and each agreement grant.
+        fn push_scope(qb: &mut QueryBuilder<'_, $DB>, viewer: &Viewer) {
+            let scope = &viewer.scope;
             qb.push(" AND (r.sensitivity = 'public' OR (r.sensitivity = 'internal' AND r.owner_agency_id IN (");
             let mut sep = qb.separated(", ");
             for a in &scope.internal_owners {
@@ -244,7 +254,63 @@ macro_rules! store_impl {
                 qb.push(" OR r.owner_agency_id = ");
                 qb.push_bind(scope.agency.0);
             }
-            qb.push(")))");
+            qb.push("))");
+            qb.push(" OR r.id IN (SELECT f.report_id FROM referrals f WHERE f.revoked_at IS NULL AND f.until > ");
+            qb.push_bind(ms(viewer.now));
+            qb.push(" AND (f.to_agency = ");
+            qb.push_bind(scope.agency.0);
+            qb.push(" OR f.to_user = ");
+            qb.push_bind(scope.user.0);
+            qb.push("))");
+            for g in &viewer.grants {
+                if g.owners.is_empty() || g.type_keys.is_empty() {
+                    continue;
+                }
+                qb.push(" OR (r.owner_agency_id IN (");
+                let mut sep = qb.separated(", ");
+                for a in &g.owners {
+                    sep.push_bind(a.0);
+                }
+                qb.push(") AND r.type_key IN (");
+                let mut sep = qb.separated(", ");
+                for t in &g.type_keys {
+                    sep.push_bind(t.clone());
+                }
+                qb.push(") AND r.sensitivity IN (");
+                let mut sep = qb.separated(", ");
+                for s in Sensitivity::ALL.into_iter().filter(|s| *s <= g.max_sensitivity) {
+                    sep.push_bind(s.as_str());
+                }
+                qb.push("))");
+            }
+            qb.push(")");
+        }
+
+        fn agreement_from_row(row: &$Row) -> Result<Agreement> {
+            let def: String = row.try_get("definition")?;
+            let mut a: Agreement = serde_json::from_str(&def).map_err(|_| corrupt("agreement"))?;
+            let status: String = row.try_get("status")?;
+            a.status = AgreementStatus::parse(&status).ok_or_else(|| corrupt("agreement status"))?;
+            a.version = row.try_get("version")?;
+            Ok(a)
+        }
+
+        fn referral_from_row(row: &$Row) -> Result<ReferralRow> {
+            let to_agency: Option<Uuid> = row.try_get("to_agency")?;
+            let to_user: Option<Uuid> = row.try_get("to_user")?;
+            let revoked: Option<i64> = row.try_get("revoked_at")?;
+            Ok(ReferralRow {
+                id: ReferralId(row.try_get("id")?),
+                report_id: ReportId(row.try_get("report_id")?),
+                kind: row.try_get("kind")?,
+                to_agency: to_agency.map(AgencyId),
+                to_user: to_user.map(UserId),
+                reason: row.try_get("reason")?,
+                until: from_ms(row.try_get("until")?)?,
+                created_by: UserId(row.try_get("created_by")?),
+                created_at: from_ms(row.try_get("created_at")?)?,
+                revoked_at: revoked.map(from_ms).transpose()?,
+            })
         }
 
         fn push_filter(qb: &mut QueryBuilder<'_, $DB>, f: &ReportFilter) {
@@ -736,7 +802,7 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            async fn list_reports(&self, scope: Option<&ViewScope>, filter: &ReportFilter) -> Result<Vec<Report>> {
+            async fn list_reports(&self, scope: Option<&Viewer>, filter: &ReportFilter) -> Result<Vec<Report>> {
                 let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {REPORT_COLUMNS}{REPORT_FROM} WHERE 1 = 1"));
                 if let Some(s) = scope {
                     push_scope(&mut qb, s);
@@ -748,7 +814,7 @@ macro_rules! store_impl {
                 rows.iter().map(report_from_row).collect()
             }
 
-            async fn count_reports(&self, scope: Option<&ViewScope>) -> Result<Vec<ReportCount>> {
+            async fn count_reports(&self, scope: Option<&Viewer>) -> Result<Vec<ReportCount>> {
                 let mut qb = QueryBuilder::<$DB>::new(
                     "SELECT r.type_key, r.status, COUNT(*) AS n FROM reports r WHERE 1 = 1",
                 );
@@ -771,6 +837,142 @@ macro_rules! store_impl {
 
             async fn report_total(&self) -> Result<i64> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&self.read).await?)
+            }
+
+            async fn insert_agreement(&self, a: &Agreement, audit: &NewAudit) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                sqlx::query(
+                    "INSERT INTO agreements (id, title, number, status, valid_from, valid_until, definition, version, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(a.id.0)
+                .bind(&a.title)
+                .bind(&a.number)
+                .bind(a.status.as_str())
+                .bind(date_ms(a.valid_from))
+                .bind(date_ms(a.valid_until))
+                .bind(serde_json::to_string(a).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                .bind(a.version)
+                .bind(a.created_by.0)
+                .bind(ms(a.created_at))
+                .bind(ms(a.updated_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_agreement(&self, a: &Agreement, expected_version: i64, audit: &NewAudit) -> Result<UpdateOutcome> {
+                let mut tx = self.write.begin().await?;
+                let res = sqlx::query(
+                    "UPDATE agreements SET title = $1, number = $2, status = $3, valid_from = $4, valid_until = $5, definition = $6, \
+                     version = $7, updated_at = $8 WHERE id = $9 AND version = $10",
+                )
+                .bind(&a.title)
+                .bind(&a.number)
+                .bind(a.status.as_str())
+                .bind(date_ms(a.valid_from))
+                .bind(date_ms(a.valid_until))
+                .bind(serde_json::to_string(a).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                .bind(a.version)
+                .bind(ms(a.updated_at))
+                .bind(a.id.0)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM agreements WHERE id = $1")
+                        .bind(a.id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    tx.rollback().await?;
+                    return Ok(match current {
+                        Some(v) => UpdateOutcome::VersionMismatch(v),
+                        None => UpdateOutcome::NotFound,
+                    });
+                }
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(UpdateOutcome::Updated)
+            }
+
+            async fn agreement(&self, id: AgreementId) -> Result<Option<Agreement>> {
+                let row = sqlx::query("SELECT definition, status, version FROM agreements WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.read)
+                    .await?;
+                row.as_ref().map(agreement_from_row).transpose()
+            }
+
+            async fn agreements(&self) -> Result<Vec<Agreement>> {
+                let rows = sqlx::query("SELECT definition, status, version FROM agreements ORDER BY valid_from DESC, id")
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter().map(agreement_from_row).collect()
+            }
+
+            async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                sqlx::query(
+                    "INSERT INTO referrals (id, report_id, kind, to_agency, to_user, reason, until, created_by, created_at, revoked_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(r.id.0)
+                .bind(r.report_id.0)
+                .bind(&r.kind)
+                .bind(r.to_agency.map(|a| a.0))
+                .bind(r.to_user.map(|u| u.0))
+                .bind(&r.reason)
+                .bind(ms(r.until))
+                .bind(r.created_by.0)
+                .bind(ms(r.created_at))
+                .bind(r.revoked_at.map(ms))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn revoke_referral(&self, id: ReferralId, at: DateTime<Utc>, audit: &NewAudit) -> Result<bool> {
+                let mut tx = self.write.begin().await?;
+                let res = sqlx::query("UPDATE referrals SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                    .bind(ms(at))
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                if res.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn referral(&self, id: ReferralId) -> Result<Option<ReferralRow>> {
+                let row = sqlx::query(
+                    "SELECT id, report_id, kind, to_agency, to_user, reason, until, created_by, created_at, revoked_at FROM referrals WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?;
+                row.as_ref().map(referral_from_row).transpose()
+            }
+
+            async fn referrals_for_report(&self, report: ReportId) -> Result<Vec<ReferralRow>> {
+                let rows = sqlx::query(
+                    "SELECT id, report_id, kind, to_agency, to_user, reason, until, created_by, created_at, revoked_at \
+                     FROM referrals WHERE report_id = $1 ORDER BY created_at, id",
+                )
+                .bind(report.0)
+                .fetch_all(&self.read)
+                .await?;
+                rows.iter().map(referral_from_row).collect()
             }
 
             async fn append_audit(&self, e: &NewAudit) -> Result<()> {

@@ -7,13 +7,14 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sinergi_core::access::ViewScope;
 use sinergi_core::agency::Agency;
+use sinergi_core::agreement::Agreement;
 use sinergi_core::audit::{AuditEntry, NewAudit};
-use sinergi_core::ids::{AgencyId, AttachmentId, ReportId, UserId};
+use sinergi_core::ids::{AgencyId, AttachmentId, ReferralId, ReportId, UserId};
 use sinergi_core::query::ReportFilter;
 use sinergi_core::report::{Report, ReportEvent, Status};
 use sinergi_core::report_types::ReportType;
+use sinergi_core::sharing::Viewer;
 use sinergi_core::user::User;
 
 pub mod conformance;
@@ -129,6 +130,33 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
+/// One report shared with an agency (`referral`) or one user (`break_glass`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReferralRow {
+    pub id: ReferralId,
+    pub report_id: ReportId,
+    pub kind: String,
+    pub to_agency: Option<AgencyId>,
+    pub to_user: Option<UserId>,
+    pub reason: String,
+    pub until: DateTime<Utc>,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ReferralRow {
+    pub fn as_referral(&self) -> sinergi_core::sharing::Referral {
+        sinergi_core::sharing::Referral {
+            report_id: self.report_id,
+            to_agency: self.to_agency,
+            to_user: self.to_user,
+            until: self.until,
+            revoked: self.revoked_at.is_some(),
+        }
+    }
+}
+
 /// A count of visible reports for one (type, status) pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportCount {
@@ -195,15 +223,38 @@ pub trait Store: Send + Sync {
         audit: &NewAudit,
     ) -> Result<UpdateOutcome>;
     async fn report_events(&self, id: ReportId) -> Result<Vec<ReportEvent>>;
-    /// One page of reports matching `filter` that `scope` admits (all when `None`), newest
+    /// One page of reports matching `filter` that the viewer may see (the owner rule,
+    /// agreement grants and referrals) (all when `None`), newest
     /// first; at most `filter.limit + 1` rows so the caller can tell whether more remain.
     async fn list_reports(
         &self,
-        scope: Option<&ViewScope>,
+        viewer: Option<&Viewer>,
         filter: &ReportFilter,
     ) -> Result<Vec<Report>>;
-    async fn count_reports(&self, scope: Option<&ViewScope>) -> Result<Vec<ReportCount>>;
+    async fn count_reports(&self, viewer: Option<&Viewer>) -> Result<Vec<ReportCount>>;
     async fn report_total(&self) -> Result<i64>;
+
+    async fn insert_agreement(&self, a: &Agreement, audit: &NewAudit) -> Result<()>;
+    /// Replaces an agreement if its stored version is `expected_version`.
+    async fn update_agreement(
+        &self,
+        a: &Agreement,
+        expected_version: i64,
+        audit: &NewAudit,
+    ) -> Result<UpdateOutcome>;
+    async fn agreement(&self, id: sinergi_core::ids::AgreementId) -> Result<Option<Agreement>>;
+    async fn agreements(&self) -> Result<Vec<Agreement>>;
+
+    async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit) -> Result<()>;
+    /// Ends a referral; false when it does not exist or already ended.
+    async fn revoke_referral(
+        &self,
+        id: ReferralId,
+        at: DateTime<Utc>,
+        audit: &NewAudit,
+    ) -> Result<bool>;
+    async fn referral(&self, id: ReferralId) -> Result<Option<ReferralRow>>;
+    async fn referrals_for_report(&self, report: ReportId) -> Result<Vec<ReferralRow>>;
 
     /// Appends one entry to the audit trail (reads, sign-ins, exports: events that change
     /// nothing else).

@@ -19,6 +19,11 @@ pub const SQLITE: &[Migration] = &[
         name: "audit",
         sql: include_str!("../migrations/sqlite/0002_audit.sql"),
     },
+    Migration {
+        version: 3,
+        name: "sharing",
+        sql: include_str!("../migrations/sqlite/0003_sharing.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -31,6 +36,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "audit",
         sql: include_str!("../migrations/postgres/0002_audit.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "sharing",
+        sql: include_str!("../migrations/postgres/0003_sharing.sql"),
     },
 ];
 

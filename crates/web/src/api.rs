@@ -7,7 +7,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{delete, get, post, MethodRouter};
 use axum::{Json, Router};
 use futures_util::{stream, StreamExt};
 use serde::Deserialize;
@@ -17,9 +17,11 @@ use sinergi_app::export::{ExportFormat, ExportWriter};
 use sinergi_app::reports::ReportPage;
 use sinergi_app::AppError;
 use sinergi_core::agency::{Agency, NewAgency};
-use sinergi_core::ids::{AttachmentId, ReportId};
+use sinergi_core::agreement::Agreement;
+use sinergi_core::ids::{AgreementId, AttachmentId, ReferralId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery};
 use sinergi_core::report::Report;
+use sinergi_core::sharing::Form;
 use sinergi_core::user::User;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Region;
@@ -52,6 +54,18 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/users", get(list_users).post(create_user)),
         ("/regions", get(regions)),
         ("/audit", get(audit)),
+        ("/agreements", get(list_agreements).post(create_agreement)),
+        ("/agreements/{id}", get(get_agreement)),
+        ("/agreements/{id}/approve", post(approve_agreement)),
+        ("/agreements/{id}/revoke", post(revoke_agreement)),
+        (
+            "/reports/{id}/referrals",
+            get(list_referrals).post(create_referral),
+        ),
+        (
+            "/reports/{id}/referrals/{referral}",
+            delete(revoke_referral),
+        ),
         ("/regions/{code}", get(region)),
     ]
 }
@@ -210,8 +224,16 @@ async fn get_report(
     a: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let r = st.app.report(&a.actor, parse_id(&id)?).await?;
-    Ok(feature_response(StatusCode::OK, &r))
+    let (r, form) = st.app.report_with_form(&a.actor, parse_id(&id)?).await?;
+    let mut resp = feature_response(StatusCode::OK, &r);
+    if let Form::Shared { .. } = form {
+        // A shared copy says so, and how it was reduced.
+        let mut v = r.to_feature();
+        v["properties"]["access"] = json!(form);
+        *resp.body_mut() = axum::body::Body::from(v.to_string());
+        resp.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+    Ok(resp)
 }
 
 /// Reads `If-Match: "3"` (or `W/"3"`). A tag that names no version can never match.
@@ -280,7 +302,18 @@ pub fn urlencode(s: &str) -> String {
 }
 
 pub fn page_json(page: &ReportPage, path: &str, raw: &RawReportQuery) -> Value {
-    let features: Vec<Value> = page.reports.iter().map(Report::to_feature).collect();
+    let features: Vec<Value> = page
+        .reports
+        .iter()
+        .zip(&page.forms)
+        .map(|(r, form)| {
+            let mut f = r.to_feature();
+            if let Form::Shared { .. } = form {
+                f["properties"]["access"] = json!(form);
+            }
+            f
+        })
+        .collect();
     let mut links = vec![
         json!({"rel": "self", "type": "application/geo+json", "href": next_link_self(path, raw)}),
     ];
@@ -705,6 +738,153 @@ async fn audit(
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
     csv::Writer::from_writer(Vec::new())
+}
+
+// ---- agreements and referrals ----------------------------------------------------------
+
+async fn agreement_json(st: &AppState, a: &Agreement) -> ApiResult<Value> {
+    let agencies = st.app.agencies().await?;
+    let code = |id: &sinergi_core::ids::AgencyId| {
+        agencies
+            .iter()
+            .find(|x| x.id == *id)
+            .map(|x| x.code.to_string())
+    };
+    let clauses: Vec<Value> = a
+        .clauses
+        .iter()
+        .map(|c| {
+            json!({
+                "from": c.from.as_ref().map(code).unwrap_or(Some("*".into())),
+                "to": c.to.iter().map(code).collect::<Vec<_>>(),
+                "report_types": c.report_types,
+                "categories": c.categories,
+                "max_sensitivity": c.max_sensitivity.as_str(),
+                "withheld_fields": c.withheld_fields,
+                "location_precision_m": c.precision.to_json(),
+                "include_subagencies": c.include_subagencies,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "id": a.id,
+        "title": a.title,
+        "number": a.number,
+        "legal_basis": a.legal_basis,
+        "parties": a.parties.iter().map(code).collect::<Vec<_>>(),
+        "approved_by": a.approvals.iter().map(code).collect::<Vec<_>>(),
+        "valid_from": a.valid_from.to_string(),
+        "valid_until": a.valid_until.to_string(),
+        "status": a.effective_status(st.app.now()).as_str(),
+        "clauses": clauses,
+        "what_flows_where": st.app.agreement_summary(a).await?,
+        "version": a.version,
+        "created_at": a.created_at.to_rfc3339(),
+        "updated_at": a.updated_at.to_rfc3339(),
+    }))
+}
+
+fn agreement_id(s: &str) -> ApiResult<AgreementId> {
+    AgreementId::parse(s).ok_or(ApiError(AppError::NotFound))
+}
+
+async fn list_agreements(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+    let mut out = Vec::new();
+    for ag in st.app.agreements_for(&a.actor).await? {
+        out.push(agreement_json(&st, &ag).await?);
+    }
+    Ok(Json(json!({"agreements": out})))
+}
+
+async fn create_agreement(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let v = parse_json(body)?;
+    let ag = st.app.create_agreement(&a.actor, &v).await?;
+    Ok((StatusCode::CREATED, Json(agreement_json(&st, &ag).await?)).into_response())
+}
+
+async fn get_agreement(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let ag = st.app.agreement_for(&a.actor, agreement_id(&id)?).await?;
+    Ok(Json(agreement_json(&st, &ag).await?))
+}
+
+async fn approve_agreement(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let ag = st
+        .app
+        .approve_agreement(&a.actor, agreement_id(&id)?)
+        .await?;
+    Ok(Json(agreement_json(&st, &ag).await?))
+}
+
+async fn revoke_agreement(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let ag = st
+        .app
+        .revoke_agreement(&a.actor, agreement_id(&id)?)
+        .await?;
+    Ok(Json(agreement_json(&st, &ag).await?))
+}
+
+fn referral_json(r: &sinergi_store::ReferralRow, agencies: &[Agency]) -> Value {
+    json!({
+        "id": r.id,
+        "report_id": r.report_id,
+        "kind": r.kind,
+        "to": r.to_agency.and_then(|id| agencies.iter().find(|x| x.id == id)).map(|x| x.code.as_str()),
+        "reason": r.reason,
+        "until": r.until.to_rfc3339(),
+        "created_at": r.created_at.to_rfc3339(),
+        "revoked_at": r.revoked_at.map(|t| t.to_rfc3339()),
+    })
+}
+
+async fn list_referrals(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let rows = st.app.referrals(&a.actor, parse_id(&id)?).await?;
+    let agencies = st.app.agencies().await?;
+    let list: Vec<Value> = rows.iter().map(|r| referral_json(r, &agencies)).collect();
+    Ok(Json(json!({ "referrals": list })))
+}
+
+async fn create_referral(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let v = parse_json(body)?;
+    let row = st.app.refer_report(&a.actor, parse_id(&id)?, &v).await?;
+    let agencies = st.app.agencies().await?;
+    Ok((StatusCode::CREATED, Json(referral_json(&row, &agencies))).into_response())
+}
+
+async fn revoke_referral(
+    State(st): State<AppState>,
+    a: Authed,
+    Path((id, referral)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let referral = ReferralId::parse(&referral).ok_or(ApiError(AppError::NotFound))?;
+    st.app
+        .revoke_referral(&a.actor, parse_id(&id)?, referral)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- regions ---------------------------------------------------------------------------

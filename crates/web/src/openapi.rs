@@ -210,6 +210,68 @@ pub fn spec() -> Value {
         param("cursor", "query", "next_cursor from the previous page"),
         param("format", "query", "json (default) or csv")
     ]);
+    let agreement_body = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "number", "parties", "valid_from", "valid_until"], "properties": {
+        "title": {"type": "string"}, "number": {"type": "string"}, "legal_basis": {"type": "string"},
+        "parties": {"type": "array", "items": {"type": "string"}}, "valid_from": {"type": "string", "format": "date"}, "valid_until": {"type": "string", "format": "date"},
+        "clauses": {"type": "array", "items": {"type": "object", "properties": {
+            "from": {"type": "string", "description": "agency code, or * for any party"}, "to": {"type": "array", "items": {"type": "string"}},
+            "report_types": {"type": "array", "items": {"type": "string"}}, "categories": {"type": "array", "items": {"type": "string"}},
+            "max_sensitivity": {"type": "string", "enum": ["public", "internal", "restricted", "secret"]},
+            "withheld_fields": {"type": "array", "items": {"type": "string"}},
+            "location_precision_m": {"description": "0, 1000, 10000 or \"region\""}, "include_subagencies": {"type": "boolean"}}}}}}}}});
+    let mut create_agreement = op(
+        "Propose a data-sharing agreement (status proposed)",
+        "agreements",
+        (
+            "201",
+            json_ok("The agreement, with what flows where", obj.clone()),
+        ),
+        &["401", "403", "422"],
+    );
+    create_agreement["requestBody"] = agreement_body;
+    let mut get_agreement = op(
+        "An agreement, with what flows where",
+        "agreements",
+        ("200", json_ok("The agreement", obj.clone())),
+        &["401", "404"],
+    );
+    get_agreement["parameters"] = json!([id]);
+    let mut approve = op(
+        "Approve for your agency (active once every party has)",
+        "agreements",
+        ("200", json_ok("The agreement", obj.clone())),
+        &["401", "403", "404", "409"],
+    );
+    approve["parameters"] = json!([id]);
+    let mut revoke = op(
+        "Revoke: sharing stops at once",
+        "agreements",
+        ("200", json_ok("The agreement", obj.clone())),
+        &["401", "403", "404", "409"],
+    );
+    revoke["parameters"] = json!([id]);
+    let mut referrals = op(
+        "A report's referrals",
+        "referrals",
+        ("200", json_ok("Referrals", obj.clone())),
+        &["401", "404"],
+    );
+    referrals["parameters"] = json!([id]);
+    let mut refer = op(
+        "Share one report with an agency until a date",
+        "referrals",
+        ("201", json_ok("The referral", obj.clone())),
+        &["401", "403", "404", "422"],
+    );
+    refer["parameters"] = json!([id]);
+    refer["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["to", "reason", "until"], "properties": {"to": {"type": "string"}, "reason": {"type": "string"}, "until": {"type": "string", "format": "date-time"}}}}}});
+    let mut unrefer = op(
+        "End a referral",
+        "referrals",
+        ("204", json!({"description": "Ended"})),
+        &["401", "403", "404", "409"],
+    );
+    unrefer["parameters"] = json!([id, param("referral", "path", "The referral's id")]);
     let problem_resp = |desc: &str| json!({"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     json!({
         "openapi": "3.1.0",
@@ -236,6 +298,12 @@ pub fn spec() -> Value {
             "/api/v1/regions": {"get": regions},
             "/api/v1/regions/{code}": {"get": region},
             "/api/v1/audit": {"get": audit},
+            "/api/v1/agreements": {"get": op("Agreements your agency is party to (all for system admins)", "agreements", ("200", json_ok("Agreements", obj.clone())), &["401"]), "post": create_agreement},
+            "/api/v1/agreements/{id}": {"get": get_agreement},
+            "/api/v1/agreements/{id}/approve": {"post": approve},
+            "/api/v1/agreements/{id}/revoke": {"post": revoke},
+            "/api/v1/reports/{id}/referrals": {"get": referrals, "post": refer},
+            "/api/v1/reports/{id}/referrals/{referral}": {"delete": unrefer},
         },
         "components": {
             "securitySchemes": {

@@ -1102,3 +1102,339 @@ async fn the_audit_trail_records_sensitive_access_for_administrators() {
         .broken
         .is_none());
 }
+
+/// An agreement decides what flows: nothing before every party approves, only the agreed
+/// types and sensitivities with fields withheld and locations coarsened while active, and
+/// nothing at all once revoked.
+#[tokio::test]
+async fn agreements_decide_what_flows_and_revocation_stops_it_at_once() {
+    let s = spawn().await;
+    s.app
+        .create_user(
+            None,
+            "admin.polda",
+            "",
+            "POLDA-JAMBI",
+            "agency_admin",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    let t = s.token("petugas").await;
+    let mut shared = feature("Sabu di gudang", "internal");
+    shared["properties"]["attributes"]["suspect_names"] = json!("Budi, Ani");
+    let a: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&shared)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let a_id = a["id"].as_str().expect("id").to_string();
+    s.post(&t, "/api/v1/reports")
+        .json(&feature("Tetap terbatas", "restricted"))
+        .send()
+        .await
+        .expect("send");
+    let polisi = s.token("polisi").await;
+    let count = |body: Value| body["numberReturned"].as_u64().expect("n");
+    let list = || async {
+        s.get(&polisi, "/api/v1/reports")
+            .send()
+            .await
+            .expect("send")
+            .json::<Value>()
+            .await
+            .expect("json")
+    };
+    assert_eq!(count(list().await), 0);
+
+    let bnnp = s.token("admin.bnnp").await;
+    let body = json!({"title": "PKS BNNP Jambi – Polda Jambi", "number": "PKS/01/2025",
+        "parties": ["BNNP-JAMBI", "POLDA-JAMBI"], "valid_from": "2025-01-01", "valid_until": "2030-12-31",
+        "clauses": [{"from": "BNNP-JAMBI", "to": ["POLDA-JAMBI"], "categories": ["narcotics"], "max_sensitivity": "internal",
+            "withheld_fields": ["suspect_names"], "location_precision_m": 1000, "include_subagencies": true}]});
+    let r = s
+        .post(&bnnp, "/api/v1/agreements")
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ag: Value = r.json().await.expect("json");
+    assert_eq!(ag["status"], "proposed");
+    assert!(ag["what_flows_where"][0]
+        .as_str()
+        .expect("summary")
+        .contains("BNNP-JAMBI (beserta sub-instansi) → POLDA-JAMBI"));
+    let id = ag["id"].as_str().expect("id").to_string();
+    let r = s
+        .post(&polisi, &format!("/api/v1/agreements/{id}/approve"))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let r: Value = s
+        .post(&bnnp, &format!("/api/v1/agreements/{id}/approve"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(r["status"], "proposed");
+    assert_eq!(
+        count(list().await),
+        0,
+        "nothing flows before every party approves"
+    );
+    let polda = s.token("admin.polda").await;
+    let r: Value = s
+        .post(&polda, &format!("/api/v1/agreements/{id}/approve"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(r["status"], "active");
+
+    let page = list().await;
+    assert_eq!(
+        count(page.clone()),
+        1,
+        "only the internal narcotics report of BNNK (below BNNP) flows"
+    );
+    let f = &page["features"][0];
+    assert_eq!(f["id"], a_id.as_str());
+    assert!(
+        f["properties"]["attributes"].get("suspect_names").is_none(),
+        "{f}"
+    );
+    assert_eq!(
+        f["properties"]["attributes"]["substance"],
+        "methamphetamine"
+    );
+    assert_eq!(f["properties"]["access"]["precision"]["grid"], 1000);
+    assert_ne!(f["geometry"], a["geometry"], "the location is coarsened");
+    assert_eq!(
+        list().await["features"][0]["geometry"],
+        f["geometry"],
+        "the same cell every time"
+    );
+    let one: Value = s
+        .get(&polisi, &format!("/api/v1/reports/{a_id}"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(one["geometry"], f["geometry"]);
+    assert!(one["properties"]["attributes"]
+        .get("suspect_names")
+        .is_none());
+    let counts: Value = s
+        .get(&polisi, "/api/v1/reports/counts")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(counts["total"], 1);
+    let csv = s
+        .get(&polisi, "/api/v1/reports/export?format=csv")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("csv");
+    assert_eq!(csv.lines().count(), 2);
+    assert!(!csv.contains("Budi"), "{csv}");
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/reports/{a_id}", s.url))
+        .bearer_auth(&polisi)
+        .header("if-match", "\"1\"")
+        .json(&json!({"title": "x"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+
+    let r: Value = s
+        .post(&polda, &format!("/api/v1/agreements/{id}/revoke"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(r["status"], "revoked");
+    assert_eq!(count(list().await), 0, "revocation stops sharing at once");
+    let r = s
+        .get(&polisi, &format!("/api/v1/reports/{a_id}"))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+    let counts: Value = s
+        .get(&polisi, "/api/v1/reports/counts")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(counts["total"], 0);
+
+    let bad = json!({"title": "x", "number": "y", "parties": [], "valid_from": "2025-02-01", "valid_until": "2025-01-01",
+        "clauses": [{"from": "BNNP-JAMBI", "to": ["BNNP-JAMBI"], "report_types": ["alien_landing"], "max_sensitivity": "internal"}]});
+    let p = problem(
+        s.post(&bnnp, "/api/v1/agreements")
+            .json(&bad)
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let f = fields(&p);
+    for want in ["parties", "valid_until", "clauses[0].report_types"] {
+        assert!(f.contains(&want.to_string()), "{want} in {f:?}");
+    }
+    let ghost = json!({"title": "x", "number": "y", "parties": ["BNNP-JAMBI", "NOPE"], "valid_from": "2025-01-01", "valid_until": "2026-01-01"});
+    let p = problem(
+        s.post(&bnnp, "/api/v1/agreements")
+            .json(&ghost)
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(fields(&p), ["parties[1]"]);
+    let v: Value = s
+        .get(&bnnp, "/api/v1/audit?action=agreement_approve")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        v["entries"].as_array().expect("entries").len(),
+        1,
+        "BNNP's admin sees BNNP's approval"
+    );
+}
+
+/// A referral shares one record with one agency until it ends or is revoked.
+#[tokio::test]
+async fn referrals_share_one_report_until_revoked() {
+    let s = spawn().await;
+    let t = s.token("petugas").await;
+    let r: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Dirujuk ke polisi", "restricted"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = r["id"].as_str().expect("id").to_string();
+    let polisi = s.token("polisi").await;
+    assert_eq!(
+        s.get(&polisi, &format!("/api/v1/reports/{id}"))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let k = s.token("koordinator").await;
+    let until = (s.app.now() + chrono::Duration::days(3)).to_rfc3339();
+    let r = s
+        .post(&k, &format!("/api/v1/reports/{id}/referrals"))
+        .json(&json!({"to": "BNNK-BATANGHARI", "reason": "x", "until": until}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["to"]
+    );
+    let r = s
+        .post(&k, &format!("/api/v1/reports/{id}/referrals"))
+        .json(&json!({"to": "POLDA-JAMBI", "reason": "", "until": "2001-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["reason", "until"]
+    );
+    let r = s
+        .post(&k, &format!("/api/v1/reports/{id}/referrals"))
+        .json(&json!({"to": "POLDA-JAMBI", "reason": "Penyidikan bersama", "until": until}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let referral: Value = r.json().await.expect("json");
+    let got: Value = s
+        .get(&polisi, &format!("/api/v1/reports/{id}"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(got["properties"]["title"], "Dirujuk ke polisi");
+    let list: Value = s
+        .get(&polisi, "/api/v1/reports")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["numberReturned"], 1);
+    let r = s
+        .post(&polisi, &format!("/api/v1/reports/{id}/referrals"))
+        .json(&json!({"to": "BNN", "reason": "y", "until": until}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+    let rid = referral["id"].as_str().expect("id");
+    let r = s
+        .http
+        .delete(format!("{}/api/v1/reports/{id}/referrals/{rid}", s.url))
+        .bearer_auth(&k)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.get(&polisi, &format!("/api/v1/reports/{id}"))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = s
+        .http
+        .delete(format!("{}/api/v1/reports/{id}/referrals/{rid}", s.url))
+        .bearer_auth(&k)
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::CONFLICT).await;
+}

@@ -1,0 +1,435 @@
+//! Data-sharing agreements and single-record referrals: proposing, approving and revoking
+//! agreements, and sharing one report with a named agency for a while.
+//!
+//! Every change is audited in its own transaction. Who may do what: an administrator of a
+//! party agency proposes, approves (for their own agency) and revokes; system admins may
+//! propose and revoke but approve only for their own agency, since approval is each party's
+//! own act. Referrals are made and revoked by the owner agency's coordinators and admins
+//! or by the report's author.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{json, Value};
+use sinergi_core::access::{self, Actor};
+use sinergi_core::agreement::{Agreement, AgreementInput, AgreementStatus, Clause};
+use sinergi_core::audit::Action;
+use sinergi_core::ids::{AgencyId, AgreementId, ReferralId, ReportId};
+use sinergi_core::user::Role;
+use sinergi_core::ValidationErrors;
+use sinergi_store::{ReferralRow, UpdateOutcome};
+
+use crate::{App, AppError, AppResult};
+
+/// The longest a referral may last.
+pub const MAX_REFERRAL_DAYS: i64 = 366;
+
+fn is_admin(a: &Actor) -> bool {
+    matches!(a.role, Role::AgencyAdmin | Role::SystemAdmin)
+}
+
+impl App {
+    async fn code_to_id(
+        &self,
+        code: &str,
+        field: &str,
+        errs: &mut ValidationErrors,
+    ) -> AppResult<Option<AgencyId>> {
+        match self.store.agency_by_code(code).await? {
+            Some(a) => Ok(Some(a.id)),
+            None => {
+                errs.push(field, format!("{code} is not an agency"));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Proposes an agreement from its JSON form. The proposer must administer one of the
+    /// parties (or be a system admin).
+    pub async fn create_agreement(&self, actor: &Actor, body: &Value) -> AppResult<Agreement> {
+        let types = self.report_types();
+        let input = AgreementInput::parse(body, &types)?;
+        let mut errs = ValidationErrors::new();
+        let mut parties = Vec::new();
+        for (i, code) in input.parties.iter().enumerate() {
+            if let Some(id) = self
+                .code_to_id(code, &format!("parties[{i}]"), &mut errs)
+                .await?
+            {
+                if parties.contains(&id) {
+                    errs.push(format!("parties[{i}]"), format!("{code} is named twice"));
+                }
+                parties.push(id);
+            }
+        }
+        let mut clauses = Vec::new();
+        for (i, c) in input.clauses.iter().enumerate() {
+            let from = match &c.from {
+                Some(code) => {
+                    self.code_to_id(code, &format!("clauses[{i}].from"), &mut errs)
+                        .await?
+                }
+                None => None,
+            };
+            let mut to = Vec::new();
+            for code in &c.to {
+                if let Some(id) = self
+                    .code_to_id(code, &format!("clauses[{i}].to"), &mut errs)
+                    .await?
+                {
+                    to.push(id);
+                }
+            }
+            clauses.push(Clause {
+                from,
+                to,
+                report_types: c.report_types.clone(),
+                categories: c.categories.clone(),
+                max_sensitivity: c.max_sensitivity,
+                withheld_fields: c.withheld_fields.clone(),
+                precision: c.precision,
+                include_subagencies: c.include_subagencies,
+            });
+        }
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let administers_a_party = actor.role == Role::SystemAdmin
+            || (actor.role == Role::AgencyAdmin && parties.contains(&actor.agency_id));
+        if !administers_a_party {
+            return Err(AppError::Forbidden(
+                "only an administrator of a party agency may propose an agreement".into(),
+            ));
+        }
+        let now = self.now();
+        let a = Agreement {
+            id: AgreementId::new_at(now, Self::random10()),
+            title: input.title,
+            number: input.number,
+            legal_basis: input.legal_basis,
+            parties,
+            approvals: Vec::new(),
+            valid_from: input.valid_from,
+            valid_until: input.valid_until,
+            status: AgreementStatus::Proposed,
+            clauses,
+            version: 1,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::AgreementCreate,
+            "agreement",
+            &a.id.to_string(),
+            json!({"number": a.number}),
+        );
+        self.store.insert_agreement(&a, &entry).await?;
+        Ok(a)
+    }
+
+    /// Agreements the actor's agency (or an agency above it) is party to; all for system
+    /// admins.
+    pub async fn agreements_for(&self, actor: &Actor) -> AppResult<Vec<Agreement>> {
+        let all = self.store.agreements().await?;
+        let tree = sinergi_core::agreement::AgencyTree::new(
+            self.store
+                .agencies()
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.parent_id)),
+        );
+        Ok(all
+            .into_iter()
+            .filter(|a| {
+                actor.role == Role::SystemAdmin
+                    || a.parties
+                        .iter()
+                        .any(|p| tree.is_within(actor.agency_id, *p))
+            })
+            .collect())
+    }
+
+    pub async fn agreement_for(&self, actor: &Actor, id: AgreementId) -> AppResult<Agreement> {
+        self.agreements_for(actor)
+            .await?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Records the approval of the actor's agency; the agreement becomes active when every
+    /// party has approved.
+    pub async fn approve_agreement(&self, actor: &Actor, id: AgreementId) -> AppResult<Agreement> {
+        let mut a = self.agreement_for(actor, id).await?;
+        if !is_admin(actor) || !a.parties.contains(&actor.agency_id) {
+            return Err(AppError::Forbidden(
+                "only an administrator of a party agency approves, for that agency".into(),
+            ));
+        }
+        if a.effective_status(self.now()) != AgreementStatus::Proposed {
+            return Err(AppError::Conflict(format!(
+                "the agreement is {}, not proposed",
+                a.effective_status(self.now()).as_str()
+            )));
+        }
+        if !a.approvals.contains(&actor.agency_id) {
+            a.approvals.push(actor.agency_id);
+        }
+        if a.parties.iter().all(|p| a.approvals.contains(p)) {
+            a.status = AgreementStatus::Active;
+        }
+        let detail = json!({"agency": actor.agency_id.to_string(), "status": a.status.as_str()});
+        self.save_agreement(actor, a, Action::AgreementApprove, detail)
+            .await
+    }
+
+    /// Ends an agreement at once: nothing flows under it from now on.
+    pub async fn revoke_agreement(&self, actor: &Actor, id: AgreementId) -> AppResult<Agreement> {
+        let mut a = self.agreement_for(actor, id).await?;
+        let allowed = actor.role == Role::SystemAdmin
+            || (actor.role == Role::AgencyAdmin && a.parties.contains(&actor.agency_id));
+        if !allowed {
+            return Err(AppError::Forbidden(
+                "only an administrator of a party agency may revoke".into(),
+            ));
+        }
+        if a.status == AgreementStatus::Revoked {
+            return Err(AppError::Conflict(
+                "the agreement is already revoked".into(),
+            ));
+        }
+        a.status = AgreementStatus::Revoked;
+        self.save_agreement(actor, a, Action::AgreementRevoke, json!({}))
+            .await
+    }
+
+    async fn save_agreement(
+        &self,
+        actor: &Actor,
+        mut a: Agreement,
+        action: Action,
+        detail: Value,
+    ) -> AppResult<Agreement> {
+        let expected = a.version;
+        a.version += 1;
+        a.updated_at = self.now();
+        let entry = self.audit(Some(actor), action, "agreement", &a.id.to_string(), detail);
+        match self.store.update_agreement(&a, expected, &entry).await? {
+            UpdateOutcome::Updated => Ok(a),
+            UpdateOutcome::VersionMismatch(current) => {
+                Err(AppError::PreconditionFailed { current })
+            }
+            UpdateOutcome::NotFound => Err(AppError::NotFound),
+        }
+    }
+
+    /// "What flows where", one sentence per clause, in Indonesian.
+    pub async fn agreement_summary(&self, a: &Agreement) -> AppResult<Vec<String>> {
+        let agencies = self.store.agencies().await?;
+        let code = |id: &AgencyId| {
+            agencies
+                .iter()
+                .find(|x| x.id == *id)
+                .map(|x| x.code.to_string())
+                .unwrap_or_default()
+        };
+        let types = self.report_types();
+        Ok(a.clauses
+            .iter()
+            .map(|c| {
+                let from = c
+                    .from
+                    .as_ref()
+                    .map(code)
+                    .unwrap_or_else(|| "setiap pihak".into());
+                let to: Vec<String> = c.to.iter().map(code).collect();
+                let mut what: Vec<String> = c
+                    .report_types
+                    .iter()
+                    .map(|k| {
+                        types
+                            .iter()
+                            .find(|t| &t.key == k)
+                            .map(|t| t.label_id.clone())
+                            .unwrap_or_else(|| k.clone())
+                    })
+                    .collect();
+                what.extend(c.categories.iter().map(|k| format!("kategori {k}")));
+                let sub = if c.include_subagencies {
+                    " (beserta sub-instansi)"
+                } else {
+                    ""
+                };
+                let withheld = if c.withheld_fields.is_empty() {
+                    String::new()
+                } else {
+                    format!(", tanpa {}", c.withheld_fields.join(", "))
+                };
+                let place = match c.precision {
+                    sinergi_core::sharing::Precision::Exact => "lokasi tepat".to_string(),
+                    sinergi_core::sharing::Precision::Grid(m) => {
+                        format!("lokasi dibulatkan {} km", m / 1000)
+                    }
+                    sinergi_core::sharing::Precision::Region => "hanya wilayah".to_string(),
+                };
+                format!(
+                    "{}{sub} → {}{sub}: {} sampai tingkat {}{withheld}; {place}.",
+                    from,
+                    to.join(", "),
+                    what.join(", "),
+                    c.max_sensitivity.label_id().to_lowercase()
+                )
+            })
+            .collect())
+    }
+
+    // ---- referrals -------------------------------------------------------------------
+
+    /// Shares one report with another agency until a date, with a reason.
+    pub async fn refer_report(
+        &self,
+        actor: &Actor,
+        report: ReportId,
+        body: &Value,
+    ) -> AppResult<ReferralRow> {
+        let r = self.store.report(report).await?.ok_or(AppError::NotFound)?;
+        if !access::can_view(actor, &r.access()) {
+            return Err(AppError::NotFound);
+        }
+        let manages = r.owner_agency_id == actor.agency_id
+            && (r.author_id == actor.user_id
+                || matches!(
+                    actor.role,
+                    Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
+                ));
+        if !manages {
+            return Err(AppError::Forbidden("only the owner agency's coordinators and admins, or the author, may refer a report".into()));
+        }
+        let mut errs = ValidationErrors::new();
+        let obj = body
+            .as_object()
+            .ok_or_else(|| AppError::field("body", "must be a JSON object"))?;
+        for k in obj.keys() {
+            if !matches!(k.as_str(), "to" | "reason" | "until") {
+                errs.push(k.clone(), "unknown field");
+            }
+        }
+        let to = match obj.get("to").and_then(Value::as_str) {
+            Some(code) => self.code_to_id(code, "to", &mut errs).await?,
+            None => {
+                errs.push("to", "name the agency to share with");
+                None
+            }
+        };
+        if to == Some(actor.agency_id) || to == Some(r.owner_agency_id) {
+            errs.push("to", "a report cannot be referred to its own agency");
+        }
+        let reason = obj
+            .get("reason")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or("");
+        if reason.is_empty() || reason.chars().count() > 2000 {
+            errs.push("reason", "give a reason of 1 to 2000 characters");
+        }
+        let now = self.now();
+        let until = match obj
+            .get("until")
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        {
+            Some(t) if t.with_timezone(&Utc) <= now => {
+                errs.push("until", "lies in the past");
+                None
+            }
+            Some(t) if t.with_timezone(&Utc) > now + Duration::days(MAX_REFERRAL_DAYS) => {
+                errs.push(
+                    "until",
+                    format!("a referral lasts at most {MAX_REFERRAL_DAYS} days"),
+                );
+                None
+            }
+            Some(t) => Some(t.with_timezone(&Utc)),
+            None => {
+                errs.push(
+                    "until",
+                    "must be a date-time with offset, e.g. 2026-12-31T23:59:00+07:00",
+                );
+                None
+            }
+        };
+        let (Some(to), Some(until), true) = (to, until, errs.is_empty()) else {
+            return Err(errs.into());
+        };
+        let row = ReferralRow {
+            id: ReferralId::new_at(now, Self::random10()),
+            report_id: report,
+            kind: "referral".into(),
+            to_agency: Some(to),
+            to_user: None,
+            reason: reason.to_string(),
+            until,
+            created_by: actor.user_id,
+            created_at: now,
+            revoked_at: None,
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::ReferralCreate,
+            "report",
+            &report.to_string(),
+            json!({"referral": row.id.to_string(), "to": to.to_string(), "until": until.to_rfc3339()}),
+        );
+        self.store.insert_referral(&row, &entry).await?;
+        Ok(row)
+    }
+
+    /// The referrals of a report, for those who may manage them.
+    pub async fn referrals(&self, actor: &Actor, report: ReportId) -> AppResult<Vec<ReferralRow>> {
+        let r = self.store.report(report).await?.ok_or(AppError::NotFound)?;
+        if !access::can_view(actor, &r.access()) {
+            return Err(AppError::NotFound);
+        }
+        Ok(self.store.referrals_for_report(report).await?)
+    }
+
+    pub async fn revoke_referral(
+        &self,
+        actor: &Actor,
+        report: ReportId,
+        id: ReferralId,
+    ) -> AppResult<()> {
+        let referral = self
+            .store
+            .referral(id)
+            .await?
+            .filter(|x| x.report_id == report)
+            .ok_or(AppError::NotFound)?;
+        let r = self.store.report(report).await?.ok_or(AppError::NotFound)?;
+        if !access::can_view(actor, &r.access()) {
+            return Err(AppError::NotFound);
+        }
+        let manages = r.owner_agency_id == actor.agency_id
+            && (referral.created_by == actor.user_id
+                || matches!(
+                    actor.role,
+                    Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
+                ));
+        if !manages {
+            return Err(AppError::Forbidden(
+                "only the owner agency's coordinators and admins may revoke a referral".into(),
+            ));
+        }
+        let entry = self.audit(
+            Some(actor),
+            Action::ReferralRevoke,
+            "report",
+            &report.to_string(),
+            json!({"referral": id.to_string()}),
+        );
+        if !self.store.revoke_referral(id, self.now(), &entry).await? {
+            return Err(AppError::Conflict("the referral has already ended".into()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,613 @@
+//! Data-sharing agreements (nota kesepahaman / perjanjian kerja sama): parties, validity,
+//! approvals and sharing clauses, and how an active agreement turns into [`Grant`]s for
+//! one viewer agency. Pure: the agency tree and the report-type catalogue are passed in.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::ids::{AgencyId, AgreementId, UserId};
+use crate::report::Sensitivity;
+use crate::report_types::ReportType;
+use crate::sharing::{Grant, Precision};
+use crate::ValidationErrors;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementStatus {
+    Draft,
+    Proposed,
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl AgreementStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementStatus::Draft => "draft",
+            AgreementStatus::Proposed => "proposed",
+            AgreementStatus::Active => "active",
+            AgreementStatus::Expired => "expired",
+            AgreementStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Draft,
+            Self::Proposed,
+            Self::Active,
+            Self::Expired,
+            Self::Revoked,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// One sharing clause, with agencies as ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clause {
+    /// The owner whose reports flow; `None` means every party.
+    pub from: Option<AgencyId>,
+    pub to: Vec<AgencyId>,
+    pub report_types: Vec<String>,
+    pub categories: Vec<String>,
+    pub max_sensitivity: Sensitivity,
+    pub withheld_fields: Vec<String>,
+    pub precision: Precision,
+    pub include_subagencies: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub id: AgreementId,
+    pub title: String,
+    pub number: String,
+    pub legal_basis: String,
+    pub parties: Vec<AgencyId>,
+    /// Parties whose agency admin has approved.
+    pub approvals: Vec<AgencyId>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    /// The stored status; [`Agreement::effective_status`] adds expiry by date.
+    pub status: AgreementStatus,
+    pub clauses: Vec<Clause>,
+    pub version: i64,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The agency hierarchy, for expanding "including sub-agencies".
+#[derive(Debug, Clone, Default)]
+pub struct AgencyTree {
+    children: HashMap<AgencyId, Vec<AgencyId>>,
+    parent: HashMap<AgencyId, AgencyId>,
+}
+
+impl AgencyTree {
+    pub fn new(pairs: impl IntoIterator<Item = (AgencyId, Option<AgencyId>)>) -> Self {
+        let mut t = AgencyTree::default();
+        for (id, parent) in pairs {
+            if let Some(p) = parent {
+                t.children.entry(p).or_default().push(id);
+                t.parent.insert(id, p);
+            }
+        }
+        t
+    }
+
+    /// Every agency below `id`, at any depth.
+    pub fn descendants(&self, id: AgencyId) -> Vec<AgencyId> {
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(a) = stack.pop() {
+            for c in self.children.get(&a).into_iter().flatten() {
+                if !out.contains(c) {
+                    out.push(*c);
+                    stack.push(*c);
+                }
+            }
+        }
+        out
+    }
+
+    /// True when `id` is `ancestor` or lies below it.
+    pub fn is_within(&self, id: AgencyId, ancestor: AgencyId) -> bool {
+        let mut cur = Some(id);
+        let mut steps = 0;
+        while let Some(a) = cur {
+            if a == ancestor {
+                return true;
+            }
+            cur = self.parent.get(&a).copied();
+            steps += 1;
+            if steps > 64 {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+impl Agreement {
+    /// Active agreements whose end date has passed are expired; nothing else changes by
+    /// itself.
+    pub fn effective_status(&self, now: DateTime<Utc>) -> AgreementStatus {
+        let today = now.date_naive();
+        match self.status {
+            AgreementStatus::Active | AgreementStatus::Proposed if today > self.valid_until => {
+                AgreementStatus::Expired
+            }
+            s => s,
+        }
+    }
+
+    /// Shares only while active and within its dates.
+    pub fn in_force(&self, now: DateTime<Utc>) -> bool {
+        let today = now.date_naive();
+        self.effective_status(now) == AgreementStatus::Active
+            && today >= self.valid_from
+            && today <= self.valid_until
+    }
+
+    /// What this agreement lets `viewer` see, one grant per clause that reaches it.
+    pub fn grants_for(
+        &self,
+        viewer: AgencyId,
+        tree: &AgencyTree,
+        types: &[ReportType],
+        now: DateTime<Utc>,
+    ) -> Vec<Grant> {
+        if !self.in_force(now) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for c in &self.clauses {
+            let reaches =
+                c.to.iter()
+                    .any(|t| *t == viewer || (c.include_subagencies && tree.is_within(viewer, *t)));
+            if !reaches {
+                continue;
+            }
+            let roots: Vec<AgencyId> = match c.from {
+                Some(f) => vec![f],
+                None => self.parties.clone(),
+            };
+            let mut owners = roots.clone();
+            if c.include_subagencies {
+                for r in &roots {
+                    owners.extend(tree.descendants(*r));
+                }
+            }
+            let type_keys: Vec<String> = types
+                .iter()
+                .filter(|t| c.report_types.contains(&t.key) || c.categories.contains(&t.category))
+                .map(|t| t.key.clone())
+                .collect();
+            out.push(Grant {
+                owners,
+                type_keys,
+                max_sensitivity: c.max_sensitivity,
+                withheld_fields: c.withheld_fields.clone(),
+                precision: c.precision,
+            });
+        }
+        out
+    }
+}
+
+/// A clause as submitted, with agency codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClauseInput {
+    pub from: Option<String>,
+    pub to: Vec<String>,
+    pub report_types: Vec<String>,
+    pub categories: Vec<String>,
+    pub max_sensitivity: Sensitivity,
+    pub withheld_fields: Vec<String>,
+    pub precision: Precision,
+    pub include_subagencies: bool,
+}
+
+/// An agreement as submitted, checked except for the agency codes, which the caller
+/// resolves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementInput {
+    pub title: String,
+    pub number: String,
+    pub legal_basis: String,
+    pub parties: Vec<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub clauses: Vec<ClauseInput>,
+}
+
+/// Top-level fields a clause may withhold besides the type's attributes.
+pub const WITHHOLDABLE: [&str; 2] = ["description", "author"];
+
+fn strings(v: Option<&Value>, field: &str, errs: &mut ValidationErrors) -> Vec<String> {
+    match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| match x.as_str() {
+                Some(s) => Some(s.trim().to_string()),
+                None => {
+                    errs.push(format!("{field}[{i}]"), "must be text");
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            errs.push(field, "must be a list");
+            Vec::new()
+        }
+    }
+}
+
+impl AgreementInput {
+    /// Parses the JSON body of `POST /api/v1/agreements`, naming every bad field.
+    pub fn parse(v: &Value, types: &[ReportType]) -> Result<AgreementInput, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        let Some(obj) = v.as_object() else {
+            return Err(ValidationErrors::single(
+                "",
+                "the body must be a JSON object",
+            ));
+        };
+        for k in obj.keys() {
+            if !matches!(
+                k.as_str(),
+                "title"
+                    | "number"
+                    | "legal_basis"
+                    | "parties"
+                    | "valid_from"
+                    | "valid_until"
+                    | "clauses"
+            ) {
+                errs.push(k.clone(), "unknown field");
+            }
+        }
+        let text = |k: &str, required: bool, errs: &mut ValidationErrors| -> String {
+            match obj.get(k) {
+                Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 500 => {
+                    s.trim().to_string()
+                }
+                None | Some(Value::Null) if !required => String::new(),
+                Some(Value::String(s)) if s.trim().is_empty() && !required => String::new(),
+                _ => {
+                    errs.push(k, "must be text of 1 to 500 characters");
+                    String::new()
+                }
+            }
+        };
+        let title = text("title", true, &mut errs);
+        let number = text("number", true, &mut errs);
+        let legal_basis = text("legal_basis", false, &mut errs);
+        let parties = strings(obj.get("parties"), "parties", &mut errs);
+        if parties.is_empty() {
+            errs.push("parties", "an agreement needs at least one party");
+        }
+        let date = |k: &str, errs: &mut ValidationErrors| -> Option<NaiveDate> {
+            match obj
+                .get(k)
+                .and_then(Value::as_str)
+                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            {
+                Some(d) => Some(d),
+                None => {
+                    errs.push(k, "must be a date YYYY-MM-DD");
+                    None
+                }
+            }
+        };
+        let valid_from = date("valid_from", &mut errs);
+        let valid_until = date("valid_until", &mut errs);
+        if let (Some(a), Some(b)) = (valid_from, valid_until) {
+            if b < a {
+                errs.push("valid_until", "ends before it starts");
+            }
+        }
+        let mut clauses = Vec::new();
+        match obj.get("clauses") {
+            Some(Value::Array(list)) => {
+                for (i, c) in list.iter().enumerate() {
+                    if let Some(c) =
+                        parse_clause(c, &format!("clauses[{i}]"), &parties, types, &mut errs)
+                    {
+                        clauses.push(c);
+                    }
+                }
+            }
+            None | Some(Value::Null) => {}
+            Some(_) => errs.push("clauses", "must be a list"),
+        }
+        match (valid_from, valid_until) {
+            (Some(valid_from), Some(valid_until)) if errs.is_empty() => Ok(AgreementInput {
+                title,
+                number,
+                legal_basis,
+                parties,
+                valid_from,
+                valid_until,
+                clauses,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
+fn parse_clause(
+    v: &Value,
+    field: &str,
+    parties: &[String],
+    types: &[ReportType],
+    errs: &mut ValidationErrors,
+) -> Option<ClauseInput> {
+    let Some(o) = v.as_object() else {
+        errs.push(field, "a clause is an object");
+        return None;
+    };
+    let before = errs.errors.len();
+    for k in o.keys() {
+        if !matches!(
+            k.as_str(),
+            "from"
+                | "to"
+                | "report_types"
+                | "categories"
+                | "max_sensitivity"
+                | "withheld_fields"
+                | "location_precision_m"
+                | "include_subagencies"
+        ) {
+            errs.push(format!("{field}.{k}"), "unknown field");
+        }
+    }
+    let from = match o.get("from") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "*" || s.eq_ignore_ascii_case("any") => None,
+        Some(Value::String(s)) => {
+            if !parties.contains(s) {
+                errs.push(
+                    format!("{field}.from"),
+                    format!("{s} is not a party to the agreement"),
+                );
+            }
+            Some(s.clone())
+        }
+        Some(_) => {
+            errs.push(
+                format!("{field}.from"),
+                "must be an agency code or \"*\" for any party",
+            );
+            None
+        }
+    };
+    let to = strings(o.get("to"), &format!("{field}.to"), errs);
+    if to.is_empty() {
+        errs.push(format!("{field}.to"), "name at least one receiving party");
+    }
+    for t in &to {
+        if !parties.contains(t) {
+            errs.push(
+                format!("{field}.to"),
+                format!("{t} is not a party to the agreement"),
+            );
+        }
+        if from.as_deref() == Some(t.as_str()) {
+            errs.push(format!("{field}.to"), "an agency cannot share with itself");
+        }
+    }
+    let report_types = strings(
+        o.get("report_types"),
+        &format!("{field}.report_types"),
+        errs,
+    );
+    let categories = strings(o.get("categories"), &format!("{field}.categories"), errs);
+    for t in &report_types {
+        if !types.iter().any(|x| &x.key == t) {
+            errs.push(
+                format!("{field}.report_types"),
+                format!("unknown report type {t:?}"),
+            );
+        }
+    }
+    for c in &categories {
+        if !types.iter().any(|x| &x.category == c) {
+            errs.push(
+                format!("{field}.categories"),
+                format!("unknown category {c:?}"),
+            );
+        }
+    }
+    if report_types.is_empty() && categories.is_empty() {
+        errs.push(
+            format!("{field}.report_types"),
+            "name the report types or categories that flow",
+        );
+    }
+    let max_sensitivity = match o
+        .get("max_sensitivity")
+        .and_then(Value::as_str)
+        .and_then(Sensitivity::parse)
+    {
+        Some(s) => s,
+        None => {
+            errs.push(
+                format!("{field}.max_sensitivity"),
+                "must be one of public, internal, restricted, secret",
+            );
+            Sensitivity::Public
+        }
+    };
+    let withheld_fields = strings(
+        o.get("withheld_fields"),
+        &format!("{field}.withheld_fields"),
+        errs,
+    );
+    let in_scope: Vec<&ReportType> = types
+        .iter()
+        .filter(|t| report_types.contains(&t.key) || categories.contains(&t.category))
+        .collect();
+    for w in &withheld_fields {
+        let known =
+            WITHHOLDABLE.contains(&w.as_str()) || in_scope.iter().any(|t| t.field(w).is_some());
+        if !known {
+            errs.push(
+                format!("{field}.withheld_fields"),
+                format!("{w:?} is not a field of the shared report types"),
+            );
+        }
+    }
+    let precision = match Precision::parse(o.get("location_precision_m").unwrap_or(&Value::Null)) {
+        Some(p) => p,
+        None => {
+            errs.push(
+                format!("{field}.location_precision_m"),
+                "must be 0 (exact), 1000, 10000 or \"region\"",
+            );
+            Precision::Exact
+        }
+    };
+    let include_subagencies = match o.get("include_subagencies") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            errs.push(
+                format!("{field}.include_subagencies"),
+                "must be true or false",
+            );
+            false
+        }
+    };
+    (errs.errors.len() == before).then_some(ClauseInput {
+        from,
+        to,
+        report_types,
+        categories,
+        max_sensitivity,
+        withheld_fields,
+        precision,
+        include_subagencies,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report_types::builtin;
+    use serde_json::json;
+
+    fn body() -> Value {
+        json!({
+            "title": "Nota Kesepahaman TNKS – Polda", "number": "PKS.01/2017",
+            "parties": ["BBTNKS", "POLDA-JAMBI"], "valid_from": "2017-03-14", "valid_until": "2027-03-13",
+            "clauses": [{"from": "BBTNKS", "to": ["POLDA-JAMBI"], "categories": ["forestry_crime", "wildlife_crime"],
+                "report_types": ["patrol_finding"], "max_sensitivity": "internal",
+                "withheld_fields": ["suspect_names"], "location_precision_m": 0, "include_subagencies": true}]
+        })
+    }
+
+    #[test]
+    fn a_good_agreement_parses() {
+        let a = AgreementInput::parse(&body(), &builtin()).expect("valid");
+        assert_eq!(a.clauses[0].precision, Precision::Exact);
+        assert!(a.clauses[0].include_subagencies);
+    }
+
+    #[test]
+    fn every_problem_is_named() {
+        let mut b = body();
+        b["parties"] = json!([]);
+        b["valid_until"] = json!("2016-01-01");
+        b["clauses"][0]["report_types"] = json!(["alien_landing"]);
+        b["clauses"][0]["withheld_fields"] = json!(["shoe_size"]);
+        b["clauses"][0]["to"] = json!(["BBTNKS"]);
+        let e = AgreementInput::parse(&b, &builtin()).expect_err("bad");
+        let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        for f in [
+            "parties",
+            "valid_until",
+            "clauses[0].report_types",
+            "clauses[0].withheld_fields",
+            "clauses[0].to",
+            "clauses[0].from",
+        ] {
+            assert!(fields.contains(&f), "{f} in {fields:?}");
+        }
+    }
+
+    #[test]
+    fn grants_follow_clauses_the_tree_and_the_dates() {
+        use uuid::Uuid;
+        let id = |n| AgencyId(Uuid::from_u128(n));
+        let (tnks, polda, polres, resort) = (id(1), id(2), id(3), id(4));
+        let tree = AgencyTree::new([
+            (tnks, None),
+            (polda, None),
+            (polres, Some(polda)),
+            (resort, Some(tnks)),
+        ]);
+        let now = DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z")
+            .expect("ts")
+            .with_timezone(&Utc);
+        let a = Agreement {
+            id: AgreementId(Uuid::from_u128(9)),
+            title: "t".into(),
+            number: "n".into(),
+            legal_basis: String::new(),
+            parties: vec![tnks, polda],
+            approvals: vec![tnks, polda],
+            valid_from: NaiveDate::from_ymd_opt(2017, 3, 14).expect("date"),
+            valid_until: NaiveDate::from_ymd_opt(2027, 3, 13).expect("date"),
+            status: AgreementStatus::Active,
+            clauses: vec![Clause {
+                from: Some(tnks),
+                to: vec![polda],
+                report_types: vec![],
+                categories: vec!["forestry_crime".into()],
+                max_sensitivity: Sensitivity::Internal,
+                withheld_fields: vec![],
+                precision: Precision::Exact,
+                include_subagencies: true,
+            }],
+            version: 1,
+            created_by: UserId(Uuid::from_u128(5)),
+            created_at: now,
+            updated_at: now,
+        };
+        let types = builtin();
+        let g = a.grants_for(polres, &tree, &types, now);
+        assert_eq!(g.len(), 1, "a Polres below the receiving Polda is included");
+        assert!(
+            g[0].owners.contains(&resort),
+            "the park's sub-agencies' reports flow too"
+        );
+        assert!(g[0].type_keys.contains(&"illegal_logging".to_string()));
+        assert!(
+            a.grants_for(tnks, &tree, &types, now).is_empty(),
+            "nothing flows the other way"
+        );
+        let later = DateTime::parse_from_rfc3339("2028-01-01T00:00:00Z")
+            .expect("ts")
+            .with_timezone(&Utc);
+        assert_eq!(a.effective_status(later), AgreementStatus::Expired);
+        assert!(
+            a.grants_for(polda, &tree, &types, later).is_empty(),
+            "an expired agreement shares nothing"
+        );
+        let revoked = Agreement {
+            status: AgreementStatus::Revoked,
+            ..a
+        };
+        assert!(revoked.grants_for(polda, &tree, &types, now).is_empty());
+    }
+}
