@@ -22,6 +22,8 @@ use sinergi_core::report::{Report, Sensitivity, Status};
 use sinergi_regions::Gazetteer;
 
 use crate::{App, AppError, AppResult};
+use sinergi_core::agreement::AgreementStatus;
+use sinergi_core::audit::Action;
 
 /// The password of every demo user; `sinergi serve --demo` prints it.
 pub const DEMO_PASSWORD: &str = "sinergi-demo-2025";
@@ -42,6 +44,7 @@ pub struct DemoSummary {
     /// (username, role, agency code) of every demo user.
     pub users: Vec<(String, String, String)>,
     pub reports: usize,
+    pub agreements: usize,
 }
 
 /// Loads the demo data set into an empty database. Refuses
@@ -133,6 +136,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         });
     }
     app.store.bulk_insert_reports(&reports).await?;
+    let agreements = load_agreements(app).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),
@@ -143,7 +147,94 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         agencies: AGENCIES.len(),
         users,
         reports: reports.len(),
+        agreements,
     })
+}
+
+/// The agreements of the seed situations, proposed through the same use case as the API
+/// (so they pass the same checks) by the demo system administrator, then marked approved
+/// by every party as the signed documents record.
+async fn load_agreements(app: &App) -> AppResult<usize> {
+    let (admin, _) = app
+        .store
+        .user_credentials("admin")
+        .await?
+        .ok_or_else(|| AppError::Internal("the demo system administrator is missing".into()))?;
+    let actor = app.actor_for(&admin).await?;
+    let polda = [
+        "POLDA-JAMBI",
+        "POLDA-SUMBAR",
+        "POLDA-SUMSEL",
+        "POLDA-BENGKULU",
+    ];
+    let bodies = [
+        // Kerinci Seblat: the 14 March 2017 MoU between the park and four regional police
+        // commands: forestry- and wildlife-crime reports and patrol results flow both ways
+        // up to internal, suspects' names withheld; tiger locations reach the police
+        // coarsened (wildlife reports of sensitive species always are).
+        serde_json::json!({
+            "title": "Nota Kesepahaman Penguatan Fungsi Kawasan TNKS (Pengamanan dan Perlindungan)",
+            "number": "PKS.01/BBTNKS/III/2017",
+            "legal_basis": "Nota Kesepahaman BBTNKS dengan Polda Jambi, Sumbar, Sumsel dan Bengkulu, Jakarta 14 Maret 2017",
+            "parties": ["BBTNKS", polda[0], polda[1], polda[2], polda[3]],
+            "valid_from": "2017-03-14", "valid_until": "2027-03-13",
+            "clauses": [
+                {"from": "BBTNKS", "to": polda, "categories": ["forestry_crime", "wildlife_crime", "patrol"],
+                 "max_sensitivity": "internal", "withheld_fields": ["suspect_names"], "location_precision_m": 0,
+                 "include_subagencies": true},
+                {"from": polda[0], "to": ["BBTNKS"], "categories": ["forestry_crime", "wildlife_crime"],
+                 "max_sensitivity": "internal", "withheld_fields": ["suspect_names"], "location_precision_m": 0,
+                 "include_subagencies": true},
+                {"from": polda[3], "to": ["BBTNKS"], "categories": ["forestry_crime", "wildlife_crime"],
+                 "max_sensitivity": "internal", "withheld_fields": ["suspect_names"], "location_precision_m": 0,
+                 "include_subagencies": true}
+            ]
+        }),
+        // Kapuas Hulu: the anti-trafficking task force shares trafficking reports among
+        // its members up to restricted, victims' names withheld, places to the region.
+        serde_json::json!({
+            "title": "Kesepakatan Satgas Pencegahan dan Penanganan TPPO Kabupaten Kapuas Hulu",
+            "number": "KSP/SATGAS-TPPO/KH/VI/2025",
+            "legal_basis": "Perpres 19/2023 (RAN PPTPPO); rapat koordinasi 27 Mei 2025",
+            "parties": ["PEMKAB-KAPUAS-HULU", "POLRES-KAPUAS-HULU", "PLBN-BADAU", "IMIGRASI-PUTUSSIBAU", "DP3A-KALBAR"],
+            "valid_from": "2025-06-01", "valid_until": "2028-05-31",
+            "clauses": [
+                {"from": "*", "to": ["PEMKAB-KAPUAS-HULU", "POLRES-KAPUAS-HULU", "PLBN-BADAU", "IMIGRASI-PUTUSSIBAU", "DP3A-KALBAR"],
+                 "categories": ["trafficking"], "max_sensitivity": "restricted",
+                 "withheld_fields": ["victim_names", "recruiter_names"], "location_precision_m": "region",
+                 "include_subagencies": true}
+            ]
+        }),
+        // Jambi: a cooperation on the KOTAN campaign that ended on 31 December 2023; its
+        // data no longer flows.
+        serde_json::json!({
+            "title": "Perjanjian Kerja Sama Kampanye KOTAN BNNP Jambi – Kesbangpol Provinsi Jambi",
+            "number": "PKS/BNNP-JMB/XII/2022",
+            "parties": ["BNNP-JAMBI", "KESBANGPOL-JAMBI"],
+            "valid_from": "2022-12-01", "valid_until": "2023-12-31",
+            "clauses": [
+                {"from": "BNNP-JAMBI", "to": ["KESBANGPOL-JAMBI"], "report_types": ["outreach_held", "narcotics_arrest"],
+                 "max_sensitivity": "internal", "withheld_fields": ["suspect_names"], "location_precision_m": 1000,
+                 "include_subagencies": true}
+            ]
+        }),
+    ];
+    for body in &bodies {
+        let mut a = app.create_agreement(&actor, body).await?;
+        let expected = a.version;
+        a.approvals = a.parties.clone();
+        a.status = AgreementStatus::Active;
+        a.version += 1;
+        let entry = app.audit(
+            None,
+            Action::AgreementApprove,
+            "agreement",
+            &a.id.to_string(),
+            serde_json::json!({"demo": "approved by every party, as signed"}),
+        );
+        app.store.update_agreement(&a, expected, &entry).await?;
+    }
+    Ok(bodies.len())
 }
 
 // ---- agencies and users --------------------------------------------------------------------

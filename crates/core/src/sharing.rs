@@ -14,14 +14,29 @@ use crate::ids::{AgencyId, ReportId, UserId};
 use crate::report::Sensitivity;
 
 /// How precisely a shared record's location is delivered.
+/// In JSON it is written as the API's `location_precision_m`: 0, 1000, 10000 or "region".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "serde_json::Value", try_from = "serde_json::Value")]
 pub enum Precision {
     Exact,
     /// Snapped to a grid of this many metres (1,000 or 10,000).
     Grid(u32),
     /// Only the centre of the record's region.
     Region,
+}
+
+impl From<Precision> for serde_json::Value {
+    fn from(p: Precision) -> Self {
+        p.to_json()
+    }
+}
+
+impl TryFrom<serde_json::Value> for Precision {
+    type Error = String;
+
+    fn try_from(v: serde_json::Value) -> Result<Self, String> {
+        Precision::parse(&v).ok_or_else(|| format!("{v} is not a location precision"))
+    }
 }
 
 impl Precision {

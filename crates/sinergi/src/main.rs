@@ -263,10 +263,11 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
         if app.store.agency_count().await? == 0 {
             let summary = sinergi_app::demo::load(&app).await?;
             println!(
-                "Loaded the demo data set: {} agencies, {} users, {} reports.",
+                "Loaded the demo data set: {} agencies, {} users, {} reports, {} agreements.",
                 summary.agencies,
                 summary.users.len(),
-                summary.reports
+                summary.reports,
+                summary.agreements
             );
         } else {
             println!("The database already has data; the demo data set is not loaded again.");

@@ -1217,7 +1217,7 @@ async fn agreements_decide_what_flows_and_revocation_stops_it_at_once() {
         f["properties"]["attributes"]["substance"],
         "methamphetamine"
     );
-    assert_eq!(f["properties"]["access"]["precision"]["grid"], 1000);
+    assert_eq!(f["properties"]["access"]["precision"], 1000);
     assert_ne!(f["geometry"], a["geometry"], "the location is coarsened");
     assert_eq!(
         list().await["features"][0]["geometry"],
