@@ -7,6 +7,10 @@
 //!   for a field officer of one sub-agency, who may see only part of the reports (public
 //!   ones and their own agency's), p50/p95/max; get-by-id p50/p95; the process's resident
 //!   memory. Queries go through the app layer (policy + store), as the HTTP handlers do.
+//!   Then 500 active agreement clauses (10 agreements × 50) are added, 25 of them reaching
+//!   one partner agency, and the same pages are timed for a user of an owner agency and a
+//!   user of the partner; finally the decision function alone over 1,000,000 records
+//!   (ns/decision).
 //!
 //! Timings are figures to read, never pass/fail checks.
 
@@ -19,12 +23,16 @@ use clap::Subcommand;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sinergi_app::{App, AppConfig, SystemClock};
+use sinergi_core::access::ReportAccess;
 use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
+use sinergi_core::agreement::{Agreement, AgreementStatus, Clause};
 use sinergi_core::audit::Action;
 use sinergi_core::geometry::{Bbox, ReportGeometry};
+use sinergi_core::ids::AgreementId;
 use sinergi_core::ids::{AgencyId, ReportId, UserId};
 use sinergi_core::query::{Interval, ReportFilter};
 use sinergi_core::report::{Report, Sensitivity, Status};
+use sinergi_core::sharing::{decide, Precision};
 use sinergi_core::user::{Role, User, Username};
 use sinergi_store::{AgencyRow, NewUserRow};
 
@@ -42,6 +50,73 @@ pub enum BenchCmd {
         #[arg(long)]
         url: Option<String>,
     },
+}
+
+/// Latency figures of a run of list pages.
+struct Timings {
+    p50: f64,
+    p95: f64,
+    max: f64,
+    per_page: f64,
+    n: usize,
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} queries ({:.1} reports/page on average)",
+            self.p50, self.p95, self.max, self.n, self.per_page
+        )
+    }
+}
+
+/// Times list pages with the same pseudo-random filters each call (fixed seed), so two
+/// viewers are measured on identical queries.
+async fn time_pages(
+    app: &App,
+    actor: &sinergi_core::access::Actor,
+    types: &[String],
+    base: DateTime<Utc>,
+    span_ms: i64,
+    queries: usize,
+) -> anyhow::Result<Timings> {
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut ms = Vec::with_capacity(queries);
+    let mut returned = 0usize;
+    for _ in 0..queries {
+        let lon = rng.gen_range(95.5..105.0);
+        let lat = rng.gen_range(-5.5..4.5);
+        let start =
+            base + Duration::milliseconds(rng.gen_range(0..span_ms - 365 * 24 * 3600 * 1000));
+        let filter = ReportFilter {
+            bbox: Some(Bbox {
+                min_lon: lon,
+                min_lat: lat,
+                max_lon: lon + 1.0,
+                max_lat: lat + 1.0,
+            }),
+            datetime: Some(Interval {
+                start: Some(start),
+                end: Some(start + Duration::days(365)),
+            }),
+            type_key: Some(types[rng.gen_range(0..types.len())].clone()),
+            limit: 100,
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = app.list_reports(actor, filter).await?;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        returned += page.reports.len();
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    Ok(Timings {
+        p50: percentile(&ms, 0.5),
+        p95: percentile(&ms, 0.95),
+        max: ms.last().copied().unwrap_or(0.0),
+        per_page: returned as f64 / queries.max(1) as f64,
+        n: queries,
+    })
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -215,43 +290,114 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
     println!("memory after insert: {}", memory());
 
     // A field officer of a sub-agency: sees public reports and their agency's own.
-    let viewer = &users[1];
-    let actor = app.actor_for(viewer).await?;
-    let mut list_ms = Vec::with_capacity(queries);
-    let mut returned = 0usize;
-    for _ in 0..queries {
-        let lon = rng.gen_range(95.5..105.0);
-        let lat = rng.gen_range(-5.5..4.5);
-        let start =
-            base + Duration::milliseconds(rng.gen_range(0..span_ms - 365 * 24 * 3600 * 1000));
-        let filter = ReportFilter {
-            bbox: Some(Bbox {
-                min_lon: lon,
-                min_lat: lat,
-                max_lon: lon + 1.0,
-                max_lat: lat + 1.0,
-            }),
-            datetime: Some(Interval {
-                start: Some(start),
-                end: Some(start + Duration::days(365)),
-            }),
-            type_key: Some(types[rng.gen_range(0..types.len())].clone()),
-            limit: 100,
-            ..Default::default()
+    let actor = app.actor_for(&users[1]).await?;
+    let t = time_pages(&app, &actor, &types, base, span_ms, queries).await?;
+    println!("list page (limit 100, bbox 1°x1° + 1 year + type, partial visibility): {t}");
+
+    // Sharing at scale: 500 active clauses in 10 agreements among the 200 agencies; 25 of
+    // them reach the partner agency (BENCH-19-8) from different owners.
+    let partner = agencies.len() - 1;
+    let categories: Vec<String> = {
+        let mut c: Vec<String> = app
+            .report_types()
+            .iter()
+            .map(|t| t.category.clone())
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+    for k in 0..10 {
+        let mut clauses = Vec::new();
+        for j in 0..50 {
+            let from = (k * 50 + j) % 20 * 10; // a top-level agency, with its sub-agencies
+            let to = if j % 2 == 0 {
+                partner
+            } else {
+                rng.gen_range(0..agencies.len())
+            };
+            clauses.push(Clause {
+                from: Some(agencies[from].id),
+                to: vec![agencies[to].id],
+                report_types: vec![],
+                categories: vec![categories[(k + j) % categories.len()].clone()],
+                max_sensitivity: Sensitivity::Internal,
+                withheld_fields: vec![],
+                precision: Precision::Grid(1000),
+                include_subagencies: true,
+            });
+        }
+        let parties: Vec<AgencyId> = agencies.iter().map(|a| a.id).collect();
+        let ag = Agreement {
+            id: AgreementId::new_at(base, bytes(&mut rng)),
+            title: format!("Bench agreement {k}"),
+            number: format!("BENCH/{k}"),
+            legal_basis: String::new(),
+            approvals: parties.clone(),
+            parties,
+            valid_from: base.date_naive(),
+            valid_until: (base + Duration::days(365 * 20)).date_naive(),
+            status: AgreementStatus::Active,
+            clauses,
+            version: 1,
+            created_by: users[0].id,
+            created_at: base,
+            updated_at: base,
         };
-        let t = Instant::now();
-        let page = app.list_reports(&actor, filter).await?;
-        list_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        returned += page.reports.len();
+        store
+            .insert_agreement(
+                &ag,
+                &app.audit(
+                    None,
+                    Action::AgreementCreate,
+                    "agreement",
+                    &ag.id.to_string(),
+                    serde_json::json!({}),
+                ),
+            )
+            .await?;
     }
-    list_ms.sort_by(|a, b| a.total_cmp(b));
+    let partner_actor = app.actor_for(&users[partner]).await?;
+    let viewer = app.viewer_for(&partner_actor).await?;
+    // The owner side: a field officer of a top-level agency whose reports flow to the partner.
+    let owner_actor = app.actor_for(&users[0]).await?;
+    let owner = time_pages(&app, &owner_actor, &types, base, span_ms, queries).await?;
+    let shared = time_pages(&app, &partner_actor, &types, base, span_ms, queries).await?;
     println!(
-        "list page (limit 100, bbox 1°x1° + 1 year + type, partial visibility): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms over {queries} queries ({:.1} reports/page on average)",
-        percentile(&list_ms, 0.5),
-        percentile(&list_ms, 0.95),
-        list_ms.last().copied().unwrap_or(0.0),
-        returned as f64 / queries.max(1) as f64
+        "with 500 active clauses ({} grants reach the partner):",
+        viewer.grants.len()
     );
+    println!("  owner agency's user:   {owner}");
+    println!("  partner agency's user: {shared}");
+    println!(
+        "  partner/owner p95 ratio: {:.2}",
+        shared.p95 / owner.p95.max(1e-9)
+    );
+
+    // The decision function alone, on synthetic records.
+    let n = 1_000_000;
+    let records: Vec<(ReportAccess, &str)> = (0..n)
+        .map(|i| {
+            let owner = agencies[i % agencies.len()].id;
+            (
+                ReportAccess {
+                    owner_agency: owner,
+                    author: users[i % users.len()].id,
+                    sensitivity: Sensitivity::ALL[i % 4],
+                },
+                types[i % types.len()].as_str(),
+            )
+        })
+        .collect();
+    let t = Instant::now();
+    let mut admitted = 0usize;
+    for (r, ty) in &records {
+        if decide(&viewer, r, ty, false, &[], viewer.now).is_some() {
+            admitted += 1;
+        }
+    }
+    let ns = t.elapsed().as_nanos() as f64 / n as f64;
+    println!("decision function: {ns:.0} ns/decision over {n} records with {} grants ({admitted} admitted)", viewer.grants.len());
 
     // Get by id as an admin of the owner agency, so every lookup is allowed.
     let mut get_ms = Vec::with_capacity(queries);
