@@ -40,6 +40,14 @@ impl Clock for SystemClock {
     }
 }
 
+/// The agreements and agency tree as of one sharing stamp.
+#[derive(Clone)]
+pub(crate) struct SharingCache {
+    pub stamp: (i64, i64, i64),
+    pub agreements: Arc<Vec<sinergi_core::agreement::Agreement>>,
+    pub tree: Arc<sinergi_core::agreement::AgencyTree>,
+}
+
 /// Settings the use cases need; the binary fills them from configuration.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -67,6 +75,10 @@ pub struct App {
     pub config: AppConfig,
     types: RwLock<Arc<Vec<ReportType>>>,
     throttle: Mutex<auth::Throttle>,
+    /// Parsed agreements and the agency tree, reused while the store's sharing stamp is
+    /// unchanged (checked on every request, so revocation takes effect at once on every
+    /// server sharing the database).
+    sharing: RwLock<Option<SharingCache>>,
     dummy_hash: String,
 }
 
@@ -101,6 +113,7 @@ impl App {
             config,
             types: RwLock::new(Arc::new(types)),
             throttle: Mutex::new(auth::Throttle::default()),
+            sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
         })
     }

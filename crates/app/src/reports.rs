@@ -17,7 +17,9 @@ use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status};
 use sinergi_core::sharing::{decide, snap, Form, Precision, Viewer};
 use sinergi_store::{Attachment, InsertOutcome, NewEvent, ReportCount, UpdateOutcome};
 
-use crate::{App, AppError, AppResult};
+use std::sync::Arc;
+
+use crate::{App, AppError, AppResult, SharingCache};
 
 /// One page of a list, with the cursor of the next page while more remain.
 #[derive(Debug, Clone)]
@@ -212,27 +214,46 @@ impl App {
     /// in force that reaches their agency.
     pub async fn viewer_for(&self, actor: &Actor) -> AppResult<Viewer> {
         let now = self.now();
-        let agreements = self.store.agreements().await?;
-        let mut grants = Vec::new();
-        if agreements.iter().any(|a| a.in_force(now)) {
-            let tree = AgencyTree::new(
-                self.store
-                    .agencies()
-                    .await?
-                    .into_iter()
-                    .map(|a| (a.id, a.parent_id)),
-            );
-            let types = self.report_types();
-            for a in &agreements {
-                grants.extend(a.grants_for(actor.agency_id, &tree, &types, now));
-            }
-        }
+        let sharing = self.sharing().await?;
+        let types = self.report_types();
+        let grants = sharing
+            .agreements
+            .iter()
+            .flat_map(|a| a.grants_for(actor.agency_id, &sharing.tree, &types, now))
+            .collect();
         Ok(Viewer {
             scope: ViewScope::for_actor(actor),
             grants,
             now,
             precise_locations: false,
         })
+    }
+
+    /// The current agreements and agency tree, parsed once per change.
+    pub(crate) async fn sharing(&self) -> AppResult<SharingCache> {
+        let stamp = self.store.sharing_stamp().await?;
+        if let Ok(guard) = self.sharing.read() {
+            if let Some(c) = guard.as_ref().filter(|c| c.stamp == stamp) {
+                return Ok(c.clone());
+            }
+        }
+        let agreements = Arc::new(self.store.agreements().await?);
+        let tree = Arc::new(AgencyTree::new(
+            self.store
+                .agencies()
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.parent_id)),
+        ));
+        let fresh = SharingCache {
+            stamp,
+            agreements,
+            tree,
+        };
+        if let Ok(mut guard) = self.sharing.write() {
+            *guard = Some(fresh.clone());
+        }
+        Ok(fresh)
     }
 
     /// Turns a stored report into what the viewer receives: withheld fields removed and

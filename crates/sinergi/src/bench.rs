@@ -295,7 +295,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
     println!("list page (limit 100, bbox 1°x1° + 1 year + type, partial visibility): {t}");
 
     // Sharing at scale: 500 active clauses in 10 agreements among the 200 agencies; 25 of
-    // them reach the partner agency (BENCH-19-8) from different owners.
+    // them name the partner agency (BENCH-19-8) as recipient, from different owners.
     let partner = agencies.len() - 1;
     let categories: Vec<String> = {
         let mut c: Vec<String> = app
@@ -311,10 +311,11 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
         let mut clauses = Vec::new();
         for j in 0..50 {
             let from = (k * 50 + j) % 20 * 10; // a top-level agency, with its sub-agencies
-            let to = if j % 2 == 0 {
+            let to = if (k * 50 + j) % 20 == 0 {
                 partner
             } else {
-                rng.gen_range(0..agencies.len())
+                // Other recipients are top-level agencies outside the partner's branch.
+                rng.gen_range(0..19) * 10
             };
             clauses.push(Clause {
                 from: Some(agencies[from].id),

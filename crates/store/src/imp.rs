@@ -914,6 +914,16 @@ macro_rules! store_impl {
                 rows.iter().map(agreement_from_row).collect()
             }
 
+            async fn sharing_stamp(&self) -> Result<(i64, i64, i64)> {
+                Ok(sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM agreements), \
+                     (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM agreements), \
+                     (SELECT COUNT(*) FROM agencies)",
+                )
+                .fetch_one(&self.read)
+                .await?)
+            }
+
             async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit) -> Result<()> {
                 let mut tx = self.write.begin().await?;
                 sqlx::query(

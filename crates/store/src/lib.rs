@@ -244,6 +244,9 @@ pub trait Store: Send + Sync {
     ) -> Result<UpdateOutcome>;
     async fn agreement(&self, id: sinergi_core::ids::AgreementId) -> Result<Option<Agreement>>;
     async fn agreements(&self) -> Result<Vec<Agreement>>;
+    /// Changes whenever an agreement or the agency list changes: (agreements, sum of their
+    /// versions, agencies). Lets callers keep a parsed copy and check it cheaply.
+    async fn sharing_stamp(&self) -> Result<(i64, i64, i64)>;
 
     async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit) -> Result<()>;
     /// Ends a referral; false when it does not exist or already ended.
