@@ -433,3 +433,125 @@ impl App {
         Ok(())
     }
 }
+
+/// The setting that lists the roles allowed to break glass.
+pub const BREAK_GLASS_ROLES: &str = "break_glass_roles";
+/// How long break-glass access lasts.
+pub const BREAK_GLASS_HOURS: i64 = 4;
+
+impl App {
+    /// The roles that may break glass; coordinators and agency admins until a system admin
+    /// says otherwise.
+    pub async fn break_glass_roles(&self) -> AppResult<Vec<Role>> {
+        match self.store.setting(BREAK_GLASS_ROLES).await? {
+            Some(v) => Ok(serde_json::from_str::<Vec<String>>(&v)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|r| Role::parse(r))
+                .collect()),
+            None => Ok(vec![Role::Coordinator, Role::AgencyAdmin]),
+        }
+    }
+
+    /// Sets the roles that may break glass (system admins only).
+    pub async fn set_break_glass_roles(&self, actor: &Actor, body: &Value) -> AppResult<Vec<Role>> {
+        if actor.role != Role::SystemAdmin {
+            return Err(AppError::Forbidden(
+                "only system administrators change this setting".into(),
+            ));
+        }
+        let list = body
+            .get("roles")
+            .and_then(Value::as_array)
+            .ok_or_else(|| AppError::field("roles", "give a list of roles"))?;
+        let mut roles = Vec::new();
+        let mut errs = ValidationErrors::new();
+        for (i, r) in list.iter().enumerate() {
+            match r.as_str().and_then(Role::parse) {
+                Some(role) if !roles.contains(&role) => roles.push(role),
+                Some(_) => {}
+                None => errs.push(format!("roles[{i}]"), "not a role"),
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        let value = serde_json::to_string(&names).map_err(|e| AppError::Internal(Box::new(e)))?;
+        let entry = self.audit(
+            Some(actor),
+            Action::SettingChange,
+            "setting",
+            BREAK_GLASS_ROLES,
+            json!({"roles": names}),
+        );
+        self.store
+            .put_setting(BREAK_GLASS_ROLES, &value, self.now(), &entry)
+            .await?;
+        Ok(roles)
+    }
+
+    /// Opens one restricted report to the actor for a few hours, with a written
+    /// justification. The entry is recorded under the owner agency, so its administrators
+    /// see it in their audit trail.
+    pub async fn break_glass(
+        &self,
+        actor: &Actor,
+        report: ReportId,
+        body: &Value,
+    ) -> AppResult<ReferralRow> {
+        let justification = body
+            .get("justification")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or("");
+        if let Some(obj) = body.as_object() {
+            if let Some(k) = obj.keys().find(|k| k.as_str() != "justification") {
+                return Err(AppError::field(k, "unknown field"));
+            }
+        }
+        if justification.chars().count() < 10 || justification.chars().count() > 2000 {
+            return Err(AppError::field(
+                "justification",
+                "explain why, in 10 to 2000 characters",
+            ));
+        }
+        if !self.break_glass_roles().await?.contains(&actor.role) {
+            return Err(AppError::Forbidden(
+                "your role may not use emergency access".into(),
+            ));
+        }
+        let r = self.store.report(report).await?.ok_or(AppError::NotFound)?;
+        if r.sensitivity == sinergi_core::report::Sensitivity::Secret {
+            return Err(AppError::Forbidden(
+                "secret reports cannot be opened by emergency access".into(),
+            ));
+        }
+        if access::can_view(actor, &r.access()) {
+            return Err(AppError::Conflict("you can already see this report".into()));
+        }
+        let now = self.now();
+        let row = ReferralRow {
+            id: ReferralId::new_at(now, Self::random10()),
+            report_id: report,
+            kind: "break_glass".into(),
+            to_agency: None,
+            to_user: Some(actor.user_id),
+            reason: justification.to_string(),
+            until: now + Duration::hours(BREAK_GLASS_HOURS),
+            created_by: actor.user_id,
+            created_at: now,
+            revoked_at: None,
+        };
+        let mut entry = self.audit(
+            Some(actor),
+            Action::BreakGlass,
+            "report",
+            &report.to_string(),
+            json!({"justification": justification, "until": row.until.to_rfc3339(), "from_agency": actor.agency_id.to_string()}),
+        );
+        entry.agency_id = Some(r.owner_agency_id);
+        self.store.insert_referral(&row, &entry).await?;
+        Ok(row)
+    }
+}

@@ -38,10 +38,12 @@ pub enum Action {
     AgreementRevoke,
     ReferralCreate,
     ReferralRevoke,
+    BreakGlass,
+    SettingChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -60,6 +62,8 @@ impl Action {
         Action::AgreementRevoke,
         Action::ReferralCreate,
         Action::ReferralRevoke,
+        Action::BreakGlass,
+        Action::SettingChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +86,8 @@ impl Action {
             Action::AgreementRevoke => "agreement_revoke",
             Action::ReferralCreate => "referral_create",
             Action::ReferralRevoke => "referral_revoke",
+            Action::BreakGlass => "break_glass",
+            Action::SettingChange => "setting_change",
         }
     }
 

@@ -914,6 +914,29 @@ macro_rules! store_impl {
                 rows.iter().map(agreement_from_row).collect()
             }
 
+            async fn setting(&self, key: &str) -> Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.read)
+                    .await?)
+            }
+
+            async fn put_setting(&self, key: &str, value: &str, at: DateTime<Utc>, audit: &NewAudit) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                sqlx::query(
+                    "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                )
+                .bind(key)
+                .bind(value)
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await?;
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn sharing_stamp(&self) -> Result<(i64, i64, i64)> {
                 Ok(sqlx::query_as(
                     "SELECT (SELECT COUNT(*) FROM agreements), \

@@ -248,6 +248,15 @@ pub trait Store: Send + Sync {
     /// versions, agencies). Lets callers keep a parsed copy and check it cheaply.
     async fn sharing_stamp(&self) -> Result<(i64, i64, i64)>;
 
+    async fn setting(&self, key: &str) -> Result<Option<String>>;
+    async fn put_setting(
+        &self,
+        key: &str,
+        value: &str,
+        at: DateTime<Utc>,
+        audit: &NewAudit,
+    ) -> Result<()>;
+
     async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit) -> Result<()>;
     /// Ends a referral; false when it does not exist or already ended.
     async fn revoke_referral(

@@ -66,6 +66,11 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/reports/{id}/referrals/{referral}",
             delete(revoke_referral),
         ),
+        ("/reports/{id}/break-glass", post(break_glass)),
+        (
+            "/settings/break-glass",
+            get(get_break_glass).put(put_break_glass),
+        ),
         ("/regions/{code}", get(region)),
     ]
 }
@@ -885,6 +890,39 @@ async fn revoke_referral(
         .revoke_referral(&a.actor, parse_id(&id)?, referral)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn break_glass(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let v = parse_json(body)?;
+    let row = st.app.break_glass(&a.actor, parse_id(&id)?, &v).await?;
+    let agencies = st.app.agencies().await?;
+    Ok((StatusCode::CREATED, Json(referral_json(&row, &agencies))).into_response())
+}
+
+async fn get_break_glass(State(st): State<AppState>, _a: Authed) -> ApiResult<Json<Value>> {
+    let roles = st.app.break_glass_roles().await?;
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    Ok(Json(
+        json!({ "roles": names, "hours": sinergi_app::agreements::BREAK_GLASS_HOURS }),
+    ))
+}
+
+async fn put_break_glass(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    let v = parse_json(body)?;
+    let roles = st.app.set_break_glass_roles(&a.actor, &v).await?;
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    Ok(Json(
+        json!({ "roles": names, "hours": sinergi_app::agreements::BREAK_GLASS_HOURS }),
+    ))
 }
 
 // ---- regions ---------------------------------------------------------------------------

@@ -272,6 +272,16 @@ pub fn spec() -> Value {
         &["401", "403", "404", "409"],
     );
     unrefer["parameters"] = json!([id, param("referral", "path", "The referral's id")]);
+    let mut glass = op("Emergency access to one restricted report for a few hours, with a justification; audited under the owner agency", "referrals", ("201", json_ok("The access granted", obj.clone())), &["401", "403", "404", "409", "422"]);
+    glass["parameters"] = json!([id]);
+    glass["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["justification"], "properties": {"justification": {"type": "string", "minLength": 10}}}}}});
+    let mut glass_set = op(
+        "Set the roles that may use emergency access (system admins)",
+        "settings",
+        ("200", json_ok("The setting", obj.clone())),
+        &["401", "403", "422"],
+    );
+    glass_set["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["roles"], "properties": {"roles": {"type": "array", "items": {"type": "string"}}}}}}});
     let problem_resp = |desc: &str| json!({"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     json!({
         "openapi": "3.1.0",
@@ -304,6 +314,8 @@ pub fn spec() -> Value {
             "/api/v1/agreements/{id}/revoke": {"post": revoke},
             "/api/v1/reports/{id}/referrals": {"get": referrals, "post": refer},
             "/api/v1/reports/{id}/referrals/{referral}": {"delete": unrefer},
+            "/api/v1/reports/{id}/break-glass": {"post": glass},
+            "/api/v1/settings/break-glass": {"get": op("The roles that may use emergency access", "settings", ("200", json_ok("The setting", obj.clone())), &["401"]), "put": glass_set},
         },
         "components": {
             "securitySchemes": {

@@ -1438,3 +1438,166 @@ async fn referrals_share_one_report_until_revoked() {
         .expect("send");
     problem(r, StatusCode::CONFLICT).await;
 }
+
+/// Emergency access opens one restricted report to one person for a few hours, needs a
+/// justification and an allowed role, and is visible to the owner agency's administrators.
+#[tokio::test]
+async fn break_glass_is_justified_limited_and_audited() {
+    let s = spawn().await;
+    s.app
+        .create_user(
+            None,
+            "kanit.polda",
+            "",
+            "POLDA-JAMBI",
+            "coordinator",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    s.app
+        .create_user(None, "root", "", "POLDA-JAMBI", "system_admin", PASSWORD)
+        .await
+        .expect("user");
+    let t = s.token("petugas").await;
+    let r: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Lokasi gudang", "restricted"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = r["id"].as_str().expect("id").to_string();
+    let secret: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Informan", "secret"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let kanit = s.token("kanit.polda").await;
+    let path = format!("/api/v1/reports/{id}/break-glass");
+    let r = s
+        .post(&kanit, &path)
+        .json(&json!({"justification": "perlu"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["justification"]
+    );
+    let polisi = s.token("polisi").await;
+    let r = s
+        .post(&polisi, &path)
+        .json(&json!({"justification": "Penggerebekan malam ini di lokasi yang sama"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let r = s
+        .post(
+            &kanit,
+            &format!(
+                "/api/v1/reports/{}/break-glass",
+                secret["id"].as_str().expect("id")
+            ),
+        )
+        .json(&json!({"justification": "Penggerebekan malam ini di lokasi yang sama"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    assert_eq!(
+        s.get(&kanit, &format!("/api/v1/reports/{id}"))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = s
+        .post(&kanit, &path)
+        .json(&json!({"justification": "Penggerebekan malam ini di lokasi yang sama"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let got = s
+        .get(&kanit, &format!("/api/v1/reports/{id}"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(got.status(), StatusCode::OK);
+    let admin = s.token("admin.bnnp").await;
+    let v: Value = s
+        .get(&admin, "/api/v1/audit?action=break_glass")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        v["entries"][0]["actor"], "kanit.polda",
+        "the owner side's admin sees who opened it"
+    );
+
+    let root = s.token("root").await;
+    let r = s
+        .http
+        .put(format!("{}/api/v1/settings/break-glass", s.url))
+        .bearer_auth(&kanit)
+        .json(&json!({"roles": ["field_officer"]}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let r = s
+        .http
+        .put(format!("{}/api/v1/settings/break-glass", s.url))
+        .bearer_auth(&root)
+        .json(&json!({"roles": ["wizard"]}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["roles[0]"]
+    );
+    let r = s
+        .http
+        .put(format!("{}/api/v1/settings/break-glass", s.url))
+        .bearer_auth(&root)
+        .json(&json!({"roles": []}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let other: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Lain", "restricted"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let r = s
+        .post(
+            &kanit,
+            &format!(
+                "/api/v1/reports/{}/break-glass",
+                other["id"].as_str().expect("id")
+            ),
+        )
+        .json(&json!({"justification": "Penggerebekan malam ini di lokasi yang sama"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+}

@@ -30,3 +30,10 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_report ON referrals(report_id);
 CREATE INDEX referrals_agency ON referrals(to_agency, until);
 CREATE INDEX referrals_user ON referrals(to_user, until);
+
+-- Installation-wide settings set by system administrators (JSON values).
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
