@@ -91,7 +91,7 @@ const AGENCY_COLUMNS: &str = "id, code, name, kind, parent_id, jurisdiction";
 const USER_COLUMNS: &str = "id, username, display_name, agency_id, role, active";
 
 macro_rules! store_impl {
-    ($Store:ident, $DB:ty, $Row:ty, $backend:literal, $like:literal, $lock_audit:literal) => {
+    ($Store:ident, $DB:ty, $Row:ty, $backend:literal, $like:literal, $lock_audit:literal, $noindex:literal) => {
         fn report_from_row(row: &$Row) -> Result<Report> {
             let occurred_ms: i64 = row.try_get("occurred_at")?;
             let offset_s: i64 = row.try_get("occurred_offset")?;
@@ -241,21 +241,26 @@ macro_rules! store_impl {
         /// viewer, and each agreement grant.
         fn push_scope(qb: &mut QueryBuilder<'_, $DB>, viewer: &Viewer) {
             let scope = &viewer.scope;
-            qb.push(" AND (r.sensitivity = 'public' OR (r.sensitivity = 'internal' AND r.owner_agency_id IN (");
+            // In SQLite a unary `+` keeps a column from being used as an index for this
+            // OR-tree: otherwise the planner may answer each branch through its own index
+            // and merge, instead of walking the list index newest-first and stopping at
+            // the page size. PostgreSQL needs no such hint.
+            let ni = $noindex;
+            qb.push(format!(" AND (r.sensitivity = 'public' OR (r.sensitivity = 'internal' AND {ni}r.owner_agency_id IN ("));
             let mut sep = qb.separated(", ");
             for a in &scope.internal_owners {
                 sep.push_bind(a.0);
             }
-            qb.push(")) OR (r.sensitivity = 'restricted' AND r.owner_agency_id = ");
+            qb.push(format!(")) OR (r.sensitivity = 'restricted' AND {ni}r.owner_agency_id = "));
             qb.push_bind(scope.agency.0);
-            qb.push(") OR (r.sensitivity = 'secret' AND (r.author_id = ");
+            qb.push(format!(") OR (r.sensitivity = 'secret' AND ({ni}r.author_id = "));
             qb.push_bind(scope.user.0);
             if scope.secret_of_own_agency {
-                qb.push(" OR r.owner_agency_id = ");
+                qb.push(format!(" OR {ni}r.owner_agency_id = "));
                 qb.push_bind(scope.agency.0);
             }
             qb.push("))");
-            qb.push(" OR r.id IN (SELECT f.report_id FROM referrals f WHERE f.revoked_at IS NULL AND f.until > ");
+            qb.push(format!(" OR {ni}r.id IN (SELECT f.report_id FROM referrals f WHERE f.revoked_at IS NULL AND f.until > "));
             qb.push_bind(ms(viewer.now));
             qb.push(" AND (f.to_agency = ");
             qb.push_bind(scope.agency.0);
@@ -266,12 +271,12 @@ macro_rules! store_impl {
                 if g.owners.is_empty() || g.type_keys.is_empty() {
                     continue;
                 }
-                qb.push(" OR (r.owner_agency_id IN (");
+                qb.push(format!(" OR ({ni}r.owner_agency_id IN ("));
                 let mut sep = qb.separated(", ");
                 for a in &g.owners {
                     sep.push_bind(a.0);
                 }
-                qb.push(") AND r.type_key IN (");
+                qb.push(format!(") AND {ni}r.type_key IN ("));
                 let mut sep = qb.separated(", ");
                 for t in &g.type_keys {
                     sep.push_bind(t.clone());
@@ -1147,7 +1152,7 @@ impl SqliteStore {
 mod sqlite_impl {
     use super::*;
     use sqlx::sqlite::{Sqlite, SqliteRow};
-    store_impl!(SqliteStore, Sqlite, SqliteRow, "sqlite", "LIKE", "");
+    store_impl!(SqliteStore, Sqlite, SqliteRow, "sqlite", "LIKE", "", "+");
 }
 
 /// The PostgreSQL adapter, for deployments that outgrow one machine.
@@ -1182,6 +1187,7 @@ mod pg_impl {
         PgRow,
         "postgres",
         "ILIKE",
-        "LOCK TABLE audit_log IN EXCLUSIVE MODE"
+        "LOCK TABLE audit_log IN EXCLUSIVE MODE",
+        ""
     );
 }
