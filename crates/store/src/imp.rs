@@ -267,24 +267,38 @@ macro_rules! store_impl {
             qb.push(" OR f.to_user = ");
             qb.push_bind(scope.user.0);
             qb.push("))");
-            for g in &viewer.grants {
-                if g.owners.is_empty() || g.type_keys.is_empty() {
+            // Grants are grouped by the highest sensitivity they let through; each group
+            // is one lookup of (owner, type) in a constant table, however many clauses
+            // and owners there are.
+            for max in Sensitivity::ALL {
+                let mut pairs: Vec<(Uuid, &str)> = Vec::new();
+                for g in viewer.grants.iter().filter(|g| g.max_sensitivity == max) {
+                    for o in &g.owners {
+                        for t in &g.type_keys {
+                            if !pairs.contains(&(o.0, t.as_str())) {
+                                pairs.push((o.0, t.as_str()));
+                            }
+                        }
+                    }
+                }
+                if pairs.is_empty() {
                     continue;
                 }
-                qb.push(format!(" OR ({ni}r.owner_agency_id IN ("));
+                qb.push(" OR (r.sensitivity IN (");
                 let mut sep = qb.separated(", ");
-                for a in &g.owners {
-                    sep.push_bind(a.0);
-                }
-                qb.push(format!(") AND {ni}r.type_key IN ("));
-                let mut sep = qb.separated(", ");
-                for t in &g.type_keys {
-                    sep.push_bind(t.clone());
-                }
-                qb.push(") AND r.sensitivity IN (");
-                let mut sep = qb.separated(", ");
-                for s in Sensitivity::ALL.into_iter().filter(|s| *s <= g.max_sensitivity) {
+                for s in Sensitivity::ALL.into_iter().filter(|s| *s <= max) {
                     sep.push_bind(s.as_str());
+                }
+                qb.push(format!(") AND ({ni}r.owner_agency_id, {ni}r.type_key) IN (VALUES "));
+                for (i, (o, t)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        qb.push(", ");
+                    }
+                    qb.push("(");
+                    qb.push_bind(*o);
+                    qb.push(", ");
+                    qb.push_bind(t.to_string());
+                    qb.push(")");
                 }
                 qb.push("))");
             }
