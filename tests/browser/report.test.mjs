@@ -1,113 +1,28 @@
 // A real-browser test of the web UI on a phone-sized screen: a field officer signs in,
 // records a snare report by choosing its type and tapping the form's map, then finds
 // the report in the filtered list and on the map. It starts its own server with the
-// demo data in a fresh directory and always stops it again, also when a step fails.
+// demo data in a fresh directory (harness.mjs) and always stops it again, also when a
+// step fails.
 //
 // Run from the repository root: `node --test tests/browser/`. Needs Debian's chromium
 // (CHROMIUM overrides the path) and a built binary (SINERGI_BIN overrides
 // target/debug/sinergi). With SCREENSHOT_DIR set, it saves a 360×740 screenshot of the
 // home, list, map and create pages there.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { useServerAndBrowser, SHOTS, PASSWORD, shot as saveShot } from './harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.resolve(ROOT, process.env.SINERGI_BIN || 'target/debug/sinergi');
-const SHOTS = process.env.SCREENSHOT_DIR || '';
 const USER = 'ranger.tnks';
-const PASSWORD = 'sinergi-demo-2025';
-
-let server;
-let dataDir;
-let base;
-let browser;
-let serverOutput = '';
-
-/** Starts the server and resolves with its URL once it prints the listening line. */
-function startServer() {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'sinergi-browser-'));
-  server = spawn(BIN, ['serve', '--demo', '--data-dir', dataDir, '--addr', '127.0.0.1:0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    // The first start loads all 91,599 regions, which takes a while in debug builds.
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 120 s:\n${serverOutput}`)), 120_000);
-    const keep = (chunk) => {
-      serverOutput = (serverOutput + chunk.toString()).slice(-20_000);
-      const m = /Sinergi is listening on (http:\/\/\S+)/.exec(serverOutput);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ''));
-      }
-    };
-    server.stdout.on('data', keep);
-    server.stderr.on('data', keep);
-    server.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code} before listening:\n${serverOutput}`));
-    });
-  });
-}
-
-async function stopServer() {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timeout = new Promise((resolve) => setTimeout(resolve, 5_000, 'timeout'));
-    if ((await Promise.race([exited, timeout])) === 'timeout') {
-      server.kill('SIGKILL');
-      await exited;
-    }
-  }
-  if (dataDir) {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-// A crash of the test runner must not leave the server running.
-process.on('exit', () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGKILL');
-  }
-});
-
-before(async () => {
-  base = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-    ],
-  });
-});
-
-after(async () => {
-  if (browser) {
-    await browser.close();
-  }
-  await stopServer();
-});
+const env = useServerAndBrowser();
 
 async function shot(page, name) {
-  if (SHOTS) {
-    await page.screenshot({ path: path.join(SHOTS, `ui-${name}.png`), fullPage: false });
-  }
+  await saveShot(page, `ui-${name}`);
 }
 
 test('a field officer records a snare report and finds it in the list and on the map', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+  const context = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -123,17 +38,17 @@ test('a field officer records a snare report and finds it in the list and on the
   });
   try {
     // Every page sends a visitor who is not signed in to the sign-in form.
-    await page.goto(`${base}/laporan`);
+    await page.goto(`${env.base}/laporan`);
     assert.equal(new URL(page.url()).pathname, '/masuk');
     await page.fill('#username', USER);
     await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/`), page.click('form[action="/masuk"] button[type="submit"]')]);
+    await Promise.all([page.waitForURL(`${env.base}/`), page.click('form[action="/masuk"] button[type="submit"]')]);
     assert.match(await page.textContent('header'), /Polhut BBTNKS/);
     assert.match(await page.textContent('h1'), /Beranda/);
     await shot(page, 'home');
 
     // Record a report: type, required attribute, a unique title and a tap on the map.
-    await page.goto(`${base}/laporan/baru`);
+    await page.goto(`${env.base}/laporan/baru`);
     await shot(page, 'create');
     await page.selectOption('#type', 'snare_found');
     await page.waitForSelector('input[name="attr.snare_count"]');
@@ -164,15 +79,15 @@ test('a field officer records a snare report and finds it in the list and on the
     assert.match(details, /Laporan tersimpan/);
 
     // The list, searched by the title, shows it.
-    await page.goto(`${base}/laporan?q=${encodeURIComponent(title)}`);
+    await page.goto(`${env.base}/laporan?q=${encodeURIComponent(title)}`);
     const link = page.locator(`a[href="/laporan/${id}"]`);
     assert.equal(await link.count(), 1);
     assert.equal((await link.textContent()).trim(), title);
-    await page.goto(`${base}/laporan`);
+    await page.goto(`${env.base}/laporan`);
     await shot(page, 'list');
 
     // The map fetches the reports in view; the new one is a marker with its popup.
-    await page.goto(`${base}/peta`);
+    await page.goto(`${env.base}/peta`);
     const marker = page.locator(`[data-report-id="${id}"]`);
     await marker.waitFor({ state: 'attached', timeout: 30_000 });
     await shot(page, 'map');
@@ -183,9 +98,9 @@ test('a field officer records a snare report and finds it in the list and on the
     assert.equal(await popup.locator(`a[href="/laporan/${id}"]`).count(), 1);
 
     // The language switch turns the same page into English and back.
-    await Promise.all([page.waitForURL(`${base}/peta`), page.click('a.bahasa')]);
+    await Promise.all([page.waitForURL(`${env.base}/peta`), page.click('a.bahasa')]);
     assert.match(await page.textContent('nav.menu'), /Reports/);
-    await Promise.all([page.waitForURL(`${base}/peta`), page.click('a.bahasa')]);
+    await Promise.all([page.waitForURL(`${env.base}/peta`), page.click('a.bahasa')]);
     assert.match(await page.textContent('nav.menu'), /Laporan/);
 
     assert.deepEqual(problems, [], 'no script errors or blocked resources');

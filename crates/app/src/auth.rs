@@ -94,7 +94,10 @@ pub struct Issued {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
     Browser,
+    /// A token that may read and change.
     Api,
+    /// A token that may only read (GET); for dashboards and partner systems that pull.
+    ApiRead,
 }
 
 impl SessionKind {
@@ -102,6 +105,7 @@ impl SessionKind {
         match self {
             SessionKind::Browser => "browser",
             SessionKind::Api => "api",
+            SessionKind::ApiRead => "api_read",
         }
     }
 }
@@ -113,6 +117,18 @@ impl App {
         username: &str,
         password: &str,
         kind: SessionKind,
+    ) -> AppResult<Issued> {
+        self.sign_in_for(username, password, kind, None).await
+    }
+
+    /// As [`App::sign_in`], with a shorter lifetime for an API token (capped at the
+    /// configured maximum).
+    pub async fn sign_in_for(
+        &self,
+        username: &str,
+        password: &str,
+        kind: SessionKind,
+        lifetime_hours: Option<i64>,
     ) -> AppResult<Issued> {
         let key = username.trim().to_lowercase();
         let now = self.now();
@@ -171,15 +187,23 @@ impl App {
         if let Ok(mut t) = self.throttle.lock() {
             t.clear(&key);
         }
-        self.issue(user, kind).await
+        self.issue(user, kind, lifetime_hours).await
     }
 
-    async fn issue(&self, user: User, kind: SessionKind) -> AppResult<Issued> {
+    async fn issue(
+        &self,
+        user: User,
+        kind: SessionKind,
+        lifetime_hours: Option<i64>,
+    ) -> AppResult<Issued> {
         let now = self.now();
         let hours = match kind {
             SessionKind::Browser => self.config.session_hours,
-            SessionKind::Api => self.config.token_hours,
+            SessionKind::Api | SessionKind::ApiRead => self.config.token_hours,
         };
+        let hours = lifetime_hours
+            .map(|h| h.clamp(1, self.config.token_hours))
+            .unwrap_or(hours);
         let token = random_token();
         let csrf = random_token();
         let expires_at = now + Duration::hours(hours);
@@ -223,6 +247,31 @@ impl App {
         }
         let actor = self.actor_for(&user).await?;
         Ok((user, actor, session))
+    }
+
+    /// Ends every session and token of a user: their own choice ("sign out everywhere"),
+    /// or their administrator's.
+    pub async fn revoke_sessions(&self, actor: &Actor, username: &str) -> AppResult<()> {
+        let (user, _) = self
+            .store
+            .user_credentials(username)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let own = user.id == actor.user_id;
+        if !own && !sinergi_core::access::can_manage_user(actor, user.agency_id, user.role) {
+            return Err(AppError::NotFound);
+        }
+        self.store.revoke_user_sessions(user.id, self.now()).await?;
+        self.store
+            .append_audit(&self.audit(
+                Some(actor),
+                Action::SessionsRevoke,
+                "user",
+                user.username.as_str(),
+                serde_json::json!({}),
+            ))
+            .await?;
+        Ok(())
     }
 
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {

@@ -24,7 +24,7 @@ use sinergi_core::audit::{Action, NewAudit};
 use sinergi_core::ids::{AgencyId, UserId};
 use sinergi_core::report_types::{builtin, ReportType};
 use sinergi_core::time::Clock;
-use sinergi_core::user::{check_password, Role, User, Username};
+use sinergi_core::user::{check_password_for, Role, User, Username};
 use sinergi_regions::Gazetteer;
 use sinergi_store::{AgencyRow, NewUserRow, RegionRow, Store};
 
@@ -267,7 +267,10 @@ impl App {
             let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
             errs.push("role", format!("role must be one of {}", all.join(", ")));
         }
-        if let Err(m) = check_password(password) {
+        if let Err(m) = check_password_for(
+            password,
+            username.as_ref().map(|u| u.as_str()).unwrap_or(""),
+        ) {
             errs.push("password", m);
         }
         let agency = self.store.agency_by_code(agency_code.trim()).await?;

@@ -40,10 +40,11 @@ pub enum Action {
     ReferralRevoke,
     BreakGlass,
     SettingChange,
+    SessionsRevoke,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -64,6 +65,7 @@ impl Action {
         Action::ReferralRevoke,
         Action::BreakGlass,
         Action::SettingChange,
+        Action::SessionsRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +90,7 @@ impl Action {
             Action::ReferralRevoke => "referral_revoke",
             Action::BreakGlass => "break_glass",
             Action::SettingChange => "setting_change",
+            Action::SessionsRevoke => "sessions_revoke",
         }
     }
 

@@ -81,9 +81,57 @@ impl std::fmt::Display for Username {
     }
 }
 
-/// Checks a new password. Length is what matters most against guessing; the rule is kept
-/// simple so that field staff can follow it.
-pub fn check_password(p: &str) -> Result<(), String> {
+/// Passwords people pick first, in Indonesian and English, that guessing tools try first.
+/// Compared case-insensitively, also with trailing digits and punctuation removed.
+const COMMON: &[&str] = &[
+    "password",
+    "passw0rd",
+    "sandi",
+    "katasandi",
+    "kata sandi",
+    "rahasia",
+    "qwerty",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1234567890",
+    "0987654321",
+    "iloveyou",
+    "indonesia",
+    "jakarta",
+    "bismillah",
+    "alhamdulillah",
+    "sayang",
+    "sayangku",
+    "cintaku",
+    "admin",
+    "administrator",
+    "welcome",
+    "selamat datang",
+    "polri",
+    "bhayangkara",
+    "sinergi",
+    "letmein",
+    "monkey",
+    "dragon",
+    "football",
+    "sepakbola",
+    "garuda",
+    "merdeka",
+    "pancasila",
+    "superman",
+    "batman",
+    "sunshine",
+    "princess",
+    "abcdefghij",
+    "abc123",
+    "qwerty123",
+    "password123",
+];
+
+/// Checks a new password: long enough, not one of the passwords guessed first, not the
+/// user name, not one character repeated.
+pub fn check_password_for(p: &str, username: &str) -> Result<(), String> {
     let n = p.chars().count();
     if n < 10 {
         return Err("password must be at least 10 characters".into());
@@ -91,7 +139,27 @@ pub fn check_password(p: &str) -> Result<(), String> {
     if n > 200 {
         return Err("password must be at most 200 characters".into());
     }
+    let lower = p.to_lowercase();
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    if COMMON.contains(&lower.as_str()) || COMMON.contains(&stem) || stem.is_empty() {
+        return Err("this password is too common; choose another".into());
+    }
+    let user = username.to_lowercase();
+    if !user.is_empty() && (lower.contains(&user) && user.len() >= 3) {
+        return Err("the password must not contain the user name".into());
+    }
+    let mut chars = p.chars();
+    if let Some(first) = chars.next() {
+        if chars.all(|c| c == first) {
+            return Err("the password must not be one character repeated".into());
+        }
+    }
     Ok(())
+}
+
+/// [`check_password_for`] without a user name.
+pub fn check_password(p: &str) -> Result<(), String> {
+    check_password_for(p, "")
 }
 
 /// A stored user, without the password hash.
@@ -116,6 +184,14 @@ mod tests {
         assert!(Username::parse("ab").is_err());
         assert!(check_password("short").is_err());
         assert!(check_password("long enough pass").is_ok());
+        assert!(
+            check_password("Password123!").is_err(),
+            "common with digits appended"
+        );
+        assert!(check_password("bismillah2024").is_err());
+        assert!(check_password("aaaaaaaaaaaa").is_err());
+        assert!(check_password_for("ranger.tnks-2025", "ranger.tnks").is_err());
+        assert!(check_password_for("hutan lindung kerinci", "ranger.tnks").is_ok());
         assert_eq!(Role::parse("agency_admin"), Some(Role::AgencyAdmin));
         assert_eq!(Role::parse("king"), None);
     }

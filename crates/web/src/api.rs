@@ -39,6 +39,7 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/auth/token", post(token)),
         ("/auth/logout", post(logout)),
         ("/me", get(me)),
+        ("/users/{username}/sessions/revoke", post(revoke_sessions)),
         ("/report-types", get(report_types)),
         ("/reports", get(list_reports).post(create_report)),
         ("/reports/counts", get(report_counts)),
@@ -150,6 +151,10 @@ fn feature_response(status: StatusCode, r: &Report) -> Response {
 struct TokenRequest {
     username: String,
     password: String,
+    /// `read_write` (default) or `read`.
+    scope: Option<String>,
+    /// 1 to 30 (the default).
+    expires_in_days: Option<i64>,
 }
 
 async fn token(
@@ -157,15 +162,37 @@ async fn token(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<Value>> {
     let v = parse_json(body)?;
-    let req: TokenRequest =
-        serde_json::from_value(v).map_err(|e| ApiError(AppError::field("body", e.to_string())))?;
+    let req: TokenRequest = from_body(v)?;
+    let mut errs = ValidationErrors::new();
+    let kind = match req.scope.as_deref() {
+        None | Some("read_write") => SessionKind::Api,
+        Some("read") => SessionKind::ApiRead,
+        Some(_) => {
+            errs.push("scope", "must be read or read_write");
+            SessionKind::Api
+        }
+    };
+    if let Some(d) = req.expires_in_days {
+        if !(1..=30).contains(&d) {
+            errs.push("expires_in_days", "must be from 1 to 30");
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
     let issued = st
         .app
-        .sign_in(&req.username, &req.password, SessionKind::Api)
+        .sign_in_for(
+            &req.username,
+            &req.password,
+            kind,
+            req.expires_in_days.map(|d| d * 24),
+        )
         .await?;
     Ok(Json(json!({
         "token": issued.token,
         "token_type": "Bearer",
+        "scope": if kind == SessionKind::ApiRead { "read" } else { "read_write" },
         "expires_at": issued.expires_at.to_rfc3339(),
     })))
 }
@@ -923,6 +950,21 @@ async fn put_break_glass(
     Ok(Json(
         json!({ "roles": names, "hours": sinergi_app::agreements::BREAK_GLASS_HOURS }),
     ))
+}
+
+/// Ends every session and token of a user (`me` for oneself).
+async fn revoke_sessions(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(username): Path<String>,
+) -> ApiResult<StatusCode> {
+    let name = if username == "me" {
+        a.user.username.to_string()
+    } else {
+        username
+    };
+    st.app.revoke_sessions(&a.actor, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- regions ---------------------------------------------------------------------------

@@ -76,6 +76,11 @@ impl FromRequestParts<AppState> for Authed {
     ) -> Result<Self, Self::Rejection> {
         let authed = resolve(parts, state).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if authed.session.kind == "api_read" && !safe {
+            return Err(ApiError(AppError::Forbidden(
+                "this token may only read".into(),
+            )));
+        }
         if authed.via_cookie && !safe {
             let sent = parts
                 .headers

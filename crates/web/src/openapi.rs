@@ -150,7 +150,7 @@ pub fn spec() -> Value {
         &["401", "422", "429"],
     );
     token["security"] = json!([]);
-    token["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}});
+    token["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "scope": {"type": "string", "enum": ["read_write", "read"]}, "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 30}}}}}});
     let mut create_agency = op(
         "Add an agency",
         "agencies",
@@ -295,6 +295,7 @@ pub fn spec() -> Value {
             "/api/v1/auth/token": {"post": token},
             "/api/v1/auth/logout": {"post": op("Revoke the token or session used", "auth", ("204", json!({"description": "Revoked"})), &["401"])},
             "/api/v1/me": {"get": op("The signed-in user", "auth", ("200", json_ok("User", obj.clone())), &["401"])},
+            "/api/v1/users/{username}/sessions/revoke": {"post": {"summary": "End every session and token of a user (`me` for yourself)", "tags": ["auth"], "parameters": [param("username", "path", "User name, or me")], "responses": problem_responses(&["401", "404"])}},
             "/api/v1/report-types": {"get": op("The report-type catalogue", "reports", ("200", json_ok("Types with their attribute fields", obj.clone())), &["401"])},
             "/api/v1/reports": {"get": list, "post": create_report},
             "/api/v1/reports/counts": {"get": op("Counts by type and status of the reports the caller may see", "reports", ("200", json_ok("Counts", obj.clone())), &["401"])},

@@ -137,3 +137,120 @@
 
   select.addEventListener('change', function () { render(select.value); });
 })();
+
+// The agreement form's clause blocks. The server renders at least three, named
+// clauses[N].…, so the form works without this; here the empty blocks after the first
+// are hidden, and "add a clause" shows the next hidden one or adds a fresh copy of the
+// last with the next number. Values never pass through HTML: blocks are cloned nodes.
+(function () {
+  'use strict';
+
+  var list = document.getElementById('klausul-daftar');
+  var addBtn = document.getElementById('tambah-klausul');
+  if (!list || !addBtn) {
+    return;
+  }
+  // The server reads at most this many blocks.
+  var MAX = 20;
+
+  function blocks() {
+    return Array.prototype.slice.call(list.querySelectorAll('fieldset.klausul'));
+  }
+
+  function isEmpty(b) {
+    if (b.querySelector('input[type="checkbox"]:checked')) {
+      return false;
+    }
+    var multi = b.querySelectorAll('select[multiple] option');
+    for (var i = 0; i < multi.length; i++) {
+      if (multi[i].selected) {
+        return false;
+      }
+    }
+    var texts = b.querySelectorAll('input[type="text"], input:not([type])');
+    for (var j = 0; j < texts.length; j++) {
+      if (texts[j].value.trim() !== '') {
+        return false;
+      }
+    }
+    return !b.querySelector('.galat');
+  }
+
+  function updateButton() {
+    var hidden = blocks().some(function (b) { return b.hidden; });
+    addBtn.disabled = !hidden && blocks().length >= MAX;
+  }
+
+  blocks().forEach(function (b, i) {
+    if (i > 0 && isEmpty(b)) {
+      b.hidden = true;
+    }
+  });
+  // Blocks stay in order: a filled block after a hidden one shows the gap too.
+  var all = blocks();
+  for (var i = all.length - 1; i > 0; i--) {
+    if (!all[i].hidden) {
+      for (var j = 1; j < i; j++) {
+        all[j].hidden = false;
+      }
+      break;
+    }
+  }
+  updateButton();
+
+  // Renumbers one copied block: names clauses[N].x, ids kN-x, labels' for.
+  function renumber(b, n) {
+    b.setAttribute('data-klausul', String(n));
+    b.querySelectorAll('[name]').forEach(function (el) {
+      el.setAttribute('name', el.getAttribute('name').replace(/^clauses\[\d+\]/, 'clauses[' + n + ']'));
+    });
+    b.querySelectorAll('[id]').forEach(function (el) {
+      el.id = el.id.replace(/^k\d+-/, 'k' + n + '-');
+    });
+    b.querySelectorAll('label[for]').forEach(function (el) {
+      el.setAttribute('for', el.getAttribute('for').replace(/^k\d+-/, 'k' + n + '-'));
+    });
+    var legend = b.querySelector('legend');
+    if (legend) {
+      legend.textContent = (list.getAttribute('data-judul') || '{n}').replace('{n}', String(n + 1));
+    }
+  }
+
+  function reset(b) {
+    b.classList.remove('ada-galat');
+    b.querySelectorAll('.ada-galat').forEach(function (el) { el.classList.remove('ada-galat'); });
+    b.querySelectorAll('.galat').forEach(function (el) { el.parentNode.removeChild(el); });
+    b.querySelectorAll('input[type="checkbox"]').forEach(function (el) { el.checked = false; });
+    b.querySelectorAll('input[type="text"], input:not([type])').forEach(function (el) { el.value = ''; });
+    b.querySelectorAll('select').forEach(function (el) {
+      if (el.multiple) {
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = false; });
+      } else {
+        el.value = el.getAttribute('data-awal') || el.options[0].value;
+      }
+    });
+  }
+
+  addBtn.addEventListener('click', function () {
+    var hidden = blocks().filter(function (b) { return b.hidden; });
+    var block;
+    if (hidden.length > 0) {
+      block = hidden[0];
+      block.hidden = false;
+    } else {
+      var last = blocks()[blocks().length - 1];
+      if (!last || blocks().length >= MAX) {
+        return;
+      }
+      block = last.cloneNode(true);
+      renumber(block, blocks().length);
+      reset(block);
+      list.appendChild(block);
+    }
+    updateButton();
+    var first = block.querySelector('select, input');
+    if (first) {
+      first.focus();
+    }
+  });
+})();

@@ -715,9 +715,9 @@ async fn agencies_users_and_regions() {
         fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
         ["code", "name", "kind"]
     );
-    let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "baru", "agency": "BNNK-TANJABTIM", "role": "field_officer", "password": "kata-sandi-baru-1"})).send().await.expect("send");
+    let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "baru", "agency": "BNNK-TANJABTIM", "role": "field_officer", "password": "hutan-lindung-77"})).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "raja", "agency": "BNNP-JAMBI", "role": "system_admin", "password": "kata-sandi-baru-1"})).send().await.expect("send");
+    let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "raja", "agency": "BNNP-JAMBI", "role": "system_admin", "password": "hutan-lindung-77"})).send().await.expect("send");
     problem(r, StatusCode::FORBIDDEN).await;
     let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "baru", "agency": "BNNP-JAMBI", "role": "analyst", "password": "short"})).send().await.expect("send");
     assert_eq!(
@@ -1600,4 +1600,78 @@ async fn break_glass_is_justified_limited_and_audited() {
         .await
         .expect("send");
     problem(r, StatusCode::FORBIDDEN).await;
+}
+
+/// Read-only tokens read but never change; tokens expire when asked; "sign out
+/// everywhere" ends every session; weak passwords are refused.
+#[tokio::test]
+async fn token_scopes_revocation_and_password_rules() {
+    let s = spawn().await;
+    let r = s.http.post(format!("{}/api/v1/auth/token", s.url)).json(&json!({"username": "petugas", "password": PASSWORD, "scope": "read", "expires_in_days": 1})).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["scope"], "read");
+    let read = v["token"].as_str().expect("token").to_string();
+    assert_eq!(
+        s.get(&read, "/api/v1/reports")
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::OK
+    );
+    let r = s
+        .post(&read, "/api/v1/reports")
+        .json(&feature("Lewat token baca", "internal"))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let r = s.http.post(format!("{}/api/v1/auth/token", s.url)).json(&json!({"username": "petugas", "password": PASSWORD, "scope": "admin", "expires_in_days": 0})).send().await.expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["scope", "expires_in_days"]
+    );
+
+    let other = s.token("petugas").await;
+    let r = s
+        .post(&other, "/api/v1/users/me/sessions/revoke")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    for t in [&read, &other] {
+        assert_eq!(
+            s.get(t, "/api/v1/me").send().await.expect("send").status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let k = s.token("koordinator").await;
+    let admin = s.token("admin.bnnp").await;
+    let r = s
+        .post(&admin, "/api/v1/users/koordinator/sessions/revoke")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.get(&k, "/api/v1/me").send().await.expect("send").status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let polisi = s.token("polisi").await;
+    let r = s
+        .post(&polisi, "/api/v1/users/koordinator/sessions/revoke")
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+
+    for weak in ["password123!", "bismillah2025", "baru.sekali-2025"] {
+        let r = s.post(&admin, "/api/v1/users").json(&json!({"username": "baru.sekali", "agency": "BNNP-JAMBI", "role": "analyst", "password": weak})).send().await.expect("send");
+        assert_eq!(
+            fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+            ["password"],
+            "{weak}"
+        );
+    }
 }

@@ -520,6 +520,326 @@ const ENTRIES: &[(&str, &str, &str)] = &[
         "Anda tidak dapat menonaktifkan akun Anda sendiri.",
         "You cannot deactivate your own account.",
     ),
+    // Agreements.
+    ("nav_agreements", "Perjanjian", "Agreements"),
+    (
+        "agreements_title",
+        "Perjanjian berbagi data",
+        "Data-sharing agreements",
+    ),
+    (
+        "agreements_intro",
+        "Perjanjian yang melibatkan instansi Anda. Data hanya mengalir selama perjanjian aktif dan masih berlaku.",
+        "Agreements your agency is party to. Data flows only while an agreement is active and in force.",
+    ),
+    ("propose_agreement", "Usulkan perjanjian", "Propose an agreement"),
+    ("submit_proposal", "Kirim usulan", "Submit the proposal"),
+    ("agreement_number", "Nomor", "Number"),
+    ("parties", "Para pihak", "Parties"),
+    ("validity", "Masa berlaku", "Validity"),
+    (
+        "no_agreements",
+        "Belum ada perjanjian yang melibatkan instansi Anda.",
+        "There are no agreements your agency is party to yet.",
+    ),
+    ("ag_draft", "draf", "draft"),
+    ("ag_proposed", "diusulkan", "proposed"),
+    ("ag_active", "aktif", "active"),
+    ("ag_expired", "kedaluwarsa", "expired"),
+    ("ag_revoked", "dicabut", "revoked"),
+    ("legal_basis", "Dasar hukum", "Legal basis"),
+    (
+        "legal_basis_optional",
+        "Dasar hukum (boleh kosong)",
+        "Legal basis (optional)",
+    ),
+    ("valid_from", "Berlaku mulai", "Valid from"),
+    ("valid_until", "Berlaku sampai", "Valid until"),
+    ("proposed_by", "Diusulkan oleh", "Proposed by"),
+    ("approved", "sudah menyetujui", "approved"),
+    ("not_approved", "belum menyetujui", "not yet approved"),
+    ("what_flows", "Data apa mengalir ke mana", "What flows where"),
+    ("clauses", "Klausul", "Clauses"),
+    ("clause_n", "Klausul {n}", "Clause {n}"),
+    ("clause_from", "Dari (pemilik data)", "From (data owner)"),
+    ("clause_to", "Kepada", "To"),
+    ("clause_what", "Jenis laporan", "Report types"),
+    (
+        "clause_max_sens",
+        "Kerahasiaan tertinggi",
+        "Highest sensitivity",
+    ),
+    ("clause_withheld", "Kolom disembunyikan", "Withheld fields"),
+    ("clause_precision", "Ketepatan lokasi", "Location precision"),
+    ("clause_sub", "Termasuk sub-instansi", "Including sub-agencies"),
+    ("any_party", "Setiap pihak", "Any party"),
+    ("category", "Kategori", "Category"),
+    ("whole_category", "Seluruh kategori", "Whole category"),
+    ("none_word", "tidak ada", "none"),
+    ("prec_exact", "Tepat", "Exact"),
+    ("prec_grid", "Dibulatkan {n} km", "Rounded to {n} km"),
+    (
+        "prec_region",
+        "Hanya wilayah (titik tengah kecamatan)",
+        "Region only (centre of the district)",
+    ),
+    (
+        "approve_for_my_agency",
+        "Setujui untuk instansi saya",
+        "Approve for my agency",
+    ),
+    (
+        "approve_hint",
+        "Persetujuan Anda mewakili {agency}. Perjanjian menjadi aktif setelah semua pihak menyetujui.",
+        "Your approval is given on behalf of {agency}. The agreement becomes active once every party has approved.",
+    ),
+    ("revoke", "Cabut", "Revoke"),
+    ("revoke_agreement", "Cabut perjanjian", "Revoke the agreement"),
+    (
+        "revoke_statement",
+        "Saya mengerti: setelah dicabut, tidak ada lagi data yang mengalir berdasarkan perjanjian ini, dan pencabutan tidak dapat dibatalkan.",
+        "I understand: once revoked, no data flows under this agreement any more, and revoking cannot be undone.",
+    ),
+    (
+        "revoke_tick_first",
+        "Centang pernyataan di atas untuk mencabut.",
+        "Tick the statement above to revoke.",
+    ),
+    (
+        "confirm_revoke_agreement",
+        "Cabut perjanjian ini sekarang?",
+        "Revoke this agreement now?",
+    ),
+    (
+        "notice_ag_proposed",
+        "Perjanjian diusulkan. Setiap pihak perlu menyetujuinya.",
+        "The agreement was proposed. Every party needs to approve it.",
+    ),
+    (
+        "notice_ag_approved",
+        "Persetujuan instansi Anda tercatat.",
+        "Your agency's approval was recorded.",
+    ),
+    (
+        "notice_ag_revoked",
+        "Perjanjian dicabut.",
+        "The agreement was revoked.",
+    ),
+    (
+        "ag_not_proposed",
+        "Perjanjian ini tidak sedang menunggu persetujuan.",
+        "This agreement is not waiting for approval.",
+    ),
+    (
+        "ag_already_revoked",
+        "Perjanjian ini sudah dicabut.",
+        "This agreement is already revoked.",
+    ),
+    (
+        "ag_changed",
+        "Perjanjian ini baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.",
+        "Someone else just changed this agreement. Reload the page and try again.",
+    ),
+    (
+        "back_to_agreements",
+        "Kembali ke daftar perjanjian",
+        "Back to the agreements",
+    ),
+    (
+        "number_hint",
+        "Nomor dokumen perjanjian, mis. PKS/01/2025.",
+        "The document's number, e.g. PKS/01/2025.",
+    ),
+    (
+        "parties_hint",
+        "Pilih semua instansi yang menjadi pihak. Di komputer, tahan Ctrl untuk memilih lebih dari satu.",
+        "Choose every agency that is a party. On a computer, hold Ctrl to choose several.",
+    ),
+    (
+        "clause_to_hint",
+        "Instansi penerima; harus termasuk para pihak.",
+        "Receiving agencies; they must be parties.",
+    ),
+    (
+        "clause_what_hint",
+        "Centang seluruh kategori atau jenis laporan tertentu.",
+        "Tick whole categories or single report types.",
+    ),
+    (
+        "withheld_hint",
+        "Kunci rincian dipisah koma, mis. suspect_names, victim_names; juga description, author.",
+        "Attribute keys, comma-separated, e.g. suspect_names, victim_names; also description, author.",
+    ),
+    ("add_clause", "Tambah klausul", "Add a clause"),
+    (
+        "empty_clauses_ignored",
+        "Klausul yang dibiarkan kosong diabaikan.",
+        "Clauses left empty are ignored.",
+    ),
+    (
+        "need_clause",
+        "Isi paling sedikit satu klausul: penerima dan jenis laporan.",
+        "Fill in at least one clause: who receives, and which report types.",
+    ),
+    (
+        "not_party_admin",
+        "Anda hanya dapat mengusulkan perjanjian yang melibatkan instansi Anda.",
+        "You can only propose agreements your own agency is party to.",
+    ),
+    ("cat_forestry_crime", "Kejahatan kehutanan", "Forestry crime"),
+    ("cat_wildlife_crime", "Kejahatan satwa liar", "Wildlife crime"),
+    ("cat_fire", "Kebakaran hutan dan lahan", "Forest and land fire"),
+    (
+        "cat_wildlife_conflict",
+        "Konflik manusia–satwa",
+        "Human–wildlife conflict",
+    ),
+    ("cat_wildlife", "Satwa liar", "Wildlife"),
+    ("cat_trafficking", "Perdagangan orang", "Human trafficking"),
+    ("cat_narcotics", "Narkotika", "Narcotics"),
+    ("cat_community", "Kegiatan masyarakat", "Community"),
+    ("cat_patrol", "Patroli", "Patrol"),
+    // Sharing on the report page.
+    (
+        "shared_notice",
+        "Dibagikan kepada instansi Anda berdasarkan perjanjian; kolom disembunyikan: {fields}; {place}.",
+        "Shared with your agency under an agreement; withheld fields: {fields}; {place}.",
+    ),
+    (
+        "sensitive_notice",
+        "Jenis laporan ini peka lokasi: di luar instansi pemilik, {place}.",
+        "This report type is location-sensitive: outside the owner agency, {place}.",
+    ),
+    (
+        "shared_read_only",
+        "Salinan bersama hanya untuk dibaca dan tidak menyertakan lampiran.",
+        "Shared copies are read-only and carry no attachments.",
+    ),
+    ("place_exact", "lokasi tepat", "the exact location"),
+    (
+        "place_grid",
+        "lokasi dibulatkan {n} km",
+        "the location is rounded to {n} km",
+    ),
+    (
+        "place_region",
+        "lokasi hanya sampai wilayah",
+        "the location is shown only by region",
+    ),
+    ("withheld_value", "(disembunyikan)", "(withheld)"),
+    ("shared_with", "Dibagikan kepada", "Shared with"),
+    ("referrals", "Rujukan", "Referrals"),
+    (
+        "no_referrals",
+        "Laporan ini belum dirujuk ke instansi lain.",
+        "This report has not been referred to another agency.",
+    ),
+    ("reason", "Alasan", "Reason"),
+    ("until", "Sampai", "Until"),
+    ("ref_active", "aktif", "active"),
+    ("ref_ended", "berakhir", "ended"),
+    ("ref_revoked", "dicabut", "revoked"),
+    (
+        "confirm_revoke_referral",
+        "Cabut rujukan ini? Instansi tersebut tidak dapat melihat laporan ini lagi.",
+        "Revoke this referral? That agency will no longer see this report.",
+    ),
+    ("refer_title", "Rujuk ke instansi lain", "Refer to another agency"),
+    (
+        "refer_hint",
+        "Instansi tujuan dapat melihat laporan ini sampai waktu yang Anda tentukan (paling lama 366 hari).",
+        "The agency can see this report until the time you set (at most 366 days).",
+    ),
+    ("until_zone", "Sampai (waktu {zone})", "Until ({zone} time)"),
+    ("refer_submit", "Rujuk", "Refer"),
+    (
+        "notice_referred",
+        "Laporan dirujuk.",
+        "The report was referred.",
+    ),
+    (
+        "notice_referral_revoked",
+        "Rujukan dicabut.",
+        "The referral was revoked.",
+    ),
+    (
+        "referral_already_ended",
+        "Rujukan ini sudah berakhir atau dicabut.",
+        "This referral has already ended or been revoked.",
+    ),
+    (
+        "refer_forbidden",
+        "Hanya pelapor, koordinator atau admin instansi pemilik yang dapat merujuk laporan ini.",
+        "Only the author, or the owner agency's coordinators and admins, may refer this report.",
+    ),
+    (
+        "revoke_referral_forbidden",
+        "Hanya pembuat rujukan, atau koordinator dan admin instansi pemilik, yang dapat mencabutnya.",
+        "Only whoever made the referral, or the owner agency's coordinators and admins, may revoke it.",
+    ),
+    (
+        "agreements_sharing",
+        "Perjanjian yang membagikan laporan ini",
+        "Agreements that share this report",
+    ),
+    (
+        "no_agreements_sharing",
+        "Tidak ada perjanjian berlaku yang membagikan laporan ini.",
+        "No agreement in force shares this report.",
+    ),
+    ("word_agreement", "Perjanjian", "Agreement"),
+    ("word_to", "ke", "to"),
+    ("word_without", "tanpa", "without"),
+    ("word_location", "lokasi", "location"),
+    ("with_sub", "beserta sub-instansi", "with sub-agencies"),
+    ("prec_short_exact", "tepat", "exact"),
+    ("prec_short_region", "hanya wilayah", "region only"),
+    // Audit trail.
+    ("nav_audit", "Jejak audit", "Audit trail"),
+    ("audit_title", "Jejak audit", "Audit trail"),
+    (
+        "audit_intro",
+        "Catatan berantai hash, terbaru di atas. Waktu dalam WIB.",
+        "Hash-chained entries, newest first. Times in WIB.",
+    ),
+    ("audit_actor", "Pelaku (nama pengguna)", "Actor (username)"),
+    ("audit_record", "ID data", "Record id"),
+    ("audit_action", "Tindakan", "Action"),
+    ("all_actions", "Semua tindakan", "All actions"),
+    ("audit_seq", "No.", "Seq"),
+    ("audit_time", "Waktu (WIB)", "Time (WIB)"),
+    ("audit_detail", "Rincian", "Detail"),
+    ("audit_hash", "Hash", "Hash"),
+    ("download_csv", "Unduh CSV", "Download CSV"),
+    (
+        "no_audit",
+        "Tidak ada catatan yang cocok.",
+        "No matching entries.",
+    ),
+    ("act_sign_in", "Masuk", "Signed in"),
+    ("act_sign_in_failed", "Gagal masuk", "Failed sign-in"),
+    ("act_sign_out", "Keluar", "Signed out"),
+    ("act_report_create", "Membuat laporan", "Created a report"),
+    ("act_report_update", "Mengubah laporan", "Changed a report"),
+    ("act_report_read", "Membaca laporan rahasia", "Read a sensitive report"),
+    ("act_report_export", "Mengekspor laporan", "Exported reports"),
+    ("act_attachment_add", "Menambah lampiran", "Added an attachment"),
+    ("act_attachment_read", "Mengunduh lampiran", "Downloaded an attachment"),
+    ("act_agency_create", "Menambah instansi", "Added an agency"),
+    ("act_user_create", "Menambah pengguna", "Added a user"),
+    ("act_user_activate", "Mengaktifkan pengguna", "Activated a user"),
+    ("act_user_deactivate", "Menonaktifkan pengguna", "Deactivated a user"),
+    ("act_agreement_create", "Mengusulkan perjanjian", "Proposed an agreement"),
+    ("act_agreement_approve", "Menyetujui perjanjian", "Approved an agreement"),
+    ("act_agreement_revoke", "Mencabut perjanjian", "Revoked an agreement"),
+    ("act_referral_create", "Merujuk laporan", "Referred a report"),
+    ("act_referral_revoke", "Mencabut rujukan", "Revoked a referral"),
+    (
+        "act_break_glass",
+        "Akses darurat (break-glass)",
+        "Emergency access (break-glass)",
+    ),
+    ("act_setting_change", "Mengubah pengaturan", "Changed a setting"),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -773,6 +1093,98 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "penanda halaman tidak sah",
         "",
     ),
+    (
+        "an agreement needs at least one party",
+        "",
+        "perjanjian perlu paling sedikit satu pihak",
+        "",
+    ),
+    (
+        "ends before it starts",
+        "",
+        "berakhir sebelum mulai berlaku",
+        "",
+    ),
+    ("ends before since", "", "berakhir sebelum tanggal awal", ""),
+    (
+        "name at least one receiving party",
+        "",
+        "pilih paling sedikit satu penerima",
+        "",
+    ),
+    (
+        "an agency cannot share with itself",
+        "",
+        "instansi tidak dapat berbagi dengan dirinya sendiri",
+        "",
+    ),
+    ("unknown category ", "", "kategori tidak dikenal: ", ""),
+    (
+        "name the report types or categories that flow",
+        "",
+        "pilih jenis laporan atau kategori yang dibagikan",
+        "",
+    ),
+    (
+        "must be 0 (exact), 1000, 10000 or",
+        "",
+        "harus 0 (tepat), 1000, 10000 atau \"region\"",
+        "",
+    ),
+    ("must be a list", "", "harus berupa daftar", ""),
+    (
+        "must be an agency code or",
+        "",
+        "harus kode instansi atau \"*\" untuk setiap pihak",
+        "",
+    ),
+    (
+        "must be an RFC 3339 date-time",
+        "",
+        "harus berupa tanggal dan jam",
+        "",
+    ),
+    ("unknown action ", "", "tindakan tidak dikenal: ", ""),
+    (
+        "name the agency to share with",
+        "",
+        "pilih instansi tujuan",
+        "",
+    ),
+    (
+        "a report cannot be referred to its own agency",
+        "",
+        "laporan tidak dapat dirujuk ke instansinya sendiri",
+        "",
+    ),
+    (
+        "give a reason of 1 to 2000 characters",
+        "",
+        "isi alasan sepanjang 1 sampai 2000 karakter",
+        "",
+    ),
+    ("lies in the past", "", "sudah lewat", ""),
+    (
+        "a referral lasts at most ",
+        " days",
+        "rujukan paling lama ",
+        " hari",
+    ),
+];
+
+/// Indonesian renderings of domain messages that start with a value (an agency code, a
+/// field key) and end in a fixed phrase: (English end, Indonesian end). The value is kept.
+const CORE_SUFFIXES: &[(&str, &str)] = &[
+    (
+        " is not a party to the agreement",
+        " bukan pihak dalam perjanjian",
+    ),
+    (
+        " is not a field of the shared report types",
+        " bukan rincian jenis laporan yang dibagikan",
+    ),
+    (" is not an agency", " bukan instansi yang terdaftar"),
+    (" is named twice", " disebut dua kali"),
 ];
 
 /// Shows a domain validation message in `lang`.
@@ -795,6 +1207,11 @@ pub fn core_message(lang: Lang, msg: &str) -> String {
         } else {
             format!("{id_start}{id_end}")
         };
+    }
+    for (en_end, id_end) in CORE_SUFFIXES {
+        if let Some(value) = msg.strip_suffix(en_end) {
+            return format!("{value}{id_end}");
+        }
     }
     msg.to_string()
 }
@@ -846,6 +1263,9 @@ mod tests {
         ("reports.rs", include_str!("reports.rs")),
         ("forms.rs", include_str!("forms.rs")),
         ("admin.rs", include_str!("admin.rs")),
+        ("agreements.rs", include_str!("agreements.rs")),
+        ("sharing.rs", include_str!("sharing.rs")),
+        ("audit.rs", include_str!("audit.rs")),
     ];
 
     #[test]
@@ -872,6 +1292,14 @@ mod tests {
             "must be a whole number"
         );
         assert_eq!(core_message(Lang::Id, "something new"), "something new");
+        assert_eq!(
+            core_message(Lang::Id, "POLDA-JAMBI is not a party to the agreement"),
+            "POLDA-JAMBI bukan pihak dalam perjanjian"
+        );
+        assert_eq!(
+            core_message(Lang::Id, "a referral lasts at most 366 days"),
+            "rujukan paling lama 366 hari"
+        );
         assert_eq!(tr(Lang::En, "nav_map"), "Map");
         assert_eq!(tr(Lang::Id, "no-such-key"), "⟦no-such-key⟧");
     }

@@ -1,6 +1,7 @@
 //! The server-rendered web UI: sign-in, home, report list, map, report detail and forms,
-//! and agency and user administration, in Bahasa Indonesia or English. Pages are light
-//! HTML that work on a cheap phone; JavaScript (in /static, never inline) only enhances.
+//! data-sharing agreements and referrals, agency and user administration and the audit
+//! trail, in Bahasa Indonesia or English. Pages are light HTML that work on a cheap phone;
+//! JavaScript (in /static, never inline) only enhances.
 //!
 //! Like the API, the UI decides nothing itself: every read and write goes through the
 //! app's use cases with the signed-in actor, so the access policy applies unchanged. It
@@ -8,12 +9,15 @@
 //! record the app did not return, and never render user text unescaped.
 
 mod admin;
+mod agreements;
+mod audit;
 mod forms;
 mod home;
 mod i18n;
 mod render;
 mod reports;
 mod session;
+mod sharing;
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -50,6 +54,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/laporan/{id}/status", post(reports::change_status))
         .route("/laporan/{id}/lampiran", post(reports::upload))
+        .route("/laporan/{id}/rujukan", post(sharing::refer))
+        .route(
+            "/laporan/{id}/rujukan/{referral}/cabut",
+            post(sharing::revoke_referral),
+        )
+        .route(
+            "/perjanjian",
+            get(agreements::list).post(agreements::create),
+        )
+        .route("/perjanjian/baru", get(agreements::new_form))
+        .route("/perjanjian/{id}", get(agreements::detail))
+        .route("/perjanjian/{id}/setujui", post(agreements::approve))
+        .route("/perjanjian/{id}/cabut", post(agreements::revoke))
+        .route("/admin/audit", get(audit::audit))
         .route("/peta", get(reports::map))
         .route(
             "/admin/instansi",
@@ -162,9 +180,20 @@ fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
     if path == "/laporan" {
         return "/laporan/baru".into();
     }
+    if path == "/perjanjian" {
+        return "/perjanjian/baru".into();
+    }
+    // `/laporan/{id}/rujukan/{referral}/cabut` returns to the report.
+    if let Some(rest) = path.strip_prefix("/laporan/") {
+        if let Some((id, _)) = rest.split_once("/rujukan") {
+            return format!("/laporan/{id}");
+        }
+    }
     if let Some(rest) = path
         .strip_suffix("/status")
         .or_else(|| path.strip_suffix("/lampiran"))
+        .or_else(|| path.strip_suffix("/setujui"))
+        .or_else(|| path.strip_suffix("/cabut"))
     {
         return rest.to_string();
     }
@@ -346,6 +375,22 @@ mod tests {
         assert_eq!(
             back_path(&Method::POST, "/admin/pengguna/ana/aktif", None),
             "/admin/pengguna"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/laporan/abc/rujukan/def/cabut", None),
+            "/laporan/abc"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/laporan/abc/rujukan", None),
+            "/laporan/abc"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/perjanjian", None),
+            "/perjanjian/baru"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/perjanjian/abc/cabut", None),
+            "/perjanjian/abc"
         );
     }
 

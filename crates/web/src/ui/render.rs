@@ -43,6 +43,19 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "admin_pengguna.html",
         include_str!("../../templates/admin_pengguna.html"),
     ),
+    (
+        "perjanjian_daftar.html",
+        include_str!("../../templates/perjanjian_daftar.html"),
+    ),
+    (
+        "perjanjian_detail.html",
+        include_str!("../../templates/perjanjian_detail.html"),
+    ),
+    (
+        "perjanjian_form.html",
+        include_str!("../../templates/perjanjian_form.html"),
+    ),
+    ("audit.html", include_str!("../../templates/audit.html")),
 ];
 
 /// The compiled templates. A template that fails to compile is logged and left out, so

@@ -23,6 +23,7 @@ use sinergi_core::ids::{AgencyId, ReportId};
 use sinergi_core::query::RawReportQuery;
 use sinergi_core::report::{NewReport, Report, ReportPatch, Sensitivity, Status};
 use sinergi_core::report_types::{FieldKind, ReportType};
+use sinergi_core::sharing::Form as Delivered;
 use sinergi_core::time::Zone;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Level;
@@ -30,6 +31,7 @@ use sinergi_regions::Level;
 use super::forms::{self, LocalError, ReportValues};
 use super::i18n::{core_message, k, tr, Lang};
 use super::render::{csrf_page, json_for_script, page_ctx, render};
+use super::sharing;
 use super::{
     bad_form, report_zone, sensitivity_label, show_time, status_label, status_options, FormData,
     Page, UNPROCESSABLE,
@@ -89,6 +91,8 @@ fn pesan_notice(lang: Lang, pesan: Option<&str>) -> Option<String> {
         "diubah" => k!("notice_updated"),
         "status" => k!("notice_status"),
         "lampiran" => k!("notice_attachment"),
+        "rujukan" => k!("notice_referred"),
+        "rujukan_dicabut" => k!("notice_referral_revoked"),
         _ => return None,
     };
     Some(tr(lang, key))
@@ -439,14 +443,15 @@ pub(super) async fn map(State(st): State<AppState>, page: Page) -> Response {
 // ---- detail ------------------------------------------------------------------------------
 
 /// What a detail page shows besides the report: a notice after a successful action, or
-/// the errors of a refused status change or upload.
+/// the errors of a refused status change, upload or referral.
 #[derive(Default)]
-struct DetailExtra {
-    status: Option<StatusCode>,
-    notice: Option<String>,
-    stale: bool,
-    status_errors: Vec<String>,
-    upload_errors: Vec<String>,
+pub(super) struct DetailExtra {
+    pub status: Option<StatusCode>,
+    pub notice: Option<String>,
+    pub stale: bool,
+    pub status_errors: Vec<String>,
+    pub upload_errors: Vec<String>,
+    pub referral: sharing::ReferralForm,
 }
 
 fn human_size(bytes: i64) -> String {
@@ -528,13 +533,21 @@ fn location_text(lang: Lang, r: &Report) -> String {
     }
 }
 
-async fn detail_page(st: &AppState, page: &Page, id: ReportId, extra: DetailExtra) -> Response {
+pub(super) async fn detail_page(
+    st: &AppState,
+    page: &Page,
+    id: ReportId,
+    extra: DetailExtra,
+) -> Response {
     let lang = page.lang;
     let actor = &page.authed.actor;
-    let r = match st.app.report(actor, id).await {
-        Ok(r) => r,
+    let (r, delivered) = match st.app.report_with_form(actor, id).await {
+        Ok(x) => x,
         Err(e) => return page.error(e),
     };
+    // A copy delivered under an agreement (or coarsened for a location-sensitive type) is
+    // read-only here: no edit, status or upload controls.
+    let read_only = matches!(delivered, Delivered::Shared { .. });
     let history = match st.app.report_history(actor, id).await {
         Ok(h) => h,
         Err(e) => return page.error(e),
@@ -625,6 +638,17 @@ async fn detail_page(st: &AppState, page: &Page, id: ReportId, extra: DetailExtr
         })
         .collect();
     let access = r.access();
+    let in_hierarchy = access::can_view(actor, &access);
+    let shared_notice = sharing::delivered_notice(lang, &delivered, ty, in_hierarchy);
+    let shared_section = match sharing::section(st, page, &r, zone, &extra.referral).await {
+        Ok(s) => s,
+        Err(e) => return page.error(e),
+    };
+    let author = if r.author_username.is_empty() {
+        tr(lang, k!("withheld_value"))
+    } else {
+        r.author_username.clone()
+    };
     let view = context! {
         id => r.id.to_string(),
         title => r.title.as_str(),
@@ -641,7 +665,7 @@ async fn detail_page(st: &AppState, page: &Page, id: ReportId, extra: DetailExtr
         location => location_text(lang, &r),
         agency_name => owner.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
         agency_code => owner.as_ref().map(|a| a.code.to_string()).unwrap_or_else(|| r.owner_agency_code.clone()),
-        author => r.author_username.as_str(),
+        author => author,
         version => r.version,
         created => show_time(zone, r.created_at),
         updated => show_time(zone, r.updated_at),
@@ -655,8 +679,11 @@ async fn detail_page(st: &AppState, page: &Page, id: ReportId, extra: DetailExtr
             history => history,
             attachments => attachments,
             geometry_json => json_for_script(&r.geometry.to_geojson()),
-            can_edit => access::can_edit(actor, &access),
-            can_status => access::can_change_status(actor, &access),
+            can_edit => !read_only && access::can_edit(actor, &access),
+            can_status => !read_only && access::can_change_status(actor, &access),
+            shared_notice => shared_notice,
+            read_only => read_only,
+            sharing => shared_section,
             statuses => status_options(lang),
             notice => extra.notice,
             stale => extra.stale,

@@ -1,0 +1,927 @@
+//! The data-sharing agreement pages: the list of agreements the user's agency is party to,
+//! one agreement with its parties, clauses and plain-language summary (with the approve
+//! and revoke buttons), and the form on which an administrator proposes an agreement.
+//!
+//! These handlers must never act without a valid `_csrf` field and never decide who may
+//! approve or revoke: the buttons follow the same rule as the app, which checks again.
+//! The proposal form builds exactly the JSON the API takes, so both paths share one set
+//! of checks, and a refused form comes back with every value as typed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{context, Value};
+use serde::Serialize;
+use serde_json::json;
+use sinergi_app::AppError;
+use sinergi_core::agency::Agency;
+use sinergi_core::agreement::{Agreement, AgreementInput, AgreementStatus, Clause};
+use sinergi_core::ids::{AgencyId, AgreementId};
+use sinergi_core::report::Sensitivity;
+use sinergi_core::report_types::ReportType;
+use sinergi_core::sharing::Precision;
+use sinergi_core::time::Zone;
+use sinergi_core::user::Role;
+use sinergi_core::ValidationErrors;
+
+use super::i18n::{core_message, k, tr, Lang};
+use super::render::{page_ctx, render};
+use super::{sensitivity_label, show_time, FormData, Page, UNPROCESSABLE};
+use crate::AppState;
+
+/// The most clause blocks the form reads; more is not a real agreement.
+const MAX_CLAUSES: usize = 20;
+
+/// Clause blocks the form offers without JavaScript.
+const CLAUSE_BLOCKS: usize = 3;
+
+// ---- labels shared with the report page ------------------------------------------------
+
+pub(super) fn status_label(lang: Lang, s: AgreementStatus) -> String {
+    let key = match s {
+        AgreementStatus::Draft => k!("ag_draft"),
+        AgreementStatus::Proposed => k!("ag_proposed"),
+        AgreementStatus::Active => k!("ag_active"),
+        AgreementStatus::Expired => k!("ag_expired"),
+        AgreementStatus::Revoked => k!("ag_revoked"),
+    };
+    tr(lang, key)
+}
+
+/// A category of report types in words; an unknown one is shown as its key.
+pub(super) fn category_label(lang: Lang, c: &str) -> String {
+    let key = match c {
+        "forestry_crime" => k!("cat_forestry_crime"),
+        "wildlife_crime" => k!("cat_wildlife_crime"),
+        "fire" => k!("cat_fire"),
+        "wildlife_conflict" => k!("cat_wildlife_conflict"),
+        "wildlife" => k!("cat_wildlife"),
+        "trafficking" => k!("cat_trafficking"),
+        "narcotics" => k!("cat_narcotics"),
+        "community" => k!("cat_community"),
+        "patrol" => k!("cat_patrol"),
+        other => return other.to_string(),
+    };
+    tr(lang, key)
+}
+
+/// How precisely a clause delivers locations, as a table cell or select option.
+pub(super) fn precision_label(lang: Lang, p: Precision) -> String {
+    match p {
+        Precision::Exact => tr(lang, k!("prec_exact")),
+        Precision::Grid(m) => tr(lang, k!("prec_grid")).replace("{n}", &km(m)),
+        Precision::Region => tr(lang, k!("prec_region")),
+    }
+}
+
+/// Metres as kilometres, without a decimal part when whole.
+pub(super) fn km(m: u32) -> String {
+    // Written without `is_multiple_of`, which the declared minimum Rust lacks.
+    if (m / 1000) * 1000 == m {
+        (m / 1000).to_string()
+    } else {
+        format!("{:.1}", f64::from(m) / 1000.0)
+    }
+}
+
+fn type_label(types: &[ReportType], key: &str, lang: Lang) -> String {
+    types
+        .iter()
+        .find(|t| t.key == key)
+        .map(|t| lang.pick(&t.label_id, &t.label_en).to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+fn forbidden() -> AppError {
+    AppError::Forbidden("administrators only".into())
+}
+
+fn agency_options(agencies: &[Agency]) -> Vec<Value> {
+    let mut sorted: Vec<&Agency> = agencies.iter().collect();
+    sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    sorted
+        .iter()
+        .map(|a| context! { code => a.code.as_str(), label => format!("{} — {}", a.code, a.name) })
+        .collect()
+}
+
+/// An agency as `{code, name}` for the templates; an unknown id shows as itself.
+fn agency_ref(by_id: &HashMap<AgencyId, &Agency>, id: &AgencyId) -> Value {
+    match by_id.get(id) {
+        Some(a) => context! { code => a.code.as_str(), name => a.name.as_str() },
+        None => context! { code => id.to_string(), name => "" },
+    }
+}
+
+fn notice_of(lang: Lang, pesan: Option<&str>) -> Option<String> {
+    let key = match pesan? {
+        "diusulkan" => k!("notice_ag_proposed"),
+        "disetujui" => k!("notice_ag_approved"),
+        "dicabut" => k!("notice_ag_revoked"),
+        _ => return None,
+    };
+    Some(tr(lang, key))
+}
+
+// ---- list --------------------------------------------------------------------------------
+
+/// `GET /perjanjian`: the agreements the user's agency (or one above it) is party to.
+pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
+    let lang = page.lang;
+    let (mut agreements, agencies) = match (
+        st.app.agreements_for(&page.authed.actor).await,
+        st.app.agencies().await,
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return page.error(e),
+    };
+    let by_id: HashMap<AgencyId, &Agency> = agencies.iter().map(|a| (a.id, a)).collect();
+    let now = st.app.now();
+    agreements.sort_by_key(|a| std::cmp::Reverse(a.created_at));
+    let rows: Vec<Value> = agreements
+        .iter()
+        .map(|a| {
+            let status = a.effective_status(now);
+            context! {
+                id => a.id.to_string(),
+                number => a.number.as_str(),
+                title => a.title.as_str(),
+                parties => a.parties.iter().map(|p| agency_ref(&by_id, p)).collect::<Vec<_>>(),
+                valid_from => a.valid_from.to_string(),
+                valid_until => a.valid_until.to_string(),
+                status => status.as_str(),
+                status_label => status_label(lang, status),
+            }
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        "perjanjian_daftar.html",
+        context! {
+            agreements => rows,
+            can_propose => page.is_admin(),
+            ..page_ctx(&page, "agreements")
+        },
+    )
+}
+
+// ---- detail ------------------------------------------------------------------------------
+
+/// What the detail page shows besides the agreement.
+#[derive(Default)]
+struct DetailExtra {
+    status: Option<StatusCode>,
+    notice: Option<String>,
+    /// A refused approval or revocation, shown at the top.
+    error: Option<String>,
+    /// The revoke form was sent without its statement ticked.
+    revoke_unticked: bool,
+}
+
+/// One clause in English, built like the app's Indonesian sentence.
+fn summary_en(
+    c: &Clause,
+    code: &dyn Fn(&AgencyId) -> String,
+    types: &[ReportType],
+    lang: Lang,
+) -> String {
+    let from = c
+        .from
+        .as_ref()
+        .map(code)
+        .unwrap_or_else(|| "any party".into());
+    let to: Vec<String> = c.to.iter().map(code).collect();
+    let mut what: Vec<String> = c
+        .report_types
+        .iter()
+        .map(|k| type_label(types, k, lang))
+        .collect();
+    what.extend(
+        c.categories
+            .iter()
+            .map(|k| format!("the category {}", category_label(lang, k))),
+    );
+    let sub = if c.include_subagencies {
+        " (with sub-agencies)"
+    } else {
+        ""
+    };
+    let withheld = if c.withheld_fields.is_empty() {
+        String::new()
+    } else {
+        format!(", without {}", c.withheld_fields.join(", "))
+    };
+    let place = match c.precision {
+        Precision::Exact => "exact location".to_string(),
+        Precision::Grid(m) => format!("location rounded to {} km", km(m)),
+        Precision::Region => "region only".to_string(),
+    };
+    format!(
+        "{from}{sub} → {}{sub}: {} up to {}{withheld}; {place}.",
+        to.join(", "),
+        what.join(", "),
+        c.max_sensitivity.as_str()
+    )
+}
+
+/// May the actor approve `a` for their agency now? The app's rule, to choose the button.
+fn may_approve(page: &Page, a: &Agreement, status: AgreementStatus) -> bool {
+    let mine = page.authed.actor.agency_id;
+    page.is_admin()
+        && a.parties.contains(&mine)
+        && !a.approvals.contains(&mine)
+        && status == AgreementStatus::Proposed
+}
+
+/// May the actor revoke `a`? The app's rule, to choose the button.
+fn may_revoke(page: &Page, a: &Agreement) -> bool {
+    let actor = &page.authed.actor;
+    let allowed = actor.role == Role::SystemAdmin
+        || (actor.role == Role::AgencyAdmin && a.parties.contains(&actor.agency_id));
+    allowed && a.status != AgreementStatus::Revoked
+}
+
+async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailExtra) -> Response {
+    let lang = page.lang;
+    let a = match st.app.agreement_for(&page.authed.actor, id).await {
+        Ok(a) => a,
+        Err(e) => return page.error(e),
+    };
+    let agencies = match st.app.agencies().await {
+        Ok(x) => x,
+        Err(e) => return page.error(e),
+    };
+    let by_id: HashMap<AgencyId, &Agency> = agencies.iter().map(|x| (x.id, x)).collect();
+    let code = |id: &AgencyId| {
+        by_id
+            .get(id)
+            .map(|x| x.code.to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let types = st.app.report_types();
+    // The app words its summary in Indonesian; the English page says the same in English.
+    let summary: Vec<String> = match lang {
+        Lang::Id => match st.app.agreement_summary(&a).await {
+            Ok(s) => s,
+            Err(e) => return page.error(e),
+        },
+        Lang::En => a
+            .clauses
+            .iter()
+            .map(|c| summary_en(c, &code, &types, lang))
+            .collect(),
+    };
+    let now = st.app.now();
+    let status = a.effective_status(now);
+    let parties: Vec<Value> = a
+        .parties
+        .iter()
+        .map(|p| {
+            let r = agency_ref(&by_id, p);
+            context! { approved => a.approvals.contains(p), ..r }
+        })
+        .collect();
+    let clauses: Vec<Value> = a
+        .clauses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut what: Vec<Value> = c
+                .categories
+                .iter()
+                .map(|k| context! { category => true, label => category_label(lang, k) })
+                .collect();
+            what.extend(
+                c.report_types
+                    .iter()
+                    .map(|k| context! { category => false, label => type_label(&types, k, lang) }),
+            );
+            context! {
+                label => tr(lang, k!("clause_n")).replace("{n}", &(i + 1).to_string()),
+                from => c.from.as_ref().map(|f| agency_ref(&by_id, f)),
+                to => c.to.iter().map(|t| agency_ref(&by_id, t)).collect::<Vec<_>>(),
+                what => what,
+                max_sensitivity => c.max_sensitivity.as_str(),
+                max_sensitivity_label => sensitivity_label(lang, c.max_sensitivity),
+                withheld => c.withheld_fields.join(", "),
+                precision => precision_label(lang, c.precision),
+                sub => c.include_subagencies,
+            }
+        })
+        .collect();
+    // The proposer by name; a user who no longer exists shows as nothing rather than
+    // failing the page.
+    let proposer = match st.app.store.user(a.created_by).await {
+        Ok(u) => u
+            .map(|u| format!("{} ({})", u.display_name, u.username.as_str()))
+            .unwrap_or_default(),
+        Err(e) => return page.error(e.into()),
+    };
+    let my_agency = page
+        .agency
+        .as_ref()
+        .map(|x| format!("{} ({})", x.name, x.code))
+        .unwrap_or_default();
+    render(
+        extra.status.unwrap_or(StatusCode::OK),
+        "perjanjian_detail.html",
+        context! {
+            a => context! {
+                id => a.id.to_string(),
+                title => a.title.as_str(),
+                number => a.number.as_str(),
+                legal_basis => a.legal_basis.as_str(),
+                valid_from => a.valid_from.to_string(),
+                valid_until => a.valid_until.to_string(),
+                status => status.as_str(),
+                status_label => status_label(lang, status),
+                created => show_time(Zone::Wib, a.created_at),
+                updated => show_time(Zone::Wib, a.updated_at),
+                version => a.version,
+                proposer => proposer,
+            },
+            parties => parties,
+            summary => summary,
+            clauses => clauses,
+            can_approve => may_approve(page, &a, status),
+            can_revoke => may_revoke(page, &a),
+            approve_hint => tr(lang, k!("approve_hint")).replace("{agency}", &my_agency),
+            notice => extra.notice,
+            action_error => extra.error,
+            revoke_unticked => extra.revoke_unticked,
+            ..page_ctx(page, "agreements")
+        },
+    )
+}
+
+/// `GET /perjanjian/{id}`.
+pub(super) async fn detail(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
+    let extra = DetailExtra {
+        notice: notice_of(page.lang, f.get("pesan")),
+        ..Default::default()
+    };
+    detail_page(&st, &page, id, extra).await
+}
+
+/// The detail page again with a refused action explained.
+async fn refused(
+    st: &AppState,
+    page: &Page,
+    id: AgreementId,
+    status: StatusCode,
+    key: &str,
+) -> Response {
+    let extra = DetailExtra {
+        status: Some(status),
+        error: Some(tr(page.lang, key)),
+        ..Default::default()
+    };
+    detail_page(st, page, id, extra).await
+}
+
+/// `POST /perjanjian/{id}/setujui`: the approval of the actor's own agency.
+pub(super) async fn approve(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    match st.app.approve_agreement(&page.authed.actor, id).await {
+        Ok(_) => Redirect::to(&format!("/perjanjian/{id}?pesan=disetujui")).into_response(),
+        Err(AppError::Conflict(_)) => {
+            refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_not_proposed")).await
+        }
+        Err(AppError::PreconditionFailed { .. }) => {
+            refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_changed")).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /perjanjian/{id}/cabut` with the statement `yakin=1` ticked.
+pub(super) async fn revoke(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    if f.text("yakin") != "1" {
+        let extra = DetailExtra {
+            status: Some(UNPROCESSABLE),
+            revoke_unticked: true,
+            ..Default::default()
+        };
+        return detail_page(&st, &page, id, extra).await;
+    }
+    match st.app.revoke_agreement(&page.authed.actor, id).await {
+        Ok(_) => Redirect::to(&format!("/perjanjian/{id}?pesan=dicabut")).into_response(),
+        Err(AppError::Conflict(_)) => {
+            refused(
+                &st,
+                &page,
+                id,
+                StatusCode::CONFLICT,
+                k!("ag_already_revoked"),
+            )
+            .await
+        }
+        Err(AppError::PreconditionFailed { .. }) => {
+            refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_changed")).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+// ---- the proposal form -------------------------------------------------------------------
+
+/// One clause block as typed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+struct ClauseValues {
+    from: String,
+    to: Vec<String>,
+    report_types: Vec<String>,
+    categories: Vec<String>,
+    max_sensitivity: String,
+    withheld: String,
+    precision: String,
+    sub: bool,
+}
+
+impl Default for ClauseValues {
+    fn default() -> Self {
+        ClauseValues {
+            from: "*".into(),
+            to: Vec::new(),
+            report_types: Vec::new(),
+            categories: Vec::new(),
+            max_sensitivity: Sensitivity::Internal.as_str().into(),
+            withheld: String::new(),
+            precision: "0".into(),
+            sub: false,
+        }
+    }
+}
+
+impl ClauseValues {
+    /// A block left as the form offered it; such blocks are ignored.
+    fn is_empty(&self) -> bool {
+        self.to.is_empty()
+            && self.report_types.is_empty()
+            && self.categories.is_empty()
+            && self.withheld.trim().is_empty()
+    }
+
+    fn withheld_list(&self) -> Vec<String> {
+        self.withheld
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The clause as the API takes it.
+    fn to_json(&self) -> serde_json::Value {
+        let precision = match self.precision.trim() {
+            "region" => json!("region"),
+            p => match p.parse::<u64>() {
+                Ok(n) => json!(n),
+                // Passed on as typed, so the domain's check names the field.
+                Err(_) => json!(p),
+            },
+        };
+        let from = match self.from.trim() {
+            "" => "*",
+            f => f,
+        };
+        json!({
+            "from": from,
+            "to": self.to,
+            "report_types": self.report_types,
+            "categories": self.categories,
+            "max_sensitivity": self.max_sensitivity,
+            "withheld_fields": self.withheld_list(),
+            "location_precision_m": precision,
+            "include_subagencies": self.sub,
+        })
+    }
+}
+
+/// The whole form as typed.
+#[derive(Debug, Clone, Default, Serialize)]
+struct AgreementValues {
+    title: String,
+    number: String,
+    legal_basis: String,
+    parties: Vec<String>,
+    valid_from: String,
+    valid_until: String,
+    clauses: Vec<ClauseValues>,
+}
+
+/// The block index of a field named `clauses[N].…`.
+fn clause_index(key: &str) -> Option<(usize, &str)> {
+    let rest = key.strip_prefix("clauses[")?;
+    let (n, rest) = rest.split_once(']')?;
+    let n = n.parse::<usize>().ok()?;
+    Some((n, rest.strip_prefix('.').unwrap_or(rest)))
+}
+
+impl AgreementValues {
+    fn from_form(f: &FormData) -> Self {
+        let all = |key: &str| -> Vec<String> {
+            f.0.iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect()
+        };
+        let blocks: BTreeSet<usize> =
+            f.0.iter()
+                .filter_map(|(k, _)| clause_index(k).map(|(n, _)| n))
+                .filter(|n| *n < MAX_CLAUSES)
+                .collect();
+        let count = blocks.iter().next_back().map(|n| n + 1).unwrap_or(0);
+        let clauses = (0..count)
+            .map(|i| {
+                let p = format!("clauses[{i}]");
+                ClauseValues {
+                    from: f.text(&format!("{p}.from")),
+                    to: all(&format!("{p}.to")),
+                    report_types: all(&format!("{p}.report_types")),
+                    categories: all(&format!("{p}.categories")),
+                    max_sensitivity: f.text(&format!("{p}.max_sensitivity")),
+                    withheld: f.text(&format!("{p}.withheld")),
+                    precision: f.text(&format!("{p}.precision")),
+                    sub: !f.text(&format!("{p}.sub")).is_empty(),
+                }
+            })
+            .collect();
+        AgreementValues {
+            title: f.text("title"),
+            number: f.text("number"),
+            legal_basis: f.text("legal_basis"),
+            parties: all("parties"),
+            valid_from: f.text("valid_from"),
+            valid_until: f.text("valid_until"),
+            clauses,
+        }
+    }
+
+    /// The API's JSON, and for each of its clauses the form block it came from (empty
+    /// blocks are left out, so the numbering can differ).
+    fn to_json(&self) -> (serde_json::Value, Vec<usize>) {
+        let mut used = Vec::new();
+        let mut clauses = Vec::new();
+        for (i, c) in self.clauses.iter().enumerate() {
+            if !c.is_empty() {
+                used.push(i);
+                clauses.push(c.to_json());
+            }
+        }
+        let body = json!({
+            "title": self.title,
+            "number": self.number,
+            "legal_basis": self.legal_basis,
+            "parties": self.parties,
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "clauses": clauses,
+        });
+        (body, used)
+    }
+}
+
+/// The form's errors by field name, and the summary at the top.
+struct Errors {
+    lang: Lang,
+    by_field: BTreeMap<String, Vec<String>>,
+    summary: Vec<String>,
+}
+
+impl Errors {
+    fn new(lang: Lang) -> Self {
+        Errors {
+            lang,
+            by_field: BTreeMap::new(),
+            summary: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, field: String, message: String) {
+        self.summary
+            .push(format!("{}: {message}", field_label(self.lang, &field)));
+        self.by_field.entry(field).or_default().push(message);
+    }
+
+    /// Adds the app's errors, each moved to the form field it is about. `used[j]` is the
+    /// form block of the JSON's clause `j`.
+    fn domain(&mut self, v: &ValidationErrors, used: &[usize]) {
+        for e in &v.errors {
+            let field = form_field(&e.field, used);
+            let msg = core_message(self.lang, &e.message);
+            self.push(field, msg);
+        }
+    }
+}
+
+/// The form field an error path of the API names: `parties[1]` is the parties select,
+/// `clauses[0].to` the receivers of the first clause sent.
+fn form_field(path: &str, used: &[usize]) -> String {
+    if path.starts_with("parties") {
+        return "parties".into();
+    }
+    let Some((j, rest)) = clause_index(path) else {
+        return path.to_string();
+    };
+    let block = used.get(j).copied().unwrap_or(j);
+    let name = rest.split(['[', '.']).next().unwrap_or("");
+    let part = match name {
+        "from" => "from",
+        "to" => "to",
+        "report_types" | "categories" => "what",
+        "max_sensitivity" => "max_sensitivity",
+        "withheld_fields" => "withheld",
+        "location_precision_m" => "precision",
+        "include_subagencies" => "sub",
+        _ => "",
+    };
+    if part.is_empty() {
+        format!("clauses[{block}]")
+    } else {
+        format!("clauses[{block}].{part}")
+    }
+}
+
+/// The label of a form field, for the error summary.
+fn field_label(lang: Lang, field: &str) -> String {
+    if let Some((n, part)) = clause_index(field) {
+        let clause = tr(lang, k!("clause_n")).replace("{n}", &(n + 1).to_string());
+        let key = match part {
+            "from" => k!("clause_from"),
+            "to" => k!("clause_to"),
+            "what" => k!("clause_what"),
+            "max_sensitivity" => k!("clause_max_sens"),
+            "withheld" => k!("clause_withheld"),
+            "precision" => k!("clause_precision"),
+            "sub" => k!("clause_sub"),
+            _ => return clause,
+        };
+        return format!("{clause} · {}", tr(lang, key));
+    }
+    let key = match field {
+        "title" => k!("title"),
+        "number" => k!("agreement_number"),
+        "legal_basis" => k!("legal_basis"),
+        "parties" => k!("parties"),
+        "valid_from" => k!("valid_from"),
+        "valid_until" => k!("valid_until"),
+        "clauses" => k!("clauses"),
+        other => return other.to_string(),
+    };
+    tr(lang, key)
+}
+
+fn form_page(
+    st: &AppState,
+    page: &Page,
+    status: StatusCode,
+    mut values: AgreementValues,
+    errors: Errors,
+    agencies: &[Agency],
+) -> Response {
+    let lang = page.lang;
+    let types = st.app.report_types();
+    while values.clauses.len() < CLAUSE_BLOCKS {
+        values.clauses.push(ClauseValues::default());
+    }
+    // Report types grouped by category, in catalogue order.
+    let mut order: Vec<&str> = Vec::new();
+    for t in types.iter() {
+        if !order.contains(&t.category.as_str()) {
+            order.push(&t.category);
+        }
+    }
+    let categories: Vec<Value> = order
+        .iter()
+        .map(|c| {
+            let of: Vec<Value> = types
+                .iter()
+                .filter(|t| t.category == *c)
+                .map(|t| context! { key => t.key.as_str(), label => lang.pick(&t.label_id, &t.label_en) })
+                .collect();
+            context! { key => *c, label => category_label(lang, c), types => of }
+        })
+        .collect();
+    let sensitivities: Vec<Value> = Sensitivity::ALL
+        .iter()
+        .map(|s| context! { key => s.as_str(), label => sensitivity_label(lang, *s) })
+        .collect();
+    let precisions: Vec<Value> = [
+        ("0", Precision::Exact),
+        ("1000", Precision::Grid(1000)),
+        ("10000", Precision::Grid(10_000)),
+        ("region", Precision::Region),
+    ]
+    .iter()
+    .map(|(v, p)| context! { value => *v, label => precision_label(lang, *p) })
+    .collect();
+    render(
+        status,
+        "perjanjian_form.html",
+        context! {
+            v => Value::from_serialize(&values),
+            agencies => agency_options(agencies),
+            categories => categories,
+            sensitivities => sensitivities,
+            precisions => precisions,
+            errors => errors.by_field,
+            summary => errors.summary,
+            ..page_ctx(page, "agreements")
+        },
+    )
+}
+
+/// `GET /perjanjian/baru`: an empty proposal with the admin's agency as the first party,
+/// valid from today (WIB).
+pub(super) async fn new_form(State(st): State<AppState>, page: Page) -> Response {
+    if !page.is_admin() {
+        return page.error(forbidden());
+    }
+    let agencies = match st.app.agencies().await {
+        Ok(a) => a,
+        Err(e) => return page.error(e),
+    };
+    let today = st.app.now().with_timezone(&Zone::Wib.offset()).date_naive();
+    let values = AgreementValues {
+        parties: page
+            .agency
+            .as_ref()
+            .map(|a| vec![a.code.to_string()])
+            .unwrap_or_default(),
+        valid_from: today.to_string(),
+        ..Default::default()
+    };
+    form_page(
+        &st,
+        &page,
+        StatusCode::OK,
+        values,
+        Errors::new(page.lang),
+        &agencies,
+    )
+}
+
+/// `POST /perjanjian`: proposes the agreement, or shows the form again with every problem
+/// next to its field.
+pub(super) async fn create(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    if !page.is_admin() {
+        return page.error(forbidden());
+    }
+    let agencies = match st.app.agencies().await {
+        Ok(a) => a,
+        Err(e) => return page.error(e),
+    };
+    let lang = page.lang;
+    let values = AgreementValues::from_form(&f);
+    let (body, used) = values.to_json();
+    let mut errors = Errors::new(lang);
+    if used.is_empty() {
+        // Nothing would flow: say so, and name the other problems at the same time.
+        errors.push("clauses".into(), tr(lang, k!("need_clause")));
+        if let Err(v) = AgreementInput::parse(&body, &st.app.report_types()) {
+            errors.domain(&v, &used);
+        }
+        return form_page(&st, &page, UNPROCESSABLE, values, errors, &agencies);
+    }
+    match st.app.create_agreement(&page.authed.actor, &body).await {
+        Ok(a) => Redirect::to(&format!("/perjanjian/{}?pesan=diusulkan", a.id)).into_response(),
+        Err(AppError::Validation(v)) => {
+            errors.domain(&v, &used);
+            form_page(&st, &page, UNPROCESSABLE, values, errors, &agencies)
+        }
+        Err(AppError::Forbidden(_)) => {
+            errors.push("parties".into(), tr(lang, k!("not_party_admin")));
+            form_page(&st, &page, StatusCode::FORBIDDEN, values, errors, &agencies)
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn empty_blocks_are_left_out_and_errors_find_their_block() {
+        let f = form(&[
+            ("title", "PKS"),
+            ("parties", "BNNP-JAMBI"),
+            ("parties", "POLDA-JAMBI"),
+            ("clauses[0].from", "*"),
+            ("clauses[0].max_sensitivity", "internal"),
+            ("clauses[0].precision", "0"),
+            ("clauses[1].from", "BNNP-JAMBI"),
+            ("clauses[1].to", "POLDA-JAMBI"),
+            ("clauses[1].categories", "narcotics"),
+            ("clauses[1].max_sensitivity", "internal"),
+            ("clauses[1].withheld", "suspect_names, victim_names"),
+            ("clauses[1].precision", "1000"),
+            ("clauses[1].sub", "1"),
+            ("clauses[2].precision", "region"),
+        ]);
+        let v = AgreementValues::from_form(&f);
+        assert_eq!(v.clauses.len(), 3);
+        let (body, used) = v.to_json();
+        assert_eq!(used, [1]);
+        assert_eq!(body["parties"], json!(["BNNP-JAMBI", "POLDA-JAMBI"]));
+        let c = &body["clauses"][0];
+        assert_eq!(
+            c["withheld_fields"],
+            json!(["suspect_names", "victim_names"])
+        );
+        assert_eq!(c["location_precision_m"], json!(1000));
+        assert_eq!(c["include_subagencies"], json!(true));
+        assert_eq!(c["from"], json!("BNNP-JAMBI"));
+        assert_eq!(form_field("clauses[0].to", &used), "clauses[1].to");
+        assert_eq!(
+            form_field("clauses[0].categories", &used),
+            "clauses[1].what"
+        );
+        assert_eq!(form_field("clauses[0].to[2]", &used), "clauses[1].to");
+        assert_eq!(form_field("clauses[0]", &used), "clauses[1]");
+        assert_eq!(form_field("parties[1]", &used), "parties");
+        assert_eq!(form_field("valid_until", &used), "valid_until");
+        assert_eq!(field_label(Lang::Id, "clauses[1].to"), "Klausul 2 · Kepada");
+    }
+
+    #[test]
+    fn the_form_builds_what_the_domain_accepts() {
+        let f = form(&[
+            ("title", "Kerja sama"),
+            ("number", "PKS/01/2025"),
+            ("parties", "BNNP-JAMBI"),
+            ("parties", "POLDA-JAMBI"),
+            ("valid_from", "2025-01-01"),
+            ("valid_until", "2026-01-01"),
+            ("clauses[0].from", "BNNP-JAMBI"),
+            ("clauses[0].to", "POLDA-JAMBI"),
+            ("clauses[0].categories", "narcotics"),
+            ("clauses[0].max_sensitivity", "internal"),
+            ("clauses[0].withheld", "suspect_names"),
+            ("clauses[0].precision", "region"),
+        ]);
+        let (body, used) = AgreementValues::from_form(&f).to_json();
+        assert_eq!(used, [0]);
+        let types = sinergi_core::report_types::builtin();
+        let parsed = AgreementInput::parse(&body, &types).expect("valid");
+        assert_eq!(parsed.clauses[0].precision, Precision::Region);
+    }
+
+    #[test]
+    fn blocks_beyond_the_limit_are_not_read() {
+        let f = form(&[("clauses[999].to", "X"), ("clauses[x].to", "Y")]);
+        assert!(AgreementValues::from_form(&f).clauses.is_empty());
+    }
+}
