@@ -531,6 +531,24 @@ impl App {
             return Err(AppError::Conflict("you can already see this report".into()));
         }
         let now = self.now();
+        // One open emergency access at a time: a second request would only extend it
+        // silently.
+        let open = self
+            .store
+            .referrals_for_report(report)
+            .await?
+            .into_iter()
+            .find(|x| {
+                x.revoked_at.is_none()
+                    && x.until > now
+                    && (x.to_user == Some(actor.user_id) || x.to_agency == Some(actor.agency_id))
+            });
+        if let Some(x) = open {
+            return Err(AppError::Conflict(format!(
+                "you already have access until {}",
+                x.until.to_rfc3339()
+            )));
+        }
         let row = ReferralRow {
             id: ReferralId::new_at(now, Self::random10()),
             report_id: report,

@@ -1533,6 +1533,13 @@ async fn break_glass_is_justified_limited_and_audited() {
         .await
         .expect("send");
     assert_eq!(got.status(), StatusCode::OK);
+    let again = s
+        .post(&kanit, &path)
+        .json(&json!({"justification": "Penggerebekan malam ini di lokasi yang sama"}))
+        .send()
+        .await
+        .expect("send");
+    problem(again, StatusCode::CONFLICT).await;
     let admin = s.token("admin.bnnp").await;
     let v: Value = s
         .get(&admin, "/api/v1/audit?action=break_glass")

@@ -840,6 +840,103 @@ const ENTRIES: &[(&str, &str, &str)] = &[
         "Emergency access (break-glass)",
     ),
     ("act_setting_change", "Mengubah pengaturan", "Changed a setting"),
+    // Emergency access (break-glass) and system settings.
+    ("nav_settings", "Pengaturan", "Settings"),
+    ("eg_title", "Akses darurat", "Emergency access"),
+    (
+        "eg_intro",
+        "Dalam keadaan mendesak Anda dapat membuka satu laporan terbatas milik instansi lain yang tidak dibagikan kepada Anda, untuk Anda sendiri selama {hours} jam.",
+        "In an emergency you may open one restricted report of another agency that is not shared with you, for yourself alone, for {hours} hours.",
+    ),
+    (
+        "eg_rule_one",
+        "Satu laporan saja, dan hanya laporan terbatas; akses berakhir sendiri setelah {hours} jam.",
+        "One report only, and only a restricted one; access ends by itself after {hours} hours.",
+    ),
+    (
+        "eg_rule_justification",
+        "Anda wajib menulis alasan, paling sedikit 10 karakter.",
+        "You must write a justification of at least 10 characters.",
+    ),
+    (
+        "eg_rule_audit",
+        "Setiap akses darurat dicatat dalam jejak audit instansi pemilik laporan, beserta alasannya, dan dapat dilihat oleh administratornya.",
+        "Every emergency access is recorded, with its justification, in the audit trail of the agency that owns the report, where its administrators can see it.",
+    ),
+    (
+        "eg_rule_secret",
+        "Laporan rahasia tidak pernah dapat dibuka dengan akses darurat.",
+        "Secret reports can never be opened by emergency access.",
+    ),
+    ("eg_report_id", "ID laporan", "Report id"),
+    (
+        "eg_report_id_hint",
+        "ID berbentuk UUID, misalnya 0190f5a2-…, seperti pada alamat halaman laporan.",
+        "A UUID such as 0190f5a2-…, as in the address of the report's page.",
+    ),
+    ("eg_justification", "Alasan", "Justification"),
+    (
+        "eg_justification_hint",
+        "Jelaskan mengapa Anda memerlukan laporan ini sekarang (10–2000 karakter).",
+        "Explain why you need this report now (10–2000 characters).",
+    ),
+    ("eg_submit", "Buka dengan akses darurat", "Open with emergency access"),
+    (
+        "eg_role_not_allowed",
+        "Peran Anda ({role}) tidak diizinkan menggunakan akses darurat.",
+        "Your role ({role}) may not use emergency access.",
+    ),
+    (
+        "eg_secret",
+        "Laporan ini rahasia. Laporan rahasia tidak dapat dibuka dengan akses darurat.",
+        "This report is secret. Secret reports cannot be opened by emergency access.",
+    ),
+    (
+        "eg_not_found",
+        "Tidak ada laporan dengan ID tersebut.",
+        "There is no report with that id.",
+    ),
+    (
+        "eg_already",
+        "Anda sudah dapat melihat laporan ini; akses darurat tidak diperlukan.",
+        "You can already see this report; emergency access is not needed.",
+    ),
+    ("eg_open_report", "Buka laporan", "Open the report"),
+    ("eg_id_required", "wajib diisi", "required"),
+    (
+        "eg_bad_id",
+        "bukan ID laporan yang sah (UUID)",
+        "not a valid report id (UUID)",
+    ),
+    (
+        "eg_justification_short",
+        "tulis alasan antara 10 dan 2000 karakter",
+        "write a justification of 10 to 2000 characters",
+    ),
+    (
+        "eg_list_hint",
+        "Tidak menemukan laporan yang Anda perlukan?",
+        "Cannot find the report you need?",
+    ),
+    (
+        "eg_404_hint",
+        "Laporan ini mungkin milik instansi lain dan tidak dibagikan kepada Anda.",
+        "This report may belong to another agency and not be shared with you.",
+    ),
+    ("eg_404_link", "Minta akses darurat", "Request emergency access"),
+    ("settings_title", "Pengaturan sistem", "System settings"),
+    (
+        "settings_bg_legend",
+        "Peran yang boleh menggunakan akses darurat",
+        "Roles that may use emergency access",
+    ),
+    (
+        "settings_bg_hint",
+        "Akses darurat membuka satu laporan terbatas selama {hours} jam dengan alasan tertulis. Bawaan: koordinator dan admin instansi.",
+        "Emergency access opens one restricted report for {hours} hours with a written justification. Default: coordinators and agency admins.",
+    ),
+    ("settings_save", "Simpan", "Save"),
+    ("settings_saved", "Pengaturan disimpan.", "Settings saved."),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -1266,6 +1363,7 @@ mod tests {
         ("agreements.rs", include_str!("agreements.rs")),
         ("sharing.rs", include_str!("sharing.rs")),
         ("audit.rs", include_str!("audit.rs")),
+        ("emergency.rs", include_str!("emergency.rs")),
     ];
 
     #[test]

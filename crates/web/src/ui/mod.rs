@@ -11,6 +11,7 @@
 mod admin;
 mod agreements;
 mod audit;
+mod emergency;
 mod forms;
 mod home;
 mod i18n;
@@ -68,6 +69,11 @@ pub fn routes() -> Router<AppState> {
         .route("/perjanjian/{id}/setujui", post(agreements::approve))
         .route("/perjanjian/{id}/cabut", post(agreements::revoke))
         .route("/admin/audit", get(audit::audit))
+        .route("/akses-darurat", get(emergency::form).post(emergency::open))
+        .route(
+            "/admin/pengaturan",
+            get(emergency::settings).post(emergency::save_settings),
+        )
         .route("/peta", get(reports::map))
         .route(
             "/admin/instansi",

@@ -56,6 +56,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/perjanjian_form.html"),
     ),
     ("audit.html", include_str!("../../templates/audit.html")),
+    (
+        "akses_darurat.html",
+        include_str!("../../templates/akses_darurat.html"),
+    ),
+    (
+        "admin_pengaturan.html",
+        include_str!("../../templates/admin_pengaturan.html"),
+    ),
 ];
 
 /// The compiled templates. A template that fails to compile is logged and left out, so
@@ -172,6 +180,7 @@ pub(crate) fn page_ctx(page: &Page, nav: &str) -> Value {
             agency_name => page.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
         },
         is_admin => page.is_admin(),
+        is_system_admin => role == sinergi_core::user::Role::SystemAdmin,
         can_create => sinergi_core::access::can_create_report(&page.authed.actor),
     }
 }

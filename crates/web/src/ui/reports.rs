@@ -28,6 +28,7 @@ use sinergi_core::time::Zone;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Level;
 
+use super::emergency;
 use super::forms::{self, LocalError, ReportValues};
 use super::i18n::{core_message, k, tr, Lang};
 use super::render::{csrf_page, json_for_script, page_ctx, render};
@@ -378,6 +379,7 @@ pub(super) async fn list(
         .as_deref()
         .and_then(|c| st.app.gazetteer().get(c))
         .map(|r| r.name.clone());
+    let break_glass = emergency::allowed(&st, &page).await;
     render(
         StatusCode::OK,
         "laporan_daftar.html",
@@ -400,6 +402,7 @@ pub(super) async fn list(
             is_later_page => !val("cursor").is_empty(),
             export_csv => export("csv"),
             export_geojson => export("geojson"),
+            break_glass => break_glass,
             ..page_ctx(&page, "reports")
         },
     )
@@ -543,6 +546,7 @@ pub(super) async fn detail_page(
     let actor = &page.authed.actor;
     let (r, delivered) = match st.app.report_with_form(actor, id).await {
         Ok(x) => x,
+        Err(AppError::NotFound) => return emergency::report_not_found(st, page, id).await,
         Err(e) => return page.error(e),
     };
     // A copy delivered under an agreement (or coarsened for a location-sensitive type) is
