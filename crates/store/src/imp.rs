@@ -235,6 +235,23 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// Why a versioned update matched no row: the stored version differs, or the
+        /// record does not exist.
+        async fn missed_update(
+            conn: &mut <$DB as sqlx::Database>::Connection,
+            table: &str,
+            id: Uuid,
+        ) -> Result<UpdateOutcome> {
+            let current: Option<i64> = sqlx::query_scalar(&format!("SELECT version FROM {table} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            Ok(match current {
+                Some(v) => UpdateOutcome::VersionMismatch(v),
+                None => UpdateOutcome::NotFound,
+            })
+        }
+
         /// Restricts a query to what the viewer may see: the SQL twin of
         /// `sinergi_core::sharing::decide(..).is_some()`, checked against it by the
         /// conformance suite. Branches: the owner-hierarchy rule, referrals naming the
@@ -778,15 +795,9 @@ macro_rules! store_impl {
                 .await
                 .map_err(map_err)?;
                 if res.rows_affected() == 0 {
-                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
-                        .bind(r.id.0)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                    let outcome = missed_update(&mut tx, "reports", r.id.0).await?;
                     tx.rollback().await?;
-                    return Ok(match current {
-                        Some(v) => UpdateOutcome::VersionMismatch(v),
-                        None => UpdateOutcome::NotFound,
-                    });
+                    return Ok(outcome);
                 }
                 insert_event_row(&mut *tx, r.id, ev).await?;
                 append_audit_tx(&mut tx, audit).await?;
@@ -903,15 +914,9 @@ macro_rules! store_impl {
                 .await
                 .map_err(map_err)?;
                 if res.rows_affected() == 0 {
-                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM agreements WHERE id = $1")
-                        .bind(a.id.0)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                    let outcome = missed_update(&mut tx, "agreements", a.id.0).await?;
                     tx.rollback().await?;
-                    return Ok(match current {
-                        Some(v) => UpdateOutcome::VersionMismatch(v),
-                        None => UpdateOutcome::NotFound,
-                    });
+                    return Ok(outcome);
                 }
                 append_audit_tx(&mut tx, audit).await?;
                 tx.commit().await?;
