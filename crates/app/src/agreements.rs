@@ -130,22 +130,19 @@ impl App {
     /// Agreements the actor's agency (or an agency above it) is party to; all for system
     /// admins.
     pub async fn agreements_for(&self, actor: &Actor) -> AppResult<Vec<Agreement>> {
-        let all = self.store.agreements().await?;
-        let tree = sinergi_core::agreement::AgencyTree::new(
-            self.store
-                .agencies()
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.parent_id)),
-        );
-        Ok(all
-            .into_iter()
+        // The same parsed copy the visibility decision uses, refreshed when anything changes.
+        let sharing = self.sharing().await?;
+        let tree = &sharing.tree;
+        Ok(sharing
+            .agreements
+            .iter()
             .filter(|a| {
                 actor.role == Role::SystemAdmin
                     || a.parties
                         .iter()
                         .any(|p| tree.is_within(actor.agency_id, *p))
             })
+            .cloned()
             .collect())
     }
 

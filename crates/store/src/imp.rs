@@ -395,42 +395,47 @@ macro_rules! store_impl {
             }
         }
 
+        /// One `INSERT … ON CONFLICT (id) DO NOTHING` for any number of reports: the single
+        /// column list used by both the one-report insert and the bulk load.
+        fn report_insert(rows: &[Report]) -> QueryBuilder<'_, $DB> {
+            let mut qb = QueryBuilder::<$DB>::new(
+                "INSERT INTO reports (id, type_key, title, description, occurred_at, occurred_offset, geometry, \
+                 min_lon, min_lat, max_lon, max_lat, region_code, owner_agency_id, author_id, sensitivity, attributes, \
+                 status, version, created_at, updated_at, create_hash) ",
+            );
+            qb.push_values(rows, |mut b, r| {
+                let bb = r.geometry.bbox();
+                b.push_bind(r.id.0)
+                    .push_bind(r.type_key.clone())
+                    .push_bind(r.title.clone())
+                    .push_bind(r.description.clone())
+                    .push_bind(r.occurred_at.timestamp_millis())
+                    .push_bind(i64::from(r.occurred_at.offset().local_minus_utc()))
+                    .push_bind(r.geometry.to_geojson().to_string())
+                    .push_bind(bb.min_lon)
+                    .push_bind(bb.min_lat)
+                    .push_bind(bb.max_lon)
+                    .push_bind(bb.max_lat)
+                    .push_bind(r.region_code.clone())
+                    .push_bind(r.owner_agency_id.0)
+                    .push_bind(r.author_id.0)
+                    .push_bind(r.sensitivity.as_str())
+                    .push_bind(Value::Object(r.attributes.clone()).to_string())
+                    .push_bind(r.status.as_str())
+                    .push_bind(r.version)
+                    .push_bind(ms(r.created_at))
+                    .push_bind(ms(r.updated_at))
+                    .push_bind(r.create_hash.clone());
+            });
+            qb.push(" ON CONFLICT (id) DO NOTHING");
+            qb
+        }
+
         async fn insert_report_row<'c, E>(exec: E, r: &Report) -> Result<u64>
         where
             E: sqlx::Executor<'c, Database = $DB>,
         {
-            let b = r.geometry.bbox();
-            let res = sqlx::query(
-                "INSERT INTO reports (id, type_key, title, description, occurred_at, occurred_offset, geometry, \
-                 min_lon, min_lat, max_lon, max_lat, region_code, owner_agency_id, author_id, sensitivity, attributes, \
-                 status, version, created_at, updated_at, create_hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(r.id.0)
-            .bind(&r.type_key)
-            .bind(&r.title)
-            .bind(&r.description)
-            .bind(r.occurred_at.timestamp_millis())
-            .bind(i64::from(r.occurred_at.offset().local_minus_utc()))
-            .bind(r.geometry.to_geojson().to_string())
-            .bind(b.min_lon)
-            .bind(b.min_lat)
-            .bind(b.max_lon)
-            .bind(b.max_lat)
-            .bind(&r.region_code)
-            .bind(r.owner_agency_id.0)
-            .bind(r.author_id.0)
-            .bind(r.sensitivity.as_str())
-            .bind(Value::Object(r.attributes.clone()).to_string())
-            .bind(r.status.as_str())
-            .bind(r.version)
-            .bind(ms(r.created_at))
-            .bind(ms(r.updated_at))
-            .bind(&r.create_hash)
-            .execute(exec)
-            .await
-            .map_err(map_err)?;
+            let res = report_insert(std::slice::from_ref(r)).build().execute(exec).await.map_err(map_err)?;
             Ok(res.rows_affected())
         }
 
@@ -718,36 +723,7 @@ macro_rules! store_impl {
                 // Many rows per statement: 21 parameters each stays well under both
                 // databases' parameter limits.
                 for chunk in rs.chunks(400) {
-                    let mut qb = QueryBuilder::<$DB>::new(
-                        "INSERT INTO reports (id, type_key, title, description, occurred_at, occurred_offset, geometry, \
-                         min_lon, min_lat, max_lon, max_lat, region_code, owner_agency_id, author_id, sensitivity, attributes, \
-                         status, version, created_at, updated_at, create_hash) ",
-                    );
-                    qb.push_values(chunk, |mut b, r| {
-                        let bb = r.geometry.bbox();
-                        b.push_bind(r.id.0)
-                            .push_bind(r.type_key.clone())
-                            .push_bind(r.title.clone())
-                            .push_bind(r.description.clone())
-                            .push_bind(r.occurred_at.timestamp_millis())
-                            .push_bind(i64::from(r.occurred_at.offset().local_minus_utc()))
-                            .push_bind(r.geometry.to_geojson().to_string())
-                            .push_bind(bb.min_lon)
-                            .push_bind(bb.min_lat)
-                            .push_bind(bb.max_lon)
-                            .push_bind(bb.max_lat)
-                            .push_bind(r.region_code.clone())
-                            .push_bind(r.owner_agency_id.0)
-                            .push_bind(r.author_id.0)
-                            .push_bind(r.sensitivity.as_str())
-                            .push_bind(Value::Object(r.attributes.clone()).to_string())
-                            .push_bind(r.status.as_str())
-                            .push_bind(r.version)
-                            .push_bind(ms(r.created_at))
-                            .push_bind(ms(r.updated_at))
-                            .push_bind(r.create_hash.clone());
-                    });
-                    qb.push(" ON CONFLICT (id) DO NOTHING");
+                    let mut qb = report_insert(chunk);
                     qb.build().execute(&mut *tx).await.map_err(map_err)?;
                 }
                 tx.commit().await?;
