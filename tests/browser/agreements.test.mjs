@@ -2,9 +2,11 @@
 // screen: the BNNP Jambi administrator proposes an agreement with Polda Jambi through the
 // form (first with mistakes, which come back next to their fields with the values kept),
 // sees it proposed with its plain-language summary, approves it for BNNP Jambi, and then
-// finds the approval in the audit trail and its CSV download. A coordinator refers a
-// report to Polda Jambi and revokes the referral; a field officer is refused the admin
-// pages.
+// finds the approval in the audit trail and its CSV download. Another agreement is saved
+// as a draft, edited (a stale edit is refused), proposed, and gets its signed text as a
+// PDF, listed and downloadable; a file of another type is refused on the page. A
+// coordinator refers a report to Polda Jambi and revokes the referral; a field officer is
+// refused the admin pages.
 //
 // Run from the repository root: `node --test tests/browser/` (see harness.mjs for the
 // environment). With SCREENSHOT_DIR set, it saves 360×740 screenshots named ui2-*.png.
@@ -138,6 +140,113 @@ test('an agency admin proposes and approves an agreement and finds it in the aud
     assert.deepEqual(watch.problems, [], 'no script errors or unexpected HTTP errors');
   } catch (e) {
     await shot(page, 'ui2-failure', true).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+});
+
+test('an agency admin saves a draft, edits it, proposes it and attaches the signed text', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  const watch = watchProblems(page);
+  const base = env.base;
+  try {
+    await signIn(page, base, 'admin.bnnp.jambi');
+    await page.goto(`${base}/perjanjian/baru`);
+    const number = `PKS/DRAF/${Date.now()}`;
+    await page.fill('#title', 'Draf kerja sama (uji peramban)');
+    await page.fill('#number', number);
+    await page.selectOption('#parties', ['BNNP-JAMBI', 'POLDA-JAMBI']);
+    await page.fill('#valid_until', dateIn(180));
+    await page.selectOption('#k0-from', 'BNNP-JAMBI');
+    await page.selectOption('#k0-to', ['POLDA-JAMBI']);
+    await page.check('input[name="clauses[0].categories"][value="narcotics"]');
+
+    // Saved as a draft: not sent, editable, not approvable.
+    await Promise.all([
+      page.waitForURL(/\/perjanjian\/[0-9a-f-]{36}\?pesan=draf$/),
+      page.click('#simpan-draf'),
+    ]);
+    const id = new URL(page.url()).pathname.split('/').pop();
+    assert.match(await page.textContent('.pesan.sukses'), /Draf disimpan/);
+    assert.equal((await page.textContent('#status-perjanjian')).trim(), 'draf');
+    assert.equal(await page.locator('#setujui').count(), 0, 'a draft is not approved');
+    await shot(page, 'ui2-draft');
+
+    // Edited: the form comes back filled, with the version it was read at.
+    await Promise.all([page.waitForURL(`${base}/perjanjian/${id}/ubah`), page.click('#ubah-draf')]);
+    assert.match(await page.textContent('h1'), /Ubah draf/);
+    assert.equal(await page.inputValue('#number'), number);
+    assert.equal(await page.inputValue('input[name="version"]'), '1');
+    assert.deepEqual(await page.$$eval('#k0-to option:checked', (os) => os.map((o) => o.value)), ['POLDA-JAMBI']);
+    assert.equal(await page.isChecked('input[name="clauses[0].categories"][value="narcotics"]'), true);
+    await page.fill('#title', 'Draf kerja sama, diperbaiki (uji peramban)');
+    await Promise.all([page.waitForURL(`${base}/perjanjian/${id}?pesan=draf`), page.click('#simpan-draf')]);
+    assert.equal((await page.textContent('h1')).trim(), 'Draf kerja sama, diperbaiki (uji peramban)');
+    assert.equal((await page.textContent('#status-perjanjian')).trim(), 'draf');
+
+    // A form read before that save is refused, the typed values kept.
+    await page.goto(`${base}/perjanjian/${id}/ubah`);
+    await page.locator('input[name="version"]').evaluate((el) => { el.value = '1'; });
+    await page.fill('#title', 'Perubahan yang terlambat');
+    watch.allow(409, `/perjanjian/${id}/ubah`);
+    await Promise.all([
+      page.waitForResponse((r) => r.url() === `${base}/perjanjian/${id}/ubah` && r.request().method() === 'POST'),
+      page.click('#simpan-draf'),
+    ]);
+    await page.waitForSelector('#draf-berubah');
+    assert.equal(await page.inputValue('#title'), 'Perubahan yang terlambat');
+
+    // Proposed from the detail page.
+    await page.goto(`${base}/perjanjian/${id}`);
+    await Promise.all([page.waitForURL(`${base}/perjanjian/${id}?pesan=diusulkan`), page.click('#usulkan')]);
+    assert.equal((await page.textContent('#status-perjanjian')).trim(), 'diusulkan');
+    assert.equal(await page.locator('#ubah-draf').count(), 0, 'only drafts are edited');
+    assert.equal(await page.locator('#setujui').count(), 1);
+
+    // The signed text as a PDF: listed, and downloadable.
+    assert.match(await page.textContent('#dokumen'), /Belum ada dokumen/);
+    await page.setInputFiles('#form-dokumen input[type="file"]', {
+      name: 'naskah-pks.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
+    });
+    await Promise.all([
+      page.waitForURL(`${base}/perjanjian/${id}?pesan=dokumen#dokumen`),
+      page.click('#form-dokumen button[type="submit"]'),
+    ]);
+    assert.match(await page.textContent('.pesan.sukses'), /Dokumen ditambahkan/);
+    const link = page.locator('#daftar-dokumen a', { hasText: 'naskah-pks.pdf' });
+    assert.equal(await link.count(), 1);
+    assert.match(await page.textContent('#daftar-dokumen'), /application\/pdf · \d+ B · \d{4}-\d\d-\d\d \d\d:\d\d WIB/);
+    const href = await link.getAttribute('href');
+    assert.match(href, new RegExp(`^/api/v1/agreements/${id}/documents/[0-9a-f-]{36}$`));
+    const pdf = await page.request.get(`${base}${href}`);
+    assert.equal(pdf.status(), 200);
+    assert.match(pdf.headers()['content-type'], /^application\/pdf/);
+    assert.match((await pdf.body()).toString(), /^%PDF-1\.4/);
+    await shot(page, 'ui2-documents', true);
+
+    // Another type is refused on the page.
+    watch.allow(415, `/perjanjian/${id}/dokumen`);
+    await page.setInputFiles('#form-dokumen input[type="file"]', {
+      name: 'catatan.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('bukan dokumen'),
+    });
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${base}/perjanjian/${id}/dokumen` && r.request().method() === 'POST'),
+      page.click('#form-dokumen button[type="submit"]'),
+    ]);
+    assert.equal(resp.status(), 415);
+    await page.waitForSelector('#dokumen .galat');
+    assert.match(await page.textContent('#dokumen .galat'), /Jenis berkas tidak diterima/);
+    assert.equal(await page.locator('#daftar-dokumen li').count(), 1);
+
+    assert.deepEqual(watch.problems, [], 'no script errors or unexpected HTTP errors');
+  } catch (e) {
+    await shot(page, 'ui2-failure-draft', true).catch(() => {});
     throw e;
   } finally {
     await context.close();

@@ -2,15 +2,20 @@
 // Jambi coordinator cannot see a restricted report of BBTNKS, follows the link on the
 // not-found page to the emergency-access form, is told that a short justification is not
 // enough, then opens the report with a proper one and lands on it. BBTNKS's agency
-// administrator then finds the entry in the audit trail; a field officer sees no form,
-// and the system administrator changes which roles may use it.
+// administrator is notified (the header counts it, the notifications page says it in a
+// sentence, and marking it read clears the count) and finds the entry in the audit
+// trail; a field officer sees no form, and the system administrator (who first sets up
+// the second factor every system administrator must have) changes which roles may use
+// it.
 //
 // Run from the repository root: `node --test tests/browser/` (see harness.mjs for the
 // environment). With SCREENSHOT_DIR set, it saves 360×740 screenshots named bg-*.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, shot, signIn, watchProblems, PASSWORD } from './harness.mjs';
+import {
+  useServerAndBrowser, shot, signIn, watchProblems, enrolSecondFactor, PASSWORD,
+} from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -136,13 +141,35 @@ test('a coordinator opens a restricted report by emergency access and the owner 
     await context.close();
   }
 
-  // The owner agency's administrator finds the entry, with the justification.
+  // The owner agency's administrator is notified and finds the entry, with the
+  // justification.
   const adminContext = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
   const admin = await adminContext.newPage();
   const adminWatch = watchProblems(admin);
   try {
     await signIn(admin, base, 'admin.tnks');
     assert.doesNotMatch(await admin.textContent('nav.menu'), /Pengaturan/, 'only system admins see settings');
+
+    // The header counts the unread notification; the page says what happened.
+    assert.equal((await admin.textContent('#tautan-notifikasi')).trim(), 'Notifikasi (1)');
+    await Promise.all([admin.waitForURL(`${base}/notifikasi`), admin.click('#tautan-notifikasi')]);
+    const item = admin.locator('#daftar-notifikasi li.belum-dibaca');
+    assert.equal(await item.count(), 1);
+    const escaped = report.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(
+      await item.locator('.kalimat').textContent(),
+      new RegExp(`^koordinator\\.bnnp\\.jambi \\(BNN Provinsi Jambi\\) membuka laporan "${escaped}" dengan akses darurat sampai \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d WIB: Operasi gabungan malam ini`),
+    );
+    assert.equal(await item.locator('a').getAttribute('href'), `/laporan/${report.id}`);
+    await shot(admin, 'bg-notification');
+    await Promise.all([
+      admin.waitForURL(`${base}/notifikasi`),
+      item.locator('button[type="submit"]').click(),
+    ]);
+    assert.equal(await admin.locator('#daftar-notifikasi li.belum-dibaca').count(), 0);
+    assert.equal(await admin.locator('#daftar-notifikasi li').count(), 1, 'a read notification stays listed');
+    assert.equal((await admin.textContent('#tautan-notifikasi')).trim(), 'Notifikasi', 'the count is gone');
+
     await admin.goto(`${base}/admin/audit?action=break_glass`);
     const table = await admin.textContent('main');
     assert.match(table, /koordinator\.bnnp\.jambi/);
@@ -179,7 +206,9 @@ test('a field officer sees the rule but no form, and only the system admin chang
   const admin = await adminContext.newPage();
   const adminWatch = watchProblems(admin);
   try {
-    await signIn(admin, base, 'admin');
+    // A system administrator sets up the second factor before anything else.
+    await signIn(admin, base, 'admin', '/akun/keamanan');
+    await enrolSecondFactor(admin, base);
     await Promise.all([admin.waitForURL(`${base}/admin/pengaturan`), admin.click('nav.menu a[href="/admin/pengaturan"]')]);
     assert.equal(await admin.isChecked('input[name="roles"][value="coordinator"]'), true);
     assert.equal(await admin.isChecked('input[name="roles"][value="field_officer"]'), false);

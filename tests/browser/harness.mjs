@@ -8,6 +8,7 @@
 
 import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -134,10 +135,77 @@ export function watchProblems(page) {
   };
 }
 
-/** Signs in through the form and waits for the home page. */
-export async function signIn(page, base, username) {
+/**
+ * Signs in through the form and waits for the page it lands on: home, or `landing` (a
+ * path) — a system administrator without a second factor lands on /akun/keamanan.
+ */
+export async function signIn(page, base, username, landing = '/') {
   await page.goto(`${base}/masuk`);
   await page.fill('#username', username);
   await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL(`${base}/`), page.click('form[action="/masuk"] button[type="submit"]')]);
+  await Promise.all([page.waitForURL(`${base}${landing}`), page.click('form[action="/masuk"] button[type="submit"]')]);
+}
+
+// ---- the second factor (RFC 6238 TOTP: HMAC-SHA1, 30-second steps, 6 digits) ----
+
+/** The bytes of an RFC 4648 base32 string (spaces, padding and case ignored). */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/[\s=-]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) {
+      throw new Error(`not base32: ${c}`);
+    }
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The six-digit code of `secret` (base32) for the 30-second step that holds `atMs`. */
+export function totp(secret, atMs = Date.now()) {
+  const step = Math.floor(atMs / 1000 / 30);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = h[h.length - 1] & 0x0f;
+  const n = (h.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+/** A six-digit code that is none of the codes the server would accept around now. */
+export function wrongCode(secret) {
+  const near = new Set([-60, -30, 0, 30, 60].map((s) => totp(secret, Date.now() + s * 1000)));
+  for (let i = 0; ; i++) {
+    const code = String((123456 + i * 111_111) % 1_000_000).padStart(6, '0');
+    if (!near.has(code)) {
+      return code;
+    }
+  }
+}
+
+/**
+ * On /akun/keamanan with no second factor yet: starts the set-up, reads the secret the
+ * page shows for typing by hand, confirms with the current code, and returns the secret.
+ */
+export async function enrolSecondFactor(page, base) {
+  await Promise.all([
+    page.waitForURL(`${base}/akun/keamanan/mulai`),
+    page.click('#form-mulai button[type="submit"]'),
+  ]);
+  await page.waitForSelector('#qr-2fa svg');
+  const secret = (await page.textContent('#rahasia-2fa')).replace(/\s/g, '');
+  await page.fill('#kode-konfirmasi', totp(secret));
+  await Promise.all([
+    page.waitForURL(`${base}/akun/keamanan?pesan=aktif`),
+    page.click('#form-konfirmasi button[type="submit"]'),
+  ]);
+  return secret;
 }

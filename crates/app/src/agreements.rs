@@ -10,12 +10,14 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use sinergi_core::access::{self, Actor};
-use sinergi_core::agreement::{Agreement, AgreementInput, AgreementStatus, Clause};
+use sinergi_core::agreement::{
+    Agreement, AgreementDocument, AgreementInput, AgreementStatus, Clause,
+};
 use sinergi_core::audit::Action;
-use sinergi_core::ids::{AgencyId, AgreementId, ReferralId, ReportId};
+use sinergi_core::ids::{AgencyId, AgreementId, NotificationId, ReferralId, ReportId};
 use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
-use sinergi_store::{ReferralRow, UpdateOutcome};
+use sinergi_store::{Notification, ReferralRow, UpdateOutcome};
 
 use crate::{App, AppError, AppResult};
 
@@ -45,6 +47,21 @@ impl App {
     /// Proposes an agreement from its JSON form. The proposer must administer one of the
     /// parties (or be a system admin).
     pub async fn create_agreement(&self, actor: &Actor, body: &Value) -> AppResult<Agreement> {
+        let a = self.resolve_agreement(actor, body).await?;
+        let entry = self.audit(
+            Some(actor),
+            Action::AgreementCreate,
+            "agreement",
+            &a.id.to_string(),
+            json!({"number": a.number, "status": a.status.as_str()}),
+        );
+        self.store.insert_agreement(&a, &entry).await?;
+        Ok(a)
+    }
+
+    /// Parses an agreement's JSON form, resolves agency codes and checks that the actor
+    /// administers a party; the result is new and not yet stored.
+    async fn resolve_agreement(&self, actor: &Actor, body: &Value) -> AppResult<Agreement> {
         let types = self.report_types();
         let input = AgreementInput::parse(body, &types)?;
         let mut errs = ValidationErrors::new();
@@ -92,9 +109,7 @@ impl App {
         if !errs.is_empty() {
             return Err(errs.into());
         }
-        let administers_a_party = actor.role == Role::SystemAdmin
-            || (actor.role == Role::AgencyAdmin && parties.contains(&actor.agency_id));
-        if !administers_a_party {
+        if !administers_party(actor, &parties) {
             return Err(AppError::Forbidden(
                 "only an administrator of a party agency may propose an agreement".into(),
             ));
@@ -109,22 +124,154 @@ impl App {
             approvals: Vec::new(),
             valid_from: input.valid_from,
             valid_until: input.valid_until,
-            status: AgreementStatus::Proposed,
+            status: if input.draft {
+                AgreementStatus::Draft
+            } else {
+                AgreementStatus::Proposed
+            },
             clauses,
+            documents: Vec::new(),
             version: 1,
             created_by: actor.user_id,
             created_at: now,
             updated_at: now,
         };
-        let entry = self.audit(
-            Some(actor),
-            Action::AgreementCreate,
-            "agreement",
-            &a.id.to_string(),
-            json!({"number": a.number}),
-        );
-        self.store.insert_agreement(&a, &entry).await?;
         Ok(a)
+    }
+
+    /// Replaces the content of a draft with a new JSON form (same shape as a proposal).
+    /// Only administrators of a party edit, and only while it is a draft; `expected` is
+    /// the version the editor read.
+    pub async fn update_draft(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        expected: Option<i64>,
+        body: &Value,
+    ) -> AppResult<Agreement> {
+        let current = self.agreement_for(actor, id).await?;
+        if current.status != AgreementStatus::Draft {
+            return Err(AppError::Conflict(format!(
+                "only drafts can be edited; this agreement is {}",
+                current.effective_status(self.now()).as_str()
+            )));
+        }
+        if let Some(v) = expected {
+            if v != current.version {
+                return Err(AppError::PreconditionFailed {
+                    current: current.version,
+                });
+            }
+        }
+        if !administers_party(actor, &current.parties) {
+            return Err(AppError::Forbidden(
+                "only an administrator of a party agency may edit the draft".into(),
+            ));
+        }
+        // Parse and resolve exactly as a new proposal, then keep identity and history.
+        let fresh = self.resolve_agreement(actor, body).await?;
+        let draft = fresh.status == AgreementStatus::Draft;
+        let a = Agreement {
+            id: current.id,
+            status: if draft {
+                AgreementStatus::Draft
+            } else {
+                AgreementStatus::Proposed
+            },
+            approvals: Vec::new(),
+            documents: current.documents,
+            version: current.version,
+            created_by: current.created_by,
+            created_at: current.created_at,
+            updated_at: current.updated_at,
+            ..fresh
+        };
+        let detail = json!({"number": a.number, "status": a.status.as_str()});
+        self.save_agreement(actor, a, Action::AgreementUpdate, detail)
+            .await
+    }
+
+    /// Sends a draft to the parties for approval.
+    pub async fn propose_agreement(&self, actor: &Actor, id: AgreementId) -> AppResult<Agreement> {
+        let mut a = self.agreement_for(actor, id).await?;
+        if !administers_party(actor, &a.parties) {
+            return Err(AppError::Forbidden(
+                "only an administrator of a party agency may propose".into(),
+            ));
+        }
+        if a.status != AgreementStatus::Draft {
+            return Err(AppError::Conflict(format!(
+                "the agreement is {}, not a draft",
+                a.effective_status(self.now()).as_str()
+            )));
+        }
+        a.status = AgreementStatus::Proposed;
+        self.save_agreement(
+            actor,
+            a,
+            Action::AgreementUpdate,
+            json!({"status": "proposed"}),
+        )
+        .await
+    }
+
+    /// Attaches the signed text or an annex (PDF or image) to an agreement. Administrators
+    /// of a party may add documents until the agreement is revoked; the same file twice
+    /// is stored once.
+    pub async fn add_agreement_document(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        filename: &str,
+        bytes: &[u8],
+    ) -> AppResult<AgreementDocument> {
+        let mut a = self.agreement_for(actor, id).await?;
+        if !administers_party(actor, &a.parties) {
+            return Err(AppError::Forbidden(
+                "only an administrator of a party agency may attach documents".into(),
+            ));
+        }
+        if a.status == AgreementStatus::Revoked {
+            return Err(AppError::Conflict(
+                "the agreement is revoked; nothing can be added".into(),
+            ));
+        }
+        let (sha256, content_type, name) = self.store_blob(filename, bytes, "perjanjian").await?;
+        if let Some(d) = a.documents.iter().find(|d| d.sha256 == sha256) {
+            return Ok(d.clone());
+        }
+        let now = self.now();
+        let doc = AgreementDocument {
+            id: AgreementId::new_at(now, Self::random10()).0,
+            filename: name,
+            content_type: content_type.into(),
+            size: bytes.len() as i64,
+            sha256,
+            uploaded_by: actor.user_id,
+            uploaded_at: now,
+        };
+        a.documents.push(doc.clone());
+        let detail = json!({"document": doc.id.to_string(), "filename": doc.filename, "sha256": doc.sha256, "size": doc.size});
+        self.save_agreement(actor, a, Action::AgreementUpdate, detail)
+            .await?;
+        Ok(doc)
+    }
+
+    /// A document of an agreement the actor may see, with its bytes.
+    pub async fn agreement_document(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        doc: uuid::Uuid,
+    ) -> AppResult<(AgreementDocument, Vec<u8>)> {
+        let a = self.agreement_for(actor, id).await?;
+        let d = a
+            .documents
+            .into_iter()
+            .find(|d| d.id == doc)
+            .ok_or(AppError::NotFound)?;
+        let bytes = self.read_blob(&d.sha256).await?;
+        Ok((d, bytes))
     }
 
     /// Agreements the actor's agency (or an agency above it) is party to; all for system
@@ -183,9 +330,7 @@ impl App {
     /// Ends an agreement at once: nothing flows under it from now on.
     pub async fn revoke_agreement(&self, actor: &Actor, id: AgreementId) -> AppResult<Agreement> {
         let mut a = self.agreement_for(actor, id).await?;
-        let allowed = actor.role == Role::SystemAdmin
-            || (actor.role == Role::AgencyAdmin && a.parties.contains(&actor.agency_id));
-        if !allowed {
+        if !administers_party(actor, &a.parties) {
             return Err(AppError::Forbidden(
                 "only an administrator of a party agency may revoke".into(),
             ));
@@ -377,8 +522,69 @@ impl App {
             &report.to_string(),
             json!({"referral": row.id.to_string(), "to": to.to_string(), "until": until.to_rfc3339()}),
         );
-        self.store.insert_referral(&row, &entry).await?;
+        let by = self.store.agency(actor.agency_id).await?;
+        let notices = self
+            .notices_for_agency(
+                to,
+                &[Role::Coordinator, Role::AgencyAdmin],
+                "referral",
+                report,
+                json!({
+                    "report_title": r.title,
+                    "by": actor.username,
+                    "by_agency": by.map(|a| a.name).unwrap_or_default(),
+                    "reason": reason,
+                    "until": until.to_rfc3339(),
+                }),
+            )
+            .await?;
+        self.store.insert_referral(&row, &entry, &notices).await?;
         Ok(row)
+    }
+
+    /// One notification for each active user with one of `roles` in `agency`, or, if it
+    /// has none, in the nearest agency above it that has.
+    async fn notices_for_agency(
+        &self,
+        agency: AgencyId,
+        roles: &[Role],
+        kind: &str,
+        report: ReportId,
+        detail: Value,
+    ) -> AppResult<Vec<Notification>> {
+        let now = self.now();
+        let mut at = Some(agency);
+        let mut hops = 0;
+        while let Some(a) = at {
+            let users: Vec<_> = self
+                .store
+                .users(Some(a))
+                .await?
+                .into_iter()
+                .filter(|u| u.active && roles.contains(&u.role))
+                .collect();
+            if !users.is_empty() {
+                return Ok(users
+                    .into_iter()
+                    .map(|u| Notification {
+                        id: NotificationId::new_at(now, Self::random10()),
+                        user_id: u.id,
+                        kind: kind.to_string(),
+                        record_type: Some("report".into()),
+                        record_id: Some(report.to_string()),
+                        detail: detail.clone(),
+                        created_at: now,
+                        read_at: None,
+                    })
+                    .collect());
+            }
+            hops += 1;
+            at = match self.store.agency(a).await? {
+                Some(x) if hops < 16 => x.parent_id,
+                _ => None,
+            };
+        }
+        Ok(Vec::new())
     }
 
     /// The referrals of a report, for those who may manage them.
@@ -566,7 +772,30 @@ impl App {
             json!({"justification": justification, "until": row.until.to_rfc3339(), "from_agency": actor.agency_id.to_string()}),
         );
         entry.agency_id = Some(r.owner_agency_id);
-        self.store.insert_referral(&row, &entry).await?;
+        // The owner agency's administrators learn of it at once, in the application.
+        let by = self.store.agency(actor.agency_id).await?;
+        let notices = self
+            .notices_for_agency(
+                r.owner_agency_id,
+                &[Role::AgencyAdmin],
+                "break_glass",
+                report,
+                json!({
+                    "report_title": r.title,
+                    "by": actor.username,
+                    "by_agency": by.map(|a| a.name).unwrap_or_default(),
+                    "justification": justification,
+                    "until": row.until.to_rfc3339(),
+                }),
+            )
+            .await?;
+        self.store.insert_referral(&row, &entry, &notices).await?;
         Ok(row)
     }
+}
+
+/// A system administrator, or an agency administrator of one of the parties.
+fn administers_party(actor: &Actor, parties: &[AgencyId]) -> bool {
+    actor.role == Role::SystemAdmin
+        || (actor.role == Role::AgencyAdmin && parties.contains(&actor.agency_id))
 }

@@ -16,8 +16,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sinergi_core::access::Actor;
 use sinergi_core::audit::{Action, NewAudit};
-use sinergi_core::user::User;
-use sinergi_store::SessionRow;
+use sinergi_core::ids::UserId;
+use sinergi_core::totp::TotpSecret;
+use sinergi_core::user::{Role, User};
+use sinergi_store::{SessionRow, TotpRow};
 
 use crate::{App, AppError, AppResult};
 
@@ -80,6 +82,71 @@ impl Throttle {
     }
 }
 
+/// How long a password-checked sign-in waits for its second-factor code.
+pub const PENDING_MINUTES: i64 = 5;
+
+/// Sign-ins whose password was right, waiting for the code, keyed by the SHA-256 of the
+/// continuation token. Kept in memory: after a restart the user types the password again.
+#[derive(Default)]
+pub struct PendingSignIns {
+    waiting: HashMap<String, (UserId, SessionKind, Option<i64>, DateTime<Utc>)>,
+}
+
+impl PendingSignIns {
+    fn insert(
+        &mut self,
+        user: UserId,
+        kind: SessionKind,
+        lifetime_hours: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> String {
+        self.waiting.retain(|_, (_, _, _, until)| *until > now);
+        let token = random_token();
+        self.waiting.insert(
+            token_hash(&token),
+            (
+                user,
+                kind,
+                lifetime_hours,
+                now + Duration::minutes(PENDING_MINUTES),
+            ),
+        );
+        token
+    }
+
+    fn peek(&self, token: &str, now: DateTime<Utc>) -> Option<(UserId, SessionKind, Option<i64>)> {
+        let (u, k, l, until) = self.waiting.get(&token_hash(token))?;
+        (*until > now).then_some((*u, *k, *l))
+    }
+
+    fn remove(&mut self, token: &str) {
+        self.waiting.remove(&token_hash(token));
+    }
+}
+
+/// Whether an account must have a second factor before it may do anything: system
+/// administrators, who can change every agency's settings and users.
+pub fn second_factor_mandatory(role: Role) -> bool {
+    role == Role::SystemAdmin
+}
+
+/// The state of a user's second factor, for their security page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SecondFactorStatus {
+    pub enabled: bool,
+    pub enabled_at: Option<DateTime<Utc>>,
+    /// An enrolment was started and awaits its first code.
+    pub pending: bool,
+    pub mandatory: bool,
+}
+
+/// A started enrolment: what the authenticator app needs.
+#[derive(Debug, Clone)]
+pub struct Enrolment {
+    pub secret: String,
+    pub otpauth_uri: String,
+}
+
 /// What a successful sign-in hands out.
 #[derive(Debug, Clone)]
 pub struct Issued {
@@ -112,13 +179,18 @@ impl SessionKind {
 
 impl App {
     /// Checks a user name and password and issues a session or token.
+    ///
+    /// An account with a second factor also needs `code`; without one the answer is
+    /// [`AppError::SecondFactorRequired`] carrying a continuation for
+    /// [`App::complete_sign_in`].
     pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
+        code: Option<&str>,
         kind: SessionKind,
     ) -> AppResult<Issued> {
-        self.sign_in_for(username, password, kind, None).await
+        self.sign_in_for(username, password, code, kind, None).await
     }
 
     /// As [`App::sign_in`], with a shorter lifetime for an API token (capped at the
@@ -127,6 +199,7 @@ impl App {
         &self,
         username: &str,
         password: &str,
+        code: Option<&str>,
         kind: SessionKind,
         lifetime_hours: Option<i64>,
     ) -> AppResult<Issued> {
@@ -174,20 +247,288 @@ impl App {
                 return Err(AppError::Unauthenticated);
             }
         };
+        if user.totp_enabled {
+            match code.map(str::trim).filter(|c| !c.is_empty()) {
+                None => {
+                    let pending = self
+                        .pending
+                        .lock()
+                        .map_err(|_| AppError::Internal("pending sign-ins".into()))?
+                        .insert(user.id, kind, lifetime_hours, now);
+                    return Err(AppError::SecondFactorRequired { pending });
+                }
+                Some(code) => {
+                    if !self.check_code(&user, code).await? {
+                        return Err(self.second_factor_failed(&user, &key, kind).await);
+                    }
+                }
+            }
+        }
+        self.finish_sign_in(user, &key, kind, lifetime_hours).await
+    }
+
+    /// Continues a sign-in whose password was right with the code from the
+    /// authenticator app. A wrong code counts as a failed sign-in; the continuation stays
+    /// usable until it expires, so a mistyped code can be typed again.
+    pub async fn complete_sign_in(&self, pending: &str, code: &str) -> AppResult<Issued> {
+        let now = self.now();
+        let (user_id, kind, lifetime) = self
+            .pending
+            .lock()
+            .map_err(|_| AppError::Internal("pending sign-ins".into()))?
+            .peek(pending, now)
+            .ok_or(AppError::Unauthenticated)?;
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .filter(|u| u.active)
+            .ok_or(AppError::Unauthenticated)?;
+        let key = user.username.as_str().to_string();
+        let blocked = self
+            .throttle
+            .lock()
+            .map(|t| t.blocked_for(&key, now))
+            .unwrap_or(None);
+        if let Some(retry_after_s) = blocked {
+            return Err(AppError::TooManyRequests { retry_after_s });
+        }
+        if !self.check_code(&user, code).await? {
+            return Err(self.second_factor_failed(&user, &key, kind).await);
+        }
+        if let Ok(mut p) = self.pending.lock() {
+            p.remove(pending);
+        }
+        self.finish_sign_in(user, &key, kind, lifetime).await
+    }
+
+    /// True when `code` is the user's current code and had not been used yet (the step is
+    /// then marked used).
+    async fn check_code(&self, user: &User, code: &str) -> AppResult<bool> {
+        let Some(row) = self.store.totp(user.id).await? else {
+            return Ok(false);
+        };
+        if row.enabled_at.is_none() {
+            return Ok(false);
+        }
+        let secret = TotpSecret::parse_base32(&row.secret)
+            .map_err(|e| AppError::Internal(format!("stored TOTP secret: {e}").into()))?;
+        match secret.verify(code, self.now().timestamp(), row.last_step) {
+            Some(step) => Ok(self.store.use_totp_step(user.id, step).await?),
+            None => Ok(false),
+        }
+    }
+
+    async fn second_factor_failed(&self, user: &User, key: &str, kind: SessionKind) -> AppError {
+        let now = self.now();
+        if let Ok(mut t) = self.throttle.lock() {
+            t.fail(key, now);
+        }
+        let logged = self
+            .store
+            .append_audit(&NewAudit {
+                at: now,
+                actor_id: None,
+                actor: key.chars().take(64).collect(),
+                agency_id: Some(user.agency_id),
+                action: Action::SignInFailed,
+                record_type: Some("user".into()),
+                record_id: Some(key.chars().take(64).collect()),
+                detail: serde_json::json!({"via": kind.as_str(), "factor": "totp"}),
+            })
+            .await;
+        match logged {
+            Ok(()) => AppError::Unauthenticated,
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn finish_sign_in(
+        &self,
+        user: User,
+        key: &str,
+        kind: SessionKind,
+        lifetime_hours: Option<i64>,
+    ) -> AppResult<Issued> {
         let actor = self.actor_for(&user).await?;
+        let factors = if user.totp_enabled {
+            "password+totp"
+        } else {
+            "password"
+        };
         self.store
             .append_audit(&self.audit(
                 Some(&actor),
                 Action::SignIn,
                 "user",
                 user.username.as_str(),
-                serde_json::json!({"via": kind.as_str()}),
+                serde_json::json!({"via": kind.as_str(), "factors": factors}),
             ))
             .await?;
         if let Ok(mut t) = self.throttle.lock() {
-            t.clear(&key);
+            t.clear(key);
         }
         self.issue(user, kind, lifetime_hours).await
+    }
+
+    /// The user's second-factor state.
+    pub async fn second_factor(&self, user: &User) -> AppResult<SecondFactorStatus> {
+        let row = self.store.totp(user.id).await?;
+        Ok(SecondFactorStatus {
+            enabled: row.as_ref().is_some_and(|r| r.enabled_at.is_some()),
+            enabled_at: row.as_ref().and_then(|r| r.enabled_at),
+            pending: row.as_ref().is_some_and(|r| r.enabled_at.is_none()),
+            mandatory: second_factor_mandatory(user.role),
+        })
+    }
+
+    /// Starts (or restarts) enrolment: a new secret, not yet required at sign-in.
+    pub async fn start_enrolment(&self, user: &User) -> AppResult<Enrolment> {
+        if self.second_factor(user).await?.enabled {
+            return Err(AppError::Conflict(
+                "a second factor is already set up; turn it off first to replace it".into(),
+            ));
+        }
+        let mut bytes = [0u8; 20];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let secret = TotpSecret::from_bytes(&bytes).map_err(|e| AppError::Internal(e.into()))?;
+        let b32 = secret.to_base32();
+        self.store
+            .put_totp(
+                user.id,
+                Some(&TotpRow {
+                    secret: b32.clone(),
+                    enabled_at: None,
+                    last_step: 0,
+                }),
+                None,
+            )
+            .await?;
+        Ok(Enrolment {
+            otpauth_uri: secret.otpauth_uri("Sinergi", user.username.as_str()),
+            secret: b32,
+        })
+    }
+
+    /// Confirms enrolment with the first code the app shows; from then on sign-in asks
+    /// for a code.
+    pub async fn confirm_enrolment(&self, actor: &Actor, user: &User, code: &str) -> AppResult<()> {
+        let row = match self.store.totp(user.id).await? {
+            Some(r) if r.enabled_at.is_none() => r,
+            Some(_) => {
+                return Err(AppError::Conflict(
+                    "the second factor is already set up".into(),
+                ))
+            }
+            None => {
+                return Err(AppError::Conflict(
+                    "start the set-up first to get a secret".into(),
+                ))
+            }
+        };
+        let secret = TotpSecret::parse_base32(&row.secret)
+            .map_err(|e| AppError::Internal(format!("stored TOTP secret: {e}").into()))?;
+        let Some(step) = secret.verify(code, self.now().timestamp(), row.last_step) else {
+            return Err(AppError::field(
+                "code",
+                "the code does not match; check the phone's clock and type the current code",
+            ));
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::TotpEnable,
+            "user",
+            user.username.as_str(),
+            serde_json::json!({}),
+        );
+        self.store
+            .put_totp(
+                user.id,
+                Some(&TotpRow {
+                    secret: row.secret,
+                    enabled_at: Some(self.now()),
+                    last_step: step,
+                }),
+                Some(&entry),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Turns off one's own second factor, proven with a current code. Not allowed where
+    /// it is mandatory.
+    pub async fn disable_own_second_factor(
+        &self,
+        actor: &Actor,
+        user: &User,
+        code: &str,
+    ) -> AppResult<()> {
+        if second_factor_mandatory(user.role) {
+            return Err(AppError::Conflict(
+                "system administrators must keep a second factor".into(),
+            ));
+        }
+        if !self.second_factor(user).await?.enabled {
+            return Err(AppError::Conflict("no second factor is set up".into()));
+        }
+        if !self.check_code(user, code).await? {
+            return Err(AppError::field("code", "the code does not match"));
+        }
+        self.clear_second_factor(Some(actor), user, "self").await
+    }
+
+    /// Clears another user's second factor, for someone who lost their phone: their
+    /// agency's administrator or a system administrator (`None`: the local operator at
+    /// the command line). They set it up again at their next sign-in.
+    pub async fn reset_second_factor(
+        &self,
+        actor: Option<&Actor>,
+        username: &str,
+    ) -> AppResult<()> {
+        let (user, _) = self
+            .store
+            .user_credentials(username)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if let Some(actor) = actor {
+            if !sinergi_core::access::can_manage_user(actor, user.agency_id, user.role) {
+                return Err(AppError::NotFound);
+            }
+        }
+        if self.store.totp(user.id).await?.is_none() {
+            return Err(AppError::Conflict(format!(
+                "{} has no second factor",
+                user.username
+            )));
+        }
+        self.clear_second_factor(actor, &user, "reset").await?;
+        // Whoever had the phone may hold a session: end them all.
+        self.store.revoke_user_sessions(user.id, self.now()).await?;
+        Ok(())
+    }
+
+    async fn clear_second_factor(
+        &self,
+        actor: Option<&Actor>,
+        user: &User,
+        how: &str,
+    ) -> AppResult<()> {
+        let entry = self.audit(
+            actor,
+            Action::TotpDisable,
+            "user",
+            user.username.as_str(),
+            serde_json::json!({"how": how}),
+        );
+        if !self.store.put_totp(user.id, None, Some(&entry)).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// True when the user must set up a second factor before anything else.
+    pub fn must_enrol(&self, user: &User) -> bool {
+        second_factor_mandatory(user.role) && !user.totp_enabled
     }
 
     async fn issue(

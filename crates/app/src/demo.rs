@@ -219,8 +219,23 @@ async fn load_agreements(app: &App) -> AppResult<usize> {
             ]
         }),
     ];
-    for body in &bodies {
+    for (i, body) in bodies.iter().enumerate() {
         let mut a = app.create_agreement(&actor, body).await?;
+        if i == 0 {
+            // The MoU's signed text as the parties would scan it (a short demo stand-in).
+            let title = body["title"].as_str().unwrap_or_default();
+            let number = body["number"].as_str().unwrap_or_default();
+            let pdf = demo_pdf(&[
+                title,
+                number,
+                "Para pihak: BBTNKS, Polda Jambi, Polda Sumatera Barat, Polda Sumatera Selatan, Polda Bengkulu",
+                "Ditandatangani di Jakarta, 14 Maret 2017",
+                "[Data demo Sinergi - bukan naskah asli]",
+            ]);
+            app.add_agreement_document(&actor, a.id, "naskah-mou-tnks-4-polda.pdf", &pdf)
+                .await?;
+            a = app.agreement_for(&actor, a.id).await?;
+        }
         let expected = a.version;
         a.approvals = a.parties.clone();
         a.status = AgreementStatus::Active;
@@ -235,6 +250,52 @@ async fn load_agreements(app: &App) -> AppResult<usize> {
         app.store.update_agreement(&a, expected, &entry).await?;
     }
     Ok(bodies.len())
+}
+
+/// A one-page PDF with the given lines of text (Latin-1 text, Helvetica), built by hand so
+/// the demo needs no PDF library.
+fn demo_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut text = String::from("BT /F1 11 Tf 50 790 Td 14 TL\n");
+    for l in lines {
+        let esc: String = l
+            .chars()
+            .map(|c| match c {
+                '(' | ')' | '\\' => format!("\\{c}"),
+                c if c.is_ascii() => c.to_string(),
+                _ => "-".to_string(),
+            })
+            .collect();
+        text.push_str(&format!("({esc}) Tj T*\n"));
+    }
+    text.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{text}endstream", text.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }
 
 // ---- agencies and users --------------------------------------------------------------------
@@ -1992,9 +2053,29 @@ mod tests {
             assert!(users.iter().any(|u| u.role == role), "no {role:?}");
         }
         let issued = app
-            .sign_in("ranger.tnks", DEMO_PASSWORD, crate::auth::SessionKind::Api)
+            .sign_in(
+                "ranger.tnks",
+                DEMO_PASSWORD,
+                None,
+                crate::auth::SessionKind::Api,
+            )
             .await;
         assert!(issued.is_ok(), "demo users sign in with the demo password");
+
+        // The MoU carries its (demo) signed text, a PDF by its bytes.
+        let agreements = app.store.agreements().await.expect("agreements");
+        assert_eq!(agreements.len(), summary.agreements);
+        let mou = agreements
+            .iter()
+            .find(|a| a.number == "PKS.01/BBTNKS/III/2017")
+            .expect("the TNKS MoU");
+        assert_eq!(mou.documents.len(), 1);
+        let bytes = app
+            .read_blob(&mou.documents[0].sha256)
+            .await
+            .expect("stored");
+        assert_eq!(mou.documents[0].content_type, "application/pdf");
+        assert!(bytes.starts_with(b"%PDF-1.4") && bytes.ends_with(b"%%EOF\n"));
 
         let reports = all_reports(&app).await;
         assert_eq!(reports.len(), summary.reports);

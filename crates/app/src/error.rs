@@ -10,6 +10,14 @@ pub enum AppError {
     Validation(ValidationErrors),
     #[error("sign-in required")]
     Unauthenticated,
+    /// The password was right and the account has a second factor: the code is needed.
+    /// `pending` continues this sign-in with [`crate::App::complete_sign_in`] for a few
+    /// minutes, so the password need not be sent again.
+    #[error("the code from the authenticator app is required")]
+    SecondFactorRequired { pending: String },
+    /// A system administrator must enrol a second factor before doing anything else.
+    #[error("a second factor must be set up first")]
+    SecondFactorEnrolmentRequired,
     #[error("not allowed: {0}")]
     Forbidden(String),
     /// Also the answer for records the actor may not see, so that existence never leaks.

@@ -10,7 +10,9 @@ pub mod auth;
 pub mod demo;
 mod error;
 pub mod export;
+pub mod notifications;
 pub mod reports;
+pub mod warning;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -56,6 +58,8 @@ pub struct AppConfig {
     pub session_hours: i64,
     pub token_hours: i64,
     pub max_attachment_bytes: usize,
+    /// How alerts leave Sinergi besides the live board.
+    pub delivery: warning::DeliveryConfig,
 }
 
 impl AppConfig {
@@ -65,6 +69,7 @@ impl AppConfig {
             session_hours: 12,
             token_hours: 24 * 30,
             max_attachment_bytes: 20 * 1024 * 1024,
+            delivery: warning::DeliveryConfig::default(),
         }
     }
 }
@@ -75,11 +80,15 @@ pub struct App {
     pub config: AppConfig,
     types: RwLock<Arc<Vec<ReportType>>>,
     throttle: Mutex<auth::Throttle>,
+    /// Password-checked sign-ins waiting for their second-factor code.
+    pending: Mutex<auth::PendingSignIns>,
     /// Parsed agreements and the agency tree, reused while the store's sharing stamp is
     /// unchanged (checked on every request, so revocation takes effect at once on every
     /// server sharing the database).
     sharing: RwLock<Option<SharingCache>>,
     dummy_hash: String,
+    /// Early warning: the geofence engine, live alerts, delivery.
+    pub warning: warning::Warning,
 }
 
 impl App {
@@ -107,14 +116,17 @@ impl App {
             tracing::info!(regions = rows.len(), "loaded the Kemendagri regions");
         }
         let types = store.report_types().await?;
+        let warning = warning::Warning::new(config.delivery.clone());
         Ok(App {
             store,
             clock,
             config,
             types: RwLock::new(Arc::new(types)),
             throttle: Mutex::new(auth::Throttle::default()),
+            pending: Mutex::new(auth::PendingSignIns::default()),
             sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
+            warning,
         })
     }
 
@@ -320,6 +332,7 @@ impl App {
             agency_id: agency.id,
             role,
             active: true,
+            totp_enabled: false,
         };
         let password_hash = auth::hash_password(password)?;
         self.store

@@ -132,6 +132,10 @@ impl App {
         match self.store.insert_report(&report, &event, &entry).await? {
             InsertOutcome::Inserted => {
                 let stored = self.store.report(id).await?.ok_or(AppError::NotFound)?;
+                // A village sighting is also a fix for the early-warning engine.
+                if let Err(e) = self.evaluate_report(&stored).await {
+                    tracing::error!(report = %stored.id, error = %e, "evaluating a sighting for alerts");
+                }
                 Ok((stored, true))
             }
             InsertOutcome::Exists(existing) => {
@@ -569,6 +573,62 @@ impl App {
             .join(sha256)
     }
 
+    /// Checks a file (not empty, not too large, a photo or PDF by its bytes) and stores it
+    /// under its SHA-256, written to a temporary name first so a crash never leaves a
+    /// truncated file under a hash it does not match. Returns (sha256, content type, a
+    /// cleaned file name — `fallback` when none was given).
+    pub(crate) async fn store_blob(
+        &self,
+        filename: &str,
+        bytes: &[u8],
+        fallback: &str,
+    ) -> AppResult<(String, &'static str, String)> {
+        if bytes.is_empty() {
+            return Err(AppError::field("file", "the file is empty"));
+        }
+        if bytes.len() > self.config.max_attachment_bytes {
+            return Err(AppError::PayloadTooLarge(format!(
+                "files may be at most {} bytes",
+                self.config.max_attachment_bytes
+            )));
+        }
+        let content_type = sniff_content_type(bytes).ok_or_else(|| {
+            AppError::UnsupportedMediaType(
+                "files must be JPEG, PNG, WebP or GIF photos or PDF documents".into(),
+            )
+        })?;
+        let name: String = filename
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let name = if name.trim().is_empty() {
+            fallback.to_string()
+        } else {
+            name
+        };
+        let sha = sha256_hex(bytes);
+        let path = self.attachment_path(&sha);
+        if tokio::fs::metadata(&path).await.is_err() {
+            let dir = path
+                .parent()
+                .ok_or_else(|| AppError::Internal("attachment path".into()))?;
+            tokio::fs::create_dir_all(dir).await?;
+            let tmp = dir.join(format!("{sha}.{}.tmp", std::process::id()));
+            tokio::fs::write(&tmp, bytes).await?;
+            tokio::fs::rename(&tmp, &path).await?;
+        }
+        Ok((sha, content_type, name))
+    }
+
+    /// The bytes stored under a SHA-256.
+    pub(crate) async fn read_blob(&self, sha256: &str) -> AppResult<Vec<u8>> {
+        Ok(tokio::fs::read(self.attachment_path(sha256)).await?)
+    }
+
     /// Stores a file under its content hash and links it to a report. The type is taken
     /// from the bytes; anything but JPEG, PNG, WebP, GIF or PDF is refused.
     pub async fn add_attachment(
@@ -584,46 +644,7 @@ impl App {
                 "only the author or the owner agency's coordinators may add files".into(),
             ));
         }
-        if bytes.is_empty() {
-            return Err(AppError::field("file", "the file is empty"));
-        }
-        if bytes.len() > self.config.max_attachment_bytes {
-            return Err(AppError::PayloadTooLarge(format!(
-                "files may be at most {} bytes",
-                self.config.max_attachment_bytes
-            )));
-        }
-        let content_type = sniff_content_type(bytes).ok_or_else(|| {
-            AppError::UnsupportedMediaType(
-                "attachments must be JPEG, PNG, WebP or GIF photos or PDF documents".into(),
-            )
-        })?;
-        let name: String = filename
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        let name = if name.trim().is_empty() {
-            "lampiran".to_string()
-        } else {
-            name
-        };
-        let sha = sha256_hex(bytes);
-        let path = self.attachment_path(&sha);
-        if tokio::fs::metadata(&path).await.is_err() {
-            let dir = path
-                .parent()
-                .ok_or_else(|| AppError::Internal("attachment path".into()))?;
-            tokio::fs::create_dir_all(dir).await?;
-            // Write to a temporary name first, so a crash never leaves a truncated file
-            // under a content hash it does not match.
-            let tmp = dir.join(format!("{sha}.{}.tmp", std::process::id()));
-            tokio::fs::write(&tmp, bytes).await?;
-            tokio::fs::rename(&tmp, &path).await?;
-        }
+        let (sha, content_type, name) = self.store_blob(filename, bytes, "lampiran").await?;
         let now = self.now();
         let a = Attachment {
             id: AttachmentId::new_at(now, Self::random10()),
@@ -670,7 +691,7 @@ impl App {
                 json!({"attachment": a.id.to_string(), "sensitivity": r.sensitivity.as_str()}),
             ))
             .await?;
-        let bytes = tokio::fs::read(self.attachment_path(&a.sha256)).await?;
+        let bytes = self.read_blob(&a.sha256).await?;
         Ok((a, bytes))
     }
 }

@@ -76,10 +76,26 @@ pub struct Agreement {
     /// The stored status; [`Agreement::effective_status`] adds expiry by date.
     pub status: AgreementStatus,
     pub clauses: Vec<Clause>,
+    /// The signed text and annexes (PDF or scans), newest last.
+    #[serde(default)]
+    pub documents: Vec<AgreementDocument>,
     pub version: i64,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A file of an agreement: its signed text or an annex. The bytes are stored under their
+/// SHA-256 like report attachments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreementDocument {
+    pub id: uuid::Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: UserId,
+    pub uploaded_at: DateTime<Utc>,
 }
 
 /// The agency hierarchy, for expanding "including sub-agencies".
@@ -218,6 +234,8 @@ pub struct ClauseInput {
 /// resolves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgreementInput {
+    /// Saved as a draft (`"status": "draft"`) rather than proposed at once.
+    pub draft: bool,
     pub title: String,
     pub number: String,
     pub legal_basis: String,
@@ -271,6 +289,7 @@ impl AgreementInput {
                     | "valid_from"
                     | "valid_until"
                     | "clauses"
+                    | "status"
             ) {
                 errs.push(k.clone(), "unknown field");
             }
@@ -286,6 +305,15 @@ impl AgreementInput {
                     errs.push(k, "must be text of 1 to 500 characters");
                     String::new()
                 }
+            }
+        };
+        let draft = match obj.get("status") {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) if s == "proposed" => false,
+            Some(Value::String(s)) if s == "draft" => true,
+            Some(_) => {
+                errs.push("status", "must be \"draft\" or \"proposed\"");
+                false
             }
         };
         let title = text("title", true, &mut errs);
@@ -331,6 +359,7 @@ impl AgreementInput {
         }
         match (valid_from, valid_until) {
             (Some(valid_from), Some(valid_until)) if errs.is_empty() => Ok(AgreementInput {
+                draft,
                 title,
                 number,
                 legal_basis,
@@ -579,6 +608,7 @@ mod tests {
                 precision: Precision::Exact,
                 include_subagencies: true,
             }],
+            documents: Vec::new(),
             version: 1,
             created_by: UserId(Uuid::from_u128(5)),
             created_at: now,

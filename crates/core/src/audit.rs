@@ -34,6 +34,7 @@ pub enum Action {
     UserActivate,
     UserDeactivate,
     AgreementCreate,
+    AgreementUpdate,
     AgreementApprove,
     AgreementRevoke,
     ReferralCreate,
@@ -41,10 +42,15 @@ pub enum Action {
     BreakGlass,
     SettingChange,
     SessionsRevoke,
+    TotpEnable,
+    TotpDisable,
+    WarningSetup,
+    AlertRespond,
+    Import,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 27] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -59,6 +65,7 @@ impl Action {
         Action::UserActivate,
         Action::UserDeactivate,
         Action::AgreementCreate,
+        Action::AgreementUpdate,
         Action::AgreementApprove,
         Action::AgreementRevoke,
         Action::ReferralCreate,
@@ -66,6 +73,11 @@ impl Action {
         Action::BreakGlass,
         Action::SettingChange,
         Action::SessionsRevoke,
+        Action::TotpEnable,
+        Action::TotpDisable,
+        Action::WarningSetup,
+        Action::AlertRespond,
+        Action::Import,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +96,7 @@ impl Action {
             Action::UserActivate => "user_activate",
             Action::UserDeactivate => "user_deactivate",
             Action::AgreementCreate => "agreement_create",
+            Action::AgreementUpdate => "agreement_update",
             Action::AgreementApprove => "agreement_approve",
             Action::AgreementRevoke => "agreement_revoke",
             Action::ReferralCreate => "referral_create",
@@ -91,6 +104,11 @@ impl Action {
             Action::BreakGlass => "break_glass",
             Action::SettingChange => "setting_change",
             Action::SessionsRevoke => "sessions_revoke",
+            Action::TotpEnable => "totp_enable",
+            Action::TotpDisable => "totp_disable",
+            Action::WarningSetup => "warning_setup",
+            Action::AlertRespond => "alert_respond",
+            Action::Import => "import",
         }
     }
 

@@ -40,6 +40,7 @@ id_type!(UserId);
 id_type!(AttachmentId);
 id_type!(AgreementId);
 id_type!(ReferralId);
+id_type!(NotificationId);
 
 #[cfg(test)]
 mod tests {

@@ -11,11 +11,14 @@ pub mod audit;
 pub mod error;
 pub mod geometry;
 pub mod ids;
+pub mod observation;
 pub mod query;
 pub mod report;
 pub mod report_types;
 pub mod sharing;
 pub mod time;
+pub mod totp;
 pub mod user;
+pub mod warning;
 
 pub use error::{FieldError, ValidationErrors};

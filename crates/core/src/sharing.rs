@@ -528,6 +528,7 @@ mod matrix {
                 precision: Precision::Grid(1000),
                 include_subagencies: true,
             }],
+            documents: Vec::new(),
             version: 1,
             created_by: UserId(Uuid::from_u128(1)),
             created_at: now(),

@@ -171,6 +171,8 @@ pub struct User {
     pub agency_id: AgencyId,
     pub role: Role,
     pub active: bool,
+    /// A confirmed second factor (TOTP) is required at sign-in.
+    pub totp_enabled: bool,
 }
 
 #[cfg(test)]

@@ -216,6 +216,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             agency_id: a.id,
             role: Role::FieldOfficer,
             active: true,
+            totp_enabled: false,
         };
         store
             .insert_user(
@@ -340,6 +341,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             valid_until: (base + Duration::days(365 * 20)).date_naive(),
             status: AgreementStatus::Active,
             clauses,
+            documents: Vec::new(),
             version: 1,
             created_by: users[0].id,
             created_at: base,

@@ -121,6 +121,9 @@ enum UserCmd {
     Deactivate { username: String },
     /// Reactivate a user.
     Activate { username: String },
+    /// Clear a user's second factor (a lost phone) and end their sessions; they set it
+    /// up again at their next sign-in.
+    ResetTotp { username: String },
 }
 
 #[derive(Subcommand)]
@@ -406,11 +409,12 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
                     .map(|a| a.code.to_string())
                     .unwrap_or_default();
                 println!(
-                    "{:<28} {:<14} {:<24} {}",
+                    "{:<28} {:<14} {:<24} {:<8} {}",
                     u.username.as_str(),
                     u.role.as_str(),
                     a,
-                    if u.active { "active" } else { "inactive" }
+                    if u.active { "active" } else { "inactive" },
+                    if u.totp_enabled { "totp" } else { "-" }
                 );
             }
         }
@@ -421,6 +425,13 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
         UserCmd::Activate { username } => {
             app.set_user_active(None, &username, true).await?;
             println!("Activated {username}.");
+        }
+        UserCmd::ResetTotp { username } => {
+            app.reset_second_factor(None, &username).await?;
+            println!(
+                "Cleared the second factor of {username}; their sessions have ended. \
+                 They set up a new one at their next sign-in."
+            );
         }
     }
     Ok(())

@@ -289,3 +289,77 @@ fn audit_verify_names_the_first_entry_changed_by_hand() {
     assert!(!o.status.success());
     assert!(text(&o).contains("broken at entry 2"), "{}", text(&o));
 }
+
+#[test]
+fn an_operator_clears_a_lost_second_factor() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let o = sinergi(
+        d,
+        &[
+            "agency",
+            "add",
+            "--code",
+            "BNN",
+            "--name",
+            "BNN",
+            "--kind",
+            "narcotics_agency",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = sinergi(
+        d,
+        &[
+            "user",
+            "add",
+            "--username",
+            "root",
+            "--agency",
+            "BNN",
+            "--role",
+            "system_admin",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = sinergi(d, &["user", "reset-totp", "root"], None);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("root has no second factor"),
+        "{}",
+        text(&o)
+    );
+    let o = sinergi(d, &["user", "reset-totp", "nobody"], None);
+    assert!(!o.status.success());
+
+    // As if root had set one up on a phone that is now lost.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let url = format!("sqlite://{}", d.join("sinergi.db").display());
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
+        sqlx::query("UPDATE users SET totp_secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', totp_enabled_at = 1 WHERE username = 'root'")
+            .execute(&pool)
+            .await
+            .expect("enrol");
+        pool.close().await;
+    });
+    let o = sinergi(d, &["user", "list"], None);
+    assert!(text(&o).contains("totp"), "{}", text(&o));
+    let o = sinergi(d, &["user", "reset-totp", "root"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let secret: Option<String> = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
+        let v = sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = 'root'")
+            .fetch_one(&pool)
+            .await
+            .expect("read");
+        pool.close().await;
+        v
+    });
+    assert_eq!(secret, None);
+    let o = sinergi(d, &["audit", "list", "--action", "totp_disable"], None);
+    assert!(text(&o).contains("root"), "{}", text(&o));
+}

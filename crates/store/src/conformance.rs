@@ -8,7 +8,7 @@ use sinergi_core::access::{Actor, ViewScope};
 use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
 use sinergi_core::audit::{self, Action, NewAudit};
 use sinergi_core::geometry::{Bbox, ReportGeometry};
-use sinergi_core::ids::{AgencyId, AttachmentId, ReferralId, ReportId, UserId};
+use sinergi_core::ids::{AgencyId, AttachmentId, NotificationId, ReferralId, ReportId, UserId};
 use sinergi_core::query::{Cursor, Interval, ReportFilter};
 use sinergi_core::report::{Report, ReportEvent, Sensitivity, Status};
 use sinergi_core::report_types::builtin;
@@ -16,8 +16,8 @@ use sinergi_core::sharing::{decide, Grant, Precision, Viewer};
 use sinergi_core::user::{Role, User, Username};
 
 use crate::{
-    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, ReferralRow,
-    RegionRow, SessionRow, Store, StoreError, UpdateOutcome,
+    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, Notification,
+    ReferralRow, RegionRow, SessionRow, Store, StoreError, TotpRow, UpdateOutcome,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -98,6 +98,7 @@ pub async fn world(s: &dyn Store) -> World {
                 Role::FieldOfficer
             },
             active: true,
+            totp_enabled: false,
         };
         s.insert_user(
             &NewUserRow {
@@ -293,6 +294,147 @@ pub async fn sessions(s: &dyn Store) {
         .is_some());
 }
 
+pub async fn second_factor_is_enrolled_once_and_codes_used_once(s: &dyn Store) {
+    let w = world(s).await;
+    let u = w.users[0].id;
+    assert_eq!(s.totp(u).await.expect("totp"), None);
+    let pending = TotpRow {
+        secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+        enabled_at: None,
+        last_step: 0,
+    };
+    assert!(s.put_totp(u, Some(&pending), None).await.expect("put"));
+    assert_eq!(s.totp(u).await.expect("totp"), Some(pending.clone()));
+    let user = s.user(u).await.expect("user").expect("exists");
+    assert!(
+        !user.totp_enabled,
+        "pending enrolment does not require a code yet"
+    );
+    let enabled = TotpRow {
+        enabled_at: Some(t0()),
+        last_step: 100,
+        ..pending
+    };
+    assert!(s
+        .put_totp(u, Some(&enabled), Some(&audit(Action::TotpEnable)))
+        .await
+        .expect("enable"));
+    let user = s.user(u).await.expect("user").expect("exists");
+    assert!(user.totp_enabled);
+    let (cred, _) = s
+        .user_credentials(user.username.as_str())
+        .await
+        .expect("cred")
+        .expect("exists");
+    assert!(cred.totp_enabled);
+    assert!(
+        !s.use_totp_step(u, 100).await.expect("step"),
+        "used at enrolment"
+    );
+    assert!(s.use_totp_step(u, 101).await.expect("step"));
+    assert!(
+        !s.use_totp_step(u, 101).await.expect("step"),
+        "a code works once"
+    );
+    assert!(
+        !s.use_totp_step(u, 99).await.expect("step"),
+        "older steps stay used"
+    );
+    assert!(s
+        .put_totp(u, None, Some(&audit(Action::TotpDisable)))
+        .await
+        .expect("clear"));
+    assert_eq!(s.totp(u).await.expect("totp"), None);
+    assert!(!s.user(u).await.expect("user").expect("exists").totp_enabled);
+}
+
+pub async fn notifications_are_per_user_and_marked_read(s: &dyn Store) {
+    let w = world(s).await;
+    let r = report(
+        1,
+        &w.agencies[1],
+        &w.users[1],
+        Sensitivity::Restricted,
+        103.6,
+        -1.6,
+    );
+    s.insert_report(
+        &r,
+        &created(&w.users[1], r.created_at),
+        &audit(Action::ReportCreate),
+    )
+    .await
+    .expect("report");
+    let notice = |i: u64, user: UserId| Notification {
+        id: NotificationId::new_at(t0() + Duration::seconds(i as i64), rid(900 + i)),
+        user_id: user,
+        kind: "break_glass".into(),
+        record_type: Some("report".into()),
+        record_id: Some(r.id.to_string()),
+        detail: json!({"by": "user3", "justification": "darurat"}),
+        created_at: t0() + Duration::seconds(i as i64),
+        read_at: None,
+    };
+    let notes = [
+        notice(1, w.users[1].id),
+        notice(2, w.users[1].id),
+        notice(3, w.users[0].id),
+    ];
+    let row = ReferralRow {
+        id: ReferralId::new_at(t0(), rid(950)),
+        report_id: r.id,
+        kind: "break_glass".into(),
+        to_agency: None,
+        to_user: Some(w.users[3].id),
+        reason: "darurat".into(),
+        until: t0() + Duration::hours(4),
+        created_by: w.users[3].id,
+        created_at: t0(),
+        revoked_at: None,
+    };
+    s.insert_referral(&row, &audit(Action::BreakGlass), &notes)
+        .await
+        .expect("referral with notices");
+    let mine = s
+        .notifications(w.users[1].id, false, 10)
+        .await
+        .expect("list");
+    assert_eq!(
+        mine,
+        vec![notes[1].clone(), notes[0].clone()],
+        "newest first, own only"
+    );
+    assert_eq!(s.unread_notifications(w.users[1].id).await.expect("n"), 2);
+    // Someone else's notification cannot be marked through another user.
+    assert_eq!(
+        s.mark_notifications_read(w.users[1].id, Some(notes[2].id), t0())
+            .await
+            .expect("mark"),
+        0
+    );
+    assert_eq!(
+        s.mark_notifications_read(w.users[1].id, Some(notes[0].id), t0())
+            .await
+            .expect("mark"),
+        1
+    );
+    assert_eq!(s.unread_notifications(w.users[1].id).await.expect("n"), 1);
+    let unread = s
+        .notifications(w.users[1].id, true, 10)
+        .await
+        .expect("list");
+    assert_eq!(unread.len(), 1);
+    assert_eq!(unread[0].id, notes[1].id);
+    assert_eq!(
+        s.mark_notifications_read(w.users[1].id, None, t0())
+            .await
+            .expect("all"),
+        1
+    );
+    assert_eq!(s.unread_notifications(w.users[1].id).await.expect("n"), 0);
+    assert_eq!(s.unread_notifications(w.users[0].id).await.expect("n"), 1);
+}
+
 pub async fn report_types_round_trip(s: &dyn Store) {
     s.seed_report_types(&builtin()).await.expect("seed");
     s.seed_report_types(&builtin())
@@ -440,7 +582,7 @@ pub async fn visibility_in_sql_matches_the_policy(s: &dyn Store) {
             created_at: t0(),
             revoked_at: revoked.then_some(now),
         };
-        s.insert_referral(&row, &audit(Action::ReportRead))
+        s.insert_referral(&row, &audit(Action::ReportRead), &[])
             .await
             .expect("referral");
         refs.push(row);
@@ -832,7 +974,9 @@ macro_rules! conformance_tests {
             agencies_and_users, sessions, report_types_round_trip,
             reports_insert_is_idempotent_and_updates_are_versioned,
             visibility_in_sql_matches_the_policy, list_filters_and_paging,
-            attachments_are_deduplicated, regions_load_once, audit_trail_chains_every_write);
+            attachments_are_deduplicated, regions_load_once, audit_trail_chains_every_write,
+            second_factor_is_enrolled_once_and_codes_used_once,
+            notifications_are_per_user_and_marked_read);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

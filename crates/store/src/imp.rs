@@ -15,7 +15,9 @@ use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
 use sinergi_core::agreement::{Agreement, AgreementStatus};
 use sinergi_core::audit::{AuditEntry, NewAudit, GENESIS};
 use sinergi_core::geometry::ReportGeometry;
-use sinergi_core::ids::{AgencyId, AgreementId, AttachmentId, ReferralId, ReportId, UserId};
+use sinergi_core::ids::{
+    AgencyId, AgreementId, AttachmentId, NotificationId, ReferralId, ReportId, UserId,
+};
 use sinergi_core::query::ReportFilter;
 use sinergi_core::report::{Report, ReportEvent, Sensitivity, Status};
 use sinergi_core::report_types::ReportType;
@@ -30,8 +32,9 @@ use uuid::Uuid;
 
 use crate::migrate::{run_migrations, POSTGRES, SQLITE};
 use crate::{
-    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, ReferralRow,
-    RegionRow, ReportCount, Result, SessionRow, Store, StoreError, UpdateOutcome,
+    AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, Notification,
+    ReferralRow, RegionRow, ReportCount, Result, SessionRow, Store, StoreError, TotpRow,
+    UpdateOutcome,
 };
 
 /// When a migration was applied: bookkeeping for administrators, outside the domain, so
@@ -41,7 +44,7 @@ fn migration_time() -> i64 {
     Utc::now().timestamp_millis()
 }
 
-fn ms(t: DateTime<Utc>) -> i64 {
+pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
@@ -51,16 +54,16 @@ fn date_ms(d: chrono::NaiveDate) -> i64 {
         .unwrap_or(0)
 }
 
-fn from_ms(v: i64) -> Result<DateTime<Utc>> {
+pub(crate) fn from_ms(v: i64) -> Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(v).ok_or_else(|| StoreError::Corrupt(format!("instant {v}")))
 }
 
-fn corrupt(what: &str) -> StoreError {
+pub(crate) fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
 /// Maps a driver error to a domain error where the constraint has a meaning.
-fn map_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
     if let Some(db) = e.as_database_error() {
         let msg = db.message().to_string();
         let constraint = db.constraint().unwrap_or("").to_string();
@@ -88,7 +91,7 @@ const REPORT_FROM: &str =
     " FROM reports r JOIN agencies a ON a.id = r.owner_agency_id JOIN users u ON u.id = r.author_id";
 
 const AGENCY_COLUMNS: &str = "id, code, name, kind, parent_id, jurisdiction";
-const USER_COLUMNS: &str = "id, username, display_name, agency_id, role, active";
+const USER_COLUMNS: &str = "id, username, display_name, agency_id, role, active, totp_enabled_at";
 
 macro_rules! store_impl {
     ($Store:ident, $DB:ty, $Row:ty, $backend:literal, $like:literal, $lock_audit:literal, $noindex:literal) => {
@@ -152,6 +155,7 @@ macro_rules! store_impl {
                 agency_id: AgencyId(row.try_get("agency_id")?),
                 role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
                 active: row.try_get("active")?,
+                totp_enabled: row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some(),
             })
         }
 
@@ -202,10 +206,28 @@ macro_rules! store_impl {
             })
         }
 
+        async fn insert_notification_tx(conn: &mut <$DB as sqlx::Database>::Connection, n: &Notification) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO notifications (id, user_id, kind, record_type, record_id, detail, created_at, read_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(n.id.0)
+            .bind(n.user_id.0)
+            .bind(&n.kind)
+            .bind(&n.record_type)
+            .bind(&n.record_id)
+            .bind(n.detail.to_string())
+            .bind(ms(n.created_at))
+            .bind(n.read_at.map(ms))
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
         /// Appends an audit entry inside the caller's transaction, chained to the newest
         /// one. PostgreSQL serialises appenders with a table lock; SQLite already has a
         /// single writer.
-        async fn append_audit_tx(conn: &mut <$DB as sqlx::Database>::Connection, e: &NewAudit) -> Result<()> {
+        pub(crate) async fn append_audit_tx(conn: &mut <$DB as sqlx::Database>::Connection, e: &NewAudit) -> Result<()> {
             if !$lock_audit.is_empty() {
                 sqlx::query($lock_audit).execute(&mut *conn).await?;
             }
@@ -630,6 +652,108 @@ macro_rules! store_impl {
                 Ok(r.rows_affected() == 1)
             }
 
+            async fn totp(&self, id: UserId) -> Result<Option<TotpRow>> {
+                let row = sqlx::query("SELECT totp_secret, totp_enabled_at, totp_last_step FROM users WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.read)
+                    .await?;
+                let Some(row) = row else { return Ok(None) };
+                let secret: Option<String> = row.try_get("totp_secret")?;
+                let enabled: Option<i64> = row.try_get("totp_enabled_at")?;
+                Ok(match secret {
+                    Some(secret) => Some(TotpRow {
+                        secret,
+                        enabled_at: enabled.map(from_ms).transpose()?,
+                        last_step: row.try_get("totp_last_step")?,
+                    }),
+                    None => None,
+                })
+            }
+
+            async fn put_totp(&self, id: UserId, t: Option<&TotpRow>, audit: Option<&NewAudit>) -> Result<bool> {
+                let mut tx = self.write.begin().await?;
+                let r = sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3 WHERE id = $4")
+                    .bind(t.map(|t| t.secret.clone()))
+                    .bind(t.and_then(|t| t.enabled_at).map(ms))
+                    .bind(t.map(|t| t.last_step).unwrap_or(0))
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                if r.rows_affected() != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                if let Some(audit) = audit {
+                    append_audit_tx(&mut tx, audit).await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn use_totp_step(&self, id: UserId, step: i64) -> Result<bool> {
+                let r = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+                    .bind(step)
+                    .bind(id.0)
+                    .execute(&self.write)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn notifications(&self, user: UserId, unread_only: bool, limit: u32) -> Result<Vec<Notification>> {
+                let q = if unread_only {
+                    "SELECT id, user_id, kind, record_type, record_id, detail, created_at, read_at FROM notifications \
+                     WHERE user_id = $1 AND read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2"
+                } else {
+                    "SELECT id, user_id, kind, record_type, record_id, detail, created_at, read_at FROM notifications \
+                     WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+                };
+                let rows = sqlx::query(q)
+                    .bind(user.0)
+                    .bind(limit as i64)
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        let detail: String = row.try_get("detail")?;
+                        let read: Option<i64> = row.try_get("read_at")?;
+                        Ok(Notification {
+                            id: NotificationId(row.try_get("id")?),
+                            user_id: UserId(row.try_get("user_id")?),
+                            kind: row.try_get("kind")?,
+                            record_type: row.try_get("record_type")?,
+                            record_id: row.try_get("record_id")?,
+                            detail: serde_json::from_str(&detail).map_err(|_| corrupt("notification detail"))?,
+                            created_at: from_ms(row.try_get("created_at")?)?,
+                            read_at: read.map(from_ms).transpose()?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn unread_notifications(&self, user: UserId) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+                    .bind(user.0)
+                    .fetch_one(&self.read)
+                    .await?)
+            }
+
+            async fn mark_notifications_read(&self, user: UserId, id: Option<NotificationId>, at: DateTime<Utc>) -> Result<u64> {
+                let r = match id {
+                    Some(id) => sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL")
+                        .bind(ms(at))
+                        .bind(user.0)
+                        .bind(id.0)
+                        .execute(&self.write)
+                        .await?,
+                    None => sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+                        .bind(ms(at))
+                        .bind(user.0)
+                        .execute(&self.write)
+                        .await?,
+                };
+                Ok(r.rows_affected())
+            }
+
             async fn insert_session(&self, s: &SessionRow) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at, revoked_at) \
@@ -947,7 +1071,7 @@ macro_rules! store_impl {
                 .await?)
             }
 
-            async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit) -> Result<()> {
+            async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit, notices: &[Notification]) -> Result<()> {
                 let mut tx = self.write.begin().await?;
                 sqlx::query(
                     "INSERT INTO referrals (id, report_id, kind, to_agency, to_user, reason, until, created_by, created_at, revoked_at) \
@@ -966,6 +1090,9 @@ macro_rules! store_impl {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                for n in notices {
+                    insert_notification_tx(&mut tx, n).await?;
+                }
                 append_audit_tx(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(())
@@ -1117,8 +1244,8 @@ macro_rules! store_impl {
 /// The embedded default. Reads go through a pool; writes through a single connection, so
 /// SQLite never sees two writers compete for its one write lock.
 pub struct SqliteStore {
-    read: SqlitePool,
-    write: SqlitePool,
+    pub(crate) read: SqlitePool,
+    pub(crate) write: SqlitePool,
 }
 
 impl SqliteStore {
@@ -1144,7 +1271,7 @@ impl SqliteStore {
     }
 }
 
-mod sqlite_impl {
+pub(crate) mod sqlite_impl {
     use super::*;
     use sqlx::sqlite::{Sqlite, SqliteRow};
     store_impl!(SqliteStore, Sqlite, SqliteRow, "sqlite", "LIKE", "", "+");
@@ -1152,8 +1279,8 @@ mod sqlite_impl {
 
 /// The PostgreSQL adapter, for deployments that outgrow one machine.
 pub struct PgStore {
-    read: PgPool,
-    write: PgPool,
+    pub(crate) read: PgPool,
+    pub(crate) write: PgPool,
 }
 
 impl PgStore {
@@ -1173,7 +1300,7 @@ impl PgStore {
     }
 }
 
-mod pg_impl {
+pub(crate) mod pg_impl {
     use super::*;
     use sqlx::postgres::{PgRow, Postgres};
     store_impl!(

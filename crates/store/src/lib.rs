@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sinergi_core::agency::Agency;
 use sinergi_core::agreement::Agreement;
 use sinergi_core::audit::{AuditEntry, NewAudit};
-use sinergi_core::ids::{AgencyId, AttachmentId, ReferralId, ReportId, UserId};
+use sinergi_core::ids::{AgencyId, AttachmentId, NotificationId, ReferralId, ReportId, UserId};
 use sinergi_core::query::ReportFilter;
 use sinergi_core::report::{Report, ReportEvent, Status};
 use sinergi_core::report_types::ReportType;
@@ -20,6 +20,7 @@ use sinergi_core::user::User;
 pub mod conformance;
 mod imp;
 mod migrate;
+pub mod warning;
 
 pub use imp::{PgStore, SqliteStore};
 
@@ -157,6 +158,29 @@ impl ReferralRow {
     }
 }
 
+/// A user's second factor: the shared secret (base32), when enrolment was confirmed
+/// (`None` while pending) and the last step accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TotpRow {
+    pub secret: String,
+    pub enabled_at: Option<DateTime<Utc>>,
+    pub last_step: i64,
+}
+
+/// A message for one user in the application (e.g. "someone used emergency access to a
+/// report of your agency").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Notification {
+    pub id: NotificationId,
+    pub user_id: UserId,
+    pub kind: String,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub detail: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
 /// A count of visible reports for one (type, status) pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportCount {
@@ -166,7 +190,7 @@ pub struct ReportCount {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: warning::WarningStore + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
@@ -192,6 +216,35 @@ pub trait Store: Send + Sync {
     async fn users(&self, agency: Option<AgencyId>) -> Result<Vec<User>>;
     async fn set_user_active(&self, id: UserId, active: bool, audit: &NewAudit) -> Result<bool>;
     async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool>;
+
+    /// The user's TOTP state, if a secret is set (pending or confirmed).
+    async fn totp(&self, id: UserId) -> Result<Option<TotpRow>>;
+    /// Sets or (with `None`) clears the second factor; audited when an entry is given.
+    async fn put_totp(
+        &self,
+        id: UserId,
+        t: Option<&TotpRow>,
+        audit: Option<&NewAudit>,
+    ) -> Result<bool>;
+    /// Records an accepted step; false when that step (or a later one) was already used,
+    /// so a code is accepted once even under concurrent sign-ins.
+    async fn use_totp_step(&self, id: UserId, step: i64) -> Result<bool>;
+
+    /// Newest first.
+    async fn notifications(
+        &self,
+        user: UserId,
+        unread_only: bool,
+        limit: u32,
+    ) -> Result<Vec<Notification>>;
+    async fn unread_notifications(&self, user: UserId) -> Result<i64>;
+    /// Marks one (or, with `None`, every) unread notification of the user read.
+    async fn mark_notifications_read(
+        &self,
+        user: UserId,
+        id: Option<NotificationId>,
+        at: DateTime<Utc>,
+    ) -> Result<u64>;
 
     async fn insert_session(&self, s: &SessionRow) -> Result<()>;
     async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>>;
@@ -257,7 +310,13 @@ pub trait Store: Send + Sync {
         audit: &NewAudit,
     ) -> Result<()>;
 
-    async fn insert_referral(&self, r: &ReferralRow, audit: &NewAudit) -> Result<()>;
+    /// Inserts a referral (or break-glass grant) with the notifications it causes.
+    async fn insert_referral(
+        &self,
+        r: &ReferralRow,
+        audit: &NewAudit,
+        notices: &[Notification],
+    ) -> Result<()>;
     /// Ends a referral; false when it does not exist or already ended.
     async fn revoke_referral(
         &self,

@@ -24,6 +24,16 @@ pub const SQLITE: &[Migration] = &[
         name: "sharing",
         sql: include_str!("../migrations/sqlite/0003_sharing.sql"),
     },
+    Migration {
+        version: 4,
+        name: "accounts",
+        sql: include_str!("../migrations/sqlite/0004_accounts.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "early_warning",
+        sql: include_str!("../migrations/sqlite/0005_early_warning.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -41,6 +51,16 @@ pub const POSTGRES: &[Migration] = &[
         version: 3,
         name: "sharing",
         sql: include_str!("../migrations/postgres/0003_sharing.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "accounts",
+        sql: include_str!("../migrations/postgres/0004_accounts.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "early_warning",
+        sql: include_str!("../migrations/postgres/0005_early_warning.sql"),
     },
 ];
 

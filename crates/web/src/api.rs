@@ -17,7 +17,7 @@ use sinergi_app::export::{ExportFormat, ExportWriter};
 use sinergi_app::reports::ReportPage;
 use sinergi_app::AppError;
 use sinergi_core::agency::{Agency, NewAgency};
-use sinergi_core::agreement::Agreement;
+use sinergi_core::agreement::{Agreement, AgreementDocument};
 use sinergi_core::ids::{AgreementId, AttachmentId, ReferralId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery};
 use sinergi_core::report::Report;
@@ -39,6 +39,15 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/auth/token", post(token)),
         ("/auth/logout", post(logout)),
         ("/me", get(me)),
+        (
+            "/me/totp",
+            get(totp_status).post(totp_start).delete(totp_disable),
+        ),
+        ("/me/totp/confirm", post(totp_confirm)),
+        ("/users/{username}/totp/reset", post(totp_reset)),
+        ("/notifications", get(list_notifications)),
+        ("/notifications/read-all", post(read_all_notifications)),
+        ("/notifications/{id}/read", post(read_notification)),
         ("/users/{username}/sessions/revoke", post(revoke_sessions)),
         ("/report-types", get(report_types)),
         ("/reports", get(list_reports).post(create_report)),
@@ -56,7 +65,16 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/regions", get(regions)),
         ("/audit", get(audit)),
         ("/agreements", get(list_agreements).post(create_agreement)),
-        ("/agreements/{id}", get(get_agreement)),
+        ("/agreements/{id}", get(get_agreement).put(put_agreement)),
+        ("/agreements/{id}/propose", post(propose_agreement)),
+        (
+            "/agreements/{id}/documents",
+            post(upload_agreement_document),
+        ),
+        (
+            "/agreements/{id}/documents/{document}",
+            get(download_agreement_document),
+        ),
         ("/agreements/{id}/approve", post(approve_agreement)),
         ("/agreements/{id}/revoke", post(revoke_agreement)),
         (
@@ -74,13 +92,20 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/regions/{code}", get(region)),
     ]
+    .into_iter()
+    .chain(crate::api_warning::route_table())
+    .collect()
 }
 
 /// The API router. Uploads get a larger body limit than JSON requests.
 pub fn routes(json_limit: usize, upload_limit: usize) -> Router<AppState> {
     let mut r = Router::new();
     for (path, handler) in route_table() {
-        let limit = if path.ends_with("/attachments") {
+        let limit = if path.ends_with("/attachments")
+            || path.ends_with("/documents")
+            || path.starts_with("/imports/")
+            || path == "/observations"
+        {
             upload_limit
         } else {
             json_limit
@@ -151,6 +176,8 @@ fn feature_response(status: StatusCode, r: &Report) -> Response {
 struct TokenRequest {
     username: String,
     password: String,
+    /// The six-digit code from the authenticator app, for accounts with a second factor.
+    totp: Option<String>,
     /// `read_write` (default) or `read`.
     scope: Option<String>,
     /// 1 to 30 (the default).
@@ -185,6 +212,7 @@ async fn token(
         .sign_in_for(
             &req.username,
             &req.password,
+            req.totp.as_deref(),
             kind,
             req.expires_in_days.map(|d| d * 24),
         )
@@ -809,6 +837,7 @@ async fn agreement_json(st: &AppState, a: &Agreement) -> ApiResult<Value> {
         "valid_until": a.valid_until.to_string(),
         "status": a.effective_status(st.app.now()).as_str(),
         "clauses": clauses,
+        "documents": a.documents.iter().map(|d| agreement_document_json(a, d)).collect::<Vec<_>>(),
         "what_flows_where": st.app.agreement_summary(a).await?,
         "version": a.version,
         "created_at": a.created_at.to_rfc3339(),
@@ -845,6 +874,108 @@ async fn get_agreement(
 ) -> ApiResult<Json<Value>> {
     let ag = st.app.agreement_for(&a.actor, agreement_id(&id)?).await?;
     Ok(Json(agreement_json(&st, &ag).await?))
+}
+
+fn agreement_document_json(a: &Agreement, d: &AgreementDocument) -> Value {
+    json!({
+        "id": d.id,
+        "filename": d.filename,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_at": d.uploaded_at.to_rfc3339(),
+        "href": format!("/api/v1/agreements/{}/documents/{}", a.id, d.id),
+    })
+}
+
+async fn put_agreement(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    let v = parse_json(body)?;
+    let ag = st
+        .app
+        .update_draft(&a.actor, agreement_id(&id)?, if_match(&headers), &v)
+        .await?;
+    Ok(Json(agreement_json(&st, &ag).await?))
+}
+
+async fn propose_agreement(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let ag = st
+        .app
+        .propose_agreement(&a.actor, agreement_id(&id)?)
+        .await?;
+    Ok(Json(agreement_json(&st, &ag).await?))
+}
+
+async fn upload_agreement_document(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    let id = agreement_id(&id)?;
+    let mut mp = mp.map_err(|e| ApiError(AppError::field("body", e.body_text())))?;
+    let mut stored = None;
+    while let Some(field) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("perjanjian").to_string();
+        let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
+        stored = Some(
+            st.app
+                .add_agreement_document(&a.actor, id, &name, &bytes)
+                .await?,
+        );
+    }
+    let doc = stored
+        .ok_or_else(|| ApiError(AppError::field("file", "a part named \"file\" is required")))?;
+    let ag = st.app.agreement_for(&a.actor, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(agreement_document_json(&ag, &doc)),
+    )
+        .into_response())
+}
+
+async fn download_agreement_document(
+    State(st): State<AppState>,
+    a: Authed,
+    Path((id, doc)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let doc = doc.parse::<uuid::Uuid>().map_err(|_| AppError::NotFound)?;
+    let (d, bytes) = st
+        .app
+        .agreement_document(&a.actor, agreement_id(&id)?, doc)
+        .await?;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&d.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let ascii: String = d
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
 }
 
 async fn approve_agreement(
@@ -965,6 +1096,108 @@ async fn revoke_sessions(
     };
     st.app.revoke_sessions(&a.actor, &name).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- second factor ---------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeRequest {
+    code: String,
+}
+
+async fn totp_status(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(st.app.second_factor(&a.user).await?)))
+}
+
+async fn totp_start(State(st): State<AppState>, a: Authed) -> ApiResult<(StatusCode, Json<Value>)> {
+    let e = st.app.start_enrolment(&a.user).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"secret": e.secret, "otpauth_uri": e.otpauth_uri})),
+    ))
+}
+
+async fn totp_confirm(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    let req: CodeRequest = from_body(parse_json(body)?)?;
+    st.app
+        .confirm_enrolment(&a.actor, &a.user, &req.code)
+        .await?;
+    let user = st
+        .app
+        .store
+        .user(a.user.id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(json!(st.app.second_factor(&user).await?)))
+}
+
+async fn totp_disable(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<StatusCode> {
+    let req: CodeRequest = from_body(parse_json(body)?)?;
+    st.app
+        .disable_own_second_factor(&a.actor, &a.user, &req.code)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn totp_reset(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(username): Path<String>,
+) -> ApiResult<StatusCode> {
+    st.app
+        .reset_second_factor(Some(&a.actor), &username)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- notifications ---------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotificationQuery {
+    unread: Option<bool>,
+}
+
+async fn list_notifications(
+    State(st): State<AppState>,
+    a: Authed,
+    q: Result<Query<NotificationQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(q) = q.map_err(|e| AppError::field("unread", e.body_text()))?;
+    let list = st
+        .app
+        .notifications(&a.actor, q.unread.unwrap_or(false))
+        .await?;
+    let unread = st.app.unread_notifications(&a.actor).await?;
+    Ok(Json(json!({"unread": unread, "notifications": list})))
+}
+
+async fn read_notification(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = id
+        .parse::<uuid::Uuid>()
+        .map(sinergi_core::ids::NotificationId)
+        .map_err(|_| AppError::NotFound)?;
+    st.app.mark_notification_read(&a.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn read_all_notifications(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+    let n = st.app.mark_all_notifications_read(&a.actor).await?;
+    Ok(Json(json!({"marked": n})))
 }
 
 // ---- regions ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 //! session's CSRF token (form field `_csrf` for forms, header `X-CSRF-Token` for scripts),
 //! so another site cannot act with the user's cookie.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use sinergi_app::AppError;
@@ -75,6 +75,19 @@ impl FromRequestParts<AppState> for Authed {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let authed = resolve(parts, state).await?;
+        if state.app.must_enrol(&authed.user) {
+            let path = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map(|u| u.0.path().to_string())
+                .unwrap_or_else(|| parts.uri.path().to_string());
+            let allowed = path == "/api/v1/me"
+                || path.starts_with("/api/v1/me/totp")
+                || path == "/api/v1/auth/logout";
+            if !allowed {
+                return Err(ApiError(AppError::SecondFactorEnrolmentRequired));
+            }
+        }
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if authed.session.kind == "api_read" && !safe {
             return Err(ApiError(AppError::Forbidden(

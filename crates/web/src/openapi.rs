@@ -150,7 +150,7 @@ pub fn spec() -> Value {
         &["401", "422", "429"],
     );
     token["security"] = json!([]);
-    token["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "scope": {"type": "string", "enum": ["read_write", "read"]}, "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 30}}}}}});
+    token["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": "string", "description": "The six-digit authenticator code, for accounts with a second factor (a 401 `totp_required` asks for it)"}, "scope": {"type": "string", "enum": ["read_write", "read"]}, "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 30}}}}}});
     let mut create_agency = op(
         "Add an agency",
         "agencies",
@@ -282,8 +282,80 @@ pub fn spec() -> Value {
         &["401", "403", "422"],
     );
     glass_set["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["roles"], "properties": {"roles": {"type": "array", "items": {"type": "string"}}}}}}});
+    let code_body = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string", "pattern": "^[0-9]{6}$"}}}}}});
+    let mut totp_confirm = op(
+        "Confirm the second factor with the first code the app shows",
+        "auth",
+        ("200", json_ok("The second-factor state", obj.clone())),
+        &["401", "409", "422"],
+    );
+    totp_confirm["requestBody"] = code_body.clone();
+    let mut totp_disable = op(
+        "Turn off your second factor (not allowed for system admins)",
+        "auth",
+        ("204", json!({"description": "Turned off"})),
+        &["401", "409", "422"],
+    );
+    totp_disable["requestBody"] = code_body;
+    let mut totp_reset = op(
+        "Clear a user's second factor (lost phone) and end their sessions",
+        "users",
+        ("204", json!({"description": "Cleared"})),
+        &["401", "404", "409"],
+    );
+    totp_reset["parameters"] = json!([param("username", "path", "User name")]);
+    let mut notifications = op(
+        "Your notifications, newest first, with the unread count",
+        "notifications",
+        ("200", json_ok("Notifications", obj.clone())),
+        &["401", "422"],
+    );
+    notifications["parameters"] = json!([param("unread", "query", "true for unread only")]);
+    let mut read_one = op(
+        "Mark one notification read",
+        "notifications",
+        ("204", json!({"description": "Marked"})),
+        &["401", "404"],
+    );
+    read_one["parameters"] = json!([id]);
+    let mut put_agreement = op(
+        "Replace a draft agreement's content (`status` draft keeps it a draft, proposed sends it)",
+        "agreements",
+        ("200", json_ok("The agreement", obj.clone())),
+        &["401", "403", "404", "409", "412", "422"],
+    );
+    put_agreement["parameters"] = json!([
+        id,
+        param("If-Match", "header", "The version read, as an ETag")
+    ]);
+    put_agreement["requestBody"] = create_agreement["requestBody"].clone();
+    let mut propose = op(
+        "Send a draft to the parties for approval",
+        "agreements",
+        ("200", json_ok("The agreement", obj.clone())),
+        &["401", "403", "404", "409"],
+    );
+    propose["parameters"] = json!([id]);
+    let mut ag_upload = op(
+        "Attach the signed text or an annex (PDF, JPEG, PNG, WebP, GIF)",
+        "agreements",
+        ("201", json_ok("The document", obj.clone())),
+        &["401", "403", "404", "409", "413", "415", "422"],
+    );
+    ag_upload["parameters"] = json!([id]);
+    ag_upload["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}});
+    let mut ag_download = op(
+        "Download a document of an agreement",
+        "agreements",
+        (
+            "200",
+            json!({"description": "The file", "content": {"application/octet-stream": {}}}),
+        ),
+        &["401", "404"],
+    );
+    ag_download["parameters"] = json!([id, param("document", "path", "The document's id")]);
     let problem_resp = |desc: &str| json!({"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "Sinergi API", "version": env!("CARGO_PKG_VERSION"),
                  "description": "Inter-agency coordination and data exchange. Errors are RFC 9457 problem details."},
@@ -295,6 +367,16 @@ pub fn spec() -> Value {
             "/api/v1/auth/token": {"post": token},
             "/api/v1/auth/logout": {"post": op("Revoke the token or session used", "auth", ("204", json!({"description": "Revoked"})), &["401"])},
             "/api/v1/me": {"get": op("The signed-in user", "auth", ("200", json_ok("User", obj.clone())), &["401"])},
+            "/api/v1/me/totp": {
+                "get": op("Your second-factor state", "auth", ("200", json_ok("enabled, pending, mandatory", obj.clone())), &["401"]),
+                "post": op("Start setting up a second factor: a new secret and otpauth URI", "auth", ("201", json_ok("secret and otpauth_uri", obj.clone())), &["401", "409"]),
+                "delete": totp_disable
+            },
+            "/api/v1/me/totp/confirm": {"post": totp_confirm},
+            "/api/v1/users/{username}/totp/reset": {"post": totp_reset},
+            "/api/v1/notifications": {"get": notifications},
+            "/api/v1/notifications/read-all": {"post": op("Mark all your notifications read", "notifications", ("200", json_ok("How many were unread", obj.clone())), &["401"])},
+            "/api/v1/notifications/{id}/read": {"post": read_one},
             "/api/v1/users/{username}/sessions/revoke": {"post": {"summary": "End every session and token of a user (`me` for yourself)", "tags": ["auth"], "parameters": [param("username", "path", "User name, or me")], "responses": problem_responses(&["401", "404"])}},
             "/api/v1/report-types": {"get": op("The report-type catalogue", "reports", ("200", json_ok("Types with their attribute fields", obj.clone())), &["401"])},
             "/api/v1/reports": {"get": list, "post": create_report},
@@ -310,7 +392,10 @@ pub fn spec() -> Value {
             "/api/v1/regions/{code}": {"get": region},
             "/api/v1/audit": {"get": audit},
             "/api/v1/agreements": {"get": op("Agreements your agency is party to (all for system admins)", "agreements", ("200", json_ok("Agreements", obj.clone())), &["401"]), "post": create_agreement},
-            "/api/v1/agreements/{id}": {"get": get_agreement},
+            "/api/v1/agreements/{id}": {"get": get_agreement, "put": put_agreement},
+            "/api/v1/agreements/{id}/propose": {"post": propose},
+            "/api/v1/agreements/{id}/documents": {"post": ag_upload},
+            "/api/v1/agreements/{id}/documents/{document}": {"get": ag_download},
             "/api/v1/agreements/{id}/approve": {"post": approve},
             "/api/v1/agreements/{id}/revoke": {"post": revoke},
             "/api/v1/reports/{id}/referrals": {"get": referrals, "post": refer},
@@ -366,6 +451,83 @@ pub fn spec() -> Value {
                     "links": {"type": "array", "items": {"type": "object", "properties": {"rel": {"type": "string"}, "href": {"type": "string"}}}}}}
             }
         }
+    });
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        if let Value::Object(w) = warning_paths() {
+            paths.extend(w);
+        }
+    }
+    doc
+}
+
+/// The early-warning part of the document.
+fn warning_paths() -> Value {
+    let obj = json!({"type": "object"});
+    let id = param("id", "path", "The record's UUID");
+    let body = |desc: &str, schema: Value| json!({"required": true, "description": desc, "content": {"application/json": {"schema": schema}}});
+    let csv_body = |desc: &str| json!({"required": true, "description": desc, "content": {"text/csv": {"schema": {"type": "string"}}}});
+    let with = |mut o: Value, params: Value, req: Option<Value>| {
+        o["parameters"] = params;
+        if let Some(r) = req {
+            o["requestBody"] = r;
+        }
+        o
+    };
+    let dry = json!([param(
+        "dry_run",
+        "query",
+        "true: report what would change, write nothing"
+    )]);
+    let fix = json!({"type": "object", "required": ["device", "recorded_at", "lon", "lat"], "properties": {
+        "device": {"type": "string"}, "recorded_at": {"type": "string", "format": "date-time"},
+        "lon": {"type": "number"}, "lat": {"type": "number"}, "accuracy_m": {"type": "number"}, "battery": {"type": "number"}}});
+    let step = |summary: &str, req: Option<Value>| {
+        with(
+            op(
+                summary,
+                "alerts",
+                ("200", json_ok("The alert", obj.clone())),
+                &["401", "404", "409", "422"],
+            ),
+            json!([id.clone()]),
+            req,
+        )
+    };
+    json!({
+        "/api/v1/observations": {"post": with(op("Fixes in: a JSON array; per fix stored, held (unknown device), duplicate or refused with the reason; idempotent on (device, recorded_at)", "tracking", ("200", json_ok("Per-fix results and counts", obj.clone())), &["401", "403", "413", "422"]), json!([]), Some(body("Up to 50,000 fixes", json!({"type": "array", "items": fix}))))},
+        "/api/v1/observations/held": {"get": op("Fixes held for an unknown or undeployed device", "tracking", ("200", json_ok("Held fixes", obj.clone())), &["401", "403"])},
+        "/api/v1/imports/movebank": {"post": with(op("Import a Movebank CSV export (hyphen or underscore column names); bad rows named by line", "tracking", ("200", json_ok("Counts and row errors", obj.clone())), &["401", "403", "413", "422"]), dry.clone(), Some(csv_body("Movebank CSV")))},
+        "/api/v1/imports/firms": {"post": with(op("Import NASA FIRMS VIIRS/MODIS hotspots; each new one inside a watched area raises a fire alert", "tracking", ("200", json_ok("Counts and row errors", obj.clone())), &["401", "403", "413", "422"]), dry, Some(csv_body("FIRMS CSV")))},
+        "/api/v1/subjects": {
+            "get": op("Tracked subjects of your agency", "tracking", ("200", json_ok("Subjects", obj.clone())), &["401"]),
+            "post": with(op("Add a subject (an elephant, a herd, a ranger team)", "tracking", ("201", json_ok("The subject", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Subject", json!({"type": "object", "required": ["name", "species"], "properties": {"name": {"type": "string"}, "species": {"type": "string"}, "kind": {"enum": ["individual", "herd", "team"]}, "sensitivity": {"type": "string"}, "notes": {"type": "string"}}}))))
+        },
+        "/api/v1/subjects/{id}/track": {"get": with(op("A subject's track as a GeoJSON LineString feature", "tracking", ("200", json_ok("Track", obj.clone())), &["401", "404", "422"]), json!([id.clone(), param("since", "query", "RFC 3339; default a week before until"), param("until", "query", "RFC 3339; default now"), param("limit", "query", "Fixes, at most 50,000")]), None)},
+        "/api/v1/devices": {
+            "get": op("Devices of your agency with their deployments", "tracking", ("200", json_ok("Devices", obj.clone())), &["401"]),
+            "post": with(op("Add a device", "tracking", ("201", json_ok("The device", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Device", json!({"type": "object", "required": ["serial"], "properties": {"serial": {"type": "string"}, "kind": {"enum": ["collar", "tag", "phone"]}, "expected_interval_min": {"type": "integer"}}}))))
+        },
+        "/api/v1/devices/{serial}/deploy": {"post": with(op("Put a device on a subject from a time; held fixes since then are attached", "tracking", ("201", json_ok("The deployment", obj.clone())), &["401", "403", "404", "422"]), json!([param("serial", "path", "The device's serial")]), Some(body("Deployment", json!({"type": "object", "required": ["subject"], "properties": {"subject": {"type": "string"}, "start": {"type": "string", "format": "date-time"}}}))))},
+        "/api/v1/fences": {
+            "get": op("Fences of your agency (GeoJSON)", "alerts", ("200", json_ok("FeatureCollection", obj.clone())), &["401"]),
+            "post": with(op("Add a fence: a GeoJSON shape or circle, or a region code (with radius_m for a circle round its centre)", "alerts", ("201", json_ok("The fence", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Fence", json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "shape": {"type": "object"}, "region": {"type": "string"}, "radius_m": {"type": "number"}}}))))
+        },
+        "/api/v1/fences/{id}/active": {"post": with(op("Switch a fence on or off", "alerts", ("204", json!({"description": "Done"})), &["401", "403", "404", "422"]), json!([id.clone()]), Some(body("Flag", json!({"type": "object", "properties": {"active": {"type": "boolean"}}}))))},
+        "/api/v1/rules": {
+            "get": op("Alert rules of your agency", "alerts", ("200", json_ok("Rules", obj.clone())), &["401"]),
+            "post": with(op("Add a rule: fences, subjects, trigger (enter, exit, proximity, dwell, cross, hotspot_inside), severity, hysteresis, quiet period, active hours, recipients, channels", "alerts", ("201", json_ok("The rule", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Rule", obj.clone())))
+        },
+        "/api/v1/rules/{id}/active": {"post": with(op("Switch a rule on or off", "alerts", ("204", json!({"description": "Done"})), &["401", "403", "404", "422"]), json!([id.clone()]), Some(body("Flag", json!({"type": "object", "properties": {"active": {"type": "boolean"}}}))))},
+        "/api/v1/webhooks": {
+            "get": op("Webhooks of your agency", "alerts", ("200", json_ok("Webhooks", obj.clone())), &["401"]),
+            "post": with(op("Register a webhook; the HMAC-SHA256 secret is returned once", "alerts", ("201", json_ok("The webhook with its secret", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Webhook", json!({"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}))))
+        },
+        "/api/v1/alerts": {"get": with(op("Alerts you see, newest first", "alerts", ("200", json_ok("Alerts", obj.clone())), &["401", "422"]), json!([param("since", "query", "RFC 3339"), param("status", "query", "open, acknowledged or closed"), param("area", "query", "A fence id"), param("limit", "query", "1–1000")]), None)},
+        "/api/v1/alerts/stream": {"get": op("New alerts as Server-Sent Events (event `alert`, id = stream position; send Last-Event-ID to resume)", "alerts", ("200", json!({"description": "text/event-stream", "content": {"text/event-stream": {}}})), &["401"])},
+        "/api/v1/alerts/{id}": {"get": with(op("An alert with its response log and deliveries", "alerts", ("200", json_ok("The alert", obj.clone())), &["401", "404"]), json!([id.clone()]), None)},
+        "/api/v1/alerts/{id}/acknowledge": {"post": step("Acknowledge: someone is responding", None)},
+        "/api/v1/alerts/{id}/actions": {"post": step("Log a response action (drive_away, patrol_dispatched, villagers_warned, false_alarm, fire_suppressed, note)", Some(body("Action", json!({"type": "object", "required": ["action"], "properties": {"action": {"type": "string"}, "note": {"type": "string"}}}))))},
+        "/api/v1/alerts/{id}/close": {"post": step("Close with an outcome (resolved, no_damage, damage, false_alarm, casualty)", Some(body("Outcome", json!({"type": "object", "required": ["outcome"], "properties": {"outcome": {"type": "string"}, "note": {"type": "string"}}}))))}
     })
 }
 

@@ -40,6 +40,16 @@ pub fn describe(e: &AppError) -> (&'static str, StatusCode, &'static str) {
             StatusCode::UNAUTHORIZED,
             "Sign-in required",
         ),
+        AppError::SecondFactorRequired { .. } => (
+            "totp_required",
+            StatusCode::UNAUTHORIZED,
+            "Authenticator code required",
+        ),
+        AppError::SecondFactorEnrolmentRequired => (
+            "totp_enrolment_required",
+            StatusCode::FORBIDDEN,
+            "Second factor must be set up",
+        ),
         AppError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
         AppError::NotFound => ("not_found", StatusCode::NOT_FOUND, "Not found"),
         AppError::Conflict(_) => ("conflict", StatusCode::CONFLICT, "Conflict"),
@@ -97,6 +107,17 @@ impl IntoResponse for ApiError {
                 "Something went wrong on the server; quote the request id when reporting it."
                     .to_string()
             }
+            AppError::SecondFactorRequired { .. } => {
+                "The password is right; send it again with the six-digit code from the \
+                 authenticator app in the `totp` field."
+                    .to_string()
+            }
+            AppError::SecondFactorEnrolmentRequired => {
+                "System administrators must set up a second factor first: \
+                 POST /api/v1/me/totp, then POST /api/v1/me/totp/confirm with a code \
+                 (or the page /akun/keamanan)."
+                    .to_string()
+            }
             other => other.to_string(),
         };
         let mut body = json!({
@@ -122,7 +143,10 @@ impl IntoResponse for ApiError {
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             h.insert("x-request-id", v);
         }
-        if matches!(self.0, AppError::Unauthenticated) {
+        if matches!(
+            self.0,
+            AppError::Unauthenticated | AppError::SecondFactorRequired { .. }
+        ) {
             h.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"sinergi\""),

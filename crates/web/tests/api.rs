@@ -7,6 +7,13 @@ use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use sinergi_app::{App, AppConfig, SystemClock};
 use sinergi_core::agency::NewAgency;
+use sinergi_core::totp::TotpSecret;
+
+/// The wall clock in Unix seconds, for computing authenticator codes as a phone would.
+#[allow(clippy::disallowed_methods)]
+fn now_s() -> i64 {
+    chrono::Utc::now().timestamp()
+}
 
 struct Server {
     url: String,
@@ -86,6 +93,31 @@ impl Server {
             .as_str()
             .expect("token")
             .to_string()
+    }
+
+    /// Sets up a second factor for the token's user, as an authenticator app would;
+    /// returns the secret.
+    async fn enrol(&self, token: &str) -> TotpSecret {
+        let r = self
+            .post(token, "/api/v1/me/totp")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.expect("json");
+        let secret = TotpSecret::parse_base32(v["secret"].as_str().expect("secret")).expect("b32");
+        assert!(v["otpauth_uri"]
+            .as_str()
+            .expect("uri")
+            .starts_with("otpauth://totp/Sinergi:"));
+        let r = self
+            .post(token, "/api/v1/me/totp/confirm")
+            .json(&json!({"code": secret.code_at(now_s())}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK);
+        secret
     }
 
     fn get(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
@@ -1554,7 +1586,67 @@ async fn break_glass_is_justified_limited_and_audited() {
         "the owner side's admin sees who opened it"
     );
 
+    // The owner side's administrators were told, in the application: the report's agency
+    // (BNNK) has no administrator, so the one above it (BNNP) is.
+    let bnnp = s.token("admin.bnnp").await;
+    let v: Value = s
+        .get(&bnnp, "/api/v1/notifications")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["unread"], 1, "{v}");
+    assert_eq!(v["notifications"][0]["kind"], "break_glass");
+    assert_eq!(v["notifications"][0]["record_id"], id.as_str());
+    assert_eq!(v["notifications"][0]["detail"]["by"], "kanit.polda");
+    assert_eq!(
+        v["notifications"][0]["detail"]["justification"],
+        "Penggerebekan malam ini di lokasi yang sama"
+    );
+    let nid = v["notifications"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = s
+        .post(&kanit, &format!("/api/v1/notifications/{nid}/read"))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+    let r = s
+        .post(&bnnp, &format!("/api/v1/notifications/{nid}/read"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let v: Value = s
+        .get(&bnnp, "/api/v1/notifications?unread=true")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["unread"], 0);
+    assert_eq!(v["notifications"].as_array().map(Vec::len), Some(0));
+
     let root = s.token("root").await;
+    // A system administrator does nothing before setting up a second factor.
+    let r = s
+        .http
+        .put(format!("{}/api/v1/settings/break-glass", s.url))
+        .bearer_auth(&root)
+        .json(&json!({"roles": []}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        problem(r, StatusCode::FORBIDDEN).await["code"],
+        "totp_enrolment_required"
+    );
+    s.enrol(&root).await;
     let r = s
         .http
         .put(format!("{}/api/v1/settings/break-glass", s.url))
@@ -1822,5 +1914,309 @@ async fn no_route_leaks_a_restricted_report_to_an_unrelated_agency() {
         .send()
         .await
         .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn a_second_factor_guards_sign_in_and_system_admins_must_have_one() {
+    let s = spawn().await;
+    s.app
+        .create_user(None, "root", "", "BNN", "system_admin", PASSWORD)
+        .await
+        .expect("user");
+    let sign_in = |body: Value| {
+        s.http
+            .post(format!("{}/api/v1/auth/token", s.url))
+            .json(&body)
+            .send()
+    };
+    let root = s.token("root").await;
+    let r = s.get(&root, "/api/v1/reports").send().await.expect("send");
+    assert_eq!(
+        problem(r, StatusCode::FORBIDDEN).await["code"],
+        "totp_enrolment_required"
+    );
+    let me: Value = s
+        .get(&root, "/api/v1/me/totp")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["enabled"], false);
+    assert_eq!(me["mandatory"], true);
+    let r = s.post(&root, "/api/v1/me/totp").send().await.expect("send");
+    let v: Value = r.json().await.expect("json");
+    let secret = TotpSecret::parse_base32(v["secret"].as_str().expect("secret")).expect("b32");
+    let wrong = format!(
+        "{:06}",
+        (secret.code_at(now_s()).parse::<u32>().expect("n") + 1) % 1_000_000
+    );
+    let r = s
+        .post(&root, "/api/v1/me/totp/confirm")
+        .json(&json!({"code": wrong}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["code"]
+    );
+    let r = s
+        .post(&root, "/api/v1/me/totp/confirm")
+        .json(&json!({"code": secret.code_at(now_s())}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.get(&root, "/api/v1/reports").send().await.expect("send");
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "enrolled: the same session works"
+    );
+    let r = s.post(&root, "/api/v1/me/totp").send().await.expect("send");
+    problem(r, StatusCode::CONFLICT).await;
+
+    // Signing in now needs the code.
+    let r = sign_in(json!({"username": "root", "password": PASSWORD}))
+        .await
+        .expect("send");
+    assert_eq!(
+        problem(r, StatusCode::UNAUTHORIZED).await["code"],
+        "totp_required"
+    );
+    let r = sign_in(json!({"username": "root", "password": PASSWORD, "totp": wrong}))
+        .await
+        .expect("send");
+    assert_eq!(
+        problem(r, StatusCode::UNAUTHORIZED).await["code"],
+        "unauthenticated"
+    );
+    let r = sign_in(json!({"username": "root", "password": "wrong-password", "totp": secret.code_at(now_s() + 30)}))
+        .await
+        .expect("send");
+    assert_eq!(
+        problem(r, StatusCode::UNAUTHORIZED).await["code"],
+        "unauthenticated"
+    );
+    // The next step's code (accepted for clock drift) is later than the one used to enrol.
+    let code = secret.code_at(now_s() + 30);
+    let r = sign_in(json!({"username": "root", "password": PASSWORD, "totp": code}))
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = sign_in(json!({"username": "root", "password": PASSWORD, "totp": code}))
+        .await
+        .expect("send");
+    assert_eq!(
+        problem(r, StatusCode::UNAUTHORIZED).await["code"],
+        "unauthenticated",
+        "a code works once"
+    );
+    let r = s
+        .http
+        .delete(format!("{}/api/v1/me/totp", s.url))
+        .bearer_auth(&root)
+        .json(&json!({"code": secret.code_at(now_s())}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::CONFLICT).await;
+
+    // Optional for others: a field officer turns it on, loses the phone, the agency's
+    // administrator clears it and every session of theirs ends.
+    let petugas = s.token("petugas").await;
+    let lost = s.enrol(&petugas).await;
+    let r = sign_in(json!({"username": "petugas", "password": PASSWORD}))
+        .await
+        .expect("send");
+    assert_eq!(
+        problem(r, StatusCode::UNAUTHORIZED).await["code"],
+        "totp_required"
+    );
+    let polisi = s.token("polisi").await;
+    let r = s
+        .post(&polisi, "/api/v1/users/petugas/totp/reset")
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+    let admin = s.token("admin.bnnp").await;
+    let r = s
+        .post(&admin, "/api/v1/users/petugas/totp/reset")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = s.get(&petugas, "/api/v1/me").send().await.expect("send");
+    problem(r, StatusCode::UNAUTHORIZED).await;
+    let petugas = s.token("petugas").await;
+    // Turning it off oneself needs a current code.
+    let again = s.enrol(&petugas).await;
+    assert_ne!(again, lost, "a new secret each time");
+    let r = s
+        .http
+        .delete(format!("{}/api/v1/me/totp", s.url))
+        .bearer_auth(&petugas)
+        .json(&json!({"code": "000000x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["code"]
+    );
+    let r = s
+        .http
+        .delete(format!("{}/api/v1/me/totp", s.url))
+        .bearer_auth(&petugas)
+        .json(&json!({"code": again.code_at(now_s() + 30)}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    s.token("petugas").await;
+
+    let v: Value = s
+        .get(&root, "/api/v1/audit?action=totp_enable")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let who: Vec<&str> = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["actor"].as_str())
+        .collect();
+    assert_eq!(who, ["petugas", "petugas", "root"]);
+}
+
+#[tokio::test]
+async fn draft_agreements_are_edited_then_proposed_and_carry_their_documents() {
+    let s = spawn().await;
+    let bnnp = s.token("admin.bnnp").await;
+    let mut body = json!({"title": "Draf PKS", "number": "PKS/02/2025", "status": "draft",
+        "parties": ["BNNP-JAMBI", "POLDA-JAMBI"], "valid_from": "2025-01-01", "valid_until": "2030-12-31",
+        "clauses": [{"from": "BNNP-JAMBI", "to": ["POLDA-JAMBI"], "categories": ["narcotics"], "max_sensitivity": "internal"}]});
+    let r = s
+        .post(&bnnp, "/api/v1/agreements")
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ag: Value = r.json().await.expect("json");
+    assert_eq!(ag["status"], "draft");
+    let id = ag["id"].as_str().expect("id").to_string();
+    let r = s
+        .post(&bnnp, &format!("/api/v1/agreements/{id}/approve"))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::CONFLICT).await;
+    body["title"] = json!("PKS BNNP Jambi – Polda Jambi");
+    body["status"] = json!("bogus");
+    let put = |token: &str, etag: &str, body: &Value| {
+        s.http
+            .put(format!("{}/api/v1/agreements/{id}", s.url))
+            .bearer_auth(token)
+            .header("if-match", etag)
+            .json(body)
+            .send()
+    };
+    let r = put(&bnnp, "\"1\"", &body).await.expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["status"]
+    );
+    body["status"] = json!("draft");
+    let polisi = s.token("polisi").await;
+    let r = put(&polisi, "\"1\"", &body).await.expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let r = put(&bnnp, "\"1\"", &body).await.expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let ag: Value = r.json().await.expect("json");
+    assert_eq!(
+        (
+            ag["title"].as_str(),
+            ag["status"].as_str(),
+            ag["version"].as_i64()
+        ),
+        (Some("PKS BNNP Jambi – Polda Jambi"), Some("draft"), Some(2))
+    );
+    let r = put(&bnnp, "\"1\"", &body).await.expect("send");
+    problem(r, StatusCode::PRECONDITION_FAILED).await;
+    let r = s
+        .post(&bnnp, &format!("/api/v1/agreements/{id}/propose"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.expect("json")["status"], "proposed");
+    let r = put(&bnnp, "\"3\"", &body).await.expect("send");
+    problem(r, StatusCode::CONFLICT).await;
+    let r = s
+        .post(&bnnp, &format!("/api/v1/agreements/{id}/propose"))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::CONFLICT).await;
+
+    // The signed text: PDF by its bytes, stored once, readable by the parties only.
+    let upload = |token: &str, name: &str, bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+        s.post(token, &format!("/api/v1/agreements/{id}/documents"))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let r = upload(&bnnp, "naskah.pdf", b"bukan pdf".to_vec())
+        .await
+        .expect("send");
+    problem(r, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+    let r = upload(&polisi, "naskah.pdf", pdf.clone())
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let r = upload(&bnnp, "naskah PKS.pdf", pdf.clone())
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let doc: Value = r.json().await.expect("json");
+    let r = upload(&bnnp, "salinan.pdf", pdf.clone())
+        .await
+        .expect("send");
+    assert_eq!(
+        r.json::<Value>().await.expect("json")["id"],
+        doc["id"],
+        "the same file once"
+    );
+    let ag: Value = s
+        .get(&polisi, &format!("/api/v1/agreements/{id}"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(ag["documents"].as_array().map(Vec::len), Some(1));
+    assert_eq!(ag["documents"][0]["filename"], "naskah PKS.pdf");
+    let href = doc["href"].as_str().expect("href").to_string();
+    let r = s.get(&polisi, &href).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), pdf);
+    let analis = s.token("analis").await;
+    let r = s.get(&analis, &href).send().await.expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
 }

@@ -164,6 +164,7 @@ fn notice_of(
         "pengguna" => k!("notice_user"),
         "aktif" => k!("notice_activated"),
         "nonaktif" => k!("notice_deactivated"),
+        "reset-2fa" => k!("notice_2fa_reset"),
         _ => return None,
     };
     Some(tr(lang, key))
@@ -313,6 +314,7 @@ async fn users_page(st: &AppState, page: &Page, view: UsersView) -> Response {
                 agency_name => agency.map(|a| a.name.clone()).unwrap_or_default(),
                 role_label => role_label(lang, u.role),
                 active => u.active,
+                totp => u.totp_enabled,
                 is_self => u.id == page.authed.user.id,
             }
         })
@@ -465,6 +467,40 @@ pub(super) async fn set_active(
                 errors: Default::default(),
                 notice: None,
                 action_error: Some(tr(page.lang, k!("self_deactivate"))),
+            };
+            users_page(&st, &page, view).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /admin/pengguna/{username}/reset-2fa`: clears the user's second factor (a lost
+/// phone) and ends their sessions; they set it up again at their next sign-in.
+pub(super) async fn reset_second_factor(
+    State(st): State<AppState>,
+    page: Page,
+    Path(username): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    if !page.is_admin() {
+        return page.error(forbidden());
+    }
+    match st
+        .app
+        .reset_second_factor(Some(&page.authed.actor), &username)
+        .await
+    {
+        Ok(()) => Redirect::to("/admin/pengguna?pesan=reset-2fa").into_response(),
+        Err(AppError::Conflict(_)) => {
+            let view = UsersView {
+                status: StatusCode::CONFLICT,
+                values: default_user_values(&page),
+                errors: Default::default(),
+                notice: None,
+                action_error: Some(tr(page.lang, k!("no_2fa_to_reset"))),
             };
             users_page(&st, &page, view).await
         }

@@ -1,16 +1,18 @@
 //! The data-sharing agreement pages: the list of agreements the user's agency is party to,
-//! one agreement with its parties, clauses and plain-language summary (with the approve
-//! and revoke buttons), and the form on which an administrator proposes an agreement.
+//! one agreement with its parties, clauses, plain-language summary and documents (with
+//! the approve, propose, revoke and upload controls), and the form on which an
+//! administrator proposes an agreement, saves it as a draft, or edits a draft.
 //!
 //! These handlers must never act without a valid `_csrf` field and never decide who may
-//! approve or revoke: the buttons follow the same rule as the app, which checks again.
-//! The proposal form builds exactly the JSON the API takes, so both paths share one set
-//! of checks, and a refused form comes back with every value as typed.
+//! approve, propose, edit, upload or revoke: the controls follow the same rules as the
+//! app, which checks again. The form builds exactly the JSON the API takes, so both paths
+//! share one set of checks, and a refused form comes back with every value as typed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Value};
@@ -28,8 +30,9 @@ use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
 
 use super::i18n::{core_message, k, tr, Lang};
-use super::render::{page_ctx, render};
-use super::{sensitivity_label, show_time, FormData, Page, UNPROCESSABLE};
+use super::render::{csrf_page, page_ctx, render};
+use super::reports::human_size;
+use super::{bad_form, sensitivity_label, show_time, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
 /// The most clause blocks the form reads; more is not a real agreement.
@@ -119,6 +122,8 @@ fn agency_ref(by_id: &HashMap<AgencyId, &Agency>, id: &AgencyId) -> Value {
 fn notice_of(lang: Lang, pesan: Option<&str>) -> Option<String> {
     let key = match pesan? {
         "diusulkan" => k!("notice_ag_proposed"),
+        "draf" => k!("notice_ag_draft"),
+        "dokumen" => k!("notice_ag_document"),
         "disetujui" => k!("notice_ag_approved"),
         "dicabut" => k!("notice_ag_revoked"),
         _ => return None,
@@ -179,6 +184,8 @@ struct DetailExtra {
     error: Option<String>,
     /// The revoke form was sent without its statement ticked.
     revoke_unticked: bool,
+    /// A refused upload.
+    upload_errors: Vec<String>,
 }
 
 /// One clause in English, built like the app's Indonesian sentence.
@@ -234,6 +241,14 @@ fn may_approve(page: &Page, a: &Agreement, status: AgreementStatus) -> bool {
         && a.parties.contains(&mine)
         && !a.approvals.contains(&mine)
         && status == AgreementStatus::Proposed
+}
+
+/// Does the actor administer a party of `a`? The app's rule for editing and proposing a
+/// draft and for adding documents, to choose the controls.
+fn administers_party(page: &Page, a: &Agreement) -> bool {
+    let actor = &page.authed.actor;
+    actor.role == Role::SystemAdmin
+        || (actor.role == Role::AgencyAdmin && a.parties.contains(&actor.agency_id))
 }
 
 /// May the actor revoke `a`? The app's rule, to choose the button.
@@ -325,6 +340,23 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
         .as_ref()
         .map(|x| format!("{} ({})", x.name, x.code))
         .unwrap_or_default();
+    let documents: Vec<Value> = a
+        .documents
+        .iter()
+        .rev()
+        .map(|d| {
+            context! {
+                id => d.id.to_string(),
+                filename => d.filename.as_str(),
+                content_type => d.content_type.as_str(),
+                size => human_size(d.size),
+                time => show_time(Zone::Wib, d.uploaded_at),
+                href => format!("/api/v1/agreements/{}/documents/{}", a.id, d.id),
+            }
+        })
+        .collect();
+    let party_admin = administers_party(page, &a);
+    let is_draft = a.status == AgreementStatus::Draft;
     render(
         extra.status.unwrap_or(StatusCode::OK),
         "perjanjian_detail.html",
@@ -348,6 +380,10 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
             clauses => clauses,
             can_approve => may_approve(page, &a, status),
             can_revoke => may_revoke(page, &a),
+            can_edit_draft => party_admin && is_draft,
+            can_upload => party_admin && a.status != AgreementStatus::Revoked,
+            documents => documents,
+            upload_errors => extra.upload_errors,
             approve_hint => tr(lang, k!("approve_hint")).replace("{agency}", &my_agency),
             notice => extra.notice,
             action_error => extra.error,
@@ -541,6 +577,17 @@ struct AgreementValues {
     valid_from: String,
     valid_until: String,
     clauses: Vec<ClauseValues>,
+    /// The button pressed: save as a draft rather than propose.
+    draft: bool,
+}
+
+/// A precision as the form's select value.
+fn precision_value(p: Precision) -> String {
+    match p {
+        Precision::Exact => "0".into(),
+        Precision::Grid(m) => m.to_string(),
+        Precision::Region => "region".into(),
+    }
 }
 
 /// The block index of a field named `clauses[N].…`.
@@ -589,6 +636,41 @@ impl AgreementValues {
             valid_from: f.text("valid_from"),
             valid_until: f.text("valid_until"),
             clauses,
+            draft: f.text("status") == "draft",
+        }
+    }
+
+    /// A stored agreement as the form shows it, agencies by code.
+    fn from_agreement(a: &Agreement, agencies: &[Agency]) -> Self {
+        let by_id: HashMap<AgencyId, &Agency> = agencies.iter().map(|x| (x.id, x)).collect();
+        let code = |id: &AgencyId| {
+            by_id
+                .get(id)
+                .map(|x| x.code.to_string())
+                .unwrap_or_else(|| id.to_string())
+        };
+        AgreementValues {
+            title: a.title.clone(),
+            number: a.number.clone(),
+            legal_basis: a.legal_basis.clone(),
+            parties: a.parties.iter().map(code).collect(),
+            valid_from: a.valid_from.to_string(),
+            valid_until: a.valid_until.to_string(),
+            clauses: a
+                .clauses
+                .iter()
+                .map(|c| ClauseValues {
+                    from: c.from.as_ref().map(code).unwrap_or_else(|| "*".into()),
+                    to: c.to.iter().map(code).collect(),
+                    report_types: c.report_types.clone(),
+                    categories: c.categories.clone(),
+                    max_sensitivity: c.max_sensitivity.as_str().into(),
+                    withheld: c.withheld_fields.join(", "),
+                    precision: precision_value(c.precision),
+                    sub: c.include_subagencies,
+                })
+                .collect(),
+            draft: true,
         }
     }
 
@@ -611,6 +693,7 @@ impl AgreementValues {
             "valid_from": self.valid_from,
             "valid_until": self.valid_until,
             "clauses": clauses,
+            "status": if self.draft { "draft" } else { "proposed" },
         });
         (body, used)
     }
@@ -706,6 +789,15 @@ fn field_label(lang: Lang, field: &str) -> String {
     tr(lang, key)
 }
 
+/// The draft a form edits: its id and the version the form was rendered from.
+#[derive(Debug, Clone, Copy)]
+struct Editing {
+    id: AgreementId,
+    version: i64,
+    /// Someone else saved the draft after this form was rendered.
+    stale: bool,
+}
+
 fn form_page(
     st: &AppState,
     page: &Page,
@@ -713,6 +805,7 @@ fn form_page(
     mut values: AgreementValues,
     errors: Errors,
     agencies: &[Agency],
+    editing: Option<Editing>,
 ) -> Response {
     let lang = page.lang;
     let types = st.app.report_types();
@@ -741,15 +834,29 @@ fn form_page(
         .iter()
         .map(|s| context! { key => s.as_str(), label => sensitivity_label(lang, *s) })
         .collect();
-    let precisions: Vec<Value> = [
-        ("0", Precision::Exact),
-        ("1000", Precision::Grid(1000)),
-        ("10000", Precision::Grid(10_000)),
-        ("region", Precision::Region),
-    ]
-    .iter()
-    .map(|(v, p)| context! { value => *v, label => precision_label(lang, *p) })
-    .collect();
+    let mut offered = vec![
+        Precision::Exact,
+        Precision::Grid(1000),
+        Precision::Grid(10_000),
+        Precision::Region,
+    ];
+    // A draft saved through the API may use another grid; it stays selectable.
+    for c in &values.clauses {
+        if let Ok(m) = c.precision.parse::<u32>() {
+            let p = if m == 0 {
+                Precision::Exact
+            } else {
+                Precision::Grid(m)
+            };
+            if !offered.contains(&p) {
+                offered.push(p);
+            }
+        }
+    }
+    let precisions: Vec<Value> = offered
+        .iter()
+        .map(|p| context! { value => precision_value(*p), label => precision_label(lang, *p) })
+        .collect();
     render(
         status,
         "perjanjian_form.html",
@@ -761,6 +868,15 @@ fn form_page(
             precisions => precisions,
             errors => errors.by_field,
             summary => errors.summary,
+            action => match editing {
+                Some(e) => format!("/perjanjian/{}/ubah", e.id),
+                None => "/perjanjian".to_string(),
+            },
+            editing => editing.map(|e| context! {
+                id => e.id.to_string(),
+                version => e.version,
+                stale => e.stale,
+            }),
             ..page_ctx(page, "agreements")
         },
     )
@@ -793,6 +909,7 @@ pub(super) async fn new_form(State(st): State<AppState>, page: Page) -> Response
         values,
         Errors::new(page.lang),
         &agencies,
+        None,
     )
 }
 
@@ -818,23 +935,312 @@ pub(super) async fn create(
     let values = AgreementValues::from_form(&f);
     let (body, used) = values.to_json();
     let mut errors = Errors::new(lang);
-    if used.is_empty() {
-        // Nothing would flow: say so, and name the other problems at the same time.
-        errors.push("clauses".into(), tr(lang, k!("need_clause")));
-        if let Err(v) = AgreementInput::parse(&body, &st.app.report_types()) {
-            errors.domain(&v, &used);
-        }
-        return form_page(&st, &page, UNPROCESSABLE, values, errors, &agencies);
+    if let Some(resp) = nothing_flows(&st, &page, &values, &agencies, None) {
+        return resp;
     }
     match st.app.create_agreement(&page.authed.actor, &body).await {
-        Ok(a) => Redirect::to(&format!("/perjanjian/{}?pesan=diusulkan", a.id)).into_response(),
+        Ok(a) => Redirect::to(&format!("/perjanjian/{}?pesan={}", a.id, saved_notice(&a)))
+            .into_response(),
         Err(AppError::Validation(v)) => {
             errors.domain(&v, &used);
-            form_page(&st, &page, UNPROCESSABLE, values, errors, &agencies)
+            form_page(&st, &page, UNPROCESSABLE, values, errors, &agencies, None)
         }
         Err(AppError::Forbidden(_)) => {
             errors.push("parties".into(), tr(lang, k!("not_party_admin")));
-            form_page(&st, &page, StatusCode::FORBIDDEN, values, errors, &agencies)
+            let status = StatusCode::FORBIDDEN;
+            form_page(&st, &page, status, values, errors, &agencies, None)
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// The notice after saving: a draft was saved, or the agreement was proposed.
+fn saved_notice(a: &Agreement) -> &'static str {
+    if a.status == AgreementStatus::Draft {
+        "draf"
+    } else {
+        "diusulkan"
+    }
+}
+
+/// A proposal without a filled clause shares nothing: the form again, saying so and
+/// naming the other problems at the same time. A draft may still lack its clauses.
+fn nothing_flows(
+    st: &AppState,
+    page: &Page,
+    values: &AgreementValues,
+    agencies: &[Agency],
+    editing: Option<Editing>,
+) -> Option<Response> {
+    let lang = page.lang;
+    let (body, used) = values.to_json();
+    if !used.is_empty() || values.draft {
+        return None;
+    }
+    let mut errors = Errors::new(lang);
+    errors.push("clauses".into(), tr(lang, k!("need_clause")));
+    if let Err(v) = AgreementInput::parse(&body, &st.app.report_types()) {
+        errors.domain(&v, &used);
+    }
+    Some(form_page(
+        st,
+        page,
+        UNPROCESSABLE,
+        values.clone(),
+        errors,
+        agencies,
+        editing,
+    ))
+}
+
+// ---- drafts: edit and propose ------------------------------------------------------------
+
+/// `GET /perjanjian/{id}/ubah`: the form filled from the draft, for an administrator of
+/// a party.
+pub(super) async fn edit_form(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let a = match st.app.agreement_for(&page.authed.actor, id).await {
+        Ok(a) => a,
+        Err(e) => return page.error(e),
+    };
+    if !administers_party(&page, &a) {
+        return page.error(forbidden());
+    }
+    if a.status != AgreementStatus::Draft {
+        return refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_not_draft")).await;
+    }
+    let agencies = match st.app.agencies().await {
+        Ok(x) => x,
+        Err(e) => return page.error(e),
+    };
+    let values = AgreementValues::from_agreement(&a, &agencies);
+    let editing = Editing {
+        id,
+        version: a.version,
+        stale: false,
+    };
+    form_page(
+        &st,
+        &page,
+        StatusCode::OK,
+        values,
+        Errors::new(page.lang),
+        &agencies,
+        Some(editing),
+    )
+}
+
+/// `POST /perjanjian/{id}/ubah` with the form's fields, `version` (the one the form was
+/// rendered from) and `status` (the button: `draft` keeps it a draft, `proposed` sends it).
+pub(super) async fn edit(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    if !page.is_admin() {
+        return page.error(forbidden());
+    }
+    let Ok(version) = f.text("version").parse::<i64>() else {
+        return bad_form(&page);
+    };
+    let agencies = match st.app.agencies().await {
+        Ok(a) => a,
+        Err(e) => return page.error(e),
+    };
+    let lang = page.lang;
+    let editing = Some(Editing {
+        id,
+        version,
+        stale: false,
+    });
+    let values = AgreementValues::from_form(&f);
+    let (body, used) = values.to_json();
+    if let Some(resp) = nothing_flows(&st, &page, &values, &agencies, editing) {
+        return resp;
+    }
+    let mut errors = Errors::new(lang);
+    match st
+        .app
+        .update_draft(&page.authed.actor, id, Some(version), &body)
+        .await
+    {
+        Ok(a) => {
+            Redirect::to(&format!("/perjanjian/{id}?pesan={}", saved_notice(&a))).into_response()
+        }
+        Err(AppError::Validation(v)) => {
+            errors.domain(&v, &used);
+            form_page(
+                &st,
+                &page,
+                UNPROCESSABLE,
+                values,
+                errors,
+                &agencies,
+                editing,
+            )
+        }
+        Err(AppError::Forbidden(_)) => {
+            errors.push("parties".into(), tr(lang, k!("not_party_admin")));
+            let status = StatusCode::FORBIDDEN;
+            form_page(&st, &page, status, values, errors, &agencies, editing)
+        }
+        Err(AppError::PreconditionFailed { .. }) => {
+            let editing = Some(Editing {
+                id,
+                version,
+                stale: true,
+            });
+            let status = StatusCode::CONFLICT;
+            form_page(&st, &page, status, values, errors, &agencies, editing)
+        }
+        Err(AppError::Conflict(_)) => {
+            refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_not_draft")).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /perjanjian/{id}/usulkan`: sends a draft to the parties for approval.
+pub(super) async fn propose(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    // As on the form: a proposal that shares nothing is not sent.
+    match st.app.agreement_for(&page.authed.actor, id).await {
+        Ok(a) if a.clauses.is_empty() && a.status == AgreementStatus::Draft => {
+            return refused(&st, &page, id, UNPROCESSABLE, k!("need_clause_draft")).await;
+        }
+        Ok(_) => {}
+        Err(e) => return page.error(e),
+    }
+    match st.app.propose_agreement(&page.authed.actor, id).await {
+        Ok(_) => Redirect::to(&format!("/perjanjian/{id}?pesan=diusulkan")).into_response(),
+        Err(AppError::Conflict(_)) => {
+            refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_not_draft")).await
+        }
+        Err(AppError::PreconditionFailed { .. }) => {
+            refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_changed")).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+// ---- documents ---------------------------------------------------------------------------
+
+/// `POST /perjanjian/{id}/dokumen`, multipart with `_csrf` first and then `file`: the
+/// signed text or an annex. The CSRF token is checked before the file is read.
+pub(super) async fn upload(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let Ok(mut mp) = mp else {
+        return bad_form(&page);
+    };
+    let lang = page.lang;
+    let refuse = |status: StatusCode, msgs: Vec<String>| DetailExtra {
+        status: Some(status),
+        upload_errors: msgs,
+        ..Default::default()
+    };
+    let too_large = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            vec![tr(lang, k!("file_too_large"))],
+        )
+    };
+    let mut csrf: Option<String> = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("_csrf") => csrf = field.text().await.ok(),
+                Some("file") => {
+                    if !page.csrf_ok(csrf.as_deref()) {
+                        return csrf_page(&page);
+                    }
+                    let name = field.file_name().unwrap_or("").to_string();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b.to_vec())),
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return detail_page(&st, &page, id, too_large()).await;
+                        }
+                        Err(_) => return bad_form(&page),
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return detail_page(&st, &page, id, too_large()).await;
+            }
+            Err(_) => return bad_form(&page),
+        }
+    }
+    if !page.csrf_ok(csrf.as_deref()) {
+        return csrf_page(&page);
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        let extra = refuse(UNPROCESSABLE, vec![tr(lang, k!("no_file"))]);
+        return detail_page(&st, &page, id, extra).await;
+    };
+    match st
+        .app
+        .add_agreement_document(&page.authed.actor, id, &name, &bytes)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/perjanjian/{id}?pesan=dokumen#dokumen")).into_response(),
+        Err(AppError::UnsupportedMediaType(_)) => {
+            let extra = refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                vec![tr(lang, k!("file_type_refused"))],
+            );
+            detail_page(&st, &page, id, extra).await
+        }
+        Err(AppError::PayloadTooLarge(_)) => detail_page(&st, &page, id, too_large()).await,
+        Err(AppError::Validation(v)) => {
+            let msgs = v
+                .errors
+                .iter()
+                .map(|e| core_message(lang, &e.message))
+                .collect();
+            detail_page(&st, &page, id, refuse(UNPROCESSABLE, msgs)).await
+        }
+        Err(AppError::Conflict(_)) => {
+            let extra = refuse(
+                StatusCode::CONFLICT,
+                vec![tr(lang, k!("ag_revoked_no_documents"))],
+            );
+            detail_page(&st, &page, id, extra).await
+        }
+        Err(AppError::PreconditionFailed { .. }) => {
+            refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_changed")).await
         }
         Err(e) => page.error(e),
     }

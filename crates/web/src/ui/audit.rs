@@ -47,12 +47,16 @@ pub(super) fn action_label(lang: Lang, a: Action) -> String {
         Action::UserActivate => k!("act_user_activate"),
         Action::UserDeactivate => k!("act_user_deactivate"),
         Action::AgreementCreate => k!("act_agreement_create"),
+        Action::AgreementUpdate => k!("act_agreement_update"),
         Action::AgreementApprove => k!("act_agreement_approve"),
         Action::AgreementRevoke => k!("act_agreement_revoke"),
         Action::ReferralCreate => k!("act_referral_create"),
         Action::ReferralRevoke => k!("act_referral_revoke"),
         Action::BreakGlass => k!("act_break_glass"),
         Action::SettingChange => k!("act_setting_change"),
+        Action::SessionsRevoke => k!("act_sessions_revoke"),
+        Action::TotpEnable => k!("act_totp_enable"),
+        Action::TotpDisable => k!("act_totp_disable"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]

@@ -936,7 +936,292 @@ const ENTRIES: &[(&str, &str, &str)] = &[
         "Emergency access opens one restricted report for {hours} hours with a written justification. Default: coordinators and agency admins.",
     ),
     ("settings_save", "Simpan", "Save"),
-    ("settings_saved", "Pengaturan disimpan.", "Settings saved."),
+    ("settings_saved", "Pengaturan disimpan.", "Settings saved."),    // Account security: the second factor and signing out everywhere.
+    ("nav_security", "Keamanan akun", "Account security"),
+    ("code_title", "Kode verifikasi", "Verification code"),
+    (
+        "code_intro",
+        "Kata sandi Anda benar. Buka aplikasi autentikator di ponsel Anda dan ketik kode 6 angka untuk Sinergi dalam {n} menit.",
+        "Your password is right. Open the authenticator app on your phone and type the 6-digit code for Sinergi within {n} minutes.",
+    ),
+    ("code_label", "Kode 6 angka", "6-digit code"),
+    (
+        "code_hint",
+        "Kode berganti setiap 30 detik.",
+        "The code changes every 30 seconds.",
+    ),
+    ("code_submit", "Verifikasi", "Verify"),
+    (
+        "code_start_over",
+        "Masuk dengan akun lain atau mulai lagi",
+        "Sign in with another account or start again",
+    ),
+    (
+        "code_wrong",
+        "Kode salah. Periksa jam ponsel Anda lalu ketik kode yang sedang tampil.",
+        "Wrong code. Check your phone's clock and type the code shown now.",
+    ),
+    (
+        "code_format",
+        "Kode terdiri dari 6 angka.",
+        "The code has 6 digits.",
+    ),
+    (
+        "code_expired",
+        "Waktu untuk mengetik kode sudah habis. Silakan masuk lagi.",
+        "The time to type the code has run out. Please sign in again.",
+    ),
+    (
+        "signed_out_everywhere",
+        "Anda telah keluar dari semua perangkat.",
+        "You have been signed out on every device.",
+    ),
+    ("sec_title", "Keamanan akun", "Account security"),
+    ("sec_2fa", "Verifikasi dua langkah", "Two-step verification"),
+    (
+        "sec_2fa_intro",
+        "Selain kata sandi, saat masuk Anda mengetik kode dari aplikasi autentikator di ponsel (misalnya Google Authenticator, Aegis atau FreeOTP).",
+        "Besides the password, you type a code from an authenticator app on your phone when signing in (for example Google Authenticator, Aegis or FreeOTP).",
+    ),
+    ("sec_state_on", "aktif", "on"),
+    ("sec_state_off", "tidak aktif", "off"),
+    ("sec_on_since", "sejak {time}", "since {time}"),
+    (
+        "sec_mandatory_title",
+        "Administrator sistem wajib memakai verifikasi dua langkah.",
+        "System administrators must use two-step verification.",
+    ),
+    (
+        "sec_mandatory_text",
+        "Siapkan verifikasi dua langkah di bawah ini sebelum melanjutkan; halaman lain terbuka setelah itu.",
+        "Set up two-step verification below before continuing; the other pages open after that.",
+    ),
+    (
+        "sec_admin_keeps",
+        "Administrator sistem tidak dapat mematikan verifikasi dua langkah. Jika ponsel hilang, minta administrator sistem lain mengatur ulang.",
+        "System administrators cannot turn two-step verification off. If the phone is lost, ask another system administrator to reset it.",
+    ),
+    (
+        "sec_disable_code",
+        "Kode saat ini untuk mematikan",
+        "Current code, to turn it off",
+    ),
+    ("sec_disable", "Matikan verifikasi dua langkah", "Turn two-step verification off"),
+    (
+        "sec_confirm_disable",
+        "Matikan verifikasi dua langkah? Akun Anda hanya akan dilindungi kata sandi.",
+        "Turn two-step verification off? Your account will be protected by the password only.",
+    ),
+    ("sec_start", "Siapkan", "Set up"),
+    (
+        "sec_step_app",
+        "Pasang aplikasi autentikator di ponsel Anda.",
+        "Install an authenticator app on your phone.",
+    ),
+    (
+        "sec_step_scan",
+        "Di aplikasi itu, tambahkan akun dengan memindai kode QR ini:",
+        "In that app, add an account by scanning this QR code:",
+    ),
+    ("sec_qr_label", "Kode QR untuk aplikasi autentikator", "QR code for the authenticator app"),
+    (
+        "sec_manual",
+        "Tidak bisa memindai? Ketik kunci ini di aplikasi (berbasis waktu, 6 angka):",
+        "Cannot scan? Type this key into the app (time-based, 6 digits):",
+    ),
+    (
+        "sec_new_qr_note",
+        "Setiap kali penyiapan dimulai, kode QR baru dibuat dan kode QR sebelumnya tidak berlaku lagi.",
+        "Each time the set-up starts, a new QR code is made and the previous QR code no longer works.",
+    ),
+    (
+        "sec_step_confirm",
+        "Ketik kode 6 angka yang ditampilkan aplikasi untuk memastikan semuanya berfungsi:",
+        "Type the 6-digit code the app shows, to make sure everything works:",
+    ),
+    ("sec_confirm", "Aktifkan", "Turn on"),
+    (
+        "sec_pending",
+        "Penyiapan sudah dimulai tetapi belum dikonfirmasi. Jika Anda sudah menambahkan akun di aplikasi, ketik kodenya di bawah. Jika belum, mulai lagi untuk kode QR baru; kode QR sebelumnya tidak berlaku lagi.",
+        "The set-up was started but not confirmed. If you already added the account in the app, type its code below. If not, start again for a new QR code; the previous QR code no longer works.",
+    ),
+    (
+        "sec_restart_note",
+        "Kode QR sebelumnya tidak akan berlaku lagi.",
+        "The previous QR code will no longer work.",
+    ),
+    ("sec_restart", "Mulai lagi dengan kode QR baru", "Start again with a new QR code"),
+    (
+        "sec_notice_on",
+        "Verifikasi dua langkah aktif. Mulai sekarang Anda mengetik kode dari aplikasi saat masuk.",
+        "Two-step verification is on. From now on you type a code from the app when signing in.",
+    ),
+    (
+        "sec_notice_off",
+        "Verifikasi dua langkah dimatikan.",
+        "Two-step verification was turned off.",
+    ),
+    (
+        "sec_already_on",
+        "Verifikasi dua langkah sudah aktif.",
+        "Two-step verification is already on.",
+    ),
+    (
+        "sec_confirm_conflict",
+        "Tidak ada penyiapan yang menunggu konfirmasi. Mulai penyiapan terlebih dahulu.",
+        "No set-up is waiting for confirmation. Start the set-up first.",
+    ),
+    (
+        "sec_code_wrong",
+        "Kode tidak cocok. Ketik kode yang sedang tampil di aplikasi.",
+        "The code does not match. Type the code the app shows now.",
+    ),
+    (
+        "sec_cannot_disable",
+        "Verifikasi dua langkah tidak dapat dimatikan untuk akun ini.",
+        "Two-step verification cannot be turned off for this account.",
+    ),
+    ("sec_sessions", "Perangkat yang masuk", "Signed-in devices"),
+    (
+        "sec_sessions_intro",
+        "Keluar dari semua perangkat mengakhiri setiap sesi dan token API akun Anda, termasuk yang ini.",
+        "Signing out everywhere ends every session and API token of your account, this one included.",
+    ),
+    ("sec_sign_out_all", "Keluar dari semua perangkat", "Sign out on every device"),
+    (
+        "sec_confirm_sign_out_all",
+        "Keluar dari semua perangkat sekarang?",
+        "Sign out on every device now?",
+    ),
+    // Notifications.
+    ("nav_notifications", "Notifikasi", "Notifications"),
+    ("notif_title", "Notifikasi", "Notifications"),
+    (
+        "notif_intro",
+        "Pemberitahuan tentang laporan instansi Anda: akses darurat oleh instansi lain dan rujukan kepada instansi Anda.",
+        "Notices about your agency's reports: emergency access by other agencies and referrals to your agency.",
+    ),
+    (
+        "notif_break_glass",
+        "{by} ({by_agency}) membuka laporan \"{report_title}\" dengan akses darurat sampai {until}: {why}",
+        "{by} ({by_agency}) opened the report \"{report_title}\" by emergency access until {until}: {why}",
+    ),
+    (
+        "notif_referral",
+        "{by_agency} merujuk laporan \"{report_title}\" kepada instansi Anda sampai {until}: {why}",
+        "{by_agency} referred the report \"{report_title}\" to your agency until {until}: {why}",
+    ),
+    (
+        "notif_other",
+        "Pemberitahuan ({kind}) tentang laporan \"{report_title}\"",
+        "Notice ({kind}) about the report \"{report_title}\"",
+    ),
+    ("notif_unknown_agency", "instansi lain", "another agency"),
+    ("notif_unread", "baru", "new"),
+    ("notif_kind_break_glass", "akses darurat", "emergency access"),
+    ("notif_kind_referral", "rujukan", "referral"),
+    ("notif_open_report", "Buka laporan", "Open the report"),
+    ("notif_mark_read", "Tandai sudah dibaca", "Mark as read"),
+    ("notif_mark_all", "Tandai semua sudah dibaca", "Mark all as read"),
+    ("notif_none", "Belum ada notifikasi.", "No notifications yet."),
+    // Second factor on the users page.
+    ("second_factor", "Verifikasi dua langkah", "Two-step verification"),
+    ("on", "aktif", "on"),
+    ("off", "tidak", "off"),
+    ("reset_2fa", "Atur ulang 2FA", "Reset 2FA"),
+    (
+        "confirm_reset_2fa",
+        "Atur ulang verifikasi dua langkah {user}? Semua sesinya diakhiri dan ia harus menyiapkannya lagi.",
+        "Reset two-step verification of {user}? All their sessions end and they must set it up again.",
+    ),
+    (
+        "notice_2fa_reset",
+        "Verifikasi dua langkah pengguna itu diatur ulang dan semua sesinya diakhiri. Ia menyiapkannya lagi setelah masuk.",
+        "That user's two-step verification was reset and all their sessions ended. They set it up again after signing in.",
+    ),
+    (
+        "no_2fa_to_reset",
+        "Pengguna itu tidak memakai verifikasi dua langkah.",
+        "That user does not use two-step verification.",
+    ),
+    // Agreement drafts and documents.
+    ("save_as_draft", "Simpan sebagai draf", "Save as a draft"),
+    (
+        "draft_hint",
+        "Draf belum dikirim kepada para pihak; Anda dapat mengubahnya lalu mengusulkannya nanti.",
+        "A draft is not sent to the parties yet; you can change it and propose it later.",
+    ),
+    ("edit_draft", "Ubah draf", "Edit the draft"),
+    ("propose", "Usulkan", "Propose"),
+    ("back_to_agreement", "Kembali ke perjanjian", "Back to the agreement"),
+    ("draft_title", "Draf", "Draft"),
+    (
+        "draft_intro",
+        "Perjanjian ini masih draf: belum dikirim kepada para pihak untuk disetujui.",
+        "This agreement is still a draft: it has not been sent to the parties for approval.",
+    ),
+    (
+        "notice_ag_draft",
+        "Draf disimpan. Usulkan jika sudah siap.",
+        "The draft was saved. Propose it when it is ready.",
+    ),
+    (
+        "notice_ag_document",
+        "Dokumen ditambahkan.",
+        "The document was added.",
+    ),
+    (
+        "ag_not_draft",
+        "Perjanjian ini bukan draf lagi, sehingga tidak dapat diubah atau diusulkan.",
+        "This agreement is no longer a draft, so it cannot be edited or proposed.",
+    ),
+    (
+        "need_clause_draft",
+        "Draf ini belum memiliki klausul. Ubah draf dan isi paling sedikit satu klausul sebelum mengusulkannya.",
+        "This draft has no clause yet. Edit the draft and fill in at least one clause before proposing it.",
+    ),
+    (
+        "ag_draft_changed",
+        "Draf ini disimpan orang lain setelah Anda membukanya; isian Anda belum disimpan.",
+        "Someone else saved this draft after you opened it; your entries were not saved.",
+    ),
+    ("ag_documents", "Dokumen", "Documents"),
+    (
+        "ag_no_documents",
+        "Belum ada dokumen (naskah yang ditandatangani atau lampiran).",
+        "No documents yet (the signed text or annexes).",
+    ),
+    (
+        "ag_add_document",
+        "Tambah dokumen",
+        "Add a document",
+    ),
+    (
+        "ag_document_hint",
+        "Naskah yang ditandatangani atau lampiran: PDF atau foto (JPEG, PNG, WebP, GIF).",
+        "The signed text or an annex: PDF or a photo (JPEG, PNG, WebP, GIF).",
+    ),
+    (
+        "ag_revoked_no_documents",
+        "Perjanjian ini sudah dicabut; dokumen tidak dapat ditambahkan.",
+        "This agreement is revoked; documents cannot be added.",
+    ),
+    ("act_agreement_update", "Mengubah perjanjian", "Changed an agreement"),
+    (
+        "act_sessions_revoke",
+        "Mengakhiri semua sesi",
+        "Ended all sessions",
+    ),
+    (
+        "act_totp_enable",
+        "Mengaktifkan verifikasi dua langkah",
+        "Turned on two-step verification",
+    ),
+    (
+        "act_totp_disable",
+        "Mematikan verifikasi dua langkah",
+        "Turned off two-step verification",
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -975,6 +1260,12 @@ impl Object for Dict {
 /// precise, if not translated.
 const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     ("this attribute is required", "", "wajib diisi", ""),
+    (
+        "the code does not match",
+        "",
+        "kode tidak cocok; periksa jam ponsel lalu ketik kode yang sedang tampil",
+        "",
+    ),
     ("a title is required", "", "judul wajib diisi", ""),
     (
         "the report type is required",
@@ -1364,6 +1655,8 @@ mod tests {
         ("sharing.rs", include_str!("sharing.rs")),
         ("audit.rs", include_str!("audit.rs")),
         ("emergency.rs", include_str!("emergency.rs")),
+        ("account.rs", include_str!("account.rs")),
+        ("notifications.rs", include_str!("notifications.rs")),
     ];
 
     #[test]

@@ -1,6 +1,7 @@
-//! The server-rendered web UI: sign-in, home, report list, map, report detail and forms,
-//! data-sharing agreements and referrals, agency and user administration and the audit
-//! trail, in Bahasa Indonesia or English. Pages are light HTML that work on a cheap phone;
+//! The server-rendered web UI: sign-in (with the authenticator-app code when the account
+//! has one), the account security page, notifications, home, report list, map, report
+//! detail and forms, data-sharing agreements and referrals, agency and user
+//! administration and the audit trail, in Bahasa Indonesia or English. Pages are light HTML that work on a cheap phone;
 //! JavaScript (in /static, never inline) only enhances.
 //!
 //! Like the API, the UI decides nothing itself: every read and write goes through the
@@ -8,6 +9,7 @@
 //! must never act on a POST without checking the session's CSRF token, never show a
 //! record the app did not return, and never render user text unescaped.
 
+mod account;
 mod admin;
 mod agreements;
 mod audit;
@@ -15,6 +17,7 @@ mod emergency;
 mod forms;
 mod home;
 mod i18n;
+mod notifications;
 mod render;
 mod reports;
 mod session;
@@ -43,9 +46,24 @@ pub const LANG_COOKIE: &str = "lang";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/masuk", get(session::sign_in_form).post(session::sign_in))
+        .route(
+            "/masuk/kode",
+            get(session::code_form).post(session::code_submit),
+        )
         .route("/keluar", post(session::sign_out))
         .route("/bahasa", get(session::language))
         .route("/", get(home::home))
+        .route("/akun/keamanan", get(account::security))
+        .route("/akun/keamanan/mulai", post(account::start))
+        .route("/akun/keamanan/konfirmasi", post(account::confirm))
+        .route("/akun/keamanan/matikan", post(account::disable))
+        .route(
+            "/akun/keamanan/keluar-semua",
+            post(account::sign_out_everywhere),
+        )
+        .route("/notifikasi", get(notifications::list))
+        .route("/notifikasi/baca-semua", post(notifications::read_all))
+        .route("/notifikasi/{id}/baca", post(notifications::read_one))
         .route("/laporan", get(reports::list).post(reports::create))
         .route("/laporan/baru", get(reports::new_form))
         .route("/laporan/{id}", get(reports::detail))
@@ -66,6 +84,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/perjanjian/baru", get(agreements::new_form))
         .route("/perjanjian/{id}", get(agreements::detail))
+        .route(
+            "/perjanjian/{id}/ubah",
+            get(agreements::edit_form).post(agreements::edit),
+        )
+        .route("/perjanjian/{id}/usulkan", post(agreements::propose))
+        .route("/perjanjian/{id}/dokumen", post(agreements::upload))
         .route("/perjanjian/{id}/setujui", post(agreements::approve))
         .route("/perjanjian/{id}/cabut", post(agreements::revoke))
         .route("/admin/audit", get(audit::audit))
@@ -84,6 +108,10 @@ pub fn routes() -> Router<AppState> {
             get(admin::users).post(admin::create_user),
         )
         .route("/admin/pengguna/{username}/aktif", post(admin::set_active))
+        .route(
+            "/admin/pengguna/{username}/reset-2fa",
+            post(admin::reset_second_factor),
+        )
         .fallback(not_found)
 }
 
@@ -95,6 +123,10 @@ pub(crate) struct Page {
     pub agency: Option<Agency>,
     /// A GET address showing the same page, for the language switch to come back to.
     pub back: String,
+    /// Unread notifications, for the header.
+    pub unread: i64,
+    /// A system administrator who must set up a second factor before anything else.
+    pub must_enrol: bool,
 }
 
 impl Page {
@@ -142,16 +174,39 @@ impl FromRequestParts<AppState> for Page {
             Err(AppError::Unauthenticated) => return Err(Redirect::to("/masuk").into_response()),
             Err(e) => return Err(render::error_page(lang, None, &back, e)),
         };
+        // A system administrator without a second factor may only set one up (or leave).
+        let must_enrol = state.app.must_enrol(&authed.user);
+        if must_enrol
+            && !parts.uri.path().starts_with("/akun/keamanan")
+            && parts.uri.path() != "/keluar"
+        {
+            return Err(Redirect::to("/akun/keamanan").into_response());
+        }
         let agency = match state.app.store.agency(authed.user.agency_id).await {
             Ok(a) => a,
             Err(e) => return Err(render::error_page(lang, None, &back, e.into())),
         };
+        let unread = unread_count(state, &authed).await;
         Ok(Page {
             lang,
             authed,
             agency,
             back,
+            unread,
+            must_enrol,
         })
+    }
+}
+
+/// The unread notifications for the header: one count per page. A failure to count
+/// shows no number rather than failing the page.
+async fn unread_count(state: &AppState, authed: &Authed) -> i64 {
+    match state.app.unread_notifications(&authed.actor).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "counting unread notifications failed");
+            0
+        }
     }
 }
 
@@ -189,6 +244,12 @@ fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
     if path == "/perjanjian" {
         return "/perjanjian/baru".into();
     }
+    if path.starts_with("/akun/keamanan") {
+        return "/akun/keamanan".into();
+    }
+    if path.starts_with("/notifikasi") {
+        return "/notifikasi".into();
+    }
     // `/laporan/{id}/rujukan/{referral}/cabut` returns to the report.
     if let Some(rest) = path.strip_prefix("/laporan/") {
         if let Some((id, _)) = rest.split_once("/rujukan") {
@@ -200,6 +261,8 @@ fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
         .or_else(|| path.strip_suffix("/lampiran"))
         .or_else(|| path.strip_suffix("/setujui"))
         .or_else(|| path.strip_suffix("/cabut"))
+        .or_else(|| path.strip_suffix("/usulkan"))
+        .or_else(|| path.strip_suffix("/dokumen"))
     {
         return rest.to_string();
     }
@@ -235,11 +298,15 @@ async fn not_found(State(st): State<AppState>, parts: Parts) -> Response {
                 .await
                 .ok()
                 .flatten();
+            let unread = unread_count(&st, &authed).await;
+            let must_enrol = st.app.must_enrol(&authed.user);
             Some(Page {
                 lang,
                 authed,
                 agency,
                 back: "/".into(),
+                unread,
+                must_enrol,
             })
         }
         Err(_) => None,
@@ -397,6 +464,22 @@ mod tests {
         assert_eq!(
             back_path(&Method::POST, "/perjanjian/abc/cabut", None),
             "/perjanjian/abc"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/perjanjian/abc/dokumen", None),
+            "/perjanjian/abc"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/perjanjian/abc/ubah", None),
+            "/perjanjian/abc/ubah"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/akun/keamanan/konfirmasi", None),
+            "/akun/keamanan"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/notifikasi/abc/baca", None),
+            "/notifikasi"
         );
     }
 

@@ -20,6 +20,18 @@ use super::Page;
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("masuk.html", include_str!("../../templates/masuk.html")),
+    (
+        "masuk_kode.html",
+        include_str!("../../templates/masuk_kode.html"),
+    ),
+    (
+        "akun_keamanan.html",
+        include_str!("../../templates/akun_keamanan.html"),
+    ),
+    (
+        "notifikasi.html",
+        include_str!("../../templates/notifikasi.html"),
+    ),
     ("galat.html", include_str!("../../templates/galat.html")),
     ("beranda.html", include_str!("../../templates/beranda.html")),
     (
@@ -179,9 +191,11 @@ pub(crate) fn page_ctx(page: &Page, nav: &str) -> Value {
             agency_code => page.agency.as_ref().map(|a| a.code.as_str().to_string()).unwrap_or_default(),
             agency_name => page.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
         },
-        is_admin => page.is_admin(),
-        is_system_admin => role == sinergi_core::user::Role::SystemAdmin,
-        can_create => sinergi_core::access::can_create_report(&page.authed.actor),
+        is_admin => page.is_admin() && !page.must_enrol,
+        is_system_admin => role == sinergi_core::user::Role::SystemAdmin && !page.must_enrol,
+        can_create => sinergi_core::access::can_create_report(&page.authed.actor) && !page.must_enrol,
+        must_enrol => page.must_enrol,
+        unread => page.unread,
     }
 }
 
@@ -194,7 +208,12 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
         None => anon_ctx(lang, back),
     };
     let (heading, message, details, request_id) = match &err {
-        AppError::Unauthenticated => return Redirect::to("/masuk").into_response(),
+        AppError::Unauthenticated | AppError::SecondFactorRequired { .. } => {
+            return Redirect::to("/masuk").into_response()
+        }
+        AppError::SecondFactorEnrolmentRequired => {
+            return Redirect::to("/akun/keamanan").into_response()
+        }
         AppError::NotFound => (
             k!("err_404_title"),
             tr(lang, k!("err_404_text")),

@@ -457,7 +457,7 @@ pub(super) struct DetailExtra {
     pub referral: sharing::ReferralForm,
 }
 
-fn human_size(bytes: i64) -> String {
+pub(super) fn human_size(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     } else if bytes >= 1024 {
@@ -922,8 +922,9 @@ fn map_center(st: &AppState, page: &Page, v: &ReportValues) -> Value {
     }
 }
 
-/// The zone new reports of this user start in: their agency's region's, else WIB.
-fn home_zone(page: &Page) -> Zone {
+/// The zone new reports of this user start in, and the zone of times not tied to one
+/// report: their agency's region's, else WIB.
+pub(super) fn home_zone(page: &Page) -> Zone {
     page.agency
         .as_ref()
         .and_then(|a| a.jurisdiction.first())

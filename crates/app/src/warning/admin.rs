@@ -1,0 +1,691 @@
+//! Setting up early warning: subjects, devices and their deployments, fences, rules and
+//! webhooks. Coordinators and administrators of an agency set up their agency's; every
+//! change is audited and rebuilds the engine.
+
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use serde_json::{json, Value};
+use sinergi_core::access::Actor;
+use sinergi_core::audit::Action;
+use sinergi_core::report::Sensitivity;
+use sinergi_core::user::Role;
+use sinergi_core::warning::{
+    Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Recipients, Rule, RuleId,
+    RuleInput, RuleSpec, Shape, Subject, SubjectId, WebhookId, DEVICE_KINDS, FENCE_KINDS,
+    SUBJECT_KINDS,
+};
+use sinergi_core::ValidationErrors;
+use sinergi_store::warning::{StoredFix, Webhook};
+
+use crate::{App, AppError, AppResult};
+
+fn text(v: &Value, k: &str, max: usize, errs: &mut ValidationErrors) -> String {
+    match v.get(k).and_then(Value::as_str).map(str::trim) {
+        Some(s) if !s.is_empty() && s.chars().count() <= max => s.to_string(),
+        _ => {
+            errs.push(k, format!("required, 1 to {max} characters"));
+            String::new()
+        }
+    }
+}
+
+fn one_of(
+    v: &Value,
+    k: &str,
+    allowed: &[&str],
+    default: Option<&str>,
+    errs: &mut ValidationErrors,
+) -> String {
+    match v.get(k).and_then(Value::as_str) {
+        Some(s) if allowed.contains(&s) => s.to_string(),
+        None if default.is_some() => default.unwrap_or_default().to_string(),
+        _ => {
+            errs.push(k, format!("must be one of: {}", allowed.join(", ")));
+            String::new()
+        }
+    }
+}
+
+fn known_keys(v: &Value, keys: &[&str], errs: &mut ValidationErrors) {
+    if let Some(o) = v.as_object() {
+        for k in o.keys() {
+            if !keys.contains(&k.as_str()) {
+                errs.push(k.clone(), "unknown field");
+            }
+        }
+    } else {
+        errs.push("", "the body must be a JSON object");
+    }
+}
+
+/// The shipped boundary of a province, regency or district (villages have none).
+fn region_boundary(level: sinergi_regions::Level, code: &str) -> Option<Value> {
+    let text = sinergi_regions::Gazetteer::boundary_geojson(level)?;
+    let v: Value = serde_json::from_str(text).ok()?;
+    v.get("features")?
+        .as_array()?
+        .iter()
+        .find(|f| f["properties"]["kode"].as_str() == Some(code))
+        .map(|f| f["geometry"].clone())
+}
+
+/// Coordinators and administrators set up early warning for their agency.
+fn may_configure(actor: &Actor) -> AppResult<()> {
+    if matches!(
+        actor.role,
+        Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
+    ) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "coordinators and administrators set up early warning".into(),
+        ))
+    }
+}
+
+/// Whether the actor's agency is `agency` or above it.
+pub(crate) fn within(actor: &Actor, agency: sinergi_core::ids::AgencyId) -> bool {
+    actor.agency_id == agency || actor.agency_descendants.contains(&agency)
+}
+
+impl App {
+    /// `{name, species, kind: individual|herd|team, sensitivity?, notes?}`
+    pub async fn create_subject(&self, actor: &Actor, body: &Value) -> AppResult<Subject> {
+        may_configure(actor)?;
+        let mut errs = ValidationErrors::new();
+        known_keys(
+            body,
+            &["name", "species", "kind", "sensitivity", "notes"],
+            &mut errs,
+        );
+        let name = text(body, "name", 200, &mut errs);
+        let species = text(body, "species", 64, &mut errs);
+        if !species.is_empty()
+            && !species
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            errs.push(
+                "species",
+                "a species key: lower-case letters, digits and _ (e.g. gajah_sumatera)",
+            );
+        }
+        let kind = one_of(body, "kind", &SUBJECT_KINDS, Some("individual"), &mut errs);
+        let sensitivity = match body.get("sensitivity").and_then(Value::as_str) {
+            None => Sensitivity::Restricted,
+            Some(s) => Sensitivity::parse(s).unwrap_or_else(|| {
+                errs.push(
+                    "sensitivity",
+                    "must be public, internal, restricted or secret",
+                );
+                Sensitivity::Restricted
+            }),
+        };
+        let notes = body
+            .get("notes")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .chars()
+            .take(2000)
+            .collect();
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let now = self.now();
+        let s = Subject {
+            id: SubjectId::new_at(now, Self::random10()),
+            owner_agency_id: actor.agency_id,
+            name,
+            species,
+            kind,
+            sensitivity,
+            notes,
+            created_at: now,
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "subject",
+            &s.id.to_string(),
+            json!({"name": s.name, "species": s.species}),
+        );
+        self.store.insert_subject(&s, &entry).await?;
+        self.invalidate_engine().await;
+        Ok(s)
+    }
+
+    /// Subjects of the actor's agency and those below it.
+    pub async fn subjects_for(&self, actor: &Actor) -> AppResult<Vec<Subject>> {
+        Ok(self
+            .store
+            .subjects()
+            .await?
+            .into_iter()
+            .filter(|s| within(actor, s.owner_agency_id))
+            .collect())
+    }
+
+    /// `{serial, kind: collar|tag|phone, expected_interval_min?}`
+    pub async fn create_device(&self, actor: &Actor, body: &Value) -> AppResult<Device> {
+        may_configure(actor)?;
+        let mut errs = ValidationErrors::new();
+        known_keys(
+            body,
+            &["serial", "kind", "expected_interval_min"],
+            &mut errs,
+        );
+        let serial = text(body, "serial", 100, &mut errs);
+        let kind = one_of(body, "kind", &DEVICE_KINDS, Some("collar"), &mut errs);
+        let interval = match body.get("expected_interval_min") {
+            None | Some(Value::Null) => 60,
+            Some(v) => match v.as_i64() {
+                Some(m) if (1..=10_080).contains(&m) => m,
+                _ => {
+                    errs.push("expected_interval_min", "1 to 10080 minutes");
+                    60
+                }
+            },
+        };
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let now = self.now();
+        let d = Device {
+            id: DeviceId::new_at(now, Self::random10()),
+            serial,
+            kind,
+            owner_agency_id: actor.agency_id,
+            expected_interval_s: interval * 60,
+            created_at: now,
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "device",
+            &d.serial,
+            json!({"kind": d.kind}),
+        );
+        self.store
+            .insert_device(&d, &entry)
+            .await
+            .map_err(|e| match e {
+                sinergi_store::StoreError::Duplicate(_) => AppError::field(
+                    "serial",
+                    format!("a device with serial {} already exists", d.serial),
+                ),
+                e => e.into(),
+            })?;
+        self.invalidate_engine().await;
+        Ok(d)
+    }
+
+    pub async fn devices_for(&self, actor: &Actor) -> AppResult<Vec<Device>> {
+        Ok(self
+            .store
+            .devices()
+            .await?
+            .into_iter()
+            .filter(|d| within(actor, d.owner_agency_id))
+            .collect())
+    }
+
+    /// Puts a device on a subject from `start` (`{subject, start?}`); fixes held for that
+    /// device since then are attached to the subject. A device is on one subject at a time:
+    /// its open deployment ends where the new one starts.
+    pub async fn deploy_device(
+        &self,
+        actor: &Actor,
+        serial: &str,
+        body: &Value,
+    ) -> AppResult<(Deployment, u64)> {
+        may_configure(actor)?;
+        let mut errs = ValidationErrors::new();
+        known_keys(body, &["subject", "start"], &mut errs);
+        let device = self
+            .devices_for(actor)
+            .await?
+            .into_iter()
+            .find(|d| d.serial == serial)
+            .ok_or(AppError::NotFound)?;
+        let subject = match body
+            .get("subject")
+            .and_then(Value::as_str)
+            .and_then(SubjectId::parse)
+        {
+            Some(id) => self
+                .subjects_for(actor)
+                .await?
+                .into_iter()
+                .find(|s| s.id == id)
+                .map(|s| s.id),
+            None => None,
+        };
+        if subject.is_none() {
+            errs.push("subject", "a subject of your agency is required");
+        }
+        let start = match body.get("start").and_then(Value::as_str) {
+            None => Some(DateTime::<Utc>::MIN_UTC),
+            Some(s) => match DateTime::parse_from_rfc3339(s) {
+                Ok(t) => Some(t.with_timezone(&Utc)),
+                Err(_) => {
+                    errs.push("start", "an RFC 3339 time, e.g. 2025-06-01T00:00:00+07:00");
+                    None
+                }
+            },
+        };
+        let (Some(subject), Some(start)) = (subject, start) else {
+            return Err(errs.into());
+        };
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let now = self.now();
+        // End the open deployment of this device first.
+        for d in self.store.deployments().await? {
+            if d.device_id == device.id && d.end_at.is_none() {
+                let at = if start > d.start_at { start } else { now };
+                let entry = self.audit(
+                    Some(actor),
+                    Action::WarningSetup,
+                    "device",
+                    &device.serial,
+                    json!({"deployment_end": d.id.to_string()}),
+                );
+                self.store.end_deployment(d.id, at, &entry).await?;
+            }
+        }
+        let dep = Deployment {
+            id: DeploymentId::new_at(now, Self::random10()),
+            device_id: device.id,
+            subject_id: subject,
+            start_at: start,
+            end_at: None,
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "device",
+            &device.serial,
+            json!({"deployment": dep.id.to_string(), "subject": subject.to_string()}),
+        );
+        let attached = self
+            .store
+            .insert_deployment(&dep, &device.serial, &entry)
+            .await?;
+        self.invalidate_engine().await;
+        Ok((dep, attached))
+    }
+
+    /// Fixes held for an unknown or undeployed device, for administrators to assign.
+    pub async fn held_fixes(&self, actor: &Actor) -> AppResult<Vec<StoredFix>> {
+        if !matches!(
+            actor.role,
+            Role::AgencyAdmin | Role::SystemAdmin | Role::Coordinator
+        ) {
+            return Err(AppError::Forbidden(
+                "coordinators and administrators see held fixes".into(),
+            ));
+        }
+        let devices = self.store.devices().await?;
+        Ok(self
+            .store
+            .held_fixes(500)
+            .await?
+            .into_iter()
+            .filter(|f| match devices.iter().find(|d| d.serial == f.serial) {
+                // A known device's fixes are its agency's business.
+                Some(d) => within(actor, d.owner_agency_id),
+                // An unknown serial is shown to every coordinator and administrator, who
+                // may recognise it as theirs.
+                None => true,
+            })
+            .collect())
+    }
+
+    /// `{name, kind, shape}` or `{name, kind, region: "kode", radius_m?}` (the village
+    /// boundary shipped with Sinergi, or a circle of `radius_m` around its centre).
+    pub async fn create_fence(&self, actor: &Actor, body: &Value) -> AppResult<Fence> {
+        may_configure(actor)?;
+        let mut errs = ValidationErrors::new();
+        known_keys(
+            body,
+            &["name", "kind", "shape", "region", "radius_m"],
+            &mut errs,
+        );
+        let name = text(body, "name", 200, &mut errs);
+        let kind = one_of(body, "kind", &FENCE_KINDS, Some("other"), &mut errs);
+        let mut region_code = None;
+        let shape = match (
+            body.get("shape"),
+            body.get("region").and_then(Value::as_str),
+        ) {
+            (Some(s), None) => match Shape::parse(s) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    errs.errors.extend(e.errors);
+                    None
+                }
+            },
+            (None, Some(code)) => {
+                let g = self.gazetteer();
+                match g.get(code) {
+                    None => {
+                        errs.push("region", format!("{code} is not a Kemendagri region code"));
+                        None
+                    }
+                    Some(r) => {
+                        region_code = Some(r.code.clone());
+                        match body.get("radius_m").map(Value::as_f64) {
+                            Some(Some(radius)) if radius > 0.0 && radius <= 200_000.0 => {
+                                Some(Shape::Circle {
+                                    lon: r.lon,
+                                    lat: r.lat,
+                                    radius_m: radius,
+                                })
+                            }
+                            Some(_) => {
+                                errs.push("radius_m", "more than 0 and at most 200000 metres");
+                                None
+                            }
+                            None => {
+                                match region_boundary(r.level, code).map(|b| Shape::parse(&b)) {
+                                    Some(Ok(s)) => Some(s),
+                                    _ => {
+                                        errs.push("region", format!("no boundary is shipped for {code}; give radius_m for a circle"));
+                                        None
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {
+                errs.push(
+                    "shape",
+                    "give a shape, or a region code (with radius_m for a circle)",
+                );
+                None
+            }
+        };
+        if let Some(s) = &shape {
+            let line_kind = matches!(kind.as_str(), "road" | "river");
+            if s.is_line() && !line_kind && !kind.is_empty() && kind != "other" {
+                errs.push("kind", "a line fence is a road, a river or other");
+            }
+            if region_code.is_none() {
+                let (lon, lat) = s.anchor();
+                region_code = self
+                    .gazetteer()
+                    .locate(lon, lat)
+                    .map(|l| l.most_specific().code.clone());
+            }
+        }
+        let Some(shape) = shape else {
+            return Err(errs.into());
+        };
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let now = self.now();
+        let f = Fence {
+            id: FenceId::new_at(now, Self::random10()),
+            owner_agency_id: actor.agency_id,
+            name,
+            kind,
+            shape,
+            region_code,
+            active: true,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "fence",
+            &f.id.to_string(),
+            json!({"name": f.name, "kind": f.kind}),
+        );
+        self.store.insert_fence(&f, &entry).await?;
+        self.invalidate_engine().await;
+        Ok(f)
+    }
+
+    /// Fences of the actor's agency and those below it, and fences named by rules whose
+    /// alerts the actor receives.
+    pub async fn fences_for(&self, actor: &Actor) -> AppResult<Vec<Fence>> {
+        Ok(self
+            .store
+            .fences()
+            .await?
+            .into_iter()
+            .filter(|f| within(actor, f.owner_agency_id))
+            .collect())
+    }
+
+    pub async fn set_fence_active(
+        &self,
+        actor: &Actor,
+        id: FenceId,
+        active: bool,
+    ) -> AppResult<()> {
+        may_configure(actor)?;
+        let f = self
+            .fences_for(actor)
+            .await?
+            .into_iter()
+            .find(|f| f.id == id)
+            .ok_or(AppError::NotFound)?;
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "fence",
+            &f.id.to_string(),
+            json!({"active": active}),
+        );
+        self.store
+            .set_fence_active(id, active, self.now(), &entry)
+            .await?;
+        self.invalidate_engine().await;
+        Ok(())
+    }
+
+    /// Creates a rule (see [`RuleInput::parse`]); times of day are read in the zone of the
+    /// actor's agency.
+    pub async fn create_rule(&self, actor: &Actor, body: &Value) -> AppResult<Rule> {
+        may_configure(actor)?;
+        let agency = self
+            .store
+            .agency(actor.agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let zone = agency
+            .jurisdiction
+            .first()
+            .map(|code| sinergi_core::time::Zone::for_region(code))
+            .unwrap_or(sinergi_core::time::Zone::Wib);
+        let input = RuleInput::parse(body, (zone.offset_hours() * 60) as i16)?;
+        let mut errs = ValidationErrors::new();
+        let fences = self.fences_for(actor).await?;
+        for (i, id) in input.fences.iter().enumerate() {
+            if !fences.iter().any(|f| f.id == *id) {
+                errs.push(format!("fences[{i}]"), "not a fence of your agency");
+            }
+        }
+        let mut recipients = Recipients {
+            contacts: input.contacts.clone(),
+            ..Default::default()
+        };
+        for (i, code) in input.agency_codes.iter().enumerate() {
+            match self.store.agency_by_code(code).await? {
+                Some(a) => recipients.agencies.push(a.id),
+                None => errs.push(
+                    format!("recipients.agencies[{i}]"),
+                    format!("{code} is not an agency"),
+                ),
+            }
+        }
+        for (i, name) in input.usernames.iter().enumerate() {
+            match self.store.user_credentials(name).await? {
+                Some((u, _)) => recipients.users.push(u.id),
+                None => errs.push(
+                    format!("recipients.users[{i}]"),
+                    format!("{name} is not a user"),
+                ),
+            }
+        }
+        if input
+            .channels
+            .contains(&sinergi_core::warning::Channel::Sms)
+            && self.warning.delivery.sms.is_none()
+        {
+            errs.push(
+                "channels",
+                "SMS is not set up on this server (sms_gateway_url)",
+            );
+        }
+        if input
+            .channels
+            .contains(&sinergi_core::warning::Channel::Email)
+            && self.warning.delivery.smtp.is_none()
+        {
+            errs.push("channels", "e-mail is not set up on this server (smtp_url)");
+        }
+        let line_trigger = matches!(input.trigger, sinergi_geofence::Trigger::Cross);
+        for (i, id) in input.fences.iter().enumerate() {
+            if let Some(f) = fences.iter().find(|f| f.id == *id) {
+                if line_trigger && !f.shape.is_line() {
+                    errs.push(
+                        format!("fences[{i}]"),
+                        "a cross rule watches lines (roads, rivers)",
+                    );
+                }
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let now = self.now();
+        let r = Rule {
+            id: RuleId::new_at(now, Self::random10()),
+            owner_agency_id: actor.agency_id,
+            name: input.name,
+            spec: RuleSpec {
+                fences: input.fences,
+                subjects: input.subjects,
+                trigger: input.trigger,
+                severity: input.severity,
+                hysteresis_m: input.hysteresis_m,
+                quiet_period_s: input.quiet_period_s,
+                active_hours: input.active_hours,
+                recipients,
+                channels: input.channels,
+            },
+            active: true,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+        };
+        // The engine has the last word on what it can evaluate.
+        if let Some(er) = super::engine_rule(&r, &fences.iter().collect::<Vec<_>>()) {
+            er.validate()
+                .map_err(|e| AppError::field("trigger", e.to_string()))?;
+        }
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "rule",
+            &r.id.to_string(),
+            json!({"name": r.name}),
+        );
+        self.store.insert_rule(&r, &entry).await?;
+        self.invalidate_engine().await;
+        Ok(r)
+    }
+
+    pub async fn rules_for(&self, actor: &Actor) -> AppResult<Vec<Rule>> {
+        Ok(self
+            .store
+            .rules()
+            .await?
+            .into_iter()
+            .filter(|r| within(actor, r.owner_agency_id))
+            .collect())
+    }
+
+    pub async fn set_rule_active(&self, actor: &Actor, id: RuleId, active: bool) -> AppResult<()> {
+        may_configure(actor)?;
+        let r = self
+            .rules_for(actor)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(AppError::NotFound)?;
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "rule",
+            &r.id.to_string(),
+            json!({"active": active}),
+        );
+        self.store
+            .set_rule_active(id, active, self.now(), &entry)
+            .await?;
+        self.invalidate_engine().await;
+        Ok(())
+    }
+
+    /// Registers a webhook for the actor's agency (`{url}`); the signing secret is
+    /// returned once.
+    pub async fn create_webhook(&self, actor: &Actor, body: &Value) -> AppResult<Webhook> {
+        if !matches!(actor.role, Role::AgencyAdmin | Role::SystemAdmin) {
+            return Err(AppError::Forbidden(
+                "administrators register webhooks".into(),
+            ));
+        }
+        let mut errs = ValidationErrors::new();
+        known_keys(body, &["url"], &mut errs);
+        let url = text(body, "url", 2000, &mut errs);
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            errs.push("url", "an http:// or https:// address");
+        }
+        if reqwest::Url::parse(&url).is_err() && !url.is_empty() {
+            errs.push("url", "not a valid address");
+        }
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let mut b = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut b);
+        let now = self.now();
+        let w = Webhook {
+            id: WebhookId::new_at(now, Self::random10()),
+            owner_agency_id: actor.agency_id,
+            url,
+            secret: hex::encode(b),
+            active: true,
+            created_at: now,
+        };
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "webhook",
+            &w.id.to_string(),
+            json!({"url": w.url}),
+        );
+        self.store.insert_webhook(&w, &entry).await?;
+        self.invalidate_engine().await;
+        Ok(w)
+    }
+
+    pub async fn webhooks_for(&self, actor: &Actor) -> AppResult<Vec<Webhook>> {
+        Ok(self
+            .store
+            .webhooks()
+            .await?
+            .into_iter()
+            .filter(|w| within(actor, w.owner_agency_id))
+            .collect())
+    }
+}

@@ -1,0 +1,304 @@
+//! The account security page, for every signed-in user: the second factor (set it up with
+//! an authenticator app through a QR code, confirm it with the first code, turn it off
+//! with a current code where that is allowed) and signing out everywhere. A system
+//! administrator without a second factor is sent here by the `Page` extractor and told
+//! why.
+//!
+//! The app decides everything: whether a code matches, who must keep the second factor.
+//! These handlers must never act without a valid `_csrf` field and never show a secret
+//! except right after the user asked for a new one (or typed a code for it): once the
+//! second factor is on, its secret is never shown again.
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{context, Value};
+use sinergi_app::auth::SecondFactorStatus;
+use sinergi_app::AppError;
+use sinergi_core::totp::TotpSecret;
+
+use super::i18n::{core_message, k, tr, Lang};
+use super::render::{page_ctx, render};
+use super::reports::home_zone;
+use super::session::{cookie_attrs, with_cookie};
+use super::{show_time, FormData, Page, UNPROCESSABLE};
+use crate::auth::SESSION_COOKIE;
+use crate::AppState;
+
+/// The issuer name authenticator apps show beside the account.
+const ISSUER: &str = "Sinergi";
+
+/// A started set-up as the page shows it.
+struct Shown {
+    secret: String,
+    otpauth_uri: String,
+}
+
+/// What the page shows besides the stored state.
+#[derive(Default)]
+struct View {
+    status: Option<StatusCode>,
+    notice: Option<String>,
+    /// A message about the page as a whole (a refused action).
+    message: Option<String>,
+    /// The set-up to show: the QR code and the secret to type by hand.
+    enrolment: Option<Shown>,
+    confirm_error: Option<String>,
+    disable_error: Option<String>,
+}
+
+/// The secret in groups of four characters, as people type it.
+fn grouped(secret: &str) -> String {
+    secret
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The QR code of `uri` as an inline SVG element (without the XML prolog, which has no
+/// place inside HTML). The SVG is made by the `qrcode` crate from fixed markup and path
+/// data; no text of the URI appears in it, so it is safe to insert as it is.
+fn qr_svg(uri: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    let start = svg.find("<svg")?;
+    Some(svg[start..].to_string())
+}
+
+fn page_view(page: &Page, sf: &SecondFactorStatus, view: View) -> Response {
+    let lang = page.lang;
+    let enrolment = view.enrolment.as_ref().map(|e| {
+        context! {
+            svg => qr_svg(&e.otpauth_uri).map(Value::from_safe_string),
+            secret => e.secret.as_str(),
+            grouped => grouped(&e.secret),
+        }
+    });
+    let since = sf
+        .enabled_at
+        .map(|t| tr(lang, k!("sec_on_since")).replace("{time}", &show_time(home_zone(page), t)));
+    render(
+        view.status.unwrap_or(StatusCode::OK),
+        "akun_keamanan.html",
+        context! {
+            sf => context! {
+                enabled => sf.enabled,
+                pending => sf.pending,
+                mandatory => sf.mandatory,
+            },
+            since => since,
+            enrolment => enrolment,
+            notice => view.notice,
+            message => view.message,
+            confirm_error => view.confirm_error,
+            disable_error => view.disable_error,
+            username => page.authed.user.username.as_str(),
+            ..page_ctx(page, "security")
+        },
+    )
+}
+
+/// Renders the page with the user's current second-factor state.
+async fn show(st: &AppState, page: &Page, view: View) -> Response {
+    match st.app.second_factor(&page.authed.user).await {
+        Ok(sf) => page_view(page, &sf, view),
+        Err(e) => page.error(e),
+    }
+}
+
+fn notice_of(lang: Lang, pesan: Option<&str>) -> Option<String> {
+    let key = match pesan? {
+        "aktif" => k!("sec_notice_on"),
+        "mati" => k!("sec_notice_off"),
+        _ => return None,
+    };
+    Some(tr(lang, key))
+}
+
+/// `GET /akun/keamanan`.
+pub(super) async fn security(
+    State(st): State<AppState>,
+    page: Page,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
+    let view = View {
+        notice: notice_of(page.lang, f.get("pesan")),
+        ..Default::default()
+    };
+    show(&st, &page, view).await
+}
+
+/// `POST /akun/keamanan/mulai`: a new secret (replacing one not yet confirmed), shown
+/// at once as a QR code; it is not kept anywhere the page could show it again.
+pub(super) async fn start(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    match st.app.start_enrolment(&page.authed.user).await {
+        Ok(e) => {
+            let view = View {
+                enrolment: Some(Shown {
+                    secret: e.secret,
+                    otpauth_uri: e.otpauth_uri,
+                }),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
+        Err(AppError::Conflict(_)) => {
+            let view = View {
+                status: Some(StatusCode::CONFLICT),
+                message: Some(tr(page.lang, k!("sec_already_on"))),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /akun/keamanan/konfirmasi` with `code` (and, from the page that showed the QR
+/// code, `secret`, so a mistyped code can be typed again with the same QR code in view).
+pub(super) async fn confirm(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let lang = page.lang;
+    let code = f.text("code");
+    match st
+        .app
+        .confirm_enrolment(&page.authed.actor, &page.authed.user, &code)
+        .await
+    {
+        Ok(()) => Redirect::to("/akun/keamanan?pesan=aktif").into_response(),
+        Err(AppError::Validation(v)) => {
+            let msg = v
+                .errors
+                .iter()
+                .map(|e| core_message(lang, &e.message))
+                .next()
+                .unwrap_or_default();
+            // The QR code again, rebuilt from the secret the page itself showed. Only the
+            // stored secret is ever checked; a changed field would only show a code that
+            // does not work.
+            let enrolment = TotpSecret::parse_base32(&f.text("secret"))
+                .ok()
+                .map(|s| Shown {
+                    secret: s.to_base32(),
+                    otpauth_uri: s.otpauth_uri(ISSUER, page.authed.user.username.as_str()),
+                });
+            let view = View {
+                status: Some(UNPROCESSABLE),
+                enrolment,
+                confirm_error: Some(msg),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
+        Err(AppError::Conflict(_)) => {
+            let view = View {
+                status: Some(StatusCode::CONFLICT),
+                message: Some(tr(lang, k!("sec_confirm_conflict"))),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /akun/keamanan/matikan` with a current `code`.
+pub(super) async fn disable(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let lang = page.lang;
+    let code = f.text("code");
+    match st
+        .app
+        .disable_own_second_factor(&page.authed.actor, &page.authed.user, &code)
+        .await
+    {
+        Ok(()) => Redirect::to("/akun/keamanan?pesan=mati").into_response(),
+        Err(AppError::Validation(_)) => {
+            let view = View {
+                status: Some(UNPROCESSABLE),
+                disable_error: Some(tr(lang, k!("sec_code_wrong"))),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
+        Err(AppError::Conflict(_)) => {
+            let view = View {
+                status: Some(StatusCode::CONFLICT),
+                message: Some(tr(lang, k!("sec_cannot_disable"))),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /akun/keamanan/keluar-semua`: ends every session and token of the user,
+/// this one too, and returns to the sign-in form.
+pub(super) async fn sign_out_everywhere(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    let username = page.authed.user.username.as_str().to_string();
+    if let Err(e) = st.app.revoke_sessions(&page.authed.actor, &username).await {
+        return page.error(e);
+    }
+    with_cookie(
+        Redirect::to("/masuk?pesan=keluar-semua").into_response(),
+        &format!("{SESSION_COOKIE}={}; Max-Age=0", cookie_attrs(&st)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_shown_in_groups_of_four() {
+        assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");
+        assert_eq!(grouped(""), "");
+    }
+
+    #[test]
+    fn the_qr_code_is_an_inline_svg_element() {
+        let svg = qr_svg("otpauth://totp/Sinergi:ana?secret=JBSWY3DPEHPK3PXP&issuer=Sinergi")
+            .expect("svg");
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.ends_with("</svg>"));
+        assert!(!svg.contains("otpauth"));
+    }
+}
