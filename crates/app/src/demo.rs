@@ -45,6 +45,7 @@ pub struct DemoSummary {
     pub users: Vec<(String, String, String)>,
     pub reports: usize,
     pub agreements: usize,
+    pub warning: crate::demo_warning::WarningSummary,
 }
 
 /// Loads the demo data set into an empty database. Refuses
@@ -137,6 +138,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     }
     app.store.bulk_insert_reports(&reports).await?;
     let agreements = load_agreements(app).await?;
+    let warning = crate::demo_warning::load(app).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),
@@ -146,8 +148,10 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     Ok(DemoSummary {
         agencies: AGENCIES.len(),
         users,
-        reports: reports.len(),
+        // The bulk-loaded reports and the village reporter's sighting.
+        reports: app.store.report_total().await? as usize,
         agreements,
+        warning,
     })
 }
 
@@ -432,6 +436,7 @@ const USERS: &[DemoUser] = &[
     user("polsek.palmerah", "Unit Reskrim Polsek Palmerah (demo)", "POLSEK-PALMERAH", "field_officer"),
     user("petugas.bnnk.jakbar", "Petugas BNNK Jakarta Barat (demo)", "BNNK-JAKARTA-BARAT", "field_officer"),
     user("ranger.wk", "Polhut Balai TN Way Kambas (demo)", "BTNWK", "field_officer"),
+    user("koordinator.wk", "Koordinator Tim Mitigasi Konflik Gajah TNWK (demo)", "BTNWK", "coordinator"),
     user("pelapor.labuhanratu", "Pelapor Desa Labuhan Ratu IX (demo)", "DESA-LABUHAN-RATU-IX", "field_officer"),
     user("pelapor.brajayekti", "Pelapor Desa Braja Yekti (demo)", "DESA-BRAJA-YEKTI", "field_officer"),
     user("analis.kominfo.lamtim", "Analis Data Diskominfo Lampung Timur (demo)", "DISKOMINFO-LAMTIM", "analyst"),
@@ -2061,6 +2066,36 @@ mod tests {
             )
             .await;
         assert!(issued.is_ok(), "demo users sign in with the demo password");
+
+        // Early warning: last night's track raised the village alerts, the reporter's
+        // sighting its own, the FIRMS file the fire alerts.
+        let w = &summary.warning;
+        assert_eq!((w.fences, w.rules), (6, 6), "{w:?}");
+        let wk = crate::demo_warning::tests_actor(&app, "koordinator.wk").await;
+        let kinds: Vec<String> = app
+            .alerts_for(&wk, None, None, None, 1000)
+            .await
+            .expect("alerts")
+            .into_iter()
+            .map(|a| a.alert.kind)
+            .collect();
+        for k in ["proximity", "enter", "dwell", "exit", "sighting_inside"] {
+            assert!(kinds.iter().any(|x| x == k), "no {k} alert in {kinds:?}");
+        }
+        let tnks = crate::demo_warning::tests_actor(&app, "koordinator.tnks").await;
+        let fire = app.alerts_for(&tnks, None, None, None, 1000).await.expect("alerts");
+        assert!(fire.iter().any(|a| a.alert.kind == "hotspot_inside"), "{fire:?}");
+        let again = app
+            .import_firms(None, crate::demo_warning::FIRMS_KERINCI_SEBLAT, false)
+            .await
+            .expect("import");
+        assert_eq!((again.stored, again.alerts), (0, 0), "the same file twice changes nothing");
+        let dono = include_str!("../../../demo/way-kambas-dono.movebank.csv");
+        let r = app.import_movebank(None, dono, false).await.expect("dono");
+        assert_eq!((r.stored, r.refused), (27, 0), "{r:?}");
+        assert!(r.alerts >= 3, "the replayable track raises enter, dwell and exit: {r:?}");
+        let r = app.import_movebank(None, dono, false).await.expect("dono again");
+        assert_eq!((r.stored, r.duplicates, r.alerts), (0, 27, 0));
 
         // The MoU carries its (demo) signed text, a PDF by its bytes.
         let agreements = app.store.agreements().await.expect("agreements");

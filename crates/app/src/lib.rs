@@ -8,6 +8,7 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod demo_warning;
 mod error;
 pub mod export;
 pub mod notifications;

@@ -50,6 +50,20 @@ pub enum BenchCmd {
         #[arg(long)]
         url: Option<String>,
     },
+    /// The early-warning engine, end-to-end ingest over HTTP, SSE latency and the PostGIS
+    /// baseline on the shared geofence workload.
+    Fences {
+        /// The folder written by `fence_workload.py` (fences.csv, fixes.csv).
+        #[arg(long)]
+        workload: std::path::PathBuf,
+        /// A PostgreSQL server with PostGIS for the baseline (a temporary database is
+        /// created and dropped), e.g. postgres://postgres@127.0.0.1:5432/postgres.
+        #[arg(long)]
+        pg_url: Option<String>,
+        /// Probe fixes for the latency measurement.
+        #[arg(long, default_value_t = 400)]
+        probes: usize,
+    },
 }
 
 /// Latency figures of a run of list pages.
@@ -142,11 +156,18 @@ fn memory() -> String {
 }
 
 pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
-    let BenchCmd::Reports {
-        count,
-        queries,
-        url,
-    } = cmd;
+    let (count, queries, url) = match cmd {
+        BenchCmd::Reports {
+            count,
+            queries,
+            url,
+        } => (count, queries, url),
+        BenchCmd::Fences {
+            workload,
+            pg_url,
+            probes,
+        } => return crate::bench_fences::run(workload, pg_url, probes).await,
+    };
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let store = sinergi_store::open(&url).await?;

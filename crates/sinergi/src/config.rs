@@ -16,6 +16,18 @@ pub struct FileConfig {
     pub addr: Option<String>,
     pub secure_cookies: Option<bool>,
     pub log: Option<String>,
+    /// `mqtt://host:port` of a broker to take fixes from.
+    pub mqtt_url: Option<String>,
+    /// Topic filter, default `sinergi/fixes/#`.
+    pub mqtt_topic: Option<String>,
+    /// An HTTP SMS gateway receiving a POST per alert message.
+    pub sms_gateway_url: Option<String>,
+    /// The POST body with `{phone}` and `{text}`; default `{"to":"{phone}","text":"{text}"}`.
+    pub sms_gateway_body: Option<String>,
+    /// A FIRMS area CSV URL (with your MAP_KEY) polled for new hotspots.
+    pub firms_url: Option<String>,
+    /// Minutes between FIRMS polls, default 60.
+    pub firms_interval_min: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,6 +37,12 @@ pub struct Config {
     pub addr: String,
     pub secure_cookies: bool,
     pub log: String,
+    pub mqtt_url: Option<String>,
+    pub mqtt_topic: String,
+    pub sms_gateway_url: Option<String>,
+    pub sms_gateway_body: String,
+    pub firms_url: Option<String>,
+    pub firms_interval_min: u64,
 }
 
 impl FileConfig {
@@ -52,6 +70,8 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub addr: Option<String>,
+    pub mqtt_url: Option<String>,
+    pub mqtt_topic: Option<String>,
 }
 
 impl Config {
@@ -79,6 +99,17 @@ impl Config {
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
             secure_cookies: file.secure_cookies.unwrap_or(false),
             log: file.log.unwrap_or_else(|| "info".into()),
+            mqtt_url: o.mqtt_url.or(file.mqtt_url),
+            mqtt_topic: o
+                .mqtt_topic
+                .or(file.mqtt_topic)
+                .unwrap_or_else(|| "sinergi/fixes/#".into()),
+            sms_gateway_url: file.sms_gateway_url,
+            sms_gateway_body: file
+                .sms_gateway_body
+                .unwrap_or_else(|| r#"{"to":"{phone}","text":"{text}"}"#.into()),
+            firms_url: file.firms_url,
+            firms_interval_min: file.firms_interval_min.unwrap_or(60).max(5),
         })
     }
 
@@ -115,6 +146,8 @@ mod tests {
                 data_dir: None,
                 database_url: None,
                 addr: Some("127.0.0.1:9".into()),
+                mqtt_url: None,
+                mqtt_topic: None,
             },
         )
         .expect("config");
@@ -130,6 +163,8 @@ mod tests {
             data_dir: None,
             database_url: Some("mysql://x".into()),
             addr: None,
+            mqtt_url: None,
+            mqtt_topic: None,
         };
         assert!(Config::resolve(FileConfig::default(), o).is_err());
     }
@@ -140,6 +175,8 @@ mod tests {
             data_dir: None,
             database_url: Some("postgres://u:secret@h/db".into()),
             addr: None,
+            mqtt_url: None,
+            mqtt_topic: None,
         };
         let c = Config::resolve(FileConfig::default(), o).expect("config");
         assert_eq!(c.redacted_url(), "postgres://u:***@h/db");

@@ -3,6 +3,7 @@
 //! administrative command.
 
 mod bench;
+mod bench_fences;
 mod config;
 
 use std::io::{BufRead, Write};
@@ -54,6 +55,12 @@ enum Command {
         /// Load the demo data set into an empty database.
         #[arg(long)]
         demo: bool,
+        /// Take fixes from this MQTT broker, e.g. mqtt://127.0.0.1:1883.
+        #[arg(long, env = "SINERGI_MQTT_URL")]
+        mqtt_url: Option<String>,
+        /// MQTT topic filter (default sinergi/fixes/#).
+        #[arg(long, env = "SINERGI_MQTT_TOPIC")]
+        mqtt_topic: Option<String>,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,
@@ -69,9 +76,36 @@ enum Command {
     /// Read and verify the audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Import observations from files.
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Measure storage and query performance at scale.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// A Movebank CSV export (either column spelling); bad rows are reported by line and
+    /// the rest go in.
+    Movebank {
+        file: PathBuf,
+        /// Report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import as this user (their agency's devices only); default: the local operator.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
+    /// A NASA FIRMS VIIRS or MODIS CSV of fire hotspots; each new one inside a watched
+    /// area raises a fire alert, and importing a file again changes nothing.
+    Firms {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -213,12 +247,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { addr, .. } => addr.clone(),
         _ => None,
     };
+    let (mqtt_url, mqtt_topic) = match &cli.command {
+        Command::Serve {
+            mqtt_url,
+            mqtt_topic,
+            ..
+        } => (mqtt_url.clone(), mqtt_topic.clone()),
+        _ => (None, None),
+    };
     let cfg = Config::resolve(
         file,
         Overrides {
             data_dir: cli.global.data_dir.clone(),
             database_url: cli.global.database_url.clone(),
             addr: addr_override,
+            mqtt_url,
+            mqtt_topic,
         },
     )?;
     init_tracing(&cfg.log);
@@ -238,7 +282,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         App::new(
             store,
             Arc::new(SystemClock),
-            AppConfig::new(cfg.data_dir.clone()),
+            AppConfig {
+                delivery: sinergi_app::warning::DeliveryConfig {
+                    sms: cfg
+                        .sms_gateway_url
+                        .clone()
+                        .map(|url| sinergi_app::warning::SmsGateway {
+                            url,
+                            body: cfg.sms_gateway_body.clone(),
+                        }),
+                    smtp: None,
+                },
+                ..AppConfig::new(cfg.data_dir.clone())
+            },
         )
         .await?,
     );
@@ -249,6 +305,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(app, cmd).await,
         Command::Export(cmd) => export(app, cmd).await,
         Command::Audit(cmd) => audit(app, cmd).await,
+        Command::Import(cmd) => import(app, cmd).await,
     }
 }
 
@@ -266,11 +323,16 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
         if app.store.agency_count().await? == 0 {
             let summary = sinergi_app::demo::load(&app).await?;
             println!(
-                "Loaded the demo data set: {} agencies, {} users, {} reports, {} agreements.",
+                "Loaded the demo data set: {} agencies, {} users, {} reports, {} agreements; \
+                 early warning: {} fences, {} rules, {} collar fixes, {} alerts.",
                 summary.agencies,
                 summary.users.len(),
                 summary.reports,
-                summary.agreements
+                summary.agreements,
+                summary.warning.fences,
+                summary.warning.rules,
+                summary.warning.fixes,
+                summary.warning.alerts
             );
         } else {
             println!("The database already has data; the demo data set is not loaded again.");
@@ -302,6 +364,38 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
         }
     }
     let _ = std::io::stdout().flush();
+    // Early warning: deliveries, dwell ticks and device health; fixes from MQTT; FIRMS.
+    tokio::spawn(app.clone().run_warning_worker());
+    if let Some(url) = cfg.mqtt_url.clone() {
+        let m = sinergi_app::warning::mqtt::MqttConfig {
+            url,
+            topic: cfg.mqtt_topic.clone(),
+            client_id: format!("sinergi-{}", cfg.addr.replace([':', '.'], "-")),
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            if let Err(e) = sinergi_app::warning::mqtt::run(app, m).await {
+                tracing::error!(error = %e, "MQTT ingest stopped");
+            }
+        });
+    }
+    if let Some(url) = cfg.firms_url.clone() {
+        let app = app.clone();
+        let every = std::time::Duration::from_secs(cfg.firms_interval_min * 60);
+        tokio::spawn(async move {
+            let http = reqwest_client();
+            loop {
+                match fetch_text(&http, &url).await {
+                    Ok(text) => match app.import_firms(None, &text, false).await {
+                        Ok(r) => tracing::info!(new = r.stored, alerts = r.alerts, "FIRMS poll"),
+                        Err(e) => tracing::error!(error = %e, "FIRMS import"),
+                    },
+                    Err(e) => tracing::warn!(error = %e, "FIRMS poll"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
     let state = sinergi_web::AppState {
         app,
         secure_cookies: cfg.secure_cookies,
@@ -310,6 +404,74 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;
+    Ok(())
+}
+
+fn reqwest_client() -> sinergi_app::warning::HttpClient {
+    sinergi_app::warning::HttpClient::new()
+}
+
+async fn fetch_text(http: &sinergi_app::warning::HttpClient, url: &str) -> anyhow::Result<String> {
+    let r = http
+        .get(url)
+        .timeout(std::time::Duration::from_secs(60))
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        bail!("{url} answered {}", r.status());
+    }
+    Ok(r.text().await?)
+}
+
+async fn import(app: Arc<App>, cmd: ImportCmd) -> anyhow::Result<()> {
+    let (file, dry_run, as_user, firms) = match cmd {
+        ImportCmd::Movebank {
+            file,
+            dry_run,
+            as_user,
+        } => (file, dry_run, as_user, false),
+        ImportCmd::Firms {
+            file,
+            dry_run,
+            as_user,
+        } => (file, dry_run, as_user, true),
+    };
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
+    let actor = match as_user {
+        Some(name) => {
+            let (user, _) = app
+                .store
+                .user_credentials(&name)
+                .await?
+                .with_context(|| format!("there is no user {name}"))?;
+            Some(app.actor_for(&user).await?)
+        }
+        None => None,
+    };
+    let r = if firms {
+        app.import_firms(actor.as_ref(), &text, dry_run).await?
+    } else {
+        app.import_movebank(actor.as_ref(), &text, dry_run).await?
+    };
+    let what = if firms { "hotspots" } else { "fixes" };
+    if dry_run {
+        println!(
+            "Dry run of {}: {} rows; would store {} {what}, hold {} for unknown devices, skip {} already stored, refuse {}.",
+            file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused
+        );
+    } else {
+        println!(
+            "Imported {}: {} rows; stored {} {what}, held {} for unknown devices, {} already stored, {} refused; {} alerts raised.",
+            file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused, r.alerts
+        );
+    }
+    for e in &r.errors {
+        eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+    }
+    if !r.errors.is_empty() {
+        bail!("{} rows were refused (listed above); the others went in", r.errors.len());
+    }
     Ok(())
 }
 

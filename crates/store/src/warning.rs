@@ -212,6 +212,8 @@ pub trait WarningStore: Send + Sync {
         hotspots: &[NewHotspot],
         alerts: &[NewAlert],
     ) -> Result<IngestOutcome>;
+    /// Which of these hotspot keys are already stored.
+    async fn existing_hotspots(&self, keys: &[String]) -> Result<Vec<bool>>;
     /// Which of these (serial, time) pairs are already stored.
     async fn existing_fixes(&self, keys: &[(String, DateTime<Utc>)]) -> Result<Vec<bool>>;
     /// Fixes of deployed devices since `since`, oldest first, for rebuilding the engine.
@@ -723,6 +725,23 @@ macro_rules! warning_impl {
                 }
                 tx.commit().await?;
                 Ok(out)
+            }
+
+            async fn existing_hotspots(&self, keys: &[String]) -> Result<Vec<bool>> {
+                let mut found = std::collections::HashSet::new();
+                for chunk in keys.chunks(1_000) {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new("SELECT dedupe FROM hotspots WHERE dedupe IN (");
+                    let mut sep = qb.separated(", ");
+                    for k in chunk {
+                        sep.push_bind(k.clone());
+                    }
+                    qb.push(")");
+                    for row in qb.build().fetch_all(&self.read).await? {
+                        let k: String = row.try_get("dedupe")?;
+                        found.insert(k);
+                    }
+                }
+                Ok(keys.iter().map(|k| found.contains(k)).collect())
             }
 
             async fn existing_fixes(&self, keys: &[(String, DateTime<Utc>)]) -> Result<Vec<bool>> {

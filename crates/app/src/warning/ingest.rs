@@ -377,11 +377,18 @@ impl App {
                 imported_at: now,
             })
             .collect();
-        let st = self.engine_state().await?;
+        // Hotspots already stored were evaluated when they came in: importing a file again
+        // must change nothing, also not the quiet periods.
+        let keys: Vec<String> = hotspots.iter().map(|h| h.dedupe.clone()).collect();
+        let known = self.store.existing_hotspots(&keys).await?;
+        let mut seen = std::collections::HashSet::new();
+        let mut st = self.engine_state().await?;
         let mut events: Vec<(usize, Event)> = Vec::new();
         let mut buf = Vec::new();
-        let mut st = st;
         for (k, h) in hotspots.iter().enumerate() {
+            if known[k] || !seen.insert(h.dedupe.clone()) {
+                continue;
+            }
             st.engine.evaluate(
                 &Fix::hotspot(h.acquired_at.timestamp_millis(), h.lon, h.lat),
                 &mut buf,
@@ -399,9 +406,9 @@ impl App {
             return Ok(ImportReport {
                 dry_run,
                 rows,
-                stored: hotspots.len(),
+                stored: known.iter().filter(|k| !**k).count(),
                 held: 0,
-                duplicates: 0,
+                duplicates: known.iter().filter(|k| **k).count(),
                 refused: parsed.errors.len(),
                 alerts: alerts.len(),
                 errors: parsed.errors,

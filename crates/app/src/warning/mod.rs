@@ -16,6 +16,7 @@ mod admin;
 mod alerts;
 mod delivery;
 mod ingest;
+pub mod mqtt;
 
 use std::collections::HashMap;
 
@@ -26,7 +27,9 @@ use sinergi_store::warning::{AlertFilter, Webhook};
 use tokio::sync::{broadcast, Mutex, Notify};
 
 pub use alerts::{AlertView, RespondInput};
-pub use delivery::{DeliveryConfig, SmsGateway};
+pub use delivery::{signature, DeliveryConfig, SmsGateway};
+/// The HTTP client used for deliveries and polling.
+pub type HttpClient = reqwest::Client;
 pub use ingest::{FixResult, FixStatus, ImportReport, IngestReport};
 
 use crate::{App, AppError, AppResult};

@@ -1,0 +1,545 @@
+//! Early warning end to end, against a real server on port 0 with a fresh SQLite
+//! database: fixes in over HTTP, Movebank and FIRMS CSV and MQTT; alerts out on the SSE
+//! stream and a signed webhook received by a local receiver; the response workflow; and a
+//! restart that neither loses nor repeats alerts.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode as AxStatus};
+use futures_util::StreamExt;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use sinergi_app::{App, AppConfig, SystemClock};
+use sinergi_core::agency::NewAgency;
+
+const PASSWORD: &str = "kata-sandi-uji-123";
+
+struct Server {
+    url: String,
+    app: Arc<App>,
+    http: Client,
+    dir: Arc<tempfile::TempDir>,
+    task: tokio::task::JoinHandle<()>,
+    worker: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+        self.worker.abort();
+    }
+}
+
+/// The wall clock, as a collar's would be.
+#[allow(clippy::disallowed_methods)]
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+fn ago(minutes: i64) -> String {
+    (now() - chrono::Duration::minutes(minutes)).to_rfc3339()
+}
+
+async fn start(dir: Arc<tempfile::TempDir>, fresh: bool) -> Server {
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = sinergi_store::open(&url).await.expect("store");
+    let app = Arc::new(
+        App::new(store, Arc::new(SystemClock), AppConfig::new(dir.path().to_path_buf()))
+            .await
+            .expect("app"),
+    );
+    if fresh {
+        for (code, kind) in [
+            ("BTNWK", "park_authority"),
+            ("POLRES-LAMTIM", "police"),
+            ("BNN", "narcotics_agency"),
+        ] {
+            let new = NewAgency::parse(code, code, kind, None, &["18".to_string()]).expect("agency");
+            app.create_agency(None, new).await.expect("create agency");
+        }
+        for (user, agency, role) in [
+            ("koordinator.wk", "BTNWK", "coordinator"),
+            ("admin.wk", "BTNWK", "agency_admin"),
+            ("petugas.wk", "BTNWK", "field_officer"),
+            ("polisi", "POLRES-LAMTIM", "field_officer"),
+            ("orang.bnn", "BNN", "coordinator"),
+        ] {
+            app.create_user(None, user, "", agency, role, PASSWORD)
+                .await
+                .expect("create user");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = sinergi_web::router(sinergi_web::AppState {
+        app: app.clone(),
+        secure_cookies: false,
+    });
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let worker = tokio::spawn(app.clone().run_warning_worker());
+    Server {
+        url: format!("http://{addr}"),
+        app,
+        http: Client::new(),
+        dir,
+        task,
+        worker,
+    }
+}
+
+impl Server {
+    async fn token(&self, user: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/auth/token", self.url))
+            .json(&json!({"username": user, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json::<Value>().await.expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn csv(&self, token: &str, path: &str, text: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(text.to_string())
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// Reads alert events from an SSE response until `n` arrived or the time is up.
+async fn read_events(resp: reqwest::Response, n: usize, wait: Duration) -> Vec<(i64, Value)> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut stream = resp.bytes_stream();
+    let deadline = tokio::time::Instant::now() + wait;
+    while out.len() < n {
+        let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(Some(Ok(c))) => c,
+            _ => break,
+        };
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let mut id = 0;
+            let mut data = None;
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().unwrap_or(0);
+                }
+                if let Some(v) = line.strip_prefix("data:") {
+                    data = serde_json::from_str::<Value>(v.trim()).ok();
+                }
+            }
+            if let Some(d) = data {
+                out.push((id, d));
+            }
+        }
+    }
+    out
+}
+
+type Received = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
+
+/// A webhook receiver that answers 503 to the first `fail_first` requests, then 200.
+async fn receiver(fail_first: usize) -> (String, Received) {
+    let got: Received = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::new(Mutex::new(0usize));
+    let g = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let g = g.clone();
+            let seen = seen.clone();
+            async move {
+                let mut n = seen.lock().expect("lock");
+                *n += 1;
+                if *n <= fail_first {
+                    return AxStatus::SERVICE_UNAVAILABLE;
+                }
+                g.lock().expect("lock").push((headers, body));
+                AxStatus::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/hook"), got)
+}
+
+/// A subject with a collar, a 2 km circle around a village centre in Lampung Timur and
+/// enter/exit rules telling Polres Lampung Timur by the board and the webhook.
+async fn set_up(s: &Server, hook: &str) -> (String, String) {
+    let admin = s.token("admin.wk").await;
+    let (st, w) = s.post(&admin, "/api/v1/webhooks", json!({"url": hook})).await;
+    assert_eq!(st, StatusCode::CREATED, "{w}");
+    let secret = w["secret"].as_str().expect("secret").to_string();
+    let k = s.token("koordinator.wk").await;
+    let (st, subject) = s
+        .post(&k, "/api/v1/subjects", json!({"name": "Kelompok Bunga", "species": "gajah_sumatera", "kind": "herd"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{subject}");
+    let (st, d) = s
+        .post(&k, "/api/v1/devices", json!({"serial": "KALUNG-07", "kind": "collar", "expected_interval_min": 30}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{d}");
+    let (st, dep) = s
+        .post(&k, "/api/v1/devices/KALUNG-07/deploy", json!({"subject": subject["id"], "start": ago(24 * 60)}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{dep}");
+    let (st, fence) = s
+        .post(&k, "/api/v1/fences", json!({"name": "Desa Braja Harjosari", "kind": "village",
+            "shape": {"type": "Circle", "center": [105.78, -5.02], "radius_m": 2000}}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{fence}");
+    let fence_id = fence["id"].as_str().expect("id").to_string();
+    for trigger in ["enter", "exit"] {
+        let (st, r) = s
+            .post(&k, "/api/v1/rules", json!({"name": format!("Gajah {trigger} desa"), "fences": [fence_id],
+                "subjects": {"species": "gajah_sumatera"}, "trigger": {"type": trigger}, "severity": "critical",
+                "recipients": {"agencies": ["POLRES-LAMTIM"]}, "channels": ["webhook"]}))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+    }
+    (secret, fence_id)
+}
+
+fn fix(device: &str, minutes_ago: i64, lon: f64, lat: f64) -> Value {
+    json!({"device": device, "recorded_at": ago(minutes_ago), "lon": lon, "lat": lat, "battery": 80})
+}
+
+fn verify_signature(secret: &str, headers: &HeaderMap, body: &[u8]) -> bool {
+    let ts: i64 = headers
+        .get("x-sinergi-timestamp")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let sent = headers
+        .get("x-sinergi-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    sinergi_app::warning::signature(secret, ts, body) == sent
+}
+
+#[tokio::test]
+async fn fixes_become_alerts_on_the_stream_and_the_signed_webhook() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, got) = receiver(1).await;
+    let (secret, fence_id) = set_up(&s, &hook).await;
+    let polisi = s.token("polisi").await;
+    let stream = s
+        .http
+        .get(format!("{}/api/v1/alerts/stream", s.url))
+        .bearer_auth(&polisi)
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(stream.status(), StatusCode::OK);
+    let events = tokio::spawn(read_events(stream, 2, Duration::from_secs(20)));
+
+    let petugas = s.token("petugas.wk").await;
+    let batch = json!([
+        fix("KALUNG-07", 30, 105.83, -5.02),
+        fix("KALUNG-07", 20, 105.781, -5.021),
+        fix("KALUNG-07", 10, 105.84, -5.02),
+        {"device": "KALUNG-07", "recorded_at": ago(5), "lon": 0.0, "lat": 0.0},
+        {"device": "KALUNG-07", "recorded_at": (now() + chrono::Duration::hours(2)).to_rfc3339(), "lon": 105.8, "lat": -5.0},
+        {"device": "KALUNG-07", "recorded_at": ago(4), "lon": 105.8, "lat": 95.0},
+        fix("KALUNG-99", 10, 105.78, -5.02),
+    ]);
+    let (st, r) = s.post(&petugas, "/api/v1/observations", batch.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let statuses: Vec<&str> = r["results"].as_array().expect("results").iter().map(|x| x["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(statuses, ["stored", "stored", "stored", "refused", "refused", "refused", "held"]);
+    assert_eq!(r["results"][3]["errors"][0]["field"], "[3].lon");
+    assert!(r["results"][4]["errors"][0]["message"].as_str().unwrap_or("").contains("future"), "{r}");
+    assert_eq!(r["results"][5]["errors"][0]["field"], "[5].lat");
+    assert_eq!(r["results"][1]["alerts"].as_array().map(Vec::len), Some(1), "the entry raised one alert");
+
+    let got_events = events.await.expect("join");
+    let kinds: Vec<&str> = got_events.iter().map(|(_, e)| e["kind"].as_str().unwrap_or("")).collect();
+    assert_eq!(kinds, ["enter", "exit"], "{got_events:?}");
+    assert_eq!(got_events[0].1["fence_name"], "Desa Braja Harjosari");
+    assert_eq!(got_events[0].1["subject_name"], "Kelompok Bunga");
+    assert!(got_events[0].0 < got_events[1].0, "stream ids increase");
+
+    // The same batch again changes nothing: duplicates, no new alert.
+    let (_, r2) = s.post(&petugas, "/api/v1/observations", batch).await;
+    let statuses: Vec<&str> = r2["results"].as_array().expect("results").iter().map(|x| x["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(statuses, ["duplicate", "duplicate", "duplicate", "refused", "refused", "refused", "duplicate"]);
+
+    // The webhook: the first attempt met a 503 and was retried; each alert arrives once,
+    // signed, carrying its id.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while got.lock().expect("lock").len() < 2 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = got.lock().expect("lock").clone();
+    assert_eq!(received.len(), 2, "each alert delivered once");
+    let mut ids = Vec::new();
+    for (headers, body) in &received {
+        assert!(verify_signature(&secret, headers, body), "signed with the webhook's secret");
+        let v: Value = serde_json::from_slice(body).expect("json");
+        assert_eq!(headers.get("x-sinergi-alert-id").and_then(|h| h.to_str().ok()), v["alert_id"].as_str());
+        ids.push(v["alert_id"].as_str().expect("id").to_string());
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 2);
+
+    // Who sees the alerts: the owner agency and the recipients, nobody else.
+    let k = s.token("koordinator.wk").await;
+    let (_, mine) = s.get(&k, &format!("/api/v1/alerts?area={fence_id}")).await;
+    assert_eq!(mine["alerts"].as_array().map(Vec::len), Some(2));
+    let alert_id = mine["alerts"][1]["id"].as_str().expect("id").to_string();
+    let bnn = s.token("orang.bnn").await;
+    let (_, theirs) = s.get(&bnn, "/api/v1/alerts").await;
+    assert_eq!(theirs["alerts"].as_array().map(Vec::len), Some(0));
+    let (st, _) = s.get(&bnn, &format!("/api/v1/alerts/{alert_id}")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (_, held) = s.get(&k, "/api/v1/observations/held").await;
+    assert_eq!(held["held"][0]["serial"], "KALUNG-99");
+
+    // The response: acknowledge, act, close with an outcome.
+    let (st, a) = s.post(&polisi, &format!("/api/v1/alerts/{alert_id}/acknowledge"), json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    assert_eq!(a["status"], "acknowledged");
+    assert!(a["seconds_to_acknowledge"].as_i64().is_some());
+    let (st, _) = s.post(&polisi, &format!("/api/v1/alerts/{alert_id}/acknowledge"), json!({})).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let (st, bad) = s.post(&polisi, &format!("/api/v1/alerts/{alert_id}/actions"), json!({"action": "dance"})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "action");
+    let (st, _) = s.post(&polisi, &format!("/api/v1/alerts/{alert_id}/actions"), json!({"action": "drive_away", "note": "Digiring ke hutan dengan meriam karbit"})).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, closed) = s.post(&k, &format!("/api/v1/alerts/{alert_id}/close"), json!({"outcome": "no_damage"})).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(closed["status"], "closed");
+    assert!(closed["seconds_to_close"].as_i64().is_some());
+    let (_, detail) = s.get(&k, &format!("/api/v1/alerts/{alert_id}")).await;
+    let steps: Vec<&str> = detail["actions"].as_array().expect("actions").iter().map(|x| x["action"].as_str().unwrap_or("")).collect();
+    assert_eq!(steps, ["acknowledge", "drive_away", "close:no_damage"]);
+    assert_eq!(detail["deliveries"][0]["status"], "sent");
+}
+
+#[tokio::test]
+async fn bad_setup_is_refused_with_the_field_named() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let k = s.token("koordinator.wk").await;
+    let (st, e) = s
+        .post(&k, "/api/v1/fences", json!({"name": "Silang", "kind": "village", "shape": {"type": "Polygon",
+            "coordinates": [[[105.0, -5.0], [105.1, -5.1], [105.1, -5.0], [105.0, -5.1], [105.0, -5.0]]]}}))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"][0]["field"], "shape.coordinates[0]");
+    let (st, e) = s
+        .post(&k, "/api/v1/rules", json!({"name": "Tanpa penerima", "trigger": {"type": "enter"}}))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"][0]["field"], "recipients");
+    let (st, e) = s
+        .post(&k, "/api/v1/rules", json!({"name": "SMS", "trigger": {"type": "enter"}, "recipients": {"contacts": [{"name": "Kades", "phone": "+6281234567890"}]}, "channels": ["sms"]}))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "no gateway configured: {e}");
+    assert_eq!(e["errors"][0]["field"], "channels");
+    let petugas = s.token("petugas.wk").await;
+    let (st, _) = s.post(&petugas, "/api/v1/subjects", json!({"name": "X", "species": "gajah_sumatera"})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, e) = s.post(&petugas, "/api/v1/observations", json!({"device": "x"})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(s.app.store.fix_count().await.expect("count"), 0);
+}
+
+#[tokio::test]
+async fn movebank_and_firms_imports_report_bad_rows_and_change_nothing_twice() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, _) = receiver(0).await;
+    set_up(&s, &hook).await;
+    let k = s.token("koordinator.wk").await;
+    let t = |m: i64| (now() - chrono::Duration::minutes(m)).format("%Y-%m-%d %H:%M:%S%.3f").to_string();
+    let csv = format!(
+        "event-id,visible,timestamp,location-long,location-lat,tag-local-identifier,individual-local-identifier\n\
+         1,true,{},105.83,-5.02,KALUNG-07,Bunga\n\
+         2,true,{},105.781,-5.02,KALUNG-07,Bunga\n\
+         3,true,{},,,KALUNG-07,Bunga\n\
+         4,true,{},105.70,-5.10,KALUNG-12,Melati\n",
+        t(50), t(40), t(35), t(30)
+    );
+    let (st, dry) = s.csv(&k, "/api/v1/imports/movebank?dry_run=true", &csv).await;
+    assert_eq!(st, StatusCode::OK, "{dry}");
+    assert_eq!((dry["stored"].as_u64(), dry["held"].as_u64(), dry["refused"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(dry["errors"][0]["line"], 4);
+    assert_eq!(s.app.store.fix_count().await.expect("count"), 0, "a dry run writes nothing");
+    let (_, r) = s.csv(&k, "/api/v1/imports/movebank", &csv).await;
+    assert_eq!((r["stored"].as_u64(), r["held"].as_u64(), r["alerts"].as_u64()), (Some(2), Some(1), Some(1)), "{r}");
+    assert_eq!(r["errors"][0]["line"], 4);
+    let underscores = csv.replace("location-long", "location_long").replace("location-lat", "location_lat").replace("tag-local-identifier", "tag_local_identifier");
+    let (_, again) = s.csv(&k, "/api/v1/imports/movebank", &underscores).await;
+    assert_eq!((again["stored"].as_u64(), again["duplicates"].as_u64(), again["alerts"].as_u64()), (Some(0), Some(3), Some(0)), "{again}");
+
+    // The held fix of KALUNG-12 joins its animal once the collar is deployed.
+    let (_, melati) = s.post(&k, "/api/v1/subjects", json!({"name": "Melati", "species": "gajah_sumatera"})).await;
+    s.post(&k, "/api/v1/devices", json!({"serial": "KALUNG-12"})).await;
+    let (st, dep) = s.post(&k, "/api/v1/devices/KALUNG-12/deploy", json!({"subject": melati["id"], "start": ago(120)})).await;
+    assert_eq!(st, StatusCode::CREATED, "{dep}");
+    assert_eq!(dep["held_fixes_attached"], 1);
+
+    // Fire: a park polygon and a hotspot rule; the second import of the same file is a no-op.
+    let (_, park) = s
+        .post(&k, "/api/v1/fences", json!({"name": "TN Way Kambas (bagian)", "kind": "park", "shape": {"type": "Polygon",
+            "coordinates": [[[105.6, -5.1], [105.9, -5.1], [105.9, -4.8], [105.6, -4.8], [105.6, -5.1]]]}}))
+        .await;
+    let (st, r) = s
+        .post(&k, "/api/v1/rules", json!({"name": "Titik api di taman", "fences": [park["id"]], "trigger": {"type": "hotspot_inside"},
+            "recipients": {"agencies": ["BTNWK"]}}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let day = now().format("%Y-%m-%d").to_string();
+    let firms = format!(
+        "latitude,longitude,bright_ti4,scan,track,acq_date,acq_time,satellite,instrument,confidence,version,bright_ti5,frp,daynight\n\
+         -4.95,105.75,333.1,0.39,0.36,{day},0005,N,VIIRS,n,2.0NRT,290.1,5.2,N\n\
+         -3.00,104.00,331.0,0.39,0.36,{day},0005,N,VIIRS,l,2.0NRT,289.0,3.1,N\n\
+         -4.96,105.76,x,0.39,0.36,{day},0005,N,VIIRS,h,2.0NRT,290.0,4.0,N\n"
+    );
+    let (st, f1) = s.csv(&k, "/api/v1/imports/firms", &firms).await;
+    assert_eq!(st, StatusCode::OK, "{f1}");
+    assert_eq!((f1["stored"].as_u64(), f1["alerts"].as_u64()), (Some(2), Some(1)), "{f1}");
+    assert_eq!(f1["errors"][0]["line"], 4, "the bad brightness is named by line");
+    let (_, f2) = s.csv(&k, "/api/v1/imports/firms", &firms).await;
+    assert_eq!((f2["stored"].as_u64(), f2["alerts"].as_u64(), f2["duplicates"].as_u64()), (Some(0), Some(0), Some(2)), "{f2}");
+}
+
+#[tokio::test]
+async fn a_restart_neither_loses_nor_repeats_alerts() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let (hook, got) = receiver(0).await;
+    let s = start(dir.clone(), true).await;
+    set_up(&s, &hook).await;
+    let k = s.token("koordinator.wk").await;
+    let (_, r) = s.post(&k, "/api/v1/observations", json!([fix("KALUNG-07", 40, 105.83, -5.02), fix("KALUNG-07", 30, 105.781, -5.02)])).await;
+    assert_eq!(r["stored"], 2, "{r}");
+    drop(s);
+    // A new process on the same database.
+    let s = start(dir, false).await;
+    let k = s.token("koordinator.wk").await;
+    let (_, r) = s.post(&k, "/api/v1/observations", json!([fix("KALUNG-07", 20, 105.782, -5.021)])).await;
+    assert_eq!(r["results"][0]["alerts"].as_array().map(Vec::len), None, "still inside: no second entry {r}");
+    let (_, r) = s.post(&k, "/api/v1/observations", json!([fix("KALUNG-07", 10, 105.85, -5.02)])).await;
+    assert_eq!(r["results"][0]["alerts"].as_array().map(Vec::len), Some(1), "leaving raises the exit {r}");
+    let (_, all) = s.get(&k, "/api/v1/alerts").await;
+    let kinds: Vec<&str> = all["alerts"].as_array().expect("alerts").iter().map(|a| a["kind"].as_str().unwrap_or("")).collect();
+    assert_eq!(kinds, ["exit", "enter"]);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while got.lock().expect("lock").len() < 2 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(got.lock().expect("lock").len(), 2, "each alert delivered once across the restart");
+    let _ = &s.dir;
+}
+
+#[tokio::test]
+async fn fixes_arrive_over_mqtt() {
+    let Ok(url) = std::env::var("SINERGI_TEST_MQTT_URL") else {
+        eprintln!("SINERGI_TEST_MQTT_URL is not set: the MQTT test is not run");
+        return;
+    };
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, _) = receiver(0).await;
+    set_up(&s, &hook).await;
+    let topic_root = format!("sinergi-test/{}", uuid::Uuid::new_v4().simple());
+    let cfg = sinergi_app::warning::mqtt::MqttConfig {
+        url: url.clone(),
+        topic: format!("{topic_root}/#"),
+        client_id: format!("sinergi-test-{}", uuid::Uuid::new_v4().simple()),
+    };
+    let app = s.app.clone();
+    let ingest = tokio::spawn(async move {
+        let _ = sinergi_app::warning::mqtt::run(app, cfg).await;
+    });
+    let polisi = s.token("polisi").await;
+    let stream = s
+        .http
+        .get(format!("{}/api/v1/alerts/stream", s.url))
+        .bearer_auth(&polisi)
+        .send()
+        .await
+        .expect("stream");
+    let events = tokio::spawn(read_events(stream, 1, Duration::from_secs(20)));
+    // A collar's gateway publishing.
+    let (host, port) = sinergi_app::warning::mqtt::host_port(&url).expect("url");
+    let mut opts = rumqttc::MqttOptions::new(format!("collar-{}", uuid::Uuid::new_v4().simple()), host, port);
+    opts.set_keep_alive(Duration::from_secs(10));
+    let (client, mut ev) = rumqttc::AsyncClient::new(opts, 10);
+    tokio::spawn(async move { while ev.poll().await.is_ok() {} });
+    // Give the ingest time to subscribe.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        client
+            .publish(format!("{topic_root}/KALUNG-07"), rumqttc::QoS::AtLeastOnce, false, fix("KALUNG-07", 30, 105.83, -5.02).to_string())
+            .await
+            .expect("publish");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        if s.app.store.fix_count().await.expect("count") >= 1 || tokio::time::Instant::now() > deadline {
+            break;
+        }
+    }
+    let payload = json!({"recorded_at": ago(20), "lon": 105.781, "lat": -5.02}).to_string();
+    client
+        .publish(format!("{topic_root}/KALUNG-07"), rumqttc::QoS::AtLeastOnce, false, payload)
+        .await
+        .expect("publish");
+    let got = events.await.expect("join");
+    assert_eq!(got.len(), 1, "the entry arrived on the stream");
+    assert_eq!(got[0].1["kind"], "enter");
+    ingest.abort();
+}
