@@ -2083,18 +2083,34 @@ mod tests {
             assert!(kinds.iter().any(|x| x == k), "no {k} alert in {kinds:?}");
         }
         let tnks = crate::demo_warning::tests_actor(&app, "koordinator.tnks").await;
-        let fire = app.alerts_for(&tnks, None, None, None, 1000).await.expect("alerts");
-        assert!(fire.iter().any(|a| a.alert.kind == "hotspot_inside"), "{fire:?}");
+        let fire = app
+            .alerts_for(&tnks, None, None, None, 1000)
+            .await
+            .expect("alerts");
+        assert!(
+            fire.iter().any(|a| a.alert.kind == "hotspot_inside"),
+            "{fire:?}"
+        );
         let again = app
             .import_firms(None, crate::demo_warning::FIRMS_KERINCI_SEBLAT, false)
             .await
             .expect("import");
-        assert_eq!((again.stored, again.alerts), (0, 0), "the same file twice changes nothing");
+        assert_eq!(
+            (again.stored, again.alerts),
+            (0, 0),
+            "the same file twice changes nothing"
+        );
         let dono = include_str!("../../../demo/way-kambas-dono.movebank.csv");
         let r = app.import_movebank(None, dono, false).await.expect("dono");
         assert_eq!((r.stored, r.refused), (27, 0), "{r:?}");
-        assert!(r.alerts >= 3, "the replayable track raises enter, dwell and exit: {r:?}");
-        let r = app.import_movebank(None, dono, false).await.expect("dono again");
+        assert!(
+            r.alerts >= 3,
+            "the replayable track raises enter, dwell and exit: {r:?}"
+        );
+        let r = app
+            .import_movebank(None, dono, false)
+            .await
+            .expect("dono again");
         assert_eq!((r.stored, r.duplicates, r.alerts), (0, 27, 0));
 
         // The MoU carries its (demo) signed text, a PDF by its bytes.

@@ -108,8 +108,11 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
                         "notes": "[Data demo Sinergi] Gajah sumatera berkalung GPS di TN Way Kambas"}),
             )
             .await?;
-        app.create_device(&wk, &json!({"serial": serial, "kind": "collar", "expected_interval_min": interval}))
-            .await?;
+        app.create_device(
+            &wk,
+            &json!({"serial": serial, "kind": "collar", "expected_interval_min": interval}),
+        )
+        .await?;
         app.deploy_device(&wk, serial, &json!({"subject": subject.id, "start": start}))
             .await?;
         herds.push(subject);
@@ -128,21 +131,45 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
     };
     for i in 0..15 {
         let f = f64::from(i) / 14.0;
-        push(park_pt.0 + (village.0 - park_pt.0) * f, park_pt.1 + (village.1 - park_pt.1) * f + 0.0004 * (f64::from(i)).sin(), "WK-GPS-01", t0 + Duration::minutes(20 * k), 78.0);
+        push(
+            park_pt.0 + (village.0 - park_pt.0) * f,
+            park_pt.1 + (village.1 - park_pt.1) * f + 0.0004 * (f64::from(i)).sin(),
+            "WK-GPS-01",
+            t0 + Duration::minutes(20 * k),
+            78.0,
+        );
         k += 1;
     }
     for i in 0..6 {
-        push(village.0 + 0.001 * (f64::from(i) * 1.3).sin(), village.1 + 0.001 * (f64::from(i) * 0.9).cos(), "WK-GPS-01", t0 + Duration::minutes(20 * k), 77.0);
+        push(
+            village.0 + 0.001 * (f64::from(i) * 1.3).sin(),
+            village.1 + 0.001 * (f64::from(i) * 0.9).cos(),
+            "WK-GPS-01",
+            t0 + Duration::minutes(20 * k),
+            77.0,
+        );
         k += 1;
     }
     for i in 1..=12 {
         let f = f64::from(i) / 12.0;
-        push(village.0 + (park_pt.0 - village.0) * f, village.1 + (park_pt.1 - 0.01 - village.1) * f, "WK-GPS-01", t0 + Duration::minutes(20 * k), 77.0);
+        push(
+            village.0 + (park_pt.0 - village.0) * f,
+            village.1 + (park_pt.1 - 0.01 - village.1) * f,
+            "WK-GPS-01",
+            t0 + Duration::minutes(20 * k),
+            77.0,
+        );
         k += 1;
     }
     for i in 0..10 {
         let a = f64::from(i) * 0.6;
-        push(105.88 + 0.01 * a.cos(), -4.90 + 0.008 * a.sin(), "WK-GPS-02", now - Duration::hours(15) + Duration::hours(i64::from(i)), 12.0);
+        push(
+            105.88 + 0.01 * a.cos(),
+            -4.90 + 0.008 * a.sin(),
+            "WK-GPS-02",
+            now - Duration::hours(15) + Duration::hours(i64::from(i)),
+            12.0,
+        );
     }
     let inputs = fixes
         .iter()

@@ -74,17 +74,35 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = sinergi_store::open(&url).await?;
     let app = Arc::new(
-        App::new(store, Arc::new(SystemClock), AppConfig::new(dir.path().to_path_buf())).await?,
+        App::new(
+            store,
+            Arc::new(SystemClock),
+            AppConfig::new(dir.path().to_path_buf()),
+        )
+        .await?,
     );
     let setup = Instant::now();
     app.create_agency(
         None,
-        NewAgency::parse("BKSDA-BENCH", "BKSDA Bench", "park_authority", None, &["11".into()])
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        NewAgency::parse(
+            "BKSDA-BENCH",
+            "BKSDA Bench",
+            "park_authority",
+            None,
+            &["11".into()],
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?,
     )
     .await?;
-    app.create_user(None, "koordinator.bench", "", "BKSDA-BENCH", "coordinator", PASSWORD)
-        .await?;
+    app.create_user(
+        None,
+        "koordinator.bench",
+        "",
+        "BKSDA-BENCH",
+        "coordinator",
+        PASSWORD,
+    )
+    .await?;
     let (user, _) = app
         .store
         .user_credentials("koordinator.bench")
@@ -93,7 +111,9 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
     let actor = app.actor_for(&user).await?;
     let now = app.now();
     for (i, f) in fences.iter().enumerate() {
-        let FenceShape::Polygon(mp) = &f.shape else { continue };
+        let FenceShape::Polygon(mp) = &f.shape else {
+            continue;
+        };
         let fence = Fence {
             id: FenceId(f.id.0),
             owner_agency_id: actor.agency_id,
@@ -106,27 +126,52 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
             created_at: now,
             updated_at: now,
         };
-        let entry = app.audit(Some(&actor), Action::WarningSetup, "fence", &fence.id.to_string(), json!({}));
+        let entry = app.audit(
+            Some(&actor),
+            Action::WarningSetup,
+            "fence",
+            &fence.id.to_string(),
+            json!({}),
+        );
         app.store.insert_fence(&fence, &entry).await?;
     }
     let subjects: Vec<u128> = {
-        let mut s: Vec<u128> = fixes.iter().filter_map(|f| f.subject.map(|s| s.0.as_u128())).collect();
+        let mut s: Vec<u128> = fixes
+            .iter()
+            .filter_map(|f| f.subject.map(|s| s.0.as_u128()))
+            .collect();
         s.sort_unstable();
         s.dedup();
         s
     };
     let start = (fixes.iter().map(|f| f.at_ms).min().unwrap_or(0) - 3_600_000) / 1000;
-    let start = DateTime::<Utc>::from_timestamp(start, 0).unwrap_or(now).to_rfc3339();
+    let start = DateTime::<Utc>::from_timestamp(start, 0)
+        .unwrap_or(now)
+        .to_rfc3339();
     for s in &subjects {
         let subj = app
-            .create_subject(&actor, &json!({"name": format!("Gajah {s}"), "species": "gajah_sumatera"}))
+            .create_subject(
+                &actor,
+                &json!({"name": format!("Gajah {s}"), "species": "gajah_sumatera"}),
+            )
             .await?;
-        app.create_device(&actor, &json!({"serial": serial(*s), "expected_interval_min": 15}))
-            .await?;
-        app.deploy_device(&actor, &serial(*s), &json!({"subject": subj.id, "start": start}))
-            .await?;
+        app.create_device(
+            &actor,
+            &json!({"serial": serial(*s), "expected_interval_min": 15}),
+        )
+        .await?;
+        app.deploy_device(
+            &actor,
+            &serial(*s),
+            &json!({"subject": subj.id, "start": start}),
+        )
+        .await?;
     }
-    for trigger in [json!({"type": "enter"}), json!({"type": "exit"}), json!({"type": "dwell", "minutes": 30})] {
+    for trigger in [
+        json!({"type": "enter"}),
+        json!({"type": "exit"}),
+        json!({"type": "dwell", "minutes": 30}),
+    ] {
         app.create_rule(
             &actor,
             &json!({"name": format!("bench {}", trigger["type"]), "trigger": trigger, "recipients": {"agencies": ["BKSDA-BENCH"]}}),
@@ -237,11 +282,19 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
 
     // 3. Latency to the SSE stream under background load.
     let probe_subject = app
-        .create_subject(&actor, &json!({"name": "Probe", "species": "gajah_sumatera"}))
+        .create_subject(
+            &actor,
+            &json!({"name": "Probe", "species": "gajah_sumatera"}),
+        )
         .await?;
-    app.create_device(&actor, &json!({"serial": "PROBE-1"})).await?;
-    app.deploy_device(&actor, "PROBE-1", &json!({"subject": probe_subject.id, "start": start}))
+    app.create_device(&actor, &json!({"serial": "PROBE-1"}))
         .await?;
+    app.deploy_device(
+        &actor,
+        "PROBE-1",
+        &json!({"subject": probe_subject.id, "start": start}),
+    )
+    .await?;
     app.create_fence(
         &actor,
         &json!({"name": "Probe", "kind": "other", "shape": {"type": "Circle", "center": [100.0, 3.9], "radius_m": 1000}}),
@@ -325,7 +378,8 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
     for i in 0..probes {
         let inside = i % 2 == 0;
         let (lon, lat) = if inside { (100.0, 3.9) } else { (100.05, 3.9) };
-        let at = DateTime::<Utc>::from_timestamp_millis(end_ms + 10_000 * (i as i64 + 1)).unwrap_or(now);
+        let at =
+            DateTime::<Utc>::from_timestamp_millis(end_ms + 10_000 * (i as i64 + 1)).unwrap_or(now);
         let t = Instant::now();
         let r: Value = http
             .post(format!("{base}/api/v1/observations"))
@@ -351,7 +405,10 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
         let m = seen.lock().map_err(|_| anyhow::anyhow!("lock"))?;
         sent_at
             .iter()
-            .filter_map(|(id, t)| m.get(id).map(|r| r.duration_since(*t).as_secs_f64() * 1000.0))
+            .filter_map(|(id, t)| {
+                m.get(id)
+                    .map(|r| r.duration_since(*t).as_secs_f64() * 1000.0)
+            })
             .collect()
     };
     lat_ms.sort_by(f64::total_cmp);
@@ -368,12 +425,18 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
 
     // 4. PostGIS.
     let Some(pg) = pg_url else {
-        println!("PostGIS baseline not run: give --pg-url postgres://…/postgres (PostGIS installed)");
+        println!(
+            "PostGIS baseline not run: give --pg-url postgres://…/postgres (PostGIS installed)"
+        );
         return Ok(());
     };
-    let admin = sqlx::PgPool::connect(&pg).await.context("connect to --pg-url")?;
+    let admin = sqlx::PgPool::connect(&pg)
+        .await
+        .context("connect to --pg-url")?;
     let db = format!("sinergi_bench_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {db}")).execute(&admin).await?;
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&admin)
+        .await?;
     let db_url = match pg.rsplit_once('/') {
         Some((head, _)) => format!("{head}/{db}"),
         None => anyhow::bail!("--pg-url must end with /DATABASE"),
@@ -391,20 +454,32 @@ async fn postgis(
     fixes: &[sinergi_geofence::Fix],
     engine_rate: f64,
 ) -> anyhow::Result<()> {
-    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(url).await?;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect(url)
+        .await?;
     sqlx::query("CREATE EXTENSION IF NOT EXISTS postgis")
         .execute(&pool)
         .await
         .context("CREATE EXTENSION postgis (install postgresql-15-postgis-3)")?;
-    sqlx::query("CREATE TABLE fences (id integer PRIMARY KEY, geom geometry(Polygon, 4326) NOT NULL)")
-        .execute(&pool)
-        .await?;
+    sqlx::query(
+        "CREATE TABLE fences (id integer PRIMARY KEY, geom geometry(Polygon, 4326) NOT NULL)",
+    )
+    .execute(&pool)
+    .await?;
     let mut ids = Vec::new();
     let mut wkts = Vec::new();
     for (i, f) in fences.iter().enumerate() {
-        let FenceShape::Polygon(mp) = &f.shape else { continue };
+        let FenceShape::Polygon(mp) = &f.shape else {
+            continue;
+        };
         let Some(p) = mp.0.first() else { continue };
-        let ring: Vec<String> = p.exterior().0.iter().map(|c| format!("{} {}", c.x, c.y)).collect();
+        let ring: Vec<String> = p
+            .exterior()
+            .0
+            .iter()
+            .map(|c| format!("{} {}", c.x, c.y))
+            .collect();
         ids.push(i as i32);
         wkts.push(format!("POLYGON(({}))", ring.join(",")));
     }
@@ -413,7 +488,9 @@ async fn postgis(
         .bind(&wkts)
         .execute(&pool)
         .await?;
-    sqlx::query("CREATE INDEX fences_geom ON fences USING GIST (geom)").execute(&pool).await?;
+    sqlx::query("CREATE INDEX fences_geom ON fences USING GIST (geom)")
+        .execute(&pool)
+        .await?;
     sqlx::query("CREATE TABLE fixes (n integer, geom geometry(Point, 4326) NOT NULL)")
         .execute(&pool)
         .await?;

@@ -470,7 +470,10 @@ async fn import(app: Arc<App>, cmd: ImportCmd) -> anyhow::Result<()> {
         eprintln!("{}:{}: {}", file.display(), e.line, e.message);
     }
     if !r.errors.is_empty() {
-        bail!("{} rows were refused (listed above); the others went in", r.errors.len());
+        bail!(
+            "{} rows were refused (listed above); the others went in",
+            r.errors.len()
+        );
     }
     Ok(())
 }

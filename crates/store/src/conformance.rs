@@ -435,6 +435,160 @@ pub async fn notifications_are_per_user_and_marked_read(s: &dyn Store) {
     assert_eq!(s.unread_notifications(w.users[0].id).await.expect("n"), 1);
 }
 
+pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
+    use crate::warning::{AlertFilter, NewAlert, NewFix};
+    use sinergi_core::warning::{
+        AlertId, Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Severity, Shape,
+        Subject, SubjectId,
+    };
+    let w = world(s).await;
+    let owner = w.agencies[1].id;
+    let subject = Subject {
+        id: SubjectId::new_at(t0(), rid(1)),
+        owner_agency_id: owner,
+        name: "Kelompok Bunga".into(),
+        species: "gajah_sumatera".into(),
+        kind: "herd".into(),
+        sensitivity: Sensitivity::Restricted,
+        notes: String::new(),
+        created_at: t0(),
+    };
+    s.insert_subject(&subject, &audit(Action::WarningSetup))
+        .await
+        .expect("subject");
+    let device = Device {
+        id: DeviceId::new_at(t0(), rid(2)),
+        serial: "KALUNG-07".into(),
+        kind: "collar".into(),
+        owner_agency_id: owner,
+        expected_interval_s: 1800,
+        created_at: t0(),
+    };
+    s.insert_device(&device, &audit(Action::WarningSetup))
+        .await
+        .expect("device");
+    assert!(matches!(
+        s.insert_device(&device, &audit(Action::WarningSetup)).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    let fence = Fence {
+        id: FenceId::new_at(t0(), rid(3)),
+        owner_agency_id: owner,
+        name: "Desa".into(),
+        kind: "village".into(),
+        shape: Shape::Circle {
+            lon: 105.78,
+            lat: -5.02,
+            radius_m: 2000.0,
+        },
+        region_code: None,
+        active: true,
+        created_by: w.users[1].id,
+        created_at: t0(),
+        updated_at: t0(),
+    };
+    s.insert_fence(&fence, &audit(Action::WarningSetup))
+        .await
+        .expect("fence");
+    assert_eq!(s.fences().await.expect("fences"), vec![fence.clone()]);
+    let fix = |minute: i64, serial: &str, deployed: bool| NewFix {
+        serial: serial.into(),
+        recorded_at: t0() + Duration::minutes(minute),
+        device_id: deployed.then_some(device.id),
+        subject_id: deployed.then_some(subject.id),
+        lon: 105.78,
+        lat: -5.02,
+        accuracy_m: Some(5.0),
+        battery: Some(80.0),
+        source: "http".into(),
+        received_at: t0(),
+    };
+    // A held fix of the device before it was deployed, and of an unknown collar.
+    let held = [fix(1, "KALUNG-07", false), fix(2, "KALUNG-99", false)];
+    let o = s.ingest(&held, &[], &[]).await.expect("held");
+    assert_eq!(o.fixes_stored, vec![true, true]);
+    let dep = Deployment {
+        id: DeploymentId::new_at(t0(), rid(4)),
+        device_id: device.id,
+        subject_id: subject.id,
+        start_at: t0(),
+        end_at: None,
+    };
+    let attached = s
+        .insert_deployment(&dep, "KALUNG-07", &audit(Action::WarningSetup))
+        .await
+        .expect("deploy");
+    assert_eq!(attached, 1, "the held fix of this collar joins its subject");
+    assert_eq!(s.held_fixes(10).await.expect("held").len(), 1);
+    let alert = |minute: i64| NewAlert {
+        id: AlertId::new_at(t0(), rid(100 + minute as u64)),
+        dedupe: format!("enter:{minute}"),
+        rule_id: None,
+        fence_id: Some(fence.id),
+        subject_id: Some(subject.id),
+        device_id: None,
+        report_id: None,
+        fix: Some(0),
+        hotspot: None,
+        kind: "enter".into(),
+        severity: Severity::Critical,
+        owner_agency_id: owner,
+        at: t0() + Duration::minutes(minute),
+        lon: 105.78,
+        lat: -5.02,
+        distance_m: None,
+        created_at: t0(),
+        deliveries: vec![("webhook".into(), "hook-1".into())],
+    };
+    let batch = [fix(10, "KALUNG-07", true), fix(11, "KALUNG-07", true)];
+    let o = s.ingest(&batch, &[], &[alert(10)]).await.expect("ingest");
+    assert_eq!(o.fixes_stored, vec![true, true]);
+    assert_eq!(o.alerts.len(), 1);
+    assert!(
+        o.alerts[0].fix_id.is_some(),
+        "the alert names its stored fix"
+    );
+    let again = s.ingest(&batch, &[], &[alert(10)]).await.expect("again");
+    assert_eq!(
+        again.fixes_stored,
+        vec![false, false],
+        "same device and time: stored once"
+    );
+    assert!(
+        again.alerts.is_empty(),
+        "the same alert twice is stored once"
+    );
+    assert_eq!(s.fix_count().await.expect("count"), 4);
+    let alerts = s
+        .alerts(&AlertFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("alerts");
+    assert_eq!(alerts.len(), 1);
+    let outbox = s.outbox_for_alert(alerts[0].id).await.expect("outbox");
+    assert_eq!(outbox.len(), 1, "one delivery per alert and destination");
+    assert_eq!(s.due_outbox(t0(), 10).await.expect("due").len(), 1);
+    let track = s
+        .track(subject.id, t0(), t0() + Duration::hours(1), 100)
+        .await
+        .expect("track");
+    assert_eq!(track.len(), 3, "the attached held fix and the two new ones");
+    assert!(track
+        .windows(2)
+        .all(|p| p[0].recorded_at <= p[1].recorded_at));
+    let after = s
+        .alerts(&AlertFilter {
+            after_seq: Some(alerts[0].seq),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("after");
+    assert!(after.is_empty());
+}
+
 pub async fn report_types_round_trip(s: &dyn Store) {
     s.seed_report_types(&builtin()).await.expect("seed");
     s.seed_report_types(&builtin())
@@ -976,7 +1130,8 @@ macro_rules! conformance_tests {
             visibility_in_sql_matches_the_policy, list_filters_and_paging,
             attachments_are_deduplicated, regions_load_once, audit_trail_chains_every_write,
             second_factor_is_enrolled_once_and_codes_used_once,
-            notifications_are_per_user_and_marked_read);
+            notifications_are_per_user_and_marked_read,
+            early_warning_ingest_is_idempotent_and_atomic);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

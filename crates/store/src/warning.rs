@@ -678,51 +678,76 @@ macro_rules! warning_impl {
                     .await?;
                     out.hotspots_stored[i] = r.rows_affected() == 1;
                 }
-                for a in alerts {
-                    let fix_id = a.fix.and_then(|i| fix_ids.get(i).copied().flatten());
-                    let hotspot_id = a.hotspot.and_then(|i| hotspots.get(i)).map(|h| h.id.0);
-                    let row = sqlx::query(&format!(
+                // Alerts many per statement; the unique dedupe key skips ones raised before.
+                let mut inserted: Vec<(usize, Alert)> = Vec::new();
+                for (chunk_no, chunk) in alerts.chunks(500).enumerate() {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
                         "INSERT INTO alerts (id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
-                         severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'open', $17, 1) \
-                         ON CONFLICT (dedupe) DO NOTHING RETURNING {ALERT_COLUMNS}"
-                    ))
-                    .bind(a.id.0)
-                    .bind(&a.dedupe)
-                    .bind(a.rule_id.map(|r| r.0))
-                    .bind(a.fence_id.map(|f| f.0))
-                    .bind(a.subject_id.map(|s| s.0))
-                    .bind(a.device_id.map(|d| d.0))
-                    .bind(a.report_id.map(|r| r.0))
-                    .bind(fix_id)
-                    .bind(hotspot_id)
-                    .bind(&a.kind)
-                    .bind(a.severity.as_str())
-                    .bind(a.owner_agency_id.0)
-                    .bind(ms(a.at))
-                    .bind(a.lon)
-                    .bind(a.lat)
-                    .bind(a.distance_m)
-                    .bind(ms(a.created_at))
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                    let Some(row) = row else { continue };
-                    let stored = alert_from_row(&row)?;
-                    for (channel, target) in &a.deliveries {
-                        sqlx::query(
-                            "INSERT INTO outbox (alert_id, channel, target, status, attempts, next_attempt_at, created_at) \
-                             VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
-                        )
-                        .bind(a.id.0)
-                        .bind(channel)
-                        .bind(target)
-                        .bind(ms(a.created_at))
-                        .execute(&mut *tx)
-                        .await?;
+                         severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ",
+                    );
+                    qb.push_values(chunk, |mut b, a| {
+                        let fix_id = a.fix.and_then(|i| fix_ids.get(i).copied().flatten());
+                        let hotspot_id = a.hotspot.and_then(|i| hotspots.get(i)).map(|h| h.id.0);
+                        b.push_bind(a.id.0)
+                            .push_bind(&a.dedupe)
+                            .push_bind(a.rule_id.map(|r| r.0))
+                            .push_bind(a.fence_id.map(|f| f.0))
+                            .push_bind(a.subject_id.map(|s| s.0))
+                            .push_bind(a.device_id.map(|d| d.0))
+                            .push_bind(a.report_id.map(|r| r.0))
+                            .push_bind(fix_id)
+                            .push_bind(hotspot_id)
+                            .push_bind(&a.kind)
+                            .push_bind(a.severity.as_str())
+                            .push_bind(a.owner_agency_id.0)
+                            .push_bind(ms(a.at))
+                            .push_bind(a.lon)
+                            .push_bind(a.lat)
+                            .push_bind(a.distance_m)
+                            .push_bind("open")
+                            .push_bind(ms(a.created_at))
+                            .push_bind(1i64);
+                    });
+                    qb.push(format!(" ON CONFLICT (dedupe) DO NOTHING RETURNING dedupe, {ALERT_COLUMNS}"));
+                    let rows = qb.build().fetch_all(&mut *tx).await.map_err(map_err)?;
+                    let index: std::collections::HashMap<&str, usize> = chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| (a.dedupe.as_str(), chunk_no * 500 + i))
+                        .collect();
+                    for row in rows {
+                        let dedupe: String = row.try_get("dedupe")?;
+                        if let Some(&i) = index.get(dedupe.as_str()) {
+                            inserted.push((i, alert_from_row(&row)?));
+                        }
                     }
-                    out.alerts.push(stored);
                 }
+                inserted.sort_by_key(|(_, a)| a.seq);
+                let deliveries: Vec<(AlertId, &str, &str, DateTime<Utc>)> = inserted
+                    .iter()
+                    .flat_map(|(i, _)| {
+                        let a = &alerts[*i];
+                        a.deliveries
+                            .iter()
+                            .map(move |(c, t)| (a.id, c.as_str(), t.as_str(), a.created_at))
+                    })
+                    .collect();
+                for chunk in deliveries.chunks(1_000) {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
+                        "INSERT INTO outbox (alert_id, channel, target, status, attempts, next_attempt_at, created_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, c, t, at)| {
+                        b.push_bind(id.0)
+                            .push_bind(*c)
+                            .push_bind(*t)
+                            .push_bind("pending")
+                            .push_bind(0i64)
+                            .push_bind(ms(*at))
+                            .push_bind(ms(*at));
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                out.alerts = inserted.into_iter().map(|(_, a)| a).collect();
                 tx.commit().await?;
                 Ok(out)
             }

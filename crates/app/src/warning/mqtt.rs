@@ -11,9 +11,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::App;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use serde_json::Value;
-use crate::App;
 
 /// Where to listen.
 #[derive(Debug, Clone)]
@@ -28,10 +28,15 @@ pub fn host_port(url: &str) -> Result<(String, u16), String> {
     let rest = url
         .strip_prefix("mqtt://")
         .or_else(|| url.strip_prefix("tcp://"))
-        .ok_or_else(|| "the MQTT URL must start with mqtt://, e.g. mqtt://127.0.0.1:1883".to_string())?;
+        .ok_or_else(|| {
+            "the MQTT URL must start with mqtt://, e.g. mqtt://127.0.0.1:1883".to_string()
+        })?;
     let rest = rest.trim_end_matches('/');
     match rest.rsplit_once(':') {
-        Some((h, p)) => Ok((h.to_string(), p.parse().map_err(|_| format!("bad MQTT port in {url}"))?)),
+        Some((h, p)) => Ok((
+            h.to_string(),
+            p.parse().map_err(|_| format!("bad MQTT port in {url}"))?,
+        )),
         None => Ok((rest.to_string(), 1883)),
     }
 }
@@ -122,11 +127,21 @@ mod tests {
 
     #[test]
     fn urls_and_payloads() {
-        assert_eq!(host_port("mqtt://127.0.0.1:1883").expect("url"), ("127.0.0.1".into(), 1883));
-        assert_eq!(host_port("mqtt://broker").expect("url"), ("broker".into(), 1883));
+        assert_eq!(
+            host_port("mqtt://127.0.0.1:1883").expect("url"),
+            ("127.0.0.1".into(), 1883)
+        );
+        assert_eq!(
+            host_port("mqtt://broker").expect("url"),
+            ("broker".into(), 1883)
+        );
         assert!(host_port("http://x").is_err());
         let now = chrono::DateTime::from_timestamp(1_763_600_000, 0).expect("t");
-        let one = fixes_of("sinergi/fixes/KALUNG-07", br#"{"recorded_at":"2025-11-20T00:00:00Z","lon":105.7,"lat":-5.0}"#, now);
+        let one = fixes_of(
+            "sinergi/fixes/KALUNG-07",
+            br#"{"recorded_at":"2025-11-20T00:00:00Z","lon":105.7,"lat":-5.0}"#,
+            now,
+        );
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].as_ref().expect("fix").device, "KALUNG-07");
         let many = fixes_of("x/y", br#"[{"device":"A","recorded_at":"2025-11-20T00:00:00Z","lon":105.7,"lat":-5.0},{"lat":1}]"#, now);
