@@ -624,39 +624,60 @@ macro_rules! warning_impl {
                     hotspots_stored: vec![false; hotspots.len()],
                     alerts: Vec::new(),
                 };
-                let mut fix_ids: Vec<Option<i64>> = vec![None; fixes.len()];
                 let mut tx = self.write.begin().await?;
-                // Many rows per statement; the unique (serial, recorded_at) skips repeats.
+                // Ids and stream positions are assigned here, under the single writer, so
+                // the common case (nothing stored before) needs no rows back: a chunk whose
+                // every row went in is known entirely. A chunk that met a repeat is undone
+                // to its savepoint and inserted again returning what went in.
+                let mut next_fix: i64 = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM fixes")
+                    .fetch_one(&mut *tx)
+                    .await?
+                    + 1;
+                let mut fix_ids: Vec<Option<i64>> = vec![None; fixes.len()];
                 for (chunk_no, chunk) in fixes.chunks(2_000).enumerate() {
-                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
-                        "INSERT INTO fixes (serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
-                    );
-                    qb.push_values(chunk, |mut b, f| {
-                        b.push_bind(&f.serial)
-                            .push_bind(ms(f.recorded_at))
-                            .push_bind(f.device_id.map(|d| d.0))
-                            .push_bind(f.subject_id.map(|s| s.0))
-                            .push_bind(f.lon)
-                            .push_bind(f.lat)
-                            .push_bind(f.accuracy_m)
-                            .push_bind(f.battery)
-                            .push_bind(&f.source)
-                            .push_bind(ms(f.received_at));
-                    });
-                    qb.push(" ON CONFLICT (serial, recorded_at) DO NOTHING RETURNING id, serial, recorded_at");
-                    let rows = qb.build().fetch_all(&mut *tx).await.map_err(map_err)?;
                     let base = chunk_no * 2_000;
-                    let mut index: std::collections::HashMap<(&str, i64), usize> =
-                        std::collections::HashMap::with_capacity(chunk.len());
-                    for (i, f) in chunk.iter().enumerate() {
-                        index.entry((f.serial.as_str(), ms(f.recorded_at))).or_insert(base + i);
+                    let first = next_fix;
+                    next_fix += chunk.len() as i64;
+                    let build = |returning: bool| {
+                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
+                            "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
+                        );
+                        qb.push_values(chunk.iter().enumerate(), |mut b, (i, f)| {
+                            b.push_bind(first + i as i64)
+                                .push_bind(&f.serial)
+                                .push_bind(ms(f.recorded_at))
+                                .push_bind(f.device_id.map(|d| d.0))
+                                .push_bind(f.subject_id.map(|s| s.0))
+                                .push_bind(f.lon)
+                                .push_bind(f.lat)
+                                .push_bind(f.accuracy_m)
+                                .push_bind(f.battery)
+                                .push_bind(&f.source)
+                                .push_bind(ms(f.received_at));
+                        });
+                        qb.push(" ON CONFLICT (serial, recorded_at) DO NOTHING");
+                        if returning {
+                            qb.push(" RETURNING id");
+                        }
+                        qb
+                    };
+                    let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+                    let r = build(false).build().execute(&mut *sp).await.map_err(map_err)?;
+                    if r.rows_affected() == chunk.len() as u64 {
+                        sp.commit().await?;
+                        for i in 0..chunk.len() {
+                            out.fixes_stored[base + i] = true;
+                            fix_ids[base + i] = Some(first + i as i64);
+                        }
+                        continue;
                     }
-                    for row in rows {
-                        let serial: String = row.try_get("serial")?;
-                        let at: i64 = row.try_get("recorded_at")?;
-                        if let Some(&i) = index.get(&(serial.as_str(), at)) {
-                            out.fixes_stored[i] = true;
-                            fix_ids[i] = Some(row.try_get("id")?);
+                    sp.rollback().await?;
+                    for row in build(true).build().fetch_all(&mut *tx).await.map_err(map_err)? {
+                        let id: i64 = row.try_get("id")?;
+                        let i = (id - first) as usize;
+                        if i < chunk.len() {
+                            out.fixes_stored[base + i] = true;
+                            fix_ids[base + i] = Some(id);
                         }
                     }
                 }
@@ -678,54 +699,75 @@ macro_rules! warning_impl {
                     .await?;
                     out.hotspots_stored[i] = r.rows_affected() == 1;
                 }
-                // Alerts many per statement; the unique dedupe key skips ones raised before.
-                let mut inserted: Vec<(usize, Alert)> = Vec::new();
+                let mut next_seq: i64 = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM alerts")
+                    .fetch_one(&mut *tx)
+                    .await?
+                    + 1;
+                let mut inserted: Vec<usize> = Vec::new();
+                let mut seqs: Vec<i64> = vec![0; alerts.len()];
                 for (chunk_no, chunk) in alerts.chunks(500).enumerate() {
-                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
-                        "INSERT INTO alerts (id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
-                         severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ",
-                    );
-                    qb.push_values(chunk, |mut b, a| {
-                        let fix_id = a.fix.and_then(|i| fix_ids.get(i).copied().flatten());
-                        let hotspot_id = a.hotspot.and_then(|i| hotspots.get(i)).map(|h| h.id.0);
-                        b.push_bind(a.id.0)
-                            .push_bind(&a.dedupe)
-                            .push_bind(a.rule_id.map(|r| r.0))
-                            .push_bind(a.fence_id.map(|f| f.0))
-                            .push_bind(a.subject_id.map(|s| s.0))
-                            .push_bind(a.device_id.map(|d| d.0))
-                            .push_bind(a.report_id.map(|r| r.0))
-                            .push_bind(fix_id)
-                            .push_bind(hotspot_id)
-                            .push_bind(&a.kind)
-                            .push_bind(a.severity.as_str())
-                            .push_bind(a.owner_agency_id.0)
-                            .push_bind(ms(a.at))
-                            .push_bind(a.lon)
-                            .push_bind(a.lat)
-                            .push_bind(a.distance_m)
-                            .push_bind("open")
-                            .push_bind(ms(a.created_at))
-                            .push_bind(1i64);
-                    });
-                    qb.push(format!(" ON CONFLICT (dedupe) DO NOTHING RETURNING dedupe, {ALERT_COLUMNS}"));
-                    let rows = qb.build().fetch_all(&mut *tx).await.map_err(map_err)?;
-                    let index: std::collections::HashMap<&str, usize> = chunk
-                        .iter()
-                        .enumerate()
-                        .map(|(i, a)| (a.dedupe.as_str(), chunk_no * 500 + i))
-                        .collect();
-                    for row in rows {
-                        let dedupe: String = row.try_get("dedupe")?;
-                        if let Some(&i) = index.get(dedupe.as_str()) {
-                            inserted.push((i, alert_from_row(&row)?));
+                    let base = chunk_no * 500;
+                    let first = next_seq;
+                    next_seq += chunk.len() as i64;
+                    let build = |returning: bool| {
+                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
+                            "INSERT INTO alerts (seq, id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
+                             severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ",
+                        );
+                        qb.push_values(chunk.iter().enumerate(), |mut b, (i, a)| {
+                            let fix_id = a.fix.and_then(|i| fix_ids.get(i).copied().flatten());
+                            let hotspot_id = a.hotspot.and_then(|i| hotspots.get(i)).map(|h| h.id.0);
+                            b.push_bind(first + i as i64)
+                                .push_bind(a.id.0)
+                                .push_bind(&a.dedupe)
+                                .push_bind(a.rule_id.map(|r| r.0))
+                                .push_bind(a.fence_id.map(|f| f.0))
+                                .push_bind(a.subject_id.map(|s| s.0))
+                                .push_bind(a.device_id.map(|d| d.0))
+                                .push_bind(a.report_id.map(|r| r.0))
+                                .push_bind(fix_id)
+                                .push_bind(hotspot_id)
+                                .push_bind(&a.kind)
+                                .push_bind(a.severity.as_str())
+                                .push_bind(a.owner_agency_id.0)
+                                .push_bind(ms(a.at))
+                                .push_bind(a.lon)
+                                .push_bind(a.lat)
+                                .push_bind(a.distance_m)
+                                .push_bind("open")
+                                .push_bind(ms(a.created_at))
+                                .push_bind(1i64);
+                        });
+                        qb.push(" ON CONFLICT (dedupe) DO NOTHING");
+                        if returning {
+                            qb.push(" RETURNING seq");
+                        }
+                        qb
+                    };
+                    let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+                    let r = build(false).build().execute(&mut *sp).await.map_err(map_err)?;
+                    if r.rows_affected() == chunk.len() as u64 {
+                        sp.commit().await?;
+                        for i in 0..chunk.len() {
+                            inserted.push(base + i);
+                            seqs[base + i] = first + i as i64;
+                        }
+                        continue;
+                    }
+                    sp.rollback().await?;
+                    for row in build(true).build().fetch_all(&mut *tx).await.map_err(map_err)? {
+                        let seq: i64 = row.try_get("seq")?;
+                        let i = (seq - first) as usize;
+                        if i < chunk.len() {
+                            inserted.push(base + i);
+                            seqs[base + i] = seq;
                         }
                     }
                 }
-                inserted.sort_by_key(|(_, a)| a.seq);
+                inserted.sort_unstable();
                 let deliveries: Vec<(AlertId, &str, &str, DateTime<Utc>)> = inserted
                     .iter()
-                    .flat_map(|(i, _)| {
+                    .flat_map(|i| {
                         let a = &alerts[*i];
                         a.deliveries
                             .iter()
@@ -747,8 +789,39 @@ macro_rules! warning_impl {
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
-                out.alerts = inserted.into_iter().map(|(_, a)| a).collect();
                 tx.commit().await?;
+                out.alerts = inserted
+                    .into_iter()
+                    .map(|i| {
+                        let a = &alerts[i];
+                        Alert {
+                            seq: seqs[i],
+                            id: a.id,
+                            rule_id: a.rule_id,
+                            fence_id: a.fence_id,
+                            subject_id: a.subject_id,
+                            device_id: a.device_id,
+                            report_id: a.report_id,
+                            fix_id: a.fix.and_then(|k| fix_ids.get(k).copied().flatten()),
+                            hotspot_id: a.hotspot.and_then(|k| hotspots.get(k)).map(|h| h.id),
+                            kind: a.kind.clone(),
+                            severity: a.severity,
+                            owner_agency_id: a.owner_agency_id,
+                            at: DateTime::from_timestamp_millis(ms(a.at)).unwrap_or(a.at),
+                            lon: a.lon,
+                            lat: a.lat,
+                            distance_m: a.distance_m,
+                            status: AlertStatus::Open,
+                            created_at: DateTime::from_timestamp_millis(ms(a.created_at)).unwrap_or(a.created_at),
+                            acknowledged_at: None,
+                            acknowledged_by: None,
+                            closed_at: None,
+                            closed_by: None,
+                            outcome: None,
+                            version: 1,
+                        }
+                    })
+                    .collect();
                 Ok(out)
             }
 
