@@ -627,8 +627,8 @@ macro_rules! warning_impl {
                 let mut tx = self.write.begin().await?;
                 // Ids and stream positions are assigned here, under the single writer, so
                 // the common case (nothing stored before) needs no rows back: a chunk whose
-                // every row went in is known entirely. A chunk that met a repeat is undone
-                // to its savepoint and inserted again returning what went in.
+                // every row went in is known entirely. For a chunk that met a repeat, the ids
+                // it gave out that now exist are the rows it stored.
                 let mut next_fix: i64 = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM fixes")
                     .fetch_one(&mut *tx)
                     .await?
@@ -638,7 +638,7 @@ macro_rules! warning_impl {
                     let base = chunk_no * 2_000;
                     let first = next_fix;
                     next_fix += chunk.len() as i64;
-                    let build = |returning: bool| {
+                    let build = || {
                         let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
                             "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
                         );
@@ -656,29 +656,26 @@ macro_rules! warning_impl {
                                 .push_bind(ms(f.received_at));
                         });
                         qb.push(" ON CONFLICT (serial, recorded_at) DO NOTHING");
-                        if returning {
-                            qb.push(" RETURNING id");
-                        }
                         qb
                     };
-                    let mut sp = sqlx::Connection::begin(&mut *tx).await?;
-                    let r = build(false).build().execute(&mut *sp).await.map_err(map_err)?;
+                    let r = build().build().execute(&mut *tx).await.map_err(map_err)?;
                     if r.rows_affected() == chunk.len() as u64 {
-                        sp.commit().await?;
                         for i in 0..chunk.len() {
                             out.fixes_stored[base + i] = true;
                             fix_ids[base + i] = Some(first + i as i64);
                         }
                         continue;
                     }
-                    sp.rollback().await?;
-                    for row in build(true).build().fetch_all(&mut *tx).await.map_err(map_err)? {
-                        let id: i64 = row.try_get("id")?;
+                    // Some were stored before: the ids given out that now exist are ours.
+                    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM fixes WHERE id >= $1 AND id < $2")
+                        .bind(first)
+                        .bind(first + chunk.len() as i64)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    for id in ids {
                         let i = (id - first) as usize;
-                        if i < chunk.len() {
-                            out.fixes_stored[base + i] = true;
-                            fix_ids[base + i] = Some(id);
-                        }
+                        out.fixes_stored[base + i] = true;
+                        fix_ids[base + i] = Some(id);
                     }
                 }
                 for (i, h) in hotspots.iter().enumerate() {
@@ -709,7 +706,7 @@ macro_rules! warning_impl {
                     let base = chunk_no * 500;
                     let first = next_seq;
                     next_seq += chunk.len() as i64;
-                    let build = |returning: bool| {
+                    let build = || {
                         let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
                             "INSERT INTO alerts (seq, id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
                              severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ",
@@ -739,29 +736,25 @@ macro_rules! warning_impl {
                                 .push_bind(1i64);
                         });
                         qb.push(" ON CONFLICT (dedupe) DO NOTHING");
-                        if returning {
-                            qb.push(" RETURNING seq");
-                        }
                         qb
                     };
-                    let mut sp = sqlx::Connection::begin(&mut *tx).await?;
-                    let r = build(false).build().execute(&mut *sp).await.map_err(map_err)?;
+                    let r = build().build().execute(&mut *tx).await.map_err(map_err)?;
                     if r.rows_affected() == chunk.len() as u64 {
-                        sp.commit().await?;
                         for i in 0..chunk.len() {
                             inserted.push(base + i);
                             seqs[base + i] = first + i as i64;
                         }
                         continue;
                     }
-                    sp.rollback().await?;
-                    for row in build(true).build().fetch_all(&mut *tx).await.map_err(map_err)? {
-                        let seq: i64 = row.try_get("seq")?;
+                    let got: Vec<i64> = sqlx::query_scalar("SELECT seq FROM alerts WHERE seq >= $1 AND seq < $2")
+                        .bind(first)
+                        .bind(first + chunk.len() as i64)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    for seq in got {
                         let i = (seq - first) as usize;
-                        if i < chunk.len() {
-                            inserted.push(base + i);
-                            seqs[base + i] = seq;
-                        }
+                        inserted.push(base + i);
+                        seqs[base + i] = seq;
                     }
                 }
                 inserted.sort_unstable();

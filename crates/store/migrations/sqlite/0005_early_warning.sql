@@ -48,7 +48,6 @@ CREATE TABLE fixes (
     CONSTRAINT fixes_serial_time_key UNIQUE (serial, recorded_at)
 );
 CREATE INDEX fixes_subject ON fixes(subject_id, recorded_at);
-CREATE INDEX fixes_received ON fixes(received_at);
 
 CREATE TABLE fences (
     id              BLOB PRIMARY KEY,
