@@ -114,7 +114,9 @@ impl App {
             }
         }
         let now = self.now();
+        let waited = std::time::Instant::now();
         let mut st = self.engine_state().await?;
+        let started = std::time::Instant::now();
         let mut results: Vec<FixResult> = Vec::with_capacity(inputs.len());
         let mut fixes: Vec<NewFix> = Vec::new();
         // (index into results, index into fixes)
@@ -202,6 +204,7 @@ impl App {
                 e.at_ms
             )
         });
+        let evaluated = std::time::Instant::now();
         let outcome = match self.store.ingest(&fixes, &[], &alerts).await {
             Ok(o) => o,
             Err(e) => {
@@ -210,6 +213,14 @@ impl App {
                 return Err(e.into());
             }
         };
+        tracing::debug!(
+            fixes = fixes.len(),
+            alerts = alerts.len(),
+            lock_wait_ms = (started - waited).as_secs_f64() * 1000.0,
+            evaluate_ms = (evaluated - started).as_secs_f64() * 1000.0,
+            store_ms = evaluated.elapsed().as_secs_f64() * 1000.0,
+            "ingest"
+        );
         for (slot, stored) in slots.iter().zip(&outcome.fixes_stored) {
             if !stored {
                 results[slot.0].status = FixStatus::Duplicate;
