@@ -1257,7 +1257,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // Checkpoint the WAL every ~40 MB rather than every 4 MB: collar ingest writes
+            // in large batches, and each checkpoint copies pages back into the database.
+            .pragma("wal_autocheckpoint", "10000");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts.clone())

@@ -115,7 +115,6 @@ CREATE TABLE alerts (
     outcome         TEXT,
     version         INTEGER NOT NULL
 );
-CREATE INDEX alerts_at ON alerts(at);
 CREATE INDEX alerts_fence ON alerts(fence_id, at);
 CREATE INDEX alerts_subject ON alerts(subject_id, at);
 
