@@ -46,6 +46,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("sinergi.css", "text/css", asset!("static/sinergi.css")),
     ("sinergi.js", "text/javascript", asset!("static/sinergi.js")),
     ("map.js", "text/javascript", asset!("static/map.js")),
+    (
+        "peringatan.js",
+        "text/javascript",
+        asset!("static/peringatan.js"),
+    ),
     ("favicon.svg", "image/svg+xml", asset!("static/favicon.svg")),
 ];
 

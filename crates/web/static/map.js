@@ -6,6 +6,7 @@
 //   #peta-pilih   the form's location picker, writing into the #lon/#lat inputs.
 // Report text is only ever inserted with textContent, never as HTML, and no tile layer
 // is added, so the map never contacts another server.
+// The base map is also offered as window.SinergiPeta for /static/peringatan.js.
 (function () {
   'use strict';
   if (!window.L) {
@@ -86,6 +87,9 @@
     map.whenReady(toggleKabkota);
     return map;
   }
+
+  // The base map for the other pages' scripts (the early-warning maps).
+  window.SinergiPeta = { baseMap: baseMap, INDONESIA: INDONESIA };
 
   // ---- times in the place's zone (WIB, WITA, WIT), as the server shows them ----
 

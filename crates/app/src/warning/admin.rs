@@ -332,13 +332,21 @@ impl App {
             .held_fixes(500)
             .await?
             .into_iter()
-            .filter(|f| match devices.iter().find(|d| d.serial == f.serial) {
-                // A known device's fixes are its agency's business.
-                Some(d) => within(actor, d.owner_agency_id),
-                // An unknown serial is shown to every coordinator and administrator, who
-                // may recognise it as theirs.
-                None => true,
-            })
+            .filter_map(
+                |mut f| match devices.iter().find(|d| d.serial == f.serial) {
+                    // A known device's fixes are its agency's business.
+                    Some(d) => within(actor, d.owner_agency_id).then_some(f),
+                    // An unknown serial is shown to every coordinator and administrator, who
+                    // may recognise it as theirs, but only to the nearest 0.1° (about 10 km):
+                    // it may be a collar on an animal whose place must not spread.
+                    None => {
+                        f.lon = (f.lon * 10.0).round() / 10.0;
+                        f.lat = (f.lat * 10.0).round() / 10.0;
+                        f.accuracy_m = Some(10_000.0);
+                        Some(f)
+                    }
+                },
+            )
             .collect())
     }
 
@@ -452,8 +460,7 @@ impl App {
         Ok(f)
     }
 
-    /// Fences of the actor's agency and those below it, and fences named by rules whose
-    /// alerts the actor receives.
+    /// Fences of the actor's agency and those below it.
     pub async fn fences_for(&self, actor: &Actor) -> AppResult<Vec<Fence>> {
         Ok(self
             .store

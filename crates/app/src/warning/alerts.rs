@@ -65,17 +65,20 @@ impl App {
 
     fn view(&self, st: &EngineState, a: Alert) -> AlertView {
         let subject = a.subject_id.and_then(|s| st.subjects.get(&s));
+        let rule = a.rule_id.and_then(|r| st.rules.get(&r));
+        // A sighting has no subject: its species is the one the rule watches.
+        let rule_species = rule.and_then(|r| match &r.spec.subjects {
+            sinergi_geofence::SubjectFilter::Species(s) => Some(s.clone()),
+            _ => None,
+        });
         AlertView {
-            rule_name: a
-                .rule_id
-                .and_then(|r| st.rules.get(&r))
-                .map(|r| r.name.clone()),
+            rule_name: rule.map(|r| r.name.clone()),
             fence_name: a
                 .fence_id
                 .and_then(|f| st.fences.get(&f))
                 .map(|f| f.name.clone()),
             subject_name: subject.map(|s| s.name.clone()),
-            species: subject.map(|s| s.species.clone()),
+            species: subject.map(|s| s.species.clone()).or(rule_species),
             seconds_to_acknowledge: a.seconds_to_acknowledge(),
             seconds_to_close: a.seconds_to_close(),
             alert: a,

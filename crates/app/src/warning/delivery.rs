@@ -57,12 +57,12 @@ fn kind_text(kind: &str) -> &'static str {
         "proximity" => "mendekati",
         "dwell" => "bertahan di",
         "cross" => "melintasi",
-        "hotspot_inside" => "titik panas di",
+        "hotspot_inside" => "titik api di",
         "sighting_inside" => "terlihat di",
         "sighting_proximity" => "terlihat dekat",
-        "device_silent" => "perangkat diam:",
-        "battery_low" => "baterai lemah:",
-        "no_movement" => "tidak bergerak:",
+        "device_silent" => "— perangkat tidak mengirim data —",
+        "battery_low" => "— baterai lemah —",
+        "no_movement" => "— tidak bergerak —",
         _ => "peringatan:",
     }
 }

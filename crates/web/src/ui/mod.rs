@@ -1,7 +1,8 @@
 //! The server-rendered web UI: sign-in (with the authenticator-app code when the account
 //! has one), the account security page, notifications, home, report list, map, report
 //! detail and forms, data-sharing agreements and referrals, agency and user
-//! administration and the audit trail, in Bahasa Indonesia or English. Pages are light HTML that work on a cheap phone;
+//! administration, the audit trail and early warning (the live alert board, alerts,
+//! areas, rules, wildlife and devices), in Bahasa Indonesia or English. Pages are light HTML that work on a cheap phone;
 //! JavaScript (in /static, never inline) only enhances.
 //!
 //! Like the API, the UI decides nothing itself: every read and write goes through the
@@ -20,8 +21,10 @@ mod i18n;
 mod notifications;
 mod render;
 mod reports;
+mod satwa;
 mod session;
 mod sharing;
+mod warning;
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -107,6 +110,26 @@ pub fn routes() -> Router<AppState> {
             "/admin/pengguna",
             get(admin::users).post(admin::create_user),
         )
+        .route("/peringatan", get(warning::board))
+        .route(
+            "/peringatan/area",
+            get(warning::fences).post(warning::create_fence),
+        )
+        .route("/peringatan/area/{id}/aktif", post(warning::fence_active))
+        .route(
+            "/peringatan/aturan",
+            get(warning::rules).post(warning::create_rule),
+        )
+        .route("/peringatan/aturan/{id}/aktif", post(warning::rule_active))
+        .route("/peringatan/{id}", get(warning::detail))
+        .route("/peringatan/{id}/kartu", get(warning::card_json))
+        .route("/peringatan/{id}/tanggapi", post(warning::acknowledge))
+        .route("/peringatan/{id}/tindakan", post(warning::act))
+        .route("/peringatan/{id}/tutup", post(warning::close))
+        .route("/satwa", get(satwa::list).post(satwa::create_subject))
+        .route("/satwa/perangkat", post(satwa::create_device))
+        .route("/satwa/pasang", post(satwa::deploy))
+        .route("/satwa/{id}", get(satwa::detail))
         .route("/admin/pengguna/{username}/aktif", post(admin::set_active))
         .route(
             "/admin/pengguna/{username}/reset-2fa",
@@ -249,6 +272,23 @@ fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
     }
     if path.starts_with("/notifikasi") {
         return "/notifikasi".into();
+    }
+    if path.starts_with("/satwa") {
+        return "/satwa".into();
+    }
+    if path.starts_with("/peringatan/area") {
+        return "/peringatan/area".into();
+    }
+    if path.starts_with("/peringatan/aturan") {
+        return "/peringatan/aturan".into();
+    }
+    // `/peringatan/{id}/tanggapi|tindakan|tutup` return to the alert.
+    if let Some(rest) = path
+        .strip_suffix("/tanggapi")
+        .or_else(|| path.strip_suffix("/tindakan"))
+        .or_else(|| path.strip_suffix("/tutup"))
+    {
+        return rest.to_string();
     }
     // `/laporan/{id}/rujukan/{referral}/cabut` returns to the report.
     if let Some(rest) = path.strip_prefix("/laporan/") {
@@ -481,6 +521,19 @@ mod tests {
             back_path(&Method::POST, "/notifikasi/abc/baca", None),
             "/notifikasi"
         );
+        assert_eq!(
+            back_path(&Method::POST, "/peringatan/abc/tutup", None),
+            "/peringatan/abc"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/peringatan/area/abc/aktif", None),
+            "/peringatan/area"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/peringatan/aturan", None),
+            "/peringatan/aturan"
+        );
+        assert_eq!(back_path(&Method::POST, "/satwa/pasang", None), "/satwa");
     }
 
     #[test]

@@ -76,6 +76,39 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "admin_pengaturan.html",
         include_str!("../../templates/admin_pengaturan.html"),
     ),
+    (
+        "peringatan.html",
+        include_str!("../../templates/peringatan.html"),
+    ),
+    (
+        "peringatan_menu.html",
+        include_str!("../../templates/peringatan_menu.html"),
+    ),
+    (
+        "peringatan_kartu.html",
+        include_str!("../../templates/peringatan_kartu.html"),
+    ),
+    (
+        "peringatan_tanggapan.html",
+        include_str!("../../templates/peringatan_tanggapan.html"),
+    ),
+    (
+        "peringatan_detail.html",
+        include_str!("../../templates/peringatan_detail.html"),
+    ),
+    (
+        "peringatan_area.html",
+        include_str!("../../templates/peringatan_area.html"),
+    ),
+    (
+        "peringatan_aturan.html",
+        include_str!("../../templates/peringatan_aturan.html"),
+    ),
+    ("satwa.html", include_str!("../../templates/satwa.html")),
+    (
+        "satwa_detail.html",
+        include_str!("../../templates/satwa_detail.html"),
+    ),
 ];
 
 /// The compiled templates. A template that fails to compile is logged and left out, so
