@@ -496,9 +496,9 @@ async fn stream_alerts(
         async move {
             loop {
                 match rx.recv().await {
-                    Ok(alert) => {
-                        if let Ok(Some(v)) = app.visible_alert(&actor, &alert).await {
-                            return Some((Some(v), rx));
+                    Ok(live) => {
+                        if let Ok(Some(v)) = app.visible_alert(&actor, &live.alert).await {
+                            return Some(((v, live.update), rx));
                         }
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
@@ -510,11 +510,18 @@ async fn stream_alerts(
             }
         }
     })
-    .filter_map(move |v| {
-        let out = v.filter(|v| v.alert.seq > high).map(|v| {
+    .filter_map(move |(v, update)| {
+        let out = if update {
+            // A response: no stream position of its own, so a resume is not disturbed.
+            Some(Ok(Event::default()
+                .event("update")
+                .data(json!(v).to_string())))
+        } else if v.alert.seq > high {
             high = v.alert.seq;
-            Ok(sse_event(&v))
-        });
+            Some(Ok(sse_event(&v)))
+        } else {
+            None
+        };
         async move { out }
     });
     Ok(Sse::new(first.chain(live)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))

@@ -263,6 +263,29 @@
         }
         fromStream(v);
       });
+      // Someone responded: the card takes the new status (and loses its buttons when closed).
+      es.addEventListener('update', function (ev) {
+        var v;
+        try {
+          v = JSON.parse(ev.data);
+        } catch (e) {
+          return;
+        }
+        var old = v && v.id ? document.getElementById('peringatan-' + v.id) : null;
+        if (!old) {
+          return;
+        }
+        getJSON('/peringatan/' + encodeURIComponent(v.id) + '/kartu').then(function (c) {
+          if (c.status === 'closed') {
+            old.remove();
+            return;
+          }
+          var card = tpl.content.firstElementChild.cloneNode(true);
+          fill(card, c);
+          card.classList.remove('baru');
+          old.replaceWith(card);
+        }).catch(function () {});
+      });
       window.addEventListener('pagehide', function () { es.close(); });
     }
     return api;

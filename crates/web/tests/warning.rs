@@ -419,7 +419,16 @@ async fn fixes_become_alerts_on_the_stream_and_the_signed_webhook() {
     let (_, held) = s.get(&k, "/api/v1/observations/held").await;
     assert_eq!(held["held"][0]["serial"], "KALUNG-99");
 
-    // The response: acknowledge, act, close with an outcome.
+    // The response: acknowledge, act, close with an outcome. Open boards hear of it.
+    let watching = s
+        .http
+        .get(format!("{}/api/v1/alerts/stream", s.url))
+        .bearer_auth(&k)
+        .send()
+        .await
+        .expect("stream");
+    let updates = tokio::spawn(read_events(watching, 1, Duration::from_secs(10)));
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let (st, a) = s
         .post(
             &polisi,
@@ -429,6 +438,14 @@ async fn fixes_become_alerts_on_the_stream_and_the_signed_webhook() {
         .await;
     assert_eq!(st, StatusCode::OK, "{a}");
     assert_eq!(a["status"], "acknowledged");
+    let heard = updates.await.expect("join");
+    assert_eq!(
+        heard.len(),
+        1,
+        "the acknowledgement reached the other board"
+    );
+    assert_eq!(heard[0].1["id"], alert_id.as_str());
+    assert_eq!(heard[0].1["status"], "acknowledged");
     assert!(a["seconds_to_acknowledge"].as_i64().is_some());
     let (st, _) = s
         .post(

@@ -71,11 +71,20 @@ impl EngineState {
     }
 }
 
+/// An alert on the live channel: new, or changed by a response.
+#[derive(Debug, Clone)]
+pub struct LiveAlert {
+    pub alert: sinergi_core::warning::Alert,
+    /// False for a new alert; true when someone responded to it.
+    pub update: bool,
+}
+
 /// The early-warning runtime held by [`App`].
 pub struct Warning {
     pub(crate) state: Mutex<EngineState>,
-    /// New alerts, as they are committed, for live streams.
-    pub live: broadcast::Sender<sinergi_core::warning::Alert>,
+    /// Alerts as they are committed (new ones, and changes of status by a response), for
+    /// live streams.
+    pub live: broadcast::Sender<LiveAlert>,
     /// Woken when deliveries are waiting.
     pub outbox_ready: Notify,
     pub delivery: DeliveryConfig,
