@@ -1261,9 +1261,11 @@ impl SqliteStore {
             // Checkpoint the WAL every ~40 MB rather than every 4 MB: collar ingest writes
             // in large batches, and each checkpoint copies pages back into the database.
             .pragma("wal_autocheckpoint", "10000");
+        // The single writer keeps a larger page cache (256 MB): ingest touches many index
+        // pages per batch.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone())
+            .connect_with(opts.clone().pragma("cache_size", "-262144"))
             .await?;
         run_migrations!(&write, SQLITE, migration_time());
         let read = SqlitePoolOptions::new()

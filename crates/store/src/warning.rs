@@ -655,7 +655,7 @@ macro_rules! warning_impl {
                                 .push_bind(&f.source)
                                 .push_bind(ms(f.received_at));
                         });
-                        qb.push(" ON CONFLICT (serial, recorded_at) DO NOTHING");
+                        qb.push(" ON CONFLICT (recorded_at, serial) DO NOTHING");
                         qb
                     };
                     let r = build().build().execute(&mut *tx).await.map_err(map_err)?;
@@ -839,12 +839,12 @@ macro_rules! warning_impl {
                 let mut found = std::collections::HashSet::new();
                 for chunk in keys.chunks(1_000) {
                     let mut qb: QueryBuilder<$DB> =
-                        QueryBuilder::new("SELECT serial, recorded_at FROM fixes WHERE (serial, recorded_at) IN (VALUES ");
+                        QueryBuilder::new("SELECT serial, recorded_at FROM fixes WHERE (recorded_at, serial) IN (VALUES ");
                     for (i, (s, t)) in chunk.iter().enumerate() {
                         if i > 0 {
                             qb.push(", ");
                         }
-                        qb.push("(").push_bind(s.clone()).push(", ").push_bind(ms(*t)).push(")");
+                        qb.push("(").push_bind(ms(*t)).push(", ").push_bind(s.clone()).push(")");
                     }
                     qb.push(")");
                     for row in qb.build().fetch_all(&self.read).await? {

@@ -81,6 +81,20 @@ fn event_kind(k: EventKind) -> &'static str {
     }
 }
 
+/// The dedupe key of a tracked subject's event: its time first (so inserts land near the
+/// end of the index), then a digest of rule, fence, subject and kind.
+fn event_dedupe(e: &Event) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(e.rule.0.as_bytes());
+    h.update(e.fence.0.as_bytes());
+    if let Some(s) = e.subject {
+        h.update(s.0.as_bytes());
+    }
+    h.update(event_kind(e.kind).as_bytes());
+    format!("{:013}:{}", e.at_ms, hex::encode(&h.finalize()[..12]))
+}
+
 /// Who may send fixes: everyone but analysts; devices of other agencies are refused.
 fn may_report_for(actor: Option<&Actor>, device: Option<&Device>) -> Result<(), String> {
     let Some(actor) = actor else { return Ok(()) };
@@ -191,19 +205,7 @@ impl App {
             }
             buf.clear();
         }
-        let alerts = self.alerts_for_events_with(&st, &events, now, |k, e| {
-            format!(
-                "{}:{}:{}:{}:{}",
-                e.rule,
-                e.fence,
-                fixes[k]
-                    .subject_id
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
-                event_kind(e.kind),
-                e.at_ms
-            )
-        });
+        let alerts = self.alerts_for_events(&st, &events, now);
         let evaluated = std::time::Instant::now();
         let outcome = match self.store.ingest(&fixes, &[], &alerts).await {
             Ok(o) => o,
@@ -501,16 +503,7 @@ impl App {
         events: &[(usize, Event)],
         now: DateTime<Utc>,
     ) -> Vec<NewAlert> {
-        self.alerts_for_events_with(st, events, now, |_, e| {
-            format!(
-                "{}:{}:{}:{}:{}",
-                e.rule,
-                e.fence,
-                e.subject.map(|s| s.to_string()).unwrap_or_default(),
-                event_kind(e.kind),
-                e.at_ms
-            )
-        })
+        self.alerts_for_events_with(st, events, now, |_, e| event_dedupe(e))
     }
 
     /// Alerts to store for engine events, with their deliveries.

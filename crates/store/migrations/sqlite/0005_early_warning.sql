@@ -31,7 +31,8 @@ CREATE TABLE deployments (
 );
 CREATE INDEX deployments_device ON deployments(device_id, start_at);
 
--- One row per (device serial, recorded_at): ingest is idempotent. A fix from a serial no
+-- One row per (recorded_at, device serial): ingest is idempotent. Time first, so a
+-- batch of recent fixes touches few index pages. A fix from a serial no
 -- device has (or outside any deployment) is held: device_id/subject_id NULL.
 CREATE TABLE fixes (
     id          INTEGER PRIMARY KEY,
@@ -45,7 +46,7 @@ CREATE TABLE fixes (
     battery     REAL,
     source      TEXT NOT NULL,
     received_at INTEGER NOT NULL,
-    CONSTRAINT fixes_serial_time_key UNIQUE (serial, recorded_at)
+    CONSTRAINT fixes_time_serial_key UNIQUE (recorded_at, serial)
 );
 CREATE INDEX fixes_subject ON fixes(subject_id, recorded_at);
 
@@ -85,7 +86,8 @@ CREATE TABLE hotspots (
     imported_at INTEGER NOT NULL
 );
 
--- seq orders the live stream (SSE event ids); dedupe makes an alert raised twice one row.
+-- seq orders the live stream (SSE event ids); dedupe makes an alert raised twice one row
+-- (it starts with the event's time, so inserts land near the end of its index).
 -- Geofence alerts name their rule and fence; device-health alerts their device; alerts
 -- raised by a registry report (a village sighting) the report.
 CREATE TABLE alerts (
@@ -115,8 +117,7 @@ CREATE TABLE alerts (
     outcome         TEXT,
     version         INTEGER NOT NULL
 );
-CREATE INDEX alerts_fence ON alerts(fence_id, at);
-CREATE INDEX alerts_subject ON alerts(subject_id, at);
+CREATE INDEX alerts_fence ON alerts(fence_id, seq);
 
 CREATE TABLE alert_actions (
     id       BLOB PRIMARY KEY,
