@@ -41,7 +41,8 @@ pub(crate) struct EngineState {
     pub fences: HashMap<FenceId, Fence>,
     pub subjects: HashMap<SubjectId, Subject>,
     pub devices: HashMap<String, Device>,
-    pub deployments: Vec<Deployment>,
+    /// Deployments by device, oldest first.
+    pub deployments: HashMap<sinergi_core::warning::DeviceId, Vec<Deployment>>,
     pub webhooks: Vec<Webhook>,
     /// Whether [`App::reload_warning`] has run since the last change.
     pub loaded: bool,
@@ -55,7 +56,7 @@ impl EngineState {
             fences: HashMap::new(),
             subjects: HashMap::new(),
             devices: HashMap::new(),
-            deployments: Vec::new(),
+            deployments: HashMap::new(),
             webhooks: Vec::new(),
             loaded: false,
         }
@@ -64,8 +65,9 @@ impl EngineState {
     /// The subject a device was on at `t`.
     pub fn subject_at(&self, device: &Device, t: DateTime<Utc>) -> Option<SubjectId> {
         self.deployments
+            .get(&device.id)?
             .iter()
-            .filter(|d| d.device_id == device.id && d.covers(t))
+            .filter(|d| d.covers(t))
             .max_by_key(|d| d.start_at)
             .map(|d| d.subject_id)
     }
@@ -193,7 +195,13 @@ impl App {
             fences: fences.into_iter().map(|f| (f.id, f)).collect(),
             subjects: subject_map,
             devices: devices.into_iter().map(|d| (d.serial.clone(), d)).collect(),
-            deployments,
+            deployments: {
+                let mut by_device: HashMap<_, Vec<Deployment>> = HashMap::new();
+                for d in deployments {
+                    by_device.entry(d.device_id).or_default().push(d);
+                }
+                by_device
+            },
             webhooks: store.webhooks().await?,
             loaded: true,
         };
