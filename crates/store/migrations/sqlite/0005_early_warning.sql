@@ -117,7 +117,6 @@ CREATE TABLE alerts (
     outcome         TEXT,
     version         INTEGER NOT NULL
 );
-CREATE INDEX alerts_fence ON alerts(fence_id, seq);
 
 CREATE TABLE alert_actions (
     id       BLOB PRIMARY KEY,
