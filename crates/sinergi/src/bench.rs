@@ -63,6 +63,9 @@ pub enum BenchCmd {
         /// Probe fixes for the latency measurement.
         #[arg(long, default_value_t = 400)]
         probes: usize,
+        /// Fixes per HTTP request in the end-to-end run.
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
     },
 }
 
@@ -166,7 +169,8 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             workload,
             pg_url,
             probes,
-        } => return crate::bench_fences::run(workload, pg_url, probes).await,
+            batch,
+        } => return crate::bench_fences::run(workload, pg_url, probes, batch).await,
     };
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));

@@ -4,7 +4,7 @@
 //!
 //! 1. the engine alone on one core, with per-subject state (enter, exit, dwell 30 min), at
 //!    hysteresis 0 and 50 m;
-//! 2. end to end: the fixes as JSON batches of 5,000 over HTTP from two clients (each
+//! 2. end to end: the fixes as JSON batches (`--batch`, default 10,000) over HTTP from two clients (each
 //!    sending its half of the subjects in time order) to a server on this machine, stored
 //!    in SQLite (WAL) and evaluated, alerts committed with their fixes;
 //! 3. latency from sending a fix to its alert arriving on the SSE stream, while a
@@ -44,7 +44,13 @@ fn serial(subject: u128) -> String {
     format!("BENCH-{subject:05}")
 }
 
-pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> anyhow::Result<()> {
+pub async fn run(
+    workload: PathBuf,
+    pg_url: Option<String>,
+    probes: usize,
+    batch: usize,
+) -> anyhow::Result<()> {
+    let batch = batch.clamp(1, 50_000);
     let fences = load_fences_csv(workload.join("fences.csv")).context("fences.csv")?;
     let fixes = load_fixes_csv(workload.join("fixes.csv")).context("fixes.csv")?;
     println!(
@@ -218,7 +224,7 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
     let bodies: Vec<Vec<String>> = halves
         .iter()
         .map(|half| {
-            half.chunks(5_000)
+            half.chunks(batch)
                 .map(|chunk| {
                     let items: Vec<Value> = chunk
                         .iter()
@@ -272,7 +278,7 @@ pub async fn run(workload: PathBuf, pg_url: Option<String>, probes: usize) -> an
         .await?
         .len();
     println!(
-        "end to end, HTTP batches of 5,000 from 2 clients → SQLite (WAL) + engine: {:.0} fixes/s ({} stored in {:.2} s; {} alerts committed with them, engine alone raised {})",
+        "end to end, HTTP batches of {batch} from 2 clients → SQLite (WAL) + engine: {:.0} fixes/s ({} stored in {:.2} s; {} alerts committed with them, engine alone raised {})",
         stored as f64 / secs,
         stored,
         secs,
