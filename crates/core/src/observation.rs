@@ -396,6 +396,118 @@ pub fn parse_fix_batch(
         .collect())
 }
 
+/// A fix as collars send it, read straight from the bytes (other fields are ignored).
+#[derive(serde::Deserialize)]
+struct WireFix {
+    device: String,
+    recorded_at: String,
+    lon: f64,
+    lat: f64,
+    #[serde(default)]
+    accuracy_m: Option<f64>,
+    #[serde(default)]
+    battery: Option<f64>,
+}
+
+/// The same checks as [`parse_fix`] on a fix whose fields already have the right types.
+fn check_wire(w: WireFix, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let device = check_device(&w.device)
+        .map_err(|m| errors.push(field_error("device", m)))
+        .ok();
+    let recorded_at = DateTime::parse_from_rfc3339(w.recorded_at.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "must be an RFC 3339 timestamp with an offset, e.g. 2024-05-01T06:00:00Z; got {:?}",
+                w.recorded_at
+            )
+        })
+        .and_then(|t| check_time(t, now))
+        .map_err(|m| errors.push(field_error("recorded_at", m)))
+        .ok();
+    let lon = check_lon(w.lon)
+        .map_err(|m| errors.push(field_error("lon", m)))
+        .ok();
+    let lat = check_lat(w.lat)
+        .map_err(|m| errors.push(field_error("lat", m)))
+        .ok();
+    if let (Some(lon), Some(lat)) = (lon, lat) {
+        if is_no_fix(lon, lat) {
+            errors.push(field_error(
+                "lon",
+                format!("lon and lat are both 0: {NO_FIX}"),
+            ));
+        }
+    }
+    let accuracy_m = w
+        .accuracy_m
+        .map(check_accuracy)
+        .transpose()
+        .map_err(|m| errors.push(field_error("accuracy_m", m)));
+    let battery = w
+        .battery
+        .map(check_battery)
+        .transpose()
+        .map_err(|m| errors.push(field_error("battery", m)));
+    match (device, recorded_at, lon, lat, accuracy_m, battery) {
+        (Some(device), Some(recorded_at), Some(lon), Some(lat), Ok(accuracy_m), Ok(battery))
+            if errors.is_empty() =>
+        {
+            Ok(FixInput {
+                device,
+                recorded_at,
+                lon,
+                lat,
+                accuracy_m,
+                battery,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// As [`parse_fix_batch`], from the request body's bytes. Well-typed batches (the usual
+/// case) are read straight into fixes; anything else is read as JSON first so that every
+/// problem is named as [`parse_fix_batch`] names it. `Err` carries a message for a body
+/// that is not JSON or not an array of 1 to [`MAX_FIX_BATCH`] items.
+pub fn parse_fix_batch_bytes(
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<FixInput, Vec<FieldError>>>, String> {
+    if let Ok(items) = serde_json::from_slice::<Vec<WireFix>>(bytes) {
+        if !items.is_empty() && items.len() <= MAX_FIX_BATCH {
+            return Ok(items
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| check_wire(w, now).map_err(|errors| prefix(i, errors)))
+                .collect());
+        }
+    }
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
+        format!(
+            "malformed JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    parse_fix_batch(&v, now)
+}
+
+fn prefix(i: usize, errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|mut e| {
+            e.field = if e.field.is_empty() {
+                format!("[{i}]")
+            } else {
+                format!("[{i}].{}", e.field)
+            };
+            e
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // CSV plumbing shared by Movebank and FIRMS.
 
@@ -1667,5 +1779,30 @@ latitude,longitude,bright_ti4,scan,track,acq_date,acq_time,satellite,instrument,
         assert!(firms_confidence("101").is_err());
         assert!(firms_confidence("").is_err());
         assert!(firms_confidence("medium").is_err());
+    }
+
+    #[test]
+    fn typed_and_general_batch_parsing_agree() {
+        let now = DateTime::parse_from_rfc3339("2025-11-20T00:00:00Z")
+            .expect("t")
+            .with_timezone(&Utc);
+        for body in [
+            r#"[{"device":"A","recorded_at":"2025-11-19T23:00:00Z","lon":105.7,"lat":-5.0,"battery":50,"temp":31}]"#,
+            r#"[{"device":"A","recorded_at":"2025-11-19T23:00:00Z","lon":0,"lat":0}]"#,
+            r#"[{"device":"A","recorded_at":"2025-11-21T00:00:00Z","lon":105.7,"lat":95,"accuracy_m":-1}]"#,
+            r#"[{"device":" ","recorded_at":"kemarin","lon":105.7,"lat":-5.0,"battery":101}]"#,
+            r#"[{"device":"A","recorded_at":"2025-11-19T23:00:00Z","lon":"105","lat":-5.0}]"#,
+        ] {
+            let v: Value = serde_json::from_str(body).expect("json");
+            assert_eq!(
+                parse_fix_batch_bytes(body.as_bytes(), now),
+                parse_fix_batch(&v, now),
+                "{body}"
+            );
+        }
+        assert!(parse_fix_batch_bytes(b"[1,", now)
+            .expect_err("bad")
+            .contains("line 1"));
+        assert!(parse_fix_batch_bytes(b"[]", now).is_err());
     }
 }

@@ -77,8 +77,16 @@ async fn post_observations(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<Value>> {
-    let v = parse_json(body)?;
-    let inputs = sinergi_core::observation::parse_fix_batch(&v, st.app.now())
+    let bytes = body.map_err(|rej| {
+        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError(AppError::PayloadTooLarge(
+                "the request body is too large".into(),
+            ))
+        } else {
+            ApiError(AppError::field("body", rej.body_text()))
+        }
+    })?;
+    let inputs = sinergi_core::observation::parse_fix_batch_bytes(&bytes, st.app.now())
         .map_err(|msg| AppError::field("body", msg))?;
     let report = st.app.ingest_fixes(Some(&a.actor), inputs, "http").await?;
     Ok(Json(json!(report)))
