@@ -1246,6 +1246,7 @@ macro_rules! store_impl {
 pub struct SqliteStore {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
+    checkpoints: tokio::task::JoinHandle<()>,
 }
 
 impl SqliteStore {
@@ -1257,22 +1258,63 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536")
-            // Checkpoint the WAL every ~40 MB rather than every 4 MB: collar ingest writes
-            // in large batches, and each checkpoint copies pages back into the database.
-            .pragma("wal_autocheckpoint", "10000");
+            .pragma("cache_size", "-65536");
         // The single writer keeps a larger page cache (256 MB): ingest touches many index
-        // pages per batch.
+        // pages per batch. It never checkpoints the WAL itself, so a commit never waits for
+        // pages to be copied back into the database; a separate connection does that.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone().pragma("cache_size", "-262144"))
+            .connect_with(
+                opts.clone()
+                    .pragma("cache_size", "-262144")
+                    .pragma("wal_autocheckpoint", "0"),
+            )
             .await?;
         run_migrations!(&write, SQLITE, migration_time());
+        let checkpointer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone().pragma("wal_autocheckpoint", "0"))
+            .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts.read_only(true))
             .await?;
-        Ok(SqliteStore { read, write })
+        let task = tokio::spawn(checkpoint_loop(checkpointer));
+        Ok(SqliteStore {
+            read,
+            write,
+            checkpoints: task,
+        })
+    }
+}
+
+/// Copies the WAL back into the database every half second while it holds pages
+/// (`PASSIVE`: never waits for readers or the writer), and truncates it when it has
+/// grown past 64 MB and every reader has moved on.
+async fn checkpoint_loop(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        tick.tick().await;
+        let row: std::result::Result<(i64, i64, i64), sqlx::Error> =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                .fetch_one(&pool)
+                .await;
+        match row {
+            // (busy, pages in the WAL, pages copied back)
+            Ok((_, log, done)) if log > 16_384 && done == log => {
+                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(&pool)
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint"),
+        }
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpoints.abort();
     }
 }
 
