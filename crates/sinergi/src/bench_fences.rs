@@ -250,15 +250,18 @@ pub async fn run(
         clients.push(tokio::spawn(async move {
             let mut stored = 0u64;
             for b in batches {
-                let r: Value = http
+                let resp = http
                     .post(&url)
                     .bearer_auth(&token)
                     .header("content-type", "application/json")
                     .body(b)
                     .send()
-                    .await?
-                    .json()
                     .await?;
+                let status = resp.status();
+                let r: Value = resp.json().await?;
+                if !status.is_success() {
+                    anyhow::bail!("a batch was refused ({status}): {r}");
+                }
                 stored += r["stored"].as_u64().unwrap_or(0);
             }
             anyhow::Ok(stored)

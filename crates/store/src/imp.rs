@@ -1288,26 +1288,18 @@ impl SqliteStore {
     }
 }
 
-/// Copies the WAL back into the database every half second while it holds pages
-/// (`PASSIVE`: never waits for readers or the writer), and truncates it when it has
-/// grown past 64 MB and every reader has moved on.
+/// Copies the WAL back into the database every half second (`PASSIVE`: never waits for
+/// readers and never takes the write lock, so the writer is never refused). Once a
+/// checkpoint has copied everything, the writer starts the WAL from its beginning again.
 async fn checkpoint_loop(pool: SqlitePool) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     loop {
         tick.tick().await;
-        let row: std::result::Result<(i64, i64, i64), sqlx::Error> =
-            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-                .fetch_one(&pool)
-                .await;
-        match row {
-            // (busy, pages in the WAL, pages copied back)
-            Ok((_, log, done)) if log > 16_384 && done == log => {
-                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .execute(&pool)
-                    .await;
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "WAL checkpoint"),
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint");
         }
     }
 }
