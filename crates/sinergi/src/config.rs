@@ -24,6 +24,10 @@ pub struct FileConfig {
     pub sms_gateway_url: Option<String>,
     /// The POST body with `{phone}` and `{text}`; default `{"to":"{phone}","text":"{text}"}`.
     pub sms_gateway_body: Option<String>,
+    /// An SMTP server for alert e-mails, e.g. `smtp://127.0.0.1:25`.
+    pub smtp_url: Option<String>,
+    /// The sender of alert e-mails.
+    pub smtp_from: Option<String>,
     /// A FIRMS area CSV URL (with your MAP_KEY) polled for new hotspots.
     pub firms_url: Option<String>,
     /// Minutes between FIRMS polls, default 60.
@@ -41,6 +45,8 @@ pub struct Config {
     pub mqtt_topic: String,
     pub sms_gateway_url: Option<String>,
     pub sms_gateway_body: String,
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
     pub firms_url: Option<String>,
     pub firms_interval_min: u64,
 }
@@ -108,6 +114,10 @@ impl Config {
             sms_gateway_body: file
                 .sms_gateway_body
                 .unwrap_or_else(|| r#"{"to":"{phone}","text":"{text}"}"#.into()),
+            smtp_url: file.smtp_url,
+            smtp_from: file
+                .smtp_from
+                .unwrap_or_else(|| "Sinergi <peringatan@localhost>".into()),
             firms_url: file.firms_url,
             firms_interval_min: file.firms_interval_min.unwrap_or(60).max(5),
         })

@@ -291,7 +291,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                             url,
                             body: cfg.sms_gateway_body.clone(),
                         }),
-                    smtp: None,
+                    smtp: cfg.smtp_url.clone().map(|url| sinergi_app::warning::Smtp {
+                        url,
+                        from: cfg.smtp_from.clone(),
+                    }),
                 },
                 ..AppConfig::new(cfg.data_dir.clone())
             },

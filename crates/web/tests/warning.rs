@@ -43,13 +43,24 @@ fn ago(minutes: i64) -> String {
 }
 
 async fn start(dir: Arc<tempfile::TempDir>, fresh: bool) -> Server {
+    start_with(dir, fresh, Default::default()).await
+}
+
+async fn start_with(
+    dir: Arc<tempfile::TempDir>,
+    fresh: bool,
+    delivery: sinergi_app::warning::DeliveryConfig,
+) -> Server {
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     let store = sinergi_store::open(&url).await.expect("store");
     let app = Arc::new(
         App::new(
             store,
             Arc::new(SystemClock),
-            AppConfig::new(dir.path().to_path_buf()),
+            AppConfig {
+                delivery,
+                ..AppConfig::new(dir.path().to_path_buf())
+            },
         )
         .await
         .expect("app"),
@@ -817,4 +828,105 @@ async fn fixes_arrive_over_mqtt() {
     assert_eq!(got.len(), 1, "the entry arrived on the stream");
     assert_eq!(got[0].1["kind"], "enter");
     ingest.abort();
+}
+
+/// A minimal SMTP server that accepts every message and keeps (recipient, data).
+async fn smtp_receiver() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let got: Arc<Mutex<Vec<(String, String)>>> = Arc::new(Mutex::new(Vec::new()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let g = got.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let g = g.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sinergi-test ESMTP\r\n").await;
+                let mut rcpt = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_uppercase();
+                    if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        let _ = w.write_all(b"250-sinergi-test\r\n250 8BITMIME\r\n").await;
+                    } else if upper.starts_with("RCPT TO:") {
+                        rcpt = line[8..].trim().trim_matches(['<', '>']).to_string();
+                        let _ = w.write_all(b"250 OK\r\n").await;
+                    } else if upper.starts_with("DATA") {
+                        let _ = w.write_all(b"354 go on\r\n").await;
+                        let mut data = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            data.push_str(&l);
+                            data.push('\n');
+                        }
+                        g.lock().expect("lock").push((rcpt.clone(), data));
+                        let _ = w.write_all(b"250 queued\r\n").await;
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        let _ = w.write_all(b"250 OK\r\n").await;
+                    }
+                }
+            });
+        }
+    });
+    (format!("smtp://{addr}"), got)
+}
+
+#[tokio::test]
+async fn alerts_are_mailed_to_the_village_contacts() {
+    let (smtp_url, mails) = smtp_receiver().await;
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start_with(
+        dir,
+        true,
+        sinergi_app::warning::DeliveryConfig {
+            sms: None,
+            smtp: Some(sinergi_app::warning::Smtp {
+                url: smtp_url,
+                from: "Sinergi <peringatan@sinergi.test>".into(),
+            }),
+        },
+    )
+    .await;
+    let (hook, _) = receiver(0).await;
+    let (_, fence_id) = set_up(&s, &hook).await;
+    let k = s.token("koordinator.wk").await;
+    let (st, r) = s
+        .post(
+            &k,
+            "/api/v1/rules",
+            json!({"name": "Surel kepala desa", "fences": [fence_id], "trigger": {"type": "enter"},
+                "recipients": {"contacts": [{"name": "Kepala Desa Braja Harjosari", "email": "kades@brajaharjosari.desa.id"}]},
+                "channels": ["email"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([
+                fix("KALUNG-07", 30, 105.83, -5.02),
+                fix("KALUNG-07", 20, 105.781, -5.02)
+            ]),
+        )
+        .await;
+    assert_eq!(r["stored"], 2, "{r}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while mails.lock().expect("lock").is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got = mails.lock().expect("lock").clone();
+    assert_eq!(got.len(), 1, "one mail for the one entry");
+    assert_eq!(got[0].0, "kades@brajaharjosari.desa.id");
+    assert!(got[0].1.contains("Kelompok Bunga"), "{}", got[0].1);
+    assert!(got[0].1.contains("Desa Braja Harjosari"), "{}", got[0].1);
 }

@@ -26,11 +26,19 @@ pub struct SmsGateway {
     pub body: String,
 }
 
+/// An SMTP server to send alert e-mails through: `smtp://host:25` (plain, for a local
+/// relay), `smtp://host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465`.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub url: String,
+    /// The sender address, e.g. `Sinergi <peringatan@sinergi.example>`.
+    pub from: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryConfig {
     pub sms: Option<SmsGateway>,
-    /// Always `None` for now: e-mail delivery is refused when a rule asks for it.
-    pub smtp: Option<String>,
+    pub smtp: Option<Smtp>,
 }
 
 /// Seconds to wait before attempt `n + 1`: 5 s doubling, at most an hour.
@@ -239,6 +247,41 @@ impl App {
                 } else {
                     Err(format!("the SMS gateway answered {}", r.status()))
                 }
+            }
+            "email" => {
+                use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+                let smtp = self
+                    .warning
+                    .delivery
+                    .smtp
+                    .as_ref()
+                    .ok_or("no SMTP server is set up")?;
+                let text = self.alert_text(&alert).await.map_err(|e| e.to_string())?;
+                let zone_time = text.clone();
+                let body = format!(
+                    "{zone_time}\n\nLokasi: {:.5}, {:.5}\nTingkat: {}\nKode peringatan: {}\n\n\
+                     Tanggapi di papan peringatan Sinergi (/peringatan).\n",
+                    alert.lat,
+                    alert.lon,
+                    alert.severity.as_str(),
+                    alert.id
+                );
+                let msg = Message::builder()
+                    .from(smtp.from.parse().map_err(|e| format!("smtp_from: {e}"))?)
+                    .to(row
+                        .target
+                        .parse()
+                        .map_err(|e| format!("{}: {e}", row.target))?)
+                    .subject(text.chars().take(150).collect::<String>())
+                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                    .body(body)
+                    .map_err(|e| e.to_string())?;
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url)
+                    .map_err(|e| format!("smtp_url: {e}"))?
+                    .timeout(Some(std::time::Duration::from_secs(15)))
+                    .build();
+                transport.send(msg).await.map_err(|e| e.to_string())?;
+                Ok(())
             }
             other => Err(format!("{other} delivery is not available on this server")),
         }

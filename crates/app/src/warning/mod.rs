@@ -27,7 +27,7 @@ use sinergi_store::warning::{AlertFilter, Webhook};
 use tokio::sync::{broadcast, Mutex, Notify};
 
 pub use alerts::{AlertView, RespondInput};
-pub use delivery::{signature, DeliveryConfig, SmsGateway};
+pub use delivery::{signature, DeliveryConfig, SmsGateway, Smtp};
 /// The HTTP client used for deliveries and polling.
 pub type HttpClient = reqwest::Client;
 pub use ingest::{FixResult, FixStatus, ImportReport, IngestReport};
