@@ -930,3 +930,64 @@ async fn alerts_are_mailed_to_the_village_contacts() {
     assert!(got[0].1.contains("Kelompok Bunga"), "{}", got[0].1);
     assert!(got[0].1.contains("Desa Braja Harjosari"), "{}", got[0].1);
 }
+
+#[tokio::test]
+async fn silent_collars_low_batteries_and_still_animals_raise_their_own_alerts() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, _) = receiver(0).await;
+    set_up(&s, &hook).await;
+    let k = s.token("koordinator.wk").await;
+    // KALUNG-07 (every 30 min) last spoke two hours ago, its battery nearly empty.
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([{"device": "KALUNG-07", "recorded_at": ago(130), "lon": 105.9, "lat": -4.9, "battery": 40},
+                   {"device": "KALUNG-07", "recorded_at": ago(120), "lon": 105.91, "lat": -4.9, "battery": 9}]),
+        )
+        .await;
+    assert_eq!(r["stored"], 2, "{r}");
+    // KALUNG-12 has not moved more than a few metres for seven hours.
+    let (_, still) = s
+        .post(
+            &k,
+            "/api/v1/subjects",
+            json!({"name": "Melati", "species": "gajah_sumatera"}),
+        )
+        .await;
+    s.post(
+        &k,
+        "/api/v1/devices",
+        json!({"serial": "KALUNG-12", "expected_interval_min": 60}),
+    )
+    .await;
+    s.post(
+        &k,
+        "/api/v1/devices/KALUNG-12/deploy",
+        json!({"subject": still["id"], "start": ago(24 * 60)}),
+    )
+    .await;
+    let quiet: Vec<Value> = (0..8)
+        .map(|h| json!({"device": "KALUNG-12", "recorded_at": ago(7 * 60 - h * 60), "lon": 105.95 + 0.00002 * (h as f64), "lat": -4.95, "battery": 70}))
+        .collect();
+    let (_, r) = s
+        .post(&k, "/api/v1/observations", Value::Array(quiet))
+        .await;
+    assert_eq!(r["stored"], 8, "{r}");
+    let raised = s.app.check_device_health().await.expect("health");
+    let mut kinds: Vec<&str> = raised.iter().map(|a| a.kind.as_str()).collect();
+    kinds.sort();
+    assert_eq!(kinds, ["battery_low", "device_silent", "no_movement"]);
+    assert!(
+        s.app
+            .check_device_health()
+            .await
+            .expect("health")
+            .is_empty(),
+        "each condition raises one alert, not one per check"
+    );
+    let (_, all) = s.get(&k, "/api/v1/alerts").await;
+    let listed = all["alerts"].as_array().expect("alerts").len();
+    assert_eq!(listed, 3, "{all}");
+}
