@@ -268,6 +268,32 @@ macro_rules! warning_impl {
 
         use crate::imp::$m::append_audit_tx;
 
+        /// Switches a fence or rule on or off, audited in the same transaction; false when
+        /// there is no such row.
+        async fn set_active(
+            pool: &sqlx::Pool<$DB>,
+            sql: &'static str,
+            id: uuid::Uuid,
+            active: bool,
+            at: DateTime<Utc>,
+            audit: &NewAudit,
+        ) -> Result<bool> {
+            let mut tx = pool.begin().await?;
+            let r = sqlx::query(sql)
+                .bind(active)
+                .bind(ms(at))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            append_audit_tx(&mut tx, audit).await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+
         fn fix_from_row(row: &$Row) -> Result<StoredFix> {
             Ok(StoredFix {
                 id: row.try_get("id")?,
@@ -512,20 +538,7 @@ macro_rules! warning_impl {
             }
 
             async fn set_fence_active(&self, id: FenceId, active: bool, at: DateTime<Utc>, audit: &NewAudit) -> Result<bool> {
-                let mut tx = self.write.begin().await?;
-                let r = sqlx::query("UPDATE fences SET active = $1, updated_at = $2 WHERE id = $3")
-                    .bind(active)
-                    .bind(ms(at))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                if r.rows_affected() != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                append_audit_tx(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(true)
+                set_active(&self.write, "UPDATE fences SET active = $1, updated_at = $2 WHERE id = $3", id.0, active, at, audit).await
             }
 
             async fn fences(&self) -> Result<Vec<Fence>> {
@@ -578,20 +591,7 @@ macro_rules! warning_impl {
             }
 
             async fn set_rule_active(&self, id: RuleId, active: bool, at: DateTime<Utc>, audit: &NewAudit) -> Result<bool> {
-                let mut tx = self.write.begin().await?;
-                let r = sqlx::query("UPDATE rules SET active = $1, updated_at = $2 WHERE id = $3")
-                    .bind(active)
-                    .bind(ms(at))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                if r.rows_affected() != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                append_audit_tx(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(true)
+                set_active(&self.write, "UPDATE rules SET active = $1, updated_at = $2 WHERE id = $3", id.0, active, at, audit).await
             }
 
             async fn rules(&self) -> Result<Vec<Rule>> {

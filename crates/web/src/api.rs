@@ -611,20 +611,34 @@ async fn download_attachment(
 ) -> ApiResult<Response> {
     let id = AttachmentId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
     let (att, bytes) = st.app.attachment_content(&a.actor, id).await?;
+    Ok(file_response(
+        bytes,
+        &att.content_type,
+        &att.filename,
+        "inline",
+    ))
+}
+
+/// A stored file with its type and (ASCII-safe) name.
+fn file_response(
+    bytes: Vec<u8>,
+    content_type: &str,
+    filename: &str,
+    disposition: &str,
+) -> Response {
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&att.content_type) {
+    if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let safe: String = att
-        .filename
+    let safe: String = filename
         .chars()
         .filter(|c| c.is_ascii_graphic() && *c != '"' || *c == ' ')
         .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{safe}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{safe}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(resp)
+    resp
 }
 
 // ---- agencies and users ----------------------------------------------------------------
@@ -956,26 +970,12 @@ async fn download_agreement_document(
         .app
         .agreement_document(&a.actor, agreement_id(&id)?, doc)
         .await?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&d.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    let ascii: String = d
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    Ok(file_response(
+        bytes,
+        &d.content_type,
+        &d.filename,
+        "attachment",
+    ))
 }
 
 async fn approve_agreement(

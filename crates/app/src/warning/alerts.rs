@@ -400,16 +400,7 @@ impl App {
         if fresh.is_empty() {
             return Ok(Vec::new());
         }
-        let mut st = st;
-        let outcome = match self.store.ingest(&[], &[], &fresh).await {
-            Ok(o) => o,
-            Err(e) => {
-                st.loaded = false;
-                return Err(e.into());
-            }
-        };
-        drop(st);
-        self.publish(&outcome.alerts);
+        let outcome = self.commit_batch(st, &[], &[], &fresh).await?;
         Ok(outcome.alerts)
     }
 
@@ -428,15 +419,7 @@ impl App {
         for a in &mut alerts {
             a.fix = None;
         }
-        let outcome = match self.store.ingest(&[], &[], &alerts).await {
-            Ok(o) => o,
-            Err(e) => {
-                st.loaded = false;
-                return Err(e.into());
-            }
-        };
-        drop(st);
-        self.publish(&outcome.alerts);
+        let outcome = self.commit_batch(st, &[], &[], &alerts).await?;
         Ok(outcome.alerts)
     }
 }

@@ -207,14 +207,7 @@ impl App {
         }
         let alerts = self.alerts_for_events(&st, &events, now);
         let evaluated = std::time::Instant::now();
-        let outcome = match self.store.ingest(&fixes, &[], &alerts).await {
-            Ok(o) => o,
-            Err(e) => {
-                // Memory ran ahead of the database: rebuild it from what is stored.
-                st.loaded = false;
-                return Err(e.into());
-            }
-        };
+        let outcome = self.commit_batch(st, &fixes, &[], &alerts).await?;
         tracing::debug!(
             fixes = fixes.len(),
             alerts = alerts.len(),
@@ -229,15 +222,15 @@ impl App {
             }
         }
         let by_fix: HashMap<usize, usize> = slots.iter().map(|(r, f)| (*f, *r)).collect();
-        for (a, new) in alerts.iter().enumerate() {
+        let committed: std::collections::HashSet<AlertId> =
+            outcome.alerts.iter().map(|a| a.id).collect();
+        for new in &alerts {
             if let Some(r) = new.fix.and_then(|f| by_fix.get(&f)) {
-                if outcome.alerts.iter().any(|x| x.id == alerts[a].id) {
+                if committed.contains(&new.id) {
                     results[*r].alerts.push(new.id);
                 }
             }
         }
-        drop(st);
-        self.publish(&outcome.alerts);
         let count = |s: FixStatus| results.iter().filter(|r| r.status == s).count();
         Ok(IngestReport {
             stored: count(FixStatus::Stored),
@@ -427,15 +420,7 @@ impl App {
                 errors: parsed.errors,
             });
         }
-        let outcome = match self.store.ingest(&[], &hotspots, &alerts).await {
-            Ok(o) => o,
-            Err(e) => {
-                st.loaded = false;
-                return Err(e.into());
-            }
-        };
-        drop(st);
-        self.publish(&outcome.alerts);
+        let outcome = self.commit_batch(st, &[], &hotspots, &alerts).await?;
         let stored = outcome.hotspots_stored.iter().filter(|s| **s).count();
         Ok(ImportReport {
             dry_run,
@@ -484,15 +469,7 @@ impl App {
         if alerts.is_empty() {
             return Ok(Vec::new());
         }
-        let outcome = match self.store.ingest(&[], &[], &alerts).await {
-            Ok(o) => o,
-            Err(e) => {
-                st.loaded = false;
-                return Err(e.into());
-            }
-        };
-        drop(st);
-        self.publish(&outcome.alerts);
+        let outcome = self.commit_batch(st, &[], &[], &alerts).await?;
         Ok(outcome.alerts)
     }
 
@@ -577,6 +554,29 @@ impl App {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Commits what a batch evaluated under the engine lock. If the commit fails, memory
+    /// ran ahead of the database: the engine is marked stale and rebuilt at its next use.
+    /// The lock is released before live streams and the delivery worker hear of the new
+    /// alerts.
+    pub(crate) async fn commit_batch(
+        &self,
+        mut st: tokio::sync::MutexGuard<'_, EngineState>,
+        fixes: &[NewFix],
+        hotspots: &[NewHotspot],
+        alerts: &[NewAlert],
+    ) -> AppResult<sinergi_store::warning::IngestOutcome> {
+        let outcome = match self.store.ingest(fixes, hotspots, alerts).await {
+            Ok(o) => o,
+            Err(e) => {
+                st.loaded = false;
+                return Err(e.into());
+            }
+        };
+        drop(st);
+        self.publish(&outcome.alerts);
+        Ok(outcome)
     }
 
     /// Tells live streams and the delivery worker about committed alerts.
