@@ -2073,7 +2073,13 @@ mod tests {
         assert_eq!((w.fences, w.rules), (6, 6), "{w:?}");
         let wk = crate::demo_warning::tests_actor(&app, "koordinator.wk").await;
         let kinds: Vec<String> = app
-            .alerts_for(&wk, None, None, None, 1000)
+            .alerts_for(
+                &wk,
+                crate::warning::AlertListFilter {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
             .await
             .expect("alerts")
             .into_iter()
@@ -2084,7 +2090,13 @@ mod tests {
         }
         let tnks = crate::demo_warning::tests_actor(&app, "koordinator.tnks").await;
         let fire = app
-            .alerts_for(&tnks, None, None, None, 1000)
+            .alerts_for(
+                &tnks,
+                crate::warning::AlertListFilter {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
             .await
             .expect("alerts");
         assert!(

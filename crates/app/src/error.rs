@@ -35,6 +35,10 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
+    /// A passing condition; the same request may be sent again (the answer carries
+    /// `Retry-After`).
+    #[error("try again: {0}")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

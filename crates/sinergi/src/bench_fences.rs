@@ -23,10 +23,11 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
+use sinergi_app::warning::AlertListFilter;
 use sinergi_app::{App, AppConfig, SystemClock};
 use sinergi_core::agency::NewAgency;
 use sinergi_core::audit::Action;
-use sinergi_core::warning::{Fence, FenceId, Shape};
+use sinergi_core::warning::{AlertStatus, Fence, FenceId, Shape};
 use sinergi_geofence::workload::{load_fences_csv, load_fixes_csv, run_engine_benchmark};
 use sinergi_geofence::FenceShape;
 
@@ -288,6 +289,73 @@ pub async fn run(
         alerts,
         engine_events
     );
+
+    // 2b. Reading the board with those alerts stored: the coordinator's open alerts, one
+    // area's alerts, and the board of another agency that has none of them.
+    app.create_agency(
+        None,
+        NewAgency::parse(
+            "POLRES-BENCH",
+            "Polres Bench",
+            "police",
+            None,
+            &["11".into()],
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    )
+    .await?;
+    app.create_user(
+        None,
+        "polisi.bench",
+        "",
+        "POLRES-BENCH",
+        "coordinator",
+        PASSWORD,
+    )
+    .await?;
+    let (other_user, _) = app
+        .store
+        .user_credentials("polisi.bench")
+        .await?
+        .context("second bench user")?;
+    let other = app.actor_for(&other_user).await?;
+    let board = |status: Option<AlertStatus>, fence: Option<FenceId>| AlertListFilter {
+        status,
+        fence,
+        limit: 100,
+        ..Default::default()
+    };
+    let mut timings: Vec<(&str, Vec<f64>, usize)> = Vec::new();
+    for (label, who, area) in [
+        ("open alerts, newest 100", &actor, false),
+        ("one area's alerts, newest 100", &actor, true),
+        (
+            "another agency's board (none of these alerts)",
+            &other,
+            false,
+        ),
+    ] {
+        let mut ms = Vec::new();
+        let mut rows = 0;
+        for i in 0..50 {
+            let fence = area.then(|| FenceId(fences[(i * 197) % fences.len()].id.0));
+            let t = Instant::now();
+            let page = app
+                .alerts_for(who, board(Some(AlertStatus::Open), fence))
+                .await?;
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            rows += page.len();
+        }
+        ms.sort_by(f64::total_cmp);
+        timings.push((label, ms, rows / 50));
+    }
+    for (label, ms, rows) in &timings {
+        println!(
+            "board read with {alerts} alerts stored, {label}: p50 {:.2} ms, p95 {:.2} ms ({rows} alerts per page)",
+            pct(ms, 0.5),
+            pct(ms, 0.95)
+        );
+    }
 
     // 3. Latency to the SSE stream under background load.
     let probe_subject = app

@@ -436,7 +436,7 @@ pub async fn notifications_are_per_user_and_marked_read(s: &dyn Store) {
 }
 
 pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
-    use crate::warning::{AlertFilter, NewAlert, NewFix};
+    use crate::warning::{AlertFilter, AlertScope, NewAlert, NewFix};
     use sinergi_core::warning::{
         AlertId, Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Severity, Shape,
         Subject, SubjectId,
@@ -587,6 +587,59 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
         .await
         .expect("after");
     assert!(after.is_empty());
+
+    // Whose alerts: another agency raises many; the owner's one stays findable by scope,
+    // and pages follow each other without gaps or repeats.
+    let other = w.agencies[2].id;
+    let flood: Vec<NewAlert> = (0..30)
+        .map(|i| NewAlert {
+            id: AlertId::new_at(t0() + Duration::minutes(20 + i), rid(500 + i as u64)),
+            dedupe: format!("flood:{i}"),
+            owner_agency_id: other,
+            fix: None,
+            deliveries: vec![],
+            at: t0() + Duration::minutes(20 + i),
+            ..alert(20 + i)
+        })
+        .collect();
+    let o = s.ingest(&[], &[], &flood).await.expect("flood");
+    assert_eq!(o.alerts.len(), 30);
+    let scoped = |agencies: Vec<AgencyId>, before: Option<i64>, limit: u32| AlertFilter {
+        scope: Some(AlertScope {
+            agencies,
+            rules: vec![],
+        }),
+        before_seq: before,
+        limit,
+        ..Default::default()
+    };
+    let mine = s.alerts(&scoped(vec![owner], None, 5)).await.expect("mine");
+    assert_eq!(
+        mine.len(),
+        1,
+        "the owner's alert behind 30 newer ones of another agency"
+    );
+    assert_eq!(mine[0].owner_agency_id, owner);
+    let none = s.alerts(&scoped(vec![], None, 5)).await.expect("none");
+    assert!(none.is_empty(), "an empty scope reaches nothing");
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = s
+            .alerts(&scoped(vec![other], before, 7))
+            .await
+            .expect("page");
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.windows(2).all(|p| p[0].seq > p[1].seq), "newest first");
+        before = page.last().map(|a| a.seq);
+        seen.extend(page.into_iter().map(|a| a.seq));
+    }
+    let mut unique = seen.clone();
+    unique.dedup();
+    assert_eq!(seen.len(), 30);
+    assert_eq!(unique.len(), 30);
 }
 
 pub async fn report_types_round_trip(s: &dyn Store) {

@@ -1258,7 +1258,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // Statement journals (a multi-row insert that may abort keeps one) in memory,
+            // not in a temporary file written through the kernel.
+            .pragma("temp_store", "MEMORY");
         // The single writer keeps a larger page cache (256 MB): ingest touches many index
         // pages per batch. It never checkpoints the WAL itself, so a commit never waits for
         // pages to be copied back into the database; a separate connection does that.

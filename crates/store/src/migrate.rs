@@ -34,6 +34,11 @@ pub const SQLITE: &[Migration] = &[
         name: "early_warning",
         sql: include_str!("../migrations/sqlite/0005_early_warning.sql"),
     },
+    Migration {
+        version: 6,
+        name: "alert_indexes",
+        sql: include_str!("../migrations/sqlite/0006_alert_indexes.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -61,6 +66,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "early_warning",
         sql: include_str!("../migrations/postgres/0005_early_warning.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "alert_indexes",
+        sql: include_str!("../migrations/postgres/0006_alert_indexes.sql"),
     },
 ];
 

@@ -148,8 +148,22 @@ pub struct AlertFilter {
     pub status: Option<AlertStatus>,
     pub fence: Option<FenceId>,
     pub subject: Option<SubjectId>,
+    /// Oldest first from this stream position (exclusive); otherwise newest first.
     pub after_seq: Option<i64>,
+    /// Newest first below this stream position (exclusive): the next page.
+    pub before_seq: Option<i64>,
+    /// Only alerts this scope reaches; `None`: all.
+    pub scope: Option<AlertScope>,
     pub limit: u32,
+}
+
+/// Whose alerts a reader sees: those owned by these agencies, and those raised by these
+/// rules (the rules naming the reader or the reader's agency as a recipient). Indexed on
+/// both, so a board finds its agency's alerts however many other agencies have.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AlertScope {
+    pub agencies: Vec<AgencyId>,
+    pub rules: Vec<RuleId>,
 }
 
 /// The newest fix of a device, for device health.
@@ -263,7 +277,7 @@ fn sensitivity(s: &str) -> Result<Sensitivity> {
 }
 
 macro_rules! warning_impl {
-    ($Store:ident, $DB:ty, $Row:ty, $m:ident) => {
+    ($Store:ident, $DB:ty, $Row:ty, $m:ident, $insert_fixes:literal, $fixes_conflict:literal, $filter_only:literal) => {
         use super::*;
 
         use crate::imp::$m::append_audit_tx;
@@ -292,6 +306,28 @@ macro_rules! warning_impl {
             append_audit_tx(&mut tx, audit).await?;
             tx.commit().await?;
             Ok(true)
+        }
+
+        /// The alerts query with the filters every plan shares (time, status, area, subject,
+        /// page), ready for more conditions.
+        fn alert_query(f: &AlertFilter) -> QueryBuilder<'static, $DB> {
+            let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE 1 = 1"));
+            if let Some(t) = f.since {
+                qb.push(" AND at >= ").push_bind(ms(t));
+            }
+            if let Some(s) = f.status {
+                qb.push(" AND status = ").push_bind(s.as_str());
+            }
+            if let Some(fence) = f.fence {
+                qb.push(" AND fence_id = ").push_bind(fence.0);
+            }
+            if let Some(s) = f.subject {
+                qb.push(" AND subject_id = ").push_bind(s.0);
+            }
+            if let Some(seq) = f.before_seq {
+                qb.push(" AND seq < ").push_bind(seq);
+            }
+            qb
         }
 
         fn fix_from_row(row: &$Row) -> Result<StoredFix> {
@@ -639,9 +675,7 @@ macro_rules! warning_impl {
                     let first = next_fix;
                     next_fix += chunk.len() as i64;
                     let build = || {
-                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
-                            "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
-                        );
+                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new($insert_fixes);
                         qb.push_values(chunk.iter().enumerate(), |mut b, (i, f)| {
                             b.push_bind(first + i as i64)
                                 .push_bind(&f.serial)
@@ -655,7 +689,7 @@ macro_rules! warning_impl {
                                 .push_bind(&f.source)
                                 .push_bind(ms(f.received_at));
                         });
-                        qb.push(" ON CONFLICT (recorded_at, serial) DO NOTHING");
+                        qb.push($fixes_conflict);
                         qb
                     };
                     let r = build().build().execute(&mut *tx).await.map_err(map_err)?;
@@ -919,18 +953,58 @@ macro_rules! warning_impl {
             }
 
             async fn alerts(&self, f: &AlertFilter) -> Result<Vec<Alert>> {
-                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE 1 = 1"));
-                if let Some(t) = f.since {
-                    qb.push(" AND at >= ").push_bind(ms(t));
+                let limit = f.limit.max(1) as usize;
+                // Newest first for a reader's scope and no area: one walk down the index
+                // of each agency and rule in scope (each stops after `limit` matches), then
+                // merged. One query over all of them would read every alert of the scope
+                // and sort them.
+                if let (Some(scope), None, None) = (&f.scope, f.fence, f.after_seq) {
+                    let keys = scope
+                        .agencies
+                        .iter()
+                        .map(|a| ("owner_agency_id", a.0))
+                        .chain(scope.rules.iter().map(|r| ("rule_id", r.0)));
+                    let mut merged: Vec<Alert> = Vec::new();
+                    for (column, id) in keys {
+                        let mut qb = alert_query(f);
+                        qb.push(" AND ").push(column).push(" = ").push_bind(id);
+                        qb.push(" ORDER BY seq DESC LIMIT ").push_bind(limit as i64);
+                        let rows = qb.build().fetch_all(&self.read).await?;
+                        for row in &rows {
+                            merged.push(alert_from_row(row)?);
+                        }
+                    }
+                    merged.sort_unstable_by(|a, b| b.seq.cmp(&a.seq));
+                    merged.dedup_by_key(|a| a.seq);
+                    merged.truncate(limit);
+                    return Ok(merged);
                 }
-                if let Some(s) = f.status {
-                    qb.push(" AND status = ").push_bind(s.as_str());
-                }
-                if let Some(fence) = f.fence {
-                    qb.push(" AND fence_id = ").push_bind(fence.0);
-                }
-                if let Some(s) = f.subject {
-                    qb.push(" AND subject_id = ").push_bind(s.0);
+                // Otherwise one query: driven by the area's index when an area is given,
+                // by stream position when resuming; the scope then only filters (in SQLite
+                // its columns are written `+column` so they cannot drive the query).
+                let mut qb = alert_query(f);
+                if let Some(scope) = &f.scope {
+                    let parts = [
+                        ("owner_agency_id", scope.agencies.iter().map(|a| a.0).collect::<Vec<_>>()),
+                        ("rule_id", scope.rules.iter().map(|r| r.0).collect::<Vec<_>>()),
+                    ];
+                    let parts: Vec<_> = parts.into_iter().filter(|(_, ids)| !ids.is_empty()).collect();
+                    if parts.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    qb.push(" AND (");
+                    for (n, (column, ids)) in parts.into_iter().enumerate() {
+                        if n > 0 {
+                            qb.push(" OR ");
+                        }
+                        qb.push($filter_only).push(column).push(" IN (");
+                        let mut sep = qb.separated(", ");
+                        for id in ids {
+                            sep.push_bind(id);
+                        }
+                        qb.push(")");
+                    }
+                    qb.push(")");
                 }
                 match f.after_seq {
                     Some(seq) => {
@@ -940,7 +1014,7 @@ macro_rules! warning_impl {
                         qb.push(" ORDER BY seq DESC");
                     }
                 }
-                qb.push(" LIMIT ").push_bind(i64::from(f.limit.max(1)));
+                qb.push(" LIMIT ").push_bind(limit as i64);
                 let rows = qb.build().fetch_all(&self.read).await?;
                 rows.iter().map(alert_from_row).collect()
             }
@@ -1106,12 +1180,36 @@ macro_rules! warning_impl {
     };
 }
 
+// SQLite: `OR IGNORE` rather than `ON CONFLICT DO NOTHING`. The fixes table has no foreign
+// keys, so with every conflict ignored a multi-row insert can never abort half-way and
+// SQLite keeps no statement journal (a copy of every index page the statement touches,
+// which for 1,000 interleaved subjects is most of the per-subject index, per statement).
+// The only conflict a row can meet is (recorded_at, serial): ids are given out above MAX(id)
+// by the single writer and every column is bound non-null where declared so.
+// The last argument prefixes a column that must only filter, never choose the index
+// (SQLite's unary `+`; PostgreSQL plans by its statistics).
 mod sqlite_warning {
     use sqlx::sqlite::{Sqlite, SqliteRow};
-    warning_impl!(SqliteStore, Sqlite, SqliteRow, sqlite_impl);
+    warning_impl!(
+        SqliteStore,
+        Sqlite,
+        SqliteRow,
+        sqlite_impl,
+        "INSERT OR IGNORE INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
+        "",
+        "+"
+    );
 }
 
 mod pg_warning {
     use sqlx::postgres::{PgRow, Postgres};
-    warning_impl!(PgStore, Postgres, PgRow, pg_impl);
+    warning_impl!(
+        PgStore,
+        Postgres,
+        PgRow,
+        pg_impl,
+        "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
+        " ON CONFLICT (recorded_at, serial) DO NOTHING",
+        ""
+    );
 }

@@ -16,7 +16,7 @@ use axum::Json;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sinergi_app::warning::AlertView;
+use sinergi_app::warning::{AlertListFilter, AlertView};
 use sinergi_app::AppError;
 use sinergi_core::warning::{AlertId, AlertStatus, Fence, FenceId, Rule, RuleId, SubjectId};
 
@@ -379,6 +379,8 @@ struct AlertQuery {
     since: Option<String>,
     status: Option<String>,
     area: Option<String>,
+    subject: Option<String>,
+    before: Option<i64>,
     limit: Option<u32>,
 }
 
@@ -402,11 +404,36 @@ async fn list_alerts(
             Some(FenceId::parse(s).ok_or_else(|| ApiError(AppError::field("area", "a fence id")))?)
         }
     };
+    let subject = match q.subject.as_deref() {
+        None => None,
+        Some(s) => Some(
+            SubjectId::parse(s)
+                .ok_or_else(|| ApiError(AppError::field("subject", "a subject id")))?,
+        ),
+    };
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError(AppError::field("limit", "between 1 and 1000")));
+    }
     let alerts = st
         .app
-        .alerts_for(&a.actor, since, status, area, q.limit.unwrap_or(100))
+        .alerts_for(
+            &a.actor,
+            AlertListFilter {
+                since,
+                status,
+                fence: area,
+                subject,
+                before: q.before,
+                limit,
+            },
+        )
         .await?;
-    Ok(Json(json!({"alerts": alerts})))
+    // A full page may have more behind it: `next` asks for the page after.
+    let next = (alerts.len() == limit as usize)
+        .then(|| alerts.last().map(|v| v.alert.seq))
+        .flatten();
+    Ok(Json(json!({"alerts": alerts, "next_before": next})))
 }
 
 fn alert_id(s: &str) -> ApiResult<AlertId> {

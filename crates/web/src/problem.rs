@@ -78,6 +78,7 @@ pub fn describe(e: &AppError) -> (&'static str, StatusCode, &'static str) {
             StatusCode::PAYLOAD_TOO_LARGE,
             "Payload too large",
         ),
+        AppError::Unavailable(_) => ("unavailable", StatusCode::SERVICE_UNAVAILABLE, "Try again"),
         AppError::Internal(_) => (
             "internal",
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -151,6 +152,9 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"sinergi\""),
             );
+        }
+        if matches!(self.0, AppError::Unavailable(_)) {
+            h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         if let AppError::TooManyRequests { retry_after_s } = &self.0 {
             if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {

@@ -991,3 +991,259 @@ async fn silent_collars_low_batteries_and_still_animals_raise_their_own_alerts()
     let listed = all["alerts"].as_array().expect("alerts").len();
     assert_eq!(listed, 3, "{all}");
 }
+
+/// Sets up, as the given coordinator, one collared subject per serial, circle fences at the
+/// given centres and enter/exit rules telling `recipient`; returns nothing the caller needs:
+/// everything is addressed by name and serial.
+async fn set_up_tracking(
+    s: &Server,
+    coordinator: &str,
+    recipient: &str,
+    serials: &[String],
+    centres: &[(f64, f64)],
+) {
+    let k = s.token(coordinator).await;
+    for serial in serials {
+        let (st, subject) = s
+            .post(
+                &k,
+                "/api/v1/subjects",
+                json!({"name": format!("Gajah {serial}"), "species": "gajah_sumatera"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{subject}");
+        let (st, d) = s
+            .post(
+                &k,
+                "/api/v1/devices",
+                json!({"serial": serial, "expected_interval_min": 60}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{d}");
+        let (st, dep) = s
+            .post(
+                &k,
+                &format!("/api/v1/devices/{serial}/deploy"),
+                json!({"subject": subject["id"], "start": ago(10 * 24 * 60)}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{dep}");
+    }
+    let mut fences = Vec::new();
+    for (i, (lon, lat)) in centres.iter().enumerate() {
+        let (st, fence) = s
+            .post(
+                &k,
+                "/api/v1/fences",
+                json!({"name": format!("Desa {coordinator} {i}"), "kind": "village",
+                    "shape": {"type": "Circle", "center": [lon, lat], "radius_m": 1000}}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{fence}");
+        fences.push(fence["id"].clone());
+    }
+    for trigger in ["enter", "exit"] {
+        let (st, r) = s
+            .post(
+                &k,
+                "/api/v1/rules",
+                json!({"name": format!("{coordinator} {trigger}"), "fences": fences,
+                "trigger": {"type": trigger}, "recipients": {"agencies": [recipient]}}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+    }
+}
+
+/// Every alert the user sees, page after page, newest first.
+async fn all_alerts(s: &Server, token: &str, query: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut before: Option<i64> = None;
+    loop {
+        let path = match before {
+            Some(b) => format!("/api/v1/alerts?limit=1000&before={b}{query}"),
+            None => format!("/api/v1/alerts?limit=1000{query}"),
+        };
+        let (st, page) = s.get(token, &path).await;
+        assert_eq!(st, StatusCode::OK, "{page}");
+        let alerts = page["alerts"].as_array().expect("alerts").clone();
+        out.extend(alerts);
+        match page["next_before"].as_i64() {
+            Some(b) => before = Some(b),
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_agencys_alerts_stay_on_its_board_behind_another_agencys_flood() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    // BNN's one alert comes first ...
+    set_up_tracking(&s, "orang.bnn", "BNN", &["BNN-1".into()], &[(105.5, -5.3)]).await;
+    let bnn = s.token("orang.bnn").await;
+    let (st, r) = s
+        .post(
+            &bnn,
+            "/api/v1/observations",
+            json!([
+                fix("BNN-1", 7000, 105.6, -5.3),
+                fix("BNN-1", 6990, 105.5, -5.3)
+            ]),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r["results"][1]["alerts"].as_array().map(Vec::len), Some(1));
+    // ... then Balai TN Way Kambas's herd walks in and out of a village 6,000 times.
+    set_up_tracking(
+        &s,
+        "koordinator.wk",
+        "POLRES-LAMTIM",
+        &["WK-1".into()],
+        &[(105.78, -5.02)],
+    )
+    .await;
+    let flood: Vec<Value> = (0..6000)
+        .map(|i| {
+            let lon = if i % 2 == 0 { 105.78 } else { 105.83 };
+            fix("WK-1", 6500 - i, lon, -5.02)
+        })
+        .collect();
+    let k = s.token("koordinator.wk").await;
+    let (st, r) = s.post(&k, "/api/v1/observations", json!(flood)).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r["stored"], 6000);
+
+    let (st, page) = s.get(&bnn, "/api/v1/alerts?status=open").await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let mine = page["alerts"].as_array().expect("alerts");
+    assert_eq!(
+        mine.len(),
+        1,
+        "BNN's alert, behind 5,999 newer ones: {page}"
+    );
+    assert_eq!(mine[0]["kind"], "enter");
+    assert_eq!(page["next_before"], Value::Null, "nothing more to page");
+
+    // The recipient agency pages through them all, each once, newest first: every fix
+    // after the first changes side (the first only says where the herd is).
+    let polisi = s.token("polisi").await;
+    let all = all_alerts(&s, &polisi, "").await;
+    assert_eq!(all.len(), 5999);
+    let seqs: Vec<i64> = all.iter().filter_map(|a| a["seq"].as_i64()).collect();
+    assert!(
+        seqs.windows(2).all(|p| p[0] > p[1]),
+        "newest first, no repeats"
+    );
+    // By area: only the alerts of that fence.
+    let area = mine[0]["fence_id"].as_str().expect("fence").to_string();
+    let (st, by_area) = s.get(&bnn, &format!("/api/v1/alerts?area={area}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(by_area["alerts"].as_array().map(Vec::len), Some(1));
+    let (st, by_area) = s.get(&polisi, &format!("/api/v1/alerts?area={area}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        by_area["alerts"].as_array().map(Vec::len),
+        Some(0),
+        "another agency's area shows nothing to the police"
+    );
+    let (st, bad) = s.get(&polisi, "/api/v1/alerts?limit=5000").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "limit");
+}
+
+/// Batches from several senders at once (each sending its own collars in time order), while
+/// set-up changes rebuild the engine, raise exactly the alerts one sender sending everything
+/// in order raises: evaluation and commit overlap, commits keep evaluation order, and a
+/// rebuild reads the database only after the batch in flight is in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_senders_raise_the_same_alerts_as_one() {
+    let serials: Vec<String> = (0..12).map(|i| format!("KALUNG-{i:02}")).collect();
+    let centres: Vec<(f64, f64)> = (0..5).map(|i| (105.70 + 0.02 * i as f64, -5.0)).collect();
+    // Each collar walks east across the villages, weaving north and south so that some
+    // pass through a village and some skirt it, a fix every two minutes.
+    let mut fixes: Vec<(usize, i64, Value)> = Vec::new();
+    for (n, serial) in serials.iter().enumerate() {
+        for step in 0..150i64 {
+            let minutes_ago = 400 - 2 * step;
+            let lon = 105.685 + 0.0007 * step as f64 + 0.0003 * n as f64;
+            let lat = -5.0 + 0.012 * ((step as f64 / 9.0) + n as f64).sin();
+            fixes.push((n, minutes_ago, fix(serial, minutes_ago, lon, lat)));
+        }
+    }
+    let mut in_time_order = fixes.clone();
+    in_time_order.sort_by_key(|(n, m, _)| (-m, *n));
+
+    let mut results = Vec::new();
+    for concurrent in [false, true] {
+        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+        let s = Arc::new(start(dir, true).await);
+        set_up_tracking(&s, "koordinator.wk", "POLRES-LAMTIM", &serials, &centres).await;
+        let k = s.token("koordinator.wk").await;
+        if concurrent {
+            let mut senders = Vec::new();
+            for part in 0..3 {
+                let mine: Vec<Value> = in_time_order
+                    .iter()
+                    .filter(|(n, _, _)| n % 3 == part)
+                    .map(|(_, _, f)| f.clone())
+                    .collect();
+                let (s, k) = (s.clone(), k.clone());
+                senders.push(tokio::spawn(async move {
+                    for batch in mine.chunks(25) {
+                        let (st, r) = s.post(&k, "/api/v1/observations", json!(batch)).await;
+                        assert_eq!(st, StatusCode::OK, "{r}");
+                        assert_eq!(r["stored"].as_u64(), Some(batch.len() as u64), "{r}");
+                    }
+                }));
+            }
+            // Meanwhile an administrator keeps adding areas elsewhere: each change rebuilds
+            // the engine from the database while batches are being committed.
+            let (s2, k2) = (s.clone(), k.clone());
+            senders.push(tokio::spawn(async move {
+                for i in 0..8 {
+                    let (st, f) = s2
+                        .post(&k2, "/api/v1/fences", json!({"name": format!("Kebun {i}"), "kind": "other",
+                            "shape": {"type": "Circle", "center": [104.0 + 0.1 * i as f64, -4.0], "radius_m": 500}}))
+                        .await;
+                    assert_eq!(st, StatusCode::CREATED, "{f}");
+                    tokio::time::sleep(Duration::from_millis(15)).await;
+                }
+            }));
+            for t in senders {
+                t.await.expect("sender");
+            }
+        } else {
+            let all: Vec<Value> = in_time_order.iter().map(|(_, _, f)| f.clone()).collect();
+            for batch in all.chunks(100) {
+                let (st, r) = s.post(&k, "/api/v1/observations", json!(batch)).await;
+                assert_eq!(st, StatusCode::OK, "{r}");
+            }
+        }
+        let mut seen: Vec<(String, String, String, String, String)> = all_alerts(&s, &k, "")
+            .await
+            .iter()
+            .filter(|a| a["rule_name"].is_string())
+            .map(|a| {
+                let text = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+                (
+                    text("rule_name"),
+                    text("subject_name"),
+                    text("fence_name"),
+                    text("kind"),
+                    text("at"),
+                )
+            })
+            .collect();
+        seen.sort();
+        results.push(seen);
+    }
+    let kinds = |k: &str| results[0].iter().filter(|a| a.3 == k).count();
+    assert!(
+        kinds("enter") >= 10,
+        "the walk enters villages: {:?}",
+        results[0]
+    );
+    assert!(kinds("exit") >= 10, "and leaves them");
+    assert_eq!(results[0], results[1]);
+}

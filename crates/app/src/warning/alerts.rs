@@ -13,10 +13,10 @@ use sinergi_core::access::Actor;
 use sinergi_core::audit::Action;
 use sinergi_core::user::Role;
 use sinergi_core::warning::{
-    Alert, AlertId, AlertStatus, FenceId, Severity, ALERT_ACTIONS, ALERT_OUTCOMES,
+    Alert, AlertId, AlertStatus, FenceId, Severity, SubjectId, ALERT_ACTIONS, ALERT_OUTCOMES,
 };
 use sinergi_core::ValidationErrors;
-use sinergi_store::warning::{AlertAction, AlertFilter, NewAlert, OutboxRow};
+use sinergi_store::warning::{AlertAction, AlertFilter, AlertScope, NewAlert, OutboxRow};
 use sinergi_store::UpdateOutcome;
 
 use super::admin::within;
@@ -34,6 +34,20 @@ pub struct AlertView {
     pub species: Option<String>,
     pub seconds_to_acknowledge: Option<i64>,
     pub seconds_to_close: Option<i64>,
+}
+
+/// Which alerts to list (all optional but the page size).
+#[derive(Debug, Clone, Default)]
+pub struct AlertListFilter {
+    /// Raised at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    pub status: Option<AlertStatus>,
+    /// In this area (fence).
+    pub fence: Option<FenceId>,
+    pub subject: Option<SubjectId>,
+    /// Below this stream position: the page after one that ended there.
+    pub before: Option<i64>,
+    pub limit: u32,
 }
 
 /// A response step: `{action, note?}`, or closing with `{outcome, note?}`.
@@ -85,36 +99,51 @@ impl App {
         }
     }
 
-    /// Alerts the actor sees, newest first.
+    /// What [`Self::sees`] lets through, as a database filter: the actor's agency and
+    /// those below it, and the rules naming the actor or the actor's agency.
+    fn scope(st: &EngineState, actor: &Actor) -> AlertScope {
+        let mut agencies = vec![actor.agency_id];
+        agencies.extend(actor.agency_descendants.iter().copied());
+        let mut rules: Vec<_> = st
+            .rules
+            .values()
+            .filter(|r| {
+                r.spec.recipients.agencies.contains(&actor.agency_id)
+                    || r.spec.recipients.users.contains(&actor.user_id)
+            })
+            .map(|r| r.id)
+            .collect();
+        rules.sort_unstable();
+        AlertScope { agencies, rules }
+    }
+
+    /// Alerts the actor sees, newest first; `before` (a stream position) gives the next
+    /// page. Visibility is part of the query, so another agency's flood of alerts never
+    /// pushes the actor's own off the page.
     pub async fn alerts_for(
         &self,
         actor: &Actor,
-        since: Option<DateTime<Utc>>,
-        status: Option<AlertStatus>,
-        fence: Option<FenceId>,
-        limit: u32,
+        filter: AlertListFilter,
     ) -> AppResult<Vec<AlertView>> {
-        let limit = limit.clamp(1, 1000);
         let st = self.engine_state().await?;
-        // The newest page; alerts of other agencies are skipped.
         let page = self
             .store
             .alerts(&AlertFilter {
-                since,
-                status,
-                fence,
-                subject: None,
+                since: filter.since,
+                status: filter.status,
+                fence: filter.fence,
+                subject: filter.subject,
                 after_seq: None,
-                limit: 5000,
+                before_seq: filter.before,
+                scope: Some(Self::scope(&st, actor)),
+                limit: filter.limit.clamp(1, 1000),
             })
             .await?;
-        let out: Vec<AlertView> = page
+        Ok(page
             .into_iter()
             .filter(|a| self.sees(&st, actor, a))
-            .take(limit as usize)
             .map(|a| self.view(&st, a))
-            .collect();
-        Ok(out)
+            .collect())
     }
 
     /// Alerts after a stream position the actor sees, oldest first (to resume a stream).
@@ -129,6 +158,7 @@ impl App {
             .store
             .alerts(&AlertFilter {
                 after_seq: Some(seq),
+                scope: Some(Self::scope(&st, actor)),
                 limit,
                 ..Default::default()
             })
@@ -305,6 +335,8 @@ impl App {
     pub async fn check_device_health(&self) -> AppResult<Vec<Alert>> {
         let now = self.now();
         let st = self.engine_state().await?;
+        // Read the fixes once the batch committing now (if any) is in.
+        self.settled().await;
         let last = self.store.device_last_fixes().await?;
         let mut raise: Vec<NewAlert> = Vec::new();
         for d in st.devices.values() {

@@ -249,6 +249,7 @@ impl App {
         inputs: &[FixInput],
     ) -> AppResult<(usize, usize, usize, usize)> {
         let st = self.engine_state().await?;
+        self.settled().await;
         let keys: Vec<(String, DateTime<Utc>)> = inputs
             .iter()
             .map(|f| (f.device.clone(), f.recorded_at))
@@ -556,26 +557,37 @@ impl App {
         out
     }
 
-    /// Commits what a batch evaluated under the engine lock. If the commit fails, memory
-    /// ran ahead of the database: the engine is marked stale and rebuilt at its next use.
-    /// The lock is released before live streams and the delivery worker hear of the new
-    /// alerts.
+    /// Commits what a batch evaluated under the engine lock (see the module documentation
+    /// of `warning`): the commit lock is taken before the engine lock is let go, so the
+    /// next batch is evaluated while this one commits, and commits keep evaluation order.
+    /// A batch evaluated on a state that holds a failed batch is refused unwritten.
+    /// Live streams and the delivery worker hear of the alerts in commit order.
     pub(crate) async fn commit_batch(
         &self,
-        mut st: tokio::sync::MutexGuard<'_, EngineState>,
+        st: tokio::sync::MutexGuard<'_, EngineState>,
         fixes: &[NewFix],
         hotspots: &[NewHotspot],
         alerts: &[NewAlert],
     ) -> AppResult<sinergi_store::warning::IngestOutcome> {
+        use std::sync::atomic::Ordering;
+        let based_on = st.failures_seen;
+        let turn = self.warning.commit.lock().await;
+        drop(st);
+        if self.warning.failed_commits.load(Ordering::SeqCst) != based_on {
+            return Err(AppError::Unavailable(
+                "an earlier batch could not be stored; the engine is being rebuilt, nothing of this one was stored"
+                    .into(),
+            ));
+        }
         let outcome = match self.store.ingest(fixes, hotspots, alerts).await {
             Ok(o) => o,
             Err(e) => {
-                st.loaded = false;
+                self.warning.failed_commits.fetch_add(1, Ordering::SeqCst);
                 return Err(e.into());
             }
         };
-        drop(st);
         self.publish(&outcome.alerts);
+        drop(turn);
         Ok(outcome)
     }
 

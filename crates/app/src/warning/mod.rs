@@ -1,10 +1,14 @@
 //! Early warning: subjects, devices, fences and rules, the geofence engine fed by every
 //! fix as it arrives, alerts with their response, and their delivery.
 //!
-//! The engine (`sinergi-geofence`) lives in memory behind one async mutex: ingest is
-//! serialised, which also matches SQLite's single writer. A batch is evaluated, then its
-//! fixes, alerts and outbox rows are committed in one transaction; if the commit fails the
-//! engine is rebuilt from the database, so memory never runs ahead of what is stored.
+//! The engine (`sinergi-geofence`) lives in memory behind one async mutex: evaluation is
+//! serialised. A batch is evaluated, then its fixes, alerts and outbox rows are committed
+//! in one transaction. Commits go through a second lock, taken before the engine lock is
+//! released, so batches commit in the order they were evaluated while the next batch is
+//! already being evaluated (a two-stage pipeline; SQLite has one writer anyway). If a
+//! commit fails, memory ran ahead of the database: every batch evaluated since the last
+//! rebuild is refused unwritten (`503`, send again) and the engine is rebuilt from the
+//! database at its next use, so no alert rests on a fix that was never stored.
 //!
 //! At start (and after any change to fences or rules) the engine is rebuilt: fences and
 //! rules are loaded, the fixes of the last [`replay window`](replay_window) are replayed with
@@ -19,6 +23,7 @@ mod ingest;
 pub mod mqtt;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 use sinergi_core::warning::{Deployment, Device, Fence, FenceId, Rule, RuleId, Subject, SubjectId};
@@ -26,7 +31,7 @@ use sinergi_geofence::{Engine, Fix};
 use sinergi_store::warning::{AlertFilter, Webhook};
 use tokio::sync::{broadcast, Mutex, Notify};
 
-pub use alerts::{AlertView, RespondInput};
+pub use alerts::{AlertListFilter, AlertView, RespondInput};
 pub use delivery::{signature, DeliveryConfig, SmsGateway, Smtp};
 /// The HTTP client used for deliveries and polling.
 pub type HttpClient = reqwest::Client;
@@ -46,6 +51,9 @@ pub(crate) struct EngineState {
     pub webhooks: Vec<Webhook>,
     /// Whether [`App::reload_warning`] has run since the last change.
     pub loaded: bool,
+    /// [`Warning::failed_commits`] when this state was rebuilt: if it has moved since,
+    /// the state holds a batch the database does not.
+    pub failures_seen: u64,
 }
 
 impl EngineState {
@@ -59,6 +67,7 @@ impl EngineState {
             deployments: HashMap::new(),
             webhooks: Vec::new(),
             loaded: false,
+            failures_seen: 0,
         }
     }
 
@@ -84,6 +93,11 @@ pub struct LiveAlert {
 /// The early-warning runtime held by [`App`].
 pub struct Warning {
     pub(crate) state: Mutex<EngineState>,
+    /// Held while a batch commits. Taken with the engine lock held (never the other way
+    /// round), so commits happen in evaluation order.
+    pub(crate) commit: Mutex<()>,
+    /// Commits that failed since the start; see [`EngineState::failures_seen`].
+    pub(crate) failed_commits: AtomicU64,
     /// Alerts as they are committed (new ones, and changes of status by a response), for
     /// live streams.
     pub live: broadcast::Sender<LiveAlert>,
@@ -97,6 +111,8 @@ impl Warning {
         let (live, _) = broadcast::channel(4096);
         Warning {
             state: Mutex::new(EngineState::empty()),
+            commit: Mutex::new(()),
+            failed_commits: AtomicU64::new(0),
             live,
             outbox_ready: Notify::new(),
             delivery,
@@ -128,7 +144,12 @@ impl App {
         self.rebuild(&mut st).await
     }
 
+    /// Called with the engine lock held (`st` is behind it).
     pub(crate) async fn rebuild(&self, st: &mut EngineState) -> AppResult<()> {
+        // A batch evaluated before this rebuild may still be committing; read the
+        // database once it has.
+        self.settled().await;
+        let failures_seen = self.warning.failed_commits.load(Ordering::SeqCst);
         let store = &self.store;
         let fences = store.fences().await?;
         let rules = store.rules().await?;
@@ -204,6 +225,7 @@ impl App {
             },
             webhooks: store.webhooks().await?,
             loaded: true,
+            failures_seen,
         };
         Ok(())
     }
@@ -211,10 +233,17 @@ impl App {
     /// The engine state, rebuilt first if something changed since.
     pub(crate) async fn engine_state(&self) -> AppResult<tokio::sync::MutexGuard<'_, EngineState>> {
         let mut st = self.warning.state.lock().await;
-        if !st.loaded {
+        if !st.loaded || st.failures_seen != self.warning.failed_commits.load(Ordering::SeqCst) {
             self.rebuild(&mut st).await?;
         }
         Ok(st)
+    }
+
+    /// Waits until the batch committing now, if any, has committed. Called with the engine
+    /// lock held, after which nothing else can start committing: the database then holds
+    /// everything the engine has seen.
+    pub(crate) async fn settled(&self) {
+        drop(self.warning.commit.lock().await);
     }
 
     /// Marks the engine for a rebuild at the next use (fences, rules, devices changed).

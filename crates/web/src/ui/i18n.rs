@@ -488,6 +488,11 @@ const ENTRIES: &[(&str, &str, &str)] = &[
         "Terjadi kesalahan di server. Sebutkan nomor permintaan saat melaporkannya.",
         "Something went wrong on the server. Quote the request id when reporting it.",
     ),
+    (
+        "err_503_text",
+        "Server sedang sibuk memulihkan diri. Tidak ada yang tersimpan; kirim ulang sebentar lagi.",
+        "The server is recovering. Nothing was saved; send it again in a moment.",
+    ),
     ("err_400_title", "Permintaan tidak valid", "Invalid request"),
     (
         "err_400_text",

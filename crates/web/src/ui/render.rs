@@ -259,6 +259,12 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
             vec![],
             None,
         ),
+        AppError::Unavailable(_) => (
+            k!("err_500_title"),
+            tr(lang, k!("err_503_text")),
+            vec![],
+            None,
+        ),
         AppError::Internal(source) => {
             let request_id = crate::problem::new_request_id();
             let mut chain = source.to_string();

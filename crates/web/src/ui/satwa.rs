@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use minijinja::{context, Value};
 use serde_json::json;
+use sinergi_app::warning::AlertListFilter;
 use sinergi_app::AppError;
 use sinergi_core::report::Sensitivity;
 use sinergi_core::warning::{SubjectId, DEVICE_KINDS, SUBJECT_KINDS};
@@ -451,7 +452,15 @@ pub(super) async fn detail(
     };
     let alerts = match st
         .app
-        .alerts_for(actor, Some(now - Duration::days(30)), None, None, 1000)
+        .alerts_for(
+            actor,
+            AlertListFilter {
+                since: Some(now - Duration::days(30)),
+                subject: Some(id),
+                limit: 20,
+                ..Default::default()
+            },
+        )
         .await
     {
         Ok(a) => a,
@@ -472,8 +481,6 @@ pub(super) async fn detail(
         .unwrap_or(fallback);
     let cards: Vec<serde_json::Value> = alerts
         .iter()
-        .filter(|a| a.alert.subject_id == Some(id))
-        .take(20)
         .map(|a| card(&st, lang, now, a, fallback))
         .collect();
     let latest: Vec<Value> = fixes

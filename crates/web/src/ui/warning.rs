@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use minijinja::{context, Value};
 use serde_json::{json, Value as Json};
-use sinergi_app::warning::AlertView;
+use sinergi_app::warning::{AlertListFilter, AlertView};
 use sinergi_app::AppError;
 use sinergi_core::agency::Agency;
 use sinergi_core::time::Zone;
@@ -397,10 +397,12 @@ pub(super) async fn board(
             .app
             .alerts_for(
                 actor,
-                Some(now - Duration::days(7)),
-                Some(AlertStatus::Closed),
-                None,
-                200,
+                AlertListFilter {
+                    since: Some(now - Duration::days(7)),
+                    status: Some(AlertStatus::Closed),
+                    limit: 200,
+                    ..Default::default()
+                },
             )
             .await
         {
@@ -412,7 +414,14 @@ pub(super) async fn board(
         for status in [AlertStatus::Open, AlertStatus::Acknowledged] {
             match st
                 .app
-                .alerts_for(actor, None, Some(status), None, 200)
+                .alerts_for(
+                    actor,
+                    AlertListFilter {
+                        status: Some(status),
+                        limit: 200,
+                        ..Default::default()
+                    },
+                )
                 .await
             {
                 Ok(v) => all.extend(v),
