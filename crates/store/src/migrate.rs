@@ -6,6 +6,10 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// SQLite only: the migration rebuilds a table others refer to, so it runs with foreign
+    /// keys off (they cannot be switched inside a transaction), and every reference is
+    /// checked before it commits — SQLite's documented way to change a table's definition.
+    pub rebuilds_table: bool,
 }
 
 pub const SQLITE: &[Migration] = &[
@@ -13,31 +17,37 @@ pub const SQLITE: &[Migration] = &[
         version: 1,
         name: "foundation",
         sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 2,
         name: "audit",
         sql: include_str!("../migrations/sqlite/0002_audit.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 3,
         name: "sharing",
         sql: include_str!("../migrations/sqlite/0003_sharing.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 4,
         name: "accounts",
         sql: include_str!("../migrations/sqlite/0004_accounts.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 5,
         name: "early_warning",
         sql: include_str!("../migrations/sqlite/0005_early_warning.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 6,
         name: "alert_indexes",
         sql: include_str!("../migrations/sqlite/0006_alert_indexes.sql"),
+        rebuilds_table: true,
     },
 ];
 
@@ -46,31 +56,37 @@ pub const POSTGRES: &[Migration] = &[
         version: 1,
         name: "foundation",
         sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 2,
         name: "audit",
         sql: include_str!("../migrations/postgres/0002_audit.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 3,
         name: "sharing",
         sql: include_str!("../migrations/postgres/0003_sharing.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 4,
         name: "accounts",
         sql: include_str!("../migrations/postgres/0004_accounts.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 5,
         name: "early_warning",
         sql: include_str!("../migrations/postgres/0005_early_warning.sql"),
+        rebuilds_table: false,
     },
     Migration {
         version: 6,
         name: "alert_indexes",
         sql: include_str!("../migrations/postgres/0006_alert_indexes.sql"),
+        rebuilds_table: false,
     },
 ];
 
@@ -81,17 +97,32 @@ macro_rules! run_migrations {
         )
         .execute($pool)
         .await?;
+        // One connection throughout: a table rebuild switches foreign keys off on it.
+        let mut conn = $pool.acquire().await?;
         for m in $list {
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM sinergi_migrations WHERE version = $1")
                     .bind(m.version)
-                    .fetch_optional($pool)
+                    .fetch_optional(&mut *conn)
                     .await?;
             if done.is_some() {
                 continue;
             }
-            let mut tx = $pool.begin().await?;
+            if m.rebuilds_table {
+                sqlx::raw_sql("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+            }
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+            if m.rebuilds_table {
+                let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+                if !broken.is_empty() {
+                    return Err(crate::StoreError::Corrupt(format!(
+                        "migration {} would leave {} broken references; nothing was changed",
+                        m.version,
+                        broken.len()
+                    )));
+                }
+            }
             sqlx::query("INSERT INTO sinergi_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(m.version)
                 .bind(m.name)
@@ -99,8 +130,73 @@ macro_rules! run_migrations {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            if m.rebuilds_table {
+                sqlx::raw_sql("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+            }
             tracing::info!(version = m.version, name = m.name, "applied migration");
         }
     }};
 }
 pub(crate) use run_migrations;
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    use super::SQLITE;
+    use crate::Result;
+
+    /// Upgrading a database that already has alerts with deliveries: the alerts table is
+    /// rebuilt (migration 6) while the outbox still refers to it, on a connection that has
+    /// foreign keys on, as the store opens it.
+    #[tokio::test]
+    async fn rebuilding_the_alerts_table_keeps_what_refers_to_it() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let opts = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| crate::StoreError::BadUrl(e.to_string()))?
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone().foreign_keys(true))
+            .await?;
+        let before: Vec<&super::Migration> = SQLITE.iter().filter(|m| m.version <= 5).collect();
+        run_migrations!(&pool, before, 0i64);
+        // An alert and its pending delivery, as version 5 stored them.
+        sqlx::raw_sql(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO alerts (seq, id, dedupe, kind, severity, owner_agency_id, at, lon, lat, status, created_at, version)
+                 VALUES (1, x'01', 'd1', 'enter', 'critical', x'02', 0, 105.8, -5.0, 'open', 0, 1);
+             INSERT INTO outbox (alert_id, channel, target, status, attempts, next_attempt_at, created_at)
+                 VALUES (x'01', 'webhook', 'hook', 'pending', 0, 0, 0);
+             PRAGMA foreign_keys = ON;",
+        )
+        .execute(&pool)
+        .await?;
+        run_migrations!(&pool, SQLITE, 0i64);
+        let (alerts, outbox): (i64, i64) =
+            sqlx::query_as("SELECT (SELECT COUNT(*) FROM alerts), (SELECT COUNT(*) FROM outbox)")
+                .fetch_one(&pool)
+                .await?;
+        assert_eq!((alerts, outbox), (1, 1));
+        let broken = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&pool)
+            .await?;
+        assert!(broken.is_empty(), "the outbox still refers to its alert");
+        let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&pool)
+            .await?;
+        assert_eq!(on, 1, "foreign keys are on again after the rebuild");
+        // A delivery for an alert that does not exist is still refused.
+        let orphan = sqlx::raw_sql(
+            "INSERT INTO outbox (alert_id, channel, target, status, attempts, next_attempt_at, created_at)
+                 VALUES (x'09', 'webhook', 'hook', 'pending', 0, 0, 0)",
+        )
+        .execute(&pool)
+        .await;
+        assert!(orphan.is_err());
+        Ok(())
+    }
+}

@@ -272,12 +272,32 @@ pub trait WarningStore: Send + Sync {
     async fn record_delivery(&self, row: &OutboxRow) -> Result<()>;
 }
 
+/// Splits rows for multi-row inserts: full chunks of `max` (a power of two), then the rest
+/// in descending powers of two, so every statement has one of a few shapes and stays in the
+/// prepared-statement cache (a statement of any other row count would be parsed anew).
+/// Yields each chunk with the index of its first row.
+fn statement_chunks<T>(rows: &[T], max: usize) -> Vec<(usize, &[T])> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let left = rows.len() - start;
+        let size = if left >= max {
+            max
+        } else {
+            1 << (usize::BITS - 1 - left.leading_zeros())
+        };
+        out.push((start, &rows[start..start + size]));
+        start += size;
+    }
+    out
+}
+
 fn sensitivity(s: &str) -> Result<Sensitivity> {
     Sensitivity::parse(s).ok_or_else(|| corrupt("sensitivity"))
 }
 
 macro_rules! warning_impl {
-    ($Store:ident, $DB:ty, $Row:ty, $m:ident, $insert_fixes:literal, $fixes_conflict:literal, $filter_only:literal) => {
+    ($Store:ident, $DB:ty, $Row:ty, $m:ident) => {
         use super::*;
 
         use crate::imp::$m::append_audit_tx;
@@ -670,12 +690,11 @@ macro_rules! warning_impl {
                     .await?
                     + 1;
                 let mut fix_ids: Vec<Option<i64>> = vec![None; fixes.len()];
-                for (chunk_no, chunk) in fixes.chunks(2_000).enumerate() {
-                    let base = chunk_no * 2_000;
+                for (base, chunk) in statement_chunks(fixes, 2_048) {
                     let first = next_fix;
                     next_fix += chunk.len() as i64;
                     let build = || {
-                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new($insert_fixes);
+                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new(INSERT_FIXES);
                         qb.push_values(chunk.iter().enumerate(), |mut b, (i, f)| {
                             b.push_bind(first + i as i64)
                                 .push_bind(&f.serial)
@@ -689,7 +708,7 @@ macro_rules! warning_impl {
                                 .push_bind(&f.source)
                                 .push_bind(ms(f.received_at));
                         });
-                        qb.push($fixes_conflict);
+                        qb.push(FIXES_CONFLICT);
                         qb
                     };
                     let r = build().build().execute(&mut *tx).await.map_err(map_err)?;
@@ -736,15 +755,11 @@ macro_rules! warning_impl {
                     + 1;
                 let mut inserted: Vec<usize> = Vec::new();
                 let mut seqs: Vec<i64> = vec![0; alerts.len()];
-                for (chunk_no, chunk) in alerts.chunks(500).enumerate() {
-                    let base = chunk_no * 500;
+                for (base, chunk) in statement_chunks(alerts, 512) {
                     let first = next_seq;
                     next_seq += chunk.len() as i64;
                     let build = || {
-                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
-                            "INSERT INTO alerts (seq, id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
-                             severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ",
-                        );
+                        let mut qb: QueryBuilder<$DB> = QueryBuilder::new(INSERT_ALERTS);
                         qb.push_values(chunk.iter().enumerate(), |mut b, (i, a)| {
                             let fix_id = a.fix.and_then(|i| fix_ids.get(i).copied().flatten());
                             let hotspot_id = a.hotspot.and_then(|i| hotspots.get(i)).map(|h| h.id.0);
@@ -769,7 +784,7 @@ macro_rules! warning_impl {
                                 .push_bind(ms(a.created_at))
                                 .push_bind(1i64);
                         });
-                        qb.push(" ON CONFLICT (dedupe) DO NOTHING");
+                        qb.push(ALERTS_CONFLICT);
                         qb
                     };
                     let r = build().build().execute(&mut *tx).await.map_err(map_err)?;
@@ -997,7 +1012,7 @@ macro_rules! warning_impl {
                         if n > 0 {
                             qb.push(" OR ");
                         }
-                        qb.push($filter_only).push(column).push(" IN (");
+                        qb.push(FILTER_ONLY).push(column).push(" IN (");
                         let mut sep = qb.separated(", ");
                         for id in ids {
                             sep.push_bind(id);
@@ -1180,36 +1195,61 @@ macro_rules! warning_impl {
     };
 }
 
-// SQLite: `OR IGNORE` rather than `ON CONFLICT DO NOTHING`. The fixes table has no foreign
-// keys, so with every conflict ignored a multi-row insert can never abort half-way and
-// SQLite keeps no statement journal (a copy of every index page the statement touches,
-// which for 1,000 interleaved subjects is most of the per-subject index, per statement).
-// The only conflict a row can meet is (recorded_at, serial): ids are given out above MAX(id)
-// by the single writer and every column is bound non-null where declared so.
-// The last argument prefixes a column that must only filter, never choose the index
-// (SQLite's unary `+`; PostgreSQL plans by its statistics).
+// What differs between the two databases' ingest and alert queries.
+//
+// SQLite inserts fixes with `OR IGNORE` rather than `ON CONFLICT DO NOTHING`: the fixes table
+// has no foreign keys, so with every conflict ignored a multi-row insert can never abort
+// half-way and SQLite keeps no statement journal (a copy of every index page the statement
+// touches, which for 1,000 interleaved subjects is most of the per-subject index, per
+// statement). The only conflict a fix can meet is its (recorded_at, serial): ids are given
+// out above MAX(id) by the single writer, and every NOT NULL column is bound from a
+// non-optional value. Alerts likewise: in SQLite their table has no foreign keys
+// (migration 0006 says why), and their only conflicts are the dedupe key, ignored, and the
+// time-ordered random id.
+//
+// FILTER_ONLY prefixes a column that must only filter, never choose the index (SQLite's unary
+// `+`; PostgreSQL plans by its statistics).
 mod sqlite_warning {
     use sqlx::sqlite::{Sqlite, SqliteRow};
-    warning_impl!(
-        SqliteStore,
-        Sqlite,
-        SqliteRow,
-        sqlite_impl,
-        "INSERT OR IGNORE INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
-        "",
-        "+"
-    );
+    const INSERT_FIXES: &str = "INSERT OR IGNORE INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ";
+    const FIXES_CONFLICT: &str = "";
+    const INSERT_ALERTS: &str = "INSERT OR IGNORE INTO alerts (seq, id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
+         severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ";
+    const ALERTS_CONFLICT: &str = "";
+    const FILTER_ONLY: &str = "+";
+    warning_impl!(SqliteStore, Sqlite, SqliteRow, sqlite_impl);
 }
 
 mod pg_warning {
     use sqlx::postgres::{PgRow, Postgres};
-    warning_impl!(
-        PgStore,
-        Postgres,
-        PgRow,
-        pg_impl,
-        "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ",
-        " ON CONFLICT (recorded_at, serial) DO NOTHING",
-        ""
-    );
+    const INSERT_FIXES: &str = "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ";
+    const FIXES_CONFLICT: &str = " ON CONFLICT (recorded_at, serial) DO NOTHING";
+    const INSERT_ALERTS: &str = "INSERT INTO alerts (seq, id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
+         severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ";
+    const ALERTS_CONFLICT: &str = " ON CONFLICT (dedupe) DO NOTHING";
+    const FILTER_ONLY: &str = "";
+    warning_impl!(PgStore, Postgres, PgRow, pg_impl);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::statement_chunks;
+
+    #[test]
+    fn insert_chunks_cover_every_row_once_in_few_shapes() {
+        for n in [0usize, 1, 2, 3, 511, 512, 513, 1_000, 5_737, 10_000] {
+            let rows: Vec<usize> = (0..n).collect();
+            let chunks = statement_chunks(&rows, 512);
+            let flat: Vec<usize> = chunks.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+            assert_eq!(flat, rows, "n = {n}");
+            for (base, c) in &chunks {
+                assert_eq!(c.first(), rows.get(*base), "first row index, n = {n}");
+                assert!(
+                    c.len().is_power_of_two() && c.len() <= 512,
+                    "n = {n}: {}",
+                    c.len()
+                );
+            }
+        }
+    }
 }

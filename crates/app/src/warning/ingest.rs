@@ -571,8 +571,10 @@ impl App {
     ) -> AppResult<sinergi_store::warning::IngestOutcome> {
         use std::sync::atomic::Ordering;
         let based_on = st.failures_seen;
+        let waited = std::time::Instant::now();
         let turn = self.warning.commit.lock().await;
         drop(st);
+        let started = std::time::Instant::now();
         if self.warning.failed_commits.load(Ordering::SeqCst) != based_on {
             return Err(AppError::Unavailable(
                 "an earlier batch could not be stored; the engine is being rebuilt, nothing of this one was stored"
@@ -588,6 +590,13 @@ impl App {
         };
         self.publish(&outcome.alerts);
         drop(turn);
+        tracing::debug!(
+            fixes = fixes.len(),
+            alerts = alerts.len(),
+            turn_wait_ms = (started - waited).as_secs_f64() * 1000.0,
+            commit_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "commit"
+        );
         Ok(outcome)
     }
 
