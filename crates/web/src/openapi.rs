@@ -419,6 +419,7 @@ pub fn spec() -> Value {
                 "P422": problem_resp("Invalid fields"),
                 "P428": problem_resp("If-Match missing"),
                 "P429": problem_resp("Too many failed sign-ins"),
+                "P503": problem_resp("Passing condition; nothing was stored, send the request again (Retry-After)"),
             },
             "schemas": {
                 "Problem": {"type": "object", "required": ["type", "title", "status", "code", "request_id"], "properties": {
@@ -494,7 +495,7 @@ fn warning_paths() -> Value {
         )
     };
     json!({
-        "/api/v1/observations": {"post": with(op("Fixes in: a JSON array; per fix stored, held (unknown device), duplicate or refused with the reason; idempotent on (device, recorded_at)", "tracking", ("200", json_ok("Per-fix results and counts", obj.clone())), &["401", "403", "413", "422"]), json!([]), Some(body("Up to 50,000 fixes", json!({"type": "array", "items": fix}))))},
+        "/api/v1/observations": {"post": with(op("Fixes in: a JSON array; per fix stored, held (unknown device), duplicate or refused with the reason; idempotent on (device, recorded_at). 503 (with Retry-After) when an earlier batch could not be stored and the engine is being rebuilt: nothing of this batch was stored; send it again", "tracking", ("200", json_ok("Per-fix results and counts", obj.clone())), &["401", "403", "413", "422", "503"]), json!([]), Some(body("Up to 50,000 fixes", json!({"type": "array", "items": fix}))))},
         "/api/v1/observations/held": {"get": op("Fixes held for an unknown or undeployed device", "tracking", ("200", json_ok("Held fixes", obj.clone())), &["401", "403"])},
         "/api/v1/imports/movebank": {"post": with(op("Import a Movebank CSV export (hyphen or underscore column names); bad rows named by line", "tracking", ("200", json_ok("Counts and row errors", obj.clone())), &["401", "403", "413", "422"]), dry.clone(), Some(csv_body("Movebank CSV")))},
         "/api/v1/imports/firms": {"post": with(op("Import NASA FIRMS VIIRS/MODIS hotspots; each new one inside a watched area raises a fire alert", "tracking", ("200", json_ok("Counts and row errors", obj.clone())), &["401", "403", "413", "422"]), dry, Some(csv_body("FIRMS CSV")))},
@@ -522,7 +523,7 @@ fn warning_paths() -> Value {
             "get": op("Webhooks of your agency", "alerts", ("200", json_ok("Webhooks", obj.clone())), &["401"]),
             "post": with(op("Register a webhook; the HMAC-SHA256 secret is returned once", "alerts", ("201", json_ok("The webhook with its secret", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Webhook", json!({"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}))))
         },
-        "/api/v1/alerts": {"get": with(op("Alerts you see, newest first", "alerts", ("200", json_ok("Alerts", obj.clone())), &["401", "422"]), json!([param("since", "query", "RFC 3339"), param("status", "query", "open, acknowledged or closed"), param("area", "query", "A fence id"), param("limit", "query", "1–1000")]), None)},
+        "/api/v1/alerts": {"get": with(op("Alerts you see, newest first: `{alerts, next_before}`; a full page gives `next_before`, the stream position to pass as `before` for the next page", "alerts", ("200", json_ok("Alerts", obj.clone())), &["401", "422"]), json!([param("since", "query", "RFC 3339"), param("status", "query", "open, acknowledged or closed"), param("area", "query", "A fence id"), param("subject", "query", "A subject id"), param("before", "query", "Stream position: the page after one that ended there"), param("limit", "query", "1–1000 (default 100)")]), None)},
         "/api/v1/alerts/stream": {"get": op("New alerts as Server-Sent Events (event `alert`, id = stream position; send Last-Event-ID to resume) and responses to them (event `update`)", "alerts", ("200", json!({"description": "text/event-stream", "content": {"text/event-stream": {}}})), &["401"])},
         "/api/v1/alerts/{id}": {"get": with(op("An alert with its response log and deliveries", "alerts", ("200", json_ok("The alert", obj.clone())), &["401", "404"]), json!([id.clone()]), None)},
         "/api/v1/alerts/{id}/acknowledge": {"post": step("Acknowledge: someone is responding", None)},
