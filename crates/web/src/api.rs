@@ -141,12 +141,17 @@ pub fn parse_json(body: Result<Bytes, BytesRejection>) -> ApiResult<Value> {
 /// Turns a query-string rejection into a validation problem naming the parameter.
 pub fn query_error(rej: QueryRejection) -> ApiError {
     let text = rej.body_text();
-    let field = text
-        .split('`')
-        .nth(1)
-        .map(str::to_string)
-        .unwrap_or_else(|| "query".to_string());
-    ApiError(AppError::field(&field, text))
+    let detail = text
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(&text);
+    // `unknown field `x`…` names it in backticks; a value of the wrong type as `x: …`.
+    let named = detail.split('`').nth(1).or_else(|| {
+        detail
+            .split_once(": ")
+            .map(|(name, _)| name)
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    });
+    ApiError(AppError::field(named.unwrap_or("query"), text.clone()))
 }
 
 fn parse_id(s: &str) -> ApiResult<ReportId> {

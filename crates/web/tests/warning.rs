@@ -1150,6 +1150,9 @@ async fn an_agencys_alerts_stay_on_its_board_behind_another_agencys_flood() {
     let (st, bad) = s.get(&polisi, "/api/v1/alerts?limit=5000").await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad["errors"][0]["field"], "limit");
+    let (st, bad) = s.get(&polisi, "/api/v1/alerts?before=abc").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["errors"][0]["field"], "before", "{bad}");
 }
 
 /// Batches from several senders at once (each sending its own collars in time order), while
