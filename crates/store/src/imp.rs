@@ -224,6 +224,25 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// Runs an UPDATE that must change exactly one row and, when it did, appends the audit
+        /// entry in the same transaction. False, with nothing written, when no row matched.
+        pub(crate) async fn update_one_audited<'q>(
+            pool: &sqlx::Pool<$DB>,
+            update: sqlx::query::Query<'q, $DB, <$DB as sqlx::Database>::Arguments<'q>>,
+            audit: Option<&NewAudit>,
+        ) -> Result<bool> {
+            let mut tx = pool.begin().await?;
+            if update.execute(&mut *tx).await?.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            if let Some(audit) = audit {
+                append_audit_tx(&mut tx, audit).await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        }
+
         /// Appends an audit entry inside the caller's transaction, chained to the newest
         /// one. PostgreSQL serialises appenders with a table lock; SQLite already has a
         /// single writer.
@@ -628,19 +647,8 @@ macro_rules! store_impl {
             }
 
             async fn set_user_active(&self, id: UserId, active: bool, audit: &NewAudit) -> Result<bool> {
-                let mut tx = self.write.begin().await?;
-                let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
-                    .bind(active)
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                if r.rows_affected() != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                append_audit_tx(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(true)
+                let update = sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id.0);
+                update_one_audited(&self.write, update, Some(audit)).await
             }
 
             async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool> {
@@ -671,23 +679,12 @@ macro_rules! store_impl {
             }
 
             async fn put_totp(&self, id: UserId, t: Option<&TotpRow>, audit: Option<&NewAudit>) -> Result<bool> {
-                let mut tx = self.write.begin().await?;
-                let r = sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3 WHERE id = $4")
+                let update = sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3 WHERE id = $4")
                     .bind(t.map(|t| t.secret.clone()))
                     .bind(t.and_then(|t| t.enabled_at).map(ms))
                     .bind(t.map(|t| t.last_step).unwrap_or(0))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                if r.rows_affected() != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                if let Some(audit) = audit {
-                    append_audit_tx(&mut tx, audit).await?;
-                }
-                tx.commit().await?;
-                Ok(true)
+                    .bind(id.0);
+                update_one_audited(&self.write, update, audit).await
             }
 
             async fn use_totp_step(&self, id: UserId, step: i64) -> Result<bool> {

@@ -166,6 +166,22 @@ pub struct AlertScope {
     pub rules: Vec<RuleId>,
 }
 
+impl AlertScope {
+    /// The scope as (column, ids) pairs, leaving out empty ones.
+    fn columns(&self) -> Vec<(&'static str, Vec<uuid::Uuid>)> {
+        [
+            (
+                "owner_agency_id",
+                self.agencies.iter().map(|a| a.0).collect::<Vec<_>>(),
+            ),
+            ("rule_id", self.rules.iter().map(|r| r.0).collect()),
+        ]
+        .into_iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect()
+    }
+}
+
 /// The newest fix of a device, for device health.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceLastFix {
@@ -300,7 +316,7 @@ macro_rules! warning_impl {
     ($Store:ident, $DB:ty, $Row:ty, $m:ident) => {
         use super::*;
 
-        use crate::imp::$m::append_audit_tx;
+        use crate::imp::$m::{append_audit_tx, update_one_audited};
 
         /// Switches a fence or rule on or off, audited in the same transaction; false when
         /// there is no such row.
@@ -312,20 +328,8 @@ macro_rules! warning_impl {
             at: DateTime<Utc>,
             audit: &NewAudit,
         ) -> Result<bool> {
-            let mut tx = pool.begin().await?;
-            let r = sqlx::query(sql)
-                .bind(active)
-                .bind(ms(at))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(false);
-            }
-            append_audit_tx(&mut tx, audit).await?;
-            tx.commit().await?;
-            Ok(true)
+            let update = sqlx::query(sql).bind(active).bind(ms(at)).bind(id);
+            update_one_audited(pool, update, Some(audit)).await
         }
 
         /// The alerts query with the filters every plan shares (time, status, area, subject,
@@ -537,19 +541,10 @@ macro_rules! warning_impl {
             }
 
             async fn end_deployment(&self, id: DeploymentId, at: DateTime<Utc>, audit: &NewAudit) -> Result<bool> {
-                let mut tx = self.write.begin().await?;
-                let r = sqlx::query("UPDATE deployments SET end_at = $1 WHERE id = $2 AND end_at IS NULL")
+                let update = sqlx::query("UPDATE deployments SET end_at = $1 WHERE id = $2 AND end_at IS NULL")
                     .bind(ms(at))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                if r.rows_affected() != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                append_audit_tx(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(true)
+                    .bind(id.0);
+                update_one_audited(&self.write, update, Some(audit)).await
             }
 
             async fn deployments(&self) -> Result<Vec<Deployment>> {
@@ -975,10 +970,9 @@ macro_rules! warning_impl {
                 // and sort them.
                 if let (Some(scope), None, None) = (&f.scope, f.fence, f.after_seq) {
                     let keys = scope
-                        .agencies
-                        .iter()
-                        .map(|a| ("owner_agency_id", a.0))
-                        .chain(scope.rules.iter().map(|r| ("rule_id", r.0)));
+                        .columns()
+                        .into_iter()
+                        .flat_map(|(column, ids)| ids.into_iter().map(move |id| (column, id)));
                     let mut merged: Vec<Alert> = Vec::new();
                     for (column, id) in keys {
                         let mut qb = alert_query(f);
@@ -999,11 +993,7 @@ macro_rules! warning_impl {
                 // its columns are written `+column` so they cannot drive the query).
                 let mut qb = alert_query(f);
                 if let Some(scope) = &f.scope {
-                    let parts = [
-                        ("owner_agency_id", scope.agencies.iter().map(|a| a.0).collect::<Vec<_>>()),
-                        ("rule_id", scope.rules.iter().map(|r| r.0).collect::<Vec<_>>()),
-                    ];
-                    let parts: Vec<_> = parts.into_iter().filter(|(_, ids)| !ids.is_empty()).collect();
+                    let parts = scope.columns();
                     if parts.is_empty() {
                         return Ok(Vec::new());
                     }
