@@ -515,8 +515,10 @@ async fn export_reports(
         }
     });
     let mut finished = false;
-    let body = stream::once(async move { Ok::<Bytes, std::io::Error>(head) }).chain(pages.map(
-        move |page| {
+    // Fused: a compressing body polls its source again after the end, and a finished
+    // `unfold` must never be polled again.
+    let body = stream::once(async move { Ok::<Bytes, std::io::Error>(head) }).chain(
+        pages.fuse().map(move |page| {
             let page = page?;
             let mut buf = Vec::new();
             for r in &page.reports {
@@ -527,8 +529,8 @@ async fn export_reports(
                 buf.extend(writer.end());
             }
             Ok(Bytes::from(buf))
-        },
-    ));
+        }),
+    );
     let mut resp = Response::new(Body::from_stream(body));
     let h = resp.headers_mut();
     h.insert(

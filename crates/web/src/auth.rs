@@ -67,6 +67,24 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Authed, AppError
     })
 }
 
+/// Resolves the browser session of a web page. Pages take the session cookie only, and
+/// only a browser session: an API token (which may be read-only) never reaches a page, so
+/// it can neither read a form's CSRF token nor post one.
+pub async fn resolve_browser(parts: &Parts, state: &AppState) -> Result<Authed, AppError> {
+    let token = cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let (user, actor, session) = state.app.authenticate(&token).await?;
+    if session.kind != "browser" {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(Authed {
+        user,
+        actor,
+        session,
+        token,
+        via_cookie: true,
+    })
+}
+
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 

@@ -2220,3 +2220,123 @@ async fn draft_agreements_are_edited_then_proposed_and_carry_their_documents() {
     let r = s.get(&analis, &href).send().await.expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
 }
+
+/// Reads a gzip-compressed body as a browser, GDAL or Python `requests` would.
+async fn gunzip_text(r: reqwest::Response) -> String {
+    use std::io::Read as _;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let raw = r.bytes().await.expect("body");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&raw[..])
+        .read_to_string(&mut text)
+        .expect("a complete gzip stream");
+    text
+}
+
+#[tokio::test]
+async fn exports_arrive_whole_when_the_client_accepts_gzip() {
+    let s = spawn().await;
+    let t = s.token("petugas").await;
+    for i in 0..3 {
+        let r = s
+            .post(&t, "/api/v1/reports")
+            .json(&feature(&format!("Penangkapan {i}"), "internal"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let csv_text = gunzip_text(
+        s.get(&t, "/api/v1/reports/export?format=csv")
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
+    let titles: Vec<String> = rd
+        .records()
+        .map(|r| r.expect("csv row")[2].to_string())
+        .collect();
+    assert_eq!(titles.len(), 3, "{csv_text}");
+    assert!(titles.iter().all(|t| t.starts_with("Penangkapan")));
+    let geojson: Value = serde_json::from_str(
+        &gunzip_text(
+            s.get(&t, "/api/v1/reports/export?format=geojson")
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .expect("send"),
+        )
+        .await,
+    )
+    .expect("whole GeoJSON");
+    assert_eq!(geojson["features"].as_array().map(Vec::len), Some(3));
+}
+
+/// Web pages are for browser sessions: an API token, above all a read-only one, can neither
+/// open a form (and read its CSRF token) nor post one, nor with the token put in the cookie.
+#[tokio::test]
+async fn api_tokens_do_not_open_or_post_web_pages() {
+    let s = spawn().await;
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = s.http.post(format!("{}/api/v1/auth/token", s.url)).json(&json!({"username": "petugas", "password": PASSWORD, "scope": "read", "expires_in_days": 1})).send().await.expect("send");
+    let read = r.json::<Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let full = s.token("petugas").await;
+    for token in [&read, &full] {
+        let r = http
+            .get(format!("{}/laporan/baru", s.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "the form needs a session"
+        );
+        assert_eq!(r.headers()["location"], "/masuk");
+        let r = http
+            .get(format!("{}/laporan/baru", s.url))
+            .header("cookie", format!("sinergi_session={token}"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "a token is no session");
+        let r = http
+            .post(format!("{}/laporan", s.url))
+            .bearer_auth(token)
+            .form(&[
+                ("_csrf", "x"),
+                ("type", "narcotics_arrest"),
+                ("title", "Lewat halaman"),
+            ])
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/masuk");
+    }
+    let list: Value = s
+        .get(&full, "/api/v1/reports")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["numberReturned"], 0);
+}

@@ -192,7 +192,7 @@ impl FromRequestParts<AppState> for Page {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let lang = lang_of(&parts.headers);
         let back = back_path(&parts.method, parts.uri.path(), parts.uri.query());
-        let authed = match crate::auth::resolve(parts, state).await {
+        let authed = match crate::auth::resolve_browser(parts, state).await {
             Ok(a) => a,
             Err(AppError::Unauthenticated) => return Err(Redirect::to("/masuk").into_response()),
             Err(e) => return Err(render::error_page(lang, None, &back, e)),
@@ -329,7 +329,7 @@ pub(crate) fn safe_local_path(p: &str) -> &str {
 /// Pages that do not exist answer 404 in the layout, with the navigation when signed in.
 async fn not_found(State(st): State<AppState>, parts: Parts) -> Response {
     let lang = lang_of(&parts.headers);
-    let page = match crate::auth::resolve(&parts, &st).await {
+    let page = match crate::auth::resolve_browser(&parts, &st).await {
         Ok(authed) => {
             let agency = st
                 .app

@@ -99,7 +99,7 @@ pub(super) async fn sign_in_form(
     parts: Parts,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if crate::auth::resolve(&parts, &st).await.is_ok() {
+    if crate::auth::resolve_browser(&parts, &st).await.is_ok() {
         return Redirect::to("/").into_response();
     }
     let lang = lang_of(&parts.headers);
@@ -222,7 +222,7 @@ fn code_page(st: &AppState, lang: Lang, status: StatusCode, error: Option<String
 
 /// `GET /masuk/kode`: the second step of signing in to an account with a second factor.
 pub(super) async fn code_form(State(st): State<AppState>, parts: Parts) -> Response {
-    if crate::auth::resolve(&parts, &st).await.is_ok() {
+    if crate::auth::resolve_browser(&parts, &st).await.is_ok() {
         return Redirect::to("/").into_response();
     }
     if pending_sign_in(&st, &parts.headers).is_none() {
