@@ -1947,7 +1947,7 @@ mod tests {
 
     async fn all_reports(app: &App) -> Vec<Report> {
         let mut out = Vec::new();
-        app.export_reports(None, ReportFilter::default(), |r| {
+        app.export_reports(None, ReportFilter::default(), |r, _| {
             out.push(r.clone());
             Ok(())
         })

@@ -1,8 +1,10 @@
 //! Report exports as GeoJSON or CSV, written a record at a time so an export of any size
 //! runs in constant memory. The command line and the HTTP API share these writers.
 
-use serde_json::Value;
+use serde_json::{json, Value};
+use sinergi_core::geometry::round_coord;
 use sinergi_core::report::Report;
+use sinergi_core::sharing::Form;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -34,7 +36,7 @@ impl ExportFormat {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 17] = [
+pub const CSV_COLUMNS: [&str; 20] = [
     "id",
     "type",
     "title",
@@ -52,7 +54,22 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "created_at",
     "updated_at",
     "attributes",
+    "access",
+    "withheld",
+    "location_precision_m",
 ];
+
+/// A text cell that a spreadsheet will not run: a cell starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return is a formula (or becomes one) in Excel, LibreOffice and
+/// Google Sheets, so it gets a leading apostrophe, as OWASP recommends for CSV injection.
+/// Apply to every cell whose text comes from people; numbers Sinergi writes itself stay
+/// numbers.
+pub fn csv_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
 
 /// Produces the bytes of an export piece by piece.
 pub struct ExportWriter {
@@ -72,8 +89,17 @@ impl ExportWriter {
         }
     }
 
-    pub fn row(&mut self, r: &Report) -> Vec<u8> {
+    /// One record in the form the reader receives; a shared copy says what was withheld
+    /// and at which precision its location is given, in both formats.
+    pub fn row(&mut self, r: &Report, form: &Form) -> Vec<u8> {
         self.rows += 1;
+        let (access, withheld, precision) = match form {
+            Form::Full => ("full", String::new(), json!(0)),
+            Form::Shared {
+                withheld,
+                precision,
+            } => ("shared", withheld.join(","), precision.to_json()),
+        };
         match self.format {
             ExportFormat::GeoJson => {
                 let mut out = if self.rows > 1 {
@@ -81,30 +107,41 @@ impl ExportWriter {
                 } else {
                     Vec::new()
                 };
-                out.extend_from_slice(r.to_feature().to_string().as_bytes());
+                let mut f = r.to_feature();
+                if let Form::Shared { .. } = form {
+                    f["properties"]["access"] = json!(form);
+                }
+                out.extend_from_slice(f.to_string().as_bytes());
                 out
             }
             ExportFormat::Csv => {
                 let (lon, lat) = r.geometry.representative_point();
+                let precision = match precision {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
                 csv_line(
                     [
                         r.id.to_string(),
-                        r.type_key.clone(),
-                        r.title.clone(),
-                        r.description.clone(),
+                        csv_cell(&r.type_key),
+                        csv_cell(&r.title),
+                        csv_cell(&r.description),
                         r.occurred_at.to_rfc3339(),
-                        format!("{lon}"),
-                        format!("{lat}"),
+                        format!("{}", round_coord(lon)),
+                        format!("{}", round_coord(lat)),
                         r.geometry.to_geojson().to_string(),
-                        r.region_code.clone().unwrap_or_default(),
-                        r.owner_agency_code.clone(),
-                        r.author_username.clone(),
+                        csv_cell(r.region_code.as_deref().unwrap_or_default()),
+                        csv_cell(&r.owner_agency_code),
+                        csv_cell(&r.author_username),
                         r.sensitivity.as_str().into(),
                         r.status.as_str().into(),
                         r.version.to_string(),
                         r.created_at.to_rfc3339(),
                         r.updated_at.to_rfc3339(),
                         Value::Object(r.attributes.clone()).to_string(),
+                        access.into(),
+                        csv_cell(&withheld),
+                        precision,
                     ]
                     .into_iter(),
                 )
@@ -125,4 +162,26 @@ fn csv_line(fields: impl Iterator<Item = String>) -> Vec<u8> {
     // Writing to memory cannot fail; an error here would only come from a bug in csv.
     let _ = w.write_record(fields.collect::<Vec<_>>());
     w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for bad in [
+            "=HYPERLINK(\"x\",\"klik\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert!(csv_cell(bad).starts_with('\''), "{bad}");
+        }
+        for good in ["Jerat di blok 3", "", "12", "{\"a\":1}"] {
+            assert_eq!(csv_cell(good), good);
+        }
+    }
 }

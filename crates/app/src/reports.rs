@@ -289,6 +289,7 @@ impl App {
             Precision::Grid(m) => {
                 let (lon, lat) = r.geometry.representative_point();
                 let (lon, lat) = snap(lon, lat, *m);
+                let (lon, lat) = (shown(lon, *m), shown(lat, *m));
                 if let Ok(g) = ReportGeometry::point(lon, lat) {
                     r.geometry = g;
                 }
@@ -303,6 +304,7 @@ impl App {
                     let (lon, lat) = r.geometry.representative_point();
                     snap(lon, lat, 50_000)
                 });
+                let (lon, lat) = (shown(lon, 10_000), shown(lat, 10_000));
                 if let Ok(g) = ReportGeometry::point(lon, lat) {
                     r.geometry = g;
                 }
@@ -498,25 +500,93 @@ impl App {
 
     pub async fn list_reports(&self, actor: &Actor, filter: ReportFilter) -> AppResult<ReportPage> {
         let viewer = self.viewer_for(actor).await?;
-        let mut rows = self.store.list_reports(Some(&viewer), &filter).await?;
-        let more = rows.len() > filter.limit as usize;
-        rows.truncate(filter.limit as usize);
-        // The cursor is the last stored row's position, before delivery changes anything.
-        let last = rows
-            .last()
-            .map(|r| (r.occurred_at.timestamp_millis(), r.id));
-        let (reports, forms) = self.deliver_page(&viewer, rows).await?;
-        let next = if more {
-            last.map(|(occurred_at_ms, id)| Cursor { occurred_at_ms, id })
-        } else {
-            None
-        };
+        let (reports, forms, next) = self.delivered_page(Some(&viewer), &filter).await?;
         Ok(ReportPage {
             reports,
             forms,
             next,
             filter,
         })
+    }
+
+    /// One page of the records the viewer receives (`None`: the local operator, who sees
+    /// everything as stored) whose **delivered form** matches `filter`. The store is asked
+    /// with a widened filter, a superset of candidates; each candidate is decided,
+    /// delivered, and only then checked against the filter. So a `bbox`, `region` or `q`
+    /// answers the same for a coarsened record as its shown form would, and bisecting a
+    /// box cannot find the hidden position. The cursor is the last returned record's
+    /// position (time and id are never coarsened).
+    async fn delivered_page(
+        &self,
+        viewer: Option<&Viewer>,
+        filter: &ReportFilter,
+    ) -> AppResult<(Vec<Report>, Vec<Form>, Option<Cursor>)> {
+        let limit = filter.limit as usize;
+        let mut wide = match viewer {
+            Some(_) => filter.widened(self.region_codes_in_box(filter)),
+            None => filter.clone(),
+        };
+        let mut reports = Vec::new();
+        let mut forms = Vec::new();
+        loop {
+            let mut rows = self.store.list_reports(viewer, &wide).await?;
+            let more = rows.len() > limit;
+            rows.truncate(limit);
+            let last = rows.last().map(|r| Cursor {
+                occurred_at_ms: r.occurred_at.timestamp_millis(),
+                id: r.id,
+            });
+            let (delivered, delivered_forms) = match viewer {
+                Some(v) => self.deliver_page(v, rows).await?,
+                None => {
+                    let n = rows.len();
+                    (rows, vec![Form::Full; n])
+                }
+            };
+            for (r, f) in delivered.into_iter().zip(delivered_forms) {
+                if !filter.matches(&r) {
+                    continue;
+                }
+                if reports.len() == limit {
+                    // One more match exists: the page is full and has a successor.
+                    let next = reports.last().map(|r: &Report| Cursor {
+                        occurred_at_ms: r.occurred_at.timestamp_millis(),
+                        id: r.id,
+                    });
+                    return Ok((reports, forms, next));
+                }
+                reports.push(r);
+                forms.push(f);
+            }
+            match last {
+                Some(c) if more => wide.cursor = Some(c),
+                _ => return Ok((reports, forms, None)),
+            }
+        }
+    }
+
+    /// The codes of the provinces, regencies and districts whose centre lies in the
+    /// filter's box: a record delivered at region precision is shown at the centre of its
+    /// district. `None` when there are too many to list (a box over much of the country),
+    /// and the store query then leaves the box to the delivered-form check alone.
+    fn region_codes_in_box(&self, filter: &ReportFilter) -> Option<Vec<String>> {
+        const MAX_CODES: usize = 400;
+        let Some(b) = &filter.bbox else {
+            return Some(Vec::new());
+        };
+        let mut codes = Vec::new();
+        for g in self.gazetteer().iter() {
+            if g.level != sinergi_regions::Level::Village
+                && (b.min_lon..=b.max_lon).contains(&g.lon)
+                && (b.min_lat..=b.max_lat).contains(&g.lat)
+            {
+                if codes.len() == MAX_CODES {
+                    return None;
+                }
+                codes.push(g.code.clone());
+            }
+        }
+        Some(codes)
     }
 
     pub async fn count_reports(&self, actor: &Actor) -> AppResult<Vec<ReportCount>> {
@@ -533,7 +603,7 @@ impl App {
         mut sink: F,
     ) -> AppResult<u64>
     where
-        F: FnMut(&Report) -> std::io::Result<()>,
+        F: FnMut(&Report, &Form) -> std::io::Result<()>,
     {
         let viewer = match actor {
             Some(a) => Some(self.viewer_for(a).await?),
@@ -543,24 +613,14 @@ impl App {
         filter.cursor = None;
         let mut n = 0u64;
         loop {
-            let mut page = self.store.list_reports(viewer.as_ref(), &filter).await?;
-            let more = page.len() > filter.limit as usize;
-            page.truncate(filter.limit as usize);
-            let last = page.last().map(|r| Cursor {
-                occurred_at_ms: r.occurred_at.timestamp_millis(),
-                id: r.id,
-            });
-            let delivered = match &viewer {
-                Some(v) => self.deliver_page(v, page).await?.0,
-                None => page,
-            };
-            for r in &delivered {
-                sink(r)?;
+            let (page, forms, next) = self.delivered_page(viewer.as_ref(), &filter).await?;
+            for (r, f) in page.iter().zip(&forms) {
+                sink(r, f)?;
                 n += 1;
             }
-            match last {
-                Some(c) if more => filter.cursor = Some(c),
-                _ => return Ok(n),
+            match next {
+                Some(c) => filter.cursor = Some(c),
+                None => return Ok(n),
             }
         }
     }
@@ -694,4 +754,11 @@ impl App {
         let bytes = self.read_blob(&a.sha256).await?;
         Ok((a, bytes))
     }
+}
+
+/// A coarsened coordinate with no more decimals than its cell justifies: about a tenth of
+/// the cell (1 km cells: 3 decimals, about 110 m; 10 km cells and region centres: 2).
+fn shown(v: f64, cell_m: u32) -> f64 {
+    let scale = if cell_m <= 1_000 { 1e3 } else { 1e2 };
+    (v * scale).round() / scale
 }

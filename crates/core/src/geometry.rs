@@ -122,13 +122,11 @@ impl ReportGeometry {
 
     pub fn to_geojson(&self) -> Value {
         match &self.0 {
-            Geometry::Point(p) => json!({"type": "Point", "coordinates": [p.x(), p.y()]}),
-            Geometry::LineString(l) => json!({"type": "LineString", "coordinates": coords_json(l)}),
-            Geometry::Polygon(p) => {
-                let mut rings = vec![coords_json(p.exterior())];
-                rings.extend(p.interiors().iter().map(coords_json));
-                json!({"type": "Polygon", "coordinates": rings})
+            Geometry::Point(p) => {
+                json!({"type": "Point", "coordinates": [round_coord(p.x()), round_coord(p.y())]})
             }
+            Geometry::LineString(l) => json!({"type": "LineString", "coordinates": coords_json(l)}),
+            Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": polygon_json(p)}),
             // Only the three kinds above are ever constructed.
             _ => Value::Null,
         }
@@ -177,7 +175,42 @@ impl ReportGeometry {
 }
 
 fn coords_json(l: &LineString<f64>) -> Vec<[f64; 2]> {
-    l.0.iter().map(|c| [c.x, c.y]).collect()
+    l.0.iter()
+        .map(|c| [round_coord(c.x), round_coord(c.y)])
+        .collect()
+}
+
+/// A coordinate as Sinergi writes it: at most six decimals (about 0.1 m), as RFC 7946
+/// recommends; more would only claim a precision no field device has.
+pub fn round_coord(v: f64) -> f64 {
+    let r = (v * 1e6).round() / 1e6;
+    // Avoid writing "-0.0".
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+/// A polygon ring as RFC 7946 wants it written: exterior rings counter-clockwise, holes
+/// clockwise, coordinates rounded by [`round_coord`].
+pub fn ring_json(l: &LineString<f64>, exterior: bool) -> Vec<[f64; 2]> {
+    let twice_area: f64 =
+        l.0.windows(2)
+            .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+            .sum();
+    let mut out = coords_json(l);
+    if (exterior && twice_area < 0.0) || (!exterior && twice_area > 0.0) {
+        out.reverse();
+    }
+    out
+}
+
+/// A polygon's rings as GeoJSON coordinates (see [`ring_json`]).
+pub fn polygon_json(p: &Polygon<f64>) -> Vec<Vec<[f64; 2]>> {
+    let mut rings = vec![ring_json(p.exterior(), true)];
+    rings.extend(p.interiors().iter().map(|r| ring_json(r, false)));
+    rings
 }
 
 fn check_coord(lon: f64, lat: f64, field: &str) -> Result<(), ValidationErrors> {
@@ -343,8 +376,41 @@ mod tests {
         #[test]
         fn points_round_trip_through_geojson(lon in -180.0f64..180.0, lat in -90.0f64..90.0) {
             let g = ReportGeometry::point(lon, lat).expect("in range");
-            let back = ReportGeometry::from_geojson(&g.to_geojson()).expect("round trip");
-            prop_assert_eq!(g, back);
+            let written = g.to_geojson();
+            let back = ReportGeometry::from_geojson(&written).expect("round trip");
+            prop_assert_eq!(back.to_geojson(), written.clone());
+            let (x, y) = back.representative_point();
+            prop_assert!((x - lon).abs() <= 5e-7 && (y - lat).abs() <= 5e-7);
+            for c in written["coordinates"].as_array().expect("pair") {
+                let text = c.to_string();
+                prop_assert!(text.split('.').nth(1).map_or(0, str::len) <= 6, "{}", text);
+            }
         }
+    }
+
+    #[test]
+    fn polygons_are_written_counter_clockwise_with_clockwise_holes() {
+        // Clockwise exterior, counter-clockwise hole: both the wrong way round.
+        let v = json!({"type": "Polygon", "coordinates": [
+            [[0.0, 0.0], [0.0, 4.0], [4.0, 4.0], [4.0, 0.0], [0.0, 0.0]],
+            [[1.0, 1.0], [2.0, 1.0], [2.0, 2.0], [1.0, 2.0], [1.0, 1.0]]]});
+        let out = ReportGeometry::from_geojson(&v)
+            .expect("polygon")
+            .to_geojson();
+        let area = |ring: &Value| -> f64 {
+            let pts = ring.as_array().expect("ring");
+            pts.windows(2)
+                .map(|w| {
+                    let (a, b) = (&w[0], &w[1]);
+                    a[0].as_f64().unwrap_or(0.0) * b[1].as_f64().unwrap_or(0.0)
+                        - b[0].as_f64().unwrap_or(0.0) * a[1].as_f64().unwrap_or(0.0)
+                })
+                .sum()
+        };
+        assert!(
+            area(&out["coordinates"][0]) > 0.0,
+            "exterior counter-clockwise: {out}"
+        );
+        assert!(area(&out["coordinates"][1]) < 0.0, "hole clockwise: {out}");
     }
 }

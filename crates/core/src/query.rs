@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::geometry::Bbox;
 use crate::ids::{AgencyId, ReportId};
-use crate::report::Status;
+use crate::report::{Report, Status};
 use crate::ValidationErrors;
 
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -117,6 +117,89 @@ pub struct ReportFilter {
     pub q: Option<String>,
     pub limit: u32,
     pub cursor: Option<Cursor>,
+    /// Set only on a store query widened by [`ReportFilter::widened`]: a record also
+    /// matches `bbox` when the district of its region code (its first three levels, or the
+    /// whole code when shorter) is one of these, since a record delivered at region
+    /// precision is shown at that region's centre.
+    pub bbox_region_codes: Vec<String>,
+}
+
+/// How far (in degrees) a delivered point can lie from the stored geometry's bounding
+/// box when its location is coarsened to a grid (10 km cells: under 0.07°) or, without a
+/// known region, to 50 km cells (under 0.33°).
+pub const COARSENING_MARGIN_DEG: f64 = 0.5;
+
+impl ReportFilter {
+    /// Does a record, **as the caller receives it** (withheld fields removed, location
+    /// coarsened), match this filter? Lists and exports apply this to every delivered
+    /// record, so a filter can never be used to probe the hidden original.
+    pub fn matches(&self, r: &Report) -> bool {
+        if let Some(b) = &self.bbox {
+            let g = r.geometry.bbox();
+            if g.max_lon < b.min_lon
+                || g.min_lon > b.max_lon
+                || g.max_lat < b.min_lat
+                || g.min_lat > b.max_lat
+            {
+                return false;
+            }
+        }
+        if let Some(iv) = &self.datetime {
+            if !iv.contains(r.occurred_at.with_timezone(&Utc)) {
+                return false;
+            }
+        }
+        if self.type_key.as_ref().is_some_and(|t| *t != r.type_key) {
+            return false;
+        }
+        if let Some(p) = &self.region_prefix {
+            let inside = r
+                .region_code
+                .as_deref()
+                .is_some_and(|c| c == p || c.starts_with(&format!("{p}.")));
+            if !inside {
+                return false;
+            }
+        }
+        if self.agency.is_some_and(|a| a != r.owner_agency_id) {
+            return false;
+        }
+        if self.status.is_some_and(|s| s != r.status) {
+            return false;
+        }
+        if let Some(q) = &self.q {
+            let q = q.to_lowercase();
+            if !r.title.to_lowercase().contains(&q) && !r.description.to_lowercase().contains(&q) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The filter the store is asked with: a superset of the records whose delivered form
+    /// matches. Every condition but `bbox` already is one (a coarsened record's region code
+    /// is a prefix of the stored one; withheld text only removes matches). The box is
+    /// widened by [`COARSENING_MARGIN_DEG`] and also admits records whose district
+    /// centre, in `region_codes_in_box`, lies inside it; `None` there (too many regions to
+    /// list) drops the box from the store query altogether.
+    pub fn widened(&self, region_codes_in_box: Option<Vec<String>>) -> ReportFilter {
+        let mut f = self.clone();
+        match (&self.bbox, region_codes_in_box) {
+            (Some(b), Some(codes)) => {
+                let m = COARSENING_MARGIN_DEG;
+                f.bbox = Some(Bbox {
+                    min_lon: b.min_lon - m,
+                    min_lat: b.min_lat - m,
+                    max_lon: b.max_lon + m,
+                    max_lat: b.max_lat + m,
+                });
+                f.bbox_region_codes = codes;
+            }
+            (Some(_), None) => f.bbox = None,
+            _ => {}
+        }
+        f
+    }
 }
 
 /// The raw query parameters, as strings, before checking.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sinergi_geofence::{ActiveHours, FenceShape, SubjectFilter, Trigger};
 
-use crate::geometry::ReportGeometry;
+use crate::geometry::{polygon_json, round_coord, ReportGeometry};
 use crate::ids::{AgencyId, UserId};
 use crate::report::Sensitivity;
 use crate::ValidationErrors;
@@ -120,27 +120,20 @@ pub enum Shape {
 impl Shape {
     /// `{"type":"Circle","center":[lon,lat],"radius_m":r}` or a GeoJSON geometry.
     pub fn to_json(&self) -> Value {
-        let ring =
-            |l: &LineString<f64>| -> Vec<[f64; 2]> { l.0.iter().map(|c| [c.x, c.y]).collect() };
+        let ring = |l: &LineString<f64>| -> Vec<[f64; 2]> {
+            l.0.iter()
+                .map(|c| [round_coord(c.x), round_coord(c.y)])
+                .collect()
+        };
         match self {
             Shape::Circle { lon, lat, radius_m } => {
-                json!({"type": "Circle", "center": [lon, lat], "radius_m": radius_m})
+                json!({"type": "Circle", "center": [round_coord(*lon), round_coord(*lat)], "radius_m": radius_m})
             }
             Shape::Area(mp) if mp.0.len() == 1 => {
-                let p = &mp.0[0];
-                let mut rings = vec![ring(p.exterior())];
-                rings.extend(p.interiors().iter().map(ring));
-                json!({"type": "Polygon", "coordinates": rings})
+                json!({"type": "Polygon", "coordinates": polygon_json(&mp.0[0])})
             }
             Shape::Area(mp) => {
-                let polys: Vec<Vec<Vec<[f64; 2]>>> =
-                    mp.0.iter()
-                        .map(|p| {
-                            let mut rings = vec![ring(p.exterior())];
-                            rings.extend(p.interiors().iter().map(ring));
-                            rings
-                        })
-                        .collect();
+                let polys: Vec<Vec<Vec<[f64; 2]>>> = mp.0.iter().map(polygon_json).collect();
                 json!({"type": "MultiPolygon", "coordinates": polys})
             }
             Shape::Line(ml) if ml.0.len() == 1 => {
@@ -162,7 +155,10 @@ impl Shape {
                 let mut pts: Vec<[f64; 2]> = (0..64)
                     .map(|i| {
                         let a = std::f64::consts::TAU * f64::from(i) / 64.0;
-                        [lon + dlon * a.cos(), lat + dlat * a.sin()]
+                        [
+                            round_coord(lon + dlon * a.cos()),
+                            round_coord(lat + dlat * a.sin()),
+                        ]
                     })
                     .collect();
                 pts.push(pts[0]);

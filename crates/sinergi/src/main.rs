@@ -718,7 +718,9 @@ async fn export(app: Arc<App>, cmd: ExportCmd) -> anyhow::Result<()> {
     };
     out.write_all(&writer.begin())?;
     let result = app
-        .export_reports(actor.as_ref(), filter, |r| out.write_all(&writer.row(r)))
+        .export_reports(actor.as_ref(), filter, |r, form| {
+            out.write_all(&writer.row(r, form))
+        })
         .await;
     let n = match result {
         Ok(n) => n,

@@ -392,10 +392,20 @@ macro_rules! store_impl {
 
         fn push_filter(qb: &mut QueryBuilder<'_, $DB>, f: &ReportFilter) {
             if let Some(b) = &f.bbox {
-                qb.push(" AND r.max_lon >= ").push_bind(b.min_lon);
+                qb.push(" AND ((r.max_lon >= ").push_bind(b.min_lon);
                 qb.push(" AND r.min_lon <= ").push_bind(b.max_lon);
                 qb.push(" AND r.max_lat >= ").push_bind(b.min_lat);
                 qb.push(" AND r.min_lat <= ").push_bind(b.max_lat);
+                qb.push(")");
+                if !f.bbox_region_codes.is_empty() {
+                    qb.push(" OR substr(r.region_code, 1, 8) IN (");
+                    let mut sep = qb.separated(", ");
+                    for c in &f.bbox_region_codes {
+                        sep.push_bind(c.clone());
+                    }
+                    qb.push(")");
+                }
+                qb.push(")");
             }
             if let Some(iv) = &f.datetime {
                 if let Some(s) = iv.start {

@@ -13,7 +13,7 @@ use futures_util::{stream, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sinergi_app::auth::SessionKind;
-use sinergi_app::export::{ExportFormat, ExportWriter};
+use sinergi_app::export::{csv_cell, ExportFormat, ExportWriter};
 use sinergi_app::reports::ReportPage;
 use sinergi_app::AppError;
 use sinergi_core::agency::{Agency, NewAgency};
@@ -521,8 +521,8 @@ async fn export_reports(
         pages.fuse().map(move |page| {
             let page = page?;
             let mut buf = Vec::new();
-            for r in &page.reports {
-                buf.extend(writer.row(r));
+            for (r, form) in page.reports.iter().zip(&page.forms) {
+                buf.extend(writer.row(r, form));
             }
             if page.next.is_none() && !finished {
                 finished = true;
@@ -786,11 +786,11 @@ async fn audit(
             let _ = w.write_record([
                 e.seq.to_string(),
                 e.at.to_rfc3339(),
-                e.actor.clone(),
-                e.action.clone(),
-                e.record_type.clone().unwrap_or_default(),
-                e.record_id.clone().unwrap_or_default(),
-                e.detail.to_string(),
+                csv_cell(&e.actor),
+                csv_cell(&e.action),
+                csv_cell(e.record_type.as_deref().unwrap_or_default()),
+                csv_cell(e.record_id.as_deref().unwrap_or_default()),
+                csv_cell(&e.detail.to_string()),
                 e.prev_hash.clone(),
                 e.hash.clone(),
             ]);

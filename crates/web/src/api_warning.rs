@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sinergi_app::warning::{AlertListFilter, AlertView};
 use sinergi_app::AppError;
+use sinergi_core::geometry::round_coord;
 use sinergi_core::warning::{AlertId, AlertStatus, Fence, FenceId, Rule, RuleId, SubjectId};
 
 use crate::api::{parse_json, query_error};
@@ -188,11 +189,20 @@ async fn track(
         .track(id, since, until, q.limit.unwrap_or(5000).clamp(1, 50_000))
         .await
         .map_err(AppError::from)?;
-    let coords: Vec<[f64; 2]> = fixes.iter().map(|f| [f.lon, f.lat]).collect();
+    let coords: Vec<[f64; 2]> = fixes
+        .iter()
+        .map(|f| [round_coord(f.lon), round_coord(f.lat)])
+        .collect();
+    // A LineString needs two positions (RFC 7946): one fix is a Point, none no geometry.
+    let geometry = match coords.as_slice() {
+        [] => Value::Null,
+        [one] => json!({"type": "Point", "coordinates": one}),
+        _ => json!({"type": "LineString", "coordinates": coords}),
+    };
     Ok(Json(json!({
         "type": "Feature",
         "id": subject.id,
-        "geometry": {"type": "LineString", "coordinates": coords},
+        "geometry": geometry,
         "properties": {
             "name": subject.name, "species": subject.species,
             "times": fixes.iter().map(|f| f.recorded_at.to_rfc3339()).collect::<Vec<_>>(),

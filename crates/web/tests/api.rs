@@ -1874,6 +1874,17 @@ async fn no_route_leaks_a_restricted_report_to_an_unrelated_agency() {
         .await
         .expect("json");
     assert_eq!(list["numberReturned"], 0);
+    // Filters find nothing of it either, however they are narrowed.
+    probe_filters(
+        &s,
+        &p,
+        &id,
+        (103.2378, -1.7299),
+        r["properties"]["region_code"].as_str().expect("region"),
+        Some("terbatas"),
+        None,
+    )
+    .await;
     let counts: Value = s
         .get(&p, "/api/v1/reports/counts")
         .send()
@@ -2244,9 +2255,14 @@ async fn exports_arrive_whole_when_the_client_accepts_gzip() {
     let s = spawn().await;
     let t = s.token("petugas").await;
     for i in 0..3 {
+        let title = if i == 0 {
+            "=HYPERLINK(\"http://contoh.test\",\"klik\")".to_string()
+        } else {
+            format!("Penangkapan {i}")
+        };
         let r = s
             .post(&t, "/api/v1/reports")
-            .json(&feature(&format!("Penangkapan {i}"), "internal"))
+            .json(&feature(&title, "internal"))
             .send()
             .await
             .expect("send");
@@ -2266,7 +2282,14 @@ async fn exports_arrive_whole_when_the_client_accepts_gzip() {
         .map(|r| r.expect("csv row")[2].to_string())
         .collect();
     assert_eq!(titles.len(), 3, "{csv_text}");
-    assert!(titles.iter().all(|t| t.starts_with("Penangkapan")));
+    // A title that a spreadsheet would run as a formula is written as text.
+    assert!(
+        titles
+            .iter()
+            .all(|t| t.starts_with("Penangkapan") || t.starts_with("'=HYPERLINK")),
+        "{titles:?}"
+    );
+    assert!(titles.iter().any(|t| t.starts_with("'=")));
     let geojson: Value = serde_json::from_str(
         &gunzip_text(
             s.get(&t, "/api/v1/reports/export?format=geojson")
@@ -2339,4 +2362,261 @@ async fn api_tokens_do_not_open_or_post_web_pages() {
         .await
         .expect("json");
     assert_eq!(list["numberReturned"], 0);
+}
+
+/// The ids a list or export request returns.
+async fn ids_in(s: &Server, token: &str, path: &str) -> Vec<String> {
+    let r = s.get(token, path).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    let v: Value = r.json().await.expect("json");
+    v["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["id"].as_str().map(String::from))
+        .collect()
+}
+
+/// Probes a record with every list filter the way someone hunting its hidden original
+/// would: bisecting a box around the exact position 24 times, asking for the exact village,
+/// searching withheld text. Every answer must follow the form the caller is shown (`shown`:
+/// the delivered point and region code, `None` when the record is hidden), never the
+/// stored one. Lists and exports alike.
+async fn probe_filters(
+    s: &Server,
+    token: &str,
+    id: &str,
+    exact: (f64, f64),
+    exact_region: &str,
+    withheld_word: Option<&str>,
+    shown: Option<((f64, f64), &str)>,
+) {
+    let inside =
+        |b: [f64; 4], p: (f64, f64)| b[0] <= p.0 && p.0 <= b[2] && b[1] <= p.1 && p.1 <= b[3];
+    let expect = |b: [f64; 4]| shown.is_some_and(|(p, _)| inside(b, p));
+    let bbox = |b: [f64; 4]| format!("{},{},{},{}", b[0], b[1], b[2], b[3]);
+    let mut b = [exact.0 - 0.5, exact.1 - 0.5, exact.0 + 0.5, exact.1 + 0.5];
+    for step in 0..24 {
+        let (lo, hi) = if step % 2 == 0 {
+            let mid = (b[0] + b[2]) / 2.0;
+            ([b[0], b[1], mid, b[3]], [mid, b[1], b[2], b[3]])
+        } else {
+            let mid = (b[1] + b[3]) / 2.0;
+            ([b[0], b[1], b[2], mid], [b[0], mid, b[2], b[3]])
+        };
+        // Follow the half holding the exact position, as an attacker who had guessed right
+        // would: the answers must still only reflect the shown position.
+        let half = if inside(lo, exact) { lo } else { hi };
+        let got = ids_in(s, token, &format!("/api/v1/reports?bbox={}", bbox(half))).await;
+        assert_eq!(
+            got.iter().any(|x| x == id),
+            expect(half),
+            "step {step}: bbox {} answered on the hidden position",
+            bbox(half)
+        );
+        b = half;
+    }
+    let tiny = [
+        exact.0 - 1e-5,
+        exact.1 - 1e-5,
+        exact.0 + 1e-5,
+        exact.1 + 1e-5,
+    ];
+    for format in ["geojson", "csv"] {
+        let body = s
+            .get(
+                token,
+                &format!("/api/v1/reports/export?format={format}&bbox={}", bbox(tiny)),
+            )
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("text");
+        assert_eq!(body.contains(id), expect(tiny), "{format} export: {body}");
+    }
+    // Region filters: every level of the stored code, matched against the shown code.
+    let parts: Vec<&str> = exact_region.split('.').collect();
+    for n in 1..=parts.len() {
+        let prefix = parts[..n].join(".");
+        let want = shown
+            .is_some_and(|(_, code)| code == prefix || code.starts_with(&format!("{prefix}.")));
+        let got = ids_in(s, token, &format!("/api/v1/reports?region={prefix}")).await;
+        assert_eq!(got.iter().any(|x| x == id), want, "region={prefix}");
+    }
+    if let Some(word) = withheld_word {
+        let got = ids_in(s, token, &format!("/api/v1/reports?q={word}")).await;
+        assert!(!got.iter().any(|x| x == id), "q matched withheld text");
+    }
+}
+
+/// Filters act on the form the caller receives, at every precision an agreement can give
+/// (1 km, 10 km, region) and for a location-sensitive type (10 km whatever the clause says).
+#[tokio::test]
+async fn filters_cannot_recover_a_coarsened_location() {
+    for (precision, kind) in [
+        (json!(1000), "narcotics_arrest"),
+        (json!(10000), "narcotics_arrest"),
+        (json!("region"), "narcotics_arrest"),
+        (json!(0), "wildlife_sighting"),
+    ] {
+        let s = spawn().await;
+        s.app
+            .create_user(
+                None,
+                "admin.polda",
+                "",
+                "POLDA-JAMBI",
+                "agency_admin",
+                PASSWORD,
+            )
+            .await
+            .expect("user");
+        let exact = (103.237_81, -1.729_93);
+        let t = s.token("petugas").await;
+        let mut f = feature("Temuan di kebun", "internal");
+        f["geometry"]["coordinates"] = json!([exact.0, exact.1]);
+        f["properties"]["type"] = json!(kind);
+        f["properties"]["description"] = json!("Saksi melihat dekat pondokrahasia");
+        if kind == "wildlife_sighting" {
+            f["properties"]["attributes"] = json!({"species": "gajah_sumatera", "count": 3});
+        }
+        let r = s
+            .post(&t, "/api/v1/reports")
+            .json(&f)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        let stored: Value = r.json().await.expect("json");
+        let id = stored["id"].as_str().expect("id").to_string();
+        let exact_region = stored["properties"]["region_code"]
+            .as_str()
+            .expect("region")
+            .to_string();
+        assert_eq!(exact_region.split('.').count(), 4, "located to a village");
+
+        let bnnp = s.token("admin.bnnp").await;
+        let category = if kind == "wildlife_sighting" {
+            "wildlife"
+        } else {
+            "narcotics"
+        };
+        let body = json!({"title": "PKS", "number": "PKS/02/2025",
+            "parties": ["BNNP-JAMBI", "POLDA-JAMBI"], "valid_from": "2025-01-01", "valid_until": "2030-12-31",
+            "clauses": [{"from": "BNNP-JAMBI", "to": ["POLDA-JAMBI"], "categories": [category], "max_sensitivity": "internal",
+                "withheld_fields": ["description"], "location_precision_m": precision, "include_subagencies": true}]});
+        let ag: Value = s
+            .post(&bnnp, "/api/v1/agreements")
+            .json(&body)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let ag_id = ag["id"].as_str().expect("agreement id").to_string();
+        for who in ["admin.bnnp", "admin.polda"] {
+            let tok = s.token(who).await;
+            let r = s
+                .post(&tok, &format!("/api/v1/agreements/{ag_id}/approve"))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+        let polisi = s.token("polisi").await;
+        let shown: Value = s
+            .get(&polisi, &format!("/api/v1/reports/{id}"))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let c = &shown["geometry"]["coordinates"];
+        let shown_at = (c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat"));
+        assert_ne!(shown_at, exact, "{precision}: coarsened");
+        let decimals = |v: f64| format!("{v}").split('.').nth(1).map_or(0, str::len);
+        assert!(
+            decimals(shown_at.0) <= 3 && decimals(shown_at.1) <= 3,
+            "{precision}: {shown_at:?}"
+        );
+        let shown_region = shown["properties"]["region_code"]
+            .as_str()
+            .expect("shown region")
+            .to_string();
+        probe_filters(
+            &s,
+            &polisi,
+            &id,
+            exact,
+            &exact_region,
+            Some("pondokrahasia"),
+            Some((shown_at, &shown_region)),
+        )
+        .await;
+        // Exports say what the partner received, as the list does.
+        let gj: Value = s
+            .get(&polisi, "/api/v1/reports/export?format=geojson")
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("geojson");
+        let access = &gj["features"][0]["properties"]["access"];
+        assert_eq!(access["form"], "shared", "{gj}");
+        assert_eq!(access["withheld"], json!(["description"]));
+        let want_precision = if kind == "wildlife_sighting" {
+            json!(10000)
+        } else {
+            precision.clone()
+        };
+        assert_eq!(access["precision"], want_precision);
+        let csv_text = s
+            .get(&polisi, "/api/v1/reports/export?format=csv")
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("csv");
+        let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
+        let head = rd.headers().expect("header").clone();
+        let row = rd.records().next().expect("a row").expect("csv");
+        let col = |name: &str| {
+            let i = head
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("no column {name}"));
+            row[i].to_string()
+        };
+        assert_eq!(col("access"), "shared");
+        assert_eq!(col("withheld"), "description");
+        assert_eq!(
+            col("location_precision_m"),
+            want_precision
+                .as_str()
+                .map_or_else(|| want_precision.to_string(), String::from)
+        );
+        assert!(col("description").is_empty());
+        // The owner still filters on the exact record.
+        probe_filters(
+            &s,
+            &t,
+            &id,
+            exact,
+            &exact_region,
+            None,
+            Some((exact, &exact_region)),
+        )
+        .await;
+    }
 }
