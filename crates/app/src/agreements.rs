@@ -593,7 +593,21 @@ impl App {
         if !access::can_view(actor, &r.access()) {
             return Err(AppError::NotFound);
         }
-        Ok(self.store.referrals_for_report(report).await?)
+        let all = self.store.referrals_for_report(report).await?;
+        // The owner agency (and the agencies above it, and system administrators) see every
+        // referral of its report; anyone else only those addressed to them: a referral's
+        // target and reason are the owner's business.
+        let owner_side = actor.role == Role::SystemAdmin
+            || r.owner_agency_id == actor.agency_id
+            || actor.agency_descendants.contains(&r.owner_agency_id);
+        Ok(all
+            .into_iter()
+            .filter(|x| {
+                owner_side
+                    || x.to_agency == Some(actor.agency_id)
+                    || x.to_user == Some(actor.user_id)
+            })
+            .collect())
     }
 
     pub async fn revoke_referral(
@@ -725,10 +739,12 @@ impl App {
             ));
         }
         let r = self.store.report(report).await?.ok_or(AppError::NotFound)?;
-        if r.sensitivity == sinergi_core::report::Sensitivity::Secret {
-            return Err(AppError::Forbidden(
-                "secret reports cannot be opened by emergency access".into(),
-            ));
+        // A secret report the caller cannot see answers exactly like a missing one:
+        // emergency access never opens secrets, and must not reveal that one exists.
+        if r.sensitivity == sinergi_core::report::Sensitivity::Secret
+            && !access::can_view(actor, &r.access())
+        {
+            return Err(AppError::NotFound);
         }
         if access::can_view(actor, &r.access()) {
             return Err(AppError::Conflict("you can already see this report".into()));

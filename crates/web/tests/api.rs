@@ -1469,6 +1469,63 @@ async fn referrals_share_one_report_until_revoked() {
         .await
         .expect("send");
     problem(r, StatusCode::CONFLICT).await;
+
+    // A public report's referrals are the owner's and the recipient's business only.
+    let new = NewAgency::parse(
+        "DINSOS-JAMBI",
+        "Dinas Sosial",
+        "local_government",
+        None,
+        &["15".to_string()],
+    )
+    .expect("agency");
+    s.app.create_agency(None, new).await.expect("agency");
+    s.app
+        .create_user(None, "dinsos", "", "DINSOS-JAMBI", "coordinator", PASSWORD)
+        .await
+        .expect("user");
+    let public: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Penyuluhan terbuka", "public"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let pid = public["id"].as_str().expect("id");
+    let r = s
+        .post(&k, &format!("/api/v1/reports/{pid}/referrals"))
+        .json(&json!({"to": "POLDA-JAMBI", "reason": "Pelaku diduga jaringan", "until": until}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let referrals_seen_by = |token: String| {
+        let path = format!("/api/v1/reports/{pid}/referrals");
+        let s = &s;
+        async move {
+            let v: Value = s
+                .get(&token, &path)
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            v["referrals"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or_else(|| panic!("{v}"))
+        }
+    };
+    assert_eq!(referrals_seen_by(k.clone()).await, 1, "the owner");
+    assert_eq!(referrals_seen_by(polisi.clone()).await, 1, "the recipient");
+    assert_eq!(
+        referrals_seen_by(s.token("dinsos").await).await,
+        0,
+        "a stranger"
+    );
 }
 
 /// Emergency access opens one restricted report to one person for a few hours, needs a
@@ -1543,7 +1600,21 @@ async fn break_glass_is_justified_limited_and_audited() {
         .send()
         .await
         .expect("send");
-    problem(r, StatusCode::FORBIDDEN).await;
+    // A hidden secret report answers exactly like a missing one.
+    let hidden = problem(r, StatusCode::NOT_FOUND).await;
+    let r = s
+        .post(
+            &kanit,
+            "/api/v1/reports/01970000-0000-7000-8000-00000000dead/break-glass",
+        )
+        .json(&json!({"justification": "Penggerebekan malam ini di lokasi yang sama"}))
+        .send()
+        .await
+        .expect("send");
+    let missing = problem(r, StatusCode::NOT_FOUND).await;
+    for k in ["title", "detail", "code", "status"] {
+        assert_eq!(hidden[k], missing[k], "{k}");
+    }
     assert_eq!(
         s.get(&kanit, &format!("/api/v1/reports/{id}"))
             .send()

@@ -190,14 +190,12 @@ pub(super) async fn open(
             form_page(&page, UNPROCESSABLE, s, may)
         }
         Err(AppError::Forbidden(_)) => {
-            // The role was checked first by the app; allowed roles are refused only for
-            // secret reports.
-            s.message = Some(if may {
-                tr(lang, k!("eg_secret"))
-            } else {
+            // Only a role the setting leaves out is refused; a secret report answers like a
+            // missing one.
+            s.message = Some(
                 tr(lang, k!("eg_role_not_allowed"))
-                    .replace("{role}", &role_label(lang, page.authed.user.role))
-            });
+                    .replace("{role}", &role_label(lang, page.authed.user.role)),
+            );
             form_page(&page, StatusCode::FORBIDDEN, s, may)
         }
         Err(AppError::NotFound) => {

@@ -892,11 +892,6 @@ const ENTRIES: &[(&str, &str, &str)] = &[
         "Your role ({role}) may not use emergency access.",
     ),
     (
-        "eg_secret",
-        "Laporan ini rahasia. Laporan rahasia tidak dapat dibuka dengan akses darurat.",
-        "This report is secret. Secret reports cannot be opened by emergency access.",
-    ),
-    (
         "eg_not_found",
         "Tidak ada laporan dengan ID tersebut.",
         "There is no report with that id.",
