@@ -7,6 +7,7 @@
 //! it has just issued to its owner.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -79,6 +80,94 @@ impl Throttle {
 
     fn clear(&mut self, key: &str) {
         self.failures.remove(key);
+    }
+}
+
+/// Sign-in attempts one client address may make: a burst of this many, then one more
+/// every [`ADDRESS_REFILL_SECONDS`] (ten a minute).
+pub const ADDRESS_BURST: f64 = 10.0;
+pub const ADDRESS_REFILL_SECONDS: f64 = 6.0;
+/// Sign-in attempts the whole server takes: a burst of this many, then this many a second.
+pub const GLOBAL_BURST: f64 = 60.0;
+pub const GLOBAL_PER_SECOND: f64 = 20.0;
+/// Password hashes checked at once; more callers wait (Argon2id takes about 19 MiB and a
+/// core for a fraction of a second each).
+pub const CONCURRENT_PASSWORD_CHECKS: usize = 4;
+
+/// A token bucket: `burst` attempts, refilled at `per_second`.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: DateTime<Utc>,
+}
+
+impl Bucket {
+    /// Takes one token, or says in how many seconds one will be there.
+    fn take(&mut self, burst: f64, per_second: f64, now: DateTime<Utc>) -> Result<(), u64> {
+        let elapsed = (now - self.at).num_milliseconds().max(0) as f64 / 1000.0;
+        self.tokens = (self.tokens + elapsed * per_second).min(burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - self.tokens) / per_second).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// Rate limits on sign-in attempts, checked before any password is hashed or anything is
+/// written: per client address and for the whole server. Answered with 429 and
+/// `Retry-After`.
+pub struct SignInGate {
+    per_address: HashMap<Option<IpAddr>, Bucket>,
+    global: Bucket,
+}
+
+impl SignInGate {
+    pub fn new(now: DateTime<Utc>) -> SignInGate {
+        SignInGate {
+            per_address: HashMap::new(),
+            global: Bucket {
+                tokens: GLOBAL_BURST,
+                at: now,
+            },
+        }
+    }
+
+    /// Gives back the attempt of a sign-in that succeeded: the limits count failures, so
+    /// that many colleagues behind one address (an office, a mobile carrier's NAT) can
+    /// all sign in, while a guesser is slowed to the refill rate.
+    fn refund(&mut self, from: Option<IpAddr>) {
+        if let Some(b) = self.per_address.get_mut(&from) {
+            b.tokens = (b.tokens + 1.0).min(ADDRESS_BURST);
+        }
+        self.global.tokens = (self.global.tokens + 1.0).min(GLOBAL_BURST);
+    }
+
+    fn admit(&mut self, from: Option<IpAddr>, now: DateTime<Utc>) -> Result<(), u64> {
+        if self.per_address.len() > 100_000 {
+            // Keep the map bounded: a full bucket carries no information.
+            self.per_address.retain(|_, b| {
+                let elapsed = (now - b.at).num_seconds() as f64;
+                b.tokens + elapsed / ADDRESS_REFILL_SECONDS < ADDRESS_BURST
+            });
+        }
+        let bucket = self.per_address.entry(from).or_insert(Bucket {
+            tokens: ADDRESS_BURST,
+            at: now,
+        });
+        bucket.take(ADDRESS_BURST, 1.0 / ADDRESS_REFILL_SECONDS, now)?;
+        self.global.take(GLOBAL_BURST, GLOBAL_PER_SECOND, now)
+    }
+}
+
+/// The lock-out key: the user name together with the client address, so that wrong
+/// passwords typed from one address never lock the account out for its owner elsewhere.
+fn lockout_key(username: &str, from: Option<IpAddr>) -> String {
+    match from {
+        Some(a) => format!("{username}|{a}"),
+        None => format!("{username}|-"),
     }
 }
 
@@ -185,18 +274,21 @@ impl App {
     /// [`App::complete_sign_in`].
     pub async fn sign_in(
         &self,
+        from: Option<IpAddr>,
         username: &str,
         password: &str,
         code: Option<&str>,
         kind: SessionKind,
     ) -> AppResult<Issued> {
-        self.sign_in_for(username, password, code, kind, None).await
+        self.sign_in_for(from, username, password, code, kind, None)
+            .await
     }
 
     /// As [`App::sign_in`], with a shorter lifetime for an API token (capped at the
     /// configured maximum).
     pub async fn sign_in_for(
         &self,
+        from: Option<IpAddr>,
         username: &str,
         password: &str,
         code: Option<&str>,
@@ -205,29 +297,31 @@ impl App {
     ) -> AppResult<Issued> {
         let key = username.trim().to_lowercase();
         let now = self.now();
-        let blocked = self
-            .throttle
-            .lock()
-            .map(|t| t.blocked_for(&key, now))
-            .unwrap_or(None);
-        if let Some(retry_after_s) = blocked {
-            return Err(AppError::TooManyRequests { retry_after_s });
-        }
+        let lock_key = lockout_key(&key, from);
+        self.admit_sign_in(from, &lock_key, now)?;
         let found = self.store.user_credentials(&key).await?;
         let password = password.to_string();
         let hash = found
             .as_ref()
             .map(|(_, h)| h.clone())
             .unwrap_or_else(|| self.dummy_hash.clone());
-        // Hashing is CPU-heavy; keep it off the async workers.
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .map_err(|e| AppError::Internal(Box::new(e)))?;
+        let ok = {
+            // A bounded number of hashes at once; the rate limits keep the queue short.
+            let _permit = self
+                .password_checks
+                .acquire()
+                .await
+                .map_err(|e| AppError::Internal(Box::new(e)))?;
+            // Hashing is CPU-heavy; keep it off the async workers.
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+                .await
+                .map_err(|e| AppError::Internal(Box::new(e)))?
+        };
         let user = match found {
             Some((user, _)) if ok && user.active => user,
             found => {
                 if let Ok(mut t) = self.throttle.lock() {
-                    t.fail(&key, now);
+                    t.fail(&lock_key, now);
                 }
                 // The attempt is recorded under the agency of the account it named, if
                 // any, so that agency's administrators see attacks on their users.
@@ -241,7 +335,10 @@ impl App {
                         action: Action::SignInFailed,
                         record_type: Some("user".into()),
                         record_id: Some(key.chars().take(64).collect()),
-                        detail: serde_json::json!({"via": kind.as_str()}),
+                        detail: serde_json::json!({
+                            "via": kind.as_str(),
+                            "address": from.map(|a| a.to_string()),
+                        }),
                     })
                     .await?;
                 return Err(AppError::Unauthenticated);
@@ -255,22 +352,54 @@ impl App {
                         .lock()
                         .map_err(|_| AppError::Internal("pending sign-ins".into()))?
                         .insert(user.id, kind, lifetime_hours, now);
+                    if let Ok(mut gate) = self.sign_in_gate.lock() {
+                        gate.refund(from);
+                    }
                     return Err(AppError::SecondFactorRequired { pending });
                 }
                 Some(code) => {
                     if !self.check_code(&user, code).await? {
-                        return Err(self.second_factor_failed(&user, &key, kind).await);
+                        return Err(self.second_factor_failed(&user, &lock_key, kind).await);
                     }
                 }
             }
         }
-        self.finish_sign_in(user, &key, kind, lifetime_hours).await
+        self.finish_sign_in(from, user, &lock_key, kind, lifetime_hours)
+            .await
+    }
+
+    /// The checks before a password is looked at: the address's and the server's rate
+    /// limits, then this user name's lock-out from this address.
+    fn admit_sign_in(
+        &self,
+        from: Option<IpAddr>,
+        lock_key: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        if let Ok(mut gate) = self.sign_in_gate.lock() {
+            gate.admit(from, now)
+                .map_err(|retry_after_s| AppError::TooManyRequests { retry_after_s })?;
+        }
+        let blocked = self
+            .throttle
+            .lock()
+            .map(|t| t.blocked_for(lock_key, now))
+            .unwrap_or(None);
+        match blocked {
+            Some(retry_after_s) => Err(AppError::TooManyRequests { retry_after_s }),
+            None => Ok(()),
+        }
     }
 
     /// Continues a sign-in whose password was right with the code from the
     /// authenticator app. A wrong code counts as a failed sign-in; the continuation stays
     /// usable until it expires, so a mistyped code can be typed again.
-    pub async fn complete_sign_in(&self, pending: &str, code: &str) -> AppResult<Issued> {
+    pub async fn complete_sign_in(
+        &self,
+        from: Option<IpAddr>,
+        pending: &str,
+        code: &str,
+    ) -> AppResult<Issued> {
         let now = self.now();
         let (user_id, kind, lifetime) = self
             .pending
@@ -284,22 +413,15 @@ impl App {
             .await?
             .filter(|u| u.active)
             .ok_or(AppError::Unauthenticated)?;
-        let key = user.username.as_str().to_string();
-        let blocked = self
-            .throttle
-            .lock()
-            .map(|t| t.blocked_for(&key, now))
-            .unwrap_or(None);
-        if let Some(retry_after_s) = blocked {
-            return Err(AppError::TooManyRequests { retry_after_s });
-        }
+        let key = lockout_key(user.username.as_str(), from);
+        self.admit_sign_in(from, &key, now)?;
         if !self.check_code(&user, code).await? {
             return Err(self.second_factor_failed(&user, &key, kind).await);
         }
         if let Ok(mut p) = self.pending.lock() {
             p.remove(pending);
         }
-        self.finish_sign_in(user, &key, kind, lifetime).await
+        self.finish_sign_in(from, user, &key, kind, lifetime).await
     }
 
     /// True when `code` is the user's current code and had not been used yet (the step is
@@ -329,11 +451,11 @@ impl App {
             .append_audit(&NewAudit {
                 at: now,
                 actor_id: None,
-                actor: key.chars().take(64).collect(),
+                actor: user.username.as_str().to_string(),
                 agency_id: Some(user.agency_id),
                 action: Action::SignInFailed,
                 record_type: Some("user".into()),
-                record_id: Some(key.chars().take(64).collect()),
+                record_id: Some(user.username.as_str().to_string()),
                 detail: serde_json::json!({"via": kind.as_str(), "factor": "totp"}),
             })
             .await;
@@ -345,12 +467,16 @@ impl App {
 
     async fn finish_sign_in(
         &self,
+        from: Option<IpAddr>,
         user: User,
         key: &str,
         kind: SessionKind,
         lifetime_hours: Option<i64>,
     ) -> AppResult<Issued> {
         let actor = self.actor_for(&user).await?;
+        if let Ok(mut gate) = self.sign_in_gate.lock() {
+            gate.refund(from);
+        }
         let factors = if user.totp_enabled {
             "password+totp"
         } else {

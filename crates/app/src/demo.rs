@@ -2059,6 +2059,7 @@ mod tests {
         }
         let issued = app
             .sign_in(
+                None,
                 "ranger.tnks",
                 DEMO_PASSWORD,
                 None,

@@ -61,6 +61,8 @@ pub struct AppConfig {
     pub max_attachment_bytes: usize,
     /// How alerts leave Sinergi besides the live board.
     pub delivery: warning::DeliveryConfig,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl AppConfig {
@@ -71,6 +73,7 @@ impl AppConfig {
             token_hours: 24 * 30,
             max_attachment_bytes: 20 * 1024 * 1024,
             delivery: warning::DeliveryConfig::default(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -81,6 +84,10 @@ pub struct App {
     pub config: AppConfig,
     types: RwLock<Arc<Vec<ReportType>>>,
     throttle: Mutex<auth::Throttle>,
+    /// Rate limits on sign-in attempts, per client address and overall.
+    sign_in_gate: Mutex<auth::SignInGate>,
+    /// Bounds the password hashes checked at once.
+    password_checks: tokio::sync::Semaphore,
     /// Password-checked sign-ins waiting for their second-factor code.
     pending: Mutex<auth::PendingSignIns>,
     /// Parsed agreements and the agency tree, reused while the store's sharing stamp is
@@ -118,12 +125,15 @@ impl App {
         }
         let types = store.report_types().await?;
         let warning = warning::Warning::new(config.delivery.clone());
+        let started = clock.now();
         Ok(App {
             store,
             clock,
             config,
             types: RwLock::new(Arc::new(types)),
             throttle: Mutex::new(auth::Throttle::default()),
+            sign_in_gate: Mutex::new(auth::SignInGate::new(started)),
+            password_checks: tokio::sync::Semaphore::new(auth::CONCURRENT_PASSWORD_CHECKS),
             pending: Mutex::new(auth::PendingSignIns::default()),
             sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,

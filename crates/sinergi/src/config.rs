@@ -15,6 +15,9 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub addr: Option<String>,
     pub secure_cookies: Option<bool>,
+    /// Behind a reverse proxy: take the client address (for sign-in rate limits) from the
+    /// last `X-Forwarded-For` entry, which the proxy appends.
+    pub trust_forwarded_for: Option<bool>,
     pub log: Option<String>,
     /// `mqtt://host:port` of a broker to take fixes from.
     pub mqtt_url: Option<String>,
@@ -40,6 +43,7 @@ pub struct Config {
     pub database_url: String,
     pub addr: String,
     pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
     pub log: String,
     pub mqtt_url: Option<String>,
     pub mqtt_topic: String,
@@ -104,6 +108,7 @@ impl Config {
                 .or(file.addr)
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
             secure_cookies: file.secure_cookies.unwrap_or(false),
+            trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             log: file.log.unwrap_or_else(|| "info".into()),
             mqtt_url: o.mqtt_url.or(file.mqtt_url),
             mqtt_topic: o

@@ -303,6 +303,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         from: cfg.smtp_from.clone(),
                     }),
                 },
+                trust_forwarded_for: cfg.trust_forwarded_for,
                 ..AppConfig::new(cfg.data_dir.clone())
             },
         )
@@ -410,10 +411,13 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
         app,
         secure_cookies: cfg.secure_cookies,
     };
-    axum::serve(listener, sinergi_web::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    axum::serve(
+        listener,
+        sinergi_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
     Ok(())
 }
 

@@ -27,7 +27,7 @@ use sinergi_core::ValidationErrors;
 use sinergi_regions::Region;
 use sinergi_store::Attachment;
 
-use crate::auth::Authed;
+use crate::auth::{Authed, ClientAddr};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
@@ -191,6 +191,7 @@ struct TokenRequest {
 
 async fn token(
     State(st): State<AppState>,
+    ClientAddr(from): ClientAddr,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<Value>> {
     let v = parse_json(body)?;
@@ -215,6 +216,7 @@ async fn token(
     let issued = st
         .app
         .sign_in_for(
+            from,
             &req.username,
             &req.password,
             req.totp.as_deref(),

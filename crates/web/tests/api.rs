@@ -69,7 +69,11 @@ async fn spawn() -> Server {
         secure_cookies: false,
     });
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await;
     });
     Server {
         url: format!("http://{addr}"),
@@ -2689,5 +2693,92 @@ async fn filters_cannot_recover_a_coarsened_location() {
             Some((exact, &exact_region)),
         )
         .await;
+    }
+}
+
+/// A client connecting from another loopback address, as another office would.
+fn client_from(addr: &str) -> Client {
+    Client::builder()
+        .local_address(addr.parse::<std::net::IpAddr>().expect("address"))
+        .build()
+        .expect("client")
+}
+
+/// Guessing is slowed per address and overall, and cannot lock the owner out: five wrong
+/// passwords from one address block that user name from that address only; an address that
+/// keeps failing is answered 429 with Retry-After before any password is checked.
+#[tokio::test]
+async fn sign_in_limits_slow_guessers_without_locking_the_owner_out() {
+    let s = spawn().await;
+    let attempt = |http: Client, user: &'static str, password: &'static str| {
+        let url = format!("{}/api/v1/auth/token", s.url);
+        async move {
+            http.post(url)
+                .json(&json!({"username": user, "password": password}))
+                .send()
+                .await
+                .expect("send")
+        }
+    };
+    let stranger = client_from("127.0.0.2");
+    for _ in 0..5 {
+        let r = attempt(stranger.clone(), "polisi", "tebak-tebakan").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = attempt(stranger.clone(), "polisi", PASSWORD).await;
+    problem(r, StatusCode::TOO_MANY_REQUESTS).await;
+    // The owner, elsewhere, still signs in.
+    let owner = client_from("127.0.0.3");
+    let r = attempt(owner.clone(), "polisi", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // An address spraying many names runs out of attempts.
+    let sprayer = client_from("127.0.0.4");
+    let mut limited = None;
+    for (i, user) in [
+        "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10", "a11", "a12",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = attempt(sprayer.clone(), user, "tebak-tebakan").await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            let retry: u64 = r.headers()["retry-after"]
+                .to_str()
+                .expect("header")
+                .parse()
+                .expect("seconds");
+            assert!((1..=60).contains(&retry), "{retry}");
+            problem(r, StatusCode::TOO_MANY_REQUESTS).await;
+            limited = Some(i);
+            break;
+        }
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        limited,
+        Some(10),
+        "ten failed attempts per address, then 429"
+    );
+    // Refused attempts were never checked, so they left no audit entries.
+    let failed = s
+        .app
+        .store
+        .audit_entries(&sinergi_store::AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|e| e.action == "sign_in_failed")
+        .count();
+    assert_eq!(failed, 5 + 10);
+    // Successful sign-ins from one address (an office behind one NAT) are not limited.
+    for _ in 0..15 {
+        assert_eq!(
+            attempt(owner.clone(), "petugas", PASSWORD).await.status(),
+            StatusCode::OK
+        );
     }
 }

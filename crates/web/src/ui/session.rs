@@ -24,7 +24,7 @@ use sinergi_app::AppError;
 use super::i18n::{k, tr, Lang};
 use super::render::{anon_ctx, render};
 use super::{cookie, lang_of, safe_local_path, FormData, Page, LANG_COOKIE};
-use crate::auth::{constant_time_eq, SESSION_COOKIE};
+use crate::auth::{constant_time_eq, ClientAddr, SESSION_COOKIE};
 use crate::AppState;
 
 /// The cookie holding the sign-in form's pre-session CSRF token.
@@ -115,6 +115,7 @@ pub(super) async fn sign_in_form(
 /// `POST /masuk` with `username`, `password` and `_csrf`.
 pub(super) async fn sign_in(
     State(st): State<AppState>,
+    ClientAddr(from): ClientAddr,
     headers: HeaderMap,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
@@ -130,7 +131,7 @@ pub(super) async fn sign_in(
     let password = f.get("password").unwrap_or("");
     match st
         .app
-        .sign_in(&username, password, None, SessionKind::Browser)
+        .sign_in(from, &username, password, None, SessionKind::Browser)
         .await
     {
         Ok(issued) => {
@@ -234,6 +235,7 @@ pub(super) async fn code_form(State(st): State<AppState>, parts: Parts) -> Respo
 /// `POST /masuk/kode` with `code` and `_csrf`: finishes the sign-in the password began.
 pub(super) async fn code_submit(
     State(st): State<AppState>,
+    ClientAddr(from): ClientAddr,
     headers: HeaderMap,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
@@ -257,7 +259,7 @@ pub(super) async fn code_submit(
         let msg = tr(lang, k!("code_format"));
         return code_page(&st, lang, super::UNPROCESSABLE, Some(msg));
     }
-    match st.app.complete_sign_in(&pending, &code).await {
+    match st.app.complete_sign_in(from, &pending, &code).await {
         Ok(issued) => {
             let resp = Redirect::to("/").into_response();
             let resp = with_cookie(
