@@ -8,6 +8,10 @@ use sinergi_store::StoreError;
 pub enum AppError {
     #[error("invalid input: {0}")]
     Validation(ValidationErrors),
+    /// The request could not be read at all (a JSON syntax error, a body that is not
+    /// UTF-8): 400, where well-formed input failing validation is 422.
+    #[error("malformed request: {0}")]
+    Malformed(ValidationErrors),
     #[error("sign-in required")]
     Unauthenticated,
     /// The password was right and the account has a second factor: the code is needed.

@@ -56,6 +56,13 @@ impl ReportGeometry {
         match ty {
             "Point" => {
                 let c = parse_position(coords, "coordinates")?;
+                if check_rings && c.x == 0.0 && c.y == 0.0 {
+                    // What a receiver without a position fix sends: never a real place here.
+                    return Err(ValidationErrors::single(
+                        "coordinates",
+                        "0,0 is what a receiver without a position fix sends; give the real location",
+                    ));
+                }
                 Ok(ReportGeometry(Geometry::Point(Point(c))))
             }
             "LineString" => {

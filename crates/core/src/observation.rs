@@ -177,6 +177,8 @@ fn check_device(s: &str) -> Result<String, String> {
     let chars = s.chars().count();
     if chars == 0 {
         Err("must not be empty".to_string())
+    } else if s.chars().any(char::is_control) {
+        Err("must not contain control characters".to_string())
     } else if chars > MAX_DEVICE_CHARS {
         Err(format!(
             "must be at most {MAX_DEVICE_CHARS} characters, got {chars}"
@@ -276,6 +278,11 @@ pub fn parse_fix(v: &Value, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldErr
         return Err(vec![field_error("", "must be a JSON object")]);
     };
     let mut errors = Vec::new();
+    for k in obj.keys() {
+        if !FIX_FIELDS.contains(&k.as_str()) {
+            errors.push(field_error(k, "unknown field"));
+        }
+    }
 
     let device = match obj.get("device") {
         None | Some(Value::Null) => {
@@ -396,8 +403,20 @@ pub fn parse_fix_batch(
         .collect())
 }
 
-/// A fix as collars send it, read straight from the bytes (other fields are ignored).
+/// The fields a fix may have; any other is refused, naming it.
+const FIX_FIELDS: [&str; 6] = [
+    "device",
+    "recorded_at",
+    "lon",
+    "lat",
+    "accuracy_m",
+    "battery",
+];
+
+/// A fix as collars send it, read straight from the bytes. A fix with any other field
+/// falls back to [`parse_fix`], which names it.
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct WireFix {
     device: String,
     recorded_at: String,

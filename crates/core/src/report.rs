@@ -2,7 +2,7 @@
 //! stored form. Parsing here is strict: unknown fields, wrong types and values that do not
 //! fit the report type are refused with the field named, before anything is written.
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -304,6 +304,21 @@ struct Props {
     region_code: Option<String>,
 }
 
+/// The earliest year a report may say something happened: older dates are typing errors
+/// (a year 0000 from an empty date field, a two-digit year).
+pub const EARLIEST_YEAR: i32 = 1900;
+
+/// True when `s` has something a reader can see: not only spaces and invisible marks.
+fn visible(s: &str) -> bool {
+    s.chars().any(|c| {
+        !c.is_whitespace()
+            && !matches!(
+                c,
+                '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
+            )
+    })
+}
+
 /// Parses report properties. With `create`, `type`, `title` and `occurred_at` are required
 /// and the type is looked up in `types`; without, `types` holds exactly the report's type.
 fn parse_properties(
@@ -354,7 +369,10 @@ fn parse_properties(
         None if create => errs.push("title", "a title is required"),
         None => {}
         Some(v) => match v.as_str().map(str::trim) {
-            Some(s) if !s.is_empty() && s.chars().count() <= MAX_TITLE => {
+            Some(s) if s.chars().any(char::is_control) => {
+                errs.push("title", "must not contain control characters")
+            }
+            Some(s) if visible(s) && s.chars().count() <= MAX_TITLE => {
                 p.title = Some(s.to_string())
             }
             _ => errs.push(
@@ -385,6 +403,10 @@ fn parse_properties(
             Some(t) if t.with_timezone(&Utc) > now + Duration::hours(FUTURE_TOLERANCE_HOURS) => {
                 errs.push("occurred_at", "lies in the future")
             }
+            Some(t) if t.year() < EARLIEST_YEAR => errs.push(
+                "occurred_at",
+                format!("must not be before the year {EARLIEST_YEAR}"),
+            ),
             Some(t) => p.occurred_at = Some(t),
             None => errs.push(
                 "occurred_at",

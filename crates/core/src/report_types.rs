@@ -114,12 +114,16 @@ fn check_value(f: &FieldDef, v: &Value) -> Result<(), String> {
             Some(_) => Err(format!("text must be at most {MAX_TEXT} characters")),
             None => Err("must be text".into()),
         },
-        FieldKind::Integer => match v {
-            Value::Number(n) if n.is_i64() => Ok(()),
-            _ => Err("must be a whole number".into()),
+        // Every number a report type asks for is a count or an amount: never negative.
+        FieldKind::Integer => match v.as_i64() {
+            Some(n) if n >= 0 => Ok(()),
+            Some(_) => Err("must not be negative".into()),
+            None if v.is_u64() => Ok(()),
+            None => Err("must be a whole number".into()),
         },
         FieldKind::Decimal => match v.as_f64() {
-            Some(x) if x.is_finite() => Ok(()),
+            Some(x) if x.is_finite() && x >= 0.0 => Ok(()),
+            Some(x) if x.is_finite() => Err("must not be negative".into()),
             _ => Err("must be a number".into()),
         },
         FieldKind::Boolean => v

@@ -127,14 +127,21 @@ pub fn parse_json(body: Result<Bytes, BytesRejection>) -> ApiResult<Value> {
         }
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError(AppError::field(
+        let v = ValidationErrors::single(
             "body",
             format!(
                 "malformed JSON at line {}, column {}: {e}",
                 e.line(),
                 e.column()
             ),
-        ))
+        );
+        // A syntax error (or a body cut short) is a malformed request; well-formed JSON
+        // of the wrong shape goes on to validation (422).
+        if e.is_syntax() || e.is_eof() {
+            ApiError(AppError::Malformed(v))
+        } else {
+            ApiError(AppError::Validation(v))
+        }
     })
 }
 

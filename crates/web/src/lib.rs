@@ -40,7 +40,20 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(openapi::document))
-        .nest("/api/v1", api::routes(JSON_BODY_LIMIT, attachment_limit).fallback(api_not_found))
+        .nest(
+            "/api/v1",
+            api::routes(JSON_BODY_LIMIT, attachment_limit)
+                .fallback(api_not_found)
+                .layer(axum::middleware::map_response(
+                    problem::framework_errors_as_problems,
+                ))
+                // API answers carry records, attachments and exports the caller's role
+                // decides: no browser or shared cache may keep them.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                )),
+        )
         .merge(assets::routes())
         .merge(ui::routes().layer(DefaultBodyLimit::max(attachment_limit)))
         .layer(CompressionLayer::new())

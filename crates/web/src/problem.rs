@@ -35,6 +35,11 @@ pub fn describe(e: &AppError) -> (&'static str, StatusCode, &'static str) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "The request has invalid fields",
         ),
+        AppError::Malformed(_) => (
+            "malformed_request",
+            StatusCode::BAD_REQUEST,
+            "The request could not be read",
+        ),
         AppError::Unauthenticated => (
             "unauthenticated",
             StatusCode::UNAUTHORIZED,
@@ -129,7 +134,7 @@ impl IntoResponse for ApiError {
             "code": code,
             "request_id": request_id,
         });
-        if let AppError::Validation(v) = &self.0 {
+        if let AppError::Validation(v) | AppError::Malformed(v) = &self.0 {
             body["errors"] = json!(v.errors);
         }
         if let AppError::PreconditionFailed { current } = &self.0 {
@@ -163,4 +168,49 @@ impl IntoResponse for ApiError {
         }
         resp
     }
+}
+
+/// Turns an error answer the framework wrote itself (a path that is not UTF-8, a method
+/// the route does not take, a body of the wrong type) into a problem, so that every API
+/// error is `application/problem+json`. Answers Sinergi wrote pass unchanged.
+pub async fn framework_errors_as_problems(resp: Response) -> Response {
+    let status = resp.status();
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return resp;
+    }
+    let (code, title) = match status {
+        StatusCode::NOT_FOUND => return ApiError(AppError::NotFound).into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Unsupported media type"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "Payload too large"),
+        s if s.is_server_error() => ("internal", "Internal error"),
+        _ => ("malformed_request", "The request could not be read"),
+    };
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let detail = match axum::body::to_bytes(resp.into_body(), 4096).await {
+        Ok(b) if !b.is_empty() => String::from_utf8_lossy(&b).into_owned(),
+        _ => title.to_string(),
+    };
+    let body = json!({
+        "type": format!("/problems/{code}"),
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+        "code": code,
+        "request_id": new_request_id(),
+    });
+    let mut out = (status, body.to_string()).into_response();
+    out.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
+    }
+    out
 }

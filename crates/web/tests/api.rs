@@ -2377,6 +2377,38 @@ async fn exports_arrive_whole_when_the_client_accepts_gzip() {
     )
     .expect("whole GeoJSON");
     assert_eq!(geojson["features"].as_array().map(Vec::len), Some(3));
+
+    // Records, exports and attachments are never kept by a browser or shared cache.
+    let id = geojson["features"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\nfoto".to_vec()).file_name("a.png"),
+    );
+    let att: Value = s
+        .post(&t, &format!("/api/v1/reports/{id}/attachments"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    for path in [
+        format!("/api/v1/reports/{id}"),
+        "/api/v1/reports".to_string(),
+        "/api/v1/reports/export?format=csv".to_string(),
+        format!(
+            "/api/v1/attachments/{}",
+            att["id"].as_str().expect("attachment id")
+        ),
+    ] {
+        let r = s.get(&t, &path).send().await.expect("send");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+    }
 }
 
 /// Web pages are for browser sessions: an API token, above all a read-only one, can neither
@@ -2781,4 +2813,96 @@ async fn sign_in_limits_slow_guessers_without_locking_the_owner_out() {
             StatusCode::OK
         );
     }
+}
+
+/// Input that cannot be read is a 400; input that reads but cannot be true is a 422 naming
+/// the field; every error, even one the router raises itself, is problem+json.
+#[tokio::test]
+async fn malformed_and_implausible_input_is_refused() {
+    let s = spawn().await;
+    let t = s.token("petugas").await;
+    let r = s
+        .post(&t, "/api/v1/reports")
+        .header("content-type", "application/json")
+        .body("{\"type\": \"Feature\",")
+        .send()
+        .await
+        .expect("send");
+    let p = problem(r, StatusCode::BAD_REQUEST).await;
+    assert_eq!(p["code"], "malformed_request");
+    assert_eq!(fields(&p), ["body"]);
+    let r = s
+        .post(&t, "/api/v1/reports")
+        .json(&json!([1, 2]))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let r = s
+        .get(&t, "/api/v1/reports/%FF%FE")
+        .send()
+        .await
+        .expect("send");
+    assert!(r.status().is_client_error());
+    let status = r.status();
+    problem(r, status).await;
+    let r = s
+        .http
+        .put(format!("{}/api/v1/reports", s.url))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::METHOD_NOT_ALLOWED).await;
+
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            json!({"properties": {"occurred_at": "0000-01-01T00:00:00+07:00"}}),
+            "properties.occurred_at",
+        ),
+        (
+            json!({"geometry": {"type": "Point", "coordinates": [0.0, 0.0]}}),
+            "geometry.coordinates",
+        ),
+        (json!({"properties": {"title": "   "}}), "properties.title"),
+        (
+            json!({"properties": {"title": "\u{200b}"}}),
+            "properties.title",
+        ),
+        (
+            json!({"properties": {"title": "Dua\u{0000}baris"}}),
+            "properties.title",
+        ),
+        (
+            json!({"properties": {"attributes": {"substance": "methamphetamine", "weight_g": -1}}}),
+            "properties.attributes.weight_g",
+        ),
+    ];
+    for (change, field) in cases {
+        let mut f = feature("Penangkapan", "internal");
+        for part in ["geometry", "properties"] {
+            if let Some(obj) = change.get(part).and_then(Value::as_object) {
+                for (k, v) in obj {
+                    f[part][k] = v.clone();
+                }
+            }
+        }
+        let r = s
+            .post(&t, "/api/v1/reports")
+            .json(&f)
+            .send()
+            .await
+            .expect("send");
+        let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(fields(&p), [field], "{change}");
+    }
+    let list: Value = s
+        .get(&t, "/api/v1/reports")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["numberReturned"], 0, "nothing was written");
 }

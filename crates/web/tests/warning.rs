@@ -546,7 +546,33 @@ async fn bad_setup_is_refused_with_the_field_named() {
         .post(&petugas, "/api/v1/observations", json!({"device": "x"}))
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // A field the fix format does not have is named, not silently dropped.
+    let when = (now() - chrono::Duration::minutes(5)).to_rfc3339();
+    let (st, e) = s
+        .post(
+            &petugas,
+            "/api/v1/observations",
+            json!([{"device": "WK-COLLAR-01", "recorded_at": when,
+            "lon": 105.79, "lat": -4.93, "speed_kmh": 3}]),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "a batch answers per fix: {e}");
+    assert_eq!(e["refused"], 1, "{e}");
+    assert_eq!(
+        e["results"][0]["errors"][0]["field"], "[0].speed_kmh",
+        "{e}"
+    );
     assert_eq!(s.app.store.fix_count().await.expect("count"), 0);
+    // A serial with a NUL in it could never match what a collar sends.
+    let (st, e) = s
+        .post(
+            &k,
+            "/api/v1/devices",
+            json!({"serial": "WK-\u{0}-99", "kind": "gps_collar"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "serial", "{e}");
 }
 
 #[tokio::test]

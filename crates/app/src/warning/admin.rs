@@ -21,6 +21,12 @@ use crate::{App, AppError, AppResult};
 
 fn text(v: &Value, k: &str, max: usize, errs: &mut ValidationErrors) -> String {
     match v.get(k).and_then(Value::as_str).map(str::trim) {
+        // Names and serials are one line of visible text: a NUL or newline in a serial
+        // would never match what a collar sends, and breaks logs and exports.
+        Some(s) if s.chars().any(char::is_control) => {
+            errs.push(k, "must not contain control characters");
+            String::new()
+        }
         Some(s) if !s.is_empty() && s.chars().count() <= max => s.to_string(),
         _ => {
             errs.push(k, format!("required, 1 to {max} characters"));

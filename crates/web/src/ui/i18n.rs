@@ -1545,6 +1545,25 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     ("lies in the future", "", "tidak boleh di masa depan", ""),
+    ("must not be negative", "", "tidak boleh negatif", ""),
+    (
+        "must not contain control characters",
+        "",
+        "tidak boleh berisi karakter kendali",
+        "",
+    ),
+    (
+        "must not be before the year ",
+        "",
+        "tidak boleh sebelum tahun ",
+        "",
+    ),
+    (
+        "0,0 is what a receiver without a position fix sends",
+        "",
+        "0,0 adalah posisi yang dikirim penerima GPS tanpa sinyal; isi lokasi yang sebenarnya",
+        "",
+    ),
     ("a location is required", "", "lokasi wajib diisi", ""),
     (
         "must be a whole number from 1 to ",

@@ -282,7 +282,7 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
                 Some(request_id),
             )
         }
-        AppError::Validation(v) => (
+        AppError::Validation(v) | AppError::Malformed(v) => (
             k!("err_400_title"),
             tr(lang, k!("err_400_text")),
             v.errors
