@@ -1162,16 +1162,18 @@ mod tests {
             "lon": 101.4521,
             "lat": -1.7312,
             "accuracy_m": 8.5,
-            "battery": 87,
-            "temperature": 27.5,
-            "activity": {"x": 12, "y": 3}
+            "battery": 87
         })
     }
 
     // --- JSON fixes ---------------------------------------------------------------------
 
     #[test]
-    fn parses_a_fix_and_ignores_extra_fields() {
+    fn parses_a_fix_and_names_unknown_fields() {
+        let mut extra = good_fix();
+        extra["temperature"] = json!(27.5);
+        let errors = parse_fix(&extra, now()).expect_err("an unknown field is refused");
+        assert_eq!(fields(&errors), ["temperature"]);
         let fix = parse_fix(&good_fix(), now()).expect("should parse");
         assert_eq!(
             fix,
@@ -1200,7 +1202,7 @@ mod tests {
 
     #[test]
     fn every_missing_required_field_is_named() {
-        let errors = parse_fix(&json!({"temperature": 30}), now()).expect_err("should be refused");
+        let errors = parse_fix(&json!({}), now()).expect_err("should be refused");
         assert_eq!(fields(&errors), ["device", "recorded_at", "lon", "lat"]);
         assert!(errors.iter().all(|e| e.message == "is required"));
     }
