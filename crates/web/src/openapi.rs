@@ -30,7 +30,12 @@ fn geo_ok(desc: &str, schema: &str) -> Value {
 }
 
 fn param(name: &str, inn: &str, desc: &str) -> Value {
-    json!({"name": name, "in": inn, "required": inn == "path", "description": desc, "schema": {"type": "string"}})
+    // Counts and stream positions are integers; everything else arrives as text.
+    let schema = match name {
+        "limit" | "before" => json!({"type": "integer", "minimum": 1}),
+        _ => json!({"type": "string"}),
+    };
+    json!({"name": name, "in": inn, "required": inn == "path", "description": desc, "schema": schema})
 }
 
 pub fn spec() -> Value {
@@ -427,7 +432,11 @@ pub fn spec() -> Value {
                     "detail": {"type": "string"}, "code": {"type": "string"}, "request_id": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "Geometry": {"type": "object", "required": ["type", "coordinates"], "properties": {
-                    "type": {"type": "string", "enum": ["Point", "LineString", "Polygon"]}, "coordinates": {"type": "array"}}},
+                    "type": {"type": "string", "enum": ["Point", "LineString", "Polygon"]}, "coordinates": {"oneOf": [
+                        {"$ref": "#/components/schemas/Position"},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/Position"}},
+                        {"type": "array", "items": {"type": "array", "items": {"$ref": "#/components/schemas/Position"}}}]}}},
+                "Position": {"type": "array", "description": "[longitude, latitude] in WGS84", "items": {"type": "number"}, "minItems": 2, "maxItems": 3},
                 "NewReport": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
                     "type": {"const": "Feature"}, "id": {"type": "string", "format": "uuid"},
                     "geometry": {"$ref": "#/components/schemas/Geometry"},
@@ -510,7 +519,7 @@ fn warning_paths() -> Value {
         },
         "/api/v1/devices/{serial}/deploy": {"post": with(op("Put a device on a subject from a time; held fixes since then are attached", "tracking", ("201", json_ok("The deployment", obj.clone())), &["401", "403", "404", "422"]), json!([param("serial", "path", "The device's serial")]), Some(body("Deployment", json!({"type": "object", "required": ["subject"], "properties": {"subject": {"type": "string"}, "start": {"type": "string", "format": "date-time"}}}))))},
         "/api/v1/fences": {
-            "get": op("Fences of your agency (GeoJSON)", "alerts", ("200", json_ok("FeatureCollection", obj.clone())), &["401"]),
+            "get": op("Fences of your agency (GeoJSON)", "alerts", ("200", json!({"description": "FeatureCollection", "content": {"application/geo+json": {"schema": obj.clone()}}})), &["401"]),
             "post": with(op("Add a fence: a GeoJSON shape or circle, or a region code (with radius_m for a circle round its centre)", "alerts", ("201", json_ok("The fence", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Fence", json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "shape": {"type": "object"}, "region": {"type": "string"}, "radius_m": {"type": "number"}}}))))
         },
         "/api/v1/fences/{id}/active": {"post": with(op("Switch a fence on or off", "alerts", ("204", json!({"description": "Done"})), &["401", "403", "404", "422"]), json!([id.clone()]), Some(body("Flag", json!({"type": "object", "properties": {"active": {"type": "boolean"}}}))))},

@@ -887,6 +887,50 @@ async fn every_route_is_documented() {
         paths.keys().filter(|p| p.starts_with("/api/v1")).count(),
         sinergi_web::api::route_table().len()
     );
+    // What client generators need to type the models: every array says what it holds,
+    // counts are integers, and the documented media type is the one answered.
+    fn arrays_without_items(v: &Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if o.get("type") == Some(&json!("array")) && !o.contains_key("items") {
+                    out.push(at.to_string());
+                }
+                for (k, x) in o {
+                    arrays_without_items(x, &format!("{at}/{k}"), out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    arrays_without_items(x, &format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut bare = Vec::new();
+    arrays_without_items(&spec, "", &mut bare);
+    assert!(bare.is_empty(), "arrays without items: {bare:?}");
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["name"] == "limit" {
+                    assert_eq!(p["schema"]["type"], "integer", "{method} {path}");
+                }
+            }
+        }
+    }
+    let t = s.token("petugas").await;
+    let fences = s.get(&t, "/api/v1/fences").send().await.expect("send");
+    let answered = fences.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .to_string();
+    assert!(
+        spec["paths"]["/api/v1/fences"]["get"]["responses"]["200"]["content"]
+            .get(&answered)
+            .is_some(),
+        "/fences answers {answered}"
+    );
 }
 
 /// The browser flow: sign in through the form, then every change made with the session
