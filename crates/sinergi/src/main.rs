@@ -323,9 +323,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 fn init_tracing(level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SINERGI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    // Colours only on a terminal: a log file or journal must not fill with escape codes.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .try_init();
 }
 

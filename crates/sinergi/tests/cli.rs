@@ -363,3 +363,17 @@ fn an_operator_clears_a_lost_second_factor() {
     let o = sinergi(d, &["audit", "list", "--action", "totp_disable"], None);
     assert!(text(&o).contains("root"), "{}", text(&o));
 }
+
+/// A log that goes to a file or a journal carries no terminal colour codes.
+#[test]
+fn logs_to_a_pipe_have_no_colour_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = sinergi(dir.path(), &["migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(log.contains("INFO"), "the migration logs something: {log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "escape codes in a piped log: {log:?}"
+    );
+}
