@@ -20,6 +20,7 @@ use sinergi_core::audit::{Action, NewAudit};
 use sinergi_core::ids::UserId;
 use sinergi_core::totp::TotpSecret;
 use sinergi_core::user::{Role, User};
+use sinergi_core::ValidationErrors;
 use sinergi_store::{SessionRow, TotpRow};
 
 use crate::{App, AppError, AppResult};
@@ -718,6 +719,182 @@ impl App {
 
     /// Ends every session and token of a user: their own choice ("sign out everywhere"),
     /// or their administrator's.
+    /// Must this user choose a new password before anything else (an administrator set
+    /// the current one)?
+    pub fn must_change_password(&self, user: &User) -> bool {
+        user.must_change_password
+    }
+
+    /// Changes a user's display name and role. The actor must administer the user's
+    /// agency and be allowed to grant the new role; nobody changes their own role.
+    pub async fn update_user(
+        &self,
+        actor: Option<&Actor>,
+        username: &str,
+        display_name: Option<&str>,
+        role: Option<&str>,
+    ) -> AppResult<User> {
+        let (user, _) = self
+            .store
+            .user_credentials(username.trim().to_lowercase().as_str())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if let Some(a) = actor {
+            if !sinergi_core::access::can_manage_user(a, user.agency_id, user.role) {
+                return Err(AppError::NotFound);
+            }
+        }
+        let mut errs = ValidationErrors::new();
+        let name = match display_name.map(str::trim) {
+            None => user.display_name.clone(),
+            Some(n) if n.is_empty() || n.chars().count() > 200 => {
+                errs.push("display_name", "must be 1 to 200 characters");
+                String::new()
+            }
+            Some(n) if n.chars().any(char::is_control) => {
+                errs.push("display_name", "must not contain control characters");
+                String::new()
+            }
+            Some(n) => n.to_string(),
+        };
+        let new_role = match role {
+            None => Some(user.role),
+            Some(r) => {
+                let parsed = Role::parse(r);
+                if parsed.is_none() {
+                    let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                    errs.push("role", format!("role must be one of {}", all.join(", ")));
+                }
+                parsed
+            }
+        };
+        let Some(new_role) = new_role.filter(|_| errs.is_empty()) else {
+            return Err(AppError::Validation(errs));
+        };
+        if let Some(a) = actor {
+            if new_role != user.role && a.user_id == user.id {
+                return Err(AppError::Conflict("you cannot change your own role".into()));
+            }
+            if !sinergi_core::access::can_manage_user(a, user.agency_id, new_role) {
+                return Err(AppError::Forbidden("you may not grant that role".into()));
+            }
+        }
+        let entry = self.audit(
+            actor,
+            Action::UserUpdate,
+            "user",
+            user.username.as_str(),
+            serde_json::json!({"role": new_role.as_str(), "previous_role": user.role.as_str()}),
+        );
+        if !self
+            .store
+            .update_user(user.id, &name, new_role, &entry)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(User {
+            display_name: name,
+            role: new_role,
+            ..user
+        })
+    }
+
+    /// An administrator (or the operator) sets a new password for a user who lost theirs.
+    /// The user must replace it at the next sign-in, and their sessions end now.
+    /// `temporary`: the user must replace it at the next sign-in (always so when an
+    /// administrator sets it; the operator may set a lasting one, e.g. for an
+    /// administrator who is locked out).
+    pub async fn reset_password(
+        &self,
+        actor: Option<&Actor>,
+        username: &str,
+        password: &str,
+        temporary: bool,
+    ) -> AppResult<()> {
+        let (user, _) = self
+            .store
+            .user_credentials(username.trim().to_lowercase().as_str())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if let Some(a) = actor {
+            if !sinergi_core::access::can_manage_user(a, user.agency_id, user.role) {
+                return Err(AppError::NotFound);
+            }
+            if a.user_id == user.id {
+                return Err(AppError::Conflict(
+                    "change your own password on your account page".into(),
+                ));
+            }
+        }
+        sinergi_core::user::check_password_for(password, user.username.as_str())
+            .map_err(|m| AppError::field("password", m))?;
+        let hash = hash_password(password)?;
+        let entry = self.audit(
+            actor,
+            Action::PasswordReset,
+            "user",
+            user.username.as_str(),
+            serde_json::json!({}),
+        );
+        let must_change = temporary || actor.is_some();
+        self.store
+            .set_password(user.id, &hash, must_change, &entry)
+            .await?;
+        self.store.revoke_user_sessions(user.id, self.now()).await?;
+        Ok(())
+    }
+
+    /// A user replaces their own password, giving the current one. Every session of the
+    /// user ends (the web UI signs the browser in again).
+    pub async fn change_own_password(
+        &self,
+        user: &User,
+        current: &str,
+        new: &str,
+    ) -> AppResult<()> {
+        let (stored, hash) = self
+            .store
+            .user_credentials(user.username.as_str())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let current = current.to_string();
+        let ok = {
+            let _permit = self
+                .password_checks
+                .acquire()
+                .await
+                .map_err(|e| AppError::Internal(Box::new(e)))?;
+            tokio::task::spawn_blocking(move || verify_password(&current, &hash))
+                .await
+                .map_err(|e| AppError::Internal(Box::new(e)))?
+        };
+        if !ok {
+            return Err(AppError::field(
+                "current_password",
+                "this is not your current password",
+            ));
+        }
+        sinergi_core::user::check_password_for(new, stored.username.as_str())
+            .map_err(|m| AppError::field("new_password", m))?;
+        let actor = self.actor_for(&stored).await?;
+        let entry = self.audit(
+            Some(&actor),
+            Action::PasswordChange,
+            "user",
+            stored.username.as_str(),
+            serde_json::json!({}),
+        );
+        let hash = hash_password(new)?;
+        self.store
+            .set_password(stored.id, &hash, false, &entry)
+            .await?;
+        self.store
+            .revoke_user_sessions(stored.id, self.now())
+            .await?;
+        Ok(())
+    }
+
     pub async fn revoke_sessions(&self, actor: &Actor, username: &str) -> AppResult<()> {
         let (user, _) = self
             .store

@@ -22,6 +22,9 @@ pub enum AppError {
     /// A system administrator must enrol a second factor before doing anything else.
     #[error("a second factor must be set up first")]
     SecondFactorEnrolmentRequired,
+    /// An administrator set the password: the user must choose their own first.
+    #[error("choose your own password first")]
+    PasswordChangeRequired,
     #[error("not allowed: {0}")]
     Forbidden(String),
     /// Also the answer for records the actor may not see, so that existence never leaks.

@@ -344,6 +344,9 @@ impl App {
             role,
             active: true,
             totp_enabled: false,
+            // A password an administrator typed is theirs, not the user's: it is replaced
+            // at the first sign-in. The local operator's accounts (CLI, demo) are not.
+            must_change_password: actor.is_some(),
         };
         let password_hash = auth::hash_password(password)?;
         self.store

@@ -33,6 +33,9 @@ pub enum Action {
     UserCreate,
     UserActivate,
     UserDeactivate,
+    UserUpdate,
+    PasswordChange,
+    PasswordReset,
     AgreementCreate,
     AgreementUpdate,
     AgreementApprove,
@@ -50,7 +53,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -64,6 +67,9 @@ impl Action {
         Action::UserCreate,
         Action::UserActivate,
         Action::UserDeactivate,
+        Action::UserUpdate,
+        Action::PasswordChange,
+        Action::PasswordReset,
         Action::AgreementCreate,
         Action::AgreementUpdate,
         Action::AgreementApprove,
@@ -95,6 +101,9 @@ impl Action {
             Action::UserCreate => "user_create",
             Action::UserActivate => "user_activate",
             Action::UserDeactivate => "user_deactivate",
+            Action::UserUpdate => "user_update",
+            Action::PasswordChange => "password_change",
+            Action::PasswordReset => "password_reset",
             Action::AgreementCreate => "agreement_create",
             Action::AgreementUpdate => "agreement_update",
             Action::AgreementApprove => "agreement_approve",

@@ -54,8 +54,10 @@ impl Role {
 pub struct Username(String);
 
 impl Username {
+    /// Parses a user name, lower-cased: `Ranger.TNKS` is the account `ranger.tnks`, as
+    /// people type names with a capital on phones.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let s = s.trim();
+        let s = s.trim().to_ascii_lowercase();
         if s.len() < 3 || s.len() > 64 {
             return Err("username must be 3 to 64 characters".into());
         }
@@ -67,7 +69,7 @@ impl Username {
                 "username may contain only lower-case letters, digits, '.', '_' and '-'".into(),
             );
         }
-        Ok(Username(s.to_string()))
+        Ok(Username(s))
     }
 
     pub fn as_str(&self) -> &str {
@@ -173,6 +175,9 @@ pub struct User {
     pub active: bool,
     /// A confirmed second factor (TOTP) is required at sign-in.
     pub totp_enabled: bool,
+    /// The password was set by an administrator: the user must choose their own before
+    /// doing anything else.
+    pub must_change_password: bool,
 }
 
 #[cfg(test)]
@@ -182,7 +187,11 @@ mod tests {
     #[test]
     fn usernames_and_passwords() {
         assert!(Username::parse("ranger.tnks").is_ok());
-        assert!(Username::parse("Ranger").is_err());
+        assert_eq!(
+            Username::parse(" Ranger.TNKS ").map(|u| u.to_string()),
+            Ok("ranger.tnks".to_string())
+        );
+        assert!(Username::parse("Rängér").is_err());
         assert!(Username::parse("ab").is_err());
         assert!(check_password("short").is_err());
         assert!(check_password("long enough pass").is_ok());

@@ -242,6 +242,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             role: Role::FieldOfficer,
             active: true,
             totp_enabled: false,
+            must_change_password: false,
         };
         store
             .insert_user(

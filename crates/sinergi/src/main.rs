@@ -165,6 +165,25 @@ enum UserCmd {
     /// Clear a user's second factor (a lost phone) and end their sessions; they set it
     /// up again at their next sign-in.
     ResetTotp { username: String },
+    /// Change a user's display name or role.
+    Edit {
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// field_officer, coordinator, analyst, agency_admin or system_admin.
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// Set a user's password (read from standard input) and end their sessions.
+    Passwd {
+        username: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The user must replace it at the next sign-in.
+        #[arg(long)]
+        temporary: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -561,20 +580,9 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
             display_name,
             password_stdin,
         } => {
-            if !password_stdin {
-                bail!("give --password-stdin and the password on standard input");
-            }
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .context("cannot read the password from standard input")?;
-            let password = line.trim_end_matches(['\n', '\r']);
-            if password.is_empty() {
-                bail!("no password on standard input");
-            }
+            let password = password_from_stdin(password_stdin)?;
             let u = app
-                .create_user(None, &username, &display_name, &agency, &role, password)
+                .create_user(None, &username, &display_name, &agency, &role, &password)
                 .await?;
             println!(
                 "Added user {} ({}) to {}.",
@@ -609,6 +617,38 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
             app.set_user_active(None, &username, true).await?;
             println!("Activated {username}.");
         }
+        UserCmd::Edit {
+            username,
+            display_name,
+            role,
+        } => {
+            if display_name.is_none() && role.is_none() {
+                bail!("give --display-name or --role");
+            }
+            let u = app
+                .update_user(None, &username, display_name.as_deref(), role.as_deref())
+                .await?;
+            println!(
+                "Changed {}: {} ({}).",
+                u.username,
+                u.display_name,
+                u.role.as_str()
+            );
+        }
+        UserCmd::Passwd {
+            username,
+            password_stdin,
+            temporary,
+        } => {
+            let password = password_from_stdin(password_stdin)?;
+            app.reset_password(None, &username, &password, temporary)
+                .await?;
+            if temporary {
+                println!("Set a temporary password for {username}; their sessions have ended. They choose their own at the next sign-in.");
+            } else {
+                println!("Set the password of {username}; their sessions have ended.");
+            }
+        }
         UserCmd::ResetTotp { username } => {
             app.reset_second_factor(None, &username).await?;
             println!(
@@ -618,6 +658,23 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The first line of standard input, for commands that take `--password-stdin`.
+fn password_from_stdin(flag: bool) -> anyhow::Result<String> {
+    if !flag {
+        bail!("give --password-stdin and the password on standard input");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(password)
 }
 
 async fn audit(app: Arc<App>, cmd: AuditCmd) -> anyhow::Result<()> {

@@ -377,3 +377,75 @@ fn logs_to_a_pipe_have_no_colour_codes() {
         "escape codes in a piped log: {log:?}"
     );
 }
+
+/// The operator edits a user and sets a password from the command line; a temporary one
+/// must be replaced at the next sign-in.
+#[test]
+fn operators_edit_users_and_set_passwords() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let o = sinergi(
+        d,
+        &[
+            "agency", "add", "--code", "POLRI", "--name", "Polri", "--kind", "police",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = sinergi(
+        d,
+        &[
+            "user",
+            "add",
+            "--username",
+            "Ana",
+            "--agency",
+            "POLRI",
+            "--role",
+            "field_officer",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-awal-panjang\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Added user ana"), "{}", text(&o));
+    let o = sinergi(
+        d,
+        &[
+            "user",
+            "edit",
+            "ana",
+            "--role",
+            "coordinator",
+            "--display-name",
+            "Ana S.",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Ana S. (coordinator)"), "{}", text(&o));
+    let o = sinergi(d, &["user", "edit", "ana", "--role", "kepala"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("role"), "{}", text(&o));
+    let o = sinergi(d, &["user", "edit", "ana"], None);
+    assert!(!o.status.success(), "nothing to change is an error");
+    let o = sinergi(
+        d,
+        &["user", "passwd", "ana", "--password-stdin", "--temporary"],
+        Some("pendek\n"),
+    );
+    assert!(!o.status.success(), "a weak password is refused");
+    let o = sinergi(
+        d,
+        &["user", "passwd", "ana", "--password-stdin", "--temporary"],
+        Some("sementara-dari-operator\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("temporary"), "{}", text(&o));
+    let o = sinergi(
+        d,
+        &["user", "passwd", "nobody", "--password-stdin"],
+        Some("sementara-dari-operator\n"),
+    );
+    assert!(!o.status.success());
+}

@@ -99,6 +99,7 @@ pub async fn world(s: &dyn Store) -> World {
             },
             active: true,
             totp_enabled: false,
+            must_change_password: false,
         };
         s.insert_user(
             &NewUserRow {
@@ -1173,6 +1174,66 @@ pub async fn audit_trail_chains_every_write(s: &dyn Store) {
     assert_eq!(filtered.len(), 1);
 }
 
+pub async fn users_are_edited_and_passwords_replaced(s: &dyn Store) {
+    let w = world(s).await;
+    let u = &w.users[0];
+    assert!(s
+        .update_user(
+            u.id,
+            "Nama Baru",
+            Role::Coordinator,
+            &audit(Action::UserUpdate)
+        )
+        .await
+        .expect("update"));
+    let got = s.user(u.id).await.expect("get").expect("exists");
+    assert_eq!(
+        (got.display_name.as_str(), got.role),
+        ("Nama Baru", Role::Coordinator)
+    );
+    assert!(!got.must_change_password);
+    assert!(s
+        .set_password(u.id, "hash-2", true, &audit(Action::PasswordReset))
+        .await
+        .expect("reset"));
+    let (got, hash) = s
+        .user_credentials(u.username.as_str())
+        .await
+        .expect("credentials")
+        .expect("exists");
+    assert_eq!(hash, "hash-2");
+    assert!(got.must_change_password);
+    assert!(s
+        .set_password(u.id, "hash-3", false, &audit(Action::PasswordChange))
+        .await
+        .expect("change"));
+    assert!(
+        !s.user(u.id)
+            .await
+            .expect("get")
+            .expect("exists")
+            .must_change_password
+    );
+    let missing = UserId::new_at(t0(), rid(4242));
+    assert!(!s
+        .update_user(missing, "x", Role::Analyst, &audit(Action::UserUpdate))
+        .await
+        .expect("no such user"));
+    let actions: Vec<String> = s
+        .audit_entries(&AuditFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in ["user_update", "password_reset", "password_change"] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
+    }
+}
+
 /// Every check, by name, for the test harness.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -1184,6 +1245,7 @@ macro_rules! conformance_tests {
             attachments_are_deduplicated, regions_load_once, audit_trail_chains_every_write,
             second_factor_is_enrolled_once_and_codes_used_once,
             notifications_are_per_user_and_marked_read,
+            users_are_edited_and_passwords_replaced,
             early_warning_ingest_is_idempotent_and_atomic);
     };
     (@each $open:path; $($name:ident),*) => {

@@ -91,7 +91,8 @@ const REPORT_FROM: &str =
     " FROM reports r JOIN agencies a ON a.id = r.owner_agency_id JOIN users u ON u.id = r.author_id";
 
 const AGENCY_COLUMNS: &str = "id, code, name, kind, parent_id, jurisdiction";
-const USER_COLUMNS: &str = "id, username, display_name, agency_id, role, active, totp_enabled_at";
+const USER_COLUMNS: &str =
+    "id, username, display_name, agency_id, role, active, totp_enabled_at, must_change_password";
 
 macro_rules! store_impl {
     ($Store:ident, $DB:ty, $Row:ty, $backend:literal, $like:literal, $lock_audit:literal, $noindex:literal) => {
@@ -156,6 +157,7 @@ macro_rules! store_impl {
                 role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
                 active: row.try_get("active")?,
                 totp_enabled: row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some(),
+                must_change_password: row.try_get("must_change_password")?,
             })
         }
 
@@ -608,8 +610,8 @@ macro_rules! store_impl {
                 let u = &row.user;
                 let mut tx = self.write.begin().await?;
                 sqlx::query(
-                    "INSERT INTO users (id, username, display_name, agency_id, role, password_hash, active, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO users (id, username, display_name, agency_id, role, password_hash, active, created_at, must_change_password) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(u.id.0)
                 .bind(u.username.as_str())
@@ -619,6 +621,7 @@ macro_rules! store_impl {
                 .bind(&row.password_hash)
                 .bind(u.active)
                 .bind(ms(row.created_at))
+                .bind(u.must_change_password)
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
@@ -658,6 +661,22 @@ macro_rules! store_impl {
 
             async fn set_user_active(&self, id: UserId, active: bool, audit: &NewAudit) -> Result<bool> {
                 let update = sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id.0);
+                update_one_audited(&self.write, update, Some(audit)).await
+            }
+
+            async fn update_user(&self, id: UserId, display_name: &str, role: Role, audit: &NewAudit) -> Result<bool> {
+                let update = sqlx::query("UPDATE users SET display_name = $1, role = $2 WHERE id = $3")
+                    .bind(display_name.to_string())
+                    .bind(role.as_str())
+                    .bind(id.0);
+                update_one_audited(&self.write, update, Some(audit)).await
+            }
+
+            async fn set_password(&self, id: UserId, hash: &str, must_change: bool, audit: &NewAudit) -> Result<bool> {
+                let update = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+                    .bind(hash.to_string())
+                    .bind(must_change)
+                    .bind(id.0);
                 update_one_audited(&self.write, update, Some(audit)).await
             }
 

@@ -15,7 +15,7 @@ use sinergi_core::query::ReportFilter;
 use sinergi_core::report::{Report, ReportEvent, Status};
 use sinergi_core::report_types::ReportType;
 use sinergi_core::sharing::Viewer;
-use sinergi_core::user::User;
+use sinergi_core::user::{Role, User};
 
 pub mod conformance;
 mod imp;
@@ -215,6 +215,23 @@ pub trait Store: warning::WarningStore + Send + Sync {
     async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>>;
     async fn users(&self, agency: Option<AgencyId>) -> Result<Vec<User>>;
     async fn set_user_active(&self, id: UserId, active: bool, audit: &NewAudit) -> Result<bool>;
+    /// Changes a user's display name and role; false when there is no such user.
+    async fn update_user(
+        &self,
+        id: UserId,
+        display_name: &str,
+        role: Role,
+        audit: &NewAudit,
+    ) -> Result<bool>;
+    /// Replaces a user's password hash; `must_change` makes the next sign-in ask for a new
+    /// password (an administrator set this one).
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: &str,
+        must_change: bool,
+        audit: &NewAudit,
+    ) -> Result<bool>;
     async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool>;
 
     /// The user's TOTP state, if a secret is set (pending or confirmed).

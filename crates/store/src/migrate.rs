@@ -49,6 +49,12 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_alert_indexes.sql"),
         rebuilds_table: true,
     },
+    Migration {
+        version: 9,
+        name: "password_change",
+        sql: include_str!("../migrations/sqlite/0009_password_change.sql"),
+        rebuilds_table: false,
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -86,6 +92,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "alert_indexes",
         sql: include_str!("../migrations/postgres/0006_alert_indexes.sql"),
+        rebuilds_table: false,
+    },
+    Migration {
+        version: 9,
+        name: "password_change",
+        sql: include_str!("../migrations/postgres/0009_password_change.sql"),
         rebuilds_table: false,
     },
 ];

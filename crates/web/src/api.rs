@@ -7,7 +7,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, MethodRouter};
+use axum::routing::{delete, get, patch, post, MethodRouter};
 use axum::{Json, Router};
 use futures_util::{stream, StreamExt};
 use serde::Deserialize;
@@ -44,6 +44,7 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(totp_status).post(totp_start).delete(totp_disable),
         ),
         ("/me/totp/confirm", post(totp_confirm)),
+        ("/me/password", post(change_own_password)),
         ("/users/{username}/totp/reset", post(totp_reset)),
         ("/notifications", get(list_notifications)),
         ("/notifications/read-all", post(read_all_notifications)),
@@ -62,6 +63,8 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/attachments/{id}", get(download_attachment)),
         ("/agencies", get(list_agencies).post(create_agency)),
         ("/users", get(list_users).post(create_user)),
+        ("/users/{username}", patch(update_user)),
+        ("/users/{username}/password", post(reset_password)),
         ("/regions", get(regions)),
         ("/audit", get(audit)),
         ("/agreements", get(list_agreements).post(create_agreement)),
@@ -252,6 +255,7 @@ pub fn user_json(u: &User, agency: Option<&Agency>) -> Value {
         "agency": agency.map(|a| a.code.as_str()),
         "role": u.role.as_str(),
         "active": u.active,
+        "must_change_password": u.must_change_password,
     })
 }
 
@@ -760,6 +764,79 @@ async fn create_user(
         .await
         .map_err(AppError::from)?;
     Ok((StatusCode::CREATED, Json(user_json(&u, agency.as_ref()))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserPatch {
+    display_name: Option<String>,
+    role: Option<String>,
+}
+
+/// Changes a user's display name or role (agency administrators, for their agencies).
+async fn update_user(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(username): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    let req: UserPatch = from_body(parse_json(body)?)?;
+    let u = st
+        .app
+        .update_user(
+            Some(&a.actor),
+            &username,
+            req.display_name.as_deref(),
+            req.role.as_deref(),
+        )
+        .await?;
+    let agency = st
+        .app
+        .store
+        .agency(u.agency_id)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Json(user_json(&u, agency.as_ref())))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordReset {
+    password: String,
+}
+
+/// Sets a new password for a user who lost theirs; they choose their own at next sign-in.
+async fn reset_password(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(username): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<StatusCode> {
+    let req: PasswordReset = from_body(parse_json(body)?)?;
+    st.app
+        .reset_password(Some(&a.actor), &username, &req.password, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Replaces the caller's own password; every session, this token's too, ends.
+async fn change_own_password(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<StatusCode> {
+    let req: PasswordChange = from_body(parse_json(body)?)?;
+    st.app
+        .change_own_password(&a.user, &req.current_password, &req.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- audit -----------------------------------------------------------------------------

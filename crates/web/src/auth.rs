@@ -93,6 +93,19 @@ impl FromRequestParts<AppState> for Authed {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let authed = resolve(parts, state).await?;
+        if state.app.must_change_password(&authed.user) {
+            let path = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map(|u| u.0.path().to_string())
+                .unwrap_or_else(|| parts.uri.path().to_string());
+            let allowed = path == "/api/v1/me"
+                || path == "/api/v1/me/password"
+                || path == "/api/v1/auth/logout";
+            if !allowed {
+                return Err(ApiError(AppError::PasswordChangeRequired));
+            }
+        }
         if state.app.must_enrol(&authed.user) {
             let path = parts
                 .extensions
@@ -149,7 +162,7 @@ impl FromRequestParts<AppState> for ClientAddr {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .filter_map(|a| a.trim().parse().ok())
-                .last();
+                .next_back();
             if forwarded.is_some() {
                 return Ok(ClientAddr(forwarded));
             }

@@ -309,6 +309,29 @@ pub fn spec() -> Value {
         &["401", "404", "409"],
     );
     totp_reset["parameters"] = json!([param("username", "path", "User name")]);
+    let mut update_user = op(
+        "Change a user's display name or role",
+        "users",
+        ("200", json_ok("The user", obj.clone())),
+        &["401", "403", "404", "409", "422"],
+    );
+    update_user["parameters"] = json!([param("username", "path", "User name")]);
+    update_user["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"display_name": {"type": "string"}, "role": {"type": "string", "enum": ["field_officer", "coordinator", "analyst", "agency_admin", "system_admin"]}}}}}});
+    let mut reset_password = op(
+        "Set a new password for a user who lost theirs; they choose their own at the next sign-in, and their sessions end",
+        "users",
+        ("204", json!({"description": "Set"})),
+        &["401", "404", "409", "422"],
+    );
+    reset_password["parameters"] = json!([param("username", "path", "User name")]);
+    reset_password["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["password"], "properties": {"password": {"type": "string", "minLength": 10}}}}}});
+    let mut change_password = op(
+        "Replace your own password (every session ends; sign in again)",
+        "auth",
+        ("204", json!({"description": "Changed"})),
+        &["401", "422"],
+    );
+    change_password["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["current_password", "new_password"], "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10}}}}}});
     let mut notifications = op(
         "Your notifications, newest first, with the unread count",
         "notifications",
@@ -378,6 +401,7 @@ pub fn spec() -> Value {
                 "delete": totp_disable
             },
             "/api/v1/me/totp/confirm": {"post": totp_confirm},
+            "/api/v1/me/password": {"post": change_password},
             "/api/v1/users/{username}/totp/reset": {"post": totp_reset},
             "/api/v1/notifications": {"get": notifications},
             "/api/v1/notifications/read-all": {"post": op("Mark all your notifications read", "notifications", ("200", json_ok("How many were unread", obj.clone())), &["401"])},
@@ -393,6 +417,8 @@ pub fn spec() -> Value {
             "/api/v1/attachments/{id}": {"get": download},
             "/api/v1/agencies": {"get": op("All agencies", "agencies", ("200", json_ok("Agencies", obj.clone())), &["401"]), "post": create_agency},
             "/api/v1/users": {"get": op("Users the caller administers", "users", ("200", json_ok("Users", obj.clone())), &["401"]), "post": create_user},
+            "/api/v1/users/{username}": {"patch": update_user},
+            "/api/v1/users/{username}/password": {"post": reset_password},
             "/api/v1/regions": {"get": regions},
             "/api/v1/regions/{code}": {"get": region},
             "/api/v1/audit": {"get": audit},

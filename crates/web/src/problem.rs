@@ -55,6 +55,11 @@ pub fn describe(e: &AppError) -> (&'static str, StatusCode, &'static str) {
             StatusCode::FORBIDDEN,
             "Second factor must be set up",
         ),
+        AppError::PasswordChangeRequired => (
+            "password_change_required",
+            StatusCode::FORBIDDEN,
+            "Password must be changed",
+        ),
         AppError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
         AppError::NotFound => ("not_found", StatusCode::NOT_FOUND, "Not found"),
         AppError::Conflict(_) => ("conflict", StatusCode::CONFLICT, "Conflict"),
@@ -122,6 +127,12 @@ impl IntoResponse for ApiError {
                 "System administrators must set up a second factor first: \
                  POST /api/v1/me/totp, then POST /api/v1/me/totp/confirm with a code \
                  (or the page /akun/keamanan)."
+                    .to_string()
+            }
+            AppError::PasswordChangeRequired => {
+                "An administrator set this password: choose your own first with \
+                 POST /api/v1/me/password (current_password, new_password), or on the page \
+                 /akun/kata-sandi."
                     .to_string()
             }
             other => other.to_string(),

@@ -594,7 +594,7 @@ async fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
     };
     let p = problem(
         send("{\"type\": \"Feature\",".into()).await.expect("send"),
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::BAD_REQUEST,
     )
     .await;
     assert_eq!(fields(&p), ["body"]);
@@ -2949,4 +2949,194 @@ async fn malformed_and_implausible_input_is_refused() {
         .await
         .expect("json");
     assert_eq!(list["numberReturned"], 0, "nothing was written");
+}
+
+/// An administrator adds a user (a capitalised name is lower-cased), edits them and resets
+/// a lost password; a password an administrator typed must be replaced at first sign-in.
+#[tokio::test]
+async fn administrators_edit_users_and_reset_passwords() {
+    let s = spawn().await;
+    let admin = s.token("admin.bnnp").await;
+    let r = s
+        .post(&admin, "/api/v1/users")
+        .json(&json!({"username": "Baru.Petugas", "agency": "BNNK-BATANGHARI", "role": "field_officer",
+            "password": "sementara-dari-admin-1"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let u: Value = r.json().await.expect("json");
+    assert_eq!(u["username"], "baru.petugas");
+    assert_eq!(u["must_change_password"], true);
+
+    let sign_in = |password: &'static str| {
+        let url = format!("{}/api/v1/auth/token", s.url);
+        let http = s.http.clone();
+        async move {
+            let r = http
+                .post(url)
+                .json(&json!({"username": "BARU.petugas", "password": password}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), StatusCode::OK, "sign-in with {password}");
+            r.json::<Value>().await.expect("json")["token"]
+                .as_str()
+                .expect("token")
+                .to_string()
+        }
+    };
+    let first = sign_in("sementara-dari-admin-1").await;
+    let p = problem(
+        s.get(&first, "/api/v1/reports").send().await.expect("send"),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(p["code"], "password_change_required");
+    assert_eq!(
+        s.get(&first, "/api/v1/me")
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::OK
+    );
+    for (body, field) in [
+        (
+            json!({"current_password": "salah-sama-sekali", "new_password": "milik-saya-sendiri-7"}),
+            "current_password",
+        ),
+        (
+            json!({"current_password": "sementara-dari-admin-1", "new_password": "pendek"}),
+            "new_password",
+        ),
+    ] {
+        let r = s
+            .post(&first, "/api/v1/me/password")
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(
+            fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+            [field]
+        );
+    }
+    let r = s
+        .post(&first, "/api/v1/me/password")
+        .json(&json!({"current_password": "sementara-dari-admin-1", "new_password": "milik-saya-sendiri-7"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.get(&first, "/api/v1/me")
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::UNAUTHORIZED,
+        "every session ended"
+    );
+    let own = sign_in("milik-saya-sendiri-7").await;
+    assert_eq!(
+        s.get(&own, "/api/v1/reports")
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::OK
+    );
+
+    // Editing: the administrator changes name and role; another agency's admin cannot see
+    // the user; nobody grants a role above their own.
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/users/baru.petugas", s.url))
+        .bearer_auth(&admin)
+        .json(&json!({"display_name": "Petugas Baru Batanghari", "role": "coordinator"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let edited: Value = r.json().await.expect("json");
+    assert_eq!(edited["role"], "coordinator");
+    assert_eq!(edited["display_name"], "Petugas Baru Batanghari");
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/users/baru.petugas", s.url))
+        .bearer_auth(&admin)
+        .json(&json!({"role": "system_admin"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::FORBIDDEN).await;
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/users/baru.petugas", s.url))
+        .bearer_auth(&admin)
+        .json(&json!({"role": "kepala"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        fields(&problem(r, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["role"]
+    );
+    s.app
+        .create_user(
+            None,
+            "admin.polda",
+            "",
+            "POLDA-JAMBI",
+            "agency_admin",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    let stranger = s.token("admin.polda").await;
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/users/baru.petugas", s.url))
+        .bearer_auth(&stranger)
+        .json(&json!({"role": "analyst"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+
+    // A lost password: the administrator sets a temporary one; the user's sessions end and
+    // the next sign-in must replace it again.
+    let r = s
+        .post(&admin, "/api/v1/users/baru.petugas/password")
+        .json(&json!({"password": "sementara-kedua-22"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.get(&own, "/api/v1/me")
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let again = sign_in("sementara-kedua-22").await;
+    let me: Value = s
+        .get(&again, "/api/v1/me")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["must_change_password"], true);
+    let r = s
+        .post(&stranger, "/api/v1/users/baru.petugas/password")
+        .json(&json!({"password": "sementara-ketiga-33"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
 }

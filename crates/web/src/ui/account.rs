@@ -283,6 +283,122 @@ pub(super) async fn sign_out_everywhere(
     )
 }
 
+// ---- one's own password ----------------------------------------------------------------
+
+/// The password form's fields with what was typed and the errors by field. What was typed
+/// is given back after a refusal, so a long password need not be typed again; the page is
+/// never cached.
+fn password_page(
+    page: &Page,
+    status: StatusCode,
+    typed: &FormData,
+    errors: &[(String, String)],
+) -> Response {
+    let lang = page.lang;
+    let error = |name: &str| {
+        errors
+            .iter()
+            .filter(|(f, _)| f == name)
+            .map(|(_, m)| m.clone())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let field = |name: &str,
+                 label: &str,
+                 autocomplete: &str,
+                 hint: Option<String>,
+                 minlength: Option<u32>| {
+        context! {
+            name => name,
+            label => tr(lang, label),
+            autocomplete => autocomplete,
+            value => typed.get(name).unwrap_or(""),
+            hint => hint,
+            minlength => minlength,
+            error => Some(error(name)).filter(|e| !e.is_empty()),
+        }
+    };
+    let fields = vec![
+        field(
+            "current_password",
+            k!("pw_current"),
+            "current-password",
+            None,
+            None,
+        ),
+        field(
+            "new_password",
+            k!("pw_new"),
+            "new-password",
+            Some(tr(lang, k!("pw_rules"))),
+            Some(10),
+        ),
+        field(
+            "confirm_password",
+            k!("pw_confirm"),
+            "new-password",
+            None,
+            Some(10),
+        ),
+    ];
+    render(
+        status,
+        "akun_kata_sandi.html",
+        context! {
+            fields => fields,
+            must_change => page.authed.user.must_change_password,
+            ..page_ctx(page, "")
+        },
+    )
+}
+
+/// `GET /akun/kata-sandi`.
+pub(super) async fn password_form(page: Page) -> Response {
+    password_page(&page, StatusCode::OK, &FormData(Vec::new()), &[])
+}
+
+/// `POST /akun/kata-sandi`: every session ends, so the browser signs in again with the new
+/// password.
+pub(super) async fn change_password(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let lang = page.lang;
+    let current = f.get("current_password").unwrap_or("");
+    let new = f.get("new_password").unwrap_or("");
+    if new != f.get("confirm_password").unwrap_or("") {
+        let errors = [("confirm_password".to_string(), tr(lang, k!("pw_mismatch")))];
+        return password_page(&page, UNPROCESSABLE, &f, &errors);
+    }
+    match st
+        .app
+        .change_own_password(&page.authed.user, current, new)
+        .await
+    {
+        Ok(()) => {
+            let resp = Redirect::to("/masuk?pesan=sandi-diganti").into_response();
+            with_cookie(
+                resp,
+                &format!("{SESSION_COOKIE}=; Max-Age=0{}", cookie_attrs(&st)),
+            )
+        }
+        Err(AppError::Validation(v)) => {
+            let errors: Vec<(String, String)> = v
+                .errors
+                .iter()
+                .map(|e| (e.field.clone(), core_message(lang, &e.message)))
+                .collect();
+            password_page(&page, UNPROCESSABLE, &f, &errors)
+        }
+        Err(e) => page.error(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -165,6 +165,7 @@ fn notice_of(
         "aktif" => k!("notice_activated"),
         "nonaktif" => k!("notice_deactivated"),
         "reset-2fa" => k!("notice_2fa_reset"),
+        "sandi" => k!("notice_password_reset"),
         _ => return None,
     };
     Some(tr(lang, key))
@@ -270,6 +271,9 @@ struct UserValues {
     display_name: String,
     agency: String,
     role: String,
+    /// Given back after a refused form, so it need not be typed again (the page is never
+    /// cached).
+    password: String,
 }
 
 struct UsersView {
@@ -402,8 +406,9 @@ pub(super) async fn create_user(
         display_name: f.text("display_name"),
         agency: f.text("agency"),
         role: f.text("role"),
+        password: f.get("password").unwrap_or("").to_string(),
     };
-    let password = f.get("password").unwrap_or("");
+    let password = values.password.clone();
     let result = st
         .app
         .create_user(
@@ -412,7 +417,7 @@ pub(super) async fn create_user(
             &values.display_name,
             &values.agency,
             &values.role,
-            password,
+            &password,
         )
         .await;
     match result {

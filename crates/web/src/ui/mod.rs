@@ -24,6 +24,7 @@ mod reports;
 mod satwa;
 mod session;
 mod sharing;
+mod users;
 mod warning;
 
 use axum::extract::{FromRequestParts, State};
@@ -56,6 +57,10 @@ pub fn routes() -> Router<AppState> {
         .route("/keluar", post(session::sign_out))
         .route("/bahasa", get(session::language))
         .route("/", get(home::home))
+        .route(
+            "/akun/kata-sandi",
+            get(account::password_form).post(account::change_password),
+        )
         .route("/akun/keamanan", get(account::security))
         .route("/akun/keamanan/mulai", post(account::start))
         .route("/akun/keamanan/konfirmasi", post(account::confirm))
@@ -132,6 +137,14 @@ pub fn routes() -> Router<AppState> {
         .route("/satwa/{id}", get(satwa::detail))
         .route("/admin/pengguna/{username}/aktif", post(admin::set_active))
         .route(
+            "/admin/pengguna/{username}",
+            get(users::edit).post(users::update),
+        )
+        .route(
+            "/admin/pengguna/{username}/kata-sandi",
+            post(users::reset_password),
+        )
+        .route(
             "/admin/pengguna/{username}/reset-2fa",
             post(admin::reset_second_factor),
         )
@@ -197,6 +210,13 @@ impl FromRequestParts<AppState> for Page {
             Err(AppError::Unauthenticated) => return Err(Redirect::to("/masuk").into_response()),
             Err(e) => return Err(render::error_page(lang, None, &back, e)),
         };
+        // An account whose password an administrator set must choose its own first.
+        if authed.user.must_change_password
+            && !parts.uri.path().starts_with("/akun/kata-sandi")
+            && parts.uri.path() != "/keluar"
+        {
+            return Err(Redirect::to("/akun/kata-sandi").into_response());
+        }
         // A system administrator without a second factor may only set one up (or leave).
         let must_enrol = state.app.must_enrol(&authed.user);
         if must_enrol

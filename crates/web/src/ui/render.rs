@@ -29,6 +29,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/akun_keamanan.html"),
     ),
     (
+        "admin_pengguna_ubah.html",
+        include_str!("../../templates/admin_pengguna_ubah.html"),
+    ),
+    (
+        "akun_kata_sandi.html",
+        include_str!("../../templates/akun_kata_sandi.html"),
+    ),
+    (
         "notifikasi.html",
         include_str!("../../templates/notifikasi.html"),
     ),
@@ -246,6 +254,9 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
         }
         AppError::SecondFactorEnrolmentRequired => {
             return Redirect::to("/akun/keamanan").into_response()
+        }
+        AppError::PasswordChangeRequired => {
+            return Redirect::to("/akun/kata-sandi").into_response()
         }
         AppError::NotFound => (
             k!("err_404_title"),

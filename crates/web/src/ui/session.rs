@@ -107,6 +107,7 @@ pub(super) async fn sign_in_form(
     let (error, notice) = match f.get("pesan") {
         Some("kode-kedaluwarsa") => (Some(tr(lang, k!("code_expired"))), None),
         Some("keluar-semua") => (None, Some(tr(lang, k!("signed_out_everywhere")))),
+        Some("sandi-diganti") => (None, Some(tr(lang, k!("pw_changed")))),
         _ => (None, None),
     };
     form_with_notice(&st, lang, StatusCode::OK, "", error, notice)
