@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod checkpoints;
 pub mod demo;
 pub mod demo_warning;
 mod error;
@@ -61,16 +62,20 @@ pub struct AppConfig {
     pub max_attachment_bytes: usize,
     /// How alerts leave Sinergi besides the live board.
     pub delivery: warning::DeliveryConfig,
+    /// The Ed25519 key audit checkpoints are signed with, kept outside the database;
+    /// made on first use when missing. Default `data_dir/audit-signing.key`.
+    pub audit_signing_key: PathBuf,
 }
 
 impl AppConfig {
     pub fn new(data_dir: PathBuf) -> Self {
         AppConfig {
-            data_dir,
             session_hours: 12,
             token_hours: 24 * 30,
             max_attachment_bytes: 20 * 1024 * 1024,
             delivery: warning::DeliveryConfig::default(),
+            audit_signing_key: data_dir.join("audit-signing.key"),
+            data_dir,
         }
     }
 }
@@ -90,6 +95,10 @@ pub struct App {
     dummy_hash: String,
     /// Early warning: the geofence engine, live alerts, delivery.
     pub warning: warning::Warning,
+    /// The audit signing key once read (or made).
+    audit_key: Mutex<Option<Arc<sinergi_core::checkpoint::AuditKey>>>,
+    /// One checkpoint written at a time in this process.
+    checkpoint_lock: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -128,6 +137,8 @@ impl App {
             sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
             warning,
+            audit_key: Mutex::new(None),
+            checkpoint_lock: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -18,7 +18,7 @@
 
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The first line of every signed message; also names the format's version.
 pub const MESSAGE_TAG: &str = "sinergi-audit-checkpoint-v1";
@@ -125,7 +125,7 @@ pub fn signed_message(seq: i64, hash: &str, at: DateTime<Utc>) -> String {
 }
 
 /// A signed statement "entry `seq` of the audit trail had hash `hash` at `at`".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub seq: i64,
     pub hash: String,

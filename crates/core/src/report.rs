@@ -676,7 +676,8 @@ mod tests {
             ..r.clone()
         };
         assert_eq!(StoredReport::of(&renamed).content_sha256(), h);
-        let edits: Vec<Box<dyn Fn(&mut StoredReport)>> = vec![
+        type Edit = Box<dyn Fn(&mut StoredReport)>;
+        let edits: Vec<Edit> = vec![
             Box::new(|s| s.title.push('!')),
             Box::new(|s| s.description.push('!')),
             Box::new(|s| s.occurred_at_ms += 1),
