@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod checkpoints;
 pub mod demo;
 pub mod demo_warning;
 mod error;
@@ -63,17 +64,21 @@ pub struct AppConfig {
     pub delivery: warning::DeliveryConfig,
     /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// The Ed25519 key audit checkpoints are signed with, kept outside the database;
+    /// made on first use when missing. Default `data_dir/audit-signing.key`.
+    pub audit_signing_key: PathBuf,
 }
 
 impl AppConfig {
     pub fn new(data_dir: PathBuf) -> Self {
         AppConfig {
-            data_dir,
             session_hours: 12,
             token_hours: 24 * 30,
             max_attachment_bytes: 20 * 1024 * 1024,
             delivery: warning::DeliveryConfig::default(),
             trust_forwarded_for: false,
+            audit_signing_key: data_dir.join("audit-signing.key"),
+            data_dir,
         }
     }
 }
@@ -97,6 +102,10 @@ pub struct App {
     dummy_hash: String,
     /// Early warning: the geofence engine, live alerts, delivery.
     pub warning: warning::Warning,
+    /// The audit signing key once read (or made).
+    audit_key: Mutex<Option<Arc<sinergi_core::checkpoint::AuditKey>>>,
+    /// One checkpoint written at a time in this process.
+    checkpoint_lock: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -138,6 +147,8 @@ impl App {
             sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
             warning,
+            audit_key: Mutex::new(None),
+            checkpoint_lock: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -13,7 +13,7 @@ use sinergi_core::geometry::ReportGeometry;
 use sinergi_core::ids::{AttachmentId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery, ReportFilter};
 use sinergi_core::report::Sensitivity;
-use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status};
+use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status, StoredReport};
 use sinergi_core::sharing::{decide, snap, Form, Precision, Viewer};
 use sinergi_store::{Attachment, InsertOutcome, NewEvent, ReportCount, UpdateOutcome};
 
@@ -127,7 +127,11 @@ impl App {
             Action::ReportCreate,
             "report",
             &id.to_string(),
-            json!({"type": report.type_key, "sensitivity": report.sensitivity.as_str()}),
+            json!({
+                "type": report.type_key,
+                "sensitivity": report.sensitivity.as_str(),
+                "content_sha256": StoredReport::of(&report).content_sha256(),
+            }),
         );
         match self.store.insert_report(&report, &event, &entry).await? {
             InsertOutcome::Inserted => {
@@ -472,6 +476,7 @@ impl App {
                         "from_status": event.event.from_status.map(|s| s.as_str()),
                         "to_status": event.event.to_status.map(|s| s.as_str()),
                         "version": next.version,
+                        "content_sha256": StoredReport::of(&next).content_sha256(),
                     }),
                 ),
             )

@@ -2,9 +2,9 @@
 //! before it, so changing, removing or reordering a stored entry breaks the chain at that
 //! point, and [`verify`] names the first entry that no longer fits.
 //!
-//! The chain proves the trail was not edited in place; it cannot by itself notice that
-//! the newest entries were cut off. Administrators who need that too record the head hash
-//! (`sinergi audit verify` prints it) somewhere else from time to time.
+//! The chain proves the trail was not edited in place, but it is unkeyed: whoever can write
+//! the database can recompute every hash after an edit, or cut off the newest entries.
+//! Signed checkpoints ([`crate::checkpoint`]) pin the chain up to the newest one.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -256,6 +256,16 @@ impl Default for Verifier {
 }
 
 impl Verifier {
+    /// A verifier that continues after entry `seq` with hash `hash`, e.g. from a checkpoint
+    /// already trusted, instead of from the genesis.
+    pub fn after(seq: i64, hash: &str) -> Self {
+        Verifier {
+            expected_seq: seq + 1,
+            prev_hash: hash.to_string(),
+            checked: 0,
+        }
+    }
+
     pub fn check(&mut self, e: &AuditEntry) -> Result<(), Broken> {
         if e.seq != self.expected_seq {
             return Err(Broken {
@@ -341,6 +351,44 @@ mod tests {
     fn an_intact_chain_verifies() {
         assert_eq!(verify(&chain(5)), Ok(5));
         assert_eq!(verify(&[]), Ok(0));
+    }
+
+    /// The defect checkpoints answer: an edit with every later hash recomputed, or cutting
+    /// off the newest entries, leaves a chain that verifies on its own.
+    #[test]
+    fn rechaining_and_truncation_pass_the_chain_but_not_a_checkpoint() {
+        use crate::checkpoint::{AuditKey, CheckpointProblem};
+        let c = chain(5);
+        let key = AuditKey::from_seed([5; 32]);
+        let trusted = [key.public_key()];
+        let cp = key.sign(4, &c[3].hash, c[3].at);
+        assert_eq!(cp.check(&trusted, Some(&c[3].hash), 5), Ok(()));
+
+        let mut r = c.clone();
+        r[1].actor = "mallory".into();
+        for i in 1..r.len() {
+            r[i].prev_hash = r[i - 1].hash.clone();
+            r[i].hash = r[i].expected_hash();
+        }
+        assert_eq!(verify(&r), Ok(5), "a re-chained trail verifies on its own");
+        assert!(matches!(
+            cp.check(&trusted, Some(&r[3].hash), 5),
+            Err(CheckpointProblem::Rechained { .. })
+        ));
+
+        let t = c[..3].to_vec();
+        assert_eq!(verify(&t), Ok(3), "a truncated trail verifies on its own");
+        assert_eq!(
+            cp.check(&trusted, None, 3),
+            Err(CheckpointProblem::Truncated { chain_end: 3 })
+        );
+
+        // Continuing from a checkpoint checks only what follows it.
+        let mut v = Verifier::after(4, &c[3].hash);
+        assert_eq!(v.check(&c[4]), Ok(()));
+        assert_eq!(v.head(), c[4].hash);
+        let mut v = Verifier::after(4, &r[3].hash);
+        assert!(v.check(&c[4]).is_err());
     }
 
     #[test]

@@ -510,6 +510,98 @@ impl Report {
     }
 }
 
+/// A report as one stored row, column by column, in the form written to the database:
+/// geometry and attributes as their JSON text, instants as Unix milliseconds, enums by
+/// name, the derived bounding box included. The store writes exactly these values (it
+/// builds them with [`StoredReport::of`]), and the audit entry of every report write
+/// carries their [`StoredReport::content_sha256`], so the stored row can later be compared
+/// with its latest audited state without parsing anything back. Names taken from other
+/// tables (the owner's code, the author's user name) are not part of the row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReport {
+    pub id: ReportId,
+    pub type_key: String,
+    pub title: String,
+    pub description: String,
+    pub occurred_at_ms: i64,
+    pub occurred_offset_s: i64,
+    pub geometry: String,
+    pub min_lon: f64,
+    pub min_lat: f64,
+    pub max_lon: f64,
+    pub max_lat: f64,
+    pub region_code: Option<String>,
+    pub owner_agency_id: AgencyId,
+    pub author_id: UserId,
+    pub sensitivity: String,
+    pub attributes: String,
+    pub status: String,
+    pub version: i64,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+    pub create_hash: String,
+}
+
+impl StoredReport {
+    /// The row a report is stored as.
+    pub fn of(r: &Report) -> Self {
+        let b = r.geometry.bbox();
+        StoredReport {
+            id: r.id,
+            type_key: r.type_key.clone(),
+            title: r.title.clone(),
+            description: r.description.clone(),
+            occurred_at_ms: r.occurred_at.timestamp_millis(),
+            occurred_offset_s: i64::from(r.occurred_at.offset().local_minus_utc()),
+            geometry: r.geometry.to_geojson().to_string(),
+            min_lon: b.min_lon,
+            min_lat: b.min_lat,
+            max_lon: b.max_lon,
+            max_lat: b.max_lat,
+            region_code: r.region_code.clone(),
+            owner_agency_id: r.owner_agency_id,
+            author_id: r.author_id,
+            sensitivity: r.sensitivity.as_str().to_string(),
+            attributes: Value::Object(r.attributes.clone()).to_string(),
+            status: r.status.as_str().to_string(),
+            version: r.version,
+            created_at_ms: r.created_at.timestamp_millis(),
+            updated_at_ms: r.updated_at.timestamp_millis(),
+            create_hash: r.create_hash.clone(),
+        }
+    }
+
+    /// SHA-256 (hexadecimal) of a canonical JSON form of every column: what the audit
+    /// entry of a report write records as `content_sha256`.
+    pub fn content_sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let body = json!({
+            "id": self.id.to_string(),
+            "type_key": self.type_key,
+            "title": self.title,
+            "description": self.description,
+            "occurred_at": self.occurred_at_ms,
+            "occurred_offset": self.occurred_offset_s,
+            "geometry": self.geometry,
+            "bbox": [self.min_lon, self.min_lat, self.max_lon, self.max_lat],
+            "region_code": self.region_code,
+            "owner_agency_id": self.owner_agency_id.to_string(),
+            "author_id": self.author_id.to_string(),
+            "sensitivity": self.sensitivity,
+            "attributes": self.attributes,
+            "status": self.status,
+            "version": self.version,
+            "created_at": self.created_at_ms,
+            "updated_at": self.updated_at_ms,
+            "create_hash": self.create_hash,
+        });
+        let mut h = Sha256::new();
+        h.update(b"sinergi-report-v1\n");
+        h.update(body.to_string().as_bytes());
+        hex::encode(h.finalize())
+    }
+}
+
 /// One entry of a report's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportEvent {
@@ -570,6 +662,66 @@ mod tests {
         let mut f = feature();
         f["properties"]["occurred_at"] = json!("2030-01-01T00:00:00Z");
         assert!(NewReport::from_feature(&f, &builtin(), now()).is_err());
+    }
+
+    #[test]
+    fn the_content_hash_covers_every_stored_column() {
+        let new = NewReport::from_feature(&feature(), &builtin(), now()).expect("valid");
+        let r = Report {
+            id: ReportId::new_at(now(), [1; 10]),
+            type_key: new.type_key,
+            title: new.title,
+            description: new.description,
+            occurred_at: new.occurred_at,
+            geometry: new.geometry,
+            region_code: Some("15.04".into()),
+            owner_agency_id: AgencyId::new_at(now(), [2; 10]),
+            owner_agency_code: "BBTNKS".into(),
+            author_id: UserId::new_at(now(), [3; 10]),
+            author_username: "ranger".into(),
+            sensitivity: new.sensitivity,
+            attributes: new.attributes,
+            status: Status::New,
+            version: 1,
+            created_at: now(),
+            updated_at: now(),
+            create_hash: "c".into(),
+        };
+        let row = StoredReport::of(&r);
+        let h = row.content_sha256();
+        assert_eq!(h.len(), 64);
+        assert_eq!(StoredReport::of(&r.clone()).content_sha256(), h);
+        // Names from other tables are not part of the row.
+        let renamed = Report {
+            owner_agency_code: "X".into(),
+            author_username: "y".into(),
+            ..r.clone()
+        };
+        assert_eq!(StoredReport::of(&renamed).content_sha256(), h);
+        type Edit = Box<dyn Fn(&mut StoredReport)>;
+        let edits: Vec<Edit> = vec![
+            Box::new(|s| s.title.push('!')),
+            Box::new(|s| s.description.push('!')),
+            Box::new(|s| s.occurred_at_ms += 1),
+            Box::new(|s| s.occurred_offset_s = 0),
+            Box::new(|s| s.geometry = s.geometry.replace("101.3", "101.4")),
+            Box::new(|s| s.min_lon += 1e-9),
+            Box::new(|s| s.region_code = None),
+            Box::new(|s| s.owner_agency_id = AgencyId::new_at(now(), [9; 10])),
+            Box::new(|s| s.author_id = UserId::new_at(now(), [9; 10])),
+            Box::new(|s| s.sensitivity = "public".into()),
+            Box::new(|s| s.attributes = "{}".into()),
+            Box::new(|s| s.status = "closed".into()),
+            Box::new(|s| s.version = 2),
+            Box::new(|s| s.created_at_ms = 0),
+            Box::new(|s| s.updated_at_ms = 0),
+            Box::new(|s| s.create_hash = "d".into()),
+        ];
+        for (i, edit) in edits.iter().enumerate() {
+            let mut changed = row.clone();
+            edit(&mut changed);
+            assert_ne!(changed.content_sha256(), h, "edit {i} is not seen");
+        }
     }
 
     #[test]

@@ -35,6 +35,12 @@ pub struct FileConfig {
     pub firms_url: Option<String>,
     /// Minutes between FIRMS polls, default 60.
     pub firms_interval_min: Option<u64>,
+    /// The Ed25519 key audit checkpoints are signed with (made when missing); keep it
+    /// outside the database and its backups. Default `DATA_DIR/audit-signing.key`.
+    pub audit_signing_key: Option<PathBuf>,
+    /// Minutes between audit checkpoints while serving (only when the trail grew),
+    /// default 5.
+    pub audit_checkpoint_interval_min: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +59,8 @@ pub struct Config {
     pub smtp_from: String,
     pub firms_url: Option<String>,
     pub firms_interval_min: u64,
+    pub audit_signing_key: PathBuf,
+    pub audit_checkpoint_interval_min: u64,
 }
 
 impl FileConfig {
@@ -82,6 +90,7 @@ pub struct Overrides {
     pub addr: Option<String>,
     pub mqtt_url: Option<String>,
     pub mqtt_topic: Option<String>,
+    pub audit_signing_key: Option<PathBuf>,
 }
 
 impl Config {
@@ -100,7 +109,16 @@ impl Config {
         {
             bail!("database URL must start with sqlite:// or postgres://");
         }
+        let audit_signing_key = o
+            .audit_signing_key
+            .or(file.audit_signing_key)
+            .unwrap_or_else(|| data_dir.join("audit-signing.key"));
         Ok(Config {
+            audit_signing_key,
+            audit_checkpoint_interval_min: file
+                .audit_checkpoint_interval_min
+                .unwrap_or(sinergi_app::checkpoints::DEFAULT_INTERVAL_MIN)
+                .max(1),
             data_dir,
             database_url,
             addr: o
@@ -163,12 +181,36 @@ mod tests {
                 addr: Some("127.0.0.1:9".into()),
                 mqtt_url: None,
                 mqtt_topic: None,
+                audit_signing_key: None,
             },
         )
         .expect("config");
         assert_eq!(c.data_dir, PathBuf::from("/srv/s"));
         assert_eq!(c.database_url, "sqlite:///srv/s/sinergi.db");
         assert_eq!(c.addr, "127.0.0.1:9");
+        assert_eq!(
+            c.audit_signing_key,
+            PathBuf::from("/srv/s/audit-signing.key")
+        );
+        assert_eq!(c.audit_checkpoint_interval_min, 5);
+        let file: FileConfig = toml::from_str(
+            "audit_signing_key = \"/etc/sinergi/audit.key\"\naudit_checkpoint_interval_min = 0",
+        )
+        .expect("toml");
+        let c = Config::resolve(
+            file,
+            Overrides {
+                data_dir: None,
+                database_url: None,
+                addr: None,
+                mqtt_url: None,
+                mqtt_topic: None,
+                audit_signing_key: Some(PathBuf::from("/run/keys/audit.key")),
+            },
+        )
+        .expect("config");
+        assert_eq!(c.audit_signing_key, PathBuf::from("/run/keys/audit.key"));
+        assert_eq!(c.audit_checkpoint_interval_min, 1, "at least a minute");
     }
 
     #[test]
@@ -180,6 +222,7 @@ mod tests {
             addr: None,
             mqtt_url: None,
             mqtt_topic: None,
+            audit_signing_key: None,
         };
         assert!(Config::resolve(FileConfig::default(), o).is_err());
     }
@@ -192,6 +235,7 @@ mod tests {
             addr: None,
             mqtt_url: None,
             mqtt_topic: None,
+            audit_signing_key: None,
         };
         let c = Config::resolve(FileConfig::default(), o).expect("config");
         assert_eq!(c.redacted_url(), "postgres://u:***@h/db");

@@ -50,6 +50,10 @@ struct GlobalArgs {
     /// sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data folder).
     #[arg(long, global = true, env = "SINERGI_DATABASE_URL")]
     database_url: Option<String>,
+    /// The key audit checkpoints are signed with (default DATA_DIR/audit-signing.key;
+    /// made when missing). Keep it outside the database and its backups.
+    #[arg(long, global = true, env = "SINERGI_AUDIT_SIGNING_KEY")]
+    audit_signing_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -188,8 +192,23 @@ enum UserCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Walk the hash chain; exit 0 when intact, non-zero naming the first broken entry.
-    Verify,
+    /// Walk the hash chain and check every signed checkpoint against it (truncation,
+    /// rewriting); exit 0 when intact, non-zero naming what is wrong.
+    Verify {
+        /// Check checkpoints with this public key (64 hexadecimal characters, as
+        /// `audit public-key` prints) instead of the local key file; repeat for several.
+        #[arg(long = "public-key", value_name = "HEX")]
+        public_key: Vec<String>,
+        /// Also compare each report's stored content with the hash of its latest audited
+        /// state, naming every report changed outside Sinergi.
+        #[arg(long)]
+        records: bool,
+    },
+    /// Sign the newest entry now (a checkpoint), if the trail grew since the last one.
+    Checkpoint,
+    /// Print the public half of the audit signing key (made when missing), for whoever
+    /// checks checkpoints elsewhere.
+    PublicKey,
     /// Print the newest entries.
     List {
         #[arg(long, default_value_t = 50)]
@@ -262,6 +281,17 @@ fn describe(e: &anyhow::Error) -> String {
                 .collect::<Vec<_>>()
                 .join("\n       ");
         }
+        if let AppError::Internal(source) = app {
+            // The operator holds the database and the files: show the cause.
+            let mut text = source.to_string();
+            let mut cur = source.source();
+            while let Some(c) = cur {
+                text.push_str(": ");
+                text.push_str(&c.to_string());
+                cur = c.source();
+            }
+            return text;
+        }
         return app.to_string();
     }
     format!("{e:#}")
@@ -289,6 +319,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             addr: addr_override,
             mqtt_url,
             mqtt_topic,
+            audit_signing_key: cli.global.audit_signing_key.clone(),
         },
     )?;
     init_tracing(&cfg.log);
@@ -323,6 +354,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     }),
                 },
                 trust_forwarded_for: cfg.trust_forwarded_for,
+                audit_signing_key: cfg.audit_signing_key.clone(),
                 ..AppConfig::new(cfg.data_dir.clone())
             },
         )
@@ -398,6 +430,21 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
         }
     }
     let _ = std::io::stdout().flush();
+    // Audit checkpoints: the key is made now if missing, so a broken key file stops the
+    // start rather than the first checkpoint.
+    let key = app.audit_key()?;
+    tracing::info!(
+        public_key = %key.public_key(),
+        key_file = %cfg.audit_signing_key.display(),
+        every_min = cfg.audit_checkpoint_interval_min,
+        "audit checkpoints enabled"
+    );
+    tokio::spawn(
+        app.clone()
+            .run_audit_checkpoints(std::time::Duration::from_secs(
+                cfg.audit_checkpoint_interval_min * 60,
+            )),
+    );
     // Early warning: deliveries, dwell ticks and device health; fixes from MQTT; FIRMS.
     tokio::spawn(app.clone().run_warning_worker());
     if let Some(url) = cfg.mqtt_url.clone() {
@@ -431,17 +478,25 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
         });
     }
     let state = sinergi_web::AppState {
-        app,
+        app: app.clone(),
         secure_cookies: cfg.secure_cookies,
     };
-    axum::serve(
+    let served = axum::serve(
         listener,
         sinergi_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .context("server error")?;
-    Ok(())
+    .context("server error");
+    // A last checkpoint covers what was appended since the previous one.
+    match app.write_audit_checkpoint().await {
+        Ok(sinergi_app::checkpoints::CheckpointOutcome::Written(c)) => {
+            tracing::info!(seq = c.seq, "audit checkpoint written at shutdown")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %describe(&e.into()), "audit checkpoint at shutdown"),
+    }
+    served
 }
 
 fn reqwest_client() -> sinergi_app::warning::HttpClient {
@@ -679,23 +734,46 @@ fn password_from_stdin(flag: bool) -> anyhow::Result<String> {
 
 async fn audit(app: Arc<App>, cmd: AuditCmd) -> anyhow::Result<()> {
     match cmd {
-        AuditCmd::Verify => {
-            let report = app.verify_audit_chain().await?;
-            match report.broken {
-                None => {
-                    println!(
-                        "The audit trail is intact: {} entries, head {}.",
-                        report.checked, report.head
-                    );
-                    Ok(())
-                }
-                Some(b) => bail!(
-                    "the audit trail is broken at entry {}: {} ({} entries before it are intact)",
-                    b.seq,
-                    b.reason,
-                    report.checked
-                ),
+        AuditCmd::Verify {
+            public_key,
+            records,
+        } => {
+            let mut keys = Vec::new();
+            for k in &public_key {
+                keys.push(
+                    sinergi_core::checkpoint::PublicKey::parse(k)
+                        .map_err(|e| anyhow::anyhow!("--public-key: {e}"))?,
+                );
             }
+            let report = app.verify_audit(keys, records).await?;
+            audit_verify_report(&report)
+        }
+        AuditCmd::Checkpoint => {
+            use sinergi_app::checkpoints::CheckpointOutcome;
+            match app.checkpoint_audit(None).await {
+                Ok(CheckpointOutcome::Written(c)) => println!(
+                    "Wrote a checkpoint of entry {} (hash {}) at {}, signed with key {}.",
+                    c.seq,
+                    c.hash,
+                    c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    c.public_key
+                ),
+                Ok(CheckpointOutcome::Unchanged(c)) => println!(
+                    "The newest checkpoint ({}) already covers entry {}, the newest entry; nothing was written.",
+                    c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    c.seq
+                ),
+                Ok(CheckpointOutcome::Empty) => {
+                    println!("The audit trail is empty; there is nothing to sign.")
+                }
+                Err(AppError::Conflict(m)) => bail!("{m}"),
+                Err(e) => return Err(e.into()),
+            }
+            Ok(())
+        }
+        AuditCmd::PublicKey => {
+            println!("{}", app.audit_key()?.public_key());
+            Ok(())
         }
         AuditCmd::List {
             limit,
@@ -722,6 +800,78 @@ async fn audit(app: Arc<App>, cmd: AuditCmd) -> anyhow::Result<()> {
                 );
             }
             Ok(())
+        }
+    }
+}
+
+/// Prints what `audit verify` found; an error naming every problem when there is one.
+fn audit_verify_report(r: &sinergi_app::checkpoints::AuditVerification) -> anyhow::Result<()> {
+    let mut failures = Vec::new();
+    match &r.broken {
+        None => println!(
+            "The audit trail is intact: {} entries, head {}.",
+            r.checked, r.head
+        ),
+        Some(b) => failures.push(format!(
+            "the audit trail is broken at entry {}: {} ({} entries before it are intact)",
+            b.seq, b.reason, r.checked
+        )),
+    }
+    let keys: Vec<String> = r.keys.iter().map(|k| k.to_string()).collect();
+    match &r.newest_valid {
+        Some(c) => {
+            println!(
+                "Checkpoints: {} checked with key {}; the newest valid one signs entry {} ({}).",
+                r.checkpoints,
+                keys.join(", "),
+                c.seq,
+                c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+        }
+        None if r.checkpoints == 0 => println!(
+            "No checkpoints yet: no entry is protected by a signature (`sinergi audit checkpoint` writes one; `sinergi serve` writes them periodically)."
+        ),
+        None => println!(
+            "Checkpoints: {} found, none valid{}.",
+            r.checkpoints,
+            if keys.is_empty() {
+                String::new()
+            } else {
+                format!(" for key {}", keys.join(", "))
+            }
+        ),
+    }
+    if r.chain_end > 0 && (r.newest_valid.is_some() || r.checkpoints > 0) && r.uncovered() > 0 {
+        println!(
+            "Entries after the newest valid checkpoint, not yet signed: {}.",
+            r.uncovered()
+        );
+    }
+    failures.extend(r.problems.iter().cloned());
+    if let Some(rec) = &r.records {
+        println!(
+            "Reports: {} checked, {} match their latest audited state, {} not covered (written before content hashes were recorded, or loaded in bulk).",
+            rec.checked, rec.matching, rec.not_covered
+        );
+        for (id, seq) in &rec.differing {
+            failures.push(format!(
+                "report {id} differs from its latest audited state (entry {seq}): it was changed outside Sinergi"
+            ));
+        }
+        for (id, seq) in &rec.missing {
+            failures.push(format!(
+                "report {id} is missing, though the audit trail records writes to it (the latest is entry {seq})"
+            ));
+        }
+    }
+    match failures.len() {
+        0 => Ok(()),
+        1 => bail!("{}", failures[0]),
+        n => {
+            for f in &failures {
+                eprintln!("- {f}");
+            }
+            bail!("the audit trail failed verification: {n} problems, listed above")
         }
     }
 }

@@ -364,6 +364,395 @@ fn an_operator_clears_a_lost_second_factor() {
     assert!(text(&o).contains("root"), "{}", text(&o));
 }
 
+/// A database for the checkpoint scenario: SQLite in a temporary data folder, or a fresh
+/// PostgreSQL database (dropped afterwards) with the data folder still holding the key.
+struct Db {
+    dir: tempfile::TempDir,
+    /// (server URL, database) for PostgreSQL.
+    pg: Option<(String, String)>,
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        Db {
+            dir: tempfile::tempdir().expect("tempdir"),
+            pg: None,
+        }
+    }
+
+    fn postgres(rt: &tokio::runtime::Runtime) -> Option<Db> {
+        let Ok(base) = std::env::var("SINERGI_TEST_PG_URL") else {
+            eprintln!("SINERGI_TEST_PG_URL is not set: the PostgreSQL variant is not run");
+            return None;
+        };
+        let nanos = std::time::SystemTime::UNIX_EPOCH
+            .elapsed()
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let db = format!("sinergi_cli_{}_{nanos}", std::process::id());
+        rt.block_on(async {
+            let admin = sqlx::PgPool::connect(&base).await.expect("connect");
+            sqlx::query(&format!("CREATE DATABASE {db}"))
+                .execute(&admin)
+                .await
+                .expect("create database");
+            admin.close().await;
+        });
+        Some(Db {
+            dir: tempfile::tempdir().expect("tempdir"),
+            pg: Some((base, db)),
+        })
+    }
+
+    fn url(&self) -> String {
+        match &self.pg {
+            Some((base, db)) => match base.rsplit_once('/') {
+                Some((head, _)) => format!("{head}/{db}"),
+                None => panic!("SINERGI_TEST_PG_URL must end with /DATABASE"),
+            },
+            None => format!("sqlite://{}", self.dir.path().join("sinergi.db").display()),
+        }
+    }
+
+    fn args(&self) -> Vec<String> {
+        let mut a = vec![
+            "--data-dir".to_string(),
+            self.dir.path().display().to_string(),
+        ];
+        if self.pg.is_some() {
+            a.push("--database-url".into());
+            a.push(self.url());
+        }
+        a
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sinergi"))
+            .args(self.args())
+            .args(args)
+            .env_remove("SINERGI_DATABASE_URL")
+            .env_remove("SINERGI_DATA_DIR")
+            .env_remove("SINERGI_AUDIT_SIGNING_KEY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run sinergi");
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())
+                .expect("write stdin");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("wait")
+    }
+
+    /// Runs SQL on the database directly, as a holder of the file or server could.
+    async fn exec(&self, sql: &str) {
+        if self.pg.is_some() {
+            let pool = sqlx::PgPool::connect(&self.url()).await.expect("connect");
+            sqlx::raw_sql(sql).execute(&pool).await.expect("sql");
+            pool.close().await;
+        } else {
+            let pool = sqlx::SqlitePool::connect(&self.url())
+                .await
+                .expect("connect");
+            sqlx::raw_sql(sql).execute(&pool).await.expect("sql");
+            pool.close().await;
+        }
+    }
+
+    fn finish(self, rt: &tokio::runtime::Runtime) {
+        if let Some((base, db)) = &self.pg {
+            rt.block_on(async {
+                let admin = sqlx::PgPool::connect(base).await.expect("connect");
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                    .execute(&admin)
+                    .await
+                    .expect("drop database");
+            });
+        }
+    }
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "{}", text(o));
+    text(o)
+}
+
+fn fails(o: &Output) -> String {
+    assert!(!o.status.success(), "expected a failure: {}", text(o));
+    text(o)
+}
+
+/// Reports written through the API carry their content hash in the audit trail; the
+/// server signs checkpoints at start and at shutdown. Then, as a holder of the database
+/// without the key: a report edited in SQL is named by `verify --records`; an entry
+/// edited with every later hash recomputed (the unkeyed algorithm), and the newest
+/// entries cut off, are both named by `verify`, while the chain alone would pass.
+fn checkpoints_catch_what_the_chain_alone_misses(db: &Db, rt: &tokio::runtime::Runtime) {
+    ok(&db.run(
+        &[
+            "agency",
+            "add",
+            "--code",
+            "BNN",
+            "--name",
+            "BNN",
+            "--kind",
+            "narcotics_agency",
+        ],
+        None,
+    ));
+    ok(&db.run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "petugas",
+            "--agency",
+            "BNN",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang\n"),
+    ));
+    let out = ok(&db.run(&["audit", "verify"], None));
+    assert!(out.contains("No checkpoints yet"), "{out}");
+
+    // Serve: report writes through the API, then a graceful stop.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sinergi"))
+        .args(db.args())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env_remove("SINERGI_DATABASE_URL")
+        .env_remove("SINERGI_AUDIT_SIGNING_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut out = server.stdout.take().expect("stdout");
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while !seen.contains('\n') || !seen.contains("listening on") {
+        let n = std::io::Read::read(&mut out, &mut buf).expect("read");
+        assert!(n > 0, "server ended early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let base = seen
+        .split("listening on ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("address")
+        .to_string();
+    let (edited_id, kept_title) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let token: serde_json::Value = http
+            .post(format!("{base}/api/v1/auth/token"))
+            .json(&serde_json::json!({"username": "petugas", "password": "kata-sandi-panjang"}))
+            .send()
+            .await
+            .expect("sign in")
+            .json()
+            .await
+            .expect("json");
+        let token = token["token"].as_str().expect("token").to_string();
+        let mut ids = Vec::new();
+        for title in ["Gudang sabu", "Kurir di terminal"] {
+            let r = http
+                .post(format!("{base}/api/v1/reports"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({"type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [103.2378, -1.7299]},
+                    "properties": {"type": "narcotics_arrest", "title": title,
+                        "occurred_at": "2025-05-27T08:30:00+07:00", "sensitivity": "internal",
+                        "attributes": {"substance": "methamphetamine", "weight_g": 12.5}}}))
+                .send()
+                .await
+                .expect("create");
+            assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+            let v: serde_json::Value = r.json().await.expect("json");
+            ids.push(v["id"].as_str().expect("id").to_string());
+        }
+        let r = http
+            .patch(format!("{base}/api/v1/reports/{}", ids[0]))
+            .bearer_auth(&token)
+            .header("If-Match", "\"1\"")
+            .json(&serde_json::json!({"title": "Gudang sabu di Jambi", "status": "verified"}))
+            .send()
+            .await
+            .expect("patch");
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        (ids[0].clone(), "Gudang sabu di Jambi".to_string())
+    });
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(term.success());
+    let status = server.wait().expect("wait");
+    assert!(status.success(), "graceful stop: {status}");
+
+    // (d) A clean database verifies: the shutdown checkpoint covers the newest entry.
+    let out = ok(&db.run(&["audit", "verify", "--records"], None));
+    assert!(out.contains("The audit trail is intact"), "{out}");
+    assert!(
+        out.contains("Checkpoints: 2 checked"),
+        "start and shutdown: {out}"
+    );
+    assert!(!out.contains("not yet signed"), "{out}");
+    assert!(
+        out.contains("Reports: 2 checked, 2 match their latest audited state, 0 not covered"),
+        "{out}"
+    );
+    let o = db.run(&["audit", "public-key"], None);
+    ok(&o);
+    let public = String::from_utf8_lossy(&o.stdout).to_string();
+    let public = public.trim();
+    assert_eq!(public.len(), 64, "{public}");
+    let out = ok(&db.run(&["audit", "verify", "--public-key", public], None));
+    assert!(out.contains(public), "{out}");
+    let out = fails(&db.run(&["audit", "verify", "--public-key", &"ab".repeat(32)], None));
+    assert!(
+        out.contains("not a trusted key") || out.contains("not a valid"),
+        "{out}"
+    );
+    let out = fails(&db.run(&["audit", "verify", "--public-key", "xyz"], None));
+    assert!(out.contains("--public-key"), "{out}");
+    let mode = std::fs::metadata(db.dir.path().join("audit-signing.key"))
+        .expect("key file")
+        .permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(mode.mode() & 0o777, 0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    // Without the key file, checkpoints are checked only with a key given.
+    let key = db.dir.path().join("audit-signing.key");
+    let moved = db.dir.path().join("elsewhere.key");
+    std::fs::rename(&key, &moved).expect("move key");
+    let out = fails(&db.run(&["audit", "verify"], None));
+    assert!(out.contains("there is no audit signing key"), "{out}");
+    ok(&db.run(&["audit", "verify", "--public-key", public], None));
+    std::fs::rename(&moved, &key).expect("key back");
+
+    // (c) A report's title edited directly in SQL is named; the chain itself is intact.
+    rt.block_on(db.exec(
+        "UPDATE reports SET title = 'Tidak ada apa-apa' WHERE title = 'Gudang sabu di Jambi'",
+    ));
+    ok(&db.run(&["audit", "verify"], None));
+    let out = fails(&db.run(&["audit", "verify", "--records"], None));
+    assert!(
+        out.contains(&format!(
+            "report {edited_id} differs from its latest audited state"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 match"),
+        "the other report still matches: {out}"
+    );
+    rt.block_on(db.exec(&format!(
+        "UPDATE reports SET title = '{kept_title}' WHERE title = 'Tidak ada apa-apa'"
+    )));
+    ok(&db.run(&["audit", "verify", "--records"], None));
+
+    // (b) Entry 2 edited and every later hash recomputed: the chain verifies on its own,
+    // the checkpoints do not.
+    let original = rt.block_on(async {
+        let store = sinergi_store::open(&db.url()).await.expect("open");
+        let entries = store
+            .audit_entries(&sinergi_store::AuditFilter {
+                ascending: true,
+                limit: 10_000,
+                ..Default::default()
+            })
+            .await
+            .expect("entries");
+        drop(store);
+        entries
+    });
+    let mut rechained = original.clone();
+    rechained[1].actor = "orang-lain".into();
+    let mut sql = String::new();
+    for i in 1..rechained.len() {
+        rechained[i].prev_hash = rechained[i - 1].hash.clone();
+        rechained[i].hash = rechained[i].expected_hash();
+        sql.push_str(&format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};\n",
+            rechained[i].actor, rechained[i].prev_hash, rechained[i].hash, rechained[i].seq
+        ));
+    }
+    assert_eq!(
+        sinergi_core::audit::verify(&rechained),
+        Ok(original.len() as u64),
+        "re-chained with the unkeyed algorithm, the chain alone passes"
+    );
+    rt.block_on(db.exec(&sql));
+    let out = fails(&db.run(&["audit", "verify"], None));
+    assert!(out.contains("The audit trail is intact"), "{out}");
+    assert!(
+        out.contains("the audit trail was rewritten: entry"),
+        "{out}"
+    );
+    // A rewritten trail is not signed again.
+    let out = fails(&db.run(&["audit", "checkpoint"], None));
+    assert!(out.contains("no checkpoint was written"), "{out}");
+    let mut restore = String::new();
+    for e in &original[1..] {
+        restore.push_str(&format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};\n",
+            e.actor, e.prev_hash, e.hash, e.seq
+        ));
+    }
+    rt.block_on(db.exec(&restore));
+    ok(&db.run(&["audit", "verify"], None));
+
+    // (a) The newest entries deleted: the newest checkpoint names an entry past the end.
+    let end = original.len();
+    rt.block_on(db.exec(&format!("DELETE FROM audit_log WHERE seq > {}", end - 2)));
+    let out = fails(&db.run(&["audit", "verify"], None));
+    assert!(out.contains("The audit trail is intact"), "{out}");
+    assert!(
+        out.contains("the audit trail was truncated: the checkpoint of")
+            && out.contains(&format!(
+                "signed entry {end}, but the trail now ends at entry {}",
+                end - 2
+            )),
+        "{out}"
+    );
+    // Deleting the checkpoints too does not hide it: this host's witness still names
+    // what it signed.
+    rt.block_on(db.exec("DELETE FROM audit_checkpoints"));
+    let out = fails(&db.run(&["audit", "verify"], None));
+    assert!(
+        out.contains("missing from the database: checkpoints were deleted")
+            && out.contains("truncated"),
+        "{out}"
+    );
+}
+
+#[test]
+fn audit_checkpoints_catch_truncation_rechaining_and_edited_reports() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = Db::sqlite();
+    checkpoints_catch_what_the_chain_alone_misses(&db, &rt);
+    db.finish(&rt);
+}
+
+#[test]
+fn audit_checkpoints_catch_truncation_rechaining_and_edited_reports_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = Db::postgres(&rt) else { return };
+    checkpoints_catch_what_the_chain_alone_misses(&db, &rt);
+    db.finish(&rt);
+}
+
 /// A log that goes to a file or a journal carries no terminal colour codes.
 #[test]
 fn logs_to_a_pipe_have_no_colour_codes() {

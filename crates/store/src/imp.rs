@@ -14,12 +14,13 @@ use serde_json::Value;
 use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
 use sinergi_core::agreement::{Agreement, AgreementStatus};
 use sinergi_core::audit::{AuditEntry, NewAudit, GENESIS};
+use sinergi_core::checkpoint::Checkpoint;
 use sinergi_core::geometry::ReportGeometry;
 use sinergi_core::ids::{
     AgencyId, AgreementId, AttachmentId, NotificationId, ReferralId, ReportId, UserId,
 };
 use sinergi_core::query::ReportFilter;
-use sinergi_core::report::{Report, ReportEvent, Sensitivity, Status};
+use sinergi_core::report::{Report, ReportEvent, Sensitivity, Status, StoredReport};
 use sinergi_core::report_types::ReportType;
 use sinergi_core::sharing::Viewer;
 use sinergi_core::user::{Role, User, Username};
@@ -456,29 +457,30 @@ macro_rules! store_impl {
                  min_lon, min_lat, max_lon, max_lat, region_code, owner_agency_id, author_id, sensitivity, attributes, \
                  status, version, created_at, updated_at, create_hash) ",
             );
-            qb.push_values(rows, |mut b, r| {
-                let bb = r.geometry.bbox();
+            // The values are those of `StoredReport::of`, whose content hash report writes
+            // put in their audit entry.
+            qb.push_values(rows.iter().map(StoredReport::of), |mut b, r| {
                 b.push_bind(r.id.0)
-                    .push_bind(r.type_key.clone())
-                    .push_bind(r.title.clone())
-                    .push_bind(r.description.clone())
-                    .push_bind(r.occurred_at.timestamp_millis())
-                    .push_bind(i64::from(r.occurred_at.offset().local_minus_utc()))
-                    .push_bind(r.geometry.to_geojson().to_string())
-                    .push_bind(bb.min_lon)
-                    .push_bind(bb.min_lat)
-                    .push_bind(bb.max_lon)
-                    .push_bind(bb.max_lat)
-                    .push_bind(r.region_code.clone())
+                    .push_bind(r.type_key)
+                    .push_bind(r.title)
+                    .push_bind(r.description)
+                    .push_bind(r.occurred_at_ms)
+                    .push_bind(r.occurred_offset_s)
+                    .push_bind(r.geometry)
+                    .push_bind(r.min_lon)
+                    .push_bind(r.min_lat)
+                    .push_bind(r.max_lon)
+                    .push_bind(r.max_lat)
+                    .push_bind(r.region_code)
                     .push_bind(r.owner_agency_id.0)
                     .push_bind(r.author_id.0)
-                    .push_bind(r.sensitivity.as_str())
-                    .push_bind(Value::Object(r.attributes.clone()).to_string())
-                    .push_bind(r.status.as_str())
+                    .push_bind(r.sensitivity)
+                    .push_bind(r.attributes)
+                    .push_bind(r.status)
                     .push_bind(r.version)
-                    .push_bind(ms(r.created_at))
-                    .push_bind(ms(r.updated_at))
-                    .push_bind(r.create_hash.clone());
+                    .push_bind(r.created_at_ms)
+                    .push_bind(r.updated_at_ms)
+                    .push_bind(r.create_hash);
             });
             qb.push(" ON CONFLICT (id) DO NOTHING");
             qb
@@ -893,28 +895,29 @@ macro_rules! store_impl {
                 ev: &NewEvent,
                 audit: &NewAudit,
             ) -> Result<UpdateOutcome> {
-                let b = r.geometry.bbox();
+                // The values of `StoredReport::of`, as for inserts.
+                let row = StoredReport::of(r);
                 let mut tx = self.write.begin().await?;
                 let res = sqlx::query(
                     "UPDATE reports SET title = $1, description = $2, occurred_at = $3, occurred_offset = $4, geometry = $5, \
                      min_lon = $6, min_lat = $7, max_lon = $8, max_lat = $9, region_code = $10, sensitivity = $11, \
                      attributes = $12, status = $13, version = $14, updated_at = $15 WHERE id = $16 AND version = $17",
                 )
-                .bind(&r.title)
-                .bind(&r.description)
-                .bind(r.occurred_at.timestamp_millis())
-                .bind(i64::from(r.occurred_at.offset().local_minus_utc()))
-                .bind(r.geometry.to_geojson().to_string())
-                .bind(b.min_lon)
-                .bind(b.min_lat)
-                .bind(b.max_lon)
-                .bind(b.max_lat)
-                .bind(&r.region_code)
-                .bind(r.sensitivity.as_str())
-                .bind(Value::Object(r.attributes.clone()).to_string())
-                .bind(r.status.as_str())
-                .bind(r.version)
-                .bind(ms(r.updated_at))
+                .bind(row.title)
+                .bind(row.description)
+                .bind(row.occurred_at_ms)
+                .bind(row.occurred_offset_s)
+                .bind(row.geometry)
+                .bind(row.min_lon)
+                .bind(row.min_lat)
+                .bind(row.max_lon)
+                .bind(row.max_lat)
+                .bind(row.region_code)
+                .bind(row.sensitivity)
+                .bind(row.attributes)
+                .bind(row.status)
+                .bind(row.version)
+                .bind(row.updated_at_ms)
                 .bind(r.id.0)
                 .bind(expected_version)
                 .execute(&mut *tx)
@@ -1206,6 +1209,88 @@ macro_rules! store_impl {
                 qb.push(" LIMIT ").push_bind(i64::from(f.limit));
                 let rows = qb.build().fetch_all(&self.read).await?;
                 rows.iter().map(audit_from_row).collect()
+            }
+
+            async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+                Ok(sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&self.read)
+                    .await?)
+            }
+
+            async fn insert_audit_checkpoint(&self, c: &Checkpoint) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO audit_checkpoints (seq, hash, at, public_key, signature) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(c.seq)
+                .bind(&c.hash)
+                .bind(ms(c.at))
+                .bind(&c.public_key)
+                .bind(&c.signature)
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_checkpoints(&self, newest_first: bool, limit: u32) -> Result<Vec<Checkpoint>> {
+                let q = if newest_first {
+                    "SELECT seq, hash, at, public_key, signature FROM audit_checkpoints \
+                     ORDER BY seq DESC, at DESC, id DESC LIMIT $1"
+                } else {
+                    "SELECT seq, hash, at, public_key, signature FROM audit_checkpoints \
+                     ORDER BY seq, at, id LIMIT $1"
+                };
+                let rows = sqlx::query(q).bind(i64::from(limit)).fetch_all(&self.read).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(Checkpoint {
+                            seq: row.try_get("seq")?,
+                            hash: row.try_get("hash")?,
+                            at: from_ms(row.try_get("at")?)?,
+                            public_key: row.try_get("public_key")?,
+                            signature: row.try_get("signature")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn stored_reports(&self, after: Option<ReportId>, limit: u32) -> Result<Vec<StoredReport>> {
+                let mut qb = QueryBuilder::<$DB>::new(
+                    "SELECT id, type_key, title, description, occurred_at, occurred_offset, geometry, min_lon, min_lat, \
+                     max_lon, max_lat, region_code, owner_agency_id, author_id, sensitivity, attributes, status, version, \
+                     created_at, updated_at, create_hash FROM reports",
+                );
+                if let Some(a) = after {
+                    qb.push(" WHERE id > ").push_bind(a.0);
+                }
+                qb.push(" ORDER BY id LIMIT ").push_bind(i64::from(limit));
+                let rows = qb.build().fetch_all(&self.read).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(StoredReport {
+                            id: ReportId(row.try_get("id")?),
+                            type_key: row.try_get("type_key")?,
+                            title: row.try_get("title")?,
+                            description: row.try_get("description")?,
+                            occurred_at_ms: row.try_get("occurred_at")?,
+                            occurred_offset_s: row.try_get("occurred_offset")?,
+                            geometry: row.try_get("geometry")?,
+                            min_lon: row.try_get("min_lon")?,
+                            min_lat: row.try_get("min_lat")?,
+                            max_lon: row.try_get("max_lon")?,
+                            max_lat: row.try_get("max_lat")?,
+                            region_code: row.try_get("region_code")?,
+                            owner_agency_id: AgencyId(row.try_get("owner_agency_id")?),
+                            author_id: UserId(row.try_get("author_id")?),
+                            sensitivity: row.try_get("sensitivity")?,
+                            attributes: row.try_get("attributes")?,
+                            status: row.try_get("status")?,
+                            version: row.try_get("version")?,
+                            created_at_ms: row.try_get("created_at")?,
+                            updated_at_ms: row.try_get("updated_at")?,
+                            create_hash: row.try_get("create_hash")?,
+                        })
+                    })
+                    .collect()
             }
 
             async fn insert_attachment(&self, a: &Attachment, audit: &NewAudit) -> Result<Option<Attachment>> {

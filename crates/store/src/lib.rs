@@ -10,9 +10,10 @@ use chrono::{DateTime, Utc};
 use sinergi_core::agency::Agency;
 use sinergi_core::agreement::Agreement;
 use sinergi_core::audit::{AuditEntry, NewAudit};
+use sinergi_core::checkpoint::Checkpoint;
 use sinergi_core::ids::{AgencyId, AttachmentId, NotificationId, ReferralId, ReportId, UserId};
 use sinergi_core::query::ReportFilter;
-use sinergi_core::report::{Report, ReportEvent, Status};
+use sinergi_core::report::{Report, ReportEvent, Status, StoredReport};
 use sinergi_core::report_types::ReportType;
 use sinergi_core::sharing::Viewer;
 use sinergi_core::user::{Role, User};
@@ -348,6 +349,22 @@ pub trait Store: warning::WarningStore + Send + Sync {
     /// nothing else).
     async fn append_audit(&self, e: &NewAudit) -> Result<()>;
     async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
+    /// The newest entry's sequence number and hash; `None` while the trail is empty.
+    async fn audit_head(&self) -> Result<Option<(i64, String)>>;
+    /// Stores a signed checkpoint of the trail. Not itself audited: an entry about it
+    /// would leave the trail longer than the checkpoint covering it.
+    async fn insert_audit_checkpoint(&self, c: &Checkpoint) -> Result<()>;
+    /// At most `limit` checkpoints, ordered by the entry they sign and then by time,
+    /// oldest or newest first.
+    async fn audit_checkpoints(&self, newest_first: bool, limit: u32) -> Result<Vec<Checkpoint>>;
+
+    /// A page of report rows exactly as stored, ordered by id, after `after`: what
+    /// `sinergi audit verify --records` compares with the audited content hashes.
+    async fn stored_reports(
+        &self,
+        after: Option<ReportId>,
+        limit: u32,
+    ) -> Result<Vec<StoredReport>>;
 
     /// Links an attachment (with its audit entry); an existing identical file on the same
     /// report is returned instead.

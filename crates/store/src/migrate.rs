@@ -50,6 +50,12 @@ pub const SQLITE: &[Migration] = &[
         rebuilds_table: true,
     },
     Migration {
+        version: 7,
+        name: "audit_checkpoints",
+        sql: include_str!("../migrations/sqlite/0007_audit_checkpoints.sql"),
+        rebuilds_table: false,
+    },
+    Migration {
         version: 9,
         name: "password_change",
         sql: include_str!("../migrations/sqlite/0009_password_change.sql"),
@@ -92,6 +98,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "alert_indexes",
         sql: include_str!("../migrations/postgres/0006_alert_indexes.sql"),
+        rebuilds_table: false,
+    },
+    Migration {
+        version: 7,
+        name: "audit_checkpoints",
+        sql: include_str!("../migrations/postgres/0007_audit_checkpoints.sql"),
         rebuilds_table: false,
     },
     Migration {

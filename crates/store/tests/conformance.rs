@@ -122,6 +122,84 @@ async fn tampering_is_detected(
     }
 }
 
+/// What a holder of the database can do without the signing key: cut off the newest
+/// entries, or change one and recompute every later hash with the unkeyed algorithm. The
+/// chain alone still verifies after either; the checkpoint stored before does not.
+async fn checkpoints_expose_truncation_and_rechaining(
+    open: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<Opened>>>>,
+) {
+    use sinergi_core::audit::{verify, AuditEntry};
+    use sinergi_core::checkpoint::{AuditKey, CheckpointProblem};
+    use sinergi_store::AuditFilter;
+    async fn read(opened: &Opened) -> Vec<AuditEntry> {
+        opened
+            .store
+            .audit_entries(&AuditFilter {
+                ascending: true,
+                limit: 10_000,
+                ..Default::default()
+            })
+            .await
+            .expect("entries")
+    }
+    let key = AuditKey::from_seed([8; 32]);
+    let trusted = [key.public_key()];
+    for case in ["truncate", "rechain"] {
+        let Some(opened) = open().await else { return };
+        sinergi_store::conformance::world(&*opened.store).await;
+        let (seq, hash) = opened
+            .store
+            .audit_head()
+            .await
+            .expect("head")
+            .expect("some");
+        let at = chrono::DateTime::from_timestamp_millis(1_748_300_000_000).expect("ts");
+        opened
+            .store
+            .insert_audit_checkpoint(&key.sign(seq, &hash, at))
+            .await
+            .expect("checkpoint");
+        let sql = if case == "truncate" {
+            "DELETE FROM audit_log WHERE seq > 6".to_string()
+        } else {
+            let mut entries = read(&opened).await;
+            let mut sql = String::new();
+            entries[2].actor = "mallory".into();
+            for i in 2..entries.len() {
+                entries[i].prev_hash = entries[i - 1].hash.clone();
+                entries[i].hash = entries[i].expected_hash();
+                sql.push_str(&format!(
+                    "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};",
+                    entries[i].actor, entries[i].prev_hash, entries[i].hash, entries[i].seq
+                ));
+            }
+            sql
+        };
+        opened.exec(&sql).await;
+        let entries = read(&opened).await;
+        let n = verify(&entries).expect("the chain alone still verifies");
+        let cps = opened
+            .store
+            .audit_checkpoints(false, 10)
+            .await
+            .expect("cps");
+        assert_eq!(cps.len(), 1);
+        let stored = entries
+            .iter()
+            .find(|e| e.seq == cps[0].seq)
+            .map(|e| e.hash.as_str());
+        let problem = cps[0].check(&trusted, stored, n as i64).expect_err(case);
+        match case {
+            "truncate" => assert_eq!(problem, CheckpointProblem::Truncated { chain_end: 6 }),
+            _ => assert!(
+                matches!(problem, CheckpointProblem::Rechained { .. }),
+                "{problem:?}"
+            ),
+        }
+        opened.finish().await;
+    }
+}
+
 mod sqlite {
     use super::*;
     sinergi_store::conformance_tests!(sqlite);
@@ -129,6 +207,11 @@ mod sqlite {
     #[tokio::test]
     async fn audit_tampering_is_detected() {
         tampering_is_detected(|| Box::pin(super::sqlite())).await;
+    }
+
+    #[tokio::test]
+    async fn checkpoints_expose_truncation_and_rechaining() {
+        super::checkpoints_expose_truncation_and_rechaining(|| Box::pin(super::sqlite())).await;
     }
 }
 
@@ -139,5 +222,10 @@ mod postgres {
     #[tokio::test]
     async fn audit_tampering_is_detected() {
         tampering_is_detected(|| Box::pin(super::postgres())).await;
+    }
+
+    #[tokio::test]
+    async fn checkpoints_expose_truncation_and_rechaining() {
+        super::checkpoints_expose_truncation_and_rechaining(|| Box::pin(super::postgres())).await;
     }
 }

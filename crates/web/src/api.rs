@@ -67,6 +67,10 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/users/{username}/password", post(reset_password)),
         ("/regions", get(regions)),
         ("/audit", get(audit)),
+        (
+            "/audit/checkpoints",
+            get(list_audit_checkpoints).post(write_audit_checkpoint),
+        ),
         ("/agreements", get(list_agreements).post(create_agreement)),
         ("/agreements/{id}", get(get_agreement).put(put_agreement)),
         ("/agreements/{id}/propose", post(propose_agreement)),
@@ -901,6 +905,33 @@ async fn audit(
         .then(|| entries.last().map(|e| e.seq))
         .flatten();
     Ok(Json(json!({"entries": entries, "next_cursor": next})).into_response())
+}
+
+/// The newest signed checkpoints and the key this server signs with (system admins).
+async fn list_audit_checkpoints(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+    let (key, checkpoints) = st.app.audit_checkpoint_list(&a.actor, 100).await?;
+    Ok(Json(
+        json!({"public_key": key.to_string(), "checkpoints": checkpoints}),
+    ))
+}
+
+/// Signs the newest entry now (system admins): 201 with the new checkpoint, or 200 with
+/// the newest one when it already covers the newest entry.
+async fn write_audit_checkpoint(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
+    use sinergi_app::checkpoints::CheckpointOutcome;
+    Ok(match st.app.checkpoint_audit(Some(&a.actor)).await? {
+        CheckpointOutcome::Written(c) => (
+            StatusCode::CREATED,
+            Json(json!({"written": true, "checkpoint": c})),
+        )
+            .into_response(),
+        CheckpointOutcome::Unchanged(c) => {
+            Json(json!({"written": false, "checkpoint": c})).into_response()
+        }
+        CheckpointOutcome::Empty => {
+            Json(json!({"written": false, "checkpoint": null})).into_response()
+        }
+    })
 }
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {

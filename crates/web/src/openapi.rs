@@ -215,6 +215,40 @@ pub fn spec() -> Value {
         param("cursor", "query", "next_cursor from the previous page"),
         param("format", "query", "json (default) or csv")
     ]);
+    let checkpoint = json!({"type": "object", "properties": {
+        "seq": {"type": "integer", "description": "The newest entry when signed"},
+        "hash": {"type": "string", "description": "That entry's hash"},
+        "at": {"type": "string", "format": "date-time"},
+        "public_key": {"type": "string", "description": "The signer's Ed25519 public key (hex)"},
+        "signature": {"type": "string", "description": "Ed25519 signature (hex) over the text `sinergi-audit-checkpoint-v1\\nseq SEQ\\nhash HASH\\nat UNIX_MS\\n`"}}});
+    let list_checkpoints = op(
+        "The newest 100 signed checkpoints of the audit trail and this server's public key (system admins)",
+        "audit",
+        (
+            "200",
+            json_ok(
+                "Checkpoints, newest first",
+                json!({"type": "object", "properties": {"public_key": {"type": "string"}, "checkpoints": {"type": "array", "items": checkpoint}}}),
+            ),
+        ),
+        &["401", "403"],
+    );
+    let mut write_checkpoint = op(
+        "Sign the newest audit entry now (system admins); refused with 409 when the trail no longer matches an earlier checkpoint",
+        "audit",
+        (
+            "201",
+            json_ok(
+                "A new checkpoint",
+                json!({"type": "object", "properties": {"written": {"type": "boolean"}, "checkpoint": checkpoint}}),
+            ),
+        ),
+        &["401", "403", "409"],
+    );
+    write_checkpoint["responses"]["200"] = json_ok(
+        "The newest checkpoint already covers the newest entry; nothing was written",
+        json!({"type": "object", "properties": {"written": {"type": "boolean"}, "checkpoint": checkpoint}}),
+    );
     let agreement_body = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "number", "parties", "valid_from", "valid_until"], "properties": {
         "title": {"type": "string"}, "number": {"type": "string"}, "legal_basis": {"type": "string"},
         "parties": {"type": "array", "items": {"type": "string"}}, "valid_from": {"type": "string", "format": "date"}, "valid_until": {"type": "string", "format": "date"},
@@ -422,6 +456,7 @@ pub fn spec() -> Value {
             "/api/v1/regions": {"get": regions},
             "/api/v1/regions/{code}": {"get": region},
             "/api/v1/audit": {"get": audit},
+            "/api/v1/audit/checkpoints": {"get": list_checkpoints, "post": write_checkpoint},
             "/api/v1/agreements": {"get": op("Agreements your agency is party to (all for system admins)", "agreements", ("200", json_ok("Agreements", obj.clone())), &["401"]), "post": create_agreement},
             "/api/v1/agreements/{id}": {"get": get_agreement, "put": put_agreement},
             "/api/v1/agreements/{id}/propose": {"post": propose},
