@@ -1233,7 +1233,7 @@ const ENTRIES: &[(&str, &str, &str)] = &[
     ("w_rules", "Aturan", "Rules"),
     ("w_wildlife", "Satwa & perangkat", "Wildlife & devices"),
     ("w_sub_nav", "Menu peringatan dini", "Early-warning menu"),
-    ("w_board_intro", "Peringatan yang masih terbuka atau sedang ditanggapi, terbaru di atas.", "Alerts still open or being handled, newest first."),
+    ("w_board_intro", "Peringatan yang masih terbuka atau sedang ditanggapi: yang paling genting di atas (Kritis, Waspada, Info), lalu yang terbaru.", "Alerts still open or being handled: the most severe on top (Critical, Warning, Info), then the newest."),
     ("w_show_active", "Aktif", "Active"),
     ("w_show_closed", "Ditutup (7 hari)", "Closed (7 days)"),
     ("w_no_alerts", "Tidak ada peringatan aktif.", "There are no active alerts."),
@@ -1339,6 +1339,12 @@ const ENTRIES: &[(&str, &str, &str)] = &[
     ("w_ch_sms", "SMS", "SMS"),
     ("w_map_of_alert", "Peta lokasi peringatan", "Map of the alert's location"),
     ("w_back_to_board", "Kembali ke papan", "Back to the board"),
+    // Alerts on the home and notification pages, the source report, sound and vibration.
+    ("w_source_report_hidden", "laporan instansi lain (tidak dapat Anda buka)", "another agency's report (you cannot open it)"),
+    ("w_active_title", "Peringatan aktif", "Active alerts"),
+    ("w_active_board", "Buka papan peringatan ({n} aktif)", "Open the alert board ({n} active)"),
+    ("w_sound_option", "Bunyi dan getar saat ada peringatan baru", "Sound and vibrate when a new alert arrives"),
+    ("w_sound_hint", "Pilihan ini diingat di perangkat ini.", "This choice is remembered on this device."),
     // Areas (fences).
     ("w_areas_title", "Area pantauan", "Watched areas"),
     ("w_areas_intro", "Area (geofence) yang dipantau aturan peringatan: desa, kawasan taman nasional, kebun, jalan atau sungai.", "Areas (geofences) that alert rules watch: villages, national park zones, plantations, roads or rivers."),

@@ -89,6 +89,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/peringatan_kartu.html"),
     ),
     (
+        "peringatan_ringkas.html",
+        include_str!("../../templates/peringatan_ringkas.html"),
+    ),
+    (
         "peringatan_tanggapan.html",
         include_str!("../../templates/peringatan_tanggapan.html"),
     ),

@@ -380,8 +380,60 @@ fn script_text(lang: Lang) -> Json {
 
 // ---- the board ---------------------------------------------------------------------------
 
-/// `GET /peringatan[?tampil=ditutup]`: open and acknowledged alerts, newest first (or
-/// those closed in the last seven days), with the response buttons.
+/// The board's order (ADR 7): most severe first, then newest (by the time the alert is
+/// about, which the card shows), then the later stream position. The live script puts
+/// new cards by the same rule.
+pub(super) fn board_order(views: &mut [AlertView]) {
+    views.sort_by(|a, b| {
+        b.alert
+            .severity
+            .cmp(&a.alert.severity)
+            .then(b.alert.at.cmp(&a.alert.at))
+            .then(b.alert.seq.cmp(&a.alert.seq))
+    });
+}
+
+/// The alerts still open or being handled that the actor sees, in the board's order.
+pub(super) async fn active_alerts(st: &AppState, page: &Page) -> Result<Vec<AlertView>, AppError> {
+    let mut all = Vec::new();
+    for status in [AlertStatus::Open, AlertStatus::Acknowledged] {
+        let list = st
+            .app
+            .alerts_for(
+                &page.authed.actor,
+                AlertListFilter {
+                    status: Some(status),
+                    limit: 200,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        all.extend(list);
+    }
+    board_order(&mut all);
+    Ok(all)
+}
+
+/// The first `limit` active alerts as cards, and how many there are: for the home and
+/// notification pages, which show them in short with a link to each.
+pub(super) async fn active_summary(
+    st: &AppState,
+    page: &Page,
+    limit: usize,
+) -> Result<(Vec<Json>, usize), AppError> {
+    let views = active_alerts(st, page).await?;
+    let now = st.app.now();
+    let fallback = home_zone(page);
+    let cards = views
+        .iter()
+        .take(limit)
+        .map(|v| card(st, page.lang, now, v, fallback))
+        .collect();
+    Ok((cards, views.len()))
+}
+
+/// `GET /peringatan[?tampil=ditutup]`: open and acknowledged alerts in the board's order
+/// (or those closed in the last seven days, newest first), with the response buttons.
 pub(super) async fn board(
     State(st): State<AppState>,
     page: Page,
@@ -410,26 +462,10 @@ pub(super) async fn board(
             Err(e) => return page.error(e),
         }
     } else {
-        let mut all = Vec::new();
-        for status in [AlertStatus::Open, AlertStatus::Acknowledged] {
-            match st
-                .app
-                .alerts_for(
-                    actor,
-                    AlertListFilter {
-                        status: Some(status),
-                        limit: 200,
-                        ..Default::default()
-                    },
-                )
-                .await
-            {
-                Ok(v) => all.extend(v),
-                Err(e) => return page.error(e),
-            }
+        match active_alerts(&st, &page).await {
+            Ok(v) => v,
+            Err(e) => return page.error(e),
         }
-        all.sort_by_key(|v| std::cmp::Reverse(v.alert.seq));
-        all
     };
     let fallback = home_zone(&page);
     let cards: Vec<Json> = views
@@ -584,6 +620,15 @@ async fn detail_page(
         },
         None => false,
     };
+    // The report that raised the alert is linked only when the actor may open it: a
+    // village that receives the alert does not necessarily see the other village's report.
+    let report_link = match view.alert.report_id {
+        Some(rid) => match st.app.visible_report_ids(actor, &[rid]).await {
+            Ok(ids) => ids.contains(&rid),
+            Err(e) => return page.error(e),
+        },
+        None => false,
+    };
     let mut log: Vec<&sinergi_store::warning::AlertAction> = actions.iter().collect();
     log.sort_by_key(|a| a.at);
     let log: Vec<Value> = log
@@ -625,6 +670,7 @@ async fn detail_page(
         context! {
             a => Value::from_serialize(&c),
             subject_link => subject_link,
+            report_link => report_link,
             log => log,
             deliveries => deliveries,
             to_ack => minutes_text(lang, view.seconds_to_acknowledge),
