@@ -549,6 +549,29 @@ fn delivery_status(lang: Lang, status: &str, attempts: i64) -> String {
     tr(lang, key)
 }
 
+/// A delivery's last error in words. The delivery worker stores its own English
+/// sentences and the transport's messages; the known ones are said in `lang` (with the
+/// status code a receiver answered), anything else as a failure to reach the receiver,
+/// whose details the server log has.
+fn delivery_error(lang: Lang, raw: &str) -> String {
+    let code = |rest: &str| rest.split_whitespace().next().unwrap_or("").to_string();
+    if let Some(rest) = raw.strip_prefix("the receiver answered ") {
+        return tr(lang, k!("w_del_err_answered")).replace("{code}", &code(rest));
+    }
+    if let Some(rest) = raw.strip_prefix("the SMS gateway answered ") {
+        return tr(lang, k!("w_del_err_sms_answered")).replace("{code}", &code(rest));
+    }
+    let key = match raw {
+        "the webhook is switched off" => k!("w_del_err_hook_off"),
+        "the webhook was removed" => k!("w_del_err_hook_removed"),
+        "no SMS gateway is set up" => k!("w_del_err_no_sms"),
+        "no SMTP server is set up" => k!("w_del_err_no_smtp"),
+        r if r.ends_with(" delivery is not available on this server") => k!("w_del_err_channel"),
+        _ => k!("w_del_err_other"),
+    };
+    tr(lang, key)
+}
+
 fn channel_label(lang: Lang, c: &str) -> String {
     let key = match c {
         "board" => k!("w_ch_board"),
@@ -652,7 +675,7 @@ async fn detail_page(
                 status => d.status.as_str(),
                 status_label => delivery_status(lang, &d.status, d.attempts),
                 attempts => d.attempts,
-                last_error => d.last_error.as_deref(),
+                last_error => d.last_error.as_deref().map(|e| delivery_error(lang, e)),
                 sent => d.sent_at.map(|t| zone.format(t)),
                 next => (d.status == "pending" && d.attempts > 0).then(|| zone.format(d.next_attempt_at)),
             }
@@ -769,7 +792,7 @@ async fn respond(
                         "action" => tr(lang, k!("w_action")),
                         "outcome" => tr(lang, k!("w_outcome")),
                         "note" => tr(lang, k!("note")),
-                        other => other.to_string(),
+                        other => super::i18n::field_or_other(lang, other),
                     };
                     format!("{label}: {}", core_message(lang, &e.message))
                 })
@@ -947,7 +970,7 @@ fn fence_place(lang: Lang, cara: &str, field: &str) -> (&'static str, String) {
         "region" => ("wilayah", tr(lang, k!("w_region_code"))),
         "radius_m" => ("radius", tr(lang, k!("w_radius"))),
         f if f.starts_with("shape") => (shape_field, tr(lang, k!("w_shape"))),
-        _ => ("lain", field.to_string()),
+        _ => ("lain", super::i18n::field_or_other(lang, field)),
     }
 }
 
@@ -1088,10 +1111,13 @@ pub(super) async fn create_fence(
             errors.push(field, &label, tr(lang, empty_key));
         } else {
             match serde_json::from_str::<Json>(text) {
+                // The parser's own words are English; where it stopped is what helps.
                 Err(e) => errors.push(
                     field,
                     &label,
-                    format!("{}: {e}", tr(lang, k!("w_not_json"))),
+                    tr(lang, k!("w_not_json_at"))
+                        .replace("{line}", &e.line().to_string())
+                        .replace("{column}", &e.column().to_string()),
                 ),
                 Ok(j) => match geometry_of(j) {
                     Ok(g) => input["shape"] = g,
@@ -1583,6 +1609,29 @@ pub(super) async fn rule_active(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delivery_errors_are_said_in_the_visitors_language() {
+        assert_eq!(
+            delivery_error(Lang::Id, "the receiver answered 500 Internal Server Error"),
+            "penerima menjawab dengan kode 500"
+        );
+        assert_eq!(
+            delivery_error(Lang::Id, "the webhook is switched off"),
+            "webhook sedang dimatikan"
+        );
+        assert_eq!(
+            delivery_error(
+                Lang::Id,
+                "error sending request for url (http://x/): connection refused"
+            ),
+            "penerima tidak dapat dihubungi (rinciannya di log server)"
+        );
+        assert_eq!(
+            delivery_error(Lang::En, "the SMS gateway answered 429 Too Many Requests"),
+            "the SMS gateway answered with code 429"
+        );
+    }
 
     #[test]
     fn pasted_geojson_becomes_one_geometry() {
