@@ -617,7 +617,8 @@ async fn indonesian_pages_show_no_internal_keys_or_english_messages() {
     let filter = between(&audit, "id=\"a-action\"", "</select>").expect("actions");
     assert_indonesian("/admin/audit (actions)", filter);
 
-    // A refused user form: the password rule in Indonesian.
+    // A refused user form: the password rule in Indonesian, an unknown role without the
+    // list of role keys.
     let (status, page) = s
         .form(
             &tnks,
@@ -626,7 +627,7 @@ async fn indonesian_pages_show_no_internal_keys_or_english_messages() {
                 ("username", "polhut.baru"),
                 ("display_name", "Polhut baru"),
                 ("agency", "BBTNKS"),
-                ("role", "field_officer"),
+                ("role", "penjaga"),
                 ("password", "password123"),
             ],
         )
@@ -636,6 +637,7 @@ async fn indonesian_pages_show_no_internal_keys_or_english_messages() {
         page.contains("kata sandi ini terlalu umum"),
         "the rule in words"
     );
+    assert!(page.contains("peran tidak dikenal"), "no list of role keys");
     assert_indonesian("/admin/pengguna (refused)", &page);
 
     // A refused area: where the pasted GeoJSON breaks, in Indonesian.

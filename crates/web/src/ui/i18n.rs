@@ -1689,12 +1689,17 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "each choice must be one of: ",
+        "each choice must be one of:",
         "",
-        "setiap pilihan harus salah satu dari: ",
+        "ada pilihan yang tidak tersedia",
         "",
     ),
-    ("must be one of: ", "", "harus salah satu dari: ", ""),
+    (
+        "must be one of:",
+        "",
+        "bukan salah satu pilihan yang tersedia",
+        "",
+    ),
     (
         "must be one of new, verified, in_progress, closed",
         "",
@@ -1806,9 +1811,9 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "kind must be one of ",
+        "kind must be one of",
         "",
-        "jenis instansi harus salah satu dari ",
+        "jenis instansi tidak dikenal",
         "",
     ),
     (
@@ -1835,12 +1840,7 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "nama pengguna ",
         " sudah dipakai",
     ),
-    (
-        "role must be one of ",
-        "",
-        "peran harus salah satu dari ",
-        "",
-    ),
+    ("role must be one of", "", "peran tidak dikenal", ""),
     (
         "password must be at least 10 characters",
         "",
@@ -1902,7 +1902,7 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     (
         "must be 0 (exact), 1000, 10000 or",
         "",
-        "harus 0 (tepat), 1000, 10000 atau \"region\"",
+        "ketepatan lokasi tidak dikenal",
         "",
     ),
     ("must be a list", "", "harus berupa daftar", ""),
@@ -2720,7 +2720,7 @@ mod tests {
                 while let Some(a) = rest.find('{') {
                     let Some(b) = rest[a..].find('}') else { break };
                     msg.push_str(&rest[..a]);
-                    msg.push_str("X");
+                    msg.push('X');
                     rest = rest[a + b + 1..].to_string();
                 }
                 msg.push_str(&rest);
@@ -2745,9 +2745,10 @@ mod tests {
             core_message(Lang::Id, "this attribute is required"),
             "wajib diisi"
         );
+        // Choices are keys: the Indonesian page says the choice is not offered.
         assert_eq!(
             core_message(Lang::Id, "must be one of: wire, rope"),
-            "harus salah satu dari: wire, rope"
+            "bukan salah satu pilihan yang tersedia"
         );
         assert_eq!(
             core_message(Lang::En, "must be a whole number"),
