@@ -169,7 +169,7 @@ test('live alerts take their place in the board order and can beep and vibrate',
     assert.equal((await api(setup, 'POST', `/api/v1/devices/${serial}/deploy`, { subject: subject.body.id, start: minutesAgo(600) })).status, 201);
     for (const severity of ['info', 'critical']) {
       const rule = await api(setup, 'POST', '/api/v1/rules', {
-        name: `Urutan ${severity} ${stamp}`, fences: [fence.body.id], trigger: { type: 'enter' }, severity,
+        name: `Urutan ${severity === 'critical' ? 'genting' : 'ringan'} ${stamp}`, fences: [fence.body.id], trigger: { type: 'enter' }, severity,
         quiet_period_min: 0, recipients: { agencies: ['BTNWK'] },
       });
       assert.equal(rule.status, 201, JSON.stringify(rule.body));
@@ -221,6 +221,29 @@ test('live alerts take their place in the board order and can beep and vibrate',
     assert.ok(after.buzz.length > before.buzz, 'a new alert vibrates');
     assert.ok(after.buzz.some((p) => Array.isArray(p) && p.length >= 3), 'a critical alert vibrates longer');
     assert.deepEqual(watch.problems, []);
+
+    // When the server's card cannot be fetched, the card built from the stream's own data
+    // still speaks Indonesian, not in keys.
+    const fallbackBoard = await context.newPage();
+    const fallbackWatch = watchProblems(fallbackBoard);
+    fallbackWatch.allow(503, '/kartu');
+    await fallbackBoard.route('**/peringatan/*/kartu', (route) => route.fulfill({ status: 503, body: '' }));
+    await fallbackBoard.goto(`${base}/peringatan`);
+    await fallbackBoard.waitForSelector('#daftar-peringatan[data-tersambung="1"]');
+    r = await api(setup, 'POST', '/api/v1/observations', [{ device: serial, recorded_at: minutesAgo(3), lon: 105.58, lat: -5.18 }]);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    r = await api(setup, 'POST', '/api/v1/observations', [{ device: serial, recorded_at: minutesAgo(2), lon: 105.62, lat: -5.18 }]);
+    const again = r.body.results[0].alerts || [];
+    assert.equal(again.length, 2, JSON.stringify(r.body));
+    for (const id of again) {
+      await fallbackBoard.waitForSelector(`#peringatan-${id}`, { timeout: 15_000 });
+      const text = await fallbackBoard.textContent(`#peringatan-${id}`);
+      assert.match(text, /Kritis|Info/);
+      assert.match(text, /Baru/);
+      assert.match(text, new RegExp(`masuk ${areaName}`));
+      assert.doesNotMatch(text, /critical|info\b|open|enter|\d{4}-\d\d-\d\dT/, `no keys or raw times: ${text}`);
+    }
+    assert.deepEqual(fallbackWatch.problems, []);
   } finally {
     await context.close();
   }

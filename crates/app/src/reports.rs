@@ -221,8 +221,9 @@ impl App {
             return Ok(out);
         }
         let viewer = self.viewer_for(actor).await?;
+        let mut decided = std::collections::HashSet::new();
         for id in ids {
-            if out.contains(id) {
+            if !decided.insert(*id) {
                 continue;
             }
             let Some(r) = self.store.report(*id).await? else {

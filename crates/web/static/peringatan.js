@@ -365,13 +365,20 @@
       return null;
     }
 
-    // When the card cannot be fetched, the stream's own data still says enough.
+    // When the card cannot be fetched, the stream's own data still says enough, in the
+    // words the server gave for its keys (never the keys themselves).
     function fallback(v) {
-      var words = [v.subject_name, v.kind, v.fence_name].filter(function (x) { return x; });
+      var kinds = text.kinds || {};
+      var words = [v.subject_name, kinds[v.kind] || '', v.fence_name].filter(function (x) { return x; });
+      var severity = v.severity || 'warning';
+      var state = v.status || 'open';
       return {
-        id: v.id, severity: v.severity || 'warning', status: v.status || 'open',
-        severity_label: v.severity || '', status_label: v.status || '',
-        headline: words.join(' '), time: v.at, iso: v.at, age: ageText(text, v.at, Date.now()),
+        id: v.id, severity: severity, status: state,
+        severity_label: (text.severities || {})[severity] || '',
+        status_label: (text.statuses || {})[state] || '',
+        // The local time needs the place's zone, which only the server's card knows;
+        // the age ("2 menit lalu") says when.
+        headline: words.join(' '), time: '', iso: v.at, age: ageText(text, v.at, Date.now()),
         place: typeof v.lat === 'number' ? v.lat.toFixed(5) + ', ' + v.lon.toFixed(5) : '',
         rule_name: v.rule_name || '', lon: v.lon, lat: v.lat
       };

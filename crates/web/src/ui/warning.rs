@@ -375,8 +375,39 @@ fn script_text(lang: Lang) -> Json {
         "map_failed": tr(lang, k!("w_map_failed")),
         "points": tr(lang, k!("w_draw_points")),
         "open": tr(lang, k!("w_open_detail")),
+        // For a card built from the stream's own data when the server's card cannot be
+        // fetched: the words for its keys.
+        "severities": {
+            "info": severity_label(lang, Severity::Info),
+            "warning": severity_label(lang, Severity::Warning),
+            "critical": severity_label(lang, Severity::Critical),
+        },
+        "statuses": {
+            "open": status_label(lang, AlertStatus::Open),
+            "acknowledged": status_label(lang, AlertStatus::Acknowledged),
+            "closed": status_label(lang, AlertStatus::Closed),
+        },
+        "kinds": ALERT_KINDS
+            .iter()
+            .map(|k| (k.to_string(), json!(kind_words(lang, k))))
+            .collect::<serde_json::Map<String, Json>>(),
     })
 }
+
+/// Every kind of alert [`kind_words`] has words for.
+const ALERT_KINDS: [&str; 11] = [
+    "enter",
+    "exit",
+    "proximity",
+    "dwell",
+    "cross",
+    "hotspot_inside",
+    "sighting_inside",
+    "sighting_proximity",
+    "device_silent",
+    "battery_low",
+    "no_movement",
+];
 
 // ---- the board ---------------------------------------------------------------------------
 
