@@ -55,7 +55,7 @@ test('an agency admin proposes and approves an agreement and finds it in the aud
     await page.selectOption('#k0-from', 'BNNP-JAMBI');
     await page.check('input[name="clauses[0].categories"][value="narcotics"]');
     await page.selectOption('#k0-sens', 'internal');
-    await page.fill('#k0-withheld', 'suspect_names');
+    await page.check('#k0-withheld-suspect_names');
     watch.allow(422, '/perjanjian');
     await Promise.all([
       page.waitForResponse((r) => r.url() === `${base}/perjanjian` && r.request().method() === 'POST'),
@@ -68,7 +68,7 @@ test('an agency admin proposes and approves an agreement and finds it in the aud
     assert.equal(await page.locator('#valid_until').evaluate((el) => el.closest('.field').classList.contains('ada-galat')), true);
     assert.equal(await page.locator('#k0-to').evaluate((el) => el.closest('.field').classList.contains('ada-galat')), true);
     assert.equal(await page.inputValue('#number'), number);
-    assert.equal(await page.inputValue('#k0-withheld'), 'suspect_names');
+    assert.equal(await page.isChecked('#k0-withheld-suspect_names'), true);
     assert.equal(await page.isChecked('input[name="clauses[0].categories"][value="narcotics"]'), true);
     assert.deepEqual(
       await page.$$eval('#parties option:checked', (os) => os.map((o) => o.value)),
@@ -87,8 +87,9 @@ test('an agency admin proposes and approves an agreement and finds it in the aud
     assert.equal((await page.textContent('#status-perjanjian')).trim(), 'diusulkan');
     const flows = await page.textContent('#ringkasan-alir');
     assert.match(flows, /BNNP-JAMBI → POLDA-JAMBI/);
-    assert.match(flows, /narcotics/);
-    assert.match(flows, /tanpa suspect_names/);
+    assert.match(flows, /kategori Narkotika/);
+    assert.match(flows, /tanpa Nama terduga pelaku/);
+    assert.doesNotMatch(flows, /narcotics|suspect_names/, 'words, not keys');
     assert.match(await page.textContent('.daftar-klausul'), /Narkotika/);
     await shot(page, 'ui2-agreement');
 
@@ -114,7 +115,8 @@ test('an agency admin proposes and approves an agreement and finds it in the aud
     await page.goto(`${base}/admin/audit`);
     assert.match(await page.textContent('h1'), /Jejak audit/);
     const first = page.locator('table.daftar-audit tbody tr').first();
-    assert.match(await first.textContent(), /agreement_approve/);
+    assert.match(await first.textContent(), /Menyetujui perjanjian/);
+    assert.doesNotMatch(await first.textContent(), /agreement_approve/, 'the action in words');
     assert.match(await first.textContent(), new RegExp(id));
     await shot(page, 'ui2-audit');
     await page.click('details.saring summary');

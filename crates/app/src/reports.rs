@@ -212,6 +212,51 @@ impl App {
         }
     }
 
+    /// Which of `ids` the actor may open (in any form), decided like a read but without
+    /// reading: nothing is audited. For pages that link to reports, so a link is shown
+    /// only where it leads somewhere.
+    pub async fn visible_report_ids(
+        &self,
+        actor: &Actor,
+        ids: &[ReportId],
+    ) -> AppResult<std::collections::HashSet<ReportId>> {
+        let mut out = std::collections::HashSet::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let viewer = self.viewer_for(actor).await?;
+        let mut decided = std::collections::HashSet::new();
+        for id in ids {
+            if !decided.insert(*id) {
+                continue;
+            }
+            let Some(r) = self.store.report(*id).await? else {
+                continue;
+            };
+            let referrals: Vec<_> = self
+                .store
+                .referrals_for_report(*id)
+                .await?
+                .iter()
+                .map(|x| x.as_referral())
+                .collect();
+            let ls = self.location_sensitive(&r.type_key);
+            if decide(
+                &viewer,
+                &r.access(),
+                &r.type_key,
+                ls,
+                &referrals,
+                viewer.now,
+            )
+            .is_some()
+            {
+                out.insert(*id);
+            }
+        }
+        Ok(out)
+    }
+
     fn location_sensitive(&self, type_key: &str) -> bool {
         self.report_types()
             .iter()

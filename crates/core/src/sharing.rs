@@ -243,12 +243,44 @@ pub fn snap(lon: f64, lat: f64, metres: u32) -> (f64, f64) {
     (snapped_lon, snapped_lat)
 }
 
+/// The grid cell of [`snap`] that a snapped point is the centre of, as
+/// `(min_lon, min_lat, max_lon, max_lat)`: what a coarsened location stands for, for maps
+/// that draw the cell instead of a pin.
+pub fn cell_bounds(lon: f64, lat: f64, metres: u32) -> (f64, f64, f64, f64) {
+    const METRES_PER_DEGREE: f64 = 111_320.0;
+    let lat_step = f64::from(metres) / METRES_PER_DEGREE;
+    let lon_step = lat_step / lat.to_radians().cos().max(0.01);
+    (
+        lon - lon_step / 2.0,
+        lat - lat_step / 2.0,
+        lon + lon_step / 2.0,
+        lat + lat_step / 2.0,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::access::{Actor, ViewScope};
     use crate::user::Role;
     use uuid::Uuid;
+
+    #[test]
+    fn a_snapped_point_lies_in_the_middle_of_its_cell_which_holds_the_true_point() {
+        for (lon, lat) in [(101.43204, -1.93137), (105.7712, -5.0473), (140.7, 2.5)] {
+            for m in [1000, 10_000] {
+                let (x, y) = snap(lon, lat, m);
+                let (w, s, e, n) = cell_bounds(x, y, m);
+                assert!(
+                    w <= lon && lon <= e && s <= lat && lat <= n,
+                    "{lon},{lat} {m}"
+                );
+                assert!(((w + e) / 2.0 - x).abs() < 1e-9 && ((s + n) / 2.0 - y).abs() < 1e-9);
+                let height_m = (n - s) * 111_320.0;
+                assert!((height_m - f64::from(m)).abs() < 1e-6);
+            }
+        }
+    }
 
     fn a(n: u128) -> AgencyId {
         AgencyId(Uuid::from_u128(n))

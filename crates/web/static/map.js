@@ -1,8 +1,12 @@
 // Sinergi's maps, drawn with Leaflet over the shipped Indonesian boundaries, so they
 // work with no tile server and no internet. Three uses, chosen by the element present:
 //   #peta         the report map: reports in view from /api/v1/reports, re-fetched
-//                 whenever the map moves, each marker tagged with data-report-id;
-//   #peta-detail  one report's geometry (JSON in #geometri);
+//                 whenever the map moves, each marker tagged with data-report-id; a
+//                 report delivered with a coarsened location (properties.access.precision
+//                 1000 or 10000 metres, or "region") is drawn as the grid cell it stands
+//                 for, or a circle round the region's centre, never as a pin;
+//   #peta-detail  one report's geometry (JSON in #geometri; the server sends a coarsened
+//                 location as a Feature marked `coarse`, drawn dashed);
 //   #peta-pilih   the form's location picker, writing into the #lon/#lat inputs.
 // Report text is only ever inserted with textContent, never as HTML, and no tile layer
 // is added, so the map never contacts another server.
@@ -128,6 +132,44 @@
 
   var STATUS_COLOURS = { 'new': '#1e5aa8', verified: '#2f8a57', in_progress: '#c77a00', closed: '#6b7570' };
 
+  // A region-only location has no cell; the report map draws a circle of this radius
+  // round the region's centre (the report page draws the region's own extent).
+  var REGION_RADIUS_M = 10000;
+  var METRES_PER_DEGREE = 111320;
+
+  // The precision a report was delivered at: a number of metres (0 = exact) or "region".
+  function precisionOf(f) {
+    var access = (f.properties || {}).access;
+    return access && access.precision ? access.precision : 0;
+  }
+
+  // The area a coarsened point stands for: the grid cell whose centre it is (the same
+  // cell as sinergi_core::sharing::cell_bounds), or a circle round a region's centre,
+  // with a hollow dashed ring that keeps it visible (and tappable) when zoomed out far
+  // enough for the area to shrink below a pixel.
+  function coarseLayer(f, style) {
+    var prec = precisionOf(f);
+    var g = f.geometry;
+    if (!prec || !g || g.type !== 'Point') {
+      return null;
+    }
+    var lon = g.coordinates[0];
+    var lat = g.coordinates[1];
+    var s = Object.assign({}, style, { dashArray: '6 4', className: 'lokasi-kasar' });
+    var area;
+    if (typeof prec === 'number') {
+      var latStep = prec / METRES_PER_DEGREE;
+      var lonStep = latStep / Math.max(Math.cos(lat * Math.PI / 180), 0.01);
+      area = L.rectangle([[lat - latStep / 2, lon - lonStep / 2], [lat + latStep / 2, lon + lonStep / 2]], s);
+    } else {
+      area = L.circle([lat, lon], Object.assign({ radius: REGION_RADIUS_M }, s));
+    }
+    var ring = L.circleMarker([lat, lon], {
+      radius: 7, color: style.color, weight: 2, dashArray: '3 3', fillOpacity: 0, className: 'lokasi-kasar-cincin'
+    });
+    return L.featureGroup([area, ring]);
+  }
+
   // ---- the report map ----
 
   function reportMap(el) {
@@ -161,6 +203,15 @@
       var when = document.createElement('p');
       when.textContent = showTime(p.occurred_at, p.region_code);
       box.appendChild(when);
+      var prec = precisionOf(f);
+      if (prec) {
+        var where = document.createElement('p');
+        where.className = 'catatan';
+        where.textContent = typeof prec === 'number'
+          ? (text.prec_grid || '{n}').replace('{n}', String(prec / 1000))
+          : (text.prec_region || '');
+        box.appendChild(where);
+      }
       return box;
     }
 
@@ -169,7 +220,32 @@
     // re-fetch), removes those no longer returned and adds the new ones.
     var shown = {};
 
+    // Popup and tag of one report's layer (or of each part of a group).
+    function decorate(feature, l) {
+      l.bindPopup(function () { return popup(feature); }, { maxWidth: 260, autoPanPaddingTopLeft: L.point(56, 16) });
+      // Tag the drawn elements, so the report can be found on the page (by tests
+      // and by assistive tools).
+      var parts = l.eachLayer ? [] : [l];
+      if (l.eachLayer) {
+        l.eachLayer(function (x) { parts.push(x); });
+      }
+      parts.forEach(function (x) {
+        x.on('add', function () {
+          var e = x.getElement ? x.getElement() : null;
+          if (e) {
+            e.setAttribute('data-report-id', feature.id);
+          }
+        });
+      });
+    }
+
     function makeLayer(f) {
+      var colour = STATUS_COLOURS[(f.properties || {}).status] || '#1e5aa8';
+      var coarse = coarseLayer(f, { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.15 });
+      if (coarse) {
+        decorate(f, coarse);
+        return coarse;
+      }
       var made = null;
       L.geoJSON(f, {
         pointToLayer: function (feature, latlng) {
@@ -181,15 +257,7 @@
           return { color: c, weight: 3, fillOpacity: 0.25 };
         },
         onEachFeature: function (feature, l) {
-          l.bindPopup(function () { return popup(feature); }, { maxWidth: 260, autoPanPaddingTopLeft: L.point(56, 16) });
-          // Tag the drawn element, so the report can be found on the page (by tests
-          // and by assistive tools).
-          l.on('add', function () {
-            var e = l.getElement ? l.getElement() : null;
-            if (e) {
-              e.setAttribute('data-report-id', feature.id);
-            }
-          });
+          decorate(feature, l);
           made = l;
         }
       });
@@ -289,7 +357,13 @@
       map.fitBounds(INDONESIA);
       return;
     }
-    var shape = L.geoJSON(geometry, { style: { color: '#b3261e', weight: 4, fillOpacity: 0.25 } }).addTo(map);
+    var shape = L.geoJSON(geometry, {
+      style: function (f) {
+        return f && f.properties && f.properties.coarse
+          ? { color: '#b3261e', weight: 2, dashArray: '6 4', fillOpacity: 0.15, className: 'lokasi-kasar' }
+          : { color: '#b3261e', weight: 4, fillOpacity: 0.25 };
+      }
+    }).addTo(map);
     var bounds = shape.getBounds();
     if (bounds.isValid()) {
       map.fitBounds(bounds, { maxZoom: 10, padding: [20, 20] });

@@ -1,10 +1,13 @@
 // Early warning's progressive enhancement. Every page works without this file; with it:
 //   #daftar-peringatan  the live board: new alerts from /api/v1/alerts/stream (Server-Sent
-//                       Events, signed in by the session cookie) are put at the top as a
-//                       copy of the card the server renders into #templat-peringatan,
-//                       filled from /peringatan/{id}/kartu (the server's words, local time
-//                       and zone); a new card flashes, the title counts new alerts until
-//                       the page is used, and ages ("3 menit lalu") keep up;
+//                       Events, signed in by the session cookie) are put where the board's
+//                       order puts them (most severe first, then newest, as the server
+//                       sorts: ADR 7) as a copy of the card the server renders into
+//                       #templat-peringatan, filled from /peringatan/{id}/kartu (the
+//                       server's words, local time and zone); a new card flashes, the title
+//                       counts new alerts until the page is used, ages ("3 menit lalu") keep
+//                       up, and with the #bunyi-peringatan option on (remembered in
+//                       localStorage) a new alert beeps (WebAudio) and vibrates the phone;
 //   #peta-peringatan    the board's map: areas (/api/v1/fences), alerts, and each subject's
 //                       track of the last 24 hours (/api/v1/subjects/{id}/track);
 //   #peta-titik         one alert's position and area;
@@ -13,12 +16,22 @@
 //                       #bentuk-peta field as a GeoJSON Polygon or LineString;
 //   #form-aturan        shows only the fields the chosen trigger and subject choice use;
 //   #peta-jejak         one subject's track.
-// Text is only ever inserted with textContent, never as HTML. No tile layer is added: the
-// maps draw the shipped boundaries (map.js's base map), so they need no other server.
+// Text is only ever inserted with textContent, never as HTML: tooltips and popups get DOM
+// nodes (Leaflet would insert a string as HTML). No tile layer is added: the maps draw the
+// shipped boundaries (map.js's base map), so they need no other server.
 (function () {
   'use strict';
 
   var SEV = { info: '#1e5aa8', warning: '#c77a00', critical: '#b3261e' };
+  // The board's order: most severe first (ADR 7).
+  var RANK = { critical: 3, warning: 2, info: 1 };
+
+  // A tooltip's or popup's content as a text node in a span, never parsed as HTML.
+  function textBox(text) {
+    var span = document.createElement('span');
+    span.textContent = text === null || text === undefined ? '' : String(text);
+    return span;
+  }
 
   function json(id) {
     var el = document.getElementById(id);
@@ -92,7 +105,7 @@
       style: fenceStyle,
       onEachFeature: function (f, l) {
         if (f.properties && f.properties.name) {
-          l.bindTooltip(String(f.properties.name));
+          l.bindTooltip(textBox(f.properties.name));
         }
       }
     });
@@ -118,6 +131,116 @@
     }
   }
 
+  // ---- sound and vibration for new alerts ----
+
+  // The board's option to beep and vibrate when a new alert arrives on the live stream.
+  // The choice is remembered in localStorage. Browsers only let a page make sound after
+  // the user touched it, so the audio is unlocked by turning the option on, or by the
+  // first tap on the page when it was already on. No sound file: a WebAudio beep.
+  function alarmOption(box) {
+    var KEY = 'sinergi.peringatan.bunyi';
+    var ctx = null;
+
+    function stored() {
+      try {
+        return window.localStorage.getItem(KEY) === '1';
+      } catch (e) {
+        return false;
+      }
+    }
+
+    function store(on) {
+      try {
+        window.localStorage.setItem(KEY, on ? '1' : '0');
+      } catch (e) { /* Private mode: the option lasts as long as the page. */ }
+    }
+
+    function audio() {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) {
+        return null;
+      }
+      if (!ctx) {
+        try {
+          ctx = new Ctx();
+        } catch (e) {
+          return null;
+        }
+      }
+      if (ctx.state === 'suspended' && ctx.resume) {
+        ctx.resume().catch(function () {});
+      }
+      return ctx;
+    }
+
+    function beep(times) {
+      var a = audio();
+      if (!a) {
+        return;
+      }
+      for (var i = 0; i < times; i++) {
+        var start = a.currentTime + i * 0.35;
+        var osc = a.createOscillator();
+        var gain = a.createGain();
+        osc.type = 'square';
+        osc.frequency.value = 880;
+        gain.gain.setValueAtTime(0.0001, start);
+        gain.gain.exponentialRampToValueAtTime(0.3, start + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.25);
+        osc.connect(gain);
+        gain.connect(a.destination);
+        osc.start(start);
+        osc.stop(start + 0.26);
+      }
+    }
+
+    function vibrate(pattern) {
+      if (navigator.vibrate) {
+        try {
+          navigator.vibrate(pattern);
+        } catch (e) { /* Not allowed here: the beep still sounds. */ }
+      }
+    }
+
+    function on() {
+      return !!(box && box.checked);
+    }
+
+    if (box) {
+      box.checked = stored();
+      var wrap = box.closest('.js-tampil');
+      if (wrap) {
+        wrap.hidden = false;
+      }
+      box.addEventListener('change', function () {
+        store(box.checked);
+        if (box.checked) {
+          // The user's own tap unlocks the audio; one short beep says it works.
+          beep(1);
+          vibrate(100);
+        }
+      });
+      var unlock = function () {
+        if (on()) {
+          audio();
+        }
+        ['click', 'keydown', 'touchstart'].forEach(function (n) { document.removeEventListener(n, unlock); });
+      };
+      ['click', 'keydown', 'touchstart'].forEach(function (n) { document.addEventListener(n, unlock, { passive: true }); });
+    }
+
+    return {
+      ring: function (severity) {
+        if (!on()) {
+          return;
+        }
+        var critical = severity === 'critical';
+        beep(critical ? 3 : 1);
+        vibrate(critical ? [400, 150, 400, 150, 400] : [250]);
+      }
+    };
+  }
+
   // ---- the live board ----
 
   function board(list) {
@@ -131,6 +254,7 @@
     var connected = false;
     var sayTimer = null;
     var api = { map: null };
+    var alarm = alarmOption(document.getElementById('bunyi-peringatan'));
 
     function say(msg) {
       if (status) {
@@ -167,6 +291,7 @@
     function fill(card, c) {
       card.id = 'peringatan-' + c.id;
       card.setAttribute('data-alert-id', c.id);
+      card.setAttribute('data-tingkat', c.severity || '');
       card.className = 'kartu-peringatan kp-' + c.severity + ' kp-status-' + c.status + ' baru';
       card.querySelectorAll('[data-isi]').forEach(function (el) {
         var key = el.getAttribute('data-isi');
@@ -206,7 +331,7 @@
       }
       var card = tpl.content.firstElementChild.cloneNode(true);
       fill(card, c);
-      list.insertBefore(card, list.firstChild);
+      list.insertBefore(card, placeBefore(c));
       if (empty) {
         empty.hidden = true;
       }
@@ -219,15 +344,41 @@
       if (api.map && typeof c.lat === 'number' && typeof c.lon === 'number') {
         api.map.addAlert(c);
       }
+      alarm.ring(c.severity);
     }
 
-    // When the card cannot be fetched, the stream's own data still says enough.
+    // The card a new alert goes before, in the board's order: the first that is less
+    // severe, or as severe and older (null: at the end).
+    function placeBefore(c) {
+      var rank = RANK[c.severity] || 0;
+      var at = Date.parse(c.iso || '') || 0;
+      var cards = list.querySelectorAll('.kartu-peringatan');
+      for (var i = 0; i < cards.length; i++) {
+        var other = cards[i];
+        var r = RANK[other.getAttribute('data-tingkat')] || 0;
+        var time = other.querySelector('time');
+        var t = (time && Date.parse(time.getAttribute('datetime') || '')) || 0;
+        if (r < rank || (r === rank && t <= at)) {
+          return other;
+        }
+      }
+      return null;
+    }
+
+    // When the card cannot be fetched, the stream's own data still says enough, in the
+    // words the server gave for its keys (never the keys themselves).
     function fallback(v) {
-      var words = [v.subject_name, v.kind, v.fence_name].filter(function (x) { return x; });
+      var kinds = text.kinds || {};
+      var words = [v.subject_name, kinds[v.kind] || '', v.fence_name].filter(function (x) { return x; });
+      var severity = v.severity || 'warning';
+      var state = v.status || 'open';
       return {
-        id: v.id, severity: v.severity || 'warning', status: v.status || 'open',
-        severity_label: v.severity || '', status_label: v.status || '',
-        headline: words.join(' '), time: v.at, iso: v.at, age: ageText(text, v.at, Date.now()),
+        id: v.id, severity: severity, status: state,
+        severity_label: (text.severities || {})[severity] || '',
+        status_label: (text.statuses || {})[state] || '',
+        // The local time needs the place's zone, which only the server's card knows;
+        // the age ("2 menit lalu") says when.
+        headline: words.join(' '), time: '', iso: v.at, age: ageText(text, v.at, Date.now()),
         place: typeof v.lat === 'number' ? v.lat.toFixed(5) + ', ' + v.lon.toFixed(5) : '',
         rule_name: v.rule_name || '', lon: v.lon, lat: v.lat
       };
@@ -322,7 +473,7 @@
             L.polyline(latlngs, { color: '#1e5aa8', weight: 3, opacity: 0.8 }).addTo(tracks);
             var last = latlngs[latlngs.length - 1];
             L.circleMarker(last, { radius: 5, color: '#1e5aa8', weight: 2, fillColor: '#fff', fillOpacity: 1 })
-              .bindTooltip(String(s.name || ''))
+              .bindTooltip(textBox(s.name || ''))
               .addTo(tracks);
           });
         }));
@@ -531,7 +682,7 @@
       L.polyline(coords, { color: '#1e5aa8', weight: 3 }).addTo(group);
       L.circleMarker(coords[0], { radius: 4, color: '#1e5aa8', fillColor: '#fff', fillOpacity: 1 }).addTo(group);
       L.circleMarker(coords[coords.length - 1], { radius: 7, color: '#fff', weight: 2, fillColor: '#1e5aa8', fillOpacity: 1 })
-        .bindTooltip(String(d.name || '') + (d.last_time ? ' · ' + d.last_time : ''))
+        .bindTooltip(textBox(String(d.name || '') + (d.last_time ? ' · ' + d.last_time : '')))
         .addTo(group);
     }
     (d.alerts || []).forEach(function (a) { group.addLayer(alertMarker(a, null)); });

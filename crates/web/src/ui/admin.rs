@@ -202,7 +202,7 @@ fn agency_label(lang: Lang, field: &str) -> String {
         "kind" => k!("agency_kind"),
         "parent" => k!("parent_agency"),
         "jurisdiction" => k!("jurisdiction_codes"),
-        other => return other.to_string(),
+        other => return super::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
@@ -382,7 +382,7 @@ fn user_label(lang: Lang, field: &str) -> String {
         "agency" => k!("agency"),
         "role" => k!("role"),
         "password" => k!("initial_password"),
-        other => return other.to_string(),
+        other => return super::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::json;
 use sinergi_app::AppError;
 use sinergi_core::agency::Agency;
-use sinergi_core::agreement::{Agreement, AgreementInput, AgreementStatus, Clause};
+use sinergi_core::agreement::{AgencyTree, Agreement, AgreementInput, AgreementStatus, Clause};
 use sinergi_core::ids::{AgencyId, AgreementId};
 use sinergi_core::report::Sensitivity;
 use sinergi_core::report_types::ReportType;
@@ -33,6 +33,7 @@ use super::i18n::{core_message, k, tr, Lang};
 use super::render::{csrf_page, page_ctx, render};
 use super::reports::human_size;
 use super::{bad_form, sensitivity_label, show_time, FormData, Page, UNPROCESSABLE};
+use crate::api::urlencode;
 use crate::AppState;
 
 /// The most clause blocks the form reads; more is not a real agreement.
@@ -119,6 +120,10 @@ fn agency_ref(by_id: &HashMap<AgencyId, &Agency>, id: &AgencyId) -> Value {
     }
 }
 
+fn query(q: Result<Query<Vec<(String, String)>>, QueryRejection>) -> FormData {
+    FormData(q.map(|Query(v)| v).unwrap_or_default())
+}
+
 fn notice_of(lang: Lang, pesan: Option<&str>) -> Option<String> {
     let key = match pesan? {
         "diusulkan" => k!("notice_ag_proposed"),
@@ -188,18 +193,25 @@ struct DetailExtra {
     upload_errors: Vec<String>,
 }
 
-/// One clause in English, built like the app's Indonesian sentence.
-fn summary_en(
+/// One clause as a sentence ("what flows where"), every word from the catalogue: types
+/// and categories by name, withheld fields by their labels, the sensitivity and the
+/// location precision in words.
+fn flow_sentence(
+    lang: Lang,
     c: &Clause,
     code: &dyn Fn(&AgencyId) -> String,
     types: &[ReportType],
-    lang: Lang,
 ) -> String {
+    let sub = if c.include_subagencies {
+        format!(" ({})", tr(lang, k!("with_sub")))
+    } else {
+        String::new()
+    };
     let from = c
         .from
         .as_ref()
         .map(code)
-        .unwrap_or_else(|| "any party".into());
+        .unwrap_or_else(|| tr(lang, k!("ag_flow_any_party")));
     let to: Vec<String> = c.to.iter().map(code).collect();
     let mut what: Vec<String> = c
         .report_types
@@ -209,29 +221,33 @@ fn summary_en(
     what.extend(
         c.categories
             .iter()
-            .map(|k| format!("the category {}", category_label(lang, k))),
+            .map(|k| tr(lang, k!("ag_flow_category")).replace("{name}", &category_label(lang, k))),
     );
-    let sub = if c.include_subagencies {
-        " (with sub-agencies)"
-    } else {
-        ""
-    };
-    let withheld = if c.withheld_fields.is_empty() {
+    let without = if c.withheld_fields.is_empty() {
         String::new()
     } else {
-        format!(", without {}", c.withheld_fields.join(", "))
+        let fields: Vec<String> = c
+            .withheld_fields
+            .iter()
+            .map(|w| super::withheld_field_label(lang, types, None, w))
+            .collect();
+        tr(lang, k!("ag_flow_without")).replace("{fields}", &fields.join(", "))
     };
     let place = match c.precision {
-        Precision::Exact => "exact location".to_string(),
-        Precision::Grid(m) => format!("location rounded to {} km", km(m)),
-        Precision::Region => "region only".to_string(),
+        Precision::Exact => tr(lang, k!("place_exact")),
+        Precision::Grid(m) => tr(lang, k!("place_grid")).replace("{n}", &km(m)),
+        Precision::Region => tr(lang, k!("place_region")),
     };
-    format!(
-        "{from}{sub} → {}{sub}: {} up to {}{withheld}; {place}.",
-        to.join(", "),
-        what.join(", "),
-        c.max_sensitivity.as_str()
-    )
+    tr(lang, k!("ag_flow"))
+        .replace("{from}", &format!("{from}{sub}"))
+        .replace("{to}", &format!("{}{sub}", to.join(", ")))
+        .replace("{what}", &what.join(", "))
+        .replace(
+            "{level}",
+            &sensitivity_label(lang, c.max_sensitivity).to_lowercase(),
+        )
+        .replace("{without}", &without)
+        .replace("{place}", &place)
 }
 
 /// May the actor approve `a` for their agency now? The app's rule, to choose the button.
@@ -277,18 +293,11 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
             .unwrap_or_else(|| id.to_string())
     };
     let types = st.app.report_types();
-    // The app words its summary in Indonesian; the English page says the same in English.
-    let summary: Vec<String> = match lang {
-        Lang::Id => match st.app.agreement_summary(&a).await {
-            Ok(s) => s,
-            Err(e) => return page.error(e),
-        },
-        Lang::En => a
-            .clauses
-            .iter()
-            .map(|c| summary_en(c, &code, &types, lang))
-            .collect(),
-    };
+    let summary: Vec<String> = a
+        .clauses
+        .iter()
+        .map(|c| flow_sentence(lang, c, &code, &types))
+        .collect();
     let now = st.app.now();
     let status = a.effective_status(now);
     let parties: Vec<Value> = a
@@ -321,7 +330,12 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
                 what => what,
                 max_sensitivity => c.max_sensitivity.as_str(),
                 max_sensitivity_label => sensitivity_label(lang, c.max_sensitivity),
-                withheld => c.withheld_fields.join(", "),
+                withheld => c
+                    .withheld_fields
+                    .iter()
+                    .map(|w| super::withheld_field_label(lang, &types, None, w))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 precision => precision_label(lang, c.precision),
                 sub => c.include_subagencies,
             }
@@ -357,6 +371,7 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
         .collect();
     let party_admin = administers_party(page, &a);
     let is_draft = a.status == AgreementStatus::Draft;
+    let shared = shared_links(page, &a, &agencies, &types, now);
     render(
         extra.status.unwrap_or(StatusCode::OK),
         "perjanjian_detail.html",
@@ -382,6 +397,8 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
             can_revoke => may_revoke(page, &a),
             can_edit_draft => party_admin && is_draft,
             can_upload => party_admin && a.status != AgreementStatus::Revoked,
+            can_renew => party_admin && matches!(status, AgreementStatus::Expired | AgreementStatus::Revoked),
+            shared => shared,
             documents => documents,
             upload_errors => extra.upload_errors,
             approve_hint => tr(lang, k!("approve_hint")).replace("{agency}", &my_agency),
@@ -391,6 +408,67 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
             ..page_ctx(page, "agreements")
         },
     )
+}
+
+/// What `a` shares with the viewer's agency now, as links into the report list: for each
+/// agency whose reports flow to the viewer (not the viewer's own agency or those below
+/// it, which the viewer sees anyway), its reports and each shared type of them, with the
+/// list's own `agency` and `type` parameters. Empty when the agreement is not in force
+/// or shares nothing with the viewer.
+fn shared_links(
+    page: &Page,
+    a: &Agreement,
+    agencies: &[Agency],
+    types: &[ReportType],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Value> {
+    let lang = page.lang;
+    let actor = &page.authed.actor;
+    let tree = AgencyTree::new(agencies.iter().map(|x| (x.id, x.parent_id)));
+    let mut by_owner: BTreeMap<String, (&Agency, Vec<String>)> = BTreeMap::new();
+    for g in a.grants_for(actor.agency_id, &tree, types, now) {
+        for owner in &g.owners {
+            if *owner == actor.agency_id || actor.agency_descendants.contains(owner) {
+                continue;
+            }
+            let Some(agency) = agencies.iter().find(|x| x.id == *owner) else {
+                continue;
+            };
+            let entry = by_owner
+                .entry(agency.code.to_string())
+                .or_insert((agency, Vec::new()));
+            for t in &g.type_keys {
+                if !entry.1.contains(t) {
+                    entry.1.push(t.clone());
+                }
+            }
+        }
+    }
+    by_owner
+        .values()
+        .filter(|(_, keys)| !keys.is_empty())
+        .map(|(agency, keys)| {
+            let code = agency.code.to_string();
+            // Types in catalogue order.
+            let shared_types: Vec<Value> = types
+                .iter()
+                .filter(|t| keys.contains(&t.key))
+                .map(|t| {
+                    context! {
+                        label => lang.pick(&t.label_id, &t.label_en),
+                        href => format!("/laporan?agency={}&type={}", urlencode(&code), urlencode(&t.key)),
+                    }
+                })
+                .collect();
+            context! {
+                code => code.as_str(),
+                name => agency.name.as_str(),
+                href => format!("/laporan?agency={}", urlencode(&code)),
+                label => tr(lang, k!("ag_reports_of")).replace("{agency}", &code),
+                types => shared_types,
+            }
+        })
+        .collect()
 }
 
 /// `GET /perjanjian/{id}`.
@@ -493,6 +571,87 @@ pub(super) async fn revoke(
     }
 }
 
+/// `POST /perjanjian/{id}/perbarui`: an expired or revoked agreement is renewed as a new
+/// draft with the same title, number, legal basis, parties and clauses, valid from today
+/// (WIB) for as long as the old one ran, made by the same use case as any draft; the
+/// administrator continues on the draft's edit page. The old agreement stays as it was.
+pub(super) async fn renew(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    let Some(id) = AgreementId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let a = match st.app.agreement_for(&page.authed.actor, id).await {
+        Ok(a) => a,
+        Err(e) => return page.error(e),
+    };
+    if !administers_party(&page, &a) {
+        return page.error(forbidden());
+    }
+    let now = st.app.now();
+    if !matches!(
+        a.effective_status(now),
+        AgreementStatus::Expired | AgreementStatus::Revoked
+    ) {
+        return refused(
+            &st,
+            &page,
+            id,
+            StatusCode::CONFLICT,
+            k!("ag_renew_only_ended"),
+        )
+        .await;
+    }
+    let agencies = match st.app.agencies().await {
+        Ok(x) => x,
+        Err(e) => return page.error(e),
+    };
+    let (valid_from, valid_until) = renewed_dates(&a, now);
+    let values = AgreementValues {
+        valid_from: valid_from.to_string(),
+        valid_until: valid_until.to_string(),
+        draft: true,
+        ..AgreementValues::from_agreement(&a, &agencies)
+    };
+    let (body, _) = values.to_json();
+    match st.app.create_agreement(&page.authed.actor, &body).await {
+        Ok(draft) => {
+            Redirect::to(&format!("/perjanjian/{}/ubah?pesan=diperbarui", draft.id)).into_response()
+        }
+        // The old agreement names something that no longer exists (an agency, a report
+        // type): the copy cannot be made as it was; the reasons are shown on its page.
+        Err(AppError::Validation(v)) => {
+            let lang = page.lang;
+            let msgs: Vec<String> = std::iter::once(tr(lang, k!("ag_renew_failed")))
+                .chain(v.errors.iter().map(|e| core_message(lang, &e.message)))
+                .collect();
+            let extra = DetailExtra {
+                status: Some(UNPROCESSABLE),
+                error: Some(msgs.join(" ")),
+                ..Default::default()
+            };
+            detail_page(&st, &page, id, extra).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// The dates of a renewal: from today (WIB) for as many days as `a` ran.
+fn renewed_dates(
+    a: &Agreement,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let today = now.with_timezone(&Zone::Wib.offset()).date_naive();
+    let days = (a.valid_until - a.valid_from).num_days().max(1);
+    (today, today + chrono::Duration::days(days))
+}
+
 // ---- the proposal form -------------------------------------------------------------------
 
 /// One clause block as typed.
@@ -503,7 +662,9 @@ struct ClauseValues {
     report_types: Vec<String>,
     categories: Vec<String>,
     max_sensitivity: String,
-    withheld: String,
+    /// Keys of the withheld fields (ticked boxes; a value may also list several keys
+    /// separated by commas, as the API's own clients write them).
+    withheld: Vec<String>,
     precision: String,
     sub: bool,
 }
@@ -516,7 +677,7 @@ impl Default for ClauseValues {
             report_types: Vec::new(),
             categories: Vec::new(),
             max_sensitivity: Sensitivity::Internal.as_str().into(),
-            withheld: String::new(),
+            withheld: Vec::new(),
             precision: "0".into(),
             sub: false,
         }
@@ -529,15 +690,21 @@ impl ClauseValues {
         self.to.is_empty()
             && self.report_types.is_empty()
             && self.categories.is_empty()
-            && self.withheld.trim().is_empty()
+            && self.withheld.is_empty()
     }
 
-    fn withheld_list(&self) -> Vec<String> {
-        self.withheld
-            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
+    /// The keys of `values`, each split at commas, semicolons and spaces, in order and
+    /// once each.
+    fn keys_of(values: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for v in values {
+            for k in v.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
+                if !k.is_empty() && !out.iter().any(|x| x == k) {
+                    out.push(k.to_string());
+                }
+            }
+        }
+        out
     }
 
     /// The clause as the API takes it.
@@ -560,7 +727,7 @@ impl ClauseValues {
             "report_types": self.report_types,
             "categories": self.categories,
             "max_sensitivity": self.max_sensitivity,
-            "withheld_fields": self.withheld_list(),
+            "withheld_fields": self.withheld,
             "location_precision_m": precision,
             "include_subagencies": self.sub,
         })
@@ -622,7 +789,7 @@ impl AgreementValues {
                     report_types: all(&format!("{p}.report_types")),
                     categories: all(&format!("{p}.categories")),
                     max_sensitivity: f.text(&format!("{p}.max_sensitivity")),
-                    withheld: f.text(&format!("{p}.withheld")),
+                    withheld: ClauseValues::keys_of(&all(&format!("{p}.withheld"))),
                     precision: f.text(&format!("{p}.precision")),
                     sub: !f.text(&format!("{p}.sub")).is_empty(),
                 }
@@ -665,7 +832,7 @@ impl AgreementValues {
                     report_types: c.report_types.clone(),
                     categories: c.categories.clone(),
                     max_sensitivity: c.max_sensitivity.as_str().into(),
-                    withheld: c.withheld_fields.join(", "),
+                    withheld: c.withheld_fields.clone(),
                     precision: precision_value(c.precision),
                     sub: c.include_subagencies,
                 })
@@ -784,7 +951,7 @@ fn field_label(lang: Lang, field: &str) -> String {
         "valid_from" => k!("valid_from"),
         "valid_until" => k!("valid_until"),
         "clauses" => k!("clauses"),
-        other => return other.to_string(),
+        other => return super::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
@@ -796,6 +963,8 @@ struct Editing {
     version: i64,
     /// Someone else saved the draft after this form was rendered.
     stale: bool,
+    /// The draft was just made by renewing an ended agreement.
+    renewed: bool,
 }
 
 fn form_page(
@@ -857,6 +1026,25 @@ fn form_page(
         .iter()
         .map(|p| context! { value => precision_value(*p), label => precision_label(lang, *p) })
         .collect();
+    // Fields a clause may withhold, by their labels: the description, the author and the
+    // catalogue's personal-data fields, then any other key a draft already names.
+    let mut withheld_keys: Vec<String> = vec!["description".into(), "author".into()];
+    for f in types.iter().flat_map(|t| t.fields.iter()) {
+        if f.personal && !withheld_keys.contains(&f.key) {
+            withheld_keys.push(f.key.clone());
+        }
+    }
+    for c in &values.clauses {
+        for k in &c.withheld {
+            if !withheld_keys.contains(k) {
+                withheld_keys.push(k.clone());
+            }
+        }
+    }
+    let withheld_options: Vec<Value> = withheld_keys
+        .iter()
+        .map(|k| context! { key => k.as_str(), label => super::withheld_field_label(lang, &types, None, k) })
+        .collect();
     render(
         status,
         "perjanjian_form.html",
@@ -866,6 +1054,7 @@ fn form_page(
             categories => categories,
             sensitivities => sensitivities,
             precisions => precisions,
+            withheld_options => withheld_options,
             errors => errors.by_field,
             summary => errors.summary,
             action => match editing {
@@ -876,6 +1065,7 @@ fn form_page(
                 id => e.id.to_string(),
                 version => e.version,
                 stale => e.stale,
+                renewed => e.renewed,
             }),
             ..page_ctx(page, "agreements")
         },
@@ -1001,6 +1191,7 @@ pub(super) async fn edit_form(
     State(st): State<AppState>,
     page: Page,
     Path(id): Path<String>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let Some(id) = AgreementId::parse(&id) else {
         return page.error(AppError::NotFound);
@@ -1024,6 +1215,7 @@ pub(super) async fn edit_form(
         id,
         version: a.version,
         stale: false,
+        renewed: query(q).get("pesan") == Some("diperbarui"),
     };
     form_page(
         &st,
@@ -1066,6 +1258,7 @@ pub(super) async fn edit(
         id,
         version,
         stale: false,
+        renewed: false,
     });
     let values = AgreementValues::from_form(&f);
     let (body, used) = values.to_json();
@@ -1103,6 +1296,7 @@ pub(super) async fn edit(
                 id,
                 version,
                 stale: true,
+                renewed: false,
             });
             let status = StatusCode::CONFLICT;
             form_page(&st, &page, status, values, errors, &agencies, editing)

@@ -17,6 +17,7 @@ use minijinja::{context, Value};
 use sinergi_app::audit::RawAuditQuery;
 use sinergi_app::AppError;
 use sinergi_core::audit::Action;
+use sinergi_core::ids::ReportId;
 use sinergi_core::time::Zone;
 
 use super::i18n::{core_message, k, tr, Lang};
@@ -60,6 +61,9 @@ pub(super) fn action_label(lang: Lang, a: Action) -> String {
         Action::SessionsRevoke => k!("act_sessions_revoke"),
         Action::TotpEnable => k!("act_totp_enable"),
         Action::TotpDisable => k!("act_totp_disable"),
+        Action::WarningSetup => k!("act_warning_setup"),
+        Action::AlertRespond => k!("act_alert_respond"),
+        Action::Import => k!("act_import"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
@@ -87,6 +91,25 @@ fn day_bound(s: &str, end: bool) -> Result<Option<String>, ()> {
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ())?;
     let time = if end { "23:59:59" } else { "00:00:00" };
     Ok(Some(format!("{d}T{time}+07:00")))
+}
+
+/// The kind of record an entry names, in words; a kind added later shows as stored.
+fn record_type_label(lang: Lang, t: &str) -> String {
+    let key = match t {
+        "report" => k!("rt_report"),
+        "agreement" => k!("rt_agreement"),
+        "user" => k!("rt_user"),
+        "agency" => k!("rt_agency"),
+        "setting" => k!("rt_setting"),
+        "alert" => k!("rt_alert"),
+        "device" => k!("rt_device"),
+        "fence" => k!("rt_fence"),
+        "rule" => k!("rt_rule"),
+        "subject" => k!("rt_subject"),
+        "webhook" => k!("rt_webhook"),
+        other => return other.to_string(),
+    };
+    tr(lang, key)
 }
 
 /// The page of a record an entry names, when the UI has one.
@@ -172,11 +195,28 @@ pub(super) async fn audit(
         }
         Err(e) => return page.error(e),
     }
+    // Reports are linked only where the administrator may open them (an entry may name
+    // another agency's report that one of their users read under an agreement).
+    let report_ids: Vec<ReportId> = entries
+        .iter()
+        .filter(|e| e.record_type.as_deref() == Some("report"))
+        .filter_map(|e| e.record_id.as_deref().and_then(ReportId::parse))
+        .collect();
+    let openable = match st
+        .app
+        .visible_report_ids(&page.authed.actor, &report_ids)
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return page.error(e),
+    };
     let rows: Vec<Value> = entries
         .iter()
         .map(|e| {
             let label = Action::parse(&e.action).map(|a| action_label(lang, a));
             let record_id = e.record_id.as_deref().unwrap_or("");
+            let linked = e.record_type.as_deref() != Some("report")
+                || ReportId::parse(record_id).is_some_and(|id| openable.contains(&id));
             context! {
                 seq => e.seq,
                 time => show_time(Zone::Wib, e.at),
@@ -185,9 +225,9 @@ pub(super) async fn audit(
                 actor_href => format!("/admin/audit?{}", query_string(&[("actor", &e.actor)])),
                 action => e.action.as_str(),
                 action_label => label,
-                record_type => e.record_type.as_deref(),
+                record_type => e.record_type.as_deref().map(|t| record_type_label(lang, t)),
                 record_id => record_id,
-                record_href => record_href(e.record_type.as_deref(), record_id),
+                record_href => record_href(e.record_type.as_deref(), record_id).filter(|_| linked),
                 detail => e.detail.to_string(),
                 hash => e.hash.get(..12).unwrap_or(&e.hash),
                 full_hash => e.hash.as_str(),

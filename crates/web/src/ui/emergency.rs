@@ -303,8 +303,11 @@ pub(super) async fn save_settings(
                         .and_then(|r| r.strip_suffix(']'))
                         .and_then(|i| i.parse::<usize>().ok())
                         .and_then(|i| checked.get(i))
-                        .cloned()
-                        .unwrap_or_else(|| e.field.clone());
+                        .map(|r| match Role::parse(r) {
+                            Some(role) => super::role_label(lang, role),
+                            None => r.clone(),
+                        })
+                        .unwrap_or_else(|| super::i18n::field_or_other(lang, &e.field));
                     format!("{value}: {}", core_message(lang, &e.message))
                 })
                 .collect();

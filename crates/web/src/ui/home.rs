@@ -1,22 +1,32 @@
-//! The home page (beranda): counts of the reports the user may see, by type and status,
-//! with links into the filtered list. It must never count anything the access policy
-//! hides; the counts come from the app's `count_reports`, which applies it.
+//! The home page (beranda): the early-warning alerts still open for the user (most
+//! severe first, each linking to the alert), then counts of the reports the user may see,
+//! by type and status, with links into the filtered list. It must never count or show
+//! anything the access policy hides; the counts come from the app's `count_reports` and
+//! the alerts from `alerts_for`, which apply it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use minijinja::context;
+use minijinja::{context, Value};
 use sinergi_core::report::Status;
 
 use super::render::{page_ctx, render};
 use super::{status_label, status_options, Page};
 use crate::AppState;
 
+/// Alerts shown in short on the home page; the board has them all.
+const ACTIVE_ALERTS_SHOWN: usize = 5;
+
 pub(super) async fn home(State(st): State<AppState>, page: Page) -> Response {
     let counts = match st.app.count_reports(&page.authed.actor).await {
         Ok(c) => c,
         Err(e) => return page.error(e),
     };
+    let (active, active_total) =
+        match super::warning::active_summary(&st, &page, ACTIVE_ALERTS_SHOWN).await {
+            Ok(x) => x,
+            Err(e) => return page.error(e),
+        };
     let lang = page.lang;
     let types = st.app.report_types();
     let total: i64 = counts.iter().map(|c| c.count).sum();
@@ -74,6 +84,8 @@ pub(super) async fn home(State(st): State<AppState>, page: Page) -> Response {
             status_totals => status_totals,
             statuses => status_options(lang),
             rows => rows,
+            active => Value::from_serialize(&active),
+            active_total => active_total,
             ..page_ctx(&page, "home")
         },
     )

@@ -100,6 +100,7 @@ pub fn routes() -> Router<AppState> {
         .route("/perjanjian/{id}/dokumen", post(agreements::upload))
         .route("/perjanjian/{id}/setujui", post(agreements::approve))
         .route("/perjanjian/{id}/cabut", post(agreements::revoke))
+        .route("/perjanjian/{id}/perbarui", post(agreements::renew))
         .route("/admin/audit", get(audit::audit))
         .route("/akses-darurat", get(emergency::form).post(emergency::open))
         .route(
@@ -323,6 +324,7 @@ fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
         .or_else(|| path.strip_suffix("/cabut"))
         .or_else(|| path.strip_suffix("/usulkan"))
         .or_else(|| path.strip_suffix("/dokumen"))
+        .or_else(|| path.strip_suffix("/perbarui"))
     {
         return rest.to_string();
     }
@@ -421,6 +423,27 @@ pub(crate) fn sensitivity_label(lang: Lang, s: Sensitivity) -> String {
         Sensitivity::Secret => k!("sens_secret"),
     };
     tr(lang, key)
+}
+
+/// A field a sharing clause may withhold, in words: `description` and `author`, or a
+/// report attribute by the label of `preferred`'s field, else of the first type in the
+/// catalogue that has a field with that key. Only a key no type knows shows as itself.
+pub(crate) fn withheld_field_label(
+    lang: Lang,
+    types: &[sinergi_core::report_types::ReportType],
+    preferred: Option<&sinergi_core::report_types::ReportType>,
+    key: &str,
+) -> String {
+    match key {
+        "description" => return tr(lang, k!("description")),
+        "author" => return tr(lang, k!("author")),
+        _ => {}
+    }
+    preferred
+        .and_then(|t| t.field(key))
+        .or_else(|| types.iter().find_map(|t| t.field(key)))
+        .map(|f| lang.pick(&f.label_id, &f.label_en).to_string())
+        .unwrap_or_else(|| key.to_string())
 }
 
 pub(crate) fn role_label(lang: Lang, r: Role) -> String {

@@ -1,11 +1,12 @@
-//! The notifications page: what the user was told without asking (another agency opened
-//! one of their agency's reports by emergency access, a report was referred to their
-//! agency), newest first, each as a sentence linking to the report, unread ones marked,
-//! with buttons to mark one or all read.
+//! The notifications page: first the early-warning alerts still open for the user (each
+//! linking to the alert), then what the user was told without asking (another agency
+//! opened one of their agency's reports by emergency access, a report was referred to
+//! their agency), newest first, each as a sentence linking to the report while the user
+//! may still open it, unread ones marked, with buttons to mark one or all read.
 //!
-//! The app returns only the user's own notifications; this page must never act without a
-//! valid `_csrf` field. The sentences hold text others typed (titles, justifications),
-//! which the templates escape like every other value.
+//! The app returns only the user's own notifications and alerts; this page must never act
+//! without a valid `_csrf` field. The sentences hold text others typed (titles,
+//! justifications), which the templates escape like every other value.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
@@ -94,13 +95,21 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// The page of the record a notification is about, when the UI has one.
-fn href(n: &Notification) -> Option<String> {
+/// The report a notification is about, if any.
+fn report_of(n: &Notification) -> Option<ReportId> {
     match (n.record_type.as_deref(), n.record_id.as_deref()) {
-        (Some("report"), Some(id)) => ReportId::parse(id).map(|id| format!("/laporan/{id}")),
+        (Some("report"), Some(id)) => ReportId::parse(id),
         _ => None,
     }
 }
+
+/// The page of the record a notification is about, when the UI has one.
+fn href(n: &Notification) -> Option<String> {
+    report_of(n).map(|id| format!("/laporan/{id}"))
+}
+
+/// Alerts shown in short above the notifications; the board has them all.
+const ACTIVE_ALERTS_SHOWN: usize = 10;
 
 /// `GET /notifikasi`.
 pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
@@ -109,6 +118,22 @@ pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
         Ok(l) => l,
         Err(e) => return page.error(e),
     };
+    // A referral ends and its report disappears for the agency: the link is shown only
+    // while it leads to the report.
+    let reports: Vec<ReportId> = list.iter().filter_map(report_of).collect();
+    let visible = match st
+        .app
+        .visible_report_ids(&page.authed.actor, &reports)
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return page.error(e),
+    };
+    let (active, active_total) =
+        match super::warning::active_summary(&st, &page, ACTIVE_ALERTS_SHOWN).await {
+            Ok(x) => x,
+            Err(e) => return page.error(e),
+        };
     let zone = home_zone(&page);
     let rows: Vec<Value> = list
         .iter()
@@ -117,7 +142,7 @@ pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
                 id => n.id.to_string(),
                 kind => n.kind.as_str(),
                 sentence => sentence(lang, n, zone),
-                href => href(n),
+                href => report_of(n).filter(|id| visible.contains(id)).and_then(|_| href(n)),
                 time => show_time(zone, n.created_at),
                 unread => n.read_at.is_none(),
             }
@@ -130,6 +155,8 @@ pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
         context! {
             notifications => rows,
             unread_here => unread,
+            active => Value::from_serialize(&active),
+            active_total => active_total,
             ..page_ctx(&page, "notifications")
         },
     )

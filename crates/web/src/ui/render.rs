@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Environment, UndefinedBehavior, Value};
 use sinergi_app::AppError;
 
-use super::i18n::{core_message, k, tr, Dict, Lang};
+use super::i18n::{core_message, field_name, k, tr, Dict, Lang};
 use super::Page;
 
 /// Every template, by name, embedded in the binary.
@@ -95,6 +95,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     (
         "peringatan_kartu.html",
         include_str!("../../templates/peringatan_kartu.html"),
+    ),
+    (
+        "peringatan_ringkas.html",
+        include_str!("../../templates/peringatan_ringkas.html"),
     ),
     (
         "peringatan_tanggapan.html",
@@ -298,7 +302,13 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
             tr(lang, k!("err_400_text")),
             v.errors
                 .iter()
-                .map(|e| format!("{}: {}", e.field, core_message(lang, &e.message)))
+                .map(|e| {
+                    let msg = core_message(lang, &e.message);
+                    match field_name(lang, &e.field) {
+                        Some(name) => format!("{name}: {msg}"),
+                        None => msg,
+                    }
+                })
                 .collect(),
             None,
         ),

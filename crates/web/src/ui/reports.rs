@@ -23,7 +23,7 @@ use sinergi_core::ids::{AgencyId, ReportId};
 use sinergi_core::query::RawReportQuery;
 use sinergi_core::report::{NewReport, Report, ReportPatch, Sensitivity, Status};
 use sinergi_core::report_types::{FieldKind, ReportType};
-use sinergi_core::sharing::Form as Delivered;
+use sinergi_core::sharing::{cell_bounds, Form as Delivered, Precision};
 use sinergi_core::time::Zone;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Level;
@@ -190,7 +190,7 @@ fn field_label(lang: Lang, field: &str, ty: Option<&ReportType>) -> String {
         "attributes" => k!("attributes"),
         "status" => k!("status"),
         "note" => k!("note"),
-        other => return other.to_string(),
+        other => return super::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
@@ -309,7 +309,7 @@ pub(super) async fn list(
                     "region" => tr(lang, k!("region_code")),
                     "dari" => tr(lang, k!("date_from")),
                     "sampai" => tr(lang, k!("date_to")),
-                    other => other.to_string(),
+                    other => super::i18n::field_or_other(lang, other),
                 };
                 errors.push(field, label, core_message(lang, &e.message));
             }
@@ -430,6 +430,8 @@ pub(super) async fn map(State(st): State<AppState>, page: Page) -> Response {
             "limited": tr(lang, k!("map_limited")),
             "failed": tr(lang, k!("map_failed")),
             "open": tr(lang, k!("open_report")),
+            "prec_grid": tr(lang, k!("map_prec_grid")),
+            "prec_region": tr(lang, k!("map_prec_region")),
         },
     });
     render(
@@ -512,12 +514,124 @@ fn changed_label(lang: Lang, field: &str) -> String {
         "sensitivity" => k!("sensitivity"),
         "attributes" => k!("attributes"),
         "region_code" => k!("region"),
-        other => return other.to_string(),
+        other => return super::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
 
-fn location_text(lang: Lang, r: &Report) -> String {
+/// How precisely the viewer got the report's location.
+fn precision_of(form: &Delivered) -> Precision {
+    match form {
+        Delivered::Full => Precision::Exact,
+        Delivered::Shared { precision, .. } => *precision,
+    }
+}
+
+/// Decimal places of a coordinate that a grid of `metres` justifies: 0.1° is about
+/// 11 km, 0.01° about 1.1 km.
+fn decimals_for(metres: u32) -> usize {
+    match metres {
+        m if m >= 10_000 => 1,
+        m if m >= 1000 => 2,
+        _ => 3,
+    }
+}
+
+/// A rough radius of a region around its centre, in metres: the farthest of its
+/// villages' centres plus a kilometre (the gazetteer has centres, not boundaries, below
+/// the regency level). For drawing a region-only location as an area, never as a pin.
+pub(super) fn region_radius_m(st: &AppState, code: Option<&str>) -> f64 {
+    const FALLBACK_M: f64 = 10_000.0;
+    let g = st.app.gazetteer();
+    let Some(region) = code.and_then(|c| g.get(c)) else {
+        return FALLBACK_M;
+    };
+    let mut stack = vec![region.code.as_str()];
+    let mut farthest: f64 = 0.0;
+    let mut seen = 0usize;
+    while let Some(c) = stack.pop() {
+        for child in g.children(c) {
+            seen += 1;
+            if seen > 5000 {
+                break;
+            }
+            let dy = (child.lat - region.lat) * 111_320.0;
+            let dx = (child.lon - region.lon) * 111_320.0 * region.lat.to_radians().cos();
+            farthest = farthest.max((dx * dx + dy * dy).sqrt());
+            stack.push(child.code.as_str());
+        }
+    }
+    if seen == 0 {
+        return FALLBACK_M;
+    }
+    (farthest + 1000.0).clamp(2000.0, 60_000.0)
+}
+
+/// A grid cell's centre as "lat, lon (± n km)", rounded to what the cell justifies.
+fn rounded_text(lang: Lang, lon: f64, lat: f64, metres: u32) -> String {
+    let d = decimals_for(metres);
+    tr(lang, k!("loc_rounded"))
+        .replace("{coords}", &format!("{lat:.d$}, {lon:.d$}"))
+        .replace("{n}", &super::agreements::km(metres))
+}
+
+/// The location as text. A coarsened one is never shown more precisely than it is: the
+/// grid cell's centre rounded to what the cell justifies with "± n km", or the region's
+/// centre by name.
+fn location_text(st: &AppState, lang: Lang, r: &Report, precision: Precision) -> String {
+    match precision {
+        Precision::Exact => exact_location_text(lang, r),
+        Precision::Grid(m) => {
+            let (lon, lat) = r.geometry.representative_point();
+            rounded_text(lang, lon, lat, m)
+        }
+        Precision::Region => match r
+            .region_code
+            .as_deref()
+            .and_then(|c| st.app.gazetteer().get(c))
+        {
+            Some(region) => tr(lang, k!("loc_region_centre")).replace("{name}", &region.name),
+            None => tr(lang, k!("loc_region_unknown")),
+        },
+    }
+}
+
+/// What the report page's map draws: the geometry, or for a coarsened location the area
+/// it stands for (the grid cell, or a circle round the region's centre) as a Feature
+/// marked `coarse`, so that no pin suggests a precise place.
+fn map_geometry(st: &AppState, r: &Report, precision: Precision) -> serde_json::Value {
+    let (lon, lat) = r.geometry.representative_point();
+    let ring: Vec<[f64; 2]> = match precision {
+        Precision::Exact => return r.geometry.to_geojson(),
+        Precision::Grid(m) => {
+            let (w, s, e, n) = cell_bounds(lon, lat, m);
+            vec![[w, s], [e, s], [e, n], [w, n], [w, s]]
+        }
+        Precision::Region => {
+            let radius = region_radius_m(st, r.region_code.as_deref());
+            let dy = radius / 111_320.0;
+            let dx = dy / lat.to_radians().cos().max(0.01);
+            (0..=64)
+                .map(|i| {
+                    let a = f64::from(i % 64) / 64.0 * std::f64::consts::TAU;
+                    [lon + dx * a.cos(), lat + dy * a.sin()]
+                })
+                .collect()
+        }
+    };
+    let kind = if matches!(precision, Precision::Region) {
+        "region"
+    } else {
+        "grid"
+    };
+    json!({
+        "type": "Feature",
+        "properties": {"coarse": kind},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    })
+}
+
+fn exact_location_text(lang: Lang, r: &Report) -> String {
     match (
         r.geometry.kind(),
         r.geometry.to_geojson()["coordinates"].as_array(),
@@ -643,7 +757,7 @@ pub(super) async fn detail_page(
         .collect();
     let access = r.access();
     let in_hierarchy = access::can_view(actor, &access);
-    let shared_notice = sharing::delivered_notice(lang, &delivered, ty, in_hierarchy);
+    let shared_notice = sharing::delivered_notice(lang, &delivered, &types, ty, in_hierarchy);
     let shared_section = match sharing::section(st, page, &r, zone, &extra.referral).await {
         Ok(s) => s,
         Err(e) => return page.error(e),
@@ -666,7 +780,12 @@ pub(super) async fn detail_page(
         iso => r.occurred_at.to_rfc3339(),
         region_chain => chain,
         region_code => r.region_code.as_deref(),
-        location => location_text(lang, &r),
+        location => location_text(st, lang, &r, precision_of(&delivered)),
+        coarse => match precision_of(&delivered) {
+            Precision::Exact => None,
+            Precision::Grid(m) => Some(tr(lang, k!("loc_map_grid")).replace("{n}", &super::agreements::km(m))),
+            Precision::Region => Some(tr(lang, k!("loc_map_region"))),
+        },
         agency_name => owner.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
         agency_code => owner.as_ref().map(|a| a.code.to_string()).unwrap_or_else(|| r.owner_agency_code.clone()),
         author => author,
@@ -682,7 +801,7 @@ pub(super) async fn detail_page(
             attrs => attrs,
             history => history,
             attachments => attachments,
-            geometry_json => json_for_script(&r.geometry.to_geojson()),
+            geometry_json => json_for_script(&map_geometry(st, &r, precision_of(&delivered))),
             can_edit => !read_only && access::can_edit(actor, &access),
             can_status => !read_only && access::can_change_status(actor, &access),
             shared_notice => shared_notice,
@@ -1191,6 +1310,18 @@ pub(super) async fn edit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rounded_location_shows_no_more_digits_than_its_cell_justifies() {
+        assert_eq!(
+            rounded_text(Lang::Id, 101.432_04, -1.931_37, 10_000),
+            "-1.9, 101.4 (± 10 km)"
+        );
+        assert_eq!(
+            rounded_text(Lang::En, 101.432_04, -1.931_37, 1000),
+            "-1.93, 101.43 (± 1 km)"
+        );
+    }
 
     #[test]
     fn date_fields_become_a_wib_interval() {

@@ -311,7 +311,7 @@ pub(super) async fn create_subject(
                 "kind" => ("jenis", tr(lang, k!("w_subject_kind"))),
                 "sensitivity" => ("kerahasiaan", tr(lang, k!("w_sensitivity"))),
                 "notes" => ("catatan", tr(lang, k!("w_notes"))),
-                other => ("lain", other.to_string()),
+                other => ("lain", super::i18n::field_or_other(lang, other)),
             });
             forms.subject = v;
             list_page(&st, &page, UNPROCESSABLE, forms, None).await
@@ -348,7 +348,7 @@ pub(super) async fn create_device(
                 "serial" => ("serial", tr(lang, k!("w_serial"))),
                 "kind" => ("jenis", tr(lang, k!("w_device_kind"))),
                 "expected_interval_min" => ("interval", tr(lang, k!("w_interval"))),
-                other => ("lain", other.to_string()),
+                other => ("lain", super::i18n::field_or_other(lang, other)),
             });
             forms.device = v;
             list_page(&st, &page, UNPROCESSABLE, forms, None).await
@@ -412,7 +412,7 @@ pub(super) async fn deploy(
                 forms.deploy_errors.domain(lang, &e, |field| match field {
                     "subject" => ("subjek", tr(lang, k!("w_subject"))),
                     "start" => ("mulai", tr(lang, k!("w_start"))),
-                    other => ("lain", other.to_string()),
+                    other => ("lain", super::i18n::field_or_other(lang, other)),
                 });
             }
             Err(e) => return page.error(e),

@@ -70,24 +70,16 @@ fn short_place(lang: Lang, p: Precision) -> String {
     }
 }
 
-/// A withheld field in words: the type's label for an attribute, else its key.
-fn withheld_label(lang: Lang, ty: Option<&ReportType>, key: &str) -> String {
-    match key {
-        "description" => tr(lang, k!("description")),
-        "author" => tr(lang, k!("author")),
-        _ => ty
-            .and_then(|t| t.field(key))
-            .map(|f| lang.pick(&f.label_id, &f.label_en).to_string())
-            .unwrap_or_else(|| key.to_string()),
-    }
-}
-
 /// The notice over a report delivered in less than full. `in_hierarchy` is true when
 /// the viewer sees the report through the owner hierarchy, so only the location rule for
 /// location-sensitive types applies, not an agreement.
+/// Withheld fields are named by the catalogue's labels (`types`): an agreement may
+/// withhold a field the report's own type lacks, as it names the fields of every type it
+/// shares.
 pub(super) fn delivered_notice(
     lang: Lang,
     form: &Delivered,
+    types: &[ReportType],
     ty: Option<&ReportType>,
     in_hierarchy: bool,
 ) -> Option<String> {
@@ -107,7 +99,7 @@ pub(super) fn delivered_notice(
     } else {
         withheld
             .iter()
-            .map(|w| withheld_label(lang, ty, w))
+            .map(|w| super::withheld_field_label(lang, types, ty, w))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -429,19 +421,24 @@ mod tests {
             withheld: vec!["suspect_names".into(), "description".into()],
             precision: Precision::Grid(1000),
         };
-        let text = delivered_notice(Lang::Id, &form, ty, false).expect("notice");
+        let text = delivered_notice(Lang::Id, &form, &types, ty, false).expect("notice");
         assert!(text.starts_with("Dibagikan kepada instansi Anda berdasarkan perjanjian"));
         assert!(text.contains("Uraian"), "{text}");
+        assert!(!text.contains("suspect_names"), "{text}");
+        // A field of another shared type than the report's is named by its label too.
+        let patrol = types.iter().find(|t| t.key == "patrol_finding");
+        let text = delivered_notice(Lang::Id, &form, &types, patrol, false).expect("notice");
+        assert!(text.contains("Nama terduga pelaku"), "{text}");
         assert!(text.contains("lokasi dibulatkan 1 km"), "{text}");
         assert_eq!(
-            delivered_notice(Lang::Id, &Delivered::Full, ty, false),
+            delivered_notice(Lang::Id, &Delivered::Full, &types, ty, false),
             None
         );
         let coarse = Delivered::Shared {
             withheld: vec![],
             precision: Precision::Grid(10_000),
         };
-        let text = delivered_notice(Lang::En, &coarse, ty, true).expect("notice");
+        let text = delivered_notice(Lang::En, &coarse, &types, ty, true).expect("notice");
         assert!(text.contains("location-sensitive"), "{text}");
     }
 }

@@ -375,13 +375,96 @@ fn script_text(lang: Lang) -> Json {
         "map_failed": tr(lang, k!("w_map_failed")),
         "points": tr(lang, k!("w_draw_points")),
         "open": tr(lang, k!("w_open_detail")),
+        // For a card built from the stream's own data when the server's card cannot be
+        // fetched: the words for its keys.
+        "severities": {
+            "info": severity_label(lang, Severity::Info),
+            "warning": severity_label(lang, Severity::Warning),
+            "critical": severity_label(lang, Severity::Critical),
+        },
+        "statuses": {
+            "open": status_label(lang, AlertStatus::Open),
+            "acknowledged": status_label(lang, AlertStatus::Acknowledged),
+            "closed": status_label(lang, AlertStatus::Closed),
+        },
+        "kinds": ALERT_KINDS
+            .iter()
+            .map(|k| (k.to_string(), json!(kind_words(lang, k))))
+            .collect::<serde_json::Map<String, Json>>(),
     })
 }
 
+/// Every kind of alert [`kind_words`] has words for.
+const ALERT_KINDS: [&str; 11] = [
+    "enter",
+    "exit",
+    "proximity",
+    "dwell",
+    "cross",
+    "hotspot_inside",
+    "sighting_inside",
+    "sighting_proximity",
+    "device_silent",
+    "battery_low",
+    "no_movement",
+];
+
 // ---- the board ---------------------------------------------------------------------------
 
-/// `GET /peringatan[?tampil=ditutup]`: open and acknowledged alerts, newest first (or
-/// those closed in the last seven days), with the response buttons.
+/// The board's order (ADR 7): most severe first, then newest (by the time the alert is
+/// about, which the card shows), then the later stream position. The live script puts
+/// new cards by the same rule.
+pub(super) fn board_order(views: &mut [AlertView]) {
+    views.sort_by(|a, b| {
+        b.alert
+            .severity
+            .cmp(&a.alert.severity)
+            .then(b.alert.at.cmp(&a.alert.at))
+            .then(b.alert.seq.cmp(&a.alert.seq))
+    });
+}
+
+/// The alerts still open or being handled that the actor sees, in the board's order.
+pub(super) async fn active_alerts(st: &AppState, page: &Page) -> Result<Vec<AlertView>, AppError> {
+    let mut all = Vec::new();
+    for status in [AlertStatus::Open, AlertStatus::Acknowledged] {
+        let list = st
+            .app
+            .alerts_for(
+                &page.authed.actor,
+                AlertListFilter {
+                    status: Some(status),
+                    limit: 200,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        all.extend(list);
+    }
+    board_order(&mut all);
+    Ok(all)
+}
+
+/// The first `limit` active alerts as cards, and how many there are: for the home and
+/// notification pages, which show them in short with a link to each.
+pub(super) async fn active_summary(
+    st: &AppState,
+    page: &Page,
+    limit: usize,
+) -> Result<(Vec<Json>, usize), AppError> {
+    let views = active_alerts(st, page).await?;
+    let now = st.app.now();
+    let fallback = home_zone(page);
+    let cards = views
+        .iter()
+        .take(limit)
+        .map(|v| card(st, page.lang, now, v, fallback))
+        .collect();
+    Ok((cards, views.len()))
+}
+
+/// `GET /peringatan[?tampil=ditutup]`: open and acknowledged alerts in the board's order
+/// (or those closed in the last seven days, newest first), with the response buttons.
 pub(super) async fn board(
     State(st): State<AppState>,
     page: Page,
@@ -410,26 +493,10 @@ pub(super) async fn board(
             Err(e) => return page.error(e),
         }
     } else {
-        let mut all = Vec::new();
-        for status in [AlertStatus::Open, AlertStatus::Acknowledged] {
-            match st
-                .app
-                .alerts_for(
-                    actor,
-                    AlertListFilter {
-                        status: Some(status),
-                        limit: 200,
-                        ..Default::default()
-                    },
-                )
-                .await
-            {
-                Ok(v) => all.extend(v),
-                Err(e) => return page.error(e),
-            }
+        match active_alerts(&st, &page).await {
+            Ok(v) => v,
+            Err(e) => return page.error(e),
         }
-        all.sort_by_key(|v| std::cmp::Reverse(v.alert.seq));
-        all
     };
     let fallback = home_zone(&page);
     let cards: Vec<Json> = views
@@ -513,6 +580,29 @@ fn delivery_status(lang: Lang, status: &str, attempts: i64) -> String {
     tr(lang, key)
 }
 
+/// A delivery's last error in words. The delivery worker stores its own English
+/// sentences and the transport's messages; the known ones are said in `lang` (with the
+/// status code a receiver answered), anything else as a failure to reach the receiver,
+/// whose details the server log has.
+fn delivery_error(lang: Lang, raw: &str) -> String {
+    let code = |rest: &str| rest.split_whitespace().next().unwrap_or("").to_string();
+    if let Some(rest) = raw.strip_prefix("the receiver answered ") {
+        return tr(lang, k!("w_del_err_answered")).replace("{code}", &code(rest));
+    }
+    if let Some(rest) = raw.strip_prefix("the SMS gateway answered ") {
+        return tr(lang, k!("w_del_err_sms_answered")).replace("{code}", &code(rest));
+    }
+    let key = match raw {
+        "the webhook is switched off" => k!("w_del_err_hook_off"),
+        "the webhook was removed" => k!("w_del_err_hook_removed"),
+        "no SMS gateway is set up" => k!("w_del_err_no_sms"),
+        "no SMTP server is set up" => k!("w_del_err_no_smtp"),
+        r if r.ends_with(" delivery is not available on this server") => k!("w_del_err_channel"),
+        _ => k!("w_del_err_other"),
+    };
+    tr(lang, key)
+}
+
 fn channel_label(lang: Lang, c: &str) -> String {
     let key = match c {
         "board" => k!("w_ch_board"),
@@ -584,6 +674,15 @@ async fn detail_page(
         },
         None => false,
     };
+    // The report that raised the alert is linked only when the actor may open it: a
+    // village that receives the alert does not necessarily see the other village's report.
+    let report_link = match view.alert.report_id {
+        Some(rid) => match st.app.visible_report_ids(actor, &[rid]).await {
+            Ok(ids) => ids.contains(&rid),
+            Err(e) => return page.error(e),
+        },
+        None => false,
+    };
     let mut log: Vec<&sinergi_store::warning::AlertAction> = actions.iter().collect();
     log.sort_by_key(|a| a.at);
     let log: Vec<Value> = log
@@ -607,7 +706,7 @@ async fn detail_page(
                 status => d.status.as_str(),
                 status_label => delivery_status(lang, &d.status, d.attempts),
                 attempts => d.attempts,
-                last_error => d.last_error.as_deref(),
+                last_error => d.last_error.as_deref().map(|e| delivery_error(lang, e)),
                 sent => d.sent_at.map(|t| zone.format(t)),
                 next => (d.status == "pending" && d.attempts > 0).then(|| zone.format(d.next_attempt_at)),
             }
@@ -625,6 +724,7 @@ async fn detail_page(
         context! {
             a => Value::from_serialize(&c),
             subject_link => subject_link,
+            report_link => report_link,
             log => log,
             deliveries => deliveries,
             to_ack => minutes_text(lang, view.seconds_to_acknowledge),
@@ -723,7 +823,7 @@ async fn respond(
                         "action" => tr(lang, k!("w_action")),
                         "outcome" => tr(lang, k!("w_outcome")),
                         "note" => tr(lang, k!("note")),
-                        other => other.to_string(),
+                        other => super::i18n::field_or_other(lang, other),
                     };
                     format!("{label}: {}", core_message(lang, &e.message))
                 })
@@ -901,7 +1001,7 @@ fn fence_place(lang: Lang, cara: &str, field: &str) -> (&'static str, String) {
         "region" => ("wilayah", tr(lang, k!("w_region_code"))),
         "radius_m" => ("radius", tr(lang, k!("w_radius"))),
         f if f.starts_with("shape") => (shape_field, tr(lang, k!("w_shape"))),
-        _ => ("lain", field.to_string()),
+        _ => ("lain", super::i18n::field_or_other(lang, field)),
     }
 }
 
@@ -1042,10 +1142,13 @@ pub(super) async fn create_fence(
             errors.push(field, &label, tr(lang, empty_key));
         } else {
             match serde_json::from_str::<Json>(text) {
+                // The parser's own words are English; where it stopped is what helps.
                 Err(e) => errors.push(
                     field,
                     &label,
-                    format!("{}: {e}", tr(lang, k!("w_not_json"))),
+                    tr(lang, k!("w_not_json_at"))
+                        .replace("{line}", &e.line().to_string())
+                        .replace("{column}", &e.column().to_string()),
                 ),
                 Ok(j) => match geometry_of(j) {
                     Ok(g) => input["shape"] = g,
@@ -1537,6 +1640,29 @@ pub(super) async fn rule_active(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delivery_errors_are_said_in_the_visitors_language() {
+        assert_eq!(
+            delivery_error(Lang::Id, "the receiver answered 500 Internal Server Error"),
+            "penerima menjawab dengan kode 500"
+        );
+        assert_eq!(
+            delivery_error(Lang::Id, "the webhook is switched off"),
+            "webhook sedang dimatikan"
+        );
+        assert_eq!(
+            delivery_error(
+                Lang::Id,
+                "error sending request for url (http://x/): connection refused"
+            ),
+            "penerima tidak dapat dihubungi (rinciannya di log server)"
+        );
+        assert_eq!(
+            delivery_error(Lang::En, "the SMS gateway answered 429 Too Many Requests"),
+            "the SMS gateway answered with code 429"
+        );
+    }
 
     #[test]
     fn pasted_geojson_becomes_one_geometry() {

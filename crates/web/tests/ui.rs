@@ -1,0 +1,817 @@
+//! The web UI's pages as users of the demo data set meet them, against a real server on
+//! port 0 with a fresh SQLite database and the demo loaded: links only where the target
+//! opens, the alert board's order, open alerts on the home and notification pages,
+//! coarsened locations shown as coarse, Indonesian pages without internal keys or English
+//! messages, and the agreement page's links and renewal. Pages are read with a bearer
+//! token (the UI accepts it like the session cookie); forms post the session's CSRF token
+//! from the page's `csrf-token` meta element.
+
+use std::sync::Arc;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use sinergi_app::{App, AppConfig, SystemClock};
+
+const PASSWORD: &str = "sinergi-demo-2025";
+
+struct Server {
+    url: String,
+    app: Arc<App>,
+    http: Client,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts Sinergi with the demo data set loaded, as `sinergi serve --demo` does.
+async fn spawn() -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = sinergi_store::open(&url).await.expect("store");
+    let app = Arc::new(
+        App::new(
+            store,
+            Arc::new(SystemClock),
+            AppConfig::new(dir.path().to_path_buf()),
+        )
+        .await
+        .expect("app"),
+    );
+    sinergi_app::demo::load(&app).await.expect("demo");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = sinergi_web::router(sinergi_web::AppState {
+        app: app.clone(),
+        secure_cookies: false,
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Server {
+        url: format!("http://{addr}"),
+        app,
+        http: Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        _dir: dir,
+    }
+}
+
+impl Server {
+    async fn token(&self, user: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/auth/token", self.url))
+            .json(&json!({"username": user, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK, "sign-in of {user}");
+        r.json::<Value>().await.expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+
+    /// A page in Indonesian (the default) or, with `lang` "en", in English. Slashes the
+    /// templates escaped in attribute values (`&#x2f;`) are read back as `/`, so links
+    /// can be looked for as written.
+    async fn page_in(&self, token: &str, path: &str, lang: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .header("cookie", format!("lang={lang}"))
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        (status, r.text().await.expect("text").replace("&#x2f;", "/"))
+    }
+
+    async fn page(&self, token: &str, path: &str) -> (StatusCode, String) {
+        self.page_in(token, path, "id").await
+    }
+
+    /// Posts a UI form with the session's CSRF token; answers the status and the
+    /// `Location` of a redirect (or the page).
+    async fn form(&self, token: &str, path: &str, pairs: &[(&str, &str)]) -> (StatusCode, String) {
+        let (_, home) = self.page(token, "/").await;
+        let csrf = between(&home, "name=\"csrf-token\" content=\"", "\"")
+            .expect("csrf meta")
+            .to_string();
+        let mut body: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        body.extend_from_slice(pairs);
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .form(&body)
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        match location {
+            Some(l) => (status, l),
+            None => (status, r.text().await.expect("text")),
+        }
+    }
+
+    async fn api(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// The text between `start` and the next `end`.
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// Every `(id)` of the elements `<… data-alert-id="id"` in page order, once each.
+fn alert_ids(html: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in html.split("data-alert-id=\"").skip(1) {
+        let id = part.split('"').next().unwrap_or("").to_string();
+        if !id.is_empty() && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// What a reader sees of a page: the text between tags and the attributes a browser
+/// shows (titles, placeholders, labels), with scripts, JSON blocks and templates left out.
+fn visible_text(html: &str) -> String {
+    let mut s = html.to_string();
+    for (open, close) in [("<script", "</script>"), ("<template", "</template>")] {
+        while let Some(i) = s.find(open) {
+            let Some(j) = s[i..].find(close) else { break };
+            s.replace_range(i..i + j + close.len(), " ");
+        }
+    }
+    let mut text = String::new();
+    let mut attrs = String::new();
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for c in s.chars() {
+        match (in_tag, c) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+                text.push(' ');
+            }
+            (true, '>') => {
+                in_tag = false;
+                for name in [
+                    "title=\"",
+                    "placeholder=\"",
+                    "aria-label=\"",
+                    "alt=\"",
+                    "data-konfirmasi=\"",
+                ] {
+                    if let Some(v) = between(&tag, name, "\"") {
+                        attrs.push(' ');
+                        attrs.push_str(v);
+                    }
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, c) => text.push(c),
+        }
+    }
+    format!("{text} {attrs}")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Words of the form `lower_case_key` (two or more parts joined by `_`).
+fn snake_keys(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| {
+            w.contains('_')
+                && !w.starts_with('_')
+                && !w.ends_with('_')
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        })
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The demo's village reporter of Labuhan Ratu IX receives the elephant alerts of Balai TN
+/// Way Kambas's rules, including the one raised by Braja Yekti's sighting report, which is
+/// Braja Yekti's own (internal) record. The alert page links the report only for those who
+/// can open it; the reporter sees that the report exists without a link leading to a 404.
+#[tokio::test]
+async fn an_alert_links_its_source_report_only_for_readers_who_may_open_it() {
+    let s = spawn().await;
+    let village = s.token("pelapor.labuhanratu").await;
+    let author = s.token("pelapor.brajayekti").await;
+    let (_, alerts) = s.api(&village, "/api/v1/alerts?limit=100").await;
+    let sighting = alerts["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .find(|a| a["kind"] == "sighting_inside" && a["report_id"].is_string())
+        .expect("the village sees the sighting alert")
+        .clone();
+    let id = sighting["id"].as_str().expect("id");
+    let report = sighting["report_id"].as_str().expect("report id");
+
+    // The village reporter may not open the report …
+    let (status, _) = s.page(&village, &format!("/laporan/{report}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // … so the alert page names it without a link.
+    let (status, page) = s.page(&village, &format!("/peringatan/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Laporan asal"), "the source is still named");
+    assert!(
+        !page.contains(&format!("href=\"/laporan/{report}\"")),
+        "no link to a report the reader cannot open"
+    );
+    assert!(page.contains("id=\"laporan-asal-tertutup\""));
+
+    // Its author opens it from the same alert (the author's agency is a recipient too).
+    let (status, page) = s.page(&author, &format!("/peringatan/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("href=\"/laporan/{report}\"")));
+    let (status, _) = s.page(&author, &format!("/laporan/{report}")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// A referral's notification links its report while the referral lasts; once revoked, the
+/// report is gone for the receiving agency and so is the link.
+#[tokio::test]
+async fn a_notification_links_its_report_only_while_it_can_be_opened() {
+    let s = spawn().await;
+    let coordinator = s.token("koordinator.wk").await;
+    // Referrals are notified to the receiving agency's coordinators and administrators.
+    let receiver = s.token("koordinator.tnks").await;
+    // A report of Balai TN Way Kambas that Balai Besar TNKS cannot open.
+    let (_, list) = s
+        .api(&coordinator, "/api/v1/reports?agency=BTNWK&limit=100")
+        .await;
+    let mut hidden = None;
+    for f in list["features"].as_array().expect("features") {
+        let id = f["id"].as_str().expect("id");
+        let (status, _) = s.api(&receiver, &format!("/api/v1/reports/{id}")).await;
+        if status == StatusCode::NOT_FOUND {
+            hidden = Some(id.to_string());
+            break;
+        }
+    }
+    let report = hidden.expect("a park report the other park cannot see");
+    let until = (s.app.now() + chrono::Duration::days(3)).to_rfc3339();
+    let r = s
+        .http
+        .post(format!("{}/api/v1/reports/{report}/referrals", s.url))
+        .bearer_auth(&coordinator)
+        .json(&json!({"to": "BBTNKS", "reason": "Pemeriksaan bersama", "until": until}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let referral: Value = r.json().await.expect("json");
+    let link = format!("href=\"/laporan/{report}\"");
+    let (_, page) = s.page(&receiver, "/notifikasi").await;
+    assert!(page.contains("merujuk laporan"), "the referral is notified");
+    assert!(page.contains(&link), "linked while the referral lasts");
+
+    let rid = referral["id"].as_str().expect("referral id");
+    let r = s
+        .http
+        .delete(format!("{}/api/v1/reports/{report}/referrals/{rid}", s.url))
+        .bearer_auth(&coordinator)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, page) = s.page(&receiver, "/notifikasi").await;
+    assert!(page.contains("merujuk laporan"), "the notification stays");
+    assert!(!page.contains(&link), "no link to a report that is gone");
+}
+
+/// The board says it lists the most severe alerts first, then the newest, and does so:
+/// the device-health notices the health check raises after the demo's night (a silent
+/// collar, a low battery) do not push the critical elephant alerts down.
+#[tokio::test]
+async fn the_board_lists_the_most_severe_alerts_first_then_the_newest() {
+    let s = spawn().await;
+    let health = s.app.check_device_health().await.expect("health check");
+    assert!(!health.is_empty(), "the demo's silent collar raises alerts");
+    let coordinator = s.token("koordinator.wk").await;
+    let (_, listed) = s.api(&coordinator, "/api/v1/alerts?limit=100").await;
+    let by_id: std::collections::HashMap<String, Value> = listed["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .map(|a| (a["id"].as_str().expect("id").to_string(), a.clone()))
+        .collect();
+    let (status, page) = s.page(&coordinator, "/peringatan").await;
+    assert_eq!(status, StatusCode::OK);
+    let board = between(&page, "id=\"daftar-peringatan\"", "</ol>").expect("board");
+    let shown = alert_ids(board);
+    assert!(shown.len() >= 6, "{shown:?}");
+    let rank = |a: &Value| match a["severity"].as_str() {
+        Some("critical") => 3,
+        Some("warning") => 2,
+        _ => 1,
+    };
+    let cards: Vec<&Value> = shown.iter().map(|id| &by_id[id]).collect();
+    assert_eq!(cards[0]["severity"], "critical", "{cards:?}");
+    for pair in cards.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (ra, rb) = (rank(a), rank(b));
+        assert!(ra >= rb, "severity order: {a} before {b}");
+        if ra == rb {
+            let ta =
+                chrono::DateTime::parse_from_rfc3339(a["at"].as_str().expect("at")).expect("t");
+            let tb =
+                chrono::DateTime::parse_from_rfc3339(b["at"].as_str().expect("at")).expect("t");
+            assert!(ta >= tb, "newest first within a severity: {a} before {b}");
+        }
+    }
+    // The health notices are there, below every critical alert.
+    let first_health = cards
+        .iter()
+        .position(|a| a["kind"] == "device_silent" || a["kind"] == "battery_low")
+        .expect("health notices on the board");
+    let last_critical = cards
+        .iter()
+        .rposition(|a| a["severity"] == "critical")
+        .expect("critical alerts");
+    assert!(last_critical < first_health);
+    assert!(
+        page.contains("yang paling genting di atas"),
+        "the page says its order"
+    );
+}
+
+/// A villager's home page and notification list show the alerts still open for their
+/// village, most severe first, each linking to the alert; someone whom no alert concerns
+/// sees no such section.
+#[tokio::test]
+async fn open_alerts_show_on_the_home_and_notification_pages() {
+    let s = spawn().await;
+    let village = s.token("pelapor.labuhanratu").await;
+    let (_, listed) = s
+        .api(&village, "/api/v1/alerts?status=open&limit=100")
+        .await;
+    let open: Vec<Value> = listed["alerts"].as_array().expect("alerts").clone();
+    let critical = open
+        .iter()
+        .find(|a| a["severity"] == "critical")
+        .expect("a critical alert is open for the village");
+    let critical_id = critical["id"].as_str().expect("id");
+    for path in ["/", "/notifikasi"] {
+        let (status, page) = s.page(&village, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let section = between(&page, "id=\"peringatan-aktif\"", "</section>")
+            .unwrap_or_else(|| panic!("{path} lists the open alerts"));
+        assert!(section.contains("Peringatan aktif"), "{path}");
+        assert!(
+            section.contains(&format!("href=\"/peringatan/{critical_id}\"")),
+            "{path} links the critical alert"
+        );
+        let first = alert_ids(section).into_iter().next().expect("an alert");
+        let first = open
+            .iter()
+            .find(|a| a["id"] == first.as_str())
+            .expect("listed");
+        assert_eq!(first["severity"], "critical", "{path}: most severe first");
+        assert!(
+            section.contains("href=\"/peringatan\""),
+            "{path} links the board"
+        );
+        assert!(section.contains("WIB"), "{path}: times in the place's zone");
+    }
+    let (_, english) = s.page_in(&village, "/", "en").await;
+    assert!(english.contains("Active alerts"));
+
+    let elsewhere = s.token("lurah.kbs").await;
+    for path in ["/", "/notifikasi"] {
+        let (_, page) = s.page(&elsewhere, path).await;
+        assert!(!page.contains("id=\"peringatan-aktif\""), "{path}");
+    }
+}
+
+/// The first report the user's list delivers at `precision` (1000, 10000 or "region").
+async fn report_at_precision(s: &Server, token: &str, precision: Value) -> Value {
+    let (_, list) = s.api(token, "/api/v1/reports?limit=1000").await;
+    list["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["access"]["precision"] == precision)
+        .unwrap_or_else(|| panic!("a report delivered at {precision}"))
+        .clone()
+}
+
+/// The `<dd>` after the `<dt>` naming `label`.
+fn fact<'a>(page: &'a str, label: &str) -> &'a str {
+    between(page, &format!("<dt>{label}</dt><dd>"), "</dd>").unwrap_or_else(|| panic!("{label}"))
+}
+
+/// Whether `text` holds a number with at least `n` decimals (as in "101.43204").
+fn has_decimals(text: &str, n: usize) -> bool {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|w| w.split_once('.'))
+        .any(|(a, b)| !a.is_empty() && b.len() >= n)
+}
+
+/// A location shared at 10 km shows its cell's centre with one decimal and "± 10 km",
+/// and the map draws the cell; one shared only by region shows the region's centre by
+/// name and an area round it. Neither looks like a precise point.
+#[tokio::test]
+async fn coarsened_locations_show_their_precision_and_an_area_not_a_pin() {
+    let s = spawn().await;
+    let police = s.token("penyidik.polres.kerinci").await;
+    let f = report_at_precision(&s, &police, json!(10000)).await;
+    let id = f["id"].as_str().expect("id");
+    let (status, page) = s.page(&police, &format!("/laporan/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let place = fact(&page, "Lokasi");
+    assert!(place.contains("(± 10 km)"), "{place}");
+    assert!(
+        !has_decimals(place, 2),
+        "no more digits than 10 km justify: {place}"
+    );
+    let lon = f["geometry"]["coordinates"][0].as_f64().expect("lon");
+    let lat = f["geometry"]["coordinates"][1].as_f64().expect("lat");
+    assert!(place.starts_with(&format!("{lat:.1}, {lon:.1}")), "{place}");
+    assert!(page.contains("id=\"lokasi-kasar\""), "the map is explained");
+    let map: Value =
+        serde_json::from_str(between(&page, "id=\"geometri\">", "</script>").expect("map data"))
+            .expect("json");
+    assert_eq!(map["properties"]["coarse"], "grid");
+    assert_eq!(map["geometry"]["type"], "Polygon", "the cell, not a point");
+    let ring = map["geometry"]["coordinates"][0].as_array().expect("ring");
+    let lats: Vec<f64> = ring.iter().map(|p| p[1].as_f64().expect("lat")).collect();
+    let height = lats.iter().cloned().fold(f64::MIN, f64::max)
+        - lats.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(
+        (height * 111_320.0 - 10_000.0).abs() < 1.0,
+        "a 10 km cell: {height}"
+    );
+
+    let task_force = s.token("reskrim.polres.kapuashulu").await;
+    let f = report_at_precision(&s, &task_force, json!("region")).await;
+    let id = f["id"].as_str().expect("id");
+    let (_, page) = s.page(&task_force, &format!("/laporan/{id}")).await;
+    let place = fact(&page, "Lokasi");
+    assert!(place.contains("Pusat wilayah"), "{place}");
+    assert!(!has_decimals(place, 1), "no coordinates at all: {place}");
+    let map: Value =
+        serde_json::from_str(between(&page, "id=\"geometri\">", "</script>").expect("map data"))
+            .expect("json");
+    assert_eq!(map["properties"]["coarse"], "region");
+    assert_eq!(map["geometry"]["type"], "Polygon");
+    let (_, english) = s
+        .page_in(&task_force, &format!("/laporan/{id}"), "en")
+        .await;
+    assert!(fact(&english, "Location").contains("Centre of"));
+
+    // The owner sees its own report exactly, as before.
+    let owner = s.token("ranger.tnks").await;
+    let (_, list) = s.api(&owner, "/api/v1/reports?agency=BBTNKS&limit=1").await;
+    let own = list["features"][0]["id"].as_str().expect("own report");
+    let (_, page) = s.page(&owner, &format!("/laporan/{own}")).await;
+    let place = fact(&page, "Lokasi");
+    assert!(!place.contains('±') && has_decimals(place, 5), "{place}");
+}
+
+/// What must not reach an Indonesian page: internal keys and the English of lower layers.
+const NOT_INDONESIAN: &[&str] = &[
+    "suspect_names",
+    "victim_names",
+    "recruiter_names",
+    "forestry_crime",
+    "wildlife_crime",
+    "sign_in",
+    "warning_setup",
+    "expected value",
+    "line 1 column",
+    "too common",
+    "choose another",
+    "must be",
+];
+
+/// Asserts that the visible text of a page holds no internal key and none of the English
+/// above.
+fn assert_indonesian(path: &str, html: &str) {
+    let text = visible_text(html);
+    let keys = snake_keys(&text);
+    assert!(keys.is_empty(), "{path} shows internal keys {keys:?}");
+    for bad in NOT_INDONESIAN {
+        assert!(!text.contains(bad), "{path} shows {bad:?}");
+    }
+}
+
+/// The agreement ids on the user's agreement list.
+async fn agreement_ids(s: &Server, token: &str) -> Vec<String> {
+    let (_, page) = s.page(token, "/perjanjian").await;
+    let mut ids: Vec<String> = Vec::new();
+    for part in page.split("href=\"/perjanjian/").skip(1) {
+        let id: String = part.chars().take_while(|c| *c != '"').collect();
+        if id.len() == 36 && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// Indonesian pages speak Indonesian: agreements (their summary, clauses and form),
+/// shared reports, the audit trail, and the refusals of the user and area forms show
+/// labels and Indonesian sentences, never field, category or action keys or the English
+/// of the domain and of the JSON parser.
+#[tokio::test]
+async fn indonesian_pages_show_no_internal_keys_or_english_messages() {
+    let s = spawn().await;
+    let mut seen_agreements = 0;
+    for user in ["admin.tnks", "satgas.kapuashulu", "admin.bnnp.jambi"] {
+        let t = s.token(user).await;
+        for id in agreement_ids(&s, &t).await {
+            let path = format!("/perjanjian/{id}");
+            let (status, page) = s.page(&t, &path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_indonesian(&path, &page);
+            seen_agreements += 1;
+        }
+        let (_, form) = s.page(&t, "/perjanjian/baru").await;
+        assert_indonesian("/perjanjian/baru", &form);
+    }
+    assert!(seen_agreements >= 3, "the demo's agreements were read");
+    // The park's memorandum names the withheld field and the categories in words.
+    let tnks = s.token("admin.tnks").await;
+    let ids = agreement_ids(&s, &tnks).await;
+    let (_, page) = s.page(&tnks, &format!("/perjanjian/{}", ids[0])).await;
+    let flows = between(&page, "id=\"ringkasan-alir\"", "</ul>").expect("summary");
+    assert!(flows.contains("kategori Kejahatan kehutanan"), "{flows}");
+    assert!(flows.contains("tanpa Nama terduga pelaku"), "{flows}");
+    let (_, english) = s
+        .page_in(&tnks, &format!("/perjanjian/{}", ids[0]), "en")
+        .await;
+    let flows = between(&english, "id=\"ringkasan-alir\"", "</ul>").expect("summary");
+    assert!(flows.contains("without Suspect names"), "{flows}");
+    assert!(!flows.contains("suspect_names"), "{flows}");
+
+    // Reports shared under those agreements, with fields withheld.
+    for user in ["penyidik.polda.jambi", "reskrim.polres.kapuashulu"] {
+        let t = s.token(user).await;
+        let (_, list) = s.api(&t, "/api/v1/reports?limit=1000").await;
+        let shared: Vec<&Value> = list["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .filter(|f| {
+                f["properties"]["access"]["withheld"]
+                    .as_array()
+                    .is_some_and(|w| !w.is_empty())
+            })
+            .take(5)
+            .collect();
+        assert!(!shared.is_empty(), "{user} gets shared reports");
+        for f in shared {
+            let path = format!("/laporan/{}", f["id"].as_str().expect("id"));
+            let (status, page) = s.page(&t, &path).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(page.contains("kolom disembunyikan: Nama"), "{path}");
+            assert_indonesian(&path, &page);
+        }
+    }
+
+    // The audit trail: actions and record kinds in words, also early-warning set-up.
+    let (status, audit) = s.page(&tnks, "/admin/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        audit.contains("Mengatur peringatan dini"),
+        "warning set-up in words"
+    );
+    let table = between(&audit, "<table", "</table>").expect("entries");
+    let text = visible_text(table);
+    assert!(snake_keys(&text).is_empty(), "{:?}", snake_keys(&text));
+    let filter = between(&audit, "id=\"a-action\"", "</select>").expect("actions");
+    assert_indonesian("/admin/audit (actions)", filter);
+
+    // A refused user form: the password rule in Indonesian, an unknown role without the
+    // list of role keys.
+    let (status, page) = s
+        .form(
+            &tnks,
+            "/admin/pengguna",
+            &[
+                ("username", "polhut.baru"),
+                ("display_name", "Polhut baru"),
+                ("agency", "BBTNKS"),
+                ("role", "penjaga"),
+                ("password", "password123"),
+            ],
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    assert!(
+        page.contains("kata sandi ini terlalu umum"),
+        "the rule in words"
+    );
+    assert!(page.contains("peran tidak dikenal"), "no list of role keys");
+    assert_indonesian("/admin/pengguna (refused)", &page);
+
+    // A refused area: where the pasted GeoJSON breaks, in Indonesian.
+    let wk = s.token("koordinator.wk").await;
+    let (status, page) = s
+        .form(
+            &wk,
+            "/peringatan/area",
+            &[
+                ("nama", "Area uji"),
+                ("jenis", "village"),
+                ("cara", "geojson"),
+                ("bentuk", "{\"type\": Polygon}"),
+            ],
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    assert!(
+        page.contains("bukan JSON yang sah (kesalahan pada baris 1, kolom"),
+        "where it broke"
+    );
+    assert_indonesian("/peringatan/area (refused)", &page);
+}
+
+/// The agreement on the user's list whose number starts with `prefix`.
+async fn agreement_numbered(s: &Server, token: &str, prefix: &str) -> Value {
+    for id in agreement_ids(s, token).await {
+        let (_, a) = s.api(token, &format!("/api/v1/agreements/{id}")).await;
+        if a["number"].as_str().is_some_and(|n| n.starts_with(prefix)) {
+            return a;
+        }
+    }
+    panic!("no agreement numbered {prefix}…");
+}
+
+/// The agreement page leads to what it shares: for a receiving agency, links into the
+/// report list filtered by the owning agency and each shared type, which list exactly
+/// such reports. Nothing is offered for an agreement no longer in force.
+#[tokio::test]
+async fn an_agreement_links_to_the_reports_it_shares_with_the_viewer() {
+    let s = spawn().await;
+    let police = s.token("penyidik.polda.jambi").await;
+    let mou = agreement_numbered(&s, &police, "PKS.01/BBTNKS").await;
+    let id = mou["id"].as_str().expect("id");
+    let (status, page) = s.page(&police, &format!("/perjanjian/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let section = between(&page, "id=\"dibagikan-kepada-anda\"", "</section>")
+        .expect("the shared reports are linked")
+        .replace("&amp;", "&");
+    assert!(
+        section.contains("href=\"/laporan?agency=BBTNKS\""),
+        "{section}"
+    );
+    assert!(section.contains("Laporan BBTNKS"), "{section}");
+    assert!(
+        section.contains("href=\"/laporan?agency=BBTNKS&type=illegal_logging\""),
+        "{section}"
+    );
+    assert!(
+        !section.contains("agency=POLDA-JAMBI"),
+        "not the viewer's own reports"
+    );
+
+    // The link lists BBTNKS's shared reports of that type, nothing else.
+    let (status, list) = s
+        .page(&police, "/laporan?agency=BBTNKS&type=illegal_logging")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, api) = s
+        .api(
+            &police,
+            "/api/v1/reports?agency=BBTNKS&type=illegal_logging&limit=1000",
+        )
+        .await;
+    let features = api["features"].as_array().expect("features");
+    assert!(!features.is_empty(), "the park shares logging reports");
+    for f in features {
+        assert_eq!(f["properties"]["type"], "illegal_logging");
+        assert_eq!(f["properties"]["owner_agency"], "BBTNKS", "{f}");
+    }
+    let first = features[0]["id"].as_str().expect("id");
+    assert!(
+        list.contains(&format!("/laporan/{first}")),
+        "the list shows them"
+    );
+
+    // The owner's own side of the memorandum needs no such links for its own reports, and
+    // an expired agreement shares nothing.
+    let bnnp = s.token("admin.bnnp.jambi").await;
+    let expired = agreement_numbered(&s, &bnnp, "PKS/BNNP-JMB").await;
+    assert_eq!(expired["status"], "expired");
+    let (_, page) = s
+        .page(
+            &bnnp,
+            &format!("/perjanjian/{}", expired["id"].as_str().expect("id")),
+        )
+        .await;
+    assert!(!page.contains("id=\"dibagikan-kepada-anda\""));
+}
+
+/// An expired agreement is renewed as a new draft: same parties and clauses, valid from
+/// today for as long as before, made by the same use case as any draft, and opened on its
+/// edit page. The old agreement stays expired; an active one offers no renewal, and only
+/// a party's administrator may renew.
+#[tokio::test]
+async fn an_ended_agreement_is_renewed_as_a_new_draft() {
+    let s = spawn().await;
+    let bnnp = s.token("admin.bnnp.jambi").await;
+    let old = agreement_numbered(&s, &bnnp, "PKS/BNNP-JMB").await;
+    let old_id = old["id"].as_str().expect("id").to_string();
+    assert_eq!(old["status"], "expired");
+    let (_, page) = s.page(&bnnp, &format!("/perjanjian/{old_id}")).await;
+    assert!(
+        page.contains("Perbarui sebagai draf baru"),
+        "offered on an expired agreement"
+    );
+
+    // Not offered to a field officer of a party, and refused if sent anyway.
+    let officer = s.token("petugas.bnnk.batanghari").await;
+    let (_, page) = s.page(&officer, &format!("/perjanjian/{old_id}")).await;
+    assert!(!page.contains("id=\"perbarui-draf\""));
+    let (status, _) = s
+        .form(&officer, &format!("/perjanjian/{old_id}/perbarui"), &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, location) = s
+        .form(&bnnp, &format!("/perjanjian/{old_id}/perbarui"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let new_id = location
+        .strip_prefix("/perjanjian/")
+        .and_then(|r| r.strip_suffix("/ubah?pesan=diperbarui"))
+        .unwrap_or_else(|| panic!("to the draft's edit page: {location}"))
+        .to_string();
+    assert_ne!(new_id, old_id);
+    let (status, form) = s.page(&bnnp, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("id=\"draf-pembaruan\""),
+        "the edit page says what happened"
+    );
+    assert!(form.contains("id=\"k0-withheld-suspect_names\" name=\"clauses[0].withheld\" value=\"suspect_names\" checked"));
+
+    let (_, draft) = s.api(&bnnp, &format!("/api/v1/agreements/{new_id}")).await;
+    assert_eq!(draft["status"], "draft");
+    for key in ["title", "number", "legal_basis", "parties", "clauses"] {
+        assert_eq!(draft[key], old[key], "{key} copied");
+    }
+    let date = |v: &Value| {
+        chrono::NaiveDate::parse_from_str(v.as_str().expect("date"), "%Y-%m-%d").expect("date")
+    };
+    let today = s
+        .app
+        .now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("WIB"))
+        .date_naive();
+    assert_eq!(date(&draft["valid_from"]), today);
+    assert_eq!(
+        date(&draft["valid_until"]) - date(&draft["valid_from"]),
+        date(&old["valid_until"]) - date(&old["valid_from"])
+    );
+    let (_, old_now) = s.api(&bnnp, &format!("/api/v1/agreements/{old_id}")).await;
+    assert_eq!(old_now["status"], "expired", "the old one is unchanged");
+    assert_eq!(old_now["version"], old["version"]);
+
+    // An agreement in force is not renewed.
+    let tnks = s.token("admin.tnks").await;
+    let mou = agreement_numbered(&s, &tnks, "PKS.01/BBTNKS").await;
+    let mou_id = mou["id"].as_str().expect("id");
+    let (_, page) = s.page(&tnks, &format!("/perjanjian/{mou_id}")).await;
+    assert!(!page.contains("id=\"perbarui-draf\""));
+    let (status, _) = s
+        .form(&tnks, &format!("/perjanjian/{mou_id}/perbarui"), &[])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
