@@ -2,9 +2,10 @@
 //! port 0 with a fresh SQLite database and the demo loaded: links only where the target
 //! opens, the alert board's order, open alerts on the home and notification pages,
 //! coarsened locations shown as coarse, Indonesian pages without internal keys or English
-//! messages, and the agreement page's links and renewal. Pages are read with a bearer
-//! token (the UI accepts it like the session cookie); forms post the session's CSRF token
-//! from the page's `csrf-token` meta element.
+//! messages, and the agreement page's links and renewal. Users sign in through the
+//! sign-in form as a browser does, and pages are read with the session cookie (pages take
+//! no API tokens); forms post the session's CSRF token from the page's `csrf-token` meta
+//! element.
 
 use std::sync::Arc;
 
@@ -59,19 +60,44 @@ async fn spawn() -> Server {
 }
 
 impl Server {
+    /// Signs `user` in through the sign-in form and answers the browser session's token
+    /// (the value of the `sinergi_session` cookie).
     async fn token(&self, user: &str) -> String {
-        let r = self
+        let cookie_of = |r: &reqwest::Response, name: &str| -> Option<String> {
+            r.headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|v| v.starts_with(&format!("{name}=")))
+                .and_then(|v| v.split(';').next())
+                .and_then(|kv| kv.split_once('='))
+                .map(|(_, v)| v.to_string())
+        };
+        let form = self
             .http
-            .post(format!("{}/api/v1/auth/token", self.url))
-            .json(&json!({"username": user, "password": PASSWORD}))
+            .get(format!("{}/masuk", self.url))
             .send()
             .await
             .expect("send");
-        assert_eq!(r.status(), StatusCode::OK, "sign-in of {user}");
-        r.json::<Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_string()
+        let login = cookie_of(&form, "sinergi_masuk").expect("sign-in form cookie");
+        let html = form.text().await.expect("html");
+        let csrf = between(&html, "name=\"_csrf\" value=\"", "\"")
+            .expect("sign-in csrf")
+            .to_string();
+        let r = self
+            .http
+            .post(format!("{}/masuk", self.url))
+            .header("cookie", format!("sinergi_masuk={login}"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", user),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {user}");
+        cookie_of(&r, "sinergi_session").expect("session cookie")
     }
 
     /// A page in Indonesian (the default) or, with `lang` "en", in English. Slashes the
@@ -81,8 +107,7 @@ impl Server {
         let r = self
             .http
             .get(format!("{}{path}", self.url))
-            .bearer_auth(token)
-            .header("cookie", format!("lang={lang}"))
+            .header("cookie", format!("sinergi_session={token}; lang={lang}"))
             .send()
             .await
             .expect("send");
@@ -106,7 +131,7 @@ impl Server {
         let r = self
             .http
             .post(format!("{}{path}", self.url))
-            .bearer_auth(token)
+            .header("cookie", format!("sinergi_session={token}"))
             .form(&body)
             .send()
             .await
