@@ -1250,3 +1250,228 @@ async fn concurrent_senders_raise_the_same_alerts_as_one() {
     assert!(kinds("exit") >= 10, "and leaves them");
     assert_eq!(results[0], results[1]);
 }
+
+fn fix_at(device: &str, at: &str, lon: f64, lat: f64) -> Value {
+    json!({"device": device, "recorded_at": at, "lon": lon, "lat": lat, "battery": 80})
+}
+
+fn statuses(r: &Value) -> Vec<String> {
+    r["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| x["status"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Another agency's fixes for a serial are held for that agency: the same answer whether
+/// the serial is unknown or another agency's device, never attached to the owner's animal,
+/// and never in the way of the owner's own fixes for the same times. Each batch leaves one
+/// audit entry naming its sender.
+#[tokio::test]
+async fn another_agencys_fixes_are_held_for_it_and_never_join_the_animal() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, _) = receiver(0).await;
+    set_up(&s, &hook).await;
+    let (t40, t30, t25) = (ago(40), ago(30), ago(25));
+
+    // BNN sends fixes for Balai TN Way Kambas's deployed collar and for a serial nobody
+    // has registered: both are held for BNN, with the same answer.
+    let bnn = s.token("orang.bnn").await;
+    let (st, r) = s
+        .post(
+            &bnn,
+            "/api/v1/observations",
+            json!([
+                fix_at("KALUNG-07", &t40, 105.83, -5.02),
+                fix_at("KALUNG-07", &t30, 105.781, -5.021),
+                fix_at("KALUNG-50", &t25, 105.70, -5.10),
+            ]),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(statuses(&r), ["held", "held", "held"], "{r}");
+    assert_eq!(
+        r["results"][0], r["results"][2],
+        "another agency's serial and an unknown one answer alike"
+    );
+    let k = s.token("koordinator.wk").await;
+    let (_, alerts) = s.get(&k, "/api/v1/alerts").await;
+    assert_eq!(
+        alerts["alerts"].as_array().map(Vec::len),
+        Some(0),
+        "{alerts}"
+    );
+
+    // The owner's own fixes for the same collar and times go in, and raise the entry.
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([
+                fix_at("KALUNG-07", &t40, 105.83, -5.02),
+                fix_at("KALUNG-07", &t30, 105.781, -5.021),
+            ]),
+        )
+        .await;
+    assert_eq!(statuses(&r), ["stored", "stored"], "not duplicates: {r}");
+    assert_eq!(r["results"][1]["alerts"].as_array().map(Vec::len), Some(1));
+    // ... and for the serial it is about to register, at the same time as BNN's.
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([fix_at("KALUNG-50", &t25, 105.71, -5.11)]),
+        )
+        .await;
+    assert_eq!(statuses(&r), ["held"], "{r}");
+
+    // Registered and deployed: only the owner's held fix joins Melati.
+    let (_, melati) = s
+        .post(
+            &k,
+            "/api/v1/subjects",
+            json!({"name": "Melati", "species": "gajah_sumatera"}),
+        )
+        .await;
+    let (st, _) = s
+        .post(&k, "/api/v1/devices", json!({"serial": "KALUNG-50"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, dep) = s
+        .post(
+            &k,
+            "/api/v1/devices/KALUNG-50/deploy",
+            json!({"subject": melati["id"], "start": ago(120)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{dep}");
+    assert_eq!(dep["held_fixes_attached"], 1, "{dep}");
+    let melati_id = melati["id"].as_str().expect("id");
+    let (_, track) = s
+        .get(&k, &format!("/api/v1/subjects/{melati_id}/track"))
+        .await;
+    assert_eq!(
+        track["geometry"]["coordinates"],
+        json!([[105.71, -5.11]]),
+        "{track}"
+    );
+
+    // Held fixes: BNN sees its own exactly, with its sender; the owner sees BNN's only
+    // roughly, without the sender.
+    let (_, held) = s.get(&bnn, "/api/v1/observations/held").await;
+    let held = held["held"].as_array().expect("held").clone();
+    assert_eq!(held.len(), 3, "{held:?}");
+    assert!(held
+        .iter()
+        .all(|f| f["submitted_by"] == "orang.bnn" && f["submitted_by_agency"] == "BNN"));
+    assert!(held.iter().any(|f| f["lon"] == 105.781), "{held:?}");
+    let (_, seen) = s.get(&k, "/api/v1/observations/held").await;
+    let seen = seen["held"].as_array().expect("held").clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen
+        .iter()
+        .all(|f| f["submitted_by"].is_null() && f["accuracy_m"] == 10_000.0));
+    assert!(seen.iter().any(|f| f["lon"] == 105.8), "{seen:?}");
+
+    // One audit entry per batch, naming who sent it.
+    let entries = s
+        .app
+        .store
+        .audit_entries(&sinergi_store::AuditFilter {
+            action: Some("import".into()),
+            ascending: true,
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    let who: Vec<(&str, i64)> = entries
+        .iter()
+        .map(|e| (e.actor.as_str(), e.detail["fixes"].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("orang.bnn", 3),
+            ("koordinator.wk", 2),
+            ("koordinator.wk", 1)
+        ]
+    );
+}
+
+/// A dry run reports the alerts the import raises (Movebank and FIRMS), writes nothing,
+/// and leaves the engine as it was; Movebank outlier columns count without `visible`.
+#[tokio::test]
+async fn dry_runs_predict_the_alerts_of_the_import() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, _) = receiver(0).await;
+    set_up(&s, &hook).await;
+    let k = s.token("koordinator.wk").await;
+    let t = |m: i64| {
+        (now() - chrono::Duration::minutes(m))
+            .format("%Y-%m-%d %H:%M:%S%.3f")
+            .to_string()
+    };
+    // In and out of the village; the jumps out at 50 and 40 minutes are outliers (the
+    // one at 30 was flagged by an algorithm but marked valid by hand).
+    let csv = format!(
+        "timestamp,location-long,location-lat,tag-local-identifier,manually-marked-outlier,algorithm-marked-outlier,manually-marked-valid\n\
+         {},105.83,-5.02,KALUNG-07,false,false,false\n\
+         {},105.781,-5.02,KALUNG-07,false,false,false\n\
+         {},105.84,-5.02,KALUNG-07,true,false,false\n\
+         {},105.782,-5.02,KALUNG-07,false,false,false\n\
+         {},105.85,-5.02,KALUNG-07,false,true,false\n\
+         {},105.783,-5.02,KALUNG-07,false,false,false\n\
+         {},105.84,-5.02,KALUNG-07,false,true,true\n",
+        t(60), t(55), t(50), t(45), t(40), t(35), t(30)
+    );
+    let (st, dry) = s
+        .csv(&k, "/api/v1/imports/movebank?dry_run=true", &csv)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{dry}");
+    assert_eq!(s.app.store.fix_count().await.expect("count"), 0);
+    let (st, real) = s.csv(&k, "/api/v1/imports/movebank", &csv).await;
+    assert_eq!(st, StatusCode::OK, "{real}");
+    let counts = |v: &Value| {
+        ["stored", "held", "duplicates", "refused", "alerts"]
+            .map(|f| v[f].as_u64().unwrap_or(u64::MAX))
+    };
+    assert_eq!(
+        counts(&real),
+        [5, 0, 0, 2, 2],
+        "enter and exit only: {real}"
+    );
+    assert_eq!(counts(&dry), counts(&real), "{dry}");
+    let (_, again) = s
+        .csv(&k, "/api/v1/imports/movebank?dry_run=true", &csv)
+        .await;
+    assert_eq!(counts(&again), [0, 0, 5, 2, 0], "{again}");
+
+    // FIRMS: two hotspots in the park an hour apart at most; the rule's quiet period
+    // lets the first through. The dry run must not start that quiet period itself.
+    let (_, park) = s
+        .post(&k, "/api/v1/fences", json!({"name": "TN Way Kambas (bagian)", "kind": "park", "shape": {"type": "Polygon",
+            "coordinates": [[[105.6, -5.1], [105.9, -5.1], [105.9, -4.8], [105.6, -4.8], [105.6, -5.1]]]}}))
+        .await;
+    let (st, r) = s
+        .post(&k, "/api/v1/rules", json!({"name": "Titik api di taman", "fences": [park["id"]], "trigger": {"type": "hotspot_inside"},
+            "quiet_period_min": 60, "recipients": {"agencies": ["BTNWK"]}}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let day = now().format("%Y-%m-%d").to_string();
+    let firms = format!(
+        "latitude,longitude,bright_ti4,scan,track,acq_date,acq_time,satellite,instrument,confidence,version,bright_ti5,frp,daynight\n\
+         -4.95,105.75,333.1,0.39,0.36,{day},0005,N,VIIRS,n,2.0NRT,290.1,5.2,N\n\
+         -4.90,105.70,331.0,0.39,0.36,{day},0010,N,VIIRS,h,2.0NRT,289.0,3.1,N\n"
+    );
+    let (st, dry) = s
+        .csv(&k, "/api/v1/imports/firms?dry_run=true", &firms)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{dry}");
+    let (_, real) = s.csv(&k, "/api/v1/imports/firms", &firms).await;
+    assert_eq!(counts(&real), [2, 0, 0, 0, 1], "{real}");
+    assert_eq!(counts(&dry), counts(&real), "{dry}");
+}
