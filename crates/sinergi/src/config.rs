@@ -32,6 +32,10 @@ pub struct FileConfig {
     pub firms_url: Option<String>,
     /// Minutes between FIRMS polls, default 60.
     pub firms_interval_min: Option<u64>,
+    /// Whether agency administrators may point webhooks into private networks (loopback,
+    /// private, link-local addresses), e.g. a gateway on a district server's own network.
+    /// Default false.
+    pub webhook_allow_private: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +53,7 @@ pub struct Config {
     pub smtp_from: String,
     pub firms_url: Option<String>,
     pub firms_interval_min: u64,
+    pub webhook_allow_private: bool,
 }
 
 impl FileConfig {
@@ -78,6 +83,7 @@ pub struct Overrides {
     pub addr: Option<String>,
     pub mqtt_url: Option<String>,
     pub mqtt_topic: Option<String>,
+    pub webhook_allow_private: Option<bool>,
 }
 
 impl Config {
@@ -120,6 +126,10 @@ impl Config {
                 .unwrap_or_else(|| "Sinergi <peringatan@localhost>".into()),
             firms_url: file.firms_url,
             firms_interval_min: file.firms_interval_min.unwrap_or(60).max(5),
+            webhook_allow_private: o
+                .webhook_allow_private
+                .or(file.webhook_allow_private)
+                .unwrap_or(false),
         })
     }
 
@@ -158,12 +168,43 @@ mod tests {
                 addr: Some("127.0.0.1:9".into()),
                 mqtt_url: None,
                 mqtt_topic: None,
+                webhook_allow_private: None,
             },
         )
         .expect("config");
         assert_eq!(c.data_dir, PathBuf::from("/srv/s"));
         assert_eq!(c.database_url, "sqlite:///srv/s/sinergi.db");
         assert_eq!(c.addr, "127.0.0.1:9");
+    }
+
+    #[test]
+    fn private_webhooks_are_off_unless_allowed() {
+        let none = || Overrides {
+            data_dir: None,
+            database_url: None,
+            addr: None,
+            mqtt_url: None,
+            mqtt_topic: None,
+            webhook_allow_private: None,
+        };
+        let c = Config::resolve(FileConfig::default(), none()).expect("config");
+        assert!(!c.webhook_allow_private);
+        let file: FileConfig = toml::from_str("webhook_allow_private = true").expect("toml");
+        let c = Config::resolve(file, none()).expect("config");
+        assert!(c.webhook_allow_private);
+        let file: FileConfig = toml::from_str("webhook_allow_private = true").expect("toml");
+        let c = Config::resolve(
+            file,
+            Overrides {
+                webhook_allow_private: Some(false),
+                ..none()
+            },
+        )
+        .expect("config");
+        assert!(
+            !c.webhook_allow_private,
+            "the environment overrides the file"
+        );
     }
 
     #[test]
@@ -175,6 +216,7 @@ mod tests {
             addr: None,
             mqtt_url: None,
             mqtt_topic: None,
+            webhook_allow_private: None,
         };
         assert!(Config::resolve(FileConfig::default(), o).is_err());
     }
@@ -187,6 +229,7 @@ mod tests {
             addr: None,
             mqtt_url: None,
             mqtt_topic: None,
+            webhook_allow_private: None,
         };
         let c = Config::resolve(FileConfig::default(), o).expect("config");
         assert_eq!(c.redacted_url(), "postgres://u:***@h/db");

@@ -68,6 +68,16 @@ enum Command {
         /// MQTT topic filter (default sinergi/fixes/#).
         #[arg(long, env = "SINERGI_MQTT_TOPIC")]
         mqtt_topic: Option<String>,
+        /// Let webhooks point into private networks (loopback, private, link-local
+        /// addresses), e.g. a gateway on this server's own network (default false).
+        #[arg(
+            long,
+            env = "SINERGI_WEBHOOK_ALLOW_PRIVATE",
+            num_args = 0..=1,
+            default_missing_value = "true",
+            value_parser = clap::builder::BoolishValueParser::new()
+        )]
+        webhook_allow_private: Option<bool>,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,
@@ -254,13 +264,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { addr, .. } => addr.clone(),
         _ => None,
     };
-    let (mqtt_url, mqtt_topic) = match &cli.command {
+    let (mqtt_url, mqtt_topic, webhook_allow_private) = match &cli.command {
         Command::Serve {
             mqtt_url,
             mqtt_topic,
+            webhook_allow_private,
             ..
-        } => (mqtt_url.clone(), mqtt_topic.clone()),
-        _ => (None, None),
+        } => (mqtt_url.clone(), mqtt_topic.clone(), *webhook_allow_private),
+        _ => (None, None, None),
     };
     let cfg = Config::resolve(
         file,
@@ -270,6 +281,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             addr: addr_override,
             mqtt_url,
             mqtt_topic,
+            webhook_allow_private,
         },
     )?;
     init_tracing(&cfg.log);
@@ -302,6 +314,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         url,
                         from: cfg.smtp_from.clone(),
                     }),
+                    allow_private_webhooks: cfg.webhook_allow_private,
                 },
                 ..AppConfig::new(cfg.data_dir.clone())
             },
@@ -418,7 +431,7 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
 }
 
 fn reqwest_client() -> sinergi_app::warning::HttpClient {
-    sinergi_app::warning::HttpClient::new()
+    sinergi_app::warning::net::http_client()
 }
 
 async fn fetch_text(http: &sinergi_app::warning::HttpClient, url: &str) -> anyhow::Result<String> {

@@ -707,7 +707,8 @@ impl App {
     }
 
     /// Registers a webhook for the actor's agency (`{url}`); the signing secret is
-    /// returned once.
+    /// returned once. An address in a private network (or a name resolving only into
+    /// one) is refused unless the operator allows it (`webhook_allow_private`).
     pub async fn create_webhook(&self, actor: &Actor, body: &Value) -> AppResult<Webhook> {
         if !matches!(actor.role, Role::AgencyAdmin | Role::SystemAdmin) {
             return Err(AppError::Forbidden(
@@ -720,8 +721,16 @@ impl App {
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             errs.push("url", "an http:// or https:// address");
         }
-        if reqwest::Url::parse(&url).is_err() && !url.is_empty() {
-            errs.push("url", "not a valid address");
+        match reqwest::Url::parse(&url) {
+            Err(_) if !url.is_empty() => errs.push("url", "not a valid address"),
+            Ok(parsed) if errs.is_empty() => {
+                // Not into the server's own network, unless the operator allows it.
+                let allow_private = self.warning.delivery.allow_private_webhooks;
+                if let Err(why) = super::net::check_webhook_url(&parsed, allow_private).await {
+                    errs.push("url", why);
+                }
+            }
+            _ => {}
         }
         if !errs.is_empty() {
             return Err(errs.into());

@@ -21,6 +21,7 @@ mod alerts;
 mod delivery;
 mod ingest;
 pub mod mqtt;
+pub mod net;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,7 +34,7 @@ use tokio::sync::{broadcast, Mutex, Notify};
 
 pub use admin::HeldFix;
 pub use alerts::{AlertListFilter, AlertView, RespondInput};
-pub use delivery::{signature, DeliveryConfig, SmsGateway, Smtp};
+pub use delivery::{signature, Clients, DeliveryConfig, SmsGateway, Smtp};
 /// The HTTP client used for deliveries and polling.
 pub type HttpClient = reqwest::Client;
 pub use ingest::{FixResult, FixStatus, ImportReport, IngestReport};
