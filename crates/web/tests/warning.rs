@@ -1706,3 +1706,42 @@ async fn dry_runs_predict_the_alerts_of_the_import() {
     assert_eq!(counts(&real), [2, 0, 0, 0, 1], "{real}");
     assert_eq!(counts(&dry), counts(&real), "{dry}");
 }
+
+/// The demo's Balai TN Way Kambas has an agency administrator, who registers a webhook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_way_kambas_admin_registers_a_webhook() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start_with(dir, false, Default::default()).await;
+    let summary = sinergi_app::demo::load(&s.app).await.expect("demo");
+    assert!(
+        summary.users.iter().any(|(u, role, agency)| u == "admin.wk"
+            && role == "agency_admin"
+            && agency == "BTNWK"),
+        "{:?}",
+        summary.users
+    );
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/token", s.url))
+        .json(&json!({"username": "admin.wk", "password": sinergi_app::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let admin = r.json::<Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let (st, w) = s
+        .post(
+            &admin,
+            "/api/v1/webhooks",
+            json!({"url": "https://203.0.113.7/peringatan-gajah"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{w}");
+    let (_, list) = s.get(&admin, "/api/v1/webhooks").await;
+    let hooks = list["webhooks"].as_array().expect("webhooks");
+    assert_eq!(hooks.len(), 1, "{list}");
+    assert_eq!(hooks[0]["url"], "https://203.0.113.7/peringatan-gajah");
+}
