@@ -480,12 +480,12 @@ async fn import(app: Arc<App>, cmd: ImportCmd) -> anyhow::Result<()> {
     let what = if firms { "hotspots" } else { "fixes" };
     if dry_run {
         println!(
-            "Dry run of {}: {} rows; would store {} {what}, hold {} for unknown devices, skip {} already stored, refuse {}.",
-            file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused
+            "Dry run of {}: {} rows; would store {} {what}, hold {} (devices unknown, not deployed or another agency's), skip {} already stored, refuse {}; {} alerts would be raised.",
+            file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused, r.alerts
         );
     } else {
         println!(
-            "Imported {}: {} rows; stored {} {what}, held {} for unknown devices, {} already stored, {} refused; {} alerts raised.",
+            "Imported {}: {} rows; stored {} {what}, held {} (devices unknown, not deployed or another agency's), {} already stored, {} refused; {} alerts raised.",
             file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused, r.alerts
         );
     }

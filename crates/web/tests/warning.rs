@@ -1336,8 +1336,36 @@ async fn another_agencys_fixes_are_held_for_it_and_never_join_the_animal() {
         )
         .await;
     assert_eq!(statuses(&r), ["held"], "{r}");
+    // The operator's broker (MQTT) may send for any collar: its fix joins whoever's it is.
+    let t20 = ago(20);
+    let operator = s
+        .app
+        .ingest_fixes(
+            None,
+            sinergi_app::warning::mqtt::fixes_of(
+                "sinergi/fixes/KALUNG-50",
+                json!({"recorded_at": t20, "lon": 105.72, "lat": -5.12})
+                    .to_string()
+                    .as_bytes(),
+                now(),
+            ),
+            "mqtt",
+        )
+        .await
+        .expect("mqtt");
+    assert_eq!(operator.held, 1);
+    let (_, seen) = s.get(&k, "/api/v1/observations/held").await;
+    assert!(
+        seen["held"]
+            .as_array()
+            .expect("held")
+            .iter()
+            .any(|f| f["submitted_by"] == "operator" && f["source"] == "mqtt"),
+        "{seen}"
+    );
 
-    // Registered and deployed: only the owner's held fix joins Melati.
+    // Registered and deployed: the owner's and the operator's held fixes join Melati,
+    // BNN's do not.
     let (_, melati) = s
         .post(
             &k,
@@ -1357,14 +1385,14 @@ async fn another_agencys_fixes_are_held_for_it_and_never_join_the_animal() {
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{dep}");
-    assert_eq!(dep["held_fixes_attached"], 1, "{dep}");
+    assert_eq!(dep["held_fixes_attached"], 2, "{dep}");
     let melati_id = melati["id"].as_str().expect("id");
     let (_, track) = s
         .get(&k, &format!("/api/v1/subjects/{melati_id}/track"))
         .await;
     assert_eq!(
         track["geometry"]["coordinates"],
-        json!([[105.71, -5.11]]),
+        json!([[105.71, -5.11], [105.72, -5.12]]),
         "{track}"
     );
 
@@ -1406,7 +1434,8 @@ async fn another_agencys_fixes_are_held_for_it_and_never_join_the_animal() {
         [
             ("orang.bnn", 3),
             ("koordinator.wk", 2),
-            ("koordinator.wk", 1)
+            ("koordinator.wk", 1),
+            ("operator", 1)
         ]
     );
 }
