@@ -567,6 +567,12 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
         again.alerts.is_empty(),
         "the same alert twice is stored once"
     );
+    assert_eq!(
+        s.existing_alerts(&["enter:10".into(), "enter:11".into()])
+            .await
+            .expect("existing"),
+        vec![true, false]
+    );
     assert_eq!(s.fix_count().await.expect("count"), 4);
     let alerts = s
         .alerts(&AlertFilter {
