@@ -99,21 +99,20 @@ fn event_dedupe(e: &Event) -> String {
 
 /// Whose a fix is ([`Claim`]) and the device it is for. The operator (command line, MQTT
 /// broker) and system administrators may send fixes for any device; everyone else for the
-/// devices of their agency and those below it. A fix for a serial no device has, or for
-/// another agency's device, is held for its sender's agency: it joins a subject only if
-/// the device's agency, or one above it, sent it. Both get the same answer (held), so a
-/// sender learns nothing of other agencies' devices.
+/// devices of their agency and those below it. From anyone else, a fix for a serial no
+/// device has, or for another agency's device, is held for the sender's agency: it joins
+/// a subject only if the device's agency, or one above it, sent it. Both get the same
+/// answer (held), so a sender learns nothing of other agencies' devices.
 fn claim_for<'d>(actor: Option<&Actor>, device: Option<&'d Device>) -> (Claim, Option<&'d Device>) {
-    let trusted = actor.is_none_or(|a| a.role == Role::SystemAdmin);
+    let any_device = actor.is_none_or(|a| a.role == Role::SystemAdmin);
     match (actor, device) {
-        (_, Some(d)) if trusted => (Claim::Device, Some(d)),
-        (Some(a), Some(d)) if super::admin::within(a, d.owner_agency_id) => {
+        (_, Some(d))
+            if any_device || actor.is_some_and(|a| super::admin::within(a, d.owner_agency_id)) =>
+        {
             (Claim::Device, Some(d))
         }
-        (_, None) if trusted => (Claim::Device, None),
-        (Some(a), _) => (Claim::Agency(a.agency_id), None),
-        // Trusted covers every case without an actor.
-        (None, _) => (Claim::Device, device),
+        (Some(a), _) if !any_device => (Claim::Agency(a.agency_id), None),
+        _ => (Claim::Device, None),
     }
 }
 
