@@ -437,6 +437,7 @@ const USERS: &[DemoUser] = &[
     user("petugas.bnnk.jakbar", "Petugas BNNK Jakarta Barat (demo)", "BNNK-JAKARTA-BARAT", "field_officer"),
     user("ranger.wk", "Polhut Balai TN Way Kambas (demo)", "BTNWK", "field_officer"),
     user("koordinator.wk", "Koordinator Tim Mitigasi Konflik Gajah TNWK (demo)", "BTNWK", "coordinator"),
+    user("admin.wk", "Admin Balai TN Way Kambas (demo)", "BTNWK", "agency_admin"),
     user("pelapor.labuhanratu", "Pelapor Desa Labuhan Ratu IX (demo)", "DESA-LABUHAN-RATU-IX", "field_officer"),
     user("pelapor.brajayekti", "Pelapor Desa Braja Yekti (demo)", "DESA-BRAJA-YEKTI", "field_officer"),
     user("analis.kominfo.lamtim", "Analis Data Diskominfo Lampung Timur (demo)", "DISKOMINFO-LAMTIM", "analyst"),

@@ -744,6 +744,10 @@ struct MovebankColumns {
     lat: Column,
     device: Column,
     visible: Option<Column>,
+    manual_outlier: Option<Column>,
+    algorithm_outlier: Option<Column>,
+    import_outlier: Option<Column>,
+    manual_valid: Option<Column>,
     battery: Option<Column>,
     accuracy: Option<Column>,
 }
@@ -772,7 +776,11 @@ fn parse_movebank_time(s: &str) -> Option<DateTime<Utc>> {
 /// `location-lat`, and the device from `tag-local-identifier` (or, when the file has no
 /// tag column, `individual-local-identifier`); if any is missing the result is a single
 /// error at the header line and no rows. Optional: `visible` (a row marked `false` is a
-/// Movebank-flagged outlier and is reported, not imported), `battery-charge-percent`
+/// Movebank-flagged outlier and is reported, not imported); without a `visible` value,
+/// Movebank's own rule over its outlier columns: a row is an outlier when
+/// `manually-marked-outlier` is true, or `algorithm-marked-outlier` or
+/// `import-marked-outlier` is true and `manually-marked-valid` does not override it;
+/// `battery-charge-percent`
 /// (battery; voltage columns are ignored because they are not percentages) and
 /// `location-error-numerical` or `gps-horizontal-accuracy-estimate` (accuracy in
 /// metres; `gps:hdop` is unitless and ignored). All other columns are ignored.
@@ -799,6 +807,10 @@ fn movebank_columns(h: &Header) -> Result<MovebankColumns, Vec<String>> {
             lat,
             device,
             visible: h.get("visible").cloned(),
+            manual_outlier: h.get("manually_marked_outlier").cloned(),
+            algorithm_outlier: h.get("algorithm_marked_outlier").cloned(),
+            import_outlier: h.get("import_marked_outlier").cloned(),
+            manual_valid: h.get("manually_marked_valid").cloned(),
             battery: h.get("battery_charge_percent").cloned(),
             accuracy: h
                 .first_of(&[
@@ -831,10 +843,8 @@ fn movebank_row(
     r: &csv::StringRecord,
     now: DateTime<Utc>,
 ) -> Result<FixInput, Vec<String>> {
-    if let Some(visible) = &c.visible {
-        if cell(r, visible).eq_ignore_ascii_case("false") {
-            return Err(vec!["marked not visible (outlier) in Movebank".to_string()]);
-        }
+    if let Some(why) = movebank_outlier(c, r) {
+        return Err(vec![why]);
     }
     let mut problems = Vec::new();
 
@@ -895,6 +905,37 @@ fn movebank_row(
         }
         _ => Err(problems),
     }
+}
+
+/// Why a row is a Movebank outlier, if it is one. Movebank computes `visible` from the
+/// outlier columns; a file without it (or with an empty cell) is judged by the same rule:
+/// a manual outlier mark always counts, an algorithm's or the import's unless the row was
+/// manually marked valid.
+fn movebank_outlier(c: &MovebankColumns, r: &csv::StringRecord) -> Option<String> {
+    if let Some(visible) = &c.visible {
+        let v = cell(r, visible);
+        if v.eq_ignore_ascii_case("false") {
+            return Some("marked not visible (outlier) in Movebank".to_string());
+        }
+        if !v.is_empty() {
+            return None;
+        }
+    }
+    fn marked<'c>(column: &'c Option<Column>, r: &csv::StringRecord) -> Option<&'c Column> {
+        column.as_ref().filter(|col| {
+            matches!(
+                cell(r, col).to_ascii_lowercase().as_str(),
+                "true" | "t" | "1"
+            )
+        })
+    }
+    let valid = marked(&c.manual_valid, r).is_some();
+    let outlier = marked(&c.manual_outlier, r).or(if valid {
+        None
+    } else {
+        marked(&c.algorithm_outlier, r).or(marked(&c.import_outlier, r))
+    });
+    outlier.map(|col| format!("{}: marked as an outlier in Movebank", col.name))
 }
 
 /// A required, non-empty coordinate cell.
@@ -1547,6 +1588,57 @@ timestamp,location-long,location-lat,individual-local-identifier
         let parsed = parse_movebank(text, now());
         assert_eq!(parsed.errors, []);
         assert_eq!(parsed.rows[0].1.device, "Datuk");
+    }
+
+    #[test]
+    fn movebank_outlier_columns_count_without_a_visible_column() {
+        let text = "\
+timestamp,location-long,location-lat,tag-local-identifier,manually-marked-outlier,algorithm-marked-outlier,manually-marked-valid
+2024-05-01 06:00:00.000,101.45,-1.73,TS-1,,,
+2024-05-01 07:00:00.000,101.45,-1.73,TS-1,true,,
+2024-05-01 08:00:00.000,101.45,-1.73,TS-1,false,TRUE,
+2024-05-01 09:00:00.000,101.45,-1.73,TS-1,,true,true
+2024-05-01 10:00:00.000,101.45,-1.73,TS-1,true,,true
+2024-05-01 11:00:00.000,101.45,-1.73,TS-1,false,false,false
+";
+        let parsed = parse_movebank(text, now());
+        let lines: Vec<usize> = parsed.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(
+            lines,
+            [2, 5, 7],
+            "manually marked valid overrides the algorithm"
+        );
+        let by_line: HashMap<usize, &str> = parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            by_line[&3],
+            "manually-marked-outlier: marked as an outlier in Movebank"
+        );
+        assert_eq!(
+            by_line[&4],
+            "algorithm-marked-outlier: marked as an outlier in Movebank"
+        );
+        assert_eq!(
+            by_line[&6], "manually-marked-outlier: marked as an outlier in Movebank",
+            "a manual outlier mark is not overridden"
+        );
+        // A `visible` value is Movebank's own verdict and wins; an empty one falls back
+        // to the outlier columns.
+        let text = "\
+visible,timestamp,location-long,location-lat,tag_local_identifier,algorithm_marked_outlier
+true,2024-05-01 06:00:00.000,101.45,-1.73,TS-1,true
+,2024-05-01 07:00:00.000,101.45,-1.73,TS-1,true
+";
+        let parsed = parse_movebank(text, now());
+        let lines: Vec<usize> = parsed.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [2]);
+        assert_eq!(
+            parsed.errors[0].message,
+            "algorithm_marked_outlier: marked as an outlier in Movebank"
+        );
     }
 
     #[test]

@@ -37,6 +37,7 @@ impl RTreeObject for Item {
 type Tree = RTree<Item>;
 
 /// What the engine knows of a fence beyond its hot [`Prepared`] record.
+#[derive(Clone)]
 struct FenceSlot {
     id: FenceId,
     kind: Kind,
@@ -60,6 +61,7 @@ enum Class {
     Hotspot,
 }
 
+#[derive(Clone)]
 struct RuleSlot {
     rule: Rule,
     class: Class,
@@ -128,6 +130,7 @@ struct Anchor {
     seen: bool,
 }
 
+#[derive(Clone)]
 struct SubjectState {
     id: SubjectId,
     species: u32,
@@ -235,6 +238,11 @@ fn raise(
 }
 
 /// The real-time geofence engine. See the crate documentation for the semantics.
+///
+/// A clone is an independent engine with the same fences, rules and subject state: what
+/// a trial evaluation (an import's dry run) does to it leaves the original untouched. It
+/// costs as much memory as the original.
+#[derive(Clone)]
 pub struct Engine {
     /// Hot fence records, indexed by slot ([`Kind::Vacant`] for free slots).
     shapes: Vec<Prepared>,

@@ -140,6 +140,27 @@ fn entering_and_leaving_a_village_raises_enter_then_exit() {
     assert!(track(&mut e, elephant, T0 + 75 * MINUTE, 0.0, 5000.0).is_empty());
 }
 
+/// A dry run evaluates on a clone: the clone raises what the original would, and the
+/// original is untouched by it.
+#[test]
+fn a_clone_evaluates_apart_from_the_original() {
+    let mut quiet = rule(1, Trigger::Enter);
+    quiet.quiet_period_s = 3600;
+    let mut e = engine(vec![square(fid(1), 0.0, 0.0, 500.0)], vec![quiet]);
+    let elephant = sid(1);
+    assert!(track(&mut e, elephant, T0, -800.0, 0.0).is_empty());
+    let mut trial = e.clone();
+    let on_trial = track(&mut trial, elephant, T0 + 10 * MINUTE, 0.0, 0.0);
+    assert_eq!(kinds(&on_trial), vec![EventKind::Enter]);
+    assert_eq!(trial.inside_fences(elephant), vec![fid(1)]);
+    assert!(
+        e.inside_fences(elephant).is_empty(),
+        "the original did not move"
+    );
+    let real = track(&mut e, elephant, T0 + 10 * MINUTE, 0.0, 0.0);
+    assert_eq!(real, on_trial, "nor did its quiet period start");
+}
+
 #[test]
 fn leaving_far_beyond_the_envelope_in_one_step_still_raises_exit() {
     let mut e = engine(

@@ -41,6 +41,10 @@ pub struct FileConfig {
     /// Minutes between audit checkpoints while serving (only when the trail grew),
     /// default 5.
     pub audit_checkpoint_interval_min: Option<u64>,
+    /// Whether agency administrators may point webhooks into private networks (loopback,
+    /// private, link-local addresses), e.g. a gateway on a district server's own network.
+    /// Default false.
+    pub webhook_allow_private: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +65,7 @@ pub struct Config {
     pub firms_interval_min: u64,
     pub audit_signing_key: PathBuf,
     pub audit_checkpoint_interval_min: u64,
+    pub webhook_allow_private: bool,
 }
 
 impl FileConfig {
@@ -91,6 +96,7 @@ pub struct Overrides {
     pub mqtt_url: Option<String>,
     pub mqtt_topic: Option<String>,
     pub audit_signing_key: Option<PathBuf>,
+    pub webhook_allow_private: Option<bool>,
 }
 
 impl Config {
@@ -143,6 +149,10 @@ impl Config {
                 .unwrap_or_else(|| "Sinergi <peringatan@localhost>".into()),
             firms_url: file.firms_url,
             firms_interval_min: file.firms_interval_min.unwrap_or(60).max(5),
+            webhook_allow_private: o
+                .webhook_allow_private
+                .or(file.webhook_allow_private)
+                .unwrap_or(false),
         })
     }
 
@@ -182,6 +192,7 @@ mod tests {
                 mqtt_url: None,
                 mqtt_topic: None,
                 audit_signing_key: None,
+                webhook_allow_private: None,
             },
         )
         .expect("config");
@@ -206,11 +217,43 @@ mod tests {
                 mqtt_url: None,
                 mqtt_topic: None,
                 audit_signing_key: Some(PathBuf::from("/run/keys/audit.key")),
+                webhook_allow_private: None,
             },
         )
         .expect("config");
         assert_eq!(c.audit_signing_key, PathBuf::from("/run/keys/audit.key"));
         assert_eq!(c.audit_checkpoint_interval_min, 1, "at least a minute");
+    }
+
+    #[test]
+    fn private_webhooks_are_off_unless_allowed() {
+        let none = || Overrides {
+            data_dir: None,
+            database_url: None,
+            addr: None,
+            mqtt_url: None,
+            mqtt_topic: None,
+            audit_signing_key: None,
+            webhook_allow_private: None,
+        };
+        let c = Config::resolve(FileConfig::default(), none()).expect("config");
+        assert!(!c.webhook_allow_private);
+        let file: FileConfig = toml::from_str("webhook_allow_private = true").expect("toml");
+        let c = Config::resolve(file, none()).expect("config");
+        assert!(c.webhook_allow_private);
+        let file: FileConfig = toml::from_str("webhook_allow_private = true").expect("toml");
+        let c = Config::resolve(
+            file,
+            Overrides {
+                webhook_allow_private: Some(false),
+                ..none()
+            },
+        )
+        .expect("config");
+        assert!(
+            !c.webhook_allow_private,
+            "the environment overrides the file"
+        );
     }
 
     #[test]
@@ -223,6 +266,7 @@ mod tests {
             mqtt_url: None,
             mqtt_topic: None,
             audit_signing_key: None,
+            webhook_allow_private: None,
         };
         assert!(Config::resolve(FileConfig::default(), o).is_err());
     }
@@ -236,6 +280,7 @@ mod tests {
             mqtt_url: None,
             mqtt_topic: None,
             audit_signing_key: None,
+            webhook_allow_private: None,
         };
         let c = Config::resolve(FileConfig::default(), o).expect("config");
         assert_eq!(c.redacted_url(), "postgres://u:***@h/db");

@@ -72,6 +72,16 @@ enum Command {
         /// MQTT topic filter (default sinergi/fixes/#).
         #[arg(long, env = "SINERGI_MQTT_TOPIC")]
         mqtt_topic: Option<String>,
+        /// Let webhooks point into private networks (loopback, private, link-local
+        /// addresses), e.g. a gateway on this server's own network (default false).
+        #[arg(
+            long,
+            env = "SINERGI_WEBHOOK_ALLOW_PRIVATE",
+            num_args = 0..=1,
+            default_missing_value = "true",
+            value_parser = clap::builder::BoolishValueParser::new()
+        )]
+        webhook_allow_private: Option<bool>,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,
@@ -303,13 +313,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { addr, .. } => addr.clone(),
         _ => None,
     };
-    let (mqtt_url, mqtt_topic) = match &cli.command {
+    let (mqtt_url, mqtt_topic, webhook_allow_private) = match &cli.command {
         Command::Serve {
             mqtt_url,
             mqtt_topic,
+            webhook_allow_private,
             ..
-        } => (mqtt_url.clone(), mqtt_topic.clone()),
-        _ => (None, None),
+        } => (mqtt_url.clone(), mqtt_topic.clone(), *webhook_allow_private),
+        _ => (None, None, None),
     };
     let cfg = Config::resolve(
         file,
@@ -320,6 +331,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             mqtt_url,
             mqtt_topic,
             audit_signing_key: cli.global.audit_signing_key.clone(),
+            webhook_allow_private,
         },
     )?;
     init_tracing(&cfg.log);
@@ -352,6 +364,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         url,
                         from: cfg.smtp_from.clone(),
                     }),
+                    allow_private_webhooks: cfg.webhook_allow_private,
                 },
                 trust_forwarded_for: cfg.trust_forwarded_for,
                 audit_signing_key: cfg.audit_signing_key.clone(),
@@ -500,7 +513,7 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
 }
 
 fn reqwest_client() -> sinergi_app::warning::HttpClient {
-    sinergi_app::warning::HttpClient::new()
+    sinergi_app::warning::net::http_client()
 }
 
 async fn fetch_text(http: &sinergi_app::warning::HttpClient, url: &str) -> anyhow::Result<String> {
@@ -549,12 +562,12 @@ async fn import(app: Arc<App>, cmd: ImportCmd) -> anyhow::Result<()> {
     let what = if firms { "hotspots" } else { "fixes" };
     if dry_run {
         println!(
-            "Dry run of {}: {} rows; would store {} {what}, hold {} for unknown devices, skip {} already stored, refuse {}.",
-            file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused
+            "Dry run of {}: {} rows; would store {} {what}, hold {} (devices unknown, not deployed or another agency's), skip {} already stored, refuse {}; {} alerts would be raised.",
+            file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused, r.alerts
         );
     } else {
         println!(
-            "Imported {}: {} rows; stored {} {what}, held {} for unknown devices, {} already stored, {} refused; {} alerts raised.",
+            "Imported {}: {} rows; stored {} {what}, held {} (devices unknown, not deployed or another agency's), {} already stored, {} refused; {} alerts raised.",
             file.display(), r.rows, r.stored, r.held, r.duplicates, r.refused, r.alerts
         );
     }

@@ -21,6 +21,8 @@ fn serve(dir: &std::path::Path) -> (Child, String) {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env_remove("SINERGI_DATABASE_URL")
         .env_remove("SINERGI_MQTT_URL")
+        // The webhook receiver listens on this machine.
+        .env("SINERGI_WEBHOOK_ALLOW_PRIVATE", "true")
         .env("SINERGI_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

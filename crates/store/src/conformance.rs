@@ -437,7 +437,7 @@ pub async fn notifications_are_per_user_and_marked_read(s: &dyn Store) {
 }
 
 pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
-    use crate::warning::{AlertFilter, AlertScope, NewAlert, NewFix};
+    use crate::warning::{AlertFilter, AlertScope, Claim, NewAlert, NewFix};
     use sinergi_core::warning::{
         AlertId, Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Severity, Shape,
         Subject, SubjectId,
@@ -503,10 +503,13 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
         battery: Some(80.0),
         source: "http".into(),
         received_at: t0(),
+        submitted_by: Some(w.users[1].id),
+        submitted_agency: Some(owner),
+        claim: Claim::Device,
     };
     // A held fix of the device before it was deployed, and of an unknown collar.
     let held = [fix(1, "KALUNG-07", false), fix(2, "KALUNG-99", false)];
-    let o = s.ingest(&held, &[], &[]).await.expect("held");
+    let o = s.ingest(&held, &[], &[], None).await.expect("held");
     assert_eq!(o.fixes_stored, vec![true, true]);
     let dep = Deployment {
         id: DeploymentId::new_at(t0(), rid(4)),
@@ -516,7 +519,7 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
         end_at: None,
     };
     let attached = s
-        .insert_deployment(&dep, "KALUNG-07", &audit(Action::WarningSetup))
+        .insert_deployment(&dep, "KALUNG-07", &[owner], &audit(Action::WarningSetup))
         .await
         .expect("deploy");
     assert_eq!(attached, 1, "the held fix of this collar joins its subject");
@@ -542,14 +545,20 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
         deliveries: vec![("webhook".into(), "hook-1".into())],
     };
     let batch = [fix(10, "KALUNG-07", true), fix(11, "KALUNG-07", true)];
-    let o = s.ingest(&batch, &[], &[alert(10)]).await.expect("ingest");
+    let o = s
+        .ingest(&batch, &[], &[alert(10)], None)
+        .await
+        .expect("ingest");
     assert_eq!(o.fixes_stored, vec![true, true]);
     assert_eq!(o.alerts.len(), 1);
     assert!(
         o.alerts[0].fix_id.is_some(),
         "the alert names its stored fix"
     );
-    let again = s.ingest(&batch, &[], &[alert(10)]).await.expect("again");
+    let again = s
+        .ingest(&batch, &[], &[alert(10)], None)
+        .await
+        .expect("again");
     assert_eq!(
         again.fixes_stored,
         vec![false, false],
@@ -558,6 +567,12 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
     assert!(
         again.alerts.is_empty(),
         "the same alert twice is stored once"
+    );
+    assert_eq!(
+        s.existing_alerts(&["enter:10".into(), "enter:11".into()])
+            .await
+            .expect("existing"),
+        vec![true, false]
     );
     assert_eq!(s.fix_count().await.expect("count"), 4);
     let alerts = s
@@ -603,7 +618,7 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
             ..alert(20 + i)
         })
         .collect();
-    let o = s.ingest(&[], &[], &flood).await.expect("flood");
+    let o = s.ingest(&[], &[], &flood, None).await.expect("flood");
     assert_eq!(o.alerts.len(), 30);
     let scoped = |agencies: Vec<AgencyId>, before: Option<i64>, limit: u32| AlertFilter {
         scope: Some(AlertScope {
@@ -641,6 +656,175 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
     unique.dedup();
     assert_eq!(seen.len(), 30);
     assert_eq!(unique.len(), 30);
+}
+
+/// A fix is its sender's until the device's agency deploys the device: another agency's
+/// fix for the serial never joins the subject, and cannot block (as a duplicate) the
+/// device's own fix for the same time. Each ingest batch leaves one audit entry.
+pub async fn held_fixes_belong_to_their_sender(s: &dyn Store) {
+    use crate::warning::{Claim, NewFix};
+    use sinergi_core::warning::{Deployment, DeploymentId, Device, DeviceId, Subject, SubjectId};
+    let w = world(s).await;
+    // BNNP-JAMBI owns the collar; POLDA-JAMBI is a stranger to it; BNN is above the owner.
+    let (owner, stranger, parent) = (w.agencies[1].id, w.agencies[3].id, w.agencies[0].id);
+    let fix = |minute: i64, lon: f64, by: Option<usize>, claim: Claim| NewFix {
+        serial: "KALUNG-42".into(),
+        recorded_at: t0() + Duration::minutes(minute),
+        device_id: None,
+        subject_id: None,
+        lon,
+        lat: -5.0,
+        accuracy_m: None,
+        battery: None,
+        source: "http".into(),
+        received_at: t0(),
+        submitted_by: by.map(|i| w.users[i].id),
+        submitted_agency: by.map(|i| w.users[i].agency_id),
+        claim,
+    };
+    let entries = || async {
+        s.audit_entries(&AuditFilter {
+            action: Some(Action::Import.as_str().into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .len()
+    };
+    let batch = |by: &str| NewAudit {
+        action: Action::Import,
+        record_type: Some("fixes".into()),
+        record_id: Some(by.into()),
+        ..audit(Action::Import)
+    };
+    // The stranger sends two fixes for the serial before anyone registered it.
+    let theirs = [
+        fix(1, 101.0, Some(3), Claim::Agency(stranger)),
+        fix(2, 101.0, Some(3), Claim::Agency(stranger)),
+    ];
+    let o = s
+        .ingest(&theirs, &[], &[], Some(&batch("stranger")))
+        .await
+        .expect("stranger");
+    assert_eq!(o.fixes_stored, vec![true, true]);
+    // The owner's own fix for minute 1 is not a duplicate of the stranger's; nor is the
+    // agency above it for minute 3, nor the operator's for minute 3 and 4.
+    let ours = [
+        fix(1, 105.0, Some(1), Claim::Agency(owner)),
+        fix(3, 105.1, Some(0), Claim::Agency(parent)),
+        fix(3, 105.2, None, Claim::Device),
+        fix(4, 105.3, None, Claim::Device),
+    ];
+    let o = s
+        .ingest(&ours, &[], &[], Some(&batch("owner")))
+        .await
+        .expect("ours");
+    assert_eq!(o.fixes_stored, vec![true, true, true, true]);
+    assert_eq!(
+        s.existing_fixes(&[
+            fix(1, 0.0, None, Claim::Agency(stranger)),
+            fix(1, 0.0, None, Claim::Agency(owner)),
+            fix(1, 0.0, None, Claim::Device),
+            fix(4, 0.0, None, Claim::Device),
+        ])
+        .await
+        .expect("existing"),
+        vec![true, true, false, true]
+    );
+    let o = s
+        .ingest(&theirs, &[], &[], Some(&batch("stranger again")))
+        .await
+        .expect("again");
+    assert_eq!(
+        o.fixes_stored,
+        vec![false, false],
+        "a sender's repeat is a duplicate"
+    );
+    assert_eq!(entries().await, 3, "one audit entry per batch, not per fix");
+    let held = s.held_fixes(10).await.expect("held");
+    assert_eq!(held.len(), 6);
+    let first = held
+        .iter()
+        .find(|f| f.claim == Claim::Agency(stranger))
+        .expect("the stranger's");
+    assert_eq!(first.submitted_by, Some(w.users[3].id));
+    assert_eq!(first.submitted_agency, Some(stranger));
+
+    // The owner registers and deploys the collar.
+    let subject = Subject {
+        id: SubjectId::new_at(t0(), rid(7)),
+        owner_agency_id: owner,
+        name: "Melati".into(),
+        species: "gajah_sumatera".into(),
+        kind: "individual".into(),
+        sensitivity: Sensitivity::Restricted,
+        notes: String::new(),
+        created_at: t0(),
+    };
+    s.insert_subject(&subject, &audit(Action::WarningSetup))
+        .await
+        .expect("subject");
+    let device = Device {
+        id: DeviceId::new_at(t0(), rid(8)),
+        serial: "KALUNG-42".into(),
+        kind: "collar".into(),
+        owner_agency_id: owner,
+        expected_interval_s: 3600,
+        created_at: t0(),
+    };
+    s.insert_device(&device, &audit(Action::WarningSetup))
+        .await
+        .expect("device");
+    let dep = Deployment {
+        id: DeploymentId::new_at(t0(), rid(9)),
+        device_id: device.id,
+        subject_id: subject.id,
+        start_at: t0(),
+        end_at: None,
+    };
+    let attached = s
+        .insert_deployment(
+            &dep,
+            "KALUNG-42",
+            &[owner, parent],
+            &audit(Action::WarningSetup),
+        )
+        .await
+        .expect("deploy");
+    assert_eq!(
+        attached, 3,
+        "the owner's minute 1, one of minute 3, the operator's minute 4"
+    );
+    let track = s
+        .track(subject.id, t0(), t0() + Duration::hours(1), 100)
+        .await
+        .expect("track");
+    let points: Vec<(i64, f64)> = track
+        .iter()
+        .map(|f| ((f.recorded_at - t0()).num_minutes(), f.lon))
+        .collect();
+    assert_eq!(points, vec![(1, 105.0), (3, 105.2), (4, 105.3)]);
+    assert!(track.iter().all(|f| f.claim == Claim::Device));
+    let held = s.held_fixes(10).await.expect("held");
+    assert_eq!(held.len(), 2, "the stranger's stay held: {held:?}");
+    assert!(held.iter().all(|f| f.claim == Claim::Agency(stranger)
+        && f.subject_id.is_none()
+        && f.device_id.is_none()));
+    // The device's own fix for minute 2, where the stranger's is held, goes in.
+    let own = NewFix {
+        device_id: Some(device.id),
+        subject_id: Some(subject.id),
+        ..fix(2, 105.4, Some(1), Claim::Device)
+    };
+    let o = s
+        .ingest(std::slice::from_ref(&own), &[], &[], None)
+        .await
+        .expect("own");
+    assert_eq!(o.fixes_stored, vec![true]);
+    let o = s.ingest(&[own], &[], &[], None).await.expect("own again");
+    assert_eq!(o.fixes_stored, vec![false]);
+    assert_eq!(s.fix_count().await.expect("count"), 6);
 }
 
 pub async fn report_types_round_trip(s: &dyn Store) {
@@ -1350,6 +1534,7 @@ macro_rules! conformance_tests {
             notifications_are_per_user_and_marked_read,
             users_are_edited_and_passwords_replaced,
             early_warning_ingest_is_idempotent_and_atomic,
+            held_fixes_belong_to_their_sender,
             audit_checkpoints_and_stored_rows);
     };
     (@each $open:path; $($name:ident),*) => {

@@ -56,6 +56,12 @@ pub const SQLITE: &[Migration] = &[
         rebuilds_table: false,
     },
     Migration {
+        version: 8,
+        name: "fix_submitters",
+        sql: include_str!("../migrations/sqlite/0008_fix_submitters.sql"),
+        rebuilds_table: false,
+    },
+    Migration {
         version: 9,
         name: "password_change",
         sql: include_str!("../migrations/sqlite/0009_password_change.sql"),
@@ -104,6 +110,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 7,
         name: "audit_checkpoints",
         sql: include_str!("../migrations/postgres/0007_audit_checkpoints.sql"),
+        rebuilds_table: false,
+    },
+    Migration {
+        version: 8,
+        name: "fix_submitters",
+        sql: include_str!("../migrations/postgres/0008_fix_submitters.sql"),
         rebuilds_table: false,
     },
     Migration {
@@ -221,6 +233,37 @@ mod tests {
         .execute(&pool)
         .await;
         assert!(orphan.is_err());
+        Ok(())
+    }
+
+    /// Fixes held before senders were recorded (migration 8) keep no claim anyone could
+    /// match: they join no subject by themselves. Attached fixes stay their device's.
+    #[tokio::test]
+    async fn fixes_held_before_senders_were_recorded_are_held_for_no_one() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let opts = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| crate::StoreError::BadUrl(e.to_string()))?
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.foreign_keys(true))
+            .await?;
+        let before: Vec<&super::Migration> = SQLITE.iter().filter(|m| m.version <= 6).collect();
+        run_migrations!(&pool, before, 0i64);
+        sqlx::raw_sql(
+            "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, source, received_at)
+                 VALUES (1, 'KALUNG-99', 0, NULL, NULL, 105.8, -5.0, 'http', 0),
+                        (2, 'KALUNG-07', 0, x'01', x'02', 105.8, -5.0, 'http', 0);",
+        )
+        .execute(&pool)
+        .await?;
+        run_migrations!(&pool, SQLITE, 0i64);
+        let claims: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, held_for FROM fixes ORDER BY id")
+                .fetch_all(&pool)
+                .await?;
+        assert_eq!(claims, vec![(1, "unknown".to_string()), (2, String::new())]);
         Ok(())
     }
 }

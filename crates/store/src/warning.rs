@@ -20,6 +20,43 @@ use sqlx::{QueryBuilder, Row};
 use crate::imp::{corrupt, from_ms, map_err, ms, PgStore, SqliteStore};
 use crate::{Result, UpdateOutcome};
 
+/// Whose a fix is until it joins a subject; part of a fix's unique key with its serial and
+/// time, so a fix someone else sent for a serial never counts as a duplicate of the
+/// device's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Claim {
+    /// The device's: sent for a registered device by someone who may send fixes for it,
+    /// or by the operator or a system administrator (who may send fixes for any device).
+    /// Joins the subject the serial's device is deployed on.
+    Device,
+    /// Held for the agency that sent it (another agency's device, or a serial no device
+    /// has yet): it joins a subject only if the device's agency, or one above it, sent it.
+    Agency(AgencyId),
+    /// Held before senders were recorded: joins nothing by itself.
+    Unknown,
+}
+
+impl Claim {
+    /// The stored form: `''`, the agency id, or `unknown`.
+    pub fn key(&self) -> String {
+        match self {
+            Claim::Device => String::new(),
+            Claim::Agency(a) => a.0.to_string(),
+            Claim::Unknown => "unknown".into(),
+        }
+    }
+
+    fn parse(s: &str) -> Result<Claim> {
+        match s {
+            "" => Ok(Claim::Device),
+            "unknown" => Ok(Claim::Unknown),
+            _ => uuid::Uuid::parse_str(s)
+                .map(|u| Claim::Agency(AgencyId(u)))
+                .map_err(|_| corrupt("fix claim")),
+        }
+    }
+}
+
 /// A fix to store. `device_id`/`subject_id` are `None` for a held fix (unknown serial or
 /// outside any deployment).
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +72,11 @@ pub struct NewFix {
     /// `http`, `movebank`, `mqtt`, `report`.
     pub source: String,
     pub received_at: DateTime<Utc>,
+    /// The user who sent it; `None` for the operator (command line, MQTT broker).
+    pub submitted_by: Option<UserId>,
+    /// That user's agency.
+    pub submitted_agency: Option<AgencyId>,
+    pub claim: Claim,
 }
 
 /// A stored fix.
@@ -51,6 +93,13 @@ pub struct StoredFix {
     pub battery: Option<f64>,
     pub source: String,
     pub received_at: DateTime<Utc>,
+    /// Who sent it (`None`: the operator); shown only to whom the application allows.
+    #[serde(skip)]
+    pub submitted_by: Option<UserId>,
+    #[serde(skip)]
+    pub submitted_agency: Option<AgencyId>,
+    #[serde(skip)]
+    pub claim: Claim,
 }
 
 /// An alert to store with the batch that raised it. `fix` indexes the batch's fixes (the
@@ -198,12 +247,15 @@ pub trait WarningStore: Send + Sync {
     async fn subjects(&self) -> Result<Vec<Subject>>;
     async fn insert_device(&self, d: &Device, audit: &NewAudit) -> Result<()>;
     async fn devices(&self) -> Result<Vec<Device>>;
-    /// Adds a deployment and attaches the held fixes of that device inside its period;
-    /// returns how many were attached.
+    /// Adds a deployment and attaches the held fixes of that device inside its period:
+    /// the device's own ([`Claim::Device`]) and those held for one of `claimants` (the
+    /// device's agency and the agencies above it). A claimant's fix for a time the device
+    /// already has a fix for is a duplicate and is removed. Returns how many were attached.
     async fn insert_deployment(
         &self,
         d: &Deployment,
         serial: &str,
+        claimants: &[AgencyId],
         audit: &NewAudit,
     ) -> Result<u64>;
     /// Ends a deployment at `at`.
@@ -235,17 +287,21 @@ pub trait WarningStore: Send + Sync {
     async fn rules(&self) -> Result<Vec<Rule>>;
 
     /// Stores fixes and hotspots (skipping ones already stored), the alerts they raised
-    /// (skipping duplicates by `dedupe`) and their outbox rows, in one transaction.
+    /// (skipping duplicates by `dedupe`), their outbox rows and the batch's audit entry,
+    /// in one transaction.
     async fn ingest(
         &self,
         fixes: &[NewFix],
         hotspots: &[NewHotspot],
         alerts: &[NewAlert],
+        audit: Option<&NewAudit>,
     ) -> Result<IngestOutcome>;
     /// Which of these hotspot keys are already stored.
     async fn existing_hotspots(&self, keys: &[String]) -> Result<Vec<bool>>;
-    /// Which of these (serial, time) pairs are already stored.
-    async fn existing_fixes(&self, keys: &[(String, DateTime<Utc>)]) -> Result<Vec<bool>>;
+    /// Which of these fixes are already stored (same serial, time and claim).
+    async fn existing_fixes(&self, fixes: &[NewFix]) -> Result<Vec<bool>>;
+    /// Which of these alert dedupe keys are already stored.
+    async fn existing_alerts(&self, dedupes: &[String]) -> Result<Vec<bool>>;
     /// Fixes of deployed devices since `since`, oldest first, for rebuilding the engine.
     async fn subject_fixes_since(&self, since: DateTime<Utc>) -> Result<Vec<StoredFix>>;
     /// A subject's track between two times, oldest first.
@@ -367,10 +423,14 @@ macro_rules! warning_impl {
                 battery: row.try_get("battery")?,
                 source: row.try_get("source")?,
                 received_at: from_ms(row.try_get("received_at")?)?,
+                submitted_by: row.try_get::<Option<uuid::Uuid>, _>("submitted_by")?.map(UserId),
+                submitted_agency: row.try_get::<Option<uuid::Uuid>, _>("submitted_agency_id")?.map(AgencyId),
+                claim: Claim::parse(row.try_get::<&str, _>("held_for")?)?,
             })
         }
 
-        const FIX_COLUMNS: &str = "id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at";
+        const FIX_COLUMNS: &str = "id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at, \
+            submitted_by, submitted_agency_id, held_for";
         const ALERT_COLUMNS: &str = "seq, id, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, severity, owner_agency_id, \
             at, lon, lat, distance_m, status, created_at, acknowledged_at, acknowledged_by, closed_at, closed_by, outcome, version";
 
@@ -511,7 +571,7 @@ macro_rules! warning_impl {
                     .collect()
             }
 
-            async fn insert_deployment(&self, d: &Deployment, serial: &str, audit: &NewAudit) -> Result<u64> {
+            async fn insert_deployment(&self, d: &Deployment, serial: &str, claimants: &[AgencyId], audit: &NewAudit) -> Result<u64> {
                 let mut tx = self.write.begin().await?;
                 sqlx::query(
                     "INSERT INTO deployments (id, device_id, subject_id, start_at, end_at) VALUES ($1, $2, $3, $4, $5)",
@@ -524,20 +584,82 @@ macro_rules! warning_impl {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                let (start, end) = (ms(d.start_at), d.end_at.map(ms));
+                // The device's own held fixes.
                 let r = sqlx::query(
                     "UPDATE fixes SET device_id = $1, subject_id = $2 \
-                     WHERE serial = $3 AND subject_id IS NULL AND recorded_at >= $4 AND ($5 IS NULL OR recorded_at < $5)",
+                     WHERE serial = $3 AND subject_id IS NULL AND held_for = '' AND recorded_at >= $4 AND ($5 IS NULL OR recorded_at < $5)",
                 )
                 .bind(d.device_id.0)
                 .bind(d.subject_id.0)
                 .bind(serial)
-                .bind(ms(d.start_at))
-                .bind(d.end_at.map(ms))
+                .bind(start)
+                .bind(end)
                 .execute(&mut *tx)
                 .await?;
+                let mut attached = r.rows_affected();
+                // Those held for the claimant agencies become the device's, one per time:
+                // where the device already has a fix for that time, the held one is a
+                // duplicate of it.
+                if !claimants.is_empty() {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new("SELECT id, recorded_at FROM fixes WHERE serial = ");
+                    qb.push_bind(serial)
+                        .push(" AND subject_id IS NULL AND recorded_at >= ")
+                        .push_bind(start);
+                    if let Some(end) = end {
+                        qb.push(" AND recorded_at < ").push_bind(end);
+                    }
+                    qb.push(" AND held_for IN (");
+                    let mut sep = qb.separated(", ");
+                    for a in claimants {
+                        sep.push_bind(a.0.to_string());
+                    }
+                    qb.push(") ORDER BY recorded_at, id");
+                    let held: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                    if !held.is_empty() {
+                        let mut qb: QueryBuilder<$DB> =
+                            QueryBuilder::new("SELECT recorded_at FROM fixes WHERE held_for = '' AND serial = ");
+                        qb.push_bind(serial).push(" AND recorded_at >= ").push_bind(start);
+                        if let Some(end) = end {
+                            qb.push(" AND recorded_at < ").push_bind(end);
+                        }
+                        let mut taken: std::collections::HashSet<i64> =
+                            qb.build_query_scalar::<i64>().fetch_all(&mut *tx).await?.into_iter().collect();
+                        let (mut join, mut drop) = (Vec::new(), Vec::new());
+                        for (id, t) in held {
+                            if taken.insert(t) {
+                                join.push(id);
+                            } else {
+                                drop.push(id);
+                            }
+                        }
+                        for chunk in join.chunks(500) {
+                            let mut qb: QueryBuilder<$DB> = QueryBuilder::new("UPDATE fixes SET device_id = ");
+                            qb.push_bind(d.device_id.0)
+                                .push(", subject_id = ")
+                                .push_bind(d.subject_id.0)
+                                .push(", held_for = '' WHERE id IN (");
+                            let mut sep = qb.separated(", ");
+                            for id in chunk {
+                                sep.push_bind(*id);
+                            }
+                            qb.push(")");
+                            attached += qb.build().execute(&mut *tx).await?.rows_affected();
+                        }
+                        for chunk in drop.chunks(500) {
+                            let mut qb: QueryBuilder<$DB> = QueryBuilder::new("DELETE FROM fixes WHERE id IN (");
+                            let mut sep = qb.separated(", ");
+                            for id in chunk {
+                                sep.push_bind(*id);
+                            }
+                            qb.push(")");
+                            qb.build().execute(&mut *tx).await?;
+                        }
+                    }
+                }
                 append_audit_tx(&mut tx, audit).await?;
                 tx.commit().await?;
-                Ok(r.rows_affected())
+                Ok(attached)
             }
 
             async fn end_deployment(&self, id: DeploymentId, at: DateTime<Utc>, audit: &NewAudit) -> Result<bool> {
@@ -669,7 +791,7 @@ macro_rules! warning_impl {
                     .collect()
             }
 
-            async fn ingest(&self, fixes: &[NewFix], hotspots: &[NewHotspot], alerts: &[NewAlert]) -> Result<IngestOutcome> {
+            async fn ingest(&self, fixes: &[NewFix], hotspots: &[NewHotspot], alerts: &[NewAlert], audit: Option<&NewAudit>) -> Result<IngestOutcome> {
                 let mut out = IngestOutcome {
                     fixes_stored: vec![false; fixes.len()],
                     hotspots_stored: vec![false; hotspots.len()],
@@ -701,7 +823,10 @@ macro_rules! warning_impl {
                                 .push_bind(f.accuracy_m)
                                 .push_bind(f.battery)
                                 .push_bind(&f.source)
-                                .push_bind(ms(f.received_at));
+                                .push_bind(ms(f.received_at))
+                                .push_bind(f.submitted_by.map(|u| u.0))
+                                .push_bind(f.submitted_agency.map(|a| a.0))
+                                .push_bind(f.claim.key());
                         });
                         qb.push(FIXES_CONFLICT);
                         qb
@@ -826,6 +951,10 @@ macro_rules! warning_impl {
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
+                // Last, so that other writers wait for the audit trail as briefly as possible.
+                if let Some(entry) = audit {
+                    append_audit_tx(&mut tx, entry).await?;
+                }
                 tx.commit().await?;
                 out.alerts = inserted
                     .into_iter()
@@ -879,25 +1008,53 @@ macro_rules! warning_impl {
                 Ok(keys.iter().map(|k| found.contains(k)).collect())
             }
 
-            async fn existing_fixes(&self, keys: &[(String, DateTime<Utc>)]) -> Result<Vec<bool>> {
+            async fn existing_fixes(&self, fixes: &[NewFix]) -> Result<Vec<bool>> {
                 let mut found = std::collections::HashSet::new();
-                for chunk in keys.chunks(1_000) {
-                    let mut qb: QueryBuilder<$DB> =
-                        QueryBuilder::new("SELECT serial, recorded_at FROM fixes WHERE (recorded_at, serial) IN (VALUES ");
-                    for (i, (s, t)) in chunk.iter().enumerate() {
+                for chunk in fixes.chunks(1_000) {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
+                        "SELECT serial, recorded_at, held_for FROM fixes WHERE (recorded_at, serial, held_for) IN (VALUES ",
+                    );
+                    for (i, f) in chunk.iter().enumerate() {
                         if i > 0 {
                             qb.push(", ");
                         }
-                        qb.push("(").push_bind(ms(*t)).push(", ").push_bind(s.clone()).push(")");
+                        qb.push("(")
+                            .push_bind(ms(f.recorded_at))
+                            .push(", ")
+                            .push_bind(f.serial.clone())
+                            .push(", ")
+                            .push_bind(f.claim.key())
+                            .push(")");
                     }
                     qb.push(")");
                     for row in qb.build().fetch_all(&self.read).await? {
                         let s: String = row.try_get("serial")?;
                         let t: i64 = row.try_get("recorded_at")?;
-                        found.insert((s, t));
+                        let c: String = row.try_get("held_for")?;
+                        found.insert((s, t, c));
                     }
                 }
-                Ok(keys.iter().map(|(s, t)| found.contains(&(s.clone(), ms(*t)))).collect())
+                Ok(fixes
+                    .iter()
+                    .map(|f| found.contains(&(f.serial.clone(), ms(f.recorded_at), f.claim.key())))
+                    .collect())
+            }
+
+            async fn existing_alerts(&self, dedupes: &[String]) -> Result<Vec<bool>> {
+                let mut found = std::collections::HashSet::new();
+                for chunk in dedupes.chunks(1_000) {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new("SELECT dedupe FROM alerts WHERE dedupe IN (");
+                    let mut sep = qb.separated(", ");
+                    for k in chunk {
+                        sep.push_bind(k.clone());
+                    }
+                    qb.push(")");
+                    for row in qb.build().fetch_all(&self.read).await? {
+                        let k: String = row.try_get("dedupe")?;
+                        found.insert(k);
+                    }
+                }
+                Ok(dedupes.iter().map(|k| found.contains(k)).collect())
             }
 
             async fn subject_fixes_since(&self, since: DateTime<Utc>) -> Result<Vec<StoredFix>> {
@@ -1191,17 +1348,18 @@ macro_rules! warning_impl {
 // has no foreign keys, so with every conflict ignored a multi-row insert can never abort
 // half-way and SQLite keeps no statement journal (a copy of every index page the statement
 // touches, which for 1,000 interleaved subjects is most of the per-subject index, per
-// statement). The only conflict a fix can meet is its (recorded_at, serial): ids are given
-// out above MAX(id) by the single writer, and every NOT NULL column is bound from a
-// non-optional value. Alerts likewise: in SQLite their table has no foreign keys
-// (migration 0006 says why), and their only conflicts are the dedupe key, ignored, and the
-// time-ordered random id.
+// statement). The only conflict a fix can meet is its (recorded_at, serial, held_for): ids
+// are given out above MAX(id) by the single writer, and every NOT NULL column is bound from
+// a non-optional value (held_for's '' is a value, not NULL). Alerts likewise: in SQLite
+// their table has no foreign keys (migration 0006 says why), and their only conflicts are
+// the dedupe key, ignored, and the time-ordered random id.
 //
 // FILTER_ONLY prefixes a column that must only filter, never choose the index (SQLite's unary
 // `+`; PostgreSQL plans by its statistics).
 mod sqlite_warning {
     use sqlx::sqlite::{Sqlite, SqliteRow};
-    const INSERT_FIXES: &str = "INSERT OR IGNORE INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ";
+    const INSERT_FIXES: &str = "INSERT OR IGNORE INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at, \
+         submitted_by, submitted_agency_id, held_for) ";
     const FIXES_CONFLICT: &str = "";
     const INSERT_ALERTS: &str = "INSERT OR IGNORE INTO alerts (seq, id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
          severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ";
@@ -1212,8 +1370,9 @@ mod sqlite_warning {
 
 mod pg_warning {
     use sqlx::postgres::{PgRow, Postgres};
-    const INSERT_FIXES: &str = "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at) ";
-    const FIXES_CONFLICT: &str = " ON CONFLICT (recorded_at, serial) DO NOTHING";
+    const INSERT_FIXES: &str = "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, accuracy_m, battery, source, received_at, \
+         submitted_by, submitted_agency_id, held_for) ";
+    const FIXES_CONFLICT: &str = " ON CONFLICT (recorded_at, serial, held_for) DO NOTHING";
     const INSERT_ALERTS: &str = "INSERT INTO alerts (seq, id, dedupe, rule_id, fence_id, subject_id, device_id, report_id, fix_id, hotspot_id, kind, \
          severity, owner_agency_id, at, lon, lat, distance_m, status, created_at, version) ";
     const ALERTS_CONFLICT: &str = " ON CONFLICT (dedupe) DO NOTHING";

@@ -547,7 +547,7 @@ fn warning_paths() -> Value {
     let dry = json!([param(
         "dry_run",
         "query",
-        "true: report what would change, write nothing"
+        "true: report what would change, the alerts it would raise included; write nothing"
     )]);
     let fix = json!({"type": "object", "required": ["device", "recorded_at", "lon", "lat"], "properties": {
         "device": {"type": "string"}, "recorded_at": {"type": "string", "format": "date-time"},
@@ -565,8 +565,8 @@ fn warning_paths() -> Value {
         )
     };
     json!({
-        "/api/v1/observations": {"post": with(op("Fixes in: a JSON array; per fix stored, held (unknown device), duplicate or refused with the reason; idempotent on (device, recorded_at). 503 (with Retry-After) when an earlier batch could not be stored and the engine is being rebuilt: nothing of this batch was stored; send it again", "tracking", ("200", json_ok("Per-fix results and counts", obj.clone())), &["401", "403", "413", "422", "503"]), json!([]), Some(body("Up to 50,000 fixes", json!({"type": "array", "items": fix}))))},
-        "/api/v1/observations/held": {"get": op("Fixes held for an unknown or undeployed device", "tracking", ("200", json_ok("Held fixes", obj.clone())), &["401", "403"])},
+        "/api/v1/observations": {"post": with(op("Fixes in: a JSON array; per fix stored, held (a device that is unknown, not deployed, or another agency's: held for your agency, never joining another agency's animal), duplicate or refused with the reason; idempotent on (device, recorded_at, sender's claim). One audit entry per batch. 503 (with Retry-After) when an earlier batch could not be stored and the engine is being rebuilt: nothing of this batch was stored; send it again", "tracking", ("200", json_ok("Per-fix results and counts", obj.clone())), &["401", "403", "413", "422", "503"]), json!([]), Some(body("Up to 50,000 fixes", json!({"type": "array", "items": fix}))))},
+        "/api/v1/observations/held": {"get": op("Fixes held for an unknown, undeployed or another agency's device: `{held: [...]}`, each with `submitted_by` (user name or `operator`) and `submitted_by_agency` where you may know them (your agency's, or below it); other agencies' held fixes rounded to 0.1° without their sender", "tracking", ("200", json_ok("Held fixes", obj.clone())), &["401", "403"])},
         "/api/v1/imports/movebank": {"post": with(op("Import a Movebank CSV export (hyphen or underscore column names); bad rows named by line", "tracking", ("200", json_ok("Counts and row errors", obj.clone())), &["401", "403", "413", "422"]), dry.clone(), Some(csv_body("Movebank CSV")))},
         "/api/v1/imports/firms": {"post": with(op("Import NASA FIRMS VIIRS/MODIS hotspots; each new one inside a watched area raises a fire alert", "tracking", ("200", json_ok("Counts and row errors", obj.clone())), &["401", "403", "413", "422"]), dry, Some(csv_body("FIRMS CSV")))},
         "/api/v1/subjects": {
@@ -578,7 +578,7 @@ fn warning_paths() -> Value {
             "get": op("Devices of your agency with their deployments", "tracking", ("200", json_ok("Devices", obj.clone())), &["401"]),
             "post": with(op("Add a device", "tracking", ("201", json_ok("The device", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Device", json!({"type": "object", "required": ["serial"], "properties": {"serial": {"type": "string"}, "kind": {"enum": ["collar", "tag", "phone"]}, "expected_interval_min": {"type": "integer"}}}))))
         },
-        "/api/v1/devices/{serial}/deploy": {"post": with(op("Put a device on a subject from a time; held fixes since then are attached", "tracking", ("201", json_ok("The deployment", obj.clone())), &["401", "403", "404", "422"]), json!([param("serial", "path", "The device's serial")]), Some(body("Deployment", json!({"type": "object", "required": ["subject"], "properties": {"subject": {"type": "string"}, "start": {"type": "string", "format": "date-time"}}}))))},
+        "/api/v1/devices/{serial}/deploy": {"post": with(op("Put a device on a subject from a time; held fixes since then are attached if the device's agency (or one above it) or the operator sent them", "tracking", ("201", json_ok("The deployment", obj.clone())), &["401", "403", "404", "422"]), json!([param("serial", "path", "The device's serial")]), Some(body("Deployment", json!({"type": "object", "required": ["subject"], "properties": {"subject": {"type": "string"}, "start": {"type": "string", "format": "date-time"}}}))))},
         "/api/v1/fences": {
             "get": op("Fences of your agency (GeoJSON)", "alerts", ("200", json!({"description": "FeatureCollection", "content": {"application/geo+json": {"schema": obj.clone()}}})), &["401"]),
             "post": with(op("Add a fence: a GeoJSON shape or circle, or a region code (with radius_m for a circle round its centre)", "alerts", ("201", json_ok("The fence", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Fence", json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "shape": {"type": "object"}, "region": {"type": "string"}, "radius_m": {"type": "number"}}}))))
@@ -591,7 +591,7 @@ fn warning_paths() -> Value {
         "/api/v1/rules/{id}/active": {"post": with(op("Switch a rule on or off", "alerts", ("204", json!({"description": "Done"})), &["401", "403", "404", "422"]), json!([id.clone()]), Some(body("Flag", json!({"type": "object", "properties": {"active": {"type": "boolean"}}}))))},
         "/api/v1/webhooks": {
             "get": op("Webhooks of your agency", "alerts", ("200", json_ok("Webhooks", obj.clone())), &["401"]),
-            "post": with(op("Register a webhook; the HMAC-SHA256 secret is returned once", "alerts", ("201", json_ok("The webhook with its secret", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Webhook", json!({"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}))))
+            "post": with(op("Register a webhook; the HMAC-SHA256 secret is returned once. A host in a private network (loopback, private, link-local, multicast, or a name resolving only to such) is refused (422, field url) unless the server allows it (webhook_allow_private); redirects are not followed", "alerts", ("201", json_ok("The webhook with its secret", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Webhook", json!({"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}))))
         },
         "/api/v1/alerts": {"get": with(op("Alerts you see, newest first: `{alerts, next_before}`; a full page gives `next_before`, the stream position to pass as `before` for the next page", "alerts", ("200", json_ok("Alerts", obj.clone())), &["401", "422"]), json!([param("since", "query", "RFC 3339"), param("status", "query", "open, acknowledged or closed"), param("area", "query", "A fence id"), param("subject", "query", "A subject id"), param("before", "query", "Stream position: the page after one that ended there"), param("limit", "query", "1–1000 (default 100)")]), None)},
         "/api/v1/alerts/stream": {"get": op("New alerts as Server-Sent Events (event `alert`, id = stream position; send Last-Event-ID to resume) and responses to them (event `update`)", "alerts", ("200", json!({"description": "text/event-stream", "content": {"text/event-stream": {}}})), &["401"])},

@@ -42,8 +42,17 @@ fn ago(minutes: i64) -> String {
     (now() - chrono::Duration::minutes(minutes)).to_rfc3339()
 }
 
+/// A server whose webhooks may deliver to this machine (the receivers here listen on
+/// 127.0.0.1), as `webhook_allow_private = true` allows.
 async fn start(dir: Arc<tempfile::TempDir>, fresh: bool) -> Server {
-    start_with(dir, fresh, Default::default()).await
+    start_with(dir, fresh, local_delivery()).await
+}
+
+fn local_delivery() -> sinergi_app::warning::DeliveryConfig {
+    sinergi_app::warning::DeliveryConfig {
+        allow_private_webhooks: true,
+        ..Default::default()
+    }
 }
 
 async fn start_with(
@@ -918,6 +927,7 @@ async fn alerts_are_mailed_to_the_village_contacts() {
                 url: smtp_url,
                 from: "Sinergi <peringatan@sinergi.test>".into(),
             }),
+            allow_private_webhooks: true,
         },
     )
     .await;
@@ -1275,4 +1285,518 @@ async fn concurrent_senders_raise_the_same_alerts_as_one() {
     );
     assert!(kinds("exit") >= 10, "and leaves them");
     assert_eq!(results[0], results[1]);
+}
+
+fn fix_at(device: &str, at: &str, lon: f64, lat: f64) -> Value {
+    json!({"device": device, "recorded_at": at, "lon": lon, "lat": lat, "battery": 80})
+}
+
+fn statuses(r: &Value) -> Vec<String> {
+    r["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| x["status"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Another agency's fixes for a serial are held for that agency: the same answer whether
+/// the serial is unknown or another agency's device, never attached to the owner's animal,
+/// and never in the way of the owner's own fixes for the same times. Each batch leaves one
+/// audit entry naming its sender.
+#[tokio::test]
+async fn another_agencys_fixes_are_held_for_it_and_never_join_the_animal() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, _) = receiver(0).await;
+    set_up(&s, &hook).await;
+    let (t40, t30, t25) = (ago(40), ago(30), ago(25));
+
+    // BNN sends fixes for Balai TN Way Kambas's deployed collar and for a serial nobody
+    // has registered: both are held for BNN, with the same answer.
+    let bnn = s.token("orang.bnn").await;
+    let (st, r) = s
+        .post(
+            &bnn,
+            "/api/v1/observations",
+            json!([
+                fix_at("KALUNG-07", &t40, 105.83, -5.02),
+                fix_at("KALUNG-07", &t30, 105.781, -5.021),
+                fix_at("KALUNG-50", &t25, 105.70, -5.10),
+            ]),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(statuses(&r), ["held", "held", "held"], "{r}");
+    assert_eq!(
+        r["results"][0], r["results"][2],
+        "another agency's serial and an unknown one answer alike"
+    );
+    let k = s.token("koordinator.wk").await;
+    let (_, alerts) = s.get(&k, "/api/v1/alerts").await;
+    assert_eq!(
+        alerts["alerts"].as_array().map(Vec::len),
+        Some(0),
+        "{alerts}"
+    );
+
+    // The owner's own fixes for the same collar and times go in, and raise the entry.
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([
+                fix_at("KALUNG-07", &t40, 105.83, -5.02),
+                fix_at("KALUNG-07", &t30, 105.781, -5.021),
+            ]),
+        )
+        .await;
+    assert_eq!(statuses(&r), ["stored", "stored"], "not duplicates: {r}");
+    assert_eq!(r["results"][1]["alerts"].as_array().map(Vec::len), Some(1));
+    // ... and for the serial it is about to register, at the same time as BNN's.
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([fix_at("KALUNG-50", &t25, 105.71, -5.11)]),
+        )
+        .await;
+    assert_eq!(statuses(&r), ["held"], "{r}");
+    // The operator's broker (MQTT) may send for any collar: its fix joins whoever's it is.
+    let t20 = ago(20);
+    let operator = s
+        .app
+        .ingest_fixes(
+            None,
+            sinergi_app::warning::mqtt::fixes_of(
+                "sinergi/fixes/KALUNG-50",
+                json!({"recorded_at": t20, "lon": 105.72, "lat": -5.12})
+                    .to_string()
+                    .as_bytes(),
+                now(),
+            ),
+            "mqtt",
+        )
+        .await
+        .expect("mqtt");
+    assert_eq!(operator.held, 1);
+    let (_, seen) = s.get(&k, "/api/v1/observations/held").await;
+    assert!(
+        seen["held"]
+            .as_array()
+            .expect("held")
+            .iter()
+            .any(|f| f["submitted_by"] == "operator" && f["source"] == "mqtt"),
+        "{seen}"
+    );
+
+    // Registered and deployed: the owner's and the operator's held fixes join Melati,
+    // BNN's do not.
+    let (_, melati) = s
+        .post(
+            &k,
+            "/api/v1/subjects",
+            json!({"name": "Melati", "species": "gajah_sumatera"}),
+        )
+        .await;
+    let (st, _) = s
+        .post(&k, "/api/v1/devices", json!({"serial": "KALUNG-50"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, dep) = s
+        .post(
+            &k,
+            "/api/v1/devices/KALUNG-50/deploy",
+            json!({"subject": melati["id"], "start": ago(120)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{dep}");
+    assert_eq!(dep["held_fixes_attached"], 2, "{dep}");
+    let melati_id = melati["id"].as_str().expect("id");
+    let (_, track) = s
+        .get(&k, &format!("/api/v1/subjects/{melati_id}/track"))
+        .await;
+    assert_eq!(
+        track["geometry"]["coordinates"],
+        json!([[105.71, -5.11], [105.72, -5.12]]),
+        "{track}"
+    );
+
+    // Held fixes: BNN sees its own exactly, with its sender; the owner sees BNN's only
+    // roughly, without the sender.
+    let (_, held) = s.get(&bnn, "/api/v1/observations/held").await;
+    let held = held["held"].as_array().expect("held").clone();
+    assert_eq!(held.len(), 3, "{held:?}");
+    assert!(held
+        .iter()
+        .all(|f| f["submitted_by"] == "orang.bnn" && f["submitted_by_agency"] == "BNN"));
+    assert!(held.iter().any(|f| f["lon"] == 105.781), "{held:?}");
+    let (_, seen) = s.get(&k, "/api/v1/observations/held").await;
+    let seen = seen["held"].as_array().expect("held").clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen
+        .iter()
+        .all(|f| f["submitted_by"].is_null() && f["accuracy_m"] == 10_000.0));
+    assert!(seen.iter().any(|f| f["lon"] == 105.8), "{seen:?}");
+
+    // One audit entry per batch, naming who sent it.
+    let entries = s
+        .app
+        .store
+        .audit_entries(&sinergi_store::AuditFilter {
+            action: Some("import".into()),
+            ascending: true,
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    let who: Vec<(&str, i64)> = entries
+        .iter()
+        .map(|e| (e.actor.as_str(), e.detail["fixes"].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("orang.bnn", 3),
+            ("koordinator.wk", 2),
+            ("koordinator.wk", 1),
+            ("operator", 1)
+        ]
+    );
+}
+
+/// A receiver with `/hook` (200, recorded) and `/moved` (302 to `/hook`).
+async fn redirecting_receiver() -> (u16, Received) {
+    let got: Received = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+                let g = g.clone();
+                async move {
+                    g.lock().expect("lock").push((headers, body));
+                    AxStatus::OK
+                }
+            }),
+        )
+        .route(
+            "/moved",
+            axum::routing::post(move || async move {
+                (
+                    AxStatus::FOUND,
+                    [(
+                        axum::http::header::LOCATION,
+                        format!("http://127.0.0.1:{port}/hook"),
+                    )],
+                )
+            }),
+        );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (port, got)
+}
+
+/// The deliveries of an alert once each has been attempted, with their webhook's URL.
+async fn attempted(s: &Server, token: &str, alert: &str, n: usize) -> Vec<(String, Value)> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, a) = s.get(token, &format!("/api/v1/alerts/{alert}")).await;
+        let rows = a["deliveries"].as_array().cloned().unwrap_or_default();
+        if rows.len() == n && rows.iter().all(|r| r["attempts"].as_i64() >= Some(1)) {
+            let (_, hooks) = s.get(token, "/api/v1/webhooks").await;
+            let hooks = hooks["webhooks"].as_array().cloned().unwrap_or_default();
+            return rows
+                .into_iter()
+                .map(|r| {
+                    let url = hooks
+                        .iter()
+                        .find(|h| h["id"] == r["target"])
+                        .and_then(|h| h["url"].as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    (url, r)
+                })
+                .collect();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "deliveries not attempted: {a}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn webhooks_into_private_networks_are_refused_unless_allowed() {
+    // By default an agency administrator cannot point a webhook into the server's network.
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start_with(dir, true, Default::default()).await;
+    let admin = s.token("admin.wk").await;
+    for url in [
+        "http://127.0.0.1:8080/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "https://10.1.2.3/hook",
+        "http://192.168.1.10/hook",
+        "http://[fe80::1]/hook",
+        "http://224.0.0.1/hook",
+        "http://2130706433/hook",
+        "http://localhost:9000/hook",
+    ] {
+        let (st, e) = s
+            .post(&admin, "/api/v1/webhooks", json!({"url": url}))
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {e}");
+        assert_eq!(e["errors"][0]["field"], "url", "{e}");
+        assert!(
+            e["errors"][0]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("private network"),
+            "{e}"
+        );
+    }
+    let (st, w) = s
+        .post(
+            &admin,
+            "/api/v1/webhooks",
+            json!({"url": "https://203.0.113.7/sinergi"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "a public address: {w}");
+    drop(s);
+
+    // A server allowing private targets delivers to this machine, with its User-Agent,
+    // and does not follow a redirect.
+    let (port, got) = redirecting_receiver().await;
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir.clone(), true).await;
+    set_up(&s, &format!("http://127.0.0.1:{port}/hook")).await;
+    let admin = s.token("admin.wk").await;
+    let (st, w) = s
+        .post(
+            &admin,
+            "/api/v1/webhooks",
+            json!({"url": format!("http://127.0.0.1:{port}/moved")}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{w}");
+    let k = s.token("koordinator.wk").await;
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([
+                fix("KALUNG-07", 40, 105.83, -5.02),
+                fix("KALUNG-07", 30, 105.781, -5.02)
+            ]),
+        )
+        .await;
+    let enter = r["results"][1]["alerts"][0]
+        .as_str()
+        .expect("the entry")
+        .to_string();
+    let rows = attempted(&s, &k, &enter, 2).await;
+    for (url, row) in &rows {
+        if url.ends_with("/moved") {
+            assert_eq!(row["status"], "pending", "{row}");
+            assert!(
+                row["last_error"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("redirects are not followed"),
+                "{row}"
+            );
+        } else {
+            assert_eq!(row["status"], "sent", "{row}");
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = got.lock().expect("lock").clone();
+    assert_eq!(received.len(), 1, "the redirect was not followed");
+    let agent = received[0]
+        .0
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(agent.starts_with("Sinergi/"), "{agent}");
+    drop(s);
+
+    // The same database on a server that keeps webhooks out of private networks: nothing
+    // reaches this machine, whether the URL holds the address or a name resolving to it
+    // (as a name may, once its DNS changed after it was registered).
+    let s = start_with(dir, false, Default::default()).await;
+    let owner = s
+        .app
+        .store
+        .agency_by_code("BTNWK")
+        .await
+        .expect("agency")
+        .expect("BTNWK");
+    let id = sinergi_core::warning::WebhookId::new_at(now(), [7; 10]);
+    let by_name = sinergi_store::warning::Webhook {
+        id,
+        owner_agency_id: owner.id,
+        url: format!("http://localhost:{port}/hook"),
+        secret: "rahasia".into(),
+        active: true,
+        created_at: now(),
+    };
+    let entry = s.app.audit(
+        None,
+        sinergi_core::audit::Action::WarningSetup,
+        "webhook",
+        &id.to_string(),
+        json!({}),
+    );
+    s.app
+        .store
+        .insert_webhook(&by_name, &entry)
+        .await
+        .expect("webhook");
+    s.app.reload_warning().await.expect("reload");
+    let k = s.token("koordinator.wk").await;
+    let (_, r) = s
+        .post(
+            &k,
+            "/api/v1/observations",
+            json!([fix("KALUNG-07", 20, 105.85, -5.02)]),
+        )
+        .await;
+    let exit = r["results"][0]["alerts"][0]
+        .as_str()
+        .expect("the exit")
+        .to_string();
+    let rows = attempted(&s, &k, &exit, 3).await;
+    for (url, row) in &rows {
+        let error = row["last_error"].as_str().unwrap_or("");
+        assert_eq!(row["status"], "pending", "{url}: {row}");
+        if url.contains("localhost") {
+            assert!(error.contains("no public address"), "{url}: {error}");
+        } else {
+            assert!(error.contains("not a public address"), "{url}: {error}");
+        }
+    }
+    assert_eq!(got.lock().expect("lock").len(), 1, "nothing more arrived");
+}
+
+/// A dry run reports the alerts the import raises (Movebank and FIRMS), writes nothing,
+/// and leaves the engine as it was; Movebank outlier columns count without `visible`.
+#[tokio::test]
+async fn dry_runs_predict_the_alerts_of_the_import() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start(dir, true).await;
+    let (hook, _) = receiver(0).await;
+    set_up(&s, &hook).await;
+    let k = s.token("koordinator.wk").await;
+    let t = |m: i64| {
+        (now() - chrono::Duration::minutes(m))
+            .format("%Y-%m-%d %H:%M:%S%.3f")
+            .to_string()
+    };
+    // In and out of the village; the jumps out at 50 and 40 minutes are outliers (the
+    // one at 30 was flagged by an algorithm but marked valid by hand).
+    let csv = format!(
+        "timestamp,location-long,location-lat,tag-local-identifier,manually-marked-outlier,algorithm-marked-outlier,manually-marked-valid\n\
+         {},105.83,-5.02,KALUNG-07,false,false,false\n\
+         {},105.781,-5.02,KALUNG-07,false,false,false\n\
+         {},105.84,-5.02,KALUNG-07,true,false,false\n\
+         {},105.782,-5.02,KALUNG-07,false,false,false\n\
+         {},105.85,-5.02,KALUNG-07,false,true,false\n\
+         {},105.783,-5.02,KALUNG-07,false,false,false\n\
+         {},105.84,-5.02,KALUNG-07,false,true,true\n",
+        t(60), t(55), t(50), t(45), t(40), t(35), t(30)
+    );
+    let (st, dry) = s
+        .csv(&k, "/api/v1/imports/movebank?dry_run=true", &csv)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{dry}");
+    assert_eq!(s.app.store.fix_count().await.expect("count"), 0);
+    let (st, real) = s.csv(&k, "/api/v1/imports/movebank", &csv).await;
+    assert_eq!(st, StatusCode::OK, "{real}");
+    let counts = |v: &Value| {
+        ["stored", "held", "duplicates", "refused", "alerts"]
+            .map(|f| v[f].as_u64().unwrap_or(u64::MAX))
+    };
+    assert_eq!(
+        counts(&real),
+        [5, 0, 0, 2, 2],
+        "enter and exit only: {real}"
+    );
+    assert_eq!(counts(&dry), counts(&real), "{dry}");
+    let (_, again) = s
+        .csv(&k, "/api/v1/imports/movebank?dry_run=true", &csv)
+        .await;
+    assert_eq!(counts(&again), [0, 0, 5, 2, 0], "{again}");
+
+    // FIRMS: two hotspots in the park an hour apart at most; the rule's quiet period
+    // lets the first through. The dry run must not start that quiet period itself.
+    let (_, park) = s
+        .post(&k, "/api/v1/fences", json!({"name": "TN Way Kambas (bagian)", "kind": "park", "shape": {"type": "Polygon",
+            "coordinates": [[[105.6, -5.1], [105.9, -5.1], [105.9, -4.8], [105.6, -4.8], [105.6, -5.1]]]}}))
+        .await;
+    let (st, r) = s
+        .post(&k, "/api/v1/rules", json!({"name": "Titik api di taman", "fences": [park["id"]], "trigger": {"type": "hotspot_inside"},
+            "quiet_period_min": 60, "recipients": {"agencies": ["BTNWK"]}}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let day = now().format("%Y-%m-%d").to_string();
+    let firms = format!(
+        "latitude,longitude,bright_ti4,scan,track,acq_date,acq_time,satellite,instrument,confidence,version,bright_ti5,frp,daynight\n\
+         -4.95,105.75,333.1,0.39,0.36,{day},0005,N,VIIRS,n,2.0NRT,290.1,5.2,N\n\
+         -4.90,105.70,331.0,0.39,0.36,{day},0010,N,VIIRS,h,2.0NRT,289.0,3.1,N\n"
+    );
+    let (st, dry) = s
+        .csv(&k, "/api/v1/imports/firms?dry_run=true", &firms)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{dry}");
+    let (_, real) = s.csv(&k, "/api/v1/imports/firms", &firms).await;
+    assert_eq!(counts(&real), [2, 0, 0, 0, 1], "{real}");
+    assert_eq!(counts(&dry), counts(&real), "{dry}");
+}
+
+/// The demo's Balai TN Way Kambas has an agency administrator, who registers a webhook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_way_kambas_admin_registers_a_webhook() {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let s = start_with(dir, false, Default::default()).await;
+    let summary = sinergi_app::demo::load(&s.app).await.expect("demo");
+    assert!(
+        summary.users.iter().any(|(u, role, agency)| u == "admin.wk"
+            && role == "agency_admin"
+            && agency == "BTNWK"),
+        "{:?}",
+        summary.users
+    );
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/token", s.url))
+        .json(&json!({"username": "admin.wk", "password": sinergi_app::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let admin = r.json::<Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let (st, w) = s
+        .post(
+            &admin,
+            "/api/v1/webhooks",
+            json!({"url": "https://203.0.113.7/peringatan-gajah"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{w}");
+    let (_, list) = s.get(&admin, "/api/v1/webhooks").await;
+    let hooks = list["webhooks"].as_array().expect("webhooks");
+    assert_eq!(hooks.len(), 1, "{list}");
+    assert_eq!(hooks[0]["url"], "https://203.0.113.7/peringatan-gajah");
 }

@@ -7,6 +7,7 @@ use rand::RngCore;
 use serde_json::{json, Value};
 use sinergi_core::access::Actor;
 use sinergi_core::audit::Action;
+use sinergi_core::ids::AgencyId;
 use sinergi_core::report::Sensitivity;
 use sinergi_core::user::Role;
 use sinergi_core::warning::{
@@ -15,7 +16,7 @@ use sinergi_core::warning::{
     SUBJECT_KINDS,
 };
 use sinergi_core::ValidationErrors;
-use sinergi_store::warning::{StoredFix, Webhook};
+use sinergi_store::warning::{Claim, StoredFix, Webhook};
 
 use crate::{App, AppError, AppResult};
 
@@ -75,6 +76,18 @@ fn region_boundary(level: sinergi_regions::Level, code: &str) -> Option<Value> {
         .map(|f| f["geometry"].clone())
 }
 
+/// A held fix as a viewer may see it (see [`App::held_fixes`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeldFix {
+    #[serde(flatten)]
+    pub fix: StoredFix,
+    /// The sender's user name, `operator` for the command line and the MQTT broker, or
+    /// `None` where the viewer may not know (or it was not recorded).
+    pub submitted_by: Option<String>,
+    /// The sender's agency code, where the viewer may know it.
+    pub submitted_by_agency: Option<String>,
+}
+
 /// Coordinators and administrators set up early warning for their agency.
 fn may_configure(actor: &Actor) -> AppResult<()> {
     if matches!(
@@ -90,7 +103,7 @@ fn may_configure(actor: &Actor) -> AppResult<()> {
 }
 
 /// Whether the actor's agency is `agency` or above it.
-pub(crate) fn within(actor: &Actor, agency: sinergi_core::ids::AgencyId) -> bool {
+pub(crate) fn within(actor: &Actor, agency: AgencyId) -> bool {
     actor.agency_id == agency || actor.agency_descendants.contains(&agency)
 }
 
@@ -236,7 +249,8 @@ impl App {
     }
 
     /// Puts a device on a subject from `start` (`{subject, start?}`); fixes held for that
-    /// device since then are attached to the subject. A device is on one subject at a time:
+    /// device since then are attached to the subject: the device's own, and those the
+    /// device's agency or one above it sent before the device was registered. A device is on one subject at a time:
     /// its open deployment ends where the new one starts.
     pub async fn deploy_device(
         &self,
@@ -314,16 +328,24 @@ impl App {
             &device.serial,
             json!({"deployment": dep.id.to_string(), "subject": subject.to_string()}),
         );
+        // Held fixes join the subject if the device's agency, or one above it, sent them
+        // (or the operator): never those another agency sent for the serial.
+        let claimants = self.agency_and_above(device.owner_agency_id).await?;
         let attached = self
             .store
-            .insert_deployment(&dep, &device.serial, &entry)
+            .insert_deployment(&dep, &device.serial, &claimants, &entry)
             .await?;
         self.invalidate_engine().await;
         Ok((dep, attached))
     }
 
-    /// Fixes held for an unknown or undeployed device, for administrators to assign.
-    pub async fn held_fixes(&self, actor: &Actor) -> AppResult<Vec<StoredFix>> {
+    /// Fixes held for an unknown or undeployed device, for administrators to assign, as
+    /// the actor may see them. A fix held for the actor's agency (or one below it), or for
+    /// a device of theirs, is shown exactly with its sender; any other held fix for a
+    /// serial no device of theirs has is shown to the nearest 0.1° (about 10 km) without
+    /// its sender — it may be a collar of theirs they recognise, but it may also be on an
+    /// animal whose place must not spread. System administrators see everything.
+    pub async fn held_fixes(&self, actor: &Actor) -> AppResult<Vec<HeldFix>> {
         if !matches!(
             actor.role,
             Role::AgencyAdmin | Role::SystemAdmin | Role::Coordinator
@@ -333,27 +355,68 @@ impl App {
             ));
         }
         let devices = self.store.devices().await?;
-        Ok(self
-            .store
-            .held_fixes(500)
-            .await?
-            .into_iter()
-            .filter_map(
-                |mut f| match devices.iter().find(|d| d.serial == f.serial) {
-                    // A known device's fixes are its agency's business.
-                    Some(d) => within(actor, d.owner_agency_id).then_some(f),
-                    // An unknown serial is shown to every coordinator and administrator, who
-                    // may recognise it as theirs, but only to the nearest 0.1° (about 10 km):
-                    // it may be a collar on an animal whose place must not spread.
-                    None => {
-                        f.lon = (f.lon * 10.0).round() / 10.0;
-                        f.lat = (f.lat * 10.0).round() / 10.0;
-                        f.accuracy_m = Some(10_000.0);
-                        Some(f)
+        let users = self.store.users(None).await?;
+        let agencies = self.store.agencies().await?;
+        let everything = actor.role == Role::SystemAdmin;
+        let mut out = Vec::new();
+        for f in self.store.held_fixes(500).await? {
+            let device = devices.iter().find(|d| d.serial == f.serial);
+            let exact = match (f.claim, device) {
+                // The device's own fix (awaiting a deployment) is its agency's business.
+                (Claim::Device, Some(d)) => {
+                    if !(everything || within(actor, d.owner_agency_id)) {
+                        continue;
                     }
-                },
-            )
-            .collect())
+                    true
+                }
+                (Claim::Device, None) => {
+                    everything || f.submitted_agency.is_some_and(|a| within(actor, a))
+                }
+                (Claim::Agency(a), _) => everything || within(actor, a),
+                (Claim::Unknown, _) => everything,
+            };
+            let (submitted_by, submitted_by_agency) = match (exact, f.claim, f.submitted_by) {
+                (_, Claim::Unknown, _) | (false, Claim::Agency(_), _) => (None, None),
+                (_, _, None) => (Some("operator".to_string()), None),
+                (true, _, Some(u)) => (
+                    users
+                        .iter()
+                        .find(|x| x.id == u)
+                        .map(|x| x.username.to_string()),
+                    f.submitted_agency
+                        .and_then(|a| agencies.iter().find(|x| x.id == a))
+                        .map(|x| x.code.to_string()),
+                ),
+                (false, _, Some(_)) => (None, None),
+            };
+            let mut f = f;
+            if !exact {
+                f.lon = (f.lon * 10.0).round() / 10.0;
+                f.lat = (f.lat * 10.0).round() / 10.0;
+                f.accuracy_m = Some(10_000.0);
+            }
+            out.push(HeldFix {
+                fix: f,
+                submitted_by,
+                submitted_by_agency,
+            });
+        }
+        Ok(out)
+    }
+
+    /// An agency and the agencies above it: whose held fixes join its devices' subjects.
+    async fn agency_and_above(&self, agency: AgencyId) -> AppResult<Vec<AgencyId>> {
+        let all = self.store.agencies().await?;
+        let mut out = vec![agency];
+        let mut at = agency;
+        while let Some(parent) = all.iter().find(|a| a.id == at).and_then(|a| a.parent_id) {
+            if out.contains(&parent) {
+                break;
+            }
+            out.push(parent);
+            at = parent;
+        }
+        Ok(out)
     }
 
     /// `{name, kind, shape}` or `{name, kind, region: "kode", radius_m?}` (the village
@@ -650,7 +713,8 @@ impl App {
     }
 
     /// Registers a webhook for the actor's agency (`{url}`); the signing secret is
-    /// returned once.
+    /// returned once. An address in a private network (or a name resolving only into
+    /// one) is refused unless the operator allows it (`webhook_allow_private`).
     pub async fn create_webhook(&self, actor: &Actor, body: &Value) -> AppResult<Webhook> {
         if !matches!(actor.role, Role::AgencyAdmin | Role::SystemAdmin) {
             return Err(AppError::Forbidden(
@@ -663,8 +727,16 @@ impl App {
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             errs.push("url", "an http:// or https:// address");
         }
-        if reqwest::Url::parse(&url).is_err() && !url.is_empty() {
-            errs.push("url", "not a valid address");
+        match reqwest::Url::parse(&url) {
+            Err(_) if !url.is_empty() => errs.push("url", "not a valid address"),
+            Ok(parsed) if errs.is_empty() => {
+                // Not into the server's own network, unless the operator allows it.
+                let allow_private = self.warning.delivery.allow_private_webhooks;
+                if let Err(why) = super::net::check_webhook_url(&parsed, allow_private).await {
+                    errs.push("url", why);
+                }
+            }
+            _ => {}
         }
         if !errs.is_empty() {
             return Err(errs.into());

@@ -432,7 +432,7 @@ impl App {
         if fresh.is_empty() {
             return Ok(Vec::new());
         }
-        let outcome = self.commit_batch(st, &[], &[], &fresh).await?;
+        let outcome = self.commit_batch(st, &[], &[], &fresh, None).await?;
         Ok(outcome.alerts)
     }
 
@@ -451,7 +451,7 @@ impl App {
         for a in &mut alerts {
             a.fix = None;
         }
-        let outcome = self.commit_batch(st, &[], &[], &alerts).await?;
+        let outcome = self.commit_batch(st, &[], &[], &alerts, None).await?;
         Ok(outcome.alerts)
     }
 }

@@ -2,8 +2,10 @@
 //! delivery carrying the alert id so receivers can de-duplicate.
 //!
 //! Webhooks get the alert as JSON, signed: `X-Sinergi-Signature: sha256=<hex HMAC-SHA256
-//! of "<X-Sinergi-Timestamp>.<body>" with the webhook's secret>`. The SMS gateway gets a
-//! short Indonesian text through a configured HTTP template.
+//! of "<X-Sinergi-Timestamp>.<body>" with the webhook's secret>`, only at public addresses
+//! unless the operator allows private ones, without following redirects (see [`super::net`]).
+//! The SMS gateway gets a short Indonesian text through a configured HTTP template. Every
+//! request carries `User-Agent: Sinergi/<version>`.
 
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -39,6 +41,39 @@ pub struct Smtp {
 pub struct DeliveryConfig {
     pub sms: Option<SmsGateway>,
     pub smtp: Option<Smtp>,
+    /// Whether webhooks may point into private networks (loopback, private, link-local
+    /// addresses): `webhook_allow_private`, for a district server delivering to a gateway
+    /// on its own network. Off by default.
+    pub allow_private_webhooks: bool,
+}
+
+/// The HTTP clients deliveries use: one for the operator's SMS gateway, one for webhooks
+/// (checked addresses, no redirects; see [`super::net`]).
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub http: reqwest::Client,
+    pub webhooks: reqwest::Client,
+}
+
+impl Clients {
+    pub fn new(allow_private_webhooks: bool) -> Result<Self, String> {
+        Ok(Clients {
+            http: super::net::http_client(),
+            webhooks: super::net::webhook_client(allow_private_webhooks)?,
+        })
+    }
+}
+
+/// An error with its causes, for the delivery log (reqwest's own text leaves them out).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 /// Seconds to wait before attempt `n + 1`: 5 s doubling, at most an hour.
@@ -122,7 +157,7 @@ impl App {
     }
 
     /// Delivers what is due; returns how many attempts were made.
-    pub async fn deliver_due(&self, http: &reqwest::Client) -> AppResult<usize> {
+    pub async fn deliver_due(&self, http: &Clients) -> AppResult<usize> {
         let now = self.now();
         let due = self.store.due_outbox(now, 100).await?;
         let n = due.len();
@@ -158,7 +193,7 @@ impl App {
         Ok(n)
     }
 
-    async fn deliver_one(&self, http: &reqwest::Client, row: &OutboxRow) -> Result<(), String> {
+    async fn deliver_one(&self, http: &Clients, row: &OutboxRow) -> Result<(), String> {
         let alert = self
             .store
             .alert(row.alert_id)
@@ -183,9 +218,18 @@ impl App {
                     .await
                     .map_err(|e| e.to_string())?
                     .to_string();
+                let url = reqwest::Url::parse(&hook.url)
+                    .map_err(|e| format!("the webhook address is not valid: {e}"))?;
+                let allow_private = self.warning.delivery.allow_private_webhooks;
+                if let Some(ip) = super::net::refused_address(&url, allow_private) {
+                    return Err(format!(
+                        "{ip} is not a public address; webhooks are not delivered into private networks (webhook_allow_private)"
+                    ));
+                }
                 let ts = self.now().timestamp();
                 let r = http
-                    .post(&hook.url)
+                    .webhooks
+                    .post(url)
                     .header("content-type", "application/json")
                     .header("x-sinergi-alert-id", alert.id.to_string())
                     .header("x-sinergi-delivery-id", row.id.to_string())
@@ -198,9 +242,14 @@ impl App {
                     .timeout(std::time::Duration::from_secs(10))
                     .send()
                     .await
-                    .map_err(|e| format!("{e}"))?;
+                    .map_err(|e| with_causes(&e))?;
                 if r.status().is_success() {
                     Ok(())
+                } else if r.status().is_redirection() {
+                    Err(format!(
+                        "the receiver answered {} (redirects are not followed)",
+                        r.status()
+                    ))
                 } else {
                     Err(format!("the receiver answered {}", r.status()))
                 }
@@ -227,6 +276,7 @@ impl App {
                     .replace("{phone}", &esc(&row.target))
                     .replace("{text}", &esc(&text));
                 let r = http
+                    .http
                     .post(&gw.url)
                     .header(
                         "content-type",
@@ -241,7 +291,7 @@ impl App {
                     .timeout(std::time::Duration::from_secs(10))
                     .send()
                     .await
-                    .map_err(|e| format!("{e}"))?;
+                    .map_err(|e| with_causes(&e))?;
                 if r.status().is_success() {
                     Ok(())
                 } else {
@@ -291,7 +341,13 @@ impl App {
     /// deliveries as soon as they are waiting (or every few seconds for retries), health
     /// and ticks every minute.
     pub async fn run_warning_worker(self: std::sync::Arc<Self>) {
-        let http = reqwest::Client::new();
+        let http = match Clients::new(self.warning.delivery.allow_private_webhooks) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "alerts cannot be delivered");
+                return;
+            }
+        };
         let mut last_minute: Option<DateTime<Utc>> = None;
         loop {
             if let Err(e) = self.deliver_due(&http).await {

@@ -5,14 +5,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::json;
 use sinergi_core::access::Actor;
+use sinergi_core::audit::{Action, NewAudit};
 use sinergi_core::error::FieldError;
 use sinergi_core::observation::{FixInput, Hotspot, RowError};
 use sinergi_core::report::Report;
 use sinergi_core::user::Role;
 use sinergi_core::warning::{Alert, AlertId, Channel, Device, HotspotId, Rule};
 use sinergi_geofence::{Event, EventKind, Fix, Outcome};
-use sinergi_store::warning::{NewAlert, NewFix, NewHotspot};
+use sinergi_store::warning::{Claim, NewAlert, NewFix, NewHotspot};
 
 use super::EngineState;
 use crate::{App, AppError, AppResult};
@@ -95,119 +97,102 @@ fn event_dedupe(e: &Event) -> String {
     format!("{:013}:{}", e.at_ms, hex::encode(&h.finalize()[..12]))
 }
 
-/// Who may send fixes: everyone but analysts; devices of other agencies are refused.
-fn may_report_for(actor: Option<&Actor>, device: Option<&Device>) -> Result<(), String> {
-    let Some(actor) = actor else { return Ok(()) };
-    if actor.role == Role::Analyst {
-        return Err("analysts may not send fixes".into());
-    }
-    match device {
-        Some(d)
-            if actor.role != Role::SystemAdmin
-                && d.owner_agency_id != actor.agency_id
-                && !actor.agency_descendants.contains(&d.owner_agency_id) =>
+/// Whose a fix is ([`Claim`]) and the device it is for. The operator (command line, MQTT
+/// broker) and system administrators may send fixes for any device; everyone else for the
+/// devices of their agency and those below it. From anyone else, a fix for a serial no
+/// device has, or for another agency's device, is held for the sender's agency: it joins
+/// a subject only if the device's agency, or one above it, sent it. Both get the same
+/// answer (held), so a sender learns nothing of other agencies' devices.
+fn claim_for<'d>(actor: Option<&Actor>, device: Option<&'d Device>) -> (Claim, Option<&'d Device>) {
+    let any_device = actor.is_none_or(|a| a.role == Role::SystemAdmin);
+    match (actor, device) {
+        (_, Some(d))
+            if any_device || actor.is_some_and(|a| super::admin::within(a, d.owner_agency_id)) =>
         {
-            Err("the device belongs to another agency".into())
+            (Claim::Device, Some(d))
+        }
+        (Some(a), _) if !any_device => (Claim::Agency(a.agency_id), None),
+        _ => (Claim::Device, None),
+    }
+}
+
+/// Everyone but analysts sends fixes.
+fn may_send_fixes(actor: Option<&Actor>) -> AppResult<()> {
+    match actor {
+        Some(a) if a.role == Role::Analyst => {
+            Err(AppError::Forbidden("analysts may not send fixes".into()))
         }
         _ => Ok(()),
     }
 }
 
+/// A dry run: its copy of the engine state, and the fixes and alerts it has counted so far
+/// (a file may repeat itself).
+struct Trial {
+    state: EngineState,
+    fixes: std::collections::HashSet<(String, i64, String)>,
+    alerts: std::collections::HashSet<String>,
+}
+
+/// A batch evaluated against an engine state: what to store, and what each input became.
+pub(crate) struct PlannedBatch {
+    pub results: Vec<FixResult>,
+    pub fixes: Vec<NewFix>,
+    /// (index into results, index into fixes)
+    pub slots: Vec<(usize, usize)>,
+    pub alerts: Vec<NewAlert>,
+}
+
+impl PlannedBatch {
+    /// The audit entry of a batch that writes something: who sent how much, from where.
+    fn audit(&self, app: &App, actor: Option<&Actor>, source: &str) -> Option<NewAudit> {
+        if self.fixes.is_empty() {
+            return None;
+        }
+        let count = |s: FixStatus| self.results.iter().filter(|r| r.status == s).count();
+        Some(app.audit(
+            actor,
+            Action::Import,
+            "fixes",
+            source,
+            json!({
+                "source": source,
+                "fixes": self.fixes.len(),
+                "held": count(FixStatus::Held),
+                "refused": count(FixStatus::Refused),
+                "alerts": self.alerts.len(),
+            }),
+        ))
+    }
+}
+
 impl App {
     /// Stores and evaluates a batch of parsed fixes (`Err` items are refused as given).
-    /// `actor: None` is the local operator or a configured broker.
+    /// `actor: None` is the local operator or a configured broker. The batch leaves one
+    /// audit entry, written with it.
     pub async fn ingest_fixes(
         &self,
         actor: Option<&Actor>,
         inputs: Vec<Result<FixInput, Vec<FieldError>>>,
         source: &str,
     ) -> AppResult<IngestReport> {
-        if let Some(a) = actor {
-            if a.role == Role::Analyst {
-                return Err(AppError::Forbidden("analysts may not send fixes".into()));
-            }
-        }
+        may_send_fixes(actor)?;
         let now = self.now();
         let waited = std::time::Instant::now();
         let mut st = self.engine_state().await?;
         let started = std::time::Instant::now();
-        let mut results: Vec<FixResult> = Vec::with_capacity(inputs.len());
-        let mut fixes: Vec<NewFix> = Vec::new();
-        // (index into results, index into fixes)
-        let mut slots: Vec<(usize, usize)> = Vec::new();
-        for (i, input) in inputs.into_iter().enumerate() {
-            match input {
-                Err(errors) => results.push(FixResult {
-                    status: FixStatus::Refused,
-                    errors,
-                    alerts: Vec::new(),
-                }),
-                Ok(f) => {
-                    let device = st.devices.get(&f.device).cloned();
-                    if let Err(msg) = may_report_for(actor, device.as_ref()) {
-                        results.push(FixResult {
-                            status: FixStatus::Refused,
-                            errors: vec![FieldError {
-                                field: format!("[{i}].device"),
-                                message: msg,
-                            }],
-                            alerts: Vec::new(),
-                        });
-                        continue;
-                    }
-                    let subject = device
-                        .as_ref()
-                        .and_then(|d| st.subject_at(d, f.recorded_at));
-                    results.push(FixResult {
-                        status: if subject.is_some() {
-                            FixStatus::Stored
-                        } else {
-                            FixStatus::Held
-                        },
-                        errors: Vec::new(),
-                        alerts: Vec::new(),
-                    });
-                    slots.push((i, fixes.len()));
-                    fixes.push(NewFix {
-                        serial: f.device,
-                        recorded_at: f.recorded_at,
-                        device_id: device.map(|d| d.id),
-                        subject_id: subject,
-                        lon: f.lon,
-                        lat: f.lat,
-                        accuracy_m: f.accuracy_m,
-                        battery: f.battery,
-                        source: source.to_string(),
-                        received_at: now,
-                    });
-                }
-            }
-        }
-        // Evaluate in time order (a file may list one animal after another).
-        let mut order: Vec<usize> = (0..fixes.len()).collect();
-        order.sort_by_key(|&k| fixes[k].recorded_at);
-        let mut events: Vec<(usize, Event)> = Vec::new();
-        let mut buf = Vec::new();
-        for k in order {
-            let f = &fixes[k];
-            let Some(subject) = f.subject_id else {
-                continue;
-            };
-            let mut fix = Fix::track(
-                sinergi_geofence::SubjectId(subject.0),
-                f.recorded_at.timestamp_millis(),
-                f.lon,
-                f.lat,
-            );
-            fix.species = st.subjects.get(&subject).map(|s| s.species.clone());
-            if st.engine.evaluate(&fix, &mut buf) == Outcome::Evaluated {
-                events.extend(buf.drain(..).map(|e| (k, e)));
-            }
-            buf.clear();
-        }
-        let alerts = self.alerts_for_events(&st, &events, now);
+        let planned = self.plan_fixes(&mut st, actor, inputs, source, now);
+        let entry = planned.audit(self, actor, source);
+        let PlannedBatch {
+            mut results,
+            fixes,
+            slots,
+            alerts,
+        } = planned;
         let evaluated = std::time::Instant::now();
-        let outcome = self.commit_batch(st, &fixes, &[], &alerts).await?;
+        let outcome = self
+            .commit_batch(st, &fixes, &[], &alerts, entry.as_ref())
+            .await?;
         tracing::debug!(
             fixes = fixes.len(),
             alerts = alerts.len(),
@@ -242,80 +227,186 @@ impl App {
         })
     }
 
-    /// What importing these fixes would do, without writing or evaluating anything.
-    pub async fn preview_fixes(
+    /// Classifies a batch (stored for a subject, held, refused) and evaluates it on `st`
+    /// in time order; nothing is written. The real ingest and a dry run both go through
+    /// here, so a dry run predicts what the import does.
+    pub(crate) fn plan_fixes(
         &self,
+        st: &mut EngineState,
         actor: Option<&Actor>,
-        inputs: &[FixInput],
-    ) -> AppResult<(usize, usize, usize, usize)> {
-        let st = self.engine_state().await?;
-        self.settled().await;
-        let keys: Vec<(String, DateTime<Utc>)> = inputs
-            .iter()
-            .map(|f| (f.device.clone(), f.recorded_at))
-            .collect();
-        let existing = self.store.existing_fixes(&keys).await?;
-        let (mut stored, mut held, mut dup, mut refused) = (0, 0, 0, 0);
-        let mut seen = std::collections::HashSet::new();
-        for (f, exists) in inputs.iter().zip(existing) {
-            let device = st.devices.get(&f.device);
-            if may_report_for(actor, device).is_err() {
-                refused += 1;
-            } else if exists || !seen.insert((f.device.clone(), f.recorded_at)) {
-                dup += 1;
-            } else if device
-                .and_then(|d| st.subject_at(d, f.recorded_at))
-                .is_some()
-            {
-                stored += 1;
-            } else {
-                held += 1;
+        inputs: Vec<Result<FixInput, Vec<FieldError>>>,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> PlannedBatch {
+        let mut results: Vec<FixResult> = Vec::with_capacity(inputs.len());
+        let mut fixes: Vec<NewFix> = Vec::new();
+        let mut slots: Vec<(usize, usize)> = Vec::new();
+        for (i, input) in inputs.into_iter().enumerate() {
+            match input {
+                Err(errors) => results.push(FixResult {
+                    status: FixStatus::Refused,
+                    errors,
+                    alerts: Vec::new(),
+                }),
+                Ok(f) => {
+                    let (claim, device) = claim_for(actor, st.devices.get(&f.device));
+                    let subject = device.and_then(|d| st.subject_at(d, f.recorded_at));
+                    results.push(FixResult {
+                        status: if subject.is_some() {
+                            FixStatus::Stored
+                        } else {
+                            FixStatus::Held
+                        },
+                        errors: Vec::new(),
+                        alerts: Vec::new(),
+                    });
+                    slots.push((i, fixes.len()));
+                    fixes.push(NewFix {
+                        serial: f.device,
+                        recorded_at: f.recorded_at,
+                        device_id: device.map(|d| d.id),
+                        subject_id: subject,
+                        lon: f.lon,
+                        lat: f.lat,
+                        accuracy_m: f.accuracy_m,
+                        battery: f.battery,
+                        source: source.to_string(),
+                        received_at: now,
+                        submitted_by: actor.map(|a| a.user_id),
+                        submitted_agency: actor.map(|a| a.agency_id),
+                        claim,
+                    });
+                }
             }
         }
-        Ok((stored, held, dup, refused))
+        // Evaluate in time order (a file may list one animal after another).
+        let mut order: Vec<usize> = (0..fixes.len()).collect();
+        order.sort_by_key(|&k| fixes[k].recorded_at);
+        let mut events: Vec<(usize, Event)> = Vec::new();
+        let mut buf = Vec::new();
+        for k in order {
+            let f = &fixes[k];
+            let Some(subject) = f.subject_id else {
+                continue;
+            };
+            let mut fix = Fix::track(
+                sinergi_geofence::SubjectId(subject.0),
+                f.recorded_at.timestamp_millis(),
+                f.lon,
+                f.lat,
+            );
+            fix.species = st.subjects.get(&subject).map(|s| s.species.clone());
+            if st.engine.evaluate(&fix, &mut buf) == Outcome::Evaluated {
+                events.extend(buf.drain(..).map(|e| (k, e)));
+            }
+            buf.clear();
+        }
+        let alerts = self.alerts_for_events(st, &events, now);
+        PlannedBatch {
+            results,
+            fixes,
+            slots,
+            alerts,
+        }
     }
 
-    /// Imports a Movebank CSV export; bad rows are reported by line and the rest go in.
+    /// A copy of the engine state to try a batch on (a dry run), taken once the batch
+    /// committing now is in: the database then holds everything the copy has seen.
+    async fn trial_state(&self) -> AppResult<EngineState> {
+        let st = self.engine_state().await?;
+        self.settled().await;
+        Ok(st.clone())
+    }
+
+    /// How many of these alerts an import would store: those whose dedupe key is neither
+    /// stored nor already counted.
+    async fn new_alerts(
+        &self,
+        alerts: &[NewAlert],
+        counted: &mut std::collections::HashSet<String>,
+    ) -> AppResult<usize> {
+        let keys: Vec<String> = alerts.iter().map(|a| a.dedupe.clone()).collect();
+        let stored = self.store.existing_alerts(&keys).await?;
+        Ok(keys
+            .into_iter()
+            .zip(stored)
+            .filter(|(k, stored)| !stored && counted.insert(k.clone()))
+            .count())
+    }
+
+    /// What a batch would do, tried on a dry run's copy of the engine: the same
+    /// classification and evaluation as [`App::ingest_fixes`], duplicates and alerts
+    /// counted against the database and what the dry run counted before. Nothing is
+    /// written. Returns the report and how many alerts would be raised.
+    async fn try_fixes(
+        &self,
+        trial: &mut Trial,
+        actor: Option<&Actor>,
+        inputs: Vec<Result<FixInput, Vec<FieldError>>>,
+        source: &str,
+    ) -> AppResult<(IngestReport, usize)> {
+        may_send_fixes(actor)?;
+        let planned = self.plan_fixes(&mut trial.state, actor, inputs, source, self.now());
+        let stored = self.store.existing_fixes(&planned.fixes).await?;
+        let mut results = planned.results;
+        for ((slot, fix), stored) in planned.slots.iter().zip(&planned.fixes).zip(stored) {
+            let key = (
+                fix.serial.clone(),
+                fix.recorded_at.timestamp_millis(),
+                fix.claim.key(),
+            );
+            if stored || !trial.fixes.insert(key) {
+                results[slot.0].status = FixStatus::Duplicate;
+            }
+        }
+        let alerts = self.new_alerts(&planned.alerts, &mut trial.alerts).await?;
+        let count = |s: FixStatus| results.iter().filter(|r| r.status == s).count();
+        Ok((
+            IngestReport {
+                stored: count(FixStatus::Stored),
+                held: count(FixStatus::Held),
+                duplicates: count(FixStatus::Duplicate),
+                refused: count(FixStatus::Refused),
+                results,
+                alerts: Vec::new(),
+            },
+            alerts,
+        ))
+    }
+
+    /// Imports a Movebank CSV export; bad rows are reported by line and the rest go in. A
+    /// dry run goes through the same steps on a copy of the engine and writes nothing, so
+    /// it reports what the import would do, alerts included.
     pub async fn import_movebank(
         &self,
         actor: Option<&Actor>,
         csv_text: &str,
         dry_run: bool,
     ) -> AppResult<ImportReport> {
+        may_send_fixes(actor)?;
         let parsed = sinergi_core::observation::parse_movebank(csv_text, self.now());
         let rows = parsed.rows.len() + parsed.errors.len();
         let mut errors = parsed.errors;
-        let inputs: Vec<FixInput> = parsed.rows.iter().map(|(_, f)| f.clone()).collect();
-        if dry_run {
-            let (stored, held, duplicates, refused) = self.preview_fixes(actor, &inputs).await?;
-            return Ok(ImportReport {
-                dry_run,
-                rows,
-                stored,
-                held,
-                duplicates,
-                refused: refused + errors.len(),
-                alerts: 0,
-                errors,
-            });
-        }
-        let mut report = IngestReport {
-            stored: 0,
-            held: 0,
-            duplicates: 0,
-            refused: 0,
-            results: Vec::new(),
-            alerts: Vec::new(),
+        let mut trial = match dry_run {
+            true => Some(Trial {
+                state: self.trial_state().await?,
+                fixes: Default::default(),
+                alerts: Default::default(),
+            }),
+            false => None,
         };
+        let (mut stored, mut held, mut duplicates, mut alerts) = (0, 0, 0, 0);
         // Large files go in as several transactions of bounded size.
         for chunk in parsed.rows.chunks(20_000) {
-            let r = self
-                .ingest_fixes(
-                    actor,
-                    chunk.iter().map(|(_, f)| Ok(f.clone())).collect(),
-                    "movebank",
-                )
-                .await?;
+            let inputs = chunk.iter().map(|(_, f)| Ok(f.clone())).collect();
+            let (r, raised) = match trial.as_mut() {
+                Some(t) => self.try_fixes(t, actor, inputs, "movebank").await?,
+                None => {
+                    let r = self.ingest_fixes(actor, inputs, "movebank").await?;
+                    let raised = r.alerts.len();
+                    (r, raised)
+                }
+            };
             for ((line, _), res) in chunk.iter().zip(&r.results) {
                 if res.status == FixStatus::Refused {
                     errors.push(RowError {
@@ -329,27 +420,27 @@ impl App {
                     });
                 }
             }
-            report.stored += r.stored;
-            report.held += r.held;
-            report.duplicates += r.duplicates;
-            report.refused += r.refused;
-            report.alerts.extend(r.alerts);
+            stored += r.stored;
+            held += r.held;
+            duplicates += r.duplicates;
+            alerts += raised;
         }
         errors.sort_by_key(|e| e.line);
         Ok(ImportReport {
             dry_run,
             rows,
-            stored: report.stored,
-            held: report.held,
-            duplicates: report.duplicates,
+            stored,
+            held,
+            duplicates,
             refused: errors.len(),
-            alerts: report.alerts.len(),
+            alerts,
             errors,
         })
     }
 
     /// Imports a FIRMS CSV: each new hotspot inside a watched area raises a fire alert;
-    /// importing the same file again changes nothing.
+    /// importing the same file again changes nothing. A dry run evaluates the hotspots on
+    /// a copy of the engine and writes nothing.
     pub async fn import_firms(
         &self,
         actor: Option<&Actor>,
@@ -388,40 +479,40 @@ impl App {
         // must change nothing, also not the quiet periods.
         let keys: Vec<String> = hotspots.iter().map(|h| h.dedupe.clone()).collect();
         let known = self.store.existing_hotspots(&keys).await?;
+        // The new ones, each once.
         let mut seen = std::collections::HashSet::new();
-        let mut st = self.engine_state().await?;
-        let mut events: Vec<(usize, Event)> = Vec::new();
-        let mut buf = Vec::new();
-        for (k, h) in hotspots.iter().enumerate() {
-            if known[k] || !seen.insert(h.dedupe.clone()) {
-                continue;
-            }
-            st.engine.evaluate(
-                &Fix::hotspot(h.acquired_at.timestamp_millis(), h.lon, h.lat),
-                &mut buf,
-            );
-            events.extend(buf.drain(..).map(|e| (k, e)));
-        }
-        let mut alerts = self.alerts_for_events_with(&st, &events, now, |k, e| {
-            format!("hotspot:{}:{}:{}", hotspots[k].dedupe, e.rule, e.fence)
-        });
-        for (a, (k, _)) in alerts.iter_mut().zip(&events) {
-            a.fix = None;
-            a.hotspot = Some(*k);
-        }
+        let new: Vec<usize> = (0..hotspots.len())
+            .filter(|&k| !known[k] && seen.insert(hotspots[k].dedupe.clone()))
+            .collect();
         if dry_run {
+            let mut trial = self.trial_state().await?;
+            let alerts = self.plan_hotspots(&mut trial, &hotspots, &new, now);
+            let alerts = self.new_alerts(&alerts, &mut Default::default()).await?;
             return Ok(ImportReport {
                 dry_run,
                 rows,
-                stored: known.iter().filter(|k| !**k).count(),
+                stored: new.len(),
                 held: 0,
-                duplicates: known.iter().filter(|k| **k).count(),
+                duplicates: hotspots.len() - new.len(),
                 refused: parsed.errors.len(),
-                alerts: alerts.len(),
+                alerts,
                 errors: parsed.errors,
             });
         }
-        let outcome = self.commit_batch(st, &[], &hotspots, &alerts).await?;
+        let mut st = self.engine_state().await?;
+        let alerts = self.plan_hotspots(&mut st, &hotspots, &new, now);
+        let entry = (!new.is_empty()).then(|| {
+            self.audit(
+                actor,
+                Action::Import,
+                "hotspots",
+                "firms",
+                json!({"source": "firms", "hotspots": new.len(), "alerts": alerts.len()}),
+            )
+        });
+        let outcome = self
+            .commit_batch(st, &[], &hotspots, &alerts, entry.as_ref())
+            .await?;
         let stored = outcome.hotspots_stored.iter().filter(|s| **s).count();
         Ok(ImportReport {
             dry_run,
@@ -433,6 +524,34 @@ impl App {
             alerts: outcome.alerts.len(),
             errors: parsed.errors,
         })
+    }
+
+    /// Evaluates the hotspots `new` indexes on `st`; the alerts they raise.
+    fn plan_hotspots(
+        &self,
+        st: &mut EngineState,
+        hotspots: &[NewHotspot],
+        new: &[usize],
+        now: DateTime<Utc>,
+    ) -> Vec<NewAlert> {
+        let mut events: Vec<(usize, Event)> = Vec::new();
+        let mut buf = Vec::new();
+        for &k in new {
+            let h = &hotspots[k];
+            st.engine.evaluate(
+                &Fix::hotspot(h.acquired_at.timestamp_millis(), h.lon, h.lat),
+                &mut buf,
+            );
+            events.extend(buf.drain(..).map(|e| (k, e)));
+        }
+        let mut alerts = self.alerts_for_events_with(st, &events, now, |k, e| {
+            format!("hotspot:{}:{}:{}", hotspots[k].dedupe, e.rule, e.fence)
+        });
+        for (a, (k, _)) in alerts.iter_mut().zip(&events) {
+            a.fix = None;
+            a.hotspot = Some(*k);
+        }
+        alerts
     }
 
     /// A registry report of a wildlife sighting or conflict enters the engine as a fix
@@ -470,7 +589,7 @@ impl App {
         if alerts.is_empty() {
             return Ok(Vec::new());
         }
-        let outcome = self.commit_batch(st, &[], &[], &alerts).await?;
+        let outcome = self.commit_batch(st, &[], &[], &alerts, None).await?;
         Ok(outcome.alerts)
     }
 
@@ -561,13 +680,15 @@ impl App {
     /// of `warning`): the commit lock is taken before the engine lock is let go, so the
     /// next batch is evaluated while this one commits, and commits keep evaluation order.
     /// A batch evaluated on a state that holds a failed batch is refused unwritten.
-    /// Live streams and the delivery worker hear of the alerts in commit order.
+    /// Live streams and the delivery worker hear of the alerts in commit order. `audit`
+    /// is the batch's entry, written with it.
     pub(crate) async fn commit_batch(
         &self,
         st: tokio::sync::MutexGuard<'_, EngineState>,
         fixes: &[NewFix],
         hotspots: &[NewHotspot],
         alerts: &[NewAlert],
+        audit: Option<&NewAudit>,
     ) -> AppResult<sinergi_store::warning::IngestOutcome> {
         use std::sync::atomic::Ordering;
         let based_on = st.failures_seen;
@@ -581,7 +702,7 @@ impl App {
                     .into(),
             ));
         }
-        let outcome = match self.store.ingest(fixes, hotspots, alerts).await {
+        let outcome = match self.store.ingest(fixes, hotspots, alerts, audit).await {
             Ok(o) => o,
             Err(e) => {
                 self.warning.failed_commits.fetch_add(1, Ordering::SeqCst);

@@ -21,6 +21,7 @@ mod alerts;
 mod delivery;
 mod ingest;
 pub mod mqtt;
+pub mod net;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,15 +32,18 @@ use sinergi_geofence::{Engine, Fix};
 use sinergi_store::warning::{AlertFilter, Webhook};
 use tokio::sync::{broadcast, Mutex, Notify};
 
+pub use admin::HeldFix;
 pub use alerts::{AlertListFilter, AlertView, RespondInput};
-pub use delivery::{signature, DeliveryConfig, SmsGateway, Smtp};
+pub use delivery::{signature, Clients, DeliveryConfig, SmsGateway, Smtp};
 /// The HTTP client used for deliveries and polling.
 pub type HttpClient = reqwest::Client;
 pub use ingest::{FixResult, FixStatus, ImportReport, IngestReport};
 
 use crate::{App, AppError, AppResult};
 
-/// The engine and the parsed configuration it was built from.
+/// The engine and the parsed configuration it was built from. A clone is a dry run's
+/// copy, evaluated apart from the live one.
+#[derive(Clone)]
 pub(crate) struct EngineState {
     pub engine: Engine,
     pub rules: HashMap<RuleId, Rule>,

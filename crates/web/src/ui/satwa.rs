@@ -187,14 +187,22 @@ async fn list_page(
         .collect();
     let held_rows: Option<Vec<Value>> = held.map(|list| {
         list.iter()
-            .map(|f| {
+            .map(|h| {
+                let f = &h.fix;
                 let zone = zone_at(st, f.lon, f.lat, fallback);
+                let sender = match (h.submitted_by.as_deref(), h.submitted_by_agency.as_deref()) {
+                    (Some("operator"), _) => Some(tr(lang, k!("w_sent_by_operator"))),
+                    (Some(user), Some(agency)) => Some(format!("{user} ({agency})")),
+                    (Some(user), None) => Some(user.to_string()),
+                    (None, _) => None,
+                };
                 context! {
                     serial => f.serial.as_str(),
                     time => zone.format(f.recorded_at),
                     position => format!("{:.5}, {:.5}", f.lat, f.lon),
                     battery => battery_text(f.battery),
                     received => zone.format(f.received_at),
+                    sender => sender,
                 }
             })
             .collect()
