@@ -10,8 +10,8 @@ use sinergi_core::access::{self, Actor, ViewScope};
 use sinergi_core::agreement::AgencyTree;
 use sinergi_core::audit::Action;
 use sinergi_core::geometry::ReportGeometry;
-use sinergi_core::ids::{AttachmentId, ReportId};
-use sinergi_core::query::{Cursor, RawReportQuery, ReportFilter};
+use sinergi_core::ids::{AgencyId, AttachmentId, ReportId};
+use sinergi_core::query::{BboxWidening, Cursor, RawReportQuery, ReportFilter};
 use sinergi_core::report::Sensitivity;
 use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status, StoredReport};
 use sinergi_core::sharing::{decide, snap, Form, Precision, Viewer};
@@ -573,8 +573,10 @@ impl App {
     ) -> AppResult<(Vec<Report>, Vec<Form>, Option<Cursor>)> {
         let limit = filter.limit as usize;
         let mut wide = match viewer {
-            Some(_) => filter.widened(self.region_codes_in_box(filter)),
-            None => filter.clone(),
+            Some(v) if filter.bbox.is_some() => {
+                filter.widened(self.region_codes_in_box(filter), self.coarsened_for(v))
+            }
+            _ => filter.clone(),
         };
         let mut reports = Vec::new();
         let mut forms = Vec::new();
@@ -612,6 +614,40 @@ impl App {
                 Some(c) if more => wide.cursor = Some(c),
                 _ => return Ok((reports, forms, None)),
             }
+        }
+    }
+
+    /// Which records `viewer` may receive coarsened: another agency's records of
+    /// location-sensitive types, and those a grant delivers at a coarse precision.
+    fn coarsened_for(&self, viewer: &Viewer) -> BboxWidening {
+        let types = if viewer.precise_locations {
+            Vec::new()
+        } else {
+            self.report_types()
+                .iter()
+                .filter(|t| self.location_sensitive(&t.key))
+                .map(|t| t.key.clone())
+                .collect()
+        };
+        let mut pairs: Vec<(AgencyId, String)> = Vec::new();
+        for g in viewer
+            .grants
+            .iter()
+            .filter(|g| g.precision != Precision::Exact)
+        {
+            for o in &g.owners {
+                for t in &g.type_keys {
+                    if !pairs.iter().any(|(po, pt)| po == o && pt == t) {
+                        pairs.push((*o, t.clone()));
+                    }
+                }
+            }
+        }
+        BboxWidening {
+            viewer_agency: Some(viewer.scope.agency),
+            types,
+            pairs,
+            ..Default::default()
         }
     }
 

@@ -117,11 +117,30 @@ pub struct ReportFilter {
     pub q: Option<String>,
     pub limit: u32,
     pub cursor: Option<Cursor>,
-    /// Set only on a store query widened by [`ReportFilter::widened`]: a record also
-    /// matches `bbox` when the district of its region code (its first three levels, or the
-    /// whole code when shorter) is one of these, since a record delivered at region
+    /// Set only on a store query widened by [`ReportFilter::widened`]: besides the
+    /// records inside `bbox`, the records that may reach the caller coarsened and whose
+    /// delivered point may therefore lie inside it.
+    pub bbox_widening: Option<BboxWidening>,
+}
+
+/// Which records may be delivered coarsened, and where such a record may lie to be shown
+/// inside the box. Records of the viewer's own agency are never coarsened; another
+/// agency's record is when its type is location-sensitive or a grant with a coarse
+/// precision covers its (owner, type).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BboxWidening {
+    pub viewer_agency: Option<AgencyId>,
+    /// Location-sensitive types: coarsened for every viewer outside the owner agency.
+    pub types: Vec<String>,
+    /// (owner, type) pairs that a grant of the viewer's delivers at a coarse precision.
+    pub pairs: Vec<(AgencyId, String)>,
+    /// The box grown by [`COARSENING_MARGIN_DEG`]; `None`: no limit (a box over much of
+    /// the country).
+    pub wide: Option<Bbox>,
+    /// A record also matches when the district of its region code (its first three levels,
+    /// or the whole code when shorter) is one of these: a record delivered at region
     /// precision is shown at that region's centre.
-    pub bbox_region_codes: Vec<String>,
+    pub region_codes: Vec<String>,
 }
 
 /// How far (in degrees) a delivered point can lie from the stored geometry's bounding
@@ -178,25 +197,29 @@ impl ReportFilter {
 
     /// The filter the store is asked with: a superset of the records whose delivered form
     /// matches. Every condition but `bbox` already is one (a coarsened record's region code
-    /// is a prefix of the stored one; withheld text only removes matches). The box is
-    /// widened by [`COARSENING_MARGIN_DEG`] and also admits records whose district
-    /// centre, in `region_codes_in_box`, lies inside it; `None` there (too many regions to
-    /// list) drops the box from the store query altogether.
-    pub fn widened(&self, region_codes_in_box: Option<Vec<String>>) -> ReportFilter {
+    /// is a prefix of the stored one; withheld text only removes matches). For `bbox`, a
+    /// record that may be coarsened (see [`BboxWidening`]) also matches within the box
+    /// grown by [`COARSENING_MARGIN_DEG`], or when its district's centre, in
+    /// `region_codes_in_box`, lies inside it; `None` there (too many regions to list)
+    /// drops the limit for such records.
+    pub fn widened(
+        &self,
+        region_codes_in_box: Option<Vec<String>>,
+        mut coarse: BboxWidening,
+    ) -> ReportFilter {
         let mut f = self.clone();
-        match (&self.bbox, region_codes_in_box) {
-            (Some(b), Some(codes)) => {
+        if let Some(b) = &self.bbox {
+            if !coarse.types.is_empty() || !coarse.pairs.is_empty() {
                 let m = COARSENING_MARGIN_DEG;
-                f.bbox = Some(Bbox {
+                coarse.wide = region_codes_in_box.is_some().then_some(Bbox {
                     min_lon: b.min_lon - m,
                     min_lat: b.min_lat - m,
                     max_lon: b.max_lon + m,
                     max_lat: b.max_lat + m,
                 });
-                f.bbox_region_codes = codes;
+                coarse.region_codes = region_codes_in_box.unwrap_or_default();
+                f.bbox_widening = Some(coarse);
             }
-            (Some(_), None) => f.bbox = None,
-            _ => {}
         }
         f
     }

@@ -1086,6 +1086,44 @@ pub async fn list_filters_and_paging(s: &dyn Store) {
         ids(s.list_reports(None, &f).await.expect("bbox")),
         ["Laporan nomor 7", "Laporan nomor 6", "Laporan nomor 5"]
     );
+    // Widened for records that may be delivered coarsened (ADR 9): another agency's
+    // records of the listed type also match within the grown box; the viewer's own
+    // agency's never do.
+    let widened = f.widened(
+        Some(Vec::new()),
+        sinergi_core::query::BboxWidening {
+            viewer_agency: Some(w.agencies[1].id),
+            types: vec!["narcotics_arrest".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        ids(s.list_reports(None, &widened).await.expect("widened bbox")),
+        [
+            "Laporan nomor 7",
+            "Laporan nomor 6",
+            "Laporan nomor 5",
+            "Laporan nomor 3"
+        ],
+        "9 is the viewer agency's own, 4 and 8 are of another type"
+    );
+    let by_pair = f.widened(
+        None,
+        sinergi_core::query::BboxWidening {
+            viewer_agency: Some(w.agencies[0].id),
+            pairs: vec![(w.agencies[2].id, "snare_found".into())],
+            ..Default::default()
+        },
+    );
+    let got = ids(s
+        .list_reports(None, &by_pair)
+        .await
+        .expect("pair, no box limit"));
+    assert_eq!(
+        got.len(),
+        3 + 7,
+        "every snare report of agency 2, anywhere: {got:?}"
+    );
 
     let f = ReportFilter {
         datetime: Some(Interval {

@@ -400,11 +400,48 @@ macro_rules! store_impl {
                 qb.push(" AND r.max_lat >= ").push_bind(b.min_lat);
                 qb.push(" AND r.min_lat <= ").push_bind(b.max_lat);
                 qb.push(")");
-                if !f.bbox_region_codes.is_empty() {
-                    qb.push(" OR substr(r.region_code, 1, 8) IN (");
-                    let mut sep = qb.separated(", ");
-                    for c in &f.bbox_region_codes {
-                        sep.push_bind(c.clone());
+                if let Some(w) = &f.bbox_widening {
+                    // Records that may reach the caller coarsened: their shown point may lie
+                    // in the box while the stored one does not (ADR 9).
+                    qb.push(" OR (");
+                    if let Some(a) = w.viewer_agency {
+                        qb.push("r.owner_agency_id <> ").push_bind(a.0).push(" AND ");
+                    }
+                    qb.push("(1 = 0");
+                    if !w.types.is_empty() {
+                        qb.push(" OR r.type_key IN (");
+                        let mut sep = qb.separated(", ");
+                        for t in &w.types {
+                            sep.push_bind(t.clone());
+                        }
+                        qb.push(")");
+                    }
+                    if !w.pairs.is_empty() {
+                        qb.push(" OR (r.owner_agency_id, r.type_key) IN (VALUES ");
+                        for (i, (o, t)) in w.pairs.iter().enumerate() {
+                            if i > 0 {
+                                qb.push(", ");
+                            }
+                            qb.push("(").push_bind(o.0).push(", ").push_bind(t.clone()).push(")");
+                        }
+                        qb.push(")");
+                    }
+                    qb.push(")");
+                    if let Some(wide) = &w.wide {
+                        qb.push(" AND ((r.max_lon >= ").push_bind(wide.min_lon);
+                        qb.push(" AND r.min_lon <= ").push_bind(wide.max_lon);
+                        qb.push(" AND r.max_lat >= ").push_bind(wide.min_lat);
+                        qb.push(" AND r.min_lat <= ").push_bind(wide.max_lat);
+                        qb.push(")");
+                        if !w.region_codes.is_empty() {
+                            qb.push(" OR substr(r.region_code, 1, 8) IN (");
+                            let mut sep = qb.separated(", ");
+                            for c in &w.region_codes {
+                                sep.push_bind(c.clone());
+                            }
+                            qb.push(")");
+                        }
+                        qb.push(")");
                     }
                     qb.push(")");
                 }
