@@ -137,6 +137,8 @@ pub struct BboxWidening {
     /// The box grown by [`COARSENING_MARGIN_DEG`]; `None`: no limit (a box over much of
     /// the country).
     pub wide: Option<Bbox>,
+    /// The box grown by [`UNLOCATED_MARGIN_DEG`], for records without a region code.
+    pub far: Option<Bbox>,
     /// A record also matches when the district of its region code (its first three levels,
     /// or the whole code when shorter) is one of these: a record delivered at region
     /// precision is shown at that region's centre.
@@ -144,9 +146,13 @@ pub struct BboxWidening {
 }
 
 /// How far (in degrees) a delivered point can lie from the stored geometry's bounding
-/// box when its location is coarsened to a grid (10 km cells: under 0.07°) or, without a
-/// known region, to 50 km cells (under 0.33°).
-pub const COARSENING_MARGIN_DEG: f64 = 0.5;
+/// box when its location is coarsened to a grid: half a 10 km cell's diagonal is under
+/// 0.065°, and the shown point is rounded to 0.01°.
+pub const COARSENING_MARGIN_DEG: f64 = 0.1;
+
+/// The same for a record without a region code shown at region precision: it is snapped
+/// to a 50 km cell instead (under 0.33°).
+pub const UNLOCATED_MARGIN_DEG: f64 = 0.5;
 
 impl ReportFilter {
     /// Does a record, **as the caller receives it** (withheld fields removed, location
@@ -210,13 +216,16 @@ impl ReportFilter {
         let mut f = self.clone();
         if let Some(b) = &self.bbox {
             if !coarse.types.is_empty() || !coarse.pairs.is_empty() {
-                let m = COARSENING_MARGIN_DEG;
-                coarse.wide = region_codes_in_box.is_some().then_some(Bbox {
+                let grown = |m: f64| Bbox {
                     min_lon: b.min_lon - m,
                     min_lat: b.min_lat - m,
                     max_lon: b.max_lon + m,
                     max_lat: b.max_lat + m,
-                });
+                };
+                if region_codes_in_box.is_some() {
+                    coarse.wide = Some(grown(COARSENING_MARGIN_DEG));
+                    coarse.far = Some(grown(UNLOCATED_MARGIN_DEG));
+                }
                 coarse.region_codes = region_codes_in_box.unwrap_or_default();
                 f.bbox_widening = Some(coarse);
             }

@@ -1087,9 +1087,18 @@ pub async fn list_filters_and_paging(s: &dyn Store) {
         ["Laporan nomor 7", "Laporan nomor 6", "Laporan nomor 5"]
     );
     // Widened for records that may be delivered coarsened (ADR 9): another agency's
-    // records of the listed type also match within the grown box; the viewer's own
-    // agency's never do.
-    let widened = f.widened(
+    // records of the listed type also match within the grown box (0.1°) or by their
+    // district; the viewer's own agency's never do.
+    let narrow = ReportFilter {
+        bbox: Some(Bbox {
+            min_lon: 101.05,
+            min_lat: -2.0,
+            max_lon: 101.35,
+            max_lat: -1.0,
+        }),
+        ..base.clone()
+    };
+    let widened = narrow.widened(
         Some(Vec::new()),
         sinergi_core::query::BboxWidening {
             viewer_agency: Some(w.agencies[1].id),
@@ -1099,15 +1108,29 @@ pub async fn list_filters_and_paging(s: &dyn Store) {
     );
     assert_eq!(
         ids(s.list_reports(None, &widened).await.expect("widened bbox")),
+        ["Laporan nomor 7", "Laporan nomor 6"],
+        "5 is the viewer agency's own"
+    );
+    let by_district = narrow.widened(
+        Some(vec!["15.04.03".into()]),
+        sinergi_core::query::BboxWidening {
+            viewer_agency: Some(w.agencies[1].id),
+            types: vec!["narcotics_arrest".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        ids(s.list_reports(None, &by_district).await.expect("district")),
         [
+            "Laporan nomor 27",
+            "Laporan nomor 15",
             "Laporan nomor 7",
             "Laporan nomor 6",
-            "Laporan nomor 5",
             "Laporan nomor 3"
         ],
-        "9 is the viewer agency's own, 4 and 8 are of another type"
+        "odd reports in district 15.04.03 of other agencies (9 and 21 are the viewer's)"
     );
-    let by_pair = f.widened(
+    let by_pair = narrow.widened(
         None,
         sinergi_core::query::BboxWidening {
             viewer_agency: Some(w.agencies[0].id),
@@ -1121,7 +1144,7 @@ pub async fn list_filters_and_paging(s: &dyn Store) {
         .expect("pair, no box limit"));
     assert_eq!(
         got.len(),
-        3 + 7,
+        8,
         "every snare report of agency 2, anywhere: {got:?}"
     );
 

@@ -441,6 +441,13 @@ macro_rules! store_impl {
                             }
                             qb.push(")");
                         }
+                        if let Some(far) = &w.far {
+                            qb.push(" OR (r.region_code IS NULL AND r.max_lon >= ").push_bind(far.min_lon);
+                            qb.push(" AND r.min_lon <= ").push_bind(far.max_lon);
+                            qb.push(" AND r.max_lat >= ").push_bind(far.min_lat);
+                            qb.push(" AND r.min_lat <= ").push_bind(far.max_lat);
+                            qb.push(")");
+                        }
                         qb.push(")");
                     }
                     qb.push(")");
