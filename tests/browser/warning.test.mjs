@@ -9,6 +9,11 @@
 // the time to respond. A browser without JavaScript acknowledges a second alert with the
 // same plain forms.
 //
+// A second test finds a region by name for an area (picked from the matches offered while
+// typing, and without JavaScript from the form's search step), saves it with Enter, is
+// refused a second area of the same name, and modifies the saved area's shape by dragging
+// a point on the map.
+//
 // Run from the repository root: `node --test tests/browser/` (see harness.mjs for the
 // environment). With SCREENSHOT_DIR set, it saves 360×740 screenshots named ui3-*.png.
 // Nothing here depends on early-warning data in the demo: everything is made here.
@@ -84,12 +89,12 @@ test('a coordinator sets up early warning and responds to a live alert', async (
     assert.match(await setup.textContent('h1'), /Area pantauan/);
     await setup.check('input[name="cara"][value="geojson"]');
     assert.equal(await setup.isVisible('#bentuk'), true);
-    assert.equal(await setup.isVisible('#a-wilayah'), false, 'only the chosen way shows');
+    assert.equal(await setup.isVisible('#a-cari-wilayah'), false, 'only the chosen way shows');
     await setup.fill('#a-nama', 'Area bersilang');
     const bowtie = { type: 'Polygon', coordinates: [[[101.3, -1.9], [101.4, -2.0], [101.4, -1.9], [101.3, -2.0], [101.3, -1.9]]] };
     await setup.fill('#bentuk', JSON.stringify(bowtie));
     watch.allow(422, '/peringatan/area');
-    await setup.click('#form-area button[type="submit"]');
+    await setup.click('#form-area button.utama');
     await setup.waitForSelector('#ringkasan-galat');
     const refused = await setup.textContent('#ringkasan-galat');
     assert.match(refused, /Bentuk/);
@@ -120,7 +125,7 @@ test('a coordinator sets up early warning and responds to a live alert', async (
     await shot(setup, 'ui3-area-draw');
     await Promise.all([
       setup.waitForURL(`${base}/peringatan/area?pesan=area`),
-      setup.click('#form-area button[type="submit"]'),
+      setup.click('#form-area button.utama'),
     ]);
     assert.match(await setup.textContent('.daftar-area'), new RegExp(areaName));
     assert.match(await setup.textContent('.pesan.sukses'), /Area tersimpan/);
@@ -265,5 +270,116 @@ test('a coordinator sets up early warning and responds to a live alert', async (
   } finally {
     await plain.close();
     await helper.close();
+  }
+});
+
+/** The fence the signed-in page's API answers for `id`. */
+async function fenceOf(page, id) {
+  return page.evaluate(async (fid) => {
+    const r = await fetch(`/api/v1/fences/${fid}`, { credentials: 'same-origin' });
+    return { status: r.status, etag: r.headers.get('etag'), body: await r.json() };
+  }, id);
+}
+
+test('an area is found by region name, refused a second time, and its shape modified on the map', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  const watch = watchProblems(page);
+  const base = env.base;
+  const stamp = Date.now();
+  const areaName = `Desa cari ${stamp}`;
+  const plain = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID', javaScriptEnabled: false });
+  try {
+    await signIn(page, base, COORDINATOR);
+    await page.goto(`${base}/peringatan/area`);
+    assert.equal(await page.isVisible('#a-cari-wilayah'), true, 'by region is the first way');
+
+    // Typing a name offers the matches with their level and where they lie.
+    await page.fill('#a-cari-wilayah', 'Labuhan Ratu IX');
+    await page.waitForSelector('#saran-wilayah [role="option"]', { state: 'visible' });
+    const first = await page.textContent('#saran-wilayah [role="option"]');
+    assert.match(first, /^Labuhan Ratu IX — desa\/kelurahan, Labuhan Ratu, Kabupaten Lampung Timur \(18\.07\.21\.2011\)$/);
+    assert.equal(await page.getAttribute('#a-cari-wilayah', 'aria-expanded'), 'true');
+    await shot(page, 'ui3-area-cari');
+    await page.press('#a-cari-wilayah', 'ArrowDown');
+    await page.press('#a-cari-wilayah', 'Enter');
+    assert.equal(await page.inputValue('input[name="wilayah"]'), '18.07.21.2011');
+    assert.match(await page.textContent('#wilayah-terpilih'), /Wilayah terpilih: Labuhan Ratu IX/);
+    assert.equal(await page.inputValue('#a-cari-wilayah'), '', 'the search box is cleared');
+    assert.equal(await page.isVisible('#saran-wilayah'), false);
+    assert.equal(page.url(), `${base}/peringatan/area`, 'Enter in the search box saved nothing');
+
+    // Enter in the name field saves.
+    await page.fill('#a-radius', '1000');
+    await page.fill('#a-nama', areaName);
+    await Promise.all([page.waitForURL(`${base}/peringatan/area?pesan=area`), page.press('#a-nama', 'Enter')]);
+    const row = page.locator('tr[data-fence-id]', { hasText: areaName });
+    const id = await row.getAttribute('data-fence-id');
+    const saved = await fenceOf(page, id);
+    assert.equal(saved.body.properties.region_code, '18.07.21.2011');
+    assert.equal(saved.etag, '"1"');
+
+    // The same name again, with the region found through the search button and the mouse.
+    await page.fill('#a-nama', areaName.toUpperCase());
+    await page.fill('#a-cari-wilayah', 'labuhan ratu ix');
+    await page.click('#tombol-cari-wilayah');
+    await page.waitForSelector('#saran-wilayah [role="option"]', { state: 'visible' });
+    await page.click('#saran-wilayah [role="option"] >> nth=0');
+    assert.equal(await page.inputValue('input[name="wilayah"]'), '18.07.21.2011');
+    watch.allow(422, '/peringatan/area');
+    await page.click('#form-area button.utama');
+    await page.waitForSelector('#ringkasan-galat');
+    const nameField = await page.textContent('#a-nama + .galat');
+    assert.match(nameField, /area lain milik instansi ini sudah memakai nama ini/);
+
+    // Edit: the circle's points are on the map to drag.
+    await page.goto(`${base}/peringatan/area`);
+    await Promise.all([page.waitForURL(`${base}/peringatan/area/${id}/ubah`), row.locator('a', { hasText: 'Ubah' }).click()]);
+    assert.match(await page.textContent('h1'), new RegExp(areaName));
+    assert.equal(await page.isChecked('input[name="cara"][value="tetap"]'), true, 'the shape is kept unless changed');
+    await page.check('input[name="cara"][value="peta"]');
+    await page.waitForSelector('#peta-gambar .titik-gambar', { state: 'visible' });
+    const before = JSON.parse(await page.inputValue('#bentuk-peta'));
+    assert.equal(before.type, 'Polygon');
+    assert.match(await page.textContent('#jumlah-titik'), /64 titik/);
+    const dot = await page.$('#peta-gambar .titik-gambar');
+    const box = await dot.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 30, box.y + box.height / 2 + 15, { steps: 5 });
+    await page.mouse.up();
+    const after = JSON.parse(await page.inputValue('#bentuk-peta'));
+    const ring = after.coordinates[0];
+    assert.equal(ring.length, before.coordinates[0].length, 'a point moved, none added');
+    assert.ok(ring[0][0] > before.coordinates[0][0][0], `the point moved east: ${ring[0]} vs ${before.coordinates[0][0]}`);
+    assert.deepEqual(ring[0], ring[ring.length - 1], 'the ring stays closed');
+    await shot(page, 'ui3-area-ubah');
+    await Promise.all([page.waitForURL(`${base}/peringatan/area?pesan=diubah`), page.click('#form-area button.utama')]);
+    assert.match(await page.textContent('.pesan.sukses'), /Perubahan area tersimpan/);
+    const edited = await fenceOf(page, id);
+    assert.equal(edited.etag, '"2"');
+    assert.equal(edited.body.properties.shape.type, 'Polygon');
+    assert.deepEqual(edited.body.properties.shape.coordinates[0][0], ring[0]);
+    assert.deepEqual(watch.problems, []);
+
+    // Without JavaScript: the search step lists the matches to pick from.
+    const noJs = await plain.newPage();
+    const watchPlain = watchProblems(noJs);
+    await signIn(noJs, base, COORDINATOR);
+    await noJs.goto(`${base}/peringatan/area`);
+    await noJs.fill('#a-nama', `${areaName} tanpa js`);
+    await noJs.fill('#a-cari-wilayah', 'Labuhan Ratu IX');
+    await noJs.click('#tombol-cari-wilayah');
+    await noJs.waitForSelector('#hasil-cari-server');
+    assert.match(await noJs.textContent('#hasil-cari-server'), /Labuhan Ratu IX — desa\/kelurahan, Labuhan Ratu/);
+    await noJs.check('#hasil-cari-server input[value="18.07.21.2011"]');
+    await noJs.fill('#a-radius', '800');
+    await Promise.all([noJs.waitForURL(`${base}/peringatan/area?pesan=area`), noJs.click('#form-area button.utama')]);
+    assert.match(await noJs.textContent('.daftar-area'), new RegExp(`${areaName} tanpa js`));
+    await shot(noJs, 'ui3-area-tanpa-js');
+    assert.deepEqual(watchPlain.problems, []);
+  } finally {
+    await context.close();
+    await plain.close();
   }
 });

@@ -337,6 +337,7 @@ pub fn area_from_polygons(polys: Vec<Polygon<f64>>) -> Shape {
 pub struct Fence {
     pub id: FenceId,
     pub owner_agency_id: AgencyId,
+    /// Unique within the owner agency by [`fence_name_key`].
     pub name: String,
     pub kind: String,
     pub shape: Shape,
@@ -345,6 +346,20 @@ pub struct Fence {
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Starts at 1 and grows by one with every edit (name, kind, shape); an edit names
+    /// the version it was made on (`If-Match`), so two editors cannot overwrite each
+    /// other unseen. Switching a fence on or off does not change it.
+    pub version: i64,
+}
+
+/// What two fence names of one agency must not share: the name lower-cased, with runs of
+/// white space as one space and none at either end. "Desa  Braja" and "desa braja" are
+/// the same name. (The same normalisation as the region search's.)
+pub fn fence_name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// How loud an alert is.
@@ -864,6 +879,16 @@ impl Alert {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fence_names_compare_without_case_and_extra_space() {
+        assert_eq!(
+            fence_name_key("  Desa   Braja\tHarjosari "),
+            "desa braja harjosari"
+        );
+        assert_eq!(fence_name_key("KEBUN Sawit"), fence_name_key("kebun sawit"));
+        assert_ne!(fence_name_key("Kebun A"), fence_name_key("Kebun B"));
+    }
 
     #[test]
     fn shapes_parse_and_name_the_bad_field() {

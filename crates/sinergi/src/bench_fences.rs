@@ -132,6 +132,7 @@ pub async fn run(
             created_by: actor.user_id,
             created_at: now,
             updated_at: now,
+            version: 1,
         };
         let entry = app.audit(
             Some(&actor),

@@ -487,6 +487,7 @@ pub async fn early_warning_ingest_is_idempotent_and_atomic(s: &dyn Store) {
         created_by: w.users[1].id,
         created_at: t0(),
         updated_at: t0(),
+        version: 1,
     };
     s.insert_fence(&fence, &audit(Action::WarningSetup))
         .await
@@ -1582,6 +1583,141 @@ pub async fn audit_checkpoints_and_stored_rows(s: &dyn Store) {
     }
 }
 
+/// A fence's edit names the version it was made on: the stored version moves by one and a
+/// stale version changes nothing. Names are unique within an agency regardless of case
+/// and spacing, on insert and on edit; another agency may use the same name.
+pub async fn fences_are_edited_by_version_and_named_once_per_agency(s: &dyn Store) {
+    use sinergi_core::warning::{Fence, FenceId, Shape};
+    let w = world(s).await;
+    let (owner, other) = (w.agencies[1].id, w.agencies[3].id);
+    let fence = |n: u64, agency: AgencyId, name: &str| Fence {
+        id: FenceId::new_at(t0(), rid(100 + n)),
+        owner_agency_id: agency,
+        name: name.into(),
+        kind: "village".into(),
+        shape: Shape::Circle {
+            lon: 105.78,
+            lat: -5.02,
+            radius_m: 1000.0,
+        },
+        region_code: None,
+        active: true,
+        created_by: w.users[1].id,
+        created_at: t0(),
+        updated_at: t0(),
+        version: 1,
+    };
+    let setup = || audit_by(Action::WarningSetup, Some(owner));
+    let braja = fence(1, owner, "Desa Braja Harjosari");
+    s.insert_fence(&braja, &setup()).await.expect("first");
+    let kebun = fence(2, owner, "Kebun Sawit");
+    s.insert_fence(&kebun, &setup()).await.expect("second");
+    // Case and spacing do not make a new name.
+    assert!(matches!(
+        s.insert_fence(&fence(3, owner, "  desa   BRAJA harjosari"), &setup())
+            .await,
+        Err(StoreError::Duplicate("fence name"))
+    ));
+    // Another agency has its own names.
+    s.insert_fence(&fence(4, other, "Desa Braja Harjosari"), &setup())
+        .await
+        .expect("another agency's");
+    let before = s
+        .audit_entries(&AuditFilter {
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .len();
+    // An edit on the stored version: name, kind, shape and region change, the version
+    // moves on, and the change is audited.
+    let mut edited = braja.clone();
+    edited.name = "Desa Braja Harjosari (inti)".into();
+    edited.kind = "park".into();
+    edited.shape = Shape::Circle {
+        lon: 105.8,
+        lat: -5.0,
+        radius_m: 2500.0,
+    };
+    edited.region_code = Some("18.07".into());
+    edited.updated_at = t0() + Duration::minutes(5);
+    edited.version = 2;
+    assert_eq!(
+        s.update_fence(&edited, 1, &setup()).await.expect("edit"),
+        UpdateOutcome::Updated
+    );
+    let stored = s.fences().await.expect("fences");
+    assert_eq!(stored.iter().find(|f| f.id == braja.id), Some(&edited));
+    let after = s
+        .audit_entries(&AuditFilter {
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .len();
+    assert_eq!(after, before + 1, "the edit is audited with it");
+    // A stale version writes nothing and says which version is stored.
+    let mut stale = edited.clone();
+    stale.name = "Lain".into();
+    assert_eq!(
+        s.update_fence(&stale, 1, &setup()).await.expect("stale"),
+        UpdateOutcome::VersionMismatch(2)
+    );
+    let mut missing = fence(9, owner, "Tidak ada");
+    missing.version = 2;
+    assert_eq!(
+        s.update_fence(&missing, 1, &setup())
+            .await
+            .expect("missing"),
+        UpdateOutcome::NotFound
+    );
+    // An edit to a name the agency has is refused; the old name is free again.
+    let mut clash = kebun.clone();
+    clash.name = "DESA BRAJA HARJOSARI (INTI)".into();
+    clash.version = 2;
+    assert!(matches!(
+        s.update_fence(&clash, 1, &setup()).await,
+        Err(StoreError::Duplicate("fence name"))
+    ));
+    clash.name = "desa braja harjosari".into();
+    assert_eq!(
+        s.update_fence(&clash, 1, &setup())
+            .await
+            .expect("freed name"),
+        UpdateOutcome::Updated
+    );
+    // A fence keeps its own name when only its case changes.
+    let mut same = clash.clone();
+    same.name = "Desa Braja Harjosari".into();
+    same.version = 3;
+    assert_eq!(
+        s.update_fence(&same, 2, &setup()).await.expect("own name"),
+        UpdateOutcome::Updated
+    );
+    // Switching on and off leaves the version alone.
+    s.set_fence_active(kebun.id, false, t0(), &setup())
+        .await
+        .expect("off");
+    let stored = s.fences().await.expect("fences");
+    let k = stored.iter().find(|f| f.id == kebun.id).expect("kebun");
+    assert_eq!((k.version, k.active), (3, false));
+    assert_eq!(
+        audit::verify(
+            &s.audit_entries(&AuditFilter {
+                ascending: true,
+                limit: 10_000,
+                ..Default::default()
+            })
+            .await
+            .expect("audit")
+        )
+        .map(|n| n > 0),
+        Ok(true)
+    );
+}
+
 /// Every check, by name, for the test harness.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -1596,6 +1732,7 @@ macro_rules! conformance_tests {
             users_are_edited_and_passwords_replaced,
             early_warning_ingest_is_idempotent_and_atomic,
             held_fixes_belong_to_their_sender,
+            fences_are_edited_by_version_and_named_once_per_agency,
             audit_checkpoints_and_stored_rows);
     };
     (@each $open:path; $($name:ident),*) => {

@@ -31,7 +31,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
-use crate::migrate::{run_migrations, POSTGRES, SQLITE};
+use crate::migrate::{run_migrations, Then, POSTGRES, SQLITE};
 use crate::{
     AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, Notification,
     ReferralRow, RegionRow, ReportCount, Result, SessionRow, Store, StoreError, TotpRow,
@@ -75,6 +75,9 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
             }
             if hit("users_username_key", "users.username") {
                 return StoreError::Duplicate("username");
+            }
+            if hit("fences_agency_name_key", "fences.name_key") {
+                return StoreError::Duplicate("fence name");
             }
             return StoreError::Duplicate("record");
         }
@@ -279,9 +282,89 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// A migration's step in Rust, in the migration's transaction (see [`Then`]).
+        pub(crate) async fn migration_step(
+            conn: &mut <$DB as sqlx::Database>::Connection,
+            then: Then,
+            now_ms: i64,
+        ) -> Result<()> {
+            match then {
+                Then::Nothing => Ok(()),
+                Then::UniqueFenceNames => unique_fence_names(conn, now_ms).await,
+            }
+        }
+
+        /// Fills every fence's name key. The oldest fence of a name keeps it; a younger
+        /// one of the same agency is renamed "Name (2)", "Name (3)"… (its spacing
+        /// collapsed) to the first name no fence of the agency had or has been given, and
+        /// the rename is audited (actor `operator`, the agency's own entry, the old and
+        /// new name) and logged.
+        async fn unique_fence_names(conn: &mut <$DB as sqlx::Database>::Connection, now_ms: i64) -> Result<()> {
+            use std::collections::HashSet;
+            use sinergi_core::warning::fence_name_key;
+            let rows: Vec<(Uuid, Uuid, String)> =
+                sqlx::query_as("SELECT id, owner_agency_id, name FROM fences ORDER BY created_at, id")
+                    .fetch_all(&mut *conn)
+                    .await?;
+            // Every name as it was is reserved, so a rename never takes a later fence's.
+            let mut taken: HashSet<(Uuid, String)> =
+                rows.iter().map(|(_, agency, name)| (*agency, fence_name_key(name))).collect();
+            let mut kept: HashSet<(Uuid, String)> = HashSet::new();
+            let at = DateTime::<Utc>::from_timestamp_millis(now_ms).ok_or_else(|| corrupt("migration time"))?;
+            for (id, agency, name) in rows {
+                let key = fence_name_key(&name);
+                if kept.insert((agency, key.clone())) {
+                    sqlx::query("UPDATE fences SET name_key = $1 WHERE id = $2")
+                        .bind(&key)
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                    continue;
+                }
+                let mut n = 2u32;
+                let renamed = loop {
+                    let suffix = format!(" ({n})");
+                    // Names are at most 200 characters.
+                    let room = 200usize.saturating_sub(suffix.chars().count());
+                    let spaced = name.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let base: String = spaced.chars().take(room).collect();
+                    let candidate = format!("{}{suffix}", base.trim_end());
+                    if taken.insert((agency, fence_name_key(&candidate))) {
+                        break candidate;
+                    }
+                    n += 1;
+                };
+                let new_key = fence_name_key(&renamed);
+                kept.insert((agency, new_key.clone()));
+                sqlx::query("UPDATE fences SET name = $1, name_key = $2 WHERE id = $3")
+                    .bind(&renamed)
+                    .bind(&new_key)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                tracing::warn!(fence = %id, from = %name, to = %renamed, "renamed an area whose agency has another of the same name");
+                let entry = NewAudit {
+                    at,
+                    actor_id: None,
+                    actor: "operator".into(),
+                    agency_id: Some(AgencyId(agency)),
+                    action: sinergi_core::audit::Action::WarningSetup,
+                    record_type: Some("fence".into()),
+                    record_id: Some(id.to_string()),
+                    detail: serde_json::json!({
+                        "name": renamed,
+                        "renamed_from": name,
+                        "reason": "migration 10: another area of the agency has this name",
+                    }),
+                };
+                append_audit_tx(&mut *conn, &entry).await?;
+            }
+            Ok(())
+        }
+
         /// Why a versioned update matched no row: the stored version differs, or the
         /// record does not exist.
-        async fn missed_update(
+        pub(crate) async fn missed_update(
             conn: &mut <$DB as sqlx::Database>::Connection,
             table: &str,
             id: Uuid,
@@ -1428,7 +1511,12 @@ impl SqliteStore {
                     .pragma("wal_autocheckpoint", "0"),
             )
             .await?;
-        run_migrations!(&write, SQLITE, migration_time());
+        run_migrations!(
+            &write,
+            SQLITE,
+            migration_time(),
+            sqlite_impl::migration_step
+        );
         let checkpointer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts.clone().pragma("wal_autocheckpoint", "0"))
@@ -1489,7 +1577,7 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
-        run_migrations!(&pool, POSTGRES, migration_time());
+        run_migrations!(&pool, POSTGRES, migration_time(), pg_impl::migration_step);
         Ok(PgStore {
             read: pool.clone(),
             write: pool,

@@ -1,6 +1,8 @@
 //! A small forward-only migrator: each backend has its own folder of numbered SQL files,
 //! embedded in the binary and applied in order, each in its own transaction, recorded in
-//! `sinergi_migrations`. The two folders hold files with matching names.
+//! `sinergi_migrations`. The two folders hold files with matching names. A migration whose
+//! data change SQL cannot express the same way on both databases (see [`Then`]) has a step
+//! in Rust that runs in the same transaction, after its SQL.
 
 pub struct Migration {
     pub version: i64,
@@ -10,6 +12,19 @@ pub struct Migration {
     /// keys off (they cannot be switched inside a transaction), and every reference is
     /// checked before it commits — SQLite's documented way to change a table's definition.
     pub rebuilds_table: bool,
+    /// What runs after the SQL, in the same transaction.
+    pub then: Then,
+}
+
+/// A migration's step in Rust, run by each adapter's `migration_step`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    Nothing,
+    /// Migration 10: fills `fences.name_key` with [`sinergi_core::warning::fence_name_key`]
+    /// (Unicode lower case and collapsed white space, which neither database's SQL does
+    /// alike) and renames the younger fences of a name their agency already has, each
+    /// rename audited.
+    UniqueFenceNames,
 }
 
 pub const SQLITE: &[Migration] = &[
@@ -18,54 +33,70 @@ pub const SQLITE: &[Migration] = &[
         name: "foundation",
         sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 2,
         name: "audit",
         sql: include_str!("../migrations/sqlite/0002_audit.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 3,
         name: "sharing",
         sql: include_str!("../migrations/sqlite/0003_sharing.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 4,
         name: "accounts",
         sql: include_str!("../migrations/sqlite/0004_accounts.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 5,
         name: "early_warning",
         sql: include_str!("../migrations/sqlite/0005_early_warning.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 6,
         name: "alert_indexes",
         sql: include_str!("../migrations/sqlite/0006_alert_indexes.sql"),
         rebuilds_table: true,
+        then: Then::Nothing,
     },
     Migration {
         version: 7,
         name: "audit_checkpoints",
         sql: include_str!("../migrations/sqlite/0007_audit_checkpoints.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 8,
         name: "fix_submitters",
         sql: include_str!("../migrations/sqlite/0008_fix_submitters.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 9,
         name: "password_change",
         sql: include_str!("../migrations/sqlite/0009_password_change.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
+    },
+    Migration {
+        version: 10,
+        name: "fence_edits",
+        sql: include_str!("../migrations/sqlite/0010_fence_edits.sql"),
+        rebuilds_table: false,
+        then: Then::UniqueFenceNames,
     },
 ];
 
@@ -75,59 +106,75 @@ pub const POSTGRES: &[Migration] = &[
         name: "foundation",
         sql: include_str!("../migrations/postgres/0001_foundation.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 2,
         name: "audit",
         sql: include_str!("../migrations/postgres/0002_audit.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 3,
         name: "sharing",
         sql: include_str!("../migrations/postgres/0003_sharing.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 4,
         name: "accounts",
         sql: include_str!("../migrations/postgres/0004_accounts.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 5,
         name: "early_warning",
         sql: include_str!("../migrations/postgres/0005_early_warning.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 6,
         name: "alert_indexes",
         sql: include_str!("../migrations/postgres/0006_alert_indexes.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 7,
         name: "audit_checkpoints",
         sql: include_str!("../migrations/postgres/0007_audit_checkpoints.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 8,
         name: "fix_submitters",
         sql: include_str!("../migrations/postgres/0008_fix_submitters.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
     },
     Migration {
         version: 9,
         name: "password_change",
         sql: include_str!("../migrations/postgres/0009_password_change.sql"),
         rebuilds_table: false,
+        then: Then::Nothing,
+    },
+    Migration {
+        version: 10,
+        name: "fence_edits",
+        sql: include_str!("../migrations/postgres/0010_fence_edits.sql"),
+        rebuilds_table: false,
+        then: Then::UniqueFenceNames,
     },
 ];
 
 macro_rules! run_migrations {
-    ($pool:expr, $list:expr, $now_ms:expr) => {{
+    ($pool:expr, $list:expr, $now_ms:expr, $step:path) => {{
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS sinergi_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
@@ -149,6 +196,7 @@ macro_rules! run_migrations {
             }
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+            $step(&mut *tx, m.then, $now_ms).await?;
             if m.rebuilds_table {
                 let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
                 if !broken.is_empty() {
@@ -199,7 +247,7 @@ mod tests {
             .connect_with(opts.clone().foreign_keys(true))
             .await?;
         let before: Vec<&super::Migration> = SQLITE.iter().filter(|m| m.version <= 5).collect();
-        run_migrations!(&pool, before, 0i64);
+        run_migrations!(&pool, before, 0i64, crate::imp::sqlite_impl::migration_step);
         // An alert and its pending delivery, as version 5 stored them.
         sqlx::raw_sql(
             "PRAGMA foreign_keys = OFF;
@@ -211,7 +259,7 @@ mod tests {
         )
         .execute(&pool)
         .await?;
-        run_migrations!(&pool, SQLITE, 0i64);
+        run_migrations!(&pool, SQLITE, 0i64, crate::imp::sqlite_impl::migration_step);
         let (alerts, outbox): (i64, i64) =
             sqlx::query_as("SELECT (SELECT COUNT(*) FROM alerts), (SELECT COUNT(*) FROM outbox)")
                 .fetch_one(&pool)
@@ -250,7 +298,7 @@ mod tests {
             .connect_with(opts.foreign_keys(true))
             .await?;
         let before: Vec<&super::Migration> = SQLITE.iter().filter(|m| m.version <= 6).collect();
-        run_migrations!(&pool, before, 0i64);
+        run_migrations!(&pool, before, 0i64, crate::imp::sqlite_impl::migration_step);
         sqlx::raw_sql(
             "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, source, received_at)
                  VALUES (1, 'KALUNG-99', 0, NULL, NULL, 105.8, -5.0, 'http', 0),
@@ -258,7 +306,7 @@ mod tests {
         )
         .execute(&pool)
         .await?;
-        run_migrations!(&pool, SQLITE, 0i64);
+        run_migrations!(&pool, SQLITE, 0i64, crate::imp::sqlite_impl::migration_step);
         let claims: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, held_for FROM fixes ORDER BY id")
                 .fetch_all(&pool)

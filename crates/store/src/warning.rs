@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use sinergi_core::audit::NewAudit;
 use sinergi_core::ids::{AgencyId, ReportId, UserId};
 use sinergi_core::report::Sensitivity;
+use sinergi_core::warning::fence_name_key;
 use sinergi_core::warning::{
     Alert, AlertId, AlertStatus, Deployment, DeploymentId, Device, DeviceId, Fence, FenceId,
     HotspotId, Rule, RuleId, RuleSpec, Severity, Shape, Subject, SubjectId, WebhookId,
@@ -267,7 +268,19 @@ pub trait WarningStore: Send + Sync {
     ) -> Result<bool>;
     async fn deployments(&self) -> Result<Vec<Deployment>>;
 
+    /// Inserts a fence. Another fence of the same agency with the same name (by
+    /// [`sinergi_core::warning::fence_name_key`]) is `Duplicate("fence name")`.
     async fn insert_fence(&self, f: &Fence, audit: &NewAudit) -> Result<()>;
+    /// Writes a fence's name, kind, shape, region and `updated_at` and sets its version
+    /// to `expected_version + 1`, audited in the same transaction, if the stored version
+    /// is `expected_version`; nothing is written otherwise. A name another fence of the
+    /// agency has is `Duplicate("fence name")`.
+    async fn update_fence(
+        &self,
+        f: &Fence,
+        expected_version: i64,
+        audit: &NewAudit,
+    ) -> Result<UpdateOutcome>;
     async fn set_fence_active(
         &self,
         id: FenceId,
@@ -372,7 +385,7 @@ macro_rules! warning_impl {
     ($Store:ident, $DB:ty, $Row:ty, $m:ident) => {
         use super::*;
 
-        use crate::imp::$m::{append_audit_tx, update_one_audited};
+        use crate::imp::$m::{append_audit_tx, missed_update, update_one_audited};
 
         /// Switches a fence or rule on or off, audited in the same transaction; false when
         /// there is no such row.
@@ -689,12 +702,13 @@ macro_rules! warning_impl {
             async fn insert_fence(&self, f: &Fence, audit: &NewAudit) -> Result<()> {
                 let mut tx = self.write.begin().await?;
                 sqlx::query(
-                    "INSERT INTO fences (id, owner_agency_id, name, kind, shape, region_code, active, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    "INSERT INTO fences (id, owner_agency_id, name, name_key, kind, shape, region_code, active, created_by, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(f.id.0)
                 .bind(f.owner_agency_id.0)
                 .bind(&f.name)
+                .bind(fence_name_key(&f.name))
                 .bind(&f.kind)
                 .bind(f.shape.to_json().to_string())
                 .bind(&f.region_code)
@@ -702,6 +716,7 @@ macro_rules! warning_impl {
                 .bind(f.created_by.0)
                 .bind(ms(f.created_at))
                 .bind(ms(f.updated_at))
+                .bind(f.version)
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
@@ -710,13 +725,41 @@ macro_rules! warning_impl {
                 Ok(())
             }
 
+            async fn update_fence(&self, f: &Fence, expected_version: i64, audit: &NewAudit) -> Result<UpdateOutcome> {
+                let mut tx = self.write.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE fences SET name = $1, name_key = $2, kind = $3, shape = $4, region_code = $5, updated_at = $6, version = $7 \
+                     WHERE id = $8 AND version = $9",
+                )
+                .bind(&f.name)
+                .bind(fence_name_key(&f.name))
+                .bind(&f.kind)
+                .bind(f.shape.to_json().to_string())
+                .bind(&f.region_code)
+                .bind(ms(f.updated_at))
+                .bind(expected_version + 1)
+                .bind(f.id.0)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if done.rows_affected() != 1 {
+                    let missed = missed_update(&mut tx, "fences", f.id.0).await?;
+                    tx.rollback().await?;
+                    return Ok(missed);
+                }
+                append_audit_tx(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(UpdateOutcome::Updated)
+            }
+
             async fn set_fence_active(&self, id: FenceId, active: bool, at: DateTime<Utc>, audit: &NewAudit) -> Result<bool> {
                 set_active(&self.write, "UPDATE fences SET active = $1, updated_at = $2 WHERE id = $3", id.0, active, at, audit).await
             }
 
             async fn fences(&self) -> Result<Vec<Fence>> {
                 let rows = sqlx::query(
-                    "SELECT id, owner_agency_id, name, kind, shape, region_code, active, created_by, created_at, updated_at \
+                    "SELECT id, owner_agency_id, name, kind, shape, region_code, active, created_by, created_at, updated_at, version \
                      FROM fences ORDER BY name, id",
                 )
                 .fetch_all(&self.read)
@@ -736,6 +779,7 @@ macro_rules! warning_impl {
                             created_by: UserId(row.try_get("created_by")?),
                             created_at: from_ms(row.try_get("created_at")?)?,
                             updated_at: from_ms(row.try_get("updated_at")?)?,
+                            version: row.try_get("version")?,
                         })
                     })
                     .collect()

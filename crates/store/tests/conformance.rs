@@ -30,6 +30,15 @@ impl Opened {
         }
     }
 
+    /// Opens the same database again, running the migrations it lacks.
+    pub async fn reopen(&self) -> Arc<dyn Store> {
+        if self.pg.is_some() {
+            Arc::new(PgStore::open(&self.url).await.expect("reopen postgres"))
+        } else {
+            Arc::new(SqliteStore::open(&self.url).await.expect("reopen sqlite"))
+        }
+    }
+
     /// Drops the test's PostgreSQL database, so repeated runs leave nothing behind.
     pub async fn finish(self) {
         drop(self.store);
@@ -200,6 +209,143 @@ async fn checkpoints_expose_truncation_and_rechaining(
     }
 }
 
+/// A database from before migration 10 may hold fences of one agency with the same name
+/// (by case and spacing). Migrating keeps the oldest fence's name, renames the younger
+/// ones with a number no fence of the agency has, audits each rename in the chain, and
+/// from then on the name is unique.
+async fn duplicate_fence_names_are_renamed_by_migration_10(
+    open: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<Opened>>>>,
+) {
+    use sinergi_core::audit::{verify, Action, NewAudit};
+    use sinergi_core::warning::{Fence, FenceId, Shape};
+    use sinergi_store::{AuditFilter, StoreError};
+    let Some(opened) = open().await else { return };
+    let w = sinergi_store::conformance::world(&*opened.store).await;
+    let t0 = chrono::DateTime::from_timestamp(1_748_300_000, 0).expect("t0");
+    let (owner, other) = (w.agencies[1].id, w.agencies[3].id);
+    let fence = |n: u8, agency, name: &str| Fence {
+        id: FenceId(uuid::Uuid::from_bytes([n; 16])),
+        owner_agency_id: agency,
+        name: name.into(),
+        kind: "village".into(),
+        shape: Shape::Circle {
+            lon: 105.78,
+            lat: -5.02,
+            radius_m: 1000.0,
+        },
+        region_code: None,
+        active: true,
+        created_by: w.users[1].id,
+        created_at: t0 + chrono::Duration::minutes(i64::from(n)),
+        updated_at: t0,
+        version: 1,
+    };
+    let entry = || NewAudit {
+        at: t0,
+        actor_id: None,
+        actor: "operator".into(),
+        agency_id: Some(owner),
+        action: Action::WarningSetup,
+        record_type: Some("fence".into()),
+        record_id: None,
+        detail: serde_json::json!({}),
+    };
+    // (id byte, agency, name as stored before migration 10)
+    let before = [
+        (1, owner, "Kebun Sawit"),
+        (2, owner, "Kebun Sawit (2)"),
+        (3, owner, "  KEBUN   sawit"),
+        (4, other, "Kebun Sawit"),
+        (5, owner, "kebun sawit"),
+    ];
+    for (n, agency, _) in before {
+        let f = fence(n, agency, &format!("placeholder {n}"));
+        opened
+            .store
+            .insert_fence(&f, &entry())
+            .await
+            .expect("fence");
+    }
+    // Back to the schema of version 9, with the names an older database could hold.
+    let mut sql = String::from(
+        "DROP INDEX fences_agency_name_key; ALTER TABLE fences DROP COLUMN name_key; \
+         ALTER TABLE fences DROP COLUMN version; DELETE FROM sinergi_migrations WHERE version = 10;",
+    );
+    for (n, _, name) in before {
+        sql.push_str(&format!(
+            "UPDATE fences SET name = '{name}' WHERE name = 'placeholder {n}';"
+        ));
+    }
+    opened.exec(&sql).await;
+    let store = opened.reopen().await;
+    let mut names: Vec<(u8, String, i64)> = store
+        .fences()
+        .await
+        .expect("fences")
+        .into_iter()
+        .map(|f| (f.id.0.as_bytes()[0], f.name, f.version))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            (1, "Kebun Sawit".to_string(), 1),
+            (2, "Kebun Sawit (2)".to_string(), 1),
+            (3, "KEBUN sawit (3)".to_string(), 1),
+            (4, "Kebun Sawit".to_string(), 1),
+            (5, "kebun sawit (4)".to_string(), 1),
+        ]
+    );
+    let entries = store
+        .audit_entries(&AuditFilter {
+            ascending: true,
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+        .expect("entries");
+    verify(&entries).expect("the renames are chained into the trail");
+    let renames: Vec<(Option<String>, String, String)> = entries
+        .iter()
+        .filter(|e| e.detail.get("renamed_from").is_some())
+        .map(|e| {
+            (
+                e.record_id.clone(),
+                e.detail["renamed_from"].as_str().unwrap_or("").to_string(),
+                e.detail["name"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        renames,
+        vec![
+            (
+                Some(uuid::Uuid::from_bytes([3; 16]).to_string()),
+                "  KEBUN   sawit".to_string(),
+                "KEBUN sawit (3)".to_string()
+            ),
+            (
+                Some(uuid::Uuid::from_bytes([5; 16]).to_string()),
+                "kebun sawit".to_string(),
+                "kebun sawit (4)".to_string()
+            ),
+        ]
+    );
+    assert!(entries
+        .iter()
+        .filter(|e| e.detail.get("renamed_from").is_some())
+        .all(|e| e.agency_id == Some(owner) && e.actor == "operator"));
+    // From now on the database refuses a name the agency has.
+    assert!(matches!(
+        store
+            .insert_fence(&fence(6, owner, "KEBUN SAWIT (3)"), &entry())
+            .await,
+        Err(StoreError::Duplicate("fence name"))
+    ));
+    drop(store);
+    opened.finish().await;
+}
+
 mod sqlite {
     use super::*;
     sinergi_store::conformance_tests!(sqlite);
@@ -212,6 +358,12 @@ mod sqlite {
     #[tokio::test]
     async fn checkpoints_expose_truncation_and_rechaining() {
         super::checkpoints_expose_truncation_and_rechaining(|| Box::pin(super::sqlite())).await;
+    }
+
+    #[tokio::test]
+    async fn duplicate_fence_names_are_renamed_by_migration_10() {
+        super::duplicate_fence_names_are_renamed_by_migration_10(|| Box::pin(super::sqlite()))
+            .await;
     }
 }
 
@@ -227,5 +379,11 @@ mod postgres {
     #[tokio::test]
     async fn checkpoints_expose_truncation_and_rechaining() {
         super::checkpoints_expose_truncation_and_rechaining(|| Box::pin(super::postgres())).await;
+    }
+
+    #[tokio::test]
+    async fn duplicate_fence_names_are_renamed_by_migration_10() {
+        super::duplicate_fence_names_are_renamed_by_migration_10(|| Box::pin(super::postgres()))
+            .await;
     }
 }

@@ -319,7 +319,7 @@ async fn get_report(
 }
 
 /// Reads `If-Match: "3"` (or `W/"3"`). A tag that names no version can never match.
-fn if_match(h: &HeaderMap) -> Option<i64> {
+pub(crate) fn if_match(h: &HeaderMap) -> Option<i64> {
     let v = h.get(header::IF_MATCH)?.to_str().ok()?.trim();
     let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
     Some(v.parse().unwrap_or(-1))
@@ -1327,11 +1327,21 @@ async fn read_all_notifications(State(st): State<AppState>, a: Authed) -> ApiRes
 // ---- regions ---------------------------------------------------------------------------
 
 pub fn region_json(st: &AppState, r: &Region) -> Value {
+    let g = st.app.gazetteer();
+    // The regions it lies in, nearest first, so a match can be told from its namesakes
+    // ("Labuhan Ratu IX — village, Labuhan Ratu, Kabupaten Lampung Timur").
+    let mut parents = Vec::new();
+    let mut up = r.parent.as_deref().and_then(|c| g.get(c));
+    while let Some(p) = up {
+        parents.push(json!({"code": p.code, "name": p.name, "level": p.level.as_str()}));
+        up = p.parent.as_deref().and_then(|c| g.get(c));
+    }
     json!({
         "code": r.code,
         "name": r.name,
         "level": r.level.as_str(),
         "parent": r.parent,
+        "parents": parents,
         "children_count": st.app.gazetteer().children_count(&r.code),
         "centroid": {"type": "Point", "coordinates": [r.lon, r.lat]},
         "time_zone": sinergi_core::time::Zone::for_region(&r.code).abbreviation(),

@@ -21,7 +21,7 @@ use sinergi_app::AppError;
 use sinergi_core::geometry::round_coord;
 use sinergi_core::warning::{AlertId, AlertStatus, Fence, FenceId, Rule, RuleId, SubjectId};
 
-use crate::api::{parse_json, query_error};
+use crate::api::{if_match, parse_json, query_error};
 use crate::auth::Authed;
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
@@ -38,6 +38,7 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/devices", get(list_devices).post(create_device)),
         ("/devices/{serial}/deploy", post(deploy)),
         ("/fences", get(list_fences).post(create_fence)),
+        ("/fences/{id}", get(get_fence).patch(patch_fence)),
         ("/fences/{id}/active", post(fence_active)),
         ("/rules", get(list_rules).post(create_rule)),
         ("/rules/{id}/active", post(rule_active)),
@@ -261,8 +262,56 @@ fn fence_json(f: &Fence) -> Value {
             "name": f.name, "kind": f.kind, "shape": f.shape.to_json(),
             "region_code": f.region_code, "active": f.active,
             "created_at": f.created_at.to_rfc3339(),
+            "updated_at": f.updated_at.to_rfc3339(),
+            "version": f.version,
         }
     })
+}
+
+/// One fence as GeoJSON with its version as the `ETag` (what `If-Match` names).
+fn fence_response(status: StatusCode, f: &Fence) -> Response {
+    let mut resp = (status, Json(fence_json(f))).into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/geo+json"),
+    );
+    if let Ok(tag) = axum::http::HeaderValue::from_str(&format!("\"{}\"", f.version)) {
+        headers.insert(axum::http::header::ETAG, tag);
+    }
+    resp
+}
+
+fn fence_id(s: &str) -> ApiResult<FenceId> {
+    // A malformed id names no fence: answered as a missing one.
+    FenceId::parse(s).ok_or(ApiError(AppError::NotFound))
+}
+
+async fn get_fence(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let f = st.app.fence_for(&a.actor, fence_id(&id)?).await?;
+    Ok(fence_response(StatusCode::OK, &f))
+}
+
+/// `PATCH /fences/{id}` with `If-Match: "version"` (from the `ETag` or the `version`
+/// property) and any of `name`, `kind`, `shape` or `region` (+ `radius_m`).
+async fn patch_fence(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let id = fence_id(&id)?;
+    let v = parse_json(body)?;
+    let f = st
+        .app
+        .update_fence(&a.actor, id, if_match(&headers), &v)
+        .await?;
+    Ok(fence_response(StatusCode::OK, &f))
 }
 
 async fn list_fences(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
@@ -285,7 +334,7 @@ async fn create_fence(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let f = st.app.create_fence(&a.actor, &parse_json(body)?).await?;
-    Ok((StatusCode::CREATED, Json(fence_json(&f))).into_response())
+    Ok(fence_response(StatusCode::CREATED, &f))
 }
 
 fn active_flag(v: &Value) -> ApiResult<bool> {

@@ -176,7 +176,7 @@ pub fn spec() -> Value {
         (
             "200",
             json_ok(
-                "Regions, or the chain province → village for a point",
+                "Regions (code, name, level, parent, `parents`: the regions it lies in, nearest first), or the chain province → village for a point",
                 obj.clone(),
             ),
         ),
@@ -581,7 +581,11 @@ fn warning_paths() -> Value {
         "/api/v1/devices/{serial}/deploy": {"post": with(op("Put a device on a subject from a time; held fixes since then are attached if the device's agency (or one above it) or the operator sent them", "tracking", ("201", json_ok("The deployment", obj.clone())), &["401", "403", "404", "422"]), json!([param("serial", "path", "The device's serial")]), Some(body("Deployment", json!({"type": "object", "required": ["subject"], "properties": {"subject": {"type": "string"}, "start": {"type": "string", "format": "date-time"}}}))))},
         "/api/v1/fences": {
             "get": op("Fences of your agency (GeoJSON)", "alerts", ("200", json!({"description": "FeatureCollection", "content": {"application/geo+json": {"schema": obj.clone()}}})), &["401"]),
-            "post": with(op("Add a fence: a GeoJSON shape or circle, or a region code (with radius_m for a circle round its centre)", "alerts", ("201", json_ok("The fence", obj.clone())), &["401", "403", "422"]), json!([]), Some(body("Fence", json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "shape": {"type": "object"}, "region": {"type": "string"}, "radius_m": {"type": "number"}}}))))
+            "post": with(op("Add a fence: a GeoJSON shape or circle, or a region code (with radius_m for a circle round its centre). The name must be new to your agency (case and spacing ignored; 422, field name)", "alerts", ("201", json!({"description": "The fence, with an ETag", "content": {"application/geo+json": {"schema": obj.clone()}}})), &["401", "403", "422"]), json!([]), Some(body("Fence", json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "shape": {"type": "object"}, "region": {"type": "string"}, "radius_m": {"type": "number"}}}))))
+        },
+        "/api/v1/fences/{id}": {
+            "get": with(op("One fence of your agency (or one below it) as a GeoJSON Feature; `properties.version` is also the ETag", "alerts", ("200", json!({"description": "The fence, with an ETag", "content": {"application/geo+json": {"schema": obj.clone()}}})), &["401", "404"]), json!([id.clone()]), None),
+            "patch": with(op("Edit a fence: any of name, kind, and shape or region (with radius_m for a circle round its centre), read as when adding one. If-Match names the version edited (428 without it, 412 when it is stale). A name another fence of the agency has (case and spacing ignored) is refused (422, field name); a line a cross rule watches stays a line (422, field shape). Audited; the engine is rebuilt with the new shape; alerts already raised for the fence stay as they are", "alerts", ("200", json!({"description": "The changed fence, with its new ETag", "content": {"application/geo+json": {"schema": obj.clone()}}})), &["401", "403", "404", "412", "422", "428"]), json!([id.clone(), {"name": "If-Match", "in": "header", "required": true, "schema": {"type": "string"}, "description": "The fence's ETag (its version), e.g. \"3\""}]), Some(body("Fence changes", json!({"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "shape": {"type": "object"}, "region": {"type": "string"}, "radius_m": {"type": "number"}}}))))
         },
         "/api/v1/fences/{id}/active": {"post": with(op("Switch a fence on or off", "alerts", ("204", json!({"description": "Done"})), &["401", "403", "404", "422"]), json!([id.clone()]), Some(body("Flag", json!({"type": "object", "properties": {"active": {"type": "boolean"}}}))))},
         "/api/v1/rules": {

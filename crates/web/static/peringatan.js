@@ -12,8 +12,13 @@
 //                       track of the last 24 hours (/api/v1/subjects/{id}/track);
 //   #peta-titik         one alert's position and area;
 //   #peta-area          the areas of the area page;
-//   #peta-gambar        the drawing tool: taps add points, written to the hidden
-//                       #bentuk-peta field as a GeoJSON Polygon or LineString;
+//   #peta-gambar        the drawing tool: taps add points, dragging a point moves it
+//                       (an edited area starts with its stored points), written to the
+//                       hidden #bentuk-peta field as a GeoJSON Polygon or LineString;
+//   #a-cari-wilayah     the area forms' region search: matches of /api/v1/regions?q= as
+//                       the user types, with level and the regions they lie in, picked
+//                       with the mouse or arrow keys and Enter into the form's `wilayah`
+//                       field (without the script, the form's "Cari" step lists them);
 //   #form-aturan        shows only the fields the chosen trigger and subject choice use;
 //   #peta-jejak         one subject's track.
 // Text is only ever inserted with textContent, never as HTML: tooltips and popups get DOM
@@ -570,12 +575,27 @@
         shape = null;
       }
       dots.clearLayers();
-      var style = { color: '#b3261e', weight: 3, fillOpacity: 0.15 };
+      var style = { color: '#b3261e', weight: 3, fillOpacity: 0.15, interactive: false };
       if (pts.length >= 2) {
         shape = (mode() === 'area' && pts.length >= 3 ? L.polygon(pts, style) : L.polyline(pts, style)).addTo(map);
       }
-      pts.forEach(function (p) {
-        L.circleMarker(p, { radius: 5, color: '#b3261e', weight: 2, fillColor: '#fff', fillOpacity: 1, interactive: false }).addTo(dots);
+      // Each point is a marker that can be dragged to move it; the shape follows.
+      pts.forEach(function (p, i) {
+        var m = L.marker(p, {
+          draggable: true,
+          keyboard: false,
+          icon: L.divIcon({ className: 'leaflet-div-icon titik-gambar', iconSize: [12, 12] })
+        });
+        m.on('drag', function (e) {
+          pts[i] = e.target.getLatLng().wrap();
+          if (shape) {
+            shape.setLatLngs(pts);
+          }
+        });
+        m.on('dragend', function () {
+          write();
+        });
+        m.addTo(dots);
       });
       write();
     }
@@ -617,6 +637,182 @@
     reset();
     redraw();
     return { reset: reset };
+  }
+
+  // The region search of the area forms: a combobox over /api/v1/regions?q=. Picking a
+  // match puts its code into the form's `wilayah` field (replacing the server's list of
+  // matches, if one is shown) and says which region is chosen.
+  function regionSearch(form, text) {
+    var input = document.getElementById('a-cari-wilayah');
+    var list = document.getElementById('saran-wilayah');
+    var status = document.getElementById('status-cari-wilayah');
+    var chosen = document.getElementById('wilayah-terpilih');
+    var button = document.getElementById('tombol-cari-wilayah');
+    if (!input || !list) {
+      return;
+    }
+    var words = text.regions || {};
+    var levels = words.levels || {};
+    var found = [];
+    var active = -1;
+    var timer = null;
+    var asked = 0;
+    // No style sheet rule is needed: the list is laid out here.
+    list.style.cssText = 'list-style:none;margin:.25rem 0 0;padding:0;border:1px solid #8a9690;' +
+      'border-radius:6px;max-height:16rem;overflow-y:auto;background:#fff';
+
+    function label(r) {
+      var parts = [levels[r.level] || r.level];
+      (r.parents || []).slice(0, 2).forEach(function (p) { parts.push(p.name); });
+      return r.name + ' — ' + parts.join(', ') + ' (' + r.code + ')';
+    }
+
+    function say(msg) {
+      if (status) {
+        status.textContent = msg;
+      }
+    }
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    }
+
+    function highlight(i) {
+      var items = list.querySelectorAll('[role="option"]');
+      items.forEach(function (li, j) {
+        var on = j === i;
+        li.setAttribute('aria-selected', on ? 'true' : 'false');
+        li.style.background = on ? '#e6efe9' : '';
+      });
+      active = i;
+      if (i >= 0 && items[i]) {
+        input.setAttribute('aria-activedescendant', items[i].id);
+        items[i].scrollIntoView({ block: 'nearest' });
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    function pick(r) {
+      var server = document.getElementById('hasil-cari-server');
+      if (server) {
+        server.remove();
+      }
+      var field = form.querySelector('input[type="hidden"][name="wilayah"]');
+      if (!field) {
+        field = document.createElement('input');
+        field.type = 'hidden';
+        field.name = 'wilayah';
+        field.id = 'a-wilayah';
+        document.getElementById('pilih-wilayah-blok').appendChild(field);
+      }
+      field.value = r.code;
+      if (chosen) {
+        chosen.textContent = '';
+        chosen.appendChild(document.createTextNode((words.chosen || '') + ': '));
+        var b = document.createElement('strong');
+        b.textContent = label(r);
+        chosen.appendChild(b);
+      }
+      var how = form.querySelector('input[name="cara"][value="wilayah"]');
+      if (how && !how.checked) {
+        how.checked = true;
+        how.dispatchEvent(new Event('change'));
+      }
+      input.value = '';
+      say('');
+      close();
+    }
+
+    function show(q, regions) {
+      found = regions;
+      list.textContent = '';
+      regions.forEach(function (r, i) {
+        var li = document.createElement('li');
+        li.id = 'saran-wilayah-' + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        li.style.cssText = 'padding:.4rem .6rem;cursor:pointer;border-bottom:1px solid #eef1ef';
+        li.textContent = label(r);
+        // mousedown, not click: the input must not lose the list before the pick.
+        li.addEventListener('mousedown', function (e) {
+          e.preventDefault();
+          pick(r);
+        });
+        list.appendChild(li);
+      });
+      if (regions.length === 0) {
+        say((words.none || '{q}').replace('{q}', q));
+        close();
+        return;
+      }
+      say((words.found || '{n}').replace('{n}', String(regions.length)));
+      list.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+      highlight(-1);
+    }
+
+    function search(now) {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2 && !now) {
+        close();
+        say('');
+        return;
+      }
+      if (q.length === 0) {
+        return;
+      }
+      timer = setTimeout(function () {
+        var mine = ++asked;
+        say(words.searching || '');
+        getJSON('/api/v1/regions?limit=12&q=' + encodeURIComponent(q)).then(function (d) {
+          if (mine === asked) {
+            show(q, d.regions || []);
+          }
+        }).catch(function () {
+          if (mine === asked) {
+            say(words.failed || '');
+          }
+        });
+      }, now ? 0 : 250);
+    }
+
+    input.addEventListener('input', function () { search(false); });
+    input.addEventListener('keydown', function (e) {
+      var open = !list.hidden && found.length > 0;
+      if (e.key === 'ArrowDown' && open) {
+        e.preventDefault();
+        highlight(Math.min(active + 1, found.length - 1));
+      } else if (e.key === 'ArrowUp' && open) {
+        e.preventDefault();
+        highlight(Math.max(active - 1, 0));
+      } else if (e.key === 'Enter') {
+        // Enter here finds or picks a region; it never submits the form.
+        e.preventDefault();
+        if (open && active >= 0) {
+          pick(found[active]);
+        } else if (open && found.length === 1) {
+          pick(found[0]);
+        } else {
+          search(true);
+        }
+      } else if (e.key === 'Escape' && !list.hidden) {
+        e.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener('blur', function () { setTimeout(close, 150); });
+    if (button) {
+      button.addEventListener('click', function (e) {
+        e.preventDefault();
+        search(true);
+        input.focus();
+      });
+    }
   }
 
   // The sections of the area form: only the chosen way of giving the shape is shown.
@@ -714,6 +910,7 @@
   if (areaFormEl) {
     var tool = hasMaps && (el = document.getElementById('peta-gambar')) ? drawTool(el, areaData) : null;
     areaForm(areaFormEl, tool);
+    regionSearch(areaFormEl, areaData.text || {});
   }
   var rules = document.getElementById('form-aturan');
   if (rules) {

@@ -461,6 +461,285 @@ fn fact<'a>(page: &'a str, label: &str) -> &'a str {
     between(page, &format!("<dt>{label}</dt><dd>"), "</dd>").unwrap_or_else(|| panic!("{label}"))
 }
 
+/// The fences of the user's agency as the API lists them: (id, name, version).
+async fn fences_of(s: &Server, token: &str) -> Vec<(String, String, i64)> {
+    let (_, list) = s.api(token, "/api/v1/fences").await;
+    list["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or("").to_string(),
+                f["properties"]["name"].as_str().unwrap_or("").to_string(),
+                f["properties"]["version"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// The area editor works without JavaScript: a region is found by its name in the form's
+/// search step, which lists the matches with their level and the regions they lie in to
+/// pick from (saving nothing), and a saved area is edited on the version it was opened on:
+/// its name, kind and shape (from a region, or pasted GeoJSON). A name the agency already
+/// has is refused beside the name field, on adding and on editing, in Indonesian; someone
+/// else's edit in between is not overwritten.
+#[tokio::test]
+async fn areas_are_found_by_region_name_and_edited_without_javascript() {
+    let s = spawn().await;
+    let wk = s.token("koordinator.wk").await;
+    let before = fences_of(&s, &wk).await;
+    let (status, page) = s.page(&wk, "/peringatan/area").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Cari wilayah (nama atau kode)"),
+        "a search box"
+    );
+    for (id, _, _) in &before {
+        assert!(
+            page.contains(&format!("href=\"/peringatan/area/{id}/ubah\"")),
+            "an edit link for {id}"
+        );
+    }
+
+    // The search step lists the matches and saves nothing.
+    let (status, page) = s
+        .form(
+            &wk,
+            "/peringatan/area",
+            &[
+                ("nama", "Desa uji"),
+                ("jenis", "village"),
+                ("cara", "wilayah"),
+                ("cari_wilayah", "labuhan ratu ix"),
+                ("radius", "1000"),
+                ("langkah", "cari"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let page = page.replace("&#x2f;", "/");
+    let matches = between(&page, "id=\"hasil-cari-server\"", "</fieldset>").expect("matches");
+    assert!(
+        matches
+            .contains("Labuhan Ratu IX — desa/kelurahan, Labuhan Ratu, Kabupaten Lampung Timur ("),
+        "level and the regions it lies in: {matches}"
+    );
+    let code = between(matches, "name=\"wilayah\" value=\"", "\"")
+        .expect("a match to pick")
+        .to_string();
+    assert!(
+        page.contains("value=\"Desa uji\""),
+        "what was typed is kept"
+    );
+    assert_indonesian("/peringatan/area (search)", &page);
+    assert_eq!(
+        fences_of(&s, &wk).await.len(),
+        before.len(),
+        "nothing saved"
+    );
+
+    // Saving with a name still in the search box searches first.
+    let (status, page) = s
+        .form(
+            &wk,
+            "/peringatan/area",
+            &[
+                ("nama", "Desa uji"),
+                ("jenis", "village"),
+                ("cara", "wilayah"),
+                ("cari_wilayah", "Braja"),
+            ],
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    assert!(page.contains("pilih salah satu wilayah dari hasil pencarian"));
+    assert!(page.contains("id=\"hasil-cari-server\""));
+    let (status, page) = s
+        .form(
+            &wk,
+            "/peringatan/area",
+            &[
+                ("nama", "Desa uji"),
+                ("cara", "wilayah"),
+                ("cari_wilayah", "Zzqxw"),
+                ("langkah", "cari"),
+            ],
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    assert!(page.contains("tidak ada wilayah yang cocok dengan “Zzqxw”"));
+
+    // The picked region is saved.
+    let (status, location) = s
+        .form(
+            &wk,
+            "/peringatan/area",
+            &[
+                ("nama", "Desa uji"),
+                ("jenis", "village"),
+                ("cara", "wilayah"),
+                ("wilayah", &code),
+                ("cari_wilayah", ""),
+                ("radius", "1000"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert_eq!(location, "/peringatan/area?pesan=area");
+    let after = fences_of(&s, &wk).await;
+    let (id, _, version) = after
+        .iter()
+        .find(|(_, n, _)| n == "Desa uji")
+        .cloned()
+        .expect("saved");
+    assert_eq!(version, 1);
+    let (_, stored) = s.api(&wk, &format!("/api/v1/fences/{id}")).await;
+    assert_eq!(stored["properties"]["region_code"], json!(code));
+
+    // The same name again, in other case and spacing: refused beside the name.
+    let (status, page) = s
+        .form(
+            &wk,
+            "/peringatan/area",
+            &[
+                ("nama", "  DESA   uji "),
+                ("jenis", "village"),
+                ("cara", "wilayah"),
+                ("wilayah", &code),
+                ("radius", "500"),
+            ],
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    let name_field = between(&page, "for=\"a-nama\"", "</div>").expect("name field");
+    assert!(
+        name_field.contains("area lain milik instansi ini sudah memakai nama ini"),
+        "{name_field}"
+    );
+    assert_indonesian("/peringatan/area (duplicate)", &page);
+
+    // The edit page: filled in, with the version it was opened on.
+    let edit = format!("/peringatan/area/{id}/ubah");
+    let (status, page) = s.page(&wk, &edit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("value=\"Desa uji\""));
+    assert!(page.contains("name=\"versi\" value=\"1\""));
+    assert!(page.contains("name=\"radius\" value=\"1000\""));
+    assert!(
+        page.contains("Wilayah terpilih: <strong>Labuhan Ratu IX"),
+        "the region it came from"
+    );
+    assert_indonesian(&edit, &page);
+    let (_, english) = s.page_in(&wk, &edit, "en").await;
+    assert!(english.contains("Edit area"));
+    assert!(english.contains("Keep the current shape"));
+
+    // A wider circle, a new name: saved, version 2.
+    let (status, location) = s
+        .form(
+            &wk,
+            &edit,
+            &[
+                ("versi", "1"),
+                ("nama", "Desa uji (2 km)"),
+                ("jenis", "village"),
+                ("cara", "wilayah"),
+                ("wilayah", &code),
+                ("radius", "2000"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert_eq!(location, "/peringatan/area?pesan=diubah");
+    let (_, stored) = s.api(&wk, &format!("/api/v1/fences/{id}")).await;
+    assert_eq!(stored["properties"]["name"], "Desa uji (2 km)");
+    assert_eq!(stored["properties"]["shape"]["radius_m"], 2000.0);
+    assert_eq!(stored["properties"]["version"], 2);
+
+    // Saving the form opened at version 1 again does not overwrite that.
+    let (status, page) = s
+        .form(
+            &wk,
+            &edit,
+            &[
+                ("versi", "1"),
+                ("nama", "Desa uji lama"),
+                ("jenis", "village"),
+                ("cara", "tetap"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("telah diubah orang lain"));
+    assert!(
+        page.contains("value=\"Desa uji lama\""),
+        "what was typed is kept"
+    );
+    assert!(
+        page.contains("name=\"versi\" value=\"2\""),
+        "to be saved again on purpose"
+    );
+
+    // Another area's name is refused on editing too.
+    let (_, taken, _) = before.first().cloned().expect("the demo's areas");
+    let (status, page) = s
+        .form(
+            &wk,
+            &edit,
+            &[
+                ("versi", "2"),
+                ("nama", &taken.to_lowercase()),
+                ("jenis", "village"),
+                ("cara", "tetap"),
+            ],
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    assert!(page.contains("area lain milik instansi ini sudah memakai nama ini"));
+
+    // Replaced by pasted GeoJSON, kind and all.
+    let square = json!({"type": "Polygon", "coordinates": [[[105.80, -5.00], [105.82, -5.00], [105.82, -5.02], [105.80, -5.02], [105.80, -5.00]]]});
+    let (status, location) = s
+        .form(
+            &wk,
+            &edit,
+            &[
+                ("versi", "2"),
+                ("nama", "Kebun uji"),
+                ("jenis", "plantation"),
+                ("cara", "geojson"),
+                ("bentuk", &square.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let (_, stored) = s.api(&wk, &format!("/api/v1/fences/{id}")).await;
+    assert_eq!(stored["properties"]["shape"]["type"], "Polygon");
+    assert_eq!(stored["properties"]["kind"], "plantation");
+    assert_eq!(stored["properties"]["version"], 3);
+    // The drawing tool gets the polygon's points to modify.
+    let (_, page) = s.page(&wk, &edit).await;
+    let drawn = between(&page, "id=\"bentuk-peta\" hidden>", "</textarea>").expect("drawing");
+    assert!(drawn.contains("105.82"), "{drawn}");
+
+    // Another agency's area has no edit page.
+    let tnks = s.token("admin.tnks").await;
+    let (status, _) = s.page(&tnks, &edit).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The regions API names where a match lies, nearest first.
+    let (_, found) = s
+        .api(&wk, "/api/v1/regions?q=Labuhan%20Ratu%20IX&limit=1")
+        .await;
+    let parents: Vec<&str> = found["regions"][0]["parents"]
+        .as_array()
+        .expect("parents")
+        .iter()
+        .filter_map(|p| p["level"].as_str())
+        .collect();
+    assert_eq!(parents, vec!["district", "regency", "province"]);
+}
+
 /// Whether `text` holds a number with at least `n` decimals (as in "101.43204").
 fn has_decimals(text: &str, n: usize) -> bool {
     text.split(|c: char| !(c.is_ascii_digit() || c == '.'))

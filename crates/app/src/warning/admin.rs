@@ -11,12 +11,13 @@ use sinergi_core::ids::AgencyId;
 use sinergi_core::report::Sensitivity;
 use sinergi_core::user::Role;
 use sinergi_core::warning::{
-    Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Recipients, Rule, RuleId,
-    RuleInput, RuleSpec, Shape, Subject, SubjectId, WebhookId, DEVICE_KINDS, FENCE_KINDS,
+    fence_name_key, Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Recipients, Rule,
+    RuleId, RuleInput, RuleSpec, Shape, Subject, SubjectId, WebhookId, DEVICE_KINDS, FENCE_KINDS,
     SUBJECT_KINDS,
 };
 use sinergi_core::ValidationErrors;
 use sinergi_store::warning::{Claim, StoredFix, Webhook};
+use sinergi_store::UpdateOutcome;
 
 use crate::{App, AppError, AppResult};
 
@@ -105,6 +106,43 @@ fn may_configure(actor: &Actor) -> AppResult<()> {
 /// Whether the actor's agency is `agency` or above it.
 pub(crate) fn within(actor: &Actor, agency: AgencyId) -> bool {
     actor.agency_id == agency || actor.agency_descendants.contains(&agency)
+}
+
+/// What a fence body says about the shape.
+enum FenceShapeInput {
+    /// Neither `shape` nor `region`.
+    Absent,
+    /// Given, but refused (the errors are pushed).
+    Invalid,
+    /// The shape and the region it was made from or lies in.
+    Given(Shape, Option<String>),
+}
+
+/// A line is a road, a river or another kind of fence, never a village or a park.
+fn check_line_kind(shape: &Shape, kind: &str, errs: &mut ValidationErrors) {
+    let line_kind = matches!(kind, "road" | "river");
+    if shape.is_line() && !line_kind && !kind.is_empty() && kind != "other" {
+        errs.push("kind", "a line fence is a road, a river or other");
+    }
+}
+
+/// Whether another fence of `agency` (not `except`) has this name, by [`fence_name_key`].
+fn name_taken(fences: &[Fence], agency: AgencyId, name: &str, except: Option<FenceId>) -> bool {
+    let key = fence_name_key(name);
+    fences.iter().any(|f| {
+        f.owner_agency_id == agency && Some(f.id) != except && fence_name_key(&f.name) == key
+    })
+}
+
+/// The store's refusal of a duplicate fence name (a concurrent write took it after the
+/// check) as the same validation error the check gives.
+fn duplicate_name(e: sinergi_store::StoreError) -> AppError {
+    match e {
+        sinergi_store::StoreError::Duplicate("fence name") => {
+            AppError::field("name", "another area of this agency already has this name")
+        }
+        other => other.into(),
+    }
 }
 
 impl App {
@@ -419,24 +457,17 @@ impl App {
         Ok(out)
     }
 
-    /// `{name, kind, shape}` or `{name, kind, region: "kode", radius_m?}` (the village
-    /// boundary shipped with Sinergi, or a circle of `radius_m` around its centre).
-    pub async fn create_fence(&self, actor: &Actor, body: &Value) -> AppResult<Fence> {
-        may_configure(actor)?;
-        let mut errs = ValidationErrors::new();
-        known_keys(
-            body,
-            &["name", "kind", "shape", "region", "radius_m"],
-            &mut errs,
-        );
-        let name = text(body, "name", 200, &mut errs);
-        let kind = one_of(body, "kind", &FENCE_KINDS, Some("other"), &mut errs);
+    /// The shape a fence body gives: `shape` (a GeoJSON geometry or circle), or `region`
+    /// (a Kemendagri code: its shipped boundary, or with `radius_m` a circle of that
+    /// radius around its centre), with the region it lies in.
+    fn fence_shape(&self, body: &Value, errs: &mut ValidationErrors) -> FenceShapeInput {
         let mut region_code = None;
         let shape = match (
             body.get("shape"),
             body.get("region").and_then(Value::as_str),
         ) {
-            (Some(s), None) => match Shape::parse(s) {
+            (None, None) if body.get("region").is_none() => return FenceShapeInput::Absent,
+            (Some(s), None) if body.get("region").is_none() => match Shape::parse(s) {
                 Ok(s) => Some(s),
                 Err(e) => {
                     errs.errors.extend(e.errors);
@@ -485,18 +516,49 @@ impl App {
                 None
             }
         };
+        let Some(shape) = shape else {
+            return FenceShapeInput::Invalid;
+        };
+        if region_code.is_none() {
+            let (lon, lat) = shape.anchor();
+            region_code = self
+                .gazetteer()
+                .locate(lon, lat)
+                .map(|l| l.most_specific().code.clone());
+        }
+        FenceShapeInput::Given(shape, region_code)
+    }
+
+    /// `{name, kind, shape}` or `{name, kind, region: "kode", radius_m?}` (the village
+    /// boundary shipped with Sinergi, or a circle of `radius_m` around its centre). The
+    /// name must be new to the actor's agency (see [`fence_name_key`]).
+    pub async fn create_fence(&self, actor: &Actor, body: &Value) -> AppResult<Fence> {
+        may_configure(actor)?;
+        let mut errs = ValidationErrors::new();
+        known_keys(
+            body,
+            &["name", "kind", "shape", "region", "radius_m"],
+            &mut errs,
+        );
+        let name = text(body, "name", 200, &mut errs);
+        let kind = one_of(body, "kind", &FENCE_KINDS, Some("other"), &mut errs);
+        let (shape, region_code) = match self.fence_shape(body, &mut errs) {
+            FenceShapeInput::Given(shape, region) => (Some(shape), region),
+            FenceShapeInput::Invalid => (None, None),
+            FenceShapeInput::Absent => {
+                errs.push(
+                    "shape",
+                    "give a shape, or a region code (with radius_m for a circle)",
+                );
+                (None, None)
+            }
+        };
         if let Some(s) = &shape {
-            let line_kind = matches!(kind.as_str(), "road" | "river");
-            if s.is_line() && !line_kind && !kind.is_empty() && kind != "other" {
-                errs.push("kind", "a line fence is a road, a river or other");
-            }
-            if region_code.is_none() {
-                let (lon, lat) = s.anchor();
-                region_code = self
-                    .gazetteer()
-                    .locate(lon, lat)
-                    .map(|l| l.most_specific().code.clone());
-            }
+            check_line_kind(s, &kind, &mut errs);
+        }
+        let fences = self.store.fences().await?;
+        if !name.is_empty() && name_taken(&fences, actor.agency_id, &name, None) {
+            errs.push("name", "another area of this agency already has this name");
         }
         let Some(shape) = shape else {
             return Err(errs.into());
@@ -516,6 +578,7 @@ impl App {
             created_by: actor.user_id,
             created_at: now,
             updated_at: now,
+            version: 1,
         };
         let entry = self.audit(
             Some(actor),
@@ -524,9 +587,143 @@ impl App {
             &f.id.to_string(),
             json!({"name": f.name, "kind": f.kind}),
         );
-        self.store.insert_fence(&f, &entry).await?;
+        self.store
+            .insert_fence(&f, &entry)
+            .await
+            .map_err(duplicate_name)?;
         self.invalidate_engine().await;
         Ok(f)
+    }
+
+    /// One fence of the actor's agency or one below it; 404 for any other.
+    pub async fn fence_for(&self, actor: &Actor, id: FenceId) -> AppResult<Fence> {
+        self.fences_for(actor)
+            .await?
+            .into_iter()
+            .find(|f| f.id == id)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Edits a fence of the actor's agency or one below it: any of `name`, `kind`, and
+    /// `shape` or `region` (with `radius_m`), as [`App::create_fence`] reads them.
+    /// `if_match` is the version the edit was made on (required; a different stored
+    /// version is `PreconditionFailed`). The name must stay unique in the fence's agency;
+    /// a line watched by a cross rule stays a line. The engine is rebuilt with the new
+    /// fence; alerts already raised for it stay as they are (ADR 7). An edit that changes
+    /// nothing writes nothing.
+    pub async fn update_fence(
+        &self,
+        actor: &Actor,
+        id: FenceId,
+        if_match: Option<i64>,
+        body: &Value,
+    ) -> AppResult<Fence> {
+        may_configure(actor)?;
+        let fences = self.store.fences().await?;
+        let current = fences
+            .iter()
+            .find(|f| f.id == id && within(actor, f.owner_agency_id))
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let expected = if_match.ok_or(AppError::PreconditionRequired)?;
+        if expected != current.version {
+            return Err(AppError::PreconditionFailed {
+                current: current.version,
+            });
+        }
+        let mut errs = ValidationErrors::new();
+        known_keys(
+            body,
+            &["name", "kind", "shape", "region", "radius_m"],
+            &mut errs,
+        );
+        let mut next = current.clone();
+        if body.get("name").is_some() {
+            next.name = text(body, "name", 200, &mut errs);
+            if !next.name.is_empty()
+                && name_taken(&fences, current.owner_agency_id, &next.name, Some(id))
+            {
+                errs.push("name", "another area of this agency already has this name");
+            }
+        }
+        if body.get("kind").is_some() {
+            next.kind = one_of(body, "kind", &FENCE_KINDS, None, &mut errs);
+        }
+        match self.fence_shape(body, &mut errs) {
+            FenceShapeInput::Given(shape, region) => {
+                next.shape = shape;
+                next.region_code = region;
+            }
+            FenceShapeInput::Absent if body.get("radius_m").is_some() => {
+                errs.push("radius_m", "goes with a region code");
+            }
+            FenceShapeInput::Absent | FenceShapeInput::Invalid => {}
+        }
+        if errs.is_empty() {
+            check_line_kind(&next.shape, &next.kind, &mut errs);
+        }
+        if current.shape.is_line() && !next.shape.is_line() {
+            let watched_by_cross = self.store.rules().await?.iter().any(|r| {
+                matches!(r.spec.trigger, sinergi_geofence::Trigger::Cross)
+                    && r.spec.fences.contains(&id)
+            });
+            if watched_by_cross {
+                errs.push(
+                    "shape",
+                    "a cross rule watches this line; it must stay a line",
+                );
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs.into());
+        }
+        let mut changed = Vec::new();
+        if next.name != current.name {
+            changed.push("name");
+        }
+        if next.kind != current.kind {
+            changed.push("kind");
+        }
+        if next.shape != current.shape {
+            changed.push("shape");
+        }
+        if next.region_code != current.region_code {
+            changed.push("region_code");
+        }
+        if changed.is_empty() {
+            return Ok(current);
+        }
+        next.updated_at = self.now();
+        next.version = expected + 1;
+        let mut detail = json!({
+            "changed": changed.join(","),
+            "name": next.name,
+            "kind": next.kind,
+            "version": next.version,
+        });
+        if next.name != current.name {
+            detail["renamed_from"] = json!(current.name);
+        }
+        let entry = self.audit(
+            Some(actor),
+            Action::WarningSetup,
+            "fence",
+            &id.to_string(),
+            detail,
+        );
+        match self
+            .store
+            .update_fence(&next, expected, &entry)
+            .await
+            .map_err(duplicate_name)?
+        {
+            UpdateOutcome::Updated => {
+                self.invalidate_engine().await;
+                Ok(next)
+            }
+            UpdateOutcome::VersionMismatch(v) => Err(AppError::PreconditionFailed { current: v }),
+            UpdateOutcome::NotFound => Err(AppError::NotFound),
+        }
     }
 
     /// Fences of the actor's agency and those below it.

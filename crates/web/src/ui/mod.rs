@@ -123,6 +123,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/peringatan/area/{id}/aktif", post(warning::fence_active))
         .route(
+            "/peringatan/area/{id}/ubah",
+            get(warning::edit_fence).post(warning::update_fence),
+        )
+        .route(
             "/peringatan/aturan",
             get(warning::rules).post(warning::create_rule),
         )
@@ -296,6 +300,10 @@ fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
     }
     if path.starts_with("/satwa") {
         return "/satwa".into();
+    }
+    // `/peringatan/area/{id}/ubah` answers GET too: back to the edit page.
+    if path.starts_with("/peringatan/area/") && path.ends_with("/ubah") {
+        return path.to_string();
     }
     if path.starts_with("/peringatan/area") {
         return "/peringatan/area".into();
@@ -571,6 +579,10 @@ mod tests {
         assert_eq!(
             back_path(&Method::POST, "/peringatan/area/abc/aktif", None),
             "/peringatan/area"
+        );
+        assert_eq!(
+            back_path(&Method::POST, "/peringatan/area/abc/ubah", None),
+            "/peringatan/area/abc/ubah"
         );
         assert_eq!(
             back_path(&Method::POST, "/peringatan/aturan", None),

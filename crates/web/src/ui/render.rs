@@ -113,6 +113,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/peringatan_area.html"),
     ),
     (
+        "peringatan_area_ubah.html",
+        include_str!("../../templates/peringatan_area_ubah.html"),
+    ),
+    (
+        "peringatan_area_bentuk.html",
+        include_str!("../../templates/peringatan_area_bentuk.html"),
+    ),
+    (
         "peringatan_aturan.html",
         include_str!("../../templates/peringatan_aturan.html"),
     ),
