@@ -170,3 +170,21 @@ test('phone pages: fields fit, tap targets are big enough, the list pages and th
     await context.close();
   }
 });
+
+test('the date-time fits on the common phone widths, in both languages', async () => {
+  for (const width of [320, 360, 393, 412, 428]) {
+    const context = await env.browser.newContext({ viewport: { width, height: 800 }, locale: 'id-ID' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, env.base, 'ranger.tnks');
+      for (const lang of ['id', 'en']) {
+        await page.goto(`${env.base}/bahasa?ke=${lang}&kembali=/laporan/baru`);
+        assert.deepEqual(await badFields(page), [], `${width} px, ${lang}`);
+        const nav = await page.locator('header nav.menu').boundingBox();
+        assert.ok(nav.height <= 48, `one menu row at ${width} px, ${lang}`);
+      }
+    } finally {
+      await context.close();
+    }
+  }
+});

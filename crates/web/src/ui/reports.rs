@@ -1301,12 +1301,13 @@ async fn read_report_form(
         }
         let file_name = field.file_name().unwrap_or("").to_string();
         if photos.len() >= MAX_PHOTOS {
-            // Counted, not kept: the form is refused anyway.
-            too_many = true;
+            // Read past, not kept: the form is refused anyway (unless this is an input
+            // left empty).
+            too_many |= !file_name.is_empty();
             let mut field = field;
             loop {
                 match field.chunk().await {
-                    Ok(Some(_)) => {}
+                    Ok(Some(chunk)) => too_many |= !chunk.is_empty(),
                     Ok(None) => break,
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                         too_large = true;
@@ -1417,8 +1418,8 @@ pub(super) async fn create(
     if ReportId::parse(&values.id).is_none() {
         values.id = new_report_id(&st);
     }
-    // A file input cannot be filled again by the server: a re-rendered form says how
-    // many photos to choose again.
+    // A file input cannot be filled again by the server: a re-rendered form asks for
+    // the photos again.
     let photos_lost = !sub.photos.is_empty() || sub.too_large || sub.too_many;
     let types = st.app.report_types();
     let ty = types.iter().find(|t| t.key == values.type_key);
