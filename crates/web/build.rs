@@ -2,10 +2,16 @@
 //! them, and says how to install them if not.
 
 fn main() {
-    let root =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/leaflet/dist");
-    for f in ["leaflet.js", "leaflet.css", "images/marker-icon.png"] {
-        let p = root.join(f);
+    let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules");
+    for f in [
+        "leaflet/dist/leaflet.js",
+        "leaflet/dist/leaflet.css",
+        "leaflet/dist/images/marker-icon.png",
+        "leaflet.markercluster/dist/leaflet.markercluster.js",
+        "leaflet.markercluster/dist/MarkerCluster.css",
+        "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    ] {
+        let p = modules.join(f);
         println!("cargo:rerun-if-changed={}", p.display());
         if !p.exists() {
             panic!(

@@ -14,7 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, shot, signIn, watchProblems, enrolSecondFactor, totp, wrongCode, PASSWORD,
+  useServerAndBrowser, shot, signIn, watchProblems, enrolSecondFactor, totp, wrongCode, PASSWORD, openMenu,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -83,6 +83,7 @@ test('a system administrator must set up the second factor, then signs in with a
     assert.equal(await page.locator('#wajib-2fa').count(), 0);
     assert.equal(await page.locator('#form-matikan').count(), 0, 'system administrators keep it');
     await shot(page, 'acc-on');
+    await openMenu(page);
     await Promise.all([page.waitForURL(`${base}/admin/pengaturan`), page.click('nav.menu a[href="/admin/pengaturan"]')]);
     assert.match(await page.textContent('h1'), /Pengaturan sistem/);
 
@@ -96,6 +97,7 @@ test('a system administrator must set up the second factor, then signs in with a
     assert.match(await page.textContent('table.daftar-audit'), /Mengaktifkan verifikasi dua langkah/);
 
     // Sign out, then in again: the password alone is not enough.
+    await openMenu(page);
     await Promise.all([page.waitForURL(`${base}/masuk`), page.click('form.keluar button[type="submit"]')]);
     await page.fill('#username', 'admin');
     await page.fill('#password', PASSWORD);
@@ -169,6 +171,7 @@ test('an agency administrator turns the second factor on, and the system adminis
     // Not mandatory for an agency administrator: the page offers it, and it can be
     // turned off again with a current code.
     await signIn(user, base, 'admin.tnks');
+    await openMenu(user);
     await Promise.all([user.waitForURL(`${base}/akun/keamanan`), user.click('#tautan-keamanan')]);
     assert.equal(await user.locator('#wajib-2fa').count(), 0);
     const secret = await enrolSecondFactor(user, base);

@@ -14,7 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, shot, signIn, watchProblems, enrolSecondFactor, PASSWORD,
+  useServerAndBrowser, shot, signIn, watchProblems, enrolSecondFactor, PASSWORD, openMenu,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -209,6 +209,7 @@ test('a field officer sees the rule but no form, and only the system admin chang
     // A system administrator sets up the second factor before anything else.
     await signIn(admin, base, 'admin', '/akun/keamanan');
     await enrolSecondFactor(admin, base);
+    await openMenu(admin);
     await Promise.all([admin.waitForURL(`${base}/admin/pengaturan`), admin.click('nav.menu a[href="/admin/pengaturan"]')]);
     assert.equal(await admin.isChecked('input[name="roles"][value="coordinator"]'), true);
     assert.equal(await admin.isChecked('input[name="roles"][value="field_officer"]'), false);

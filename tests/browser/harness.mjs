@@ -146,6 +146,18 @@ export async function signIn(page, base, username, landing = '/') {
   await Promise.all([page.waitForURL(`${base}${landing}`), page.click('form[action="/masuk"] button[type="submit"]')]);
 }
 
+/**
+ * Opens the header menu where it is folded behind its button (a phone-sized screen), so
+ * its links can be tapped; does nothing where it is already open.
+ */
+export async function openMenu(page) {
+  const menu = page.locator('#menu-lipat');
+  if ((await menu.count()) === 1 && !(await menu.evaluate((d) => d.open))
+    && (await page.locator('#menu-lipat > summary').isVisible())) {
+    await page.click('#menu-lipat > summary');
+  }
+}
+
 // ---- the second factor (RFC 6238 TOTP: HMAC-SHA1, 30-second steps, 6 digits) ----
 
 /** The bytes of an RFC 4648 base32 string (spaces, padding and case ignored). */

@@ -86,8 +86,10 @@ test('a field officer records a snare report and finds it in the list and on the
     await page.goto(`${env.base}/laporan`);
     await shot(page, 'list');
 
-    // The map fetches the reports in view; the new one is a marker with its popup.
-    await page.goto(`${env.base}/peta`);
+    // The map fetches the reports in view; the new one is a marker with its popup. Zoomed
+    // in on its place (the view the address names), it is a pin of its own rather than
+    // part of a cluster.
+    await page.goto(`${env.base}/peta#peta=16/${lat}/${lon}`);
     const marker = page.locator(`[data-report-id="${id}"]`);
     await marker.waitFor({ state: 'attached', timeout: 30_000 });
     await shot(page, 'map');

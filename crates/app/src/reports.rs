@@ -719,16 +719,11 @@ impl App {
             .join(sha256)
     }
 
-    /// Checks a file (not empty, not too large, a photo or PDF by its bytes) and stores it
-    /// under its SHA-256, written to a temporary name first so a crash never leaves a
-    /// truncated file under a hash it does not match. Returns (sha256, content type, a
-    /// cleaned file name — `fallback` when none was given).
-    pub(crate) async fn store_blob(
-        &self,
-        filename: &str,
-        bytes: &[u8],
-        fallback: &str,
-    ) -> AppResult<(String, &'static str, String)> {
+    /// The checks every stored file passes, without storing it: not empty, not larger
+    /// than `max_attachment_bytes`, a photo or PDF by its bytes. Answers the content type.
+    /// A form that sends a report together with its files checks them all with this
+    /// before anything is written, so a refused file leaves nothing half-saved.
+    pub fn check_attachment(&self, bytes: &[u8]) -> AppResult<&'static str> {
         if bytes.is_empty() {
             return Err(AppError::field("file", "the file is empty"));
         }
@@ -738,11 +733,24 @@ impl App {
                 self.config.max_attachment_bytes
             )));
         }
-        let content_type = sniff_content_type(bytes).ok_or_else(|| {
+        sniff_content_type(bytes).ok_or_else(|| {
             AppError::UnsupportedMediaType(
                 "files must be JPEG, PNG, WebP or GIF photos or PDF documents".into(),
             )
-        })?;
+        })
+    }
+
+    /// Checks a file ([`App::check_attachment`]) and stores it under its SHA-256, written
+    /// to a temporary name first so a crash never leaves a truncated file under a hash it
+    /// does not match. Returns (sha256, content type, a cleaned file name — `fallback`
+    /// when none was given).
+    pub(crate) async fn store_blob(
+        &self,
+        filename: &str,
+        bytes: &[u8],
+        fallback: &str,
+    ) -> AppResult<(String, &'static str, String)> {
+        let content_type = self.check_attachment(bytes)?;
         let name: String = filename
             .rsplit(['/', '\\'])
             .next()

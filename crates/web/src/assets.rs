@@ -1,5 +1,6 @@
-//! Static files embedded in the binary: Sinergi's own CSS and scripts, Leaflet (from npm,
-//! see package.json) and the shipped region boundaries for maps that need no tile server.
+//! Static files embedded in the binary: Sinergi's own CSS and scripts, Leaflet and its
+//! marker clustering (from npm, see package.json) and the shipped region boundaries for
+//! maps that need no tile server.
 
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -42,6 +43,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "images/marker-shadow.png",
         "image/png",
         asset!("../../node_modules/leaflet/dist/images/marker-shadow.png"),
+    ),
+    (
+        "leaflet.markercluster.js",
+        "text/javascript",
+        asset!("../../node_modules/leaflet.markercluster/dist/leaflet.markercluster.js"),
+    ),
+    (
+        "MarkerCluster.css",
+        "text/css",
+        asset!("../../node_modules/leaflet.markercluster/dist/MarkerCluster.css"),
+    ),
+    (
+        "MarkerCluster.Default.css",
+        "text/css",
+        asset!("../../node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css"),
     ),
     ("sinergi.css", "text/css", asset!("static/sinergi.css")),
     ("sinergi.js", "text/javascript", asset!("static/sinergi.js")),

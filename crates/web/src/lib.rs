@@ -37,6 +37,13 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let attachment_limit = state.app.config.max_attachment_bytes + 64 * 1024;
+    // The new-report form carries its photos along with the report's fields.
+    let report_form_limit = state
+        .app
+        .config
+        .max_attachment_bytes
+        .saturating_mul(ui::PHOTO_FORM_BUDGET)
+        + 64 * 1024;
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(openapi::document))
@@ -55,7 +62,7 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .merge(assets::routes())
-        .merge(ui::routes().layer(DefaultBodyLimit::max(attachment_limit)))
+        .merge(ui::routes(report_form_limit).layer(DefaultBodyLimit::max(attachment_limit)))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -1,10 +1,14 @@
 // Sinergi's maps, drawn with Leaflet over the shipped Indonesian boundaries, so they
 // work with no tile server and no internet. Three uses, chosen by the element present:
 //   #peta         the report map: reports in view from /api/v1/reports, re-fetched
-//                 whenever the map moves, each marker tagged with data-report-id; a
-//                 report delivered with a coarsened location (properties.access.precision
-//                 1000 or 10000 metres, or "region") is drawn as the grid cell it stands
-//                 for, or a circle round the region's centre, never as a pin;
+//                 whenever the map moves, each marker tagged with data-report-id; pins
+//                 close together are clustered (leaflet.markercluster, embedded) into a
+//                 numbered circle that zooms in when tapped; a report delivered with a
+//                 coarsened location (properties.access.precision 1000 or 10000 metres,
+//                 or "region") is drawn as the grid cell it stands for, or a circle round
+//                 the region's centre, never as a pin (and never clustered). The view is
+//                 kept in the address (#peta=zoom/lat/lon), so going back to the map
+//                 returns to the same place;
 //   #peta-detail  one report's geometry (JSON in #geometri; the server sends a coarsened
 //                 location as a Feature marked `coarse`, drawn dashed);
 //   #peta-pilih   the form's location picker, writing into the #lon/#lat inputs.
@@ -178,10 +182,33 @@
     var status = document.getElementById('peta-status');
     var typeSelect = document.getElementById('peta-jenis');
     var map = baseMap(el);
-    map.fitBounds(INDONESIA);
+    var view = /^#peta=(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
+    if (view && Math.abs(Number(view[2])) <= 90 && Math.abs(Number(view[3])) <= 180) {
+      map.setView([Number(view[2]), Number(view[3])], Math.min(Math.max(Number(view[1]), 3), 18));
+    } else {
+      map.fitBounds(INDONESIA);
+    }
+    // Areas, lines and coarsened locations; pins go to the clusters.
     var layer = L.featureGroup().addTo(map);
+    var pins = L.markerClusterGroup
+      ? L.markerClusterGroup({
+        showCoverageOnHover: false,
+        maxClusterRadius: 45,
+        spiderfyOnMaxZoom: true,
+        chunkedLoading: true
+      }).addTo(map)
+      : layer;
     var controller = null;
     var timer = null;
+
+    function keepView() {
+      if (!window.history || !history.replaceState) {
+        return;
+      }
+      var c = map.getCenter();
+      history.replaceState(null, '', '#peta=' + (Math.round(map.getZoom() * 100) / 100) + '/' +
+        c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
+    }
 
     function say(msg) {
       if (status) {
@@ -274,17 +301,18 @@
           return;
         }
         if (old) {
-          layer.removeLayer(old.layer);
+          old.group.removeLayer(old.layer);
         }
         var l = makeLayer(f);
         if (l) {
-          layer.addLayer(l);
-          next[f.id] = { layer: l, version: version };
+          var group = l instanceof L.Marker ? pins : layer;
+          group.addLayer(l);
+          next[f.id] = { layer: l, version: version, group: group };
         }
       });
       Object.keys(shown).forEach(function (id) {
         if (!next[id]) {
-          layer.removeLayer(shown[id].layer);
+          shown[id].group.removeLayer(shown[id].layer);
         }
       });
       shown = next;
@@ -339,6 +367,7 @@
     }
 
     map.on('moveend', function () {
+      keepView();
       clearTimeout(timer);
       timer = setTimeout(load, 250);
     });

@@ -254,3 +254,163 @@
     }
   });
 })();
+
+// The header menu is a <details>: folded behind its button on a phone, open on a wide
+// screen (where the stylesheet hides the button). Browsers that cannot show a closed
+// <details>' content by style alone get it opened here when the screen is wide.
+(function () {
+  'use strict';
+
+  var menu = document.getElementById('menu-lipat');
+  if (!menu || !window.matchMedia) {
+    return;
+  }
+  var wide = window.matchMedia('(min-width: 48rem)');
+  function follow() {
+    menu.open = wide.matches;
+  }
+  follow();
+  if (wide.addEventListener) {
+    wide.addEventListener('change', follow);
+  } else if (wide.addListener) {
+    wide.addListener(follow);
+  }
+})();
+
+// The photos of the new-report form. Without this file both inputs work as they are
+// (the camera one keeps the last photo taken). Here every photo taken with the camera
+// is kept: the filled input is moved, hidden, into the form and a fresh one takes its
+// place, so each tap adds a photo. The chosen photos are shown as small previews (blob
+// URLs, which the Content-Security-Policy allows for images) with a button to remove
+// each, and too many or too large a total is said before the form is sent; the server
+// checks everything again.
+(function () {
+  'use strict';
+
+  var box = document.getElementById('foto-pilih');
+  var list = document.getElementById('foto-pratinjau');
+  var problem = document.getElementById('foto-galat');
+  if (!box || !list) {
+    return;
+  }
+  var form = box.closest('form');
+  var MAX = Number(box.getAttribute('data-max')) || 10;
+  var MAX_TOTAL = Number(box.getAttribute('data-max-total')) || 0;
+  var store = document.createElement('div');
+  store.className = 'foto-simpan';
+  store.hidden = true;
+  box.appendChild(store);
+  var urls = [];
+
+  function inputs() {
+    return Array.prototype.slice.call(box.querySelectorAll('input[type="file"][name="foto"]'));
+  }
+
+  function size(bytes) {
+    if (bytes >= 1048576) {
+      return (bytes / 1048576).toFixed(1) + ' MB';
+    }
+    return Math.max(1, Math.round(bytes / 1024)) + ' KB';
+  }
+
+  // Removes one file from an input: the whole input when it holds only that file, or
+  // when the browser cannot rebuild a file list; the input itself when it is visible.
+  function remove(input, index) {
+    var files = Array.prototype.slice.call(input.files || []);
+    if (files.length > 1 && window.DataTransfer) {
+      try {
+        var dt = new DataTransfer();
+        files.forEach(function (f, i) {
+          if (i !== index) {
+            dt.items.add(f);
+          }
+        });
+        input.files = dt.files;
+        show();
+        return;
+      } catch (e) { /* Fall through: remove them all. */ }
+    }
+    if (store.contains(input)) {
+      store.removeChild(input);
+    } else {
+      input.value = '';
+    }
+    show();
+  }
+
+  function show() {
+    urls.forEach(function (u) { URL.revokeObjectURL(u); });
+    urls = [];
+    while (list.firstChild) {
+      list.removeChild(list.firstChild);
+    }
+    var count = 0;
+    var total = 0;
+    inputs().forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file, index) {
+        count += 1;
+        total += file.size;
+        var li = document.createElement('li');
+        if (/^image\//.test(file.type) && window.URL && URL.createObjectURL) {
+          var img = document.createElement('img');
+          var u = URL.createObjectURL(file);
+          urls.push(u);
+          img.src = u;
+          img.alt = '';
+          li.appendChild(img);
+        }
+        var name = document.createElement('span');
+        name.className = 'foto-nama';
+        name.textContent = file.name + ' · ' + size(file.size);
+        li.appendChild(name);
+        var btn = document.createElement('button');
+        btn.type = 'button';
+        btn.className = 'tombol kecil';
+        btn.textContent = box.getAttribute('data-remove') || '×';
+        btn.setAttribute('aria-label', (box.getAttribute('data-remove') || '') + ': ' + file.name);
+        btn.addEventListener('click', function () { remove(input, index); });
+        li.appendChild(btn);
+        list.appendChild(li);
+      });
+    });
+    var msg = '';
+    if (count > MAX) {
+      msg = (box.getAttribute('data-too-many') || '').replace('{n}', String(MAX));
+    } else if (MAX_TOTAL && total > MAX_TOTAL) {
+      msg = (box.getAttribute('data-too-large') || '').replace('{n}', String(Math.floor(MAX_TOTAL / 1048576)));
+    }
+    if (problem) {
+      problem.textContent = msg;
+      problem.hidden = !msg;
+    }
+    box.setAttribute('data-count', String(count));
+    return msg;
+  }
+
+  box.addEventListener('change', function (ev) {
+    var input = ev.target;
+    if (!input || input.name !== 'foto' || input.type !== 'file') {
+      return;
+    }
+    // A photo from the camera is kept and the input offered again for the next one.
+    if (input.id === 'foto-kamera' && input.files && input.files.length > 0) {
+      var fresh = input.cloneNode(false);
+      fresh.value = '';
+      input.removeAttribute('id');
+      input.parentNode.insertBefore(fresh, input);
+      store.appendChild(input);
+    }
+    show();
+  });
+
+  if (form) {
+    form.addEventListener('submit', function (ev) {
+      if (show()) {
+        ev.preventDefault();
+        if (problem) {
+          problem.scrollIntoView({ block: 'center' });
+        }
+      }
+    });
+  }
+})();

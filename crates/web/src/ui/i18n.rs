@@ -256,6 +256,45 @@ const ENTRIES: &[(&str, &str, &str)] = &[
         "Berkas terlalu besar.",
         "The file is too large.",
     ),
+    // Photos with a new report and as thumbnails; the compact menu and the list's pages.
+    ("photos", "Foto", "Photos"),
+    (
+        "photos_hint",
+        "Ambil dengan kamera atau pilih dari galeri; paling banyak {n} foto, masing-masing sampai {mb} MB (JPEG, PNG, WebP atau GIF).",
+        "Take them with the camera or choose them from the gallery; at most {n} photos of up to {mb} MB each (JPEG, PNG, WebP or GIF).",
+    ),
+    ("photo_take", "Ambil foto", "Take a photo"),
+    ("photo_choose", "Pilih dari galeri", "Choose from the gallery"),
+    (
+        "photos_total_too_large",
+        "Foto yang dipilih terlalu besar untuk dikirim sekaligus (paling banyak {n} MB). Pilih lebih sedikit foto; sisanya dapat ditambahkan di halaman laporan.",
+        "The chosen photos are too large to send at once (at most {n} MB). Choose fewer photos and add the rest on the report's page.",
+    ),
+    (
+        "photos_too_many",
+        "Paling banyak {n} foto sekali simpan; sisanya dapat ditambahkan di halaman laporan.",
+        "At most {n} photos per save; add the rest on the report's page.",
+    ),
+    (
+        "photo_too_large",
+        "terlalu besar (paling banyak {n} MB per foto)",
+        "too large (at most {n} MB per photo)",
+    ),
+    ("photo_unnamed", "(foto tanpa nama)", "(unnamed photo)"),
+    (
+        "photos_choose_again",
+        "Foto belum tersimpan karena formulir belum diterima: pilih fotonya lagi sebelum menyimpan.",
+        "The photos were not saved because the form was not accepted: choose them again before saving.",
+    ),
+    (
+        "photos_not_attached",
+        "Laporan tersimpan, tetapi foto berikut belum terlampir: {files}. Unggah lagi di bawah.",
+        "The report was saved, but these photos were not attached: {files}. Upload them again below.",
+    ),
+    ("photo_remove", "Hapus", "Remove"),
+    ("photo_open", "Buka foto ukuran penuh", "Open the full-size photo"),
+    ("nav_menu", "Menu", "Menu"),
+    ("previous_page", "Sebelumnya", "Previous"),
     // Report form.
     ("new_report", "Laporan baru", "New report"),
     ("edit_report", "Ubah laporan", "Edit report"),

@@ -27,7 +27,9 @@ mod sharing;
 mod users;
 mod warning;
 
-use axum::extract::{FromRequestParts, State};
+pub use reports::PHOTO_FORM_BUDGET;
+
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -47,7 +49,9 @@ use i18n::{k, tr, Lang};
 
 pub const LANG_COOKIE: &str = "lang";
 
-pub fn routes() -> Router<AppState> {
+/// The UI's routes. `report_form_limit` is the body limit of the new-report form, which
+/// carries its photos (the other forms get the router's own limit).
+pub fn routes(report_form_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/masuk", get(session::sign_in_form).post(session::sign_in))
         .route(
@@ -72,7 +76,11 @@ pub fn routes() -> Router<AppState> {
         .route("/notifikasi", get(notifications::list))
         .route("/notifikasi/baca-semua", post(notifications::read_all))
         .route("/notifikasi/{id}/baca", post(notifications::read_one))
-        .route("/laporan", get(reports::list).post(reports::create))
+        .route(
+            "/laporan",
+            get(reports::list)
+                .merge(post(reports::create).layer(DefaultBodyLimit::max(report_form_limit))),
+        )
         .route("/laporan/baru", get(reports::new_form))
         .route("/laporan/{id}", get(reports::detail))
         .route(

@@ -20,7 +20,7 @@ use sinergi_app::AppError;
 use sinergi_core::access;
 use sinergi_core::agency::Agency;
 use sinergi_core::ids::{AgencyId, ReportId};
-use sinergi_core::query::RawReportQuery;
+use sinergi_core::query::{Cursor, RawReportQuery};
 use sinergi_core::report::{NewReport, Report, ReportPatch, Sensitivity, Status};
 use sinergi_core::report_types::{FieldKind, ReportType};
 use sinergi_core::sharing::{cell_bounds, Form as Delivered, Precision};
@@ -167,7 +167,8 @@ fn field_rank(field: &str) -> u8 {
         f if f.starts_with("attr.") => 6,
         "location" => 7,
         "region_code" => 8,
-        _ => 9,
+        PHOTO_FIELD => 9,
+        _ => 10,
     }
 }
 
@@ -190,6 +191,7 @@ fn field_label(lang: Lang, field: &str, ty: Option<&ReportType>) -> String {
         "attributes" => k!("attributes"),
         "status" => k!("status"),
         "note" => k!("note"),
+        PHOTO_FIELD => k!("photos"),
         other => return super::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
@@ -198,10 +200,56 @@ fn field_label(lang: Lang, field: &str, ty: Option<&ReportType>) -> String {
 // ---- list --------------------------------------------------------------------------------
 
 /// The filter parameters the list understands; anything else in the address is ignored.
-const LIST_PARAMS: [&str; 11] = [
+/// `jejak` is the list's own: the cursors of the pages before the current one.
+const LIST_PARAMS: [&str; 12] = [
     "q", "type", "status", "agency", "region", "dari", "sampai", "bbox", "datetime", "limit",
-    "cursor",
+    "cursor", "jejak",
 ];
+
+/// Reports per page of the list when the address names no `limit`: twenty cards keep a
+/// page short on a phone.
+const LIST_PAGE_SIZE: &str = "20";
+
+/// The most cursors a `jejak` keeps: the oldest are dropped beyond it, so the address
+/// stays short; "previous" then stops at the oldest page it still knows.
+const TRAIL_MAX: usize = 50;
+
+/// The cursors of a `jejak` value (`.`-separated, oldest first); anything that is not a
+/// cursor is left out.
+fn trail_of(s: &str) -> Vec<String> {
+    s.split('.')
+        .filter(|c| Cursor::decode(c).is_some())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A page of the list as its `cursor` and `jejak` (empty for the first page).
+type PageAt = (String, String);
+
+/// The (cursor, jejak) of the pages next to the current one. The API's cursors only go
+/// forward, so each page carries the cursors of the pages before it: "next" adds the
+/// current cursor to them, "previous" takes the last one off. `None` for "previous" on
+/// the first page; an empty cursor is the first page.
+fn neighbour_pages(
+    cursor: &str,
+    trail: &[String],
+    next: Option<&str>,
+) -> (Option<PageAt>, Option<PageAt>) {
+    let previous = (!cursor.is_empty()).then(|| {
+        let mut t = trail.to_vec();
+        let c = t.pop().unwrap_or_default();
+        (c, t.join("."))
+    });
+    let next = next.map(|n| {
+        let mut t = trail.to_vec();
+        if !cursor.is_empty() {
+            t.push(cursor.to_string());
+        }
+        let skip = t.len().saturating_sub(TRAIL_MAX);
+        (n.to_string(), t[skip..].join("."))
+    });
+    (previous, next)
+}
 
 /// `dari`/`sampai` (whole days in WIB) as an OGC `datetime` interval, or the form's own
 /// errors.
@@ -270,7 +318,7 @@ pub(super) async fn list(
         agency: opt("agency"),
         status: opt("status"),
         q: opt("q"),
-        limit: opt("limit"),
+        limit: opt("limit").or_else(|| Some(LIST_PAGE_SIZE.to_string())),
         cursor: opt("cursor"),
         f: None,
     };
@@ -344,17 +392,31 @@ pub(super) async fn list(
     // Links keep the filters exactly as typed and change only the page.
     let kept: Vec<(&str, String)> = LIST_PARAMS
         .iter()
-        .filter(|k| **k != "cursor")
+        .filter(|k| !matches!(**k, "cursor" | "jejak"))
         .map(|k| (*k, val(k)))
         .collect();
     let kept_refs: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first_href = format!("/laporan?{}", query_string(&kept_refs));
-    let next_href = page_result.as_ref().and_then(|p| p.next).map(|c| {
-        let cursor = c.encode();
+    let page_href = |cursor: &str, trail: &str| {
         let mut pairs = kept_refs.clone();
-        pairs.push(("cursor", cursor.as_str()));
-        format!("/laporan?{}", query_string(&pairs))
-    });
+        pairs.push(("cursor", cursor));
+        pairs.push(("jejak", trail));
+        let q = query_string(&pairs);
+        if q.is_empty() {
+            "/laporan".to_string()
+        } else {
+            format!("/laporan?{q}")
+        }
+    };
+    let cursor = val("cursor");
+    let trail = trail_of(&val("jejak"));
+    let next_cursor = page_result
+        .as_ref()
+        .and_then(|p| p.next)
+        .map(|c| c.encode());
+    let (previous, next) = neighbour_pages(&cursor, &trail, next_cursor.as_deref());
+    let first_href = page_href("", "");
+    let next_href = next.map(|(c, t)| page_href(&c, &t));
+    let previous_href = previous.map(|(c, t)| page_href(&c, &t));
     let export = |format: &str| {
         let none = String::new();
         let pairs = [
@@ -398,8 +460,10 @@ pub(super) async fn list(
             filtered => filtered,
             region_name => region_label,
             next_href => next_href,
+            previous_href => previous_href,
             first_href => first_href,
-            is_later_page => !val("cursor").is_empty(),
+            // "First" only where "previous" does not already lead there.
+            show_first => !trail.is_empty(),
             export_csv => export("csv"),
             export_geojson => export("geojson"),
             break_glass => break_glass,
@@ -748,6 +812,7 @@ pub(super) async fn detail_page(
         .map(|a| {
             context! {
                 href => format!("/api/v1/attachments/{}", a.id),
+                image => a.content_type.starts_with("image/"),
                 filename => a.filename.as_str(),
                 content_type => a.content_type.as_str(),
                 size => human_size(a.size),
@@ -991,6 +1056,8 @@ struct FormView<'a> {
     conflict_href: Option<String>,
     /// The report being edited; `None` on the create form.
     editing: Option<&'a Report>,
+    /// Photos were sent with a refused form and must be chosen again.
+    photos_lost: bool,
 }
 
 /// The report types as the form's script reads them, labels in the visitor's language.
@@ -1094,6 +1161,13 @@ fn form_page(st: &AppState, page: &Page, view: FormView<'_>, status: StatusCode)
             conflict_href => view.conflict_href,
             report_id => view.editing.map(|r| r.id.to_string()),
             geometry_note => geometry_note,
+            photos_lost => view.photos_lost,
+            max_photos => MAX_PHOTOS,
+            photo_limit_bytes => st.app.config.max_attachment_bytes,
+            photo_total_bytes => st.app.config.max_attachment_bytes.saturating_mul(PHOTO_FORM_BUDGET),
+            photo_hint => tr(lang, k!("photos_hint"))
+                .replace("{n}", &MAX_PHOTOS.to_string())
+                .replace("{mb}", &megabytes(st.app.config.max_attachment_bytes)),
             ..page_ctx(page, nav)
         },
     )
@@ -1131,69 +1205,256 @@ pub(super) async fn new_form(
         stale: false,
         conflict_href: None,
         editing: None,
+        photos_lost: false,
     };
     form_page(&st, &page, view, StatusCode::OK)
 }
 
-/// `POST /laporan`: creates the report, or re-renders the form with every problem named.
-/// The hidden client id makes a repeated submission return the report already made.
+/// The name of the form's photo inputs (the camera and the gallery one).
+pub(crate) const PHOTO_FIELD: &str = "foto";
+
+/// The most photos one submission of the report form takes; more can be added on the
+/// report page afterwards.
+pub(crate) const MAX_PHOTOS: usize = 10;
+
+/// How many times the largest attachment a whole report form with its photos may be
+/// (its body limit, set in `routes`): every photo is held in memory until all are
+/// checked, so this bounds what one submission costs.
+pub const PHOTO_FORM_BUDGET: usize = 3;
+
+/// A photo sent with the report form, as read.
+struct Photo {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// A submitted report form: its fields, the photos chosen, and what went wrong while
+/// reading them.
+struct Submitted {
+    form: FormData,
+    photos: Vec<Photo>,
+    /// The body passed its limit; the fields before the photos were read.
+    too_large: bool,
+    /// More than [`MAX_PHOTOS`] photos were chosen.
+    too_many: bool,
+}
+
+/// Reads the report form: `multipart/form-data` (the page's form, with photos) or
+/// urlencoded (a form without them). The CSRF token is checked before any photo is
+/// read, so a forged submission costs no memory. The error is the page to send back.
+#[allow(clippy::result_large_err)]
+async fn read_report_form(
+    st: &AppState,
+    page: &Page,
+    req: axum::extract::Request,
+) -> Result<Submitted, Response> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = Form::<Vec<(String, String)>>::from_request(req, st).await;
+        let form = page.checked_form(body)?;
+        return Ok(Submitted {
+            form,
+            photos: Vec::new(),
+            too_large: false,
+            too_many: false,
+        });
+    }
+    let Ok(mut mp) = Multipart::from_request(req, st).await else {
+        return Err(bad_form(page));
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut photos = Vec::new();
+    let (mut too_large, mut too_many) = (false, false);
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_large = true;
+                break;
+            }
+            Err(_) => return Err(bad_form(page)),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name != PHOTO_FIELD {
+            match field.text().await {
+                Ok(text) => pairs.push((name, text)),
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    too_large = true;
+                    break;
+                }
+                Err(_) => return Err(bad_form(page)),
+            }
+            continue;
+        }
+        let csrf = pairs
+            .iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.as_str());
+        if !page.csrf_ok(csrf) {
+            return Err(csrf_page(page));
+        }
+        let file_name = field.file_name().unwrap_or("").to_string();
+        if photos.len() >= MAX_PHOTOS {
+            // Read past, not kept: the form is refused anyway (unless this is an input
+            // left empty).
+            too_many |= !file_name.is_empty();
+            let mut field = field;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => too_many |= !chunk.is_empty(),
+                    Ok(None) => break,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        too_large = true;
+                        break;
+                    }
+                    Err(_) => return Err(bad_form(page)),
+                }
+            }
+            if too_large {
+                break;
+            }
+            continue;
+        }
+        match field.bytes().await {
+            // An input left empty sends a part without a name or bytes.
+            Ok(b) if b.is_empty() && file_name.is_empty() => {}
+            Ok(b) => photos.push(Photo {
+                name: file_name,
+                bytes: b.to_vec(),
+            }),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_large = true;
+                break;
+            }
+            Err(_) => return Err(bad_form(page)),
+        }
+    }
+    let form = FormData(pairs);
+    if !page.csrf_ok(form.get("_csrf")) {
+        return Err(csrf_page(page));
+    }
+    Ok(Submitted {
+        form,
+        photos,
+        too_large,
+        too_many,
+    })
+}
+
+/// Whole megabytes, for the size limits the form names.
+fn megabytes(bytes: usize) -> String {
+    (bytes / (1024 * 1024)).to_string()
+}
+
+/// Checks every photo with the app's attachment checks (the same as an upload on the
+/// report page) and names each refused one, and the limits of the whole submission.
+fn check_photos(st: &AppState, lang: Lang, sub: &Submitted, errors: &mut Errors) {
+    let label = tr(lang, k!("photos"));
+    let max = st.app.config.max_attachment_bytes;
+    if sub.too_large {
+        let msg = tr(lang, k!("photos_total_too_large"))
+            .replace("{n}", &megabytes(max.saturating_mul(PHOTO_FORM_BUDGET)));
+        errors.push(PHOTO_FIELD.into(), label.clone(), msg);
+    }
+    if sub.too_many {
+        let msg = tr(lang, k!("photos_too_many")).replace("{n}", &MAX_PHOTOS.to_string());
+        errors.push(PHOTO_FIELD.into(), label.clone(), msg);
+    }
+    for p in &sub.photos {
+        let why = match st.app.check_attachment(&p.bytes) {
+            Ok(_) => continue,
+            Err(AppError::UnsupportedMediaType(_)) => tr(lang, k!("file_type_refused")),
+            Err(AppError::PayloadTooLarge(_)) => {
+                tr(lang, k!("photo_too_large")).replace("{n}", &megabytes(max))
+            }
+            Err(AppError::Validation(v)) => v
+                .errors
+                .iter()
+                .map(|e| core_message(lang, &e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Err(_) => tr(lang, k!("file_type_refused")),
+        };
+        let name = if p.name.trim().is_empty() {
+            tr(lang, k!("photo_unnamed"))
+        } else {
+            p.name.clone()
+        };
+        errors.push(PHOTO_FIELD.into(), label.clone(), format!("{name}: {why}"));
+    }
+}
+
+/// `POST /laporan`: creates the report with the photos chosen, or re-renders the form
+/// with every problem named. The hidden client id makes a repeated submission return the
+/// report already made (its photos are attached once: an identical file on the same
+/// report is the one already there).
+///
+/// Photos are all checked (type by their bytes, size) together with the fields before
+/// anything is written, so a refused photo leaves no report behind and a refused report
+/// no files; the report is then created and each photo attached through the app's
+/// attachment use case. Only a failure of the server itself while attaching (the disk,
+/// the database) can leave a saved report with some photos missing: its page then says
+/// which, and the upload form there takes them again.
 pub(super) async fn create(
     State(st): State<AppState>,
     page: Page,
-    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+    req: axum::extract::Request,
 ) -> Response {
-    let f = match page.checked_form(body) {
-        Ok(f) => f,
+    let sub = match read_report_form(&st, &page, req).await {
+        Ok(s) => s,
         Err(resp) => return resp,
     };
     if !access::can_create_report(&page.authed.actor) {
         return page.error(AppError::Forbidden("analysts cannot record reports".into()));
     }
-    let mut values = ReportValues::from_form(&f);
+    let f = &sub.form;
+    let mut values = ReportValues::from_form(f);
     if ReportId::parse(&values.id).is_none() {
         values.id = new_report_id(&st);
     }
+    // A file input cannot be filled again by the server: a re-rendered form asks for
+    // the photos again.
+    let photos_lost = !sub.photos.is_empty() || sub.too_large || sub.too_many;
     let types = st.app.report_types();
     let ty = types.iter().find(|t| t.key == values.type_key);
     let mut errors = Errors::new(page.lang);
+    let view = |values: ReportValues, errors: Errors, conflict_href: Option<String>| FormView {
+        values,
+        errors,
+        stale: false,
+        conflict_href,
+        editing: None,
+        photos_lost,
+    };
     // The "change type" button (for browsers without JavaScript) only re-renders.
     if f.get("_aksi") == Some("jenis") {
-        let view = FormView {
-            values,
-            errors,
-            stale: false,
-            conflict_href: None,
-            editing: None,
-        };
-        return form_page(&st, &page, view, StatusCode::OK);
+        return form_page(&st, &page, view(values, errors, None), StatusCode::OK);
     }
     let (feature, local) = forms::feature(ty, &values);
     errors.local(&local, ty);
     if let Err(v) = NewReport::from_feature(&feature, &types, st.app.now()) {
         errors.domain(&v, ty);
     }
+    check_photos(&st, page.lang, &sub, &mut errors);
     if !errors.is_empty() {
-        let view = FormView {
-            values,
-            errors,
-            stale: false,
-            conflict_href: None,
-            editing: None,
+        let status = if sub.too_large {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            UNPROCESSABLE
         };
-        return form_page(&st, &page, view, UNPROCESSABLE);
+        return form_page(&st, &page, view(values, errors, None), status);
     }
-    match st.app.create_report(&page.authed.actor, &feature).await {
-        Ok((r, _)) => Redirect::to(&format!("/laporan/{}?pesan=dibuat", r.id)).into_response(),
+    let report = match st.app.create_report(&page.authed.actor, &feature).await {
+        Ok((r, _)) => r,
         Err(AppError::Validation(v)) => {
             errors.domain(&v, ty);
-            let view = FormView {
-                values,
-                errors,
-                stale: false,
-                conflict_href: None,
-                editing: None,
-            };
-            form_page(&st, &page, view, UNPROCESSABLE)
+            return form_page(&st, &page, view(values, errors, None), UNPROCESSABLE);
         }
         Err(AppError::Conflict(_)) => {
             // The id was used for a report with other content: point to it, and give
@@ -1201,17 +1462,38 @@ pub(super) async fn create(
             let href = format!("/laporan/{}", values.id);
             errors.summary.push((0, tr(page.lang, k!("id_conflict"))));
             values.id = new_report_id(&st);
-            let view = FormView {
-                values,
-                errors,
-                stale: false,
-                conflict_href: Some(href),
-                editing: None,
-            };
-            form_page(&st, &page, view, StatusCode::CONFLICT)
+            return form_page(
+                &st,
+                &page,
+                view(values, errors, Some(href)),
+                StatusCode::CONFLICT,
+            );
         }
-        Err(e) => page.error(e),
+        Err(e) => return page.error(e),
+    };
+    let mut failed = Vec::new();
+    for p in &sub.photos {
+        if let Err(e) = st
+            .app
+            .add_attachment(&page.authed.actor, report.id, &p.name, &p.bytes)
+            .await
+        {
+            tracing::error!(error = %e, report = %report.id, "attaching a photo of a new report failed");
+            failed.push(p.name.clone());
+        }
     }
+    if failed.is_empty() {
+        return Redirect::to(&format!("/laporan/{}?pesan=dibuat", report.id)).into_response();
+    }
+    let extra = DetailExtra {
+        status: Some(StatusCode::CREATED),
+        notice: Some(tr(page.lang, k!("notice_created"))),
+        upload_errors: vec![
+            tr(page.lang, k!("photos_not_attached")).replace("{files}", &failed.join(", "))
+        ],
+        ..Default::default()
+    };
+    detail_page(&st, &page, report.id, extra).await
 }
 
 /// Loads a report for editing: 404 when not visible, 403 when visible but not editable.
@@ -1250,6 +1532,7 @@ pub(super) async fn edit_form(
         stale: false,
         conflict_href: None,
         editing: Some(&r),
+        photos_lost: false,
     };
     form_page(&st, &page, view, StatusCode::OK)
 }
@@ -1286,6 +1569,7 @@ pub(super) async fn edit(
         stale,
         conflict_href: None,
         editing: Some(&r),
+        photos_lost: false,
     };
     if !errors.is_empty() {
         return form_page(&st, &page, view(errors, false), UNPROCESSABLE);
@@ -1339,6 +1623,42 @@ mod tests {
         assert_eq!(date_interval("31/05/2025", "", &mut e), None);
         assert_eq!(date_interval("2025-06-01", "2025-05-01", &mut e), None);
         assert_eq!(e.by_field.keys().collect::<Vec<_>>(), ["dari", "sampai"]);
+    }
+
+    #[test]
+    fn pages_carry_the_cursors_before_them_for_the_way_back() {
+        let c = |n: i64| {
+            Cursor {
+                occurred_at_ms: n,
+                id: ReportId::parse("0196f5d2-7c1e-7000-8000-000000000001").expect("id"),
+            }
+            .encode()
+        };
+        // First page: no way back; "next" starts the trail empty.
+        assert_eq!(
+            neighbour_pages("", &[], Some(&c(1))),
+            (None, Some((c(1), String::new())))
+        );
+        // Second page: back to the first; "next" remembers this page's cursor.
+        assert_eq!(
+            neighbour_pages(&c(1), &[], Some(&c(2))),
+            (Some((String::new(), String::new())), Some((c(2), c(1))))
+        );
+        // Third page, the last: back to the second.
+        let trail = vec![c(1)];
+        assert_eq!(
+            neighbour_pages(&c(2), &trail, None),
+            (Some((c(1), String::new())), None)
+        );
+        let (_, next) = neighbour_pages(&c(2), &trail, Some(&c(3)));
+        assert_eq!(next, Some((c(3), format!("{}.{}", c(1), c(2)))));
+        // A trail keeps its newest cursors; what is not a cursor is dropped.
+        assert_eq!(trail_of(&format!("{}.rusak.{}", c(1), c(2))), [c(1), c(2)]);
+        let long: Vec<String> = (0..TRAIL_MAX as i64).map(c).collect();
+        let (_, next) = neighbour_pages(&c(99), &long, Some(&c(100)));
+        let kept = trail_of(&next.expect("next").1);
+        assert_eq!(kept.len(), TRAIL_MAX);
+        assert_eq!(kept.last(), Some(&c(99)));
     }
 
     #[test]
