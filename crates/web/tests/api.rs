@@ -3241,3 +3241,43 @@ async fn administrators_edit_users_and_reset_passwords() {
         .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
 }
+
+/// A name typed at sign-in reaches the audit CSV as text, never as a spreadsheet formula.
+#[tokio::test]
+async fn the_audit_csv_does_not_carry_formulas() {
+    let s = spawn().await;
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/token", s.url))
+        .json(&json!({"username": "=HYPERLINK(\"http://contoh.test\",\"klik\")", "password": "x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    s.app
+        .create_user(None, "root", "", "POLDA-JAMBI", "system_admin", PASSWORD)
+        .await
+        .expect("user");
+    let root = s.token("root").await;
+    s.enrol(&root).await;
+    let csv_text = s
+        .get(&root, "/api/v1/audit?format=csv&action=sign_in_failed")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("csv");
+    let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
+    let head = rd.headers().expect("header").clone();
+    let actor = head
+        .iter()
+        .position(|h| h == "actor")
+        .expect("actor column");
+    let actors: Vec<String> = rd
+        .records()
+        .map(|r| r.expect("row")[actor].to_string())
+        .collect();
+    assert!(!actors.is_empty(), "{csv_text}");
+    assert!(actors.iter().all(|a| a.starts_with("'=")), "{actors:?}");
+}

@@ -1447,6 +1447,24 @@ async fn another_agencys_fixes_are_held_for_it_and_never_join_the_animal() {
         json!([[105.71, -5.11], [105.72, -5.12]]),
         "{track}"
     );
+    assert_eq!(track["geometry"]["type"], "LineString");
+    // A track of one fix is a Point, of none no geometry: a LineString needs two
+    // positions (RFC 7946).
+    let (_, one) = s
+        .get(&k, &format!("/api/v1/subjects/{melati_id}/track?limit=1"))
+        .await;
+    assert_eq!(one["geometry"]["type"], "Point", "{one}");
+    assert_eq!(
+        one["geometry"]["coordinates"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let (_, none) = s
+        .get(
+            &k,
+            &format!("/api/v1/subjects/{melati_id}/track?until=2001-01-01T00:00:00Z"),
+        )
+        .await;
+    assert!(none["geometry"].is_null(), "{none}");
 
     // Held fixes: BNN sees its own exactly, with its sender; the owner sees BNN's only
     // roughly, without the sender.
