@@ -301,23 +301,11 @@ impl App {
         let lock_key = lockout_key(&key, from);
         self.admit_sign_in(from, &lock_key, now)?;
         let found = self.store.user_credentials(&key).await?;
-        let password = password.to_string();
         let hash = found
             .as_ref()
             .map(|(_, h)| h.clone())
             .unwrap_or_else(|| self.dummy_hash.clone());
-        let ok = {
-            // A bounded number of hashes at once; the rate limits keep the queue short.
-            let _permit = self
-                .password_checks
-                .acquire()
-                .await
-                .map_err(|e| AppError::Internal(Box::new(e)))?;
-            // Hashing is CPU-heavy; keep it off the async workers.
-            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-                .await
-                .map_err(|e| AppError::Internal(Box::new(e)))?
-        };
+        let ok = self.password_matches(password, hash).await?;
         let user = match found {
             Some((user, _)) if ok && user.active => user,
             found => {
@@ -367,6 +355,21 @@ impl App {
         }
         self.finish_sign_in(from, user, &lock_key, kind, lifetime_hours)
             .await
+    }
+
+    /// Checks a password against its Argon2id hash: at most
+    /// [`CONCURRENT_PASSWORD_CHECKS`] at once (the rate limits keep the queue short), off
+    /// the async workers since hashing is CPU-heavy.
+    async fn password_matches(&self, password: &str, hash: String) -> AppResult<bool> {
+        let _permit = self
+            .password_checks
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(Box::new(e)))?;
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| AppError::Internal(Box::new(e)))
     }
 
     /// The checks before a password is looked at: the address's and the server's rate
@@ -858,17 +861,7 @@ impl App {
             .user_credentials(user.username.as_str())
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let current = current.to_string();
-        let ok = {
-            let _permit = self
-                .password_checks
-                .acquire()
-                .await
-                .map_err(|e| AppError::Internal(Box::new(e)))?;
-            tokio::task::spawn_blocking(move || verify_password(&current, &hash))
-                .await
-                .map_err(|e| AppError::Internal(Box::new(e)))?
-        };
+        let ok = self.password_matches(current, hash).await?;
         if !ok {
             return Err(AppError::field(
                 "current_password",
