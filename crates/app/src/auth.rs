@@ -615,16 +615,7 @@ impl App {
         actor: Option<&Actor>,
         username: &str,
     ) -> AppResult<()> {
-        let (user, _) = self
-            .store
-            .user_credentials(username)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if let Some(actor) = actor {
-            if !sinergi_core::access::can_manage_user(actor, user.agency_id, user.role) {
-                return Err(AppError::NotFound);
-            }
-        }
+        let user = self.managed_user(actor, username).await?;
         if self.store.totp(user.id).await?.is_none() {
             return Err(AppError::Conflict(format!(
                 "{} has no second factor",
@@ -720,14 +711,6 @@ impl App {
         Ok((user, actor, session))
     }
 
-    /// Ends every session and token of a user: their own choice ("sign out everywhere"),
-    /// or their administrator's.
-    /// Must this user choose a new password before anything else (an administrator set
-    /// the current one)?
-    pub fn must_change_password(&self, user: &User) -> bool {
-        user.must_change_password
-    }
-
     /// Changes a user's display name and role. The actor must administer the user's
     /// agency and be allowed to grant the new role; nobody changes their own role.
     pub async fn update_user(
@@ -737,16 +720,7 @@ impl App {
         display_name: Option<&str>,
         role: Option<&str>,
     ) -> AppResult<User> {
-        let (user, _) = self
-            .store
-            .user_credentials(username.trim().to_lowercase().as_str())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if let Some(a) = actor {
-            if !sinergi_core::access::can_manage_user(a, user.agency_id, user.role) {
-                return Err(AppError::NotFound);
-            }
-        }
+        let user = self.managed_user(actor, username).await?;
         let mut errs = ValidationErrors::new();
         let name = match display_name.map(str::trim) {
             None => user.display_name.clone(),
@@ -815,15 +789,8 @@ impl App {
         password: &str,
         temporary: bool,
     ) -> AppResult<()> {
-        let (user, _) = self
-            .store
-            .user_credentials(username.trim().to_lowercase().as_str())
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let user = self.managed_user(actor, username).await?;
         if let Some(a) = actor {
-            if !sinergi_core::access::can_manage_user(a, user.agency_id, user.role) {
-                return Err(AppError::NotFound);
-            }
             if a.user_id == user.id {
                 return Err(AppError::Conflict(
                     "change your own password on your account page".into(),
@@ -888,6 +855,28 @@ impl App {
         Ok(())
     }
 
+    /// The user named `username` (any case) whom `actor` (`None`: the operator) manages;
+    /// a user they do not manage answers like a missing one.
+    pub(crate) async fn managed_user(
+        &self,
+        actor: Option<&Actor>,
+        username: &str,
+    ) -> AppResult<User> {
+        let (user, _) = self
+            .store
+            .user_credentials(username.trim().to_lowercase().as_str())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match actor {
+            Some(a) if !sinergi_core::access::can_manage_user(a, user.agency_id, user.role) => {
+                Err(AppError::NotFound)
+            }
+            _ => Ok(user),
+        }
+    }
+
+    /// Ends every session and token of a user: their own choice ("sign out everywhere"),
+    /// or their administrator's.
     pub async fn revoke_sessions(&self, actor: &Actor, username: &str) -> AppResult<()> {
         let (user, _) = self
             .store

@@ -395,15 +395,8 @@ impl App {
         username: &str,
         active: bool,
     ) -> AppResult<User> {
-        let (user, _) = self
-            .store
-            .user_credentials(username)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let user = self.managed_user(actor, username).await?;
         if let Some(a) = actor {
-            if !access::can_manage_user(a, user.agency_id, user.role) {
-                return Err(AppError::NotFound);
-            }
             if a.user_id == user.id {
                 return Err(AppError::Conflict("you cannot deactivate yourself".into()));
             }

@@ -181,24 +181,30 @@ impl App {
     async fn decided_report(&self, actor: &Actor, id: ReportId) -> AppResult<(Report, Form)> {
         let r = self.store.report(id).await?.ok_or(AppError::NotFound)?;
         let viewer = self.viewer_for(actor).await?;
+        match self.form_of(&viewer, &r).await? {
+            Some(form) => Ok((r, form)),
+            None => Err(AppError::NotFound),
+        }
+    }
+
+    /// The form `viewer` receives `r` in, the referrals naming it included (one lookup);
+    /// `None`: the record does not exist for the viewer.
+    async fn form_of(&self, viewer: &Viewer, r: &Report) -> AppResult<Option<Form>> {
         let referrals: Vec<_> = self
             .store
-            .referrals_for_report(id)
+            .referrals_for_report(r.id)
             .await?
             .iter()
             .map(|x| x.as_referral())
             .collect();
-        match decide(
-            &viewer,
+        Ok(decide(
+            viewer,
             &r.access(),
             &r.type_key,
             self.location_sensitive(&r.type_key),
             &referrals,
             viewer.now,
-        ) {
-            Some(form) => Ok((r, form)),
-            None => Err(AppError::NotFound),
-        }
+        ))
     }
 
     /// A report the actor may see in full, for use cases that act on it.
@@ -233,23 +239,10 @@ impl App {
             let Some(r) = self.store.report(*id).await? else {
                 continue;
             };
-            let referrals: Vec<_> = self
-                .store
-                .referrals_for_report(*id)
-                .await?
-                .iter()
-                .map(|x| x.as_referral())
-                .collect();
+            // Referrals only add: they are looked up only when nothing else admits it.
             let ls = self.location_sensitive(&r.type_key);
-            if decide(
-                &viewer,
-                &r.access(),
-                &r.type_key,
-                ls,
-                &referrals,
-                viewer.now,
-            )
-            .is_some()
+            if decide(&viewer, &r.access(), &r.type_key, ls, &[], viewer.now).is_some()
+                || self.form_of(&viewer, &r).await?.is_some()
             {
                 out.insert(*id);
             }
@@ -376,14 +369,7 @@ impl App {
             let mut form = decide(viewer, &r.access(), &r.type_key, ls, &[], viewer.now);
             if form.is_none() {
                 // Admitted by a referral: look it up (rare, one record at a time).
-                let refs: Vec<_> = self
-                    .store
-                    .referrals_for_report(r.id)
-                    .await?
-                    .iter()
-                    .map(|x| x.as_referral())
-                    .collect();
-                form = decide(viewer, &r.access(), &r.type_key, ls, &refs, viewer.now);
+                form = self.form_of(viewer, &r).await?;
             }
             if let Some(form) = form {
                 reports.push(self.deliver(r, &form));
@@ -574,7 +560,14 @@ impl App {
         let limit = filter.limit as usize;
         let mut wide = match viewer {
             Some(v) if filter.bbox.is_some() => {
-                filter.widened(self.region_codes_in_box(filter), self.coarsened_for(v))
+                let coarse = self.coarsened_for(v);
+                let codes = if coarse.types.is_empty() && coarse.pairs.is_empty() {
+                    // Nothing reaches this viewer coarsened: the exact box decides.
+                    Some(Vec::new())
+                } else {
+                    self.region_codes_in_box(filter)
+                };
+                filter.widened(codes, coarse)
             }
             _ => filter.clone(),
         };
@@ -657,19 +650,25 @@ impl App {
     /// and the store query then leaves the box to the delivered-form check alone.
     fn region_codes_in_box(&self, filter: &ReportFilter) -> Option<Vec<String>> {
         const MAX_CODES: usize = 400;
+        // The ~7,300 provinces, regencies and districts, not the 91,599 regions.
+        static CENTRES: std::sync::OnceLock<Vec<(String, f64, f64)>> = std::sync::OnceLock::new();
+        let centres = CENTRES.get_or_init(|| {
+            sinergi_regions::Gazetteer::shipped()
+                .iter()
+                .filter(|g| g.level != sinergi_regions::Level::Village)
+                .map(|g| (g.code.clone(), g.lon, g.lat))
+                .collect()
+        });
         let Some(b) = &filter.bbox else {
             return Some(Vec::new());
         };
         let mut codes = Vec::new();
-        for g in self.gazetteer().iter() {
-            if g.level != sinergi_regions::Level::Village
-                && (b.min_lon..=b.max_lon).contains(&g.lon)
-                && (b.min_lat..=b.max_lat).contains(&g.lat)
-            {
+        for (code, lon, lat) in centres {
+            if (b.min_lon..=b.max_lon).contains(lon) && (b.min_lat..=b.max_lat).contains(lat) {
                 if codes.len() == MAX_CODES {
                     return None;
                 }
-                codes.push(g.code.clone());
+                codes.push(code.clone());
             }
         }
         Some(codes)

@@ -159,15 +159,8 @@ impl ReportFilter {
     /// coarsened), match this filter? Lists and exports apply this to every delivered
     /// record, so a filter can never be used to probe the hidden original.
     pub fn matches(&self, r: &Report) -> bool {
-        if let Some(b) = &self.bbox {
-            let g = r.geometry.bbox();
-            if g.max_lon < b.min_lon
-                || g.min_lon > b.max_lon
-                || g.max_lat < b.min_lat
-                || g.min_lat > b.max_lat
-            {
-                return false;
-            }
+        if self.bbox.is_some_and(|b| !b.intersects(&r.geometry.bbox())) {
+            return false;
         }
         if let Some(iv) = &self.datetime {
             if !iv.contains(r.occurred_at.with_timezone(&Utc)) {

@@ -15,7 +15,7 @@ use sinergi_core::agency::{Agency, AgencyCode, AgencyKind};
 use sinergi_core::agreement::{Agreement, AgreementStatus};
 use sinergi_core::audit::{AuditEntry, NewAudit, GENESIS};
 use sinergi_core::checkpoint::Checkpoint;
-use sinergi_core::geometry::ReportGeometry;
+use sinergi_core::geometry::{Bbox, ReportGeometry};
 use sinergi_core::ids::{
     AgencyId, AgreementId, AttachmentId, NotificationId, ReferralId, ReportId, UserId,
 };
@@ -476,13 +476,19 @@ macro_rules! store_impl {
             })
         }
 
+        /// `(stored box overlaps b)`, on the bounding-box columns.
+        fn push_bbox(qb: &mut QueryBuilder<'_, $DB>, b: &Bbox) {
+            qb.push("(r.max_lon >= ").push_bind(b.min_lon);
+            qb.push(" AND r.min_lon <= ").push_bind(b.max_lon);
+            qb.push(" AND r.max_lat >= ").push_bind(b.min_lat);
+            qb.push(" AND r.min_lat <= ").push_bind(b.max_lat);
+            qb.push(")");
+        }
+
         fn push_filter(qb: &mut QueryBuilder<'_, $DB>, f: &ReportFilter) {
             if let Some(b) = &f.bbox {
-                qb.push(" AND ((r.max_lon >= ").push_bind(b.min_lon);
-                qb.push(" AND r.min_lon <= ").push_bind(b.max_lon);
-                qb.push(" AND r.max_lat >= ").push_bind(b.min_lat);
-                qb.push(" AND r.min_lat <= ").push_bind(b.max_lat);
-                qb.push(")");
+                qb.push(" AND (");
+                push_bbox(qb, b);
                 if let Some(w) = &f.bbox_widening {
                     // Records that may reach the caller coarsened: their shown point may lie
                     // in the box while the stored one does not (ADR 9).
@@ -511,11 +517,8 @@ macro_rules! store_impl {
                     }
                     qb.push(")");
                     if let Some(wide) = &w.wide {
-                        qb.push(" AND ((r.max_lon >= ").push_bind(wide.min_lon);
-                        qb.push(" AND r.min_lon <= ").push_bind(wide.max_lon);
-                        qb.push(" AND r.max_lat >= ").push_bind(wide.min_lat);
-                        qb.push(" AND r.min_lat <= ").push_bind(wide.max_lat);
-                        qb.push(")");
+                        qb.push(" AND (");
+                        push_bbox(qb, wide);
                         if !w.region_codes.is_empty() {
                             qb.push(" OR substr(r.region_code, 1, 8) IN (");
                             let mut sep = qb.separated(", ");
@@ -525,10 +528,8 @@ macro_rules! store_impl {
                             qb.push(")");
                         }
                         if let Some(far) = &w.far {
-                            qb.push(" OR (r.region_code IS NULL AND r.max_lon >= ").push_bind(far.min_lon);
-                            qb.push(" AND r.min_lon <= ").push_bind(far.max_lon);
-                            qb.push(" AND r.max_lat >= ").push_bind(far.min_lat);
-                            qb.push(" AND r.min_lat <= ").push_bind(far.max_lat);
+                            qb.push(" OR (r.region_code IS NULL AND ");
+                            push_bbox(qb, far);
                             qb.push(")");
                         }
                         qb.push(")");

@@ -93,29 +93,21 @@ impl FromRequestParts<AppState> for Authed {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let authed = resolve(parts, state).await?;
-        if state.app.must_change_password(&authed.user) {
+        let must_change = authed.user.must_change_password;
+        let must_enrol = state.app.must_enrol(&authed.user);
+        if must_change || must_enrol {
             let path = parts
                 .extensions
                 .get::<OriginalUri>()
                 .map(|u| u.0.path().to_string())
                 .unwrap_or_else(|| parts.uri.path().to_string());
-            let allowed = path == "/api/v1/me"
-                || path == "/api/v1/me/password"
-                || path == "/api/v1/auth/logout";
-            if !allowed {
+            let leaving = path == "/api/v1/me" || path == "/api/v1/auth/logout";
+            // An administrator-set password is replaced first, then a missing second
+            // factor set up.
+            if must_change && !leaving && path != "/api/v1/me/password" {
                 return Err(ApiError(AppError::PasswordChangeRequired));
             }
-        }
-        if state.app.must_enrol(&authed.user) {
-            let path = parts
-                .extensions
-                .get::<OriginalUri>()
-                .map(|u| u.0.path().to_string())
-                .unwrap_or_else(|| parts.uri.path().to_string());
-            let allowed = path == "/api/v1/me"
-                || path.starts_with("/api/v1/me/totp")
-                || path == "/api/v1/auth/logout";
-            if !allowed {
+            if must_enrol && !leaving && !path.starts_with("/api/v1/me/totp") {
                 return Err(ApiError(AppError::SecondFactorEnrolmentRequired));
             }
         }

@@ -2527,12 +2527,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "the device belongs to another agency",
-        "",
-        "perangkat ini milik instansi lain",
-        "",
-    ),
-    (
         "analysts may not send fixes",
         "",
         "analis tidak mengirim posisi",
