@@ -6,51 +6,12 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::access::ReportAccess;
 use crate::geometry::ReportGeometry;
 use crate::ids::{AgencyId, ReportId, UserId};
 use crate::report_types::ReportType;
+pub use crate::sensitivity::Sensitivity;
 use crate::ValidationErrors;
-
-/// How widely a report may be seen. Ordered from least to most sensitive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sensitivity {
-    Public,
-    Internal,
-    Restricted,
-    Secret,
-}
-
-impl Sensitivity {
-    pub const ALL: [Sensitivity; 4] = [
-        Sensitivity::Public,
-        Sensitivity::Internal,
-        Sensitivity::Restricted,
-        Sensitivity::Secret,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sensitivity::Public => "public",
-            Sensitivity::Internal => "internal",
-            Sensitivity::Restricted => "restricted",
-            Sensitivity::Secret => "secret",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    pub fn label_id(self) -> &'static str {
-        match self {
-            Sensitivity::Public => "Publik",
-            Sensitivity::Internal => "Internal",
-            Sensitivity::Restricted => "Terbatas",
-            Sensitivity::Secret => "Rahasia",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -427,7 +388,9 @@ fn parse_properties(
     match props.get("region_code") {
         None | Some(Value::Null) => {}
         Some(v) => match v.as_str() {
-            Some(s) if crate::query::is_region_code_shape(s) => p.region_code = Some(s.to_string()),
+            Some(s) if crate::region::is_region_code_shape(s) => {
+                p.region_code = Some(s.to_string())
+            }
             _ => errs.push(
                 "region_code",
                 "must be a Kemendagri code such as 15.01 or 31.73.07.1006",
@@ -477,8 +440,8 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn access(&self) -> crate::access::ReportAccess {
-        crate::access::ReportAccess {
+    pub fn access(&self) -> ReportAccess {
+        ReportAccess {
             owner_agency: self.owner_agency_id,
             author: self.author_id,
             sensitivity: self.sensitivity,
