@@ -8,6 +8,7 @@ pub mod access;
 pub mod agency;
 pub mod agreement;
 pub mod audit;
+pub mod canonical;
 pub mod checkpoint;
 pub mod error;
 pub mod geometry;
