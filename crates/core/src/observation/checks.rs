@@ -16,7 +16,7 @@ pub(super) const EARLIEST_UNIX_SECONDS: i64 = 631_152_000;
 
 pub(super) const NO_FIX: &str = "0,0 is the position a receiver reports when it has no fix";
 
-pub(super) fn check_range(x: f64, lo: f64, hi: f64) -> Result<f64, String> {
+fn check_range(x: f64, lo: f64, hi: f64) -> Result<f64, String> {
     if !x.is_finite() {
         Err("must be a finite number".to_string())
     } else if x < lo || x > hi {

@@ -17,7 +17,8 @@ pub const MAX_FIX_BATCH: usize = 50_000;
 /// A validated collar fix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FixInput {
-    /// Device (tag) identifier, trimmed, 1 to [`MAX_DEVICE_CHARS`] characters.
+    /// Device (tag) identifier, trimmed, 1 to [`MAX_DEVICE_CHARS`](super::MAX_DEVICE_CHARS)
+    /// characters.
     pub device: String,
     pub recorded_at: DateTime<Utc>,
     /// WGS 84 longitude in degrees, -180..=180.
