@@ -6,9 +6,10 @@
 #![recursion_limit = "256"]
 
 pub mod api;
-pub mod api_warning;
+pub mod api_common;
 pub mod assets;
 pub mod auth;
+pub(crate) mod features;
 pub mod openapi;
 pub mod problem;
 pub mod ui;

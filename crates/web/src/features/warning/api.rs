@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post};
 use axum::Json;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
@@ -21,34 +21,34 @@ use sinergi_app::AppError;
 use sinergi_core::geometry::round_coord;
 use sinergi_core::warning::{AlertId, AlertStatus, Fence, FenceId, Rule, RuleId, SubjectId};
 
-use crate::api::{if_match, parse_json, query_error};
+use crate::api_common::{if_match, parse_json, query_error, route, ApiRoute};
 use crate::auth::Authed;
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
 /// The early-warning routes, relative to `/api/v1`.
-pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
+pub(crate) fn routes() -> Vec<ApiRoute> {
     vec![
-        ("/observations", post(post_observations)),
-        ("/observations/held", get(held)),
-        ("/imports/movebank", post(import_movebank)),
-        ("/imports/firms", post(import_firms)),
-        ("/subjects", get(list_subjects).post(create_subject)),
-        ("/subjects/{id}/track", get(track)),
-        ("/devices", get(list_devices).post(create_device)),
-        ("/devices/{serial}/deploy", post(deploy)),
-        ("/fences", get(list_fences).post(create_fence)),
-        ("/fences/{id}", get(get_fence).patch(patch_fence)),
-        ("/fences/{id}/active", post(fence_active)),
-        ("/rules", get(list_rules).post(create_rule)),
-        ("/rules/{id}/active", post(rule_active)),
-        ("/webhooks", get(list_webhooks).post(create_webhook)),
-        ("/alerts", get(list_alerts)),
-        ("/alerts/stream", get(stream_alerts)),
-        ("/alerts/{id}", get(get_alert)),
-        ("/alerts/{id}/acknowledge", post(acknowledge)),
-        ("/alerts/{id}/actions", post(act)),
-        ("/alerts/{id}/close", post(close)),
+        route("/observations", post(post_observations)),
+        route("/observations/held", get(held)),
+        route("/imports/movebank", post(import_movebank)),
+        route("/imports/firms", post(import_firms)),
+        route("/subjects", get(list_subjects).post(create_subject)),
+        route("/subjects/{id}/track", get(track)),
+        route("/devices", get(list_devices).post(create_device)),
+        route("/devices/{serial}/deploy", post(deploy)),
+        route("/fences", get(list_fences).post(create_fence)),
+        route("/fences/{id}", get(get_fence).patch(patch_fence)),
+        route("/fences/{id}/active", post(fence_active)),
+        route("/rules", get(list_rules).post(create_rule)),
+        route("/rules/{id}/active", post(rule_active)),
+        route("/webhooks", get(list_webhooks).post(create_webhook)),
+        route("/alerts", get(list_alerts)),
+        route("/alerts/stream", get(stream_alerts)),
+        route("/alerts/{id}", get(get_alert)),
+        route("/alerts/{id}/acknowledge", post(acknowledge)),
+        route("/alerts/{id}/actions", post(act)),
+        route("/alerts/{id}/close", post(close)),
     ]
 }
 

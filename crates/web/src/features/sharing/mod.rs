@@ -1,0 +1,6 @@
+pub(crate) mod api;
+
+/// The sharing API routes.
+pub(crate) fn api_routes() -> Vec<crate::api_common::ApiRoute> {
+    api::routes()
+}
