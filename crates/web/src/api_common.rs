@@ -5,24 +5,63 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use axum::routing::MethodRouter;
 use serde_json::Value;
 use sinergi_app::AppError;
 use sinergi_core::ids::ReportId;
 use sinergi_core::ValidationErrors;
 
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa_axum::router::UtoipaMethodRouter;
+
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
-/// One path of the API, relative to `/api/v1`, with its handlers.
+/// One path of the API, relative to `/api/v1`: its handlers and their OpenAPI
+/// description, both made by [`utoipa_axum::routes!`] from the handlers' `#[utoipa::path]`
+/// attributes, so a method is routed exactly when it is documented.
 pub struct ApiRoute {
     pub path: &'static str,
     pub handlers: MethodRouter<AppState>,
+    /// This path's item (its operations), keyed by the path.
+    pub doc: Paths,
+    /// The schemas the operations refer to.
+    pub schemas: Vec<(String, RefOr<Schema>)>,
 }
 
-/// An entry of a domain's route table.
-pub fn route(path: &'static str, handlers: MethodRouter<AppState>) -> ApiRoute {
-    ApiRoute { path, handlers }
+/// An entry of a domain's route table: `route(routes!(list, create))`. Every handler given
+/// must document the same path.
+pub fn route((schemas, doc, handlers): UtoipaMethodRouter<AppState>) -> ApiRoute {
+    let mut keys = doc.paths.keys();
+    let path = match (keys.next(), keys.next()) {
+        (Some(p), None) => intern(p),
+        _ => panic!("a route table entry documents exactly one path"),
+    };
+    ApiRoute {
+        path,
+        handlers,
+        doc,
+        schemas,
+    }
+}
+
+/// The path as a `&'static str`, kept once per distinct path.
+fn intern(path: &str) -> &'static str {
+    static PATHS: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut seen = PATHS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(p) = seen.get(path) {
+        return p;
+    }
+    let p: &'static str = Box::leak(path.to_owned().into_boxed_str());
+    seen.insert(p);
+    p
 }
 
 /// Parses a JSON body, naming the line and column of a syntax error.
@@ -130,4 +169,21 @@ pub fn from_body<T: serde::de::DeserializeOwned>(v: Value) -> ApiResult<T> {
         let field = text.split('`').nth(1).unwrap_or("body").to_string();
         ApiError(AppError::field(&field, text))
     })
+}
+
+/// A value of a `detail` object: audit and notification details hold strings and integers
+/// only.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum DetailValue {
+    Text(String),
+    Integer(i64),
+}
+
+/// A `multipart/form-data` upload: one part named `file`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
 }

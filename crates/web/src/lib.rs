@@ -2,9 +2,6 @@
 //! server-rendered web UI and its embedded static files. This is the only crate that
 //! knows HTTP; it decides nothing itself and asks the app crate for every answer.
 
-// The OpenAPI document is one `json!` literal, deeper than the default limit.
-#![recursion_limit = "256"]
-
 pub mod api;
 pub mod api_common;
 pub mod assets;

@@ -6,62 +6,56 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use sinergi_app::auth::SessionKind;
 use sinergi_app::AppError;
 use sinergi_core::agency::{Agency, NewAgency};
 use sinergi_core::user::User;
 use sinergi_core::ValidationErrors;
+use utoipa_axum::routes;
 
+use super::types::{
+    AgencyList, AgencyRequest, AgencyView, CodeRequest, Enrolment, Me, PasswordChange,
+    PasswordReset, SecondFactor, TokenRequest, TokenResponse, UserList, UserPatch, UserRequest,
+    UserView,
+};
 use crate::api_common::{from_body, parse_json, route, ApiRoute};
 use crate::auth::{Authed, ClientAddr};
+use crate::openapi::{P401, P403, P404, P409, P422, P429};
 use crate::problem::ApiResult;
 use crate::AppState;
 
 /// The accounts routes, relative to `/api/v1`.
 pub(crate) fn routes() -> Vec<ApiRoute> {
     vec![
-        route("/auth/token", post(token)),
-        route("/auth/logout", post(logout)),
-        route("/me", get(me)),
-        route(
-            "/me/totp",
-            get(totp_status).post(totp_start).delete(totp_disable),
-        ),
-        route("/me/totp/confirm", post(totp_confirm)),
-        route("/me/password", post(change_own_password)),
-        route("/users/{username}/totp/reset", post(totp_reset)),
-        route("/users/{username}/sessions/revoke", post(revoke_sessions)),
-        route("/agencies", get(list_agencies).post(create_agency)),
-        route("/users", get(list_users).post(create_user)),
-        route("/users/{username}", patch(update_user)),
-        route("/users/{username}/password", post(reset_password)),
+        route(routes!(token)),
+        route(routes!(logout)),
+        route(routes!(me)),
+        route(routes!(totp_status, totp_start, totp_disable)),
+        route(routes!(totp_confirm)),
+        route(routes!(change_own_password)),
+        route(routes!(totp_reset)),
+        route(routes!(revoke_sessions)),
+        route(routes!(list_agencies, create_agency)),
+        route(routes!(list_users, create_user)),
+        route(routes!(update_user)),
+        route(routes!(reset_password)),
     ]
 }
 
 // ---- auth ------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TokenRequest {
-    username: String,
-    password: String,
-    /// The six-digit code from the authenticator app, for accounts with a second factor.
-    totp: Option<String>,
-    /// `read_write` (default) or `read`.
-    scope: Option<String>,
-    /// 1 to 30 (the default).
-    expires_in_days: Option<i64>,
-}
-
+#[utoipa::path(post, path = "/auth/token", tag = "auth", security(()),
+    summary = "Sign in and get an API token",
+    request_body = TokenRequest,
+    responses((status = 200, description = "A bearer token", body = TokenResponse),
+        (status = 401, response = P401), (status = 422, response = P422),
+        (status = 429, response = P429)))]
 async fn token(
     State(st): State<AppState>,
     ClientAddr(from): ClientAddr,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TokenResponse>> {
     let v = parse_json(body)?;
     let req: TokenRequest = from_body(v)?;
     let mut errs = ValidationErrors::new();
@@ -92,76 +86,84 @@ async fn token(
             req.expires_in_days.map(|d| d * 24),
         )
         .await?;
-    Ok(Json(json!({
-        "token": issued.token,
-        "token_type": "Bearer",
-        "scope": if kind == SessionKind::ApiRead { "read" } else { "read_write" },
-        "expires_at": issued.expires_at.to_rfc3339(),
-    })))
+    Ok(Json(TokenResponse {
+        token: issued.token,
+        token_type: "Bearer".into(),
+        scope: if kind == SessionKind::ApiRead {
+            "read"
+        } else {
+            "read_write"
+        }
+        .into(),
+        expires_at: issued.expires_at.to_rfc3339(),
+    }))
 }
 
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    summary = "Revoke the token or session used",
+    responses((status = 204, description = "Revoked"), (status = 401, response = P401)))]
 async fn logout(State(st): State<AppState>, a: Authed) -> ApiResult<StatusCode> {
     st.app.sign_out(&a.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub fn user_json(u: &User, agency: Option<&Agency>) -> Value {
-    json!({
-        "id": u.id,
-        "username": u.username,
-        "display_name": u.display_name,
-        "agency": agency.map(|a| a.code.as_str()),
-        "role": u.role.as_str(),
-        "active": u.active,
-        "must_change_password": u.must_change_password,
-    })
+pub fn user_view(u: &User, agency: Option<&Agency>) -> UserView {
+    UserView {
+        id: u.id.0,
+        username: u.username.to_string(),
+        display_name: u.display_name.clone(),
+        agency: agency.map(|a| a.code.to_string()),
+        role: u.role.as_str().to_string(),
+        active: u.active,
+        must_change_password: u.must_change_password,
+    }
 }
 
-async fn me(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/me", tag = "auth", summary = "The signed-in user",
+    responses((status = 200, description = "User", body = Me), (status = 401, response = P401)))]
+async fn me(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Me>> {
     let agency = st
         .app
         .store
         .agency(a.user.agency_id)
         .await
         .map_err(AppError::from)?;
-    let mut v = user_json(&a.user, agency.as_ref());
-    v["agency_name"] = json!(agency.map(|a| a.name));
-    v["session_expires_at"] = json!(a.session.expires_at.to_rfc3339());
-    Ok(Json(v))
+    Ok(Json(Me {
+        user: user_view(&a.user, agency.as_ref()),
+        agency_name: agency.map(|a| a.name),
+        session_expires_at: a.session.expires_at.to_rfc3339(),
+    }))
 }
 
 // ---- agencies and users ----------------------------------------------------------------
 
-pub fn agency_json(a: &Agency, all: &[Agency]) -> Value {
+pub fn agency_view(a: &Agency, all: &[Agency]) -> AgencyView {
     let parent = a.parent_id.and_then(|p| all.iter().find(|x| x.id == p));
-    json!({
-        "id": a.id,
-        "code": a.code,
-        "name": a.name,
-        "kind": a.kind.as_str(),
-        "parent": parent.map(|p| p.code.as_str()),
-        "jurisdiction": a.jurisdiction,
-    })
+    AgencyView {
+        id: a.id.0,
+        code: a.code.to_string(),
+        name: a.name.clone(),
+        kind: a.kind.as_str().to_string(),
+        parent: parent.map(|p| p.code.to_string()),
+        jurisdiction: a.jurisdiction.clone(),
+    }
 }
 
-async fn list_agencies(State(st): State<AppState>, _a: Authed) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/agencies", tag = "agencies", summary = "All agencies",
+    responses((status = 200, description = "Agencies", body = AgencyList),
+        (status = 401, response = P401)))]
+async fn list_agencies(State(st): State<AppState>, _a: Authed) -> ApiResult<Json<AgencyList>> {
     let all = st.app.agencies().await?;
-    Ok(Json(
-        json!({"agencies": all.iter().map(|a| agency_json(a, &all)).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(AgencyList {
+        agencies: all.iter().map(|a| agency_view(a, &all)).collect(),
+    }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgencyRequest {
-    code: String,
-    name: String,
-    kind: String,
-    parent: Option<String>,
-    #[serde(default)]
-    jurisdiction: Vec<String>,
-}
-
+#[utoipa::path(post, path = "/agencies", tag = "agencies", summary = "Add an agency",
+    request_body = AgencyRequest,
+    responses((status = 201, description = "The agency", body = AgencyView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 409, response = P409), (status = 422, response = P422)))]
 async fn create_agency(
     State(st): State<AppState>,
     a: Authed,
@@ -177,30 +179,27 @@ async fn create_agency(
     )?;
     let created = st.app.create_agency(Some(&a.actor), new).await?;
     let all = st.app.agencies().await?;
-    Ok((StatusCode::CREATED, Json(agency_json(&created, &all))).into_response())
+    Ok((StatusCode::CREATED, Json(agency_view(&created, &all))).into_response())
 }
 
-async fn list_users(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/users", tag = "users", summary = "Users the caller administers",
+    responses((status = 200, description = "Users", body = UserList),
+        (status = 401, response = P401)))]
+async fn list_users(State(st): State<AppState>, a: Authed) -> ApiResult<Json<UserList>> {
     let users = st.app.users_visible_to(&a.actor).await?;
     let all = st.app.agencies().await?;
-    let rows: Vec<Value> = users
+    let users = users
         .iter()
-        .map(|u| user_json(u, all.iter().find(|x| x.id == u.agency_id)))
+        .map(|u| user_view(u, all.iter().find(|x| x.id == u.agency_id)))
         .collect();
-    Ok(Json(json!({"users": rows})))
+    Ok(Json(UserList { users }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UserRequest {
-    username: String,
-    #[serde(default)]
-    display_name: String,
-    agency: String,
-    role: String,
-    password: String,
-}
-
+#[utoipa::path(post, path = "/users", tag = "users", summary = "Add a user",
+    request_body = UserRequest,
+    responses((status = 201, description = "The user", body = UserView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 409, response = P409), (status = 422, response = P422)))]
 async fn create_user(
     State(st): State<AppState>,
     a: Authed,
@@ -224,23 +223,24 @@ async fn create_user(
         .agency(u.agency_id)
         .await
         .map_err(AppError::from)?;
-    Ok((StatusCode::CREATED, Json(user_json(&u, agency.as_ref()))).into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UserPatch {
-    display_name: Option<String>,
-    role: Option<String>,
+    Ok((StatusCode::CREATED, Json(user_view(&u, agency.as_ref()))).into_response())
 }
 
 /// Changes a user's display name or role (agency administrators, for their agencies).
+#[utoipa::path(patch, path = "/users/{username}", tag = "users",
+    summary = "Change a user's display name or role",
+    params(("username" = String, Path, description = "User name")),
+    request_body = UserPatch,
+    responses((status = 200, description = "The user", body = UserView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 409, response = P409),
+        (status = 422, response = P422)))]
 async fn update_user(
     State(st): State<AppState>,
     a: Authed,
     Path(username): Path<String>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<UserView>> {
     let req: UserPatch = from_body(parse_json(body)?)?;
     let u = st
         .app
@@ -257,16 +257,17 @@ async fn update_user(
         .agency(u.agency_id)
         .await
         .map_err(AppError::from)?;
-    Ok(Json(user_json(&u, agency.as_ref())))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PasswordReset {
-    password: String,
+    Ok(Json(user_view(&u, agency.as_ref())))
 }
 
 /// Sets a new password for a user who lost theirs; they choose their own at next sign-in.
+#[utoipa::path(post, path = "/users/{username}/password", tag = "users",
+    summary = "Set a new password for a user who lost theirs; they choose their own at the next sign-in, and their sessions end",
+    params(("username" = String, Path, description = "User name")),
+    request_body = PasswordReset,
+    responses((status = 204, description = "Set"),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 409, response = P409), (status = 422, response = P422)))]
 async fn reset_password(
     State(st): State<AppState>,
     a: Authed,
@@ -280,14 +281,12 @@ async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PasswordChange {
-    current_password: String,
-    new_password: String,
-}
-
 /// Replaces the caller's own password; every session, this token's too, ends.
+#[utoipa::path(post, path = "/me/password", tag = "auth",
+    summary = "Replace your own password (every session ends; sign in again)",
+    request_body = PasswordChange,
+    responses((status = 204, description = "Changed"),
+        (status = 401, response = P401), (status = 422, response = P422)))]
 async fn change_own_password(
     State(st): State<AppState>,
     a: Authed,
@@ -301,6 +300,11 @@ async fn change_own_password(
 }
 
 /// Ends every session and token of a user (`me` for oneself).
+#[utoipa::path(post, path = "/users/{username}/sessions/revoke", tag = "auth",
+    summary = "End every session and token of a user (`me` for yourself)",
+    params(("username" = String, Path, description = "User name, or me")),
+    responses((status = 204, description = "Ended"),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn revoke_sessions(
     State(st): State<AppState>,
     a: Authed,
@@ -317,29 +321,44 @@ async fn revoke_sessions(
 
 // ---- second factor ---------------------------------------------------------------------
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CodeRequest {
-    code: String,
+#[utoipa::path(get, path = "/me/totp", tag = "auth", summary = "Your second-factor state",
+    responses((status = 200, description = "enabled, pending, mandatory", body = SecondFactor),
+        (status = 401, response = P401)))]
+async fn totp_status(State(st): State<AppState>, a: Authed) -> ApiResult<Json<SecondFactor>> {
+    Ok(Json(SecondFactor::from(
+        st.app.second_factor(&a.user).await?,
+    )))
 }
 
-async fn totp_status(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(st.app.second_factor(&a.user).await?)))
-}
-
-async fn totp_start(State(st): State<AppState>, a: Authed) -> ApiResult<(StatusCode, Json<Value>)> {
+#[utoipa::path(post, path = "/me/totp", tag = "auth",
+    summary = "Start setting up a second factor: a new secret and otpauth URI",
+    responses((status = 201, description = "secret and otpauth_uri", body = Enrolment),
+        (status = 401, response = P401), (status = 409, response = P409)))]
+async fn totp_start(
+    State(st): State<AppState>,
+    a: Authed,
+) -> ApiResult<(StatusCode, Json<Enrolment>)> {
     let e = st.app.start_enrolment(&a.user).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"secret": e.secret, "otpauth_uri": e.otpauth_uri})),
+        Json(Enrolment {
+            secret: e.secret,
+            otpauth_uri: e.otpauth_uri,
+        }),
     ))
 }
 
+#[utoipa::path(post, path = "/me/totp/confirm", tag = "auth",
+    summary = "Confirm the second factor with the first code the app shows",
+    request_body = CodeRequest,
+    responses((status = 200, description = "The second-factor state", body = SecondFactor),
+        (status = 401, response = P401), (status = 409, response = P409),
+        (status = 422, response = P422)))]
 async fn totp_confirm(
     State(st): State<AppState>,
     a: Authed,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SecondFactor>> {
     let req: CodeRequest = from_body(parse_json(body)?)?;
     st.app
         .confirm_enrolment(&a.actor, &a.user, &req.code)
@@ -351,9 +370,15 @@ async fn totp_confirm(
         .await
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(json!(st.app.second_factor(&user).await?)))
+    Ok(Json(SecondFactor::from(st.app.second_factor(&user).await?)))
 }
 
+#[utoipa::path(delete, path = "/me/totp", tag = "auth",
+    summary = "Turn off your second factor (not allowed for system admins)",
+    request_body = CodeRequest,
+    responses((status = 204, description = "Turned off"),
+        (status = 401, response = P401), (status = 409, response = P409),
+        (status = 422, response = P422)))]
 async fn totp_disable(
     State(st): State<AppState>,
     a: Authed,
@@ -366,6 +391,12 @@ async fn totp_disable(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/users/{username}/totp/reset", tag = "users",
+    summary = "Clear a user's second factor (lost phone) and end their sessions",
+    params(("username" = String, Path, description = "User name")),
+    responses((status = 204, description = "Cleared"),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 409, response = P409)))]
 async fn totp_reset(
     State(st): State<AppState>,
     a: Authed,

@@ -4,31 +4,46 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Json;
-use serde_json::{json, Value};
 use sinergi_app::export::csv_cell;
 use sinergi_app::AppError;
+use utoipa_axum::routes;
 
+use super::types::{AuditEntryView, AuditPage, CheckpointList, CheckpointView, CheckpointWrite};
 use crate::api_common::{query_error, route, ApiRoute};
 use crate::auth::Authed;
+use crate::openapi::{P401, P403, P409, P422};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
 /// The audit routes, relative to `/api/v1`.
 pub(crate) fn routes() -> Vec<ApiRoute> {
     vec![
-        route("/audit", get(audit)),
-        route(
-            "/audit/checkpoints",
-            get(list_audit_checkpoints).post(write_audit_checkpoint),
-        ),
+        route(routes!(audit)),
+        route(routes!(list_audit_checkpoints, write_audit_checkpoint)),
     ]
 }
 
 // ---- audit -----------------------------------------------------------------------------
 
 /// The audit trail, newest first, for administrators; `format=csv` for a spreadsheet.
+#[utoipa::path(get, path = "/audit", tag = "audit",
+    summary = "The audit trail, newest first (agency admins: their agencies; system admins: all)",
+    params(
+        ("actor" = Option<String>, Query, description = "User name"),
+        ("record" = Option<String>, Query, description = "Record id"),
+        ("action" = Option<String>, Query, description = "e.g. report_read, sign_in_failed"),
+        ("since" = Option<String>, Query, description = "RFC 3339"),
+        ("until" = Option<String>, Query, description = "RFC 3339"),
+        ("limit" = Option<u32>, Query, description = "1–1000, default 100", minimum = 1, maximum = 1000),
+        ("cursor" = Option<i64>, Query, description = "next_cursor from the previous page"),
+        ("format" = Option<String>, Query, description = "json (default) or csv"),
+    ),
+    responses(
+        (status = 200, description = "Entries with their hash chain, or CSV",
+            content((AuditPage = "application/json"), (String = "text/csv"))),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 422, response = P422)))]
 async fn audit(
     State(st): State<AppState>,
     a: Authed,
@@ -87,33 +102,59 @@ async fn audit(
     let next = (entries.len() == filter.limit as usize)
         .then(|| entries.last().map(|e| e.seq))
         .flatten();
-    Ok(Json(json!({"entries": entries, "next_cursor": next})).into_response())
+    Ok(Json(AuditPage {
+        entries: entries.iter().map(AuditEntryView::from).collect(),
+        next_cursor: next,
+    })
+    .into_response())
 }
 
 /// The newest signed checkpoints and the key this server signs with (system admins).
-async fn list_audit_checkpoints(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/audit/checkpoints", tag = "audit",
+    summary = "The newest 100 signed checkpoints of the audit trail and this server's public key (system admins)",
+    responses((status = 200, description = "Checkpoints, newest first", body = CheckpointList),
+        (status = 401, response = P401), (status = 403, response = P403)))]
+async fn list_audit_checkpoints(
+    State(st): State<AppState>,
+    a: Authed,
+) -> ApiResult<Json<CheckpointList>> {
     let (key, checkpoints) = st.app.audit_checkpoint_list(&a.actor, 100).await?;
-    Ok(Json(
-        json!({"public_key": key.to_string(), "checkpoints": checkpoints}),
-    ))
+    Ok(Json(CheckpointList {
+        public_key: key.to_string(),
+        checkpoints: checkpoints.iter().map(CheckpointView::from).collect(),
+    }))
 }
 
 /// Signs the newest entry now (system admins): 201 with the new checkpoint, or 200 with
 /// the newest one when it already covers the newest entry.
+#[utoipa::path(post, path = "/audit/checkpoints", tag = "audit",
+    summary = "Sign the newest audit entry now (system admins); refused with 409 when the trail no longer matches an earlier checkpoint",
+    responses(
+        (status = 201, description = "A new checkpoint", body = CheckpointWrite),
+        (status = 200, description = "The newest checkpoint already covers the newest entry; nothing was written", body = CheckpointWrite),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 409, response = P409)))]
 async fn write_audit_checkpoint(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
     use sinergi_app::checkpoints::CheckpointOutcome;
     Ok(match st.app.checkpoint_audit(Some(&a.actor)).await? {
         CheckpointOutcome::Written(c) => (
             StatusCode::CREATED,
-            Json(json!({"written": true, "checkpoint": c})),
+            Json(CheckpointWrite {
+                written: true,
+                checkpoint: Some(CheckpointView::from(&c)),
+            }),
         )
             .into_response(),
-        CheckpointOutcome::Unchanged(c) => {
-            Json(json!({"written": false, "checkpoint": c})).into_response()
-        }
-        CheckpointOutcome::Empty => {
-            Json(json!({"written": false, "checkpoint": null})).into_response()
-        }
+        CheckpointOutcome::Unchanged(c) => Json(CheckpointWrite {
+            written: false,
+            checkpoint: Some(CheckpointView::from(&c)),
+        })
+        .into_response(),
+        CheckpointOutcome::Empty => Json(CheckpointWrite {
+            written: false,
+            checkpoint: None,
+        })
+        .into_response(),
     })
 }
 

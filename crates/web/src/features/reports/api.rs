@@ -6,11 +6,8 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Json;
 use futures_util::{stream, StreamExt};
-use serde::Deserialize;
-use serde_json::{json, Value};
 use sinergi_app::export::{ExportFormat, ExportWriter};
 use sinergi_app::reports::ReportPage;
 use sinergi_app::AppError;
@@ -21,31 +18,35 @@ use sinergi_core::sharing::Form;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Region;
 use sinergi_store::Attachment;
+use utoipa_axum::routes;
 
+use super::types::{
+    AttachmentList, AttachmentView, Centroid, CountRow, Counts, History, HistoryEntry, Link,
+    NewReport, RegionChain, RegionList, RegionQuery, RegionRef, RegionView, ReportCollection,
+    ReportFeature, ReportListQuery, ReportPatch, ReportTypes,
+};
 use crate::api_common::{
     file_response, if_match, multipart_error, parse_id, parse_json, query_error, route, urlencode,
-    ApiRoute,
+    ApiRoute, FileUpload,
 };
 use crate::auth::Authed;
+use crate::openapi::{P401, P403, P404, P409, P412, P413, P415, P422, P428};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
 /// The reports routes, relative to `/api/v1`.
 pub(crate) fn routes() -> Vec<ApiRoute> {
     vec![
-        route("/report-types", get(report_types)),
-        route("/reports", get(list_reports).post(create_report)),
-        route("/reports/counts", get(report_counts)),
-        route("/reports/export", get(export_reports)),
-        route("/reports/{id}", get(get_report).patch(patch_report)),
-        route("/reports/{id}/history", get(report_history)),
-        route(
-            "/reports/{id}/attachments",
-            get(list_attachments).post(upload_attachment),
-        ),
-        route("/attachments/{id}", get(download_attachment)),
-        route("/regions", get(regions)),
-        route("/regions/{code}", get(region)),
+        route(routes!(report_types)),
+        route(routes!(list_reports, create_report)),
+        route(routes!(report_counts)),
+        route(routes!(export_reports)),
+        route(routes!(get_report, patch_report)),
+        route(routes!(report_history)),
+        route(routes!(list_attachments, upload_attachment)),
+        route(routes!(download_attachment)),
+        route(routes!(regions)),
+        route(routes!(region)),
     ]
 }
 
@@ -54,8 +55,8 @@ fn etag(r: &Report) -> HeaderValue {
         .unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-fn feature_response(status: StatusCode, r: &Report) -> Response {
-    let mut resp = (status, Json(r.to_feature())).into_response();
+fn feature_response(status: StatusCode, r: &Report, form: Option<&Form>) -> Response {
+    let mut resp = (status, Json(ReportFeature::of(r, form))).into_response();
     resp.headers_mut().insert(header::ETAG, etag(r));
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -66,10 +67,26 @@ fn feature_response(status: StatusCode, r: &Report) -> Response {
 
 // ---- reports ---------------------------------------------------------------------------
 
-async fn report_types(State(st): State<AppState>, _a: Authed) -> Json<Value> {
-    Json(json!({ "report_types": *st.app.report_types() }))
+#[utoipa::path(get, path = "/report-types", tag = "reports",
+    summary = "The report-type catalogue",
+    responses((status = 200, description = "Types with their attribute fields", body = ReportTypes),
+        (status = 401, response = P401)))]
+async fn report_types(State(st): State<AppState>, _a: Authed) -> Json<ReportTypes> {
+    Json(ReportTypes::of(&st.app.report_types()))
 }
 
+#[utoipa::path(post, path = "/reports", tag = "reports",
+    summary = "Create a report (idempotent on a client-chosen id)",
+    request_body(content(
+        (NewReport = "application/geo+json"),
+        (NewReport = "application/json"),
+    )),
+    responses(
+        (status = 201, description = "The stored report", body = ReportFeature, content_type = "application/geo+json"),
+        (status = 200, description = "The same id and content were sent before; the stored report", body = ReportFeature, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 409, response = P409), (status = 413, response = P413),
+        (status = 422, response = P422)))]
 async fn create_report(
     State(st): State<AppState>,
     a: Authed,
@@ -82,30 +99,35 @@ async fn create_report(
     } else {
         StatusCode::OK
     };
-    let mut resp = feature_response(status, &r);
+    let mut resp = feature_response(status, &r, None);
     if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/reports/{}", r.id)) {
         resp.headers_mut().insert(header::LOCATION, loc);
     }
     Ok(resp)
 }
 
+#[utoipa::path(get, path = "/reports/{id}", tag = "reports", summary = "A report",
+    params(("id" = String, Path, description = "The report's UUID")),
+    responses((status = 200, description = "The report, with an ETag", body = ReportFeature, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn get_report(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let (r, form) = st.app.report_with_form(&a.actor, parse_id(&id)?).await?;
-    let mut resp = feature_response(StatusCode::OK, &r);
-    if let Form::Shared { .. } = form {
-        // A shared copy says so, and how it was reduced.
-        let mut v = r.to_feature();
-        v["properties"]["access"] = json!(form);
-        *resp.body_mut() = axum::body::Body::from(v.to_string());
-        resp.headers_mut().remove(header::CONTENT_LENGTH);
-    }
-    Ok(resp)
+    // A shared copy says so, and how it was reduced.
+    Ok(feature_response(StatusCode::OK, &r, Some(&form)))
 }
 
+#[utoipa::path(patch, path = "/reports/{id}", tag = "reports", summary = "Change a report",
+    params(("id" = String, Path, description = "The report's UUID"),
+        ("If-Match" = String, Header, description = "The ETag from GET")),
+    request_body = ReportPatch,
+    responses((status = 200, description = "The changed report", body = ReportFeature, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 412, response = P412),
+        (status = 422, response = P422), (status = 428, response = P428)))]
 async fn patch_report(
     State(st): State<AppState>,
     a: Authed,
@@ -119,16 +141,22 @@ async fn patch_report(
         .app
         .patch_report(&a.actor, id, if_match(&headers), &v)
         .await?;
-    Ok(feature_response(StatusCode::OK, &r))
+    Ok(feature_response(StatusCode::OK, &r, None))
 }
 
+#[utoipa::path(get, path = "/reports/{id}/history", tag = "reports", summary = "A report's history",
+    params(("id" = String, Path, description = "The report's UUID")),
+    responses((status = 200, description = "Events, oldest first", body = History),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn report_history(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<History>> {
     let events = st.app.report_history(&a.actor, parse_id(&id)?).await?;
-    Ok(Json(json!({ "history": events })))
+    Ok(Json(History {
+        history: events.iter().map(HistoryEntry::from).collect(),
+    }))
 }
 
 /// Builds the `next` link by replacing the cursor in the request's own query.
@@ -153,33 +181,23 @@ fn next_link(path: &str, raw: &RawReportQuery, next: &Cursor) -> String {
     format!("{path}?{}", qs.join("&"))
 }
 
-pub fn page_json(page: &ReportPage, path: &str, raw: &RawReportQuery) -> Value {
-    let features: Vec<Value> = page
+pub fn page_collection(page: &ReportPage, path: &str, raw: &RawReportQuery) -> ReportCollection {
+    let features: Vec<ReportFeature> = page
         .reports
         .iter()
         .zip(&page.forms)
-        .map(|(r, form)| {
-            let mut f = r.to_feature();
-            if let Form::Shared { .. } = form {
-                f["properties"]["access"] = json!(form);
-            }
-            f
-        })
+        .map(|(r, form)| ReportFeature::of(r, Some(form)))
         .collect();
-    let mut links = vec![
-        json!({"rel": "self", "type": "application/geo+json", "href": next_link_self(path, raw)}),
-    ];
+    let mut links = vec![Link::geojson("self", next_link_self(path, raw))];
     if let Some(n) = &page.next {
-        links.push(
-            json!({"rel": "next", "type": "application/geo+json", "href": next_link(path, raw, n)}),
-        );
+        links.push(Link::geojson("next", next_link(path, raw, n)));
     }
-    json!({
-        "type": "FeatureCollection",
-        "numberReturned": features.len(),
-        "features": features,
-        "links": links,
-    })
+    ReportCollection {
+        kind: "FeatureCollection".into(),
+        number_returned: features.len(),
+        features,
+        links,
+    }
 }
 
 fn next_link_self(path: &str, raw: &RawReportQuery) -> String {
@@ -209,6 +227,11 @@ fn next_link_self(path: &str, raw: &RawReportQuery) -> String {
     }
 }
 
+#[utoipa::path(get, path = "/reports", tag = "reports",
+    summary = "List reports (OGC API – Features parameters)",
+    params(ReportListQuery),
+    responses((status = 200, description = "A page", body = ReportCollection, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 422, response = P422)))]
 async fn list_reports(
     State(st): State<AppState>,
     a: Authed,
@@ -217,7 +240,7 @@ async fn list_reports(
     let Query(raw) = q.map_err(query_error)?;
     let filter = st.app.parse_report_query(&raw).await?;
     let page = st.app.list_reports(&a.actor, filter).await?;
-    let mut resp = Json(page_json(&page, "/api/v1/reports", &raw)).into_response();
+    let mut resp = Json(page_collection(&page, "/api/v1/reports", &raw)).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/geo+json"),
@@ -225,14 +248,25 @@ async fn list_reports(
     Ok(resp)
 }
 
-async fn report_counts(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/reports/counts", tag = "reports",
+    summary = "Counts by type and status of the reports the caller may see",
+    responses((status = 200, description = "Counts", body = Counts),
+        (status = 401, response = P401)))]
+async fn report_counts(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Counts>> {
     let counts = st.app.count_reports(&a.actor).await?;
-    let rows: Vec<Value> = counts
+    let rows = counts
         .iter()
-        .map(|c| json!({"type": c.type_key, "status": c.status.as_str(), "count": c.count}))
+        .map(|c| CountRow {
+            type_key: c.type_key.clone(),
+            status: c.status.as_str().to_string(),
+            count: c.count,
+        })
         .collect();
     let total: i64 = counts.iter().map(|c| c.count).sum();
-    Ok(Json(json!({"total": total, "counts": rows})))
+    Ok(Json(Counts {
+        total,
+        counts: rows,
+    }))
 }
 
 #[derive(Default)]
@@ -242,6 +276,21 @@ struct ExportParams {
 }
 
 /// Streams every report the caller may see that matches the filters, as GeoJSON or CSV.
+#[utoipa::path(get, path = "/reports/export", tag = "reports",
+    summary = "Export every matching report",
+    params(
+        ("format" = Option<String>, Query, description = "geojson (default) or csv"),
+        ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS84)"),
+        ("datetime" = Option<String>, Query, description = "An RFC 3339 instant or interval start/end; `..` for an open end"),
+        ("type" = Option<String>, Query, description = "Report type key"),
+        ("region" = Option<String>, Query, description = "Kemendagri code; matches the region and everything inside it"),
+        ("agency" = Option<String>, Query, description = "Owner agency code"),
+        ("status" = Option<String>, Query, description = "new, verified, in_progress or closed"),
+        ("q" = Option<String>, Query, description = "Words in title or description"),
+    ),
+    responses((status = 200, description = "GeoJSON or CSV, streamed",
+            content((ReportCollection = "application/geo+json"), (String = "text/csv"))),
+        (status = 401, response = P401), (status = 422, response = P422)))]
 async fn export_reports(
     State(st): State<AppState>,
     a: Authed,
@@ -343,31 +392,44 @@ fn page_next(
 
 // ---- attachments -----------------------------------------------------------------------
 
-fn attachment_json(a: &Attachment) -> Value {
-    json!({
-        "id": a.id,
-        "report_id": a.report_id,
-        "filename": a.filename,
-        "content_type": a.content_type,
-        "size": a.size,
-        "sha256": a.sha256,
-        "created_at": a.created_at.to_rfc3339(),
-        "href": format!("/api/v1/attachments/{}", a.id),
-    })
+fn attachment_view(a: &Attachment) -> AttachmentView {
+    AttachmentView {
+        id: a.id.0,
+        report_id: a.report_id.0,
+        filename: a.filename.clone(),
+        content_type: a.content_type.clone(),
+        size: a.size,
+        sha256: a.sha256.clone(),
+        created_at: a.created_at.to_rfc3339(),
+        href: format!("/api/v1/attachments/{}", a.id),
+    }
 }
 
+#[utoipa::path(get, path = "/reports/{id}/attachments", tag = "reports",
+    summary = "A report's attachments",
+    params(("id" = String, Path, description = "The report's UUID")),
+    responses((status = 200, description = "Attachments", body = AttachmentList),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn list_attachments(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AttachmentList>> {
     let list = st.app.attachments(&a.actor, parse_id(&id)?).await?;
-    Ok(Json(
-        json!({"attachments": list.iter().map(attachment_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(AttachmentList {
+        attachments: list.iter().map(attachment_view).collect(),
+    }))
 }
 
 /// Accepts `multipart/form-data` with one part named `file`.
+#[utoipa::path(post, path = "/reports/{id}/attachments", tag = "reports",
+    summary = "Attach a photo or document (JPEG, PNG, WebP, GIF, PDF)",
+    params(("id" = String, Path, description = "The report's UUID")),
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses((status = 201, description = "The attachment", body = AttachmentView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 413, response = P413),
+        (status = 415, response = P415), (status = 422, response = P422)))]
 async fn upload_attachment(
     State(st): State<AppState>,
     a: Authed,
@@ -387,9 +449,13 @@ async fn upload_attachment(
     }
     let att = stored
         .ok_or_else(|| ApiError(AppError::field("file", "a part named \"file\" is required")))?;
-    Ok((StatusCode::CREATED, Json(attachment_json(&att))).into_response())
+    Ok((StatusCode::CREATED, Json(attachment_view(&att))).into_response())
 }
 
+#[utoipa::path(get, path = "/attachments/{id}", tag = "reports", summary = "An attachment's bytes",
+    params(("id" = String, Path, description = "The attachment's UUID")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream", body = [u8]),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn download_attachment(
     State(st): State<AppState>,
     a: Authed,
@@ -407,53 +473,57 @@ async fn download_attachment(
 
 // ---- regions ---------------------------------------------------------------------------
 
-pub fn region_json(st: &AppState, r: &Region) -> Value {
+pub fn region_view(st: &AppState, r: &Region) -> RegionView {
     let g = st.app.gazetteer();
     // The regions it lies in, nearest first, so a match can be told from its namesakes
     // ("Labuhan Ratu IX — village, Labuhan Ratu, Kabupaten Lampung Timur").
     let mut parents = Vec::new();
     let mut up = r.parent.as_deref().and_then(|c| g.get(c));
     while let Some(p) = up {
-        parents.push(json!({"code": p.code, "name": p.name, "level": p.level.as_str()}));
+        parents.push(RegionRef {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            level: p.level.as_str().to_string(),
+        });
         up = p.parent.as_deref().and_then(|c| g.get(c));
     }
-    json!({
-        "code": r.code,
-        "name": r.name,
-        "level": r.level.as_str(),
-        "parent": r.parent,
-        "parents": parents,
-        "children_count": st.app.gazetteer().children_count(&r.code),
-        "centroid": {"type": "Point", "coordinates": [r.lon, r.lat]},
-        "time_zone": sinergi_core::time::Zone::for_region(&r.code).abbreviation(),
-    })
+    RegionView {
+        code: r.code.clone(),
+        name: r.name.clone(),
+        level: r.level.as_str().to_string(),
+        parent: r.parent.clone(),
+        parents,
+        children_count: st.app.gazetteer().children_count(&r.code),
+        centroid: Centroid::point(r.lon, r.lat),
+        time_zone: sinergi_core::time::Zone::for_region(&r.code)
+            .abbreviation()
+            .to_string(),
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegionQuery {
-    q: Option<String>,
-    lon: Option<String>,
-    lat: Option<String>,
-    limit: Option<u32>,
-}
-
+#[utoipa::path(get, path = "/regions", tag = "regions",
+    summary = "Search regions by name, or find the regions containing a point",
+    params(RegionQuery),
+    responses((status = 200, description = "Regions (code, name, level, parent, `parents`: the regions it lies in, nearest first), or the chain province → village for a point",
+            body = RegionList),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
 async fn regions(
     State(st): State<AppState>,
     _a: Authed,
     q: Result<Query<RegionQuery>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<RegionList>> {
     let Query(q) = q.map_err(query_error)?;
     let g = st.app.gazetteer();
     match (&q.q, &q.lon, &q.lat) {
         (Some(text), None, None) => {
             let limit = q.limit.unwrap_or(20).clamp(1, 200) as usize;
-            let found: Vec<Value> = g
+            let regions = g
                 .search(text, limit)
                 .into_iter()
-                .map(|r| region_json(&st, r))
+                .map(|r| region_view(&st, r))
                 .collect();
-            Ok(Json(json!({"regions": found})))
+            Ok(Json(RegionList::Found { regions }))
         }
         (None, Some(lon), Some(lat)) => {
             let mut errs = ValidationErrors::new();
@@ -477,14 +547,16 @@ async fn regions(
             let loc = g
                 .locate(lon, lat)
                 .ok_or_else(|| ApiError(AppError::NotFound))?;
-            let chain: Vec<Value> = loc
+            let chain = loc
                 .chain()
                 .into_iter()
-                .map(|r| region_json(&st, r))
+                .map(|r| region_view(&st, r))
                 .collect();
-            Ok(Json(
-                json!({"approximate": loc.approximate, "chain": chain, "code": loc.most_specific().code}),
-            ))
+            Ok(Json(RegionList::Located(RegionChain {
+                approximate: loc.approximate,
+                chain,
+                code: loc.most_specific().code.clone(),
+            })))
         }
         _ => Err(ApiError(AppError::field(
             "q",
@@ -493,15 +565,19 @@ async fn regions(
     }
 }
 
+#[utoipa::path(get, path = "/regions/{code}", tag = "regions", summary = "One region by Kemendagri code",
+    params(("code" = String, Path, description = "Kemendagri code, e.g. 15.01")),
+    responses((status = 200, description = "The region", body = RegionView),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn region(
     State(st): State<AppState>,
     _a: Authed,
     Path(code): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<RegionView>> {
     let r = st
         .app
         .gazetteer()
         .get(&code)
         .ok_or(ApiError(AppError::NotFound))?;
-    Ok(Json(region_json(&st, r)))
+    Ok(Json(region_view(&st, r)))
 }

@@ -1,4 +1,5 @@
 pub(crate) mod api;
+pub(crate) mod types;
 
 /// The reports API routes.
 pub(crate) fn api_routes() -> Vec<crate::api_common::ApiRoute> {

@@ -11,44 +11,52 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
 use futures_util::stream::{self, Stream, StreamExt};
-use serde::Deserialize;
 use serde_json::{json, Value};
 use sinergi_app::warning::{AlertListFilter, AlertView};
 use sinergi_app::AppError;
 use sinergi_core::geometry::round_coord;
 use sinergi_core::warning::{AlertId, AlertStatus, Fence, FenceId, Rule, RuleId, SubjectId};
+use utoipa_axum::routes;
 
+use super::types::{
+    ActionRequest, ActiveFlag, AlertDetail, AlertDto, AlertList, AlertQuery, DeployAnswer,
+    DeploymentRequest, DeploymentView, DeviceList, DeviceRequest, DeviceView,
+    DeviceWithDeployments, DryRun, FenceCollection, FenceFeature, FencePatch, FenceRequest,
+    FixRequest, HeldFixView, HeldList, ImportView, IngestView, NoteRequest, OutcomeRequest,
+    RecipientsView, RuleList, RuleRequest, RuleView, SubjectList, SubjectRequest, SubjectView,
+    TrackFeature, TrackProperties, TrackQuery, WebhookList, WebhookRequest, WebhookView,
+};
 use crate::api_common::{if_match, parse_json, query_error, route, ApiRoute};
 use crate::auth::Authed;
+use crate::openapi::{P401, P403, P404, P409, P412, P413, P422, P428, P503};
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 
 /// The early-warning routes, relative to `/api/v1`.
 pub(crate) fn routes() -> Vec<ApiRoute> {
     vec![
-        route("/observations", post(post_observations)),
-        route("/observations/held", get(held)),
-        route("/imports/movebank", post(import_movebank)),
-        route("/imports/firms", post(import_firms)),
-        route("/subjects", get(list_subjects).post(create_subject)),
-        route("/subjects/{id}/track", get(track)),
-        route("/devices", get(list_devices).post(create_device)),
-        route("/devices/{serial}/deploy", post(deploy)),
-        route("/fences", get(list_fences).post(create_fence)),
-        route("/fences/{id}", get(get_fence).patch(patch_fence)),
-        route("/fences/{id}/active", post(fence_active)),
-        route("/rules", get(list_rules).post(create_rule)),
-        route("/rules/{id}/active", post(rule_active)),
-        route("/webhooks", get(list_webhooks).post(create_webhook)),
-        route("/alerts", get(list_alerts)),
-        route("/alerts/stream", get(stream_alerts)),
-        route("/alerts/{id}", get(get_alert)),
-        route("/alerts/{id}/acknowledge", post(acknowledge)),
-        route("/alerts/{id}/actions", post(act)),
-        route("/alerts/{id}/close", post(close)),
+        route(routes!(post_observations)),
+        route(routes!(held)),
+        route(routes!(import_movebank)),
+        route(routes!(import_firms)),
+        route(routes!(list_subjects, create_subject)),
+        route(routes!(track)),
+        route(routes!(list_devices, create_device)),
+        route(routes!(deploy)),
+        route(routes!(list_fences, create_fence)),
+        route(routes!(get_fence, patch_fence)),
+        route(routes!(fence_active)),
+        route(routes!(list_rules, create_rule)),
+        route(routes!(rule_active)),
+        route(routes!(list_webhooks, create_webhook)),
+        route(routes!(list_alerts)),
+        route(routes!(stream_alerts)),
+        route(routes!(get_alert)),
+        route(routes!(acknowledge)),
+        route(routes!(act)),
+        route(routes!(close)),
     ]
 }
 
@@ -68,17 +76,18 @@ fn csv_text(body: Result<Bytes, BytesRejection>) -> ApiResult<String> {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DryRun {
-    dry_run: Option<bool>,
-}
-
+#[utoipa::path(post, path = "/observations", tag = "tracking",
+    summary = "Fixes in: a JSON array; per fix stored, held (a device that is unknown, not deployed, or another agency's: held for your agency, never joining another agency's animal), duplicate or refused with the reason; idempotent on (device, recorded_at, sender's claim). One audit entry per batch. 503 (with Retry-After) when an earlier batch could not be stored and the engine is being rebuilt: nothing of this batch was stored; send it again",
+    request_body(content = Vec<FixRequest>, description = "Up to 50,000 fixes"),
+    responses((status = 200, description = "Per-fix results and counts", body = IngestView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 413, response = P413), (status = 422, response = P422),
+        (status = 503, response = P503)))]
 async fn post_observations(
     State(st): State<AppState>,
     a: Authed,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<IngestView>> {
     let bytes = body.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError(AppError::PayloadTooLarge(
@@ -91,64 +100,87 @@ async fn post_observations(
     let inputs = sinergi_core::observation::parse_fix_batch_bytes(&bytes, st.app.now())
         .map_err(|msg| AppError::field("body", msg))?;
     let report = st.app.ingest_fixes(Some(&a.actor), inputs, "http").await?;
-    Ok(Json(json!(report)))
+    Ok(Json(IngestView::from(&report)))
 }
 
-async fn held(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"held": st.app.held_fixes(&a.actor).await?})))
+#[utoipa::path(get, path = "/observations/held", tag = "tracking",
+    summary = "Fixes held for an unknown, undeployed or another agency's device: `{held: [...]}`, each with `submitted_by` (user name or `operator`) and `submitted_by_agency` where you may know them (your agency's, or below it); other agencies' held fixes rounded to 0.1° without their sender",
+    responses((status = 200, description = "Held fixes", body = HeldList),
+        (status = 401, response = P401), (status = 403, response = P403)))]
+async fn held(State(st): State<AppState>, a: Authed) -> ApiResult<Json<HeldList>> {
+    let held = st.app.held_fixes(&a.actor).await?;
+    Ok(Json(HeldList {
+        held: held.iter().map(HeldFixView::from).collect(),
+    }))
 }
 
+#[utoipa::path(post, path = "/imports/movebank", tag = "tracking",
+    summary = "Import a Movebank CSV export (hyphen or underscore column names); bad rows named by line",
+    params(DryRun),
+    request_body(content = String, content_type = "text/csv", description = "Movebank CSV"),
+    responses((status = 200, description = "Counts and row errors", body = ImportView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 413, response = P413), (status = 422, response = P422)))]
 async fn import_movebank(
     State(st): State<AppState>,
     a: Authed,
     q: Result<Query<DryRun>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ImportView>> {
     let Query(q) = q.map_err(query_error)?;
     let text = csv_text(body)?;
     let r = st
         .app
         .import_movebank(Some(&a.actor), &text, q.dry_run.unwrap_or(false))
         .await?;
-    Ok(Json(json!(r)))
+    Ok(Json(ImportView::from(&r)))
 }
 
+#[utoipa::path(post, path = "/imports/firms", tag = "tracking",
+    summary = "Import NASA FIRMS VIIRS/MODIS hotspots; each new one inside a watched area raises a fire alert",
+    params(DryRun),
+    request_body(content = String, content_type = "text/csv", description = "FIRMS CSV"),
+    responses((status = 200, description = "Counts and row errors", body = ImportView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 413, response = P413), (status = 422, response = P422)))]
 async fn import_firms(
     State(st): State<AppState>,
     a: Authed,
     q: Result<Query<DryRun>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ImportView>> {
     let Query(q) = q.map_err(query_error)?;
     let text = csv_text(body)?;
     let r = st
         .app
         .import_firms(Some(&a.actor), &text, q.dry_run.unwrap_or(false))
         .await?;
-    Ok(Json(json!(r)))
+    Ok(Json(ImportView::from(&r)))
 }
 
-async fn list_subjects(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({"subjects": st.app.subjects_for(&a.actor).await?}),
-    ))
+#[utoipa::path(get, path = "/subjects", tag = "tracking", summary = "Tracked subjects of your agency",
+    responses((status = 200, description = "Subjects", body = SubjectList),
+        (status = 401, response = P401)))]
+async fn list_subjects(State(st): State<AppState>, a: Authed) -> ApiResult<Json<SubjectList>> {
+    let subjects = st.app.subjects_for(&a.actor).await?;
+    Ok(Json(SubjectList {
+        subjects: subjects.iter().map(SubjectView::from).collect(),
+    }))
 }
 
+#[utoipa::path(post, path = "/subjects", tag = "tracking",
+    summary = "Add a subject (an elephant, a herd, a ranger team)",
+    request_body = SubjectRequest,
+    responses((status = 201, description = "The subject", body = SubjectView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 422, response = P422)))]
 async fn create_subject(
     State(st): State<AppState>,
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let s = st.app.create_subject(&a.actor, &parse_json(body)?).await?;
-    Ok((StatusCode::CREATED, Json(json!(s))).into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TrackQuery {
-    since: Option<String>,
-    until: Option<String>,
-    limit: Option<u32>,
+    Ok((StatusCode::CREATED, Json(SubjectView::from(&s))).into_response())
 }
 
 fn instant(field: &str, s: Option<&str>) -> ApiResult<Option<chrono::DateTime<chrono::Utc>>> {
@@ -166,12 +198,18 @@ fn instant(field: &str, s: Option<&str>) -> ApiResult<Option<chrono::DateTime<ch
 }
 
 /// A subject's track as a GeoJSON LineString feature plus its points.
+#[utoipa::path(get, path = "/subjects/{id}/track", tag = "tracking",
+    summary = "A subject's track as a GeoJSON LineString feature",
+    params(("id" = String, Path, description = "The subject's UUID"), TrackQuery),
+    responses((status = 200, description = "Track", body = TrackFeature),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
 async fn track(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
     q: Result<Query<TrackQuery>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TrackFeature>> {
     let Query(q) = q.map_err(query_error)?;
     let id = SubjectId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
     let subject = st
@@ -200,42 +238,63 @@ async fn track(
         [one] => json!({"type": "Point", "coordinates": one}),
         _ => json!({"type": "LineString", "coordinates": coords}),
     };
-    Ok(Json(json!({
-        "type": "Feature",
-        "id": subject.id,
-        "geometry": geometry,
-        "properties": {
-            "name": subject.name, "species": subject.species,
-            "times": fixes.iter().map(|f| f.recorded_at.to_rfc3339()).collect::<Vec<_>>(),
-            "battery": fixes.iter().map(|f| f.battery).collect::<Vec<_>>(),
-            "since": since.to_rfc3339(), "until": until.to_rfc3339(),
-        }
-    })))
+    Ok(Json(TrackFeature {
+        kind: "Feature".into(),
+        id: subject.id.0,
+        geometry,
+        properties: TrackProperties {
+            name: subject.name,
+            species: subject.species,
+            times: fixes.iter().map(|f| f.recorded_at.to_rfc3339()).collect(),
+            battery: fixes.iter().map(|f| f.battery).collect(),
+            since: since.to_rfc3339(),
+            until: until.to_rfc3339(),
+        },
+    }))
 }
 
-async fn list_devices(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/devices", tag = "tracking",
+    summary = "Devices of your agency with their deployments",
+    responses((status = 200, description = "Devices", body = DeviceList),
+        (status = 401, response = P401)))]
+async fn list_devices(State(st): State<AppState>, a: Authed) -> ApiResult<Json<DeviceList>> {
     let devices = st.app.devices_for(&a.actor).await?;
     let deployments = st.app.store.deployments().await.map_err(AppError::from)?;
-    let out: Vec<Value> = devices
+    let devices = devices
         .iter()
-        .map(|d| {
-            let deps: Vec<&sinergi_core::warning::Deployment> =
-                deployments.iter().filter(|x| x.device_id == d.id).collect();
-            json!({"device": d, "deployments": deps})
+        .map(|d| DeviceWithDeployments {
+            device: DeviceView::from(d),
+            deployments: deployments
+                .iter()
+                .filter(|x| x.device_id == d.id)
+                .map(DeploymentView::from)
+                .collect(),
         })
         .collect();
-    Ok(Json(json!({"devices": out})))
+    Ok(Json(DeviceList { devices }))
 }
 
+#[utoipa::path(post, path = "/devices", tag = "tracking", summary = "Add a device",
+    request_body = DeviceRequest,
+    responses((status = 201, description = "The device", body = DeviceView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 422, response = P422)))]
 async fn create_device(
     State(st): State<AppState>,
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let d = st.app.create_device(&a.actor, &parse_json(body)?).await?;
-    Ok((StatusCode::CREATED, Json(json!(d))).into_response())
+    Ok((StatusCode::CREATED, Json(DeviceView::from(&d))).into_response())
 }
 
+#[utoipa::path(post, path = "/devices/{serial}/deploy", tag = "tracking",
+    summary = "Put a device on a subject from a time; held fixes since then are attached if the device's agency (or one above it) or the operator sent them",
+    params(("serial" = String, Path, description = "The device's serial")),
+    request_body = DeploymentRequest,
+    responses((status = 201, description = "The deployment", body = DeployAnswer),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 422, response = P422)))]
 async fn deploy(
     State(st): State<AppState>,
     a: Authed,
@@ -248,29 +307,17 @@ async fn deploy(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"deployment": d, "held_fixes_attached": attached})),
+        Json(DeployAnswer {
+            deployment: DeploymentView::from(&d),
+            held_fixes_attached: attached,
+        }),
     )
         .into_response())
 }
 
-fn fence_json(f: &Fence) -> Value {
-    json!({
-        "type": "Feature",
-        "id": f.id,
-        "geometry": f.shape.to_geojson(),
-        "properties": {
-            "name": f.name, "kind": f.kind, "shape": f.shape.to_json(),
-            "region_code": f.region_code, "active": f.active,
-            "created_at": f.created_at.to_rfc3339(),
-            "updated_at": f.updated_at.to_rfc3339(),
-            "version": f.version,
-        }
-    })
-}
-
 /// One fence as GeoJSON with its version as the `ETag` (what `If-Match` names).
 fn fence_response(status: StatusCode, f: &Fence) -> Response {
-    let mut resp = (status, Json(fence_json(f))).into_response();
+    let mut resp = (status, Json(FenceFeature::from(f))).into_response();
     let headers = resp.headers_mut();
     headers.insert(
         axum::http::header::CONTENT_TYPE,
@@ -287,6 +334,11 @@ fn fence_id(s: &str) -> ApiResult<FenceId> {
     FenceId::parse(s).ok_or(ApiError(AppError::NotFound))
 }
 
+#[utoipa::path(get, path = "/fences/{id}", tag = "alerts",
+    summary = "One fence of your agency (or one below it) as a GeoJSON Feature; `properties.version` is also the ETag",
+    params(("id" = String, Path, description = "The fence's UUID")),
+    responses((status = 200, description = "The fence, with an ETag", body = FenceFeature, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn get_fence(
     State(st): State<AppState>,
     a: Authed,
@@ -298,6 +350,15 @@ async fn get_fence(
 
 /// `PATCH /fences/{id}` with `If-Match: "version"` (from the `ETag` or the `version`
 /// property) and any of `name`, `kind`, `shape` or `region` (+ `radius_m`).
+#[utoipa::path(patch, path = "/fences/{id}", tag = "alerts",
+    summary = "Edit a fence: any of name, kind, and shape or region (with radius_m for a circle round its centre), read as when adding one. If-Match names the version edited (428 without it, 412 when it is stale). A name another fence of the agency has (case and spacing ignored) is refused (422, field name); a line a cross rule watches stays a line (422, field shape). Audited; the engine is rebuilt with the new shape; alerts already raised for the fence stay as they are",
+    params(("id" = String, Path, description = "The fence's UUID"),
+        ("If-Match" = String, Header, description = "The fence's ETag (its version), e.g. \"3\"")),
+    request_body(content = FencePatch, description = "Fence changes"),
+    responses((status = 200, description = "The changed fence, with its new ETag", body = FenceFeature, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 412, response = P412),
+        (status = 422, response = P422), (status = 428, response = P428)))]
 async fn patch_fence(
     State(st): State<AppState>,
     a: Authed,
@@ -314,12 +375,15 @@ async fn patch_fence(
     Ok(fence_response(StatusCode::OK, &f))
 }
 
+#[utoipa::path(get, path = "/fences", tag = "alerts", summary = "Fences of your agency (GeoJSON)",
+    responses((status = 200, description = "FeatureCollection", body = FenceCollection, content_type = "application/geo+json"),
+        (status = 401, response = P401)))]
 async fn list_fences(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
     let fences = st.app.fences_for(&a.actor).await?;
-    let mut resp = Json(json!({
-        "type": "FeatureCollection",
-        "features": fences.iter().map(fence_json).collect::<Vec<_>>(),
-    }))
+    let mut resp = Json(FenceCollection {
+        kind: "FeatureCollection".into(),
+        features: fences.iter().map(FenceFeature::from).collect(),
+    })
     .into_response();
     resp.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
@@ -328,6 +392,12 @@ async fn list_fences(State(st): State<AppState>, a: Authed) -> ApiResult<Respons
     Ok(resp)
 }
 
+#[utoipa::path(post, path = "/fences", tag = "alerts",
+    summary = "Add a fence: a GeoJSON shape or circle, or a region code (with radius_m for a circle round its centre). The name must be new to your agency (case and spacing ignored; 422, field name)",
+    request_body = FenceRequest,
+    responses((status = 201, description = "The fence, with an ETag", body = FenceFeature, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 422, response = P422)))]
 async fn create_fence(
     State(st): State<AppState>,
     a: Authed,
@@ -343,6 +413,12 @@ fn active_flag(v: &Value) -> ApiResult<bool> {
         .ok_or_else(|| ApiError(AppError::field("active", "true or false")))
 }
 
+#[utoipa::path(post, path = "/fences/{id}/active", tag = "alerts", summary = "Switch a fence on or off",
+    params(("id" = String, Path, description = "The fence's UUID")),
+    request_body = ActiveFlag,
+    responses((status = 204, description = "Done"),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 422, response = P422)))]
 async fn fence_active(
     State(st): State<AppState>,
     a: Authed,
@@ -355,7 +431,7 @@ async fn fence_active(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn rule_json(st: &AppState, r: &Rule) -> ApiResult<Value> {
+async fn rule_view(st: &AppState, r: &Rule) -> ApiResult<RuleView> {
     let agencies = st.app.agencies().await?;
     let code = |id: &sinergi_core::ids::AgencyId| {
         agencies
@@ -363,45 +439,61 @@ async fn rule_json(st: &AppState, r: &Rule) -> ApiResult<Value> {
             .find(|a| a.id == *id)
             .map(|a| a.code.to_string())
     };
-    Ok(json!({
-        "id": r.id,
-        "name": r.name,
-        "agency": code(&r.owner_agency_id),
-        "active": r.active,
-        "fences": r.spec.fences,
-        "subjects": r.spec.subjects,
-        "trigger": r.spec.trigger,
-        "severity": r.spec.severity,
-        "hysteresis_m": r.spec.hysteresis_m,
-        "quiet_period_min": r.spec.quiet_period_s / 60,
-        "active_hours": r.spec.active_hours,
-        "recipients": {
-            "agencies": r.spec.recipients.agencies.iter().map(code).collect::<Vec<_>>(),
-            "users": r.spec.recipients.users,
-            "contacts": r.spec.recipients.contacts,
+    let text = |v: Value| v.as_str().map(str::to_string).unwrap_or_default();
+    Ok(RuleView {
+        id: r.id.0,
+        name: r.name.clone(),
+        agency: code(&r.owner_agency_id),
+        active: r.active,
+        fences: r.spec.fences.iter().map(|f| f.0).collect(),
+        subjects: json!(r.spec.subjects),
+        trigger: json!(r.spec.trigger),
+        severity: text(json!(r.spec.severity)),
+        hysteresis_m: r.spec.hysteresis_m,
+        quiet_period_min: r.spec.quiet_period_s / 60,
+        active_hours: json!(r.spec.active_hours),
+        recipients: RecipientsView {
+            agencies: r.spec.recipients.agencies.iter().map(code).collect(),
+            users: r.spec.recipients.users.iter().map(|u| u.0).collect(),
+            contacts: json!(r.spec.recipients.contacts),
         },
-        "channels": r.spec.channels,
-        "created_at": r.created_at.to_rfc3339(),
-    }))
+        channels: r.spec.channels.iter().map(|c| text(json!(c))).collect(),
+        created_at: r.created_at.to_rfc3339(),
+    })
 }
 
-async fn list_rules(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/rules", tag = "alerts", summary = "Alert rules of your agency",
+    responses((status = 200, description = "Rules", body = RuleList),
+        (status = 401, response = P401)))]
+async fn list_rules(State(st): State<AppState>, a: Authed) -> ApiResult<Json<RuleList>> {
     let mut out = Vec::new();
     for r in st.app.rules_for(&a.actor).await? {
-        out.push(rule_json(&st, &r).await?);
+        out.push(rule_view(&st, &r).await?);
     }
-    Ok(Json(json!({"rules": out})))
+    Ok(Json(RuleList { rules: out }))
 }
 
+#[utoipa::path(post, path = "/rules", tag = "alerts",
+    summary = "Add a rule: fences, subjects, trigger (enter, exit, proximity, dwell, cross, hotspot_inside), severity, hysteresis, quiet period, active hours, recipients, channels",
+    request_body = RuleRequest,
+    responses((status = 201, description = "The rule", body = RuleView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 422, response = P422)))]
 async fn create_rule(
     State(st): State<AppState>,
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = st.app.create_rule(&a.actor, &parse_json(body)?).await?;
-    Ok((StatusCode::CREATED, Json(rule_json(&st, &r).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(rule_view(&st, &r).await?)).into_response())
 }
 
+#[utoipa::path(post, path = "/rules/{id}/active", tag = "alerts", summary = "Switch a rule on or off",
+    params(("id" = String, Path, description = "The rule's UUID")),
+    request_body = ActiveFlag,
+    responses((status = 204, description = "Done"),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 422, response = P422)))]
 async fn rule_active(
     State(st): State<AppState>,
     a: Authed,
@@ -414,12 +506,22 @@ async fn rule_active(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn list_webhooks(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({"webhooks": st.app.webhooks_for(&a.actor).await?}),
-    ))
+#[utoipa::path(get, path = "/webhooks", tag = "alerts", summary = "Webhooks of your agency",
+    responses((status = 200, description = "Webhooks", body = WebhookList),
+        (status = 401, response = P401)))]
+async fn list_webhooks(State(st): State<AppState>, a: Authed) -> ApiResult<Json<WebhookList>> {
+    let hooks = st.app.webhooks_for(&a.actor).await?;
+    Ok(Json(WebhookList {
+        webhooks: hooks.iter().map(WebhookView::from).collect(),
+    }))
 }
 
+#[utoipa::path(post, path = "/webhooks", tag = "alerts",
+    summary = "Register a webhook; the HMAC-SHA256 secret is returned once. A host in a private network (loopback, private, link-local, multicast, or a name resolving only to such) is refused (422, field url) unless the server allows it (webhook_allow_private); redirects are not followed",
+    request_body = WebhookRequest,
+    responses((status = 201, description = "The webhook with its secret", body = WebhookView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 422, response = P422)))]
 async fn create_webhook(
     State(st): State<AppState>,
     a: Authed,
@@ -427,27 +529,21 @@ async fn create_webhook(
 ) -> ApiResult<Response> {
     let w = st.app.create_webhook(&a.actor, &parse_json(body)?).await?;
     // The secret is shown once, to the administrator who registered the webhook.
-    let mut v = json!(w);
-    v["secret"] = json!(w.secret);
+    let mut v = WebhookView::from(&w);
+    v.secret = Some(w.secret.clone());
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AlertQuery {
-    since: Option<String>,
-    status: Option<String>,
-    area: Option<String>,
-    subject: Option<String>,
-    before: Option<i64>,
-    limit: Option<u32>,
-}
-
+#[utoipa::path(get, path = "/alerts", tag = "alerts",
+    summary = "Alerts you see, newest first: `{alerts, next_before}`; a full page gives `next_before`, the stream position to pass as `before` for the next page",
+    params(AlertQuery),
+    responses((status = 200, description = "Alerts", body = AlertList),
+        (status = 401, response = P401), (status = 422, response = P422)))]
 async fn list_alerts(
     State(st): State<AppState>,
     a: Authed,
     q: Result<Query<AlertQuery>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AlertList>> {
     let Query(q) = q.map_err(query_error)?;
     let since = instant("since", q.since.as_deref())?;
     let status =
@@ -492,23 +588,28 @@ async fn list_alerts(
     let next = (alerts.len() == limit as usize)
         .then(|| alerts.last().map(|v| v.alert.seq))
         .flatten();
-    Ok(Json(json!({"alerts": alerts, "next_before": next})))
+    Ok(Json(AlertList {
+        alerts: alerts.iter().map(AlertDto::from).collect(),
+        next_before: next,
+    }))
 }
 
 fn alert_id(s: &str) -> ApiResult<AlertId> {
     AlertId::parse(s).ok_or(ApiError(AppError::NotFound))
 }
 
+#[utoipa::path(get, path = "/alerts/{id}", tag = "alerts",
+    summary = "An alert with its response log and deliveries",
+    params(("id" = String, Path, description = "The alert's UUID")),
+    responses((status = 200, description = "The alert", body = AlertDetail),
+        (status = 401, response = P401), (status = 404, response = P404)))]
 async fn get_alert(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AlertDetail>> {
     let (view, actions, deliveries) = st.app.alert_for(&a.actor, alert_id(&id)?).await?;
-    let mut v = json!(view);
-    v["actions"] = json!(actions);
-    v["deliveries"] = json!(deliveries);
-    Ok(Json(v))
+    Ok(Json(AlertDetail::of(&view, &actions, &deliveries)))
 }
 
 async fn respond(
@@ -517,7 +618,7 @@ async fn respond(
     id: String,
     step: &str,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AlertDto>> {
     let v = match body {
         Ok(b) if b.is_empty() => json!({}),
         other => parse_json(other)?,
@@ -526,33 +627,54 @@ async fn respond(
         .app
         .respond_to_alert(&a.actor, alert_id(&id)?, step, &v)
         .await?;
-    Ok(Json(json!(view)))
+    Ok(Json(AlertDto::from(&view)))
 }
 
+#[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "alerts",
+    summary = "Acknowledge: someone is responding",
+    params(("id" = String, Path, description = "The alert's UUID")),
+    request_body(content = Option<NoteRequest>, description = "An optional note (the body may be empty)"),
+    responses((status = 200, description = "The alert", body = AlertDto),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 409, response = P409), (status = 422, response = P422)))]
 async fn acknowledge(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AlertDto>> {
     respond(st, a, id, "acknowledge", body).await
 }
 
+#[utoipa::path(post, path = "/alerts/{id}/actions", tag = "alerts",
+    summary = "Log a response action (drive_away, patrol_dispatched, villagers_warned, false_alarm, fire_suppressed, note)",
+    params(("id" = String, Path, description = "The alert's UUID")),
+    request_body = ActionRequest,
+    responses((status = 200, description = "The alert", body = AlertDto),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 409, response = P409), (status = 422, response = P422)))]
 async fn act(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AlertDto>> {
     respond(st, a, id, "action", body).await
 }
 
+#[utoipa::path(post, path = "/alerts/{id}/close", tag = "alerts",
+    summary = "Close with an outcome (resolved, no_damage, damage, false_alarm, casualty)",
+    params(("id" = String, Path, description = "The alert's UUID")),
+    request_body = OutcomeRequest,
+    responses((status = 200, description = "The alert", body = AlertDto),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 409, response = P409), (status = 422, response = P422)))]
 async fn close(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AlertDto>> {
     respond(st, a, id, "close", body).await
 }
 
@@ -560,11 +682,16 @@ fn sse_event(v: &AlertView) -> Event {
     Event::default()
         .id(v.alert.seq.to_string())
         .event("alert")
-        .data(json!(v).to_string())
+        .data(json!(AlertDto::from(v)).to_string())
 }
 
 /// `GET /api/v1/alerts/stream`: every new alert the caller sees, as it is committed. A
 /// reconnecting client sends `Last-Event-ID` and first gets what it missed.
+#[utoipa::path(get, path = "/alerts/stream", tag = "alerts",
+    summary = "New alerts as Server-Sent Events (event `alert`, id = stream position; send Last-Event-ID to resume) and responses to them (event `update`)",
+    params(("Last-Event-ID" = Option<String>, Header, description = "The last stream position received")),
+    responses((status = 200, description = "text/event-stream: each event's data is an alert", content_type = "text/event-stream", body = String),
+        (status = 401, response = P401)))]
 async fn stream_alerts(
     State(st): State<AppState>,
     a: Authed,
@@ -609,7 +736,7 @@ async fn stream_alerts(
             // A response: no stream position of its own, so a resume is not disturbed.
             Some(Ok(Event::default()
                 .event("update")
-                .data(json!(v).to_string())))
+                .data(json!(AlertDto::from(&v)).to_string())))
         } else if v.alert.seq > high {
             high = v.alert.seq;
             Some(Ok(sse_event(&v)))
