@@ -22,4 +22,4 @@ pub mod totp;
 pub mod user;
 pub mod warning;
 
-pub use error::{FieldError, ValidationErrors};
+pub use error::{FieldError, Message, ValidationErrors};

@@ -201,7 +201,7 @@ fn fixed4(x: f64) -> String {
 // ---------------------------------------------------------------------------------------
 // JSON fixes.
 
-fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+fn field_error(field: &str, message: impl Into<crate::Message>) -> FieldError {
     FieldError {
         field: field.to_string(),
         message: message.into(),

@@ -41,15 +41,6 @@ impl Sensitivity {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
-
-    pub fn label_id(self) -> &'static str {
-        match self {
-            Sensitivity::Public => "Publik",
-            Sensitivity::Internal => "Internal",
-            Sensitivity::Restricted => "Terbatas",
-            Sensitivity::Secret => "Rahasia",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,15 +71,6 @@ impl Status {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    pub fn label_id(self) -> &'static str {
-        match self {
-            Status::New => "Baru",
-            Status::Verified => "Terverifikasi",
-            Status::InProgress => "Ditangani",
-            Status::Closed => "Selesai",
-        }
     }
 }
 

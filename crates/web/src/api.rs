@@ -948,6 +948,14 @@ async fn agreement_json(st: &AppState, a: &Agreement) -> ApiResult<Value> {
             .find(|x| x.id == *id)
             .map(|x| x.code.to_string())
     };
+    // The same sentences as the agreement page, in Bahasa Indonesia.
+    let code_text = |id: &sinergi_core::ids::AgencyId| code(id).unwrap_or_else(|| id.to_string());
+    let types = st.app.report_types();
+    let what_flows_where: Vec<String> = a
+        .clauses
+        .iter()
+        .map(|c| crate::ui::flow_sentence(crate::i18n::Lang::Id, c, &code_text, &types))
+        .collect();
     let clauses: Vec<Value> = a
         .clauses
         .iter()
@@ -976,7 +984,7 @@ async fn agreement_json(st: &AppState, a: &Agreement) -> ApiResult<Value> {
         "status": a.effective_status(st.app.now()).as_str(),
         "clauses": clauses,
         "documents": a.documents.iter().map(|d| agreement_document_json(a, d)).collect::<Vec<_>>(),
-        "what_flows_where": st.app.agreement_summary(a).await?,
+        "what_flows_where": what_flows_where,
         "version": a.version,
         "created_at": a.created_at.to_rfc3339(),
         "updated_at": a.updated_at.to_rfc3339(),

@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_warning;
 pub mod assets;
 pub mod auth;
+pub mod i18n;
 pub mod openapi;
 pub mod problem;
 pub mod ui;
