@@ -51,7 +51,7 @@ impl Message {
     }
 }
 
-/// A message by code: `msg!("report-title-required", "a title is required")`, or with
+/// A message by code: `msg!("title-required", "a title is required")`, or with
 /// values, `msg!("report-type-unknown", "unknown report type {key}", key = k)`. The
 /// English words are a format string over the named arguments, which become the Fluent
 /// arguments of the catalogue's words (`{ $key }`); a test holds the two in step.

@@ -47,3 +47,19 @@ self_deactivate = You cannot deactivate your own account.
 ## A domain message without Indonesian words (see core_message).
 field_other = Another field
 err_value_refused = this value is not accepted
+
+## Field errors shared by every domain (by code, with arguments)
+
+body-not-object = the body must be a JSON object
+body-not-feature = the body must be a GeoJSON Feature object
+field-unknown = unknown field
+feature-type-invalid = must be "Feature"
+uuid-invalid = must be a UUID
+uuid-string-invalid = must be a UUID string
+properties-not-object = properties must be an object
+text-too-long = must be text of at most { $max } characters
+text-length = must be text of 1 to { $max } characters
+text-control-characters = must not contain control characters
+date-time-invalid = must be a date-time with its offset, e.g. 2025-05-27T08:30:00+07:00
+sensitivity-invalid = must be one of public, internal, restricted, secret
+region-code-invalid = must be a Kemendagri code such as 15.01 or 31.73.07.1006

@@ -125,3 +125,15 @@ map_limited = Showing the { $n } newest reports; zoom in to see the others.
 map_failed = The reports could not be loaded. Check the connection, then move the map to try again.
 map_needs_js = The map needs JavaScript. The report list works without it:
 open_report = Open report
+
+## Field errors of a report (by code, with arguments)
+
+location-required = a location is required
+report-type-required = the report type is required
+report-type-unknown = unknown report type { $key }
+report-type-unchangeable = the type of a report cannot be changed
+report-status-invalid = must be one of new, verified, in_progress, closed
+title-required = a title is required
+occurred-at-required = when it happened is required
+occurred-at-future = lies in the future
+occurred-at-too-early = must not be before the year { $year }

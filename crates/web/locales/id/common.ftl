@@ -47,3 +47,19 @@ self_deactivate = Anda tidak dapat menonaktifkan akun Anda sendiri.
 ## A domain message without Indonesian words (see core_message).
 field_other = Isian lain
 err_value_refused = isian ini tidak dapat diterima
+
+## Field errors shared by every domain (by code, with arguments)
+
+body-not-object = isi permintaan harus berupa objek JSON
+body-not-feature = isi permintaan harus berupa objek GeoJSON Feature
+field-unknown = isian tidak dikenal
+feature-type-invalid = harus "Feature"
+uuid-invalid = harus berupa UUID
+uuid-string-invalid = harus berupa UUID
+properties-not-object = properties harus berupa objek
+text-too-long = harus berupa teks paling banyak { $max } karakter
+text-length = harus berupa teks sepanjang 1 sampai { $max } karakter
+text-control-characters = tidak boleh berisi karakter kendali
+date-time-invalid = harus berupa tanggal dan jam
+sensitivity-invalid = tingkat kerahasiaan tidak dikenal
+region-code-invalid = harus kode wilayah Kemendagri, mis. 15.01 or 31.73.07.1006

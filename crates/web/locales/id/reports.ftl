@@ -125,3 +125,15 @@ map_limited = Menampilkan { $n } laporan terbaru; perbesar peta untuk melihat la
 map_failed = Laporan gagal dimuat. Periksa sambungan lalu geser peta untuk mencoba lagi.
 map_needs_js = Peta memerlukan JavaScript. Daftar laporan tetap dapat dipakai:
 open_report = Buka laporan
+
+## Field errors of a report (by code, with arguments)
+
+location-required = lokasi wajib diisi
+report-type-required = jenis laporan wajib dipilih
+report-type-unknown = jenis laporan tidak dikenal: { $key }
+report-type-unchangeable = jenis laporan tidak dapat diubah
+report-status-invalid = status tidak dikenal
+title-required = judul wajib diisi
+occurred-at-required = waktu kejadian wajib diisi
+occurred-at-future = tidak boleh di masa depan
+occurred-at-too-early = tidak boleh sebelum tahun { $year }

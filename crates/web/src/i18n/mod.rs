@@ -358,6 +358,9 @@ mod tests {
         sources(&root.join("src"), &["rs"], &mut files);
         sources(&root.join("templates"), &["html"], &mut files);
         let mut used = BTreeMap::new();
+        for (name, code, _) in coded_messages() {
+            used.entry(code).or_insert(name);
+        }
         let ident = |s: &str| -> String {
             s.chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
@@ -397,6 +400,60 @@ mod tests {
             used.entry(key).or_insert_with(|| "dynamic_keys()".into());
         }
         used
+    }
+
+    /// The messages the domain and the use cases write by code: `msg!("code", "English")`
+    /// in `crates/core` and `crates/app`, as (file, code, English words).
+    fn coded_messages() -> Vec<(String, String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("../core/src"), &["rs"], &mut files);
+        sources(&root.join("../app/src"), &["rs"], &mut files);
+        let mut out = Vec::new();
+        for (name, src) in &files {
+            for (i, _) in src.match_indices("msg!(\"") {
+                let rest = &src[i + 6..];
+                let code: String = rest.chars().take_while(|c| *c != '"').collect();
+                let after = rest[code.len() + 1..].trim_start();
+                let Some(after) = after.strip_prefix(',') else {
+                    continue;
+                };
+                let Some(lit) = after.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let mut english = String::new();
+                let mut chars = lit.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => english.extend(chars.next()),
+                        c => english.push(c),
+                    }
+                }
+                out.push((name.clone(), code, english));
+            }
+        }
+        out
+    }
+
+    /// A message written by code has the same English words in the domain (for the API)
+    /// as in the catalogue, and takes the same arguments.
+    #[test]
+    fn coded_messages_say_the_same_in_the_domain_and_the_catalogue() {
+        let found = coded_messages();
+        assert!(
+            found.len() > 20,
+            "the scan found only {} messages",
+            found.len()
+        );
+        let differ: Vec<String> = found
+            .into_iter()
+            .filter(|(_, code, english)| tr(Lang::En, code) != *english)
+            .map(|(name, code, english)| {
+                format!("{name}: {code}: {english:?} ≠ {:?}", tr(Lang::En, &code))
+            })
+            .collect();
+        assert!(differ.is_empty(), "English words differ: {differ:#?}");
     }
 
     /// Every key in use is in the catalogue, in both languages.
