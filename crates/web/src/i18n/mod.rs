@@ -411,8 +411,10 @@ mod tests {
         sources(&root.join("../app/src"), &["rs"], &mut files);
         let mut out = Vec::new();
         for (name, src) in &files {
-            for (i, _) in src.match_indices("msg!(\"") {
-                let rest = &src[i + 6..];
+            for (i, _) in src.match_indices("msg!(") {
+                let Some(rest) = src[i + 5..].trim_start().strip_prefix('"') else {
+                    continue;
+                };
                 let code: String = rest.chars().take_while(|c| *c != '"').collect();
                 let after = rest[code.len() + 1..].trim_start();
                 let Some(after) = after.strip_prefix(',') else {
