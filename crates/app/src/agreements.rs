@@ -365,66 +365,6 @@ impl App {
         }
     }
 
-    /// "What flows where", one sentence per clause, in Indonesian.
-    pub async fn agreement_summary(&self, a: &Agreement) -> AppResult<Vec<String>> {
-        let agencies = self.store.agencies().await?;
-        let code = |id: &AgencyId| {
-            agencies
-                .iter()
-                .find(|x| x.id == *id)
-                .map(|x| x.code.to_string())
-                .unwrap_or_default()
-        };
-        let types = self.report_types();
-        Ok(a.clauses
-            .iter()
-            .map(|c| {
-                let from = c
-                    .from
-                    .as_ref()
-                    .map(code)
-                    .unwrap_or_else(|| "setiap pihak".into());
-                let to: Vec<String> = c.to.iter().map(code).collect();
-                let mut what: Vec<String> = c
-                    .report_types
-                    .iter()
-                    .map(|k| {
-                        types
-                            .iter()
-                            .find(|t| &t.key == k)
-                            .map(|t| t.label_id.clone())
-                            .unwrap_or_else(|| k.clone())
-                    })
-                    .collect();
-                what.extend(c.categories.iter().map(|k| format!("kategori {k}")));
-                let sub = if c.include_subagencies {
-                    " (beserta sub-instansi)"
-                } else {
-                    ""
-                };
-                let withheld = if c.withheld_fields.is_empty() {
-                    String::new()
-                } else {
-                    format!(", tanpa {}", c.withheld_fields.join(", "))
-                };
-                let place = match c.precision {
-                    sinergi_core::sharing::Precision::Exact => "lokasi tepat".to_string(),
-                    sinergi_core::sharing::Precision::Grid(m) => {
-                        format!("lokasi dibulatkan {} km", m / 1000)
-                    }
-                    sinergi_core::sharing::Precision::Region => "hanya wilayah".to_string(),
-                };
-                format!(
-                    "{}{sub} → {}{sub}: {} sampai tingkat {}{withheld}; {place}.",
-                    from,
-                    to.join(", "),
-                    what.join(", "),
-                    c.max_sensitivity.label_id().to_lowercase()
-                )
-            })
-            .collect())
-    }
-
     // ---- referrals -------------------------------------------------------------------
 
     /// Shares one report with another agency until a date, with a reason.

@@ -51,7 +51,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, message: impl Into<sinergi_core::Message>) -> Self {
         AppError::Validation(ValidationErrors::single(field, message))
     }
 }

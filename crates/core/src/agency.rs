@@ -58,23 +58,6 @@ impl AgencyKind {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
     }
-
-    /// The Indonesian label shown in the UI.
-    pub fn label_id(self) -> &'static str {
-        match self {
-            AgencyKind::Police => "Kepolisian",
-            AgencyKind::ParkAuthority => "Pengelola kawasan konservasi",
-            AgencyKind::NarcoticsAgency => "Badan Narkotika",
-            AgencyKind::LocalGovernment => "Pemerintah daerah",
-            AgencyKind::Military => "TNI",
-            AgencyKind::Prosecutor => "Kejaksaan",
-            AgencyKind::Court => "Pengadilan",
-            AgencyKind::Immigration => "Imigrasi",
-            AgencyKind::Village => "Desa/Kelurahan",
-            AgencyKind::Ngo => "LSM",
-            AgencyKind::Other => "Lainnya",
-        }
-    }
 }
 
 /// An agency code such as `POLDA-JAMBI` or `BNNK-BATANGHARI`: 2–40 characters of upper-case

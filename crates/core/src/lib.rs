@@ -25,4 +25,4 @@ pub mod totp;
 pub mod user;
 pub mod warning;
 
-pub use error::{FieldError, ValidationErrors};
+pub use error::{FieldError, Message, ValidationErrors};

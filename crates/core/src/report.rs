@@ -43,15 +43,6 @@ impl Status {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
-
-    pub fn label_id(self) -> &'static str {
-        match self {
-            Status::New => "Baru",
-            Status::Verified => "Terverifikasi",
-            Status::InProgress => "Ditangani",
-            Status::Closed => "Selesai",
-        }
-    }
 }
 
 pub const MAX_TITLE: usize = 200;
@@ -81,34 +72,49 @@ impl NewReport {
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let obj = v.as_object().ok_or_else(|| {
-            ValidationErrors::single("", "the body must be a GeoJSON Feature object")
+            ValidationErrors::single(
+                "",
+                crate::msg!(
+                    "body-not-feature",
+                    "the body must be a GeoJSON Feature object"
+                ),
+            )
         })?;
         let mut errs = ValidationErrors::new();
         for k in obj.keys() {
             if !matches!(k.as_str(), "type" | "id" | "geometry" | "properties") {
-                errs.push(k.clone(), "unknown field");
+                errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
             }
         }
         if obj.get("type").and_then(Value::as_str) != Some("Feature") {
-            errs.push("type", "must be \"Feature\"");
+            errs.push(
+                "type",
+                crate::msg!("feature-type-invalid", "must be \"Feature\""),
+            );
         }
         let id = match obj.get("id") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => match ReportId::parse(s) {
                 Some(id) => Some(id),
                 None => {
-                    errs.push("id", "must be a UUID");
+                    errs.push("id", crate::msg!("uuid-invalid", "must be a UUID"));
                     None
                 }
             },
             Some(_) => {
-                errs.push("id", "must be a UUID string");
+                errs.push(
+                    "id",
+                    crate::msg!("uuid-string-invalid", "must be a UUID string"),
+                );
                 None
             }
         };
         let geometry = match obj.get("geometry") {
             None | Some(Value::Null) => {
-                errs.push("geometry", "a location is required");
+                errs.push(
+                    "geometry",
+                    crate::msg!("location-required", "a location is required"),
+                );
                 None
             }
             Some(g) => ReportGeometry::from_geojson(g)
@@ -119,7 +125,10 @@ impl NewReport {
         let props = match obj.get("properties") {
             Some(Value::Object(p)) => p,
             _ => {
-                errs.push("properties", "properties must be an object");
+                errs.push(
+                    "properties",
+                    crate::msg!("properties-not-object", "properties must be an object"),
+                );
                 &empty
             }
         };
@@ -181,9 +190,12 @@ impl ReportPatch {
         ty: &ReportType,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
-        let obj = v
-            .as_object()
-            .ok_or_else(|| ValidationErrors::single("", "the body must be a JSON object"))?;
+        let obj = v.as_object().ok_or_else(|| {
+            ValidationErrors::single(
+                "",
+                crate::msg!("body-not-object", "the body must be a JSON object"),
+            )
+        })?;
         let mut errs = ValidationErrors::new();
         let feature_shaped = obj.contains_key("properties") || obj.contains_key("geometry");
         let mut patch = ReportPatch::default();
@@ -191,7 +203,7 @@ impl ReportPatch {
         let props: &Map<String, Value> = if feature_shaped {
             for k in obj.keys() {
                 if !matches!(k.as_str(), "type" | "id" | "geometry" | "properties") {
-                    errs.push(k.clone(), "unknown field");
+                    errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
                 }
             }
             if let Some(g) = obj.get("geometry").filter(|g| !g.is_null()) {
@@ -203,7 +215,10 @@ impl ReportPatch {
                 Some(Value::Object(p)) => p,
                 None => &empty,
                 Some(_) => {
-                    errs.push("properties", "properties must be an object");
+                    errs.push(
+                        "properties",
+                        crate::msg!("properties-not-object", "properties must be an object"),
+                    );
                     &empty
                 }
             }
@@ -214,7 +229,13 @@ impl ReportPatch {
         let mut perrs = ValidationErrors::new();
         if let Some(t) = props.get("type") {
             if t.as_str() != Some(ty.key.as_str()) {
-                perrs.push("type", "the type of a report cannot be changed");
+                perrs.push(
+                    "type",
+                    crate::msg!(
+                        "report-type-unchangeable",
+                        "the type of a report cannot be changed"
+                    ),
+                );
             }
         }
         if let Some(s) = props.get("status") {
@@ -222,14 +243,24 @@ impl ReportPatch {
                 Some(s) => patch.status = Some(s),
                 None => perrs.push(
                     "status",
-                    "must be one of new, verified, in_progress, closed",
+                    crate::msg!(
+                        "report-status-invalid",
+                        "must be one of new, verified, in_progress, closed"
+                    ),
                 ),
             }
         }
         if let Some(n) = props.get("note") {
             match n.as_str() {
                 Some(s) if s.chars().count() <= 2000 => patch.note = Some(s.trim().to_string()),
-                _ => perrs.push("note", "must be text of at most 2000 characters"),
+                _ => perrs.push(
+                    "note",
+                    crate::msg!(
+                        "text-too-long",
+                        "must be text of at most {max} characters",
+                        max = 2000
+                    ),
+                ),
             }
         }
         let mut rest = props.clone();
@@ -305,13 +336,16 @@ fn parse_properties(
                 | "region_code"
         );
         if !known {
-            errs.push(k.clone(), "unknown field");
+            errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
         }
     }
     let ty: Option<&ReportType> = if create {
         match props.get("type").and_then(Value::as_str) {
             None => {
-                errs.push("type", "the report type is required");
+                errs.push(
+                    "type",
+                    crate::msg!("report-type-required", "the report type is required"),
+                );
                 None
             }
             Some(k) => match types.iter().find(|t| t.key == k) {
@@ -320,7 +354,14 @@ fn parse_properties(
                     Some(t)
                 }
                 None => {
-                    errs.push("type", format!("unknown report type {k:?}"));
+                    errs.push(
+                        "type",
+                        crate::msg!(
+                            "report-type-unknown",
+                            "unknown report type {key}",
+                            key = format!("{k:?}")
+                        ),
+                    );
                     None
                 }
             },
@@ -329,18 +370,29 @@ fn parse_properties(
         types.first()
     };
     match props.get("title") {
-        None if create => errs.push("title", "a title is required"),
+        None if create => errs.push(
+            "title",
+            crate::msg!("title-required", "a title is required"),
+        ),
         None => {}
         Some(v) => match v.as_str().map(str::trim) {
-            Some(s) if s.chars().any(char::is_control) => {
-                errs.push("title", "must not contain control characters")
-            }
+            Some(s) if s.chars().any(char::is_control) => errs.push(
+                "title",
+                crate::msg!(
+                    "text-control-characters",
+                    "must not contain control characters"
+                ),
+            ),
             Some(s) if visible(s) && s.chars().count() <= MAX_TITLE => {
                 p.title = Some(s.to_string())
             }
             _ => errs.push(
                 "title",
-                format!("must be text of 1 to {MAX_TITLE} characters"),
+                crate::msg!(
+                    "text-length",
+                    "must be text of 1 to {max} characters",
+                    max = MAX_TITLE
+                ),
             ),
         },
     }
@@ -352,28 +404,45 @@ fn parse_properties(
             }
             _ => errs.push(
                 "description",
-                format!("must be text of at most {MAX_DESCRIPTION} characters"),
+                crate::msg!(
+                    "text-too-long",
+                    "must be text of at most {max} characters",
+                    max = MAX_DESCRIPTION
+                ),
             ),
         },
     }
     match props.get("occurred_at") {
-        None if create => errs.push("occurred_at", "when it happened is required"),
+        None if create => errs.push(
+            "occurred_at",
+            crate::msg!("occurred-at-required", "when it happened is required"),
+        ),
         None => {}
         Some(v) => match v
             .as_str()
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         {
             Some(t) if t.with_timezone(&Utc) > now + Duration::hours(FUTURE_TOLERANCE_HOURS) => {
-                errs.push("occurred_at", "lies in the future")
+                errs.push(
+                    "occurred_at",
+                    crate::msg!("occurred-at-future", "lies in the future"),
+                )
             }
             Some(t) if t.year() < EARLIEST_YEAR => errs.push(
                 "occurred_at",
-                format!("must not be before the year {EARLIEST_YEAR}"),
+                crate::msg!(
+                    "occurred-at-too-early",
+                    "must not be before the year {year}",
+                    year = EARLIEST_YEAR
+                ),
             ),
             Some(t) => p.occurred_at = Some(t),
             None => errs.push(
                 "occurred_at",
-                "must be a date-time with its offset, e.g. 2025-05-27T08:30:00+07:00",
+                crate::msg!(
+                    "date-time-invalid",
+                    "must be a date-time with its offset, e.g. 2025-05-27T08:30:00+07:00"
+                ),
             ),
         },
     }
@@ -383,7 +452,10 @@ fn parse_properties(
             Some(s) => p.sensitivity = Some(s),
             None => errs.push(
                 "sensitivity",
-                "must be one of public, internal, restricted, secret",
+                crate::msg!(
+                    "sensitivity-invalid",
+                    "must be one of public, internal, restricted, secret"
+                ),
             ),
         },
     }
@@ -395,7 +467,10 @@ fn parse_properties(
             }
             _ => errs.push(
                 "region_code",
-                "must be a Kemendagri code such as 15.01 or 31.73.07.1006",
+                crate::msg!(
+                    "region-code-invalid",
+                    "must be a Kemendagri code such as 15.01 or 31.73.07.1006"
+                ),
             ),
         },
     }

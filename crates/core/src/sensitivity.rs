@@ -34,13 +34,4 @@ impl Sensitivity {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
-
-    pub fn label_id(self) -> &'static str {
-        match self {
-            Sensitivity::Public => "Publik",
-            Sensitivity::Internal => "Internal",
-            Sensitivity::Restricted => "Terbatas",
-            Sensitivity::Secret => "Rahasia",
-        }
-    }
 }

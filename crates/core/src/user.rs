@@ -36,16 +36,6 @@ impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
-
-    pub fn label_id(self) -> &'static str {
-        match self {
-            Role::FieldOfficer => "Petugas lapangan",
-            Role::Coordinator => "Koordinator",
-            Role::Analyst => "Analis",
-            Role::AgencyAdmin => "Admin instansi",
-            Role::SystemAdmin => "Admin sistem",
-        }
-    }
 }
 
 /// A user name: 3–64 characters of lower-case letters, digits, '.', '_' and '-'.

@@ -7,6 +7,7 @@ pub mod api_common;
 pub mod assets;
 pub mod auth;
 pub(crate) mod features;
+pub mod i18n;
 pub mod openapi;
 pub mod problem;
 pub mod ui;

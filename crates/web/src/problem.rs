@@ -9,6 +9,8 @@ use serde_json::json;
 use sinergi_app::AppError;
 use sinergi_core::ValidationErrors;
 
+use crate::i18n::k;
+
 /// An error on its way to an HTTP client.
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
@@ -27,74 +29,165 @@ impl From<ValidationErrors> for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// The stable code, HTTP status and title of each error kind.
-pub fn describe(e: &AppError) -> (&'static str, StatusCode, &'static str) {
-    match e {
-        AppError::Validation(_) => (
-            "validation_failed",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The request has invalid fields",
-        ),
-        AppError::Malformed(_) => (
-            "malformed_request",
-            StatusCode::BAD_REQUEST,
-            "The request could not be read",
-        ),
-        AppError::Unauthenticated => (
-            "unauthenticated",
-            StatusCode::UNAUTHORIZED,
-            "Sign-in required",
-        ),
-        AppError::SecondFactorRequired { .. } => (
-            "totp_required",
-            StatusCode::UNAUTHORIZED,
-            "Authenticator code required",
-        ),
-        AppError::SecondFactorEnrolmentRequired => (
-            "totp_enrolment_required",
-            StatusCode::FORBIDDEN,
-            "Second factor must be set up",
-        ),
-        AppError::PasswordChangeRequired => (
-            "password_change_required",
-            StatusCode::FORBIDDEN,
-            "Password must be changed",
-        ),
-        AppError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN, "Not allowed"),
-        AppError::NotFound => ("not_found", StatusCode::NOT_FOUND, "Not found"),
-        AppError::Conflict(_) => ("conflict", StatusCode::CONFLICT, "Conflict"),
-        AppError::PreconditionFailed { .. } => (
-            "version_mismatch",
-            StatusCode::PRECONDITION_FAILED,
-            "The record has changed",
-        ),
-        AppError::PreconditionRequired => (
-            "if_match_required",
-            StatusCode::PRECONDITION_REQUIRED,
-            "If-Match required",
-        ),
-        AppError::TooManyRequests { .. } => (
-            "too_many_attempts",
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-        ),
-        AppError::UnsupportedMediaType(_) => (
-            "unsupported_media_type",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Unsupported media type",
-        ),
-        AppError::PayloadTooLarge(_) => (
-            "payload_too_large",
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Payload too large",
-        ),
-        AppError::Unavailable(_) => ("unavailable", StatusCode::SERVICE_UNAVAILABLE, "Try again"),
-        AppError::Internal(_) => (
-            "internal",
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal error",
-        ),
+/// One kind of error: its stable `code` (problem+json), HTTP status, English title, and
+/// the catalogue keys of the error page's heading and text (none for the kinds the UI
+/// answers with a redirect to the page that resolves them).
+#[derive(Debug)]
+pub struct ErrorKind {
+    pub code: &'static str,
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub page: Option<(&'static str, &'static str)>,
+}
+
+const fn kind(
+    code: &'static str,
+    status: StatusCode,
+    title: &'static str,
+    page: Option<(&'static str, &'static str)>,
+) -> ErrorKind {
+    ErrorKind {
+        code,
+        status,
+        title,
+        page,
     }
+}
+
+/// Every error kind: the one table of codes, statuses and messages.
+pub const ERRORS: &[ErrorKind] = &[
+    kind(
+        "validation_failed",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "The request has invalid fields",
+        Some((k!("err_400_title"), k!("err_400_text"))),
+    ),
+    kind(
+        "malformed_request",
+        StatusCode::BAD_REQUEST,
+        "The request could not be read",
+        Some((k!("err_400_title"), k!("err_400_text"))),
+    ),
+    kind(
+        "unauthenticated",
+        StatusCode::UNAUTHORIZED,
+        "Sign-in required",
+        None,
+    ),
+    kind(
+        "totp_required",
+        StatusCode::UNAUTHORIZED,
+        "Authenticator code required",
+        None,
+    ),
+    kind(
+        "totp_enrolment_required",
+        StatusCode::FORBIDDEN,
+        "Second factor must be set up",
+        None,
+    ),
+    kind(
+        "password_change_required",
+        StatusCode::FORBIDDEN,
+        "Password must be changed",
+        None,
+    ),
+    kind(
+        "forbidden",
+        StatusCode::FORBIDDEN,
+        "Not allowed",
+        Some((k!("err_403_title"), k!("err_403_text"))),
+    ),
+    kind(
+        "not_found",
+        StatusCode::NOT_FOUND,
+        "Not found",
+        Some((k!("err_404_title"), k!("err_404_text"))),
+    ),
+    kind(
+        "conflict",
+        StatusCode::CONFLICT,
+        "Conflict",
+        Some((k!("err_409_title"), k!("err_409_text"))),
+    ),
+    kind(
+        "version_mismatch",
+        StatusCode::PRECONDITION_FAILED,
+        "The record has changed",
+        Some((k!("err_409_title"), k!("stale_report"))),
+    ),
+    kind(
+        "if_match_required",
+        StatusCode::PRECONDITION_REQUIRED,
+        "If-Match required",
+        Some((k!("err_409_title"), k!("stale_report"))),
+    ),
+    kind(
+        "too_many_attempts",
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        Some((k!("err_400_title"), k!("err_429_text"))),
+    ),
+    kind(
+        "unsupported_media_type",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "Unsupported media type",
+        Some((k!("err_400_title"), k!("err_415_text"))),
+    ),
+    kind(
+        "payload_too_large",
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Payload too large",
+        Some((k!("err_400_title"), k!("err_413_text"))),
+    ),
+    kind(
+        "method_not_allowed",
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        Some((k!("err_400_title"), k!("err_400_text"))),
+    ),
+    kind(
+        "unavailable",
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Try again",
+        Some((k!("err_500_title"), k!("err_503_text"))),
+    ),
+    kind(
+        "internal",
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal error",
+        Some((k!("err_500_title"), k!("err_500_text"))),
+    ),
+];
+
+/// The error kind of `code`, from [`ERRORS`].
+pub fn error_kind(code: &str) -> &'static ErrorKind {
+    ERRORS
+        .iter()
+        .find(|k| k.code == code)
+        .unwrap_or_else(|| panic!("{code} is not in the table of errors"))
+}
+
+/// The kind of an application error.
+pub fn describe(e: &AppError) -> &'static ErrorKind {
+    error_kind(match e {
+        AppError::Validation(_) => "validation_failed",
+        AppError::Malformed(_) => "malformed_request",
+        AppError::Unauthenticated => "unauthenticated",
+        AppError::SecondFactorRequired { .. } => "totp_required",
+        AppError::SecondFactorEnrolmentRequired => "totp_enrolment_required",
+        AppError::PasswordChangeRequired => "password_change_required",
+        AppError::Forbidden(_) => "forbidden",
+        AppError::NotFound => "not_found",
+        AppError::Conflict(_) => "conflict",
+        AppError::PreconditionFailed { .. } => "version_mismatch",
+        AppError::PreconditionRequired => "if_match_required",
+        AppError::TooManyRequests { .. } => "too_many_attempts",
+        AppError::UnsupportedMediaType(_) => "unsupported_media_type",
+        AppError::PayloadTooLarge(_) => "payload_too_large",
+        AppError::Unavailable(_) => "unavailable",
+        AppError::Internal(_) => "internal",
+    })
 }
 
 pub fn new_request_id() -> String {
@@ -103,7 +196,12 @@ pub fn new_request_id() -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (code, status, title) = describe(&self.0);
+        let &ErrorKind {
+            code,
+            status,
+            title,
+            ..
+        } = describe(&self.0);
         let request_id = new_request_id();
         let detail = match &self.0 {
             AppError::Internal(source) => {
@@ -194,14 +292,14 @@ pub async fn framework_errors_as_problems(resp: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return resp;
     }
-    let (code, title) = match status {
+    let ErrorKind { code, title, .. } = error_kind(match status {
         StatusCode::NOT_FOUND => return ApiError(AppError::NotFound).into_response(),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Unsupported media type"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "Payload too large"),
-        s if s.is_server_error() => ("internal", "Internal error"),
-        _ => ("malformed_request", "The request could not be read"),
-    };
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        s if s.is_server_error() => "internal",
+        _ => "malformed_request",
+    });
     let allow = resp.headers().get(header::ALLOW).cloned();
     let detail = match axum::body::to_bytes(resp.into_body(), 4096).await {
         Ok(b) if !b.is_empty() => String::from_utf8_lossy(&b).into_owned(),
@@ -224,4 +322,37 @@ pub async fn framework_errors_as_problems(resp: Response) -> Response {
         out.headers_mut().insert(header::ALLOW, a);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{has_message, Lang};
+
+    /// Codes are unique, and every message of the table is in both languages.
+    #[test]
+    fn every_error_code_has_its_messages_in_both_languages() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in ERRORS {
+            assert!(
+                seen.insert(kind.code),
+                "{} is twice in the table",
+                kind.code
+            );
+            if let Some((heading, message)) = kind.page {
+                for lang in Lang::ALL {
+                    assert!(
+                        has_message(lang, heading),
+                        "{}: {heading} in {lang:?}",
+                        kind.code
+                    );
+                    assert!(
+                        has_message(lang, message),
+                        "{}: {message} in {lang:?}",
+                        kind.code
+                    );
+                }
+            }
+        }
+    }
 }

@@ -414,7 +414,7 @@ impl App {
                         message: res
                             .errors
                             .iter()
-                            .map(|e| e.message.clone())
+                            .map(|e| e.message.to_string())
                             .collect::<Vec<_>>()
                             .join("; "),
                     });

@@ -63,14 +63,14 @@ pub fn fixes_of(
                 Ok(v) => v,
                 Err(msg) => vec![Err(vec![sinergi_core::error::FieldError {
                     field: "payload".into(),
-                    message: msg,
+                    message: msg.into(),
                 }])],
             }
         }
         Ok(v) => vec![sinergi_core::observation::parse_fix(&with_device(v), now)],
         Err(e) => vec![Err(vec![sinergi_core::error::FieldError {
             field: "payload".into(),
-            message: format!("not JSON: {e}"),
+            message: format!("not JSON: {e}").into(),
         }])],
     }
 }

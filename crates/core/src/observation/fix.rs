@@ -31,7 +31,7 @@ pub struct FixInput {
     pub battery: Option<f64>,
 }
 
-fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+fn field_error(field: &str, message: impl Into<crate::Message>) -> FieldError {
     FieldError {
         field: field.to_string(),
         message: message.into(),

@@ -18,7 +18,7 @@ use sinergi_app::auth::SecondFactorStatus;
 use sinergi_app::AppError;
 use sinergi_core::totp::TotpSecret;
 
-use super::i18n::{core_message, k, tr, Lang};
+use super::i18n::{core_message, k, tr, tr_args, Lang};
 use super::render::{page_ctx, render};
 use super::reports::home_zone;
 use super::session::{cookie_attrs, with_cookie};
@@ -82,9 +82,13 @@ fn page_view(page: &Page, sf: &SecondFactorStatus, view: View) -> Response {
             grouped => grouped(&e.secret),
         }
     });
-    let since = sf
-        .enabled_at
-        .map(|t| tr(lang, k!("sec_on_since")).replace("{time}", &show_time(home_zone(page), t)));
+    let since = sf.enabled_at.map(|t| {
+        tr_args(
+            lang,
+            k!("sec_on_since"),
+            &[("time", &show_time(home_zone(page), t))],
+        )
+    });
     render(
         view.status.unwrap_or(StatusCode::OK),
         "akun_keamanan.html",

@@ -29,7 +29,7 @@ use sinergi_core::time::Zone;
 use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
 
-use super::i18n::{core_message, k, tr, Lang};
+use super::i18n::{core_message, k, tr, tr_args, Lang};
 use super::render::{csrf_page, page_ctx, render};
 use super::reports::human_size;
 use super::{bad_form, sensitivity_label, show_time, FormData, Page, UNPROCESSABLE};
@@ -76,7 +76,7 @@ pub(super) fn category_label(lang: Lang, c: &str) -> String {
 pub(super) fn precision_label(lang: Lang, p: Precision) -> String {
     match p {
         Precision::Exact => tr(lang, k!("prec_exact")),
-        Precision::Grid(m) => tr(lang, k!("prec_grid")).replace("{n}", &km(m)),
+        Precision::Grid(m) => tr_args(lang, k!("prec_grid"), &[("n", &km(m))]),
         Precision::Region => tr(lang, k!("prec_region")),
     }
 }
@@ -195,8 +195,9 @@ struct DetailExtra {
 
 /// One clause as a sentence ("what flows where"), every word from the catalogue: types
 /// and categories by name, withheld fields by their labels, the sensitivity and the
-/// location precision in words.
-fn flow_sentence(
+/// location precision in words. The API's `what_flows_where` is the same sentence in
+/// Bahasa Indonesia.
+pub(crate) fn flow_sentence(
     lang: Lang,
     c: &Clause,
     code: &dyn Fn(&AgencyId) -> String,
@@ -218,11 +219,13 @@ fn flow_sentence(
         .iter()
         .map(|k| type_label(types, k, lang))
         .collect();
-    what.extend(
-        c.categories
-            .iter()
-            .map(|k| tr(lang, k!("ag_flow_category")).replace("{name}", &category_label(lang, k))),
-    );
+    what.extend(c.categories.iter().map(|k| {
+        tr_args(
+            lang,
+            k!("ag_flow_category"),
+            &[("name", &category_label(lang, k))],
+        )
+    }));
     let without = if c.withheld_fields.is_empty() {
         String::new()
     } else {
@@ -231,23 +234,32 @@ fn flow_sentence(
             .iter()
             .map(|w| super::withheld_field_label(lang, types, None, w))
             .collect();
-        tr(lang, k!("ag_flow_without")).replace("{fields}", &fields.join(", "))
+        tr_args(
+            lang,
+            k!("ag_flow_without"),
+            &[("fields", &fields.join(", "))],
+        )
     };
     let place = match c.precision {
         Precision::Exact => tr(lang, k!("place_exact")),
-        Precision::Grid(m) => tr(lang, k!("place_grid")).replace("{n}", &km(m)),
+        Precision::Grid(m) => tr_args(lang, k!("place_grid"), &[("n", &km(m))]),
         Precision::Region => tr(lang, k!("place_region")),
     };
-    tr(lang, k!("ag_flow"))
-        .replace("{from}", &format!("{from}{sub}"))
-        .replace("{to}", &format!("{}{sub}", to.join(", ")))
-        .replace("{what}", &what.join(", "))
-        .replace(
-            "{level}",
-            &sensitivity_label(lang, c.max_sensitivity).to_lowercase(),
-        )
-        .replace("{without}", &without)
-        .replace("{place}", &place)
+    tr_args(
+        lang,
+        k!("ag_flow"),
+        &[
+            ("from", &format!("{from}{sub}")),
+            ("to", &format!("{}{sub}", to.join(", "))),
+            ("what", &what.join(", ")),
+            (
+                "level",
+                &sensitivity_label(lang, c.max_sensitivity).to_lowercase(),
+            ),
+            ("without", &without),
+            ("place", &place),
+        ],
+    )
 }
 
 /// May the actor approve `a` for their agency now? The app's rule, to choose the button.
@@ -324,7 +336,7 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
                     .map(|k| context! { category => false, label => type_label(&types, k, lang) }),
             );
             context! {
-                label => tr(lang, k!("clause_n")).replace("{n}", &(i + 1).to_string()),
+                label => tr_args(lang, k!("clause_n"), &[("n", &(i + 1).to_string())]),
                 from => c.from.as_ref().map(|f| agency_ref(&by_id, f)),
                 to => c.to.iter().map(|t| agency_ref(&by_id, t)).collect::<Vec<_>>(),
                 what => what,
@@ -401,7 +413,7 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
             shared => shared,
             documents => documents,
             upload_errors => extra.upload_errors,
-            approve_hint => tr(lang, k!("approve_hint")).replace("{agency}", &my_agency),
+            approve_hint => tr_args(lang, k!("approve_hint"), &[("agency", &my_agency)]),
             notice => extra.notice,
             action_error => extra.error,
             revoke_unticked => extra.revoke_unticked,
@@ -464,7 +476,7 @@ fn shared_links(
                 code => code.as_str(),
                 name => agency.name.as_str(),
                 href => format!("/laporan?agency={}", urlencode(&code)),
-                label => tr(lang, k!("ag_reports_of")).replace("{agency}", &code),
+                label => tr_args(lang, k!("ag_reports_of"), &[("agency", &code)]),
                 types => shared_types,
             }
         })
@@ -930,7 +942,7 @@ fn form_field(path: &str, used: &[usize]) -> String {
 /// The label of a form field, for the error summary.
 fn field_label(lang: Lang, field: &str) -> String {
     if let Some((n, part)) = clause_index(field) {
-        let clause = tr(lang, k!("clause_n")).replace("{n}", &(n + 1).to_string());
+        let clause = tr_args(lang, k!("clause_n"), &[("n", &(n + 1).to_string())]);
         let key = match part {
             "from" => k!("clause_from"),
             "to" => k!("clause_to"),

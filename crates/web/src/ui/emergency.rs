@@ -21,7 +21,7 @@ use sinergi_app::AppError;
 use sinergi_core::ids::ReportId;
 use sinergi_core::user::Role;
 
-use super::i18n::{core_message, k, tr};
+use super::i18n::{core_message, k, tr, tr_args};
 use super::render::{page_ctx, render};
 use super::{role_label, FormData, Page, UNPROCESSABLE};
 use crate::api::urlencode;
@@ -87,16 +87,15 @@ fn form_page(page: &Page, status: StatusCode, s: Entry, may: bool) -> Response {
         status,
         "akses_darurat.html",
         context! {
-            intro => tr(lang, k!("eg_intro")).replace("{hours}", &hours),
+            intro => tr_args(lang, k!("eg_intro"), &[("hours", &hours)]),
             rules => vec![
-                tr(lang, k!("eg_rule_one")).replace("{hours}", &hours),
+                tr_args(lang, k!("eg_rule_one"), &[("hours", &hours)]),
                 tr(lang, k!("eg_rule_justification")),
                 tr(lang, k!("eg_rule_audit")),
                 tr(lang, k!("eg_rule_secret")),
             ],
             may => may,
-            role_notice => tr(lang, k!("eg_role_not_allowed"))
-                .replace("{role}", &role_label(lang, page.authed.user.role)),
+            role_notice => tr_args(lang, k!("eg_role_not_allowed"), &[("role", &role_label(lang, page.authed.user.role))]),
             v => Value::from_serialize(&s.values),
             errors => s.errors,
             message => s.message,
@@ -192,10 +191,11 @@ pub(super) async fn open(
         Err(AppError::Forbidden(_)) => {
             // Only a role the setting leaves out is refused; a secret report answers like a
             // missing one.
-            s.message = Some(
-                tr(lang, k!("eg_role_not_allowed"))
-                    .replace("{role}", &role_label(lang, page.authed.user.role)),
-            );
+            s.message = Some(tr_args(
+                lang,
+                k!("eg_role_not_allowed"),
+                &[("role", &role_label(lang, page.authed.user.role))],
+            ));
             form_page(&page, StatusCode::FORBIDDEN, s, may)
         }
         Err(AppError::NotFound) => {
@@ -242,7 +242,7 @@ fn settings_page(
             roles => roles,
             errors => errors,
             notice => notice,
-            hint => tr(lang, k!("settings_bg_hint")).replace("{hours}", &BREAK_GLASS_HOURS.to_string()),
+            hint => tr_args(lang, k!("settings_bg_hint"), &[("hours", &BREAK_GLASS_HOURS.to_string())]),
             ..page_ctx(page, "settings")
         },
     )
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn the_rule_names_the_hours() {
-        let text = tr(Lang::Id, k!("eg_rule_one")).replace("{hours}", "4");
+        let text = tr_args(Lang::Id, k!("eg_rule_one"), &[("hours", &"4")]);
         assert!(text.contains('4'));
         assert!(!text.contains("{hours}"));
     }

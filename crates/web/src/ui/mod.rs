@@ -17,7 +17,7 @@ mod audit;
 mod emergency;
 mod forms;
 mod home;
-mod i18n;
+pub(crate) use crate::i18n;
 mod notifications;
 mod render;
 mod reports;
@@ -26,6 +26,8 @@ mod session;
 mod sharing;
 mod users;
 mod warning;
+
+pub(crate) use agreements::flow_sentence;
 
 pub use reports::PHOTO_FORM_BUDGET;
 

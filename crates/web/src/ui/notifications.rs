@@ -19,7 +19,7 @@ use sinergi_core::ids::{NotificationId, ReportId};
 use sinergi_core::time::Zone;
 use sinergi_store::Notification;
 
-use super::i18n::{k, tr, Lang};
+use super::i18n::{k, tr, tr_args, Lang};
 use super::render::{page_ctx, render};
 use super::reports::home_zone;
 use super::{show_time, Page};
@@ -53,46 +53,18 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
         "" => tr(lang, k!("notif_unknown_agency")),
         a => a.to_string(),
     };
-    fill(
-        &tr(lang, key),
+    tr_args(
+        lang,
+        key,
         &[
-            ("by", text(n, "by")),
+            ("by", &text(n, "by")),
             ("by_agency", &by_agency),
-            ("report_title", text(n, "report_title")),
+            ("report_title", &text(n, "report_title")),
             ("until", &time_of(n, "until", zone)),
-            ("why", why),
+            ("why", &why),
             ("kind", &n.kind),
         ],
     )
-}
-
-/// Fills the `{name}` places of a fixed sentence in one pass, so a value that itself
-/// contains `{…}` (a title typed by someone) is never filled again.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 64);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}').and_then(|close| {
-            let name = &after[..close];
-            values
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (close, *v))
-        }) {
-            Some((close, v)) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The report a notification is about, if any.
@@ -241,8 +213,12 @@ mod tests {
     #[test]
     fn values_are_filled_in_once() {
         assert_eq!(
-            fill("{a} and {b} {c}", &[("a", "{b}"), ("b", "x")]),
-            "{b} and x {c}"
+            tr_args(
+                Lang::En,
+                k!("notif_other"),
+                &[("kind", &"{report_title}"), ("report_title", &"x")]
+            ),
+            "Notice ({report_title}) about the report \"x\""
         );
     }
 

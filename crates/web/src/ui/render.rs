@@ -255,12 +255,13 @@ pub(crate) fn page_ctx(page: &Page, nav: &str) -> Value {
 /// The error page for `err`, in the layout. Internal errors are logged with their cause
 /// chain under a request id that the page shows; their details never reach the browser.
 pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppError) -> Response {
-    let (_, status, _) = crate::problem::describe(&err);
+    let kind = crate::problem::describe(&err);
+    let status = kind.status;
     let base = match page {
         Some(p) => page_ctx(p, ""),
         None => anon_ctx(lang, back),
     };
-    let (heading, message, details, request_id) = match &err {
+    let (details, request_id) = match &err {
         AppError::Unauthenticated | AppError::SecondFactorRequired { .. } => {
             return Redirect::to("/masuk").into_response()
         }
@@ -270,24 +271,6 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
         AppError::PasswordChangeRequired => {
             return Redirect::to("/akun/kata-sandi").into_response()
         }
-        AppError::NotFound => (
-            k!("err_404_title"),
-            tr(lang, k!("err_404_text")),
-            vec![],
-            None,
-        ),
-        AppError::Forbidden(_) => (
-            k!("err_403_title"),
-            tr(lang, k!("err_403_text")),
-            vec![],
-            None,
-        ),
-        AppError::Unavailable(_) => (
-            k!("err_500_title"),
-            tr(lang, k!("err_503_text")),
-            vec![],
-            None,
-        ),
         AppError::Internal(source) => {
             let request_id = crate::problem::new_request_id();
             let mut chain = source.to_string();
@@ -298,16 +281,9 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
                 cur = c.source();
             }
             tracing::error!(request_id, error = %chain, "internal error in the web UI");
-            (
-                k!("err_500_title"),
-                tr(lang, k!("err_500_text")),
-                vec![],
-                Some(request_id),
-            )
+            (vec![], Some(request_id))
         }
         AppError::Validation(v) | AppError::Malformed(v) => (
-            k!("err_400_title"),
-            tr(lang, k!("err_400_text")),
             v.errors
                 .iter()
                 .map(|e| {
@@ -320,37 +296,13 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
                 .collect(),
             None,
         ),
-        AppError::Conflict(_) => (
-            k!("err_409_title"),
-            tr(lang, k!("err_409_text")),
-            vec![],
-            None,
-        ),
-        AppError::PreconditionFailed { .. } | AppError::PreconditionRequired => (
-            k!("err_409_title"),
-            tr(lang, k!("stale_report")),
-            vec![],
-            None,
-        ),
-        AppError::TooManyRequests { .. } => (
-            k!("err_400_title"),
-            tr(lang, k!("err_429_text")),
-            vec![],
-            None,
-        ),
-        AppError::UnsupportedMediaType(_) => (
-            k!("err_400_title"),
-            tr(lang, k!("err_415_text")),
-            vec![],
-            None,
-        ),
-        AppError::PayloadTooLarge(_) => (
-            k!("err_400_title"),
-            tr(lang, k!("err_413_text")),
-            vec![],
-            None,
-        ),
+        _ => (vec![], None),
     };
+    // Every kind that reaches here has its page's words in the table of errors.
+    let (heading, message) = kind
+        .page
+        .unwrap_or((k!("err_500_title"), k!("err_500_text")));
+    let message = tr(lang, message);
     render(
         status,
         "galat.html",

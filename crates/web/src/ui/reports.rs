@@ -30,7 +30,7 @@ use sinergi_regions::Level;
 
 use super::emergency;
 use super::forms::{self, LocalError, ReportValues};
-use super::i18n::{core_message, k, tr, Lang};
+use super::i18n::{core_message, k, tr, tr_args, Lang};
 use super::render::{csrf_page, json_for_script, page_ctx, render};
 use super::sharing;
 use super::{
@@ -634,9 +634,14 @@ pub(super) fn region_radius_m(st: &AppState, code: Option<&str>) -> f64 {
 /// A grid cell's centre as "lat, lon (± n km)", rounded to what the cell justifies.
 fn rounded_text(lang: Lang, lon: f64, lat: f64, metres: u32) -> String {
     let d = decimals_for(metres);
-    tr(lang, k!("loc_rounded"))
-        .replace("{coords}", &format!("{lat:.d$}, {lon:.d$}"))
-        .replace("{n}", &super::agreements::km(metres))
+    tr_args(
+        lang,
+        k!("loc_rounded"),
+        &[
+            ("coords", &format!("{lat:.d$}, {lon:.d$}")),
+            ("n", &super::agreements::km(metres)),
+        ],
+    )
 }
 
 /// The location as text. A coarsened one is never shown more precisely than it is: the
@@ -654,7 +659,7 @@ fn location_text(st: &AppState, lang: Lang, r: &Report, precision: Precision) ->
             .as_deref()
             .and_then(|c| st.app.gazetteer().get(c))
         {
-            Some(region) => tr(lang, k!("loc_region_centre")).replace("{name}", &region.name),
+            Some(region) => tr_args(lang, k!("loc_region_centre"), &[("name", &region.name)]),
             None => tr(lang, k!("loc_region_unknown")),
         },
     }
@@ -848,7 +853,7 @@ pub(super) async fn detail_page(
         location => location_text(st, lang, &r, precision_of(&delivered)),
         coarse => match precision_of(&delivered) {
             Precision::Exact => None,
-            Precision::Grid(m) => Some(tr(lang, k!("loc_map_grid")).replace("{n}", &super::agreements::km(m))),
+            Precision::Grid(m) => Some(tr_args(lang, k!("loc_map_grid"), &[("n", &super::agreements::km(m))])),
             Precision::Region => Some(tr(lang, k!("loc_map_region"))),
         },
         agency_name => owner.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
@@ -1165,9 +1170,7 @@ fn form_page(st: &AppState, page: &Page, view: FormView<'_>, status: StatusCode)
             max_photos => MAX_PHOTOS,
             photo_limit_bytes => st.app.config.max_attachment_bytes,
             photo_total_bytes => st.app.config.max_attachment_bytes.saturating_mul(PHOTO_FORM_BUDGET),
-            photo_hint => tr(lang, k!("photos_hint"))
-                .replace("{n}", &MAX_PHOTOS.to_string())
-                .replace("{mb}", &megabytes(st.app.config.max_attachment_bytes)),
+            photo_hint => tr_args(lang, k!("photos_hint"), &[("n", &MAX_PHOTOS.to_string()), ("mb", &megabytes(st.app.config.max_attachment_bytes))]),
             ..page_ctx(page, nav)
         },
     )
@@ -1358,12 +1361,19 @@ fn check_photos(st: &AppState, lang: Lang, sub: &Submitted, errors: &mut Errors)
     let label = tr(lang, k!("photos"));
     let max = st.app.config.max_attachment_bytes;
     if sub.too_large {
-        let msg = tr(lang, k!("photos_total_too_large"))
-            .replace("{n}", &megabytes(max.saturating_mul(PHOTO_FORM_BUDGET)));
+        let msg = tr_args(
+            lang,
+            k!("photos_total_too_large"),
+            &[("n", &megabytes(max.saturating_mul(PHOTO_FORM_BUDGET)))],
+        );
         errors.push(PHOTO_FIELD.into(), label.clone(), msg);
     }
     if sub.too_many {
-        let msg = tr(lang, k!("photos_too_many")).replace("{n}", &MAX_PHOTOS.to_string());
+        let msg = tr_args(
+            lang,
+            k!("photos_too_many"),
+            &[("n", &MAX_PHOTOS.to_string())],
+        );
         errors.push(PHOTO_FIELD.into(), label.clone(), msg);
     }
     for p in &sub.photos {
@@ -1371,7 +1381,7 @@ fn check_photos(st: &AppState, lang: Lang, sub: &Submitted, errors: &mut Errors)
             Ok(_) => continue,
             Err(AppError::UnsupportedMediaType(_)) => tr(lang, k!("file_type_refused")),
             Err(AppError::PayloadTooLarge(_)) => {
-                tr(lang, k!("photo_too_large")).replace("{n}", &megabytes(max))
+                tr_args(lang, k!("photo_too_large"), &[("n", &megabytes(max))])
             }
             Err(AppError::Validation(v)) => v
                 .errors
@@ -1488,9 +1498,11 @@ pub(super) async fn create(
     let extra = DetailExtra {
         status: Some(StatusCode::CREATED),
         notice: Some(tr(page.lang, k!("notice_created"))),
-        upload_errors: vec![
-            tr(page.lang, k!("photos_not_attached")).replace("{files}", &failed.join(", "))
-        ],
+        upload_errors: vec![tr_args(
+            page.lang,
+            k!("photos_not_attached"),
+            &[("files", &failed.join(", "))],
+        )],
         ..Default::default()
     };
     detail_page(&st, &page, report.id, extra).await

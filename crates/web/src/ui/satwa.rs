@@ -22,7 +22,7 @@ use sinergi_core::report::Sensitivity;
 use sinergi_core::warning::{SubjectId, DEVICE_KINDS, SUBJECT_KINDS};
 
 use super::forms;
-use super::i18n::{k, tr, Lang};
+use super::i18n::{k, tr, tr_args, Lang};
 use super::render::{json_for_script, page_ctx, render};
 use super::reports::home_zone;
 use super::warning::{
@@ -259,7 +259,11 @@ fn notice_of(lang: Lang, f: &FormData) -> Option<String> {
         "perangkat" => k!("w_notice_device"),
         "dipasang" => {
             let n = f.get("n").and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
-            return Some(tr(lang, k!("w_notice_deployed")).replace("{n}", &n.to_string()));
+            return Some(tr_args(
+                lang,
+                k!("w_notice_deployed"),
+                &[("n", &n.to_string())],
+            ));
         }
         _ => return None,
     };

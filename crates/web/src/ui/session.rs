@@ -21,7 +21,7 @@ use serde::Deserialize;
 use sinergi_app::auth::SessionKind;
 use sinergi_app::AppError;
 
-use super::i18n::{k, tr, Lang};
+use super::i18n::{k, tr, tr_args, Lang};
 use super::render::{anon_ctx, render};
 use super::{cookie, lang_of, safe_local_path, FormData, Page, LANG_COOKIE};
 use crate::auth::{constant_time_eq, ClientAddr, SESSION_COOKIE};
@@ -178,7 +178,7 @@ pub(super) async fn sign_in(
 
 fn throttled(lang: Lang, retry_after_s: u64) -> String {
     let minutes = retry_after_s.div_ceil(60).max(1);
-    tr(lang, k!("login_throttled")).replace("{n}", &minutes.to_string())
+    tr_args(lang, k!("login_throttled"), &[("n", &minutes.to_string())])
 }
 
 fn with_retry_after(mut resp: Response, retry_after_s: u64) -> Response {
@@ -215,7 +215,7 @@ fn code_page(st: &AppState, lang: Lang, status: StatusCode, error: Option<String
         context! {
             login_csrf => token.as_str(),
             error => error,
-            intro => tr(lang, k!("code_intro")).replace("{n}", &minutes),
+            intro => tr_args(lang, k!("code_intro"), &[("n", &minutes)]),
             ..anon_ctx(lang, "/masuk/kode")
         },
     );

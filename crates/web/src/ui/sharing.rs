@@ -29,7 +29,7 @@ use sinergi_core::user::Role;
 
 use super::agreements::km;
 use super::forms;
-use super::i18n::{core_message, k, tr, Lang};
+use super::i18n::{core_message, k, tr, tr_args, Lang};
 use super::reports::{detail_page, DetailExtra};
 use super::{show_time, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -57,7 +57,7 @@ pub(super) struct ReferralForm {
 fn place_text(lang: Lang, p: Precision) -> String {
     match p {
         Precision::Exact => tr(lang, k!("place_exact")),
-        Precision::Grid(m) => tr(lang, k!("place_grid")).replace("{n}", &km(m)),
+        Precision::Grid(m) => tr_args(lang, k!("place_grid"), &[("n", &km(m))]),
         Precision::Region => tr(lang, k!("place_region")),
     }
 }
@@ -92,7 +92,7 @@ pub(super) fn delivered_notice(
     };
     let place = place_text(lang, *precision);
     if in_hierarchy && withheld.is_empty() {
-        return Some(tr(lang, k!("sensitive_notice")).replace("{place}", &place));
+        return Some(tr_args(lang, k!("sensitive_notice"), &[("place", &place)]));
     }
     let fields = if withheld.is_empty() {
         tr(lang, k!("none_word"))
@@ -103,11 +103,11 @@ pub(super) fn delivered_notice(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Some(
-        tr(lang, k!("shared_notice"))
-            .replace("{fields}", &fields)
-            .replace("{place}", &place),
-    )
+    Some(tr_args(
+        lang,
+        k!("shared_notice"),
+        &[("fields", &fields), ("place", &place)],
+    ))
 }
 
 /// Does `c` of agreement `a` share report `r` (of category `category`) onward?
@@ -282,7 +282,7 @@ pub(super) async fn section(
         errors => form.errors.clone(),
         message => form.message.clone(),
         zone => zone_offset,
-        until_label => tr(lang, k!("until_zone")).replace("{zone}", zone.abbreviation()),
+        until_label => tr_args(lang, k!("until_zone"), &[("zone", &zone.abbreviation())]),
     }))
 }
 

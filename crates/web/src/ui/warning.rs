@@ -29,7 +29,7 @@ use sinergi_core::warning::{
 use sinergi_core::ValidationErrors;
 use sinergi_regions::{Level, Region};
 
-use super::i18n::{core_message, k, tr, Lang};
+use super::i18n::{core_message, k, tr, tr_args, Lang};
 use super::render::{json_for_script, page_ctx, render};
 use super::reports::home_zone;
 use super::{FormData, Page, UNPROCESSABLE};
@@ -126,7 +126,11 @@ pub(super) fn outcome_label(lang: Lang, o: &str) -> String {
 /// A logged response step in words; closing is logged as `close:<outcome>`.
 fn action_label(lang: Lang, a: &str) -> String {
     if let Some(outcome) = a.strip_prefix("close:") {
-        return tr(lang, k!("w_act_close")).replace("{outcome}", &outcome_label(lang, outcome));
+        return tr_args(
+            lang,
+            k!("w_act_close"),
+            &[("outcome", &outcome_label(lang, outcome))],
+        );
     }
     action_key(a)
         .map(|key| tr(lang, key))
@@ -206,7 +210,7 @@ pub(super) fn age_text(lang: Lang, now: DateTime<Utc>, t: DateTime<Utc>) -> Stri
     } else {
         (k!("w_days_ago"), s / 86_400)
     };
-    tr(lang, key).replace("{n}", &n.to_string())
+    tr_args(lang, key, &[("n", &n.to_string())])
 }
 
 /// A duration in whole minutes, or "not yet".
@@ -214,7 +218,11 @@ fn minutes_text(lang: Lang, secs: Option<i64>) -> String {
     match secs {
         None => tr(lang, k!("w_not_yet")),
         Some(s) if s < 60 => tr(lang, k!("w_under_minute")),
-        Some(s) => tr(lang, k!("w_minutes")).replace("{n}", &((s + 30) / 60).to_string()),
+        Some(s) => tr_args(
+            lang,
+            k!("w_minutes"),
+            &[("n", &((s + 30) / 60).to_string())],
+        ),
     }
 }
 
@@ -325,7 +333,7 @@ pub(super) fn card(
         "lat": a.lat,
         "position": format!("{:.5}, {:.5}", a.lat, a.lon),
         "place": place.map(|(_, n)| n).unwrap_or_else(|| tr(lang, k!("w_outside_regions"))),
-        "distance": a.distance_m.map(|d| tr(lang, k!("w_metres")).replace("{n}", &format!("{}", d.round()))),
+        "distance": a.distance_m.map(|d| tr_args(lang, k!("w_metres"), &[("n", &format!("{}", d.round()))])),
         "outcome": a.outcome,
         "outcome_label": a.outcome.as_deref().map(|o| outcome_label(lang, o)),
     })
@@ -588,10 +596,10 @@ fn delivery_status(lang: Lang, status: &str, attempts: i64) -> String {
 fn delivery_error(lang: Lang, raw: &str) -> String {
     let code = |rest: &str| rest.split_whitespace().next().unwrap_or("").to_string();
     if let Some(rest) = raw.strip_prefix("the receiver answered ") {
-        return tr(lang, k!("w_del_err_answered")).replace("{code}", &code(rest));
+        return tr_args(lang, k!("w_del_err_answered"), &[("code", &code(rest))]);
     }
     if let Some(rest) = raw.strip_prefix("the SMS gateway answered ") {
-        return tr(lang, k!("w_del_err_sms_answered")).replace("{code}", &code(rest));
+        return tr_args(lang, k!("w_del_err_sms_answered"), &[("code", &code(rest))]);
     }
     let key = match raw {
         "the webhook is switched off" => k!("w_del_err_hook_off"),
@@ -990,9 +998,11 @@ fn shape_label(lang: Lang, s: &Shape) -> String {
     match s {
         Shape::Area(_) => tr(lang, k!("w_shape_area")),
         Shape::Line(_) => tr(lang, k!("w_shape_line")),
-        Shape::Circle { radius_m, .. } => {
-            tr(lang, k!("w_shape_circle")).replace("{r}", &format!("{}", radius_m.round()))
-        }
+        Shape::Circle { radius_m, .. } => tr_args(
+            lang,
+            k!("w_shape_circle"),
+            &[("r", &format!("{}", radius_m.round()))],
+        ),
     }
 }
 
@@ -1137,7 +1147,7 @@ fn region_step(
         errors.push(
             "cari_wilayah",
             &label,
-            tr(lang, k!("w_region_no_match")).replace("{q}", &q),
+            tr_args(lang, k!("w_region_no_match"), &[("q", &q)]),
         );
         return Some((UNPROCESSABLE, found, errors));
     }
@@ -1153,7 +1163,7 @@ fn region_step(
         hits.iter()
             .map(|r| context! { code => r.code.as_str(), label => region_label(st, lang, r) }),
     );
-    found.title = Some(tr(lang, k!("w_region_matches")).replace("{q}", &q));
+    found.title = Some(tr_args(lang, k!("w_region_matches"), &[("q", &q)]));
     v.cari_wilayah.clear();
     if explicit {
         Some((StatusCode::OK, found, errors))
@@ -1201,9 +1211,14 @@ fn shape_input(lang: Lang, v: &FenceValues, input: &mut Json, errors: &mut FormE
                     Err(e) => errors.push(
                         field,
                         &label,
-                        tr(lang, k!("w_not_json_at"))
-                            .replace("{line}", &e.line().to_string())
-                            .replace("{column}", &e.column().to_string()),
+                        tr_args(
+                            lang,
+                            k!("w_not_json_at"),
+                            &[
+                                ("line", &e.line().to_string()),
+                                ("column", &e.column().to_string()),
+                            ],
+                        ),
                     ),
                     Ok(j) => match geometry_of(j) {
                         Ok(g) => input["shape"] = g,
@@ -1777,13 +1792,13 @@ fn rule_row(
     if let Some(d) = trig.get("distance_m").and_then(Json::as_f64) {
         trigger = format!(
             "{trigger} {}",
-            tr(lang, k!("w_metres")).replace("{n}", &format!("{}", d.round()))
+            tr_args(lang, k!("w_metres"), &[("n", &format!("{}", d.round()))])
         );
     }
     if let Some(m) = trig.get("minutes").and_then(Json::as_u64) {
         trigger = format!(
             "{trigger} {}",
-            tr(lang, k!("w_minutes")).replace("{n}", &m.to_string())
+            tr_args(lang, k!("w_minutes"), &[("n", &m.to_string())])
         );
     }
     let fences = if r.spec.fences.is_empty() {
@@ -1859,8 +1874,8 @@ fn rule_row(
         severity => r.spec.severity.as_str(),
         severity_label => severity_label(lang, r.spec.severity),
         hours => hours,
-        quiet => tr(lang, k!("w_quiet_short")).replace("{n}", &(r.spec.quiet_period_s / 60).to_string()),
-        hysteresis => tr(lang, k!("w_hyst_short")).replace("{n}", &format!("{}", r.spec.hysteresis_m.round())),
+        quiet => tr_args(lang, k!("w_quiet_short"), &[("n", &(r.spec.quiet_period_s / 60).to_string())]),
+        hysteresis => tr_args(lang, k!("w_hyst_short"), &[("n", &format!("{}", r.spec.hysteresis_m.round()))]),
         recipients => recipients.join(", "),
         channels => channels.join(", "),
     }

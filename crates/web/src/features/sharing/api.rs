@@ -53,6 +53,14 @@ async fn agreement_view(st: &AppState, a: &Agreement) -> ApiResult<AgreementView
             .find(|x| x.id == *id)
             .map(|x| x.code.to_string())
     };
+    // The same sentences as the agreement page, in Bahasa Indonesia.
+    let code_text = |id: &sinergi_core::ids::AgencyId| code(id).unwrap_or_else(|| id.to_string());
+    let types = st.app.report_types();
+    let what_flows_where: Vec<String> = a
+        .clauses
+        .iter()
+        .map(|c| crate::ui::flow_sentence(crate::i18n::Lang::Id, c, &code_text, &types))
+        .collect();
     let clauses = a
         .clauses
         .iter()
@@ -79,7 +87,7 @@ async fn agreement_view(st: &AppState, a: &Agreement) -> ApiResult<AgreementView
         status: a.effective_status(st.app.now()).as_str().to_string(),
         clauses,
         documents: a.documents.iter().map(|d| document_view(a, d)).collect(),
-        what_flows_where: st.app.agreement_summary(a).await?,
+        what_flows_where,
         version: a.version,
         created_at: a.created_at.to_rfc3339(),
         updated_at: a.updated_at.to_rfc3339(),
