@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_warning;
 pub mod assets;
 pub mod auth;
+mod features;
 pub mod openapi;
 pub mod problem;
 pub mod ui;

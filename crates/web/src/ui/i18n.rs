@@ -2656,7 +2656,7 @@ mod tests {
     #[test]
     fn every_used_key_is_in_the_table() {
         let mut missing = Vec::new();
-        for (name, src) in crate::ui::render::TEMPLATES {
+        for (name, src) in crate::ui::render::all_templates() {
             let bytes = src.as_bytes();
             for (i, _) in src.match_indices("t.") {
                 let before = if i == 0 { b' ' } else { bytes[i - 1] };
@@ -2687,22 +2687,132 @@ mod tests {
     }
 
     const RUST_SOURCES: &[(&str, &str)] = &[
-        ("mod.rs", include_str!("mod.rs")),
-        ("render.rs", include_str!("render.rs")),
-        ("session.rs", include_str!("session.rs")),
-        ("home.rs", include_str!("home.rs")),
-        ("reports.rs", include_str!("reports.rs")),
-        ("forms.rs", include_str!("forms.rs")),
-        ("admin.rs", include_str!("admin.rs")),
-        ("agreements.rs", include_str!("agreements.rs")),
-        ("sharing.rs", include_str!("sharing.rs")),
-        ("audit.rs", include_str!("audit.rs")),
-        ("emergency.rs", include_str!("emergency.rs")),
-        ("account.rs", include_str!("account.rs")),
-        ("users.rs", include_str!("users.rs")),
-        ("notifications.rs", include_str!("notifications.rs")),
-        ("warning.rs", include_str!("warning.rs")),
-        ("satwa.rs", include_str!("satwa.rs")),
+        ("ui/mod.rs", include_str!("mod.rs")),
+        ("ui/render.rs", include_str!("render.rs")),
+        ("ui/home.rs", include_str!("home.rs")),
+        ("ui/format.rs", include_str!("format.rs")),
+        ("ui/language.rs", include_str!("language.rs")),
+        (
+            "features/accounts/mod.rs",
+            include_str!("../features/accounts/mod.rs"),
+        ),
+        (
+            "features/accounts/ui/account.rs",
+            include_str!("../features/accounts/ui/account.rs"),
+        ),
+        (
+            "features/accounts/ui/admin.rs",
+            include_str!("../features/accounts/ui/admin.rs"),
+        ),
+        (
+            "features/accounts/ui/mod.rs",
+            include_str!("../features/accounts/ui/mod.rs"),
+        ),
+        (
+            "features/accounts/ui/settings.rs",
+            include_str!("../features/accounts/ui/settings.rs"),
+        ),
+        (
+            "features/accounts/ui/sign_in.rs",
+            include_str!("../features/accounts/ui/sign_in.rs"),
+        ),
+        (
+            "features/accounts/ui/users.rs",
+            include_str!("../features/accounts/ui/users.rs"),
+        ),
+        (
+            "features/audit/mod.rs",
+            include_str!("../features/audit/mod.rs"),
+        ),
+        (
+            "features/audit/ui.rs",
+            include_str!("../features/audit/ui.rs"),
+        ),
+        ("features/mod.rs", include_str!("../features/mod.rs")),
+        (
+            "features/notifications/mod.rs",
+            include_str!("../features/notifications/mod.rs"),
+        ),
+        (
+            "features/notifications/ui.rs",
+            include_str!("../features/notifications/ui.rs"),
+        ),
+        (
+            "features/reports/mod.rs",
+            include_str!("../features/reports/mod.rs"),
+        ),
+        (
+            "features/reports/ui/detail.rs",
+            include_str!("../features/reports/ui/detail.rs"),
+        ),
+        (
+            "features/reports/ui/form.rs",
+            include_str!("../features/reports/ui/form.rs"),
+        ),
+        (
+            "features/reports/ui/list.rs",
+            include_str!("../features/reports/ui/list.rs"),
+        ),
+        (
+            "features/reports/ui/mod.rs",
+            include_str!("../features/reports/ui/mod.rs"),
+        ),
+        (
+            "features/reports/ui/values.rs",
+            include_str!("../features/reports/ui/values.rs"),
+        ),
+        (
+            "features/sharing/mod.rs",
+            include_str!("../features/sharing/mod.rs"),
+        ),
+        (
+            "features/sharing/ui/agreement_form.rs",
+            include_str!("../features/sharing/ui/agreement_form.rs"),
+        ),
+        (
+            "features/sharing/ui/agreements.rs",
+            include_str!("../features/sharing/ui/agreements.rs"),
+        ),
+        (
+            "features/sharing/ui/break_glass.rs",
+            include_str!("../features/sharing/ui/break_glass.rs"),
+        ),
+        (
+            "features/sharing/ui/mod.rs",
+            include_str!("../features/sharing/ui/mod.rs"),
+        ),
+        (
+            "features/sharing/ui/referrals.rs",
+            include_str!("../features/sharing/ui/referrals.rs"),
+        ),
+        (
+            "features/warning/mod.rs",
+            include_str!("../features/warning/mod.rs"),
+        ),
+        (
+            "features/warning/ui/alerts.rs",
+            include_str!("../features/warning/ui/alerts.rs"),
+        ),
+        (
+            "features/warning/ui/areas.rs",
+            include_str!("../features/warning/ui/areas.rs"),
+        ),
+        (
+            "features/warning/ui/board.rs",
+            include_str!("../features/warning/ui/board.rs"),
+        ),
+        (
+            "features/warning/ui/mod.rs",
+            include_str!("../features/warning/ui/mod.rs"),
+        ),
+        (
+            "features/warning/ui/rules.rs",
+            include_str!("../features/warning/ui/rules.rs"),
+        ),
+        (
+            "features/warning/ui/wildlife.rs",
+            include_str!("../features/warning/ui/wildlife.rs"),
+        ),
     ];
 
     #[test]

@@ -19,9 +19,9 @@ use sinergi_core::ids::AgencyId;
 use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
 
-use super::i18n::{core_message, k, tr, Lang};
-use super::render::{page_ctx, render};
-use super::{bad_form, kind_label, role_label, FormData, Page, UNPROCESSABLE};
+use crate::ui::i18n::{core_message, k, tr, Lang};
+use crate::ui::render::{page_ctx, render};
+use crate::ui::{bad_form, kind_label, role_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
 fn forbidden() -> AppError {
@@ -171,7 +171,7 @@ fn notice_of(
     Some(tr(lang, key))
 }
 
-pub(super) async fn agencies(
+pub(crate) async fn agencies(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -202,13 +202,13 @@ fn agency_label(lang: Lang, field: &str) -> String {
         "kind" => k!("agency_kind"),
         "parent" => k!("parent_agency"),
         "jurisdiction" => k!("jurisdiction_codes"),
-        other => return super::i18n::field_or_other(lang, other),
+        other => return crate::ui::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
 
 /// `POST /admin/instansi` with code, name, kind, parent and comma-separated region codes.
-pub(super) async fn create_agency(
+pub(crate) async fn create_agency(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -357,7 +357,7 @@ fn default_user_values(page: &Page) -> UserValues {
     }
 }
 
-pub(super) async fn users(
+pub(crate) async fn users(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -382,13 +382,13 @@ fn user_label(lang: Lang, field: &str) -> String {
         "agency" => k!("agency"),
         "role" => k!("role"),
         "password" => k!("initial_password"),
-        other => return super::i18n::field_or_other(lang, other),
+        other => return crate::ui::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
 
 /// `POST /admin/pengguna` with username, display_name, agency, role and password.
-pub(super) async fn create_user(
+pub(crate) async fn create_user(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -438,7 +438,7 @@ pub(super) async fn create_user(
 }
 
 /// `POST /admin/pengguna/{username}/aktif` with `aktif=1` or `aktif=0`.
-pub(super) async fn set_active(
+pub(crate) async fn set_active(
     State(st): State<AppState>,
     page: Page,
     Path(username): Path<String>,
@@ -481,7 +481,7 @@ pub(super) async fn set_active(
 
 /// `POST /admin/pengguna/{username}/reset-2fa`: clears the user's second factor (a lost
 /// phone) and ends their sessions; they set it up again at their next sign-in.
-pub(super) async fn reset_second_factor(
+pub(crate) async fn reset_second_factor(
     State(st): State<AppState>,
     page: Page,
     Path(username): Path<String>,

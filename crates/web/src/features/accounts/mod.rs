@@ -1,0 +1,43 @@
+//! Accounts: signing in and out (with the second factor), one's own account and its
+//! security, agencies, users and the system settings.
+
+pub(crate) mod ui;
+
+use super::{Feature, NavEntry, Shown};
+use crate::ui::i18n::k;
+
+pub(crate) const FEATURE: Feature = Feature {
+    name: "accounts",
+    ui_routes: ui::routes,
+    nav: &[
+        NavEntry {
+            order: 70,
+            href: "/admin/instansi",
+            key: "agencies",
+            label: k!("nav_agencies"),
+            id: None,
+            new: false,
+            shown: Shown::Admins,
+        },
+        NavEntry {
+            order: 80,
+            href: "/admin/pengguna",
+            key: "users",
+            label: k!("nav_users"),
+            id: None,
+            new: false,
+            shown: Shown::Admins,
+        },
+        NavEntry {
+            order: 100,
+            href: "/admin/pengaturan",
+            key: "settings",
+            label: k!("nav_settings"),
+            id: None,
+            new: false,
+            shown: Shown::SystemAdmins,
+        },
+    ],
+    back_path: ui::back_path,
+    templates: ui::TEMPLATES,
+};

@@ -1,0 +1,23 @@
+//! Sharing: data-sharing agreements, referrals of single reports (whose form is on the
+//! report page) and emergency access.
+
+pub(crate) mod ui;
+
+use super::{Feature, NavEntry, Shown};
+use crate::ui::i18n::k;
+
+pub(crate) const FEATURE: Feature = Feature {
+    name: "sharing",
+    ui_routes: ui::routes,
+    nav: &[NavEntry {
+        order: 60,
+        href: "/perjanjian",
+        key: "agreements",
+        label: k!("nav_agreements"),
+        id: None,
+        new: false,
+        shown: Shown::Everyone,
+    }],
+    back_path: ui::back_path,
+    templates: ui::TEMPLATES,
+};

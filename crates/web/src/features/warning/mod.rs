@@ -1,0 +1,23 @@
+//! Early warning: the live alert board, alerts and their response, areas (fences),
+//! rules, and wildlife with their devices.
+
+pub(crate) mod ui;
+
+use super::{Feature, NavEntry, Shown};
+use crate::ui::i18n::k;
+
+pub(crate) const FEATURE: Feature = Feature {
+    name: "warning",
+    ui_routes: ui::routes,
+    nav: &[NavEntry {
+        order: 40,
+        href: "/peringatan",
+        key: "warning",
+        label: k!("nav_warning"),
+        id: Some("tautan-peringatan"),
+        new: false,
+        shown: Shown::Everyone,
+    }],
+    back_path: ui::back_path,
+    templates: ui::TEMPLATES,
+};
