@@ -13,6 +13,7 @@ pub mod error;
 pub mod geometry;
 pub mod ids;
 pub mod observation;
+pub mod permission;
 pub mod query;
 pub mod report;
 pub mod report_types;

@@ -14,7 +14,9 @@ pub(crate) mod reports;
 pub(crate) mod sharing;
 pub(crate) mod warning;
 
+use axum::routing::MethodRouter;
 use axum::Router;
+use sinergi_core::permission::Action;
 
 use crate::AppState;
 
@@ -35,14 +37,18 @@ pub struct Limits {
     pub report_form: usize,
 }
 
+/// Routes as (path, handlers by method).
+pub(crate) type Routes = Vec<(&'static str, MethodRouter<AppState>)>;
+
 /// What one domain adds to the web edge. New parts (API routes, OpenAPI paths) are new
 /// fields here, filled in by each domain's `FEATURE`.
 pub(crate) struct Feature {
     /// The domain's name, as its folder is called (checked unique by the tests).
     #[cfg_attr(not(test), allow(dead_code))]
     pub name: &'static str,
-    /// The domain's pages. Two domains never route the same path.
-    pub ui_routes: fn(&Limits) -> Router<AppState>,
+    /// The domain's pages: (path, handlers by method). Two domains never route the
+    /// same path.
+    pub ui_routes: fn(&Limits) -> Routes,
     /// The domain's entries in the main menu.
     pub nav: &'static [NavEntry],
     /// The GET page a POST to one of the domain's paths belongs to (for the language
@@ -67,17 +73,9 @@ pub(crate) struct NavEntry {
     pub id: Option<&'static str>,
     /// Shown as the "new …" button rather than a plain link.
     pub new: bool,
-    /// Who sees the entry.
-    pub shown: Shown,
-}
-
-/// Who sees a navigation entry. Only a choice of what to show: every page checks again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Shown {
-    Everyone,
-    ReportCreators,
-    Admins,
-    SystemAdmins,
+    /// What the visitor's role must be allowed to see the entry (none: everyone). Only
+    /// a choice of what to show: every page checks again.
+    pub needs: Option<Action>,
 }
 
 /// The templates of every domain.
@@ -85,10 +83,20 @@ pub(crate) fn templates() -> impl Iterator<Item = &'static (&'static str, &'stat
     ALL.iter().flat_map(|f| f.templates.iter())
 }
 
-/// The pages of every domain, merged.
+/// The pages of every domain, as one router.
 pub(crate) fn ui_routes(limits: &Limits) -> Router<AppState> {
     ALL.iter()
-        .fold(Router::new(), |r, f| r.merge((f.ui_routes)(limits)))
+        .flat_map(|f| (f.ui_routes)(limits))
+        .fold(Router::new(), |r, (path, handlers)| r.route(path, handlers))
+}
+
+/// The paths of every domain's pages.
+pub(crate) fn ui_paths() -> Vec<&'static str> {
+    let limits = Limits { report_form: 0 };
+    ALL.iter()
+        .flat_map(|f| (f.ui_routes)(&limits))
+        .map(|(path, _)| path)
+        .collect()
 }
 
 /// The first domain rule for the return path of a POST to `path`.

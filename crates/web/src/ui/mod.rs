@@ -23,17 +23,18 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use chrono::{DateTime, FixedOffset, Utc};
 use sinergi_app::AppError;
 use sinergi_core::agency::{Agency, AgencyKind};
+use sinergi_core::permission::Action;
 use sinergi_core::report::{Sensitivity, Status};
 use sinergi_core::time::Zone;
 use sinergi_core::user::Role;
 
 use crate::auth::{constant_time_eq, Authed};
-use crate::features::{NavEntry, Shown};
+use crate::features::NavEntry;
 use crate::AppState;
 
 use i18n::{k, tr, Lang};
@@ -47,11 +48,16 @@ pub fn routes(report_form_limit: usize) -> Router<AppState> {
     let limits = crate::features::Limits {
         report_form: report_form_limit,
     };
-    Router::new()
-        .route("/bahasa", get(language::language))
-        .route("/", get(home::home))
+    shell_routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, handlers)| r.route(path, handlers))
         .merge(crate::features::ui_routes(&limits))
         .fallback(not_found)
+}
+
+/// The pages of the shell itself, beside every domain's: the language switch and home.
+pub(crate) fn shell_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![("/bahasa", get(language::language)), ("/", get(home::home))]
 }
 
 /// The shell's own entries of the main menu; the domains add theirs
@@ -63,7 +69,7 @@ pub(crate) const NAV: &[NavEntry] = &[NavEntry {
     label: k!("nav_home"),
     id: None,
     new: false,
-    shown: Shown::Everyone,
+    needs: None,
 }];
 
 /// A signed-in visitor of a UI page. Extracting it redirects to the sign-in page when
@@ -81,8 +87,10 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    pub fn is_admin(&self) -> bool {
-        matches!(self.authed.user.role, Role::AgencyAdmin | Role::SystemAdmin)
+    /// Whether the visitor's role may take `action`: the app's own table, to choose
+    /// which links, buttons and forms to show (the app checks again).
+    pub fn may(&self, action: Action) -> bool {
+        self.authed.actor.may(action)
     }
 
     /// Checks the `_csrf` field of a submitted form against the session's token.

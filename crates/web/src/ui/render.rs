@@ -15,7 +15,7 @@ use sinergi_app::AppError;
 
 use super::i18n::{core_message, field_name, k, tr, Dict, Lang};
 use super::Page;
-use crate::features::Shown;
+use sinergi_core::permission::Action;
 
 /// The shell's templates, by name, embedded in the binary; each domain lists its own
 /// (`crate::features::Feature::templates`).
@@ -144,7 +144,7 @@ pub(crate) fn page_ctx(page: &Page, nav: &str) -> Value {
             agency_name => page.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
         },
         menu => menu(page),
-        can_create => sinergi_core::access::can_create_report(&page.authed.actor) && !page.must_enrol,
+        can_create => page.may(Action::WriteReports) && !page.must_enrol,
         must_enrol => page.must_enrol,
         unread => page.unread,
     }
@@ -158,15 +158,9 @@ fn menu(page: &Page) -> Vec<Value> {
         return Vec::new();
     }
     let lang = page.lang;
-    let actor = &page.authed.actor;
     crate::features::nav()
         .into_iter()
-        .filter(|e| match e.shown {
-            Shown::Everyone => true,
-            Shown::ReportCreators => sinergi_core::access::can_create_report(actor),
-            Shown::Admins => page.is_admin(),
-            Shown::SystemAdmins => actor.role == sinergi_core::user::Role::SystemAdmin,
-        })
+        .filter(|e| e.needs.is_none_or(|a| page.may(a)))
         .map(|e| {
             context! {
                 href => e.href,

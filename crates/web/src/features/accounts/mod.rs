@@ -3,8 +3,9 @@
 
 pub(crate) mod ui;
 
-use super::{Feature, NavEntry, Shown};
+use super::{Feature, NavEntry};
 use crate::ui::i18n::k;
+use sinergi_core::permission::Action;
 
 pub(crate) const FEATURE: Feature = Feature {
     name: "accounts",
@@ -17,7 +18,7 @@ pub(crate) const FEATURE: Feature = Feature {
             label: k!("nav_agencies"),
             id: None,
             new: false,
-            shown: Shown::Admins,
+            needs: Some(Action::AdministerAgencies),
         },
         NavEntry {
             order: 80,
@@ -26,7 +27,7 @@ pub(crate) const FEATURE: Feature = Feature {
             label: k!("nav_users"),
             id: None,
             new: false,
-            shown: Shown::Admins,
+            needs: Some(Action::AdministerAgencies),
         },
         NavEntry {
             order: 100,
@@ -35,7 +36,7 @@ pub(crate) const FEATURE: Feature = Feature {
             label: k!("nav_settings"),
             id: None,
             new: false,
-            shown: Shown::SystemAdmins,
+            needs: Some(Action::ChangeSettings),
         },
     ],
     back_path: ui::back_path,

@@ -2,8 +2,9 @@
 
 pub(crate) mod ui;
 
-use super::{Feature, NavEntry, Shown};
+use super::{Feature, NavEntry};
 use crate::ui::i18n::k;
+use sinergi_core::permission::Action;
 
 pub(crate) const FEATURE: Feature = Feature {
     name: "audit",
@@ -15,7 +16,7 @@ pub(crate) const FEATURE: Feature = Feature {
         label: k!("nav_audit"),
         id: None,
         new: false,
-        shown: Shown::Admins,
+        needs: Some(Action::ReadAuditTrail),
     }],
     back_path: |_| None,
     templates: &[(

@@ -26,8 +26,10 @@ use crate::ui::render::{page_ctx, render};
 use crate::ui::{show_time, FormData, Page};
 use crate::AppState;
 
-pub(crate) fn routes(_: &crate::features::Limits) -> axum::Router<AppState> {
-    axum::Router::new().route("/admin/audit", axum::routing::get(audit))
+pub(crate) fn routes(
+    _: &crate::features::Limits,
+) -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
+    vec![("/admin/audit", axum::routing::get(audit))]
 }
 
 /// Entries per page.
@@ -131,7 +133,7 @@ pub(crate) async fn audit(
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::ReadAuditTrail) {
         return page.error(AppError::Forbidden(
             "only administrators read the audit trail".into(),
         ));

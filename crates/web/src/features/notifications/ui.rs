@@ -25,12 +25,15 @@ use crate::ui::render::{page_ctx, render};
 use crate::ui::{show_time, Page};
 use crate::AppState;
 
-pub(crate) fn routes(_: &crate::features::Limits) -> axum::Router<AppState> {
+pub(crate) fn routes(
+    _: &crate::features::Limits,
+) -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
     use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/notifikasi", get(list))
-        .route("/notifikasi/baca-semua", post(read_all))
-        .route("/notifikasi/{id}/baca", post(read_one))
+    vec![
+        ("/notifikasi", get(list)),
+        ("/notifikasi/baca-semua", post(read_all)),
+        ("/notifikasi/{id}/baca", post(read_one)),
+    ]
 }
 
 pub(crate) fn back_path(path: &str) -> Option<String> {

@@ -3,8 +3,9 @@
 
 pub(crate) mod ui;
 
-use super::{Feature, NavEntry, Shown};
+use super::{Feature, NavEntry};
 use crate::ui::i18n::k;
+use sinergi_core::permission::Action;
 
 pub(crate) const FEATURE: Feature = Feature {
     name: "reports",
@@ -17,7 +18,7 @@ pub(crate) const FEATURE: Feature = Feature {
             label: k!("nav_reports"),
             id: None,
             new: false,
-            shown: Shown::Everyone,
+            needs: None,
         },
         NavEntry {
             order: 30,
@@ -26,7 +27,7 @@ pub(crate) const FEATURE: Feature = Feature {
             label: k!("nav_map"),
             id: None,
             new: false,
-            shown: Shown::Everyone,
+            needs: None,
         },
         NavEntry {
             order: 50,
@@ -35,7 +36,7 @@ pub(crate) const FEATURE: Feature = Feature {
             label: k!("nav_new_report"),
             id: None,
             new: true,
-            shown: Shown::ReportCreators,
+            needs: Some(Action::WriteReports),
         },
     ],
     back_path: ui::back_path,

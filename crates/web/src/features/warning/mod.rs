@@ -3,7 +3,7 @@
 
 pub(crate) mod ui;
 
-use super::{Feature, NavEntry, Shown};
+use super::{Feature, NavEntry};
 use crate::ui::i18n::k;
 
 pub(crate) const FEATURE: Feature = Feature {
@@ -16,7 +16,7 @@ pub(crate) const FEATURE: Feature = Feature {
         label: k!("nav_warning"),
         id: Some("tautan-peringatan"),
         new: false,
-        shown: Shown::Everyone,
+        needs: None,
     }],
     back_path: ui::back_path,
     templates: ui::TEMPLATES,

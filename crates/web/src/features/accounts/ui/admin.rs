@@ -144,7 +144,7 @@ async fn agencies_page(
             agencies => rows,
             kinds => kinds,
             parents => administered(page, &all),
-            can_create_top => page.authed.user.role == Role::SystemAdmin,
+            can_create_top => page.may(sinergi_core::permission::Action::AdministerAgenciesEverywhere),
             v => Value::from_serialize(&values),
             errors => errors.0,
             summary => errors.1,
@@ -176,7 +176,7 @@ pub(crate) async fn agencies(
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let notice = notice_of(page.lang, q);
@@ -217,7 +217,7 @@ pub(crate) async fn create_agency(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let lang = page.lang;
@@ -325,7 +325,9 @@ async fn users_page(st: &AppState, page: &Page, view: UsersView) -> Response {
         .collect();
     let roles: Vec<Value> = Role::ALL
         .iter()
-        .filter(|r| **r != Role::SystemAdmin || page.authed.user.role == Role::SystemAdmin)
+        .filter(|r| {
+            **r != Role::SystemAdmin || page.may(sinergi_core::permission::Action::GrantSystemAdmin)
+        })
         .map(|r| context! { key => r.as_str(), label => role_label(lang, *r) })
         .collect();
     render(
@@ -362,7 +364,7 @@ pub(crate) async fn users(
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let view = UsersView {
@@ -397,7 +399,7 @@ pub(crate) async fn create_user(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let lang = page.lang;
@@ -448,7 +450,7 @@ pub(crate) async fn set_active(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let active = match f.text("aktif").as_str() {
@@ -490,7 +492,7 @@ pub(crate) async fn reset_second_factor(
     if let Err(resp) = page.checked_form(body) {
         return resp;
     }
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     match st

@@ -8,57 +8,57 @@ pub(crate) mod settings;
 pub(crate) mod sign_in;
 pub(crate) mod users;
 
-use axum::routing::{get, post};
-use axum::Router;
+use axum::routing::{get, post, MethodRouter};
 
 use crate::features::Limits;
 use crate::AppState;
 
-pub(crate) fn routes(_: &Limits) -> Router<AppState> {
-    Router::new()
-        .route("/masuk", get(sign_in::sign_in_form).post(sign_in::sign_in))
-        .route(
+pub(crate) fn routes(_: &Limits) -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/masuk", get(sign_in::sign_in_form).post(sign_in::sign_in)),
+        (
             "/masuk/kode",
             get(sign_in::code_form).post(sign_in::code_submit),
-        )
-        .route("/keluar", post(sign_in::sign_out))
-        .route(
+        ),
+        ("/keluar", post(sign_in::sign_out)),
+        (
             "/akun/kata-sandi",
             get(account::password_form).post(account::change_password),
-        )
-        .route("/akun/keamanan", get(account::security))
-        .route("/akun/keamanan/mulai", post(account::start))
-        .route("/akun/keamanan/konfirmasi", post(account::confirm))
-        .route("/akun/keamanan/matikan", post(account::disable))
-        .route(
+        ),
+        ("/akun/keamanan", get(account::security)),
+        ("/akun/keamanan/mulai", post(account::start)),
+        ("/akun/keamanan/konfirmasi", post(account::confirm)),
+        ("/akun/keamanan/matikan", post(account::disable)),
+        (
             "/akun/keamanan/keluar-semua",
             post(account::sign_out_everywhere),
-        )
-        .route(
+        ),
+        (
             "/admin/pengaturan",
             get(settings::settings).post(settings::save_settings),
-        )
-        .route(
+        ),
+        (
             "/admin/instansi",
             get(admin::agencies).post(admin::create_agency),
-        )
-        .route(
+        ),
+        (
             "/admin/pengguna",
             get(admin::users).post(admin::create_user),
-        )
-        .route("/admin/pengguna/{username}/aktif", post(admin::set_active))
-        .route(
+        ),
+        ("/admin/pengguna/{username}/aktif", post(admin::set_active)),
+        (
             "/admin/pengguna/{username}",
             get(users::edit).post(users::update),
-        )
-        .route(
+        ),
+        (
             "/admin/pengguna/{username}/kata-sandi",
             post(users::reset_password),
-        )
-        .route(
+        ),
+        (
             "/admin/pengguna/{username}/reset-2fa",
             post(admin::reset_second_factor),
-        )
+        ),
+    ]
 }
 
 pub(crate) fn back_path(path: &str) -> Option<String> {

@@ -60,7 +60,7 @@ pub(crate) async fn settings(
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if page.authed.user.role != Role::SystemAdmin {
+    if !page.may(sinergi_core::permission::Action::ChangeSettings) {
         return page.error(only_system_admin());
     }
     let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
@@ -83,7 +83,7 @@ pub(crate) async fn save_settings(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if page.authed.user.role != Role::SystemAdmin {
+    if !page.may(sinergi_core::permission::Action::ChangeSettings) {
         return page.error(only_system_admin());
     }
     let lang = page.lang;

@@ -39,7 +39,7 @@ struct View {
 
 /// The user the administrator may manage, or the error page (404 for one they may not).
 async fn managed(st: &AppState, page: &Page, username: &str) -> Result<User, Response> {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return Err(page.error(AppError::Forbidden(
             "only administrators manage users".into(),
         )));
@@ -66,7 +66,7 @@ async fn show(st: &AppState, page: &Page, user: &User, view: View) -> Response {
         .iter()
         .filter(|r| {
             **r != Role::SystemAdmin
-                || page.authed.user.role == Role::SystemAdmin
+                || page.may(sinergi_core::permission::Action::GrantSystemAdmin)
                 || user.role == **r
         })
         .map(|r| context! { key => r.as_str(), label => role_label(lang, *r) })

@@ -28,26 +28,29 @@ use crate::AppState;
 use form::PHOTO_FIELD;
 use values::LocalError;
 
-pub(crate) fn routes(limits: &crate::features::Limits) -> axum::Router<AppState> {
+pub(crate) fn routes(
+    limits: &crate::features::Limits,
+) -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
     use axum::extract::DefaultBodyLimit;
     use axum::routing::{get, post};
-    axum::Router::new()
-        .route(
+    vec![
+        (
             "/laporan",
             get(list::list)
                 .merge(post(form::create).layer(DefaultBodyLimit::max(limits.report_form))),
-        )
-        .route("/laporan/baru", get(form::new_form))
-        .route("/laporan/{id}", get(detail::detail))
-        .route("/laporan/{id}/ubah", get(form::edit_form).post(form::edit))
-        .route("/laporan/{id}/status", post(detail::change_status))
-        .route("/laporan/{id}/lampiran", post(detail::upload))
-        .route("/laporan/{id}/rujukan", post(detail::refer))
-        .route(
+        ),
+        ("/laporan/baru", get(form::new_form)),
+        ("/laporan/{id}", get(detail::detail)),
+        ("/laporan/{id}/ubah", get(form::edit_form).post(form::edit)),
+        ("/laporan/{id}/status", post(detail::change_status)),
+        ("/laporan/{id}/lampiran", post(detail::upload)),
+        ("/laporan/{id}/rujukan", post(detail::refer)),
+        (
             "/laporan/{id}/rujukan/{referral}/cabut",
             post(detail::revoke_referral),
-        )
-        .route("/peta", get(list::map))
+        ),
+        ("/peta", get(list::map)),
+    ]
 }
 
 pub(crate) fn back_path(path: &str) -> Option<String> {

@@ -453,7 +453,7 @@ fn form_page(
 /// `GET /perjanjian/baru`: an empty proposal with the admin's agency as the first party,
 /// valid from today (WIB).
 pub(crate) async fn new_form(State(st): State<AppState>, page: Page) -> Response {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::ManageAgreements) {
         return page.error(forbidden());
     }
     let agencies = match st.app.agencies().await {
@@ -492,7 +492,7 @@ pub(crate) async fn create(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::ManageAgreements) {
         return page.error(forbidden());
     }
     let agencies = match st.app.agencies().await {
@@ -621,7 +621,7 @@ pub(crate) async fn edit(
     let Some(id) = AgreementId::parse(&id) else {
         return page.error(AppError::NotFound);
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::ManageAgreements) {
         return page.error(forbidden());
     }
     let Ok(version) = f.text("version").parse::<i64>() else {

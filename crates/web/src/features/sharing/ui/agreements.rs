@@ -22,7 +22,6 @@ use sinergi_core::ids::{AgencyId, AgreementId};
 use sinergi_core::report_types::ReportType;
 use sinergi_core::sharing::Precision;
 use sinergi_core::time::Zone;
-use sinergi_core::user::Role;
 
 use crate::api::urlencode;
 use crate::ui::format::{human_size, km};
@@ -157,7 +156,7 @@ pub(crate) async fn list(State(st): State<AppState>, page: Page) -> Response {
         "perjanjian_daftar.html",
         context! {
             agreements => rows,
-            can_propose => page.is_admin(),
+            can_propose => page.may(sinergi_core::permission::Action::ManageAgreements),
             ..page_ctx(&page, "agreements")
         },
     )
@@ -238,7 +237,7 @@ fn flow_sentence(
 /// May the actor approve `a` for their agency now? The app's rule, to choose the button.
 pub(crate) fn may_approve(page: &Page, a: &Agreement, status: AgreementStatus) -> bool {
     let mine = page.authed.actor.agency_id;
-    page.is_admin()
+    page.may(sinergi_core::permission::Action::ManageAgreements)
         && a.parties.contains(&mine)
         && !a.approvals.contains(&mine)
         && status == AgreementStatus::Proposed
@@ -247,17 +246,13 @@ pub(crate) fn may_approve(page: &Page, a: &Agreement, status: AgreementStatus) -
 /// Does the actor administer a party of `a`? The app's rule for editing and proposing a
 /// draft and for adding documents, to choose the controls.
 pub(crate) fn administers_party(page: &Page, a: &Agreement) -> bool {
-    let actor = &page.authed.actor;
-    actor.role == Role::SystemAdmin
-        || (actor.role == Role::AgencyAdmin && a.parties.contains(&actor.agency_id))
+    sinergi_core::permission::manages_agreement(&page.authed.actor, &a.parties)
 }
 
 /// May the actor revoke `a`? The app's rule, to choose the button.
 pub(crate) fn may_revoke(page: &Page, a: &Agreement) -> bool {
-    let actor = &page.authed.actor;
-    let allowed = actor.role == Role::SystemAdmin
-        || (actor.role == Role::AgencyAdmin && a.parties.contains(&actor.agency_id));
-    allowed && a.status != AgreementStatus::Revoked
+    sinergi_core::permission::manages_agreement(&page.authed.actor, &a.parties)
+        && a.status != AgreementStatus::Revoked
 }
 
 pub(crate) async fn detail_page(

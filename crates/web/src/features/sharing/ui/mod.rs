@@ -7,33 +7,33 @@ pub(crate) mod agreements;
 pub(crate) mod break_glass;
 pub(crate) mod referrals;
 
-use axum::routing::{get, post};
-use axum::Router;
+use axum::routing::{get, post, MethodRouter};
 
 use crate::features::Limits;
 use crate::AppState;
 
-pub(crate) fn routes(_: &Limits) -> Router<AppState> {
-    Router::new()
-        .route(
+pub(crate) fn routes(_: &Limits) -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        (
             "/perjanjian",
             get(agreements::list).post(agreement_form::create),
-        )
-        .route("/perjanjian/baru", get(agreement_form::new_form))
-        .route("/perjanjian/{id}", get(agreements::detail))
-        .route(
+        ),
+        ("/perjanjian/baru", get(agreement_form::new_form)),
+        ("/perjanjian/{id}", get(agreements::detail)),
+        (
             "/perjanjian/{id}/ubah",
             get(agreement_form::edit_form).post(agreement_form::edit),
-        )
-        .route("/perjanjian/{id}/usulkan", post(agreement_form::propose))
-        .route("/perjanjian/{id}/dokumen", post(agreement_form::upload))
-        .route("/perjanjian/{id}/setujui", post(agreements::approve))
-        .route("/perjanjian/{id}/cabut", post(agreements::revoke))
-        .route("/perjanjian/{id}/perbarui", post(agreement_form::renew))
-        .route(
+        ),
+        ("/perjanjian/{id}/usulkan", post(agreement_form::propose)),
+        ("/perjanjian/{id}/dokumen", post(agreement_form::upload)),
+        ("/perjanjian/{id}/setujui", post(agreements::approve)),
+        ("/perjanjian/{id}/cabut", post(agreements::revoke)),
+        ("/perjanjian/{id}/perbarui", post(agreement_form::renew)),
+        (
             "/akses-darurat",
             get(break_glass::form).post(break_glass::open),
-        )
+        ),
+    ]
 }
 
 pub(crate) fn back_path(path: &str) -> Option<String> {

@@ -25,7 +25,6 @@ use sinergi_core::report::Report;
 use sinergi_core::report_types::ReportType;
 use sinergi_core::sharing::{Form as Delivered, Precision};
 use sinergi_core::time::Zone;
-use sinergi_core::user::Role;
 
 use crate::ui::format;
 use crate::ui::format::km;
@@ -201,10 +200,7 @@ fn manages(page: &Page, r: &Report) -> bool {
     let actor = &page.authed.actor;
     r.owner_agency_id == actor.agency_id
         && (r.author_id == actor.user_id
-            || matches!(
-                actor.role,
-                Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-            ))
+            || actor.may(sinergi_core::permission::Action::ManageAgencyReports))
 }
 
 /// The "shared with" section for viewers of the owner agency; `None` for everyone else.

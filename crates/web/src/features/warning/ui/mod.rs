@@ -23,7 +23,6 @@ use minijinja::{context, Value};
 use serde_json::{json, Value as Json};
 use sinergi_app::warning::AlertView;
 use sinergi_core::time::Zone;
-use sinergi_core::user::Role;
 use sinergi_core::warning::{AlertStatus, Severity};
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Level;
@@ -32,33 +31,36 @@ use crate::ui::i18n::{core_message, k, tr, Lang};
 use crate::ui::{FormData, Page};
 use crate::AppState;
 
-pub(crate) fn routes(_: &crate::features::Limits) -> axum::Router<AppState> {
+pub(crate) fn routes(
+    _: &crate::features::Limits,
+) -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
     use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/peringatan", get(board::board))
-        .route(
+    vec![
+        ("/peringatan", get(board::board)),
+        (
             "/peringatan/area",
             get(areas::fences).post(areas::create_fence),
-        )
-        .route("/peringatan/area/{id}/aktif", post(areas::fence_active))
-        .route(
+        ),
+        ("/peringatan/area/{id}/aktif", post(areas::fence_active)),
+        (
             "/peringatan/area/{id}/ubah",
             get(areas::edit_fence).post(areas::update_fence),
-        )
-        .route(
+        ),
+        (
             "/peringatan/aturan",
             get(rules::rules).post(rules::create_rule),
-        )
-        .route("/peringatan/aturan/{id}/aktif", post(rules::rule_active))
-        .route("/peringatan/{id}", get(alerts::detail))
-        .route("/peringatan/{id}/kartu", get(board::card_json))
-        .route("/peringatan/{id}/tanggapi", post(alerts::acknowledge))
-        .route("/peringatan/{id}/tindakan", post(alerts::act))
-        .route("/peringatan/{id}/tutup", post(alerts::close))
-        .route("/satwa", get(wildlife::list).post(wildlife::create_subject))
-        .route("/satwa/perangkat", post(wildlife::create_device))
-        .route("/satwa/pasang", post(wildlife::deploy))
-        .route("/satwa/{id}", get(wildlife::detail))
+        ),
+        ("/peringatan/aturan/{id}/aktif", post(rules::rule_active)),
+        ("/peringatan/{id}", get(alerts::detail)),
+        ("/peringatan/{id}/kartu", get(board::card_json)),
+        ("/peringatan/{id}/tanggapi", post(alerts::acknowledge)),
+        ("/peringatan/{id}/tindakan", post(alerts::act)),
+        ("/peringatan/{id}/tutup", post(alerts::close)),
+        ("/satwa", get(wildlife::list).post(wildlife::create_subject)),
+        ("/satwa/perangkat", post(wildlife::create_device)),
+        ("/satwa/pasang", post(wildlife::deploy)),
+        ("/satwa/{id}", get(wildlife::detail)),
+    ]
 }
 
 pub(crate) fn back_path(path: &str) -> Option<String> {
@@ -136,15 +138,12 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
 
 /// Coordinators and administrators set up fences, rules, subjects and devices.
 pub(crate) fn can_configure(page: &Page) -> bool {
-    matches!(
-        page.authed.user.role,
-        Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-    ) && !page.must_enrol
+    page.may(sinergi_core::permission::Action::ConfigureWarning) && !page.must_enrol
 }
 
 /// Everyone but analysts responds to alerts.
 pub(crate) fn can_respond(page: &Page) -> bool {
-    page.authed.user.role != Role::Analyst
+    page.may(sinergi_core::permission::Action::RespondToAlerts)
 }
 
 // ---- labels ------------------------------------------------------------------------------
