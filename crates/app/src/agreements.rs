@@ -20,12 +20,13 @@ use sinergi_core::ValidationErrors;
 use sinergi_store::{Notification, ReferralRow, UpdateOutcome};
 
 use crate::{App, AppError, AppResult};
+use sinergi_core::permission::Action as Permission;
 
 /// The longest a referral may last.
 pub const MAX_REFERRAL_DAYS: i64 = 366;
 
 fn is_admin(a: &Actor) -> bool {
-    matches!(a.role, Role::AgencyAdmin | Role::SystemAdmin)
+    a.may(Permission::ManageAgreements)
 }
 
 impl App {
@@ -284,7 +285,7 @@ impl App {
             .agreements
             .iter()
             .filter(|a| {
-                actor.role == Role::SystemAdmin
+                actor.may(Permission::ManageAgreementsAnyParty)
                     || a.parties
                         .iter()
                         .any(|p| tree.is_within(actor.agency_id, *p))
@@ -379,11 +380,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         let manages = r.owner_agency_id == actor.agency_id
-            && (r.author_id == actor.user_id
-                || matches!(
-                    actor.role,
-                    Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-                ));
+            && (r.author_id == actor.user_id || actor.may(Permission::ManageAgencyReports));
         if !manages {
             return Err(AppError::Forbidden("only the owner agency's coordinators and admins, or the author, may refer a report".into()));
         }
@@ -537,7 +534,7 @@ impl App {
         // The owner agency (and the agencies above it, and system administrators) see every
         // referral of its report; anyone else only those addressed to them: a referral's
         // target and reason are the owner's business.
-        let owner_side = actor.role == Role::SystemAdmin
+        let owner_side = actor.may(Permission::ManageAgreementsAnyParty)
             || r.owner_agency_id == actor.agency_id
             || actor.agency_descendants.contains(&r.owner_agency_id);
         Ok(all
@@ -567,11 +564,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         let manages = r.owner_agency_id == actor.agency_id
-            && (referral.created_by == actor.user_id
-                || matches!(
-                    actor.role,
-                    Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-                ));
+            && (referral.created_by == actor.user_id || actor.may(Permission::ManageAgencyReports));
         if !manages {
             return Err(AppError::Forbidden(
                 "only the owner agency's coordinators and admins may revoke a referral".into(),
@@ -612,7 +605,7 @@ impl App {
 
     /// Sets the roles that may break glass (system admins only).
     pub async fn set_break_glass_roles(&self, actor: &Actor, body: &Value) -> AppResult<Vec<Role>> {
-        if actor.role != Role::SystemAdmin {
+        if !actor.may(Permission::ChangeSettings) {
             return Err(AppError::Forbidden(
                 "only system administrators change this setting".into(),
             ));
@@ -752,6 +745,5 @@ impl App {
 
 /// A system administrator, or an agency administrator of one of the parties.
 fn administers_party(actor: &Actor, parties: &[AgencyId]) -> bool {
-    actor.role == Role::SystemAdmin
-        || (actor.role == Role::AgencyAdmin && parties.contains(&actor.agency_id))
+    sinergi_core::access::manages_agreement(actor, parties)
 }

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use sinergi_core::access::Actor;
 use sinergi_core::audit::{AuditEntry, Broken, Verifier};
-use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
 use sinergi_store::AuditFilter;
 
@@ -35,18 +34,16 @@ pub struct ChainReport {
 impl App {
     /// Parses the viewer's filters and applies the actor's reach.
     pub fn audit_filter(&self, actor: &Actor, raw: &RawAuditQuery) -> AppResult<AuditFilter> {
-        let agencies = match actor.role {
-            Role::SystemAdmin => None,
-            Role::AgencyAdmin => {
-                let mut v = vec![actor.agency_id];
-                v.extend(actor.agency_descendants.iter().copied());
-                Some(v)
-            }
-            _ => {
-                return Err(AppError::Forbidden(
-                    "only administrators read the audit trail".into(),
-                ))
-            }
+        let agencies = if actor.may(sinergi_core::permission::Action::ReadAuditTrailEverywhere) {
+            None
+        } else if actor.may(sinergi_core::permission::Action::ReadAuditTrail) {
+            let mut v = vec![actor.agency_id];
+            v.extend(actor.agency_descendants.iter().copied());
+            Some(v)
+        } else {
+            return Err(AppError::Forbidden(
+                "only administrators read the audit trail".into(),
+            ));
         };
         let mut errs = ValidationErrors::new();
         let time = |field: &str,

@@ -217,7 +217,7 @@ impl PendingSignIns {
 /// Whether an account must have a second factor before it may do anything: system
 /// administrators, who can change every agency's settings and users.
 pub fn second_factor_mandatory(role: Role) -> bool {
-    role == Role::SystemAdmin
+    role.may(sinergi_core::permission::Action::AdministerAgenciesEverywhere)
 }
 
 /// The state of a user's second factor, for their security page.

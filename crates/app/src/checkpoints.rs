@@ -18,7 +18,6 @@ use sinergi_core::access::Actor;
 use sinergi_core::audit::{Action, AuditEntry, Broken, Verifier};
 use sinergi_core::checkpoint::{AuditKey, Checkpoint, CheckpointProblem, PublicKey};
 use sinergi_core::ids::ReportId;
-use sinergi_core::user::Role;
 use sinergi_store::AuditFilter;
 
 use crate::{App, AppError, AppResult};
@@ -403,7 +402,7 @@ impl App {
 
     /// A checkpoint on demand: system administrators, or the operator (`None`).
     pub async fn checkpoint_audit(&self, actor: Option<&Actor>) -> AppResult<CheckpointOutcome> {
-        if actor.is_some_and(|a| a.role != Role::SystemAdmin) {
+        if actor.is_some_and(|a| !a.may(sinergi_core::permission::Action::ManageAuditCheckpoints)) {
             return Err(AppError::Forbidden(
                 "only system administrators write audit checkpoints".into(),
             ));
@@ -417,7 +416,7 @@ impl App {
         actor: &Actor,
         limit: u32,
     ) -> AppResult<(PublicKey, Vec<Checkpoint>)> {
-        if actor.role != Role::SystemAdmin {
+        if !actor.may(sinergi_core::permission::Action::ManageAuditCheckpoints) {
             return Err(AppError::Forbidden(
                 "only system administrators read audit checkpoints".into(),
             ));

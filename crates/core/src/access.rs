@@ -10,6 +10,7 @@
 //! it; `restricted` → the owner agency; `secret` → the author and the owner agency's admins.
 
 use crate::ids::{AgencyId, UserId};
+use crate::permission::Action;
 use crate::sensitivity::Sensitivity;
 use crate::user::Role;
 
@@ -52,7 +53,7 @@ impl ViewScope {
             user: actor.user_id,
             agency: actor.agency_id,
             internal_owners,
-            secret_of_own_agency: is_admin(actor.role),
+            secret_of_own_agency: actor.may(Action::ReadAgencySecrets),
         }
     }
 
@@ -70,58 +71,45 @@ impl ViewScope {
     }
 }
 
-/// An agency admin (or a system admin, who is also the admin of the agency they belong to).
-fn is_admin(role: Role) -> bool {
-    matches!(role, Role::AgencyAdmin | Role::SystemAdmin)
-}
-
 pub fn can_view(actor: &Actor, r: &ReportAccess) -> bool {
     ViewScope::for_actor(actor).admits(r)
 }
 
 /// Analysts read; every other role records reports for its own agency.
 pub fn can_create_report(actor: &Actor) -> bool {
-    actor.role != Role::Analyst
+    actor.may(Action::WriteReports)
 }
 
 /// The author may correct their own report; coordinators and admins of the owner agency
 /// may edit any report of their agency they can see.
 pub fn can_edit(actor: &Actor, r: &ReportAccess) -> bool {
     can_view(actor, r)
-        && actor.role != Role::Analyst
-        && (r.author == actor.user_id || (r.owner_agency == actor.agency_id && manages(actor.role)))
+        && actor.may(Action::WriteReports)
+        && (r.author == actor.user_id
+            || (r.owner_agency == actor.agency_id && actor.may(Action::ManageAgencyReports)))
 }
 
 /// Verifying, taking up and closing a report is the owner agency's coordinators' and
 /// admins' job, never the author's alone.
 pub fn can_change_status(actor: &Actor, r: &ReportAccess) -> bool {
-    can_view(actor, r) && r.owner_agency == actor.agency_id && manages(actor.role)
-}
-
-fn manages(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-    )
+    can_view(actor, r)
+        && r.owner_agency == actor.agency_id
+        && actor.may(Action::ManageAgencyReports)
 }
 
 /// Whether the actor administers `agency`: system admins administer every agency; agency
 /// admins their own and those below it.
 pub fn can_administer_agency(actor: &Actor, agency: AgencyId) -> bool {
-    match actor.role {
-        Role::SystemAdmin => true,
-        Role::AgencyAdmin => {
-            agency == actor.agency_id || actor.agency_descendants.contains(&agency)
-        }
-        _ => false,
-    }
+    actor.may(Action::AdministerAgenciesEverywhere)
+        || (actor.may(Action::AdministerAgencies)
+            && (agency == actor.agency_id || actor.agency_descendants.contains(&agency)))
 }
 
 /// Creating an agency: top-level agencies only by system admins; sub-agencies by whoever
 /// administers the parent.
 pub fn can_create_agency(actor: &Actor, parent: Option<AgencyId>) -> bool {
     match parent {
-        None => actor.role == Role::SystemAdmin,
+        None => actor.may(Action::AdministerAgenciesEverywhere),
         Some(p) => can_administer_agency(actor, p),
     }
 }
@@ -130,7 +118,22 @@ pub fn can_create_agency(actor: &Actor, parent: Option<AgencyId>) -> bool {
 /// admins may hand out the system-admin role.
 pub fn can_manage_user(actor: &Actor, user_agency: AgencyId, role: Role) -> bool {
     can_administer_agency(actor, user_agency)
-        && (role != Role::SystemAdmin || actor.role == Role::SystemAdmin)
+        && (role != Role::SystemAdmin || actor.may(Action::GrantSystemAdmin))
+}
+
+impl Actor {
+    /// Whether the actor's role may take `action` ([`Action::roles`]).
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
+    }
+}
+
+/// Whether the actor acts on an agreement between `parties` (approves, revokes, edits
+/// its draft, adds documents): a system administrator for any party, an agency
+/// administrator for their own agency's.
+pub fn manages_agreement(actor: &Actor, parties: &[AgencyId]) -> bool {
+    actor.may(Action::ManageAgreementsAnyParty)
+        || (actor.may(Action::ManageAgreements) && parties.contains(&actor.agency_id))
 }
 
 #[cfg(test)]

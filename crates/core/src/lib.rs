@@ -14,6 +14,7 @@ pub mod error;
 pub mod geometry;
 pub mod ids;
 pub mod observation;
+pub mod permission;
 pub mod query;
 pub mod region;
 pub mod report;

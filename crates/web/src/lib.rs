@@ -75,6 +75,21 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every path the router serves besides static files, with its parameters in braces
+/// (`/laporan/{id}`): `/healthz`, the OpenAPI document, every API route and every page.
+/// Tests walk it so that no route goes unchecked.
+pub fn route_paths() -> Vec<String> {
+    let mut v = vec!["/healthz".to_string(), "/api/openapi.json".to_string()];
+    v.extend(
+        api::route_table()
+            .into_iter()
+            .map(|(path, _)| format!("/api/v1{path}")),
+    );
+    v.extend(ui::shell_routes().into_iter().map(|(p, _)| p.to_string()));
+    v.extend(features::ui_paths().into_iter().map(str::to_string));
+    v
+}
+
 async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
     match st.app.store.ping().await {
         Ok(()) => (

@@ -9,7 +9,6 @@ use sinergi_core::access::Actor;
 use sinergi_core::audit::Action;
 use sinergi_core::ids::AgencyId;
 use sinergi_core::report::Sensitivity;
-use sinergi_core::user::Role;
 use sinergi_core::warning::{
     fence_name_key, Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Recipients, Rule,
     RuleId, RuleInput, RuleSpec, Shape, Subject, SubjectId, WebhookId, DEVICE_KINDS, FENCE_KINDS,
@@ -91,10 +90,7 @@ pub struct HeldFix {
 
 /// Coordinators and administrators set up early warning for their agency.
 fn may_configure(actor: &Actor) -> AppResult<()> {
-    if matches!(
-        actor.role,
-        Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-    ) {
+    if actor.may(sinergi_core::permission::Action::ConfigureWarning) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -384,10 +380,7 @@ impl App {
     /// its sender — it may be a collar of theirs they recognise, but it may also be on an
     /// animal whose place must not spread. System administrators see everything.
     pub async fn held_fixes(&self, actor: &Actor) -> AppResult<Vec<HeldFix>> {
-        if !matches!(
-            actor.role,
-            Role::AgencyAdmin | Role::SystemAdmin | Role::Coordinator
-        ) {
+        if !actor.may(sinergi_core::permission::Action::ConfigureWarning) {
             return Err(AppError::Forbidden(
                 "coordinators and administrators see held fixes".into(),
             ));
@@ -395,7 +388,7 @@ impl App {
         let devices = self.store.devices().await?;
         let users = self.store.users(None).await?;
         let agencies = self.store.agencies().await?;
-        let everything = actor.role == Role::SystemAdmin;
+        let everything = actor.may(sinergi_core::permission::Action::WarningEverywhere);
         let mut out = Vec::new();
         for f in self.store.held_fixes(500).await? {
             let device = devices.iter().find(|d| d.serial == f.serial);
@@ -913,7 +906,7 @@ impl App {
     /// returned once. An address in a private network (or a name resolving only into
     /// one) is refused unless the operator allows it (`webhook_allow_private`).
     pub async fn create_webhook(&self, actor: &Actor, body: &Value) -> AppResult<Webhook> {
-        if !matches!(actor.role, Role::AgencyAdmin | Role::SystemAdmin) {
+        if !actor.may(sinergi_core::permission::Action::RegisterWebhooks) {
             return Err(AppError::Forbidden(
                 "administrators register webhooks".into(),
             ));

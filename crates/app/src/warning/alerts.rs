@@ -11,7 +11,6 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sinergi_core::access::Actor;
 use sinergi_core::audit::Action;
-use sinergi_core::user::Role;
 use sinergi_core::warning::{
     Alert, AlertId, AlertStatus, FenceId, Severity, SubjectId, ALERT_ACTIONS, ALERT_OUTCOMES,
 };
@@ -206,7 +205,7 @@ impl App {
         step: &str,
         body: &Value,
     ) -> AppResult<AlertView> {
-        if actor.role == Role::Analyst {
+        if !actor.may(sinergi_core::permission::Action::RespondToAlerts) {
             return Err(AppError::Forbidden(
                 "analysts do not respond to alerts".into(),
             ));

@@ -11,7 +11,6 @@ use sinergi_core::audit::{Action, NewAudit};
 use sinergi_core::error::FieldError;
 use sinergi_core::observation::{FixInput, Hotspot, RowError};
 use sinergi_core::report::Report;
-use sinergi_core::user::Role;
 use sinergi_core::warning::{Alert, AlertId, Channel, Device, HotspotId, Rule};
 use sinergi_geofence::{Event, EventKind, Fix, Outcome};
 use sinergi_store::warning::{Claim, NewAlert, NewFix, NewHotspot};
@@ -104,7 +103,8 @@ fn event_dedupe(e: &Event) -> String {
 /// a subject only if the device's agency, or one above it, sent it. Both get the same
 /// answer (held), so a sender learns nothing of other agencies' devices.
 fn claim_for<'d>(actor: Option<&Actor>, device: Option<&'d Device>) -> (Claim, Option<&'d Device>) {
-    let any_device = actor.is_none_or(|a| a.role == Role::SystemAdmin);
+    let any_device =
+        actor.is_none_or(|a| a.may(sinergi_core::permission::Action::WarningEverywhere));
     match (actor, device) {
         (_, Some(d))
             if any_device || actor.is_some_and(|a| super::admin::within(a, d.owner_agency_id)) =>
@@ -119,7 +119,7 @@ fn claim_for<'d>(actor: Option<&Actor>, device: Option<&'d Device>) -> (Claim, O
 /// Everyone but analysts sends fixes.
 fn may_send_fixes(actor: Option<&Actor>) -> AppResult<()> {
     match actor {
-        Some(a) if a.role == Role::Analyst => {
+        Some(a) if !a.may(sinergi_core::permission::Action::SendFixes) => {
             Err(AppError::Forbidden("analysts may not send fixes".into()))
         }
         _ => Ok(()),
@@ -448,10 +448,7 @@ impl App {
         dry_run: bool,
     ) -> AppResult<ImportReport> {
         if let Some(a) = actor {
-            if !matches!(
-                a.role,
-                Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-            ) {
+            if !a.may(sinergi_core::permission::Action::ConfigureWarning) {
                 return Err(AppError::Forbidden(
                     "coordinators and administrators import hotspots".into(),
                 ));

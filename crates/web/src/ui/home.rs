@@ -23,7 +23,9 @@ pub(super) async fn home(State(st): State<AppState>, page: Page) -> Response {
         Err(e) => return page.error(e),
     };
     let (active, active_total) =
-        match super::warning::active_summary(&st, &page, ACTIVE_ALERTS_SHOWN).await {
+        match crate::features::warning::ui::board::active_summary(&st, &page, ACTIVE_ALERTS_SHOWN)
+            .await
+        {
             Ok(x) => x,
             Err(e) => return page.error(e),
         };

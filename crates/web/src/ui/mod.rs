@@ -1,170 +1,76 @@
-//! The server-rendered web UI: sign-in (with the authenticator-app code when the account
-//! has one), the account security page, notifications, home, report list, map, report
-//! detail and forms, data-sharing agreements and referrals, agency and user
-//! administration, the audit trail and early warning (the live alert board, alerts,
-//! areas, rules, wildlife and devices), in Bahasa Indonesia or English. Pages are light HTML that work on a cheap phone;
-//! JavaScript (in /static, never inline) only enhances.
+//! The shell of the server-rendered web UI: the routes of every domain's pages (each
+//! domain registers its own in `crate::features`), the signed-in visitor of a page
+//! ([`Page`]) with the session glue around it (cookies, CSRF, the forced password change and
+//! second-factor set-up), the main menu, the language switch, home, the layout and error
+//! pages (`render.rs`), the dictionary (`i18n.rs`) and the labels and formats the domains
+//! share (`format.rs`). In Bahasa Indonesia or English. Pages are light HTML that work on a
+//! cheap phone; JavaScript (in /static, never inline) only enhances.
 //!
 //! Like the API, the UI decides nothing itself: every read and write goes through the
 //! app's use cases with the signed-in actor, so the access policy applies unchanged. It
 //! must never act on a POST without checking the session's CSRF token, never show a
 //! record the app did not return, and never render user text unescaped.
 
-mod account;
-mod admin;
-mod agreements;
-mod audit;
-mod emergency;
-mod forms;
+pub(crate) mod format;
 mod home;
 pub(crate) use crate::i18n;
-mod notifications;
-mod render;
-mod reports;
-mod satwa;
-mod session;
-mod sharing;
-mod users;
-mod warning;
+mod language;
+pub(crate) mod render;
 
-pub(crate) use agreements::flow_sentence;
+pub use crate::features::reports::ui::PHOTO_FORM_BUDGET;
 
-pub use reports::PHOTO_FORM_BUDGET;
-
-use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use chrono::{DateTime, FixedOffset, Utc};
 use sinergi_app::AppError;
 use sinergi_core::agency::{Agency, AgencyKind};
+use sinergi_core::permission::Action;
 use sinergi_core::report::{Sensitivity, Status};
 use sinergi_core::time::Zone;
 use sinergi_core::user::Role;
 
 use crate::auth::{constant_time_eq, Authed};
+use crate::features::NavEntry;
 use crate::AppState;
 
 use i18n::{k, tr, Lang};
 
 pub const LANG_COOKIE: &str = "lang";
 
-/// The UI's routes. `report_form_limit` is the body limit of the new-report form, which
-/// carries its photos (the other forms get the router's own limit).
+/// The UI's routes: the shell's (home, language switch, the 404 page) and every domain's
+/// pages (`crate::features`). `report_form_limit` is the body limit of the new-report
+/// form, which carries its photos (the other forms get the router's own limit).
 pub fn routes(report_form_limit: usize) -> Router<AppState> {
-    Router::new()
-        .route("/masuk", get(session::sign_in_form).post(session::sign_in))
-        .route(
-            "/masuk/kode",
-            get(session::code_form).post(session::code_submit),
-        )
-        .route("/keluar", post(session::sign_out))
-        .route("/bahasa", get(session::language))
-        .route("/", get(home::home))
-        .route(
-            "/akun/kata-sandi",
-            get(account::password_form).post(account::change_password),
-        )
-        .route("/akun/keamanan", get(account::security))
-        .route("/akun/keamanan/mulai", post(account::start))
-        .route("/akun/keamanan/konfirmasi", post(account::confirm))
-        .route("/akun/keamanan/matikan", post(account::disable))
-        .route(
-            "/akun/keamanan/keluar-semua",
-            post(account::sign_out_everywhere),
-        )
-        .route("/notifikasi", get(notifications::list))
-        .route("/notifikasi/baca-semua", post(notifications::read_all))
-        .route("/notifikasi/{id}/baca", post(notifications::read_one))
-        .route(
-            "/laporan",
-            get(reports::list)
-                .merge(post(reports::create).layer(DefaultBodyLimit::max(report_form_limit))),
-        )
-        .route("/laporan/baru", get(reports::new_form))
-        .route("/laporan/{id}", get(reports::detail))
-        .route(
-            "/laporan/{id}/ubah",
-            get(reports::edit_form).post(reports::edit),
-        )
-        .route("/laporan/{id}/status", post(reports::change_status))
-        .route("/laporan/{id}/lampiran", post(reports::upload))
-        .route("/laporan/{id}/rujukan", post(sharing::refer))
-        .route(
-            "/laporan/{id}/rujukan/{referral}/cabut",
-            post(sharing::revoke_referral),
-        )
-        .route(
-            "/perjanjian",
-            get(agreements::list).post(agreements::create),
-        )
-        .route("/perjanjian/baru", get(agreements::new_form))
-        .route("/perjanjian/{id}", get(agreements::detail))
-        .route(
-            "/perjanjian/{id}/ubah",
-            get(agreements::edit_form).post(agreements::edit),
-        )
-        .route("/perjanjian/{id}/usulkan", post(agreements::propose))
-        .route("/perjanjian/{id}/dokumen", post(agreements::upload))
-        .route("/perjanjian/{id}/setujui", post(agreements::approve))
-        .route("/perjanjian/{id}/cabut", post(agreements::revoke))
-        .route("/perjanjian/{id}/perbarui", post(agreements::renew))
-        .route("/admin/audit", get(audit::audit))
-        .route("/akses-darurat", get(emergency::form).post(emergency::open))
-        .route(
-            "/admin/pengaturan",
-            get(emergency::settings).post(emergency::save_settings),
-        )
-        .route("/peta", get(reports::map))
-        .route(
-            "/admin/instansi",
-            get(admin::agencies).post(admin::create_agency),
-        )
-        .route(
-            "/admin/pengguna",
-            get(admin::users).post(admin::create_user),
-        )
-        .route("/peringatan", get(warning::board))
-        .route(
-            "/peringatan/area",
-            get(warning::fences).post(warning::create_fence),
-        )
-        .route("/peringatan/area/{id}/aktif", post(warning::fence_active))
-        .route(
-            "/peringatan/area/{id}/ubah",
-            get(warning::edit_fence).post(warning::update_fence),
-        )
-        .route(
-            "/peringatan/aturan",
-            get(warning::rules).post(warning::create_rule),
-        )
-        .route("/peringatan/aturan/{id}/aktif", post(warning::rule_active))
-        .route("/peringatan/{id}", get(warning::detail))
-        .route("/peringatan/{id}/kartu", get(warning::card_json))
-        .route("/peringatan/{id}/tanggapi", post(warning::acknowledge))
-        .route("/peringatan/{id}/tindakan", post(warning::act))
-        .route("/peringatan/{id}/tutup", post(warning::close))
-        .route("/satwa", get(satwa::list).post(satwa::create_subject))
-        .route("/satwa/perangkat", post(satwa::create_device))
-        .route("/satwa/pasang", post(satwa::deploy))
-        .route("/satwa/{id}", get(satwa::detail))
-        .route("/admin/pengguna/{username}/aktif", post(admin::set_active))
-        .route(
-            "/admin/pengguna/{username}",
-            get(users::edit).post(users::update),
-        )
-        .route(
-            "/admin/pengguna/{username}/kata-sandi",
-            post(users::reset_password),
-        )
-        .route(
-            "/admin/pengguna/{username}/reset-2fa",
-            post(admin::reset_second_factor),
-        )
+    let limits = crate::features::Limits {
+        report_form: report_form_limit,
+    };
+    shell_routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, handlers)| r.route(path, handlers))
+        .merge(crate::features::ui_routes(&limits))
         .fallback(not_found)
 }
+
+/// The pages of the shell itself, beside every domain's: the language switch and home.
+pub(crate) fn shell_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![("/bahasa", get(language::language)), ("/", get(home::home))]
+}
+
+/// The shell's own entries of the main menu; the domains add theirs
+/// (`crate::features::Feature::nav`).
+pub(crate) const NAV: &[NavEntry] = &[NavEntry {
+    order: 10,
+    href: "/",
+    key: "home",
+    label: k!("nav_home"),
+    id: None,
+    new: false,
+    needs: None,
+}];
 
 /// A signed-in visitor of a UI page. Extracting it redirects to the sign-in page when
 /// nobody is signed in.
@@ -181,8 +87,10 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    pub fn is_admin(&self) -> bool {
-        matches!(self.authed.user.role, Role::AgencyAdmin | Role::SystemAdmin)
+    /// Whether the visitor's role may take `action`: the app's own table, to choose
+    /// which links, buttons and forms to show (the app checks again).
+    pub fn may(&self, action: Action) -> bool {
+        self.authed.actor.may(action)
     }
 
     /// Checks the `_csrf` field of a submitted form against the session's token.
@@ -286,9 +194,25 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// The attributes of the session cookies: HttpOnly, SameSite=Lax, Secure over HTTPS.
+pub(crate) fn cookie_attrs(st: &AppState) -> &'static str {
+    if st.secure_cookies {
+        "; HttpOnly; SameSite=Lax; Path=/; Secure"
+    } else {
+        "; HttpOnly; SameSite=Lax; Path=/"
+    }
+}
+
+pub(crate) fn with_cookie(mut resp: Response, value: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
 /// The GET address equivalent to the current request. A form's POST address does not
 /// always answer GET, so the language switch after a failed submission returns to the
-/// page the form lives on.
+/// page the form lives on: each domain names its own (`Feature::back_path`).
 fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
     if method == Method::GET || method == Method::HEAD {
         return match query {
@@ -296,60 +220,7 @@ fn back_path(method: &Method, path: &str, query: Option<&str>) -> String {
             _ => path.to_string(),
         };
     }
-    if path == "/laporan" {
-        return "/laporan/baru".into();
-    }
-    if path == "/perjanjian" {
-        return "/perjanjian/baru".into();
-    }
-    if path.starts_with("/akun/keamanan") {
-        return "/akun/keamanan".into();
-    }
-    if path.starts_with("/notifikasi") {
-        return "/notifikasi".into();
-    }
-    if path.starts_with("/satwa") {
-        return "/satwa".into();
-    }
-    // `/peringatan/area/{id}/ubah` answers GET too: back to the edit page.
-    if path.starts_with("/peringatan/area/") && path.ends_with("/ubah") {
-        return path.to_string();
-    }
-    if path.starts_with("/peringatan/area") {
-        return "/peringatan/area".into();
-    }
-    if path.starts_with("/peringatan/aturan") {
-        return "/peringatan/aturan".into();
-    }
-    // `/peringatan/{id}/tanggapi|tindakan|tutup` return to the alert.
-    if let Some(rest) = path
-        .strip_suffix("/tanggapi")
-        .or_else(|| path.strip_suffix("/tindakan"))
-        .or_else(|| path.strip_suffix("/tutup"))
-    {
-        return rest.to_string();
-    }
-    // `/laporan/{id}/rujukan/{referral}/cabut` returns to the report.
-    if let Some(rest) = path.strip_prefix("/laporan/") {
-        if let Some((id, _)) = rest.split_once("/rujukan") {
-            return format!("/laporan/{id}");
-        }
-    }
-    if let Some(rest) = path
-        .strip_suffix("/status")
-        .or_else(|| path.strip_suffix("/lampiran"))
-        .or_else(|| path.strip_suffix("/setujui"))
-        .or_else(|| path.strip_suffix("/cabut"))
-        .or_else(|| path.strip_suffix("/usulkan"))
-        .or_else(|| path.strip_suffix("/dokumen"))
-        .or_else(|| path.strip_suffix("/perbarui"))
-    {
-        return rest.to_string();
-    }
-    if path.starts_with("/admin/pengguna/") {
-        return "/admin/pengguna".into();
-    }
-    path.to_string()
+    crate::features::back_path(path).unwrap_or_else(|| path.to_string())
 }
 
 /// Accepts only a local path as a place to return to, so that a crafted link cannot

@@ -15,121 +15,20 @@ use sinergi_app::AppError;
 
 use super::i18n::{core_message, field_name, k, tr, Dict, Lang};
 use super::Page;
+use sinergi_core::permission::Action;
 
-/// Every template, by name, embedded in the binary.
-pub(crate) const TEMPLATES: &[(&str, &str)] = &[
+/// The shell's templates, by name, embedded in the binary; each domain lists its own
+/// (`crate::features::Feature::templates`).
+const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("masuk.html", include_str!("../../templates/masuk.html")),
-    (
-        "masuk_kode.html",
-        include_str!("../../templates/masuk_kode.html"),
-    ),
-    (
-        "akun_keamanan.html",
-        include_str!("../../templates/akun_keamanan.html"),
-    ),
-    (
-        "admin_pengguna_ubah.html",
-        include_str!("../../templates/admin_pengguna_ubah.html"),
-    ),
-    (
-        "akun_kata_sandi.html",
-        include_str!("../../templates/akun_kata_sandi.html"),
-    ),
-    (
-        "notifikasi.html",
-        include_str!("../../templates/notifikasi.html"),
-    ),
     ("galat.html", include_str!("../../templates/galat.html")),
     ("beranda.html", include_str!("../../templates/beranda.html")),
-    (
-        "laporan_daftar.html",
-        include_str!("../../templates/laporan_daftar.html"),
-    ),
-    (
-        "laporan_detail.html",
-        include_str!("../../templates/laporan_detail.html"),
-    ),
-    (
-        "laporan_form.html",
-        include_str!("../../templates/laporan_form.html"),
-    ),
-    ("peta.html", include_str!("../../templates/peta.html")),
-    (
-        "admin_instansi.html",
-        include_str!("../../templates/admin_instansi.html"),
-    ),
-    (
-        "admin_pengguna.html",
-        include_str!("../../templates/admin_pengguna.html"),
-    ),
-    (
-        "perjanjian_daftar.html",
-        include_str!("../../templates/perjanjian_daftar.html"),
-    ),
-    (
-        "perjanjian_detail.html",
-        include_str!("../../templates/perjanjian_detail.html"),
-    ),
-    (
-        "perjanjian_form.html",
-        include_str!("../../templates/perjanjian_form.html"),
-    ),
-    ("audit.html", include_str!("../../templates/audit.html")),
-    (
-        "akses_darurat.html",
-        include_str!("../../templates/akses_darurat.html"),
-    ),
-    (
-        "admin_pengaturan.html",
-        include_str!("../../templates/admin_pengaturan.html"),
-    ),
-    (
-        "peringatan.html",
-        include_str!("../../templates/peringatan.html"),
-    ),
-    (
-        "peringatan_menu.html",
-        include_str!("../../templates/peringatan_menu.html"),
-    ),
-    (
-        "peringatan_kartu.html",
-        include_str!("../../templates/peringatan_kartu.html"),
-    ),
-    (
-        "peringatan_ringkas.html",
-        include_str!("../../templates/peringatan_ringkas.html"),
-    ),
-    (
-        "peringatan_tanggapan.html",
-        include_str!("../../templates/peringatan_tanggapan.html"),
-    ),
-    (
-        "peringatan_detail.html",
-        include_str!("../../templates/peringatan_detail.html"),
-    ),
-    (
-        "peringatan_area.html",
-        include_str!("../../templates/peringatan_area.html"),
-    ),
-    (
-        "peringatan_area_ubah.html",
-        include_str!("../../templates/peringatan_area_ubah.html"),
-    ),
-    (
-        "peringatan_area_bentuk.html",
-        include_str!("../../templates/peringatan_area_bentuk.html"),
-    ),
-    (
-        "peringatan_aturan.html",
-        include_str!("../../templates/peringatan_aturan.html"),
-    ),
-    ("satwa.html", include_str!("../../templates/satwa.html")),
-    (
-        "satwa_detail.html",
-        include_str!("../../templates/satwa_detail.html"),
-    ),
 ];
+
+/// Every template: the shell's and every domain's.
+pub(crate) fn all_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    TEMPLATES.iter().chain(crate::features::templates())
+}
 
 /// The compiled templates. A template that fails to compile is logged and left out, so
 /// the pages using it answer with a 500 instead of the whole server refusing to start;
@@ -155,7 +54,7 @@ fn build_env() -> (Environment<'static>, Vec<(&'static str, minijinja::Error)>) 
     // feature, and the API's encoder is the one the other links use.
     env.add_filter("urlencode", |s: String| crate::api::urlencode(&s));
     let mut failures = Vec::new();
-    for (name, src) in TEMPLATES {
+    for (name, src) in all_templates() {
         if let Err(e) = env.add_template(name, src) {
             failures.push((*name, e));
         }
@@ -244,12 +143,34 @@ pub(crate) fn page_ctx(page: &Page, nav: &str) -> Value {
             agency_code => page.agency.as_ref().map(|a| a.code.as_str().to_string()).unwrap_or_default(),
             agency_name => page.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
         },
-        is_admin => page.is_admin() && !page.must_enrol,
-        is_system_admin => role == sinergi_core::user::Role::SystemAdmin && !page.must_enrol,
-        can_create => sinergi_core::access::can_create_report(&page.authed.actor) && !page.must_enrol,
+        menu => menu(page),
+        can_create => page.may(Action::WriteReports) && !page.must_enrol,
         must_enrol => page.must_enrol,
         unread => page.unread,
     }
+}
+
+/// The main menu's entries the visitor sees, in order: every domain's
+/// (`crate::features::Feature::nav`) and the shell's. Empty while a system administrator
+/// must first set up a second factor.
+fn menu(page: &Page) -> Vec<Value> {
+    if page.must_enrol {
+        return Vec::new();
+    }
+    let lang = page.lang;
+    crate::features::nav()
+        .into_iter()
+        .filter(|e| e.needs.is_none_or(|a| page.may(a)))
+        .map(|e| {
+            context! {
+                href => e.href,
+                key => e.key,
+                label => tr(lang, e.label),
+                id => e.id,
+                new => e.new,
+            }
+        })
+        .collect()
 }
 
 /// The error page for `err`, in the layout. Internal errors are logged with their cause
@@ -343,7 +264,7 @@ mod tests {
             failures.is_empty(),
             "templates that do not compile: {failures:?}"
         );
-        for (name, src) in TEMPLATES {
+        for (name, src) in all_templates() {
             let out = env
                 .get_template(name)
                 .and_then(|t| t.render(anon_ctx(Lang::Id, "/")))

@@ -59,7 +59,7 @@ async fn agreement_view(st: &AppState, a: &Agreement) -> ApiResult<AgreementView
     let what_flows_where: Vec<String> = a
         .clauses
         .iter()
-        .map(|c| crate::ui::flow_sentence(crate::i18n::Lang::Id, c, &code_text, &types))
+        .map(|c| super::ui::agreements::flow_sentence(crate::i18n::Lang::Id, c, &code_text, &types))
         .collect();
     let clauses = a
         .clauses

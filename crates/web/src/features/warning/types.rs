@@ -60,7 +60,7 @@ impl From<&sinergi_app::warning::IngestReport> for IngestView {
                         .iter()
                         .map(|e| FieldProblem {
                             field: e.field.clone(),
-                            message: e.message.clone(),
+                            message: e.message.to_string(),
                         })
                         .collect(),
                     alerts: x.alerts.iter().map(|a| a.0).collect(),

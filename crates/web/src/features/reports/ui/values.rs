@@ -8,72 +8,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone};
+use chrono::DateTime;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sinergi_core::report::Report;
 use sinergi_core::report_types::{FieldDef, FieldKind, ReportType};
-use sinergi_core::time::Zone;
 
-use super::i18n::k;
-use super::FormData;
-
-/// The zones a form offers: (offset as sent, dictionary key of its label).
-pub const ZONES: [(&str, &str); 3] = [
-    ("+07:00", k!("zone_wib")),
-    ("+08:00", k!("zone_wita")),
-    ("+09:00", k!("zone_wit")),
-];
-
-/// One of the offered offsets; anything else becomes WIB, where most users live.
-pub fn normalize_zone(z: &str) -> &'static str {
-    ZONES
-        .iter()
-        .map(|(v, _)| *v)
-        .find(|v| *v == z.trim())
-        .unwrap_or("+07:00")
-}
-
-pub fn zone_value(zone: Zone) -> &'static str {
-    match zone {
-        Zone::Wib => "+07:00",
-        Zone::Wita => "+08:00",
-        Zone::Wit => "+09:00",
-    }
-}
-
-fn offset_of(zone: &str) -> Option<FixedOffset> {
-    let hours: i32 = match normalize_zone(zone) {
-        "+08:00" => 8,
-        "+09:00" => 9,
-        _ => 7,
-    };
-    FixedOffset::east_opt(hours * 3600)
-}
-
-/// `2025-05-27T08:30` (what a `datetime-local` input sends, seconds optional) in the zone
-/// `+07:00` → `2025-05-27T08:30:00+07:00`.
-pub fn local_to_rfc3339(local: &str, zone: &str) -> Option<String> {
-    let local = local.trim();
-    let naive = [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(local, f).ok())?;
-    let dt = offset_of(zone)?.from_local_datetime(&naive).single()?;
-    Some(dt.to_rfc3339_opts(SecondsFormat::Secs, false))
-}
-
-/// The `datetime-local` value showing `t` in `zone`.
-pub fn rfc3339_to_local(t: &DateTime<FixedOffset>, zone: &str) -> String {
-    match offset_of(zone) {
-        Some(off) => t.with_timezone(&off).format("%Y-%m-%dT%H:%M").to_string(),
-        None => t.format("%Y-%m-%dT%H:%M").to_string(),
-    }
-}
+use crate::ui::format::{local_to_rfc3339, normalize_zone, rfc3339_to_local, zone_value};
+use crate::ui::i18n::k;
+use crate::ui::FormData;
 
 /// A whole number as people type it: `12`, `-3`, or with thousands dots `1.500.000`.
 fn parse_integer(s: &str) -> Option<i64> {
@@ -212,7 +155,10 @@ impl ReportValues {
             25_200 => "+07:00",
             28_800 => "+08:00",
             32_400 => "+09:00",
-            _ => zone_value(super::report_zone(r.region_code.as_deref(), &r.occurred_at)),
+            _ => zone_value(crate::ui::report_zone(
+                r.region_code.as_deref(),
+                &r.occurred_at,
+            )),
         };
         let (lon, lat) = match r.geometry.kind() {
             "Point" => {

@@ -17,14 +17,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use minijinja::context;
 use rand::RngCore;
-use serde::Deserialize;
 use sinergi_app::auth::SessionKind;
 use sinergi_app::AppError;
 
-use super::i18n::{k, tr, tr_args, Lang};
-use super::render::{anon_ctx, render};
-use super::{cookie, lang_of, safe_local_path, FormData, Page, LANG_COOKIE};
 use crate::auth::{constant_time_eq, ClientAddr, SESSION_COOKIE};
+use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::ui::render::{anon_ctx, render};
+use crate::ui::{cookie, cookie_attrs, lang_of, with_cookie, FormData, Page};
 use crate::AppState;
 
 /// The cookie holding the sign-in form's pre-session CSRF token.
@@ -37,25 +36,10 @@ const SECOND_FACTOR_COOKIE: &str = "sinergi_2fa";
 /// How long the continuation lives, as the app keeps it.
 const SECOND_FACTOR_SECONDS: i64 = sinergi_app::auth::PENDING_MINUTES * 60;
 
-pub(super) fn cookie_attrs(st: &AppState) -> &'static str {
-    if st.secure_cookies {
-        "; HttpOnly; SameSite=Lax; Path=/; Secure"
-    } else {
-        "; HttpOnly; SameSite=Lax; Path=/"
-    }
-}
-
 fn random_token() -> String {
     let mut b = [0u8; 24];
     rand::thread_rng().fill_bytes(&mut b);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-}
-
-pub(super) fn with_cookie(mut resp: Response, value: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    resp
 }
 
 /// Renders the sign-in form with a fresh pre-session token (also set as a cookie).
@@ -94,7 +78,7 @@ fn form_with_notice(
 
 /// `GET /masuk`, optionally `?pesan=` naming why the visitor is here again. A visitor
 /// who is already signed in goes straight home.
-pub(super) async fn sign_in_form(
+pub(crate) async fn sign_in_form(
     State(st): State<AppState>,
     parts: Parts,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -114,7 +98,7 @@ pub(super) async fn sign_in_form(
 }
 
 /// `POST /masuk` with `username`, `password` and `_csrf`.
-pub(super) async fn sign_in(
+pub(crate) async fn sign_in(
     State(st): State<AppState>,
     ClientAddr(from): ClientAddr,
     headers: HeaderMap,
@@ -172,7 +156,7 @@ pub(super) async fn sign_in(
             );
             with_retry_after(resp, retry_after_s)
         }
-        Err(e) => super::render::error_page(lang, None, "/masuk", e),
+        Err(e) => crate::ui::render::error_page(lang, None, "/masuk", e),
     }
 }
 
@@ -223,7 +207,7 @@ fn code_page(st: &AppState, lang: Lang, status: StatusCode, error: Option<String
 }
 
 /// `GET /masuk/kode`: the second step of signing in to an account with a second factor.
-pub(super) async fn code_form(State(st): State<AppState>, parts: Parts) -> Response {
+pub(crate) async fn code_form(State(st): State<AppState>, parts: Parts) -> Response {
     if crate::auth::resolve_browser(&parts, &st).await.is_ok() {
         return Redirect::to("/").into_response();
     }
@@ -234,7 +218,7 @@ pub(super) async fn code_form(State(st): State<AppState>, parts: Parts) -> Respo
 }
 
 /// `POST /masuk/kode` with `code` and `_csrf`: finishes the sign-in the password began.
-pub(super) async fn code_submit(
+pub(crate) async fn code_submit(
     State(st): State<AppState>,
     ClientAddr(from): ClientAddr,
     headers: HeaderMap,
@@ -258,7 +242,7 @@ pub(super) async fn code_submit(
         .collect();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         let msg = tr(lang, k!("code_format"));
-        return code_page(&st, lang, super::UNPROCESSABLE, Some(msg));
+        return code_page(&st, lang, crate::ui::UNPROCESSABLE, Some(msg));
     }
     match st.app.complete_sign_in(from, &pending, &code).await {
         Ok(issued) => {
@@ -285,19 +269,19 @@ pub(super) async fn code_submit(
             let resp = code_page(&st, lang, StatusCode::TOO_MANY_REQUESTS, Some(msg));
             with_retry_after(resp, retry_after_s)
         }
-        Err(e) => super::render::error_page(lang, None, "/masuk", e),
+        Err(e) => crate::ui::render::error_page(lang, None, "/masuk", e),
     }
 }
 
 /// `POST /keluar`: ends the session and clears the cookie.
-pub(super) async fn sign_out(
+pub(crate) async fn sign_out(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let f = FormData(body.map(|Form(v)| v).unwrap_or_default());
     if !page.csrf_ok(f.get("_csrf")) {
-        return super::render::csrf_page(&page);
+        return crate::ui::render::csrf_page(&page);
     }
     if let Err(e) = st.app.sign_out(&page.authed.token).await {
         return page.error(e);
@@ -305,35 +289,5 @@ pub(super) async fn sign_out(
     with_cookie(
         Redirect::to("/masuk").into_response(),
         &format!("{SESSION_COOKIE}={}; Max-Age=0", cookie_attrs(&st)),
-    )
-}
-
-#[derive(Deserialize)]
-pub(super) struct LanguageQuery {
-    ke: Option<String>,
-    kembali: Option<String>,
-}
-
-/// `GET /bahasa?ke=en&kembali=/path`: remembers the language for a year and returns to
-/// the page (only ever a local path).
-pub(super) async fn language(
-    State(st): State<AppState>,
-    q: Result<Query<LanguageQuery>, QueryRejection>,
-) -> Response {
-    let (lang, back) = match q {
-        Ok(Query(q)) => (
-            q.ke.as_deref().and_then(Lang::parse).unwrap_or(Lang::Id),
-            q.kembali.unwrap_or_default(),
-        ),
-        Err(_) => (Lang::Id, String::new()),
-    };
-    let target = safe_local_path(&back);
-    let secure = if st.secure_cookies { "; Secure" } else { "" };
-    with_cookie(
-        Redirect::to(target).into_response(),
-        &format!(
-            "{LANG_COOKIE}={}; SameSite=Lax; Path=/; Max-Age=31536000{secure}",
-            lang.code()
-        ),
     )
 }

@@ -21,14 +21,14 @@ use sinergi_app::AppError;
 use sinergi_core::report::Sensitivity;
 use sinergi_core::warning::{SubjectId, DEVICE_KINDS, SUBJECT_KINDS};
 
-use super::forms;
-use super::i18n::{k, tr, tr_args, Lang};
-use super::render::{json_for_script, page_ctx, render};
-use super::reports::home_zone;
-use super::warning::{
+use super::{
     can_configure, card, home_center, species_label, species_options, whole, zone_at, FormErrors,
 };
-use super::{sensitivity_label, FormData, Page, UNPROCESSABLE};
+use crate::ui::format;
+use crate::ui::format::home_zone;
+use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::ui::render::{json_for_script, page_ctx, render};
+use crate::ui::{sensitivity_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
 fn subject_kind_label(lang: Lang, kind: &str) -> String {
@@ -271,7 +271,7 @@ fn notice_of(lang: Lang, f: &FormData) -> Option<String> {
 }
 
 /// `GET /satwa`.
-pub(super) async fn list(
+pub(crate) async fn list(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -282,7 +282,7 @@ pub(super) async fn list(
 }
 
 /// `POST /satwa`: adds a subject.
-pub(super) async fn create_subject(
+pub(crate) async fn create_subject(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -323,7 +323,7 @@ pub(super) async fn create_subject(
                 "kind" => ("jenis", tr(lang, k!("w_subject_kind"))),
                 "sensitivity" => ("kerahasiaan", tr(lang, k!("w_sensitivity"))),
                 "notes" => ("catatan", tr(lang, k!("w_notes"))),
-                other => ("lain", super::i18n::field_or_other(lang, other)),
+                other => ("lain", crate::ui::i18n::field_or_other(lang, other)),
             });
             forms.subject = v;
             list_page(&st, &page, UNPROCESSABLE, forms, None).await
@@ -333,7 +333,7 @@ pub(super) async fn create_subject(
 }
 
 /// `POST /satwa/perangkat`: adds a device.
-pub(super) async fn create_device(
+pub(crate) async fn create_device(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -360,7 +360,7 @@ pub(super) async fn create_device(
                 "serial" => ("serial", tr(lang, k!("w_serial"))),
                 "kind" => ("jenis", tr(lang, k!("w_device_kind"))),
                 "expected_interval_min" => ("interval", tr(lang, k!("w_interval"))),
-                other => ("lain", super::i18n::field_or_other(lang, other)),
+                other => ("lain", crate::ui::i18n::field_or_other(lang, other)),
             });
             forms.device = v;
             list_page(&st, &page, UNPROCESSABLE, forms, None).await
@@ -371,7 +371,7 @@ pub(super) async fn create_device(
 
 /// `POST /satwa/pasang`: deploys a device on a subject, from a local time or from the
 /// beginning (which attaches every fix held for that serial).
-pub(super) async fn deploy(
+pub(crate) async fn deploy(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -389,8 +389,8 @@ pub(super) async fn deploy(
     let mut forms = Forms::fresh();
     let mut input = json!({"subject": v.subjek});
     if !v.mulai.is_empty() {
-        let zone = forms::zone_value(home_zone(&page));
-        match forms::local_to_rfc3339(&v.mulai, zone) {
+        let zone = format::zone_value(home_zone(&page));
+        match format::local_to_rfc3339(&v.mulai, zone) {
             Some(t) => input["start"] = json!(t),
             None => forms.deploy_errors.push(
                 "mulai",
@@ -424,7 +424,7 @@ pub(super) async fn deploy(
                 forms.deploy_errors.domain(lang, &e, |field| match field {
                     "subject" => ("subjek", tr(lang, k!("w_subject"))),
                     "start" => ("mulai", tr(lang, k!("w_start"))),
-                    other => ("lain", super::i18n::field_or_other(lang, other)),
+                    other => ("lain", crate::ui::i18n::field_or_other(lang, other)),
                 });
             }
             Err(e) => return page.error(e),
@@ -435,7 +435,7 @@ pub(super) async fn deploy(
 }
 
 /// `GET /satwa/{id}`: one subject, its track of the last seven days and recent alerts.
-pub(super) async fn detail(
+pub(crate) async fn detail(
     State(st): State<AppState>,
     page: Page,
     Path(id): Path<String>,

@@ -19,11 +19,27 @@ use sinergi_core::ids::{NotificationId, ReportId};
 use sinergi_core::time::Zone;
 use sinergi_store::Notification;
 
-use super::i18n::{k, tr, tr_args, Lang};
-use super::render::{page_ctx, render};
-use super::reports::home_zone;
-use super::{show_time, Page};
+use crate::ui::format::home_zone;
+use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::ui::render::{page_ctx, render};
+use crate::ui::{show_time, Page};
 use crate::AppState;
+
+pub(crate) fn routes(
+    _: &crate::features::Limits,
+) -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
+    use axum::routing::{get, post};
+    vec![
+        ("/notifikasi", get(list)),
+        ("/notifikasi/baca-semua", post(read_all)),
+        ("/notifikasi/{id}/baca", post(read_one)),
+    ]
+}
+
+pub(crate) fn back_path(path: &str) -> Option<String> {
+    path.starts_with("/notifikasi")
+        .then(|| "/notifikasi".into())
+}
 
 /// A text field of the notification's detail, or "".
 fn text<'a>(n: &'a Notification, key: &str) -> &'a str {
@@ -84,7 +100,7 @@ fn href(n: &Notification) -> Option<String> {
 const ACTIVE_ALERTS_SHOWN: usize = 10;
 
 /// `GET /notifikasi`.
-pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
+pub(crate) async fn list(State(st): State<AppState>, page: Page) -> Response {
     let lang = page.lang;
     let list = match st.app.notifications(&page.authed.actor, false).await {
         Ok(l) => l,
@@ -102,7 +118,9 @@ pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
         Err(e) => return page.error(e),
     };
     let (active, active_total) =
-        match super::warning::active_summary(&st, &page, ACTIVE_ALERTS_SHOWN).await {
+        match crate::features::warning::ui::board::active_summary(&st, &page, ACTIVE_ALERTS_SHOWN)
+            .await
+        {
             Ok(x) => x,
             Err(e) => return page.error(e),
         };
@@ -135,7 +153,7 @@ pub(super) async fn list(State(st): State<AppState>, page: Page) -> Response {
 }
 
 /// `POST /notifikasi/{id}/baca`.
-pub(super) async fn read_one(
+pub(crate) async fn read_one(
     State(st): State<AppState>,
     page: Page,
     Path(id): Path<String>,
@@ -154,7 +172,7 @@ pub(super) async fn read_one(
 }
 
 /// `POST /notifikasi/baca-semua`.
-pub(super) async fn read_all(
+pub(crate) async fn read_all(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,

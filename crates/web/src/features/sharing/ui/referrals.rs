@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
@@ -25,13 +25,11 @@ use sinergi_core::report::Report;
 use sinergi_core::report_types::ReportType;
 use sinergi_core::sharing::{Form as Delivered, Precision};
 use sinergi_core::time::Zone;
-use sinergi_core::user::Role;
 
-use super::agreements::km;
-use super::forms;
-use super::i18n::{core_message, k, tr, tr_args, Lang};
-use super::reports::{detail_page, DetailExtra};
-use super::{show_time, Page, UNPROCESSABLE};
+use crate::ui::format;
+use crate::ui::format::km;
+use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::ui::{show_time, Page, UNPROCESSABLE};
 use crate::AppState;
 
 /// How long a new referral lasts unless the user changes it.
@@ -39,7 +37,7 @@ const DEFAULT_REFERRAL_DAYS: i64 = 30;
 
 /// The referral form as typed.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(super) struct ReferralValues {
+pub(crate) struct ReferralValues {
     to: String,
     reason: String,
     until: String,
@@ -47,7 +45,7 @@ pub(super) struct ReferralValues {
 
 /// The referral form's state when the page is shown again after a refusal.
 #[derive(Debug, Default)]
-pub(super) struct ReferralForm {
+pub(crate) struct ReferralForm {
     values: Option<ReferralValues>,
     errors: BTreeMap<String, Vec<String>>,
     /// A refusal that belongs to no field (not allowed, already ended).
@@ -76,7 +74,7 @@ fn short_place(lang: Lang, p: Precision) -> String {
 /// Withheld fields are named by the catalogue's labels (`types`): an agreement may
 /// withhold a field the report's own type lacks, as it names the fields of every type it
 /// shares.
-pub(super) fn delivered_notice(
+pub(crate) fn delivered_notice(
     lang: Lang,
     form: &Delivered,
     types: &[ReportType],
@@ -99,7 +97,7 @@ pub(super) fn delivered_notice(
     } else {
         withheld
             .iter()
-            .map(|w| super::withheld_field_label(lang, types, ty, w))
+            .map(|w| crate::ui::withheld_field_label(lang, types, ty, w))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -202,14 +200,11 @@ fn manages(page: &Page, r: &Report) -> bool {
     let actor = &page.authed.actor;
     r.owner_agency_id == actor.agency_id
         && (r.author_id == actor.user_id
-            || matches!(
-                actor.role,
-                Role::Coordinator | Role::AgencyAdmin | Role::SystemAdmin
-            ))
+            || actor.may(sinergi_core::permission::Action::ManageAgencyReports))
 }
 
 /// The "shared with" section for viewers of the owner agency; `None` for everyone else.
-pub(super) async fn section(
+pub(crate) async fn section(
     st: &AppState,
     page: &Page,
     r: &Report,
@@ -264,11 +259,11 @@ pub(super) async fn section(
         .iter()
         .map(|a| context! { code => a.code.as_str(), label => format!("{} — {}", a.code, a.name) })
         .collect();
-    let zone_offset = forms::zone_value(zone);
+    let zone_offset = format::zone_value(zone);
     let values = form.values.clone().unwrap_or_else(|| {
         let until = (now + Duration::days(DEFAULT_REFERRAL_DAYS)).fixed_offset();
         ReferralValues {
-            until: forms::rfc3339_to_local(&until, zone_offset),
+            until: format::rfc3339_to_local(&until, zone_offset),
             ..Default::default()
         }
     });
@@ -286,36 +281,28 @@ pub(super) async fn section(
     }))
 }
 
-/// The report page again with the referral form's state.
-async fn again(
-    st: &AppState,
-    page: &Page,
-    id: ReportId,
-    status: StatusCode,
-    referral: ReferralForm,
-) -> Response {
-    let extra = DetailExtra {
-        status: Some(status),
-        referral,
-        ..Default::default()
-    };
-    detail_page(st, page, id, extra).await
+/// What a referral form's POST leads to: a finished answer, or the report page shown
+/// again with the form's state. The report pages (which own the routes under
+/// `/laporan/{id}`) render the latter, so these pages never depend on them.
+pub(crate) enum Outcome {
+    Done(Response),
+    Again(ReportId, StatusCode, ReferralForm),
 }
 
-/// `POST /laporan/{id}/rujukan` with `to`, `reason`, `until` (a `datetime-local` value)
+/// `POST /laporan/{id}/rujukan` (routed by the report pages) with `to`, `reason`, `until` (a `datetime-local` value)
 /// and `zona`, the offset of the report's zone that the page rendered.
-pub(super) async fn refer(
-    State(st): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
+pub(crate) async fn refer(
+    st: &AppState,
+    page: &Page,
+    id: &str,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
+) -> Outcome {
     let f = match page.checked_form(body) {
         Ok(f) => f,
-        Err(resp) => return resp,
+        Err(resp) => return Outcome::Done(resp),
     };
-    let Some(id) = ReportId::parse(&id) else {
-        return page.error(AppError::NotFound);
+    let Some(id) = ReportId::parse(id) else {
+        return Outcome::Done(page.error(AppError::NotFound));
     };
     let lang = page.lang;
     let values = ReferralValues {
@@ -323,10 +310,10 @@ pub(super) async fn refer(
         reason: f.text("reason"),
         until: f.text("until"),
     };
-    let zone = forms::normalize_zone(&f.text("zona"));
+    let zone = format::normalize_zone(&f.text("zona"));
     // A value that is not a date and time is passed on as typed, so the app names it.
     let until =
-        forms::local_to_rfc3339(&values.until, zone).unwrap_or_else(|| values.until.clone());
+        format::local_to_rfc3339(&values.until, zone).unwrap_or_else(|| values.until.clone());
     let mut body = serde_json::Map::new();
     if !values.to.is_empty() {
         body.insert("to".into(), json!(values.to));
@@ -338,7 +325,9 @@ pub(super) async fn refer(
         .refer_report(&page.authed.actor, id, &serde_json::Value::Object(body))
         .await
     {
-        Ok(_) => Redirect::to(&format!("/laporan/{id}?pesan=rujukan#dibagikan")).into_response(),
+        Ok(_) => Outcome::Done(
+            Redirect::to(&format!("/laporan/{id}?pesan=rujukan#dibagikan")).into_response(),
+        ),
         Err(AppError::Validation(v)) => {
             let mut form = ReferralForm {
                 values: Some(values),
@@ -355,7 +344,7 @@ pub(super) async fn refer(
                     }
                 }
             }
-            again(&st, &page, id, UNPROCESSABLE, form).await
+            Outcome::Again(id, UNPROCESSABLE, form)
         }
         Err(AppError::Forbidden(_)) => {
             let form = ReferralForm {
@@ -363,24 +352,25 @@ pub(super) async fn refer(
                 message: Some(tr(lang, k!("refer_forbidden"))),
                 ..Default::default()
             };
-            again(&st, &page, id, StatusCode::FORBIDDEN, form).await
+            Outcome::Again(id, StatusCode::FORBIDDEN, form)
         }
-        Err(e) => page.error(e),
+        Err(e) => Outcome::Done(page.error(e)),
     }
 }
 
-/// `POST /laporan/{id}/rujukan/{referral}/cabut`: ends a referral at once.
-pub(super) async fn revoke_referral(
-    State(st): State<AppState>,
-    page: Page,
-    Path((id, referral)): Path<(String, String)>,
+/// `POST /laporan/{id}/rujukan/{referral}/cabut` (routed by the report pages): ends a referral at once.
+pub(crate) async fn revoke_referral(
+    st: &AppState,
+    page: &Page,
+    id: &str,
+    referral: &str,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
+) -> Outcome {
     if let Err(resp) = page.checked_form(body) {
-        return resp;
+        return Outcome::Done(resp);
     }
-    let (Some(id), Some(referral)) = (ReportId::parse(&id), ReferralId::parse(&referral)) else {
-        return page.error(AppError::NotFound);
+    let (Some(id), Some(referral)) = (ReportId::parse(id), ReferralId::parse(referral)) else {
+        return Outcome::Done(page.error(AppError::NotFound));
     };
     let lang = page.lang;
     match st
@@ -388,24 +378,24 @@ pub(super) async fn revoke_referral(
         .revoke_referral(&page.authed.actor, id, referral)
         .await
     {
-        Ok(()) => {
-            Redirect::to(&format!("/laporan/{id}?pesan=rujukan_dicabut#dibagikan")).into_response()
-        }
+        Ok(()) => Outcome::Done(
+            Redirect::to(&format!("/laporan/{id}?pesan=rujukan_dicabut#dibagikan")).into_response(),
+        ),
         Err(AppError::Conflict(_)) => {
             let form = ReferralForm {
                 message: Some(tr(lang, k!("referral_already_ended"))),
                 ..Default::default()
             };
-            again(&st, &page, id, StatusCode::CONFLICT, form).await
+            Outcome::Again(id, StatusCode::CONFLICT, form)
         }
         Err(AppError::Forbidden(_)) => {
             let form = ReferralForm {
                 message: Some(tr(lang, k!("revoke_referral_forbidden"))),
                 ..Default::default()
             };
-            again(&st, &page, id, StatusCode::FORBIDDEN, form).await
+            Outcome::Again(id, StatusCode::FORBIDDEN, form)
         }
-        Err(e) => page.error(e),
+        Err(e) => Outcome::Done(page.error(e)),
     }
 }
 

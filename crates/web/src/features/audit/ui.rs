@@ -20,11 +20,17 @@ use sinergi_core::audit::Action;
 use sinergi_core::ids::ReportId;
 use sinergi_core::time::Zone;
 
-use super::i18n::{core_message, k, tr, Lang};
-use super::render::{page_ctx, render};
-use super::{show_time, FormData, Page};
 use crate::api::urlencode;
+use crate::ui::i18n::{core_message, k, tr, Lang};
+use crate::ui::render::{page_ctx, render};
+use crate::ui::{show_time, FormData, Page};
 use crate::AppState;
+
+pub(crate) fn routes(
+    _: &crate::features::Limits,
+) -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
+    vec![("/admin/audit", axum::routing::get(audit))]
+}
 
 /// Entries per page.
 const PAGE_SIZE: &str = "50";
@@ -32,7 +38,7 @@ const PAGE_SIZE: &str = "50";
 /// Entries in one CSV download, the most the API gives at once.
 const CSV_LIMIT: &str = "1000";
 
-pub(super) fn action_label(lang: Lang, a: Action) -> String {
+pub(crate) fn action_label(lang: Lang, a: Action) -> String {
     let key = match a {
         Action::SignIn => k!("act_sign_in"),
         Action::SignInFailed => k!("act_sign_in_failed"),
@@ -122,12 +128,12 @@ fn record_href(record_type: Option<&str>, id: &str) -> Option<String> {
 }
 
 /// `GET /admin/audit?actor=&record=&action=&dari=&sampai=&cursor=`.
-pub(super) async fn audit(
+pub(crate) async fn audit(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::ReadAuditTrail) {
         return page.error(AppError::Forbidden(
             "only administrators read the audit trail".into(),
         ));

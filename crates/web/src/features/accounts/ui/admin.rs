@@ -19,9 +19,9 @@ use sinergi_core::ids::AgencyId;
 use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
 
-use super::i18n::{core_message, k, tr, Lang};
-use super::render::{page_ctx, render};
-use super::{bad_form, kind_label, role_label, FormData, Page, UNPROCESSABLE};
+use crate::ui::i18n::{core_message, k, tr, Lang};
+use crate::ui::render::{page_ctx, render};
+use crate::ui::{bad_form, kind_label, role_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
 fn forbidden() -> AppError {
@@ -144,7 +144,7 @@ async fn agencies_page(
             agencies => rows,
             kinds => kinds,
             parents => administered(page, &all),
-            can_create_top => page.authed.user.role == Role::SystemAdmin,
+            can_create_top => page.may(sinergi_core::permission::Action::AdministerAgenciesEverywhere),
             v => Value::from_serialize(&values),
             errors => errors.0,
             summary => errors.1,
@@ -171,12 +171,12 @@ fn notice_of(
     Some(tr(lang, key))
 }
 
-pub(super) async fn agencies(
+pub(crate) async fn agencies(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let notice = notice_of(page.lang, q);
@@ -202,13 +202,13 @@ fn agency_label(lang: Lang, field: &str) -> String {
         "kind" => k!("agency_kind"),
         "parent" => k!("parent_agency"),
         "jurisdiction" => k!("jurisdiction_codes"),
-        other => return super::i18n::field_or_other(lang, other),
+        other => return crate::ui::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
 
 /// `POST /admin/instansi` with code, name, kind, parent and comma-separated region codes.
-pub(super) async fn create_agency(
+pub(crate) async fn create_agency(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -217,7 +217,7 @@ pub(super) async fn create_agency(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let lang = page.lang;
@@ -325,7 +325,9 @@ async fn users_page(st: &AppState, page: &Page, view: UsersView) -> Response {
         .collect();
     let roles: Vec<Value> = Role::ALL
         .iter()
-        .filter(|r| **r != Role::SystemAdmin || page.authed.user.role == Role::SystemAdmin)
+        .filter(|r| {
+            **r != Role::SystemAdmin || page.may(sinergi_core::permission::Action::GrantSystemAdmin)
+        })
         .map(|r| context! { key => r.as_str(), label => role_label(lang, *r) })
         .collect();
     render(
@@ -357,12 +359,12 @@ fn default_user_values(page: &Page) -> UserValues {
     }
 }
 
-pub(super) async fn users(
+pub(crate) async fn users(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let view = UsersView {
@@ -382,13 +384,13 @@ fn user_label(lang: Lang, field: &str) -> String {
         "agency" => k!("agency"),
         "role" => k!("role"),
         "password" => k!("initial_password"),
-        other => return super::i18n::field_or_other(lang, other),
+        other => return crate::ui::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
 
 /// `POST /admin/pengguna` with username, display_name, agency, role and password.
-pub(super) async fn create_user(
+pub(crate) async fn create_user(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -397,7 +399,7 @@ pub(super) async fn create_user(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let lang = page.lang;
@@ -438,7 +440,7 @@ pub(super) async fn create_user(
 }
 
 /// `POST /admin/pengguna/{username}/aktif` with `aktif=1` or `aktif=0`.
-pub(super) async fn set_active(
+pub(crate) async fn set_active(
     State(st): State<AppState>,
     page: Page,
     Path(username): Path<String>,
@@ -448,7 +450,7 @@ pub(super) async fn set_active(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     let active = match f.text("aktif").as_str() {
@@ -481,7 +483,7 @@ pub(super) async fn set_active(
 
 /// `POST /admin/pengguna/{username}/reset-2fa`: clears the user's second factor (a lost
 /// phone) and ends their sessions; they set it up again at their next sign-in.
-pub(super) async fn reset_second_factor(
+pub(crate) async fn reset_second_factor(
     State(st): State<AppState>,
     page: Page,
     Path(username): Path<String>,
@@ -490,7 +492,7 @@ pub(super) async fn reset_second_factor(
     if let Err(resp) = page.checked_form(body) {
         return resp;
     }
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return page.error(forbidden());
     }
     match st

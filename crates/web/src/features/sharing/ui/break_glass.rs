@@ -1,6 +1,6 @@
 //! Emergency access ("akses darurat", break-glass): the page that explains the rule and
-//! asks for a report id and a written justification, and the system administrator's
-//! setting of which roles may use it.
+//! asks for a report id and a written justification. The system administrator's setting
+//! of which roles may use it is in the accounts pages (`/admin/pengaturan`).
 //!
 //! The app decides everything: who may break glass, which reports it opens, and the audit
 //! entry recorded under the owner agency. These pages only hide the form from roles the
@@ -19,17 +19,16 @@ use serde_json::json;
 use sinergi_app::agreements::BREAK_GLASS_HOURS;
 use sinergi_app::AppError;
 use sinergi_core::ids::ReportId;
-use sinergi_core::user::Role;
 
-use super::i18n::{core_message, k, tr, tr_args};
-use super::render::{page_ctx, render};
-use super::{role_label, FormData, Page, UNPROCESSABLE};
 use crate::api::urlencode;
+use crate::ui::i18n::{core_message, k, tr, tr_args};
+use crate::ui::render::{page_ctx, render};
+use crate::ui::{role_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
 /// May the signed-in user use emergency access? The app's setting, used only to choose
 /// what to show; a failure to read it shows nothing rather than failing the page.
-pub(super) async fn allowed(st: &AppState, page: &Page) -> bool {
+pub(crate) async fn allowed(st: &AppState, page: &Page) -> bool {
     st.app
         .break_glass_roles()
         .await
@@ -39,7 +38,7 @@ pub(super) async fn allowed(st: &AppState, page: &Page) -> bool {
 
 /// The 404 page of a report the user cannot see, with a link to ask for emergency access
 /// to it when their role may.
-pub(super) async fn report_not_found(st: &AppState, page: &Page, id: ReportId) -> Response {
+pub(crate) async fn report_not_found(st: &AppState, page: &Page, id: ReportId) -> Response {
     let lang = page.lang;
     let link = if allowed(st, page).await {
         Some(context! {
@@ -106,7 +105,7 @@ fn form_page(page: &Page, status: StatusCode, s: Entry, may: bool) -> Response {
 }
 
 /// `GET /akses-darurat?laporan=ID`.
-pub(super) async fn form(
+pub(crate) async fn form(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -125,7 +124,7 @@ pub(super) async fn form(
 
 /// `POST /akses-darurat` with `laporan` and `justification`: opens the report and goes
 /// to it, or shows the form again with the refusal.
-pub(super) async fn open(
+pub(crate) async fn open(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -206,112 +205,6 @@ pub(super) async fn open(
             s.message = Some(tr(lang, k!("eg_already")));
             s.report_href = Some(format!("/laporan/{id}"));
             form_page(&page, StatusCode::CONFLICT, s, may)
-        }
-        Err(e) => page.error(e),
-    }
-}
-
-// ---- the setting ---------------------------------------------------------------------
-
-fn only_system_admin() -> AppError {
-    AppError::Forbidden("only system administrators change settings".into())
-}
-
-fn settings_page(
-    page: &Page,
-    status: StatusCode,
-    checked: &[String],
-    errors: Vec<String>,
-    notice: Option<String>,
-) -> Response {
-    let lang = page.lang;
-    let roles: Vec<Value> = Role::ALL
-        .iter()
-        .map(|r| {
-            context! {
-                key => r.as_str(),
-                label => role_label(lang, *r),
-                checked => checked.iter().any(|c| c == r.as_str()),
-            }
-        })
-        .collect();
-    render(
-        status,
-        "admin_pengaturan.html",
-        context! {
-            roles => roles,
-            errors => errors,
-            notice => notice,
-            hint => tr_args(lang, k!("settings_bg_hint"), &[("hours", &BREAK_GLASS_HOURS.to_string())]),
-            ..page_ctx(page, "settings")
-        },
-    )
-}
-
-/// `GET /admin/pengaturan`: the roles that may use emergency access.
-pub(super) async fn settings(
-    State(st): State<AppState>,
-    page: Page,
-    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Response {
-    if page.authed.user.role != Role::SystemAdmin {
-        return page.error(only_system_admin());
-    }
-    let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
-    let notice = (f.get("pesan") == Some("disimpan")).then(|| tr(page.lang, k!("settings_saved")));
-    let roles = match st.app.break_glass_roles().await {
-        Ok(r) => r,
-        Err(e) => return page.error(e),
-    };
-    let checked: Vec<String> = roles.iter().map(|r| r.as_str().to_string()).collect();
-    settings_page(&page, StatusCode::OK, &checked, Vec::new(), notice)
-}
-
-/// `POST /admin/pengaturan` with one `roles` field per checked role.
-pub(super) async fn save_settings(
-    State(st): State<AppState>,
-    page: Page,
-    body: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let f = match page.checked_form(body) {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    if page.authed.user.role != Role::SystemAdmin {
-        return page.error(only_system_admin());
-    }
-    let lang = page.lang;
-    let checked: Vec<String> =
-        f.0.iter()
-            .filter(|(k, _)| k == "roles")
-            .map(|(_, v)| v.trim().to_string())
-            .collect();
-    match st
-        .app
-        .set_break_glass_roles(&page.authed.actor, &json!({ "roles": checked }))
-        .await
-    {
-        Ok(_) => Redirect::to("/admin/pengaturan?pesan=disimpan").into_response(),
-        Err(AppError::Validation(v)) => {
-            let errors = v
-                .errors
-                .iter()
-                .map(|e| {
-                    let value = e
-                        .field
-                        .strip_prefix("roles[")
-                        .and_then(|r| r.strip_suffix(']'))
-                        .and_then(|i| i.parse::<usize>().ok())
-                        .and_then(|i| checked.get(i))
-                        .map(|r| match Role::parse(r) {
-                            Some(role) => super::role_label(lang, role),
-                            None => r.clone(),
-                        })
-                        .unwrap_or_else(|| super::i18n::field_or_other(lang, &e.field));
-                    format!("{value}: {}", core_message(lang, &e.message))
-                })
-                .collect();
-            settings_page(&page, UNPROCESSABLE, &checked, errors, None)
         }
         Err(e) => page.error(e),
     }

@@ -14,9 +14,9 @@ use serde::Serialize;
 use sinergi_app::AppError;
 use sinergi_core::user::{Role, User};
 
-use super::i18n::{core_message, k, tr};
-use super::render::{page_ctx, render};
-use super::{role_label, Page, UNPROCESSABLE};
+use crate::ui::i18n::{core_message, k, tr};
+use crate::ui::render::{page_ctx, render};
+use crate::ui::{role_label, Page, UNPROCESSABLE};
 use crate::AppState;
 
 /// What the forms show: the stored values, or what was typed.
@@ -39,7 +39,7 @@ struct View {
 
 /// The user the administrator may manage, or the error page (404 for one they may not).
 async fn managed(st: &AppState, page: &Page, username: &str) -> Result<User, Response> {
-    if !page.is_admin() {
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
         return Err(page.error(AppError::Forbidden(
             "only administrators manage users".into(),
         )));
@@ -66,7 +66,7 @@ async fn show(st: &AppState, page: &Page, user: &User, view: View) -> Response {
         .iter()
         .filter(|r| {
             **r != Role::SystemAdmin
-                || page.authed.user.role == Role::SystemAdmin
+                || page.may(sinergi_core::permission::Action::GrantSystemAdmin)
                 || user.role == **r
         })
         .map(|r| context! { key => r.as_str(), label => role_label(lang, *r) })
@@ -99,7 +99,7 @@ fn stored(user: &User) -> Values {
 }
 
 /// `GET /admin/pengguna/{username}`.
-pub(super) async fn edit(
+pub(crate) async fn edit(
     State(st): State<AppState>,
     page: Page,
     Path(username): Path<String>,
@@ -119,7 +119,7 @@ pub(super) async fn edit(
 }
 
 fn by_field(
-    lang: super::i18n::Lang,
+    lang: crate::ui::i18n::Lang,
     v: &sinergi_core::ValidationErrors,
 ) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -132,7 +132,7 @@ fn by_field(
 }
 
 /// `POST /admin/pengguna/{username}` with `display_name` and `role`.
-pub(super) async fn update(
+pub(crate) async fn update(
     State(st): State<AppState>,
     page: Page,
     Path(username): Path<String>,
@@ -196,7 +196,7 @@ pub(super) async fn update(
 }
 
 /// `POST /admin/pengguna/{username}/kata-sandi` with `password`.
-pub(super) async fn reset_password(
+pub(crate) async fn reset_password(
     State(st): State<AppState>,
     page: Page,
     Path(username): Path<String>,

@@ -18,12 +18,12 @@ use sinergi_app::auth::SecondFactorStatus;
 use sinergi_app::AppError;
 use sinergi_core::totp::TotpSecret;
 
-use super::i18n::{core_message, k, tr, tr_args, Lang};
-use super::render::{page_ctx, render};
-use super::reports::home_zone;
-use super::session::{cookie_attrs, with_cookie};
-use super::{show_time, FormData, Page, UNPROCESSABLE};
 use crate::auth::SESSION_COOKIE;
+use crate::ui::format::home_zone;
+use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::ui::render::{page_ctx, render};
+use crate::ui::{cookie_attrs, with_cookie};
+use crate::ui::{show_time, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
 /// The issuer name authenticator apps show beside the account.
@@ -128,7 +128,7 @@ fn notice_of(lang: Lang, pesan: Option<&str>) -> Option<String> {
 }
 
 /// `GET /akun/keamanan`.
-pub(super) async fn security(
+pub(crate) async fn security(
     State(st): State<AppState>,
     page: Page,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -143,7 +143,7 @@ pub(super) async fn security(
 
 /// `POST /akun/keamanan/mulai`: a new secret (replacing one not yet confirmed), shown
 /// at once as a QR code; it is not kept anywhere the page could show it again.
-pub(super) async fn start(
+pub(crate) async fn start(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -176,7 +176,7 @@ pub(super) async fn start(
 
 /// `POST /akun/keamanan/konfirmasi` with `code` (and, from the page that showed the QR
 /// code, `secret`, so a mistyped code can be typed again with the same QR code in view).
-pub(super) async fn confirm(
+pub(crate) async fn confirm(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -230,7 +230,7 @@ pub(super) async fn confirm(
 }
 
 /// `POST /akun/keamanan/matikan` with a current `code`.
-pub(super) async fn disable(
+pub(crate) async fn disable(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -269,7 +269,7 @@ pub(super) async fn disable(
 
 /// `POST /akun/keamanan/keluar-semua`: ends every session and token of the user,
 /// this one too, and returns to the sign-in form.
-pub(super) async fn sign_out_everywhere(
+pub(crate) async fn sign_out_everywhere(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -357,13 +357,13 @@ fn password_page(
 }
 
 /// `GET /akun/kata-sandi`.
-pub(super) async fn password_form(page: Page) -> Response {
+pub(crate) async fn password_form(page: Page) -> Response {
     password_page(&page, StatusCode::OK, &FormData(Vec::new()), &[])
 }
 
 /// `POST /akun/kata-sandi`: every session ends, so the browser signs in again with the new
 /// password.
-pub(super) async fn change_password(
+pub(crate) async fn change_password(
     State(st): State<AppState>,
     page: Page,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
