@@ -247,4 +247,92 @@ mod tests {
         assert_eq!(claims, vec![(1, "unknown".to_string()), (2, String::new())]);
         Ok(())
     }
+
+    async fn migrated_pool(dir: &tempfile::TempDir) -> Result<sqlx::SqlitePool> {
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let opts = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| crate::StoreError::BadUrl(e.to_string()))?
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.foreign_keys(true))
+            .await?;
+        run_migrations!(&pool, SQLITE, 0i64, crate::backend::sqlite::migration_step);
+        Ok(pool)
+    }
+
+    async fn migrate_again(pool: &sqlx::SqlitePool) -> Result<()> {
+        run_migrations!(pool, SQLITE, 0i64, crate::backend::sqlite::migration_step);
+        Ok(())
+    }
+
+    /// A database migrated before checksums were recorded (no `checksum` column) opens,
+    /// and gains the checksum of every migration it has.
+    #[tokio::test]
+    async fn a_database_from_before_checksums_gains_them() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let pool = migrated_pool(&dir).await?;
+        sqlx::raw_sql("ALTER TABLE sinergi_migrations DROP COLUMN checksum")
+            .execute(&pool)
+            .await?;
+        migrate_again(&pool).await?;
+        let sums: Vec<(i64, Option<String>)> =
+            sqlx::query_as("SELECT version, checksum FROM sinergi_migrations ORDER BY version")
+                .fetch_all(&pool)
+                .await?;
+        let expected: Vec<(i64, Option<String>)> = SQLITE
+            .iter()
+            .map(|m| (m.version, Some(m.checksum())))
+            .collect();
+        assert_eq!(sums, expected);
+        Ok(())
+    }
+
+    /// A migration edited after it was applied, or one this binary does not know, stops
+    /// the store from opening, with an error naming the file.
+    #[tokio::test]
+    async fn an_edited_or_unknown_migration_is_refused() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let pool = migrated_pool(&dir).await?;
+        sqlx::raw_sql("UPDATE sinergi_migrations SET checksum = 'feed' WHERE version = 3")
+            .execute(&pool)
+            .await?;
+        match migrate_again(&pool).await {
+            Err(crate::StoreError::Migration(m)) => {
+                assert!(
+                    m.contains("0003_sharing.sql was changed after it was applied"),
+                    "{m}"
+                )
+            }
+            other => panic!("an edited migration must be refused: {other:?}"),
+        }
+        sqlx::raw_sql(
+            "UPDATE sinergi_migrations SET checksum = NULL WHERE version = 3;
+             INSERT INTO sinergi_migrations (version, name, applied_at) VALUES (999, 'later', 0)",
+        )
+        .execute(&pool)
+        .await?;
+        match migrate_again(&pool).await {
+            Err(crate::StoreError::Migration(m)) => {
+                assert!(
+                    m.contains("0999_later") && m.contains("newer version"),
+                    "{m}"
+                )
+            }
+            other => panic!("an unknown migration must be refused: {other:?}"),
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn both_databases_have_the_same_migrations() {
+        let names = |l: &[super::Migration]| -> Vec<(i64, &str)> {
+            l.iter().map(|m| (m.version, m.name)).collect()
+        };
+        assert_eq!(names(SQLITE), names(super::POSTGRES));
+        assert!(SQLITE.iter().any(|m| m.rebuilds_table));
+        assert!(SQLITE
+            .iter()
+            .any(|m| m.then == super::Then::UniqueFenceNames));
+    }
 }
