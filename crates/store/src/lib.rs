@@ -1,5 +1,5 @@
 //! The storage port: everything Sinergi keeps, described in domain terms by one trait per
-//! domain ([`AccountStore`], [`ReportStore`], [`SharingStore`], [`AuditStore`],
+//! domain ([`AccountStore`] with [`SignInStore`], [`ReportStore`], [`SharingStore`], [`AuditStore`],
 //! [`NotificationStore`], [`WarningStore`]), bundled by [`Store`], with an embedded SQLite
 //! adapter (the default) and a PostgreSQL adapter (for scale). Each domain's file holds
 //! its trait and its SQL for both adapters; both adapters pass the same conformance suite
@@ -22,7 +22,9 @@ pub mod reports;
 pub mod sharing;
 pub mod warning;
 
-pub use accounts::{AccountStore, AgencyRow, NewUserRow, SessionRow, TotpRow};
+pub use accounts::{
+    AccountStore, AgencyRow, NewUserRow, PendingSignInRow, SessionRow, SignInStore, TotpRow,
+};
 pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
 pub use notifications::{Notification, NotificationStore};
@@ -77,6 +79,7 @@ pub enum UpdateOutcome {
 #[async_trait]
 pub trait Store:
     AccountStore
+    + SignInStore
     + ReportStore
     + SharingStore
     + AuditStore

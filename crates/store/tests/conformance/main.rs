@@ -18,7 +18,7 @@ macro_rules! conformance_tests {
             attachments_are_deduplicated, regions_load_once, audit_trail_chains_every_write,
             second_factor_is_enrolled_once_and_codes_used_once,
             notifications_are_per_user_and_marked_read,
-            users_are_edited_and_passwords_replaced,
+            users_are_edited_and_passwords_replaced, sign_in_state_is_shared,
             early_warning_ingest_is_idempotent_and_atomic,
             held_fixes_belong_to_their_sender,
             fences_are_edited_by_version_and_named_once_per_agency,

@@ -235,3 +235,155 @@ pub async fn users_are_edited_and_passwords_replaced(s: &dyn Store) {
         assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
     }
 }
+
+/// Sign-in state every server on one database shares: a bucket gives `burst` attempts and
+/// then says when the next is there, refills with time and takes refunds up to the burst;
+/// failures lock a key out within the window only; a pending sign-in is found by its token
+/// hash until it expires or is removed.
+pub async fn sign_in_state_is_shared(s: &dyn Store) {
+    let w = world(s).await;
+    let now = t0();
+    for _ in 0..3 {
+        assert_eq!(
+            s.take_sign_in_attempt("address|10.0.0.1", 3.0, 0.5, now)
+                .await
+                .expect("take"),
+            Ok(())
+        );
+    }
+    assert_eq!(
+        s.take_sign_in_attempt("address|10.0.0.1", 3.0, 0.5, now)
+            .await
+            .expect("take"),
+        Err(2),
+        "empty: one attempt comes back in two seconds"
+    );
+    assert_eq!(
+        s.take_sign_in_attempt("address|10.0.0.2", 3.0, 0.5, now)
+            .await
+            .expect("take"),
+        Ok(())
+    );
+    let later = now + Duration::seconds(2);
+    assert_eq!(
+        s.take_sign_in_attempt("address|10.0.0.1", 3.0, 0.5, later)
+            .await
+            .expect("take"),
+        Ok(())
+    );
+    assert!(s
+        .take_sign_in_attempt("address|10.0.0.1", 3.0, 0.5, later)
+        .await
+        .expect("take")
+        .is_err());
+    s.refund_sign_in_attempt("address|10.0.0.1", 3.0)
+        .await
+        .expect("refund");
+    assert_eq!(
+        s.take_sign_in_attempt("address|10.0.0.1", 3.0, 0.5, later)
+            .await
+            .expect("take"),
+        Ok(())
+    );
+    for _ in 0..10 {
+        s.refund_sign_in_attempt("address|10.0.0.2", 3.0)
+            .await
+            .expect("refund");
+    }
+    for _ in 0..3 {
+        assert_eq!(
+            s.take_sign_in_attempt("address|10.0.0.2", 3.0, 0.5, now)
+                .await
+                .expect("take"),
+            Ok(())
+        );
+    }
+    assert!(
+        s.take_sign_in_attempt("address|10.0.0.2", 3.0, 0.5, now)
+            .await
+            .expect("take")
+            .is_err(),
+        "refunds stop at the burst"
+    );
+
+    let window = Duration::minutes(15);
+    for _ in 0..5 {
+        assert_eq!(
+            s.sign_in_lockout("ana|10.0.0.1", 5, window, now)
+                .await
+                .expect("lockout"),
+            None
+        );
+        s.record_sign_in_failure("ana|10.0.0.1", window, now)
+            .await
+            .expect("fail");
+    }
+    assert_eq!(
+        s.sign_in_lockout("ana|10.0.0.1", 5, window, now + Duration::minutes(5))
+            .await
+            .expect("lockout"),
+        Some(600)
+    );
+    assert_eq!(
+        s.sign_in_lockout("ana|10.0.0.2", 5, window, now)
+            .await
+            .expect("lockout"),
+        None
+    );
+    assert_eq!(
+        s.sign_in_lockout("ana|10.0.0.1", 5, window, now + window)
+            .await
+            .expect("lockout"),
+        None
+    );
+    // A failure after the window starts the count again.
+    s.record_sign_in_failure("ana|10.0.0.1", window, now + window)
+        .await
+        .expect("fail");
+    assert_eq!(
+        s.sign_in_lockout("ana|10.0.0.1", 1, window, now + window)
+            .await
+            .expect("lockout"),
+        Some(900)
+    );
+    assert_eq!(
+        s.sign_in_lockout("ana|10.0.0.1", 2, window, now + window)
+            .await
+            .expect("lockout"),
+        None
+    );
+    s.clear_sign_in_failures("ana|10.0.0.1")
+        .await
+        .expect("clear");
+    assert_eq!(
+        s.sign_in_lockout("ana|10.0.0.1", 1, window, now + window)
+            .await
+            .expect("lockout"),
+        None
+    );
+
+    let pending = PendingSignInRow {
+        token_hash: "c0ffee".into(),
+        user_id: w.users[0].id,
+        kind: "api".into(),
+        lifetime_hours: Some(2),
+        expires_at: now + Duration::minutes(5),
+    };
+    s.insert_pending_sign_in(&pending, now)
+        .await
+        .expect("pending");
+    assert_eq!(
+        s.pending_sign_in("c0ffee", now).await.expect("read"),
+        Some(pending.clone())
+    );
+    assert_eq!(s.pending_sign_in("beef", now).await.expect("read"), None);
+    assert_eq!(
+        s.pending_sign_in("c0ffee", now + Duration::minutes(5))
+            .await
+            .expect("read"),
+        None,
+        "expired"
+    );
+    s.remove_pending_sign_in("c0ffee").await.expect("remove");
+    assert_eq!(s.pending_sign_in("c0ffee", now).await.expect("read"), None);
+}

@@ -17,7 +17,8 @@ use sinergi_core::user::{Role, User, Username};
 
 use sinergi_store::{
     AgencyRow, Attachment, AuditFilter, InsertOutcome, NewEvent, NewUserRow, Notification,
-    ReferralRow, RegionRow, SessionRow, Store, StoreError, TotpRow, UpdateOutcome,
+    PendingSignInRow, ReferralRow, RegionRow, SessionRow, Store, StoreError, TotpRow,
+    UpdateOutcome,
 };
 
 fn t0() -> DateTime<Utc> {

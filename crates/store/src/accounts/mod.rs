@@ -13,6 +13,10 @@ use uuid::Uuid;
 use crate::backend::{corrupt, from_ms, map_err, ms, PgStore, SqliteStore};
 use crate::Result;
 
+mod sign_in;
+
+pub use sign_in::{PendingSignInRow, SignInStore};
+
 /// A new agency with its parent already resolved to an id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgencyRow {
