@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_warning;
 mod error;
 pub mod export;
+mod lookups;
 pub mod notifications;
 pub mod reports;
 pub mod warning;
@@ -33,6 +34,8 @@ use sinergi_regions::Gazetteer;
 use sinergi_store::{AgencyRow, NewUserRow, RegionRow, Store};
 
 pub use error::{AppError, AppResult};
+/// Records of the store that pages and API answers show.
+pub use sinergi_store::{warning::AlertAction, Attachment, Notification, ReferralRow, SessionRow};
 
 /// The real clock. The one place Sinergi reads the system time.
 pub struct SystemClock;

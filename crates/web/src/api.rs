@@ -16,6 +16,7 @@ use sinergi_app::auth::SessionKind;
 use sinergi_app::export::{csv_cell, ExportFormat, ExportWriter};
 use sinergi_app::reports::ReportPage;
 use sinergi_app::AppError;
+use sinergi_app::Attachment;
 use sinergi_core::agency::{Agency, NewAgency};
 use sinergi_core::agreement::{Agreement, AgreementDocument};
 use sinergi_core::ids::{AgreementId, AttachmentId, ReferralId, ReportId};
@@ -25,7 +26,6 @@ use sinergi_core::sharing::Form;
 use sinergi_core::user::User;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Region;
-use sinergi_store::Attachment;
 
 use crate::auth::{Authed, ClientAddr};
 use crate::problem::{ApiError, ApiResult};
@@ -266,7 +266,6 @@ pub fn user_json(u: &User, agency: Option<&Agency>) -> Value {
 async fn me(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
     let agency = st
         .app
-        .store
         .agency(a.user.agency_id)
         .await
         .map_err(AppError::from)?;
@@ -761,12 +760,7 @@ async fn create_user(
             &req.password,
         )
         .await?;
-    let agency = st
-        .app
-        .store
-        .agency(u.agency_id)
-        .await
-        .map_err(AppError::from)?;
+    let agency = st.app.agency(u.agency_id).await.map_err(AppError::from)?;
     Ok((StatusCode::CREATED, Json(user_json(&u, agency.as_ref()))).into_response())
 }
 
@@ -794,12 +788,7 @@ async fn update_user(
             req.role.as_deref(),
         )
         .await?;
-    let agency = st
-        .app
-        .store
-        .agency(u.agency_id)
-        .await
-        .map_err(AppError::from)?;
+    let agency = st.app.agency(u.agency_id).await.map_err(AppError::from)?;
     Ok(Json(user_json(&u, agency.as_ref())))
 }
 
@@ -1126,7 +1115,7 @@ async fn revoke_agreement(
     Ok(Json(agreement_json(&st, &ag).await?))
 }
 
-fn referral_json(r: &sinergi_store::ReferralRow, agencies: &[Agency]) -> Value {
+fn referral_json(r: &sinergi_app::ReferralRow, agencies: &[Agency]) -> Value {
     json!({
         "id": r.id,
         "report_id": r.report_id,
@@ -1253,8 +1242,7 @@ async fn totp_confirm(
         .await?;
     let user = st
         .app
-        .store
-        .user(a.user.id)
+        .user_by_id(a.user.id)
         .await
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;

@@ -186,7 +186,6 @@ async fn track(
     let since = instant("since", q.since.as_deref())?.unwrap_or(until - chrono::Duration::days(7));
     let fixes = st
         .app
-        .store
         .track(id, since, until, q.limit.unwrap_or(5000).clamp(1, 50_000))
         .await
         .map_err(AppError::from)?;
@@ -215,7 +214,7 @@ async fn track(
 
 async fn list_devices(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
     let devices = st.app.devices_for(&a.actor).await?;
-    let deployments = st.app.store.deployments().await.map_err(AppError::from)?;
+    let deployments = st.app.deployments().await?;
     let out: Vec<Value> = devices
         .iter()
         .map(|d| {

@@ -343,7 +343,7 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
         .collect();
     // The proposer by name; a user who no longer exists shows as nothing rather than
     // failing the page.
-    let proposer = match st.app.store.user(a.created_by).await {
+    let proposer = match st.app.user_by_id(a.created_by).await {
         Ok(u) => u
             .map(|u| format!("{} ({})", u.display_name, u.username.as_str()))
             .unwrap_or_default(),

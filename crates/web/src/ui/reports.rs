@@ -738,7 +738,7 @@ pub(super) async fn detail_page(
         Ok(a) => a,
         Err(e) => return page.error(e),
     };
-    let owner = match st.app.store.agency(r.owner_agency_id).await {
+    let owner = match st.app.agency(r.owner_agency_id).await {
         Ok(a) => a,
         Err(e) => return page.error(e.into()),
     };

@@ -126,11 +126,11 @@ async fn list_page(
         Ok(d) => d,
         Err(e) => return page.error(e),
     };
-    let deployments = match st.app.store.deployments().await {
+    let deployments = match st.app.deployments().await {
         Ok(d) => d,
         Err(e) => return page.error(e.into()),
     };
-    let last = match st.app.store.device_last_fixes().await {
+    let last = match st.app.device_last_fixes().await {
         Ok(l) => l,
         Err(e) => return page.error(e.into()),
     };
@@ -449,12 +449,7 @@ pub(super) async fn detail(
         Err(e) => return page.error(e),
     };
     let now = st.app.now();
-    let fixes = match st
-        .app
-        .store
-        .track(id, now - Duration::days(7), now, 5000)
-        .await
-    {
+    let fixes = match st.app.track(id, now - Duration::days(7), now, 5000).await {
         Ok(f) => f,
         Err(e) => return page.error(e.into()),
     };
@@ -478,7 +473,7 @@ pub(super) async fn detail(
         Ok(d) => d,
         Err(e) => return page.error(e),
     };
-    let deployments = match st.app.store.deployments().await {
+    let deployments = match st.app.deployments().await {
         Ok(d) => d,
         Err(e) => return page.error(e.into()),
     };
