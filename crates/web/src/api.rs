@@ -264,11 +264,7 @@ pub fn user_json(u: &User, agency: Option<&Agency>) -> Value {
 }
 
 async fn me(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    let agency = st
-        .app
-        .agency(a.user.agency_id)
-        .await
-        .map_err(AppError::from)?;
+    let agency = st.app.agency(a.user.agency_id).await?;
     let mut v = user_json(&a.user, agency.as_ref());
     v["agency_name"] = json!(agency.map(|a| a.name));
     v["session_expires_at"] = json!(a.session.expires_at.to_rfc3339());
@@ -760,7 +756,7 @@ async fn create_user(
             &req.password,
         )
         .await?;
-    let agency = st.app.agency(u.agency_id).await.map_err(AppError::from)?;
+    let agency = st.app.agency(u.agency_id).await?;
     Ok((StatusCode::CREATED, Json(user_json(&u, agency.as_ref()))).into_response())
 }
 
@@ -788,7 +784,7 @@ async fn update_user(
             req.role.as_deref(),
         )
         .await?;
-    let agency = st.app.agency(u.agency_id).await.map_err(AppError::from)?;
+    let agency = st.app.agency(u.agency_id).await?;
     Ok(Json(user_json(&u, agency.as_ref())))
 }
 
@@ -1243,8 +1239,7 @@ async fn totp_confirm(
     let user = st
         .app
         .user_by_id(a.user.id)
-        .await
-        .map_err(AppError::from)?
+        .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(json!(st.app.second_factor(&user).await?)))
 }

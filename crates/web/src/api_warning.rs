@@ -187,8 +187,7 @@ async fn track(
     let fixes = st
         .app
         .track(id, since, until, q.limit.unwrap_or(5000).clamp(1, 50_000))
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     let coords: Vec<[f64; 2]> = fixes
         .iter()
         .map(|f| [round_coord(f.lon), round_coord(f.lat)])

@@ -347,7 +347,7 @@ async fn detail_page(st: &AppState, page: &Page, id: AgreementId, extra: DetailE
         Ok(u) => u
             .map(|u| format!("{} ({})", u.display_name, u.username.as_str()))
             .unwrap_or_default(),
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let my_agency = page
         .agency

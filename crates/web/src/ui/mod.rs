@@ -240,7 +240,7 @@ impl FromRequestParts<AppState> for Page {
         }
         let agency = match state.app.agency(authed.user.agency_id).await {
             Ok(a) => a,
-            Err(e) => return Err(render::error_page(lang, None, &back, e.into())),
+            Err(e) => return Err(render::error_page(lang, None, &back, e)),
         };
         let unread = unread_count(state, &authed).await;
         Ok(Page {

@@ -740,7 +740,7 @@ pub(super) async fn detail_page(
     };
     let owner = match st.app.agency(r.owner_agency_id).await {
         Ok(a) => a,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let types = st.app.report_types();
     let ty = types.iter().find(|t| t.key == r.type_key);

@@ -128,11 +128,11 @@ async fn list_page(
     };
     let deployments = match st.app.deployments().await {
         Ok(d) => d,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let last = match st.app.device_last_fixes().await {
         Ok(l) => l,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let configure = can_configure(page);
     let held = if configure {
@@ -451,7 +451,7 @@ pub(super) async fn detail(
     let now = st.app.now();
     let fixes = match st.app.track(id, now - Duration::days(7), now, 5000).await {
         Ok(f) => f,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let alerts = match st
         .app
@@ -475,7 +475,7 @@ pub(super) async fn detail(
     };
     let deployments = match st.app.deployments().await {
         Ok(d) => d,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let fallback = home_zone(&page);
     let zone = fixes

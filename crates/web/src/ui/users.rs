@@ -60,7 +60,7 @@ async fn show(st: &AppState, page: &Page, user: &User, view: View) -> Response {
         Ok(a) => a
             .map(|a| format!("{} ({})", a.name, a.code))
             .unwrap_or_default(),
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let roles: Vec<minijinja::Value> = Role::ALL
         .iter()
