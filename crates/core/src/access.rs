@@ -10,7 +10,7 @@
 //! it; `restricted` → the owner agency; `secret` → the author and the owner agency's admins.
 
 use crate::ids::{AgencyId, UserId};
-use crate::report::Sensitivity;
+use crate::sensitivity::Sensitivity;
 use crate::user::Role;
 
 /// A signed-in user, with the part of the agency tree the policy needs.

@@ -165,7 +165,7 @@ impl NewAgency {
             None => None,
         };
         for (i, j) in jurisdiction.iter().enumerate() {
-            if !crate::query::is_region_code_shape(j) {
+            if !crate::region::is_region_code_shape(j) {
                 errs.push(
                     format!("jurisdiction[{i}]"),
                     "not a Kemendagri region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)",

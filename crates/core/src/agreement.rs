@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ids::{AgencyId, AgreementId, UserId};
-use crate::report::Sensitivity;
 use crate::report_types::ReportType;
+use crate::sensitivity::Sensitivity;
 use crate::sharing::{Grant, Precision};
 use crate::ValidationErrors;
 

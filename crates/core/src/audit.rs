@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::canonical;
 use crate::ids::{AgencyId, UserId};
 
 /// The hash before the first entry.
@@ -159,8 +160,9 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// The hash of entry `seq` following `prev_hash`: SHA-256 over the previous hash and a
-/// canonical JSON form of every stored field.
+/// The hash of entry `seq` following `prev_hash`: SHA-256 over the previous hash and the
+/// canonical JSON text ([`crate::canonical`]) of every stored field. The text must never
+/// change: every trail already stored is verified with it.
 #[allow(clippy::too_many_arguments)]
 pub fn entry_hash(
     seq: i64,
@@ -174,7 +176,38 @@ pub fn entry_hash(
     record_id: Option<&str>,
     detail: &Value,
 ) -> String {
-    let body = json!({
+    let body = entry_body(
+        seq,
+        at,
+        actor_id,
+        actor,
+        agency_id,
+        action,
+        record_type,
+        record_id,
+        detail,
+    );
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(canonical::to_string(&body).as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The stored fields of an entry as one JSON object, as hashed.
+#[allow(clippy::too_many_arguments)]
+fn entry_body(
+    seq: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<UserId>,
+    actor: &str,
+    agency_id: Option<AgencyId>,
+    action: &str,
+    record_type: Option<&str>,
+    record_id: Option<&str>,
+    detail: &Value,
+) -> Value {
+    json!({
         "seq": seq,
         "at": at.timestamp_millis(),
         "actor_id": actor_id.map(|u| u.to_string()),
@@ -184,12 +217,7 @@ pub fn entry_hash(
         "record_type": record_type,
         "record_id": record_id,
         "detail": detail,
-    });
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update(b"\n");
-    h.update(body.to_string().as_bytes());
-    hex::encode(h.finalize())
+    })
 }
 
 impl NewAudit {
@@ -345,6 +373,64 @@ mod tests {
                 e
             })
             .collect()
+    }
+
+    /// An entry whose detail has nested objects whose keys were inserted out of order,
+    /// text that needs escaping, non-ASCII text, and every kind of JSON value.
+    fn pinned_entry() -> NewAudit {
+        let mut inner = serde_json::Map::new();
+        inner.insert("zeta".into(), json!(-7));
+        inner.insert("alpha".into(), json!([1, "dua", null, true, 2.5]));
+        inner.insert("Émile".into(), json!("ß"));
+        let mut detail = serde_json::Map::new();
+        detail.insert("z".into(), Value::Object(inner));
+        detail.insert(
+            "b".into(),
+            json!("baris\nbaru \"kutip\" \\ \u{1} é 🐅 </script>"),
+        );
+        detail.insert("a".into(), json!(18_446_744_073_709_551_615u64));
+        detail.insert("f".into(), json!(101.0));
+        detail.insert("g".into(), json!(1e-7));
+        NewAudit {
+            at: DateTime::from_timestamp_millis(1_748_300_000_123).expect("ts"),
+            actor_id: Some(UserId(uuid::Uuid::from_u128(
+                0x0190_0000_0000_7000_8000_0000_0000_0001,
+            ))),
+            actor: "petugas".into(),
+            agency_id: Some(AgencyId(uuid::Uuid::from_u128(2))),
+            action: Action::ReportUpdate,
+            record_type: Some("report".into()),
+            record_id: None,
+            detail: Value::Object(detail),
+        }
+    }
+
+    /// The hash of an entry must never change: every trail already stored is verified with
+    /// it. This pins the exact text hashed and the hash of one entry; if it fails, the
+    /// canonical form changed (a serde_json feature, a dependency, an edit) and `audit
+    /// verify` would report every existing entry as broken.
+    #[test]
+    fn the_hashed_form_of_an_entry_is_pinned() {
+        let e = pinned_entry();
+        let body = entry_body(
+            7,
+            e.at,
+            e.actor_id,
+            &e.actor,
+            e.agency_id,
+            e.action.as_str(),
+            e.record_type.as_deref(),
+            e.record_id.as_deref(),
+            &e.detail,
+        );
+        assert_eq!(
+            canonical::to_string(&body),
+            r#"{"action":"report_update","actor":"petugas","actor_id":"01900000-0000-7000-8000-000000000001","agency_id":"00000000-0000-0000-0000-000000000002","at":1748300000123,"detail":{"a":18446744073709551615,"b":"baris\nbaru \"kutip\" \\ \u0001 é 🐅 </script>","f":101.0,"g":1e-7,"z":{"alpha":[1,"dua",null,true,2.5],"zeta":-7,"Émile":"ß"}},"record_id":null,"record_type":"report","seq":7}"#
+        );
+        assert_eq!(
+            e.hash(7, GENESIS),
+            "723e72dbc16710bef7dd6ec4d201672776e0fac840943d7d64189a672d53b44b"
+        );
     }
 
     #[test]

@@ -6,51 +6,13 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::access::ReportAccess;
+use crate::canonical;
 use crate::geometry::ReportGeometry;
 use crate::ids::{AgencyId, ReportId, UserId};
 use crate::report_types::ReportType;
+pub use crate::sensitivity::Sensitivity;
 use crate::ValidationErrors;
-
-/// How widely a report may be seen. Ordered from least to most sensitive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sensitivity {
-    Public,
-    Internal,
-    Restricted,
-    Secret,
-}
-
-impl Sensitivity {
-    pub const ALL: [Sensitivity; 4] = [
-        Sensitivity::Public,
-        Sensitivity::Internal,
-        Sensitivity::Restricted,
-        Sensitivity::Secret,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sensitivity::Public => "public",
-            Sensitivity::Internal => "internal",
-            Sensitivity::Restricted => "restricted",
-            Sensitivity::Secret => "secret",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    pub fn label_id(self) -> &'static str {
-        match self {
-            Sensitivity::Public => "Publik",
-            Sensitivity::Internal => "Internal",
-            Sensitivity::Restricted => "Terbatas",
-            Sensitivity::Secret => "Rahasia",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -180,8 +142,9 @@ impl NewReport {
 
     /// The canonical form used to decide whether a repeated create carries the same
     /// content as the stored report (idempotent retry) or different content (conflict).
+    /// Its SHA-256 is stored with the report, so the text must never change.
     pub fn canonical_json(&self) -> String {
-        json!({
+        let body = json!({
             "type": self.type_key,
             "title": self.title,
             "description": self.description,
@@ -190,8 +153,8 @@ impl NewReport {
             "sensitivity": self.sensitivity.as_str(),
             "attributes": self.attributes,
             "region_code": self.region_code,
-        })
-        .to_string()
+        });
+        canonical::to_string(&body)
     }
 }
 
@@ -427,7 +390,9 @@ fn parse_properties(
     match props.get("region_code") {
         None | Some(Value::Null) => {}
         Some(v) => match v.as_str() {
-            Some(s) if crate::query::is_region_code_shape(s) => p.region_code = Some(s.to_string()),
+            Some(s) if crate::region::is_region_code_shape(s) => {
+                p.region_code = Some(s.to_string())
+            }
             _ => errs.push(
                 "region_code",
                 "must be a Kemendagri code such as 15.01 or 31.73.07.1006",
@@ -477,8 +442,8 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn access(&self) -> crate::access::ReportAccess {
-        crate::access::ReportAccess {
+    pub fn access(&self) -> ReportAccess {
+        ReportAccess {
             owner_agency: self.owner_agency_id,
             author: self.author_id,
             sensitivity: self.sensitivity,
@@ -553,7 +518,7 @@ impl StoredReport {
             description: r.description.clone(),
             occurred_at_ms: r.occurred_at.timestamp_millis(),
             occurred_offset_s: i64::from(r.occurred_at.offset().local_minus_utc()),
-            geometry: r.geometry.to_geojson().to_string(),
+            geometry: canonical::to_string(&r.geometry.to_geojson()),
             min_lon: b.min_lon,
             min_lat: b.min_lat,
             max_lon: b.max_lon,
@@ -562,7 +527,7 @@ impl StoredReport {
             owner_agency_id: r.owner_agency_id,
             author_id: r.author_id,
             sensitivity: r.sensitivity.as_str().to_string(),
-            attributes: Value::Object(r.attributes.clone()).to_string(),
+            attributes: canonical::to_string(&Value::Object(r.attributes.clone())),
             status: r.status.as_str().to_string(),
             version: r.version,
             created_at_ms: r.created_at.timestamp_millis(),
@@ -571,8 +536,8 @@ impl StoredReport {
         }
     }
 
-    /// SHA-256 (hexadecimal) of a canonical JSON form of every column: what the audit
-    /// entry of a report write records as `content_sha256`.
+    /// SHA-256 (hexadecimal) of the canonical JSON text ([`crate::canonical`]) of every
+    /// column: what the audit entry of a report write records as `content_sha256`.
     pub fn content_sha256(&self) -> String {
         use sha2::{Digest, Sha256};
         let body = json!({
@@ -597,7 +562,7 @@ impl StoredReport {
         });
         let mut h = Sha256::new();
         h.update(b"sinergi-report-v1\n");
-        h.update(body.to_string().as_bytes());
+        h.update(canonical::to_string(&body).as_bytes());
         hex::encode(h.finalize())
     }
 }
@@ -722,6 +687,71 @@ mod tests {
             edit(&mut changed);
             assert_ne!(changed.content_sha256(), h, "edit {i} is not seen");
         }
+    }
+
+    /// The stored text of geometry and attributes, the content hash the audit trail records
+    /// for every report write, and the create hash kept for idempotent retries must never
+    /// change for the same report: existing trails and rows are compared with them. Keys
+    /// are inserted out of order so that the pinned text depends on the canonical form
+    /// alone.
+    #[test]
+    fn the_hashed_forms_of_a_report_are_pinned() {
+        let mut attributes = Map::new();
+        attributes.insert("zeta".into(), json!({"y": 2, "x": [1.5, -3, "é"]}));
+        attributes.insert("snare_count".into(), json!(4));
+        attributes.insert("alpha".into(), json!(null));
+        let geometry = ReportGeometry::from_geojson(
+            &json!({"coordinates": [[[101.0, -2.0], [101.5, -2.0], [101.5, -1.5], [101.0, -2.0]]], "type": "Polygon"}),
+        )
+        .expect("geometry");
+        let new = NewReport {
+            id: None,
+            type_key: "snare_found".into(),
+            title: "Jerat \"baru\" di blok 7".into(),
+            description: "baris\nkedua".into(),
+            occurred_at: DateTime::parse_from_rfc3339("2025-05-27T08:30:00+07:00").expect("t"),
+            geometry,
+            sensitivity: Sensitivity::Restricted,
+            attributes,
+            region_code: Some("15.04".into()),
+        };
+        assert_eq!(
+            new.canonical_json(),
+            r#"{"attributes":{"alpha":null,"snare_count":4,"zeta":{"x":[1.5,-3,"é"],"y":2}},"description":"baris\nkedua","geometry":{"coordinates":[[[101.0,-2.0],[101.5,-2.0],[101.5,-1.5],[101.0,-2.0]]],"type":"Polygon"},"occurred_at":"2025-05-27T08:30:00+07:00","region_code":"15.04","sensitivity":"restricted","title":"Jerat \"baru\" di blok 7","type":"snare_found"}"#
+        );
+        let r = Report {
+            id: ReportId(uuid::Uuid::from_u128(1)),
+            type_key: new.type_key.clone(),
+            title: new.title.clone(),
+            description: new.description.clone(),
+            occurred_at: new.occurred_at,
+            geometry: new.geometry.clone(),
+            region_code: new.region_code.clone(),
+            owner_agency_id: AgencyId(uuid::Uuid::from_u128(2)),
+            owner_agency_code: "BBTNKS".into(),
+            author_id: UserId(uuid::Uuid::from_u128(3)),
+            author_username: "ranger".into(),
+            sensitivity: new.sensitivity,
+            attributes: new.attributes.clone(),
+            status: Status::InProgress,
+            version: 3,
+            created_at: now(),
+            updated_at: now() + Duration::milliseconds(1),
+            create_hash: "c".repeat(64),
+        };
+        let row = StoredReport::of(&r);
+        assert_eq!(
+            row.geometry,
+            r#"{"coordinates":[[[101.0,-2.0],[101.5,-2.0],[101.5,-1.5],[101.0,-2.0]]],"type":"Polygon"}"#
+        );
+        assert_eq!(
+            row.attributes,
+            r#"{"alpha":null,"snare_count":4,"zeta":{"x":[1.5,-3,"é"],"y":2}}"#
+        );
+        assert_eq!(
+            row.content_sha256(),
+            "fe1e42c186692c2fee13b2787a36332e45b9b82451641115945ead580b5c2ac9"
+        );
     }
 
     #[test]

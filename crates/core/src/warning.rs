@@ -11,7 +11,7 @@ use sinergi_geofence::{ActiveHours, FenceShape, SubjectFilter, Trigger};
 
 use crate::geometry::{polygon_json, round_coord, ReportGeometry};
 use crate::ids::{AgencyId, UserId};
-use crate::report::Sensitivity;
+use crate::sensitivity::Sensitivity;
 use crate::ValidationErrors;
 
 macro_rules! id_type {

@@ -2,13 +2,11 @@
 //! server-rendered web UI and its embedded static files. This is the only crate that
 //! knows HTTP; it decides nothing itself and asks the app crate for every answer.
 
-// The OpenAPI document is one `json!` literal, deeper than the default limit.
-#![recursion_limit = "256"]
-
 pub mod api;
-pub mod api_warning;
+pub mod api_common;
 pub mod assets;
 pub mod auth;
+pub(crate) mod features;
 pub mod openapi;
 pub mod problem;
 pub mod ui;

@@ -1,0 +1,7 @@
+pub(crate) mod api;
+pub(crate) mod types;
+
+/// The accounts API routes.
+pub(crate) fn api_routes() -> Vec<crate::api_common::ApiRoute> {
+    api::routes()
+}
