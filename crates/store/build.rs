@@ -101,7 +101,8 @@ fn emit(out: &mut String, konst: &str, files: &BTreeMap<i64, File>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("migrations");
     let sqlite = list(&root.join("sqlite"));
     let postgres = list(&root.join("postgres"));
     let names = |m: &BTreeMap<i64, File>| -> Vec<(i64, String)> {
