@@ -1,6 +1,9 @@
 //! Signing in and sessions. Passwords are hashed with Argon2id. Sign-in costs one hash
 //! verification whether or not the user exists, so timing does not reveal user names; a
-//! user name with too many recent failures is refused for a while. Sessions (browser
+//! user name with too many recent failures from one address is refused for a while.
+//! The limits and the lock-outs, and sign-ins waiting for their second factor, are kept in
+//! the store so that every server on one database shares them; a copy of the gate's
+//! buckets in memory answers a flood from one server without touching the database (ADR 10). Sessions (browser
 //! cookies) and API tokens are random 256-bit secrets of which only the SHA-256 is stored.
 //!
 //! This module must never log or return a password, a hash or a token other than the one
@@ -17,11 +20,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sinergi_core::access::Actor;
 use sinergi_core::audit::{Action, NewAudit};
-use sinergi_core::ids::UserId;
 use sinergi_core::totp::TotpSecret;
 use sinergi_core::user::{Role, User};
 use sinergi_core::ValidationErrors;
-use sinergi_store::{SessionRow, TotpRow};
+use sinergi_store::{PendingSignInRow, SessionRow, TotpRow};
 
 use crate::{App, AppError, AppResult};
 
@@ -51,37 +53,6 @@ fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut b);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-}
-
-/// Recent failures per user name.
-#[derive(Default)]
-pub struct Throttle {
-    failures: HashMap<String, (u32, DateTime<Utc>)>,
-}
-
-impl Throttle {
-    fn blocked_for(&self, key: &str, now: DateTime<Utc>) -> Option<u64> {
-        let (n, first) = self.failures.get(key)?;
-        let until = *first + Duration::minutes(WINDOW_MINUTES);
-        (*n >= MAX_FAILURES && now < until).then(|| (until - now).num_seconds().max(1) as u64)
-    }
-
-    fn fail(&mut self, key: &str, now: DateTime<Utc>) {
-        let e = self.failures.entry(key.to_string()).or_insert((0, now));
-        if now >= e.1 + Duration::minutes(WINDOW_MINUTES) {
-            *e = (0, now);
-        }
-        e.0 += 1;
-        // Keep the map bounded under a spray of random names.
-        if self.failures.len() > 100_000 {
-            self.failures
-                .retain(|_, (_, first)| now < *first + Duration::minutes(WINDOW_MINUTES));
-        }
-    }
-
-    fn clear(&mut self, key: &str) {
-        self.failures.remove(key);
-    }
 }
 
 /// Sign-in attempts one client address may make: a burst of this many, then one more
@@ -118,8 +89,10 @@ impl Bucket {
 }
 
 /// Rate limits on sign-in attempts, checked before any password is hashed or anything is
-/// written: per client address and for the whole server. Answered with 429 and
-/// `Retry-After`.
+/// written: per client address and for the whole service. Answered with 429 and
+/// `Retry-After`. This is the server's own copy, consulted first: what it refuses costs no
+/// database access. What it admits is then taken from the shared buckets in the store
+/// ([`sinergi_store::SignInStore`]), so several servers together keep the same limits.
 pub struct SignInGate {
     per_address: HashMap<Option<IpAddr>, Bucket>,
     global: Bucket,
@@ -163,6 +136,17 @@ impl SignInGate {
     }
 }
 
+/// The store's bucket of one client address.
+fn address_bucket(from: Option<IpAddr>) -> String {
+    match from {
+        Some(a) => format!("address|{a}"),
+        None => "address|-".to_string(),
+    }
+}
+
+/// The store's bucket of the whole service.
+const GLOBAL_BUCKET: &str = "*";
+
 /// The lock-out key: the user name together with the client address, so that wrong
 /// passwords typed from one address never lock the account out for its owner elsewhere.
 fn lockout_key(username: &str, from: Option<IpAddr>) -> String {
@@ -174,45 +158,6 @@ fn lockout_key(username: &str, from: Option<IpAddr>) -> String {
 
 /// How long a password-checked sign-in waits for its second-factor code.
 pub const PENDING_MINUTES: i64 = 5;
-
-/// Sign-ins whose password was right, waiting for the code, keyed by the SHA-256 of the
-/// continuation token. Kept in memory: after a restart the user types the password again.
-#[derive(Default)]
-pub struct PendingSignIns {
-    waiting: HashMap<String, (UserId, SessionKind, Option<i64>, DateTime<Utc>)>,
-}
-
-impl PendingSignIns {
-    fn insert(
-        &mut self,
-        user: UserId,
-        kind: SessionKind,
-        lifetime_hours: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> String {
-        self.waiting.retain(|_, (_, _, _, until)| *until > now);
-        let token = random_token();
-        self.waiting.insert(
-            token_hash(&token),
-            (
-                user,
-                kind,
-                lifetime_hours,
-                now + Duration::minutes(PENDING_MINUTES),
-            ),
-        );
-        token
-    }
-
-    fn peek(&self, token: &str, now: DateTime<Utc>) -> Option<(UserId, SessionKind, Option<i64>)> {
-        let (u, k, l, until) = self.waiting.get(&token_hash(token))?;
-        (*until > now).then_some((*u, *k, *l))
-    }
-
-    fn remove(&mut self, token: &str) {
-        self.waiting.remove(&token_hash(token));
-    }
-}
 
 /// Whether an account must have a second factor before it may do anything: system
 /// administrators, who can change every agency's settings and users.
@@ -265,6 +210,15 @@ impl SessionKind {
             SessionKind::ApiRead => "api_read",
         }
     }
+
+    fn parse(s: &str) -> Option<SessionKind> {
+        match s {
+            "browser" => Some(SessionKind::Browser),
+            "api" => Some(SessionKind::Api),
+            "api_read" => Some(SessionKind::ApiRead),
+            _ => None,
+        }
+    }
 }
 
 impl App {
@@ -299,7 +253,7 @@ impl App {
         let key = username.trim().to_lowercase();
         let now = self.now();
         let lock_key = lockout_key(&key, from);
-        self.admit_sign_in(from, &lock_key, now)?;
+        self.admit_sign_in(from, &lock_key, now).await?;
         let found = self.store.user_credentials(&key).await?;
         let hash = found
             .as_ref()
@@ -309,9 +263,9 @@ impl App {
         let user = match found {
             Some((user, _)) if ok && user.active => user,
             found => {
-                if let Ok(mut t) = self.throttle.lock() {
-                    t.fail(&lock_key, now);
-                }
+                self.store
+                    .record_sign_in_failure(&lock_key, Duration::minutes(WINDOW_MINUTES), now)
+                    .await?;
                 // The attempt is recorded under the agency of the account it named, if
                 // any, so that agency's administrators see attacks on their users.
                 let agency_id = found.as_ref().map(|(u, _)| u.agency_id);
@@ -336,14 +290,20 @@ impl App {
         if user.totp_enabled {
             match code.map(str::trim).filter(|c| !c.is_empty()) {
                 None => {
-                    let pending = self
-                        .pending
-                        .lock()
-                        .map_err(|_| AppError::Internal("pending sign-ins".into()))?
-                        .insert(user.id, kind, lifetime_hours, now);
-                    if let Ok(mut gate) = self.sign_in_gate.lock() {
-                        gate.refund(from);
-                    }
+                    let pending = random_token();
+                    self.store
+                        .insert_pending_sign_in(
+                            &PendingSignInRow {
+                                token_hash: token_hash(&pending),
+                                user_id: user.id,
+                                kind: kind.as_str().to_string(),
+                                lifetime_hours,
+                                expires_at: now + Duration::minutes(PENDING_MINUTES),
+                            },
+                            now,
+                        )
+                        .await?;
+                    self.refund_sign_in(from).await?;
                     return Err(AppError::SecondFactorRequired { pending });
                 }
                 Some(code) => {
@@ -372,27 +332,59 @@ impl App {
             .map_err(|e| AppError::Internal(Box::new(e)))
     }
 
-    /// The checks before a password is looked at: the address's and the server's rate
-    /// limits, then this user name's lock-out from this address.
-    fn admit_sign_in(
+    /// The checks before a password is looked at: the address's and the service's rate
+    /// limits (this server's copy first, then the shared buckets), then this user name's
+    /// lock-out from this address.
+    async fn admit_sign_in(
         &self,
         from: Option<IpAddr>,
         lock_key: &str,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
+        let too_many = |retry_after_s| AppError::TooManyRequests { retry_after_s };
         if let Ok(mut gate) = self.sign_in_gate.lock() {
-            gate.admit(from, now)
-                .map_err(|retry_after_s| AppError::TooManyRequests { retry_after_s })?;
+            gate.admit(from, now).map_err(too_many)?;
         }
+        self.store
+            .take_sign_in_attempt(
+                &address_bucket(from),
+                ADDRESS_BURST,
+                1.0 / ADDRESS_REFILL_SECONDS,
+                now,
+            )
+            .await?
+            .map_err(too_many)?;
+        self.store
+            .take_sign_in_attempt(GLOBAL_BUCKET, GLOBAL_BURST, GLOBAL_PER_SECOND, now)
+            .await?
+            .map_err(too_many)?;
         let blocked = self
-            .throttle
-            .lock()
-            .map(|t| t.blocked_for(lock_key, now))
-            .unwrap_or(None);
+            .store
+            .sign_in_lockout(
+                lock_key,
+                MAX_FAILURES,
+                Duration::minutes(WINDOW_MINUTES),
+                now,
+            )
+            .await?;
         match blocked {
             Some(retry_after_s) => Err(AppError::TooManyRequests { retry_after_s }),
             None => Ok(()),
         }
+    }
+
+    /// Gives back the attempt of a sign-in that succeeded, here and in the store.
+    async fn refund_sign_in(&self, from: Option<IpAddr>) -> AppResult<()> {
+        if let Ok(mut gate) = self.sign_in_gate.lock() {
+            gate.refund(from);
+        }
+        self.store
+            .refund_sign_in_attempt(&address_bucket(from), ADDRESS_BURST)
+            .await?;
+        self.store
+            .refund_sign_in_attempt(GLOBAL_BUCKET, GLOBAL_BURST)
+            .await?;
+        Ok(())
     }
 
     /// Continues a sign-in whose password was right with the code from the
@@ -405,12 +397,14 @@ impl App {
         code: &str,
     ) -> AppResult<Issued> {
         let now = self.now();
-        let (user_id, kind, lifetime) = self
-            .pending
-            .lock()
-            .map_err(|_| AppError::Internal("pending sign-ins".into()))?
-            .peek(pending, now)
+        let waiting = self
+            .store
+            .pending_sign_in(&token_hash(pending), now)
+            .await?
             .ok_or(AppError::Unauthenticated)?;
+        let (user_id, lifetime) = (waiting.user_id, waiting.lifetime_hours);
+        let kind = SessionKind::parse(&waiting.kind)
+            .ok_or_else(|| AppError::Internal("stored pending sign-in kind".into()))?;
         let user = self
             .store
             .user(user_id)
@@ -418,13 +412,13 @@ impl App {
             .filter(|u| u.active)
             .ok_or(AppError::Unauthenticated)?;
         let key = lockout_key(user.username.as_str(), from);
-        self.admit_sign_in(from, &key, now)?;
+        self.admit_sign_in(from, &key, now).await?;
         if !self.check_code(&user, code).await? {
             return Err(self.second_factor_failed(&user, &key, kind).await);
         }
-        if let Ok(mut p) = self.pending.lock() {
-            p.remove(pending);
-        }
+        self.store
+            .remove_pending_sign_in(&token_hash(pending))
+            .await?;
         self.finish_sign_in(from, user, &key, kind, lifetime).await
     }
 
@@ -447,8 +441,12 @@ impl App {
 
     async fn second_factor_failed(&self, user: &User, key: &str, kind: SessionKind) -> AppError {
         let now = self.now();
-        if let Ok(mut t) = self.throttle.lock() {
-            t.fail(key, now);
+        if let Err(e) = self
+            .store
+            .record_sign_in_failure(key, Duration::minutes(WINDOW_MINUTES), now)
+            .await
+        {
+            return e.into();
         }
         let logged = self
             .store
@@ -478,9 +476,7 @@ impl App {
         lifetime_hours: Option<i64>,
     ) -> AppResult<Issued> {
         let actor = self.actor_for(&user).await?;
-        if let Ok(mut gate) = self.sign_in_gate.lock() {
-            gate.refund(from);
-        }
+        self.refund_sign_in(from).await?;
         let factors = if user.totp_enabled {
             "password+totp"
         } else {
@@ -495,9 +491,7 @@ impl App {
                 serde_json::json!({"via": kind.as_str(), "factors": factors}),
             ))
             .await?;
-        if let Ok(mut t) = self.throttle.lock() {
-            t.clear(key);
-        }
+        self.store.clear_sign_in_failures(key).await?;
         self.issue(user, kind, lifetime_hours).await
     }
 
@@ -911,22 +905,36 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sinergi_store::SignInStore;
 
-    #[test]
-    fn throttle_blocks_after_repeated_failures_and_forgets_later() {
-        let mut t = Throttle::default();
+    /// The lock-out, kept in the store: `MAX_FAILURES` failures within the window block
+    /// the key until the window ends; other keys are not affected; signing in clears it.
+    #[tokio::test]
+    async fn throttle_blocks_after_repeated_failures_and_forgets_later() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let t = sinergi_store::SqliteStore::open(&url).await.expect("store");
+        let window = Duration::minutes(WINDOW_MINUTES);
+        let blocked_for = |key: &'static str, now| {
+            let t = &t;
+            async move {
+                t.sign_in_lockout(key, MAX_FAILURES, window, now)
+                    .await
+                    .expect("lockout")
+            }
+        };
         let now = DateTime::from_timestamp(1_700_000_000, 0).expect("ts");
         for _ in 0..MAX_FAILURES {
-            assert!(t.blocked_for("ana", now).is_none());
-            t.fail("ana", now);
+            assert!(blocked_for("ana", now).await.is_none());
+            t.record_sign_in_failure("ana", window, now)
+                .await
+                .expect("fail");
         }
-        assert!(t.blocked_for("ana", now).is_some());
-        assert!(t.blocked_for("budi", now).is_none());
-        assert!(t
-            .blocked_for("ana", now + Duration::minutes(WINDOW_MINUTES))
-            .is_none());
-        t.clear("ana");
-        assert!(t.blocked_for("ana", now).is_none());
+        assert!(blocked_for("ana", now).await.is_some());
+        assert!(blocked_for("budi", now).await.is_none());
+        assert!(blocked_for("ana", now + window).await.is_none());
+        t.clear_sign_in_failures("ana").await.expect("clear");
+        assert!(blocked_for("ana", now).await.is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_warning;
 mod error;
 pub mod export;
+mod lookups;
 pub mod notifications;
 pub mod reports;
 pub mod warning;
@@ -33,6 +34,9 @@ use sinergi_regions::Gazetteer;
 use sinergi_store::{AgencyRow, NewUserRow, RegionRow, Store};
 
 pub use error::{AppError, AppResult};
+/// Records of the store that pages and API answers show.
+pub use sinergi_store::warning::{AlertAction, OutboxRow, Webhook};
+pub use sinergi_store::{Attachment, Notification, ReferralRow, SessionRow};
 
 /// The real clock. The one place Sinergi reads the system time.
 pub struct SystemClock;
@@ -88,13 +92,11 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
     types: RwLock<Arc<Vec<ReportType>>>,
-    throttle: Mutex<auth::Throttle>,
-    /// Rate limits on sign-in attempts, per client address and overall.
+    /// This server's copy of the rate limits on sign-in attempts, per client address and
+    /// overall (the shared ones are in the store).
     sign_in_gate: Mutex<auth::SignInGate>,
     /// Bounds the password hashes checked at once.
     password_checks: tokio::sync::Semaphore,
-    /// Password-checked sign-ins waiting for their second-factor code.
-    pending: Mutex<auth::PendingSignIns>,
     /// Parsed agreements and the agency tree, reused while the store's sharing stamp is
     /// unchanged (checked on every request, so revocation takes effect at once on every
     /// server sharing the database).
@@ -140,10 +142,8 @@ impl App {
             clock,
             config,
             types: RwLock::new(Arc::new(types)),
-            throttle: Mutex::new(auth::Throttle::default()),
             sign_in_gate: Mutex::new(auth::SignInGate::new(started)),
             password_checks: tokio::sync::Semaphore::new(auth::CONCURRENT_PASSWORD_CHECKS),
-            pending: Mutex::new(auth::PendingSignIns::default()),
             sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
             warning,

@@ -1,19 +1,40 @@
-//! A small forward-only migrator: each backend has its own folder of numbered SQL files,
-//! embedded in the binary and applied in order, each in its own transaction, recorded in
-//! `sinergi_migrations`. The two folders hold files with matching names. A migration whose
+//! A small forward-only migrator with checksums: each backend has its own folder of
+//! numbered SQL files (`migrations/sqlite`, `migrations/postgres`, matching names), listed
+//! by `build.rs` and embedded in the binary, so adding a migration means adding its two
+//! files. Each runs in its own transaction and is recorded in `sinergi_migrations` with
+//! the SHA-256 of its text; a database whose applied migration no longer matches the file
+//! (edited after it ran), or that has a migration this binary does not know (made by a
+//! newer one), is refused with an error naming it. A database from before checksums were
+//! recorded has them filled in from the files when it is first opened. A migration whose
 //! data change SQL cannot express the same way on both databases (see [`Then`]) has a step
-//! in Rust that runs in the same transaction, after its SQL.
+//! in Rust that runs in the same transaction, after its SQL (directive
+//! `-- sinergi: then step_name` in the file).
+
+use sha2::{Digest, Sha256};
 
 pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
-    /// SQLite only: the migration rebuilds a table others refer to, so it runs with foreign
-    /// keys off (they cannot be switched inside a transaction), and every reference is
-    /// checked before it commits — SQLite's documented way to change a table's definition.
+    /// SQLite only (directive `-- sinergi: rebuilds-table`): the migration rebuilds a table
+    /// others refer to, so it runs with foreign keys off (they cannot be switched inside a
+    /// transaction), and every reference is checked before it commits — SQLite's documented
+    /// way to change a table's definition.
     pub rebuilds_table: bool,
     /// What runs after the SQL, in the same transaction.
     pub then: Then,
+}
+
+impl Migration {
+    /// The hex SHA-256 of the migration's text, as recorded when it was applied.
+    pub fn checksum(&self) -> String {
+        hex::encode(Sha256::digest(self.sql.as_bytes()))
+    }
+
+    /// How errors name it: the file name.
+    pub fn file(&self) -> String {
+        format!("{:04}_{}.sql", self.version, self.name)
+    }
 }
 
 /// A migration's step in Rust, run by each adapter's `migration_step`.
@@ -27,168 +48,79 @@ pub enum Then {
     UniqueFenceNames,
 }
 
-pub const SQLITE: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 2,
-        name: "audit",
-        sql: include_str!("../migrations/sqlite/0002_audit.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 3,
-        name: "sharing",
-        sql: include_str!("../migrations/sqlite/0003_sharing.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 4,
-        name: "accounts",
-        sql: include_str!("../migrations/sqlite/0004_accounts.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 5,
-        name: "early_warning",
-        sql: include_str!("../migrations/sqlite/0005_early_warning.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 6,
-        name: "alert_indexes",
-        sql: include_str!("../migrations/sqlite/0006_alert_indexes.sql"),
-        rebuilds_table: true,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 7,
-        name: "audit_checkpoints",
-        sql: include_str!("../migrations/sqlite/0007_audit_checkpoints.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 8,
-        name: "fix_submitters",
-        sql: include_str!("../migrations/sqlite/0008_fix_submitters.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 9,
-        name: "password_change",
-        sql: include_str!("../migrations/sqlite/0009_password_change.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 10,
-        name: "fence_edits",
-        sql: include_str!("../migrations/sqlite/0010_fence_edits.sql"),
-        rebuilds_table: false,
-        then: Then::UniqueFenceNames,
-    },
-];
+// `SQLITE` and `POSTGRES`: every file of each folder, in version order.
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
-pub const POSTGRES: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sql: include_str!("../migrations/postgres/0001_foundation.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 2,
-        name: "audit",
-        sql: include_str!("../migrations/postgres/0002_audit.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 3,
-        name: "sharing",
-        sql: include_str!("../migrations/postgres/0003_sharing.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 4,
-        name: "accounts",
-        sql: include_str!("../migrations/postgres/0004_accounts.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 5,
-        name: "early_warning",
-        sql: include_str!("../migrations/postgres/0005_early_warning.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 6,
-        name: "alert_indexes",
-        sql: include_str!("../migrations/postgres/0006_alert_indexes.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 7,
-        name: "audit_checkpoints",
-        sql: include_str!("../migrations/postgres/0007_audit_checkpoints.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 8,
-        name: "fix_submitters",
-        sql: include_str!("../migrations/postgres/0008_fix_submitters.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 9,
-        name: "password_change",
-        sql: include_str!("../migrations/postgres/0009_password_change.sql"),
-        rebuilds_table: false,
-        then: Then::Nothing,
-    },
-    Migration {
-        version: 10,
-        name: "fence_edits",
-        sql: include_str!("../migrations/postgres/0010_fence_edits.sql"),
-        rebuilds_table: false,
-        then: Then::UniqueFenceNames,
-    },
-];
+/// Checks what a database has applied against the migrations this binary carries:
+/// `applied` is (version, name, checksum) as recorded. Returns the versions whose checksum
+/// is still to be recorded (applied before checksums were kept).
+pub fn check_applied(
+    list: &[&Migration],
+    applied: &[(i64, String, Option<String>)],
+) -> crate::Result<Vec<i64>> {
+    let mut unrecorded = Vec::new();
+    for (version, name, checksum) in applied {
+        let Some(m) = list.iter().find(|m| m.version == *version) else {
+            return Err(crate::StoreError::Migration(format!(
+                "the database has migration {version:04}_{name}, which this version of Sinergi does not have; \
+                 it was made by a newer version"
+            )));
+        };
+        if m.name != name {
+            return Err(crate::StoreError::Migration(format!(
+                "migration {version} was applied as `{name}` but is `{}` here: {} was renamed after it ran",
+                m.name,
+                m.file()
+            )));
+        }
+        match checksum {
+            None => unrecorded.push(m.version),
+            Some(c) if *c == m.checksum() => {}
+            Some(c) => {
+                return Err(crate::StoreError::Migration(format!(
+                    "{} was changed after it was applied to this database (applied {c}, now {}); \
+                     restore the file as it was released and put the change in a new migration",
+                    m.file(),
+                    m.checksum()
+                )))
+            }
+        }
+    }
+    Ok(unrecorded)
+}
 
 macro_rules! run_migrations {
     ($pool:expr, $list:expr, $now_ms:expr, $step:path) => {{
         sqlx::raw_sql(
-            "CREATE TABLE IF NOT EXISTS sinergi_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS sinergi_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL, checksum TEXT)",
         )
         .execute($pool)
         .await?;
+        // A table made before checksums were recorded gains the column.
+        if sqlx::raw_sql("SELECT checksum FROM sinergi_migrations WHERE 1 = 0").execute($pool).await.is_err() {
+            sqlx::raw_sql("ALTER TABLE sinergi_migrations ADD COLUMN checksum TEXT").execute($pool).await?;
+        }
         // One connection throughout: a table rebuild switches foreign keys off on it.
         let mut conn = $pool.acquire().await?;
-        for m in $list {
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM sinergi_migrations WHERE version = $1")
-                    .bind(m.version)
-                    .fetch_optional(&mut *conn)
+        let list: Vec<&$crate::migrate::Migration> = $list
+            .iter()
+            .map(|m| <_ as std::borrow::Borrow<$crate::migrate::Migration>>::borrow(m))
+            .collect();
+        let applied: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT version, name, checksum FROM sinergi_migrations ORDER BY version")
+                .fetch_all(&mut *conn)
+                .await?;
+        for version in $crate::migrate::check_applied(&list, &applied)? {
+            if let Some(m) = list.iter().find(|m| m.version == version) {
+                sqlx::query("UPDATE sinergi_migrations SET checksum = $1 WHERE version = $2")
+                    .bind(m.checksum())
+                    .bind(version)
+                    .execute(&mut *conn)
                     .await?;
-            if done.is_some() {
+            }
+        }
+        for m in list {
+            if applied.iter().any(|(v, _, _)| *v == m.version) {
                 continue;
             }
             if m.rebuilds_table {
@@ -207,10 +139,11 @@ macro_rules! run_migrations {
                     )));
                 }
             }
-            sqlx::query("INSERT INTO sinergi_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO sinergi_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)")
                 .bind(m.version)
                 .bind(m.name)
                 .bind($now_ms)
+                .bind(m.checksum())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -247,7 +180,7 @@ mod tests {
             .connect_with(opts.clone().foreign_keys(true))
             .await?;
         let before: Vec<&super::Migration> = SQLITE.iter().filter(|m| m.version <= 5).collect();
-        run_migrations!(&pool, before, 0i64, crate::imp::sqlite_impl::migration_step);
+        run_migrations!(&pool, before, 0i64, crate::backend::sqlite::migration_step);
         // An alert and its pending delivery, as version 5 stored them.
         sqlx::raw_sql(
             "PRAGMA foreign_keys = OFF;
@@ -259,7 +192,7 @@ mod tests {
         )
         .execute(&pool)
         .await?;
-        run_migrations!(&pool, SQLITE, 0i64, crate::imp::sqlite_impl::migration_step);
+        run_migrations!(&pool, SQLITE, 0i64, crate::backend::sqlite::migration_step);
         let (alerts, outbox): (i64, i64) =
             sqlx::query_as("SELECT (SELECT COUNT(*) FROM alerts), (SELECT COUNT(*) FROM outbox)")
                 .fetch_one(&pool)
@@ -298,7 +231,7 @@ mod tests {
             .connect_with(opts.foreign_keys(true))
             .await?;
         let before: Vec<&super::Migration> = SQLITE.iter().filter(|m| m.version <= 6).collect();
-        run_migrations!(&pool, before, 0i64, crate::imp::sqlite_impl::migration_step);
+        run_migrations!(&pool, before, 0i64, crate::backend::sqlite::migration_step);
         sqlx::raw_sql(
             "INSERT INTO fixes (id, serial, recorded_at, device_id, subject_id, lon, lat, source, received_at)
                  VALUES (1, 'KALUNG-99', 0, NULL, NULL, 105.8, -5.0, 'http', 0),
@@ -306,12 +239,100 @@ mod tests {
         )
         .execute(&pool)
         .await?;
-        run_migrations!(&pool, SQLITE, 0i64, crate::imp::sqlite_impl::migration_step);
+        run_migrations!(&pool, SQLITE, 0i64, crate::backend::sqlite::migration_step);
         let claims: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, held_for FROM fixes ORDER BY id")
                 .fetch_all(&pool)
                 .await?;
         assert_eq!(claims, vec![(1, "unknown".to_string()), (2, String::new())]);
         Ok(())
+    }
+
+    async fn migrated_pool(dir: &tempfile::TempDir) -> Result<sqlx::SqlitePool> {
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let opts = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| crate::StoreError::BadUrl(e.to_string()))?
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.foreign_keys(true))
+            .await?;
+        run_migrations!(&pool, SQLITE, 0i64, crate::backend::sqlite::migration_step);
+        Ok(pool)
+    }
+
+    async fn migrate_again(pool: &sqlx::SqlitePool) -> Result<()> {
+        run_migrations!(pool, SQLITE, 0i64, crate::backend::sqlite::migration_step);
+        Ok(())
+    }
+
+    /// A database migrated before checksums were recorded (no `checksum` column) opens,
+    /// and gains the checksum of every migration it has.
+    #[tokio::test]
+    async fn a_database_from_before_checksums_gains_them() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let pool = migrated_pool(&dir).await?;
+        sqlx::raw_sql("ALTER TABLE sinergi_migrations DROP COLUMN checksum")
+            .execute(&pool)
+            .await?;
+        migrate_again(&pool).await?;
+        let sums: Vec<(i64, Option<String>)> =
+            sqlx::query_as("SELECT version, checksum FROM sinergi_migrations ORDER BY version")
+                .fetch_all(&pool)
+                .await?;
+        let expected: Vec<(i64, Option<String>)> = SQLITE
+            .iter()
+            .map(|m| (m.version, Some(m.checksum())))
+            .collect();
+        assert_eq!(sums, expected);
+        Ok(())
+    }
+
+    /// A migration edited after it was applied, or one this binary does not know, stops
+    /// the store from opening, with an error naming the file.
+    #[tokio::test]
+    async fn an_edited_or_unknown_migration_is_refused() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let pool = migrated_pool(&dir).await?;
+        sqlx::raw_sql("UPDATE sinergi_migrations SET checksum = 'feed' WHERE version = 3")
+            .execute(&pool)
+            .await?;
+        match migrate_again(&pool).await {
+            Err(crate::StoreError::Migration(m)) => {
+                assert!(
+                    m.contains("0003_sharing.sql was changed after it was applied"),
+                    "{m}"
+                )
+            }
+            other => panic!("an edited migration must be refused: {other:?}"),
+        }
+        sqlx::raw_sql(
+            "UPDATE sinergi_migrations SET checksum = NULL WHERE version = 3;
+             INSERT INTO sinergi_migrations (version, name, applied_at) VALUES (999, 'later', 0)",
+        )
+        .execute(&pool)
+        .await?;
+        match migrate_again(&pool).await {
+            Err(crate::StoreError::Migration(m)) => {
+                assert!(
+                    m.contains("0999_later") && m.contains("newer version"),
+                    "{m}"
+                )
+            }
+            other => panic!("an unknown migration must be refused: {other:?}"),
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn both_databases_have_the_same_migrations() {
+        let names = |l: &[super::Migration]| -> Vec<(i64, &str)> {
+            l.iter().map(|m| (m.version, m.name)).collect()
+        };
+        assert_eq!(names(SQLITE), names(super::POSTGRES));
+        assert!(SQLITE.iter().any(|m| m.rebuilds_table));
+        assert!(SQLITE
+            .iter()
+            .any(|m| m.then == super::Then::UniqueFenceNames));
     }
 }

@@ -7,9 +7,9 @@ use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use sinergi_app::AppError;
+use sinergi_app::SessionRow;
 use sinergi_core::access::Actor;
 use sinergi_core::user::User;
-use sinergi_store::SessionRow;
 
 use crate::problem::ApiError;
 use crate::AppState;

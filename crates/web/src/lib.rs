@@ -91,10 +91,10 @@ pub fn route_paths() -> Vec<String> {
 }
 
 async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
-    match st.app.store.ping().await {
-        Ok(()) => (
+    match st.app.health().await {
+        Ok(database) => (
             StatusCode::OK,
-            axum::Json(serde_json::json!({"status": "ok", "database": st.app.store.backend()})),
+            axum::Json(serde_json::json!({"status": "ok", "database": database})),
         ),
         Err(e) => {
             tracing::error!(error = %e, "health check: database does not answer");

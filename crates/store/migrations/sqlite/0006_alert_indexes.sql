@@ -1,3 +1,4 @@
+-- sinergi: rebuilds-table
 -- Alerts found by who sees them (owner agency, or the rule that named the reader) and by
 -- area, newest first, without reading other agencies' alerts. In SQLite an index ends
 -- with the rowid, which is seq: (owner_agency_id) is (owner_agency_id, seq).

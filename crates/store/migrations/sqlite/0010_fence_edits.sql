@@ -1,3 +1,4 @@
+-- sinergi: then unique_fence_names
 -- Fences can be edited: a version for optimistic concurrency (If-Match), and a name key
 -- (the name lower-cased with white space collapsed, computed by the store) unique within
 -- the owner agency. The migration's own step fills the key for existing fences and renames

@@ -148,9 +148,9 @@ impl FromRequestParts<AppState> for Page {
         {
             return Err(Redirect::to("/akun/keamanan").into_response());
         }
-        let agency = match state.app.store.agency(authed.user.agency_id).await {
+        let agency = match state.app.agency(authed.user.agency_id).await {
             Ok(a) => a,
-            Err(e) => return Err(render::error_page(lang, None, &back, e.into())),
+            Err(e) => return Err(render::error_page(lang, None, &back, e)),
         };
         let unread = unread_count(state, &authed).await;
         Ok(Page {
@@ -242,13 +242,7 @@ async fn not_found(State(st): State<AppState>, parts: Parts) -> Response {
     let lang = lang_of(&parts.headers);
     let page = match crate::auth::resolve_browser(&parts, &st).await {
         Ok(authed) => {
-            let agency = st
-                .app
-                .store
-                .agency(authed.user.agency_id)
-                .await
-                .ok()
-                .flatten();
+            let agency = st.app.agency(authed.user.agency_id).await.ok().flatten();
             let unread = unread_count(&st, &authed).await;
             let must_enrol = st.app.must_enrol(&authed.user);
             Some(Page {

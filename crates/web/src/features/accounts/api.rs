@@ -122,12 +122,7 @@ pub fn user_view(u: &User, agency: Option<&Agency>) -> UserView {
 #[utoipa::path(get, path = "/me", tag = "auth", summary = "The signed-in user",
     responses((status = 200, description = "User", body = Me), (status = 401, response = P401)))]
 async fn me(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Me>> {
-    let agency = st
-        .app
-        .store
-        .agency(a.user.agency_id)
-        .await
-        .map_err(AppError::from)?;
+    let agency = st.app.agency(a.user.agency_id).await?;
     Ok(Json(Me {
         user: user_view(&a.user, agency.as_ref()),
         agency_name: agency.map(|a| a.name),
@@ -217,12 +212,7 @@ async fn create_user(
             &req.password,
         )
         .await?;
-    let agency = st
-        .app
-        .store
-        .agency(u.agency_id)
-        .await
-        .map_err(AppError::from)?;
+    let agency = st.app.agency(u.agency_id).await?;
     Ok((StatusCode::CREATED, Json(user_view(&u, agency.as_ref()))).into_response())
 }
 
@@ -251,12 +241,7 @@ async fn update_user(
             req.role.as_deref(),
         )
         .await?;
-    let agency = st
-        .app
-        .store
-        .agency(u.agency_id)
-        .await
-        .map_err(AppError::from)?;
+    let agency = st.app.agency(u.agency_id).await?;
     Ok(Json(user_view(&u, agency.as_ref())))
 }
 
@@ -365,10 +350,8 @@ async fn totp_confirm(
         .await?;
     let user = st
         .app
-        .store
-        .user(a.user.id)
-        .await
-        .map_err(AppError::from)?
+        .user_by_id(a.user.id)
+        .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(SecondFactor::from(st.app.second_factor(&user).await?)))
 }

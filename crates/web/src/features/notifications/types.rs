@@ -31,8 +31,8 @@ pub struct NotificationView {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-impl From<&sinergi_store::Notification> for NotificationView {
-    fn from(n: &sinergi_store::Notification) -> Self {
+impl From<&sinergi_app::Notification> for NotificationView {
+    fn from(n: &sinergi_app::Notification) -> Self {
         NotificationView {
             id: n.id.0,
             user_id: n.user_id.0,

@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Value};
 use sinergi_app::AppError;
+use sinergi_app::Notification;
 use sinergi_core::ids::{NotificationId, ReportId};
 use sinergi_core::time::Zone;
-use sinergi_store::Notification;
 
 use crate::ui::format::home_zone;
 use crate::ui::i18n::{k, tr, tr_args, Lang};

@@ -11,13 +11,13 @@ use futures_util::{stream, StreamExt};
 use sinergi_app::export::{ExportFormat, ExportWriter};
 use sinergi_app::reports::ReportPage;
 use sinergi_app::AppError;
+use sinergi_app::Attachment;
 use sinergi_core::ids::{AttachmentId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery};
 use sinergi_core::report::Report;
 use sinergi_core::sharing::Form;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Region;
-use sinergi_store::Attachment;
 use utoipa_axum::routes;
 
 use super::types::{

@@ -290,7 +290,7 @@ async fn revoke_agreement(
     Ok(Json(agreement_view(&st, &ag).await?))
 }
 
-fn referral_view(r: &sinergi_store::ReferralRow, agencies: &[Agency]) -> ReferralView {
+fn referral_view(r: &sinergi_app::ReferralRow, agencies: &[Agency]) -> ReferralView {
     ReferralView {
         id: r.id.0,
         report_id: r.report_id.0,

@@ -224,10 +224,8 @@ async fn track(
     let since = instant("since", q.since.as_deref())?.unwrap_or(until - chrono::Duration::days(7));
     let fixes = st
         .app
-        .store
         .track(id, since, until, q.limit.unwrap_or(5000).clamp(1, 50_000))
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     let coords: Vec<[f64; 2]> = fixes
         .iter()
         .map(|f| [round_coord(f.lon), round_coord(f.lat)])
@@ -259,7 +257,7 @@ async fn track(
         (status = 401, response = P401)))]
 async fn list_devices(State(st): State<AppState>, a: Authed) -> ApiResult<Json<DeviceList>> {
     let devices = st.app.devices_for(&a.actor).await?;
-    let deployments = st.app.store.deployments().await.map_err(AppError::from)?;
+    let deployments = st.app.deployments().await?;
     let devices = devices
         .iter()
         .map(|d| DeviceWithDeployments {

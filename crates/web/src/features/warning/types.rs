@@ -451,8 +451,8 @@ pub struct WebhookView {
     pub secret: Option<String>,
 }
 
-impl From<&sinergi_store::warning::Webhook> for WebhookView {
-    fn from(w: &sinergi_store::warning::Webhook) -> Self {
+impl From<&sinergi_app::Webhook> for WebhookView {
+    fn from(w: &sinergi_app::Webhook) -> Self {
         WebhookView {
             id: w.id.0,
             owner_agency_id: w.owner_agency_id.0,
@@ -602,8 +602,8 @@ pub struct AlertDetail {
 impl AlertDetail {
     pub fn of(
         view: &AlertView,
-        actions: &[sinergi_store::warning::AlertAction],
-        deliveries: &[sinergi_store::warning::OutboxRow],
+        actions: &[sinergi_app::AlertAction],
+        deliveries: &[sinergi_app::OutboxRow],
     ) -> Self {
         AlertDetail {
             alert: AlertDto::from(view),

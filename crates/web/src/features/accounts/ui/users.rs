@@ -56,11 +56,11 @@ async fn managed(st: &AppState, page: &Page, username: &str) -> Result<User, Res
 
 async fn show(st: &AppState, page: &Page, user: &User, view: View) -> Response {
     let lang = page.lang;
-    let agency = match st.app.store.agency(user.agency_id).await {
+    let agency = match st.app.agency(user.agency_id).await {
         Ok(a) => a
             .map(|a| format!("{} ({})", a.name, a.code))
             .unwrap_or_default(),
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let roles: Vec<minijinja::Value> = Role::ALL
         .iter()

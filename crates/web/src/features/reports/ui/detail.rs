@@ -254,9 +254,9 @@ pub(crate) async fn detail_page(
         Ok(a) => a,
         Err(e) => return page.error(e),
     };
-    let owner = match st.app.store.agency(r.owner_agency_id).await {
+    let owner = match st.app.agency(r.owner_agency_id).await {
         Ok(a) => a,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let types = st.app.report_types();
     let ty = types.iter().find(|t| t.key == r.type_key);

@@ -340,11 +340,11 @@ pub(crate) async fn detail_page(
         .collect();
     // The proposer by name; a user who no longer exists shows as nothing rather than
     // failing the page.
-    let proposer = match st.app.store.user(a.created_by).await {
+    let proposer = match st.app.user_by_id(a.created_by).await {
         Ok(u) => u
             .map(|u| format!("{} ({})", u.display_name, u.username.as_str()))
             .unwrap_or_default(),
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let my_agency = page
         .agency

@@ -133,7 +133,7 @@ async fn detail_page(
         },
         None => false,
     };
-    let mut log: Vec<&sinergi_store::warning::AlertAction> = actions.iter().collect();
+    let mut log: Vec<&sinergi_app::AlertAction> = actions.iter().collect();
     log.sort_by_key(|a| a.at);
     let log: Vec<Value> = log
         .iter()

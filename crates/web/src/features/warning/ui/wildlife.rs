@@ -126,13 +126,13 @@ async fn list_page(
         Ok(d) => d,
         Err(e) => return page.error(e),
     };
-    let deployments = match st.app.store.deployments().await {
+    let deployments = match st.app.deployments().await {
         Ok(d) => d,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
-    let last = match st.app.store.device_last_fixes().await {
+    let last = match st.app.device_last_fixes().await {
         Ok(l) => l,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let configure = can_configure(page);
     let held = if configure {
@@ -453,14 +453,9 @@ pub(crate) async fn detail(
         Err(e) => return page.error(e),
     };
     let now = st.app.now();
-    let fixes = match st
-        .app
-        .store
-        .track(id, now - Duration::days(7), now, 5000)
-        .await
-    {
+    let fixes = match st.app.track(id, now - Duration::days(7), now, 5000).await {
         Ok(f) => f,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let alerts = match st
         .app
@@ -482,9 +477,9 @@ pub(crate) async fn detail(
         Ok(d) => d,
         Err(e) => return page.error(e),
     };
-    let deployments = match st.app.store.deployments().await {
+    let deployments = match st.app.deployments().await {
         Ok(d) => d,
-        Err(e) => return page.error(e.into()),
+        Err(e) => return page.error(e),
     };
     let fallback = home_zone(&page);
     let zone = fixes

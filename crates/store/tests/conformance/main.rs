@@ -1,10 +1,41 @@
-//! Runs the store conformance suite on SQLite (always) and on PostgreSQL when
+//! Runs the store conformance suite (`suite/`, one file per domain) on SQLite (always) and on PostgreSQL when
 //! `SINERGI_TEST_PG_URL` is set; `.ci/run` sets it and the suite then fails, not skips,
 //! if the server cannot be reached. Each PostgreSQL test gets a fresh database.
 
 use std::sync::Arc;
 
 use sinergi_store::{PgStore, SqliteStore, Store};
+
+mod suite;
+
+/// Every check, by name, for the test harness.
+macro_rules! conformance_tests {
+    ($open:path) => {
+        conformance_tests!(@each $open;
+            agencies_and_users, sessions, report_types_round_trip,
+            reports_insert_is_idempotent_and_updates_are_versioned,
+            visibility_in_sql_matches_the_policy, list_filters_and_paging,
+            attachments_are_deduplicated, regions_load_once, audit_trail_chains_every_write,
+            second_factor_is_enrolled_once_and_codes_used_once,
+            notifications_are_per_user_and_marked_read,
+            users_are_edited_and_passwords_replaced, sign_in_state_is_shared,
+            early_warning_ingest_is_idempotent_and_atomic,
+            held_fixes_belong_to_their_sender,
+            fences_are_edited_by_version_and_named_once_per_agency,
+            audit_checkpoints_and_stored_rows);
+    };
+    (@each $open:path; $($name:ident),*) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                if let Some(opened) = $open().await {
+                    crate::suite::$name(&*opened.store).await;
+                    opened.finish().await;
+                }
+            }
+        )*
+    };
+}
 
 pub struct Opened {
     pub store: Arc<dyn Store>,
@@ -111,7 +142,7 @@ async fn tampering_is_detected(
     ];
     for (sql, first_broken) in cases {
         let Some(opened) = open().await else { return };
-        sinergi_store::conformance::world(&*opened.store).await;
+        suite::world(&*opened.store).await;
         let read = || async {
             opened
                 .store
@@ -155,7 +186,7 @@ async fn checkpoints_expose_truncation_and_rechaining(
     let trusted = [key.public_key()];
     for case in ["truncate", "rechain"] {
         let Some(opened) = open().await else { return };
-        sinergi_store::conformance::world(&*opened.store).await;
+        suite::world(&*opened.store).await;
         let (seq, hash) = opened
             .store
             .audit_head()
@@ -220,7 +251,7 @@ async fn duplicate_fence_names_are_renamed_by_migration_10(
     use sinergi_core::warning::{Fence, FenceId, Shape};
     use sinergi_store::{AuditFilter, StoreError};
     let Some(opened) = open().await else { return };
-    let w = sinergi_store::conformance::world(&*opened.store).await;
+    let w = suite::world(&*opened.store).await;
     let t0 = chrono::DateTime::from_timestamp(1_748_300_000, 0).expect("t0");
     let (owner, other) = (w.agencies[1].id, w.agencies[3].id);
     let fence = |n: u8, agency, name: &str| Fence {
@@ -348,7 +379,7 @@ async fn duplicate_fence_names_are_renamed_by_migration_10(
 
 mod sqlite {
     use super::*;
-    sinergi_store::conformance_tests!(sqlite);
+    conformance_tests!(sqlite);
 
     #[tokio::test]
     async fn audit_tampering_is_detected() {
@@ -369,7 +400,7 @@ mod sqlite {
 
 mod postgres {
     use super::*;
-    sinergi_store::conformance_tests!(postgres);
+    conformance_tests!(postgres);
 
     #[tokio::test]
     async fn audit_tampering_is_detected() {
