@@ -1,0 +1,7 @@
+//! Integration tests of the HTTP edge, in one test binary: each module drives a real
+//! server bound to port 0 with a fresh database. Run one module with
+//! `cargo test -p sinergi-web --test it api::` (or `warning::`, `ui::`).
+
+mod api;
+mod ui;
+mod warning;
