@@ -11,6 +11,7 @@ pub mod checkpoints;
 pub mod demo;
 pub mod demo_warning;
 mod error;
+pub mod events;
 pub mod export;
 pub mod notifications;
 pub mod reports;
@@ -100,8 +101,10 @@ pub struct App {
     /// server sharing the database).
     sharing: RwLock<Option<SharingCache>>,
     dummy_hash: String,
-    /// Early warning: the geofence engine, live alerts, delivery.
+    /// Early warning: the geofence engine, delivery.
     pub warning: warning::Warning,
+    /// Live events (alerts as they are committed) for streams to browsers.
+    pub events: Arc<dyn events::EventBus>,
     /// The audit signing key once read (or made).
     audit_key: Mutex<Option<Arc<sinergi_core::checkpoint::AuditKey>>>,
     /// One checkpoint written at a time in this process.
@@ -147,6 +150,7 @@ impl App {
             sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
             warning,
+            events: Arc::new(events::InProcessBus::default()),
             audit_key: Mutex::new(None),
             checkpoint_lock: tokio::sync::Mutex::new(()),
         })

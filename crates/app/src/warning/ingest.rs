@@ -724,10 +724,11 @@ impl App {
     /// Tells live streams and the delivery worker about committed alerts.
     pub(crate) fn publish(&self, alerts: &[Alert]) {
         for a in alerts {
-            let _ = self.warning.live.send(super::LiveAlert {
-                alert: a.clone(),
-                update: false,
-            });
+            self.events
+                .publish(crate::events::LiveEvent::Alert(super::LiveAlert {
+                    alert: a.clone(),
+                    update: false,
+                }));
         }
         if !alerts.is_empty() {
             self.warning.outbox_ready.notify_one();
