@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_warning;
 pub mod assets;
 pub mod auth;
+pub mod observe;
 pub mod openapi;
 pub mod problem;
 pub mod ui;
@@ -63,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(assets::routes())
         .merge(ui::routes(report_form_limit).layer(DefaultBodyLimit::max(attachment_limit)))
+        // Tells the access log which route matched (not the path as sent).
+        .route_layer(axum::middleware::from_fn(observe::record_route))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -73,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Outermost: the request id, its span and the access log line.
+        .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)
 }
 
