@@ -14,6 +14,7 @@ mod error;
 pub mod events;
 pub mod export;
 pub mod notifications;
+pub mod operations;
 pub mod reports;
 pub mod warning;
 
@@ -68,6 +69,8 @@ pub struct AppConfig {
     /// The Ed25519 key audit checkpoints are signed with, kept outside the database;
     /// made on first use when missing. Default `data_dir/audit-signing.key`.
     pub audit_signing_key: PathBuf,
+    /// Who may read the metrics (`/metrics`).
+    pub metrics: operations::MetricsAccess,
 }
 
 impl AppConfig {
@@ -79,6 +82,7 @@ impl AppConfig {
             delivery: warning::DeliveryConfig::default(),
             trust_forwarded_for: false,
             audit_signing_key: data_dir.join("audit-signing.key"),
+            metrics: operations::MetricsAccess::default(),
             data_dir,
         }
     }

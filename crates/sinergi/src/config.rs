@@ -226,6 +226,19 @@ options! {
         shown: "text",
         default: LogFormat::Text,
     }
+    /// A bearer token that opens `/metrics` (Prometheus); without it, and unless
+    /// `metrics_public` is set, `/metrics` answers 401.
+    metrics_token: Option<String> {
+        key: "operations.metrics_token", old_key: "", env: "SINERGI_METRICS_TOKEN", flag: "",
+        shown: "none",
+        default: None,
+    }
+    /// Serve `/metrics` to anyone (e.g. when only a private network reaches the server).
+    metrics_public: bool {
+        key: "operations.metrics_public", old_key: "", env: "SINERGI_METRICS_PUBLIC", flag: "",
+        shown: "false",
+        default: false,
+    }
     /// Take fixes from this MQTT broker, e.g. `mqtt://127.0.0.1:1883`.
     mqtt_url: Option<String> {
         key: "warning.mqtt_url", old_key: "mqtt_url", env: "SINERGI_MQTT_URL",

@@ -378,6 +378,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 audit_signing_key: cfg.audit_signing_key.clone(),
                 session_hours: i64::try_from(cfg.session_hours).unwrap_or(i64::MAX),
                 token_hours: i64::try_from(cfg.token_hours).unwrap_or(i64::MAX),
+                metrics: sinergi_app::operations::MetricsAccess {
+                    token: cfg.metrics_token.clone(),
+                    public: cfg.metrics_public,
+                },
                 ..AppConfig::new(cfg.data_dir.clone())
             },
         )

@@ -352,6 +352,8 @@ pub trait WarningStore: Send + Sync {
 
     /// Pending deliveries due at `now`, oldest first.
     async fn due_outbox(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<OutboxRow>>;
+    /// How many deliveries wait (pending, due or not).
+    async fn outbox_backlog(&self) -> Result<i64>;
     async fn outbox_for_alert(&self, id: AlertId) -> Result<Vec<OutboxRow>>;
     /// Records one delivery attempt's result.
     async fn record_delivery(&self, row: &OutboxRow) -> Result<()>;
@@ -1355,6 +1357,12 @@ macro_rules! warning_impl {
                 .fetch_all(&self.read)
                 .await?;
                 rows.iter().map(outbox_from_row).collect()
+            }
+
+            async fn outbox_backlog(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+                    .fetch_one(&self.read)
+                    .await?)
             }
 
             async fn outbox_for_alert(&self, id: AlertId) -> Result<Vec<OutboxRow>> {

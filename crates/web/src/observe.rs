@@ -1,5 +1,5 @@
-//! Operations at the HTTP edge: a request id on every request and answer, and an access
-//! log line per request.
+//! Operations at the HTTP edge: a request id on every request and answer, an access log
+//! line per request, and the Prometheus metrics at `/metrics`.
 //!
 //! - **Request id.** A well-formed `X-Request-Id` from the client or a proxy (1 to 64 of
 //!   `A-Z a-z 0-9 - _ . :`) is kept, anything else is replaced by a new UUID. The id is
@@ -8,15 +8,24 @@
 //! - **Access log.** One `info` line per request (target `sinergi_web::access`): method,
 //!   the matched route template (never the path as sent, nor its query string, which may
 //!   carry tokens), status and the time to the answer's head in milliseconds.
+//! - **Metrics.** `sinergi_http_requests_total{method,route,status}` and
+//!   `sinergi_http_request_duration_seconds{method,route}` here; the app records fixes,
+//!   alerts and deliveries; `/metrics` adds the outbox backlog and the database pool
+//!   before rendering. Anonymous callers get 401 unless `metrics_public` is set; otherwise
+//!   `Authorization: Bearer <metrics_token>` opens it.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
-use axum::http::HeaderValue;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use sha2::{Digest, Sha256};
 use tracing::Instrument;
+
+use crate::AppState;
 
 /// The request header (and answer header) carrying the request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -50,7 +59,7 @@ pub fn well_formed(id: &str) -> bool {
 #[derive(Clone)]
 struct RouteSlot(Arc<OnceLock<String>>);
 
-/// The outermost layer: request id, span and access log line.
+/// The outermost layer: request id, span, access log line and request metrics.
 pub async fn observe(mut req: Request, next: Next) -> Response {
     let id = req
         .headers()
@@ -83,6 +92,20 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
             "request"
         )
     });
+    let (method, route) = (method.to_string(), route.to_string());
+    metrics::counter!(
+        "sinergi_http_requests_total",
+        "method" => method.clone(),
+        "route" => route.clone(),
+        "status" => status.to_string()
+    )
+    .increment(1);
+    metrics::histogram!(
+        "sinergi_http_request_duration_seconds",
+        "method" => method,
+        "route" => route
+    )
+    .record(elapsed.as_secs_f64());
     resp
 }
 
@@ -95,6 +118,64 @@ pub async fn record_route(req: Request, next: Next) -> Response {
         let _ = slot.0.set(path.as_str().to_string());
     }
     next.run(req).await
+}
+
+/// The process's metrics recorder, installed on first use. When another recorder was
+/// installed first, Sinergi's metrics go to that one and `/metrics` shows none.
+pub fn metrics_handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let latency = [
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+        ];
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &latency)
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("a metrics recorder was already installed; /metrics stays empty");
+        }
+        sinergi_app::operations::start_at_zero();
+        handle
+    })
+}
+
+/// `GET /metrics`: the Prometheus text format, for the configured token or, when
+/// `metrics_public` is set, anyone.
+pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let cfg = &st.app.config;
+    if !cfg.metrics.public && !bearer_matches(&headers, cfg.metrics.token.as_deref()) {
+        return crate::problem::ApiError(sinergi_app::AppError::Unauthenticated).into_response();
+    }
+    st.app.record_gauges().await;
+    let handle = metrics_handle();
+    handle.run_upkeep();
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        handle.render(),
+    )
+        .into_response()
+}
+
+/// Compares the bearer token with the configured one by their digests, so the time taken
+/// does not depend on how much of it was right.
+fn bearer_matches(headers: &HeaderMap, token: Option<&str>) -> bool {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return false;
+    };
+    let Some(given) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    Sha256::digest(given.trim().as_bytes()) == Sha256::digest(token.as_bytes())
 }
 
 #[cfg(test)]
@@ -110,5 +191,20 @@ mod tests {
         assert!(!well_formed("a b"));
         assert!(!well_formed("a\"b"));
         assert!(!well_formed("é"));
+    }
+
+    #[test]
+    fn the_metrics_token_must_match_whole() {
+        let mut h = HeaderMap::new();
+        assert!(!bearer_matches(&h, Some("rahasia")));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer rahasia"),
+        );
+        assert!(bearer_matches(&h, Some("rahasia")));
+        assert!(!bearer_matches(&h, Some("rahasia2")));
+        assert!(!bearer_matches(&h, None));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert!(!bearer_matches(&h, Some("")));
     }
 }

@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
-use reqwest::Client;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
 use sinergi_app::{App, AppConfig, SystemClock};
+use sinergi_core::agency::NewAgency;
 
 /// An app on a fresh SQLite database in `dir`, with the configuration changed first.
 pub async fn app(dir: &std::path::Path, configure: impl FnOnce(&mut AppConfig)) -> Arc<App> {
@@ -43,6 +45,7 @@ pub async fn listen(app: Arc<App>) -> (String, tokio::task::JoinHandle<()>) {
 /// A server with an empty database.
 pub struct Server {
     pub url: String,
+    pub app: Arc<App>,
     pub http: Client,
     _dir: tempfile::TempDir,
 }
@@ -51,10 +54,40 @@ pub struct Server {
 pub async fn spawn(configure: impl FnOnce(&mut AppConfig)) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = app(dir.path(), configure).await;
-    let (url, _) = listen(app).await;
+    let (url, _) = listen(app.clone()).await;
     Server {
         url,
+        app,
         http: Client::new(),
         _dir: dir,
     }
+}
+
+impl Server {
+    /// An API token for `user`.
+    pub async fn token(&self, user: &str, password: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/auth/token", self.url))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json::<Value>().await.expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+}
+
+/// Adds the agency `code` (a narcotics agency for Jambi) with one user of `role`.
+pub async fn agency_and_user(s: &Server, code: &str, user: &str, role: &str, password: &str) {
+    let new = NewAgency::parse(code, code, "narcotics_agency", None, &["15".to_string()])
+        .expect("agency");
+    s.app.create_agency(None, new).await.expect("create agency");
+    s.app
+        .create_user(None, user, "", code, role, password)
+        .await
+        .expect("create user");
 }
