@@ -11,9 +11,11 @@ pub mod checkpoints;
 pub mod demo;
 pub mod demo_warning;
 mod error;
+pub mod events;
 pub mod export;
 mod lookups;
 pub mod notifications;
+pub mod operations;
 pub mod reports;
 pub mod warning;
 
@@ -71,6 +73,8 @@ pub struct AppConfig {
     /// The Ed25519 key audit checkpoints are signed with, kept outside the database;
     /// made on first use when missing. Default `data_dir/audit-signing.key`.
     pub audit_signing_key: PathBuf,
+    /// Who may read the metrics (`/metrics`).
+    pub metrics: operations::MetricsAccess,
 }
 
 impl AppConfig {
@@ -82,6 +86,7 @@ impl AppConfig {
             delivery: warning::DeliveryConfig::default(),
             trust_forwarded_for: false,
             audit_signing_key: data_dir.join("audit-signing.key"),
+            metrics: operations::MetricsAccess::default(),
             data_dir,
         }
     }
@@ -102,8 +107,10 @@ pub struct App {
     /// server sharing the database).
     sharing: RwLock<Option<SharingCache>>,
     dummy_hash: String,
-    /// Early warning: the geofence engine, live alerts, delivery.
+    /// Early warning: the geofence engine, delivery.
     pub warning: warning::Warning,
+    /// Live events (alerts as they are committed) for streams to browsers.
+    pub events: Arc<dyn events::EventBus>,
     /// The audit signing key once read (or made).
     audit_key: Mutex<Option<Arc<sinergi_core::checkpoint::AuditKey>>>,
     /// One checkpoint written at a time in this process.
@@ -147,6 +154,7 @@ impl App {
             sharing: RwLock::new(None),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
             warning,
+            events: Arc::new(events::InProcessBus::default()),
             audit_key: Mutex::new(None),
             checkpoint_lock: tokio::sync::Mutex::new(()),
         })

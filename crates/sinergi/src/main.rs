@@ -17,7 +17,7 @@ use sinergi_app::{App, AppConfig, AppError, SystemClock};
 use sinergi_core::agency::NewAgency;
 use sinergi_core::query::RawReportQuery;
 
-use crate::config::{Config, FileConfig, Overrides};
+use crate::config::{Config, FileConfig, LogFormat, Overrides};
 
 /// mimalloc rather than the C library's allocator: ingest allocates and frees a few
 /// megabytes per batch on every runtime thread, and glibc hands such memory back to the
@@ -324,17 +324,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let cfg = Config::resolve(
         file,
-        Overrides {
-            data_dir: cli.global.data_dir.clone(),
-            database_url: cli.global.database_url.clone(),
-            addr: addr_override,
-            mqtt_url,
-            mqtt_topic,
-            audit_signing_key: cli.global.audit_signing_key.clone(),
-            webhook_allow_private,
-        },
+        Overrides::default()
+            .set(
+                "data_dir",
+                cli.global.data_dir.as_ref().map(|p| p.display()),
+            )
+            .set("database_url", cli.global.database_url.clone())
+            .set(
+                "audit_signing_key",
+                cli.global.audit_signing_key.as_ref().map(|p| p.display()),
+            )
+            .set("addr", addr_override)
+            .set("mqtt_url", mqtt_url)
+            .set("mqtt_topic", mqtt_topic)
+            .set("webhook_allow_private", webhook_allow_private),
     )?;
-    init_tracing(&cfg.log);
+    init_tracing(&cfg.log, cfg.log_format);
+    for note in &cfg.notes {
+        tracing::warn!("{note}");
+    }
     if let Command::Bench(cmd) = cli.command {
         return bench::run(cmd).await;
     }
@@ -368,6 +376,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 trust_forwarded_for: cfg.trust_forwarded_for,
                 audit_signing_key: cfg.audit_signing_key.clone(),
+                session_hours: i64::try_from(cfg.session_hours).unwrap_or(i64::MAX),
+                token_hours: i64::try_from(cfg.token_hours).unwrap_or(i64::MAX),
+                metrics: sinergi_app::operations::MetricsAccess {
+                    token: cfg.metrics_token.clone(),
+                    public: cfg.metrics_public,
+                },
                 ..AppConfig::new(cfg.data_dir.clone())
             },
         )
@@ -384,17 +398,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn init_tracing(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SINERGI_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    // Colours only on a terminal: a log file or journal must not fill with escape codes.
-    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none();
-    let _ = tracing_subscriber::fmt()
+fn init_tracing(filter: &str, format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::new(filter);
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(colour)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        // One object per line with the fields of the enclosing spans (the request id).
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(false)
+            .with_span_list(true)
+            .flatten_event(true)
+            .try_init(),
+        LogFormat::Text => {
+            // Colours only on a terminal: a log file or journal must not fill with escape
+            // codes.
+            let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none();
+            builder.with_ansi(colour).try_init()
+        }
+    };
 }
 
 async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
@@ -968,4 +992,44 @@ async fn export(app: Arc<App>, cmd: ExportCmd) -> anyhow::Result<()> {
         eprintln!("Exported {n} reports to {}.", path.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every flag and variable the command line reads is an option of the one table, under
+    /// the same field, variable and flag.
+    #[test]
+    fn flags_and_variables_are_those_the_options_declare() {
+        let cmd = Cli::command();
+        let serve = cmd.find_subcommand("serve").expect("serve");
+        let mut seen = 0;
+        for (prefix, arg) in cmd
+            .get_arguments()
+            .map(|a| ("", a))
+            .chain(serve.get_arguments().map(|a| ("serve ", a)))
+        {
+            let Some(env) = arg.get_env() else { continue };
+            let env = env.to_string_lossy();
+            if env == "SINERGI_CONFIG" {
+                continue;
+            }
+            let o = config::OPTIONS
+                .iter()
+                .find(|o| o.env == env)
+                .unwrap_or_else(|| panic!("{env} is not a declared option"));
+            assert_eq!(o.field, arg.get_id().as_str(), "{env}");
+            let flag = format!("{prefix}--{}", arg.get_long().expect("long"));
+            assert_eq!(o.flag, flag, "{env}");
+            seen += 1;
+        }
+        let with_flags = config::OPTIONS
+            .iter()
+            .filter(|o| !o.flag.is_empty())
+            .count();
+        assert_eq!(seen, with_flags, "every declared flag exists");
+    }
 }

@@ -187,6 +187,16 @@ macro_rules! backend_impl {
                 Ok(())
             }
 
+            fn pool_use(&self) -> Vec<crate::PoolUse> {
+                if self.backend() == "postgres" {
+                    return vec![crate::PoolUse::of("read_write", &self.read)];
+                }
+                vec![
+                    crate::PoolUse::of("read", &self.read),
+                    crate::PoolUse::of("write", &self.write),
+                ]
+            }
+
             async fn region_count(&self) -> Result<i64> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(&self.read).await?)
             }

@@ -74,6 +74,26 @@ pub enum UpdateOutcome {
     NotFound,
 }
 
+/// How many connections a pool holds and how many of them wait unused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolUse {
+    pub pool: &'static str,
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+impl PoolUse {
+    pub fn of<DB: sqlx::Database>(pool: &'static str, p: &sqlx::Pool<DB>) -> PoolUse {
+        PoolUse {
+            pool,
+            size: p.size(),
+            idle: u32::try_from(p.num_idle()).unwrap_or(u32::MAX),
+            max: p.options().get_max_connections(),
+        }
+    }
+}
+
 /// The whole store: every domain's trait, plus what belongs to none (the backend's name,
 /// a health check, the shipped gazetteer). Adding a domain adds its trait here.
 #[async_trait]
@@ -91,6 +111,12 @@ pub trait Store:
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
+    /// The connections of each pool (`read`, `write`; one pool on PostgreSQL), for the
+    /// metrics.
+    fn pool_use(&self) -> Vec<PoolUse> {
+        Vec::new()
+    }
+
     async fn region_count(&self) -> Result<i64>;
     /// Loads regions in one transaction; existing codes are left as they are.
     async fn load_regions(&self, rows: &[RegionRow]) -> Result<()>;

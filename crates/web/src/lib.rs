@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub(crate) mod features;
 pub mod i18n;
+pub mod observe;
 pub mod openapi;
 pub mod problem;
 pub mod ui;
@@ -43,8 +44,11 @@ pub fn router(state: AppState) -> Router {
         .max_attachment_bytes
         .saturating_mul(ui::PHOTO_FORM_BUDGET)
         + 64 * 1024;
+    // The recorder is in place before the first request counts.
+    observe::metrics_handle();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(observe::metrics))
         .route("/api/openapi.json", get(openapi::document))
         .nest(
             "/api/v1",
@@ -62,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(assets::routes())
         .merge(ui::routes(report_form_limit).layer(DefaultBodyLimit::max(attachment_limit)))
+        // Tells the access log and the metrics which route matched (not the path as sent).
+        .route_layer(axum::middleware::from_fn(observe::record_route))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -72,6 +78,8 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Outermost: the request id, its span, the access log line and request metrics.
+        .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)
 }
 

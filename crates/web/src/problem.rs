@@ -190,9 +190,7 @@ pub fn describe(e: &AppError) -> &'static ErrorKind {
     })
 }
 
-pub fn new_request_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
+pub use crate::observe::{new_request_id, request_id};
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -202,7 +200,7 @@ impl IntoResponse for ApiError {
             title,
             ..
         } = describe(&self.0);
-        let request_id = new_request_id();
+        let request_id = request_id();
         let detail = match &self.0 {
             AppError::Internal(source) => {
                 let mut chain = source.to_string();
@@ -311,7 +309,7 @@ pub async fn framework_errors_as_problems(resp: Response) -> Response {
         "status": status.as_u16(),
         "detail": detail,
         "code": code,
-        "request_id": new_request_id(),
+        "request_id": request_id(),
     });
     let mut out = (status, body.to_string()).into_response();
     out.headers_mut().insert(

@@ -321,10 +321,11 @@ impl App {
             UpdateOutcome::NotFound => return Err(AppError::NotFound),
         }
         // Other open boards show the new status at once.
-        let _ = self.warning.live.send(super::LiveAlert {
-            alert: a.clone(),
-            update: true,
-        });
+        self.events
+            .publish(crate::events::LiveEvent::Alert(super::LiveAlert {
+                alert: a.clone(),
+                update: true,
+            }));
         let st = self.engine_state().await?;
         Ok(self.view(&st, a))
     }

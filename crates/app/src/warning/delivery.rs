@@ -188,6 +188,7 @@ impl App {
                     }
                 }
             };
+            crate::operations::delivery_attempted(&updated);
             self.store.record_delivery(&updated).await?;
         }
         Ok(n)

@@ -193,6 +193,7 @@ impl App {
         let outcome = self
             .commit_batch(st, &fixes, &[], &alerts, entry.as_ref())
             .await?;
+        crate::operations::fixes_ingested(&outcome, waited.elapsed());
         tracing::debug!(
             fixes = fixes.len(),
             alerts = alerts.len(),
@@ -720,11 +721,13 @@ impl App {
 
     /// Tells live streams and the delivery worker about committed alerts.
     pub(crate) fn publish(&self, alerts: &[Alert]) {
+        crate::operations::alerts_raised(alerts);
         for a in alerts {
-            let _ = self.warning.live.send(super::LiveAlert {
-                alert: a.clone(),
-                update: false,
-            });
+            self.events
+                .publish(crate::events::LiveEvent::Alert(super::LiveAlert {
+                    alert: a.clone(),
+                    update: false,
+                }));
         }
         if !alerts.is_empty() {
             self.warning.outbox_ready.notify_one();

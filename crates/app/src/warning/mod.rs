@@ -30,7 +30,7 @@ use chrono::{DateTime, Duration, Utc};
 use sinergi_core::warning::{Deployment, Device, Fence, FenceId, Rule, RuleId, Subject, SubjectId};
 use sinergi_geofence::{Engine, Fix};
 use sinergi_store::warning::{AlertFilter, Webhook};
-use tokio::sync::{broadcast, Mutex, Notify};
+use tokio::sync::{Mutex, Notify};
 
 pub use admin::HeldFix;
 pub use alerts::{AlertListFilter, AlertView, RespondInput};
@@ -86,7 +86,7 @@ impl EngineState {
     }
 }
 
-/// An alert on the live channel: new, or changed by a response.
+/// An alert on the event bus ([`crate::events`]): new, or changed by a response.
 #[derive(Debug, Clone)]
 pub struct LiveAlert {
     pub alert: sinergi_core::warning::Alert,
@@ -102,9 +102,6 @@ pub struct Warning {
     pub(crate) commit: Mutex<()>,
     /// Commits that failed since the start; see [`EngineState::failures_seen`].
     pub(crate) failed_commits: AtomicU64,
-    /// Alerts as they are committed (new ones, and changes of status by a response), for
-    /// live streams.
-    pub live: broadcast::Sender<LiveAlert>,
     /// Woken when deliveries are waiting.
     pub outbox_ready: Notify,
     pub delivery: DeliveryConfig,
@@ -112,12 +109,10 @@ pub struct Warning {
 
 impl Warning {
     pub fn new(delivery: DeliveryConfig) -> Self {
-        let (live, _) = broadcast::channel(4096);
         Warning {
             state: Mutex::new(EngineState::empty()),
             commit: Mutex::new(()),
             failed_commits: AtomicU64::new(0),
-            live,
             outbox_ready: Notify::new(),
             delivery,
         }

@@ -251,6 +251,12 @@ macro_rules! alerts_impl {
                 rows.iter().map(outbox_from_row).collect()
             }
 
+            async fn outbox_backlog(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+                    .fetch_one(&self.read)
+                    .await?)
+            }
+
             async fn outbox_for_alert(&self, id: AlertId) -> Result<Vec<OutboxRow>> {
                 let rows = sqlx::query(
                     "SELECT id, alert_id, channel, target, status, attempts, next_attempt_at, last_error, sent_at, created_at \

@@ -366,6 +366,8 @@ pub trait AlertStore: Send + Sync {
     async fn alert_actions(&self, id: AlertId) -> Result<Vec<AlertAction>>;
     /// Pending deliveries due at `now`, oldest first.
     async fn due_outbox(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<OutboxRow>>;
+    /// How many deliveries wait (pending, due or not).
+    async fn outbox_backlog(&self) -> Result<i64>;
     async fn outbox_for_alert(&self, id: AlertId) -> Result<Vec<OutboxRow>>;
     /// Records one delivery attempt's result.
     async fn record_delivery(&self, row: &OutboxRow) -> Result<()>;

@@ -193,7 +193,7 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
             return Redirect::to("/akun/kata-sandi").into_response()
         }
         AppError::Internal(source) => {
-            let request_id = crate::problem::new_request_id();
+            let request_id = crate::problem::request_id();
             let mut chain = source.to_string();
             let mut cur = source.source();
             while let Some(c) = cur {

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde_json::{json, Value};
+use sinergi_app::events::{LiveEvent, Missed};
 use sinergi_app::warning::{AlertListFilter, AlertView};
 use sinergi_app::AppError;
 use sinergi_core::geometry::round_coord;
@@ -696,7 +697,7 @@ async fn stream_alerts(
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     // Subscribe before reading the backlog so nothing falls between the two.
-    let rx = st.app.warning.live.subscribe();
+    let rx = st.app.events.subscribe().await;
     let last: Option<i64> = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -714,17 +715,17 @@ async fn stream_alerts(
         let actor = actor.clone();
         async move {
             loop {
-                match rx.recv().await {
-                    Ok(live) => {
+                match rx.next().await {
+                    Some(Ok(LiveEvent::Alert(live))) => {
                         if let Ok(Some(v)) = app.visible_alert(&actor, &live.alert).await {
                             return Some(((v, live.update), rx));
                         }
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        // Too slow: the client reconnects with Last-Event-ID and catches up.
-                        return None;
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    // Events of other kinds.
+                    Some(Ok(_)) => {}
+                    // Too slow: the client reconnects with Last-Event-ID and catches up.
+                    Some(Err(Missed)) => return None,
+                    None => return None,
                 }
             }
         }
