@@ -1,5 +1,6 @@
 //! Checks that the front-end packages from npm are installed before the binary embeds
-//! them, and says how to install them if not.
+//! them, and says how to install them if not; lists the message files of every domain
+//! (`locales/{id,en}/<domain>.ftl`) for `i18n::FILES`.
 
 fn main() {
     let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules");
@@ -20,4 +21,43 @@ fn main() {
             );
         }
     }
+    message_files();
+}
+
+/// Writes `OUT_DIR/message_files.rs`: one `(domain, id source, en source)` per
+/// `locales/id/*.ftl`, in name order; a domain missing in either language fails the build.
+fn message_files() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let (id, en) = (root.join("id"), root.join("en"));
+    println!("cargo:rerun-if-changed={}", id.display());
+    println!("cargo:rerun-if-changed={}", en.display());
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".ftl").map(str::to_string))
+            .collect();
+        v.sort();
+        v
+    };
+    let (ids, ens) = (names(&id), names(&en));
+    if ids != ens {
+        panic!("locales/id and locales/en must hold the same files: {ids:?} vs {ens:?}");
+    }
+    let mut out = String::from("&[\n");
+    for n in &ids {
+        let (i, e) = (id.join(format!("{n}.ftl")), en.join(format!("{n}.ftl")));
+        println!("cargo:rerun-if-changed={}", i.display());
+        println!("cargo:rerun-if-changed={}", e.display());
+        out.push_str(&format!(
+            "    ({n:?}, include_str!({:?}), include_str!({:?})),\n",
+            i.display().to_string(),
+            e.display().to_string()
+        ));
+    }
+    out.push(']');
+    let dest =
+        std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("message_files.rs");
+    std::fs::write(&dest, out).unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
 }

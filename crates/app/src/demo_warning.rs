@@ -124,7 +124,7 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
     let village = (105.771172, -5.047289);
     let park_pt = (105.835, -5.040);
     let mut fixes = Vec::new();
-    let t0 = now - Duration::hours(14);
+    let t0 = last_dusk(now);
     let mut k = 0i64;
     let mut push = |lon: f64, lat: f64, serial: &str, t: chrono::DateTime<Utc>, battery: f64| {
         fixes.push(json!({"device": serial, "recorded_at": t.to_rfc3339(), "lon": lon, "lat": lat, "battery": battery, "accuracy_m": 8}));
@@ -217,8 +217,55 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
     Ok(s)
 }
 
+/// When last night's track starts: the latest 18:00 WIB (Way Kambas' zone) that leaves
+/// room for the whole 11-hour track before `now`, so the herd approaches the village
+/// after dark, when the proximity rule is active (17:00–07:00), whatever the time the
+/// demo is loaded.
+fn last_dusk(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    let wib = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    let latest = (now - Duration::hours(11)).with_timezone(&wib);
+    let dusk = latest
+        .date_naive()
+        .and_hms_opt(18, 0, 0)
+        .expect("18:00")
+        .and_local_timezone(wib)
+        .single()
+        .expect("a fixed offset has one 18:00");
+    let dusk = if dusk > latest {
+        dusk - Duration::days(1)
+    } else {
+        dusk
+    };
+    dusk.with_timezone(&Utc)
+}
+
 /// The actor of a demo user, for tests.
 #[cfg(test)]
 pub(crate) async fn tests_actor(app: &App, username: &str) -> Actor {
     actor(app, username).await.expect("demo user")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the hour the demo is loaded, the track starts at 18:00 WIB, ends before
+    /// now and is at most a day and a half old, so the dusk rules fire.
+    #[test]
+    fn the_demo_track_starts_at_the_last_dusk_that_fits() {
+        let base = chrono::DateTime::parse_from_rfc3339("2026-12-06T00:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        for h in 0..48 {
+            let now = base + Duration::minutes(30 * h);
+            let t0 = last_dusk(now);
+            let local = t0.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("+7"));
+            assert_eq!(local.format("%H:%M").to_string(), "18:00", "{now}");
+            assert!(
+                t0 + Duration::hours(11) <= now,
+                "{now}: track ends in the future"
+            );
+            assert!(now - t0 < Duration::hours(35), "{now}: track too old");
+        }
+    }
 }

@@ -416,7 +416,23 @@ type Graph = BTreeMap<String, BTreeMap<String, usize>>;
 fn graph(modules: &[Module]) -> Graph {
     let names: BTreeSet<String> = modules.iter().map(|m| m.path.clone()).collect();
     let lib = modules.iter().find(|m| m.path.is_empty()).expect("lib.rs");
-    let root = root_names(lib, &names);
+    let mut root = root_names(lib, &names);
+    // `#[macro_export]` macros live at the crate root but belong to the module that
+    // defines them.
+    for m in modules {
+        for part in m.code.split("#[macro_export]").skip(1) {
+            if let Some(name) = part
+                .trim_start()
+                .strip_prefix("macro_rules!")
+                .and_then(|r| {
+                    r.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .find(|w| !w.is_empty())
+                })
+            {
+                root.insert(name.to_string(), m.path.clone());
+            }
+        }
+    }
     let mut g = Graph::new();
     for m in modules.iter().filter(|m| !m.path.is_empty()) {
         let edges = g.entry(m.path.clone()).or_default();

@@ -8,12 +8,19 @@
 //! router, the API route table, the navigation and the language switch's return path from that list and knows
 //! no domain by name.
 
-pub(crate) mod accounts;
-pub(crate) mod audit;
-pub(crate) mod notifications;
-pub(crate) mod reports;
-pub(crate) mod sharing;
-pub(crate) mod warning;
+/// Declares each domain's module and lists its `FEATURE` in [`ALL`]. A new domain adds
+/// its name here, once.
+macro_rules! domains {
+    ($($domain:ident),* $(,)?) => {
+        $(pub(crate) mod $domain;)*
+
+        /// Every domain, in the order their navigation entries and return-path rules are
+        /// asked.
+        pub(crate) const ALL: &[Feature] = &[$($domain::FEATURE),*];
+    };
+}
+
+domains!(accounts, reports, sharing, audit, warning, notifications);
 
 use axum::routing::MethodRouter;
 use axum::Router;
@@ -21,16 +28,6 @@ use sinergi_core::permission::Action;
 
 use crate::api_common::ApiRoute;
 use crate::AppState;
-
-/// Every domain, in the order their navigation entries and return-path rules are asked.
-pub(crate) const ALL: &[Feature] = &[
-    accounts::FEATURE,
-    reports::FEATURE,
-    sharing::FEATURE,
-    audit::FEATURE,
-    warning::FEATURE,
-    notifications::FEATURE,
-];
 
 /// Body limits that some routes need beyond the router's own.
 #[derive(Debug, Clone, Copy)]
