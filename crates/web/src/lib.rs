@@ -87,7 +87,11 @@ pub fn router(state: AppState) -> Router {
 /// (`/laporan/{id}`): `/healthz`, the OpenAPI document, every API route and every page.
 /// Tests walk it so that no route goes unchecked.
 pub fn route_paths() -> Vec<String> {
-    let mut v = vec!["/healthz".to_string(), "/api/openapi.json".to_string()];
+    let mut v = vec![
+        "/healthz".to_string(),
+        "/metrics".to_string(),
+        "/api/openapi.json".to_string(),
+    ];
     v.extend(
         api::route_table()
             .into_iter()

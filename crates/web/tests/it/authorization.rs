@@ -52,6 +52,9 @@ const NOBODY: &[Who] = &[];
 /// (method, path, who gets past the role checks). Everyone else is refused.
 const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/healthz", EVERYONE),
+    // Only with the operator's metrics token (or `metrics_public`), never a user's session
+    // or API token; the test server has neither set.
+    ("GET", "/metrics", NOBODY),
     ("GET", "/api/openapi.json", EVERYONE),
     // ---- API: accounts
     ("POST", "/api/v1/auth/token", EVERYONE),
