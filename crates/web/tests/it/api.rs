@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use sinergi_app::{App, AppConfig, SystemClock};
+use sinergi_app::App;
 use sinergi_core::agency::NewAgency;
 use sinergi_core::totp::TotpSecret;
+
+use crate::harness;
 
 /// The wall clock in Unix seconds, for computing authenticator codes as a phone would.
 #[allow(clippy::disallowed_methods)]
@@ -29,54 +31,33 @@ const PASSWORD: &str = "kata-sandi-uji-123";
 /// (agency admin, BNNP), analis (analyst, BNN), polisi (field officer, POLDA).
 async fn spawn() -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = sinergi_store::open(&url).await.expect("store");
-    let app = Arc::new(
-        App::new(
-            store,
-            Arc::new(SystemClock),
-            AppConfig::new(dir.path().to_path_buf()),
-        )
-        .await
-        .expect("app"),
-    );
-    for (code, kind, parent) in [
-        ("BNN", "narcotics_agency", None),
-        ("BNNP-JAMBI", "narcotics_agency", Some("BNN")),
-        ("BNNK-BATANGHARI", "narcotics_agency", Some("BNNP-JAMBI")),
-        ("POLDA-JAMBI", "police", None),
-    ] {
-        let new = NewAgency::parse(code, code, kind, parent, &["15".to_string()]).expect("agency");
-        app.create_agency(None, new).await.expect("create agency");
-    }
-    for (user, agency, role) in [
-        ("petugas", "BNNK-BATANGHARI", "field_officer"),
-        ("koordinator", "BNNK-BATANGHARI", "coordinator"),
-        ("admin.bnnp", "BNNP-JAMBI", "agency_admin"),
-        ("analis", "BNN", "analyst"),
-        ("polisi", "POLDA-JAMBI", "field_officer"),
-    ] {
-        app.create_user(None, user, "", agency, role, PASSWORD)
-            .await
-            .expect("create user");
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = sinergi_web::router(sinergi_web::AppState {
-        app: app.clone(),
-        secure_cookies: false,
-    });
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await;
-    });
+    let app = harness::app(dir.path(), |_| {}).await;
+    harness::agencies(
+        &app,
+        "15",
+        &[
+            ("BNN", "narcotics_agency", None),
+            ("BNNP-JAMBI", "narcotics_agency", Some("BNN")),
+            ("BNNK-BATANGHARI", "narcotics_agency", Some("BNNP-JAMBI")),
+            ("POLDA-JAMBI", "police", None),
+        ],
+    )
+    .await;
+    harness::users(
+        &app,
+        PASSWORD,
+        &[
+            ("petugas", "BNNK-BATANGHARI", "field_officer"),
+            ("koordinator", "BNNK-BATANGHARI", "coordinator"),
+            ("admin.bnnp", "BNNP-JAMBI", "agency_admin"),
+            ("analis", "BNN", "analyst"),
+            ("polisi", "POLDA-JAMBI", "field_officer"),
+        ],
+    )
+    .await;
+    let (url, _) = harness::listen(app.clone()).await;
     Server {
-        url: format!("http://{addr}"),
+        url,
         app,
         http: Client::new(),
         _dir: dir,
@@ -85,18 +66,7 @@ async fn spawn() -> Server {
 
 impl Server {
     async fn token(&self, user: &str) -> String {
-        let r = self
-            .http
-            .post(format!("{}/api/v1/auth/token", self.url))
-            .json(&json!({"username": user, "password": PASSWORD}))
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(r.status(), StatusCode::OK);
-        r.json::<Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_string()
+        harness::api_token(&self.http, &self.url, user, PASSWORD).await
     }
 
     /// Sets up a second factor for the token's user, as an authenticator app would;
@@ -2452,24 +2422,6 @@ async fn draft_agreements_are_edited_then_proposed_and_carry_their_documents() {
     problem(r, StatusCode::NOT_FOUND).await;
 }
 
-/// Reads a gzip-compressed body as a browser, GDAL or Python `requests` would.
-async fn gunzip_text(r: reqwest::Response) -> String {
-    use std::io::Read as _;
-    assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(
-        r.headers()
-            .get("content-encoding")
-            .and_then(|v| v.to_str().ok()),
-        Some("gzip")
-    );
-    let raw = r.bytes().await.expect("body");
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&raw[..])
-        .read_to_string(&mut text)
-        .expect("a complete gzip stream");
-    text
-}
-
 #[tokio::test]
 async fn exports_arrive_whole_when_the_client_accepts_gzip() {
     let s = spawn().await;
@@ -2488,7 +2440,7 @@ async fn exports_arrive_whole_when_the_client_accepts_gzip() {
             .expect("send");
         assert_eq!(r.status(), StatusCode::CREATED);
     }
-    let csv_text = gunzip_text(
+    let csv_text = harness::gunzip_text(
         s.get(&t, "/api/v1/reports/export?format=csv")
             .header("accept-encoding", "gzip")
             .send()
@@ -2511,7 +2463,7 @@ async fn exports_arrive_whole_when_the_client_accepts_gzip() {
     );
     assert!(titles.iter().any(|t| t.starts_with("'=")));
     let geojson: Value = serde_json::from_str(
-        &gunzip_text(
+        &harness::gunzip_text(
             s.get(&t, "/api/v1/reports/export?format=geojson")
                 .header("accept-encoding", "gzip")
                 .send()

@@ -15,9 +15,11 @@ use std::sync::Arc;
 
 use reqwest::{Client, Method, StatusCode};
 use sinergi_app::auth::SessionKind;
-use sinergi_app::{App, AppConfig};
+use sinergi_app::App;
 use sinergi_core::time::Clock;
 use sinergi_core::totp::TotpSecret;
+
+use crate::harness;
 
 const PASSWORD: &str = "sinergi-demo-2025";
 
@@ -310,11 +312,8 @@ struct Server {
 /// administrator has set up a second factor.
 async fn spawn() -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = sinergi_store::open(&url).await.expect("store");
-    let config = AppConfig::new(dir.path().to_path_buf());
     let clock = Arc::new(ShiftedClock::default());
-    let app = Arc::new(App::new(store, clock.clone(), config).await.expect("app"));
+    let app = harness::app_with_clock(dir.path(), clock.clone(), |_| {}).await;
     sinergi_app::demo::load(&app).await.expect("demo");
     let issued = app
         .sign_in(None, "admin", PASSWORD, None, SessionKind::Browser)
@@ -327,29 +326,12 @@ async fn spawn() -> Server {
     app.confirm_enrolment(&actor, &user, &code)
         .await
         .expect("confirm");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = sinergi_web::router(sinergi_web::AppState {
-        app: app.clone(),
-        secure_cookies: false,
-    });
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await;
-    });
+    let (url, _) = harness::listen(app.clone()).await;
     Server {
-        url: format!("http://{addr}"),
+        url,
         clock,
         app,
-        http: Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client"),
+        http: harness::browser(),
         _dir: dir,
         admin_totp,
     }

@@ -1,5 +1,6 @@
 //! What every integration test module shares: an app on a fresh SQLite database in its own
-//! folder, served on port 0 by the real router.
+//! folder, served on port 0 by the real router; the ways users sign in (an API token, the
+//! sign-in form of a browser); the clients; and reading compressed bodies.
 
 use std::sync::Arc;
 
@@ -7,18 +8,24 @@ use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use sinergi_app::{App, AppConfig, SystemClock};
 use sinergi_core::agency::NewAgency;
+use sinergi_core::time::Clock;
 
 /// An app on a fresh SQLite database in `dir`, with the configuration changed first.
 pub async fn app(dir: &std::path::Path, configure: impl FnOnce(&mut AppConfig)) -> Arc<App> {
+    app_with_clock(dir, Arc::new(SystemClock), configure).await
+}
+
+/// [`app`] reading the time from `clock`.
+pub async fn app_with_clock(
+    dir: &std::path::Path,
+    clock: Arc<dyn Clock>,
+    configure: impl FnOnce(&mut AppConfig),
+) -> Arc<App> {
     let url = format!("sqlite://{}", dir.join("t.db").display());
     let store = sinergi_store::open(&url).await.expect("store");
     let mut config = AppConfig::new(dir.to_path_buf());
     configure(&mut config);
-    Arc::new(
-        App::new(store, Arc::new(SystemClock), config)
-            .await
-            .expect("app"),
-    )
+    Arc::new(App::new(store, clock, config).await.expect("app"))
 }
 
 /// Serves `app` on a free port of 127.0.0.1 with the clients' addresses known, as
@@ -40,6 +47,112 @@ pub async fn listen(app: Arc<App>) -> (String, tokio::task::JoinHandle<()>) {
         .await;
     });
     (format!("http://{addr}"), task)
+}
+
+/// A client that follows no redirects, so a test sees each `Location` as a browser's
+/// address bar would.
+pub fn browser() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Adds agencies `(code, kind, parent)`, each covering the province `region`.
+pub async fn agencies(app: &App, region: &str, list: &[(&str, &str, Option<&str>)]) {
+    for &(code, kind, parent) in list {
+        let new =
+            NewAgency::parse(code, code, kind, parent, &[region.to_string()]).expect("agency");
+        app.create_agency(None, new).await.expect("create agency");
+    }
+}
+
+/// Adds users `(name, agency, role)`, all with `password`.
+pub async fn users(app: &App, password: &str, list: &[(&str, &str, &str)]) {
+    for &(user, agency, role) in list {
+        app.create_user(None, user, "", agency, role, password)
+            .await
+            .expect("create user");
+    }
+}
+
+/// An API token for `user`, from `POST /api/v1/auth/token`.
+pub async fn api_token(http: &Client, base: &str, user: &str, password: &str) -> String {
+    let r = http
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json::<Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
+/// Signs `user` in through the sign-in form as a browser does and answers the browser
+/// session's token (the value of the `sinergi_session` cookie). `http` must not follow
+/// redirects ([`browser`]).
+pub async fn browser_sign_in(http: &Client, base: &str, user: &str, password: &str) -> String {
+    let cookie_of = |r: &reqwest::Response, name: &str| -> Option<String> {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .and_then(|v| v.split(';').next())
+            .and_then(|kv| kv.split_once('='))
+            .map(|(_, v)| v.to_string())
+    };
+    let form = http
+        .get(format!("{base}/masuk"))
+        .send()
+        .await
+        .expect("send");
+    let login = cookie_of(&form, "sinergi_masuk").expect("sign-in form cookie");
+    let html = form.text().await.expect("html");
+    let csrf = between(&html, "name=\"_csrf\" value=\"", "\"")
+        .expect("sign-in csrf")
+        .to_string();
+    let r = http
+        .post(format!("{base}/masuk"))
+        .header("cookie", format!("sinergi_masuk={login}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", user),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {user}");
+    cookie_of(&r, "sinergi_session").expect("session cookie")
+}
+
+/// The text between `start` and the next `end`.
+pub fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// Reads a gzip-compressed body as a browser, GDAL or Python `requests` would.
+pub async fn gunzip_text(r: reqwest::Response) -> String {
+    use std::io::Read as _;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let raw = r.bytes().await.expect("body");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&raw[..])
+        .read_to_string(&mut text)
+        .expect("a complete gzip stream");
+    text
 }
 
 /// A server with an empty database.
@@ -66,28 +179,12 @@ pub async fn spawn(configure: impl FnOnce(&mut AppConfig)) -> Server {
 impl Server {
     /// An API token for `user`.
     pub async fn token(&self, user: &str, password: &str) -> String {
-        let r = self
-            .http
-            .post(format!("{}/api/v1/auth/token", self.url))
-            .json(&json!({"username": user, "password": password}))
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(r.status(), StatusCode::OK);
-        r.json::<Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_string()
+        api_token(&self.http, &self.url, user, password).await
     }
 }
 
 /// Adds the agency `code` (a narcotics agency for Jambi) with one user of `role`.
 pub async fn agency_and_user(s: &Server, code: &str, user: &str, role: &str, password: &str) {
-    let new = NewAgency::parse(code, code, "narcotics_agency", None, &["15".to_string()])
-        .expect("agency");
-    s.app.create_agency(None, new).await.expect("create agency");
-    s.app
-        .create_user(None, user, "", code, role, password)
-        .await
-        .expect("create user");
+    agencies(&s.app, "15", &[(code, "narcotics_agency", None)]).await;
+    users(&s.app, password, &[(user, code, role)]).await;
 }

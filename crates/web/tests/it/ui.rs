@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use sinergi_app::{App, AppConfig, SystemClock};
+use sinergi_app::{App, AppConfig};
+
+use crate::harness::{self, between};
 
 const PASSWORD: &str = "sinergi-demo-2025";
 
@@ -30,34 +32,13 @@ async fn spawn() -> Server {
 /// [`spawn`] with the configuration changed first.
 async fn spawn_with(configure: impl FnOnce(&mut AppConfig)) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = sinergi_store::open(&url).await.expect("store");
-    let mut config = AppConfig::new(dir.path().to_path_buf());
-    configure(&mut config);
-    let app = Arc::new(
-        App::new(store, Arc::new(SystemClock), config)
-            .await
-            .expect("app"),
-    );
+    let app = harness::app(dir.path(), configure).await;
     sinergi_app::demo::load(&app).await.expect("demo");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = sinergi_web::router(sinergi_web::AppState {
-        app: app.clone(),
-        secure_cookies: false,
-    });
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let (url, _) = harness::listen(app.clone()).await;
     Server {
-        url: format!("http://{addr}"),
+        url,
         app,
-        http: Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client"),
+        http: harness::browser(),
         _dir: dir,
     }
 }
@@ -66,41 +47,7 @@ impl Server {
     /// Signs `user` in through the sign-in form and answers the browser session's token
     /// (the value of the `sinergi_session` cookie).
     async fn token(&self, user: &str) -> String {
-        let cookie_of = |r: &reqwest::Response, name: &str| -> Option<String> {
-            r.headers()
-                .get_all("set-cookie")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find(|v| v.starts_with(&format!("{name}=")))
-                .and_then(|v| v.split(';').next())
-                .and_then(|kv| kv.split_once('='))
-                .map(|(_, v)| v.to_string())
-        };
-        let form = self
-            .http
-            .get(format!("{}/masuk", self.url))
-            .send()
-            .await
-            .expect("send");
-        let login = cookie_of(&form, "sinergi_masuk").expect("sign-in form cookie");
-        let html = form.text().await.expect("html");
-        let csrf = between(&html, "name=\"_csrf\" value=\"", "\"")
-            .expect("sign-in csrf")
-            .to_string();
-        let r = self
-            .http
-            .post(format!("{}/masuk", self.url))
-            .header("cookie", format!("sinergi_masuk={login}"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("username", user),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {user}");
-        cookie_of(&r, "sinergi_session").expect("session cookie")
+        harness::browser_sign_in(&self.http, &self.url, user, PASSWORD).await
     }
 
     /// A page in Indonesian (the default) or, with `lang` "en", in English. Slashes the
@@ -162,13 +109,6 @@ impl Server {
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
-}
-
-/// The text between `start` and the next `end`.
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let i = s.find(start)? + start.len();
-    let j = s[i..].find(end)? + i;
-    Some(&s[i..j])
 }
 
 /// Every `(id)` of the elements `<… data-alert-id="id"` in page order, once each.

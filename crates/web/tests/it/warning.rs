@@ -11,8 +11,9 @@ use axum::http::{HeaderMap, StatusCode as AxStatus};
 use futures_util::StreamExt;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use sinergi_app::{App, AppConfig, SystemClock};
-use sinergi_core::agency::NewAgency;
+use sinergi_app::App;
+
+use crate::harness;
 
 const PASSWORD: &str = "kata-sandi-uji-123";
 
@@ -60,56 +61,35 @@ async fn start_with(
     fresh: bool,
     delivery: sinergi_app::warning::DeliveryConfig,
 ) -> Server {
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = sinergi_store::open(&url).await.expect("store");
-    let app = Arc::new(
-        App::new(
-            store,
-            Arc::new(SystemClock),
-            AppConfig {
-                delivery,
-                ..AppConfig::new(dir.path().to_path_buf())
-            },
-        )
-        .await
-        .expect("app"),
-    );
+    let app = harness::app(dir.path(), |c| c.delivery = delivery).await;
     if fresh {
-        for (code, kind) in [
-            ("BTNWK", "park_authority"),
-            ("POLRES-LAMTIM", "police"),
-            ("BNN", "narcotics_agency"),
-        ] {
-            let new =
-                NewAgency::parse(code, code, kind, None, &["18".to_string()]).expect("agency");
-            app.create_agency(None, new).await.expect("create agency");
-        }
-        for (user, agency, role) in [
-            ("koordinator.wk", "BTNWK", "coordinator"),
-            ("admin.wk", "BTNWK", "agency_admin"),
-            ("petugas.wk", "BTNWK", "field_officer"),
-            ("polisi", "POLRES-LAMTIM", "field_officer"),
-            ("orang.bnn", "BNN", "coordinator"),
-        ] {
-            app.create_user(None, user, "", agency, role, PASSWORD)
-                .await
-                .expect("create user");
-        }
+        harness::agencies(
+            &app,
+            "18",
+            &[
+                ("BTNWK", "park_authority", None),
+                ("POLRES-LAMTIM", "police", None),
+                ("BNN", "narcotics_agency", None),
+            ],
+        )
+        .await;
+        harness::users(
+            &app,
+            PASSWORD,
+            &[
+                ("koordinator.wk", "BTNWK", "coordinator"),
+                ("admin.wk", "BTNWK", "agency_admin"),
+                ("petugas.wk", "BTNWK", "field_officer"),
+                ("polisi", "POLRES-LAMTIM", "field_officer"),
+                ("orang.bnn", "BNN", "coordinator"),
+            ],
+        )
+        .await;
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = sinergi_web::router(sinergi_web::AppState {
-        app: app.clone(),
-        secure_cookies: false,
-    });
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let (url, task) = harness::listen(app.clone()).await;
     let worker = tokio::spawn(app.clone().run_warning_worker());
     Server {
-        url: format!("http://{addr}"),
+        url,
         app,
         http: Client::new(),
         dir,
@@ -120,18 +100,7 @@ async fn start_with(
 
 impl Server {
     async fn token(&self, user: &str) -> String {
-        let r = self
-            .http
-            .post(format!("{}/api/v1/auth/token", self.url))
-            .json(&json!({"username": user, "password": PASSWORD}))
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(r.status(), StatusCode::OK);
-        r.json::<Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_string()
+        harness::api_token(&self.http, &self.url, user, PASSWORD).await
     }
 
     async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
