@@ -3,9 +3,13 @@
 //! `cargo test -p sinergi-web --test it api::` (or `warning::`, `ui::`, `authorization::`, `operations::`).
 //! `harness` holds what new modules share.
 
-mod api;
+mod accounts;
+mod audit;
 mod authorization;
 mod harness;
+mod leaks;
 mod operations;
+mod reports;
+mod sharing;
 mod ui;
 mod warning;

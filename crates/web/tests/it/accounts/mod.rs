@@ -1,0 +1,3 @@
+//! Accounts: sign-in, tokens, second factors, agencies, users and regions.
+
+mod api;

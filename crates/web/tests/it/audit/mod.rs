@@ -1,0 +1,3 @@
+//! The audit trail: sensitive access, signed checkpoints, the CSV export.
+
+mod api;

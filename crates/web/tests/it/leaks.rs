@@ -1,0 +1,159 @@
+//! No route leaks a restricted report: every read path is walked as an unrelated agency.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::harness::jambi::*;
+
+/// An unrelated agency's user learns nothing of another agency's restricted report from any
+/// route that returns records: every record route answers exactly as for a missing id, and
+/// lists, counts and exports leave it out. A new record route must be added here.
+#[tokio::test]
+async fn no_route_leaks_a_restricted_report_to_an_unrelated_agency() {
+    let s = spawn().await;
+    let t = s.token("petugas").await;
+    let r: Value = s
+        .post(&t, "/api/v1/reports")
+        .json(&feature("Sangat terbatas", "restricted"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = r["id"].as_str().expect("id").to_string();
+    let png = b"\x89PNG\r\n\x1a\nsigned".to_vec();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(png).file_name("a.png"),
+    );
+    let att: Value = s
+        .post(&t, &format!("/api/v1/reports/{id}/attachments"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let att_id = att["id"].as_str().expect("id").to_string();
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let p = s.token("polisi").await;
+
+    let record_routes: Vec<&str> = sinergi_web::api::route_table()
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| {
+            path.contains("{id}")
+                && (path.starts_with("/reports/") || path.starts_with("/attachments/"))
+        })
+        .collect();
+    let checked = [
+        "/reports/{id}",
+        "/reports/{id}/history",
+        "/reports/{id}/attachments",
+        "/reports/{id}/referrals",
+        "/attachments/{id}",
+    ];
+    let posts_only = [
+        "/reports/{id}/break-glass",
+        "/reports/{id}/referrals/{referral}",
+    ];
+    for route in &record_routes {
+        assert!(
+            checked.contains(route) || posts_only.contains(route),
+            "{route} is not covered by this test"
+        );
+    }
+    for route in checked {
+        let real = route.replace(
+            "{id}",
+            if route.starts_with("/attachments") {
+                &att_id
+            } else {
+                &id
+            },
+        );
+        let ghost = route.replace("{id}", missing);
+        let a = problem(
+            s.get(&p, &format!("/api/v1{real}"))
+                .send()
+                .await
+                .expect("send"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+        let b = problem(
+            s.get(&p, &format!("/api/v1{ghost}"))
+                .send()
+                .await
+                .expect("send"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+        for k in ["title", "detail", "code", "status"] {
+            assert_eq!(a[k], b[k], "{route}: {k}");
+        }
+    }
+    let list: Value = s
+        .get(&p, "/api/v1/reports?q=terbatas")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["numberReturned"], 0);
+    // Filters find nothing of it either, however they are narrowed.
+    probe_filters(
+        &s,
+        &p,
+        &id,
+        (103.2378, -1.7299),
+        r["properties"]["region_code"].as_str().expect("region"),
+        Some("terbatas"),
+        None,
+    )
+    .await;
+    let counts: Value = s
+        .get(&p, "/api/v1/reports/counts")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(counts["total"], 0);
+    for format in ["csv", "geojson"] {
+        let body = s
+            .get(&p, &format!("/api/v1/reports/export?format={format}"))
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            !body.contains("Sangat terbatas") && !body.contains(&id),
+            "{format}: {body}"
+        );
+    }
+    // Changes answer as for a missing record too, never 403.
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/reports/{id}", s.url))
+        .bearer_auth(&p)
+        .header("if-match", "\"1\"")
+        .json(&json!({"title": "x"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+    let r = s
+        .post(&p, &format!("/api/v1/reports/{id}/referrals"))
+        .json(&json!({"to": "BNN", "reason": "x", "until": "2099-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+}

@@ -1,0 +1,3 @@
+//! Reports: writing, reading, filtering and exporting them.
+
+mod api;

@@ -1,0 +1,3 @@
+//! Sharing: agreements, referrals and break-glass access.
+
+mod api;
