@@ -3,6 +3,8 @@
 //! stream and a signed webhook received by a local receiver; the response workflow; and a
 //! restart that neither loses nor repeats alerts.
 
+mod pages;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

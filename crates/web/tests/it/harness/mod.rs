@@ -2,6 +2,7 @@
 //! folder, served on port 0 by the real router; the ways users sign in (an API token, the
 //! sign-in form of a browser); the clients; and reading compressed bodies.
 
+pub mod demo;
 pub mod jambi;
 
 use std::sync::Arc;

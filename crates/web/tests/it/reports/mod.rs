@@ -1,3 +1,4 @@
 //! Reports: writing, reading, filtering and exporting them.
 
 mod api;
+mod pages;

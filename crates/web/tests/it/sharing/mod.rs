@@ -1,3 +1,4 @@
 //! Sharing: agreements, referrals and break-glass access.
 
 mod api;
+mod pages;
