@@ -1,7 +1,13 @@
-//! Integration tests of the HTTP edge, in one test binary: each module drives a real
-//! server bound to port 0 with a fresh database. Run one module with
-//! `cargo test -p sinergi-web --test it api::` (or `warning::`, `ui::`, `authorization::`, `operations::`).
-//! `harness` holds what new modules share.
+//! Integration tests of the HTTP edge, in one test binary with one harness and a folder per
+//! domain. Every test drives a real server bound to port 0 with a fresh database, started
+//! by `harness` (the API tests' agencies and users in `harness::jambi`, the demo data set
+//! and its pages in `harness::demo`). A domain's folder holds its tests through the API
+//! (`api.rs`) and through the pages (`pages.rs`); `warning/` splits further by what it
+//! exercises and `operations/` holds the request id, access log, metrics and OpenAPI
+//! document. `authorization`, `leaks` and `language` are cross-cutting: they walk every
+//! route. Run one domain with `cargo test -p sinergi-web --test it reports::` (or
+//! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `operations::`,
+//! `authorization::`).
 
 mod accounts;
 mod audit;
