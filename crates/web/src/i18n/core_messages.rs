@@ -75,12 +75,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "tidak boleh sebelum tahun ",
         "",
     ),
-    (
-        "0,0 is what a receiver without a position fix sends",
-        "",
-        "0,0 adalah posisi yang dikirim penerima GPS tanpa sinyal; isi lokasi yang sebenarnya",
-        "",
-    ),
     ("a location is required", "", "lokasi wajib diisi", ""),
     (
         "must be a whole number from 1 to ",
@@ -119,12 +113,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "must be one of:",
         "",
         "bukan salah satu pilihan yang tersedia",
-        "",
-    ),
-    (
-        "must be one of new, verified, in_progress, closed",
-        "",
-        "status tidak dikenal",
         "",
     ),
     (
@@ -178,27 +166,9 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "longitude ",
-        " is out of range -180..180",
-        "bujur ",
-        " di luar rentang -180..180",
-    ),
-    (
-        "latitude ",
-        " is out of range -90..90",
-        "lintang ",
-        " di luar rentang -90..90",
-    ),
-    (
         "no region has the code ",
         "",
         "tidak ada wilayah dengan kode ",
-        "",
-    ),
-    (
-        "must be a Kemendagri code such as ",
-        "",
-        "harus kode wilayah Kemendagri, mis. ",
         "",
     ),
     (
@@ -364,85 +334,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         " days",
         "rujukan paling lama ",
         " hari",
-    ),
-    (
-        "the ring crosses itself",
-        "",
-        "garis batas area memotong dirinya sendiri",
-        "",
-    ),
-    (
-        "a ring needs at least 4 positions",
-        "",
-        "area perlu paling sedikit 3 titik berbeda",
-        "",
-    ),
-    (
-        "a ring must be closed",
-        "",
-        "garis batas area harus tertutup (posisi pertama dan terakhir sama)",
-        "",
-    ),
-    (
-        "a LineString needs at least 2 positions",
-        "",
-        "garis perlu paling sedikit 2 titik",
-        "",
-    ),
-    (
-        "a position is [longitude, latitude]",
-        "",
-        "posisi ditulis [bujur, lintang]",
-        "",
-    ),
-    (
-        "longitude must be a number",
-        "",
-        "bujur harus berupa angka",
-        "",
-    ),
-    (
-        "latitude must be a number",
-        "",
-        "lintang harus berupa angka",
-        "",
-    ),
-    (
-        "expected an array of positions",
-        "",
-        "harus berupa daftar posisi",
-        "",
-    ),
-    (
-        "at most ",
-        " positions are accepted",
-        "paling banyak ",
-        " posisi",
-    ),
-    (
-        "geometry must be a GeoJSON object",
-        "",
-        "geometri harus berupa objek GeoJSON",
-        "",
-    ),
-    (
-        "geometry type is required",
-        "",
-        "jenis geometri wajib diisi",
-        "",
-    ),
-    ("coordinates are required", "", "koordinat wajib diisi", ""),
-    (
-        "a Polygon is an array of rings",
-        "",
-        "Polygon berupa daftar garis batas",
-        "",
-    ),
-    (
-        "a Polygon needs an outer ring",
-        "",
-        "Polygon perlu garis batas luar",
-        "",
     ),
     (
         "a MultiPolygon is a non-empty array of polygons",
@@ -678,48 +569,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     ),
     ("the file is empty", "", "berkas kosong", ""),
     (
-        "the interval ends before it starts",
-        "",
-        "selang waktu berakhir sebelum dimulai",
-        "",
-    ),
-    (
-        "bbox must be minLon,minLat,maxLon,maxLat",
-        "",
-        "bbox harus berbentuk minLon,minLat,maxLon,maxLat",
-        "",
-    ),
-    (
-        "bbox value ",
-        " is not a number",
-        "nilai bbox ",
-        " bukan angka",
-    ),
-    (
-        "bbox latitudes must be within",
-        "",
-        "lintang bbox harus di antara -90 dan 90",
-        "",
-    ),
-    (
-        "bbox longitudes must be within",
-        "",
-        "bujur bbox harus di antara -180 dan 180",
-        "",
-    ),
-    (
-        "bbox minimum must not exceed its maximum",
-        "",
-        "nilai minimum bbox tidak boleh melebihi maksimumnya",
-        "",
-    ),
-    (
-        "geometry type ",
-        " is not supported; use Point, LineString or Polygon",
-        "jenis geometri ",
-        " tidak didukung; gunakan Point, LineString atau Polygon",
-    ),
-    (
         "attributes must be an object",
         "",
         "rincian harus berupa objek",
@@ -811,10 +660,6 @@ const CORE_SUFFIXES: &[(&str, &str)] = &[
     ),
     (" is not a Kemendagri region code", " bukan kode wilayah Kemendagri"),
     (" is not a user", " bukan pengguna yang terdaftar"),
-    (
-        " is not an RFC 3339 date-time",
-        " bukan tanggal dan jam RFC 3339",
-    ),
 ];
 
 /// A message from the domain or the use cases: English words, and perhaps a code.
