@@ -84,3 +84,5 @@ polygon-no-outer-ring = a Polygon needs an outer ring
 ring-too-short = a ring needs at least 4 positions
 ring-not-closed = a ring must be closed (first and last positions equal)
 ring-self-crossing = the ring crosses itself
+
+date-invalid = must be a date YYYY-MM-DD

@@ -84,3 +84,5 @@ polygon-no-outer-ring = Polygon perlu garis batas luar
 ring-too-short = area perlu paling sedikit 3 titik berbeda
 ring-not-closed = garis batas area harus tertutup (posisi pertama dan terakhir sama)
 ring-self-crossing = garis batas area memotong dirinya sendiri
+
+date-invalid = harus berupa tanggal TTTT-BB-HH

@@ -171,3 +171,18 @@ ag_no_documents = Belum ada dokumen (naskah yang ditandatangani atau lampiran).
 ag_add_document = Tambah dokumen
 ag_document_hint = Naskah yang ditandatangani atau lampiran: PDF atau foto (JPEG, PNG, WebP, GIF).
 ag_revoked_no_documents = Perjanjian ini sudah dicabut; dokumen tidak dapat ditambahkan.
+
+## Field errors of an agreement (by code, with arguments)
+
+agreement-status-invalid = harus draf atau usulan
+agreement-parties-required = perjanjian perlu paling sedikit satu pihak
+valid-until-before-start = berakhir sebelum mulai berlaku
+clause-not-object = klausul harus berupa objek
+party-unknown = { $code } bukan pihak dalam perjanjian
+clause-from-invalid = harus kode instansi atau "*" untuk setiap pihak
+clause-to-required = pilih paling sedikit satu penerima
+clause-self-share = instansi tidak dapat berbagi dengan dirinya sendiri
+category-unknown = kategori tidak dikenal: { $key }
+clause-flow-required = pilih jenis laporan atau kategori yang dibagikan
+withheld-field-unknown = { $key } bukan rincian jenis laporan yang dibagikan
+location-precision-invalid = ketepatan lokasi tidak dikenal

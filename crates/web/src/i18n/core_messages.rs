@@ -116,12 +116,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "must be one of public, internal, restricted, secret",
-        "",
-        "tingkat kerahasiaan tidak dikenal",
-        "",
-    ),
-    (
         "must be text of 1 to ",
         " characters",
         "harus berupa teks sepanjang 1 sampai ",
@@ -151,12 +145,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "unknown attribute for type ",
         "",
         "rincian tidak dikenal untuk jenis ",
-        "",
-    ),
-    (
-        "unknown report type ",
-        "",
-        "jenis laporan tidak dikenal: ",
         "",
     ),
     (
@@ -258,51 +246,8 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "penanda halaman tidak sah",
         "",
     ),
-    (
-        "an agreement needs at least one party",
-        "",
-        "perjanjian perlu paling sedikit satu pihak",
-        "",
-    ),
-    (
-        "ends before it starts",
-        "",
-        "berakhir sebelum mulai berlaku",
-        "",
-    ),
     ("ends before since", "", "berakhir sebelum tanggal awal", ""),
-    (
-        "name at least one receiving party",
-        "",
-        "pilih paling sedikit satu penerima",
-        "",
-    ),
-    (
-        "an agency cannot share with itself",
-        "",
-        "instansi tidak dapat berbagi dengan dirinya sendiri",
-        "",
-    ),
-    ("unknown category ", "", "kategori tidak dikenal: ", ""),
-    (
-        "name the report types or categories that flow",
-        "",
-        "pilih jenis laporan atau kategori yang dibagikan",
-        "",
-    ),
-    (
-        "must be 0 (exact), 1000, 10000 or",
-        "",
-        "ketepatan lokasi tidak dikenal",
-        "",
-    ),
     ("must be a list", "", "harus berupa daftar", ""),
-    (
-        "must be an agency code or",
-        "",
-        "harus kode instansi atau \"*\" untuk setiap pihak",
-        "",
-    ),
     (
         "must be an RFC 3339 date-time",
         "",
@@ -581,12 +526,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "a clause is an object",
-        "",
-        "klausul harus berupa objek",
-        "",
-    ),
-    (
         "the body must be a GeoJSON Feature object",
         "",
         "isi permintaan harus berupa objek GeoJSON Feature",
@@ -600,12 +539,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     ),
     ("must be a JSON object", "", "harus berupa objek JSON", ""),
     ("must be \"Feature\"", "", "harus \"Feature\"", ""),
-    (
-        "must be \"draft\" or \"proposed\"",
-        "",
-        "harus draf atau usulan",
-        "",
-    ),
     (
         "must be public, internal, restricted or secret",
         "",
@@ -644,14 +577,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
 /// Indonesian renderings of domain messages that start with a value (an agency code, a
 /// field key) and end in a fixed phrase: (English end, Indonesian end). The value is kept.
 const CORE_SUFFIXES: &[(&str, &str)] = &[
-    (
-        " is not a party to the agreement",
-        " bukan pihak dalam perjanjian",
-    ),
-    (
-        " is not a field of the shared report types",
-        " bukan rincian jenis laporan yang dibagikan",
-    ),
     (" is not an agency", " bukan instansi yang terdaftar"),
     (" is named twice", " disebut dua kali"),
     (
@@ -955,9 +880,24 @@ mod tests {
             Some("Para pihak")
         );
         assert_eq!(field_name(Lang::Id, "body"), None);
+        // A coded message is rendered from the catalogue, its value in its place.
+        let coded = sinergi_core::msg!(
+            "party-unknown",
+            "{code} is not a party to the agreement",
+            code = "POLDA-JAMBI"
+        );
         assert_eq!(
-            core_message(Lang::Id, "POLDA-JAMBI is not a party to the agreement"),
+            core_message(Lang::Id, &coded),
             "POLDA-JAMBI bukan pihak dalam perjanjian"
+        );
+        assert_eq!(
+            core_message(Lang::En, &coded),
+            "POLDA-JAMBI is not a party to the agreement"
+        );
+        // An uncoded message ending in a known phrase keeps its leading value.
+        assert_eq!(
+            core_message(Lang::Id, "POLDA-JAMBI is not an agency"),
+            "POLDA-JAMBI bukan instansi yang terdaftar"
         );
         assert_eq!(
             core_message(Lang::Id, "a referral lasts at most 366 days"),
