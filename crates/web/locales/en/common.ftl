@@ -86,3 +86,4 @@ ring-not-closed = a ring must be closed (first and last positions equal)
 ring-self-crossing = the ring crosses itself
 
 date-invalid = must be a date YYYY-MM-DD
+object-required = must be a JSON object

@@ -186,3 +186,17 @@ category-unknown = unknown category { $key }
 clause-flow-required = name the report types or categories that flow
 withheld-field-unknown = { $key } is not a field of the shared report types
 location-precision-invalid = must be 0 (exact), 1000, 10000 or "region"
+
+## Field errors of a referral, a party list and break-glass access (by code, with arguments)
+
+agency-unknown = { $code } is not an agency
+party-repeated = { $code } is named twice
+referral-to-required = name the agency to share with
+referral-to-own-agency = a report cannot be referred to its own agency
+referral-reason-length = give a reason of 1 to 2000 characters
+referral-until-past = lies in the past
+referral-too-long = a referral lasts at most { $days } days
+referral-until-invalid = must be a date-time with offset, e.g. 2026-12-31T23:59:00+07:00
+roles-not-list = give a list of roles
+role-unknown = not a role
+justification-length = explain why, in 10 to 2000 characters

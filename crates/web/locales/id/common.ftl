@@ -86,3 +86,4 @@ ring-not-closed = garis batas area harus tertutup (posisi pertama dan terakhir s
 ring-self-crossing = garis batas area memotong dirinya sendiri
 
 date-invalid = harus berupa tanggal TTTT-BB-HH
+object-required = harus berupa objek JSON

@@ -186,3 +186,17 @@ category-unknown = kategori tidak dikenal: { $key }
 clause-flow-required = pilih jenis laporan atau kategori yang dibagikan
 withheld-field-unknown = { $key } bukan rincian jenis laporan yang dibagikan
 location-precision-invalid = ketepatan lokasi tidak dikenal
+
+## Field errors of a referral, a party list and break-glass access (by code, with arguments)
+
+agency-unknown = { $code } bukan instansi yang terdaftar
+party-repeated = { $code } disebut dua kali
+referral-to-required = pilih instansi tujuan
+referral-to-own-agency = laporan tidak dapat dirujuk ke instansinya sendiri
+referral-reason-length = isi alasan sepanjang 1 sampai 2000 karakter
+referral-until-past = sudah lewat
+referral-too-long = rujukan paling lama { $days } hari
+referral-until-invalid = harus berupa tanggal dan jam
+roles-not-list = berikan daftar peran
+role-unknown = bukan peran yang dikenal
+justification-length = jelaskan alasannya dalam 10 sampai 2000 karakter

@@ -256,31 +256,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     ),
     ("unknown action ", "", "tindakan tidak dikenal: ", ""),
     (
-        "name the agency to share with",
-        "",
-        "pilih instansi tujuan",
-        "",
-    ),
-    (
-        "a report cannot be referred to its own agency",
-        "",
-        "laporan tidak dapat dirujuk ke instansinya sendiri",
-        "",
-    ),
-    (
-        "give a reason of 1 to 2000 characters",
-        "",
-        "isi alasan sepanjang 1 sampai 2000 karakter",
-        "",
-    ),
-    ("lies in the past", "", "sudah lewat", ""),
-    (
-        "a referral lasts at most ",
-        " days",
-        "rujukan paling lama ",
-        " hari",
-    ),
-    (
         "a MultiPolygon is a non-empty array of polygons",
         "",
         "MultiPolygon berupa daftar poligon yang tidak kosong",
@@ -545,14 +520,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "tingkat kerahasiaan tidak dikenal",
         "",
     ),
-    (
-        "explain why, in 10 to 2000 characters",
-        "",
-        "jelaskan alasannya dalam 10 sampai 2000 karakter",
-        "",
-    ),
-    ("give a list of roles", "", "berikan daftar peran", ""),
-    ("not a role", "", "bukan peran yang dikenal", ""),
     ("not a valid address", "", "bukan alamat yang sah", ""),
     (
         "an http:// or https:// address",
@@ -578,7 +545,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
 /// field key) and end in a fixed phrase: (English end, Indonesian end). The value is kept.
 const CORE_SUFFIXES: &[(&str, &str)] = &[
     (" is not an agency", " bukan instansi yang terdaftar"),
-    (" is named twice", " disebut dua kali"),
     (
         " is not a fence shape; use Polygon, MultiPolygon, LineString, MultiLineString or Circle",
         " bukan bentuk area; gunakan Polygon, MultiPolygon, LineString, MultiLineString atau Circle",
@@ -899,8 +865,13 @@ mod tests {
             core_message(Lang::Id, "POLDA-JAMBI is not an agency"),
             "POLDA-JAMBI bukan instansi yang terdaftar"
         );
+        let coded = sinergi_core::msg!(
+            "referral-too-long",
+            "a referral lasts at most {days} days",
+            days = 366
+        );
         assert_eq!(
-            core_message(Lang::Id, "a referral lasts at most 366 days"),
+            core_message(Lang::Id, &coded),
             "rujukan paling lama 366 hari"
         );
         assert_eq!(tr(Lang::En, "nav_map"), "Map");
