@@ -172,45 +172,9 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "agency code must be 2 to 40 characters",
-        "",
-        "kode instansi harus 2 sampai 40 karakter",
-        "",
-    ),
-    (
-        "agency code may contain only",
-        "",
-        "kode instansi hanya boleh berisi huruf kapital, angka, '-', '_' dan '.'",
-        "",
-    ),
-    (
-        "name must be 1 to 200 characters",
-        "",
-        "nama harus 1 sampai 200 karakter",
-        "",
-    ),
-    (
         "kind must be one of",
         "",
         "jenis instansi tidak dikenal",
-        "",
-    ),
-    (
-        "not a Kemendagri region code",
-        "",
-        "bukan kode wilayah Kemendagri",
-        "",
-    ),
-    (
-        "username must be 3 to 64 characters",
-        "",
-        "nama pengguna harus 3 sampai 64 karakter",
-        "",
-    ),
-    (
-        "username may contain only",
-        "",
-        "nama pengguna hanya boleh berisi huruf kecil, angka, '.', '_' dan '-'",
         "",
     ),
     (
@@ -220,18 +184,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         " sudah dipakai",
     ),
     ("role must be one of", "", "peran tidak dikenal", ""),
-    (
-        "password must be at least 10 characters",
-        "",
-        "kata sandi paling sedikit 10 karakter",
-        "",
-    ),
-    (
-        "password must be at most 200 characters",
-        "",
-        "kata sandi paling banyak 200 karakter",
-        "",
-    ),
     (
         "must be at most 200 characters",
         "",
@@ -463,24 +415,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     ),
     ("a note needs text", "", "catatan perlu diisi", ""),
     // Messages found untranslated by `every_domain_message_a_form_can_show_is_translated`.
-    (
-        "this password is too common",
-        "",
-        "kata sandi ini terlalu umum; pilih yang lain",
-        "",
-    ),
-    (
-        "the password must not contain the user name",
-        "",
-        "kata sandi tidak boleh memuat nama pengguna",
-        "",
-    ),
-    (
-        "the password must not be one character repeated",
-        "",
-        "kata sandi tidak boleh berupa satu karakter yang diulang",
-        "",
-    ),
     (
         "the form could not be read",
         "",
@@ -838,7 +772,13 @@ mod tests {
         );
         assert_eq!(core_message(Lang::En, "something new"), "something new");
         assert_eq!(
-            core_message(Lang::Id, "this password is too common; choose another"),
+            core_message(
+                Lang::Id,
+                &sinergi_core::msg!(
+                    "password-too-common",
+                    "this password is too common; choose another"
+                )
+            ),
             "kata sandi ini terlalu umum; pilih yang lain"
         );
         assert_eq!(
