@@ -30,12 +30,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     ("this attribute is required", "", "wajib diisi", ""),
-    (
-        "the code does not match",
-        "",
-        "kode tidak cocok; periksa jam ponsel lalu ketik kode yang sedang tampil",
-        "",
-    ),
     ("a title is required", "", "judul wajib diisi", ""),
     (
         "the report type is required",
@@ -50,12 +44,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     ("lies in the future", "", "tidak boleh di masa depan", ""),
-    (
-        "this is not your current password",
-        "",
-        "ini bukan kata sandi Anda saat ini",
-        "",
-    ),
     (
         "must be 1 to 200 characters",
         "",
@@ -166,22 +154,10 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "an agency with the code ",
-        " already exists",
-        "sudah ada instansi dengan kode ",
-        "",
-    ),
-    (
         "kind must be one of",
         "",
         "jenis instansi tidak dikenal",
         "",
-    ),
-    (
-        "the username ",
-        " is taken",
-        "nama pengguna ",
-        " sudah dipakai",
     ),
     ("role must be one of", "", "peran tidak dikenal", ""),
     (
