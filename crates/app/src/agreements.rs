@@ -39,7 +39,10 @@ impl App {
         match self.store.agency_by_code(code).await? {
             Some(a) => Ok(Some(a.id)),
             None => {
-                errs.push(field, format!("{code} is not an agency"));
+                errs.push(
+                    field,
+                    sinergi_core::msg!("agency-unknown", "{code} is not an agency", code = code),
+                );
                 Ok(None)
             }
         }
@@ -73,7 +76,10 @@ impl App {
                 .await?
             {
                 if parties.contains(&id) {
-                    errs.push(format!("parties[{i}]"), format!("{code} is named twice"));
+                    errs.push(
+                        format!("parties[{i}]"),
+                        sinergi_core::msg!("party-repeated", "{code} is named twice", code = code),
+                    );
                 }
                 parties.push(id);
             }
@@ -385,23 +391,38 @@ impl App {
             return Err(AppError::Forbidden("only the owner agency's coordinators and admins, or the author, may refer a report".into()));
         }
         let mut errs = ValidationErrors::new();
-        let obj = body
-            .as_object()
-            .ok_or_else(|| AppError::field("body", "must be a JSON object"))?;
+        let obj = body.as_object().ok_or_else(|| {
+            AppError::field(
+                "body",
+                sinergi_core::msg!("object-required", "must be a JSON object"),
+            )
+        })?;
         for k in obj.keys() {
             if !matches!(k.as_str(), "to" | "reason" | "until") {
-                errs.push(k.clone(), "unknown field");
+                errs.push(
+                    k.clone(),
+                    sinergi_core::msg!("field-unknown", "unknown field"),
+                );
             }
         }
         let to = match obj.get("to").and_then(Value::as_str) {
             Some(code) => self.code_to_id(code, "to", &mut errs).await?,
             None => {
-                errs.push("to", "name the agency to share with");
+                errs.push(
+                    "to",
+                    sinergi_core::msg!("referral-to-required", "name the agency to share with"),
+                );
                 None
             }
         };
         if to == Some(actor.agency_id) || to == Some(r.owner_agency_id) {
-            errs.push("to", "a report cannot be referred to its own agency");
+            errs.push(
+                "to",
+                sinergi_core::msg!(
+                    "referral-to-own-agency",
+                    "a report cannot be referred to its own agency"
+                ),
+            );
         }
         let reason = obj
             .get("reason")
@@ -409,7 +430,13 @@ impl App {
             .map(str::trim)
             .unwrap_or("");
         if reason.is_empty() || reason.chars().count() > 2000 {
-            errs.push("reason", "give a reason of 1 to 2000 characters");
+            errs.push(
+                "reason",
+                sinergi_core::msg!(
+                    "referral-reason-length",
+                    "give a reason of 1 to 2000 characters"
+                ),
+            );
         }
         let now = self.now();
         let until = match obj
@@ -418,13 +445,20 @@ impl App {
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         {
             Some(t) if t.with_timezone(&Utc) <= now => {
-                errs.push("until", "lies in the past");
+                errs.push(
+                    "until",
+                    sinergi_core::msg!("referral-until-past", "lies in the past"),
+                );
                 None
             }
             Some(t) if t.with_timezone(&Utc) > now + Duration::days(MAX_REFERRAL_DAYS) => {
                 errs.push(
                     "until",
-                    format!("a referral lasts at most {MAX_REFERRAL_DAYS} days"),
+                    sinergi_core::msg!(
+                        "referral-too-long",
+                        "a referral lasts at most {days} days",
+                        days = MAX_REFERRAL_DAYS
+                    ),
                 );
                 None
             }
@@ -432,7 +466,10 @@ impl App {
             None => {
                 errs.push(
                     "until",
-                    "must be a date-time with offset, e.g. 2026-12-31T23:59:00+07:00",
+                    sinergi_core::msg!(
+                        "referral-until-invalid",
+                        "must be a date-time with offset, e.g. 2026-12-31T23:59:00+07:00"
+                    ),
                 );
                 None
             }
@@ -610,17 +647,22 @@ impl App {
                 "only system administrators change this setting".into(),
             ));
         }
-        let list = body
-            .get("roles")
-            .and_then(Value::as_array)
-            .ok_or_else(|| AppError::field("roles", "give a list of roles"))?;
+        let list = body.get("roles").and_then(Value::as_array).ok_or_else(|| {
+            AppError::field(
+                "roles",
+                sinergi_core::msg!("roles-not-list", "give a list of roles"),
+            )
+        })?;
         let mut roles = Vec::new();
         let mut errs = ValidationErrors::new();
         for (i, r) in list.iter().enumerate() {
             match r.as_str().and_then(Role::parse) {
                 Some(role) if !roles.contains(&role) => roles.push(role),
                 Some(_) => {}
-                None => errs.push(format!("roles[{i}]"), "not a role"),
+                None => errs.push(
+                    format!("roles[{i}]"),
+                    sinergi_core::msg!("role-unknown", "not a role"),
+                ),
             }
         }
         if !errs.is_empty() {
@@ -657,13 +699,19 @@ impl App {
             .unwrap_or("");
         if let Some(obj) = body.as_object() {
             if let Some(k) = obj.keys().find(|k| k.as_str() != "justification") {
-                return Err(AppError::field(k, "unknown field"));
+                return Err(AppError::field(
+                    k,
+                    sinergi_core::msg!("field-unknown", "unknown field"),
+                ));
             }
         }
         if justification.chars().count() < 10 || justification.chars().count() > 2000 {
             return Err(AppError::field(
                 "justification",
-                "explain why, in 10 to 2000 characters",
+                sinergi_core::msg!(
+                    "justification-length",
+                    "explain why, in 10 to 2000 characters"
+                ),
             ));
         }
         if !self.break_glass_roles().await?.contains(&actor.role) {

@@ -555,7 +555,10 @@ impl App {
         let Some(step) = secret.verify(code, self.now().timestamp(), row.last_step) else {
             return Err(AppError::field(
                 "code",
-                "the code does not match; check the phone's clock and type the current code",
+                sinergi_core::msg!(
+                    "totp-code-mismatch",
+                    "the code does not match; check the phone's clock and type the current code"
+                ),
             ));
         };
         let entry = self.audit(
@@ -596,7 +599,10 @@ impl App {
             return Err(AppError::Conflict("no second factor is set up".into()));
         }
         if !self.check_code(user, code).await? {
-            return Err(AppError::field("code", "the code does not match"));
+            return Err(AppError::field(
+                "code",
+                sinergi_core::msg!("code-mismatch", "the code does not match"),
+            ));
         }
         self.clear_second_factor(Some(actor), user, "self").await
     }
@@ -723,7 +729,13 @@ impl App {
                 String::new()
             }
             Some(n) if n.chars().any(char::is_control) => {
-                errs.push("display_name", "must not contain control characters");
+                errs.push(
+                    "display_name",
+                    sinergi_core::msg!(
+                        "text-control-characters",
+                        "must not contain control characters"
+                    ),
+                );
                 String::new()
             }
             Some(n) => n.to_string(),
@@ -826,7 +838,7 @@ impl App {
         if !ok {
             return Err(AppError::field(
                 "current_password",
-                "this is not your current password",
+                sinergi_core::msg!("password-not-current", "this is not your current password"),
             ));
         }
         sinergi_core::user::check_password_for(new, stored.username.as_str())

@@ -231,7 +231,16 @@ impl App {
     pub async fn create_agency(&self, actor: Option<&Actor>, new: NewAgency) -> AppResult<Agency> {
         let parent = match &new.parent {
             Some(code) => Some(self.store.agency_by_code(code.as_str()).await?.ok_or_else(
-                || AppError::field("parent", format!("no agency has the code {code}")),
+                || {
+                    AppError::field(
+                        "parent",
+                        sinergi_core::msg!(
+                            "agency-code-unknown",
+                            "no agency has the code {code}",
+                            code = code
+                        ),
+                    )
+                },
             )?),
             None => None,
         };
@@ -246,7 +255,11 @@ impl App {
             if self.gazetteer().get(code).is_none() {
                 return Err(AppError::field(
                     &format!("jurisdiction[{i}]"),
-                    format!("no region has the code {code}"),
+                    sinergi_core::msg!(
+                        "region-unknown",
+                        "no region has the code {code}",
+                        code = code
+                    ),
                 ));
             }
         }
@@ -258,7 +271,11 @@ impl App {
         {
             return Err(AppError::field(
                 "code",
-                format!("an agency with the code {} already exists", new.code),
+                sinergi_core::msg!(
+                    "agency-code-taken",
+                    "an agency with the code {code} already exists",
+                    code = &new.code
+                ),
             ));
         }
         let now = self.now();
@@ -319,7 +336,11 @@ impl App {
         if agency.is_none() {
             errs.push(
                 "agency",
-                format!("no agency has the code {:?}", agency_code.trim()),
+                sinergi_core::msg!(
+                    "agency-code-unknown",
+                    "no agency has the code {code}",
+                    code = format!("{:?}", agency_code.trim())
+                ),
             );
         }
         let display_name = display_name.trim();
@@ -347,7 +368,11 @@ impl App {
         {
             return Err(AppError::field(
                 "username",
-                format!("the username {username} is taken"),
+                sinergi_core::msg!(
+                    "username-taken",
+                    "the username {username} is taken",
+                    username = &username
+                ),
             ));
         }
         let now = self.now();

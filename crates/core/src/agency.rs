@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::AgencyId;
-use crate::ValidationErrors;
+use crate::{Message, ValidationErrors};
 
 /// The kinds of agency Sinergi knows. The set is closed so that policies and reports can
 /// rely on it; `Other` covers the rest.
@@ -68,18 +68,22 @@ impl AgencyKind {
 pub struct AgencyCode(String);
 
 impl AgencyCode {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Message> {
         let s = s.trim();
         if s.len() < 2 || s.len() > 40 {
-            return Err("agency code must be 2 to 40 characters".into());
+            return Err(crate::msg!(
+                "agency-code-length",
+                "agency code must be 2 to 40 characters"
+            ));
         }
         if !s
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
         {
-            return Err(
-                "agency code may contain only upper-case letters, digits, '-', '_' and '.'".into(),
-            );
+            return Err(crate::msg!(
+                "agency-code-characters",
+                "agency code may contain only upper-case letters, digits, '-', '_' and '.'"
+            ));
         }
         Ok(AgencyCode(s.to_string()))
     }
@@ -131,7 +135,10 @@ impl NewAgency {
             .ok();
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
-            errs.push("name", "name must be 1 to 200 characters");
+            errs.push(
+                "name",
+                crate::msg!("agency-name-length", "name must be 1 to 200 characters"),
+            );
         }
         let kind = AgencyKind::parse(kind);
         if kind.is_none() {
@@ -151,7 +158,10 @@ impl NewAgency {
             if !crate::region::is_region_code_shape(j) {
                 errs.push(
                     format!("jurisdiction[{i}]"),
-                    "not a Kemendagri region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)",
+                    crate::msg!(
+                        "jurisdiction-invalid",
+                        "not a Kemendagri region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)"
+                    ),
                 );
             }
         }

@@ -276,7 +276,7 @@ impl AgreementInput {
         let Some(obj) = v.as_object() else {
             return Err(ValidationErrors::single(
                 "",
-                "the body must be a JSON object",
+                crate::msg!("body-not-object", "the body must be a JSON object"),
             ));
         };
         for k in obj.keys() {
@@ -291,7 +291,7 @@ impl AgreementInput {
                     | "clauses"
                     | "status"
             ) {
-                errs.push(k.clone(), "unknown field");
+                errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
             }
         }
         let text = |k: &str, required: bool, errs: &mut ValidationErrors| -> String {
@@ -302,7 +302,14 @@ impl AgreementInput {
                 None | Some(Value::Null) if !required => String::new(),
                 Some(Value::String(s)) if s.trim().is_empty() && !required => String::new(),
                 _ => {
-                    errs.push(k, "must be text of 1 to 500 characters");
+                    errs.push(
+                        k,
+                        crate::msg!(
+                            "text-length",
+                            "must be text of 1 to {max} characters",
+                            max = 500
+                        ),
+                    );
                     String::new()
                 }
             }
@@ -312,7 +319,13 @@ impl AgreementInput {
             Some(Value::String(s)) if s == "proposed" => false,
             Some(Value::String(s)) if s == "draft" => true,
             Some(_) => {
-                errs.push("status", "must be \"draft\" or \"proposed\"");
+                errs.push(
+                    "status",
+                    crate::msg!(
+                        "agreement-status-invalid",
+                        "must be \"draft\" or \"proposed\""
+                    ),
+                );
                 false
             }
         };
@@ -321,7 +334,13 @@ impl AgreementInput {
         let legal_basis = text("legal_basis", false, &mut errs);
         let parties = strings(obj.get("parties"), "parties", &mut errs);
         if parties.is_empty() {
-            errs.push("parties", "an agreement needs at least one party");
+            errs.push(
+                "parties",
+                crate::msg!(
+                    "agreement-parties-required",
+                    "an agreement needs at least one party"
+                ),
+            );
         }
         let date = |k: &str, errs: &mut ValidationErrors| -> Option<NaiveDate> {
             match obj
@@ -331,7 +350,7 @@ impl AgreementInput {
             {
                 Some(d) => Some(d),
                 None => {
-                    errs.push(k, "must be a date YYYY-MM-DD");
+                    errs.push(k, crate::msg!("date-invalid", "must be a date YYYY-MM-DD"));
                     None
                 }
             }
@@ -340,7 +359,10 @@ impl AgreementInput {
         let valid_until = date("valid_until", &mut errs);
         if let (Some(a), Some(b)) = (valid_from, valid_until) {
             if b < a {
-                errs.push("valid_until", "ends before it starts");
+                errs.push(
+                    "valid_until",
+                    crate::msg!("valid-until-before-start", "ends before it starts"),
+                );
             }
         }
         let mut clauses = Vec::new();
@@ -381,7 +403,10 @@ fn parse_clause(
     errs: &mut ValidationErrors,
 ) -> Option<ClauseInput> {
     let Some(o) = v.as_object() else {
-        errs.push(field, "a clause is an object");
+        errs.push(
+            field,
+            crate::msg!("clause-not-object", "a clause is an object"),
+        );
         return None;
     };
     let before = errs.errors.len();
@@ -397,7 +422,10 @@ fn parse_clause(
                 | "location_precision_m"
                 | "include_subagencies"
         ) {
-            errs.push(format!("{field}.{k}"), "unknown field");
+            errs.push(
+                format!("{field}.{k}"),
+                crate::msg!("field-unknown", "unknown field"),
+            );
         }
     }
     let from = match o.get("from") {
@@ -407,7 +435,11 @@ fn parse_clause(
             if !parties.contains(s) {
                 errs.push(
                     format!("{field}.from"),
-                    format!("{s} is not a party to the agreement"),
+                    crate::msg!(
+                        "party-unknown",
+                        "{code} is not a party to the agreement",
+                        code = s
+                    ),
                 );
             }
             Some(s.clone())
@@ -415,24 +447,37 @@ fn parse_clause(
         Some(_) => {
             errs.push(
                 format!("{field}.from"),
-                "must be an agency code or \"*\" for any party",
+                crate::msg!(
+                    "clause-from-invalid",
+                    "must be an agency code or \"*\" for any party"
+                ),
             );
             None
         }
     };
     let to = strings(o.get("to"), &format!("{field}.to"), errs);
     if to.is_empty() {
-        errs.push(format!("{field}.to"), "name at least one receiving party");
+        errs.push(
+            format!("{field}.to"),
+            crate::msg!("clause-to-required", "name at least one receiving party"),
+        );
     }
     for t in &to {
         if !parties.contains(t) {
             errs.push(
                 format!("{field}.to"),
-                format!("{t} is not a party to the agreement"),
+                crate::msg!(
+                    "party-unknown",
+                    "{code} is not a party to the agreement",
+                    code = t
+                ),
             );
         }
         if from.as_deref() == Some(t.as_str()) {
-            errs.push(format!("{field}.to"), "an agency cannot share with itself");
+            errs.push(
+                format!("{field}.to"),
+                crate::msg!("clause-self-share", "an agency cannot share with itself"),
+            );
         }
     }
     let report_types = strings(
@@ -445,7 +490,11 @@ fn parse_clause(
         if !types.iter().any(|x| &x.key == t) {
             errs.push(
                 format!("{field}.report_types"),
-                format!("unknown report type {t:?}"),
+                crate::msg!(
+                    "report-type-unknown",
+                    "unknown report type {key}",
+                    key = format!("{t:?}")
+                ),
             );
         }
     }
@@ -453,14 +502,21 @@ fn parse_clause(
         if !types.iter().any(|x| &x.category == c) {
             errs.push(
                 format!("{field}.categories"),
-                format!("unknown category {c:?}"),
+                crate::msg!(
+                    "category-unknown",
+                    "unknown category {key}",
+                    key = format!("{c:?}")
+                ),
             );
         }
     }
     if report_types.is_empty() && categories.is_empty() {
         errs.push(
             format!("{field}.report_types"),
-            "name the report types or categories that flow",
+            crate::msg!(
+                "clause-flow-required",
+                "name the report types or categories that flow"
+            ),
         );
     }
     let max_sensitivity = match o
@@ -472,7 +528,10 @@ fn parse_clause(
         None => {
             errs.push(
                 format!("{field}.max_sensitivity"),
-                "must be one of public, internal, restricted, secret",
+                crate::msg!(
+                    "sensitivity-invalid",
+                    "must be one of public, internal, restricted, secret"
+                ),
             );
             Sensitivity::Public
         }
@@ -492,7 +551,11 @@ fn parse_clause(
         if !known {
             errs.push(
                 format!("{field}.withheld_fields"),
-                format!("{w:?} is not a field of the shared report types"),
+                crate::msg!(
+                    "withheld-field-unknown",
+                    "{key} is not a field of the shared report types",
+                    key = format!("{w:?}")
+                ),
             );
         }
     }
@@ -501,7 +564,10 @@ fn parse_clause(
         None => {
             errs.push(
                 format!("{field}.location_precision_m"),
-                "must be 0 (exact), 1000, 10000 or \"region\"",
+                crate::msg!(
+                    "location-precision-invalid",
+                    "must be 0 (exact), 1000, 10000 or \"region\""
+                ),
             );
             Precision::Exact
         }

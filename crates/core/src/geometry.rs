@@ -6,7 +6,7 @@ use geo::{BoundingRect, Centroid, InteriorPoint};
 use geo_types::{Coord, Geometry, Line, LineString, Point, Polygon};
 use serde_json::{json, Value};
 
-use crate::ValidationErrors;
+use crate::{Message, ValidationErrors};
 
 /// The most vertices accepted in one geometry. Field reports are points, short tracks or
 /// small areas; the limit keeps the self-intersection check cheap.
@@ -43,16 +43,24 @@ impl ReportGeometry {
     }
 
     fn parse(v: &Value, check_rings: bool) -> Result<Self, ValidationErrors> {
-        let obj = v
-            .as_object()
-            .ok_or_else(|| ValidationErrors::single("", "geometry must be a GeoJSON object"))?;
-        let ty = obj
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| ValidationErrors::single("type", "geometry type is required"))?;
-        let coords = obj
-            .get("coordinates")
-            .ok_or_else(|| ValidationErrors::single("coordinates", "coordinates are required"))?;
+        let obj = v.as_object().ok_or_else(|| {
+            ValidationErrors::single(
+                "",
+                crate::msg!("geometry-not-object", "geometry must be a GeoJSON object"),
+            )
+        })?;
+        let ty = obj.get("type").and_then(Value::as_str).ok_or_else(|| {
+            ValidationErrors::single(
+                "type",
+                crate::msg!("geometry-type-required", "geometry type is required"),
+            )
+        })?;
+        let coords = obj.get("coordinates").ok_or_else(|| {
+            ValidationErrors::single(
+                "coordinates",
+                crate::msg!("coordinates-required", "coordinates are required"),
+            )
+        })?;
         match ty {
             "Point" => {
                 let c = parse_position(coords, "coordinates")?;
@@ -60,7 +68,10 @@ impl ReportGeometry {
                     // What a receiver without a position fix sends: never a real place here.
                     return Err(ValidationErrors::single(
                         "coordinates",
-                        "0,0 is what a receiver without a position fix sends; give the real location",
+                        crate::msg!(
+                            "position-null-island",
+                            "0,0 is what a receiver without a position fix sends; give the real location"
+                        ),
                     ));
                 }
                 Ok(ReportGeometry(Geometry::Point(Point(c))))
@@ -70,19 +81,25 @@ impl ReportGeometry {
                 if line.0.len() < 2 {
                     return Err(ValidationErrors::single(
                         "coordinates",
-                        "a LineString needs at least 2 positions",
+                        crate::msg!(
+                            "linestring-too-short",
+                            "a LineString needs at least 2 positions"
+                        ),
                     ));
                 }
                 Ok(ReportGeometry(Geometry::LineString(line)))
             }
             "Polygon" => {
                 let rings = coords.as_array().ok_or_else(|| {
-                    ValidationErrors::single("coordinates", "a Polygon is an array of rings")
+                    ValidationErrors::single(
+                        "coordinates",
+                        crate::msg!("polygon-not-array", "a Polygon is an array of rings"),
+                    )
                 })?;
                 if rings.is_empty() {
                     return Err(ValidationErrors::single(
                         "coordinates",
-                        "a Polygon needs an outer ring",
+                        crate::msg!("polygon-no-outer-ring", "a Polygon needs an outer ring"),
                     ));
                 }
                 let mut parsed = Vec::with_capacity(rings.len());
@@ -92,17 +109,23 @@ impl ReportGeometry {
                     if ring.0.len() < 4 {
                         return Err(ValidationErrors::single(
                             field,
-                            "a ring needs at least 4 positions",
+                            crate::msg!("ring-too-short", "a ring needs at least 4 positions"),
                         ));
                     }
                     if ring.0.first() != ring.0.last() {
                         return Err(ValidationErrors::single(
                             field,
-                            "a ring must be closed (first and last positions equal)",
+                            crate::msg!(
+                                "ring-not-closed",
+                                "a ring must be closed (first and last positions equal)"
+                            ),
                         ));
                     }
                     if check_rings && ring_self_intersects(&ring) {
-                        return Err(ValidationErrors::single(field, "the ring crosses itself"));
+                        return Err(ValidationErrors::single(
+                            field,
+                            crate::msg!("ring-self-crossing", "the ring crosses itself"),
+                        ));
                     }
                     parsed.push(ring);
                 }
@@ -110,7 +133,11 @@ impl ReportGeometry {
                 if total > MAX_VERTICES {
                     return Err(ValidationErrors::single(
                         "coordinates",
-                        format!("at most {MAX_VERTICES} positions are accepted"),
+                        crate::msg!(
+                            "positions-too-many",
+                            "at most {max} positions are accepted",
+                            max = MAX_VERTICES
+                        ),
                     ));
                 }
                 let outer = parsed.remove(0);
@@ -120,8 +147,10 @@ impl ReportGeometry {
             }
             other => Err(ValidationErrors::single(
                 "type",
-                format!(
-                    "geometry type {other:?} is not supported; use Point, LineString or Polygon"
+                crate::msg!(
+                    "geometry-type-unsupported",
+                    "geometry type {ty} is not supported; use Point, LineString or Polygon",
+                    ty = format!("{other:?}")
                 ),
             )),
         }
@@ -224,13 +253,21 @@ fn check_coord(lon: f64, lat: f64, field: &str) -> Result<(), ValidationErrors> 
     if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
         return Err(ValidationErrors::single(
             field,
-            format!("longitude {lon} is out of range -180..180"),
+            crate::msg!(
+                "longitude-out-of-range",
+                "longitude {value} is out of range -180..180",
+                value = lon
+            ),
         ));
     }
     if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
         return Err(ValidationErrors::single(
             field,
-            format!("latitude {lat} is out of range -90..90"),
+            crate::msg!(
+                "latitude-out-of-range",
+                "latitude {value} is out of range -90..90",
+                value = lat
+            ),
         ));
     }
     Ok(())
@@ -243,27 +280,43 @@ fn parse_position(v: &Value, field: &str) -> Result<Coord<f64>, ValidationErrors
         .ok_or_else(|| {
             ValidationErrors::single(
                 field,
-                "a position is [longitude, latitude] (optionally altitude)",
+                crate::msg!(
+                    "position-invalid",
+                    "a position is [longitude, latitude] (optionally altitude)"
+                ),
             )
         })?;
-    let lon = arr[0]
-        .as_f64()
-        .ok_or_else(|| ValidationErrors::single(field, "longitude must be a number"))?;
-    let lat = arr[1]
-        .as_f64()
-        .ok_or_else(|| ValidationErrors::single(field, "latitude must be a number"))?;
+    let lon = arr[0].as_f64().ok_or_else(|| {
+        ValidationErrors::single(
+            field,
+            crate::msg!("longitude-not-number", "longitude must be a number"),
+        )
+    })?;
+    let lat = arr[1].as_f64().ok_or_else(|| {
+        ValidationErrors::single(
+            field,
+            crate::msg!("latitude-not-number", "latitude must be a number"),
+        )
+    })?;
     check_coord(lon, lat, field)?;
     Ok(Coord { x: lon, y: lat })
 }
 
 fn parse_line(v: &Value, field: &str) -> Result<LineString<f64>, ValidationErrors> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| ValidationErrors::single(field, "expected an array of positions"))?;
+    let arr = v.as_array().ok_or_else(|| {
+        ValidationErrors::single(
+            field,
+            crate::msg!("positions-not-array", "expected an array of positions"),
+        )
+    })?;
     if arr.len() > MAX_VERTICES {
         return Err(ValidationErrors::single(
             field,
-            format!("at most {MAX_VERTICES} positions are accepted"),
+            crate::msg!(
+                "positions-too-many",
+                "at most {max} positions are accepted",
+                max = MAX_VERTICES
+            ),
         ));
     }
     let mut out = Vec::with_capacity(arr.len());
@@ -293,10 +346,13 @@ fn ring_self_intersects(ring: &LineString<f64>) -> bool {
 
 impl Bbox {
     /// Parses the OGC `bbox` query parameter `minLon,minLat,maxLon,maxLat`.
-    pub fn parse(s: &str) -> Result<Bbox, String> {
+    pub fn parse(s: &str) -> Result<Bbox, Message> {
         let parts: Vec<&str> = s.split(',').map(str::trim).collect();
         if parts.len() != 4 {
-            return Err("bbox must be minLon,minLat,maxLon,maxLat".into());
+            return Err(crate::msg!(
+                "bbox-invalid",
+                "bbox must be minLon,minLat,maxLon,maxLat"
+            ));
         }
         let mut v = [0f64; 4];
         for (i, p) in parts.iter().enumerate() {
@@ -304,7 +360,13 @@ impl Bbox {
                 .parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| format!("bbox value {p:?} is not a number"))?;
+                .ok_or_else(|| {
+                    crate::msg!(
+                        "bbox-not-number",
+                        "bbox value {value} is not a number",
+                        value = format!("{p:?}")
+                    )
+                })?;
         }
         let b = Bbox {
             min_lon: v[0],
@@ -313,13 +375,22 @@ impl Bbox {
             max_lat: v[3],
         };
         if !(-180.0..=180.0).contains(&b.min_lon) || !(-180.0..=180.0).contains(&b.max_lon) {
-            return Err("bbox longitudes must be within -180..180".into());
+            return Err(crate::msg!(
+                "bbox-longitude-range",
+                "bbox longitudes must be within -180..180"
+            ));
         }
         if !(-90.0..=90.0).contains(&b.min_lat) || !(-90.0..=90.0).contains(&b.max_lat) {
-            return Err("bbox latitudes must be within -90..90".into());
+            return Err(crate::msg!(
+                "bbox-latitude-range",
+                "bbox latitudes must be within -90..90"
+            ));
         }
         if b.min_lon > b.max_lon || b.min_lat > b.max_lat {
-            return Err("bbox minimum must not exceed its maximum".into());
+            return Err(crate::msg!(
+                "bbox-min-exceeds-max",
+                "bbox minimum must not exceed its maximum"
+            ));
         }
         Ok(b)
     }

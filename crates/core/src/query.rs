@@ -8,7 +8,7 @@ use crate::geometry::Bbox;
 use crate::ids::{AgencyId, ReportId};
 use crate::region::is_region_code_shape;
 use crate::report::{Report, Status};
-use crate::ValidationErrors;
+use crate::{Message, ValidationErrors};
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 1_000;
@@ -21,8 +21,8 @@ pub struct Interval {
 }
 
 impl Interval {
-    pub fn parse(s: &str) -> Result<Interval, String> {
-        let one = |p: &str| -> Result<Option<DateTime<Utc>>, String> {
+    pub fn parse(s: &str) -> Result<Interval, Message> {
+        let one = |p: &str| -> Result<Option<DateTime<Utc>>, Message> {
             let p = p.trim();
             if p.is_empty() || p == ".." {
                 return Ok(None);
@@ -34,11 +34,15 @@ impl Interval {
             if let Ok(d) = chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d") {
                 return Ok(d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()));
             }
-            Err(format!("{p:?} is not an RFC 3339 date-time"))
+            Err(crate::msg!(
+                "datetime-not-rfc3339",
+                "{value} is not an RFC 3339 date-time",
+                value = format!("{p:?}")
+            ))
         };
         match s.split_once('/') {
             None => {
-                let t = one(s)?.ok_or("an instant cannot be open")?;
+                let t = one(s)?.ok_or_else(|| Message::from("an instant cannot be open"))?;
                 Ok(Interval {
                     start: Some(t),
                     end: Some(t),
@@ -51,7 +55,10 @@ impl Interval {
                 };
                 if let (Some(a), Some(b)) = (iv.start, iv.end) {
                     if b < a {
-                        return Err("the interval ends before it starts".into());
+                        return Err(crate::msg!(
+                            "interval-reversed",
+                            "the interval ends before it starts"
+                        ));
                     }
                 }
                 Ok(iv)
@@ -263,14 +270,27 @@ impl RawReportQuery {
             if known_types.contains(&t.as_str()) {
                 f.type_key = Some(t);
             } else {
-                errs.push("type", format!("unknown report type {t:?}"));
+                errs.push(
+                    "type",
+                    crate::msg!(
+                        "report-type-unknown",
+                        "unknown report type {key}",
+                        key = format!("{t:?}")
+                    ),
+                );
             }
         }
         if let Some(r) = nonempty(&self.region) {
             if is_region_code_shape(&r) {
                 f.region_prefix = Some(r);
             } else {
-                errs.push("region", "must be a Kemendagri code such as 15 or 15.01");
+                errs.push(
+                    "region",
+                    crate::msg!(
+                        "region-prefix-invalid",
+                        "must be a Kemendagri code such as 15 or 15.01"
+                    ),
+                );
             }
         }
         if let Some(s) = nonempty(&self.status) {
@@ -278,13 +298,19 @@ impl RawReportQuery {
             if f.status.is_none() {
                 errs.push(
                     "status",
-                    "must be one of new, verified, in_progress, closed",
+                    crate::msg!(
+                        "report-status-invalid",
+                        "must be one of new, verified, in_progress, closed"
+                    ),
                 );
             }
         }
         if let Some(q) = nonempty(&self.q) {
             if q.chars().count() > 200 {
-                errs.push("q", "must be at most 200 characters");
+                errs.push(
+                    "q",
+                    crate::msg!("query-text-too-long", "must be at most 200 characters"),
+                );
             } else {
                 f.q = Some(q);
             }
@@ -294,14 +320,21 @@ impl RawReportQuery {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => f.limit = n,
                 _ => errs.push(
                     "limit",
-                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                    crate::msg!(
+                        "limit-invalid",
+                        "must be a whole number from 1 to {max}",
+                        max = MAX_LIMIT
+                    ),
                 ),
             }
         }
         if let Some(c) = nonempty(&self.cursor) {
             f.cursor = Cursor::decode(&c);
             if f.cursor.is_none() {
-                errs.push("cursor", "is not a cursor this server issued");
+                errs.push(
+                    "cursor",
+                    crate::msg!("cursor-invalid", "is not a cursor this server issued"),
+                );
             }
         }
         let agency = nonempty(&self.agency);

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AgencyId, UserId};
+use crate::Message;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -46,18 +47,22 @@ pub struct Username(String);
 impl Username {
     /// Parses a user name, lower-cased: `Ranger.TNKS` is the account `ranger.tnks`, as
     /// people type names with a capital on phones.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Message> {
         let s = s.trim().to_ascii_lowercase();
         if s.len() < 3 || s.len() > 64 {
-            return Err("username must be 3 to 64 characters".into());
+            return Err(crate::msg!(
+                "username-length",
+                "username must be 3 to 64 characters"
+            ));
         }
         if !s
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
         {
-            return Err(
-                "username may contain only lower-case letters, digits, '.', '_' and '-'".into(),
-            );
+            return Err(crate::msg!(
+                "username-characters",
+                "username may contain only lower-case letters, digits, '.', '_' and '-'"
+            ));
         }
         Ok(Username(s))
     }
@@ -123,34 +128,49 @@ const COMMON: &[&str] = &[
 
 /// Checks a new password: long enough, not one of the passwords guessed first, not the
 /// user name, not one character repeated.
-pub fn check_password_for(p: &str, username: &str) -> Result<(), String> {
+pub fn check_password_for(p: &str, username: &str) -> Result<(), Message> {
     let n = p.chars().count();
     if n < 10 {
-        return Err("password must be at least 10 characters".into());
+        return Err(crate::msg!(
+            "password-too-short",
+            "password must be at least 10 characters"
+        ));
     }
     if n > 200 {
-        return Err("password must be at most 200 characters".into());
+        return Err(crate::msg!(
+            "password-too-long",
+            "password must be at most 200 characters"
+        ));
     }
     let lower = p.to_lowercase();
     let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
     if COMMON.contains(&lower.as_str()) || COMMON.contains(&stem) || stem.is_empty() {
-        return Err("this password is too common; choose another".into());
+        return Err(crate::msg!(
+            "password-too-common",
+            "this password is too common; choose another"
+        ));
     }
     let user = username.to_lowercase();
     if !user.is_empty() && (lower.contains(&user) && user.len() >= 3) {
-        return Err("the password must not contain the user name".into());
+        return Err(crate::msg!(
+            "password-contains-username",
+            "the password must not contain the user name"
+        ));
     }
     let mut chars = p.chars();
     if let Some(first) = chars.next() {
         if chars.all(|c| c == first) {
-            return Err("the password must not be one character repeated".into());
+            return Err(crate::msg!(
+                "password-one-character",
+                "the password must not be one character repeated"
+            ));
         }
     }
     Ok(())
 }
 
 /// [`check_password_for`] without a user name.
-pub fn check_password(p: &str) -> Result<(), String> {
+pub fn check_password(p: &str) -> Result<(), Message> {
     check_password_for(p, "")
 }
 

@@ -99,3 +99,24 @@ reset_2fa = Reset 2FA
 confirm_reset_2fa = Reset two-step verification of { $user }? All their sessions end and they must set it up again.
 notice_2fa_reset = That user's two-step verification was reset and all their sessions ended. They set it up again after signing in.
 no_2fa_to_reset = That user does not use two-step verification.
+
+## Field errors of a user and an agency (by code, with arguments)
+
+username-length = username must be 3 to 64 characters
+username-characters = username may contain only lower-case letters, digits, '.', '_' and '-'
+password-too-short = password must be at least 10 characters
+password-too-long = password must be at most 200 characters
+password-too-common = this password is too common; choose another
+password-contains-username = the password must not contain the user name
+password-one-character = the password must not be one character repeated
+agency-code-length = agency code must be 2 to 40 characters
+agency-code-characters = agency code may contain only upper-case letters, digits, '-', '_' and '.'
+agency-name-length = name must be 1 to 200 characters
+jurisdiction-invalid = not a Kemendagri region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)
+username-taken = the username { $username } is taken
+agency-code-unknown = no agency has the code { $code }
+agency-code-taken = an agency with the code { $code } already exists
+region-unknown = no region has the code { $code }
+password-not-current = this is not your current password
+code-mismatch = the code does not match
+totp-code-mismatch = the code does not match; check the phone's clock and type the current code

@@ -63,3 +63,27 @@ text-control-characters = must not contain control characters
 date-time-invalid = must be a date-time with its offset, e.g. 2025-05-27T08:30:00+07:00
 sensitivity-invalid = must be one of public, internal, restricted, secret
 region-code-invalid = must be a Kemendagri code such as 15.01 or 31.73.07.1006
+
+## Field errors of a geometry (by code, with arguments)
+
+geometry-not-object = geometry must be a GeoJSON object
+geometry-type-required = geometry type is required
+geometry-type-unsupported = geometry type { $ty } is not supported; use Point, LineString or Polygon
+coordinates-required = coordinates are required
+position-null-island = 0,0 is what a receiver without a position fix sends; give the real location
+position-invalid = a position is [longitude, latitude] (optionally altitude)
+positions-not-array = expected an array of positions
+positions-too-many = at most { $max } positions are accepted
+longitude-not-number = longitude must be a number
+latitude-not-number = latitude must be a number
+longitude-out-of-range = longitude { $value } is out of range -180..180
+latitude-out-of-range = latitude { $value } is out of range -90..90
+linestring-too-short = a LineString needs at least 2 positions
+polygon-not-array = a Polygon is an array of rings
+polygon-no-outer-ring = a Polygon needs an outer ring
+ring-too-short = a ring needs at least 4 positions
+ring-not-closed = a ring must be closed (first and last positions equal)
+ring-self-crossing = the ring crosses itself
+
+date-invalid = must be a date YYYY-MM-DD
+object-required = must be a JSON object

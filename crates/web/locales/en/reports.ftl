@@ -137,3 +137,17 @@ title-required = a title is required
 occurred-at-required = when it happened is required
 occurred-at-future = lies in the future
 occurred-at-too-early = must not be before the year { $year }
+
+## Field errors of a report query (by code, with arguments)
+
+bbox-invalid = bbox must be minLon,minLat,maxLon,maxLat
+bbox-not-number = bbox value { $value } is not a number
+bbox-longitude-range = bbox longitudes must be within -180..180
+bbox-latitude-range = bbox latitudes must be within -90..90
+bbox-min-exceeds-max = bbox minimum must not exceed its maximum
+datetime-not-rfc3339 = { $value } is not an RFC 3339 date-time
+interval-reversed = the interval ends before it starts
+region-prefix-invalid = must be a Kemendagri code such as 15 or 15.01
+query-text-too-long = must be at most 200 characters
+limit-invalid = must be a whole number from 1 to { $max }
+cursor-invalid = is not a cursor this server issued

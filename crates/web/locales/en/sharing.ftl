@@ -171,3 +171,32 @@ ag_no_documents = No documents yet (the signed text or annexes).
 ag_add_document = Add a document
 ag_document_hint = The signed text or an annex: PDF or a photo (JPEG, PNG, WebP, GIF).
 ag_revoked_no_documents = This agreement is revoked; documents cannot be added.
+
+## Field errors of an agreement (by code, with arguments)
+
+agreement-status-invalid = must be "draft" or "proposed"
+agreement-parties-required = an agreement needs at least one party
+valid-until-before-start = ends before it starts
+clause-not-object = a clause is an object
+party-unknown = { $code } is not a party to the agreement
+clause-from-invalid = must be an agency code or "*" for any party
+clause-to-required = name at least one receiving party
+clause-self-share = an agency cannot share with itself
+category-unknown = unknown category { $key }
+clause-flow-required = name the report types or categories that flow
+withheld-field-unknown = { $key } is not a field of the shared report types
+location-precision-invalid = must be 0 (exact), 1000, 10000 or "region"
+
+## Field errors of a referral, a party list and break-glass access (by code, with arguments)
+
+agency-unknown = { $code } is not an agency
+party-repeated = { $code } is named twice
+referral-to-required = name the agency to share with
+referral-to-own-agency = a report cannot be referred to its own agency
+referral-reason-length = give a reason of 1 to 2000 characters
+referral-until-past = lies in the past
+referral-too-long = a referral lasts at most { $days } days
+referral-until-invalid = must be a date-time with offset, e.g. 2026-12-31T23:59:00+07:00
+roles-not-list = give a list of roles
+role-unknown = not a role
+justification-length = explain why, in 10 to 2000 characters

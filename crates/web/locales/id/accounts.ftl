@@ -99,3 +99,24 @@ reset_2fa = Atur ulang 2FA
 confirm_reset_2fa = Atur ulang verifikasi dua langkah { $user }? Semua sesinya diakhiri dan ia harus menyiapkannya lagi.
 notice_2fa_reset = Verifikasi dua langkah pengguna itu diatur ulang dan semua sesinya diakhiri. Ia menyiapkannya lagi setelah masuk.
 no_2fa_to_reset = Pengguna itu tidak memakai verifikasi dua langkah.
+
+## Field errors of a user and an agency (by code, with arguments)
+
+username-length = nama pengguna harus 3 sampai 64 karakter
+username-characters = nama pengguna hanya boleh berisi huruf kecil, angka, '.', '_' dan '-'
+password-too-short = kata sandi paling sedikit 10 karakter
+password-too-long = kata sandi paling banyak 200 karakter
+password-too-common = kata sandi ini terlalu umum; pilih yang lain
+password-contains-username = kata sandi tidak boleh memuat nama pengguna
+password-one-character = kata sandi tidak boleh berupa satu karakter yang diulang
+agency-code-length = kode instansi harus 2 sampai 40 karakter
+agency-code-characters = kode instansi hanya boleh berisi huruf kapital, angka, '-', '_' dan '.'
+agency-name-length = nama harus 1 sampai 200 karakter
+jurisdiction-invalid = bukan kode wilayah Kemendagri
+username-taken = nama pengguna { $username } sudah dipakai
+agency-code-unknown = tidak ada instansi dengan kode { $code }
+agency-code-taken = sudah ada instansi dengan kode { $code }
+region-unknown = tidak ada wilayah dengan kode { $code }
+password-not-current = ini bukan kata sandi Anda saat ini
+code-mismatch = kode tidak cocok; periksa jam ponsel lalu ketik kode yang sedang tampil
+totp-code-mismatch = kode tidak cocok; periksa jam ponsel lalu ketik kode yang sedang tampil

@@ -63,3 +63,27 @@ text-control-characters = tidak boleh berisi karakter kendali
 date-time-invalid = harus berupa tanggal dan jam
 sensitivity-invalid = tingkat kerahasiaan tidak dikenal
 region-code-invalid = harus kode wilayah Kemendagri, mis. 15.01 or 31.73.07.1006
+
+## Field errors of a geometry (by code, with arguments)
+
+geometry-not-object = geometri harus berupa objek GeoJSON
+geometry-type-required = jenis geometri wajib diisi
+geometry-type-unsupported = jenis geometri { $ty } tidak didukung; gunakan Point, LineString atau Polygon
+coordinates-required = koordinat wajib diisi
+position-null-island = 0,0 adalah posisi yang dikirim penerima GPS tanpa sinyal; isi lokasi yang sebenarnya
+position-invalid = posisi ditulis [bujur, lintang]
+positions-not-array = harus berupa daftar posisi
+positions-too-many = paling banyak { $max } posisi
+longitude-not-number = bujur harus berupa angka
+latitude-not-number = lintang harus berupa angka
+longitude-out-of-range = bujur { $value } di luar rentang -180..180
+latitude-out-of-range = lintang { $value } di luar rentang -90..90
+linestring-too-short = garis perlu paling sedikit 2 titik
+polygon-not-array = Polygon berupa daftar garis batas
+polygon-no-outer-ring = Polygon perlu garis batas luar
+ring-too-short = area perlu paling sedikit 3 titik berbeda
+ring-not-closed = garis batas area harus tertutup (posisi pertama dan terakhir sama)
+ring-self-crossing = garis batas area memotong dirinya sendiri
+
+date-invalid = harus berupa tanggal TTTT-BB-HH
+object-required = harus berupa objek JSON

@@ -137,3 +137,17 @@ title-required = judul wajib diisi
 occurred-at-required = waktu kejadian wajib diisi
 occurred-at-future = tidak boleh di masa depan
 occurred-at-too-early = tidak boleh sebelum tahun { $year }
+
+## Field errors of a report query (by code, with arguments)
+
+bbox-invalid = bbox harus berbentuk minLon,minLat,maxLon,maxLat
+bbox-not-number = nilai bbox { $value } bukan angka
+bbox-longitude-range = bujur bbox harus di antara -180 dan 180
+bbox-latitude-range = lintang bbox harus di antara -90 dan 90
+bbox-min-exceeds-max = nilai minimum bbox tidak boleh melebihi maksimumnya
+datetime-not-rfc3339 = { $value } bukan tanggal dan jam RFC 3339
+interval-reversed = selang waktu berakhir sebelum dimulai
+region-prefix-invalid = harus kode wilayah Kemendagri, mis. 15 or 15.01
+query-text-too-long = paling banyak 200 karakter
+limit-invalid = harus bilangan bulat dari 1 sampai { $max }
+cursor-invalid = penanda halaman tidak sah

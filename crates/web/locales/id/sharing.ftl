@@ -171,3 +171,32 @@ ag_no_documents = Belum ada dokumen (naskah yang ditandatangani atau lampiran).
 ag_add_document = Tambah dokumen
 ag_document_hint = Naskah yang ditandatangani atau lampiran: PDF atau foto (JPEG, PNG, WebP, GIF).
 ag_revoked_no_documents = Perjanjian ini sudah dicabut; dokumen tidak dapat ditambahkan.
+
+## Field errors of an agreement (by code, with arguments)
+
+agreement-status-invalid = harus draf atau usulan
+agreement-parties-required = perjanjian perlu paling sedikit satu pihak
+valid-until-before-start = berakhir sebelum mulai berlaku
+clause-not-object = klausul harus berupa objek
+party-unknown = { $code } bukan pihak dalam perjanjian
+clause-from-invalid = harus kode instansi atau "*" untuk setiap pihak
+clause-to-required = pilih paling sedikit satu penerima
+clause-self-share = instansi tidak dapat berbagi dengan dirinya sendiri
+category-unknown = kategori tidak dikenal: { $key }
+clause-flow-required = pilih jenis laporan atau kategori yang dibagikan
+withheld-field-unknown = { $key } bukan rincian jenis laporan yang dibagikan
+location-precision-invalid = ketepatan lokasi tidak dikenal
+
+## Field errors of a referral, a party list and break-glass access (by code, with arguments)
+
+agency-unknown = { $code } bukan instansi yang terdaftar
+party-repeated = { $code } disebut dua kali
+referral-to-required = pilih instansi tujuan
+referral-to-own-agency = laporan tidak dapat dirujuk ke instansinya sendiri
+referral-reason-length = isi alasan sepanjang 1 sampai 2000 karakter
+referral-until-past = sudah lewat
+referral-too-long = rujukan paling lama { $days } hari
+referral-until-invalid = harus berupa tanggal dan jam
+roles-not-list = berikan daftar peran
+role-unknown = bukan peran yang dikenal
+justification-length = jelaskan alasannya dalam 10 sampai 2000 karakter

@@ -30,12 +30,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     ("this attribute is required", "", "wajib diisi", ""),
-    (
-        "the code does not match",
-        "",
-        "kode tidak cocok; periksa jam ponsel lalu ketik kode yang sedang tampil",
-        "",
-    ),
     ("a title is required", "", "judul wajib diisi", ""),
     (
         "the report type is required",
@@ -50,12 +44,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     ("lies in the future", "", "tidak boleh di masa depan", ""),
-    (
-        "this is not your current password",
-        "",
-        "ini bukan kata sandi Anda saat ini",
-        "",
-    ),
     (
         "must be 1 to 200 characters",
         "",
@@ -73,12 +61,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "must not be before the year ",
         "",
         "tidak boleh sebelum tahun ",
-        "",
-    ),
-    (
-        "0,0 is what a receiver without a position fix sends",
-        "",
-        "0,0 adalah posisi yang dikirim penerima GPS tanpa sinyal; isi lokasi yang sebenarnya",
         "",
     ),
     ("a location is required", "", "lokasi wajib diisi", ""),
@@ -122,18 +104,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "must be one of new, verified, in_progress, closed",
-        "",
-        "status tidak dikenal",
-        "",
-    ),
-    (
-        "must be one of public, internal, restricted, secret",
-        "",
-        "tingkat kerahasiaan tidak dikenal",
-        "",
-    ),
-    (
         "must be text of 1 to ",
         " characters",
         "harus berupa teks sepanjang 1 sampai ",
@@ -166,39 +136,15 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "unknown report type ",
-        "",
-        "jenis laporan tidak dikenal: ",
-        "",
-    ),
-    (
         "the type of a report cannot be changed",
         "",
         "jenis laporan tidak dapat diubah",
         "",
     ),
     (
-        "longitude ",
-        " is out of range -180..180",
-        "bujur ",
-        " di luar rentang -180..180",
-    ),
-    (
-        "latitude ",
-        " is out of range -90..90",
-        "lintang ",
-        " di luar rentang -90..90",
-    ),
-    (
         "no region has the code ",
         "",
         "tidak ada wilayah dengan kode ",
-        "",
-    ),
-    (
-        "must be a Kemendagri code such as ",
-        "",
-        "harus kode wilayah Kemendagri, mis. ",
         "",
     ),
     (
@@ -208,72 +154,12 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
-        "an agency with the code ",
-        " already exists",
-        "sudah ada instansi dengan kode ",
-        "",
-    ),
-    (
-        "agency code must be 2 to 40 characters",
-        "",
-        "kode instansi harus 2 sampai 40 karakter",
-        "",
-    ),
-    (
-        "agency code may contain only",
-        "",
-        "kode instansi hanya boleh berisi huruf kapital, angka, '-', '_' dan '.'",
-        "",
-    ),
-    (
-        "name must be 1 to 200 characters",
-        "",
-        "nama harus 1 sampai 200 karakter",
-        "",
-    ),
-    (
         "kind must be one of",
         "",
         "jenis instansi tidak dikenal",
         "",
     ),
-    (
-        "not a Kemendagri region code",
-        "",
-        "bukan kode wilayah Kemendagri",
-        "",
-    ),
-    (
-        "username must be 3 to 64 characters",
-        "",
-        "nama pengguna harus 3 sampai 64 karakter",
-        "",
-    ),
-    (
-        "username may contain only",
-        "",
-        "nama pengguna hanya boleh berisi huruf kecil, angka, '.', '_' dan '-'",
-        "",
-    ),
-    (
-        "the username ",
-        " is taken",
-        "nama pengguna ",
-        " sudah dipakai",
-    ),
     ("role must be one of", "", "peran tidak dikenal", ""),
-    (
-        "password must be at least 10 characters",
-        "",
-        "kata sandi paling sedikit 10 karakter",
-        "",
-    ),
-    (
-        "password must be at most 200 characters",
-        "",
-        "kata sandi paling banyak 200 karakter",
-        "",
-    ),
     (
         "must be at most 200 characters",
         "",
@@ -288,51 +174,8 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "penanda halaman tidak sah",
         "",
     ),
-    (
-        "an agreement needs at least one party",
-        "",
-        "perjanjian perlu paling sedikit satu pihak",
-        "",
-    ),
-    (
-        "ends before it starts",
-        "",
-        "berakhir sebelum mulai berlaku",
-        "",
-    ),
     ("ends before since", "", "berakhir sebelum tanggal awal", ""),
-    (
-        "name at least one receiving party",
-        "",
-        "pilih paling sedikit satu penerima",
-        "",
-    ),
-    (
-        "an agency cannot share with itself",
-        "",
-        "instansi tidak dapat berbagi dengan dirinya sendiri",
-        "",
-    ),
-    ("unknown category ", "", "kategori tidak dikenal: ", ""),
-    (
-        "name the report types or categories that flow",
-        "",
-        "pilih jenis laporan atau kategori yang dibagikan",
-        "",
-    ),
-    (
-        "must be 0 (exact), 1000, 10000 or",
-        "",
-        "ketepatan lokasi tidak dikenal",
-        "",
-    ),
     ("must be a list", "", "harus berupa daftar", ""),
-    (
-        "must be an agency code or",
-        "",
-        "harus kode instansi atau \"*\" untuk setiap pihak",
-        "",
-    ),
     (
         "must be an RFC 3339 date-time",
         "",
@@ -340,110 +183,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     ("unknown action ", "", "tindakan tidak dikenal: ", ""),
-    (
-        "name the agency to share with",
-        "",
-        "pilih instansi tujuan",
-        "",
-    ),
-    (
-        "a report cannot be referred to its own agency",
-        "",
-        "laporan tidak dapat dirujuk ke instansinya sendiri",
-        "",
-    ),
-    (
-        "give a reason of 1 to 2000 characters",
-        "",
-        "isi alasan sepanjang 1 sampai 2000 karakter",
-        "",
-    ),
-    ("lies in the past", "", "sudah lewat", ""),
-    (
-        "a referral lasts at most ",
-        " days",
-        "rujukan paling lama ",
-        " hari",
-    ),
-    (
-        "the ring crosses itself",
-        "",
-        "garis batas area memotong dirinya sendiri",
-        "",
-    ),
-    (
-        "a ring needs at least 4 positions",
-        "",
-        "area perlu paling sedikit 3 titik berbeda",
-        "",
-    ),
-    (
-        "a ring must be closed",
-        "",
-        "garis batas area harus tertutup (posisi pertama dan terakhir sama)",
-        "",
-    ),
-    (
-        "a LineString needs at least 2 positions",
-        "",
-        "garis perlu paling sedikit 2 titik",
-        "",
-    ),
-    (
-        "a position is [longitude, latitude]",
-        "",
-        "posisi ditulis [bujur, lintang]",
-        "",
-    ),
-    (
-        "longitude must be a number",
-        "",
-        "bujur harus berupa angka",
-        "",
-    ),
-    (
-        "latitude must be a number",
-        "",
-        "lintang harus berupa angka",
-        "",
-    ),
-    (
-        "expected an array of positions",
-        "",
-        "harus berupa daftar posisi",
-        "",
-    ),
-    (
-        "at most ",
-        " positions are accepted",
-        "paling banyak ",
-        " posisi",
-    ),
-    (
-        "geometry must be a GeoJSON object",
-        "",
-        "geometri harus berupa objek GeoJSON",
-        "",
-    ),
-    (
-        "geometry type is required",
-        "",
-        "jenis geometri wajib diisi",
-        "",
-    ),
-    ("coordinates are required", "", "koordinat wajib diisi", ""),
-    (
-        "a Polygon is an array of rings",
-        "",
-        "Polygon berupa daftar garis batas",
-        "",
-    ),
-    (
-        "a Polygon needs an outer ring",
-        "",
-        "Polygon perlu garis batas luar",
-        "",
-    ),
     (
         "a MultiPolygon is a non-empty array of polygons",
         "",
@@ -653,72 +392,12 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     ("a note needs text", "", "catatan perlu diisi", ""),
     // Messages found untranslated by `every_domain_message_a_form_can_show_is_translated`.
     (
-        "this password is too common",
-        "",
-        "kata sandi ini terlalu umum; pilih yang lain",
-        "",
-    ),
-    (
-        "the password must not contain the user name",
-        "",
-        "kata sandi tidak boleh memuat nama pengguna",
-        "",
-    ),
-    (
-        "the password must not be one character repeated",
-        "",
-        "kata sandi tidak boleh berupa satu karakter yang diulang",
-        "",
-    ),
-    (
         "the form could not be read",
         "",
         "formulir tidak dapat dibaca",
         "",
     ),
     ("the file is empty", "", "berkas kosong", ""),
-    (
-        "the interval ends before it starts",
-        "",
-        "selang waktu berakhir sebelum dimulai",
-        "",
-    ),
-    (
-        "bbox must be minLon,minLat,maxLon,maxLat",
-        "",
-        "bbox harus berbentuk minLon,minLat,maxLon,maxLat",
-        "",
-    ),
-    (
-        "bbox value ",
-        " is not a number",
-        "nilai bbox ",
-        " bukan angka",
-    ),
-    (
-        "bbox latitudes must be within",
-        "",
-        "lintang bbox harus di antara -90 dan 90",
-        "",
-    ),
-    (
-        "bbox longitudes must be within",
-        "",
-        "bujur bbox harus di antara -180 dan 180",
-        "",
-    ),
-    (
-        "bbox minimum must not exceed its maximum",
-        "",
-        "nilai minimum bbox tidak boleh melebihi maksimumnya",
-        "",
-    ),
-    (
-        "geometry type ",
-        " is not supported; use Point, LineString or Polygon",
-        "jenis geometri ",
-        " tidak didukung; gunakan Point, LineString atau Polygon",
-    ),
     (
         "attributes must be an object",
         "",
@@ -729,12 +408,6 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
         "properties must be an object",
         "",
         "properties harus berupa objek",
-        "",
-    ),
-    (
-        "a clause is an object",
-        "",
-        "klausul harus berupa objek",
         "",
     ),
     (
@@ -752,25 +425,11 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
     ("must be a JSON object", "", "harus berupa objek JSON", ""),
     ("must be \"Feature\"", "", "harus \"Feature\"", ""),
     (
-        "must be \"draft\" or \"proposed\"",
-        "",
-        "harus draf atau usulan",
-        "",
-    ),
-    (
         "must be public, internal, restricted or secret",
         "",
         "tingkat kerahasiaan tidak dikenal",
         "",
     ),
-    (
-        "explain why, in 10 to 2000 characters",
-        "",
-        "jelaskan alasannya dalam 10 sampai 2000 karakter",
-        "",
-    ),
-    ("give a list of roles", "", "berikan daftar peran", ""),
-    ("not a role", "", "bukan peran yang dikenal", ""),
     ("not a valid address", "", "bukan alamat yang sah", ""),
     (
         "an http:// or https:// address",
@@ -795,26 +454,13 @@ const CORE_MESSAGES: &[(&str, &str, &str, &str)] = &[
 /// Indonesian renderings of domain messages that start with a value (an agency code, a
 /// field key) and end in a fixed phrase: (English end, Indonesian end). The value is kept.
 const CORE_SUFFIXES: &[(&str, &str)] = &[
-    (
-        " is not a party to the agreement",
-        " bukan pihak dalam perjanjian",
-    ),
-    (
-        " is not a field of the shared report types",
-        " bukan rincian jenis laporan yang dibagikan",
-    ),
     (" is not an agency", " bukan instansi yang terdaftar"),
-    (" is named twice", " disebut dua kali"),
     (
         " is not a fence shape; use Polygon, MultiPolygon, LineString, MultiLineString or Circle",
         " bukan bentuk area; gunakan Polygon, MultiPolygon, LineString, MultiLineString atau Circle",
     ),
     (" is not a Kemendagri region code", " bukan kode wilayah Kemendagri"),
     (" is not a user", " bukan pengguna yang terdaftar"),
-    (
-        " is not an RFC 3339 date-time",
-        " bukan tanggal dan jam RFC 3339",
-    ),
 ];
 
 /// A message from the domain or the use cases: English words, and perhaps a code.
@@ -1102,7 +748,13 @@ mod tests {
         );
         assert_eq!(core_message(Lang::En, "something new"), "something new");
         assert_eq!(
-            core_message(Lang::Id, "this password is too common; choose another"),
+            core_message(
+                Lang::Id,
+                &sinergi_core::msg!(
+                    "password-too-common",
+                    "this password is too common; choose another"
+                )
+            ),
             "kata sandi ini terlalu umum; pilih yang lain"
         );
         assert_eq!(
@@ -1110,12 +762,32 @@ mod tests {
             Some("Para pihak")
         );
         assert_eq!(field_name(Lang::Id, "body"), None);
+        // A coded message is rendered from the catalogue, its value in its place.
+        let coded = sinergi_core::msg!(
+            "party-unknown",
+            "{code} is not a party to the agreement",
+            code = "POLDA-JAMBI"
+        );
         assert_eq!(
-            core_message(Lang::Id, "POLDA-JAMBI is not a party to the agreement"),
+            core_message(Lang::Id, &coded),
             "POLDA-JAMBI bukan pihak dalam perjanjian"
         );
         assert_eq!(
-            core_message(Lang::Id, "a referral lasts at most 366 days"),
+            core_message(Lang::En, &coded),
+            "POLDA-JAMBI is not a party to the agreement"
+        );
+        // An uncoded message ending in a known phrase keeps its leading value.
+        assert_eq!(
+            core_message(Lang::Id, "POLDA-JAMBI is not an agency"),
+            "POLDA-JAMBI bukan instansi yang terdaftar"
+        );
+        let coded = sinergi_core::msg!(
+            "referral-too-long",
+            "a referral lasts at most {days} days",
+            days = 366
+        );
+        assert_eq!(
+            core_message(Lang::Id, &coded),
             "rujukan paling lama 366 hari"
         );
         assert_eq!(tr(Lang::En, "nav_map"), "Map");
