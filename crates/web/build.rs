@@ -2,8 +2,16 @@
 //! them, and says how to install them if not; lists the message files of every domain
 //! (`locales/{id,en}/<domain>.ftl`) for `i18n::FILES`.
 
+/// The crate's folder, read when the script runs (not when it was compiled, so a target
+/// folder shared or copied between checkouts finds this checkout's files).
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+}
+
 fn main() {
-    let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules");
+    let modules = manifest_dir().join("../../node_modules");
     for f in [
         "leaflet/dist/leaflet.js",
         "leaflet/dist/leaflet.css",
@@ -27,7 +35,7 @@ fn main() {
 /// Writes `OUT_DIR/message_files.rs`: one `(domain, id source, en source)` per
 /// `locales/id/*.ftl`, in name order; a domain missing in either language fails the build.
 fn message_files() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let root = manifest_dir().join("locales");
     let (id, en) = (root.join("id"), root.join("en"));
     println!("cargo:rerun-if-changed={}", id.display());
     println!("cargo:rerun-if-changed={}", en.display());

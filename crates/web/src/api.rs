@@ -6,7 +6,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::MethodRouter;
 use axum::Router;
 
-pub use crate::api_common::urlencode;
 use crate::AppState;
 
 /// Every API route with its handlers, relative to `/api/v1`. The router is built from this

@@ -190,7 +190,7 @@ pub fn describe(e: &AppError) -> &'static ErrorKind {
     })
 }
 
-pub use crate::observe::{new_request_id, request_id};
+use crate::observe::request_id;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -5,8 +5,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone};
 use sinergi_core::time::Zone;
 
-use super::i18n::k;
 use super::Page;
+use crate::i18n::k;
 
 /// The zones a form offers: (offset as sent, dictionary key of its label).
 pub(crate) const ZONES: [(&str, &str); 3] = [

@@ -6,8 +6,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::i18n::Lang;
 use super::{safe_local_path, with_cookie, LANG_COOKIE};
+use crate::i18n::Lang;
 use crate::AppState;
 
 #[derive(Deserialize)]

@@ -13,7 +13,6 @@
 
 pub(crate) mod format;
 mod home;
-pub(crate) use crate::i18n;
 mod language;
 pub(crate) mod render;
 
@@ -37,7 +36,7 @@ use crate::auth::{constant_time_eq, Authed};
 use crate::features::NavEntry;
 use crate::AppState;
 
-use i18n::{k, tr, Lang};
+use crate::i18n::{k, tr, Lang};
 
 pub const LANG_COOKIE: &str = "lang";
 

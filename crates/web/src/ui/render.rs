@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Environment, UndefinedBehavior, Value};
 use sinergi_app::AppError;
 
-use super::i18n::{core_message, field_name, k, tr, Dict, Lang};
 use super::Page;
+use crate::i18n::{core_message, field_name, k, tr, Dict, Lang};
 use sinergi_core::permission::Action;
 
 /// The shell's templates, by name, embedded in the binary; each domain lists its own
@@ -52,7 +52,7 @@ fn build_env() -> (Environment<'static>, Vec<(&'static str, minijinja::Error)>) 
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
     // Percent-encodes a value for a URL query; minijinja's own filter needs an optional
     // feature, and the API's encoder is the one the other links use.
-    env.add_filter("urlencode", |s: String| crate::api::urlencode(&s));
+    env.add_filter("urlencode", |s: String| crate::api_common::urlencode(&s));
     let mut failures = Vec::new();
     for (name, src) in all_templates() {
         if let Err(e) = env.add_template(name, src) {
@@ -193,7 +193,7 @@ pub(crate) fn error_page(lang: Lang, page: Option<&Page>, back: &str, err: AppEr
             return Redirect::to("/akun/kata-sandi").into_response()
         }
         AppError::Internal(source) => {
-            let request_id = crate::problem::request_id();
+            let request_id = crate::observe::request_id();
             let mut chain = source.to_string();
             let mut cur = source.source();
             while let Some(c) = cur {

@@ -5,7 +5,7 @@ pub(crate) mod types;
 pub(crate) mod ui;
 
 use super::{Feature, NavEntry};
-use crate::ui::i18n::k;
+use crate::i18n::k;
 use sinergi_core::permission::Action;
 
 pub(crate) const FEATURE: Feature = Feature {

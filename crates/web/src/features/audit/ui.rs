@@ -20,8 +20,8 @@ use sinergi_core::audit::Action;
 use sinergi_core::ids::ReportId;
 use sinergi_core::time::Zone;
 
-use crate::api::urlencode;
-use crate::ui::i18n::{core_message, k, tr, Lang};
+use crate::api_common::urlencode;
+use crate::i18n::{core_message, k, tr, Lang};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{show_time, FormData, Page};
 use crate::AppState;

@@ -20,7 +20,7 @@ use sinergi_core::ids::{NotificationId, ReportId};
 use sinergi_core::time::Zone;
 
 use crate::ui::format::home_zone;
-use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::i18n::{k, tr, tr_args, Lang};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{show_time, Page};
 use crate::AppState;

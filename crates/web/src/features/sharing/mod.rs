@@ -6,7 +6,7 @@ pub(crate) mod types;
 pub(crate) mod ui;
 
 use super::{Feature, NavEntry};
-use crate::ui::i18n::k;
+use crate::i18n::k;
 
 pub(crate) const FEATURE: Feature = Feature {
     name: "sharing",

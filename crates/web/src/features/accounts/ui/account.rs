@@ -20,7 +20,7 @@ use sinergi_core::totp::TotpSecret;
 
 use crate::auth::SESSION_COOKIE;
 use crate::ui::format::home_zone;
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{cookie_attrs, with_cookie};
 use crate::ui::{show_time, FormData, Page, UNPROCESSABLE};

@@ -19,7 +19,7 @@ use sinergi_core::ids::AgencyId;
 use sinergi_core::user::Role;
 use sinergi_core::ValidationErrors;
 
-use crate::ui::i18n::{core_message, k, tr, Lang};
+use crate::i18n::{core_message, k, tr, Lang};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{bad_form, kind_label, role_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -202,7 +202,7 @@ fn agency_label(lang: Lang, field: &str) -> String {
         "kind" => k!("agency_kind"),
         "parent" => k!("parent_agency"),
         "jurisdiction" => k!("jurisdiction_codes"),
-        other => return crate::ui::i18n::field_or_other(lang, other),
+        other => return crate::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }
@@ -384,7 +384,7 @@ fn user_label(lang: Lang, field: &str) -> String {
         "agency" => k!("agency"),
         "role" => k!("role"),
         "password" => k!("initial_password"),
-        other => return crate::ui::i18n::field_or_other(lang, other),
+        other => return crate::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }

@@ -12,7 +12,7 @@ use sinergi_app::agreements::BREAK_GLASS_HOURS;
 use sinergi_app::AppError;
 use sinergi_core::user::Role;
 
-use crate::ui::i18n::{core_message, k, tr, tr_args};
+use crate::i18n::{core_message, k, tr, tr_args};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{role_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -113,7 +113,7 @@ pub(crate) async fn save_settings(
                             Some(role) => crate::ui::role_label(lang, role),
                             None => r.clone(),
                         })
-                        .unwrap_or_else(|| crate::ui::i18n::field_or_other(lang, &e.field));
+                        .unwrap_or_else(|| crate::i18n::field_or_other(lang, &e.field));
                     format!("{value}: {}", core_message(lang, &e.message))
                 })
                 .collect();

@@ -21,7 +21,7 @@ use sinergi_app::auth::SessionKind;
 use sinergi_app::AppError;
 
 use crate::auth::{constant_time_eq, ClientAddr, SESSION_COOKIE};
-use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::i18n::{k, tr, tr_args, Lang};
 use crate::ui::render::{anon_ctx, render};
 use crate::ui::{cookie, cookie_attrs, lang_of, with_cookie, FormData, Page};
 use crate::AppState;

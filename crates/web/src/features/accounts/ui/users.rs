@@ -14,7 +14,7 @@ use serde::Serialize;
 use sinergi_app::AppError;
 use sinergi_core::user::{Role, User};
 
-use crate::ui::i18n::{core_message, k, tr};
+use crate::i18n::{core_message, k, tr};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{role_label, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -119,7 +119,7 @@ pub(crate) async fn edit(
 }
 
 fn by_field(
-    lang: crate::ui::i18n::Lang,
+    lang: crate::i18n::Lang,
     v: &sinergi_core::ValidationErrors,
 ) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();

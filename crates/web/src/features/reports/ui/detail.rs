@@ -22,7 +22,7 @@ use super::*;
 use crate::features::sharing::ui::break_glass as emergency;
 use crate::features::sharing::ui::referrals as sharing;
 use crate::ui::format::human_size;
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::render::{csrf_page, json_for_script, page_ctx, render};
 use crate::ui::{
     bad_form, report_zone, sensitivity_label, show_time, status_label, status_options, FormData,
@@ -89,7 +89,7 @@ fn changed_label(lang: Lang, field: &str) -> String {
         "sensitivity" => k!("sensitivity"),
         "attributes" => k!("attributes"),
         "region_code" => k!("region"),
-        other => return crate::ui::i18n::field_or_other(lang, other),
+        other => return crate::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }

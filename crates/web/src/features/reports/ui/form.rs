@@ -17,7 +17,7 @@ use super::detail::{detail_page, DetailExtra};
 use super::values::{self, ReportValues};
 use super::*;
 use crate::ui::format::{self, home_zone};
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::render::{csrf_page, json_for_script, page_ctx, render};
 use crate::ui::{bad_form, sensitivity_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;

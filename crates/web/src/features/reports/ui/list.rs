@@ -17,7 +17,7 @@ use sinergi_core::report::Status;
 
 use super::*;
 use crate::features::sharing::ui::break_glass as emergency;
-use crate::ui::i18n::{core_message, k, tr};
+use crate::i18n::{core_message, k, tr};
 use crate::ui::render::{json_for_script, page_ctx, render};
 use crate::ui::{report_zone, show_time, status_label, status_options, FormData, Page};
 use crate::AppState;
@@ -182,7 +182,7 @@ pub(crate) async fn list(
                     "region" => tr(lang, k!("region_code")),
                     "dari" => tr(lang, k!("date_from")),
                     "sampai" => tr(lang, k!("date_to")),
-                    other => crate::ui::i18n::field_or_other(lang, other),
+                    other => crate::i18n::field_or_other(lang, other),
                 };
                 errors.push(field, label, core_message(lang, &e.message));
             }

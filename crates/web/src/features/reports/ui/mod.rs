@@ -22,8 +22,8 @@ use sinergi_core::ids::ReportId;
 use sinergi_core::report_types::ReportType;
 use sinergi_core::ValidationErrors;
 
-use crate::api::urlencode;
-use crate::ui::i18n::{core_message, k, tr, Lang};
+use crate::api_common::urlencode;
+use crate::i18n::{core_message, k, tr, Lang};
 use crate::AppState;
 use form::PHOTO_FIELD;
 use values::LocalError;
@@ -236,7 +236,7 @@ fn field_label(lang: Lang, field: &str, ty: Option<&ReportType>) -> String {
         "status" => k!("status"),
         "note" => k!("note"),
         PHOTO_FIELD => k!("photos"),
-        other => return crate::ui::i18n::field_or_other(lang, other),
+        other => return crate::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }

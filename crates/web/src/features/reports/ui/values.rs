@@ -15,7 +15,7 @@ use sinergi_core::report::Report;
 use sinergi_core::report_types::{FieldDef, FieldKind, ReportType};
 
 use crate::ui::format::{local_to_rfc3339, normalize_zone, rfc3339_to_local, zone_value};
-use crate::ui::i18n::k;
+use crate::i18n::k;
 use crate::ui::FormData;
 
 /// A whole number as people type it: `12`, `-3`, or with thousands dots `1.500.000`.

@@ -25,7 +25,7 @@ use sinergi_core::time::Zone;
 use sinergi_core::ValidationErrors;
 
 use super::agreements::*;
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::render::{csrf_page, page_ctx, render};
 use crate::ui::{bad_form, sensitivity_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -329,7 +329,7 @@ fn field_label(lang: Lang, field: &str) -> String {
         "valid_from" => k!("valid_from"),
         "valid_until" => k!("valid_until"),
         "clauses" => k!("clauses"),
-        other => return crate::ui::i18n::field_or_other(lang, other),
+        other => return crate::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
 }

@@ -23,9 +23,9 @@ use sinergi_core::report_types::ReportType;
 use sinergi_core::sharing::Precision;
 use sinergi_core::time::Zone;
 
-use crate::api::urlencode;
+use crate::api_common::urlencode;
 use crate::ui::format::{human_size, km};
-use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::i18n::{k, tr, tr_args, Lang};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{sensitivity_label, show_time, FormData, Page, UNPROCESSABLE};
 use crate::AppState;

@@ -20,8 +20,8 @@ use sinergi_app::agreements::BREAK_GLASS_HOURS;
 use sinergi_app::AppError;
 use sinergi_core::ids::ReportId;
 
-use crate::api::urlencode;
-use crate::ui::i18n::{core_message, k, tr, tr_args};
+use crate::api_common::urlencode;
+use crate::i18n::{core_message, k, tr, tr_args};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{role_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -213,7 +213,7 @@ pub(crate) async fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::i18n::Lang;
+    use crate::i18n::Lang;
 
     #[test]
     fn the_rule_names_the_hours() {

@@ -28,7 +28,7 @@ use sinergi_core::time::Zone;
 
 use crate::ui::format;
 use crate::ui::format::km;
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::{show_time, Page, UNPROCESSABLE};
 use crate::AppState;
 

@@ -11,7 +11,7 @@ use sinergi_core::warning::{AlertId, ALERT_ACTIONS, ALERT_OUTCOMES};
 
 use super::*;
 use crate::ui::format::home_zone;
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::render::{json_for_script, page_ctx, render};
 use crate::ui::{Page, UNPROCESSABLE};
 use crate::AppState;
@@ -273,7 +273,7 @@ async fn respond(
                         "action" => tr(lang, k!("w_action")),
                         "outcome" => tr(lang, k!("w_outcome")),
                         "note" => tr(lang, k!("note")),
-                        other => crate::ui::i18n::field_or_other(lang, other),
+                        other => crate::i18n::field_or_other(lang, other),
                     };
                     format!("{label}: {}", core_message(lang, &e.message))
                 })

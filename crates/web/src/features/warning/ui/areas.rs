@@ -13,7 +13,7 @@ use sinergi_regions::{Level, Region};
 
 use super::*;
 use crate::ui::format::home_zone;
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::render::{json_for_script, page_ctx, render};
 use crate::ui::{FormData, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -185,7 +185,7 @@ fn fence_place(lang: Lang, cara: &str, field: &str) -> (&'static str, String) {
         "region" => ("wilayah", tr(lang, k!("w_region"))),
         "radius_m" => ("radius", tr(lang, k!("w_radius"))),
         f if f.starts_with("shape") => (shape_field, tr(lang, k!("w_shape"))),
-        _ => ("lain", crate::ui::i18n::field_or_other(lang, field)),
+        _ => ("lain", crate::i18n::field_or_other(lang, field)),
     }
 }
 

@@ -27,7 +27,7 @@ use sinergi_core::warning::{AlertStatus, Severity};
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Level;
 
-use crate::ui::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{core_message, k, tr, tr_args, Lang};
 use crate::ui::{FormData, Page};
 use crate::AppState;
 

@@ -14,7 +14,7 @@ use sinergi_core::warning::{Fence, FenceId, Rule, RuleId, Severity};
 
 use super::*;
 use crate::ui::format::home_zone;
-use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::i18n::{k, tr, tr_args, Lang};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{FormData, Page, UNPROCESSABLE};
 use crate::AppState;

@@ -26,7 +26,7 @@ use super::{
 };
 use crate::ui::format;
 use crate::ui::format::home_zone;
-use crate::ui::i18n::{k, tr, tr_args, Lang};
+use crate::i18n::{k, tr, tr_args, Lang};
 use crate::ui::render::{json_for_script, page_ctx, render};
 use crate::ui::{sensitivity_label, FormData, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -323,7 +323,7 @@ pub(crate) async fn create_subject(
                 "kind" => ("jenis", tr(lang, k!("w_subject_kind"))),
                 "sensitivity" => ("kerahasiaan", tr(lang, k!("w_sensitivity"))),
                 "notes" => ("catatan", tr(lang, k!("w_notes"))),
-                other => ("lain", crate::ui::i18n::field_or_other(lang, other)),
+                other => ("lain", crate::i18n::field_or_other(lang, other)),
             });
             forms.subject = v;
             list_page(&st, &page, UNPROCESSABLE, forms, None).await
@@ -360,7 +360,7 @@ pub(crate) async fn create_device(
                 "serial" => ("serial", tr(lang, k!("w_serial"))),
                 "kind" => ("jenis", tr(lang, k!("w_device_kind"))),
                 "expected_interval_min" => ("interval", tr(lang, k!("w_interval"))),
-                other => ("lain", crate::ui::i18n::field_or_other(lang, other)),
+                other => ("lain", crate::i18n::field_or_other(lang, other)),
             });
             forms.device = v;
             list_page(&st, &page, UNPROCESSABLE, forms, None).await
@@ -424,7 +424,7 @@ pub(crate) async fn deploy(
                 forms.deploy_errors.domain(lang, &e, |field| match field {
                     "subject" => ("subjek", tr(lang, k!("w_subject"))),
                     "start" => ("mulai", tr(lang, k!("w_start"))),
-                    other => ("lain", crate::ui::i18n::field_or_other(lang, other)),
+                    other => ("lain", crate::i18n::field_or_other(lang, other)),
                 });
             }
             Err(e) => return page.error(e),
