@@ -13,6 +13,7 @@ pub mod checkpoint;
 pub mod error;
 pub mod geometry;
 pub mod ids;
+pub mod input;
 pub mod observation;
 pub mod permission;
 pub mod query;
