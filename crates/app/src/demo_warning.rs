@@ -10,6 +10,8 @@
 use chrono::{Duration, Utc};
 use serde_json::json;
 use sinergi_core::access::Actor;
+use sinergi_core::input::Body as _;
+use sinergi_core::report::NewReportBody;
 
 use crate::{App, AppError, AppResult};
 
@@ -184,12 +186,12 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
     let (report, _) = app
         .create_report(
             &reporter,
-            &json!({"type": "Feature", "id": "019a9a00-0000-7000-8000-0000000d0001",
+            &NewReportBody::read(&json!({"type": "Feature", "id": "019a9a00-0000-7000-8000-0000000d0001",
                 "geometry": {"type": "Point", "coordinates": [105.8052, -5.1262]},
                 "properties": {"type": "wildlife_sighting", "title": "Rombongan gajah di kebun singkong warga",
                     "description": "Sekitar enam ekor gajah terlihat di kebun singkong di tepi desa, bergerak ke arah permukiman. [Data demo Sinergi]",
                     "occurred_at": (now - Duration::hours(2)).to_rfc3339(), "sensitivity": "internal",
-                    "attributes": {"species": "gajah_sumatera", "count": 6}}}),
+                    "attributes": {"species": "gajah_sumatera", "count": 6}}}))?,
         )
         .await?;
     let _ = report;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use sinergi_core::access::{self, Actor, ViewScope};
 use sinergi_core::agreement::AgencyTree;
@@ -13,7 +13,10 @@ use sinergi_core::geometry::ReportGeometry;
 use sinergi_core::ids::{AgencyId, AttachmentId, ReportId};
 use sinergi_core::query::{BboxWidening, Cursor, RawReportQuery, ReportFilter};
 use sinergi_core::report::Sensitivity;
-use sinergi_core::report::{NewReport, Report, ReportEvent, ReportPatch, Status, StoredReport};
+use sinergi_core::report::{
+    NewReport, NewReportBody, Report, ReportEvent, ReportPatch, ReportPatchBody, Status,
+    StoredReport,
+};
 use sinergi_core::sharing::{decide, snap, Form, Precision, Viewer};
 use sinergi_store::{Attachment, InsertOutcome, NewEvent, ReportCount, UpdateOutcome};
 
@@ -74,13 +77,17 @@ impl App {
     /// Creates a report owned by the actor's agency. The same id with the same content
     /// again returns the stored report (`false` = not newly created); the same id with
     /// different content is a conflict.
-    pub async fn create_report(&self, actor: &Actor, feature: &Value) -> AppResult<(Report, bool)> {
+    pub async fn create_report(
+        &self,
+        actor: &Actor,
+        body: &NewReportBody,
+    ) -> AppResult<(Report, bool)> {
         if !access::can_create_report(actor) {
             return Err(AppError::Forbidden("analysts cannot record reports".into()));
         }
         let now = self.now();
         let types = self.report_types();
-        let new = NewReport::from_feature(feature, &types, now)?;
+        let new = NewReport::from_body(body, &types, now)?;
         let hash = sha256_hex(new.canonical_json().as_bytes());
         let region_code = self.region_for(
             new.region_code.as_deref(),
@@ -410,7 +417,7 @@ impl App {
         actor: &Actor,
         id: ReportId,
         if_match: Option<i64>,
-        body: &Value,
+        body: &ReportPatchBody,
     ) -> AppResult<Report> {
         let current = self.visible_report(actor, id).await?;
         if !access::can_edit(actor, &current.access()) {
@@ -427,7 +434,7 @@ impl App {
         let ty = self
             .report_type(&current.type_key)
             .ok_or(AppError::NotFound)?;
-        let patch = ReportPatch::from_json(body, &ty, self.now())?;
+        let patch = ReportPatch::from_body(body, &ty, self.now())?;
         if patch.status.is_some_and(|s| s != current.status)
             && !access::can_change_status(actor, &current.access())
         {

@@ -20,6 +20,8 @@ pub mod query;
 pub mod region;
 pub mod report;
 pub mod report_types;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod sensitivity;
 pub mod sharing;
 pub mod time;

@@ -10,9 +10,13 @@ use crate::access::ReportAccess;
 use crate::canonical;
 use crate::geometry::ReportGeometry;
 use crate::ids::{AgencyId, ReportId, UserId};
+use crate::input::{Body, Field};
 use crate::report_types::ReportType;
 pub use crate::sensitivity::Sensitivity;
+
+pub mod body;
 use crate::ValidationErrors;
+pub use body::{NewReportBody, NewReportProperties, ReportPatchBody, ReportPropertiesPatch};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,37 +75,33 @@ impl NewReport {
         types: &[ReportType],
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
-        let obj = v.as_object().ok_or_else(|| {
-            ValidationErrors::single(
-                "",
-                crate::msg!(
-                    "body-not-feature",
-                    "the body must be a GeoJSON Feature object"
-                ),
-            )
-        })?;
+        Self::from_body(&NewReportBody::read(v)?, types, now)
+    }
+
+    /// Checks a new report's body, naming every field at fault.
+    pub fn from_body(
+        body: &NewReportBody,
+        types: &[ReportType],
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut errs = ValidationErrors::new();
-        for k in obj.keys() {
-            if !matches!(k.as_str(), "type" | "id" | "geometry" | "properties") {
-                errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
-            }
-        }
-        if obj.get("type").and_then(Value::as_str) != Some("Feature") {
+        body.unknown.report("", &mut errs);
+        if body.kind.given().map(String::as_str) != Some("Feature") {
             errs.push(
                 "type",
                 crate::msg!("feature-type-invalid", "must be \"Feature\""),
             );
         }
-        let id = match obj.get("id") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => match ReportId::parse(s) {
+        let id = match &body.id {
+            Field::Absent | Field::Null => None,
+            Field::Given(s) => match ReportId::parse(s) {
                 Some(id) => Some(id),
                 None => {
                     errs.push("id", crate::msg!("uuid-invalid", "must be a UUID"));
                     None
                 }
             },
-            Some(_) => {
+            Field::Wrong(_) => {
                 errs.push(
                     "id",
                     crate::msg!("uuid-string-invalid", "must be a UUID string"),
@@ -109,21 +109,21 @@ impl NewReport {
                 None
             }
         };
-        let geometry = match obj.get("geometry") {
-            None | Some(Value::Null) => {
+        let geometry = match &body.geometry {
+            Field::Absent | Field::Null => {
                 errs.push(
                     "geometry",
                     crate::msg!("location-required", "a location is required"),
                 );
                 None
             }
-            Some(g) => ReportGeometry::from_geojson(g)
+            Field::Given(g) | Field::Wrong(g) => ReportGeometry::from_geojson(g)
                 .map_err(|e| errs.extend(e.prefixed("geometry")))
                 .ok(),
         };
-        let empty = Map::new();
-        let props = match obj.get("properties") {
-            Some(Value::Object(p)) => p,
+        let empty = NewReportProperties::default();
+        let props = match &body.properties {
+            Field::Given(p) => p,
             _ => {
                 errs.push(
                     "properties",
@@ -132,7 +132,7 @@ impl NewReport {
                 &empty
             }
         };
-        let fields = parse_properties(props, types, now, true, &mut errs);
+        let fields = parse_properties(PropsIn::of_new(props), types, now, true, &mut errs);
         match (geometry, fields) {
             (Some(geometry), Some(p)) if errs.is_empty() => Ok(NewReport {
                 id,
@@ -190,31 +190,36 @@ impl ReportPatch {
         ty: &ReportType,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
-        let obj = v.as_object().ok_or_else(|| {
-            ValidationErrors::single(
-                "",
-                crate::msg!("body-not-object", "the body must be a JSON object"),
-            )
-        })?;
+        Self::from_body(&ReportPatchBody::read(v)?, ty, now)
+    }
+
+    /// Checks a change to a report of type `ty`, naming every field at fault.
+    pub fn from_body(
+        body: &ReportPatchBody,
+        ty: &ReportType,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut errs = ValidationErrors::new();
-        let feature_shaped = obj.contains_key("properties") || obj.contains_key("geometry");
+        let feature_shaped = body.is_feature_shaped();
         let mut patch = ReportPatch::default();
-        let empty = Map::new();
-        let props: &Map<String, Value> = if feature_shaped {
-            for k in obj.keys() {
-                if !matches!(k.as_str(), "type" | "id" | "geometry" | "properties") {
-                    errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
-                }
+        let empty = ReportPropertiesPatch::default();
+        // The keys that do not belong where they were sent, in key order.
+        let mut misplaced: Vec<String> = body.flat.unknown.0.keys().cloned().collect();
+        let props: &ReportPropertiesPatch = if feature_shaped {
+            misplaced.extend(body.flat.sent_names().into_iter().map(String::from));
+            misplaced.sort();
+            for k in &misplaced {
+                errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
             }
-            if let Some(g) = obj.get("geometry").filter(|g| !g.is_null()) {
+            if let Field::Given(g) | Field::Wrong(g) = &body.geometry {
                 patch.geometry = ReportGeometry::from_geojson(g)
                     .map_err(|e| errs.extend(e.prefixed("geometry")))
                     .ok();
             }
-            match obj.get("properties") {
-                Some(Value::Object(p)) => p,
-                None => &empty,
-                Some(_) => {
+            match &body.properties {
+                Field::Given(p) => p,
+                Field::Absent => &empty,
+                Field::Null | Field::Wrong(_) => {
                     errs.push(
                         "properties",
                         crate::msg!("properties-not-object", "properties must be an object"),
@@ -223,23 +228,31 @@ impl ReportPatch {
                 }
             }
         } else {
-            obj
+            if body.id.is_sent() {
+                misplaced.push("id".into());
+                misplaced.sort();
+            }
+            &body.flat
+        };
+        // Flat, the type is the body's own `type`.
+        let type_key = if feature_shaped {
+            &props.type_key
+        } else {
+            &body.kind
         };
         let prefix = if feature_shaped { "properties." } else { "" };
         let mut perrs = ValidationErrors::new();
-        if let Some(t) = props.get("type") {
-            if t.as_str() != Some(ty.key.as_str()) {
-                perrs.push(
-                    "type",
-                    crate::msg!(
-                        "report-type-unchangeable",
-                        "the type of a report cannot be changed"
-                    ),
-                );
-            }
+        if type_key.is_sent() && type_key.given().map(String::as_str) != Some(ty.key.as_str()) {
+            perrs.push(
+                "type",
+                crate::msg!(
+                    "report-type-unchangeable",
+                    "the type of a report cannot be changed"
+                ),
+            );
         }
-        if let Some(s) = props.get("status") {
-            match s.as_str().and_then(Status::parse) {
+        if props.status.is_sent() {
+            match props.status.given().and_then(|s| Status::parse(s)) {
                 Some(s) => patch.status = Some(s),
                 None => perrs.push(
                     "status",
@@ -250,8 +263,8 @@ impl ReportPatch {
                 ),
             }
         }
-        if let Some(n) = props.get("note") {
-            match n.as_str() {
+        if props.note.is_sent() {
+            match props.note.given() {
                 Some(s) if s.chars().count() <= 2000 => patch.note = Some(s.trim().to_string()),
                 _ => perrs.push(
                     "note",
@@ -263,11 +276,22 @@ impl ReportPatch {
                 ),
             }
         }
-        let mut rest = props.clone();
-        rest.remove("type");
-        rest.remove("status");
-        rest.remove("note");
-        if let Some(p) = parse_properties(&rest, std::slice::from_ref(ty), now, false, &mut perrs) {
+        let unknown = if feature_shaped {
+            props.unknown.0.keys().cloned().collect()
+        } else {
+            misplaced
+        };
+        let input = PropsIn {
+            type_key: &Field::Absent,
+            title: &props.title,
+            description: &props.description,
+            occurred_at: &props.occurred_at,
+            sensitivity: &props.sensitivity,
+            attributes: &props.attributes,
+            region_code: &props.region_code,
+            unknown,
+        };
+        if let Some(p) = parse_properties(input, std::slice::from_ref(ty), now, false, &mut perrs) {
             patch.title = p.title;
             patch.description = p.description;
             patch.occurred_at = p.occurred_at;
@@ -284,6 +308,34 @@ impl ReportPatch {
 
     pub fn is_empty(&self) -> bool {
         *self == ReportPatch::default()
+    }
+}
+
+/// The properties a create or a change carries, as sent.
+struct PropsIn<'a> {
+    type_key: &'a Field<String>,
+    title: &'a Field<String>,
+    description: &'a Field<String>,
+    occurred_at: &'a Field<String>,
+    sensitivity: &'a Field<String>,
+    attributes: &'a Field<Map<String, Value>>,
+    region_code: &'a Field<String>,
+    /// Keys that are not properties, in key order.
+    unknown: Vec<String>,
+}
+
+impl<'a> PropsIn<'a> {
+    fn of_new(p: &'a NewReportProperties) -> Self {
+        PropsIn {
+            type_key: &p.type_key,
+            title: &p.title,
+            description: &p.description,
+            occurred_at: &p.occurred_at,
+            sensitivity: &p.sensitivity,
+            attributes: &p.attributes,
+            region_code: &p.region_code,
+            unknown: p.unknown.0.keys().cloned().collect(),
+        }
     }
 }
 
@@ -316,7 +368,7 @@ fn visible(s: &str) -> bool {
 /// Parses report properties. With `create`, `type`, `title` and `occurred_at` are required
 /// and the type is looked up in `types`; without, `types` holds exactly the report's type.
 fn parse_properties(
-    props: &Map<String, Value>,
+    props: PropsIn<'_>,
     types: &[ReportType],
     now: DateTime<Utc>,
     create: bool,
@@ -324,23 +376,11 @@ fn parse_properties(
 ) -> Option<Props> {
     let mut errs = ValidationErrors::new();
     let mut p = Props::default();
-    for k in props.keys() {
-        let known = matches!(
-            k.as_str(),
-            "type"
-                | "title"
-                | "description"
-                | "occurred_at"
-                | "sensitivity"
-                | "attributes"
-                | "region_code"
-        );
-        if !known {
-            errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
-        }
+    for k in &props.unknown {
+        errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
     }
     let ty: Option<&ReportType> = if create {
-        match props.get("type").and_then(Value::as_str) {
+        match props.type_key.given() {
             None => {
                 errs.push(
                     "type",
@@ -348,7 +388,7 @@ fn parse_properties(
                 );
                 None
             }
-            Some(k) => match types.iter().find(|t| t.key == k) {
+            Some(k) => match types.iter().find(|t| &t.key == k) {
                 Some(t) => {
                     p.type_key = Some(t.key.clone());
                     Some(t)
@@ -369,13 +409,13 @@ fn parse_properties(
     } else {
         types.first()
     };
-    match props.get("title") {
-        None if create => errs.push(
+    match props.title {
+        Field::Absent if create => errs.push(
             "title",
             crate::msg!("title-required", "a title is required"),
         ),
-        None => {}
-        Some(v) => match v.as_str().map(str::trim) {
+        Field::Absent => {}
+        title => match title.given().map(|s| s.trim()) {
             Some(s) if s.chars().any(char::is_control) => errs.push(
                 "title",
                 crate::msg!(
@@ -396,9 +436,9 @@ fn parse_properties(
             ),
         },
     }
-    match props.get("description") {
-        None | Some(Value::Null) => {}
-        Some(v) => match v.as_str() {
+    match props.description {
+        Field::Absent | Field::Null => {}
+        description => match description.given() {
             Some(s) if s.chars().count() <= MAX_DESCRIPTION => {
                 p.description = Some(s.trim().to_string())
             }
@@ -412,14 +452,14 @@ fn parse_properties(
             ),
         },
     }
-    match props.get("occurred_at") {
-        None if create => errs.push(
+    match props.occurred_at {
+        Field::Absent if create => errs.push(
             "occurred_at",
             crate::msg!("occurred-at-required", "when it happened is required"),
         ),
-        None => {}
-        Some(v) => match v
-            .as_str()
+        Field::Absent => {}
+        occurred_at => match occurred_at
+            .given()
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         {
             Some(t) if t.with_timezone(&Utc) > now + Duration::hours(FUTURE_TOLERANCE_HOURS) => {
@@ -446,9 +486,9 @@ fn parse_properties(
             ),
         },
     }
-    match props.get("sensitivity") {
-        None | Some(Value::Null) => {}
-        Some(v) => match v.as_str().and_then(Sensitivity::parse) {
+    match props.sensitivity {
+        Field::Absent | Field::Null => {}
+        sensitivity => match sensitivity.given().and_then(|s| Sensitivity::parse(s)) {
             Some(s) => p.sensitivity = Some(s),
             None => errs.push(
                 "sensitivity",
@@ -459,9 +499,9 @@ fn parse_properties(
             ),
         },
     }
-    match props.get("region_code") {
-        None | Some(Value::Null) => {}
-        Some(v) => match v.as_str() {
+    match props.region_code {
+        Field::Absent | Field::Null => {}
+        region_code => match region_code.given() {
             Some(s) if crate::region::is_region_code_shape(s) => {
                 p.region_code = Some(s.to_string())
             }
@@ -475,9 +515,15 @@ fn parse_properties(
         },
     }
     if let Some(ty) = ty {
-        match props.get("attributes") {
+        let attrs = match props.attributes {
+            Field::Absent => None,
+            Field::Null => Some(Value::Null),
+            Field::Given(a) => Some(Value::Object(a.clone())),
+            Field::Wrong(v) => Some(v.clone()),
+        };
+        match attrs {
             None if !create => {}
-            attrs => match ty.validate_attributes(attrs.unwrap_or(&Value::Null)) {
+            attrs => match ty.validate_attributes(attrs.as_ref().unwrap_or(&Value::Null)) {
                 Ok(a) => p.attributes = Some(a),
                 Err(e) => errs.extend(e.prefixed("attributes")),
             },

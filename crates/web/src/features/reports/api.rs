@@ -14,7 +14,8 @@ use sinergi_app::AppError;
 use sinergi_app::Attachment;
 use sinergi_core::ids::{AttachmentId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery};
-use sinergi_core::report::Report;
+use sinergi_core::input::Body as _;
+use sinergi_core::report::{NewReportBody, Report, ReportPatchBody};
 use sinergi_core::sharing::Form;
 use sinergi_core::ValidationErrors;
 use sinergi_regions::Region;
@@ -22,8 +23,8 @@ use utoipa_axum::routes;
 
 use super::types::{
     AttachmentList, AttachmentView, Centroid, CountRow, Counts, History, HistoryEntry, Link,
-    NewReport, RegionChain, RegionList, RegionQuery, RegionRef, RegionView, ReportCollection,
-    ReportFeature, ReportListQuery, ReportPatch, ReportTypes,
+    RegionChain, RegionList, RegionQuery, RegionRef, RegionView, ReportCollection,
+    ReportFeature, ReportListQuery, ReportTypes,
 };
 use crate::api_common::{
     file_response, if_match, multipart_error, parse_id, parse_json, query_error, route, urlencode,
@@ -78,8 +79,8 @@ async fn report_types(State(st): State<AppState>, _a: Authed) -> Json<ReportType
 #[utoipa::path(post, path = "/reports", tag = "reports",
     summary = "Create a report (idempotent on a client-chosen id)",
     request_body(content(
-        (NewReport = "application/geo+json"),
-        (NewReport = "application/json"),
+        (NewReportBody = "application/geo+json"),
+        (NewReportBody = "application/json"),
     )),
     responses(
         (status = 201, description = "The stored report", body = ReportFeature, content_type = "application/geo+json"),
@@ -92,8 +93,8 @@ async fn create_report(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let v = parse_json(body)?;
-    let (r, created) = st.app.create_report(&a.actor, &v).await?;
+    let body = NewReportBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let (r, created) = st.app.create_report(&a.actor, &body).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -123,7 +124,7 @@ async fn get_report(
 #[utoipa::path(patch, path = "/reports/{id}", tag = "reports", summary = "Change a report",
     params(("id" = String, Path, description = "The report's UUID"),
         ("If-Match" = String, Header, description = "The ETag from GET")),
-    request_body = ReportPatch,
+    request_body = ReportPatchBody,
     responses((status = 200, description = "The changed report", body = ReportFeature, content_type = "application/geo+json"),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 404, response = P404), (status = 412, response = P412),
@@ -136,10 +137,10 @@ async fn patch_report(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
-    let v = parse_json(body)?;
+    let body = ReportPatchBody::read(&parse_json(body)?).map_err(AppError::from)?;
     let r = st
         .app
-        .patch_report(&a.actor, id, if_match(&headers), &v)
+        .patch_report(&a.actor, id, if_match(&headers), &body)
         .await?;
     Ok(feature_response(StatusCode::OK, &r, None))
 }

@@ -1,8 +1,7 @@
-//! What the reports API reads and answers. New reports and patches are checked field by
-//! field by the app crate (every field at fault is named at once); [`NewReport`] and
-//! [`ReportPatch`] describe them.
+//! What the reports API answers. What it reads are the request bodies of the domain
+//! (`sinergi_core::report::{NewReportBody, ReportPatchBody}`), documented from the very
+//! types the checks read.
 
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,39 +14,7 @@ use uuid::Uuid;
 
 use crate::features::sharing::types::PrecisionView;
 
-/// Coordinates of a GeoJSON geometry: a position (Point), a list of them (LineString), a
-/// list of rings (Polygon) or a list of polygons (MultiPolygon).
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-pub enum Coordinates {
-    /// `[longitude, latitude]` in WGS84.
-    Point(Vec<f64>),
-    Line(Vec<Vec<f64>>),
-    Polygon(Vec<Vec<Vec<f64>>>),
-    MultiPolygon(Vec<Vec<Vec<Vec<f64>>>>),
-}
-
-/// A GeoJSON geometry (RFC 7946).
-#[derive(Serialize, Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct Geometry {
-    /// Point, LineString, Polygon, MultiLineString or MultiPolygon.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub coordinates: Coordinates,
-}
-
-/// An attribute value: text, a number, true/false, or a list of choices.
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-pub enum AttributeValue {
-    Text(String),
-    Number(f64),
-    Flag(bool),
-    Choices(Vec<String>),
-}
+pub use sinergi_core::schema::{AttributeValue, Coordinates, Geometry};
 
 /// How a shared copy was reduced.
 #[derive(Serialize, ToSchema)]
@@ -199,53 +166,6 @@ pub struct ReportListQuery {
     pub limit: Option<u32>,
     /// From a previous page's `next` link
     pub cursor: Option<String>,
-}
-
-/// A new report: a GeoJSON Feature.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct NewReport {
-    /// `Feature`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// A client-chosen UUID makes a retried create idempotent.
-    pub id: Option<Uuid>,
-    pub geometry: Geometry,
-    pub properties: NewReportProperties,
-}
-
-/// A new report's properties.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct NewReportProperties {
-    /// The report type's key.
-    #[serde(rename = "type")]
-    pub type_key: String,
-    #[schema(max_length = 200)]
-    pub title: String,
-    pub description: Option<String>,
-    pub occurred_at: DateTime<Utc>,
-    /// public, internal, restricted or secret.
-    pub sensitivity: Option<String>,
-    pub attributes: Option<BTreeMap<String, AttributeValue>>,
-    pub region_code: Option<String>,
-}
-
-/// Changes to a report: any of these.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct ReportPatch {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub occurred_at: Option<DateTime<Utc>>,
-    pub sensitivity: Option<String>,
-    /// new, verified, in_progress or closed.
-    pub status: Option<String>,
-    pub attributes: Option<BTreeMap<String, AttributeValue>>,
-    pub region_code: Option<String>,
-    pub geometry: Option<Geometry>,
-    /// A note for the history.
-    pub note: Option<String>,
 }
 
 /// One choice of a select field.

@@ -12,7 +12,8 @@ use serde_json::json;
 use sinergi_app::AppError;
 use sinergi_core::access;
 use sinergi_core::ids::ReportId;
-use sinergi_core::report::Report;
+use sinergi_core::input::Field;
+use sinergi_core::report::{Report, ReportPatchBody, ReportPropertiesPatch};
 use sinergi_core::report_types::{FieldKind, ReportType};
 use sinergi_core::sharing::{cell_bounds, Form as Delivered, Precision};
 use sinergi_core::time::Zone;
@@ -437,7 +438,14 @@ pub(crate) async fn change_status(
     };
     // A version that is not a number can never match, which is the honest answer.
     let version = f.text("version").parse::<i64>().unwrap_or(-1);
-    let body = json!({"status": f.text("status"), "note": f.text("note")});
+    let body = ReportPatchBody {
+        flat: ReportPropertiesPatch {
+            status: Field::Given(f.text("status")),
+            note: Field::Given(f.text("note")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     match st
         .app
         .patch_report(&page.authed.actor, id, Some(version), &body)

@@ -9,7 +9,10 @@ use serde_json::json;
 use sinergi_app::AppError;
 use sinergi_core::access;
 use sinergi_core::ids::ReportId;
-use sinergi_core::report::{NewReport, Report, ReportPatch, Sensitivity};
+use sinergi_core::input::Body as _;
+use sinergi_core::report::{
+    NewReport, NewReportBody, Report, ReportPatch, ReportPatchBody, Sensitivity,
+};
 use sinergi_core::report_types::ReportType;
 use sinergi_regions::Level;
 
@@ -409,7 +412,9 @@ pub(crate) async fn create(
     }
     let (feature, local) = values::feature(ty, &values);
     errors.local(&local, ty);
-    if let Err(v) = NewReport::from_feature(&feature, &types, st.app.now()) {
+    // The form's values are always an object, so reading the body cannot fail.
+    let body = NewReportBody::read(&feature).unwrap_or_default();
+    if let Err(v) = NewReport::from_body(&body, &types, st.app.now()) {
         errors.domain(&v, ty);
     }
     check_photos(&st, page.lang, &sub, &mut errors);
@@ -421,7 +426,7 @@ pub(crate) async fn create(
         };
         return form_page(&st, &page, view(values, errors, None), status);
     }
-    let report = match st.app.create_report(&page.authed.actor, &feature).await {
+    let report = match st.app.create_report(&page.authed.actor, &body).await {
         Ok((r, _)) => r,
         Err(AppError::Validation(v)) => {
             errors.domain(&v, ty);
@@ -531,9 +536,10 @@ pub(crate) async fn edit(
     values.id = r.id.to_string();
     let version = values.version.parse::<i64>().unwrap_or(-1);
     let (body, local) = values::patch(&ty, &values);
+    let body = ReportPatchBody::read(&body).unwrap_or_default();
     let mut errors = Errors::new(page.lang);
     errors.local(&local, Some(&ty));
-    if let Err(v) = ReportPatch::from_json(&body, &ty, st.app.now()) {
+    if let Err(v) = ReportPatch::from_body(&body, &ty, st.app.now()) {
         errors.domain(&v, Some(&ty));
     }
     let view = |errors, stale| FormView {

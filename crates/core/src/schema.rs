@@ -1,0 +1,40 @@
+//! Documentation types for the API document: the shapes of JSON values that the domain
+//! parses itself (a GeoJSON geometry, a report's attribute values). Request bodies and
+//! answers name them with `#[schema(value_type = …)]`; nothing is ever built from them.
+
+#![allow(dead_code)]
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The coordinates of a geometry: a position `[lon, lat]` (Point), a list of positions
+/// (LineString), a list of rings (Polygon, MultiLineString) or a list of polygons
+/// (MultiPolygon).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Coordinates {
+    /// `[longitude, latitude]` in WGS84.
+    Point(Vec<f64>),
+    Line(Vec<Vec<f64>>),
+    Polygon(Vec<Vec<Vec<f64>>>),
+    MultiPolygon(Vec<Vec<Vec<Vec<f64>>>>),
+}
+
+/// A GeoJSON geometry (RFC 7946).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Geometry {
+    /// Point, LineString, Polygon, MultiLineString or MultiPolygon.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub coordinates: Coordinates,
+}
+
+/// An attribute value: text, a number, true/false, or a list of choices.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum AttributeValue {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+    Choices(Vec<String>),
+}
