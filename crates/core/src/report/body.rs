@@ -28,7 +28,10 @@ pub struct NewReportBody {
     )]
     pub geometry: Field<Value>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(inline, required = true))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = NewReportProperties, required = true)
+    )]
     pub properties: Field<NewReportProperties>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
@@ -107,7 +110,7 @@ pub struct ReportPatchBody {
     pub geometry: Field<Value>,
     /// The changed properties (makes the body Feature-shaped).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(inline))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ReportPropertiesPatch>))]
     pub properties: Field<ReportPropertiesPatch>,
     #[serde(flatten)]
     pub flat: ReportPropertiesPatch,
