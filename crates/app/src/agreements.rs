@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use sinergi_core::access::{self, Actor};
 use sinergi_core::agreement::{
-    Agreement, AgreementDocument, AgreementInput, AgreementStatus, Clause,
+    Agreement, AgreementBody, AgreementDocument, AgreementInput, AgreementStatus, BreakGlassBody,
+    BreakGlassRolesBody, Clause, ReferralBody,
 };
 use sinergi_core::audit::Action;
 use sinergi_core::ids::{AgencyId, AgreementId, NotificationId, ReferralId, ReportId};
@@ -50,7 +51,11 @@ impl App {
 
     /// Proposes an agreement from its JSON form. The proposer must administer one of the
     /// parties (or be a system admin).
-    pub async fn create_agreement(&self, actor: &Actor, body: &Value) -> AppResult<Agreement> {
+    pub async fn create_agreement(
+        &self,
+        actor: &Actor,
+        body: &AgreementBody,
+    ) -> AppResult<Agreement> {
         let a = self.resolve_agreement(actor, body).await?;
         let entry = self.audit(
             Some(actor),
@@ -65,9 +70,9 @@ impl App {
 
     /// Parses an agreement's JSON form, resolves agency codes and checks that the actor
     /// administers a party; the result is new and not yet stored.
-    async fn resolve_agreement(&self, actor: &Actor, body: &Value) -> AppResult<Agreement> {
+    async fn resolve_agreement(&self, actor: &Actor, body: &AgreementBody) -> AppResult<Agreement> {
         let types = self.report_types();
-        let input = AgreementInput::parse(body, &types)?;
+        let input = AgreementInput::from_body(body, &types)?;
         let mut errs = ValidationErrors::new();
         let mut parties = Vec::new();
         for (i, code) in input.parties.iter().enumerate() {
@@ -154,7 +159,7 @@ impl App {
         actor: &Actor,
         id: AgreementId,
         expected: Option<i64>,
-        body: &Value,
+        body: &AgreementBody,
     ) -> AppResult<Agreement> {
         let current = self.agreement_for(actor, id).await?;
         if current.status != AgreementStatus::Draft {
@@ -379,7 +384,7 @@ impl App {
         &self,
         actor: &Actor,
         report: ReportId,
-        body: &Value,
+        body: &ReferralBody,
     ) -> AppResult<ReferralRow> {
         let r = self.store.report(report).await?.ok_or(AppError::NotFound)?;
         if !access::can_view(actor, &r.access()) {
@@ -391,21 +396,8 @@ impl App {
             return Err(AppError::Forbidden("only the owner agency's coordinators and admins, or the author, may refer a report".into()));
         }
         let mut errs = ValidationErrors::new();
-        let obj = body.as_object().ok_or_else(|| {
-            AppError::field(
-                "body",
-                sinergi_core::msg!("object-required", "must be a JSON object"),
-            )
-        })?;
-        for k in obj.keys() {
-            if !matches!(k.as_str(), "to" | "reason" | "until") {
-                errs.push(
-                    k.clone(),
-                    sinergi_core::msg!("field-unknown", "unknown field"),
-                );
-            }
-        }
-        let to = match obj.get("to").and_then(Value::as_str) {
+        body.unknown.report("", &mut errs);
+        let to = match body.to.given() {
             Some(code) => self.code_to_id(code, "to", &mut errs).await?,
             None => {
                 errs.push(
@@ -424,11 +416,7 @@ impl App {
                 ),
             );
         }
-        let reason = obj
-            .get("reason")
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .unwrap_or("");
+        let reason = body.reason.given().map(|s| s.trim()).unwrap_or("");
         if reason.is_empty() || reason.chars().count() > 2000 {
             errs.push(
                 "reason",
@@ -439,9 +427,9 @@ impl App {
             );
         }
         let now = self.now();
-        let until = match obj
-            .get("until")
-            .and_then(Value::as_str)
+        let until = match body
+            .until
+            .given()
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         {
             Some(t) if t.with_timezone(&Utc) <= now => {
@@ -641,13 +629,17 @@ impl App {
     }
 
     /// Sets the roles that may break glass (system admins only).
-    pub async fn set_break_glass_roles(&self, actor: &Actor, body: &Value) -> AppResult<Vec<Role>> {
+    pub async fn set_break_glass_roles(
+        &self,
+        actor: &Actor,
+        body: &BreakGlassRolesBody,
+    ) -> AppResult<Vec<Role>> {
         if !actor.may(Permission::ChangeSettings) {
             return Err(AppError::Forbidden(
                 "only system administrators change this setting".into(),
             ));
         }
-        let list = body.get("roles").and_then(Value::as_array).ok_or_else(|| {
+        let list = body.roles.given().ok_or_else(|| {
             AppError::field(
                 "roles",
                 sinergi_core::msg!("roles-not-list", "give a list of roles"),
@@ -655,8 +647,9 @@ impl App {
         })?;
         let mut roles = Vec::new();
         let mut errs = ValidationErrors::new();
+        body.unknown.report("", &mut errs);
         for (i, r) in list.iter().enumerate() {
-            match r.as_str().and_then(Role::parse) {
+            match r.given().and_then(|s| Role::parse(s)) {
                 Some(role) if !roles.contains(&role) => roles.push(role),
                 Some(_) => {}
                 None => errs.push(
@@ -690,20 +683,14 @@ impl App {
         &self,
         actor: &Actor,
         report: ReportId,
-        body: &Value,
+        body: &BreakGlassBody,
     ) -> AppResult<ReferralRow> {
-        let justification = body
-            .get("justification")
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .unwrap_or("");
-        if let Some(obj) = body.as_object() {
-            if let Some(k) = obj.keys().find(|k| k.as_str() != "justification") {
-                return Err(AppError::field(
-                    k,
-                    sinergi_core::msg!("field-unknown", "unknown field"),
-                ));
-            }
+        let justification = body.justification.given().map(|s| s.trim()).unwrap_or("");
+        if let Some(k) = body.unknown.0.keys().next() {
+            return Err(AppError::field(
+                k,
+                sinergi_core::msg!("field-unknown", "unknown field"),
+            ));
         }
         if justification.chars().count() < 10 || justification.chars().count() > 2000 {
             return Err(AppError::field(

@@ -16,8 +16,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Map, Value};
 use sinergi_core::agency::NewAgency;
+use sinergi_core::agreement::AgreementBody;
 use sinergi_core::geometry::ReportGeometry;
 use sinergi_core::ids::{AgencyId, ReportId, UserId};
+use sinergi_core::input::Body as _;
 use sinergi_core::report::{Report, Sensitivity, Status};
 use sinergi_regions::Gazetteer;
 
@@ -224,7 +226,9 @@ async fn load_agreements(app: &App) -> AppResult<usize> {
         }),
     ];
     for (i, body) in bodies.iter().enumerate() {
-        let mut a = app.create_agreement(&actor, body).await?;
+        let mut a = app
+            .create_agreement(&actor, &AgreementBody::read(body)?)
+            .await?;
         if i == 0 {
             // The MoU's signed text as the parties would scan it (a short demo stand-in).
             let title = body["title"].as_str().unwrap_or_default();

@@ -9,10 +9,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ids::{AgencyId, AgreementId, UserId};
+use crate::input::{Body, Field};
 use crate::report_types::ReportType;
 use crate::sensitivity::Sensitivity;
 use crate::sharing::{Grant, Precision};
 use crate::ValidationErrors;
+
+pub mod body;
+pub use body::{AgreementBody, BreakGlassBody, BreakGlassRolesBody, ClauseBody, ReferralBody};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -248,21 +252,21 @@ pub struct AgreementInput {
 /// Top-level fields a clause may withhold besides the type's attributes.
 pub const WITHHOLDABLE: [&str; 2] = ["description", "author"];
 
-fn strings(v: Option<&Value>, field: &str, errs: &mut ValidationErrors) -> Vec<String> {
+fn strings(v: &Field<Vec<Field<String>>>, field: &str, errs: &mut ValidationErrors) -> Vec<String> {
     match v {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a
+        Field::Absent | Field::Null => Vec::new(),
+        Field::Given(a) => a
             .iter()
             .enumerate()
-            .filter_map(|(i, x)| match x.as_str() {
-                Some(s) => Some(s.trim().to_string()),
-                None => {
+            .filter_map(|(i, x)| match x {
+                Field::Given(s) => Some(s.trim().to_string()),
+                _ => {
                     errs.push(format!("{field}[{i}]"), "must be text");
                     None
                 }
             })
             .collect(),
-        Some(_) => {
+        Field::Wrong(_) => {
             errs.push(field, "must be a list");
             Vec::new()
         }
@@ -272,53 +276,40 @@ fn strings(v: Option<&Value>, field: &str, errs: &mut ValidationErrors) -> Vec<S
 impl AgreementInput {
     /// Parses the JSON body of `POST /api/v1/agreements`, naming every bad field.
     pub fn parse(v: &Value, types: &[ReportType]) -> Result<AgreementInput, ValidationErrors> {
+        Self::from_body(&AgreementBody::read(v)?, types)
+    }
+
+    /// Checks an agreement's body, naming every bad field.
+    pub fn from_body(
+        body: &AgreementBody,
+        types: &[ReportType],
+    ) -> Result<AgreementInput, ValidationErrors> {
         let mut errs = ValidationErrors::new();
-        let Some(obj) = v.as_object() else {
-            return Err(ValidationErrors::single(
-                "",
-                crate::msg!("body-not-object", "the body must be a JSON object"),
-            ));
-        };
-        for k in obj.keys() {
-            if !matches!(
-                k.as_str(),
-                "title"
-                    | "number"
-                    | "legal_basis"
-                    | "parties"
-                    | "valid_from"
-                    | "valid_until"
-                    | "clauses"
-                    | "status"
-            ) {
-                errs.push(k.clone(), crate::msg!("field-unknown", "unknown field"));
+        body.unknown.report("", &mut errs);
+        let text = |k: &str, f: &Field<String>, required: bool, errs: &mut ValidationErrors| match f
+        {
+            Field::Given(s) if !s.trim().is_empty() && s.chars().count() <= 500 => {
+                s.trim().to_string()
             }
-        }
-        let text = |k: &str, required: bool, errs: &mut ValidationErrors| -> String {
-            match obj.get(k) {
-                Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 500 => {
-                    s.trim().to_string()
-                }
-                None | Some(Value::Null) if !required => String::new(),
-                Some(Value::String(s)) if s.trim().is_empty() && !required => String::new(),
-                _ => {
-                    errs.push(
-                        k,
-                        crate::msg!(
-                            "text-length",
-                            "must be text of 1 to {max} characters",
-                            max = 500
-                        ),
-                    );
-                    String::new()
-                }
+            Field::Absent | Field::Null if !required => String::new(),
+            Field::Given(s) if s.trim().is_empty() && !required => String::new(),
+            _ => {
+                errs.push(
+                    k,
+                    crate::msg!(
+                        "text-length",
+                        "must be text of 1 to {max} characters",
+                        max = 500
+                    ),
+                );
+                String::new()
             }
         };
-        let draft = match obj.get("status") {
-            None | Some(Value::Null) => false,
-            Some(Value::String(s)) if s == "proposed" => false,
-            Some(Value::String(s)) if s == "draft" => true,
-            Some(_) => {
+        let draft = match &body.status {
+            Field::Absent | Field::Null => false,
+            Field::Given(s) if s == "proposed" => false,
+            Field::Given(s) if s == "draft" => true,
+            _ => {
                 errs.push(
                     "status",
                     crate::msg!(
@@ -329,10 +320,10 @@ impl AgreementInput {
                 false
             }
         };
-        let title = text("title", true, &mut errs);
-        let number = text("number", true, &mut errs);
-        let legal_basis = text("legal_basis", false, &mut errs);
-        let parties = strings(obj.get("parties"), "parties", &mut errs);
+        let title = text("title", &body.title, true, &mut errs);
+        let number = text("number", &body.number, true, &mut errs);
+        let legal_basis = text("legal_basis", &body.legal_basis, false, &mut errs);
+        let parties = strings(&body.parties, "parties", &mut errs);
         if parties.is_empty() {
             errs.push(
                 "parties",
@@ -342,10 +333,9 @@ impl AgreementInput {
                 ),
             );
         }
-        let date = |k: &str, errs: &mut ValidationErrors| -> Option<NaiveDate> {
-            match obj
-                .get(k)
-                .and_then(Value::as_str)
+        let date = |k: &str, f: &Field<String>, errs: &mut ValidationErrors| -> Option<NaiveDate> {
+            match f
+                .given()
                 .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
             {
                 Some(d) => Some(d),
@@ -355,8 +345,8 @@ impl AgreementInput {
                 }
             }
         };
-        let valid_from = date("valid_from", &mut errs);
-        let valid_until = date("valid_until", &mut errs);
+        let valid_from = date("valid_from", &body.valid_from, &mut errs);
+        let valid_until = date("valid_until", &body.valid_until, &mut errs);
         if let (Some(a), Some(b)) = (valid_from, valid_until) {
             if b < a {
                 errs.push(
@@ -366,8 +356,8 @@ impl AgreementInput {
             }
         }
         let mut clauses = Vec::new();
-        match obj.get("clauses") {
-            Some(Value::Array(list)) => {
+        match &body.clauses {
+            Field::Given(list) => {
                 for (i, c) in list.iter().enumerate() {
                     if let Some(c) =
                         parse_clause(c, &format!("clauses[{i}]"), &parties, types, &mut errs)
@@ -376,8 +366,8 @@ impl AgreementInput {
                     }
                 }
             }
-            None | Some(Value::Null) => {}
-            Some(_) => errs.push("clauses", "must be a list"),
+            Field::Absent | Field::Null => {}
+            Field::Wrong(_) => errs.push("clauses", "must be a list"),
         }
         match (valid_from, valid_until) {
             (Some(valid_from), Some(valid_until)) if errs.is_empty() => Ok(AgreementInput {
@@ -396,13 +386,13 @@ impl AgreementInput {
 }
 
 fn parse_clause(
-    v: &Value,
+    v: &Field<ClauseBody>,
     field: &str,
     parties: &[String],
     types: &[ReportType],
     errs: &mut ValidationErrors,
 ) -> Option<ClauseInput> {
-    let Some(o) = v.as_object() else {
+    let Field::Given(o) = v else {
         errs.push(
             field,
             crate::msg!("clause-not-object", "a clause is an object"),
@@ -410,28 +400,11 @@ fn parse_clause(
         return None;
     };
     let before = errs.errors.len();
-    for k in o.keys() {
-        if !matches!(
-            k.as_str(),
-            "from"
-                | "to"
-                | "report_types"
-                | "categories"
-                | "max_sensitivity"
-                | "withheld_fields"
-                | "location_precision_m"
-                | "include_subagencies"
-        ) {
-            errs.push(
-                format!("{field}.{k}"),
-                crate::msg!("field-unknown", "unknown field"),
-            );
-        }
-    }
-    let from = match o.get("from") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s == "*" || s.eq_ignore_ascii_case("any") => None,
-        Some(Value::String(s)) => {
+    o.unknown.report(field, errs);
+    let from = match &o.from {
+        Field::Absent | Field::Null => None,
+        Field::Given(s) if s == "*" || s.eq_ignore_ascii_case("any") => None,
+        Field::Given(s) => {
             if !parties.contains(s) {
                 errs.push(
                     format!("{field}.from"),
@@ -444,7 +417,7 @@ fn parse_clause(
             }
             Some(s.clone())
         }
-        Some(_) => {
+        Field::Wrong(_) => {
             errs.push(
                 format!("{field}.from"),
                 crate::msg!(
@@ -455,7 +428,7 @@ fn parse_clause(
             None
         }
     };
-    let to = strings(o.get("to"), &format!("{field}.to"), errs);
+    let to = strings(&o.to, &format!("{field}.to"), errs);
     if to.is_empty() {
         errs.push(
             format!("{field}.to"),
@@ -480,12 +453,8 @@ fn parse_clause(
             );
         }
     }
-    let report_types = strings(
-        o.get("report_types"),
-        &format!("{field}.report_types"),
-        errs,
-    );
-    let categories = strings(o.get("categories"), &format!("{field}.categories"), errs);
+    let report_types = strings(&o.report_types, &format!("{field}.report_types"), errs);
+    let categories = strings(&o.categories, &format!("{field}.categories"), errs);
     for t in &report_types {
         if !types.iter().any(|x| &x.key == t) {
             errs.push(
@@ -520,9 +489,9 @@ fn parse_clause(
         );
     }
     let max_sensitivity = match o
-        .get("max_sensitivity")
-        .and_then(Value::as_str)
-        .and_then(Sensitivity::parse)
+        .max_sensitivity
+        .given()
+        .and_then(|s| Sensitivity::parse(s))
     {
         Some(s) => s,
         None => {
@@ -537,7 +506,7 @@ fn parse_clause(
         }
     };
     let withheld_fields = strings(
-        o.get("withheld_fields"),
+        &o.withheld_fields,
         &format!("{field}.withheld_fields"),
         errs,
     );
@@ -559,7 +528,10 @@ fn parse_clause(
             );
         }
     }
-    let precision = match Precision::parse(o.get("location_precision_m").unwrap_or(&Value::Null)) {
+    let precision = match Precision::parse(match &o.location_precision_m {
+        Field::Given(v) | Field::Wrong(v) => v,
+        Field::Absent | Field::Null => &Value::Null,
+    }) {
         Some(p) => p,
         None => {
             errs.push(
@@ -572,10 +544,10 @@ fn parse_clause(
             Precision::Exact
         }
     };
-    let include_subagencies = match o.get("include_subagencies") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => {
+    let include_subagencies = match &o.include_subagencies {
+        Field::Absent | Field::Null => false,
+        Field::Given(b) => *b,
+        Field::Wrong(_) => {
             errs.push(
                 format!("{field}.include_subagencies"),
                 "must be true or false",

@@ -38,3 +38,12 @@ pub enum AttributeValue {
     Flag(bool),
     Choices(Vec<String>),
 }
+
+/// How exactly locations flow under a clause: 0 (exact), 1000 or 10000 (metres of the
+/// grid a point is snapped to), or `region` (the district's centre).
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+#[serde(untagged)]
+pub enum Precision {
+    Metres(u32),
+    Named(String),
+}

@@ -9,14 +9,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sinergi_app::AppError;
 use sinergi_core::agency::Agency;
-use sinergi_core::agreement::{Agreement, AgreementDocument};
+use sinergi_core::agreement::{
+    Agreement, AgreementBody, AgreementDocument, BreakGlassBody, BreakGlassRolesBody, ReferralBody,
+};
+use sinergi_core::input::Body as _;
 use sinergi_core::ids::{AgreementId, ReferralId};
 use utoipa_axum::routes;
 
 use super::types::{
-    AgreementList, AgreementRequest, AgreementView, BreakGlassRequest, BreakGlassSetting,
-    BreakGlassSettingRequest, ClauseView, DocumentView, PrecisionView, ReferralList,
-    ReferralRequest, ReferralView,
+    AgreementList, AgreementView, BreakGlassSetting, ClauseView, DocumentView, PrecisionView,
+    ReferralList, ReferralView,
 };
 use crate::api_common::{
     file_response, if_match, multipart_error, parse_id, parse_json, route, ApiRoute, FileUpload,
@@ -112,7 +114,7 @@ async fn list_agreements(State(st): State<AppState>, a: Authed) -> ApiResult<Jso
 
 #[utoipa::path(post, path = "/agreements", tag = "agreements",
     summary = "Propose a data-sharing agreement (status proposed)",
-    request_body = AgreementRequest,
+    request_body = AgreementBody,
     responses((status = 201, description = "The agreement, with what flows where", body = AgreementView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 422, response = P422)))]
@@ -121,8 +123,8 @@ async fn create_agreement(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let v = parse_json(body)?;
-    let ag = st.app.create_agreement(&a.actor, &v).await?;
+    let body = AgreementBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let ag = st.app.create_agreement(&a.actor, &body).await?;
     Ok((StatusCode::CREATED, Json(agreement_view(&st, &ag).await?)).into_response())
 }
 
@@ -156,7 +158,7 @@ fn document_view(a: &Agreement, d: &AgreementDocument) -> DocumentView {
     summary = "Replace a draft agreement's content (`status` draft keeps it a draft, proposed sends it)",
     params(("id" = String, Path, description = "The agreement's UUID"),
         ("If-Match" = Option<String>, Header, description = "The version read, as an ETag")),
-    request_body = AgreementRequest,
+    request_body = AgreementBody,
     responses((status = 200, description = "The agreement", body = AgreementView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 404, response = P404), (status = 409, response = P409),
@@ -168,10 +170,10 @@ async fn put_agreement(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<AgreementView>> {
-    let v = parse_json(body)?;
+    let body = AgreementBody::read(&parse_json(body)?).map_err(AppError::from)?;
     let ag = st
         .app
-        .update_draft(&a.actor, agreement_id(&id)?, if_match(&headers), &v)
+        .update_draft(&a.actor, agreement_id(&id)?, if_match(&headers), &body)
         .await?;
     Ok(Json(agreement_view(&st, &ag).await?))
 }
@@ -325,7 +327,7 @@ async fn list_referrals(
 #[utoipa::path(post, path = "/reports/{id}/referrals", tag = "referrals",
     summary = "Share one report with an agency until a date",
     params(("id" = String, Path, description = "The report's UUID")),
-    request_body = ReferralRequest,
+    request_body = ReferralBody,
     responses((status = 201, description = "The referral", body = ReferralView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 404, response = P404), (status = 422, response = P422)))]
@@ -335,8 +337,8 @@ async fn create_referral(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let v = parse_json(body)?;
-    let row = st.app.refer_report(&a.actor, parse_id(&id)?, &v).await?;
+    let body = ReferralBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let row = st.app.refer_report(&a.actor, parse_id(&id)?, &body).await?;
     let agencies = st.app.agencies().await?;
     Ok((StatusCode::CREATED, Json(referral_view(&row, &agencies))).into_response())
 }
@@ -363,7 +365,7 @@ async fn revoke_referral(
 #[utoipa::path(post, path = "/reports/{id}/break-glass", tag = "referrals",
     summary = "Emergency access to one restricted report for a few hours, with a justification; audited under the owner agency",
     params(("id" = String, Path, description = "The report's UUID")),
-    request_body = BreakGlassRequest,
+    request_body = BreakGlassBody,
     responses((status = 201, description = "The access granted", body = ReferralView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 404, response = P404), (status = 409, response = P409),
@@ -374,8 +376,8 @@ async fn break_glass(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let v = parse_json(body)?;
-    let row = st.app.break_glass(&a.actor, parse_id(&id)?, &v).await?;
+    let body = BreakGlassBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let row = st.app.break_glass(&a.actor, parse_id(&id)?, &body).await?;
     let agencies = st.app.agencies().await?;
     Ok((StatusCode::CREATED, Json(referral_view(&row, &agencies))).into_response())
 }
@@ -395,7 +397,7 @@ async fn get_break_glass(
 
 #[utoipa::path(put, path = "/settings/break-glass", tag = "settings",
     summary = "Set the roles that may use emergency access (system admins)",
-    request_body = BreakGlassSettingRequest,
+    request_body = BreakGlassRolesBody,
     responses((status = 200, description = "The setting", body = BreakGlassSetting),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 422, response = P422)))]
@@ -404,8 +406,8 @@ async fn put_break_glass(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<BreakGlassSetting>> {
-    let v = parse_json(body)?;
-    let roles = st.app.set_break_glass_roles(&a.actor, &v).await?;
+    let body = BreakGlassRolesBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let roles = st.app.set_break_glass_roles(&a.actor, &body).await?;
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     Ok(Json(BreakGlassSetting::new(names)))
 }

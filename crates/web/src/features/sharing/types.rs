@@ -87,42 +87,6 @@ pub struct AgreementList {
     pub agreements: Vec<AgreementView>,
 }
 
-/// A clause as written.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct ClauseRequest {
-    /// Agency code, or `*` for any party.
-    pub from: Option<String>,
-    pub to: Option<Vec<String>>,
-    pub report_types: Option<Vec<String>>,
-    pub categories: Option<Vec<String>>,
-    /// public, internal, restricted or secret.
-    pub max_sensitivity: Option<String>,
-    pub withheld_fields: Option<Vec<String>>,
-    pub location_precision_m: Option<PrecisionView>,
-    pub include_subagencies: Option<bool>,
-}
-
-/// An agreement as written (new, or a draft's new content).
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct AgreementRequest {
-    pub title: String,
-    pub number: String,
-    pub legal_basis: Option<String>,
-    /// The parties' agency codes.
-    pub parties: Vec<String>,
-    #[schema(format = Date)]
-    pub valid_from: String,
-    #[schema(format = Date)]
-    pub valid_until: String,
-    pub clauses: Option<Vec<ClauseRequest>>,
-    /// `draft` keeps it a draft, `proposed` sends it.
-    pub status: Option<String>,
-}
-
 /// A referral of one report, or an emergency access.
 #[derive(Serialize, ToSchema)]
 pub struct ReferralView {
@@ -146,27 +110,6 @@ pub struct ReferralList {
     pub referrals: Vec<ReferralView>,
 }
 
-/// Share one report with an agency until a time.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct ReferralRequest {
-    /// The agency's code.
-    pub to: String,
-    pub reason: String,
-    #[schema(format = DateTime)]
-    pub until: String,
-}
-
-/// Emergency access with its justification.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct BreakGlassRequest {
-    #[schema(min_length = 10)]
-    pub justification: String,
-}
-
 /// The roles that may use emergency access, and for how long it lasts.
 #[derive(Serialize, ToSchema)]
 pub struct BreakGlassSetting {
@@ -183,9 +126,3 @@ impl BreakGlassSetting {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct BreakGlassSettingRequest {
-    pub roles: Vec<String>,
-}

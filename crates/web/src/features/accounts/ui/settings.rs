@@ -2,6 +2,8 @@
 //! emergency access. Only system administrators see or change them; the app checks again,
 //! and a POST without a valid `_csrf` field is refused.
 
+use sinergi_core::agreement::BreakGlassRolesBody;
+use sinergi_core::input::Body as _;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -94,7 +96,11 @@ pub(crate) async fn save_settings(
             .collect();
     match st
         .app
-        .set_break_glass_roles(&page.authed.actor, &json!({ "roles": checked }))
+        .set_break_glass_roles(
+            &page.authed.actor,
+            // The form builds an object, which always reads.
+            &BreakGlassRolesBody::read(&json!({ "roles": checked })).unwrap_or_default(),
+        )
         .await
     {
         Ok(_) => Redirect::to("/admin/pengaturan?pesan=disimpan").into_response(),

@@ -5,6 +5,8 @@
 //! the JSON the API takes, so both paths share one set of checks, and a refused form comes
 //! back with every value as typed.
 
+use sinergi_core::agreement::AgreementBody;
+use sinergi_core::input::Body as _;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::multipart::MultipartRejection;
@@ -506,7 +508,11 @@ pub(crate) async fn create(
     if let Some(resp) = nothing_flows(&st, &page, &values, &agencies, None) {
         return resp;
     }
-    match st.app.create_agreement(&page.authed.actor, &body).await {
+    match st
+        .app
+        .create_agreement(&page.authed.actor, &AgreementBody::read(&body).unwrap_or_default())
+        .await
+    {
         Ok(a) => Redirect::to(&format!("/perjanjian/{}?pesan={}", a.id, saved_notice(&a)))
             .into_response(),
         Err(AppError::Validation(v)) => {
@@ -646,7 +652,12 @@ pub(crate) async fn edit(
     let mut errors = Errors::new(lang);
     match st
         .app
-        .update_draft(&page.authed.actor, id, Some(version), &body)
+        .update_draft(
+            &page.authed.actor,
+            id,
+            Some(version),
+            &AgreementBody::read(&body).unwrap_or_default(),
+        )
         .await
     {
         Ok(a) => {
@@ -869,7 +880,11 @@ pub(crate) async fn renew(
         ..AgreementValues::from_agreement(&a, &agencies)
     };
     let (body, _) = values.to_json();
-    match st.app.create_agreement(&page.authed.actor, &body).await {
+    match st
+        .app
+        .create_agreement(&page.authed.actor, &AgreementBody::read(&body).unwrap_or_default())
+        .await
+    {
         Ok(draft) => {
             Redirect::to(&format!("/perjanjian/{}/ubah?pesan=diperbarui", draft.id)).into_response()
         }

@@ -7,6 +7,8 @@
 //! app would refuse, show its refusals in words, and must never act on a POST without a
 //! valid `_csrf` field.
 
+use sinergi_core::agreement::BreakGlassBody;
+use sinergi_core::input::Body as _;
 use std::collections::BTreeMap;
 
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -169,7 +171,11 @@ pub(crate) async fn open(
         return form_page(&page, UNPROCESSABLE, s, may);
     };
     let body = json!({ "justification": s.values.justification });
-    match st.app.break_glass(&page.authed.actor, id, &body).await {
+    match st
+        .app
+        .break_glass(&page.authed.actor, id, &BreakGlassBody::read(&body).unwrap_or_default())
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/laporan/{id}")).into_response(),
         Err(AppError::Validation(v)) => {
             for e in &v.errors {

@@ -7,6 +7,8 @@
 //! revoke is the app's decision; the page only hides the form from those the same rule
 //! would refuse and shows the app's refusal when it comes anyway.
 
+use sinergi_core::agreement::ReferralBody;
+use sinergi_core::input::Body as _;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::rejection::FormRejection;
@@ -322,7 +324,11 @@ pub(crate) async fn refer(
     body.insert("until".into(), json!(until));
     match st
         .app
-        .refer_report(&page.authed.actor, id, &serde_json::Value::Object(body))
+        .refer_report(
+            &page.authed.actor,
+            id,
+            &ReferralBody::read(&serde_json::Value::Object(body)).unwrap_or_default(),
+        )
         .await
     {
         Ok(_) => Outcome::Done(
