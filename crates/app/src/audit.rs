@@ -54,7 +54,10 @@ impl App {
             match DateTime::parse_from_rfc3339(v) {
                 Ok(t) => Some(t.with_timezone(&Utc)),
                 Err(_) => {
-                    errs.push(field, "must be an RFC 3339 date-time");
+                    errs.push(
+                        field,
+                        sinergi_core::msg!("audit-time-invalid", "must be an RFC 3339 date-time"),
+                    );
                     None
                 }
             }
@@ -63,7 +66,10 @@ impl App {
         let until = time("until", &raw.until, &mut errs);
         if let (Some(a), Some(b)) = (since, until) {
             if b < a {
-                errs.push("until", "ends before since");
+                errs.push(
+                    "until",
+                    sinergi_core::msg!("audit-until-before-since", "ends before since"),
+                );
             }
         }
         let action = raw
@@ -73,7 +79,14 @@ impl App {
             .filter(|s| !s.is_empty());
         if let Some(a) = action {
             if sinergi_core::audit::Action::parse(a).is_none() {
-                errs.push("action", format!("unknown action {a:?}"));
+                errs.push(
+                    "action",
+                    sinergi_core::msg!(
+                        "audit-action-unknown",
+                        "unknown action {action}",
+                        action = format!("{a:?}")
+                    ),
+                );
             }
         }
         let limit = match raw
@@ -86,7 +99,14 @@ impl App {
             Some(l) => match l.parse::<u32>() {
                 Ok(n) if (1..=1000).contains(&n) => n,
                 _ => {
-                    errs.push("limit", "must be a whole number from 1 to 1000");
+                    errs.push(
+                        "limit",
+                        sinergi_core::msg!(
+                            "limit-invalid",
+                            "must be a whole number from 1 to {max}",
+                            max = 1000
+                        ),
+                    );
                     100
                 }
             },
@@ -101,7 +121,10 @@ impl App {
             Some(c) => match c.parse::<i64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    errs.push("cursor", "is not a cursor this server issued");
+                    errs.push(
+                        "cursor",
+                        sinergi_core::msg!("cursor-invalid", "is not a cursor this server issued"),
+                    );
                     None
                 }
             },

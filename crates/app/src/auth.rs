@@ -725,7 +725,10 @@ impl App {
         let name = match display_name.map(str::trim) {
             None => user.display_name.clone(),
             Some(n) if n.is_empty() || n.chars().count() > 200 => {
-                errs.push("display_name", "must be 1 to 200 characters");
+                errs.push(
+                    "display_name",
+                    sinergi_core::msg!("display-name-length", "must be 1 to 200 characters"),
+                );
                 String::new()
             }
             Some(n) if n.chars().any(char::is_control) => {
@@ -746,7 +749,14 @@ impl App {
                 let parsed = Role::parse(r);
                 if parsed.is_none() {
                     let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                    errs.push("role", format!("role must be one of {}", all.join(", ")));
+                    errs.push(
+                        "role",
+                        sinergi_core::msg!(
+                            "user-role-invalid",
+                            "role must be one of {choices}",
+                            choices = all.join(", ")
+                        ),
+                    );
                 }
                 parsed
             }

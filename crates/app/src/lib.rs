@@ -324,7 +324,14 @@ impl App {
         let role = Role::parse(role);
         if role.is_none() {
             let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-            errs.push("role", format!("role must be one of {}", all.join(", ")));
+            errs.push(
+                "role",
+                sinergi_core::msg!(
+                    "user-role-invalid",
+                    "role must be one of {choices}",
+                    choices = all.join(", ")
+                ),
+            );
         }
         if let Err(m) = check_password_for(
             password,
@@ -345,7 +352,10 @@ impl App {
         }
         let display_name = display_name.trim();
         if display_name.chars().count() > 200 {
-            errs.push("display_name", "must be at most 200 characters");
+            errs.push(
+                "display_name",
+                sinergi_core::msg!("query-text-too-long", "must be at most 200 characters"),
+            );
         }
         let (Some(username), Some(role), Some(agency)) = (username, role, agency) else {
             return Err(AppError::Validation(errs));

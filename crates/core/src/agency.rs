@@ -145,7 +145,11 @@ impl NewAgency {
             let allowed: Vec<&str> = AgencyKind::ALL.iter().map(|k| k.as_str()).collect();
             errs.push(
                 "kind",
-                format!("kind must be one of {}", allowed.join(", ")),
+                crate::msg!(
+                    "agency-kind-invalid",
+                    "kind must be one of {choices}",
+                    choices = allowed.join(", ")
+                ),
             );
         }
         let parent = match parent.map(str::trim).filter(|p| !p.is_empty()) {

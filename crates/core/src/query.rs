@@ -42,7 +42,9 @@ impl Interval {
         };
         match s.split_once('/') {
             None => {
-                let t = one(s)?.ok_or_else(|| Message::from("an instant cannot be open"))?;
+                let t = one(s)?.ok_or_else(|| {
+                    crate::msg!("interval-instant-open", "an instant cannot be open")
+                })?;
                 Ok(Interval {
                     start: Some(t),
                     end: Some(t),

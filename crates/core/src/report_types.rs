@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::ValidationErrors;
+use crate::{Message, ValidationErrors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,7 +71,12 @@ impl ReportType {
         let obj = match v {
             Value::Null => &empty,
             Value::Object(o) => o,
-            _ => return Err(ValidationErrors::single("", "attributes must be an object")),
+            _ => {
+                return Err(ValidationErrors::single(
+                    "",
+                    crate::msg!("attributes-not-object", "attributes must be an object"),
+                ))
+            }
         };
         let mut errs = ValidationErrors::new();
         let mut out = Map::new();
@@ -79,7 +84,11 @@ impl ReportType {
             if self.field(k).is_none() {
                 errs.push(
                     k.clone(),
-                    format!("unknown attribute for type {}", self.key),
+                    crate::msg!(
+                        "attribute-unknown",
+                        "unknown attribute for type {key}",
+                        key = &self.key
+                    ),
                 );
             } else if !val.is_null() {
                 out.insert(k.clone(), val.clone());
@@ -87,7 +96,10 @@ impl ReportType {
         }
         for f in &self.fields {
             match out.get(&f.key) {
-                None if f.required => errs.push(f.key.clone(), "this attribute is required"),
+                None if f.required => errs.push(
+                    f.key.clone(),
+                    crate::msg!("attribute-required", "this attribute is required"),
+                ),
                 None => {}
                 Some(val) => {
                     if let Err(m) = check_value(f, val) {
@@ -100,7 +112,12 @@ impl ReportType {
     }
 }
 
-fn check_value(f: &FieldDef, v: &Value) -> Result<(), String> {
+/// Every number a report type asks for is a count or an amount.
+fn negative() -> Message {
+    crate::msg!("attribute-negative", "must not be negative")
+}
+
+fn check_value(f: &FieldDef, v: &Value) -> Result<(), Message> {
     let allowed = || {
         f.options
             .iter()
@@ -111,52 +128,78 @@ fn check_value(f: &FieldDef, v: &Value) -> Result<(), String> {
     match f.kind {
         FieldKind::Text => match v.as_str() {
             Some(s) if s.chars().count() <= MAX_TEXT => Ok(()),
-            Some(_) => Err(format!("text must be at most {MAX_TEXT} characters")),
-            None => Err("must be text".into()),
+            Some(_) => Err(crate::msg!(
+                "attribute-text-too-long",
+                "text must be at most {max} characters",
+                max = MAX_TEXT
+            )),
+            None => Err(crate::msg!("attribute-not-text", "must be text")),
         },
         // Every number a report type asks for is a count or an amount: never negative.
         FieldKind::Integer => match v.as_i64() {
             Some(n) if n >= 0 => Ok(()),
-            Some(_) => Err("must not be negative".into()),
+            Some(_) => Err(negative()),
             None if v.is_u64() => Ok(()),
-            None => Err("must be a whole number".into()),
+            None => Err(crate::msg!(
+                "attribute-not-integer",
+                "must be a whole number"
+            )),
         },
         FieldKind::Decimal => match v.as_f64() {
             Some(x) if x.is_finite() && x >= 0.0 => Ok(()),
-            Some(x) if x.is_finite() => Err("must not be negative".into()),
-            _ => Err("must be a number".into()),
+            Some(x) if x.is_finite() => Err(negative()),
+            _ => Err(crate::msg!("attribute-not-number", "must be a number")),
         },
         FieldKind::Boolean => v
             .as_bool()
             .map(|_| ())
-            .ok_or_else(|| "must be true or false".into()),
+            .ok_or_else(|| crate::msg!("attribute-not-boolean", "must be true or false")),
         FieldKind::Date => v
             .as_str()
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
             .map(|_| ())
-            .ok_or_else(|| "must be a date YYYY-MM-DD".into()),
+            .ok_or_else(|| crate::msg!("date-invalid", "must be a date YYYY-MM-DD")),
         FieldKind::Datetime => v
             .as_str()
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
             .map(|_| ())
-            .ok_or_else(|| "must be a date-time with offset (RFC 3339)".into()),
+            .ok_or_else(|| {
+                crate::msg!(
+                    "attribute-not-datetime",
+                    "must be a date-time with offset (RFC 3339)"
+                )
+            }),
         FieldKind::Select => match v.as_str() {
             Some(s) if f.options.iter().any(|c| c.value == s) => Ok(()),
-            _ => Err(format!("must be one of: {}", allowed())),
+            _ => Err(crate::msg!(
+                "attribute-choice-invalid",
+                "must be one of: {choices}",
+                choices = allowed()
+            )),
         },
         FieldKind::Multiselect => {
             let arr = v
                 .as_array()
-                .ok_or_else(|| "must be a list of choices".to_string())?;
+                .ok_or_else(|| crate::msg!("attribute-not-list", "must be a list of choices"))?;
             let mut seen = std::collections::HashSet::new();
             for item in arr {
                 match item.as_str() {
                     Some(s) if f.options.iter().any(|c| c.value == s) => {
                         if !seen.insert(s) {
-                            return Err(format!("choice {s:?} is repeated"));
+                            return Err(crate::msg!(
+                                "attribute-choice-repeated",
+                                "choice {choice} is repeated",
+                                choice = format!("{s:?}")
+                            ));
                         }
                     }
-                    _ => return Err(format!("each choice must be one of: {}", allowed())),
+                    _ => {
+                        return Err(crate::msg!(
+                            "attribute-choices-invalid",
+                            "each choice must be one of: {choices}",
+                            choices = allowed()
+                        ))
+                    }
                 }
             }
             Ok(())

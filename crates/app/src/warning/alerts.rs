@@ -225,7 +225,10 @@ impl App {
         if let Some(o) = body.as_object() {
             for k in o.keys() {
                 if !matches!(k.as_str(), "note" | "action" | "outcome") {
-                    errs.push(k.clone(), "unknown field");
+                    errs.push(
+                        k.clone(),
+                        sinergi_core::msg!("field-unknown", "unknown field"),
+                    );
                 }
             }
         }
@@ -251,11 +254,18 @@ impl App {
                 if !ALERT_ACTIONS.contains(&act) {
                     errs.push(
                         "action",
-                        format!("must be one of: {}", ALERT_ACTIONS.join(", ")),
+                        sinergi_core::msg!(
+                            "alert-action-invalid",
+                            "must be one of: {choices}",
+                            choices = ALERT_ACTIONS.join(", ")
+                        ),
                     );
                 }
                 if act == "note" && note.is_empty() {
-                    errs.push("note", "a note needs text");
+                    errs.push(
+                        "note",
+                        sinergi_core::msg!("alert-note-required", "a note needs text"),
+                    );
                 }
                 // Acting on an alert is responding to it.
                 if a.status == AlertStatus::Open {
@@ -273,7 +283,11 @@ impl App {
                 if !ALERT_OUTCOMES.contains(&outcome) {
                     errs.push(
                         "outcome",
-                        format!("must be one of: {}", ALERT_OUTCOMES.join(", ")),
+                        sinergi_core::msg!(
+                            "alert-outcome-invalid",
+                            "must be one of: {choices}",
+                            choices = ALERT_OUTCOMES.join(", ")
+                        ),
                     );
                 }
                 if a.acknowledged_at.is_none() {

@@ -63,7 +63,7 @@ pub fn fixes_of(
                 Ok(v) => v,
                 Err(msg) => vec![Err(vec![sinergi_core::error::FieldError {
                     field: "payload".into(),
-                    message: msg.into(),
+                    message: msg,
                 }])],
             }
         }

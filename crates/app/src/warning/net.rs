@@ -127,16 +127,23 @@ fn host(url: &reqwest::Url) -> Option<Host<'_>> {
 /// a non-public address, or a name that resolves only to such. A name that does not
 /// resolve now is accepted (the server may have no DNS at the moment); every delivery
 /// checks again.
-pub async fn check_webhook_url(url: &reqwest::Url, allow_private: bool) -> Result<(), String> {
+pub async fn check_webhook_url(
+    url: &reqwest::Url,
+    allow_private: bool,
+) -> Result<(), sinergi_core::Message> {
     if allow_private {
         return Ok(());
     }
-    let refused = "points into a private network (a loopback, private, link-local or \
-                   multicast address); this server delivers webhooks only to public \
-                   addresses (webhook_allow_private)";
     match host(url) {
-        None => Err("the address has no host".into()),
-        Some(Host::Address(ip)) if !is_public(ip) => Err(format!("{ip} {refused}")),
+        None => Err(sinergi_core::msg!(
+            "webhook-url-no-host",
+            "the address has no host"
+        )),
+        Some(Host::Address(ip)) if !is_public(ip) => Err(sinergi_core::msg!(
+            "webhook-address-private",
+            "{address} points into a private network (a loopback, private, link-local or multicast address); this server delivers webhooks only to public addresses (webhook_allow_private)",
+            address = ip
+        )),
         Some(Host::Address(_)) => Ok(()),
         Some(Host::Name(name)) => {
             let port = url.port_or_known_default().unwrap_or(443);
@@ -144,7 +151,11 @@ pub async fn check_webhook_url(url: &reqwest::Url, allow_private: bool) -> Resul
                 Ok(addrs) => {
                     let addrs: Vec<SocketAddr> = addrs.collect();
                     if !addrs.is_empty() && !addrs.iter().any(|a| is_public(a.ip())) {
-                        Err(format!("{name} resolves only to addresses that {refused}"))
+                        Err(sinergi_core::msg!(
+                            "webhook-name-private",
+                            "{name} resolves only to addresses that points into a private network (a loopback, private, link-local or multicast address); this server delivers webhooks only to public addresses (webhook_allow_private)",
+                            name = name.to_string()
+                        ))
                     } else {
                         Ok(())
                     }

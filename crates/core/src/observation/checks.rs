@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::error::Message;
+
 /// The longest device identifier accepted, in characters after trimming.
 pub const MAX_DEVICE_CHARS: usize = 100;
 
@@ -14,72 +16,117 @@ pub const FUTURE_TOLERANCE_MINUTES: i64 = 10;
 /// 1990-01-01T00:00:00Z as Unix seconds: nothing earlier is a plausible observation.
 pub(super) const EARLIEST_UNIX_SECONDS: i64 = 631_152_000;
 
-pub(super) const NO_FIX: &str = "0,0 is the position a receiver reports when it has no fix";
+/// Why a position of exactly 0,0 is refused, said after the column(s) of a CSV file.
+pub(super) fn no_fix() -> Message {
+    crate::msg!(
+        "fix-no-fix",
+        "0,0 is the position a receiver reports when it has no fix"
+    )
+}
 
-fn check_range(x: f64, lo: f64, hi: f64) -> Result<f64, String> {
+fn not_finite() -> Message {
+    crate::msg!("fix-not-finite", "must be a finite number")
+}
+
+fn check_range(x: f64, lo: f64, hi: f64) -> Result<f64, Message> {
     if !x.is_finite() {
-        Err("must be a finite number".to_string())
+        Err(not_finite())
     } else if x < lo || x > hi {
-        Err(format!("must be between {lo} and {hi}, got {x}"))
+        Err(crate::msg!(
+            "fix-out-of-range",
+            "must be between {min} and {max}, got {value}",
+            min = lo,
+            max = hi,
+            value = x
+        ))
     } else {
         Ok(x)
     }
 }
 
-pub(super) fn check_lon(x: f64) -> Result<f64, String> {
+pub(super) fn check_lon(x: f64) -> Result<f64, Message> {
     check_range(x, -180.0, 180.0)
 }
 
-pub(super) fn check_lat(x: f64) -> Result<f64, String> {
+pub(super) fn check_lat(x: f64) -> Result<f64, Message> {
     check_range(x, -90.0, 90.0)
 }
 
-pub(super) fn check_accuracy(x: f64) -> Result<f64, String> {
+pub(super) fn check_accuracy(x: f64) -> Result<f64, Message> {
     if !x.is_finite() {
-        Err("must be a finite number".to_string())
+        Err(not_finite())
     } else if x < 0.0 {
-        Err(format!("must be 0 or more metres, got {x}"))
+        Err(crate::msg!(
+            "fix-accuracy-negative",
+            "must be 0 or more metres, got {value}",
+            value = x
+        ))
     } else {
         Ok(x)
     }
 }
 
-pub(super) fn check_battery(x: f64) -> Result<f64, String> {
-    check_range(x, 0.0, 100.0).map_err(|m| format!("{m} (percent)"))
+pub(super) fn check_battery(x: f64) -> Result<f64, Message> {
+    let (lo, hi) = (0.0, 100.0);
+    if !x.is_finite() {
+        Err(crate::msg!(
+            "fix-battery-not-finite",
+            "must be a finite number (percent)"
+        ))
+    } else if x < lo || x > hi {
+        Err(crate::msg!(
+            "fix-battery-out-of-range",
+            "must be between {min} and {max}, got {value} (percent)",
+            min = lo,
+            max = hi,
+            value = x
+        ))
+    } else {
+        Ok(x)
+    }
 }
 
 pub(super) fn is_no_fix(lon: f64, lat: f64) -> bool {
     lon == 0.0 && lat == 0.0
 }
 
-pub(super) fn check_time(t: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+pub(super) fn check_time(t: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, Message> {
     let latest = now.checked_add_signed(Duration::minutes(FUTURE_TOLERANCE_MINUTES));
     if latest.is_some_and(|latest| t > latest) {
-        Err(format!(
-            "timestamp is in the future ({} is more than {FUTURE_TOLERANCE_MINUTES} minutes after {})",
-            t.to_rfc3339(),
-            now.to_rfc3339()
+        Err(crate::msg!(
+            "fix-time-future",
+            "timestamp is in the future ({time} is more than {minutes} minutes after {now})",
+            time = t.to_rfc3339(),
+            minutes = FUTURE_TOLERANCE_MINUTES,
+            now = now.to_rfc3339()
         ))
     } else if t.timestamp() < EARLIEST_UNIX_SECONDS {
-        Err(format!(
-            "timestamp is before 1990-01-01 ({})",
-            t.to_rfc3339()
+        Err(crate::msg!(
+            "fix-time-too-early",
+            "timestamp is before 1990-01-01 ({time})",
+            time = t.to_rfc3339()
         ))
     } else {
         Ok(t)
     }
 }
 
-pub(super) fn check_device(s: &str) -> Result<String, String> {
+pub(super) fn check_device(s: &str) -> Result<String, Message> {
     let s = s.trim();
     let chars = s.chars().count();
     if chars == 0 {
-        Err("must not be empty".to_string())
+        Err(crate::msg!("fix-device-empty", "must not be empty"))
     } else if s.chars().any(char::is_control) {
-        Err("must not contain control characters".to_string())
+        Err(crate::msg!(
+            "text-control-characters",
+            "must not contain control characters"
+        ))
     } else if chars > MAX_DEVICE_CHARS {
-        Err(format!(
-            "must be at most {MAX_DEVICE_CHARS} characters, got {chars}"
+        Err(crate::msg!(
+            "fix-device-too-long",
+            "must be at most {max} characters, got {count}",
+            max = MAX_DEVICE_CHARS,
+            count = chars
         ))
     } else {
         Ok(s.to_string())

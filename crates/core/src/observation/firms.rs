@@ -4,7 +4,10 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
 use super::checks::{check_lat, check_lon, check_time};
-use super::table::{cell, coordinate, optional_number_cell, read_csv, Column, Header, RowError};
+use super::table::{
+    cell, coordinate, empty, optional_number_cell, problem, read_csv, Column, Header, RowError,
+};
+use crate::error::{FieldError, Message};
 
 /// A validated fire hotspot from NASA FIRMS.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,7 +92,7 @@ fn parse_acq_time(s: &str) -> Option<NaiveTime> {
 }
 
 /// VIIRS confidence classes are spelled out; MODIS 0-100 stays the number as text.
-fn firms_confidence(s: &str) -> Result<String, String> {
+fn firms_confidence(s: &str) -> Result<String, Message> {
     match s.to_ascii_lowercase().as_str() {
         "l" | "low" => return Ok("low".to_string()),
         "n" | "nominal" => return Ok("nominal".to_string()),
@@ -98,8 +101,10 @@ fn firms_confidence(s: &str) -> Result<String, String> {
     }
     match s.parse::<f64>() {
         Ok(x) if (0.0..=100.0).contains(&x) => Ok(s.to_string()),
-        _ => Err(format!(
-            "expected l, n or h (VIIRS) or a number 0-100 (MODIS), got {s:?}"
+        _ => Err(crate::msg!(
+            "firms-confidence-invalid",
+            "expected l, n or h (VIIRS) or a number 0-100 (MODIS), got {value}",
+            value = format!("{s:?}")
         )),
     }
 }
@@ -178,7 +183,7 @@ fn firms_row(
     c: &FirmsColumns,
     r: &csv::StringRecord,
     now: DateTime<Utc>,
-) -> Result<Hotspot, Vec<String>> {
+) -> Result<Hotspot, Vec<FieldError>> {
     let mut problems = Vec::new();
 
     let lat = coordinate(r, &c.lat, check_lat, &mut problems);
@@ -187,24 +192,35 @@ fn firms_row(
     let date_text = cell(r, &c.acq_date);
     let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d").ok();
     if date.is_none() {
-        problems.push(format!(
-            "{}: not a date like 2024-08-01: {date_text:?}",
-            c.acq_date.name
+        problems.push(problem(
+            &c.acq_date.name,
+            crate::msg!(
+                "firms-date-invalid",
+                "not a date like 2024-08-01: {value}",
+                value = format!("{date_text:?}")
+            ),
         ));
     }
     let time_text = cell(r, &c.acq_time);
     let time = parse_acq_time(time_text);
     if time.is_none() {
-        problems.push(format!(
-            "{}: not a UTC time like 0524 or 524 (HHMM): {time_text:?}",
-            c.acq_time.name
+        problems.push(problem(
+            &c.acq_time.name,
+            crate::msg!(
+                "firms-time-invalid",
+                "not a UTC time like 0524 or 524 (HHMM): {value}",
+                value = format!("{time_text:?}")
+            ),
         ));
     }
     let acquired_at = match (date, time) {
         (Some(d), Some(t)) => match check_time(d.and_time(t).and_utc(), now) {
             Ok(t) => Some(t),
             Err(m) => {
-                problems.push(format!("{}/{}: {m}", c.acq_date.name, c.acq_time.name));
+                problems.push(problem(
+                    format!("{}/{}", c.acq_date.name, c.acq_time.name),
+                    m,
+                ));
                 None
             }
         },
@@ -213,7 +229,7 @@ fn firms_row(
 
     let satellite = cell(r, &c.satellite).to_string();
     if satellite.is_empty() {
-        problems.push(format!("{}: empty", c.satellite.name));
+        problems.push(problem(&c.satellite.name, empty()));
     }
 
     let instrument = match c.instrument.as_ref().map(|col| cell(r, col)) {
@@ -225,13 +241,13 @@ fn firms_row(
             .instrument
             .as_ref()
             .map_or("instrument", |col| col.name.as_str());
-        problems.push(format!("{name}: empty"));
+        problems.push(problem(name, empty()));
     }
 
     let confidence = match firms_confidence(cell(r, &c.confidence)) {
         Ok(s) => Some(s),
         Err(m) => {
-            problems.push(format!("{}: {m}", c.confidence.name));
+            problems.push(problem(&c.confidence.name, m));
             None
         }
     };

@@ -7,9 +7,8 @@ use serde_json::{Map, Value};
 
 use super::checks::{
     check_accuracy, check_battery, check_device, check_lat, check_lon, check_time, is_no_fix,
-    NO_FIX,
 };
-use crate::error::FieldError;
+use crate::error::{FieldError, Message};
 
 /// The largest number of fixes accepted in one JSON batch.
 pub const MAX_FIX_BATCH: usize = 50_000;
@@ -39,21 +38,45 @@ fn field_error(field: &str, message: impl Into<crate::Message>) -> FieldError {
 }
 
 /// `Ok(None)` when the key is absent or null.
-fn json_number(obj: &Map<String, Value>, key: &str) -> Result<Option<f64>, String> {
+fn json_number(obj: &Map<String, Value>, key: &str) -> Result<Option<f64>, Message> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n
             .as_f64()
             .map(Some)
-            .ok_or_else(|| "must be a finite number".to_string()),
-        Some(_) => Err("must be a number".to_string()),
+            .ok_or_else(|| crate::msg!("fix-not-finite", "must be a finite number")),
+        Some(_) => Err(crate::msg!("fix-not-number", "must be a number")),
     }
+}
+
+fn required() -> Message {
+    crate::msg!("fix-field-required", "is required")
+}
+
+fn not_string() -> Message {
+    crate::msg!("fix-not-string", "must be a string")
+}
+
+/// A `recorded_at` that is not an RFC 3339 time; `value` is the text as sent.
+fn not_rfc3339(value: &str) -> Message {
+    crate::msg!(
+        "fix-time-invalid",
+        "must be an RFC 3339 timestamp with an offset, e.g. 2024-05-01T06:00:00Z; got {value}",
+        value = format!("{value:?}")
+    )
+}
+
+fn lon_lat_zero() -> Message {
+    crate::msg!(
+        "fix-lon-lat-zero",
+        "lon and lat are both 0: 0,0 is the position a receiver reports when it has no fix"
+    )
 }
 
 fn required_number(
     obj: &Map<String, Value>,
     key: &str,
-    check: fn(f64) -> Result<f64, String>,
+    check: fn(f64) -> Result<f64, Message>,
     errors: &mut Vec<FieldError>,
 ) -> Option<f64> {
     match json_number(obj, key) {
@@ -65,7 +88,7 @@ fn required_number(
             }
         },
         Ok(None) => {
-            errors.push(field_error(key, "is required"));
+            errors.push(field_error(key, required()));
             None
         }
         Err(m) => {
@@ -79,7 +102,7 @@ fn required_number(
 fn optional_number(
     obj: &Map<String, Value>,
     key: &str,
-    check: fn(f64) -> Result<f64, String>,
+    check: fn(f64) -> Result<f64, Message>,
     errors: &mut Vec<FieldError>,
 ) -> Result<Option<f64>, ()> {
     match json_number(obj, key).and_then(|x| x.map(check).transpose()) {
@@ -105,18 +128,24 @@ fn optional_number(
 /// with an empty field name.
 pub fn parse_fix(v: &Value, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldError>> {
     let Some(obj) = v.as_object() else {
-        return Err(vec![field_error("", "must be a JSON object")]);
+        return Err(vec![field_error(
+            "",
+            crate::msg!("object-required", "must be a JSON object"),
+        )]);
     };
     let mut errors = Vec::new();
     for k in obj.keys() {
         if !FIX_FIELDS.contains(&k.as_str()) {
-            errors.push(field_error(k, "unknown field"));
+            errors.push(field_error(
+                k,
+                crate::msg!("field-unknown", "unknown field"),
+            ));
         }
     }
 
     let device = match obj.get("device") {
         None | Some(Value::Null) => {
-            errors.push(field_error("device", "is required"));
+            errors.push(field_error("device", required()));
             None
         }
         Some(Value::String(s)) => match check_device(s) {
@@ -127,24 +156,20 @@ pub fn parse_fix(v: &Value, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldErr
             }
         },
         Some(_) => {
-            errors.push(field_error("device", "must be a string"));
+            errors.push(field_error("device", not_string()));
             None
         }
     };
 
     let recorded_at = match obj.get("recorded_at") {
         None | Some(Value::Null) => {
-            errors.push(field_error("recorded_at", "is required"));
+            errors.push(field_error("recorded_at", required()));
             None
         }
         Some(Value::String(s)) => {
             let parsed = DateTime::parse_from_rfc3339(s.trim())
                 .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| {
-                    format!(
-                        "must be an RFC 3339 timestamp with an offset, e.g. 2024-05-01T06:00:00Z; got {s:?}"
-                    )
-                })
+                .map_err(|_| not_rfc3339(s))
                 .and_then(|t| check_time(t, now));
             match parsed {
                 Ok(t) => Some(t),
@@ -155,7 +180,7 @@ pub fn parse_fix(v: &Value, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldErr
             }
         }
         Some(_) => {
-            errors.push(field_error("recorded_at", "must be a string"));
+            errors.push(field_error("recorded_at", not_string()));
             None
         }
     };
@@ -164,10 +189,7 @@ pub fn parse_fix(v: &Value, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldErr
     let lat = required_number(obj, "lat", check_lat, &mut errors);
     if let (Some(lon), Some(lat)) = (lon, lat) {
         if is_no_fix(lon, lat) {
-            errors.push(field_error(
-                "lon",
-                format!("lon and lat are both 0: {NO_FIX}"),
-            ));
+            errors.push(field_error("lon", lon_lat_zero()));
         }
     }
     let accuracy_m = optional_number(obj, "accuracy_m", check_accuracy, &mut errors);
@@ -197,19 +219,26 @@ pub fn parse_fix(v: &Value, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldErr
 pub fn parse_fix_batch(
     v: &Value,
     now: DateTime<Utc>,
-) -> Result<Vec<Result<FixInput, Vec<FieldError>>>, String> {
+) -> Result<Vec<Result<FixInput, Vec<FieldError>>>, Message> {
     let Some(items) = v.as_array() else {
-        return Err("the body must be a JSON array of fixes".to_string());
+        return Err(crate::msg!(
+            "fix-batch-not-array",
+            "the body must be a JSON array of fixes"
+        ));
     };
     if items.is_empty() {
-        return Err(format!(
-            "the array is empty; send 1 to {MAX_FIX_BATCH} fixes"
+        return Err(crate::msg!(
+            "fix-batch-empty",
+            "the array is empty; send 1 to {max} fixes",
+            max = MAX_FIX_BATCH
         ));
     }
     if items.len() > MAX_FIX_BATCH {
-        return Err(format!(
-            "the array holds {} fixes; send at most {MAX_FIX_BATCH} per request",
-            items.len()
+        return Err(crate::msg!(
+            "fix-batch-too-many",
+            "the array holds {count} fixes; send at most {max} per request",
+            count = items.len(),
+            max = MAX_FIX_BATCH
         ));
     }
     Ok(items
@@ -266,12 +295,7 @@ fn check_wire(w: WireFix, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldError
         .ok();
     let recorded_at = DateTime::parse_from_rfc3339(w.recorded_at.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            format!(
-                "must be an RFC 3339 timestamp with an offset, e.g. 2024-05-01T06:00:00Z; got {:?}",
-                w.recorded_at
-            )
-        })
+        .map_err(|_| not_rfc3339(&w.recorded_at))
         .and_then(|t| check_time(t, now))
         .map_err(|m| errors.push(field_error("recorded_at", m)))
         .ok();
@@ -283,10 +307,7 @@ fn check_wire(w: WireFix, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldError
         .ok();
     if let (Some(lon), Some(lat)) = (lon, lat) {
         if is_no_fix(lon, lat) {
-            errors.push(field_error(
-                "lon",
-                format!("lon and lat are both 0: {NO_FIX}"),
-            ));
+            errors.push(field_error("lon", lon_lat_zero()));
         }
     }
     let accuracy_m = w
@@ -323,7 +344,7 @@ fn check_wire(w: WireFix, now: DateTime<Utc>) -> Result<FixInput, Vec<FieldError
 pub fn parse_fix_batch_bytes(
     bytes: &[u8],
     now: DateTime<Utc>,
-) -> Result<Vec<Result<FixInput, Vec<FieldError>>>, String> {
+) -> Result<Vec<Result<FixInput, Vec<FieldError>>>, Message> {
     if let Ok(items) = serde_json::from_slice::<Vec<WireFix>>(bytes) {
         if !items.is_empty() && items.len() <= MAX_FIX_BATCH {
             return Ok(items
@@ -334,10 +355,12 @@ pub fn parse_fix_batch_bytes(
         }
     }
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        format!(
-            "malformed JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
+        crate::msg!(
+            "fix-batch-json-malformed",
+            "malformed JSON at line {line}, column {column}: {error}",
+            line = e.line(),
+            column = e.column(),
+            error = e
         )
     })?;
     parse_fix_batch(&v, now)
@@ -359,6 +382,7 @@ fn prefix(i: usize, errors: Vec<FieldError>) -> Vec<FieldError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::checks::no_fix;
     use super::*;
     use chrono::TimeZone;
     use serde_json::json;
@@ -506,7 +530,7 @@ mod tests {
         v["lat"] = json!(0.0);
         let errors = parse_fix(&v, now()).expect_err("should be refused");
         assert_eq!(fields(&errors), ["lon"]);
-        assert!(message_for(&errors, "lon").contains(NO_FIX));
+        assert!(message_for(&errors, "lon").contains(no_fix().as_str()));
 
         v["lat"] = json!(-1.5);
         assert!(parse_fix(&v, now()).is_ok());

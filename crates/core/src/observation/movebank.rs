@@ -5,10 +5,13 @@ use serde::Serialize;
 
 use super::checks::{
     check_accuracy, check_battery, check_device, check_lat, check_lon, check_time, is_no_fix,
-    NO_FIX,
+    no_fix,
 };
 use super::fix::FixInput;
-use super::table::{cell, coordinate, optional_number_cell, read_csv, Column, Header, RowError};
+use super::table::{
+    cell, coordinate, empty, optional_number_cell, problem, read_csv, Column, Header, RowError,
+};
+use crate::error::FieldError;
 
 /// The outcome of [`parse_movebank`]: the rows that passed, each with its line number,
 /// and one error per rejected row.
@@ -122,7 +125,7 @@ fn movebank_row(
     c: &MovebankColumns,
     r: &csv::StringRecord,
     now: DateTime<Utc>,
-) -> Result<FixInput, Vec<String>> {
+) -> Result<FixInput, Vec<FieldError>> {
     if let Some(why) = movebank_outlier(c, r) {
         return Err(vec![why]);
     }
@@ -131,37 +134,46 @@ fn movebank_row(
     let device = match check_device(cell(r, &c.device)) {
         Ok(d) => Some(d),
         Err(m) => {
-            problems.push(format!("{}: {m}", c.device.name));
+            problems.push(problem(&c.device.name, m));
             None
         }
     };
 
     let ts = cell(r, &c.timestamp);
     let recorded_at = if ts.is_empty() {
-        problems.push(format!("{}: empty", c.timestamp.name));
+        problems.push(problem(&c.timestamp.name, empty()));
         None
     } else {
         match parse_movebank_time(ts)
-            .ok_or_else(|| format!("not a timestamp like 2024-05-01 06:00:00.000: {ts:?}"))
+            .ok_or_else(|| {
+                crate::msg!(
+                    "movebank-time-invalid",
+                    "not a timestamp like 2024-05-01 06:00:00.000: {value}",
+                    value = format!("{ts:?}")
+                )
+            })
             .and_then(|t| check_time(t, now))
         {
             Ok(t) => Some(t),
             Err(m) => {
-                problems.push(format!("{}: {m}", c.timestamp.name));
+                problems.push(problem(&c.timestamp.name, m));
                 None
             }
         }
     };
 
     let position = if cell(r, &c.lon).is_empty() || cell(r, &c.lat).is_empty() {
-        problems.push("no location".to_string());
+        problems.push(problem(
+            "",
+            crate::msg!("movebank-no-location", "no location"),
+        ));
         None
     } else {
         let lon = coordinate(r, &c.lon, check_lon, &mut problems);
         let lat = coordinate(r, &c.lat, check_lat, &mut problems);
         match (lon, lat) {
             (Some(lon), Some(lat)) if is_no_fix(lon, lat) => {
-                problems.push(format!("{}/{}: {NO_FIX}", c.lon.name, c.lat.name));
+                problems.push(problem(format!("{}/{}", c.lon.name, c.lat.name), no_fix()));
                 None
             }
             (Some(lon), Some(lat)) => Some((lon, lat)),
@@ -191,11 +203,17 @@ fn movebank_row(
 /// outlier columns; a file without it (or with an empty cell) is judged by the same rule:
 /// a manual outlier mark always counts, an algorithm's or the import's unless the row was
 /// manually marked valid.
-fn movebank_outlier(c: &MovebankColumns, r: &csv::StringRecord) -> Option<String> {
+fn movebank_outlier(c: &MovebankColumns, r: &csv::StringRecord) -> Option<FieldError> {
     if let Some(visible) = &c.visible {
         let v = cell(r, visible);
         if v.eq_ignore_ascii_case("false") {
-            return Some("marked not visible (outlier) in Movebank".to_string());
+            return Some(problem(
+                "",
+                crate::msg!(
+                    "movebank-not-visible",
+                    "marked not visible (outlier) in Movebank"
+                ),
+            ));
         }
         if !v.is_empty() {
             return None;
@@ -215,7 +233,12 @@ fn movebank_outlier(c: &MovebankColumns, r: &csv::StringRecord) -> Option<String
     } else {
         marked(&c.algorithm_outlier, r).or(marked(&c.import_outlier, r))
     });
-    outlier.map(|col| format!("{}: marked as an outlier in Movebank", col.name))
+    outlier.map(|col| {
+        problem(
+            &col.name,
+            crate::msg!("movebank-outlier", "marked as an outlier in Movebank"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -461,7 +484,10 @@ true,2024-05-01T13:00:00+07:00,101.45,-1.73,TS-1,
         assert_eq!(by_line[&3], "no location");
         assert_eq!(by_line[&4], "marked not visible (outlier) in Movebank");
         assert!(by_line[&5].starts_with("timestamp: timestamp is in the future"));
-        assert_eq!(by_line[&6], format!("location-long/location-lat: {NO_FIX}"));
+        assert_eq!(
+            by_line[&6],
+            format!("location-long/location-lat: {}", no_fix())
+        );
         assert!(by_line[&7].starts_with("timestamp: not a timestamp"));
         let row8 = by_line[&8];
         assert!(

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::error::{FieldError, Message};
+
 /// One rejected CSV row (or the header, at its line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
@@ -20,6 +22,35 @@ pub struct RowError {
 /// `gps:hdop` / `gps_hdop` match.
 pub(super) fn normalise_header(h: &str) -> String {
     h.trim().to_lowercase().replace(['-', ':', '.', ' '], "_")
+}
+
+/// One problem of a row: the column(s) it is in as written in the file (empty for the
+/// whole row) and what is wrong.
+pub(super) fn problem(column: impl Into<String>, message: Message) -> FieldError {
+    FieldError {
+        field: column.into(),
+        message,
+    }
+}
+
+/// A row's problems in one line: each after its column, joined by `; `.
+fn row_message(problems: &[FieldError]) -> String {
+    problems
+        .iter()
+        .map(|p| {
+            if p.field.is_empty() {
+                p.message.to_string()
+            } else {
+                format!("{}: {}", p.field, p.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What a required cell says when it is empty.
+pub(super) fn empty() -> Message {
+    crate::msg!("csv-cell-empty", "empty")
 }
 
 /// A located column: its index and its name as written in the file (used in messages).
@@ -67,18 +98,29 @@ pub(super) fn cell<'r>(record: &'r csv::StringRecord, column: &Column) -> &'r st
 pub(super) fn number_cell(
     record: &csv::StringRecord,
     column: &Column,
-) -> Result<Option<f64>, String> {
+) -> Result<Option<f64>, FieldError> {
     let s = cell(record, column);
     if s.is_empty() {
         return Ok(None);
     }
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(Some(x)),
-        Ok(_) => Err(format!(
-            "{}: must be a finite number, got {s:?}",
-            column.name
+        Ok(_) => Err(problem(
+            &column.name,
+            crate::msg!(
+                "csv-not-finite",
+                "must be a finite number, got {value}",
+                value = format!("{s:?}")
+            ),
         )),
-        Err(_) => Err(format!("{}: not a number: {s:?}", column.name)),
+        Err(_) => Err(problem(
+            &column.name,
+            crate::msg!(
+                "csv-not-number",
+                "not a number: {value}",
+                value = format!("{s:?}")
+            ),
+        )),
     }
 }
 
@@ -86,15 +128,15 @@ pub(super) fn number_cell(
 pub(super) fn optional_number_cell(
     record: &csv::StringRecord,
     column: Option<&Column>,
-    check: fn(f64) -> Result<f64, String>,
-    problems: &mut Vec<String>,
+    check: fn(f64) -> Result<f64, Message>,
+    problems: &mut Vec<FieldError>,
 ) -> Option<f64> {
     let column = column?;
     match number_cell(record, column) {
         Ok(Some(x)) => match check(x) {
             Ok(x) => Some(x),
             Err(m) => {
-                problems.push(format!("{}: {m}", column.name));
+                problems.push(problem(&column.name, m));
                 None
             }
         },
@@ -156,7 +198,7 @@ impl<'t> LineCounter<'t> {
 pub(super) fn read_csv<C, T>(
     text: &str,
     on_header: impl FnOnce(&Header) -> Result<C, Vec<String>>,
-    mut on_row: impl FnMut(&C, &csv::StringRecord) -> Result<T, Vec<String>>,
+    mut on_row: impl FnMut(&C, &csv::StringRecord) -> Result<T, Vec<FieldError>>,
 ) -> (Vec<(usize, T)>, Vec<RowError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -172,7 +214,12 @@ pub(super) fn read_csv<C, T>(
         Err(e) => {
             errors.push(RowError {
                 line: 1,
-                message: format!("cannot read the header: {e}"),
+                message: crate::msg!(
+                    "csv-header-unreadable",
+                    "cannot read the header: {error}",
+                    error = e
+                )
+                .into(),
             });
             return (rows, errors);
         }
@@ -180,10 +227,23 @@ pub(super) fn read_csv<C, T>(
     let columns = match on_header(&header) {
         Ok(c) => c,
         Err(missing) => {
-            let plural = if missing.len() == 1 { "" } else { "s" };
+            let list = missing.join(", ");
+            let message = if missing.len() == 1 {
+                crate::msg!(
+                    "csv-column-missing",
+                    "missing column: {columns}",
+                    columns = &list
+                )
+            } else {
+                crate::msg!(
+                    "csv-columns-missing",
+                    "missing columns: {columns}",
+                    columns = &list
+                )
+            };
             errors.push(RowError {
                 line: header.line,
-                message: format!("missing column{plural}: {}", missing.join(", ")),
+                message: message.into(),
             });
             return (rows, errors);
         }
@@ -197,7 +257,7 @@ pub(super) fn read_csv<C, T>(
                     Ok(value) => rows.push((line, value)),
                     Err(problems) => errors.push(RowError {
                         line,
-                        message: problems.join("; "),
+                        message: row_message(&problems),
                     }),
                 }
             }
@@ -206,7 +266,13 @@ pub(super) fn read_csv<C, T>(
                 let message = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
-                    } => format!("expected {expected_len} fields as in the header, found {len}"),
+                    } => crate::msg!(
+                        "csv-field-count",
+                        "expected {expected} fields as in the header, found {found}",
+                        expected = expected_len,
+                        found = len
+                    )
+                    .into(),
                     _ => e.to_string(),
                 };
                 let fatal = !matches!(
@@ -227,19 +293,19 @@ pub(super) fn read_csv<C, T>(
 pub(super) fn coordinate(
     r: &csv::StringRecord,
     column: &Column,
-    check: fn(f64) -> Result<f64, String>,
-    problems: &mut Vec<String>,
+    check: fn(f64) -> Result<f64, Message>,
+    problems: &mut Vec<FieldError>,
 ) -> Option<f64> {
     match number_cell(r, column) {
         Ok(Some(x)) => match check(x) {
             Ok(x) => Some(x),
             Err(m) => {
-                problems.push(format!("{}: {m}", column.name));
+                problems.push(problem(&column.name, m));
                 None
             }
         },
         Ok(None) => {
-            problems.push(format!("{}: empty", column.name));
+            problems.push(problem(&column.name, empty()));
             None
         }
         Err(m) => {

@@ -120,3 +120,9 @@ region-unknown = no region has the code { $code }
 password-not-current = this is not your current password
 code-mismatch = the code does not match
 totp-code-mismatch = the code does not match; check the phone's clock and type the current code
+
+# Coded domain messages (observations, ingest, audit …)
+
+agency-kind-invalid = kind must be one of { $choices }
+user-role-invalid = role must be one of { $choices }
+display-name-length = must be 1 to 200 characters

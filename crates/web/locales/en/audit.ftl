@@ -76,3 +76,9 @@ act_agreement_update = Changed an agreement
 act_sessions_revoke = Ended all sessions
 act_totp_enable = Turned on two-step verification
 act_totp_disable = Turned off two-step verification
+
+# Coded domain messages (observations, ingest, audit …)
+
+audit-time-invalid = must be an RFC 3339 date-time
+audit-until-before-since = ends before since
+audit-action-unknown = unknown action { $action }

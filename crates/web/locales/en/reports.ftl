@@ -151,3 +151,21 @@ region-prefix-invalid = must be a Kemendagri code such as 15 or 15.01
 query-text-too-long = must be at most 200 characters
 limit-invalid = must be a whole number from 1 to { $max }
 cursor-invalid = is not a cursor this server issued
+
+# Coded domain messages (observations, ingest, audit …)
+
+interval-instant-open = an instant cannot be open
+attributes-not-object = attributes must be an object
+attribute-unknown = unknown attribute for type { $key }
+attribute-required = this attribute is required
+attribute-text-too-long = text must be at most { $max } characters
+attribute-not-text = must be text
+attribute-negative = must not be negative
+attribute-not-integer = must be a whole number
+attribute-not-number = must be a number
+attribute-not-boolean = must be true or false
+attribute-not-datetime = must be a date-time with offset (RFC 3339)
+attribute-choice-invalid = must be one of: { $choices }
+attribute-not-list = must be a list of choices
+attribute-choice-repeated = choice { $choice } is repeated
+attribute-choices-invalid = each choice must be one of: { $choices }

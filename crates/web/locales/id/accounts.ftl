@@ -120,3 +120,17 @@ region-unknown = tidak ada wilayah dengan kode { $code }
 password-not-current = ini bukan kata sandi Anda saat ini
 code-mismatch = kode tidak cocok; periksa jam ponsel lalu ketik kode yang sedang tampil
 totp-code-mismatch = kode tidak cocok; periksa jam ponsel lalu ketik kode yang sedang tampil
+
+# Coded domain messages (observations, ingest, audit …)
+
+# The choices are keys, never shown on an Indonesian page; the argument is taken, not shown.
+agency-kind-invalid =
+    { $choices ->
+       *[other] jenis instansi tidak dikenal
+    }
+# The choices are keys, never shown on an Indonesian page; the argument is taken, not shown.
+user-role-invalid =
+    { $choices ->
+       *[other] peran tidak dikenal
+    }
+display-name-length = harus 1 sampai 200 karakter

@@ -76,3 +76,9 @@ act_agreement_update = Mengubah perjanjian
 act_sessions_revoke = Mengakhiri semua sesi
 act_totp_enable = Mengaktifkan verifikasi dua langkah
 act_totp_disable = Mematikan verifikasi dua langkah
+
+# Coded domain messages (observations, ingest, audit …)
+
+audit-time-invalid = harus berupa tanggal dan jam
+audit-until-before-since = berakhir sebelum tanggal awal
+audit-action-unknown = tindakan tidak dikenal: { $action }

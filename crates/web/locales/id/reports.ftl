@@ -151,3 +151,29 @@ region-prefix-invalid = harus kode wilayah Kemendagri, mis. 15 or 15.01
 query-text-too-long = paling banyak 200 karakter
 limit-invalid = harus bilangan bulat dari 1 sampai { $max }
 cursor-invalid = penanda halaman tidak sah
+
+# Coded domain messages (observations, ingest, audit …)
+
+interval-instant-open = satu titik waktu tidak boleh terbuka
+attributes-not-object = rincian harus berupa objek
+attribute-unknown = rincian tidak dikenal untuk jenis { $key }
+attribute-required = wajib diisi
+attribute-text-too-long = teks paling banyak { $max } karakter
+attribute-not-text = harus berupa teks
+attribute-negative = tidak boleh negatif
+attribute-not-integer = harus bilangan bulat
+attribute-not-number = harus berupa angka
+attribute-not-boolean = harus ya atau tidak
+attribute-not-datetime = harus berupa tanggal dan jam
+# The choices are keys, never shown on an Indonesian page; the argument is taken, not shown.
+attribute-choice-invalid =
+    { $choices ->
+       *[other] bukan salah satu pilihan yang tersedia
+    }
+attribute-not-list = harus berupa daftar pilihan
+attribute-choice-repeated = pilihan { $choice } berulang
+# The choices are keys, never shown on an Indonesian page; the argument is taken, not shown.
+attribute-choices-invalid =
+    { $choices ->
+       *[other] ada pilihan yang tidak tersedia
+    }

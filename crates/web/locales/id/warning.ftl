@@ -312,3 +312,53 @@ w_sp_tapir = Tapir
 w_sp_human = Manusia (tim patroli)
 w_pick_device = pilih perangkat milik instansi Anda
 w_wildlife_list_hint = Ketuk nama untuk melihat jejak dan peringatannya.
+
+# Coded domain messages (observations, ingest, audit …)
+
+fix-not-finite = harus berupa angka terhingga
+fix-not-number = harus berupa angka
+fix-field-required = wajib diisi
+fix-not-string = harus berupa teks
+fix-time-invalid = harus berupa waktu RFC 3339 dengan selisih zona waktu, mis. 2024-05-01T06:00:00Z; nilainya { $value }
+fix-lon-lat-zero = lon dan lat keduanya 0: 0,0 adalah posisi yang dikirim penerima GPS tanpa sinyal
+fix-batch-not-array = isi permintaan harus berupa daftar JSON berisi posisi
+fix-batch-empty = daftar kosong; kirim 1 sampai { $max } posisi
+fix-batch-too-many = daftar berisi { $count } posisi; kirim paling banyak { $max } per permintaan
+fix-batch-json-malformed = JSON rusak pada baris { $line }, kolom { $column }: { $error }
+fix-no-fix = 0,0 adalah posisi yang dikirim penerima GPS tanpa sinyal
+fix-out-of-range = harus di antara { $min } dan { $max }, nilainya { $value }
+fix-accuracy-negative = harus 0 meter atau lebih, nilainya { $value }
+fix-battery-not-finite = harus berupa angka terhingga (persen)
+fix-battery-out-of-range = harus di antara { $min } dan { $max }, nilainya { $value } (persen)
+fix-time-future = waktu berada di masa depan ({ $time } lebih dari { $minutes } menit setelah { $now })
+fix-time-too-early = waktu sebelum 1990-01-01 ({ $time })
+fix-device-empty = tidak boleh kosong
+fix-device-too-long = paling banyak { $max } karakter, nilainya { $count } karakter
+csv-cell-empty = kosong
+csv-not-finite = harus berupa angka terhingga, nilainya { $value }
+csv-not-number = bukan angka: { $value }
+csv-header-unreadable = baris judul tidak dapat dibaca: { $error }
+csv-column-missing = kolom tidak ada: { $columns }
+csv-columns-missing = kolom tidak ada: { $columns }
+csv-field-count = seharusnya { $expected } isian seperti pada baris judul, ada { $found }
+movebank-time-invalid = bukan waktu seperti 2024-05-01 06:00:00.000: { $value }
+movebank-no-location = tanpa lokasi
+movebank-not-visible = ditandai tidak tampil (pencilan) di Movebank
+movebank-outlier = ditandai sebagai pencilan di Movebank
+firms-confidence-invalid = harus l, n atau h (VIIRS) atau angka 0-100 (MODIS), nilainya { $value }
+firms-date-invalid = bukan tanggal seperti 2024-08-01: { $value }
+firms-time-invalid = bukan jam UTC seperti 0524 atau 524 (JJMM): { $value }
+# The choices are keys, never shown on an Indonesian page; the argument is taken, not shown.
+alert-action-invalid =
+    { $choices ->
+       *[other] bukan salah satu pilihan yang tersedia
+    }
+# The choices are keys, never shown on an Indonesian page; the argument is taken, not shown.
+alert-outcome-invalid =
+    { $choices ->
+       *[other] bukan salah satu pilihan yang tersedia
+    }
+alert-note-required = catatan perlu diisi
+webhook-url-no-host = alamat ini tidak memiliki nama host
+webhook-address-private = { $address } mengarah ke jaringan privat (alamat loopback, privat, link-local atau multicast); server ini hanya mengirim webhook ke alamat publik (webhook_allow_private)
+webhook-name-private = { $name } hanya mengarah ke alamat di jaringan privat (alamat loopback, privat, link-local atau multicast); server ini hanya mengirim webhook ke alamat publik (webhook_allow_private)
