@@ -64,7 +64,11 @@ impl App {
                 Some(r) => Ok(Some(r.code.clone())),
                 None => Err(AppError::field(
                     "properties.region_code",
-                    format!("no region has the code {code}"),
+                    sinergi_core::msg!(
+                        "region-unknown",
+                        "no region has the code {code}",
+                        code = code
+                    ),
                 )),
             },
             None => Ok(self
@@ -534,7 +538,14 @@ impl App {
         let (mut filter, agency) = raw.parse(&keys)?;
         if let Some(code) = agency {
             let a = self.store.agency_by_code(&code).await?.ok_or_else(|| {
-                AppError::field("agency", format!("no agency has the code {code:?}"))
+                AppError::field(
+                    "agency",
+                    sinergi_core::msg!(
+                        "agency-code-unknown",
+                        "no agency has the code {code}",
+                        code = format!("{code:?}")
+                    ),
+                )
             })?;
             filter.agency = Some(a.id);
         }
@@ -731,7 +742,10 @@ impl App {
     /// before anything is written, so a refused file leaves nothing half-saved.
     pub fn check_attachment(&self, bytes: &[u8]) -> AppResult<&'static str> {
         if bytes.is_empty() {
-            return Err(AppError::field("file", "the file is empty"));
+            return Err(AppError::field(
+                "file",
+                sinergi_core::msg!("file-empty", "the file is empty"),
+            ));
         }
         if bytes.len() > self.config.max_attachment_bytes {
             return Err(AppError::PayloadTooLarge(format!(

@@ -261,13 +261,16 @@ fn strings(v: &Field<Vec<Field<String>>>, field: &str, errs: &mut ValidationErro
             .filter_map(|(i, x)| match x {
                 Field::Given(s) => Some(s.trim().to_string()),
                 _ => {
-                    errs.push(format!("{field}[{i}]"), "must be text");
+                    errs.push(
+                        format!("{field}[{i}]"),
+                        crate::msg!("value-not-text", "must be text"),
+                    );
                     None
                 }
             })
             .collect(),
         Field::Wrong(_) => {
-            errs.push(field, "must be a list");
+            errs.push(field, crate::msg!("value-not-list", "must be a list"));
             Vec::new()
         }
     }
@@ -367,7 +370,9 @@ impl AgreementInput {
                 }
             }
             Field::Absent | Field::Null => {}
-            Field::Wrong(_) => errs.push("clauses", "must be a list"),
+            Field::Wrong(_) => {
+                errs.push("clauses", crate::msg!("value-not-list", "must be a list"))
+            }
         }
         match (valid_from, valid_until) {
             (Some(valid_from), Some(valid_until)) if errs.is_empty() => Ok(AgreementInput {
@@ -550,7 +555,7 @@ fn parse_clause(
         Field::Wrong(_) => {
             errs.push(
                 format!("{field}.include_subagencies"),
-                "must be true or false",
+                crate::msg!("value-not-boolean", "must be true or false"),
             );
             false
         }

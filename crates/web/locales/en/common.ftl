@@ -87,3 +87,10 @@ ring-self-crossing = the ring crosses itself
 
 date-invalid = must be a date YYYY-MM-DD
 object-required = must be a JSON object
+
+# Generic value checks of request bodies
+value-not-text = must be text
+value-not-list = must be a list
+value-not-boolean = must be true or false
+file-empty = the file is empty
+form-unreadable = the form could not be read

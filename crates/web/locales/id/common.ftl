@@ -87,3 +87,10 @@ ring-self-crossing = garis batas area memotong dirinya sendiri
 
 date-invalid = harus berupa tanggal TTTT-BB-HH
 object-required = harus berupa objek JSON
+
+# Generic value checks of request bodies
+value-not-text = harus berupa teks
+value-not-list = harus berupa daftar
+value-not-boolean = harus ya atau tidak
+file-empty = berkas kosong
+form-unreadable = formulir tidak dapat dibaca

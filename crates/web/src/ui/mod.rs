@@ -282,7 +282,10 @@ impl FormData {
 /// The answer to a form the server could not read at all (wrong content type, broken
 /// encoding): a 400 page rather than a bare text error.
 pub(crate) fn bad_form(page: &Page) -> Response {
-    page.error(AppError::field("body", "the form could not be read"))
+    page.error(AppError::field(
+        "body",
+        sinergi_core::msg!("form-unreadable", "the form could not be read"),
+    ))
 }
 
 // ---- labels ----------------------------------------------------------------------------
