@@ -12,6 +12,7 @@ use serde_json::json;
 use sinergi_core::access::Actor;
 use sinergi_core::input::Body as _;
 use sinergi_core::report::NewReportBody;
+use sinergi_core::warning::body::{NewDeployment, NewDevice, NewFence, NewRule, NewSubject};
 
 use crate::{App, AppError, AppResult};
 
@@ -52,7 +53,7 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
     let mut village_fences = Vec::new();
     for (code, name) in VILLAGES {
         let f = app
-            .create_fence(&wk, &json!({"name": format!("{name} (radius 1,5 km)"), "kind": "village", "region": code, "radius_m": 1500}))
+            .create_fence(&wk, &NewFence::read(&json!({"name": format!("{name} (radius 1,5 km)"), "kind": "village", "region": code, "radius_m": 1500}))?)
             .await?;
         village_fences.push(f.id.to_string());
         s.fences += 1;
@@ -60,8 +61,8 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
     let park = app
         .create_fence(
             &wk,
-            &json!({"name": "Kawasan TN Way Kambas (batas perkiraan, data demo)", "kind": "park", "shape": {"type": "Polygon",
-                "coordinates": [[[105.79, -4.75], [105.95, -4.75], [106.0, -4.95], [105.95, -5.22], [105.84, -5.22], [105.79, -5.05], [105.79, -4.75]]]}}),
+            &NewFence::read(&json!({"name": "Kawasan TN Way Kambas (batas perkiraan, data demo)", "kind": "park", "shape": {"type": "Polygon",
+                "coordinates": [[[105.79, -4.75], [105.95, -4.75], [106.0, -4.95], [105.95, -5.22], [105.84, -5.22], [105.79, -5.05], [105.79, -4.75]]]}}))?,
         )
         .await?;
     s.fences += 1;
@@ -89,7 +90,7 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
                "recipients": {"agencies": ["BTNWK"]}}),
     ];
     for r in &rules {
-        app.create_rule(&wk, r).await?;
+        app.create_rule(&wk, &NewRule::read(r)?).await?;
         s.rules += 1;
     }
 
@@ -106,17 +107,23 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
         let subject = app
             .create_subject(
                 &wk,
-                &json!({"name": name, "species": "gajah_sumatera", "kind": kind, "sensitivity": "restricted",
-                        "notes": "[Data demo Sinergi] Gajah sumatera berkalung GPS di TN Way Kambas"}),
+                &NewSubject::read(&json!({"name": name, "species": "gajah_sumatera", "kind": kind, "sensitivity": "restricted",
+                        "notes": "[Data demo Sinergi] Gajah sumatera berkalung GPS di TN Way Kambas"}))?,
             )
             .await?;
         app.create_device(
             &wk,
-            &json!({"serial": serial, "kind": "collar", "expected_interval_min": interval}),
+            &NewDevice::read(
+                &json!({"serial": serial, "kind": "collar", "expected_interval_min": interval}),
+            )?,
         )
         .await?;
-        app.deploy_device(&wk, serial, &json!({"subject": subject.id, "start": start}))
-            .await?;
+        app.deploy_device(
+            &wk,
+            serial,
+            &NewDeployment::read(&json!({"subject": subject.id, "start": start}))?,
+        )
+        .await?;
         herds.push(subject);
     }
 
@@ -202,15 +209,15 @@ pub async fn load(app: &App) -> AppResult<WarningSummary> {
     let tnks_area = app
         .create_fence(
             &tnks,
-            &json!({"name": "Kawasan TN Kerinci Seblat sekitar G. Kerinci (batas perkiraan, data demo)", "kind": "park", "shape": {"type": "Polygon",
-                "coordinates": [[[101.05, -1.55], [101.35, -1.55], [101.30, -1.85], [101.22, -2.10], [101.10, -2.35], [100.95, -2.20], [101.05, -1.55]]]}}),
+            &NewFence::read(&json!({"name": "Kawasan TN Kerinci Seblat sekitar G. Kerinci (batas perkiraan, data demo)", "kind": "park", "shape": {"type": "Polygon",
+                "coordinates": [[[101.05, -1.55], [101.35, -1.55], [101.30, -1.85], [101.22, -2.10], [101.10, -2.35], [100.95, -2.20], [101.05, -1.55]]]}}))?,
         )
         .await?;
     s.fences += 1;
     app.create_rule(
         &tnks,
-        &json!({"name": "Titik api di TN Kerinci Seblat", "fences": [tnks_area.id], "trigger": {"type": "hotspot_inside"},
-                "severity": "critical", "quiet_period_min": 360, "recipients": {"agencies": ["BBTNKS", "POLRES-KERINCI"]}}),
+        &NewRule::read(&json!({"name": "Titik api di TN Kerinci Seblat", "fences": [tnks_area.id], "trigger": {"type": "hotspot_inside"},
+                "severity": "critical", "quiet_period_min": 360, "recipients": {"agencies": ["BBTNKS", "POLRES-KERINCI"]}}))?,
     )
     .await?;
     s.rules += 1;

@@ -155,7 +155,7 @@ mod tests {
         let s = Sample::read(&json!({
             "name": 5, "count": 3, "tags": ["a", 1], "zeta": true, "alpha": null
         }))
-        .unwrap();
+        .expect("an object");
         assert_eq!(s.name, Field::Wrong(json!(5)));
         assert_eq!(s.count, Field::Given(3));
         assert_eq!(
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn absent_null_and_wrong_are_told_apart() {
-        let s = Sample::read(&json!({"name": null, "count": -1})).unwrap();
+        let s = Sample::read(&json!({"name": null, "count": -1})).expect("an object");
         assert_eq!(s.name, Field::Null);
         assert_eq!(s.count, Field::Wrong(json!(-1)));
         assert_eq!(s.tags, Field::Absent);
@@ -182,8 +182,9 @@ mod tests {
 mod schema_tests {
     use super::*;
 
-    /// A sample body as the domains declare theirs.
+    /// A sample body as the domains declare theirs (only its schema is looked at).
     #[derive(Deserialize, utoipa::ToSchema)]
+    #[allow(dead_code)]
     struct Sample {
         /// A name.
         #[serde(default)]
@@ -200,7 +201,7 @@ mod schema_tests {
     #[test]
     fn a_field_is_documented_as_its_type() {
         use utoipa::PartialSchema;
-        let s = serde_json::to_value(Sample::schema()).unwrap();
+        let s = serde_json::to_value(Sample::schema()).expect("a schema");
         // A described field is its type's schema, wrapped to carry the description.
         assert_eq!(s["properties"]["name"]["oneOf"][0]["type"], "string", "{s}");
         assert_eq!(s["properties"]["name"]["description"], "A name.", "{s}");

@@ -11,8 +11,13 @@ use sinergi_geofence::{ActiveHours, FenceShape, SubjectFilter, Trigger};
 
 use crate::geometry::{polygon_json, round_coord, ReportGeometry};
 use crate::ids::{AgencyId, UserId};
+use crate::input::Field;
 use crate::sensitivity::Sensitivity;
 use crate::ValidationErrors;
+
+pub mod body;
+
+use body::{NewRule, RuleContact};
 
 macro_rules! id_type {
     ($name:ident) => {
@@ -479,85 +484,88 @@ fn hhmm(s: &str) -> Option<u16> {
 }
 
 impl RuleInput {
-    /// Parses `{name, fences?, subjects?, trigger, severity?, hysteresis_m?, quiet_period_min?,
-    /// active_hours?: {from:"18:00", to:"06:00"}, recipients: {agencies, users, contacts},
-    /// channels?}`. `utc_offset_minutes` is the zone the active hours are read in.
-    pub fn parse(v: &Value, utc_offset_minutes: i16) -> Result<RuleInput, ValidationErrors> {
+    /// Reads a rule body ([`NewRule`]): `{name, fences?, subjects?, trigger, severity?,
+    /// hysteresis_m?, quiet_period_min?, active_hours?: {from:"18:00", to:"06:00"},
+    /// recipients: {agencies, users, contacts}, channels?}`, naming every field at fault.
+    /// `utc_offset_minutes` is the zone the active hours are read in.
+    pub fn parse(body: &NewRule, utc_offset_minutes: i16) -> Result<RuleInput, ValidationErrors> {
         let mut errs = ValidationErrors::new();
-        let Some(obj) = v.as_object() else {
-            return Err(ValidationErrors::single(
-                "",
-                "the body must be a JSON object",
-            ));
-        };
-        for k in obj.keys() {
-            if !matches!(
-                k.as_str(),
-                "name"
-                    | "fences"
-                    | "subjects"
-                    | "trigger"
-                    | "severity"
-                    | "hysteresis_m"
-                    | "quiet_period_min"
-                    | "active_hours"
-                    | "recipients"
-                    | "channels"
-            ) {
-                errs.push(k.clone(), "unknown field");
-            }
-        }
-        let name = match obj.get("name").and_then(Value::as_str).map(str::trim) {
+        body.unknown.report("", &mut errs);
+        let name = match body.name.given().map(|n| n.trim()) {
             Some(n) if !n.is_empty() && n.chars().count() <= 200 => n.to_string(),
             _ => {
-                errs.push("name", "a name of 1 to 200 characters is required");
+                errs.push(
+                    "name",
+                    crate::msg!(
+                        "rule-name-required",
+                        "a name of 1 to 200 characters is required"
+                    ),
+                );
                 String::new()
             }
         };
         let mut fences = Vec::new();
-        match obj.get("fences") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(a)) => {
+        match &body.fences {
+            Field::Absent | Field::Null => {}
+            Field::Given(a) => {
                 for (i, f) in a.iter().enumerate() {
-                    match f.as_str().and_then(FenceId::parse) {
+                    match f.given().and_then(|s| FenceId::parse(s)) {
                         Some(id) => fences.push(id),
-                        None => errs.push(format!("fences[{i}]"), "must be a fence id"),
+                        None => errs.push(
+                            format!("fences[{i}]"),
+                            crate::msg!("rule-fence-id-invalid", "must be a fence id"),
+                        ),
                     }
                 }
             }
-            Some(_) => errs.push("fences", "must be an array of fence ids"),
+            Field::Wrong(_) => errs.push(
+                "fences",
+                crate::msg!("rule-fences-not-array", "must be an array of fence ids"),
+            ),
         }
-        let subjects = match obj.get("subjects") {
-            None | Some(Value::Null) => SubjectFilter::Any,
-            Some(Value::String(s)) if s == "any" => SubjectFilter::Any,
-            Some(Value::Object(o)) => match (o.get("species"), o.get("subject")) {
-                (Some(Value::String(s)), None) if !s.trim().is_empty() => {
-                    SubjectFilter::Species(s.trim().to_string())
-                }
-                (None, Some(Value::String(s))) => match SubjectId::parse(s) {
-                    Some(id) => SubjectFilter::Subject(sinergi_geofence::SubjectId(id.0)),
-                    None => {
-                        errs.push("subjects.subject", "must be a subject id");
+        let subjects_invalid = || {
+            crate::msg!(
+                "rule-subjects-invalid",
+                "give \"any\", {{\"species\": …}} or {{\"subject\": id}}"
+            )
+        };
+        let subjects = match &body.subjects {
+            Field::Absent | Field::Null => SubjectFilter::Any,
+            Field::Given(v) | Field::Wrong(v) => match v {
+                Value::String(s) if s == "any" => SubjectFilter::Any,
+                Value::Object(o) => match (o.get("species"), o.get("subject")) {
+                    (Some(Value::String(s)), None) if !s.trim().is_empty() => {
+                        SubjectFilter::Species(s.trim().to_string())
+                    }
+                    (None, Some(Value::String(s))) => match SubjectId::parse(s) {
+                        Some(id) => SubjectFilter::Subject(sinergi_geofence::SubjectId(id.0)),
+                        None => {
+                            errs.push(
+                                "subjects.subject",
+                                crate::msg!("rule-subject-id-invalid", "must be a subject id"),
+                            );
+                            SubjectFilter::Any
+                        }
+                    },
+                    _ => {
+                        errs.push("subjects", subjects_invalid());
                         SubjectFilter::Any
                     }
                 },
                 _ => {
-                    errs.push(
-                        "subjects",
-                        "give \"any\", {\"species\": …} or {\"subject\": id}",
-                    );
+                    errs.push("subjects", subjects_invalid());
                     SubjectFilter::Any
                 }
             },
-            Some(_) => {
-                errs.push(
-                    "subjects",
-                    "give \"any\", {\"species\": …} or {\"subject\": id}",
-                );
-                SubjectFilter::Any
-            }
         };
-        let trigger = match obj.get("trigger") {
+        // A trigger sent as null is there, and has no type.
+        let null = Value::Null;
+        let trigger = match &body.trigger {
+            Field::Absent => None,
+            Field::Null => Some(&null),
+            Field::Given(t) | Field::Wrong(t) => Some(t),
+        };
+        let trigger = match trigger {
             Some(t) => {
                 let ty = t.get("type").and_then(Value::as_str).or_else(|| t.as_str());
                 match ty {
@@ -572,7 +580,10 @@ impl RuleInput {
                         _ => {
                             errs.push(
                                 "trigger.distance_m",
-                                "proximity needs a distance of more than 0 and at most 100000 metres",
+                                crate::msg!(
+                                    "trigger-distance-invalid",
+                                    "proximity needs a distance of more than 0 and at most 100000 metres"
+                                ),
                             );
                             None
                         }
@@ -582,54 +593,83 @@ impl RuleInput {
                             Some(Trigger::Dwell { minutes: m as u32 })
                         }
                         _ => {
-                            errs.push("trigger.minutes", "dwell needs 1 to 10080 minutes");
+                            errs.push(
+                                "trigger.minutes",
+                                crate::msg!(
+                                    "trigger-minutes-invalid",
+                                    "dwell needs 1 to 10080 minutes"
+                                ),
+                            );
                             None
                         }
                     },
                     _ => {
                         errs.push(
                             "trigger.type",
-                            "must be enter, exit, proximity, dwell, cross or hotspot_inside",
+                            crate::msg!(
+                                "trigger-type-invalid",
+                                "must be enter, exit, proximity, dwell, cross or hotspot_inside"
+                            ),
                         );
                         None
                     }
                 }
             }
             None => {
-                errs.push("trigger", "a trigger is required");
+                errs.push(
+                    "trigger",
+                    crate::msg!("trigger-required", "a trigger is required"),
+                );
                 None
             }
         };
-        let severity = match obj.get("severity") {
-            None | Some(Value::Null) => Severity::Warning,
-            Some(Value::String(s)) => Severity::parse(s).unwrap_or_else(|| {
-                errs.push("severity", "must be info, warning or critical");
+        let severity_invalid =
+            || crate::msg!("rule-severity-invalid", "must be info, warning or critical");
+        let severity = match &body.severity {
+            Field::Absent | Field::Null => Severity::Warning,
+            Field::Given(s) => Severity::parse(s).unwrap_or_else(|| {
+                errs.push("severity", severity_invalid());
                 Severity::Warning
             }),
-            Some(_) => {
-                errs.push("severity", "must be info, warning or critical");
+            Field::Wrong(_) => {
+                errs.push("severity", severity_invalid());
                 Severity::Warning
             }
         };
-        let number = |k: &str, max: f64, errs: &mut ValidationErrors| -> f64 {
-            match obj.get(k) {
-                None | Some(Value::Null) => 0.0,
-                Some(v) => match v.as_f64() {
-                    Some(x) if (0.0..=max).contains(&x) => x,
-                    _ => {
-                        errs.push(k, format!("must be a number from 0 to {max}"));
-                        0.0
-                    }
-                },
+        let number = |f: &Field<f64>, k: &str, most: f64, errs: &mut ValidationErrors| -> f64 {
+            match f {
+                Field::Absent | Field::Null => 0.0,
+                Field::Given(x) if (0.0..=most).contains(x) => *x,
+                Field::Given(_) | Field::Wrong(_) => {
+                    errs.push(
+                        k,
+                        crate::msg!(
+                            "rule-number-range",
+                            "must be a number from 0 to {max}",
+                            max = most
+                        ),
+                    );
+                    0.0
+                }
             }
         };
-        let hysteresis_m = number("hysteresis_m", 5_000.0, &mut errs);
-        let quiet_period_s = (number("quiet_period_min", 10_080.0, &mut errs) * 60.0) as i64;
-        let active_hours = match obj.get("active_hours") {
-            None | Some(Value::Null) => None,
-            Some(h) => {
-                let from = h.get("from").and_then(Value::as_str).and_then(hhmm);
-                let to = h.get("to").and_then(Value::as_str).and_then(hhmm);
+        let hysteresis_m = number(&body.hysteresis_m, "hysteresis_m", 5_000.0, &mut errs);
+        let quiet_period_s = (number(
+            &body.quiet_period_min,
+            "quiet_period_min",
+            10_080.0,
+            &mut errs,
+        ) * 60.0) as i64;
+        let active_hours = match &body.active_hours {
+            Field::Absent | Field::Null => None,
+            Field::Given(_) | Field::Wrong(_) => {
+                let (from, to) = match &body.active_hours {
+                    Field::Given(h) => (
+                        h.from.given().and_then(|s| hhmm(s)),
+                        h.to.given().and_then(|s| hhmm(s)),
+                    ),
+                    _ => (None, None),
+                };
                 match (from, to) {
                     (Some(f), Some(t)) if f != t => Some(ActiveHours {
                         start_minute: f,
@@ -639,7 +679,10 @@ impl RuleInput {
                     _ => {
                         errs.push(
                             "active_hours",
-                            "give {\"from\": \"HH:MM\", \"to\": \"HH:MM\"}, two different local times",
+                            crate::msg!(
+                                "rule-active-hours-invalid",
+                                "give {{\"from\": \"HH:MM\", \"to\": \"HH:MM\"}}, two different local times"
+                            ),
                         );
                         None
                     }
@@ -649,121 +692,88 @@ impl RuleInput {
         let mut agency_codes = Vec::new();
         let mut usernames = Vec::new();
         let mut contacts = Vec::new();
-        match obj.get("recipients") {
-            Some(Value::Object(r)) => {
-                for k in r.keys() {
-                    if !matches!(k.as_str(), "agencies" | "users" | "contacts") {
-                        errs.push(format!("recipients.{k}"), "unknown field");
-                    }
-                }
-                let strings = |k: &str, out: &mut Vec<String>, errs: &mut ValidationErrors| match r
-                    .get(k)
-                {
-                    None | Some(Value::Null) => {}
-                    Some(Value::Array(a)) => {
-                        for (i, x) in a.iter().enumerate() {
-                            match x.as_str().map(str::trim).filter(|s| !s.is_empty()) {
-                                Some(s) => out.push(s.to_string()),
-                                None => errs.push(format!("recipients.{k}[{i}]"), "must be text"),
+        match &body.recipients {
+            Field::Given(r) => {
+                r.unknown.report("recipients", &mut errs);
+                let strings =
+                    |k: &str,
+                     field: &Field<Vec<Field<String>>>,
+                     out: &mut Vec<String>,
+                     errs: &mut ValidationErrors| match field {
+                        Field::Absent | Field::Null => {}
+                        Field::Given(a) => {
+                            for (i, x) in a.iter().enumerate() {
+                                match x.given().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                                    Some(s) => out.push(s.to_string()),
+                                    None => errs.push(
+                                        format!("recipients.{k}[{i}]"),
+                                        crate::msg!("rule-recipient-not-text", "must be text"),
+                                    ),
+                                }
                             }
                         }
-                    }
-                    Some(_) => errs.push(format!("recipients.{k}"), "must be an array"),
-                };
-                strings("agencies", &mut agency_codes, &mut errs);
-                strings("users", &mut usernames, &mut errs);
-                match r.get("contacts") {
-                    None | Some(Value::Null) => {}
-                    Some(Value::Array(a)) => {
+                        Field::Wrong(_) => errs.push(
+                            format!("recipients.{k}"),
+                            crate::msg!("rule-not-array", "must be an array"),
+                        ),
+                    };
+                strings("agencies", &r.agencies, &mut agency_codes, &mut errs);
+                strings("users", &r.users, &mut usernames, &mut errs);
+                match &r.contacts {
+                    Field::Absent | Field::Null => {}
+                    Field::Given(a) => {
                         for (i, c) in a.iter().enumerate() {
-                            let name = c
-                                .get("name")
-                                .and_then(Value::as_str)
-                                .map(str::trim)
-                                .unwrap_or("");
-                            let phone = c
-                                .get("phone")
-                                .and_then(Value::as_str)
-                                .map(str::trim)
-                                .filter(|s| !s.is_empty());
-                            let email = c
-                                .get("email")
-                                .and_then(Value::as_str)
-                                .map(str::trim)
-                                .filter(|s| !s.is_empty());
-                            if name.is_empty() {
-                                errs.push(
-                                    format!("recipients.contacts[{i}].name"),
-                                    "a name is required",
-                                );
-                            }
-                            if let Some(p) = phone {
-                                let digits = p.trim_start_matches('+');
-                                if digits.len() < 8
-                                    || digits.len() > 15
-                                    || !digits.bytes().all(|b| b.is_ascii_digit())
-                                {
-                                    errs.push(
-                                        format!("recipients.contacts[{i}].phone"),
-                                        "a phone number is 8 to 15 digits, optionally starting with +",
-                                    );
-                                }
-                            }
-                            if let Some(e) = email {
-                                if !e.contains('@')
-                                    || e.starts_with('@')
-                                    || e.ends_with('@')
-                                    || e.contains(' ')
-                                {
-                                    errs.push(
-                                        format!("recipients.contacts[{i}].email"),
-                                        "not an e-mail address",
-                                    );
-                                }
-                            }
-                            if phone.is_none() && email.is_none() {
-                                errs.push(
-                                    format!("recipients.contacts[{i}]"),
-                                    "a contact needs a phone number or an e-mail address",
-                                );
-                            }
-                            contacts.push(Contact {
-                                name: name.to_string(),
-                                phone: phone.map(String::from),
-                                email: email.map(String::from),
-                            });
+                            contacts.push(contact(i, c, &mut errs));
                         }
                     }
-                    Some(_) => errs.push("recipients.contacts", "must be an array"),
+                    Field::Wrong(_) => errs.push(
+                        "recipients.contacts",
+                        crate::msg!("rule-not-array", "must be an array"),
+                    ),
                 }
             }
-            _ => errs.push(
+            Field::Absent | Field::Null | Field::Wrong(_) => errs.push(
                 "recipients",
-                "a rule needs recipients: agencies, users or contacts",
+                crate::msg!(
+                    "rule-recipients-required",
+                    "a rule needs recipients: agencies, users or contacts"
+                ),
             ),
         }
         if errs.is_empty() && agency_codes.is_empty() && usernames.is_empty() && contacts.is_empty()
         {
-            errs.push("recipients", "a rule needs at least one recipient");
+            errs.push(
+                "recipients",
+                crate::msg!(
+                    "rule-recipients-empty",
+                    "a rule needs at least one recipient"
+                ),
+            );
         }
         let mut channels = vec![Channel::Board];
-        match obj.get("channels") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(a)) => {
+        match &body.channels {
+            Field::Absent | Field::Null => {}
+            Field::Given(a) => {
                 for (i, c) in a.iter().enumerate() {
-                    match c.as_str() {
+                    match c.given().map(String::as_str) {
                         Some("board") => {}
                         Some("webhook") => channels.push(Channel::Webhook),
                         Some("email") => channels.push(Channel::Email),
                         Some("sms") => channels.push(Channel::Sms),
                         _ => errs.push(
                             format!("channels[{i}]"),
-                            "must be board, webhook, email or sms",
+                            crate::msg!(
+                                "rule-channel-invalid",
+                                "must be board, webhook, email or sms"
+                            ),
                         ),
                     }
                 }
             }
-            Some(_) => errs.push("channels", "must be an array"),
+            Field::Wrong(_) => errs.push(
+                "channels",
+                crate::msg!("rule-not-array", "must be an array"),
+            ),
         }
         channels.dedup();
         match trigger {
@@ -783,6 +793,61 @@ impl RuleInput {
             }),
             _ => Err(errs),
         }
+    }
+}
+
+/// One contact of a rule's recipients (the `i`th): a name, and a phone number or an
+/// e-mail address. Anything but an object has neither.
+fn contact(i: usize, c: &Field<RuleContact>, errs: &mut ValidationErrors) -> Contact {
+    let text = |f: &Field<String>| -> Option<String> {
+        f.given()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    let (name, phone, email) = match c {
+        Field::Given(c) => (text(&c.name), text(&c.phone), text(&c.email)),
+        Field::Absent | Field::Null | Field::Wrong(_) => (None, None, None),
+    };
+    if name.is_none() {
+        errs.push(
+            format!("recipients.contacts[{i}].name"),
+            crate::msg!("contact-name-required", "a name is required"),
+        );
+    }
+    if let Some(p) = &phone {
+        let digits = p.trim_start_matches('+');
+        if digits.len() < 8 || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            errs.push(
+                format!("recipients.contacts[{i}].phone"),
+                crate::msg!(
+                    "contact-phone-invalid",
+                    "a phone number is 8 to 15 digits, optionally starting with +"
+                ),
+            );
+        }
+    }
+    if let Some(e) = &email {
+        if !e.contains('@') || e.starts_with('@') || e.ends_with('@') || e.contains(' ') {
+            errs.push(
+                format!("recipients.contacts[{i}].email"),
+                crate::msg!("contact-email-invalid", "not an e-mail address"),
+            );
+        }
+    }
+    if phone.is_none() && email.is_none() {
+        errs.push(
+            format!("recipients.contacts[{i}]"),
+            crate::msg!(
+                "contact-reach-required",
+                "a contact needs a phone number or an e-mail address"
+            ),
+        );
+    }
+    Contact {
+        name: name.unwrap_or_default(),
+        phone,
+        email,
     }
 }
 
@@ -879,6 +944,11 @@ impl Alert {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::Body;
+
+    fn rule(v: Value) -> Result<RuleInput, ValidationErrors> {
+        RuleInput::parse(&NewRule::read(&v).expect("an object"), 420)
+    }
 
     #[test]
     fn fence_names_compare_without_case_and_extra_space() {
@@ -926,13 +996,12 @@ mod tests {
 
     #[test]
     fn rules_parse_with_defaults_and_refuse_what_cannot_work() {
-        let r = RuleInput::parse(
-            &json!({"name": "Gajah mendekati desa", "subjects": {"species": "elephas_maximus"},
+        let r = rule(
+            json!({"name": "Gajah mendekati desa", "subjects": {"species": "elephas_maximus"},
                 "trigger": {"type": "proximity", "distance_m": 1000}, "hysteresis_m": 50, "quiet_period_min": 30,
                 "active_hours": {"from": "18:00", "to": "06:00"},
                 "recipients": {"agencies": ["BTNWK"], "contacts": [{"name": "Kepala Desa Braja Harjosari", "phone": "+6281234567890"}]},
                 "channels": ["webhook", "sms"]}),
-            420,
         )
         .expect("rule");
         assert_eq!(r.trigger, Trigger::Proximity { distance_m: 1000.0 });
@@ -951,19 +1020,16 @@ mod tests {
         );
         assert_eq!(r.severity, Severity::Warning);
 
-        let e = RuleInput::parse(&json!({"name": "x", "trigger": {"type": "enter"}}), 420)
-            .expect_err("no recipients");
+        let e =
+            rule(json!({"name": "x", "trigger": {"type": "enter"}})).expect_err("no recipients");
         assert_eq!(e.errors[0].field, "recipients");
-        let e = RuleInput::parse(
-            &json!({"name": "x", "trigger": {"type": "enter"}, "recipients": {}}),
-            420,
-        )
-        .expect_err("empty");
+        assert_eq!(e.errors[0].message.code(), Some("rule-recipients-required"));
+        let e = rule(json!({"name": "x", "trigger": {"type": "enter"}, "recipients": {}}))
+            .expect_err("empty");
         assert_eq!(e.errors[0].field, "recipients");
-        let e = RuleInput::parse(
-            &json!({"name": "x", "trigger": {"type": "dwell"}, "recipients": {"users": ["a"]}, "hysteresis_m": -1,
+        let e = rule(
+            json!({"name": "x", "trigger": {"type": "dwell"}, "recipients": {"users": ["a"]}, "hysteresis_m": -1,
                 "recipients2": 1, "recipients": {"contacts": [{"name": "A", "phone": "12ab"}]}}),
-            420,
         )
         .expect_err("bad");
         let fields: Vec<&str> = e.errors.iter().map(|f| f.field.as_str()).collect();

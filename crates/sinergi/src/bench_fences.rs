@@ -27,6 +27,8 @@ use sinergi_app::warning::AlertListFilter;
 use sinergi_app::{App, AppConfig, SystemClock};
 use sinergi_core::agency::NewAgency;
 use sinergi_core::audit::Action;
+use sinergi_core::input::Body;
+use sinergi_core::warning::body::{NewDeployment, NewDevice, NewFence, NewRule, NewSubject};
 use sinergi_core::warning::{AlertStatus, Fence, FenceId, Shape};
 use sinergi_geofence::workload::{load_fences_csv, load_fixes_csv, run_engine_benchmark};
 use sinergi_geofence::FenceShape;
@@ -160,18 +162,20 @@ pub async fn run(
         let subj = app
             .create_subject(
                 &actor,
-                &json!({"name": format!("Gajah {s}"), "species": "gajah_sumatera"}),
+                &NewSubject::read(
+                    &json!({"name": format!("Gajah {s}"), "species": "gajah_sumatera"}),
+                )?,
             )
             .await?;
         app.create_device(
             &actor,
-            &json!({"serial": serial(*s), "expected_interval_min": 15}),
+            &NewDevice::read(&json!({"serial": serial(*s), "expected_interval_min": 15}))?,
         )
         .await?;
         app.deploy_device(
             &actor,
             &serial(*s),
-            &json!({"subject": subj.id, "start": start}),
+            &NewDeployment::read(&json!({"subject": subj.id, "start": start}))?,
         )
         .await?;
     }
@@ -182,7 +186,7 @@ pub async fn run(
     ] {
         app.create_rule(
             &actor,
-            &json!({"name": format!("bench {}", trigger["type"]), "trigger": trigger, "recipients": {"agencies": ["BKSDA-BENCH"]}}),
+            &NewRule::read(&json!({"name": format!("bench {}", trigger["type"]), "trigger": trigger, "recipients": {"agencies": ["BKSDA-BENCH"]}}))?,
         )
         .await?;
     }
@@ -362,20 +366,20 @@ pub async fn run(
     let probe_subject = app
         .create_subject(
             &actor,
-            &json!({"name": "Probe", "species": "gajah_sumatera"}),
+            &NewSubject::read(&json!({"name": "Probe", "species": "gajah_sumatera"}))?,
         )
         .await?;
-    app.create_device(&actor, &json!({"serial": "PROBE-1"}))
+    app.create_device(&actor, &NewDevice::read(&json!({"serial": "PROBE-1"}))?)
         .await?;
     app.deploy_device(
         &actor,
         "PROBE-1",
-        &json!({"subject": probe_subject.id, "start": start}),
+        &NewDeployment::read(&json!({"subject": probe_subject.id, "start": start}))?,
     )
     .await?;
     app.create_fence(
         &actor,
-        &json!({"name": "Probe", "kind": "other", "shape": {"type": "Circle", "center": [100.0, 3.9], "radius_m": 1000}}),
+        &NewFence::read(&json!({"name": "Probe", "kind": "other", "shape": {"type": "Circle", "center": [100.0, 3.9], "radius_m": 1000}}))?,
     )
     .await?;
     app.reload_warning().await?;

@@ -8,61 +8,92 @@ use serde_json::{json, Value};
 use sinergi_core::access::Actor;
 use sinergi_core::audit::Action;
 use sinergi_core::ids::AgencyId;
+use sinergi_core::input::Field;
+use sinergi_core::msg;
 use sinergi_core::report::Sensitivity;
+use sinergi_core::warning::body::{
+    FenceChanges, NewDeployment, NewDevice, NewFence, NewRule, NewSubject, NewWebhook,
+};
 use sinergi_core::warning::{
     fence_name_key, Deployment, DeploymentId, Device, DeviceId, Fence, FenceId, Recipients, Rule,
     RuleId, RuleInput, RuleSpec, Shape, Subject, SubjectId, WebhookId, DEVICE_KINDS, FENCE_KINDS,
     SUBJECT_KINDS,
 };
-use sinergi_core::ValidationErrors;
+use sinergi_core::{Message, ValidationErrors};
 use sinergi_store::warning::{Claim, StoredFix, Webhook};
 use sinergi_store::UpdateOutcome;
 
 use crate::{App, AppError, AppResult};
 
-fn text(v: &Value, k: &str, max: usize, errs: &mut ValidationErrors) -> String {
-    match v.get(k).and_then(Value::as_str).map(str::trim) {
+/// A required line of text, trimmed: 1 to `longest` characters.
+fn text(f: &Field<String>, k: &str, longest: usize, errs: &mut ValidationErrors) -> String {
+    match f.given().map(|s| s.trim()) {
         // Names and serials are one line of visible text: a NUL or newline in a serial
         // would never match what a collar sends, and breaks logs and exports.
         Some(s) if s.chars().any(char::is_control) => {
-            errs.push(k, "must not contain control characters");
+            errs.push(
+                k,
+                msg!(
+                    "text-control-characters",
+                    "must not contain control characters"
+                ),
+            );
             String::new()
         }
-        Some(s) if !s.is_empty() && s.chars().count() <= max => s.to_string(),
+        Some(s) if !s.is_empty() && s.chars().count() <= longest => s.to_string(),
         _ => {
-            errs.push(k, format!("required, 1 to {max} characters"));
+            errs.push(
+                k,
+                msg!(
+                    "setup-text-required",
+                    "required, 1 to {max} characters",
+                    max = longest
+                ),
+            );
             String::new()
         }
     }
 }
 
+/// One of `allowed`; `default` when no text was sent (absent, null, or not text).
 fn one_of(
-    v: &Value,
+    f: &Field<String>,
     k: &str,
     allowed: &[&str],
     default: Option<&str>,
     errs: &mut ValidationErrors,
 ) -> String {
-    match v.get(k).and_then(Value::as_str) {
+    match f.given().map(String::as_str) {
         Some(s) if allowed.contains(&s) => s.to_string(),
         None if default.is_some() => default.unwrap_or_default().to_string(),
         _ => {
-            errs.push(k, format!("must be one of: {}", allowed.join(", ")));
+            errs.push(
+                k,
+                msg!(
+                    "setup-kind-invalid",
+                    "must be one of: {choices}",
+                    choices = allowed.join(", ")
+                ),
+            );
             String::new()
         }
     }
 }
 
-fn known_keys(v: &Value, keys: &[&str], errs: &mut ValidationErrors) {
-    if let Some(o) = v.as_object() {
-        for k in o.keys() {
-            if !keys.contains(&k.as_str()) {
-                errs.push(k.clone(), "unknown field");
-            }
-        }
-    } else {
-        errs.push("", "the body must be a JSON object");
-    }
+/// The refusal of a second fence of an agency with the same name.
+fn name_taken_message() -> Message {
+    msg!(
+        "fence-name-taken",
+        "another area of this agency already has this name"
+    )
+}
+
+/// The refusal of a body that gives no shape (or a shape and a region).
+fn shape_required_message() -> Message {
+    msg!(
+        "fence-shape-required",
+        "give a shape, or a region code (with radius_m for a circle)"
+    )
 }
 
 /// The shipped boundary of a province, regency or district (villages have none).
@@ -118,7 +149,13 @@ enum FenceShapeInput {
 fn check_line_kind(shape: &Shape, kind: &str, errs: &mut ValidationErrors) {
     let line_kind = matches!(kind, "road" | "river");
     if shape.is_line() && !line_kind && !kind.is_empty() && kind != "other" {
-        errs.push("kind", "a line fence is a road, a river or other");
+        errs.push(
+            "kind",
+            msg!(
+                "fence-line-kind",
+                "a line fence is a road, a river or other"
+            ),
+        );
     }
 }
 
@@ -135,7 +172,7 @@ fn name_taken(fences: &[Fence], agency: AgencyId, name: &str, except: Option<Fen
 fn duplicate_name(e: sinergi_store::StoreError) -> AppError {
     match e {
         sinergi_store::StoreError::Duplicate("fence name") => {
-            AppError::field("name", "another area of this agency already has this name")
+            AppError::field("name", name_taken_message())
         }
         other => other.into(),
     }
@@ -143,16 +180,12 @@ fn duplicate_name(e: sinergi_store::StoreError) -> AppError {
 
 impl App {
     /// `{name, species, kind: individual|herd|team, sensitivity?, notes?}`
-    pub async fn create_subject(&self, actor: &Actor, body: &Value) -> AppResult<Subject> {
+    pub async fn create_subject(&self, actor: &Actor, body: &NewSubject) -> AppResult<Subject> {
         may_configure(actor)?;
         let mut errs = ValidationErrors::new();
-        known_keys(
-            body,
-            &["name", "species", "kind", "sensitivity", "notes"],
-            &mut errs,
-        );
-        let name = text(body, "name", 200, &mut errs);
-        let species = text(body, "species", 64, &mut errs);
+        body.unknown.report("", &mut errs);
+        let name = text(&body.name, "name", 200, &mut errs);
+        let species = text(&body.species, "species", 64, &mut errs);
         if !species.is_empty()
             && !species
                 .chars()
@@ -160,24 +193,37 @@ impl App {
         {
             errs.push(
                 "species",
-                "a species key: lower-case letters, digits and _ (e.g. gajah_sumatera)",
+                msg!(
+                    "subject-species-invalid",
+                    "a species key: lower-case letters, digits and _ (e.g. gajah_sumatera)"
+                ),
             );
         }
-        let kind = one_of(body, "kind", &SUBJECT_KINDS, Some("individual"), &mut errs);
-        let sensitivity = match body.get("sensitivity").and_then(Value::as_str) {
-            None => Sensitivity::Restricted,
-            Some(s) => Sensitivity::parse(s).unwrap_or_else(|| {
+        let kind = one_of(
+            &body.kind,
+            "kind",
+            &SUBJECT_KINDS,
+            Some("individual"),
+            &mut errs,
+        );
+        // Anything but text says nothing: the default.
+        let sensitivity = match &body.sensitivity {
+            Field::Absent | Field::Null | Field::Wrong(_) => Sensitivity::Restricted,
+            Field::Given(s) => Sensitivity::parse(s).unwrap_or_else(|| {
                 errs.push(
                     "sensitivity",
-                    "must be public, internal, restricted or secret",
+                    msg!(
+                        "subject-sensitivity-invalid",
+                        "must be public, internal, restricted or secret"
+                    ),
                 );
                 Sensitivity::Restricted
             }),
         };
         let notes = body
-            .get("notes")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+            .notes
+            .given()
+            .map_or("", String::as_str)
             .chars()
             .take(2000)
             .collect();
@@ -219,25 +265,22 @@ impl App {
     }
 
     /// `{serial, kind: collar|tag|phone, expected_interval_min?}`
-    pub async fn create_device(&self, actor: &Actor, body: &Value) -> AppResult<Device> {
+    pub async fn create_device(&self, actor: &Actor, body: &NewDevice) -> AppResult<Device> {
         may_configure(actor)?;
         let mut errs = ValidationErrors::new();
-        known_keys(
-            body,
-            &["serial", "kind", "expected_interval_min"],
-            &mut errs,
-        );
-        let serial = text(body, "serial", 100, &mut errs);
-        let kind = one_of(body, "kind", &DEVICE_KINDS, Some("collar"), &mut errs);
-        let interval = match body.get("expected_interval_min") {
-            None | Some(Value::Null) => 60,
-            Some(v) => match v.as_i64() {
-                Some(m) if (1..=10_080).contains(&m) => m,
-                _ => {
-                    errs.push("expected_interval_min", "1 to 10080 minutes");
-                    60
-                }
-            },
+        body.unknown.report("", &mut errs);
+        let serial = text(&body.serial, "serial", 100, &mut errs);
+        let kind = one_of(&body.kind, "kind", &DEVICE_KINDS, Some("collar"), &mut errs);
+        let interval = match body.expected_interval_min {
+            Field::Absent | Field::Null => 60,
+            Field::Given(m) if (1..=10_080).contains(&m) => m,
+            Field::Given(_) | Field::Wrong(_) => {
+                errs.push(
+                    "expected_interval_min",
+                    msg!("device-interval-invalid", "1 to 10080 minutes"),
+                );
+                60
+            }
         };
         if !errs.is_empty() {
             return Err(errs.into());
@@ -264,7 +307,11 @@ impl App {
             .map_err(|e| match e {
                 sinergi_store::StoreError::Duplicate(_) => AppError::field(
                     "serial",
-                    format!("a device with serial {} already exists", d.serial),
+                    msg!(
+                        "device-serial-taken",
+                        "a device with serial {serial} already exists",
+                        serial = &d.serial
+                    ),
                 ),
                 e => e.into(),
             })?;
@@ -290,22 +337,18 @@ impl App {
         &self,
         actor: &Actor,
         serial: &str,
-        body: &Value,
+        body: &NewDeployment,
     ) -> AppResult<(Deployment, u64)> {
         may_configure(actor)?;
         let mut errs = ValidationErrors::new();
-        known_keys(body, &["subject", "start"], &mut errs);
+        body.unknown.report("", &mut errs);
         let device = self
             .devices_for(actor)
             .await?
             .into_iter()
             .find(|d| d.serial == serial)
             .ok_or(AppError::NotFound)?;
-        let subject = match body
-            .get("subject")
-            .and_then(Value::as_str)
-            .and_then(SubjectId::parse)
-        {
+        let subject = match body.subject.given().and_then(|s| SubjectId::parse(s)) {
             Some(id) => self
                 .subjects_for(actor)
                 .await?
@@ -315,14 +358,27 @@ impl App {
             None => None,
         };
         if subject.is_none() {
-            errs.push("subject", "a subject of your agency is required");
+            errs.push(
+                "subject",
+                msg!(
+                    "deployment-subject-required",
+                    "a subject of your agency is required"
+                ),
+            );
         }
-        let start = match body.get("start").and_then(Value::as_str) {
-            None => Some(DateTime::<Utc>::MIN_UTC),
-            Some(s) => match DateTime::parse_from_rfc3339(s) {
+        // Anything but text says nothing: from the beginning.
+        let start = match &body.start {
+            Field::Absent | Field::Null | Field::Wrong(_) => Some(DateTime::<Utc>::MIN_UTC),
+            Field::Given(s) => match DateTime::parse_from_rfc3339(s) {
                 Ok(t) => Some(t.with_timezone(&Utc)),
                 Err(_) => {
-                    errs.push("start", "an RFC 3339 time, e.g. 2025-06-01T00:00:00+07:00");
+                    errs.push(
+                        "start",
+                        msg!(
+                            "deployment-start-invalid",
+                            "an RFC 3339 time, e.g. 2025-06-01T00:00:00+07:00"
+                        ),
+                    );
                     None
                 }
             },
@@ -452,47 +508,66 @@ impl App {
 
     /// The shape a fence body gives: `shape` (a GeoJSON geometry or circle), or `region`
     /// (a Kemendagri code: its shipped boundary, or with `radius_m` a circle of that
-    /// radius around its centre), with the region it lies in.
-    fn fence_shape(&self, body: &Value, errs: &mut ValidationErrors) -> FenceShapeInput {
+    /// radius around its centre), with the region it lies in. A shape sent as `null` is
+    /// read (and refused) as a shape.
+    fn fence_shape(
+        &self,
+        shape: &Field<Value>,
+        region: &Field<String>,
+        radius_m: &Field<f64>,
+        errs: &mut ValidationErrors,
+    ) -> FenceShapeInput {
         let mut region_code = None;
-        let shape = match (
-            body.get("shape"),
-            body.get("region").and_then(Value::as_str),
-        ) {
-            (None, None) if body.get("region").is_none() => return FenceShapeInput::Absent,
-            (Some(s), None) if body.get("region").is_none() => match Shape::parse(s) {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    errs.errors.extend(e.errors);
-                    None
-                }
-            },
-            (None, Some(code)) => {
+        let shape = match (shape, region) {
+            (Field::Absent, Field::Absent) => return FenceShapeInput::Absent,
+            (Field::Null, Field::Absent) => Self::parse_shape(&Value::Null, errs),
+            (Field::Given(s) | Field::Wrong(s), Field::Absent) => Self::parse_shape(s, errs),
+            (Field::Absent, Field::Given(code)) => {
                 let g = self.gazetteer();
                 match g.get(code) {
                     None => {
-                        errs.push("region", format!("{code} is not a Kemendagri region code"));
+                        errs.push(
+                            "region",
+                            msg!(
+                                "fence-region-unknown",
+                                "{code} is not a Kemendagri region code",
+                                code = code
+                            ),
+                        );
                         None
                     }
                     Some(r) => {
                         region_code = Some(r.code.clone());
-                        match body.get("radius_m").map(Value::as_f64) {
-                            Some(Some(radius)) if radius > 0.0 && radius <= 200_000.0 => {
+                        match radius_m {
+                            Field::Given(radius) if *radius > 0.0 && *radius <= 200_000.0 => {
                                 Some(Shape::Circle {
                                     lon: r.lon,
                                     lat: r.lat,
-                                    radius_m: radius,
+                                    radius_m: *radius,
                                 })
                             }
-                            Some(_) => {
-                                errs.push("radius_m", "more than 0 and at most 200000 metres");
+                            Field::Given(_) | Field::Null | Field::Wrong(_) => {
+                                errs.push(
+                                    "radius_m",
+                                    msg!(
+                                        "fence-radius-invalid",
+                                        "more than 0 and at most 200000 metres"
+                                    ),
+                                );
                                 None
                             }
-                            None => {
+                            Field::Absent => {
                                 match region_boundary(r.level, code).map(|b| Shape::parse(&b)) {
                                     Some(Ok(s)) => Some(s),
                                     _ => {
-                                        errs.push("region", format!("no boundary is shipped for {code}; give radius_m for a circle"));
+                                        errs.push(
+                                            "region",
+                                            msg!(
+                                                "fence-region-no-boundary",
+                                                "no boundary is shipped for {code}; give radius_m for a circle",
+                                                code = code
+                                            ),
+                                        );
                                         None
                                     }
                                 }
@@ -502,10 +577,7 @@ impl App {
                 }
             }
             _ => {
-                errs.push(
-                    "shape",
-                    "give a shape, or a region code (with radius_m for a circle)",
-                );
+                errs.push("shape", shape_required_message());
                 None
             }
         };
@@ -522,36 +594,41 @@ impl App {
         FenceShapeInput::Given(shape, region_code)
     }
 
+    /// A sent shape, or `None` with its faults pushed.
+    fn parse_shape(v: &Value, errs: &mut ValidationErrors) -> Option<Shape> {
+        match Shape::parse(v) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                errs.errors.extend(e.errors);
+                None
+            }
+        }
+    }
+
     /// `{name, kind, shape}` or `{name, kind, region: "kode", radius_m?}` (the village
     /// boundary shipped with Sinergi, or a circle of `radius_m` around its centre). The
     /// name must be new to the actor's agency (see [`fence_name_key`]).
-    pub async fn create_fence(&self, actor: &Actor, body: &Value) -> AppResult<Fence> {
+    pub async fn create_fence(&self, actor: &Actor, body: &NewFence) -> AppResult<Fence> {
         may_configure(actor)?;
         let mut errs = ValidationErrors::new();
-        known_keys(
-            body,
-            &["name", "kind", "shape", "region", "radius_m"],
-            &mut errs,
-        );
-        let name = text(body, "name", 200, &mut errs);
-        let kind = one_of(body, "kind", &FENCE_KINDS, Some("other"), &mut errs);
-        let (shape, region_code) = match self.fence_shape(body, &mut errs) {
-            FenceShapeInput::Given(shape, region) => (Some(shape), region),
-            FenceShapeInput::Invalid => (None, None),
-            FenceShapeInput::Absent => {
-                errs.push(
-                    "shape",
-                    "give a shape, or a region code (with radius_m for a circle)",
-                );
-                (None, None)
-            }
-        };
+        body.unknown.report("", &mut errs);
+        let name = text(&body.name, "name", 200, &mut errs);
+        let kind = one_of(&body.kind, "kind", &FENCE_KINDS, Some("other"), &mut errs);
+        let (shape, region_code) =
+            match self.fence_shape(&body.shape, &body.region, &body.radius_m, &mut errs) {
+                FenceShapeInput::Given(shape, region) => (Some(shape), region),
+                FenceShapeInput::Invalid => (None, None),
+                FenceShapeInput::Absent => {
+                    errs.push("shape", shape_required_message());
+                    (None, None)
+                }
+            };
         if let Some(s) = &shape {
             check_line_kind(s, &kind, &mut errs);
         }
         let fences = self.store.fences().await?;
         if !name.is_empty() && name_taken(&fences, actor.agency_id, &name, None) {
-            errs.push("name", "another area of this agency already has this name");
+            errs.push("name", name_taken_message());
         }
         let Some(shape) = shape else {
             return Err(errs.into());
@@ -609,7 +686,7 @@ impl App {
         actor: &Actor,
         id: FenceId,
         if_match: Option<i64>,
-        body: &Value,
+        body: &FenceChanges,
     ) -> AppResult<Fence> {
         may_configure(actor)?;
         let fences = self.store.fences().await?;
@@ -625,30 +702,29 @@ impl App {
             });
         }
         let mut errs = ValidationErrors::new();
-        known_keys(
-            body,
-            &["name", "kind", "shape", "region", "radius_m"],
-            &mut errs,
-        );
+        body.unknown.report("", &mut errs);
         let mut next = current.clone();
-        if body.get("name").is_some() {
-            next.name = text(body, "name", 200, &mut errs);
+        if body.name.is_sent() {
+            next.name = text(&body.name, "name", 200, &mut errs);
             if !next.name.is_empty()
                 && name_taken(&fences, current.owner_agency_id, &next.name, Some(id))
             {
-                errs.push("name", "another area of this agency already has this name");
+                errs.push("name", name_taken_message());
             }
         }
-        if body.get("kind").is_some() {
-            next.kind = one_of(body, "kind", &FENCE_KINDS, None, &mut errs);
+        if body.kind.is_sent() {
+            next.kind = one_of(&body.kind, "kind", &FENCE_KINDS, None, &mut errs);
         }
-        match self.fence_shape(body, &mut errs) {
+        match self.fence_shape(&body.shape, &body.region, &body.radius_m, &mut errs) {
             FenceShapeInput::Given(shape, region) => {
                 next.shape = shape;
                 next.region_code = region;
             }
-            FenceShapeInput::Absent if body.get("radius_m").is_some() => {
-                errs.push("radius_m", "goes with a region code");
+            FenceShapeInput::Absent if body.radius_m.is_sent() => {
+                errs.push(
+                    "radius_m",
+                    msg!("fence-radius-without-region", "goes with a region code"),
+                );
             }
             FenceShapeInput::Absent | FenceShapeInput::Invalid => {}
         }
@@ -663,7 +739,10 @@ impl App {
             if watched_by_cross {
                 errs.push(
                     "shape",
-                    "a cross rule watches this line; it must stay a line",
+                    msg!(
+                        "fence-line-watched",
+                        "a cross rule watches this line; it must stay a line"
+                    ),
                 );
             }
         }
@@ -759,7 +838,7 @@ impl App {
 
     /// Creates a rule (see [`RuleInput::parse`]); times of day are read in the zone of the
     /// actor's agency.
-    pub async fn create_rule(&self, actor: &Actor, body: &Value) -> AppResult<Rule> {
+    pub async fn create_rule(&self, actor: &Actor, body: &NewRule) -> AppResult<Rule> {
         may_configure(actor)?;
         let agency = self
             .store
@@ -776,7 +855,10 @@ impl App {
         let fences = self.fences_for(actor).await?;
         for (i, id) in input.fences.iter().enumerate() {
             if !fences.iter().any(|f| f.id == *id) {
-                errs.push(format!("fences[{i}]"), "not a fence of your agency");
+                errs.push(
+                    format!("fences[{i}]"),
+                    msg!("rule-fence-not-own", "not a fence of your agency"),
+                );
             }
         }
         let mut recipients = Recipients {
@@ -788,7 +870,7 @@ impl App {
                 Some(a) => recipients.agencies.push(a.id),
                 None => errs.push(
                     format!("recipients.agencies[{i}]"),
-                    format!("{code} is not an agency"),
+                    msg!("agency-unknown", "{code} is not an agency", code = code),
                 ),
             }
         }
@@ -797,7 +879,7 @@ impl App {
                 Some((u, _)) => recipients.users.push(u.id),
                 None => errs.push(
                     format!("recipients.users[{i}]"),
-                    format!("{name} is not a user"),
+                    msg!("rule-user-unknown", "{name} is not a user", name = name),
                 ),
             }
         }
@@ -808,7 +890,10 @@ impl App {
         {
             errs.push(
                 "channels",
-                "SMS is not set up on this server (sms_gateway_url)",
+                msg!(
+                    "rule-sms-not-set-up",
+                    "SMS is not set up on this server (sms_gateway_url)"
+                ),
             );
         }
         if input
@@ -816,7 +901,13 @@ impl App {
             .contains(&sinergi_core::warning::Channel::Email)
             && self.warning.delivery.smtp.is_none()
         {
-            errs.push("channels", "e-mail is not set up on this server (smtp_url)");
+            errs.push(
+                "channels",
+                msg!(
+                    "rule-email-not-set-up",
+                    "e-mail is not set up on this server (smtp_url)"
+                ),
+            );
         }
         let line_trigger = matches!(input.trigger, sinergi_geofence::Trigger::Cross);
         for (i, id) in input.fences.iter().enumerate() {
@@ -824,7 +915,10 @@ impl App {
                 if line_trigger && !f.shape.is_line() {
                     errs.push(
                         format!("fences[{i}]"),
-                        "a cross rule watches lines (roads, rivers)",
+                        msg!(
+                            "rule-cross-needs-line",
+                            "a cross rule watches lines (roads, rivers)"
+                        ),
                     );
                 }
             }
@@ -905,20 +999,25 @@ impl App {
     /// Registers a webhook for the actor's agency (`{url}`); the signing secret is
     /// returned once. An address in a private network (or a name resolving only into
     /// one) is refused unless the operator allows it (`webhook_allow_private`).
-    pub async fn create_webhook(&self, actor: &Actor, body: &Value) -> AppResult<Webhook> {
+    pub async fn create_webhook(&self, actor: &Actor, body: &NewWebhook) -> AppResult<Webhook> {
         if !actor.may(sinergi_core::permission::Action::RegisterWebhooks) {
             return Err(AppError::Forbidden(
                 "administrators register webhooks".into(),
             ));
         }
         let mut errs = ValidationErrors::new();
-        known_keys(body, &["url"], &mut errs);
-        let url = text(body, "url", 2000, &mut errs);
+        body.unknown.report("", &mut errs);
+        let url = text(&body.url, "url", 2000, &mut errs);
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-            errs.push("url", "an http:// or https:// address");
+            errs.push(
+                "url",
+                msg!("webhook-url-scheme", "an http:// or https:// address"),
+            );
         }
         match reqwest::Url::parse(&url) {
-            Err(_) if !url.is_empty() => errs.push("url", "not a valid address"),
+            Err(_) if !url.is_empty() => {
+                errs.push("url", msg!("webhook-url-invalid", "not a valid address"))
+            }
             Ok(parsed) if errs.is_empty() => {
                 // Not into the server's own network, unless the operator allows it.
                 let allow_private = self.warning.delivery.allow_private_webhooks;

@@ -8,9 +8,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use sinergi_core::access::Actor;
 use sinergi_core::audit::Action;
+use sinergi_core::warning::body::AlertStep;
 use sinergi_core::warning::{
     Alert, AlertId, AlertStatus, FenceId, Severity, SubjectId, ALERT_ACTIONS, ALERT_OUTCOMES,
 };
@@ -196,14 +197,14 @@ impl App {
     }
 
     /// Acknowledge ("responding"), log an action, or close with an outcome.
-    /// `step` is `acknowledge`, `action` or `close`; `body` is `{action, note}` /
+    /// `step` is `acknowledge`, `action` or `close`; `body` is `{note}`, `{action, note}` /
     /// `{outcome, note}`.
     pub async fn respond_to_alert(
         &self,
         actor: &Actor,
         id: AlertId,
         step: &str,
-        body: &Value,
+        body: &AlertStep,
     ) -> AppResult<AlertView> {
         if !actor.may(sinergi_core::permission::Action::RespondToAlerts) {
             return Err(AppError::Forbidden(
@@ -214,24 +215,15 @@ impl App {
         let mut a = view.alert;
         let now = self.now();
         let note: String = body
-            .get("note")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+            .note
+            .given()
+            .map_or("", String::as_str)
             .trim()
             .chars()
             .take(2000)
             .collect();
         let mut errs = ValidationErrors::new();
-        if let Some(o) = body.as_object() {
-            for k in o.keys() {
-                if !matches!(k.as_str(), "note" | "action" | "outcome") {
-                    errs.push(
-                        k.clone(),
-                        sinergi_core::msg!("field-unknown", "unknown field"),
-                    );
-                }
-            }
-        }
+        body.unknown.report("", &mut errs);
         let action_name;
         match step {
             "acknowledge" => {
@@ -250,7 +242,7 @@ impl App {
                 if a.status == AlertStatus::Closed {
                     return Err(AppError::Conflict("the alert is closed".into()));
                 }
-                let act = body.get("action").and_then(Value::as_str).unwrap_or("");
+                let act = body.action.given().map_or("", String::as_str);
                 if !ALERT_ACTIONS.contains(&act) {
                     errs.push(
                         "action",
@@ -279,7 +271,7 @@ impl App {
                 if a.status == AlertStatus::Closed {
                     return Err(AppError::Conflict("the alert is already closed".into()));
                 }
-                let outcome = body.get("outcome").and_then(Value::as_str).unwrap_or("");
+                let outcome = body.outcome.given().map_or("", String::as_str);
                 if !ALERT_OUTCOMES.contains(&outcome) {
                     errs.push(
                         "outcome",

@@ -362,3 +362,54 @@ alert-note-required = catatan perlu diisi
 webhook-url-no-host = alamat ini tidak memiliki nama host
 webhook-address-private = { $address } mengarah ke jaringan privat (alamat loopback, privat, link-local atau multicast); server ini hanya mengirim webhook ke alamat publik (webhook_allow_private)
 webhook-name-private = { $name } hanya mengarah ke alamat di jaringan privat (alamat loopback, privat, link-local atau multicast); server ini hanya mengirim webhook ke alamat publik (webhook_allow_private)
+
+# Early-warning request bodies
+
+setup-text-required = wajib diisi, 1 sampai { $max } karakter
+# The choices are keys, never shown on an Indonesian page; the argument is taken, not shown.
+setup-kind-invalid =
+    { $choices ->
+       *[other] bukan salah satu pilihan yang tersedia
+    }
+subject-species-invalid = kunci spesies: huruf kecil, angka dan _ (mis. gajah_sumatera)
+subject-sensitivity-invalid = tingkat kerahasiaan tidak dikenal
+device-interval-invalid = 1 sampai 10080 menit
+device-serial-taken = sudah ada perangkat dengan nomor seri { $serial }
+deployment-subject-required = pilih satwa/subjek milik instansi Anda
+deployment-start-invalid = harus berupa tanggal dan jam
+fence-name-taken = area lain milik instansi ini sudah memakai nama ini
+fence-shape-required = isi bentuk, atau kode wilayah (dengan jari-jari untuk lingkaran)
+fence-line-kind = area berbentuk garis harus berjenis jalan, sungai atau lainnya
+fence-region-unknown = { $code } bukan kode wilayah Kemendagri
+fence-radius-invalid = harus lebih dari 0 dan paling banyak 200000 meter
+fence-region-no-boundary = batas wilayah tidak tersedia untuk { $code }; isi jari-jari untuk membuat lingkaran
+fence-radius-without-region = hanya dipakai bersama kode wilayah
+fence-line-watched = aturan melintasi memantau garis ini; bentuknya harus tetap garis
+rule-name-required = nama wajib diisi, 1 sampai 200 karakter
+rule-fence-id-invalid = harus berupa id area
+rule-fences-not-array = harus berupa daftar id area
+rule-subject-id-invalid = harus berupa id satwa/subjek
+rule-subjects-invalid = pilih semua, satu spesies atau satu satwa/subjek
+trigger-required = pemicu wajib dipilih
+trigger-type-invalid = pemicu tidak dikenal
+trigger-distance-invalid = jarak harus lebih dari 0 dan paling banyak 100000 meter
+trigger-minutes-invalid = lama bertahan harus 1 sampai 10080 menit
+rule-severity-invalid = tingkat tidak dikenal
+rule-number-range = harus angka dari 0 sampai { $max }
+rule-active-hours-invalid = isi jam mulai dan jam selesai yang berbeda (JJ:MM)
+rule-recipients-required = aturan perlu penerima: instansi, pengguna atau kontak
+rule-recipients-empty = aturan perlu paling sedikit satu penerima
+rule-recipient-not-text = harus berupa teks
+rule-not-array = harus berupa daftar
+contact-name-required = nama wajib diisi
+contact-phone-invalid = nomor telepon 8 sampai 15 angka, boleh diawali +
+contact-email-invalid = bukan alamat surel
+contact-reach-required = kontak perlu nomor telepon atau alamat surel
+rule-channel-invalid = saluran tidak dikenal
+rule-fence-not-own = bukan area milik instansi Anda
+rule-user-unknown = { $name } bukan pengguna yang terdaftar
+rule-sms-not-set-up = SMS belum disiapkan di server ini
+rule-email-not-set-up = surel belum disiapkan di server ini
+rule-cross-needs-line = aturan melintasi hanya untuk area berbentuk garis (jalan, sungai)
+webhook-url-scheme = harus alamat http:// atau https://
+webhook-url-invalid = bukan alamat yang sah

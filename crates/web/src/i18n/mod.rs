@@ -417,6 +417,8 @@ mod tests {
                         c => english.push(c),
                     }
                 }
+                // The words are a format string: `{{` and `}}` are its braces.
+                let english = english.replace("{{", "{").replace("}}", "}");
                 out.push((name.clone(), code, english));
             }
         }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::features::sharing::types::PrecisionView;
 
-pub use sinergi_core::schema::{AttributeValue, Coordinates, Geometry};
+pub use sinergi_core::schema::{AttributeValue, Geometry};
 
 /// How a shared copy was reduced.
 #[derive(Serialize, ToSchema)]

@@ -18,16 +18,18 @@ use sinergi_app::events::{LiveEvent, Missed};
 use sinergi_app::warning::{AlertListFilter, AlertView};
 use sinergi_app::AppError;
 use sinergi_core::geometry::round_coord;
+use sinergi_core::input::Body;
+use sinergi_core::warning::body::{
+    AlertStep, FenceChanges, NewDeployment, NewDevice, NewFence, NewRule, NewSubject, NewWebhook,
+};
 use sinergi_core::warning::{AlertId, AlertStatus, Fence, FenceId, Rule, RuleId, SubjectId};
 use utoipa_axum::routes;
 
 use super::types::{
-    ActionRequest, ActiveFlag, AlertDetail, AlertDto, AlertList, AlertQuery, DeployAnswer,
-    DeploymentRequest, DeploymentView, DeviceList, DeviceRequest, DeviceView,
-    DeviceWithDeployments, DryRun, FenceCollection, FenceFeature, FencePatch, FenceRequest,
-    FixRequest, HeldFixView, HeldList, ImportView, IngestView, NoteRequest, OutcomeRequest,
-    RecipientsView, RuleList, RuleRequest, RuleView, SubjectList, SubjectRequest, SubjectView,
-    TrackFeature, TrackProperties, TrackQuery, WebhookList, WebhookRequest, WebhookView,
+    ActiveFlag, AlertDetail, AlertDto, AlertList, AlertQuery, DeployAnswer, DeploymentView,
+    DeviceList, DeviceView, DeviceWithDeployments, DryRun, FenceCollection, FenceFeature,
+    FixRequest, HeldFixView, HeldList, ImportView, IngestView, RecipientsView, RuleList, RuleView,
+    SubjectList, SubjectView, TrackFeature, TrackProperties, TrackQuery, WebhookList, WebhookView,
 };
 use crate::api_common::{if_match, parse_json, query_error, route, ApiRoute};
 use crate::auth::Authed;
@@ -171,7 +173,7 @@ async fn list_subjects(State(st): State<AppState>, a: Authed) -> ApiResult<Json<
 
 #[utoipa::path(post, path = "/subjects", tag = "tracking",
     summary = "Add a subject (an elephant, a herd, a ranger team)",
-    request_body = SubjectRequest,
+    request_body = NewSubject,
     responses((status = 201, description = "The subject", body = SubjectView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 422, response = P422)))]
@@ -180,7 +182,8 @@ async fn create_subject(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let s = st.app.create_subject(&a.actor, &parse_json(body)?).await?;
+    let body = NewSubject::read(&parse_json(body)?).map_err(AppError::from)?;
+    let s = st.app.create_subject(&a.actor, &body).await?;
     Ok((StatusCode::CREATED, Json(SubjectView::from(&s))).into_response())
 }
 
@@ -274,7 +277,7 @@ async fn list_devices(State(st): State<AppState>, a: Authed) -> ApiResult<Json<D
 }
 
 #[utoipa::path(post, path = "/devices", tag = "tracking", summary = "Add a device",
-    request_body = DeviceRequest,
+    request_body = NewDevice,
     responses((status = 201, description = "The device", body = DeviceView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 422, response = P422)))]
@@ -283,14 +286,15 @@ async fn create_device(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let d = st.app.create_device(&a.actor, &parse_json(body)?).await?;
+    let body = NewDevice::read(&parse_json(body)?).map_err(AppError::from)?;
+    let d = st.app.create_device(&a.actor, &body).await?;
     Ok((StatusCode::CREATED, Json(DeviceView::from(&d))).into_response())
 }
 
 #[utoipa::path(post, path = "/devices/{serial}/deploy", tag = "tracking",
     summary = "Put a device on a subject from a time; held fixes since then are attached if the device's agency (or one above it) or the operator sent them",
     params(("serial" = String, Path, description = "The device's serial")),
-    request_body = DeploymentRequest,
+    request_body = NewDeployment,
     responses((status = 201, description = "The deployment", body = DeployAnswer),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 404, response = P404), (status = 422, response = P422)))]
@@ -300,10 +304,8 @@ async fn deploy(
     Path(serial): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let (d, attached) = st
-        .app
-        .deploy_device(&a.actor, &serial, &parse_json(body)?)
-        .await?;
+    let body = NewDeployment::read(&parse_json(body)?).map_err(AppError::from)?;
+    let (d, attached) = st.app.deploy_device(&a.actor, &serial, &body).await?;
     Ok((
         StatusCode::CREATED,
         Json(DeployAnswer {
@@ -353,7 +355,7 @@ async fn get_fence(
     summary = "Edit a fence: any of name, kind, and shape or region (with radius_m for a circle round its centre), read as when adding one. If-Match names the version edited (428 without it, 412 when it is stale). A name another fence of the agency has (case and spacing ignored) is refused (422, field name); a line a cross rule watches stays a line (422, field shape). Audited; the engine is rebuilt with the new shape; alerts already raised for the fence stay as they are",
     params(("id" = String, Path, description = "The fence's UUID"),
         ("If-Match" = String, Header, description = "The fence's ETag (its version), e.g. \"3\"")),
-    request_body(content = FencePatch, description = "Fence changes"),
+    request_body(content = FenceChanges, description = "Fence changes"),
     responses((status = 200, description = "The changed fence, with its new ETag", body = FenceFeature, content_type = "application/geo+json"),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 404, response = P404), (status = 412, response = P412),
@@ -366,10 +368,10 @@ async fn patch_fence(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let id = fence_id(&id)?;
-    let v = parse_json(body)?;
+    let body = FenceChanges::read(&parse_json(body)?).map_err(AppError::from)?;
     let f = st
         .app
-        .update_fence(&a.actor, id, if_match(&headers), &v)
+        .update_fence(&a.actor, id, if_match(&headers), &body)
         .await?;
     Ok(fence_response(StatusCode::OK, &f))
 }
@@ -393,7 +395,7 @@ async fn list_fences(State(st): State<AppState>, a: Authed) -> ApiResult<Respons
 
 #[utoipa::path(post, path = "/fences", tag = "alerts",
     summary = "Add a fence: a GeoJSON shape or circle, or a region code (with radius_m for a circle round its centre). The name must be new to your agency (case and spacing ignored; 422, field name)",
-    request_body = FenceRequest,
+    request_body = NewFence,
     responses((status = 201, description = "The fence, with an ETag", body = FenceFeature, content_type = "application/geo+json"),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 422, response = P422)))]
@@ -402,7 +404,8 @@ async fn create_fence(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let f = st.app.create_fence(&a.actor, &parse_json(body)?).await?;
+    let body = NewFence::read(&parse_json(body)?).map_err(AppError::from)?;
+    let f = st.app.create_fence(&a.actor, &body).await?;
     Ok(fence_response(StatusCode::CREATED, &f))
 }
 
@@ -474,7 +477,7 @@ async fn list_rules(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Rul
 
 #[utoipa::path(post, path = "/rules", tag = "alerts",
     summary = "Add a rule: fences, subjects, trigger (enter, exit, proximity, dwell, cross, hotspot_inside), severity, hysteresis, quiet period, active hours, recipients, channels",
-    request_body = RuleRequest,
+    request_body = NewRule,
     responses((status = 201, description = "The rule", body = RuleView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 422, response = P422)))]
@@ -483,7 +486,8 @@ async fn create_rule(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let r = st.app.create_rule(&a.actor, &parse_json(body)?).await?;
+    let body = NewRule::read(&parse_json(body)?).map_err(AppError::from)?;
+    let r = st.app.create_rule(&a.actor, &body).await?;
     Ok((StatusCode::CREATED, Json(rule_view(&st, &r).await?)).into_response())
 }
 
@@ -517,7 +521,7 @@ async fn list_webhooks(State(st): State<AppState>, a: Authed) -> ApiResult<Json<
 
 #[utoipa::path(post, path = "/webhooks", tag = "alerts",
     summary = "Register a webhook; the HMAC-SHA256 secret is returned once. A host in a private network (loopback, private, link-local, multicast, or a name resolving only to such) is refused (422, field url) unless the server allows it (webhook_allow_private); redirects are not followed",
-    request_body = WebhookRequest,
+    request_body = NewWebhook,
     responses((status = 201, description = "The webhook with its secret", body = WebhookView),
         (status = 401, response = P401), (status = 403, response = P403),
         (status = 422, response = P422)))]
@@ -526,7 +530,8 @@ async fn create_webhook(
     a: Authed,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let w = st.app.create_webhook(&a.actor, &parse_json(body)?).await?;
+    let body = NewWebhook::read(&parse_json(body)?).map_err(AppError::from)?;
+    let w = st.app.create_webhook(&a.actor, &body).await?;
     // The secret is shown once, to the administrator who registered the webhook.
     let mut v = WebhookView::from(&w);
     v.secret = Some(w.secret.clone());
@@ -618,13 +623,15 @@ async fn respond(
     step: &str,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<AlertDto>> {
+    // An empty body says nothing, as `{}` does.
     let v = match body {
         Ok(b) if b.is_empty() => json!({}),
         other => parse_json(other)?,
     };
+    let body = AlertStep::read(&v).map_err(AppError::from)?;
     let view = st
         .app
-        .respond_to_alert(&a.actor, alert_id(&id)?, step, &v)
+        .respond_to_alert(&a.actor, alert_id(&id)?, step, &body)
         .await?;
     Ok(Json(AlertDto::from(&view)))
 }
@@ -632,7 +639,7 @@ async fn respond(
 #[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "alerts",
     summary = "Acknowledge: someone is responding",
     params(("id" = String, Path, description = "The alert's UUID")),
-    request_body(content = Option<NoteRequest>, description = "An optional note (the body may be empty)"),
+    request_body(content = Option<AlertStep>, description = "An optional note (the body may be empty)"),
     responses((status = 200, description = "The alert", body = AlertDto),
         (status = 401, response = P401), (status = 404, response = P404),
         (status = 409, response = P409), (status = 422, response = P422)))]
@@ -648,7 +655,7 @@ async fn acknowledge(
 #[utoipa::path(post, path = "/alerts/{id}/actions", tag = "alerts",
     summary = "Log a response action (drive_away, patrol_dispatched, villagers_warned, false_alarm, fire_suppressed, note)",
     params(("id" = String, Path, description = "The alert's UUID")),
-    request_body = ActionRequest,
+    request_body = AlertStep,
     responses((status = 200, description = "The alert", body = AlertDto),
         (status = 401, response = P401), (status = 404, response = P404),
         (status = 409, response = P409), (status = 422, response = P422)))]
@@ -664,7 +671,7 @@ async fn act(
 #[utoipa::path(post, path = "/alerts/{id}/close", tag = "alerts",
     summary = "Close with an outcome (resolved, no_damage, damage, false_alarm, casualty)",
     params(("id" = String, Path, description = "The alert's UUID")),
-    request_body = OutcomeRequest,
+    request_body = AlertStep,
     responses((status = 200, description = "The alert", body = AlertDto),
         (status = 401, response = P401), (status = 404, response = P404),
         (status = 409, response = P409), (status = 422, response = P422)))]

@@ -1,16 +1,16 @@
-//! What the early-warning API reads and answers. Subjects, devices, deployments, fences,
-//! rules, webhooks and alert responses are checked field by field by the app crate (every
-//! field at fault is named at once); the `*Request` types describe them.
+//! What the early-warning API reads and answers. The bodies of subjects, devices,
+//! deployments, fences, rules, webhooks and alert responses are the domain's
+//! (`sinergi_core::warning::body`), which the app crate checks field by field (every field
+//! at fault is named at once) and whose schemas the API document shows.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sinergi_app::warning::AlertView;
+use sinergi_core::schema::{FenceShape, Geometry, TriggerDoc};
 use sinergi_core::warning::{Deployment, Device, Subject};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-use crate::features::reports::types::{Coordinates, Geometry};
 
 /// A field at fault.
 #[derive(Serialize, ToSchema)]
@@ -284,20 +284,6 @@ pub struct TrackFeature {
     pub properties: TrackProperties,
 }
 
-/// A fence's shape: a GeoJSON geometry, or a circle.
-#[derive(Serialize, Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct FenceShape {
-    /// Polygon, MultiPolygon, LineString, MultiLineString or Circle.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub coordinates: Option<Coordinates>,
-    /// A circle's centre.
-    pub center: Option<Vec<f64>>,
-    /// A circle's radius.
-    pub radius_m: Option<f64>,
-}
-
 /// A fence's properties.
 #[derive(Serialize, ToSchema)]
 pub struct FenceProperties {
@@ -354,17 +340,6 @@ pub struct FenceCollection {
     #[serde(rename = "type")]
     pub kind: String,
     pub features: Vec<FenceFeature>,
-}
-
-/// What makes a rule fire: `{type: enter|exit|cross|hotspot_inside}`,
-/// `{type: proximity, distance_m}` or `{type: dwell, minutes}`.
-#[derive(Serialize, Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct TriggerDoc {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub distance_m: Option<f64>,
-    pub minutes: Option<u32>,
 }
 
 /// Which subjects a rule watches: `{type: any}`, `{type: species, value}` or
@@ -694,120 +669,9 @@ pub struct FixRequest {
     pub battery: Option<f64>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct SubjectRequest {
-    pub name: String,
-    pub species: String,
-    /// individual, herd or team.
-    pub kind: Option<String>,
-    pub sensitivity: Option<String>,
-    pub notes: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct DeviceRequest {
-    pub serial: String,
-    /// collar, tag or phone.
-    pub kind: Option<String>,
-    pub expected_interval_min: Option<i64>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct DeploymentRequest {
-    /// The subject's id.
-    pub subject: String,
-    pub start: Option<DateTime<Utc>>,
-}
-
-/// A fence: a GeoJSON shape or circle, or a region code (with `radius_m` for a circle
-/// round its centre).
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct FenceRequest {
-    pub name: String,
-    pub kind: Option<String>,
-    pub shape: Option<FenceShape>,
-    pub region: Option<String>,
-    pub radius_m: Option<f64>,
-}
-
-/// Changes to a fence: any of these.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct FencePatch {
-    pub name: Option<String>,
-    pub kind: Option<String>,
-    pub shape: Option<FenceShape>,
-    pub region: Option<String>,
-    pub radius_m: Option<f64>,
-}
-
 /// Switch on or off.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct ActiveFlag {
     pub active: bool,
-}
-
-/// Who is told of a rule's alerts, as written.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct RecipientsRequest {
-    /// Agency codes.
-    pub agencies: Option<Vec<String>>,
-    /// User names.
-    pub users: Option<Vec<String>>,
-    pub contacts: Option<Vec<ContactDoc>>,
-}
-
-/// A rule as written.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct RuleRequest {
-    pub name: String,
-    /// Fence ids; none: every fence of the agency.
-    pub fences: Option<Vec<String>>,
-    pub subjects: Option<SubjectFilterDoc>,
-    pub trigger: TriggerDoc,
-    /// info, warning or critical.
-    pub severity: Option<String>,
-    pub hysteresis_m: Option<f64>,
-    pub quiet_period_min: Option<i64>,
-    pub active_hours: Option<ActiveHoursDoc>,
-    pub recipients: Option<RecipientsRequest>,
-    /// board, webhook, email or sms.
-    pub channels: Option<Vec<String>>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct WebhookRequest {
-    pub url: String,
-}
-
-/// A response action: drive_away, patrol_dispatched, villagers_warned, false_alarm,
-/// fire_suppressed or note.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct ActionRequest {
-    pub action: String,
-    pub note: Option<String>,
-}
-
-/// Closing with an outcome: resolved, no_damage, damage, false_alarm or casualty.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct OutcomeRequest {
-    pub outcome: String,
-    pub note: Option<String>,
-}
-
-/// An optional note with an acknowledgement.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct NoteRequest {
-    pub note: Option<String>,
 }

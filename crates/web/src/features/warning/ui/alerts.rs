@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Value};
 use serde_json::json;
 use sinergi_app::AppError;
+use sinergi_core::input::Body;
+use sinergi_core::warning::body::AlertStep;
 use sinergi_core::warning::{AlertId, ALERT_ACTIONS, ALERT_OUTCOMES};
 
 use super::*;
@@ -254,9 +256,10 @@ async fn respond(
         "action" => "tindakan",
         _ => "ditutup",
     };
+    let body = AlertStep::read(&input).unwrap_or_default();
     match st
         .app
-        .respond_to_alert(&page.authed.actor, id, step, &input)
+        .respond_to_alert(&page.authed.actor, id, step, &body)
         .await
     {
         Ok(_) => Redirect::to(&format!("{back}?pesan={done}")).into_response(),

@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Value};
 use serde_json::{json, Value as Json};
 use sinergi_app::AppError;
+use sinergi_core::input::Body;
 use sinergi_core::time::Zone;
+use sinergi_core::warning::body::{FenceChanges, NewFence};
 use sinergi_core::warning::{Fence, FenceId, Shape, FENCE_KINDS};
 use sinergi_regions::{Level, Region};
 
@@ -523,7 +525,8 @@ pub(crate) async fn create_fence(
         )
         .await;
     }
-    match st.app.create_fence(&page.authed.actor, &input).await {
+    let body = NewFence::read(&input).unwrap_or_default();
+    match st.app.create_fence(&page.authed.actor, &body).await {
         Ok(_) => Redirect::to("/peringatan/area?pesan=area").into_response(),
         Err(AppError::Validation(e)) => {
             errors.domain(lang, &e, |field| fence_place(lang, &v.cara, field));
@@ -659,9 +662,10 @@ pub(crate) async fn update_fence(
     }
     // A version that is not a number can never match, which is the honest answer.
     let version = v.versi.parse::<i64>().unwrap_or(-1);
+    let body = FenceChanges::read(&input).unwrap_or_default();
     match st
         .app
-        .update_fence(&page.authed.actor, id, Some(version), &input)
+        .update_fence(&page.authed.actor, id, Some(version), &body)
         .await
     {
         Ok(_) => Redirect::to("/peringatan/area?pesan=diubah").into_response(),

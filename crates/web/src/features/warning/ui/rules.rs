@@ -10,6 +10,8 @@ use minijinja::{context, Value};
 use serde_json::{json, Value as Json};
 use sinergi_app::AppError;
 use sinergi_core::agency::Agency;
+use sinergi_core::input::Body;
+use sinergi_core::warning::body::NewRule;
 use sinergi_core::warning::{Fence, FenceId, Rule, RuleId, Severity};
 
 use super::*;
@@ -415,7 +417,8 @@ pub(crate) async fn create_rule(
     };
     let lang = page.lang;
     let v = RuleValues::from_form(&f);
-    match st.app.create_rule(&page.authed.actor, &v.to_json()).await {
+    let body = NewRule::read(&v.to_json()).unwrap_or_default();
+    match st.app.create_rule(&page.authed.actor, &body).await {
         Ok(_) => Redirect::to("/peringatan/aturan?pesan=aturan").into_response(),
         Err(AppError::Validation(e)) => {
             let mut errors = FormErrors::default();

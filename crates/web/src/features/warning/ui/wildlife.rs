@@ -18,7 +18,9 @@ use minijinja::{context, Value};
 use serde_json::json;
 use sinergi_app::warning::AlertListFilter;
 use sinergi_app::AppError;
+use sinergi_core::input::Body;
 use sinergi_core::report::Sensitivity;
+use sinergi_core::warning::body::{NewDeployment, NewDevice, NewSubject};
 use sinergi_core::warning::{SubjectId, DEVICE_KINDS, SUBJECT_KINDS};
 
 use super::{
@@ -311,7 +313,8 @@ pub(crate) async fn create_subject(
     if !v.catatan.is_empty() {
         input["notes"] = json!(v.catatan);
     }
-    match st.app.create_subject(&page.authed.actor, &input).await {
+    let body = NewSubject::read(&input).unwrap_or_default();
+    match st.app.create_subject(&page.authed.actor, &body).await {
         Ok(_) => Redirect::to("/satwa?pesan=satwa").into_response(),
         Err(AppError::Validation(e)) => {
             let mut forms = Forms::fresh();
@@ -352,7 +355,8 @@ pub(crate) async fn create_device(
     if !v.interval.is_empty() {
         input["expected_interval_min"] = whole(&v.interval);
     }
-    match st.app.create_device(&page.authed.actor, &input).await {
+    let body = NewDevice::read(&input).unwrap_or_default();
+    match st.app.create_device(&page.authed.actor, &body).await {
         Ok(_) => Redirect::to("/satwa?pesan=perangkat").into_response(),
         Err(AppError::Validation(e)) => {
             let mut forms = Forms::fresh();
@@ -407,9 +411,10 @@ pub(crate) async fn deploy(
         );
     }
     if forms.deploy_errors.is_empty() {
+        let body = NewDeployment::read(&input).unwrap_or_default();
         match st
             .app
-            .deploy_device(&page.authed.actor, &v.perangkat, &input)
+            .deploy_device(&page.authed.actor, &v.perangkat, &body)
             .await
         {
             Ok((_, attached)) => {
