@@ -197,17 +197,17 @@ impl Shape {
                     _ => {
                         return Err(ValidationErrors::single(
                             "shape.center",
-                            "a circle needs a center [longitude, latitude]",
+                            crate::msg!("circle-center-required", "a circle needs a center [longitude, latitude]"),
                         ))
                     }
                 };
                 ReportGeometry::point(lon, lat)
-                    .map_err(|_| ValidationErrors::single("shape.center", "the center is not a valid position"))?;
+                    .map_err(|_| ValidationErrors::single("shape.center", crate::msg!("circle-center-invalid", "the center is not a valid position")))?;
                 let r = v.get("radius_m").and_then(Value::as_f64).unwrap_or(-1.0);
                 if !(r > 0.0 && r <= 200_000.0) {
                     return Err(ValidationErrors::single(
                         "shape.radius_m",
-                        "the radius must be more than 0 and at most 200000 metres",
+                        crate::msg!("circle-radius-invalid", "the radius must be more than 0 and at most 200000 metres"),
                     ));
                 }
                 Ok(Shape::Circle { lon, lat, radius_m: r })
@@ -216,7 +216,7 @@ impl Shape {
                 let g = ReportGeometry::from_geojson(v).map_err(prefix)?;
                 match g.as_geo() {
                     geo_types::Geometry::Polygon(p) => Ok(Shape::Area(MultiPolygon(vec![p.clone()]))),
-                    _ => Err(ValidationErrors::single("shape", "not a polygon")),
+                    _ => Err(ValidationErrors::single("shape", crate::msg!("shape-not-polygon", "not a polygon"))),
                 }
             }
             "MultiPolygon" => {
@@ -225,7 +225,7 @@ impl Shape {
                     .and_then(Value::as_array)
                     .filter(|a| !a.is_empty())
                     .ok_or_else(|| {
-                        ValidationErrors::single("shape.coordinates", "a MultiPolygon is a non-empty array of polygons")
+                        ValidationErrors::single("shape.coordinates", crate::msg!("multipolygon-empty", "a MultiPolygon is a non-empty array of polygons"))
                     })?;
                 let mut out = Vec::with_capacity(polys.len());
                 for (i, p) in polys.iter().enumerate() {
@@ -248,7 +248,7 @@ impl Shape {
                 let g = ReportGeometry::from_geojson(v).map_err(prefix)?;
                 match g.as_geo() {
                     geo_types::Geometry::LineString(l) => Ok(Shape::Line(MultiLineString(vec![l.clone()]))),
-                    _ => Err(ValidationErrors::single("shape", "not a line")),
+                    _ => Err(ValidationErrors::single("shape", crate::msg!("shape-not-line", "not a line"))),
                 }
             }
             "MultiLineString" => {
@@ -257,7 +257,7 @@ impl Shape {
                     .and_then(Value::as_array)
                     .filter(|a| !a.is_empty())
                     .ok_or_else(|| {
-                        ValidationErrors::single("shape.coordinates", "a MultiLineString is a non-empty array of lines")
+                        ValidationErrors::single("shape.coordinates", crate::msg!("multilinestring-empty", "a MultiLineString is a non-empty array of lines"))
                     })?;
                 let mut out = Vec::with_capacity(lines.len());
                 for (i, l) in lines.iter().enumerate() {
@@ -276,10 +276,10 @@ impl Shape {
                 }
                 Ok(Shape::Line(MultiLineString(out)))
             }
-            "" => Err(ValidationErrors::single("shape.type", "the shape's type is required")),
+            "" => Err(ValidationErrors::single("shape.type", crate::msg!("shape-type-required", "the shape's type is required"))),
             other => Err(ValidationErrors::single(
                 "shape.type",
-                format!("{other:?} is not a fence shape; use Polygon, MultiPolygon, LineString, MultiLineString or Circle"),
+                crate::msg!("shape-type-unknown", "{kind} is not a fence shape; use Polygon, MultiPolygon, LineString, MultiLineString or Circle", kind = format!("{other:?}")),
             )),
         }
     }

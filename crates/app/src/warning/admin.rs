@@ -949,8 +949,12 @@ impl App {
         };
         // The engine has the last word on what it can evaluate.
         if let Some(er) = super::engine_rule(&r, &fences.iter().collect::<Vec<_>>()) {
-            er.validate()
-                .map_err(|e| AppError::field("trigger", e.to_string()))?;
+            er.validate().map_err(|e| {
+                AppError::field(
+                    "trigger",
+                    sinergi_core::msg!("rule-engine-refused", "{reason}", reason = e),
+                )
+            })?;
         }
         let entry = self.audit(
             Some(actor),

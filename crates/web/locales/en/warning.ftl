@@ -401,3 +401,15 @@ rule-email-not-set-up = e-mail is not set up on this server (smtp_url)
 rule-cross-needs-line = a cross rule watches lines (roads, rivers)
 webhook-url-scheme = an http:// or https:// address
 webhook-url-invalid = not a valid address
+
+# Fence shapes
+circle-center-required = a circle needs a center [longitude, latitude]
+circle-center-invalid = the center is not a valid position
+circle-radius-invalid = the radius must be more than 0 and at most 200000 metres
+shape-not-polygon = not a polygon
+multipolygon-empty = a MultiPolygon is a non-empty array of polygons
+shape-not-line = not a line
+multilinestring-empty = a MultiLineString is a non-empty array of lines
+shape-type-required = the shape's type is required
+shape-type-unknown = { $kind } is not a fence shape; use Polygon, MultiPolygon, LineString, MultiLineString or Circle
+rule-engine-refused = { $reason }

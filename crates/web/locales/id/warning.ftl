@@ -413,3 +413,15 @@ rule-email-not-set-up = surel belum disiapkan di server ini
 rule-cross-needs-line = aturan melintasi hanya untuk area berbentuk garis (jalan, sungai)
 webhook-url-scheme = harus alamat http:// atau https://
 webhook-url-invalid = bukan alamat yang sah
+
+# Fence shapes
+circle-center-required = lingkaran perlu titik pusat [bujur, lintang]
+circle-center-invalid = titik pusat tidak sah
+circle-radius-invalid = jari-jari harus lebih dari 0 dan paling banyak 200000 meter
+shape-not-polygon = bukan poligon
+multipolygon-empty = MultiPolygon berupa daftar poligon yang tidak kosong
+shape-not-line = bukan garis
+multilinestring-empty = MultiLineString berupa daftar garis yang tidak kosong
+shape-type-required = jenis bentuk wajib diisi
+shape-type-unknown = { $kind } bukan bentuk area; gunakan Polygon, MultiPolygon, LineString, MultiLineString atau Circle
+rule-engine-refused = mesin peringatan tidak dapat menjalankan aturan ini: { $reason }

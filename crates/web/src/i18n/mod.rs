@@ -9,7 +9,7 @@
 //! The catalogue must never hold user data, only fixed UI text; values (a count, a name,
 //! a place) reach a message as Fluent arguments (`{ $n }`), never by string formatting.
 
-mod core_messages;
+mod domain_messages;
 
 use std::collections::BTreeSet;
 use std::fmt::Display;
@@ -20,7 +20,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use minijinja::value::{Kwargs, Object, Value};
 
-pub use core_messages::{core_message, DomainMessage};
+pub use domain_messages::{core_message, DomainMessage};
 
 /// Marks a catalogue key in Rust code, so the tests can find every key in use.
 macro_rules! k {
@@ -316,7 +316,7 @@ mod tests {
     }
 
     /// Every file under `dir` whose name ends in one of `exts`.
-    fn sources(dir: &Path, exts: &[&str], out: &mut Vec<(String, String)>) {
+    pub(crate) fn sources(dir: &Path, exts: &[&str], out: &mut Vec<(String, String)>) {
         for entry in std::fs::read_dir(dir).expect("a source folder") {
             let path = entry.expect("a folder entry").path();
             if path.is_dir() {

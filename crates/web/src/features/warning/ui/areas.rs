@@ -15,7 +15,7 @@ use sinergi_regions::{Level, Region};
 
 use super::*;
 use crate::ui::format::home_zone;
-use crate::i18n::{core_message, k, tr, tr_args, Lang};
+use crate::i18n::{k, tr, tr_args, Lang};
 use crate::ui::render::{json_for_script, page_ctx, render};
 use crate::ui::{FormData, Page, UNPROCESSABLE};
 use crate::AppState;
@@ -511,7 +511,7 @@ pub(crate) async fn create_fence(
             errors.push(
                 "nama",
                 &tr(lang, k!("w_name")),
-                core_message(lang, "this attribute is required"),
+                tr(lang, "attribute-required"),
             );
         }
         return fences_page(
