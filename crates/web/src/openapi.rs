@@ -173,6 +173,21 @@ mod tests {
 
     use serde_json::Value;
 
+    /// A fix is read from the bytes by the observation parser (for ingest speed), not
+    /// through a request struct: its documented fields are exactly the ones it accepts.
+    #[test]
+    fn the_documented_fix_is_the_one_the_parser_reads() {
+        let doc: Value = serde_json::from_str(super::text()).expect("the document");
+        let props = doc["components"]["schemas"]["FixRequest"]["properties"]
+            .as_object()
+            .expect("FixRequest has properties");
+        let mut documented: Vec<&str> = props.keys().map(String::as_str).collect();
+        documented.sort_unstable();
+        let mut read = sinergi_core::observation::FIX_FIELDS.to_vec();
+        read.sort_unstable();
+        assert_eq!(documented, read);
+    }
+
     /// Every object schema says what it holds (properties, or typed additional properties),
     /// every array its items, and every `limit` is an integer.
     #[test]

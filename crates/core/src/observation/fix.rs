@@ -263,7 +263,7 @@ pub fn parse_fix_batch(
 }
 
 /// The fields a fix may have; any other is refused, naming it.
-const FIX_FIELDS: [&str; 6] = [
+pub const FIX_FIELDS: [&str; 6] = [
     "device",
     "recorded_at",
     "lon",

@@ -28,6 +28,8 @@ mod table;
 pub use crate::error::FieldError;
 pub use checks::{FUTURE_TOLERANCE_MINUTES, MAX_DEVICE_CHARS};
 pub use firms::{parse_firms, FirmsParse, Hotspot};
-pub use fix::{parse_fix, parse_fix_batch, parse_fix_batch_bytes, FixInput, MAX_FIX_BATCH};
+pub use fix::{
+    parse_fix, parse_fix_batch, parse_fix_batch_bytes, FixInput, FIX_FIELDS, MAX_FIX_BATCH,
+};
 pub use movebank::{parse_movebank, MovebankParse};
 pub use table::RowError;

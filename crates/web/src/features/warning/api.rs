@@ -13,6 +13,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::stream::{self, Stream, StreamExt};
+use serde::Deserialize as _;
 use serde_json::{json, Value};
 use sinergi_app::events::{LiveEvent, Missed};
 use sinergi_app::warning::{AlertListFilter, AlertView};
@@ -410,9 +411,10 @@ async fn create_fence(
 }
 
 fn active_flag(v: &Value) -> ApiResult<bool> {
-    v.get("active")
-        .and_then(Value::as_bool)
-        .ok_or_else(|| ApiError(AppError::field("active", "true or false")))
+    match ActiveFlag::deserialize(v).map(|f| f.active) {
+        Ok(sinergi_core::input::Field::Given(on)) => Ok(on),
+        _ => Err(ApiError(AppError::field("active", "true or false"))),
+    }
 }
 
 #[utoipa::path(post, path = "/fences/{id}/active", tag = "alerts", summary = "Switch a fence on or off",

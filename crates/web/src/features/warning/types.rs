@@ -671,7 +671,8 @@ pub struct FixRequest {
 
 /// Switch on or off.
 #[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
 pub struct ActiveFlag {
-    pub active: bool,
+    #[serde(default)]
+    #[schema(value_type = bool)]
+    pub active: sinergi_core::input::Field<bool>,
 }
