@@ -41,6 +41,8 @@ id_type!(AttachmentId);
 id_type!(AgreementId);
 id_type!(ReferralId);
 id_type!(NotificationId);
+id_type!(PatrolId);
+id_type!(LegId);
 
 #[cfg(test)]
 mod tests {

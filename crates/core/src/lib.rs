@@ -15,6 +15,7 @@ pub mod geometry;
 pub mod ids;
 pub mod input;
 pub mod observation;
+pub mod patrol;
 pub mod permission;
 pub mod query;
 pub mod region;
