@@ -67,6 +67,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript",
         asset!("static/peringatan.js"),
     ),
+    ("patroli.js", "text/javascript", asset!("static/patroli.js")),
     ("favicon.svg", "image/svg+xml", asset!("static/favicon.svg")),
 ];
 

@@ -157,3 +157,85 @@ async fn no_route_leaks_a_restricted_report_to_an_unrelated_agency() {
         .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
 }
+
+/// An agency that is neither organiser nor member of a patrol learns nothing of it: every
+/// patrol route with an id answers exactly as for a missing patrol, an import into it too,
+/// its page is the missing page, and the list leaves it out. A new patrol route must be
+/// added here.
+#[tokio::test]
+async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let r: Value = s
+        .post(&k, "/api/v1/patrols")
+        .json(&json!({
+            "title": "Patroli rahasia", "mandate": "forest_security", "transport": "foot",
+            "planned_start": "2026-11-03", "planned_end": "2026-11-03", "sensitivity": "restricted",
+            "members": [{"agency": "BNNK-BATANGHARI", "user": "koordinator", "role": "leader"}],
+        }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = r["id"].as_str().expect("id").to_string();
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let p = s.token("polisi").await;
+
+    let patrol_routes: Vec<&str> = sinergi_web::api::route_table()
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| path.starts_with("/patrols/"))
+        .collect();
+    let checked = ["/patrols/{id}", "/patrols/{id}/track.gpx"];
+    for route in &patrol_routes {
+        assert!(checked.contains(route), "{route} is not covered by this test");
+    }
+    for route in checked {
+        let mut answers = Vec::new();
+        for target in [&id, missing] {
+            let path = format!("/api/v1{}", route.replace("{id}", target));
+            answers.push(
+                problem(
+                    s.get(&p, &path).send().await.expect("send"),
+                    StatusCode::NOT_FOUND,
+                )
+                .await,
+            );
+        }
+        for k in ["title", "detail", "code", "status"] {
+            assert_eq!(answers[0][k], answers[1][k], "{route}: {k}");
+        }
+    }
+    // Importing into it, and changing it, answer as for a missing patrol.
+    for target in [&id, missing] {
+        let r = s
+            .post(&p, &format!("/api/v1/imports/gpx?patrol={target}"))
+            .header("Content-Type", "application/gpx+xml")
+            .body("<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"-1.7\" lon=\"103.2\"><time>2026-11-03T01:00:00Z</time></trkpt></trkseg></trk></gpx>")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "import into {target}");
+        let r = s
+            .http
+            .patch(format!("{}/api/v1/patrols/{target}", s.url))
+            .bearer_auth(&p)
+            .header("If-Match", "\"1\"")
+            .json(&json!({"status": "done"}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "change {target}");
+    }
+    let list: Value = s
+        .get(&p, "/api/v1/patrols")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["patrols"], json!([]));
+}

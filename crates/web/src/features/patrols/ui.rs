@@ -1,0 +1,571 @@
+//! Patrol pages (`/patroli`): the patrols the user's agency organises or takes part in,
+//! with their computed effort; a form to plan a joint patrol with members from several
+//! agencies; one patrol's page with its members, legs, effort, its tracks on a map, the
+//! status buttons, a GPX upload into it and its GPX download; and a GPX upload that makes
+//! a new patrol from a handheld GPS's file.
+//!
+//! The app decides who sees and changes what; every POST checks `_csrf` first (a GPX
+//! upload before its file is read).
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{context, Value};
+use serde_json::{json, Map};
+use sinergi_app::AppError;
+use sinergi_core::ids::PatrolId;
+use sinergi_core::input::Body as _;
+use sinergi_core::patrol::body::{NewPatrolBody, PatrolPatchBody};
+use sinergi_core::patrol::{Mandate, PatrolStatus, Transport};
+use sinergi_core::permission::Action;
+use sinergi_core::ValidationErrors;
+
+use super::api::patrol_view;
+use super::types::PatrolView;
+use crate::api_common::file_response;
+use crate::i18n::{core_message, field_or_other, k, tr, tr_args, Lang};
+use crate::ui::render::{csrf_page, json_for_script, page_ctx, render};
+use crate::ui::{bad_form, FormData, Page, UNPROCESSABLE};
+use crate::AppState;
+
+/// Rows of members the new-patrol form offers.
+const MEMBER_ROWS: usize = 8;
+
+pub(crate) fn routes(
+    _: &crate::features::Limits,
+) -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
+    use axum::routing::{get, post};
+    vec![
+        ("/patroli", get(list)),
+        ("/patroli/baru", get(new_form).post(create)),
+        ("/patroli/impor-gpx", post(import_new)),
+        ("/patroli/{id}", get(detail)),
+        ("/patroli/{id}/status", post(set_status)),
+        ("/patroli/{id}/gpx", post(import_into)),
+        ("/patroli/{id}/jejak.gpx", get(download_gpx)),
+    ]
+}
+
+pub(crate) fn back_path(path: &str) -> Option<String> {
+    if path == "/patroli/baru" || path == "/patroli/impor-gpx" {
+        return Some("/patroli".into());
+    }
+    let rest = path.strip_prefix("/patroli/")?;
+    let id = rest.split('/').next()?;
+    (rest.contains('/')).then(|| format!("/patroli/{id}"))
+}
+
+fn mandate_label(lang: Lang, m: &str) -> String {
+    let key = match m {
+        "forest_security" => k!("p_mandate_forest_security"),
+        "fire_prevention" => k!("p_mandate_fire_prevention"),
+        "wildlife_protection" => k!("p_mandate_wildlife_protection"),
+        "joint_operation" => k!("p_mandate_joint_operation"),
+        other => return other.to_string(),
+    };
+    tr(lang, key)
+}
+
+fn transport_label(lang: Lang, t: &str) -> String {
+    let key = match t {
+        "foot" => k!("p_transport_foot"),
+        "vehicle" => k!("p_transport_vehicle"),
+        "boat" => k!("p_transport_boat"),
+        "motorbike" => k!("p_transport_motorbike"),
+        other => return other.to_string(),
+    };
+    tr(lang, key)
+}
+
+fn status_label(lang: Lang, s: &str) -> String {
+    let key = match s {
+        "planned" => k!("p_status_planned"),
+        "under_way" => k!("p_status_under_way"),
+        "done" => k!("p_status_done"),
+        other => return other.to_string(),
+    };
+    tr(lang, key)
+}
+
+fn role_label(lang: Lang, r: &str) -> String {
+    match r {
+        "leader" => tr(lang, k!("p_role_leader")),
+        _ => tr(lang, k!("p_role_member")),
+    }
+}
+
+/// One decimal, with the language's decimal mark.
+fn one_decimal(lang: Lang, x: f64) -> String {
+    let s = format!("{x:.1}");
+    match lang {
+        Lang::Id => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// A patrol as the pages show it.
+fn row(lang: Lang, p: &PatrolView) -> Value {
+    context! {
+        id => p.id.to_string(),
+        title => p.title.as_str(),
+        agency => p.agency.as_deref().unwrap_or("—"),
+        mandate => mandate_label(lang, &p.mandate),
+        transport => transport_label(lang, &p.transport),
+        status => p.status.as_str(),
+        status_label => status_label(lang, &p.status),
+        dates => format!("{} – {}", p.planned_start, p.planned_end),
+        area => p.area.as_deref().unwrap_or("—"),
+        members => p.members.len(),
+        distance => one_decimal(lang, p.effort.distance_km),
+        hours => one_decimal(lang, p.effort.hours),
+        patrol_days => p.effort.patrol_days,
+        person_days => p.effort.person_days,
+        cells => p.effort.cells,
+        area_km2 => one_decimal(lang, p.effort.area_km2),
+    }
+}
+
+/// Messages shown at the top of a page, in the user's language, each with its field.
+fn error_lines(lang: Lang, e: &ValidationErrors) -> Vec<String> {
+    e.errors
+        .iter()
+        .map(|e| {
+            let msg = core_message(lang, &e.message);
+            if e.field.is_empty() {
+                msg
+            } else {
+                format!("{}: {msg}", field_or_other(lang, &e.field))
+            }
+        })
+        .collect()
+}
+
+/// `GET /patroli`.
+pub(crate) async fn list(
+    State(st): State<AppState>,
+    page: Page,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
+    list_page(&st, &page, StatusCode::OK, Vec::new(), f.get("pesan").map(String::from)).await
+}
+
+async fn list_page(
+    st: &AppState,
+    page: &Page,
+    status: StatusCode,
+    upload_errors: Vec<String>,
+    notice: Option<String>,
+) -> Response {
+    let lang = page.lang;
+    let patrols = match st.app.patrols_for(&page.authed.actor).await {
+        Ok(p) => p,
+        Err(e) => return page.error(e),
+    };
+    let mut rows = Vec::with_capacity(patrols.len());
+    for p in patrols {
+        let view = match st.app.patrol_for(&page.authed.actor, p.id).await {
+            Ok((p, legs)) => patrol_view(st, &page.authed.actor, &p, &legs).await,
+            Err(e) => return page.error(e),
+        };
+        match view {
+            Ok(v) => rows.push(row(lang, &v)),
+            Err(e) => return page.error(e.0),
+        }
+    }
+    let notice = notice.and_then(|n| match n.as_str() {
+        "impor" => Some(tr(lang, k!("p_notice_imported"))),
+        _ => None,
+    });
+    render(
+        status,
+        "patroli.html",
+        context! {
+            patrols => rows,
+            upload_errors => upload_errors,
+            notice => notice,
+            can_record => can_record(page),
+            ..page_ctx(page, "patrols")
+        },
+    )
+}
+
+/// The values of the new-patrol form, as typed.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+struct NewValues {
+    judul: String,
+    mandat: String,
+    moda: String,
+    mulai: String,
+    selesai: String,
+    wilayah: String,
+    kerahasiaan: String,
+    anggota: Vec<MemberValues>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+struct MemberValues {
+    instansi: String,
+    pengguna: String,
+    nama: String,
+    peran: String,
+}
+
+fn choices(lang: Lang) -> Value {
+    context! {
+        mandates => Mandate::ALL.iter().map(|m| (m.as_str(), mandate_label(lang, m.as_str()))).collect::<Vec<_>>(),
+        transports => Transport::ALL.iter().map(|t| (t.as_str(), transport_label(lang, t.as_str()))).collect::<Vec<_>>(),
+    }
+}
+
+fn form_page(page: &Page, status: StatusCode, values: &NewValues, errors: Vec<String>) -> Response {
+    render(
+        status,
+        "patroli_baru.html",
+        context! {
+            values => Value::from_serialize(values),
+            errors => errors,
+            choices => choices(page.lang),
+            ..page_ctx(page, "patrols")
+        },
+    )
+}
+
+/// Whether the user may plan patrols and upload their tracks for their agency.
+fn can_record(page: &Page) -> bool {
+    page.authed.actor.may(Action::RecordPatrols)
+}
+
+/// `GET /patroli/baru`: the organiser's agency and the user as leader are filled in.
+pub(crate) async fn new_form(State(st): State<AppState>, page: Page) -> Response {
+    if !can_record(&page) {
+        return page.error(AppError::Forbidden(
+            "analysts do not record patrols".into(),
+        ));
+    }
+    let agency = match st.app.agency(page.authed.actor.agency_id).await {
+        Ok(a) => a.map(|a| a.code.to_string()).unwrap_or_default(),
+        Err(e) => return page.error(e),
+    };
+    let mut anggota = vec![MemberValues::default(); MEMBER_ROWS];
+    anggota[0] = MemberValues {
+        instansi: agency,
+        pengguna: page.authed.user.username.to_string(),
+        nama: page.authed.user.display_name.to_string(),
+        peran: "leader".into(),
+    };
+    let values = NewValues {
+        mandat: "forest_security".into(),
+        moda: "foot".into(),
+        kerahasiaan: "internal".into(),
+        anggota,
+        ..Default::default()
+    };
+    form_page(&page, StatusCode::OK, &values, Vec::new())
+}
+
+/// `POST /patroli/baru`.
+pub(crate) async fn create(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let mut values = NewValues {
+        judul: f.text("judul"),
+        mandat: f.text("mandat"),
+        moda: f.text("moda"),
+        mulai: f.text("mulai"),
+        selesai: f.text("selesai"),
+        wilayah: f.text("wilayah"),
+        kerahasiaan: f.text("kerahasiaan"),
+        anggota: Vec::new(),
+    };
+    let mut members = Vec::new();
+    for i in 0..MEMBER_ROWS {
+        let m = MemberValues {
+            instansi: f.text(&format!("anggota_{i}_instansi")),
+            pengguna: f.text(&format!("anggota_{i}_pengguna")),
+            nama: f.text(&format!("anggota_{i}_nama")),
+            peran: f.text(&format!("anggota_{i}_peran")),
+        };
+        if !(m.instansi.is_empty() && m.pengguna.is_empty() && m.nama.is_empty()) {
+            let mut o = Map::new();
+            o.insert("agency".into(), json!(m.instansi));
+            if !m.pengguna.is_empty() {
+                o.insert("user".into(), json!(m.pengguna));
+            }
+            if !m.nama.is_empty() {
+                o.insert("name".into(), json!(m.nama));
+            }
+            o.insert(
+                "role".into(),
+                json!(if m.peran == "leader" { "leader" } else { "member" }),
+            );
+            members.push(serde_json::Value::Object(o));
+        }
+        values.anggota.push(m);
+    }
+    let mut input = json!({
+        "title": values.judul, "mandate": values.mandat, "transport": values.moda,
+        "planned_start": values.mulai, "planned_end": values.selesai,
+        "sensitivity": values.kerahasiaan, "members": members,
+    });
+    if !values.wilayah.is_empty() {
+        input["area"] = json!(values.wilayah);
+    }
+    // The form builds an object, which always reads.
+    let body = NewPatrolBody::read(&input).unwrap_or_default();
+    match st.app.create_patrol(&page.authed.actor, &body).await {
+        Ok(p) => Redirect::to(&format!("/patroli/{}", p.id)).into_response(),
+        Err(AppError::Validation(e)) => {
+            form_page(&page, UNPROCESSABLE, &values, error_lines(page.lang, &e))
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `GET /patroli/{id}`.
+pub(crate) async fn detail(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let Some(id) = PatrolId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
+    let notice = match f.get("pesan") {
+        Some("impor") => Some(tr(page.lang, k!("p_notice_imported"))),
+        Some("sama") => Some(tr(page.lang, k!("p_notice_duplicate"))),
+        Some("status") => Some(tr(page.lang, k!("p_notice_status"))),
+        _ => None,
+    };
+    detail_page(&st, &page, id, StatusCode::OK, Vec::new(), notice).await
+}
+
+async fn detail_page(
+    st: &AppState,
+    page: &Page,
+    id: PatrolId,
+    status: StatusCode,
+    errors: Vec<String>,
+    notice: Option<String>,
+) -> Response {
+    let lang = page.lang;
+    let (p, legs) = match st.app.patrol_for(&page.authed.actor, id).await {
+        Ok(x) => x,
+        Err(e) => return page.error(e),
+    };
+    let view = match patrol_view(st, &page.authed.actor, &p, &legs).await {
+        Ok(v) => v,
+        Err(e) => return page.error(e.0),
+    };
+    let members: Vec<Value> = view
+        .members
+        .iter()
+        .map(|m| {
+            context! {
+                name => m.name.as_str(),
+                agency => m.agency.as_deref().unwrap_or("—"),
+                user => m.user.as_deref().unwrap_or(""),
+                role => role_label(lang, &m.role),
+            }
+        })
+        .collect();
+    let leg_rows: Vec<Value> = view
+        .legs
+        .iter()
+        .map(|l| {
+            context! {
+                date => l.date.as_str(),
+                source => if l.source == "gpx" { "GPX" } else { "GPS" },
+                points => l.points,
+                distance => one_decimal(lang, l.distance_km),
+                hours => one_decimal(lang, l.hours),
+            }
+        })
+        .collect();
+    let segments: Vec<Vec<[f64; 2]>> = legs
+        .iter()
+        .flat_map(|l| l.track.segments.iter())
+        .map(|s| s.iter().map(|pt| [pt.lon, pt.lat]).collect())
+        .collect();
+    let next: Vec<(&str, String)> = PatrolStatus::ALL
+        .iter()
+        .filter(|s| **s != p.status && p.status.check_transition(**s).is_ok())
+        .map(|s| (s.as_str(), status_label(lang, s.as_str())))
+        .collect();
+    render(
+        status,
+        "patroli_detail.html",
+        context! {
+            patrol => row(lang, &view),
+            version => view.version,
+            members => members,
+            legs => leg_rows,
+            next_status => next,
+            errors => errors,
+            notice => notice,
+            map_json => json_for_script(&json!({ "segments": segments })),
+            has_track => !segments.is_empty(),
+            summary => tr_args(lang, k!("p_effort_summary"), &[
+                ("km", &one_decimal(lang, view.effort.distance_km)),
+                ("days", &view.effort.patrol_days),
+                ("cells", &view.effort.cells),
+            ]),
+            ..page_ctx(page, "patrols")
+        },
+    )
+}
+
+/// `POST /patroli/{id}/status`.
+pub(crate) async fn set_status(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let Some(id) = PatrolId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    // A version that is not a number can never match, which is the honest answer.
+    let version = f.text("version").parse::<i64>().unwrap_or(-1);
+    let body = PatrolPatchBody::read(&json!({ "status": f.text("status") })).unwrap_or_default();
+    match st
+        .app
+        .update_patrol(&page.authed.actor, id, Some(version), &body)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/patroli/{id}?pesan=status")).into_response(),
+        Err(AppError::Validation(e)) => {
+            let lines = error_lines(page.lang, &e);
+            detail_page(&st, &page, id, UNPROCESSABLE, lines, None).await
+        }
+        Err(AppError::PreconditionFailed { .. }) => {
+            let lines = vec![tr(page.lang, k!("p_stale"))];
+            detail_page(&st, &page, id, StatusCode::CONFLICT, lines, None).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// A GPX file from a multipart form with `_csrf` first: `Err` is the answer to send.
+async fn gpx_file(page: &Page, mp: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, Result<Response, Vec<String>>> {
+    let Ok(mut mp) = mp else {
+        return Err(Ok(bad_form(page)));
+    };
+    let lang = page.lang;
+    let too_large = || Err(Err(vec![tr(lang, k!("file_too_large"))]));
+    let mut csrf: Option<String> = None;
+    let mut file: Option<Vec<u8>> = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("_csrf") => csrf = field.text().await.ok(),
+                Some("file") => {
+                    if !page.csrf_ok(csrf.as_deref()) {
+                        return Err(Ok(csrf_page(page)));
+                    }
+                    match field.bytes().await {
+                        Ok(b) => file = Some(b.to_vec()),
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
+                        Err(_) => return Err(Ok(bad_form(page))),
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
+            Err(_) => return Err(Ok(bad_form(page))),
+        }
+    }
+    if !page.csrf_ok(csrf.as_deref()) {
+        return Err(Ok(csrf_page(page)));
+    }
+    match file.filter(|b| !b.is_empty()) {
+        Some(b) => Ok(b),
+        None => Err(Err(vec![tr(lang, k!("no_file"))])),
+    }
+}
+
+/// `POST /patroli/{id}/gpx`: the file's tracks become legs of this patrol.
+pub(crate) async fn import_into(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(id) = PatrolId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let bytes = match gpx_file(&page, mp).await {
+        Ok(b) => b,
+        Err(Ok(resp)) => return resp,
+        Err(Err(lines)) => {
+            return detail_page(&st, &page, id, UNPROCESSABLE, lines, None).await;
+        }
+    };
+    match st.app.import_gpx(&page.authed.actor, Some(id), &bytes, st.app.now()).await {
+        Ok(r) if r.legs.is_empty() => {
+            Redirect::to(&format!("/patroli/{id}?pesan=sama")).into_response()
+        }
+        Ok(_) => Redirect::to(&format!("/patroli/{id}?pesan=impor")).into_response(),
+        Err(AppError::Validation(e)) => {
+            let lines = error_lines(page.lang, &e);
+            detail_page(&st, &page, id, UNPROCESSABLE, lines, None).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /patroli/impor-gpx`: a new patrol of the user's agency from the file.
+pub(crate) async fn import_new(
+    State(st): State<AppState>,
+    page: Page,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let bytes = match gpx_file(&page, mp).await {
+        Ok(b) => b,
+        Err(Ok(resp)) => return resp,
+        Err(Err(lines)) => return list_page(&st, &page, UNPROCESSABLE, lines, None).await,
+    };
+    match st.app.import_gpx(&page.authed.actor, None, &bytes, st.app.now()).await {
+        Ok(r) => Redirect::to(&format!("/patroli/{}?pesan=impor", r.patrol.id)).into_response(),
+        Err(AppError::Validation(e)) => {
+            let lines = error_lines(page.lang, &e);
+            list_page(&st, &page, UNPROCESSABLE, lines, None).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `GET /patroli/{id}/jejak.gpx`.
+pub(crate) async fn download_gpx(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = PatrolId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    match st.app.patrol_gpx(&page.authed.actor, id).await {
+        Ok(gpx) => file_response(
+            gpx.into_bytes(),
+            "application/gpx+xml",
+            &format!("patroli-{id}.gpx"),
+            "attachment",
+        ),
+        Err(e) => page.error(e),
+    }
+}

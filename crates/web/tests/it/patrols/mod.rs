@@ -1,0 +1,4 @@
+//! Joint patrols through the API: members from several agencies, GPX tracks stored once,
+//! read back by an independent GPX reader, and bad files refused by line.
+
+mod api;
