@@ -52,3 +52,8 @@ gpx-longitude-invalid = line { $line }, column { $column }: lon="{ $value }" is 
 gpx-too-many-points = line { $line }: the file holds more than { $max } track points; send one file per day
 gpx-too-many-waypoints = line { $line }: the file holds more than { $max } waypoints
 gpx-no-track = the file holds no track point (trk, trkseg, trkpt); routes and waypoints alone are not a track
+
+## Joint patrols: the use cases
+
+patrol-member-user-unknown = { $user } is not a user
+patrol-member-other-agency = { $user } is not of { $agency }

@@ -52,3 +52,8 @@ gpx-longitude-invalid = baris { $line }, kolom { $column }: lon="{ $value }" buk
 gpx-too-many-points = baris { $line }: berkas memuat lebih dari { $max } titik jejak; kirim satu berkas per hari
 gpx-too-many-waypoints = baris { $line }: berkas memuat lebih dari { $max } titik penanda (waypoint)
 gpx-no-track = berkas tidak memuat titik jejak (trk, trkseg, trkpt); rute dan titik penanda saja bukan jejak
+
+## Joint patrols: the use cases
+
+patrol-member-user-unknown = { $user } bukan pengguna yang terdaftar
+patrol-member-other-agency = { $user } bukan anggota { $agency }
