@@ -16,6 +16,7 @@ pub mod export;
 mod lookups;
 pub mod notifications;
 pub mod operations;
+pub mod patrols;
 pub mod reports;
 pub mod warning;
 

@@ -51,10 +51,13 @@ pub enum Action {
     WarningSetup,
     AlertRespond,
     Import,
+    PatrolCreate,
+    PatrolUpdate,
+    PatrolTrackAdd,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -85,6 +88,9 @@ impl Action {
         Action::WarningSetup,
         Action::AlertRespond,
         Action::Import,
+        Action::PatrolCreate,
+        Action::PatrolUpdate,
+        Action::PatrolTrackAdd,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +125,9 @@ impl Action {
             Action::WarningSetup => "warning_setup",
             Action::AlertRespond => "alert_respond",
             Action::Import => "import",
+            Action::PatrolCreate => "patrol_create",
+            Action::PatrolUpdate => "patrol_update",
+            Action::PatrolTrackAdd => "patrol_track_add",
         }
     }
 

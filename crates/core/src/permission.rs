@@ -56,10 +56,17 @@ pub enum Action {
     SendFixes,
     /// Early warning for every agency: fixes for any device, every held fix exactly.
     WarningEverywhere,
+    // ---- patrols
+    /// Create patrols for one's own agency, and add tracks to the patrols one's agency
+    /// organises or is a member of.
+    RecordPatrols,
+    /// Edit any patrol one's own agency organises, and change its status (its leader may
+    /// too).
+    ManagePatrols,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::WriteReports,
         Action::ManageAgencyReports,
         Action::ReadAgencySecrets,
@@ -77,6 +84,8 @@ impl Action {
         Action::RespondToAlerts,
         Action::SendFixes,
         Action::WarningEverywhere,
+        Action::RecordPatrols,
+        Action::ManagePatrols,
     ];
 
     /// The role × action table: the roles that may take this action.
@@ -84,10 +93,11 @@ impl Action {
         // Analysts read: they are named in no row.
         use Role::{AgencyAdmin, Coordinator, FieldOfficer, SystemAdmin};
         match self {
-            Action::WriteReports | Action::RespondToAlerts | Action::SendFixes => {
-                &[FieldOfficer, Coordinator, AgencyAdmin, SystemAdmin]
-            }
-            Action::ManageAgencyReports | Action::ConfigureWarning => {
+            Action::WriteReports
+            | Action::RespondToAlerts
+            | Action::SendFixes
+            | Action::RecordPatrols => &[FieldOfficer, Coordinator, AgencyAdmin, SystemAdmin],
+            Action::ManageAgencyReports | Action::ConfigureWarning | Action::ManagePatrols => {
                 &[Coordinator, AgencyAdmin, SystemAdmin]
             }
             Action::ReadAgencySecrets
@@ -139,6 +149,8 @@ mod tests {
             (Action::RespondToAlerts, "FC-AS"),
             (Action::SendFixes, "FC-AS"),
             (Action::WarningEverywhere, "----S"),
+            (Action::RecordPatrols, "FC-AS"),
+            (Action::ManagePatrols, "-C-AS"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for (action, row) in expected {

@@ -127,6 +127,19 @@ enum ImportCmd {
         #[arg(long = "as")]
         as_user: Option<String>,
     },
+    /// A GPX file from a handheld GPS: its tracks become legs of a patrol, one per day;
+    /// a track the patrol already has is not added again. The file is refused whole,
+    /// naming its lines, when a point has no time or cannot be a position.
+    Gpx {
+        file: PathBuf,
+        /// The patrol to add the tracks to; without it a new patrol of the user's agency
+        /// is made from the file.
+        #[arg(long)]
+        patrol: Option<String>,
+        /// Import as this user (required: a patrol belongs to an agency).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -552,8 +565,78 @@ async fn fetch_text(http: &sinergi_app::warning::HttpClient, url: &str) -> anyho
     Ok(r.text().await?)
 }
 
+/// `import gpx`: the tracks of a file as legs of a patrol, as a user of an agency.
+async fn import_gpx(
+    app: Arc<App>,
+    file: PathBuf,
+    patrol: Option<String>,
+    as_user: Option<String>,
+) -> anyhow::Result<()> {
+    let Some(name) = as_user else {
+        bail!("a patrol belongs to an agency: name the user importing the file with --as USER");
+    };
+    let patrol = match patrol {
+        Some(p) => Some(
+            sinergi_core::ids::PatrolId::parse(&p)
+                .with_context(|| format!("--patrol {p} is not a patrol id (a UUID)"))?,
+        ),
+        None => None,
+    };
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (user, _) = app
+        .store
+        .user_credentials(&name)
+        .await?
+        .with_context(|| format!("there is no user {name}"))?;
+    let actor = app.actor_for(&user).await?;
+    let r = match app.import_gpx(&actor, patrol, &bytes, app.now()).await {
+        Ok(r) => r,
+        Err(sinergi_app::AppError::Validation(e)) => {
+            for f in &e.errors {
+                eprintln!("{}: {}", file.display(), f.message);
+            }
+            bail!(
+                "{} was refused ({} problems, listed above); nothing was stored",
+                file.display(),
+                e.errors.len()
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    println!(
+        "Imported {} into patrol {} ({}{}): {} legs added, {} already stored, {} waypoints.",
+        file.display(),
+        r.patrol.id,
+        r.patrol.title,
+        if r.created_patrol { ", new" } else { "" },
+        r.legs.len(),
+        r.duplicates.len(),
+        r.waypoints.len()
+    );
+    for l in &r.legs {
+        println!(
+            "  leg {} of {}: {} points",
+            l.id,
+            l.date,
+            l.track.point_count()
+        );
+    }
+    for d in &r.duplicates {
+        println!("  already stored as leg {d}");
+    }
+    for w in &r.warnings {
+        eprintln!("{}: {}", file.display(), w.message);
+    }
+    Ok(())
+}
+
 async fn import(app: Arc<App>, cmd: ImportCmd) -> anyhow::Result<()> {
     let (file, dry_run, as_user, firms) = match cmd {
+        ImportCmd::Gpx {
+            file,
+            patrol,
+            as_user,
+        } => return import_gpx(app, file, patrol, as_user).await,
         ImportCmd::Movebank {
             file,
             dry_run,

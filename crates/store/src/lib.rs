@@ -1,6 +1,6 @@
 //! The storage port: everything Sinergi keeps, described in domain terms by one trait per
 //! domain ([`AccountStore`] with [`SignInStore`], [`ReportStore`], [`SharingStore`], [`AuditStore`],
-//! [`NotificationStore`], [`WarningStore`]), bundled by [`Store`], with an embedded SQLite
+//! [`NotificationStore`], [`WarningStore`], [`PatrolStore`]), bundled by [`Store`], with an embedded SQLite
 //! adapter (the default) and a PostgreSQL adapter (for scale). Each domain's file holds
 //! its trait and its SQL for both adapters; both adapters pass the same conformance suite
 //! (`tests/conformance/`).
@@ -18,6 +18,7 @@ pub mod audit;
 mod backend;
 mod migrate;
 pub mod notifications;
+pub mod patrols;
 pub mod reports;
 pub mod sharing;
 pub mod warning;
@@ -28,6 +29,7 @@ pub use accounts::{
 pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
 pub use notifications::{Notification, NotificationStore};
+pub use patrols::{LegInsert, PatrolStore};
 pub use reports::{Attachment, InsertOutcome, NewEvent, ReportCount, ReportStore};
 pub use sharing::{ReferralRow, SharingStore};
 pub use warning::WarningStore;
@@ -105,6 +107,7 @@ pub trait Store:
     + AuditStore
     + NotificationStore
     + WarningStore
+    + PatrolStore
     + Send
     + Sync
 {

@@ -838,3 +838,115 @@ fn operators_edit_users_and_set_passwords() {
     );
     assert!(!o.status.success());
 }
+
+#[test]
+fn a_gpx_file_imported_twice_is_stored_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let o = sinergi(
+        d,
+        &[
+            "agency",
+            "add",
+            "--code",
+            "BTNBT",
+            "--name",
+            "Balai TN Bukit Tigapuluh",
+            "--kind",
+            "park_authority",
+            "--jurisdiction",
+            "15.08",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = sinergi(
+        d,
+        &[
+            "user",
+            "add",
+            "--username",
+            "ranger.andi",
+            "--agency",
+            "BTNBT",
+            "--role",
+            "field_officer",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let file = d.join("patroli.gpx");
+    std::fs::write(
+        &file,
+        "<?xml version=\"1.0\"?>\n<gpx version=\"1.1\" creator=\"t\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n\
+         <trk><name>Patroli Sungai</name><trkseg>\n\
+         <trkpt lat=\"-1.600\" lon=\"103.600\"><time>2025-05-27T01:00:00Z</time></trkpt>\n\
+         <trkpt lat=\"-1.600\" lon=\"103.601\"><time>2025-05-27T01:01:00Z</time></trkpt>\n\
+         <trkpt lat=\"-1.601\" lon=\"103.602\"><time>2025-05-27T01:02:00Z</time></trkpt>\n\
+         </trkseg></trk>\n</gpx>\n",
+    )
+    .expect("write");
+    let path = file.to_str().expect("path");
+    let o = sinergi(d, &["import", "gpx", path], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--as USER"), "{}", text(&o));
+    let o = sinergi(d, &["import", "gpx", path, "--as", "ranger.andi"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("(Patroli Sungai, new): 1 legs added, 0 already stored"),
+        "{out}"
+    );
+    let id = out
+        .split("into patrol ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .expect("the patrol id")
+        .to_string();
+    let o = sinergi(
+        d,
+        &[
+            "import",
+            "gpx",
+            path,
+            "--patrol",
+            &id,
+            "--as",
+            "ranger.andi",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("0 legs added, 1 already stored"),
+        "{}",
+        text(&o)
+    );
+    // A point without a time refuses the file, naming its line.
+    let bad = d.join("tanpa-waktu.gpx");
+    std::fs::write(
+        &bad,
+        "<?xml version=\"1.0\"?>\n<gpx version=\"1.1\" creator=\"t\">\n<trk><trkseg>\n\
+         <trkpt lat=\"-1.6\" lon=\"103.6\"><time>2025-05-27T01:00:00Z</time></trkpt>\n\
+         <trkpt lat=\"-1.6\" lon=\"103.7\"></trkpt>\n</trkseg></trk>\n</gpx>\n",
+    )
+    .expect("write");
+    let o = sinergi(
+        d,
+        &[
+            "import",
+            "gpx",
+            bad.to_str().expect("path"),
+            "--as",
+            "ranger.andi",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("line 5") && text(&o).contains("nothing was stored"),
+        "{}",
+        text(&o)
+    );
+}

@@ -22,7 +22,8 @@ macro_rules! conformance_tests {
             early_warning_ingest_is_idempotent_and_atomic,
             held_fixes_belong_to_their_sender,
             fences_are_edited_by_version_and_named_once_per_agency,
-            audit_checkpoints_and_stored_rows);
+            audit_checkpoints_and_stored_rows,
+            patrols_are_stored_with_members_and_legs_once);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

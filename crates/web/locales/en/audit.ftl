@@ -59,6 +59,9 @@ act_setting_change = Changed a setting
 act_warning_setup = Set up early warning
 act_alert_respond = Responded to an alert
 act_import = Imported data
+act_patrol_create = Created a patrol
+act_patrol_update = Changed a patrol
+act_patrol_track_add = Added a patrol track
 rt_report = report
 rt_agreement = agreement
 rt_user = user
@@ -70,6 +73,7 @@ rt_fence = area
 rt_rule = rule
 rt_subject = animal
 rt_webhook = webhook
+rt_patrol = patrol
 
 ## Agreement drafts and documents.
 act_agreement_update = Changed an agreement

@@ -112,3 +112,7 @@ p_notice_imported = The tracks were stored.
 p_notice_duplicate = These tracks were already stored; nothing was added.
 p_notice_status = The status was changed.
 p_stale = Someone changed this patrol meanwhile; the page now shows their version.
+## Joint patrols: the use cases
+
+patrol-member-user-unknown = { $user } is not a user
+patrol-member-other-agency = { $user } is not of { $agency }

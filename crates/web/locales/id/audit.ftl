@@ -59,6 +59,9 @@ act_setting_change = Mengubah pengaturan
 act_warning_setup = Mengatur peringatan dini
 act_alert_respond = Menanggapi peringatan
 act_import = Mengimpor data
+act_patrol_create = Membuat patroli
+act_patrol_update = Mengubah patroli
+act_patrol_track_add = Menambahkan jejak patroli
 rt_report = laporan
 rt_agreement = perjanjian
 rt_user = pengguna
@@ -70,6 +73,7 @@ rt_fence = area
 rt_rule = aturan
 rt_subject = satwa
 rt_webhook = webhook
+rt_patrol = patroli
 
 ## Agreement drafts and documents.
 act_agreement_update = Mengubah perjanjian

@@ -112,3 +112,7 @@ p_notice_imported = Jejak sudah disimpan.
 p_notice_duplicate = Jejak ini sudah tersimpan sebelumnya; tidak ada yang ditambahkan.
 p_notice_status = Status sudah diubah.
 p_stale = Seseorang mengubah patroli ini sementara itu; halaman kini menampilkan versi mereka.
+## Joint patrols: the use cases
+
+patrol-member-user-unknown = { $user } bukan pengguna yang terdaftar
+patrol-member-other-agency = { $user } bukan anggota { $agency }

@@ -179,6 +179,7 @@ fn created(author: &User, at: DateTime<Utc>) -> NewEvent {
 mod accounts;
 mod audit;
 mod notifications;
+mod patrols;
 mod reports;
 mod sharing;
 mod warning;
@@ -186,6 +187,7 @@ mod warning;
 pub use accounts::*;
 pub use audit::*;
 pub use notifications::*;
+pub use patrols::*;
 pub use reports::*;
 pub use sharing::*;
 pub use warning::*;

@@ -70,6 +70,9 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::WarningSetup => k!("act_warning_setup"),
         Action::AlertRespond => k!("act_alert_respond"),
         Action::Import => k!("act_import"),
+        Action::PatrolCreate => k!("act_patrol_create"),
+        Action::PatrolUpdate => k!("act_patrol_update"),
+        Action::PatrolTrackAdd => k!("act_patrol_track_add"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
@@ -113,6 +116,7 @@ fn record_type_label(lang: Lang, t: &str) -> String {
         "rule" => k!("rt_rule"),
         "subject" => k!("rt_subject"),
         "webhook" => k!("rt_webhook"),
+        "patrol" => k!("rt_patrol"),
         other => return other.to_string(),
     };
     tr(lang, key)
