@@ -20,7 +20,15 @@ macro_rules! domains {
     };
 }
 
-domains!(accounts, reports, sharing, audit, warning, patrols, notifications);
+domains!(
+    accounts,
+    reports,
+    sharing,
+    audit,
+    warning,
+    patrols,
+    notifications
+);
 
 use axum::routing::MethodRouter;
 use axum::Router;

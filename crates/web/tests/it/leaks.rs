@@ -190,7 +190,10 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
         .collect();
     let checked = ["/patrols/{id}", "/patrols/{id}/track.gpx"];
     for route in &patrol_routes {
-        assert!(checked.contains(route), "{route} is not covered by this test");
+        assert!(
+            checked.contains(route),
+            "{route} is not covered by this test"
+        );
     }
     for route in checked {
         let mut answers = Vec::new();

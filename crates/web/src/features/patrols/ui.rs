@@ -460,13 +460,22 @@ pub(crate) async fn set_status(
     }
 }
 
-/// A GPX file from a multipart form with `_csrf` first: `Err` is the answer to send.
-async fn gpx_file(page: &Page, mp: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, Result<Response, Vec<String>>> {
+/// What a GPX upload form brought.
+enum Upload {
+    File(Vec<u8>),
+    /// The answer to send as it is (a bad form, a failed CSRF check).
+    Answer(Response),
+    /// Refused, with what to tell the user.
+    Refused(Vec<String>),
+}
+
+/// A GPX file from a multipart form with `_csrf` first.
+async fn gpx_file(page: &Page, mp: Result<Multipart, MultipartRejection>) -> Upload {
     let Ok(mut mp) = mp else {
-        return Err(Ok(bad_form(page)));
+        return Upload::Answer(bad_form(page));
     };
     let lang = page.lang;
-    let too_large = || Err(Err(vec![tr(lang, k!("file_too_large"))]));
+    let too_large = || Upload::Refused(vec![tr(lang, k!("file_too_large"))]);
     let mut csrf: Option<String> = None;
     let mut file: Option<Vec<u8>> = None;
     loop {
@@ -475,27 +484,27 @@ async fn gpx_file(page: &Page, mp: Result<Multipart, MultipartRejection>) -> Res
                 Some("_csrf") => csrf = field.text().await.ok(),
                 Some("file") => {
                     if !page.csrf_ok(csrf.as_deref()) {
-                        return Err(Ok(csrf_page(page)));
+                        return Upload::Answer(csrf_page(page));
                     }
                     match field.bytes().await {
                         Ok(b) => file = Some(b.to_vec()),
                         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-                        Err(_) => return Err(Ok(bad_form(page))),
+                        Err(_) => return Upload::Answer(bad_form(page)),
                     }
                 }
                 _ => {}
             },
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-            Err(_) => return Err(Ok(bad_form(page))),
+            Err(_) => return Upload::Answer(bad_form(page)),
         }
     }
     if !page.csrf_ok(csrf.as_deref()) {
-        return Err(Ok(csrf_page(page)));
+        return Upload::Answer(csrf_page(page));
     }
     match file.filter(|b| !b.is_empty()) {
-        Some(b) => Ok(b),
-        None => Err(Err(vec![tr(lang, k!("no_file"))])),
+        Some(b) => Upload::File(b),
+        None => Upload::Refused(vec![tr(lang, k!("no_file"))]),
     }
 }
 
@@ -510,9 +519,9 @@ pub(crate) async fn import_into(
         return page.error(AppError::NotFound);
     };
     let bytes = match gpx_file(&page, mp).await {
-        Ok(b) => b,
-        Err(Ok(resp)) => return resp,
-        Err(Err(lines)) => {
+        Upload::File(b) => b,
+        Upload::Answer(resp) => return resp,
+        Upload::Refused(lines) => {
             return detail_page(&st, &page, id, UNPROCESSABLE, lines, None).await;
         }
     };
@@ -536,9 +545,9 @@ pub(crate) async fn import_new(
     mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let bytes = match gpx_file(&page, mp).await {
-        Ok(b) => b,
-        Err(Ok(resp)) => return resp,
-        Err(Err(lines)) => return list_page(&st, &page, UNPROCESSABLE, lines, None).await,
+        Upload::File(b) => b,
+        Upload::Answer(resp) => return resp,
+        Upload::Refused(lines) => return list_page(&st, &page, UNPROCESSABLE, lines, None).await,
     };
     match st.app.import_gpx(&page.authed.actor, None, &bytes, st.app.now()).await {
         Ok(r) => Redirect::to(&format!("/patroli/{}?pesan=impor", r.patrol.id)).into_response(),
