@@ -2,3 +2,4 @@
 //! read back by an independent GPX reader, and bad files refused by line.
 
 mod api;
+mod pages;
