@@ -1,4 +1,6 @@
 //! Joint patrols through the API: members from several agencies, GPX tracks stored once,
-//! read back by an independent GPX reader, and bad files refused by line.
+//! read back by an independent GPX reader, and bad files refused by line; the demo's joint
+//! patrols as the police see them.
 
 mod api;
+mod demo;
