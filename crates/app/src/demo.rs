@@ -48,6 +48,7 @@ pub struct DemoSummary {
     pub reports: usize,
     pub agreements: usize,
     pub warning: crate::demo_warning::WarningSummary,
+    pub patrols: crate::demo_patrols::PatrolSummary,
 }
 
 /// Loads the demo data set into an empty database. Refuses
@@ -141,6 +142,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     app.store.bulk_insert_reports(&reports).await?;
     let agreements = load_agreements(app).await?;
     let warning = crate::demo_warning::load(app).await?;
+    let patrols = crate::demo_patrols::load(app).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),
@@ -154,6 +156,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         reports: app.store.report_total().await? as usize,
         agreements,
         warning,
+        patrols,
     })
 }
 
@@ -2130,6 +2133,47 @@ mod tests {
             .await
             .expect("dono again");
         assert_eq!((r.stored, r.duplicates, r.alerts), (0, 27, 0));
+
+        // Joint patrols of the park and Polres Kerinci: the past ones done with their
+        // tracks, one under way, two planned; the police see them and their effort.
+        assert_eq!(summary.patrols.patrols, 12, "{:?}", summary.patrols);
+        assert!(summary.patrols.legs >= 18, "{:?}", summary.patrols);
+        let police = crate::demo_warning::tests_actor(&app, "penyidik.polres.kerinci").await;
+        let patrols = app.patrols_for(&police).await.expect("patrols");
+        assert_eq!(patrols.len(), 12, "the police see every joint patrol");
+        let polres = police.agency_id;
+        let ranger = crate::demo_warning::tests_actor(&app, "ranger.tnks").await;
+        let mut walked = 0.0;
+        for p in &patrols {
+            assert_eq!(p.owner_agency_id, ranger.agency_id);
+            assert_eq!(p.leader, ranger.user_id);
+            assert!(p
+                .members
+                .iter()
+                .any(|m| m.agency_id == polres && m.user_id.is_none()));
+            let effort = app.patrol_effort(&police, p.id).await.expect("effort");
+            match p.status {
+                sinergi_core::patrol::PatrolStatus::Planned => {
+                    assert_eq!(effort.patrol_days, 0, "{}", p.title);
+                }
+                _ => {
+                    assert!(effort.distance_km > 4.0 && effort.hours > 6.0, "{effort:?}");
+                    assert!(effort.patrol_days >= 1 && !effort.cells.is_empty());
+                    assert_eq!(
+                        effort.person_days,
+                        effort.patrol_days * p.members.len() as u32
+                    );
+                    walked += effort.distance_km;
+                }
+            }
+        }
+        assert!(walked > 100.0, "{walked} km walked");
+        let statuses: HashSet<&str> = patrols.iter().map(|p| p.status.as_str()).collect();
+        assert_eq!(statuses, HashSet::from(["done", "under_way", "planned"]));
+        let polda = crate::demo_warning::tests_actor(&app, "analis.polda.jambi").await;
+        assert_eq!(app.patrols_for(&polda).await.expect("patrols").len(), 12);
+        let wk = crate::demo_warning::tests_actor(&app, "koordinator.wk").await;
+        assert!(app.patrols_for(&wk).await.expect("patrols").is_empty());
 
         // The MoU carries its (demo) signed text, a PDF by its bytes.
         let agreements = app.store.agreements().await.expect("agreements");

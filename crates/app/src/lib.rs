@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod checkpoints;
 pub mod demo;
+pub mod demo_patrols;
 pub mod demo_warning;
 mod error;
 pub mod events;

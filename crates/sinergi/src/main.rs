@@ -440,7 +440,8 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
             let summary = sinergi_app::demo::load(&app).await?;
             println!(
                 "Loaded the demo data set: {} agencies, {} users, {} reports, {} agreements; \
-                 early warning: {} fences, {} rules, {} collar fixes, {} alerts.",
+                 early warning: {} fences, {} rules, {} collar fixes, {} alerts; \
+                 {} joint patrols with {} day tracks.",
                 summary.agencies,
                 summary.users.len(),
                 summary.reports,
@@ -448,7 +449,9 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
                 summary.warning.fences,
                 summary.warning.rules,
                 summary.warning.fixes,
-                summary.warning.alerts
+                summary.warning.alerts,
+                summary.patrols.patrols,
+                summary.patrols.legs
             );
         } else {
             println!("The database already has data; the demo data set is not loaded again.");
