@@ -30,6 +30,9 @@ use sinergi_store::{LegInsert, UpdateOutcome};
 
 use crate::{App, AppError, AppResult};
 
+mod export;
+pub use export::{PatrolExport, CSV_COLUMNS};
+
 /// What importing a GPX file did.
 #[derive(Debug, Clone)]
 pub struct GpxImport {

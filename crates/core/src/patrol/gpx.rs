@@ -798,7 +798,7 @@ fn time_text(t: DateTime<Utc>) -> String {
 /// Text as XML character data: markup characters escaped, a carriage return kept as a
 /// reference (a reader would turn a bare one into a line feed), characters XML 1.0 does
 /// not allow at all left out.
-fn escape_into(out: &mut String, s: &str) {
+pub fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),

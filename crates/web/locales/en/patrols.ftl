@@ -111,6 +111,7 @@ p_import_new_hint = Each track of the file becomes a leg of a new patrol of your
 p_notice_imported = The tracks were stored.
 p_notice_duplicate = These tracks were already stored; nothing was added.
 p_notice_status = The status was changed.
+p_export = Download these patrols with their tracks and effort
 p_stale = Someone changed this patrol meanwhile; the page now shows their version.
 ## Joint patrols: the use cases
 

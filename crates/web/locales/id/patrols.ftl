@@ -111,6 +111,7 @@ p_import_new_hint = Setiap jejak dalam berkas menjadi satu leg patroli baru inst
 p_notice_imported = Jejak sudah disimpan.
 p_notice_duplicate = Jejak ini sudah tersimpan sebelumnya; tidak ada yang ditambahkan.
 p_notice_status = Status sudah diubah.
+p_export = Unduh patroli ini beserta jejak dan upayanya
 p_stale = Seseorang mengubah patroli ini sementara itu; halaman kini menampilkan versi mereka.
 ## Joint patrols: the use cases
 

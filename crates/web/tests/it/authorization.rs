@@ -160,6 +160,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     // ---- API: patrols
     ("GET", "/api/v1/patrols", SIGNED_IN),
     ("POST", "/api/v1/patrols", WRITERS),
+    ("GET", "/api/v1/patrols/export", SIGNED_IN),
     ("GET", "/api/v1/patrols/{id}", SIGNED_IN),
     ("PATCH", "/api/v1/patrols/{id}", SIGNED_IN),
     ("GET", "/api/v1/patrols/{id}/track.gpx", SIGNED_IN),

@@ -186,7 +186,7 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
     let patrol_routes: Vec<&str> = sinergi_web::api::route_table()
         .into_iter()
         .map(|(path, _)| path)
-        .filter(|path| path.starts_with("/patrols/"))
+        .filter(|path| path.starts_with("/patrols/") && path.contains("{id}"))
         .collect();
     let checked = ["/patrols/{id}", "/patrols/{id}/track.gpx"];
     for route in &patrol_routes {
@@ -241,4 +241,20 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
         .await
         .expect("json");
     assert_eq!(list["patrols"], json!([]));
+    // Nor do its exports, in any format.
+    for format in ["geojson", "csv", "kml"] {
+        let text = s
+            .get(&p, &format!("/api/v1/patrols/export?format={format}"))
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("text");
+        assert!(!text.contains(&id), "{format} export names it");
+        assert!(
+            !text.contains("Patroli rahasia"),
+            "{format} export names it"
+        );
+    }
 }

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use sinergi_app::patrols::GpxImport;
+use sinergi_app::patrols::{GpxImport, PatrolExport};
 use sinergi_app::AppError;
 use sinergi_core::access::Actor;
 use sinergi_core::ids::PatrolId;
@@ -33,6 +33,7 @@ use crate::AppState;
 pub(crate) fn routes() -> Vec<ApiRoute> {
     vec![
         route(routes!(list_patrols, create_patrol)),
+        route(routes!(export_patrols)),
         route(routes!(get_patrol, patch_patrol)),
         route(routes!(patrol_gpx)),
         route(routes!(import_gpx)),
@@ -208,6 +209,42 @@ async fn patrol_gpx(
         gpx.into_bytes(),
         "application/gpx+xml",
         &format!("patroli-{id}.gpx"),
+        "attachment",
+    ))
+}
+
+/// The format of a patrol export.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PatrolExportQuery {
+    /// geojson (default), csv or kml
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/patrols/export", tag = "patrols",
+    summary = "The patrols you see with their effort: GeoJSON (tracks as MultiLineString), CSV or KML",
+    params(PatrolExportQuery),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection", body = String, content_type = "application/geo+json"),
+        (status = 401, response = P401), (status = 422, response = P422)))]
+async fn export_patrols(
+    State(st): State<AppState>,
+    a: Authed,
+    q: Result<Query<PatrolExportQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(q) = q.map_err(query_error)?;
+    let format = match q.format.as_deref() {
+        None => PatrolExport::GeoJson,
+        Some(f) => PatrolExport::parse(f).ok_or_else(|| {
+            ApiError(AppError::field("format", "must be geojson, csv or kml"))
+        })?,
+    };
+    let text = st.app.export_patrols(&a.actor, format).await?;
+    Ok(file_response(
+        text.into_bytes(),
+        format.content_type(),
+        &format!("patroli.{}", format.extension()),
         "attachment",
     ))
 }

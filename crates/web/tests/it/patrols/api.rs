@@ -275,3 +275,92 @@ async fn bad_gpx_is_refused_by_line_and_nothing_is_stored() {
     assert_eq!(v["warnings"].as_array().map(Vec::len), Some(1), "{v}");
     assert_eq!(v["patrol"]["legs"][0]["points"], 11);
 }
+
+/// The patrols export carries each patrol's tracks and effort: GeoJSON for a GIS, CSV for
+/// a spreadsheet (a title typed as a formula stays text), KML for Google Earth.
+#[tokio::test]
+async fn exports_carry_the_tracks_and_the_effort() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let p: Value = create(&s, &k, joint("=HYPERLINK(\"x\")", true, "internal"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = p["id"].as_str().expect("id").to_string();
+    let r = s
+        .post(&k, &format!("/api/v1/imports/gpx?patrol={id}"))
+        .header("Content-Type", "application/gpx+xml")
+        .body(walk_gpx("Hari 1"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let police = s.token("polisi").await;
+    let export = |format: &'static str| {
+        s.get(&police, &format!("/api/v1/patrols/export?format={format}"))
+            .send()
+    };
+
+    let r = export("geojson").await.expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("application/geo+json"));
+    let fc: Value = r.json().await.expect("json");
+    let f = &fc["features"][0];
+    assert_eq!(f["id"], id.as_str());
+    assert_eq!(f["geometry"]["type"], "MultiLineString");
+    assert_eq!(
+        f["geometry"]["coordinates"][0].as_array().map(Vec::len),
+        Some(12)
+    );
+    assert_eq!(f["geometry"]["coordinates"][0][0], json!([103.24, -1.73]));
+    assert_eq!(f["properties"]["patrol_days"], 1);
+    assert_eq!(f["properties"]["members"], 3);
+
+    let csv = export("csv")
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("csv");
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .expect("header")
+        .starts_with("id,title,agency,mandate,transport,status,planned_start"));
+    let row = lines.next().expect("row");
+    assert!(
+        row.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+        "the formula stays text: {row}"
+    );
+    assert!(
+        row.contains(",BNNK-BATANGHARI,joint_operation,foot,planned,2026-11-03,"),
+        "{row}"
+    );
+
+    let kml = export("kml")
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("kml");
+    assert!(kml.contains("<kml xmlns=\"http://www.opengis.net/kml/2.2\">"));
+    assert!(
+        kml.contains("<name>=HYPERLINK(&quot;x&quot;)</name>"),
+        "{kml}"
+    );
+    assert!(
+        kml.contains("<LineString><coordinates>103.24,-1.73 "),
+        "{kml}"
+    );
+
+    let e = problem(
+        export("shp").await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "format");
+}

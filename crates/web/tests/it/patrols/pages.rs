@@ -118,6 +118,21 @@ async fn a_joint_patrol_is_planned_and_its_track_uploaded_through_the_pages() {
     // The list shows it with its distance; an analyst may read but not plan patrols.
     let (_, list) = s.page(&coordinator, "/patroli").await;
     assert!(list.contains("Patroli gabungan Gunung Tujuh"));
+    assert!(list.contains("href=\"/api/v1/patrols/export?format=kml\""));
+    // The download link works with the page's session.
+    let r = s
+        .http
+        .get(format!("{}/api/v1/patrols/export?format=csv", s.url))
+        .header("cookie", format!("sinergi_session={coordinator}"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .text()
+        .await
+        .expect("csv")
+        .contains("Patroli gabungan Gunung Tujuh"));
     let analyst = s.token("analis.polda.jambi").await;
     let (status, _) = s.page(&analyst, "/patroli/baru").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
