@@ -31,5 +31,7 @@ pub use firms::{parse_firms, FirmsParse, Hotspot};
 pub use fix::{
     parse_fix, parse_fix_batch, parse_fix_batch_bytes, FixInput, FIX_FIELDS, MAX_FIX_BATCH,
 };
-pub use movebank::{parse_movebank, MovebankParse};
+pub use movebank::{
+    parse_movebank, write_movebank, MovebankParse, MovebankRow, MOVEBANK_EXPORT_COLUMNS,
+};
 pub use table::RowError;

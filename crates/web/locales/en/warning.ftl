@@ -413,3 +413,6 @@ multilinestring-empty = a MultiLineString is a non-empty array of lines
 shape-type-required = the shape's type is required
 shape-type-unknown = { $kind } is not a fence shape; use Polygon, MultiPolygon, LineString, MultiLineString or Circle
 rule-engine-refused = { $reason }
+
+# Track export
+w_download_movebank = Download the last seven days as a Movebank CSV file

@@ -425,3 +425,6 @@ multilinestring-empty = MultiLineString berupa daftar garis yang tidak kosong
 shape-type-required = jenis bentuk wajib diisi
 shape-type-unknown = { $kind } bukan bentuk area; gunakan Polygon, MultiPolygon, LineString, MultiLineString atau Circle
 rule-engine-refused = mesin peringatan tidak dapat menjalankan aturan ini: { $reason }
+
+# Track export
+w_download_movebank = Unduh tujuh hari terakhir sebagai berkas CSV Movebank

@@ -136,6 +136,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/subjects", SIGNED_IN),
     ("POST", "/api/v1/subjects", MANAGERS),
     ("GET", "/api/v1/subjects/{id}/track", SIGNED_IN),
+    ("GET", "/api/v1/subjects/{id}/track.csv", SIGNED_IN),
     ("GET", "/api/v1/devices", SIGNED_IN),
     ("POST", "/api/v1/devices", MANAGERS),
     ("POST", "/api/v1/devices/{serial}/deploy", MANAGERS),

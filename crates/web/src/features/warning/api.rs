@@ -47,6 +47,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(import_firms)),
         route(routes!(list_subjects, create_subject)),
         route(routes!(track)),
+        route(routes!(track_movebank)),
         route(routes!(list_devices, create_device)),
         route(routes!(deploy)),
         route(routes!(list_fences, create_fence)),
@@ -254,6 +255,53 @@ async fn track(
             until: until.to_rfc3339(),
         },
     }))
+}
+
+#[utoipa::path(get, path = "/subjects/{id}/track.csv", tag = "tracking",
+    summary = "A subject's fixes as a Movebank CSV file (imported again, it adds nothing)",
+    params(("id" = String, Path, description = "The subject's UUID"), TrackQuery),
+    responses((status = 200, description = "Movebank CSV", body = String, content_type = "text/csv"),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
+async fn track_movebank(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    q: Result<Query<TrackQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(q) = q.map_err(query_error)?;
+    let id = SubjectId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
+    let subject = st
+        .app
+        .subjects_for(&a.actor)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or(AppError::NotFound)?;
+    let now = st.app.now();
+    let until = instant("until", q.until.as_deref())?.unwrap_or(now);
+    let since = instant("since", q.since.as_deref())?.unwrap_or(until - chrono::Duration::days(7));
+    let fixes = st
+        .app
+        .track(id, since, until, q.limit.unwrap_or(50_000).clamp(1, 50_000))
+        .await?;
+    let text = sinergi_core::observation::write_movebank(fixes.iter().map(|f| {
+        sinergi_core::observation::MovebankRow {
+            recorded_at: f.recorded_at,
+            lon: f.lon,
+            lat: f.lat,
+            accuracy_m: f.accuracy_m,
+            battery: f.battery,
+            tag: &f.serial,
+            individual: &subject.name,
+        }
+    }));
+    Ok(crate::api_common::file_response(
+        text.into_bytes(),
+        "text/csv; charset=utf-8",
+        &format!("{}.movebank.csv", subject.name),
+        "attachment",
+    ))
 }
 
 #[utoipa::path(get, path = "/devices", tag = "tracking",

@@ -353,3 +353,73 @@ async fn dry_runs_predict_the_alerts_of_the_import() {
     assert_eq!(counts(&real), [2, 0, 0, 0, 1], "{real}");
     assert_eq!(counts(&dry), counts(&real), "{dry}");
 }
+
+/// A subject's fixes leave as a Movebank CSV file that Movebank's own columns name, and
+/// come back through the Movebank import as the same fixes (nothing added); an agency
+/// that does not track the subject cannot tell its export exists.
+#[tokio::test]
+async fn a_subjects_track_round_trips_through_a_movebank_file() {
+    let s = crate::harness::demo::spawn().await;
+    let wk = s.token("koordinator.wk").await;
+    let (_, subjects) = s.api(&wk, "/api/v1/subjects").await;
+    let subject = subjects["subjects"]
+        .as_array()
+        .expect("subjects")
+        .iter()
+        .find(|x| x["name"] == "Kelompok Bunga")
+        .expect("the demo's collared herd")
+        .clone();
+    let id = subject["id"].as_str().expect("id");
+    let (_, track) = s.api(&wk, &format!("/api/v1/subjects/{id}/track")).await;
+    let fixes = track["properties"]["times"]
+        .as_array()
+        .expect("times")
+        .len();
+    assert!(fixes > 10, "the demo's night track has fixes");
+
+    let r = s
+        .http
+        .get(format!("{}/api/v1/subjects/{id}/track.csv", s.url))
+        .bearer_auth(&wk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.expect("csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("event-id,visible,timestamp,location-long,location-lat,gps:horizontal-accuracy-estimate,battery-charge-percent,sensor-type,tag-local-identifier,individual-local-identifier")
+    );
+    assert_eq!(lines.count(), fixes);
+
+    let r = s
+        .http
+        .post(format!("{}/api/v1/imports/movebank", s.url))
+        .bearer_auth(&wk)
+        .header("Content-Type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let report: Value = r.json().await.expect("json");
+    assert_eq!(report["rows"], fixes);
+    assert_eq!(report["duplicates"], fixes, "{report}");
+    assert_eq!(report["stored"], 0);
+
+    let tnks = s.token("koordinator.tnks").await;
+    let mut answers = Vec::new();
+    for target in [id, "01970000-0000-7000-8000-00000000dead"] {
+        let r = s
+            .http
+            .get(format!("{}/api/v1/subjects/{target}/track.csv", s.url))
+            .bearer_auth(&tnks)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        answers.push(r.json::<Value>().await.expect("problem")["detail"].clone());
+    }
+    assert_eq!(answers[0], answers[1]);
+}
