@@ -345,8 +345,11 @@ async fn silent_collars_low_batteries_and_still_animals_raise_their_own_alerts()
         json!({"subject": still["id"], "start": ago(24 * 60)}),
     )
     .await;
+    // Hourly fixes from one clock reading: times taken one by one drift by microseconds,
+    // and the six-hour window would then miss its first fix by a millisecond.
+    let base = now();
     let quiet: Vec<Value> = (0..8)
-        .map(|h| json!({"device": "KALUNG-12", "recorded_at": ago(7 * 60 - h * 60), "lon": 105.95 + 0.00002 * (h as f64), "lat": -4.95, "battery": 70}))
+        .map(|h| json!({"device": "KALUNG-12", "recorded_at": (base - chrono::Duration::minutes(7 * 60 - h * 60)).to_rfc3339(), "lon": 105.95 + 0.00002 * (h as f64), "lat": -4.95, "battery": 70}))
         .collect();
     let (_, r) = s
         .post(&k, "/api/v1/observations", Value::Array(quiet))
