@@ -89,10 +89,9 @@ pub fn distance(track: &Track) -> f64 {
         .iter()
         .map(|seg| {
             seg.windows(2)
-                .map(|w| distance_km(&w[0], &w[1]))
-                .sum::<f64>()
+                .fold(0.0, |km, w| km + distance_km(&w[0], &w[1]))
         })
-        .sum()
+        .fold(0.0, |a, b| a + b)
 }
 
 /// The hours of a track: each segment's duration, added up.
@@ -102,7 +101,7 @@ pub fn hours(track: &Track) -> f64 {
         .iter()
         .filter_map(|seg| Some((seg.first()?, seg.last()?)))
         .map(|(a, b)| (b.time - a.time).num_milliseconds() as f64 / 3_600_000.0)
-        .sum()
+        .fold(0.0, |a, b| a + b)
 }
 
 /// The local dates, in `zone`, on which the tracks have a point.
@@ -185,7 +184,8 @@ fn step_cells(a: &TrackPoint, b: &TrackPoint, out: &mut BTreeSet<Cell>) {
 
 /// The area of a set of cells, in km².
 pub fn area_km2(cells: &BTreeSet<Cell>) -> f64 {
-    cells.iter().map(|c| c.area_km2()).sum()
+    // Folded from 0.0: `sum` of no floats is -0.0, which a page would show as "-0,0".
+    cells.iter().fold(0.0, |a, c| a + c.area_km2())
 }
 
 /// The effort of one patrol, or of several added up.
@@ -266,6 +266,16 @@ pub fn finding_rates(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn nothing_walked_is_plain_zero() {
+        let e = Effort::default();
+        assert!(e.area_km2().is_sign_positive());
+        assert!(area_km2(&BTreeSet::new()).is_sign_positive());
+        let empty = Track { segments: vec![vec![]] };
+        assert!(distance(&empty).is_sign_positive());
+        assert!(hours(&empty).is_sign_positive());
+    }
     use super::*;
     use chrono::{DateTime, Utc};
     use proptest::prelude::*;
