@@ -586,10 +586,25 @@ impl App {
     /// A patrol's effort from its legs, its days counted in the patrol's zone.
     pub async fn patrol_effort(&self, actor: &Actor, id: PatrolId) -> AppResult<Effort> {
         let (p, legs) = self.patrol_for(actor, id).await?;
+        self.effort_of(&p, &legs).await
+    }
+
+    /// The effort of a patrol whose legs the caller already read (counted in its zone).
+    pub async fn effort_of(&self, p: &Patrol, legs: &[Leg]) -> AppResult<Effort> {
         let zone = self
             .patrol_zone(p.owner_agency_id, p.area.as_deref())
             .await?;
-        Ok(p.effort(&legs, zone))
+        Ok(p.effort(legs, zone))
+    }
+
+    /// Every patrol the actor sees (as [`App::patrols_for`]) with its legs.
+    pub async fn patrols_with_legs_for(&self, actor: &Actor) -> AppResult<Vec<(Patrol, Vec<Leg>)>> {
+        let mut out = Vec::new();
+        for p in self.patrols_for(actor).await? {
+            let legs = self.store.legs(p.id).await?;
+            out.push((p, legs));
+        }
+        Ok(out)
     }
 
     /// A patrol's legs as one GPX 1.1 file, a track per leg named by the patrol and the

@@ -86,9 +86,8 @@ impl App {
     pub async fn export_patrols(&self, actor: &Actor, format: PatrolExport) -> AppResult<String> {
         let agencies = self.agencies().await?;
         let mut rows = Vec::new();
-        for p in self.patrols_for(actor).await? {
-            let (patrol, legs) = self.patrol_for(actor, p.id).await?;
-            let effort = self.patrol_effort(actor, p.id).await?;
+        for (patrol, legs) in self.patrols_with_legs_for(actor).await? {
+            let effort = self.effort_of(&patrol, &legs).await?;
             let agency = agencies
                 .iter()
                 .find(|a| a.id == patrol.owner_agency_id)

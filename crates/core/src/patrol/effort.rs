@@ -272,7 +272,9 @@ mod tests {
         let e = Effort::default();
         assert!(e.area_km2().is_sign_positive());
         assert!(area_km2(&BTreeSet::new()).is_sign_positive());
-        let empty = Track { segments: vec![vec![]] };
+        let empty = Track {
+            segments: vec![vec![]],
+        };
         assert!(distance(&empty).is_sign_positive());
         assert!(hours(&empty).is_sign_positive());
     }

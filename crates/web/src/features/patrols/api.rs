@@ -45,12 +45,7 @@ fn patrol_id(s: &str) -> ApiResult<PatrolId> {
 }
 
 /// A patrol as the API shows it, with its legs and effort.
-pub(crate) async fn patrol_view(
-    st: &AppState,
-    actor: &Actor,
-    p: &Patrol,
-    legs: &[Leg],
-) -> ApiResult<PatrolView> {
+pub(crate) async fn patrol_view(st: &AppState, p: &Patrol, legs: &[Leg]) -> ApiResult<PatrolView> {
     let agencies = st.app.agencies().await?;
     let code = |id: &sinergi_core::ids::AgencyId| {
         agencies
@@ -71,7 +66,7 @@ pub(crate) async fn patrol_view(
             role: m.role.as_str().to_string(),
         });
     }
-    let effort = st.app.patrol_effort(actor, p.id).await?;
+    let effort = st.app.effort_of(p, legs).await?;
     Ok(PatrolView {
         id: p.id.0,
         title: p.title.clone(),
@@ -120,9 +115,8 @@ fn etag(p: &Patrol) -> HeaderValue {
         (status = 401, response = P401)))]
 async fn list_patrols(State(st): State<AppState>, a: Authed) -> ApiResult<Json<PatrolList>> {
     let mut patrols = Vec::new();
-    for p in st.app.patrols_for(&a.actor).await? {
-        let (p, legs) = st.app.patrol_for(&a.actor, p.id).await?;
-        patrols.push(patrol_view(&st, &a.actor, &p, &legs).await?);
+    for (p, legs) in st.app.patrols_with_legs_for(&a.actor).await? {
+        patrols.push(patrol_view(&st, &p, &legs).await?);
     }
     Ok(Json(PatrolList { patrols }))
 }
@@ -140,7 +134,7 @@ async fn create_patrol(
 ) -> ApiResult<Response> {
     let body = NewPatrolBody::read(&parse_json(body)?).map_err(AppError::from)?;
     let p = st.app.create_patrol(&a.actor, &body).await?;
-    let view = patrol_view(&st, &a.actor, &p, &[]).await?;
+    let view = patrol_view(&st, &p, &[]).await?;
     let mut resp = (StatusCode::CREATED, Json(view)).into_response();
     resp.headers_mut().insert(header::ETAG, etag(&p));
     if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/patrols/{}", p.id)) {
@@ -160,7 +154,7 @@ async fn get_patrol(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let (p, legs) = st.app.patrol_for(&a.actor, patrol_id(&id)?).await?;
-    let mut resp = Json(patrol_view(&st, &a.actor, &p, &legs).await?).into_response();
+    let mut resp = Json(patrol_view(&st, &p, &legs).await?).into_response();
     resp.headers_mut().insert(header::ETAG, etag(&p));
     Ok(resp)
 }
@@ -188,7 +182,7 @@ async fn patch_patrol(
         .update_patrol(&a.actor, id, if_match(&headers), &body)
         .await?;
     let (p, legs) = st.app.patrol_for(&a.actor, p.id).await?;
-    let mut resp = Json(patrol_view(&st, &a.actor, &p, &legs).await?).into_response();
+    let mut resp = Json(patrol_view(&st, &p, &legs).await?).into_response();
     resp.headers_mut().insert(header::ETAG, etag(&p));
     Ok(resp)
 }
@@ -266,7 +260,7 @@ pub(crate) async fn import_view(
 ) -> ApiResult<GpxImportView> {
     let (p, legs) = st.app.patrol_for(actor, r.patrol.id).await?;
     Ok(GpxImportView {
-        patrol: patrol_view(st, actor, &p, &legs).await?,
+        patrol: patrol_view(st, &p, &legs).await?,
         created_patrol: r.created_patrol,
         legs: r.legs.iter().map(|l| l.id.0).collect(),
         duplicates: r.duplicates.iter().map(|l| l.0).collect(),

@@ -160,17 +160,13 @@ async fn list_page(
     notice: Option<String>,
 ) -> Response {
     let lang = page.lang;
-    let patrols = match st.app.patrols_for(&page.authed.actor).await {
+    let patrols = match st.app.patrols_with_legs_for(&page.authed.actor).await {
         Ok(p) => p,
         Err(e) => return page.error(e),
     };
     let mut rows = Vec::with_capacity(patrols.len());
-    for p in patrols {
-        let view = match st.app.patrol_for(&page.authed.actor, p.id).await {
-            Ok((p, legs)) => patrol_view(st, &page.authed.actor, &p, &legs).await,
-            Err(e) => return page.error(e),
-        };
-        match view {
+    for (p, legs) in patrols {
+        match patrol_view(st, &p, &legs).await {
             Ok(v) => rows.push(row(lang, &v)),
             Err(e) => return page.error(e.0),
         }
@@ -363,7 +359,7 @@ async fn detail_page(
         Ok(x) => x,
         Err(e) => return page.error(e),
     };
-    let view = match patrol_view(st, &page.authed.actor, &p, &legs).await {
+    let view = match patrol_view(st, &p, &legs).await {
         Ok(v) => v,
         Err(e) => return page.error(e.0),
     };
