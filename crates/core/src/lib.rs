@@ -25,6 +25,7 @@ pub mod report_types;
 pub mod schema;
 pub mod sensitivity;
 pub mod sharing;
+pub mod spreadsheet;
 pub mod time;
 pub mod totp;
 pub mod user;

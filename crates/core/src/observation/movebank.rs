@@ -12,6 +12,7 @@ use super::table::{
     cell, coordinate, empty, optional_number_cell, problem, read_csv, Column, Header, RowError,
 };
 use crate::error::FieldError;
+use crate::spreadsheet::csv_cell;
 
 /// The outcome of [`parse_movebank`]: the rows that passed, each with its line number,
 /// and one error per rejected row.
@@ -272,37 +273,30 @@ pub const MOVEBANK_EXPORT_COLUMNS: [&str; 10] = [
 ];
 
 /// Writes fixes as a Movebank CSV file (UTC timestamps `yyyy-MM-dd HH:mm:ss.SSS`,
-/// coordinates as stored). Names are quoted as CSV needs; a name that a spreadsheet would
-/// run as a formula gets a leading apostrophe.
+/// coordinates as stored). A name that a spreadsheet would run as a formula gets a
+/// leading apostrophe ([`csv_cell`]).
 pub fn write_movebank<'a>(rows: impl IntoIterator<Item = MovebankRow<'a>>) -> String {
-    fn text(s: &str) -> String {
-        let s = match s.chars().next() {
-            Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-            _ => s.to_string(),
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    }
-    let mut out = MOVEBANK_EXPORT_COLUMNS.join(",");
-    out.push('\n');
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    // Writing to memory cannot fail.
+    let _ = w.write_record(MOVEBANK_EXPORT_COLUMNS);
     for (i, r) in rows.into_iter().enumerate() {
-        let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-        out.push_str(&format!(
-            "{},true,{},{},{},{},{},gps,{},{}\n",
-            i + 1,
-            r.recorded_at.format("%Y-%m-%d %H:%M:%S%.3f"),
-            r.lon,
-            r.lat,
+        let _ = w.write_record([
+            (i + 1).to_string(),
+            "true".into(),
+            r.recorded_at.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+            r.lon.to_string(),
+            r.lat.to_string(),
             opt(r.accuracy_m),
             opt(r.battery),
-            text(r.tag),
-            text(r.individual),
-        ));
+            "gps".into(),
+            csv_cell(r.tag),
+            csv_cell(r.individual),
+        ]);
     }
-    out
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 #[cfg(test)]
