@@ -31,7 +31,9 @@ use sinergi_store::{LegInsert, UpdateOutcome};
 use crate::{App, AppError, AppResult};
 
 mod export;
+mod findings;
 pub use export::{PatrolExport, CSV_COLUMNS};
+pub use findings::{Finding, PatrolFindings, MAX_SUMMARY_DAYS};
 
 /// What importing a GPX file did.
 #[derive(Debug, Clone)]
@@ -46,8 +48,10 @@ pub struct GpxImport {
     pub duplicates: Vec<LegId>,
     /// What cleaning left out, each naming its line.
     pub warnings: Vec<FieldError>,
-    /// The file's waypoints, to become observations someone confirms.
+    /// The file's waypoints, kept as the patrol's observations for someone to confirm.
     pub waypoints: Vec<Waypoint>,
+    /// How many of them were new observations (a file sent again adds none).
+    pub new_observations: usize,
 }
 
 /// The field the file's faults and warnings are reported on.
@@ -473,7 +477,7 @@ impl App {
             }
         }
         let Some(patrol) = existing else {
-            return self
+            let mut done = self
                 .create_patrol_from_gpx(
                     actor,
                     patrol_id,
@@ -483,7 +487,11 @@ impl App {
                     file.waypoints,
                     now,
                 )
-                .await;
+                .await?;
+            done.new_observations = self
+                .keep_waypoints(actor, patrol_id, &done.waypoints, now)
+                .await?;
+            return Ok(done);
         };
         let mut legs = Vec::with_capacity(fresh.len());
         for leg in fresh {
@@ -505,6 +513,9 @@ impl App {
                 LegInsert::Duplicate(id) => duplicates.push(id),
             }
         }
+        let new_observations = self
+            .keep_waypoints(actor, patrol.id, &file.waypoints, now)
+            .await?;
         Ok(GpxImport {
             patrol,
             created_patrol: false,
@@ -512,6 +523,7 @@ impl App {
             duplicates,
             warnings,
             waypoints: file.waypoints,
+            new_observations,
         })
     }
 
@@ -580,6 +592,7 @@ impl App {
             duplicates: Vec::new(),
             warnings,
             waypoints,
+            new_observations: 0,
         })
     }
 

@@ -200,7 +200,7 @@ impl App {
 
     /// The form `viewer` receives `r` in, the referrals naming it included (one lookup);
     /// `None`: the record does not exist for the viewer.
-    async fn form_of(&self, viewer: &Viewer, r: &Report) -> AppResult<Option<Form>> {
+    pub(crate) async fn form_of(&self, viewer: &Viewer, r: &Report) -> AppResult<Option<Form>> {
         let referrals: Vec<_> = self
             .store
             .referrals_for_report(r.id)
@@ -261,7 +261,7 @@ impl App {
         Ok(out)
     }
 
-    fn location_sensitive(&self, type_key: &str) -> bool {
+    pub(crate) fn location_sensitive(&self, type_key: &str) -> bool {
         self.report_types()
             .iter()
             .any(|t| t.key == type_key && t.location_sensitive)

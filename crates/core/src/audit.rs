@@ -54,10 +54,13 @@ pub enum Action {
     PatrolCreate,
     PatrolUpdate,
     PatrolTrackAdd,
+    PatrolObservationsAdd,
+    PatrolObservationDismiss,
+    PatrolFindingLink,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -91,6 +94,9 @@ impl Action {
         Action::PatrolCreate,
         Action::PatrolUpdate,
         Action::PatrolTrackAdd,
+        Action::PatrolObservationsAdd,
+        Action::PatrolObservationDismiss,
+        Action::PatrolFindingLink,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +134,9 @@ impl Action {
             Action::PatrolCreate => "patrol_create",
             Action::PatrolUpdate => "patrol_update",
             Action::PatrolTrackAdd => "patrol_track_add",
+            Action::PatrolObservationsAdd => "patrol_observations_add",
+            Action::PatrolObservationDismiss => "patrol_observation_dismiss",
+            Action::PatrolFindingLink => "patrol_finding_link",
         }
     }
 

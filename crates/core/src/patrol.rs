@@ -9,6 +9,10 @@
 //! - [`gpx`]: reading and writing GPX.
 //! - [`effort`]: distance, hours, patrol-days, person-days, covered grid cells and the
 //!   rates of findings, computed from the tracks.
+//! - [`observation`]: points marked in the field waiting to be confirmed as reports, and
+//!   findings (reports linked to a patrol).
+//! - [`summary`]: effort and findings over many patrols, grouped by patrol, agency, area,
+//!   leader or month, from the legs' stored figures.
 //!
 //! A joint patrol is one record, owned by the organising agency; every member agency
 //! sees it as its owner does ([`Patrol::visible_to`]). The patrol's `area` is the
@@ -19,6 +23,8 @@
 pub mod body;
 pub mod effort;
 pub mod gpx;
+pub mod observation;
+pub mod summary;
 pub mod track;
 
 use std::collections::BTreeSet;

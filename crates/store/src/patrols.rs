@@ -11,10 +11,12 @@
 //!   the same track a [`LegInsert::Duplicate`], also when both arrive at once.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sinergi_core::audit::NewAudit;
-use sinergi_core::ids::{AgencyId, LegId, PatrolId, UserId};
-use sinergi_core::patrol::effort;
+use sinergi_core::ids::{AgencyId, LegId, PatrolId, ReportId, UserId};
+use sinergi_core::patrol::effort::{self, Cell};
+use sinergi_core::patrol::observation::Observation;
+use sinergi_core::patrol::summary::LegFigures;
 use sinergi_core::patrol::track::{Track, TrackPoint};
 use sinergi_core::patrol::{
     Leg, Mandate, Member, MemberRole, Patrol, PatrolStatus, TrackSource, Transport,
@@ -62,6 +64,38 @@ pub trait PatrolStore: Send + Sync {
     /// Adds a leg with its audit entry; a track the patrol already has is a
     /// [`LegInsert::Duplicate`] and writes nothing.
     async fn insert_leg(&self, leg: &Leg, audit: &NewAudit) -> Result<LegInsert>;
+    /// Adds observations marked on a patrol (a file's waypoints), with the audit entry,
+    /// in one transaction; those already there (the same id) are left as they are.
+    /// Returns how many were new; with none new, nothing is written.
+    async fn add_observations(&self, obs: &[Observation], audit: &NewAudit) -> Result<usize>;
+    /// A patrol's observations, by the time they were marked, each with whether the
+    /// report of its id exists (it is then confirmed).
+    async fn observations(&self, patrol: PatrolId) -> Result<Vec<(Observation, bool)>>;
+    /// Marks an observation of `patrol` dismissed or not, with the audit entry; false,
+    /// with nothing written, when the patrol has no such observation.
+    async fn set_observation_dismissed(
+        &self,
+        patrol: PatrolId,
+        id: ReportId,
+        dismissed: bool,
+        audit: &NewAudit,
+    ) -> Result<bool>;
+    /// Links a report to a patrol as its finding, with the audit entry; false, with
+    /// nothing written, when it is linked already.
+    async fn link_finding(
+        &self,
+        patrol: PatrolId,
+        report: ReportId,
+        by: UserId,
+        at: DateTime<Utc>,
+        audit: &NewAudit,
+    ) -> Result<bool>;
+    /// The reports these patrols found, as (patrol, report): the linked reports and the
+    /// reports of confirmed observations, each pair once.
+    async fn findings(&self, patrols: &[PatrolId]) -> Result<Vec<(PatrolId, ReportId)>>;
+    /// The stored figures of these patrols' legs, without reading their tracks (except
+    /// for a leg stored before its cells were kept).
+    async fn leg_figures(&self, patrols: &[PatrolId]) -> Result<Vec<LegFigures>>;
 }
 
 const TRACK_MAGIC: &[u8; 4] = b"STK1";
@@ -146,6 +180,44 @@ fn figures(track: &Track) -> (f64, i64, [f64; 4]) {
     }
     let seconds = (effort::hours(track) * 3600.0).round() as i64;
     (effort::distance(track) * 1000.0, seconds, b)
+}
+
+/// How many ids one `IN (…)` list holds: well below SQLite's and PostgreSQL's limits on
+/// bound values.
+const ID_CHUNK: usize = 1000;
+
+fn push_ids<DB: sqlx::Database>(qb: &mut QueryBuilder<'_, DB>, ids: &[PatrolId])
+where
+    uuid::Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(id.0);
+    }
+}
+
+/// A leg's covered cells as stored: per cell its column and row, i32 little-endian.
+pub fn encode_cells<'a>(cells: impl Iterator<Item = &'a Cell>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for c in cells {
+        out.extend_from_slice(&c.x.to_le_bytes());
+        out.extend_from_slice(&c.y.to_le_bytes());
+    }
+    out
+}
+
+/// Reads [`encode_cells`]'s bytes.
+pub fn decode_cells(bytes: &[u8]) -> Result<Vec<Cell>> {
+    if bytes.len() % 8 != 0 {
+        return Err(corrupt("leg cells"));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| Cell {
+            x: i32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+            y: i32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+        })
+        .collect())
 }
 
 fn date_of(v: i64) -> Result<NaiveDate> {
@@ -236,8 +308,8 @@ macro_rules! patrols_impl {
             let (distance_m, seconds, b) = figures(&l.track);
             let res = sqlx::query(
                 "INSERT INTO patrol_legs (id, patrol_id, leg_date, source, track, point_count, distance_m, seconds, \
-                 min_lon, min_lat, max_lon, max_lat, track_sha256, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 min_lon, min_lat, max_lon, max_lat, track_sha256, created_at, cells) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                  ON CONFLICT (patrol_id, track_sha256) DO NOTHING",
             )
             .bind(l.id.0)
@@ -254,6 +326,7 @@ macro_rules! patrols_impl {
             .bind(b[3])
             .bind(&l.track_sha256)
             .bind(ms(l.created_at))
+            .bind(encode_cells(effort::cells(&l.track).iter()))
             .execute(&mut *conn)
             .await
             .map_err(map_err)?;
@@ -426,6 +499,167 @@ macro_rules! patrols_impl {
                 .fetch_one(&self.write)
                 .await?;
                 Ok(LegInsert::Duplicate(LegId(id)))
+            }
+
+            async fn add_observations(&self, obs: &[Observation], audit: &NewAudit) -> Result<usize> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let mut added = 0;
+                for o in obs {
+                    let res = sqlx::query(
+                        "INSERT INTO patrol_observations (id, patrol_id, lon, lat, observed_at, name, description, \
+                         dismissed, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(o.id.0)
+                    .bind(o.patrol_id.0)
+                    .bind(o.lon)
+                    .bind(o.lat)
+                    .bind(o.observed_at.map(ms))
+                    .bind(&o.name)
+                    .bind(&o.description)
+                    .bind(o.dismissed)
+                    .bind(o.created_by.0)
+                    .bind(ms(o.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    added += res.rows_affected() as usize;
+                }
+                if added == 0 {
+                    tx.rollback().await?;
+                } else {
+                    tx.commit().await?;
+                }
+                Ok(added)
+            }
+
+            async fn observations(&self, patrol: PatrolId) -> Result<Vec<(Observation, bool)>> {
+                let rows = sqlx::query(
+                    "SELECT o.id, o.patrol_id, o.lon, o.lat, o.observed_at, o.name, o.description, o.dismissed, \
+                     o.created_by, o.created_at, EXISTS (SELECT 1 FROM reports r WHERE r.id = o.id) AS reported \
+                     FROM patrol_observations o WHERE o.patrol_id = $1 ORDER BY o.observed_at, o.created_at, o.id",
+                )
+                .bind(patrol.0)
+                .fetch_all(&self.read)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let at: Option<i64> = row.try_get("observed_at")?;
+                        Ok((
+                            Observation {
+                                id: ReportId(row.try_get("id")?),
+                                patrol_id: PatrolId(row.try_get("patrol_id")?),
+                                lon: row.try_get("lon")?,
+                                lat: row.try_get("lat")?,
+                                observed_at: at.map(from_ms).transpose()?,
+                                name: row.try_get("name")?,
+                                description: row.try_get("description")?,
+                                dismissed: row.try_get("dismissed")?,
+                                created_by: UserId(row.try_get("created_by")?),
+                                created_at: from_ms(row.try_get("created_at")?)?,
+                            },
+                            row.try_get::<bool, _>("reported")?,
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn set_observation_dismissed(
+                &self,
+                patrol: PatrolId,
+                id: ReportId,
+                dismissed: bool,
+                audit: &NewAudit,
+            ) -> Result<bool> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let res = sqlx::query("UPDATE patrol_observations SET dismissed = $1 WHERE patrol_id = $2 AND id = $3")
+                    .bind(dismissed)
+                    .bind(patrol.0)
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn link_finding(
+                &self,
+                patrol: PatrolId,
+                report: ReportId,
+                by: UserId,
+                at: DateTime<Utc>,
+                audit: &NewAudit,
+            ) -> Result<bool> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let res = sqlx::query(
+                    "INSERT INTO patrol_findings (patrol_id, report_id, linked_by, linked_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (patrol_id, report_id) DO NOTHING",
+                )
+                .bind(patrol.0)
+                .bind(report.0)
+                .bind(by.0)
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn findings(&self, patrols: &[PatrolId]) -> Result<Vec<(PatrolId, ReportId)>> {
+                let mut out = Vec::new();
+                for chunk in patrols.chunks(ID_CHUNK) {
+                    let mut qb = QueryBuilder::<$DB>::new("SELECT patrol_id, report_id FROM patrol_findings WHERE patrol_id IN (");
+                    push_ids(&mut qb, chunk);
+                    qb.push(") UNION SELECT o.patrol_id, o.id FROM patrol_observations o JOIN reports r ON r.id = o.id WHERE o.patrol_id IN (");
+                    push_ids(&mut qb, chunk);
+                    qb.push(")");
+                    for row in qb.build().fetch_all(&self.read).await? {
+                        out.push((PatrolId(row.try_get(0)?), ReportId(row.try_get(1)?)));
+                    }
+                }
+                out.sort();
+                out.dedup();
+                Ok(out)
+            }
+
+            async fn leg_figures(&self, patrols: &[PatrolId]) -> Result<Vec<LegFigures>> {
+                let mut out = Vec::new();
+                for chunk in patrols.chunks(ID_CHUNK) {
+                    let mut qb = QueryBuilder::<$DB>::new(
+                        "SELECT patrol_id, leg_date, distance_m, seconds, cells, \
+                         CASE WHEN cells IS NULL THEN track END AS track FROM patrol_legs WHERE patrol_id IN (",
+                    );
+                    push_ids(&mut qb, chunk);
+                    qb.push(") ORDER BY patrol_id, leg_date");
+                    for row in qb.build().fetch_all(&self.read).await? {
+                        let cells: Option<Vec<u8>> = row.try_get("cells")?;
+                        let cells = match cells {
+                            Some(b) => decode_cells(&b)?,
+                            None => {
+                                let track: Vec<u8> = row.try_get("track")?;
+                                effort::cells(&decode_track(&track)?).into_iter().collect()
+                            }
+                        };
+                        out.push(LegFigures {
+                            patrol_id: PatrolId(row.try_get("patrol_id")?),
+                            date: date_of(row.try_get("leg_date")?)?,
+                            distance_m: row.try_get("distance_m")?,
+                            seconds: row.try_get("seconds")?,
+                            cells,
+                        });
+                    }
+                }
+                Ok(out)
             }
         }
     };

@@ -6,6 +6,8 @@
 
 use serde::Deserialize;
 
+use crate::error::ValidationErrors;
+use crate::ids::ReportId;
 use crate::input::{Body, Field, Unknown};
 
 /// A new patrol.
@@ -134,3 +136,93 @@ pub struct PatrolPatchBody {
 }
 
 impl Body for PatrolPatchBody {}
+
+/// A decision on an observation: dismiss it, or take the dismissal back.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ObservationDecision))]
+pub struct ObservationDecisionBody {
+    /// true dismisses the observation, false takes the dismissal back.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = bool, required = true))]
+    pub dismissed: Field<bool>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for ObservationDecisionBody {}
+
+impl ObservationDecisionBody {
+    /// Whether to dismiss, or every field at fault.
+    pub fn check(&self) -> Result<bool, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        self.unknown.report("", &mut errs);
+        let value = match &self.dismissed {
+            Field::Given(b) => Some(*b),
+            Field::Absent | Field::Null => {
+                errs.push("dismissed", crate::msg!("fix-field-required", "is required"));
+                None
+            }
+            Field::Wrong(_) => {
+                errs.push(
+                    "dismissed",
+                    crate::msg!("value-not-boolean", "must be true or false"),
+                );
+                None
+            }
+        };
+        match value {
+            Some(v) if errs.is_empty() => Ok(v),
+            _ => Err(errs),
+        }
+    }
+}
+
+/// A report to count as a patrol's finding.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = FindingLink))]
+pub struct FindingLinkBody {
+    /// The report's UUID; you must see it in full.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid, required = true))]
+    pub report: Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for FindingLinkBody {}
+
+impl FindingLinkBody {
+    /// The report's id, or every field at fault.
+    pub fn check(&self) -> Result<ReportId, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        self.unknown.report("", &mut errs);
+        let id = match &self.report {
+            Field::Given(s) => {
+                let id = ReportId::parse(s);
+                if id.is_none() {
+                    errs.push("report", crate::msg!("uuid-invalid", "must be a UUID"));
+                }
+                id
+            }
+            Field::Absent | Field::Null => {
+                errs.push("report", crate::msg!("fix-field-required", "is required"));
+                None
+            }
+            Field::Wrong(_) => {
+                errs.push(
+                    "report",
+                    crate::msg!("uuid-string-invalid", "must be a UUID string"),
+                );
+                None
+            }
+        };
+        match id {
+            Some(id) if errs.is_empty() => Ok(id),
+            _ => Err(errs),
+        }
+    }
+}

@@ -23,7 +23,8 @@ macro_rules! conformance_tests {
             held_fixes_belong_to_their_sender,
             fences_are_edited_by_version_and_named_once_per_agency,
             audit_checkpoints_and_stored_rows,
-            patrols_are_stored_with_members_and_legs_once);
+            patrols_are_stored_with_members_and_legs_once,
+            patrol_observations_findings_and_leg_figures);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

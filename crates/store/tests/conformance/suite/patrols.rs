@@ -245,3 +245,121 @@ pub async fn patrols_are_stored_with_members_and_legs_once(s: &dyn Store) {
     assert_eq!(count(Action::PatrolTrackAdd), 3);
     assert_eq!(count(Action::PatrolUpdate), 1);
 }
+
+pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
+    use sinergi_core::patrol::effort;
+    use sinergi_core::patrol::gpx::Waypoint;
+    use sinergi_core::patrol::observation::Observation;
+
+    let w = world(s).await;
+    let p = patrol(1, &w, 1, &[3], 10);
+    let t = track(0.0, 50);
+    let first = leg(11, &p, t.clone());
+    s.insert_patrol(&p, std::slice::from_ref(&first), &audit(Action::PatrolCreate))
+        .await
+        .expect("insert");
+    let other = patrol(2, &w, 2, &[], 20);
+    s.insert_patrol(&other, &[], &audit(Action::PatrolCreate))
+        .await
+        .expect("other");
+
+    // Leg figures: distance, duration and the covered cells, without the track.
+    let figures = s.leg_figures(&[p.id, other.id]).await.expect("figures");
+    assert_eq!(figures.len(), 1);
+    assert_eq!(figures[0].patrol_id, p.id);
+    assert_eq!(figures[0].date, first.date);
+    assert!((figures[0].distance_m - effort::distance(&t) * 1000.0).abs() < 1e-6);
+    let cells: Vec<_> = effort::cells(&t).into_iter().collect();
+    assert!(!cells.is_empty());
+    assert_eq!(figures[0].cells, cells);
+
+    // Observations: kept once, in time order; a second import adds none.
+    let wp = |name: &str, minutes: i64| Waypoint {
+        lon: 103.61,
+        lat: -1.61,
+        ele: None,
+        time: Some(t0() + Duration::minutes(minutes)),
+        name: Some(name.into()),
+        desc: Some("di jalur".into()),
+    };
+    let obs: Vec<Observation> = [wp("Jerat", 20), wp("Tebangan", 5)]
+        .iter()
+        .map(|x| Observation::of_waypoint(p.id, x, w.users[1].id, t0()))
+        .collect();
+    let entry = audit(Action::PatrolObservationsAdd);
+    assert_eq!(s.add_observations(&obs, &entry).await.expect("add"), 2);
+    assert_eq!(s.add_observations(&obs, &entry).await.expect("again"), 0);
+    let kept = s.observations(p.id).await.expect("list");
+    assert_eq!(
+        kept.iter().map(|(o, _)| o.name.clone().unwrap_or_default()).collect::<Vec<_>>(),
+        ["Tebangan", "Jerat"]
+    );
+    assert_eq!(kept[1].0, obs[0]);
+    assert!(kept.iter().all(|(_, reported)| !reported));
+    assert!(s.observations(other.id).await.expect("none").is_empty());
+
+    // Dismissed and restored; another patrol's observation is not found.
+    let dismiss = audit(Action::PatrolObservationDismiss);
+    assert!(s
+        .set_observation_dismissed(p.id, obs[0].id, true, &dismiss)
+        .await
+        .expect("dismiss"));
+    assert!(!s
+        .set_observation_dismissed(other.id, obs[0].id, true, &dismiss)
+        .await
+        .expect("not its own"));
+    assert!(s.observations(p.id).await.expect("list")[1].0.dismissed);
+
+    // A report with an observation's id confirms it and is a finding; a linked report is
+    // one too; linking it again writes nothing.
+    let mut confirmed = report(2, &w.agencies[1], &w.users[1], Sensitivity::Internal, 103.61, -1.61);
+    confirmed.id = obs[1].id;
+    s.insert_report(
+        &confirmed,
+        &created(&w.users[1], confirmed.created_at),
+        &audit(Action::ReportCreate),
+    )
+    .await
+    .expect("report");
+    let linked = report(4, &w.agencies[1], &w.users[1], Sensitivity::Internal, 103.7, -1.7);
+    s.insert_report(
+        &linked,
+        &created(&w.users[1], linked.created_at),
+        &audit(Action::ReportCreate),
+    )
+    .await
+    .expect("report");
+    let link = audit(Action::PatrolFindingLink);
+    assert!(s
+        .link_finding(p.id, linked.id, w.users[1].id, t0(), &link)
+        .await
+        .expect("link"));
+    assert!(!s
+        .link_finding(p.id, linked.id, w.users[1].id, t0(), &link)
+        .await
+        .expect("again"));
+    // The confirmed observation linked as well is still one finding.
+    s.link_finding(p.id, confirmed.id, w.users[1].id, t0(), &link)
+        .await
+        .expect("both ways");
+    let kept = s.observations(p.id).await.expect("list");
+    assert!(kept[0].1, "the observation with a report is confirmed");
+    let mut expected = vec![(p.id, confirmed.id), (p.id, linked.id)];
+    expected.sort();
+    assert_eq!(s.findings(&[p.id, other.id]).await.expect("findings"), expected);
+    assert!(s.findings(&[other.id]).await.expect("none").is_empty());
+
+    let entries = s
+        .audit_entries(&AuditFilter {
+            ascending: true,
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    verify(&entries).expect("chain");
+    let count = |a: Action| entries.iter().filter(|e| e.action == a.as_str()).count();
+    assert_eq!(count(Action::PatrolObservationsAdd), 1, "nothing new, no entry");
+    assert_eq!(count(Action::PatrolObservationDismiss), 1);
+    assert_eq!(count(Action::PatrolFindingLink), 2);
+}

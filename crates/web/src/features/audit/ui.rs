@@ -73,6 +73,9 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::PatrolCreate => k!("act_patrol_create"),
         Action::PatrolUpdate => k!("act_patrol_update"),
         Action::PatrolTrackAdd => k!("act_patrol_track_add"),
+        Action::PatrolObservationsAdd => k!("act_patrol_observations_add"),
+        Action::PatrolObservationDismiss => k!("act_patrol_observation_dismiss"),
+        Action::PatrolFindingLink => k!("act_patrol_finding_link"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
