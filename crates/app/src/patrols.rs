@@ -33,7 +33,7 @@ use crate::{App, AppError, AppResult};
 mod export;
 mod findings;
 pub use export::{PatrolExport, CSV_COLUMNS};
-pub use findings::{Finding, PatrolFindings, MAX_SUMMARY_DAYS};
+pub use findings::{Finding, PatrolFindings};
 
 /// What importing a GPX file did.
 #[derive(Debug, Clone)]

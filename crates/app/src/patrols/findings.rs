@@ -40,10 +40,6 @@ pub struct PatrolFindings {
     pub by_type: BTreeMap<String, FindingRate>,
 }
 
-/// The longest period a summary covers, in days (a year and a day, so a whole leap
-/// year fits).
-pub const MAX_SUMMARY_DAYS: i64 = 367;
-
 impl App {
     /// Keeps a file's waypoints as observations of `patrol`, to be confirmed; those
     /// already kept (the same file again) are not added twice. Returns how many were new.

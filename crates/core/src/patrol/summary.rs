@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::error::ValidationErrors;
 use crate::ids::{AgencyId, PatrolId};
 
 use super::effort::{finding_rates, Cell, Effort, FindingRate};
@@ -191,6 +192,73 @@ pub fn summarize(patrols: &[PatrolFacts], group: GroupBy, from: NaiveDate, to: N
     }
 }
 
+/// The longest period a summary covers, in days from its first to its last (a leap year
+/// and a day).
+pub const MAX_PERIOD_DAYS: i64 = 366;
+
+/// Reads a summary's period and grouping as sent (`from`, `to` as YYYY-MM-DD, `group`),
+/// naming every field at fault. Without `to`, today; without `from`, the first day of
+/// `to`'s month; without `group`, by month.
+pub fn read_query(
+    from: Option<&str>,
+    to: Option<&str>,
+    group: Option<&str>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, GroupBy), ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    let date = |field: &str, v: Option<&str>, errs: &mut ValidationErrors| -> Option<Option<NaiveDate>> {
+        match v.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Some(None),
+            Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => Some(Some(d)),
+                Err(_) => {
+                    errs.push(field, crate::msg!("date-invalid", "must be a date YYYY-MM-DD"));
+                    None
+                }
+            },
+        }
+    };
+    let to = date("to", to, &mut errs).map(|d| d.unwrap_or(today));
+    let from = date("from", from, &mut errs);
+    let group = match group.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(GroupBy::Month),
+        Some(g) => {
+            let parsed = GroupBy::parse(g);
+            if parsed.is_none() {
+                errs.push(
+                    "group",
+                    crate::msg!(
+                        "patrol-summary-group-invalid",
+                        "must be month, agency, area, leader or patrol"
+                    ),
+                );
+            }
+            parsed
+        }
+    };
+    let (Some(to), Some(from), Some(group)) = (to, from, group) else {
+        return Err(errs);
+    };
+    let from = from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    if to < from {
+        errs.push("to", crate::msg!("valid-until-before-start", "ends before it starts"));
+    } else if (to - from).num_days() > MAX_PERIOD_DAYS {
+        errs.push(
+            "to",
+            crate::msg!(
+                "patrol-summary-too-long",
+                "a period is at most {days} days",
+                days = MAX_PERIOD_DAYS + 1
+            ),
+        );
+    }
+    if errs.is_empty() {
+        Ok((from, to, group))
+    } else {
+        Err(errs)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +350,26 @@ mod tests {
         assert_eq!(a20.patrols, 2);
         assert!((a20.effort.distance_km - 10.0).abs() < 1e-9);
         assert_eq!(a20.total, None);
+    }
+
+    #[test]
+    fn the_period_defaults_to_this_month_and_names_its_faults() {
+        let today = d("2026-08-17");
+        assert_eq!(
+            read_query(None, None, None, today).expect("defaults"),
+            (d("2026-08-01"), today, GroupBy::Month)
+        );
+        assert_eq!(
+            read_query(Some("2026-01-01"), Some("2026-03-31"), Some("agency"), today).expect("given"),
+            (d("2026-01-01"), d("2026-03-31"), GroupBy::Agency)
+        );
+        let fields = |r: Result<_, ValidationErrors>| -> Vec<String> {
+            r.expect_err("refused").errors.into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(read_query(Some("kemarin"), Some("2026-13-01"), Some("week"), today)), ["to", "from", "group"]);
+        assert_eq!(fields(read_query(Some("2026-08-02"), Some("2026-08-01"), None, today)), ["to"]);
+        assert_eq!(fields(read_query(Some("2024-01-01"), Some("2025-01-02"), None, today)), ["to"]);
+        assert!(read_query(Some("2024-01-01"), Some("2025-01-01"), None, today).is_ok(), "a leap year fits");
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(patrol_gpx)),
         route(routes!(import_gpx)),
     ]
+    .into_iter()
+    .chain(super::findings::routes())
+    .collect()
 }
 
 fn patrol_id(s: &str) -> ApiResult<PatrolId> {

@@ -1,6 +1,8 @@
 //! Joint patrols: their pages, API and answers.
 
 pub(crate) mod api;
+pub(crate) mod findings;
+mod found_ui;
 pub(crate) mod types;
 pub(crate) mod ui;
 
@@ -33,6 +35,10 @@ pub(crate) const FEATURE: Feature = Feature {
         (
             "patroli_detail.html",
             include_str!("../../../templates/patrols/patroli_detail.html"),
+        ),
+        (
+            "patroli_ringkasan.html",
+            include_str!("../../../templates/patrols/patroli_ringkasan.html"),
         ),
     ],
 };

@@ -115,3 +115,88 @@ pub struct GpxImportView {
     pub warnings: Vec<ImportWarning>,
     pub waypoints: Vec<WaypointView>,
 }
+
+/// A point marked on a patrol, to confirm as a report or dismiss.
+#[derive(Serialize, ToSchema)]
+pub struct ObservationView {
+    /// Also the id the report that confirms it takes.
+    pub id: Uuid,
+    pub lon: f64,
+    pub lat: f64,
+    #[schema(format = DateTime)]
+    pub time: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// pending, confirmed or dismissed.
+    pub state: String,
+    /// The confirming report, once there is one.
+    pub report: Option<String>,
+}
+
+/// A patrol's observations.
+#[derive(Serialize, ToSchema)]
+pub struct ObservationList {
+    pub observations: Vec<ObservationView>,
+}
+
+/// A report found on a patrol.
+#[derive(Serialize, ToSchema)]
+pub struct FindingView {
+    pub report: Uuid,
+    pub report_type: String,
+    /// As you receive the report.
+    pub title: String,
+    #[schema(format = DateTime)]
+    pub occurred_at: String,
+    pub href: String,
+}
+
+/// How many findings of a type, per 100 km and per patrol-day.
+#[derive(Serialize, ToSchema)]
+pub struct RateView {
+    pub report_type: String,
+    pub count: u32,
+    /// None without distance walked.
+    pub per_100_km: Option<f64>,
+    /// None without patrol-days.
+    pub per_patrol_day: Option<f64>,
+}
+
+/// A patrol's findings you may see.
+#[derive(Serialize, ToSchema)]
+pub struct FindingsView {
+    pub findings: Vec<FindingView>,
+    pub by_type: Vec<RateView>,
+}
+
+/// One group of a summary.
+#[derive(Serialize, ToSchema)]
+pub struct SummaryRowView {
+    /// The month (YYYY-MM), agency code, region code, leader's name or patrol id; empty
+    /// in the total (and for patrols without an area).
+    pub key: String,
+    pub patrols: u32,
+    pub distance_km: f64,
+    pub hours: f64,
+    pub patrol_days: u32,
+    pub person_days: u32,
+    /// 1 km grid cells covered (the union: a cell two patrols crossed counts once).
+    pub cells: usize,
+    pub area_km2: f64,
+    pub findings: u32,
+    pub per_100_km: Option<f64>,
+    pub per_patrol_day: Option<f64>,
+    pub by_type: Vec<RateView>,
+}
+
+/// Effort and findings over a period.
+#[derive(Serialize, ToSchema)]
+pub struct SummaryView {
+    pub group: String,
+    #[schema(format = Date)]
+    pub from: String,
+    #[schema(format = Date)]
+    pub to: String,
+    pub rows: Vec<SummaryRowView>,
+    pub total: SummaryRowView,
+}

@@ -45,6 +45,9 @@ pub(crate) fn routes(
         ("/patroli/{id}/status", post(set_status)),
         ("/patroli/{id}/gpx", post(import_into)),
         ("/patroli/{id}/jejak.gpx", get(download_gpx)),
+        ("/patroli/ringkasan", get(super::found_ui::summary)),
+        ("/patroli/{id}/pengamatan/{observation}", post(super::found_ui::decide)),
+        ("/patroli/{id}/temuan", post(super::found_ui::link)),
     ]
 }
 
@@ -97,7 +100,7 @@ fn role_label(lang: Lang, r: &str) -> String {
 }
 
 /// One decimal, with the language's decimal mark.
-fn one_decimal(lang: Lang, x: f64) -> String {
+pub(super) fn one_decimal(lang: Lang, x: f64) -> String {
     let s = format!("{x:.1}");
     match lang {
         Lang::Id => s.replace('.', ","),
@@ -128,7 +131,7 @@ fn row(lang: Lang, p: &PatrolView) -> Value {
 }
 
 /// Messages shown at the top of a page, in the user's language, each with its field.
-fn error_lines(lang: Lang, e: &ValidationErrors) -> Vec<String> {
+pub(super) fn error_lines(lang: Lang, e: &ValidationErrors) -> Vec<String> {
     e.errors
         .iter()
         .map(|e| {
@@ -341,12 +344,14 @@ pub(crate) async fn detail(
         Some("impor") => Some(tr(page.lang, k!("p_notice_imported"))),
         Some("sama") => Some(tr(page.lang, k!("p_notice_duplicate"))),
         Some("status") => Some(tr(page.lang, k!("p_notice_status"))),
+        Some("pengamatan") => Some(tr(page.lang, k!("p_notice_observation"))),
+        Some("temuan") => Some(tr(page.lang, k!("p_notice_finding"))),
         _ => None,
     };
     detail_page(&st, &page, id, StatusCode::OK, Vec::new(), notice).await
 }
 
-async fn detail_page(
+pub(super) async fn detail_page(
     st: &AppState,
     page: &Page,
     id: PatrolId,
@@ -393,6 +398,10 @@ async fn detail_page(
         .flat_map(|l| l.track.segments.iter())
         .map(|s| s.iter().map(|pt| [pt.lon, pt.lat]).collect())
         .collect();
+    let found = match super::found_ui::patrol_sections(st, page, &p).await {
+        Ok(v) => v,
+        Err(e) => return page.error(e),
+    };
     let next: Vec<(&str, String)> = PatrolStatus::ALL
         .iter()
         .filter(|s| **s != p.status && p.status.check_transition(**s).is_ok())
@@ -407,6 +416,7 @@ async fn detail_page(
             members => members,
             legs => leg_rows,
             next_status => next,
+            found => found,
             errors => errors,
             notice => notice,
             map_json => json_for_script(&json!({ "segments": segments })),

@@ -4,4 +4,5 @@
 
 mod api;
 mod demo;
+mod findings;
 mod pages;

@@ -140,7 +140,7 @@ fn form_page(st: &AppState, page: &Page, view: FormView<'_>, status: StatusCode)
     )
 }
 
-/// `GET /laporan/baru[?jenis=KEY]`.
+/// `GET /laporan/baru[?jenis=KEY][&id=…&lon=…&lat=…&waktu=…&judul=…]`.
 pub(crate) async fn new_form(
     State(st): State<AppState>,
     page: Page,
@@ -158,12 +158,31 @@ pub(crate) async fn new_form(
     };
     let zone = format::zone_value(home_zone(&page));
     let now = st.app.now();
+    // A patrol's observation point is recorded through this form with its id, place,
+    // time and name filled in (`/laporan/baru?id=…&lon=…&lat=…&waktu=…&judul=…`): the
+    // report then has the observation's id, which confirms it.
+    let given_id = ReportId::parse(&f.text("id")).map(|id| id.to_string());
+    let coordinate = |key: &str, limit: f64| {
+        f.text(key)
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && v.abs() <= limit)
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    let occurred = chrono::DateTime::parse_from_rfc3339(&f.text("waktu"))
+        .ok()
+        .filter(|t| *t <= now)
+        .unwrap_or_else(|| now.fixed_offset());
     let values = ReportValues {
-        id: new_report_id(&st),
+        id: given_id.unwrap_or_else(|| new_report_id(&st)),
         type_key,
-        occurred_local: format::rfc3339_to_local(&now.fixed_offset(), zone),
+        title: f.text("judul").chars().take(200).collect(),
+        occurred_local: format::rfc3339_to_local(&occurred, zone),
         zone: zone.to_string(),
         sensitivity: Sensitivity::Internal.as_str().to_string(),
+        lon: coordinate("lon", 180.0),
+        lat: coordinate("lat", 90.0),
         ..Default::default()
     };
     let view = FormView {
