@@ -210,7 +210,11 @@ impl App {
 
     /// A patrol's findings the actor may see, newest first, with their rates over the
     /// patrol's effort.
-    pub async fn patrol_findings(&self, actor: &Actor, patrol: PatrolId) -> AppResult<PatrolFindings> {
+    pub async fn patrol_findings(
+        &self,
+        actor: &Actor,
+        patrol: PatrolId,
+    ) -> AppResult<PatrolFindings> {
         let (p, legs) = self.patrol_for(actor, patrol).await?;
         let ids: Vec<ReportId> = self
             .store
@@ -263,7 +267,9 @@ impl App {
             let zone = match zones.get(&key) {
                 Some(z) => *z,
                 None => {
-                    let z = self.patrol_zone(p.owner_agency_id, p.area.as_deref()).await?;
+                    let z = self
+                        .patrol_zone(p.owner_agency_id, p.area.as_deref())
+                        .await?;
                     zones.insert(key, z);
                     z
                 }

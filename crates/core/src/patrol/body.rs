@@ -161,7 +161,10 @@ impl ObservationDecisionBody {
         let value = match &self.dismissed {
             Field::Given(b) => Some(*b),
             Field::Absent | Field::Null => {
-                errs.push("dismissed", crate::msg!("fix-field-required", "is required"));
+                errs.push(
+                    "dismissed",
+                    crate::msg!("fix-field-required", "is required"),
+                );
                 None
             }
             Field::Wrong(_) => {

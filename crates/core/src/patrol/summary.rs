@@ -142,7 +142,10 @@ impl Acc {
             person_days: self.person_days,
             cells: self.cells,
         };
-        let findings = self.findings.values().fold(0u32, |a, n| a.saturating_add(*n));
+        let findings = self
+            .findings
+            .values()
+            .fold(0u32, |a, n| a.saturating_add(*n));
         let total = (findings > 0).then(|| {
             finding_rates(&effort, &BTreeMap::from([(String::new(), findings)]))
                 .remove("")
@@ -165,7 +168,12 @@ impl Acc {
 
 /// Sums `patrols` over `from..=to` grouped by `group`; rows in key order (months
 /// oldest first), groups with nothing in the period left out.
-pub fn summarize(patrols: &[PatrolFacts], group: GroupBy, from: NaiveDate, to: NaiveDate) -> Summary {
+pub fn summarize(
+    patrols: &[PatrolFacts],
+    group: GroupBy,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Summary {
     let in_period = |d: NaiveDate| from <= d && d <= to;
     let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
     let mut all = Acc::default();
@@ -206,18 +214,22 @@ pub fn read_query(
     today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate, GroupBy), ValidationErrors> {
     let mut errs = ValidationErrors::new();
-    let date = |field: &str, v: Option<&str>, errs: &mut ValidationErrors| -> Option<Option<NaiveDate>> {
-        match v.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Some(None),
-            Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                Ok(d) => Some(Some(d)),
-                Err(_) => {
-                    errs.push(field, crate::msg!("date-invalid", "must be a date YYYY-MM-DD"));
-                    None
-                }
-            },
-        }
-    };
+    let date =
+        |field: &str, v: Option<&str>, errs: &mut ValidationErrors| -> Option<Option<NaiveDate>> {
+            match v.map(str::trim).filter(|s| !s.is_empty()) {
+                None => Some(None),
+                Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    Ok(d) => Some(Some(d)),
+                    Err(_) => {
+                        errs.push(
+                            field,
+                            crate::msg!("date-invalid", "must be a date YYYY-MM-DD"),
+                        );
+                        None
+                    }
+                },
+            }
+        };
     let to = date("to", to, &mut errs).map(|d| d.unwrap_or(today));
     let from = date("from", from, &mut errs);
     let group = match group.map(str::trim).filter(|s| !s.is_empty()) {
@@ -241,7 +253,10 @@ pub fn read_query(
     };
     let from = from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
     if to < from {
-        errs.push("to", crate::msg!("valid-until-before-start", "ends before it starts"));
+        errs.push(
+            "to",
+            crate::msg!("valid-until-before-start", "ends before it starts"),
+        );
     } else if (to - from).num_days() > MAX_PERIOD_DAYS {
         errs.push(
             "to",
@@ -278,7 +293,12 @@ mod tests {
         }
     }
 
-    fn patrol(p: u128, agency: u128, legs: Vec<LegFigures>, findings: &[(&str, &str)]) -> PatrolFacts {
+    fn patrol(
+        p: u128,
+        agency: u128,
+        legs: Vec<LegFigures>,
+        findings: &[(&str, &str)],
+    ) -> PatrolFacts {
         PatrolFacts {
             id: PatrolId(Uuid::from_u128(p)),
             owner_agency_id: AgencyId(Uuid::from_u128(agency)),
@@ -286,7 +306,10 @@ mod tests {
             leader: format!("leader {p}"),
             members: 3,
             legs,
-            findings: findings.iter().map(|(t, d2)| (t.to_string(), d(d2))).collect(),
+            findings: findings
+                .iter()
+                .map(|(t, d2)| (t.to_string(), d(d2)))
+                .collect(),
         }
     }
 
@@ -302,9 +325,19 @@ mod tests {
                 ],
                 &[("snare", "2026-08-01"), ("snare", "2026-08-01")],
             ),
-            patrol(2, 20, vec![leg(2, "2026-08-01", 5.0, &[(1, 2), (9, 9)])], &[("logging", "2026-08-01")]),
+            patrol(
+                2,
+                20,
+                vec![leg(2, "2026-08-01", 5.0, &[(1, 2), (9, 9)])],
+                &[("logging", "2026-08-01")],
+            ),
             // Outside the period entirely.
-            patrol(3, 20, vec![leg(3, "2026-06-01", 50.0, &[(5, 5)])], &[("snare", "2026-06-01")]),
+            patrol(
+                3,
+                20,
+                vec![leg(3, "2026-06-01", 50.0, &[(5, 5)])],
+                &[("snare", "2026-06-01")],
+            ),
         ];
         let s = summarize(&ps, GroupBy::Month, d("2026-07-01"), d("2026-08-31"));
         assert_eq!(s.rows.len(), 2);
@@ -360,16 +393,53 @@ mod tests {
             (d("2026-08-01"), today, GroupBy::Month)
         );
         assert_eq!(
-            read_query(Some("2026-01-01"), Some("2026-03-31"), Some("agency"), today).expect("given"),
+            read_query(
+                Some("2026-01-01"),
+                Some("2026-03-31"),
+                Some("agency"),
+                today
+            )
+            .expect("given"),
             (d("2026-01-01"), d("2026-03-31"), GroupBy::Agency)
         );
         let fields = |r: Result<_, ValidationErrors>| -> Vec<String> {
-            r.expect_err("refused").errors.into_iter().map(|e| e.field).collect()
+            r.expect_err("refused")
+                .errors
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
         };
-        assert_eq!(fields(read_query(Some("kemarin"), Some("2026-13-01"), Some("week"), today)), ["to", "from", "group"]);
-        assert_eq!(fields(read_query(Some("2026-08-02"), Some("2026-08-01"), None, today)), ["to"]);
-        assert_eq!(fields(read_query(Some("2024-01-01"), Some("2025-01-02"), None, today)), ["to"]);
-        assert!(read_query(Some("2024-01-01"), Some("2025-01-01"), None, today).is_ok(), "a leap year fits");
+        assert_eq!(
+            fields(read_query(
+                Some("kemarin"),
+                Some("2026-13-01"),
+                Some("week"),
+                today
+            )),
+            ["to", "from", "group"]
+        );
+        assert_eq!(
+            fields(read_query(
+                Some("2026-08-02"),
+                Some("2026-08-01"),
+                None,
+                today
+            )),
+            ["to"]
+        );
+        assert_eq!(
+            fields(read_query(
+                Some("2024-01-01"),
+                Some("2025-01-02"),
+                None,
+                today
+            )),
+            ["to"]
+        );
+        assert!(
+            read_query(Some("2024-01-01"), Some("2025-01-01"), None, today).is_ok(),
+            "a leap year fits"
+        );
     }
 
     #[test]

@@ -165,6 +165,17 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/patrols/{id}", SIGNED_IN),
     ("PATCH", "/api/v1/patrols/{id}", SIGNED_IN),
     ("GET", "/api/v1/patrols/{id}/track.gpx", SIGNED_IN),
+    ("GET", "/api/v1/patrols/{id}/observations", SIGNED_IN),
+    // The empty body is refused (422) before the role is asked.
+    (
+        "POST",
+        "/api/v1/patrols/{id}/observations/{observation}",
+        SIGNED_IN,
+    ),
+    ("GET", "/api/v1/patrols/{id}/findings", SIGNED_IN),
+    ("POST", "/api/v1/patrols/{id}/findings", SIGNED_IN),
+    ("GET", "/api/v1/patrols/summary", SIGNED_IN),
+    ("GET", "/api/v1/patrols/coverage", SIGNED_IN),
     ("POST", "/api/v1/imports/gpx", WRITERS),
     // ---- pages: the shell
     ("GET", "/", SIGNED_IN),
@@ -250,6 +261,11 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/patroli/{id}/status", SIGNED_IN),
     ("POST", "/patroli/{id}/gpx", SIGNED_IN),
     ("GET", "/patroli/{id}/jejak.gpx", SIGNED_IN),
+    ("GET", "/patroli/ringkasan", SIGNED_IN),
+    // An empty form dismisses, which analysts may not.
+    ("POST", "/patroli/{id}/pengamatan/{observation}", WRITERS),
+    // The empty report id is refused before the role is asked.
+    ("POST", "/patroli/{id}/temuan", SIGNED_IN),
     ("GET", "/satwa", SIGNED_IN),
     ("POST", "/satwa", MANAGERS),
     ("POST", "/satwa/perangkat", MANAGERS),

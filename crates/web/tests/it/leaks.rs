@@ -188,10 +188,19 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
         .map(|(path, _)| path)
         .filter(|path| path.starts_with("/patrols/") && path.contains("{id}"))
         .collect();
-    let checked = ["/patrols/{id}", "/patrols/{id}/track.gpx"];
+    let checked = [
+        "/patrols/{id}",
+        "/patrols/{id}/track.gpx",
+        "/patrols/{id}/observations",
+        "/patrols/{id}/findings",
+    ];
+    let writes = [
+        "/patrols/{id}/observations/{observation}",
+        "/patrols/{id}/findings",
+    ];
     for route in &patrol_routes {
         assert!(
-            checked.contains(route),
+            checked.contains(route) || writes.contains(route),
             "{route} is not covered by this test"
         );
     }
@@ -211,8 +220,26 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
             assert_eq!(answers[0][k], answers[1][k], "{route}: {k}");
         }
     }
-    // Importing into it, and changing it, answer as for a missing patrol.
+    // Importing into it, changing it, deciding its observations and linking findings to
+    // it answer as for a missing patrol.
     for target in [&id, missing] {
+        let r = s
+            .post(
+                &p,
+                &format!("/api/v1/patrols/{target}/observations/{missing}"),
+            )
+            .json(&json!({"dismissed": true}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "observation of {target}");
+        let r = s
+            .post(&p, &format!("/api/v1/patrols/{target}/findings"))
+            .json(&json!({"report": missing}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "finding of {target}");
         let r = s
             .post(&p, &format!("/api/v1/imports/gpx?patrol={target}"))
             .header("Content-Type", "application/gpx+xml")
@@ -241,6 +268,29 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
         .await
         .expect("json");
     assert_eq!(list["patrols"], json!([]));
+    // Nor do the summary and the coverage map count it.
+    let summary: Value = s
+        .get(
+            &p,
+            "/api/v1/patrols/summary?from=2026-11-01&to=2026-11-30&group=patrol",
+        )
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(summary["rows"], json!([]));
+    assert_eq!(summary["total"]["patrols"], 0);
+    let cover: Value = s
+        .get(&p, "/api/v1/patrols/coverage?from=2026-11-01&to=2026-11-30")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(cover["features"], json!([]));
     // Nor do its exports, in any format.
     for format in ["geojson", "csv", "kml"] {
         let text = s

@@ -255,9 +255,13 @@ pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
     let p = patrol(1, &w, 1, &[3], 10);
     let t = track(0.0, 50);
     let first = leg(11, &p, t.clone());
-    s.insert_patrol(&p, std::slice::from_ref(&first), &audit(Action::PatrolCreate))
-        .await
-        .expect("insert");
+    s.insert_patrol(
+        &p,
+        std::slice::from_ref(&first),
+        &audit(Action::PatrolCreate),
+    )
+    .await
+    .expect("insert");
     let other = patrol(2, &w, 2, &[], 20);
     s.insert_patrol(&other, &[], &audit(Action::PatrolCreate))
         .await
@@ -291,7 +295,9 @@ pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
     assert_eq!(s.add_observations(&obs, &entry).await.expect("again"), 0);
     let kept = s.observations(p.id).await.expect("list");
     assert_eq!(
-        kept.iter().map(|(o, _)| o.name.clone().unwrap_or_default()).collect::<Vec<_>>(),
+        kept.iter()
+            .map(|(o, _)| o.name.clone().unwrap_or_default())
+            .collect::<Vec<_>>(),
         ["Tebangan", "Jerat"]
     );
     assert_eq!(kept[1].0, obs[0]);
@@ -312,7 +318,14 @@ pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
 
     // A report with an observation's id confirms it and is a finding; a linked report is
     // one too; linking it again writes nothing.
-    let mut confirmed = report(2, &w.agencies[1], &w.users[1], Sensitivity::Internal, 103.61, -1.61);
+    let mut confirmed = report(
+        2,
+        &w.agencies[1],
+        &w.users[1],
+        Sensitivity::Internal,
+        103.61,
+        -1.61,
+    );
     confirmed.id = obs[1].id;
     s.insert_report(
         &confirmed,
@@ -321,7 +334,14 @@ pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
     )
     .await
     .expect("report");
-    let linked = report(4, &w.agencies[1], &w.users[1], Sensitivity::Internal, 103.7, -1.7);
+    let linked = report(
+        4,
+        &w.agencies[1],
+        &w.users[1],
+        Sensitivity::Internal,
+        103.7,
+        -1.7,
+    );
     s.insert_report(
         &linked,
         &created(&w.users[1], linked.created_at),
@@ -346,7 +366,10 @@ pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
     assert!(kept[0].1, "the observation with a report is confirmed");
     let mut expected = vec![(p.id, confirmed.id), (p.id, linked.id)];
     expected.sort();
-    assert_eq!(s.findings(&[p.id, other.id]).await.expect("findings"), expected);
+    assert_eq!(
+        s.findings(&[p.id, other.id]).await.expect("findings"),
+        expected
+    );
     assert!(s.findings(&[other.id]).await.expect("none").is_empty());
 
     let entries = s
@@ -359,7 +382,11 @@ pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
         .expect("audit");
     verify(&entries).expect("chain");
     let count = |a: Action| entries.iter().filter(|e| e.action == a.as_str()).count();
-    assert_eq!(count(Action::PatrolObservationsAdd), 1, "nothing new, no entry");
+    assert_eq!(
+        count(Action::PatrolObservationsAdd),
+        1,
+        "nothing new, no entry"
+    );
     assert_eq!(count(Action::PatrolObservationDismiss), 1);
     assert_eq!(count(Action::PatrolFindingLink), 2);
 }

@@ -109,9 +109,13 @@ async fn waypoints_become_observations_confirmed_by_their_report_and_counted_as_
     // Dismissed by the police member, then taken back; bad decisions are named.
     let police = s.token("polisi").await;
     let decide = |token: &str, body: Value| {
-        s.post(token, &format!("{obs_path}/{api}")).json(&body).send()
+        s.post(token, &format!("{obs_path}/{api}"))
+            .json(&body)
+            .send()
     };
-    let r = decide(&police, json!({"dismissed": true})).await.expect("send");
+    let r = decide(&police, json!({"dismissed": true}))
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         json_of(&s, &k, &obs_path).await["observations"][1]["state"],
@@ -124,12 +128,18 @@ async fn waypoints_become_observations_confirmed_by_their_report_and_counted_as_
         "pending"
     );
     let p = problem(
-        decide(&k, json!({"dismissed": "ya", "alasan": "x"})).await.expect("send"),
+        decide(&k, json!({"dismissed": "ya", "alasan": "x"}))
+            .await
+            .expect("send"),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(fields(&p), ["alasan", "dismissed"]);
-    let p = problem(decide(&k, json!({})).await.expect("send"), StatusCode::UNPROCESSABLE_ENTITY).await;
+    let p = problem(
+        decide(&k, json!({})).await.expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(fields(&p), ["dismissed"]);
     // An analyst records nothing; a stranger to the patrol finds nothing.
     let analyst = s.token("analis").await;
@@ -167,7 +177,10 @@ async fn waypoints_become_observations_confirmed_by_their_report_and_counted_as_
     let petugas = s.token("petugas").await;
     let other: Value = s
         .post(&petugas, "/api/v1/reports")
-        .json(&arrest_at(&uuid::Uuid::now_v7().to_string(), "Penangkapan di posko"))
+        .json(&arrest_at(
+            &uuid::Uuid::now_v7().to_string(),
+            "Penangkapan di posko",
+        ))
         .send()
         .await
         .expect("send")
@@ -185,7 +198,11 @@ async fn waypoints_become_observations_confirmed_by_their_report_and_counted_as_
     let r = link(&k, json!({"report": other_id})).await.expect("send");
     assert_eq!(r.status(), StatusCode::OK);
     let found: Value = r.json().await.expect("json");
-    assert_eq!(found["findings"].as_array().map(Vec::len), Some(2), "{found}");
+    assert_eq!(
+        found["findings"].as_array().map(Vec::len),
+        Some(2),
+        "{found}"
+    );
     let rate = &found["by_type"][0];
     assert_eq!(rate["report_type"], "narcotics_arrest");
     assert_eq!(rate["count"], 2);
@@ -198,7 +215,11 @@ async fn waypoints_become_observations_confirmed_by_their_report_and_counted_as_
         (json!({"report": 7}), "report"),
         (json!({}), "report"),
     ] {
-        let p = problem(link(&k, body).await.expect("send"), StatusCode::UNPROCESSABLE_ENTITY).await;
+        let p = problem(
+            link(&k, body).await.expect("send"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
         assert_eq!(fields(&p), [field]);
     }
     // A report nobody can see is not found, not linked.
@@ -219,7 +240,10 @@ async fn a_period_sums_effort_and_the_findings_each_caller_sees() {
     let k = s.token("koordinator").await;
     let id = patrol_with_walk(&s, &k).await;
     let list = json_of(&s, &k, &format!("/api/v1/patrols/{id}/observations")).await;
-    let jerat = list["observations"][0]["id"].as_str().expect("id").to_string();
+    let jerat = list["observations"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let r = s
         .post(&k, "/api/v1/reports")
         .json(&arrest_at(&jerat, "Jerat kawat"))
@@ -262,10 +286,20 @@ async fn a_period_sums_effort_and_the_findings_each_caller_sees() {
     assert!((theirs["total"]["distance_km"].as_f64().expect("km") - km).abs() < 1e-6);
     assert_eq!(theirs["total"]["findings"], 0);
     // Another month is empty. BNN, above BNNK, sees its internal patrol and finding.
-    let october = json_of(&s, &k, "/api/v1/patrols/summary?from=2026-10-01&to=2026-10-31").await;
+    let october = json_of(
+        &s,
+        &k,
+        "/api/v1/patrols/summary?from=2026-10-01&to=2026-10-31",
+    )
+    .await;
     assert_eq!(october["rows"], json!([]));
     let analyst = s.token("analis").await;
-    let above = json_of(&s, &analyst, "/api/v1/patrols/summary?from=2026-11-01&to=2026-11-30").await;
+    let above = json_of(
+        &s,
+        &analyst,
+        "/api/v1/patrols/summary?from=2026-11-01&to=2026-11-30",
+    )
+    .await;
     assert_eq!(above["total"]["patrols"], 1);
     assert_eq!(above["total"]["findings"], 1);
 
@@ -284,7 +318,9 @@ async fn a_period_sums_effort_and_the_findings_each_caller_sees() {
     let cover: Value = serde_json::from_str(&crate::harness::gunzip_text(r).await).expect("json");
     let features = cover["features"].as_array().expect("features");
     assert_eq!(features.len() as u64, cells);
-    let area = features[0]["properties"]["area_km2"].as_f64().expect("area");
+    let area = features[0]["properties"]["area_km2"]
+        .as_f64()
+        .expect("area");
     assert!((0.95..1.01).contains(&area), "{area}");
 
     // Bad periods are named by field.

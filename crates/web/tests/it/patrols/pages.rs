@@ -137,3 +137,108 @@ async fn a_joint_patrol_is_planned_and_its_track_uploaded_through_the_pages() {
     let (status, _) = s.page(&analyst, "/patroli/baru").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// A waypoint of an uploaded file waits on the patrol's page; "record as a report" opens
+/// the report form with its id, place, time and name; saving it confirms the point, and
+/// the report counts as the patrol's finding, also on the summary page.
+#[tokio::test]
+async fn an_observation_is_recorded_through_the_report_form_and_counted() {
+    let s = spawn().await;
+    let ranger = s.token("ranger.tnks").await;
+    let (_, list) = s.page(&ranger, "/patroli").await;
+    assert!(list.contains("href=\"/patroli/ringkasan\""));
+    let csrf = between(&list, "name=\"_csrf\" value=\"", "\"")
+        .expect("csrf")
+        .to_string();
+    let gpx = walk().replace(
+        "<trk>",
+        "<wpt lat=\"-2.0550\" lon=\"101.3950\"><time>2026-11-10T01:10:00Z</time><name>Jerat kawat</name></wpt><trk>",
+    );
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(gpx.into_bytes()).file_name("hari1.gpx"),
+    );
+    let r = s
+        .http
+        .post(format!("{}/patroli/impor-gpx", s.url))
+        .header("cookie", format!("sinergi_session={ranger}"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let patrol = location.split('?').next().expect("path").to_string();
+    let (status, detail) = s.page(&ranger, &patrol).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_indonesian(&patrol, &detail);
+    assert!(detail.contains("Menunggu konfirmasi"), "the point waits");
+    let href = between(&detail, "href=\"/laporan/baru?", "\"")
+        .expect("record link")
+        .replace("&amp;", "&");
+    let observation = between(&href, "id=", "&").expect("id").to_string();
+
+    // The report form comes filled in with the point's id, place, time (in WIB) and name.
+    let (status, form) = s
+        .page(&ranger, &format!("/laporan/baru?jenis=snare_found&{href}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains(&format!("value=\"{observation}\"")),
+        "the id is kept"
+    );
+    assert!(form.contains("value=\"101.395\""), "the longitude");
+    assert!(form.contains("value=\"-2.055\""), "the latitude");
+    assert!(form.contains("2026-11-10T08:10"), "the time in WIB");
+    assert!(form.contains("value=\"Jerat kawat\""), "the name as title");
+
+    // Saved through the API with that id (the form does the same): the point is recorded.
+    let token = crate::harness::api_token(&s.http, &s.url, "ranger.tnks", PASSWORD).await;
+    let r = s
+        .http
+        .post(format!("{}/api/v1/reports", s.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "type": "Feature", "id": observation,
+            "geometry": {"type": "Point", "coordinates": [101.395, -2.055]},
+            "properties": {"type": "snare_found", "title": "Jerat kawat",
+                "occurred_at": "2026-11-10T08:10:00+07:00", "sensitivity": "internal",
+                "attributes": {"snare_count": 2}}}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let (_, detail) = s.page(&ranger, &patrol).await;
+    assert!(detail.contains("Sudah dicatat"), "the point is recorded");
+    let rates = between(&detail, "id=\"laju-temuan\"", "</table>").expect("rates");
+    assert!(rates.contains("<td>1</td>"), "{rates}");
+
+    // The summary page counts it, with the coverage map; a bad period is named.
+    let (status, summary) = s
+        .page(
+            &ranger,
+            "/patroli/ringkasan?dari=2026-11-01&sampai=2026-11-30&kelompok=patrol",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_indonesian("/patroli/ringkasan", &summary);
+    assert!(summary.contains("id=\"peta-cakupan\""));
+    let row = between(&summary, &format!("href=\"{patrol}\""), "</tr>").expect("the patrol's row");
+    assert!(row.contains("Hari 1") || row.contains("Patroli"), "{row}");
+    let (status, refused) = s
+        .page(
+            &ranger,
+            "/patroli/ringkasan?dari=2026-11-30&sampai=2026-11-01",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"galat-ringkasan\""));
+}
