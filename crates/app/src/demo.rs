@@ -2168,6 +2168,44 @@ mod tests {
             }
         }
         assert!(walked > 100.0, "{walked} km walked");
+        // Their findings: the recorded points, counted for the park; the police member
+        // sees the summary's effort but not the park's internal finding reports.
+        assert_eq!(summary.patrols.findings, 4, "{:?}", summary.patrols);
+        let from = app.now().date_naive() - chrono::Duration::days(130);
+        let to = app.now().date_naive();
+        let group = sinergi_core::patrol::summary::GroupBy::Month;
+        let park = app
+            .patrol_summary(&ranger, group, from, to)
+            .await
+            .expect("summary");
+        assert_eq!(park.total.findings, 4);
+        assert_eq!(park.total.by_type["snare_found"].count, 4);
+        assert!(
+            park.rows.len() >= 4,
+            "four months of patrols: {:?}",
+            park.rows.len()
+        );
+        let theirs = app
+            .patrol_summary(&police, group, from, to)
+            .await
+            .expect("summary");
+        assert!((theirs.total.effort.distance_km - park.total.effort.distance_km).abs() < 1e-6);
+        let waiting: usize = {
+            let mut n = 0;
+            for p in &patrols {
+                n += app
+                    .patrol_observations(&ranger, p.id)
+                    .await
+                    .expect("observations")
+                    .iter()
+                    .filter(|(_, s)| {
+                        *s == sinergi_core::patrol::observation::ObservationState::Pending
+                    })
+                    .count();
+            }
+            n
+        };
+        assert_eq!(waiting, 3, "three points wait to be confirmed");
         let statuses: HashSet<&str> = patrols.iter().map(|p| p.status.as_str()).collect();
         assert_eq!(statuses, HashSet::from(["done", "under_way", "planned"]));
         let polda = crate::demo_warning::tests_actor(&app, "analis.polda.jambi").await;

@@ -18,8 +18,10 @@ use serde_json::json;
 use sinergi_core::access::Actor;
 use sinergi_core::input::Body as _;
 use sinergi_core::patrol::gpx::{write_gpx, GpxTrack, Waypoint};
+use sinergi_core::patrol::observation::observation_id;
 use sinergi_core::patrol::track::{Track, TrackPoint};
 use sinergi_core::patrol::NewPatrolBody;
+use sinergi_core::report::NewReportBody;
 
 use crate::{App, AppError, AppResult};
 
@@ -43,6 +45,8 @@ pub struct PatrolSummary {
     pub patrols: usize,
     /// Day tracks (legs) imported.
     pub legs: usize,
+    /// Waypoints recorded as reports (the patrols' findings).
+    pub findings: usize,
 }
 
 /// A patrol sector: where its walks start (the trailhead at the forest edge), the centre
@@ -99,9 +103,22 @@ struct Plan {
     days: i64,
     /// Named officers of Polres Kerinci without an account.
     police: &'static [&'static str],
-    /// A waypoint the leader marked on the first day: its name and what was found.
-    finding: Option<(&'static str, &'static str)>,
+    /// Waypoints the leader marked on the first day, spread along the walk.
+    finding: &'static [Find],
 }
+
+/// A waypoint marked on patrol: its name, what was seen, and the report it was recorded
+/// as (type and attributes as JSON), or none while it waits to be confirmed.
+struct Find {
+    name: &'static str,
+    desc: &'static str,
+    report: Option<(&'static str, &'static str)>,
+}
+
+const SNARE: Option<(&str, &str)> = Some((
+    "snare_found",
+    r#"{"snare_count": 3, "snare_type": "wire", "target_species": "harimau_sumatera", "removed": true}"#,
+));
 
 const PLANS: [Plan; 12] = [
     Plan {
@@ -113,7 +130,7 @@ const PLANS: [Plan; 12] = [
             "Bripka Hendra Saputra (demo)",
             "Brigpol Rian Pratama (demo)",
         ],
-        finding: None,
+        finding: &[],
     },
     Plan {
         mandate: "forest_security",
@@ -121,7 +138,11 @@ const PLANS: [Plan; 12] = [
         when: When::Done(103),
         days: 3,
         police: &["Aipda Syafrizal (demo)", "Bripda Yogi Kurniawan (demo)"],
-        finding: None,
+        finding: &[Find {
+            name: "JERAT-01",
+            desc: "Tiga jerat kawat di jalur babi hutan dekat batas kebun, dimusnahkan.",
+            report: SNARE,
+        }],
     },
     Plan {
         mandate: "fire_prevention",
@@ -129,7 +150,7 @@ const PLANS: [Plan; 12] = [
         when: When::Done(90),
         days: 1,
         police: &["Bripka Hendra Saputra (demo)"],
-        finding: None,
+        finding: &[],
     },
     Plan {
         mandate: "forest_security",
@@ -140,10 +161,18 @@ const PLANS: [Plan; 12] = [
             "Brigpol Rian Pratama (demo)",
             "Bripda Dedi Firmansyah (demo)",
         ],
-        finding: Some((
-            "JERAT-03",
-            "Jerat kawat harimau di jalur satwa, dimusnahkan di tempat.",
-        )),
+        finding: &[
+            Find {
+                name: "JERAT-03",
+                desc: "Jerat kawat harimau di jalur satwa, dimusnahkan di tempat.",
+                report: SNARE,
+            },
+            Find {
+                name: "JEJAK-HARIMAU",
+                desc: "Jejak kaki harimau di tepi sungai, belum dipastikan.",
+                report: None,
+            },
+        ],
     },
     Plan {
         mandate: "forest_security",
@@ -151,7 +180,18 @@ const PLANS: [Plan; 12] = [
         when: When::Done(63),
         days: 2,
         police: &["Aipda Syafrizal (demo)"],
-        finding: None,
+        finding: &[
+            Find {
+                name: "JERAT-02",
+                desc: "Jerat kawat baru di punggungan, dimusnahkan.",
+                report: SNARE,
+            },
+            Find {
+                name: "PONDOK",
+                desc: "Pondok kayu tak berpenghuni di dalam kawasan.",
+                report: None,
+            },
+        ],
     },
     Plan {
         mandate: "fire_prevention",
@@ -162,7 +202,7 @@ const PLANS: [Plan; 12] = [
             "Bripka Hendra Saputra (demo)",
             "Bripda Yogi Kurniawan (demo)",
         ],
-        finding: None,
+        finding: &[],
     },
     Plan {
         mandate: "forest_security",
@@ -170,7 +210,11 @@ const PLANS: [Plan; 12] = [
         when: When::Done(37),
         days: 3,
         police: &["Brigpol Rian Pratama (demo)", "Aipda Syafrizal (demo)"],
-        finding: None,
+        finding: &[Find {
+            name: "JERAT-04",
+            desc: "Jerat kawat di jalur satwa menuju sungai, dimusnahkan.",
+            report: SNARE,
+        }],
     },
     Plan {
         mandate: "forest_security",
@@ -178,7 +222,7 @@ const PLANS: [Plan; 12] = [
         when: When::Done(23),
         days: 2,
         police: &["Bripda Dedi Firmansyah (demo)"],
-        finding: None,
+        finding: &[],
     },
     Plan {
         mandate: "fire_prevention",
@@ -189,7 +233,11 @@ const PLANS: [Plan; 12] = [
             "Bripka Hendra Saputra (demo)",
             "Brigpol Rian Pratama (demo)",
         ],
-        finding: None,
+        finding: &[Find {
+            name: "BEKAS-API",
+            desc: "Bekas api unggun pemburu, sudah padam.",
+            report: None,
+        }],
     },
     Plan {
         mandate: "forest_security",
@@ -197,7 +245,7 @@ const PLANS: [Plan; 12] = [
         when: When::UnderWay,
         days: 2,
         police: &["Aipda Syafrizal (demo)", "Bripda Yogi Kurniawan (demo)"],
-        finding: None,
+        finding: &[],
     },
     Plan {
         mandate: "forest_security",
@@ -208,7 +256,7 @@ const PLANS: [Plan; 12] = [
             "Bripka Hendra Saputra (demo)",
             "Bripda Dedi Firmansyah (demo)",
         ],
-        finding: None,
+        finding: &[],
     },
     Plan {
         mandate: "fire_prevention",
@@ -216,7 +264,7 @@ const PLANS: [Plan; 12] = [
         when: When::Planned(5),
         days: 1,
         police: &["Brigpol Rian Pratama (demo)"],
-        finding: None,
+        finding: &[],
     },
 ];
 
@@ -438,20 +486,27 @@ pub async fn load(app: &App) -> AppResult<PatrolSummary> {
             if points.len() < 2 {
                 continue;
             }
-            let waypoints: Vec<Waypoint> = match plan.finding {
-                Some((name, desc)) if d == 0 => {
-                    let p = points[points.len() * 2 / 5];
-                    vec![Waypoint {
-                        lon: p.lon,
-                        lat: p.lat,
-                        ele: p.ele,
-                        time: Some(p.time),
-                        name: Some(name.to_string()),
-                        desc: Some(format!("{desc} {DEMO_MARK}")),
-                    }]
-                }
-                _ => Vec::new(),
+            let marked: Vec<(&Find, Waypoint)> = if d == 0 {
+                plan.finding
+                    .iter()
+                    .enumerate()
+                    .map(|(k, f)| {
+                        let p = points[points.len() * (2 + k) / 5];
+                        let w = Waypoint {
+                            lon: p.lon,
+                            lat: p.lat,
+                            ele: p.ele,
+                            time: Some(p.time),
+                            name: Some(f.name.to_string()),
+                            desc: Some(format!("{} {DEMO_MARK}", f.desc)),
+                        };
+                        (f, w)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
             };
+            let waypoints: Vec<Waypoint> = marked.iter().map(|(_, w)| w.clone()).collect();
             let gpx = write_gpx(
                 &[GpxTrack {
                     name: Some(format!("{title} {}", day.date)),
@@ -466,6 +521,32 @@ pub async fn load(app: &App) -> AppResult<PatrolSummary> {
                 .import_gpx(&leader, Some(patrol.id), gpx.as_bytes(), now)
                 .await?;
             s.legs += import.legs.len();
+            // The leader recorded some points as reports (with the point's id, which
+            // confirms it); the others wait on the patrol's page.
+            for (f, w) in &marked {
+                let Some((type_key, attributes)) = f.report else {
+                    continue;
+                };
+                let attributes: serde_json::Value = serde_json::from_str(attributes)
+                    .map_err(|e| AppError::Internal(Box::new(e)))?;
+                let feature = json!({
+                    "type": "Feature",
+                    "id": observation_id(patrol.id, w).to_string(),
+                    "geometry": {"type": "Point", "coordinates": [w.lon, w.lat]},
+                    "properties": {
+                        "type": type_key,
+                        "title": format!("{}: {}", f.name, sector.name),
+                        "description": format!("{} {DEMO_MARK}", f.desc),
+                        "occurred_at": w.time.map(|t| t.with_timezone(&wib()).to_rfc3339()),
+                        "sensitivity": "internal",
+                        "region_code": AREA,
+                        "attributes": attributes,
+                    },
+                });
+                app.create_report(&leader, &NewReportBody::read(&feature)?)
+                    .await?;
+                s.findings += 1;
+            }
         }
     }
     Ok(s)
