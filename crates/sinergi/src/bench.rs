@@ -67,6 +67,18 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10_000)]
         batch: usize,
     },
+    /// Effort figures of many patrols: a month's effort table and coverage map.
+    Patrols {
+        /// How many patrols to store.
+        #[arg(long, default_value_t = 10_000)]
+        patrols: usize,
+        /// How many track points in all.
+        #[arg(long, default_value_t = 10_000_000)]
+        points: usize,
+        /// Database URL to use instead of a fresh SQLite file in a temporary folder.
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 /// Latency figures of a run of list pages.
@@ -171,6 +183,11 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             probes,
             batch,
         } => return crate::bench_fences::run(workload, pg_url, probes, batch).await,
+        BenchCmd::Patrols {
+            patrols,
+            points,
+            url,
+        } => return crate::bench_patrols::run(patrols, points, url).await,
     };
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));

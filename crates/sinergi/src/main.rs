@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_fences;
+mod bench_patrols;
 mod config;
 
 use std::io::{BufRead, Write};

@@ -93,9 +93,14 @@ pub trait PatrolStore: Send + Sync {
     /// The reports these patrols found, as (patrol, report): the linked reports and the
     /// reports of confirmed observations, each pair once.
     async fn findings(&self, patrols: &[PatrolId]) -> Result<Vec<(PatrolId, ReportId)>>;
-    /// The stored figures of these patrols' legs, without reading their tracks (except
-    /// for a leg stored before its cells were kept).
-    async fn leg_figures(&self, patrols: &[PatrolId]) -> Result<Vec<LegFigures>>;
+    /// The stored figures of these patrols' legs dated `from..=to`, without reading their
+    /// tracks (except for a leg stored before its cells were kept).
+    async fn leg_figures(
+        &self,
+        patrols: &[PatrolId],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<LegFigures>>;
 }
 
 const TRACK_MAGIC: &[u8; 4] = b"STK1";
@@ -632,7 +637,7 @@ macro_rules! patrols_impl {
                 Ok(out)
             }
 
-            async fn leg_figures(&self, patrols: &[PatrolId]) -> Result<Vec<LegFigures>> {
+            async fn leg_figures(&self, patrols: &[PatrolId], from: NaiveDate, to: NaiveDate) -> Result<Vec<LegFigures>> {
                 let mut out = Vec::new();
                 for chunk in patrols.chunks(ID_CHUNK) {
                     let mut qb = QueryBuilder::<$DB>::new(
@@ -640,7 +645,9 @@ macro_rules! patrols_impl {
                          CASE WHEN cells IS NULL THEN track END AS track FROM patrol_legs WHERE patrol_id IN (",
                     );
                     push_ids(&mut qb, chunk);
-                    qb.push(") ORDER BY patrol_id, leg_date");
+                    qb.push(") AND leg_date >= ").push_bind(date_ms(from));
+                    qb.push(" AND leg_date <= ").push_bind(date_ms(to));
+                    qb.push(" ORDER BY patrol_id, leg_date");
                     for row in qb.build().fetch_all(&self.read).await? {
                         let cells: Option<Vec<u8>> = row.try_get("cells")?;
                         let cells = match cells {

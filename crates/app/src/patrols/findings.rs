@@ -250,7 +250,7 @@ impl App {
         let patrols = self.patrols_for(actor).await?;
         let ids: Vec<PatrolId> = patrols.iter().map(|p| p.id).collect();
         let mut legs: HashMap<PatrolId, Vec<_>> = HashMap::new();
-        for l in self.store.leg_figures(&ids).await? {
+        for l in self.store.leg_figures(&ids, from, to).await? {
             legs.entry(l.patrol_id).or_default().push(l);
         }
         let pairs = self.store.findings(&ids).await?;

@@ -268,7 +268,15 @@ pub async fn patrol_observations_findings_and_leg_figures(s: &dyn Store) {
         .expect("other");
 
     // Leg figures: distance, duration and the covered cells, without the track.
-    let figures = s.leg_figures(&[p.id, other.id]).await.expect("figures");
+    let figures = s
+        .leg_figures(&[p.id, other.id], first.date, first.date)
+        .await
+        .expect("figures");
+    assert!(s
+        .leg_figures(&[p.id], first.date.succ_opt().expect("next"), day(31))
+        .await
+        .expect("later")
+        .is_empty());
     assert_eq!(figures.len(), 1);
     assert_eq!(figures[0].patrol_id, p.id);
     assert_eq!(figures[0].date, first.date);
