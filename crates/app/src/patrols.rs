@@ -17,6 +17,7 @@ use sinergi_core::audit::Action as AuditAction;
 use sinergi_core::ids::{AgencyId, LegId, PatrolId, UserId};
 use sinergi_core::patrol::effort::Effort;
 use sinergi_core::patrol::gpx::{read_gpx, write_gpx, GpxTrack, Waypoint};
+use sinergi_core::patrol::shared;
 use sinergi_core::patrol::track::{clean, Track};
 use sinergi_core::patrol::{
     duplicate_of, Leg, Mandate, Member, MemberInput, MemberRole, NewPatrolBody, Patrol,
@@ -24,6 +25,7 @@ use sinergi_core::patrol::{
 };
 use sinergi_core::permission::Action;
 use sinergi_core::report::Sensitivity;
+use sinergi_core::sharing::Form;
 use sinergi_core::time::Zone;
 use sinergi_core::{FieldError, ValidationErrors};
 use sinergi_store::{LegInsert, UpdateOutcome};
@@ -282,11 +284,64 @@ impl App {
             .collect())
     }
 
-    /// A patrol with its legs; not found when the actor may not see it.
+    /// A patrol with its legs as the actor receives it (see
+    /// [`App::patrol_delivered`]); not found when the actor may not see it.
     pub async fn patrol_for(&self, actor: &Actor, id: PatrolId) -> AppResult<(Patrol, Vec<Leg>)> {
-        let p = self.visible_patrol(actor, id).await?;
-        let legs = self.store.legs(id).await?;
+        let (p, legs, _) = self.patrol_delivered(actor, id).await?;
         Ok((p, legs))
+    }
+
+    /// A patrol with its legs and the form the actor receives it in: in full when the
+    /// actor's agency organises it or is on it (or sees those agencies' records), else as
+    /// an agreement shares it (`patrol::shared`: members without names, tracks at the
+    /// clause's precision, read-only); not found otherwise.
+    pub async fn patrol_delivered(
+        &self,
+        actor: &Actor,
+        id: PatrolId,
+    ) -> AppResult<(Patrol, Vec<Leg>, Form)> {
+        let p = self.store.patrol(id).await?.ok_or(AppError::NotFound)?;
+        let form = if p.visible_to(&ViewScope::for_actor(actor)) {
+            Form::Full
+        } else {
+            let viewer = self.viewer_for(actor).await?;
+            shared::decide(&viewer, &p).ok_or(AppError::NotFound)?
+        };
+        let legs = self.store.legs(id).await?;
+        let (p, legs) = shared::deliver(&p, &legs, &form);
+        Ok((p, legs, form))
+    }
+
+    /// The patrols other agencies share with the actor's under agreements (and that the
+    /// actor does not see otherwise), delivered, the newest planned start first.
+    pub async fn shared_patrols_for(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<(Patrol, Vec<Leg>, Form)>> {
+        let viewer = self.viewer_for(actor).await?;
+        let owners: Vec<AgencyId> = viewer
+            .grants
+            .iter()
+            .filter(|g| g.type_keys.iter().any(|t| t == shared::PATROL_TYPE))
+            .flat_map(|g| g.owners.iter().copied())
+            .collect();
+        if owners.is_empty() {
+            return Ok(Vec::new());
+        }
+        let scope = ViewScope::for_actor(actor);
+        let mut out = Vec::new();
+        for p in self.store.patrols_for_agencies(&owners, false).await? {
+            if p.visible_to(&scope) {
+                continue;
+            }
+            let Some(form) = shared::decide(&viewer, &p) else {
+                continue;
+            };
+            let legs = self.store.legs(p.id).await?;
+            let (p, legs) = shared::deliver(&p, &legs, &form);
+            out.push((p, legs, form));
+        }
+        Ok(out)
     }
 
     /// Changes a patrol: a coordinator or administrator of the organising agency, or the
@@ -610,14 +665,35 @@ impl App {
         Ok(p.effort(legs, zone))
     }
 
-    /// Every patrol the actor sees (as [`App::patrols_for`]) with its legs.
-    pub async fn patrols_with_legs_for(&self, actor: &Actor) -> AppResult<Vec<(Patrol, Vec<Leg>)>> {
+    /// Every patrol the actor sees with its legs, as delivered: their own (as
+    /// [`App::patrols_for`]) and those shared under agreements, the newest planned start
+    /// first.
+    pub async fn patrols_delivered_for(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<(Patrol, Vec<Leg>, Form)>> {
         let mut out = Vec::new();
         for p in self.patrols_for(actor).await? {
             let legs = self.store.legs(p.id).await?;
-            out.push((p, legs));
+            out.push((p, legs, Form::Full));
         }
+        out.extend(self.shared_patrols_for(actor).await?);
+        out.sort_by(|a, b| {
+            b.0.planned_start
+                .cmp(&a.0.planned_start)
+                .then(b.0.id.cmp(&a.0.id))
+        });
         Ok(out)
+    }
+
+    /// [`App::patrols_delivered_for`] without the forms.
+    pub async fn patrols_with_legs_for(&self, actor: &Actor) -> AppResult<Vec<(Patrol, Vec<Leg>)>> {
+        Ok(self
+            .patrols_delivered_for(actor)
+            .await?
+            .into_iter()
+            .map(|(p, legs, _)| (p, legs))
+            .collect())
     }
 
     /// A patrol's legs as one GPX 1.1 file, a track per leg named by the patrol and the

@@ -11,6 +11,7 @@
 //!   rates of findings, computed from the tracks.
 //! - [`observation`]: points marked in the field waiting to be confirmed as reports, and
 //!   findings (reports linked to a patrol).
+//! - [`shared`]: patrols exchanged under agreements (the form a partner receives).
 //! - [`summary`]: effort and findings over many patrols, grouped by patrol, agency, area,
 //!   leader or month, from the legs' stored figures.
 //!
@@ -24,6 +25,7 @@ pub mod body;
 pub mod effort;
 pub mod gpx;
 pub mod observation;
+pub mod shared;
 pub mod summary;
 pub mod track;
 

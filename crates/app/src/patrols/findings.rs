@@ -13,10 +13,10 @@ use serde_json::json;
 use sinergi_core::access::Actor;
 use sinergi_core::audit::Action as AuditAction;
 use sinergi_core::ids::{AgencyId, PatrolId, ReportId};
-use sinergi_core::patrol::effort::{finding_rates, Cell, FindingRate};
+use sinergi_core::patrol::effort::{self, finding_rates, Cell, FindingRate};
 use sinergi_core::patrol::gpx::Waypoint;
 use sinergi_core::patrol::observation::{finding_counts, Observation, ObservationState};
-use sinergi_core::patrol::summary::{summarize, GroupBy, PatrolFacts, Summary};
+use sinergi_core::patrol::summary::{summarize, GroupBy, LegFigures, PatrolFacts, Summary};
 use sinergi_core::patrol::{MemberRole, Patrol};
 use sinergi_core::permission::Action;
 use sinergi_core::sharing::decide;
@@ -247,12 +247,31 @@ impl App {
         from: NaiveDate,
         to: NaiveDate,
     ) -> AppResult<Summary> {
-        let patrols = self.patrols_for(actor).await?;
-        let ids: Vec<PatrolId> = patrols.iter().map(|p| p.id).collect();
-        let mut legs: HashMap<PatrolId, Vec<_>> = HashMap::new();
-        for l in self.store.leg_figures(&ids, from, to).await? {
+        let own = self.patrols_for(actor).await?;
+        let own_ids: Vec<PatrolId> = own.iter().map(|p| p.id).collect();
+        let mut legs: HashMap<PatrolId, Vec<LegFigures>> = HashMap::new();
+        for l in self.store.leg_figures(&own_ids, from, to).await? {
             legs.entry(l.patrol_id).or_default().push(l);
         }
+        // Patrols shared under agreements count as delivered: their figures come from
+        // the coarsened tracks the actor receives, never from the stored ones.
+        let mut patrols = own;
+        for (p, delivered, _) in self.shared_patrols_for(actor).await? {
+            let figures = delivered
+                .iter()
+                .filter(|l| from <= l.date && l.date <= to)
+                .map(|l| LegFigures {
+                    patrol_id: p.id,
+                    date: l.date,
+                    distance_m: effort::distance(&l.track) * 1000.0,
+                    seconds: (effort::hours(&l.track) * 3600.0).round() as i64,
+                    cells: effort::cells(&l.track).into_iter().collect(),
+                })
+                .collect();
+            legs.insert(p.id, figures);
+            patrols.push(p);
+        }
+        let ids: Vec<PatrolId> = patrols.iter().map(|p| p.id).collect();
         let pairs = self.store.findings(&ids).await?;
         let report_ids: Vec<ReportId> = pairs.iter().map(|(_, r)| *r).collect();
         let visible = self.visible_findings(actor, &report_ids).await?;

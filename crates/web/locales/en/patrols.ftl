@@ -162,3 +162,7 @@ p_no_area = (no area)
 p_coverage = Coverage map
 p_coverage_label = The 1 km cells the patrols passed through in this period
 p_coverage_download = Download the coverage (GeoJSON)
+p_member_withheld = (name not shared)
+p_shared_grid = This patrol is shared with your agency under an agreement: read-only, members' names are not shared, and its tracks are coarsened to a { $m } m grid.
+p_shared_region = This patrol is shared with your agency under an agreement: read-only, members' names and its tracks are not shared (only its area).
+p_shared_exact = This patrol is shared with your agency under an agreement: read-only, members' names are not shared.

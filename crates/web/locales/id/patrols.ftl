@@ -162,3 +162,7 @@ p_no_area = (tanpa wilayah)
 p_coverage = Peta cakupan
 p_coverage_label = Sel 1 km yang dilalui patroli dalam periode ini
 p_coverage_download = Unduh cakupan (GeoJSON)
+p_member_withheld = (nama tidak dibagikan)
+p_shared_grid = Patroli ini dibagikan kepada instansi Anda berdasarkan perjanjian: hanya dapat dibaca, nama anggota tidak dibagikan, dan jejaknya disamarkan ke kisi { $m } m.
+p_shared_region = Patroli ini dibagikan kepada instansi Anda berdasarkan perjanjian: hanya dapat dibaca, nama anggota dan jejaknya tidak dibagikan (hanya wilayahnya).
+p_shared_exact = Patroli ini dibagikan kepada instansi Anda berdasarkan perjanjian: hanya dapat dibaca, nama anggota tidak dibagikan.

@@ -16,11 +16,12 @@ use sinergi_core::input::Body as _;
 use sinergi_core::patrol::body::{NewPatrolBody, PatrolPatchBody};
 use sinergi_core::patrol::effort::{distance, hours};
 use sinergi_core::patrol::{Leg, Patrol};
+use sinergi_core::sharing::{Form, Precision};
 use utoipa::IntoParams;
 use utoipa_axum::routes;
 
 use super::types::{
-    EffortView, GpxImportView, ImportWarning, LegView, MemberView, PatrolList, PatrolView,
+    EffortView, PatrolAccessView, GpxImportView, ImportWarning, LegView, MemberView, PatrolList, PatrolView,
     WaypointView,
 };
 use crate::api_common::{file_response, if_match, parse_json, query_error, route, ApiRoute};
@@ -48,7 +49,12 @@ fn patrol_id(s: &str) -> ApiResult<PatrolId> {
 }
 
 /// A patrol as the API shows it, with its legs and effort.
-pub(crate) async fn patrol_view(st: &AppState, p: &Patrol, legs: &[Leg]) -> ApiResult<PatrolView> {
+pub(crate) async fn patrol_view(
+    st: &AppState,
+    p: &Patrol,
+    legs: &[Leg],
+    form: &Form,
+) -> ApiResult<PatrolView> {
     let agencies = st.app.agencies().await?;
     let code = |id: &sinergi_core::ids::AgencyId| {
         agencies
@@ -102,6 +108,21 @@ pub(crate) async fn patrol_view(st: &AppState, p: &Patrol, legs: &[Leg]) -> ApiR
             cells: effort.cells.len(),
             area_km2: effort.area_km2(),
         },
+        access: match form {
+            Form::Full => PatrolAccessView {
+                form: "full".into(),
+                precision_m: None,
+                region_only: false,
+            },
+            Form::Shared { precision, .. } => PatrolAccessView {
+                form: "shared".into(),
+                precision_m: match precision {
+                    Precision::Grid(m) => Some(*m),
+                    _ => None,
+                },
+                region_only: *precision == Precision::Region,
+            },
+        },
         version: p.version,
         created_at: p.created_at.to_rfc3339(),
         updated_at: p.updated_at.to_rfc3339(),
@@ -118,8 +139,8 @@ fn etag(p: &Patrol) -> HeaderValue {
         (status = 401, response = P401)))]
 async fn list_patrols(State(st): State<AppState>, a: Authed) -> ApiResult<Json<PatrolList>> {
     let mut patrols = Vec::new();
-    for (p, legs) in st.app.patrols_with_legs_for(&a.actor).await? {
-        patrols.push(patrol_view(&st, &p, &legs).await?);
+    for (p, legs, form) in st.app.patrols_delivered_for(&a.actor).await? {
+        patrols.push(patrol_view(&st, &p, &legs, &form).await?);
     }
     Ok(Json(PatrolList { patrols }))
 }
@@ -137,7 +158,7 @@ async fn create_patrol(
 ) -> ApiResult<Response> {
     let body = NewPatrolBody::read(&parse_json(body)?).map_err(AppError::from)?;
     let p = st.app.create_patrol(&a.actor, &body).await?;
-    let view = patrol_view(&st, &p, &[]).await?;
+    let view = patrol_view(&st, &p, &[], &Form::Full).await?;
     let mut resp = (StatusCode::CREATED, Json(view)).into_response();
     resp.headers_mut().insert(header::ETAG, etag(&p));
     if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/patrols/{}", p.id)) {
@@ -156,8 +177,8 @@ async fn get_patrol(
     a: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let (p, legs) = st.app.patrol_for(&a.actor, patrol_id(&id)?).await?;
-    let mut resp = Json(patrol_view(&st, &p, &legs).await?).into_response();
+    let (p, legs, form) = st.app.patrol_delivered(&a.actor, patrol_id(&id)?).await?;
+    let mut resp = Json(patrol_view(&st, &p, &legs, &form).await?).into_response();
     resp.headers_mut().insert(header::ETAG, etag(&p));
     Ok(resp)
 }
@@ -184,8 +205,8 @@ async fn patch_patrol(
         .app
         .update_patrol(&a.actor, id, if_match(&headers), &body)
         .await?;
-    let (p, legs) = st.app.patrol_for(&a.actor, p.id).await?;
-    let mut resp = Json(patrol_view(&st, &p, &legs).await?).into_response();
+    let (p, legs, form) = st.app.patrol_delivered(&a.actor, p.id).await?;
+    let mut resp = Json(patrol_view(&st, &p, &legs, &form).await?).into_response();
     resp.headers_mut().insert(header::ETAG, etag(&p));
     Ok(resp)
 }
@@ -261,9 +282,9 @@ pub(crate) async fn import_view(
     actor: &Actor,
     r: &GpxImport,
 ) -> ApiResult<GpxImportView> {
-    let (p, legs) = st.app.patrol_for(actor, r.patrol.id).await?;
+    let (p, legs, form) = st.app.patrol_delivered(actor, r.patrol.id).await?;
     Ok(GpxImportView {
-        patrol: patrol_view(st, &p, &legs).await?,
+        patrol: patrol_view(st, &p, &legs, &form).await?,
         created_patrol: r.created_patrol,
         legs: r.legs.iter().map(|l| l.id.0).collect(),
         duplicates: r.duplicates.iter().map(|l| l.0).collect(),

@@ -70,11 +70,26 @@ pub struct PatrolView {
     pub members: Vec<MemberView>,
     pub legs: Vec<LegView>,
     pub effort: EffortView,
+    /// How you receive the patrol: `full` (your agency organises it, is on it, or is
+    /// above one that is) or `shared` under an agreement (read-only, members without
+    /// names, tracks at `precision_m`, or none when only the region is shared).
+    pub access: PatrolAccessView,
     pub version: i64,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
     pub updated_at: String,
+}
+
+/// The form a patrol is received in.
+#[derive(Serialize, ToSchema)]
+pub struct PatrolAccessView {
+    /// full or shared.
+    pub form: String,
+    /// The grid the tracks are coarsened to, in metres (shared, with tracks).
+    pub precision_m: Option<u32>,
+    /// Only the region is shared: no track.
+    pub region_only: bool,
 }
 
 /// Patrols the caller may see.

@@ -163,13 +163,13 @@ async fn list_page(
     notice: Option<String>,
 ) -> Response {
     let lang = page.lang;
-    let patrols = match st.app.patrols_with_legs_for(&page.authed.actor).await {
+    let patrols = match st.app.patrols_delivered_for(&page.authed.actor).await {
         Ok(p) => p,
         Err(e) => return page.error(e),
     };
     let mut rows = Vec::with_capacity(patrols.len());
-    for (p, legs) in patrols {
-        match patrol_view(st, &p, &legs).await {
+    for (p, legs, form) in patrols {
+        match patrol_view(st, &p, &legs, &form).await {
             Ok(v) => rows.push(row(lang, &v)),
             Err(e) => return page.error(e.0),
         }
@@ -360,11 +360,11 @@ pub(super) async fn detail_page(
     notice: Option<String>,
 ) -> Response {
     let lang = page.lang;
-    let (p, legs) = match st.app.patrol_for(&page.authed.actor, id).await {
+    let (p, legs, form) = match st.app.patrol_delivered(&page.authed.actor, id).await {
         Ok(x) => x,
         Err(e) => return page.error(e),
     };
-    let view = match patrol_view(st, &p, &legs).await {
+    let view = match patrol_view(st, &p, &legs, &form).await {
         Ok(v) => v,
         Err(e) => return page.error(e.0),
     };
@@ -373,7 +373,7 @@ pub(super) async fn detail_page(
         .iter()
         .map(|m| {
             context! {
-                name => m.name.as_str(),
+                name => if m.name.is_empty() { tr(lang, k!("p_member_withheld")) } else { m.name.clone() },
                 agency => m.agency.as_deref().unwrap_or("—"),
                 user => m.user.as_deref().unwrap_or(""),
                 role => role_label(lang, &m.role),
@@ -415,8 +415,13 @@ pub(super) async fn detail_page(
             version => view.version,
             members => members,
             legs => leg_rows,
-            next_status => next,
+            next_status => if view.access.form == "shared" { Vec::new() } else { next },
             found => found,
+            shared_note => (view.access.form == "shared").then(|| match view.access.precision_m {
+                Some(m) => tr_args(lang, k!("p_shared_grid"), &[("m", &m)]),
+                None if view.access.region_only => tr(lang, k!("p_shared_region")),
+                None => tr(lang, k!("p_shared_exact")),
+            }),
             errors => errors,
             notice => notice,
             map_json => json_for_script(&json!({ "segments": segments })),

@@ -339,3 +339,156 @@ async fn a_period_sums_effort_and_the_findings_each_caller_sees() {
         assert_eq!(fields(&p), [field], "{query}");
     }
 }
+
+/// An agreement whose clause carries patrol results shares BNNK's patrols with the police
+/// as reports are shared: read-only, members without names, tracks on the clause's 1 km
+/// grid; every figure is computed from that coarsened track, and a patrol above the
+/// clause's sensitivity does not exist for them.
+#[tokio::test]
+async fn patrols_are_shared_under_an_agreement_with_coarsened_tracks() {
+    let s = spawn().await;
+    s.app
+        .create_user(
+            None,
+            "admin.polda",
+            "",
+            "POLDA-JAMBI",
+            "agency_admin",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    let k = s.token("koordinator").await;
+    let make = |title: &str, sensitivity: &str| {
+        json!({
+            "title": title, "mandate": "forest_security", "transport": "foot",
+            "planned_start": "2026-11-03", "planned_end": "2026-11-03", "area": "15.04",
+            "sensitivity": sensitivity,
+            "members": [{"agency": "BNNK-BATANGHARI", "user": "koordinator", "role": "leader"},
+                        {"agency": "BNNK-BATANGHARI", "name": "Pak Darto", "role": "member"}],
+        })
+    };
+    let mut ids = Vec::new();
+    for (title, sensitivity) in [
+        ("Patroli dibagikan", "internal"),
+        ("Patroli terbatas", "restricted"),
+    ] {
+        let p: Value = s
+            .post(&k, "/api/v1/patrols")
+            .json(&make(title, sensitivity))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let id = p["id"].as_str().expect("id").to_string();
+        let r = s
+            .post(&k, &format!("/api/v1/imports/gpx?patrol={id}"))
+            .header("Content-Type", "application/gpx+xml")
+            .body(walk_with_waypoints())
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::CREATED);
+        ids.push(id);
+    }
+    let (open, restricted) = (ids[0].clone(), ids[1].clone());
+    let exact = json_of(&s, &k, &format!("/api/v1/patrols/{open}")).await;
+    let polisi = s.token("polisi").await;
+    // Before any agreement the police see neither.
+    assert_eq!(
+        json_of(&s, &polisi, "/api/v1/patrols").await["patrols"],
+        json!([])
+    );
+
+    let bnnp = s.token("admin.bnnp").await;
+    let ag: Value = s
+        .post(&bnnp, "/api/v1/agreements")
+        .json(&json!({"title": "PKS patroli", "number": "PKS/02/2026",
+            "parties": ["BNNP-JAMBI", "POLDA-JAMBI"], "valid_from": "2026-01-01", "valid_until": "2030-12-31",
+            "clauses": [{"from": "BNNP-JAMBI", "to": ["POLDA-JAMBI"], "report_types": ["patrol_finding"],
+                "max_sensitivity": "internal", "location_precision_m": 1000, "include_subagencies": true}]}))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let ag_id = ag["id"].as_str().expect("id").to_string();
+    let polda = s.token("admin.polda").await;
+    for who in [&bnnp, &polda] {
+        let r = s
+            .post(who, &format!("/api/v1/agreements/{ag_id}/approve"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+
+    let list = json_of(&s, &polisi, "/api/v1/patrols").await;
+    let patrols = list["patrols"].as_array().expect("patrols");
+    assert_eq!(patrols.len(), 1, "only the internal one: {list}");
+    let p = &patrols[0];
+    assert_eq!(p["id"], open.as_str());
+    assert_eq!(p["access"]["form"], "shared");
+    assert_eq!(p["access"]["precision_m"], 1000);
+    assert!(p["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .all(|m| m["name"] == "" && m["user"].is_null()));
+    // Its track is on the grid: fewer points, none of the recorded ones.
+    let theirs = json_of(&s, &polisi, &format!("/api/v1/patrols/{open}")).await;
+    let points = theirs["legs"][0]["points"].as_u64().expect("points");
+    assert!(
+        points < exact["legs"][0]["points"].as_u64().expect("points"),
+        "{points}"
+    );
+    let gpx = s
+        .get(&polisi, &format!("/api/v1/patrols/{open}/track.gpx"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("gpx");
+    assert!(
+        !gpx.contains("lon=\"103.2400"),
+        "a recorded point leaks: {gpx}"
+    );
+    assert_eq!(gpx.matches("<trkpt").count() as u64, points);
+    // Its effort is the coarsened track's, in the summary too.
+    let km = theirs["effort"]["distance_km"].as_f64().expect("km");
+    let summary = json_of(
+        &s,
+        &polisi,
+        "/api/v1/patrols/summary?from=2026-11-01&to=2026-11-30",
+    )
+    .await;
+    assert!((summary["total"]["distance_km"].as_f64().expect("km") - km).abs() < 1e-9);
+    assert_eq!(summary["total"]["patrols"], 1);
+    // Read-only: every write answers as for a missing patrol; the restricted one does not
+    // exist for them.
+    let r = s
+        .post(&polisi, &format!("/api/v1/imports/gpx?patrol={open}"))
+        .header("Content-Type", "application/gpx+xml")
+        .body(walk_with_waypoints())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = s
+        .post(&polisi, &format!("/api/v1/patrols/{open}/findings"))
+        .json(&json!({"report": uuid::Uuid::now_v7().to_string()}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = s
+        .get(&polisi, &format!("/api/v1/patrols/{restricted}"))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+}
