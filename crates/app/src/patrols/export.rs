@@ -118,7 +118,12 @@ impl App {
         Ok(rows)
     }
 
-    async fn export_row(&self, agencies: &[Agency], patrol: Patrol, legs: Vec<Leg>) -> AppResult<Row> {
+    async fn export_row(
+        &self,
+        agencies: &[Agency],
+        patrol: Patrol,
+        legs: Vec<Leg>,
+    ) -> AppResult<Row> {
         let effort = self.effort_of(&patrol, &legs).await?;
         let agency = agencies
             .iter()

@@ -56,8 +56,9 @@ pub(crate) struct Feature {
     /// The domain's name, as its folder is called (checked unique by the tests).
     #[cfg_attr(not(test), allow(dead_code))]
     pub name: &'static str,
-    /// The domain's pages: (path, handlers by method). Two domains never route the
-    /// same path.
+    /// The domain's pages: (path, handlers by method), and any other routes outside
+    /// `/api/v1` (the OGC API's `/ogc`, which add the API's answer glue themselves). Two
+    /// domains never route the same path.
     pub ui_routes: fn(&Limits) -> Routes,
     /// The domain's API routes, relative to `/api/v1`, each with its OpenAPI
     /// description.

@@ -288,7 +288,14 @@ async fn no_ogc_route_leaks_a_record_to_an_unrelated_agency() {
         ("areas", w.fence.clone()),
         ("subject-tracks", w.subject.clone()),
     ];
-    let names = ["Sangat terbatas", "Penangkapan", "Kayu gelondongan", "Patroli Sungai Bahar", "Desa Bajubang", "Melati"];
+    let names = [
+        "Sangat terbatas",
+        "Operasi Senyap",
+        "Kayu gelondongan",
+        "Patroli Sungai Bahar",
+        "Desa Bajubang",
+        "Melati",
+    ];
     let clean = |body: &str, at: &str| {
         for (_, id) in &records {
             assert!(!body.contains(id.as_str()), "{at} names {id}: {body}");
@@ -310,7 +317,10 @@ async fn no_ogc_route_leaks_a_record_to_an_unrelated_agency() {
         "/ogc/collections/{id}/items/{fid}",
     ];
     for route in &routes {
-        assert!(checked.contains(&route.as_str()), "{route} is not covered by this test");
+        assert!(
+            checked.contains(&route.as_str()),
+            "{route} is not covered by this test"
+        );
     }
     let text = |path: String| {
         let req = s.get(&p, &path);
@@ -325,13 +335,25 @@ async fn no_ogc_route_leaks_a_record_to_an_unrelated_agency() {
         clean(&body, path);
     }
     let (exact_lon, exact_lat) = (103.2378, -1.7299);
-    for coll in ["reports.narcotics_arrest", "reports.illegal_logging", "patrols", "areas", "subject-tracks"] {
+    for coll in [
+        "reports.narcotics_arrest",
+        "reports.illegal_logging",
+        "patrols",
+        "areas",
+        "subject-tracks",
+    ] {
         let (st, body) = text(format!("/ogc/collections/{coll}")).await;
         assert_eq!(st, StatusCode::OK, "{coll}");
         clean(&body, coll);
         for query in [
             "limit=1000".to_string(),
-            format!("bbox={},{},{},{}", exact_lon - 1e-4, exact_lat - 1e-4, exact_lon + 1e-4, exact_lat + 1e-4),
+            format!(
+                "bbox={},{},{},{}",
+                exact_lon - 1e-4,
+                exact_lat - 1e-4,
+                exact_lon + 1e-4,
+                exact_lat + 1e-4
+            ),
             "bbox=95,-11,141,6".to_string(),
         ] {
             let (st, body) = text(format!("/ogc/collections/{coll}/items?{query}")).await;
@@ -343,12 +365,18 @@ async fn no_ogc_route_leaks_a_record_to_an_unrelated_agency() {
     }
     for (coll, id) in &records {
         let real = problem(
-            s.get(&p, &format!("/ogc/collections/{coll}/items/{id}")).send().await.expect("send"),
+            s.get(&p, &format!("/ogc/collections/{coll}/items/{id}"))
+                .send()
+                .await
+                .expect("send"),
             StatusCode::NOT_FOUND,
         )
         .await;
         let ghost = problem(
-            s.get(&p, &format!("/ogc/collections/{coll}/items/{missing}")).send().await.expect("send"),
+            s.get(&p, &format!("/ogc/collections/{coll}/items/{missing}"))
+                .send()
+                .await
+                .expect("send"),
             StatusCode::NOT_FOUND,
         )
         .await;

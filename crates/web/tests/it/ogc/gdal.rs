@@ -111,7 +111,11 @@ async fn gdal_reads_the_layers_pages_through_them_and_copies_a_partners_coarsene
     .await;
     assert_eq!(listing.matches("OGRFeature(").count(), REPORTS, "{listing}");
     for (i, id) in w.reports.iter().enumerate() {
-        assert_eq!(listing.matches(id.as_str()).count(), 1, "report {i}: {listing}");
+        assert_eq!(
+            listing.matches(id.as_str()).count(),
+            1,
+            "report {i}: {listing}"
+        );
     }
 
     // The partner's copy holds the coarsened points the API shows it, never the exact one.
@@ -141,16 +145,24 @@ async fn gdal_reads_the_layers_pages_through_them_and_copies_a_partners_coarsene
             .iter()
             .find(|c| c["properties"]["id"] == id || c["id"] == id)
             .unwrap_or_else(|| panic!("{id} not copied: {copied}"));
-        assert_eq!(there["geometry"]["coordinates"], f["geometry"]["coordinates"], "{id}");
+        assert_eq!(
+            there["geometry"]["coordinates"], f["geometry"]["coordinates"],
+            "{id}"
+        );
         assert_eq!(there["properties"]["location_precision"], "1000");
         assert!(there["properties"].get("suspect_names").is_none());
     }
     let first = features
         .iter()
-        .find(|c| c["properties"]["id"] == w.reports[0].as_str() || c["id"] == w.reports[0].as_str())
+        .find(|c| {
+            c["properties"]["id"] == w.reports[0].as_str() || c["id"] == w.reports[0].as_str()
+        })
         .expect("report 0");
     assert_ne!(
-        (first["geometry"]["coordinates"][0].as_f64(), first["geometry"]["coordinates"][1].as_f64()),
+        (
+            first["geometry"]["coordinates"][0].as_f64(),
+            first["geometry"]["coordinates"][1].as_f64()
+        ),
         (Some(exact.0), Some(exact.1))
     );
 }

@@ -53,7 +53,7 @@ pub async fn world() -> World {
     let owner = s.token("petugas").await;
     let mut reports = Vec::new();
     for i in 0..REPORTS {
-        let mut f = feature(&format!("Penangkapan {i}"), "internal");
+        let mut f = feature(&format!("Operasi Senyap {i}"), "internal");
         let (lon, lat) = spot(i);
         f["geometry"]["coordinates"] = json!([lon, lat]);
         f["properties"]["occurred_at"] = json!(format!("2025-05-{:02}T08:30:00+07:00", 10 + i));
@@ -91,7 +91,9 @@ pub async fn world() -> World {
     let r = s
         .post(&k, &format!("/api/v1/imports/gpx?patrol={patrol}"))
         .header("Content-Type", "application/gpx+xml")
-        .body(format!("<gpx version=\"1.1\" creator=\"uji\"><trk><trkseg>{pts}</trkseg></trk></gpx>"))
+        .body(format!(
+            "<gpx version=\"1.1\" creator=\"uji\"><trk><trkseg>{pts}</trkseg></trk></gpx>"
+        ))
         .send()
         .await
         .expect("send");
@@ -178,7 +180,13 @@ pub async fn get(s: &Server, token: &str, path: &str) -> (StatusCode, String, Va
     } else {
         format!("{}{path}", s.url)
     };
-    let r = s.http.get(url).bearer_auth(token).send().await.expect("send");
+    let r = s
+        .http
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send");
     let status = r.status();
     let media = r
         .headers()
