@@ -345,16 +345,18 @@ fn ring_self_intersects(ring: &LineString<f64>) -> bool {
 }
 
 impl Bbox {
-    /// Parses the OGC `bbox` query parameter `minLon,minLat,maxLon,maxLat`.
+    /// Parses the OGC `bbox` query parameter `minLon,minLat,maxLon,maxLat`, or with
+    /// heights `minLon,minLat,minHeight,maxLon,maxLat,maxHeight`, whose 2D part is used
+    /// (records have no height).
     pub fn parse(s: &str) -> Result<Bbox, Message> {
         let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-        if parts.len() != 4 {
+        if parts.len() != 4 && parts.len() != 6 {
             return Err(crate::msg!(
                 "bbox-invalid",
-                "bbox must be minLon,minLat,maxLon,maxLat"
+                "bbox must be minLon,minLat,maxLon,maxLat or minLon,minLat,minHeight,maxLon,maxLat,maxHeight"
             ));
         }
-        let mut v = [0f64; 4];
+        let mut v = [0f64; 6];
         for (i, p) in parts.iter().enumerate() {
             v[i] = p
                 .parse::<f64>()
@@ -368,6 +370,11 @@ impl Bbox {
                     )
                 })?;
         }
+        let v = if parts.len() == 6 {
+            [v[0], v[1], v[3], v[4]]
+        } else {
+            [v[0], v[1], v[2], v[3]]
+        };
         let b = Bbox {
             min_lon: v[0],
             min_lat: v[1],
@@ -447,6 +454,10 @@ mod tests {
         assert!(Bbox::parse("101,-3,103,-1").is_ok());
         assert!(Bbox::parse("103,-3,101,-1").is_err());
         assert!(Bbox::parse("1,2,3").is_err());
+        let with_heights = Bbox::parse("101,-3,0,103,-1,500").expect("six numbers");
+        assert_eq!(with_heights, Bbox::parse("101,-3,103,-1").expect("four"));
+        assert!(Bbox::parse("101,-3,0,103,-1").is_err());
+        assert!(Bbox::parse("101,-3,x,103,-1,5").is_err());
         assert!(Bbox::parse("a,2,3,4").is_err());
     }
 

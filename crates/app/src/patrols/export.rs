@@ -5,6 +5,8 @@
 
 use serde_json::{json, Value};
 use sinergi_core::access::Actor;
+use sinergi_core::agency::Agency;
+use sinergi_core::ids::PatrolId;
 use sinergi_core::patrol::effort::Effort;
 use sinergi_core::patrol::gpx::escape_into;
 use sinergi_core::patrol::{Leg, Patrol};
@@ -84,27 +86,56 @@ fn num(x: f64) -> String {
 impl App {
     /// Every patrol the actor sees, in `format`.
     pub async fn export_patrols(&self, actor: &Actor, format: PatrolExport) -> AppResult<String> {
-        let agencies = self.agencies().await?;
-        let mut rows = Vec::new();
-        for (patrol, legs) in self.patrols_with_legs_for(actor).await? {
-            let effort = self.effort_of(&patrol, &legs).await?;
-            let agency = agencies
-                .iter()
-                .find(|a| a.id == patrol.owner_agency_id)
-                .map(|a| a.code.to_string())
-                .unwrap_or_default();
-            rows.push(Row {
-                patrol,
-                agency,
-                legs,
-                effort,
-            });
-        }
+        let rows = self.export_rows(actor).await?;
         match format {
             PatrolExport::GeoJson => Ok(geojson(&rows).to_string()),
             PatrolExport::Csv => csv(&rows),
             PatrolExport::Kml => Ok(kml(&rows)),
         }
+    }
+
+    /// Every patrol the actor sees as the GeoJSON export's Feature (its tracks as a
+    /// MultiLineString, its effort in the properties), in the order of
+    /// [`App::patrols_for`].
+    pub async fn patrol_features(&self, actor: &Actor) -> AppResult<Vec<Value>> {
+        Ok(self.export_rows(actor).await?.iter().map(feature).collect())
+    }
+
+    /// One patrol the actor sees as the GeoJSON export's Feature; not found when the
+    /// actor may not see it.
+    pub async fn patrol_feature(&self, actor: &Actor, id: PatrolId) -> AppResult<Value> {
+        let (patrol, legs) = self.patrol_for(actor, id).await?;
+        let agencies = self.agencies().await?;
+        Ok(feature(&self.export_row(&agencies, patrol, legs).await?))
+    }
+
+    async fn export_rows(&self, actor: &Actor) -> AppResult<Vec<Row>> {
+        let agencies = self.agencies().await?;
+        let mut rows = Vec::new();
+        for (patrol, legs) in self.patrols_with_legs_for(actor).await? {
+            rows.push(self.export_row(&agencies, patrol, legs).await?);
+        }
+        Ok(rows)
+    }
+
+    async fn export_row(
+        &self,
+        agencies: &[Agency],
+        patrol: Patrol,
+        legs: Vec<Leg>,
+    ) -> AppResult<Row> {
+        let effort = self.effort_of(&patrol, &legs).await?;
+        let agency = agencies
+            .iter()
+            .find(|a| a.id == patrol.owner_agency_id)
+            .map(|a| a.code.to_string())
+            .unwrap_or_default();
+        Ok(Row {
+            patrol,
+            agency,
+            legs,
+            effort,
+        })
     }
 }
 
@@ -116,41 +147,41 @@ fn lines(legs: &[Leg]) -> Vec<Vec<[f64; 2]>> {
         .collect()
 }
 
+/// A patrol as a GeoJSON Feature: its tracks as a MultiLineString (none without tracks).
+fn feature(r: &Row) -> Value {
+    let p = &r.patrol;
+    let segments = lines(&r.legs);
+    json!({
+        "type": "Feature",
+        "id": p.id.to_string(),
+        "geometry": if segments.is_empty() {
+            Value::Null
+        } else {
+            json!({"type": "MultiLineString", "coordinates": segments})
+        },
+        "properties": {
+            "title": p.title,
+            "agency": r.agency,
+            "mandate": p.mandate.as_str(),
+            "transport": p.transport.as_str(),
+            "status": p.status.as_str(),
+            "planned_start": p.planned_start.to_string(),
+            "planned_end": p.planned_end.to_string(),
+            "area": p.area,
+            "members": p.members.len(),
+            "legs": r.legs.len(),
+            "distance_km": r.effort.distance_km,
+            "hours": r.effort.hours,
+            "patrol_days": r.effort.patrol_days,
+            "person_days": r.effort.person_days,
+            "cells_1km": r.effort.cells.len(),
+            "area_km2": r.effort.area_km2(),
+        }
+    })
+}
+
 fn geojson(rows: &[Row]) -> Value {
-    let features: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            let p = &r.patrol;
-            let segments = lines(&r.legs);
-            json!({
-                "type": "Feature",
-                "id": p.id.to_string(),
-                "geometry": if segments.is_empty() {
-                    Value::Null
-                } else {
-                    json!({"type": "MultiLineString", "coordinates": segments})
-                },
-                "properties": {
-                    "title": p.title,
-                    "agency": r.agency,
-                    "mandate": p.mandate.as_str(),
-                    "transport": p.transport.as_str(),
-                    "status": p.status.as_str(),
-                    "planned_start": p.planned_start.to_string(),
-                    "planned_end": p.planned_end.to_string(),
-                    "area": p.area,
-                    "members": p.members.len(),
-                    "legs": r.legs.len(),
-                    "distance_km": r.effort.distance_km,
-                    "hours": r.effort.hours,
-                    "patrol_days": r.effort.patrol_days,
-                    "person_days": r.effort.person_days,
-                    "cells_1km": r.effort.cells.len(),
-                    "area_km2": r.effort.area_km2(),
-                }
-            })
-        })
-        .collect();
+    let features: Vec<Value> = rows.iter().map(feature).collect();
     json!({"type": "FeatureCollection", "features": features})
 }
 

@@ -140,7 +140,7 @@ occurred-at-too-early = must not be before the year { $year }
 
 ## Field errors of a report query (by code, with arguments)
 
-bbox-invalid = bbox must be minLon,minLat,maxLon,maxLat
+bbox-invalid = bbox must be minLon,minLat,maxLon,maxLat or minLon,minLat,minHeight,maxLon,maxLat,maxHeight
 bbox-not-number = bbox value { $value } is not a number
 bbox-longitude-range = bbox longitudes must be within -180..180
 bbox-latitude-range = bbox latitudes must be within -90..90

@@ -140,7 +140,7 @@ occurred-at-too-early = tidak boleh sebelum tahun { $year }
 
 ## Field errors of a report query (by code, with arguments)
 
-bbox-invalid = bbox harus berbentuk minLon,minLat,maxLon,maxLat
+bbox-invalid = bbox harus berbentuk minLon,minLat,maxLon,maxLat atau minLon,minLat,minHeight,maxLon,maxLat,maxHeight
 bbox-not-number = nilai bbox { $value } bukan angka
 bbox-longitude-range = bujur bbox harus di antara -180 dan 180
 bbox-latitude-range = lintang bbox harus di antara -90 dan 90

@@ -1,7 +1,8 @@
 //! The domains of Sinergi's web edge, one folder each: `accounts` (sign-in, sessions,
 //! second factor, account pages, users, agencies, settings), `reports`, `sharing`
 //! (agreements, referrals, emergency access), `audit`, `warning` (early warning),
-//! `patrols` (joint patrols) and `notifications`. A domain's folder holds its pages
+//! `patrols` (joint patrols), `notifications` and `ogc` (OGC API – Features at `/ogc`,
+//! routed beside the pages). A domain's folder holds its pages
 //! (`ui.rs` or `ui/`) and templates
 //! (`templates/<domain>/`), its API handlers (`api.rs`) and the requests and answers they
 //! exchange (`types.rs`); it makes itself known through one [`Feature`] value, listed
@@ -28,7 +29,8 @@ domains!(
     audit,
     warning,
     patrols,
-    notifications
+    notifications,
+    ogc
 );
 
 use axum::routing::MethodRouter;
@@ -54,8 +56,9 @@ pub(crate) struct Feature {
     /// The domain's name, as its folder is called (checked unique by the tests).
     #[cfg_attr(not(test), allow(dead_code))]
     pub name: &'static str,
-    /// The domain's pages: (path, handlers by method). Two domains never route the
-    /// same path.
+    /// The domain's pages: (path, handlers by method), and any other routes outside
+    /// `/api/v1` (the OGC API's `/ogc`, which add the API's answer glue themselves). Two
+    /// domains never route the same path.
     pub ui_routes: fn(&Limits) -> Routes,
     /// The domain's API routes, relative to `/api/v1`, each with its OpenAPI
     /// description.

@@ -158,6 +158,13 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/alerts/{id}/acknowledge", WRITERS),
     ("POST", "/api/v1/alerts/{id}/actions", WRITERS),
     ("POST", "/api/v1/alerts/{id}/close", WRITERS),
+    // ---- OGC API – Features (GET only; an unknown collection answers 404)
+    ("GET", "/ogc", SIGNED_IN),
+    ("GET", "/ogc/conformance", SIGNED_IN),
+    ("GET", "/ogc/collections", SIGNED_IN),
+    ("GET", "/ogc/collections/{id}", SIGNED_IN),
+    ("GET", "/ogc/collections/{id}/items", SIGNED_IN),
+    ("GET", "/ogc/collections/{id}/items/{fid}", SIGNED_IN),
     // ---- API: patrols
     ("GET", "/api/v1/patrols", SIGNED_IN),
     ("POST", "/api/v1/patrols", WRITERS),
@@ -421,7 +428,8 @@ impl Server {
     ) -> (StatusCode, String) {
         let url = format!("{}{}", self.url, fill(path));
         let mut req = self.http.request(method.clone(), url);
-        let api = path.starts_with("/api/");
+        // GIS clients read `/ogc` with an API token, as the API.
+        let api = path.starts_with("/api/") || path.starts_with("/ogc");
         if let Some(c) = creds {
             req = if api {
                 req.bearer_auth(&c.api)

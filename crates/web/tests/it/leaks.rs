@@ -308,3 +308,130 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
         );
     }
 }
+
+/// OGC API – Features (`/ogc`) gives an agency outside every agreement nothing of
+/// another agency's reports, patrols, areas or tracks: every route is walked, collections
+/// list no record, a box around a restricted report's exact position finds nothing, and
+/// every record's item answers exactly as a missing one. A new `/ogc` route must be added
+/// here.
+#[tokio::test]
+async fn no_ogc_route_leaks_a_record_to_an_unrelated_agency() {
+    let w = crate::ogc::world().await;
+    let s = &w.s;
+    let secret: Value = s
+        .post(&w.owner, "/api/v1/reports")
+        .json(&feature("Sangat terbatas", "restricted"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let secret_id = secret["id"].as_str().expect("id").to_string();
+    let p = s.token("polisi").await;
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let records = [
+        ("reports.narcotics_arrest", secret_id.clone()),
+        ("reports.narcotics_arrest", w.reports[0].clone()),
+        ("reports.illegal_logging", w.logging.clone()),
+        ("patrols", w.patrol.clone()),
+        ("areas", w.fence.clone()),
+        ("subject-tracks", w.subject.clone()),
+    ];
+    let names = [
+        "Sangat terbatas",
+        "Operasi Senyap",
+        "Kayu gelondongan",
+        "Patroli Sungai Bahar",
+        "Desa Bajubang",
+        "Melati",
+    ];
+    let clean = |body: &str, at: &str| {
+        for (_, id) in &records {
+            assert!(!body.contains(id.as_str()), "{at} names {id}: {body}");
+        }
+        for n in names {
+            assert!(!body.contains(n), "{at} names {n}: {body}");
+        }
+    };
+    let routes: Vec<String> = sinergi_web::route_paths()
+        .into_iter()
+        .filter(|r| r.starts_with("/ogc"))
+        .collect();
+    let checked = [
+        "/ogc",
+        "/ogc/conformance",
+        "/ogc/collections",
+        "/ogc/collections/{id}",
+        "/ogc/collections/{id}/items",
+        "/ogc/collections/{id}/items/{fid}",
+    ];
+    for route in &routes {
+        assert!(
+            checked.contains(&route.as_str()),
+            "{route} is not covered by this test"
+        );
+    }
+    let text = |path: String| {
+        let req = s.get(&p, &path);
+        async move {
+            let r = req.send().await.expect("send");
+            (r.status(), r.text().await.expect("text"))
+        }
+    };
+    for path in ["/ogc", "/ogc/conformance", "/ogc/collections"] {
+        let (st, body) = text(path.to_string()).await;
+        assert_eq!(st, StatusCode::OK, "{path}");
+        clean(&body, path);
+    }
+    let (exact_lon, exact_lat) = (103.2378, -1.7299);
+    for coll in [
+        "reports.narcotics_arrest",
+        "reports.illegal_logging",
+        "patrols",
+        "areas",
+        "subject-tracks",
+    ] {
+        let (st, body) = text(format!("/ogc/collections/{coll}")).await;
+        assert_eq!(st, StatusCode::OK, "{coll}");
+        clean(&body, coll);
+        for query in [
+            "limit=1000".to_string(),
+            format!(
+                "bbox={},{},{},{}",
+                exact_lon - 1e-4,
+                exact_lat - 1e-4,
+                exact_lon + 1e-4,
+                exact_lat + 1e-4
+            ),
+            "bbox=95,-11,141,6".to_string(),
+        ] {
+            let (st, body) = text(format!("/ogc/collections/{coll}/items?{query}")).await;
+            assert_eq!(st, StatusCode::OK, "{coll}?{query}");
+            clean(&body, coll);
+            let page: Value = serde_json::from_str(&body).expect("json");
+            assert_eq!(page["numberReturned"], 0, "{coll}?{query}");
+        }
+    }
+    for (coll, id) in &records {
+        let real = problem(
+            s.get(&p, &format!("/ogc/collections/{coll}/items/{id}"))
+                .send()
+                .await
+                .expect("send"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+        let ghost = problem(
+            s.get(&p, &format!("/ogc/collections/{coll}/items/{missing}"))
+                .send()
+                .await
+                .expect("send"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+        for k in ["title", "detail", "code", "status"] {
+            assert_eq!(real[k], ghost[k], "{coll}: {k}");
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! exercises and `operations/` holds the request id, access log, metrics and OpenAPI
 //! document. `authorization`, `leaks` and `language` are cross-cutting: they walk every
 //! route. Run one domain with `cargo test -p sinergi-web --test it reports::` (or
-//! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `patrols::`, `operations::`,
+//! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `patrols::`, `ogc::`, `operations::`,
 //! `authorization::`).
 
 mod accounts;
@@ -16,6 +16,7 @@ mod harness;
 mod language;
 mod leaks;
 mod notifications;
+mod ogc;
 mod operations;
 mod patrols;
 mod reports;

@@ -281,7 +281,7 @@ struct ExportParams {
     summary = "Export every matching report",
     params(
         ("format" = Option<String>, Query, description = "geojson (default) or csv"),
-        ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS84)"),
+        ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS84), or six numbers with heights (minLon,minLat,minHeight,maxLon,maxLat,maxHeight), whose 2D part is used"),
         ("datetime" = Option<String>, Query, description = "An RFC 3339 instant or interval start/end; `..` for an open end"),
         ("type" = Option<String>, Query, description = "Report type key"),
         ("region" = Option<String>, Query, description = "Kemendagri code; matches the region and everything inside it"),

@@ -146,7 +146,7 @@ pub struct ReportCollection {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ReportListQuery {
-    /// minLon,minLat,maxLon,maxLat (WGS84)
+    /// minLon,minLat,maxLon,maxLat (WGS84), or six numbers with heights (minLon,minLat,minHeight,maxLon,maxLat,maxHeight), whose 2D part is used
     pub bbox: Option<String>,
     /// An RFC 3339 instant or interval start/end; `..` for an open end
     pub datetime: Option<String>,
