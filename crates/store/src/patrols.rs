@@ -213,7 +213,7 @@ pub fn encode_cells<'a>(cells: impl Iterator<Item = &'a Cell>) -> Vec<u8> {
 
 /// Reads [`encode_cells`]'s bytes.
 pub fn decode_cells(bytes: &[u8]) -> Result<Vec<Cell>> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.chunks_exact(8).remainder().is_empty() {
         return Err(corrupt("leg cells"));
     }
     Ok(bytes

@@ -184,7 +184,7 @@ mod tests {
             p,
             &wp(&"x".repeat(900), 101.5),
             UserId(Uuid::from_u128(3)),
-            Utc::now(),
+            DateTime::from_timestamp(1_748_300_100, 0).expect("a time"),
         );
         assert_eq!(o.name.as_ref().map(|n| n.chars().count()), Some(MAX_TEXT));
         assert_eq!(o.state(false), ObservationState::Pending);
