@@ -67,6 +67,16 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10_000)]
         batch: usize,
     },
+    /// A phone's outbox sent when the network returns: reports per second, and the same
+    /// reports sent again adding nothing.
+    Sync {
+        /// How many queued reports in all.
+        #[arg(long, default_value_t = 1_000)]
+        reports: usize,
+        /// How many phones send at once (each its share, one report at a time).
+        #[arg(long, default_value_t = 1)]
+        phones: usize,
+    },
     /// Effort figures of many patrols: a month's effort table and coverage map.
     Patrols {
         /// How many patrols to store.
@@ -188,6 +198,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             points,
             url,
         } => return crate::bench_patrols::run(patrols, points, url).await,
+        BenchCmd::Sync { reports, phones } => return crate::bench_sync::run(reports, phones).await,
     };
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));

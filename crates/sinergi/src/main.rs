@@ -5,6 +5,7 @@
 mod bench;
 mod bench_fences;
 mod bench_patrols;
+mod bench_sync;
 mod config;
 
 use std::io::{BufRead, Write};

@@ -1,0 +1,159 @@
+//! `sinergi bench sync`: the server side of a phone's outbox coming back online. N reports
+//! (default 1,000: a field team's week offline), built beforehand as the phone's outbox
+//! holds them (GeoJSON Features with the client-chosen id), are sent to a Sinergi server
+//! on this machine (fresh SQLite database, the real router over loopback HTTP) one at a
+//! time and in order, as the outbox sends them, by `--phones` phones at once; then every
+//! one is sent again, as after answers lost on a bad network, and must come back as the
+//! same record with nothing added. Half are village sightings (which also enter the
+//! early-warning engine), half snare findings. Prints reports per second of each run and
+//! the number stored.
+//!
+//! Timings are figures to read, never pass/fail checks.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::Duration;
+use serde_json::{json, Value};
+use sinergi_app::{App, AppConfig, SystemClock};
+use sinergi_core::agency::NewAgency;
+
+const PASSWORD: &str = "bench-password-123";
+
+/// The outbox of one phone: `n` Features with their client ids, oldest first.
+fn outbox(phone: usize, n: usize, now: chrono::DateTime<chrono::Utc>) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            let id = uuid::Uuid::now_v7().to_string();
+            let at = (now - Duration::minutes((n - i) as i64 * 7)).to_rfc3339();
+            let lon = 105.75 + (phone as f64) * 0.01 + (i as f64 % 50.0) * 0.001;
+            let lat = -5.05 + (i as f64 / 50.0).floor() * 0.001;
+            let body = if i % 2 == 0 {
+                json!({"type": "Feature", "id": id,
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": {"type": "wildlife_sighting", "title": format!("Gajah terlihat {i}"),
+                        "occurred_at": at, "sensitivity": "internal",
+                        "attributes": {"species": "gajah_sumatera"}}})
+            } else {
+                json!({"type": "Feature", "id": id,
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": {"type": "snare_found", "title": format!("Jerat {i}"),
+                        "occurred_at": at, "sensitivity": "internal",
+                        "attributes": {"snare_count": 1 + i % 4}}})
+            };
+            (id, body.to_string())
+        })
+        .collect()
+}
+
+/// Sends every phone's outbox, each phone one report at a time in order; answers
+/// (created, already there).
+async fn send_all(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    phones: &[Vec<(String, String)>],
+) -> anyhow::Result<(usize, usize)> {
+    let mut tasks = Vec::new();
+    for items in phones {
+        let (http, token, items) = (http.clone(), token.to_string(), items.clone());
+        let url = format!("{base}/api/v1/reports");
+        tasks.push(tokio::spawn(async move {
+            let (mut created, mut again) = (0usize, 0usize);
+            for (id, body) in items {
+                let resp = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/geo+json")
+                    .body(body)
+                    .send()
+                    .await?;
+                let status = resp.status();
+                let r: Value = resp.json().await?;
+                match status.as_u16() {
+                    201 => created += 1,
+                    200 => again += 1,
+                    _ => anyhow::bail!("report {id} was refused ({status}): {r}"),
+                }
+                anyhow::ensure!(r["id"] == id.as_str(), "report {id} came back as {}", r["id"]);
+            }
+            anyhow::Ok((created, again))
+        }));
+    }
+    let (mut created, mut again) = (0, 0);
+    for t in tasks {
+        let (c, a) = t.await??;
+        created += c;
+        again += a;
+    }
+    Ok((created, again))
+}
+
+pub async fn run(reports: usize, phones: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(phones > 0 && reports >= phones, "--reports must be at least --phones, which must be at least 1");
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = sinergi_store::open(&url).await?;
+    let app = Arc::new(
+        App::new(
+            store,
+            Arc::new(SystemClock),
+            AppConfig::new(dir.path().to_path_buf()),
+        )
+        .await?,
+    );
+    app.create_agency(
+        None,
+        NewAgency::parse("TNWK-BENCH", "Balai TN Way Kambas (bench)", "park_authority", None, &["18".into()])
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    )
+    .await?;
+    app.create_user(None, "ranger.bench", "", "TNWK-BENCH", "field_officer", PASSWORD)
+        .await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let router = sinergi_web::router(sinergi_web::AppState {
+        app: app.clone(),
+        secure_cookies: false,
+    });
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let base = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    let token: String = http
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({"username": "ranger.bench", "password": PASSWORD}))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?["token"]
+        .as_str()
+        .context("token")?
+        .to_string();
+    let now = app.now();
+    let per_phone = reports / phones;
+    let boxes: Vec<Vec<(String, String)>> = (0..phones).map(|p| outbox(p, per_phone, now)).collect();
+    let total = per_phone * phones;
+
+    let t = Instant::now();
+    let (created, again) = send_all(&http, &base, &token, &boxes).await?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{total} queued reports from {phones} phone(s), one at a time each: {secs:.2} s, {:.0} reports/s ({created} created, {again} already there)",
+        total as f64 / secs
+    );
+    let t = Instant::now();
+    let (created, again) = send_all(&http, &base, &token, &boxes).await?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "the same {total} sent again: {secs:.2} s, {:.0} reports/s ({created} created, {again} answered as the stored record)",
+        total as f64 / secs
+    );
+    let stored = app.store.report_total().await?;
+    println!("reports stored: {stored}");
+    anyhow::ensure!(stored as usize == total, "{stored} reports stored for {total} sent");
+    server.abort();
+    Ok(())
+}
