@@ -16,6 +16,7 @@ pub mod ids;
 pub mod input;
 pub mod observation;
 pub mod patrol;
+pub mod pdf;
 pub mod permission;
 pub mod query;
 pub mod region;

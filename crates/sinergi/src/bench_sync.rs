@@ -76,7 +76,11 @@ async fn send_all(
                     200 => again += 1,
                     _ => anyhow::bail!("report {id} was refused ({status}): {r}"),
                 }
-                anyhow::ensure!(r["id"] == id.as_str(), "report {id} came back as {}", r["id"]);
+                anyhow::ensure!(
+                    r["id"] == id.as_str(),
+                    "report {id} came back as {}",
+                    r["id"]
+                );
             }
             anyhow::Ok((created, again))
         }));
@@ -91,7 +95,10 @@ async fn send_all(
 }
 
 pub async fn run(reports: usize, phones: usize) -> anyhow::Result<()> {
-    anyhow::ensure!(phones > 0 && reports >= phones, "--reports must be at least --phones, which must be at least 1");
+    anyhow::ensure!(
+        phones > 0 && reports >= phones,
+        "--reports must be at least --phones, which must be at least 1"
+    );
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = sinergi_store::open(&url).await?;
@@ -105,12 +112,25 @@ pub async fn run(reports: usize, phones: usize) -> anyhow::Result<()> {
     );
     app.create_agency(
         None,
-        NewAgency::parse("TNWK-BENCH", "Balai TN Way Kambas (bench)", "park_authority", None, &["18".into()])
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        NewAgency::parse(
+            "TNWK-BENCH",
+            "Balai TN Way Kambas (bench)",
+            "park_authority",
+            None,
+            &["18".into()],
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?,
     )
     .await?;
-    app.create_user(None, "ranger.bench", "", "TNWK-BENCH", "field_officer", PASSWORD)
-        .await?;
+    app.create_user(
+        None,
+        "ranger.bench",
+        "",
+        "TNWK-BENCH",
+        "field_officer",
+        PASSWORD,
+    )
+    .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let router = sinergi_web::router(sinergi_web::AppState {
@@ -134,7 +154,8 @@ pub async fn run(reports: usize, phones: usize) -> anyhow::Result<()> {
         .to_string();
     let now = app.now();
     let per_phone = reports / phones;
-    let boxes: Vec<Vec<(String, String)>> = (0..phones).map(|p| outbox(p, per_phone, now)).collect();
+    let boxes: Vec<Vec<(String, String)>> =
+        (0..phones).map(|p| outbox(p, per_phone, now)).collect();
     let total = per_phone * phones;
 
     let t = Instant::now();
@@ -153,7 +174,10 @@ pub async fn run(reports: usize, phones: usize) -> anyhow::Result<()> {
     );
     let stored = app.store.report_total().await?;
     println!("reports stored: {stored}");
-    anyhow::ensure!(stored as usize == total, "{stored} reports stored for {total} sent");
+    anyhow::ensure!(
+        stored as usize == total,
+        "{stored} reports stored for {total} sent"
+    );
     server.abort();
     Ok(())
 }

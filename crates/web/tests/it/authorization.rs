@@ -183,6 +183,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/patrols/{id}/findings", SIGNED_IN),
     ("GET", "/api/v1/patrols/summary", SIGNED_IN),
     ("GET", "/api/v1/patrols/coverage", SIGNED_IN),
+    ("GET", "/api/v1/patrols/{id}/report.pdf", SIGNED_IN),
     ("POST", "/api/v1/imports/gpx", WRITERS),
     // ---- pages: the shell
     ("GET", "/", SIGNED_IN),
@@ -269,6 +270,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/patroli/{id}/gpx", SIGNED_IN),
     ("GET", "/patroli/{id}/jejak.gpx", SIGNED_IN),
     ("GET", "/patroli/ringkasan", SIGNED_IN),
+    ("GET", "/patroli/{id}/laporan.pdf", SIGNED_IN),
     // An empty form dismisses, which analysts may not.
     ("POST", "/patroli/{id}/pengamatan/{observation}", WRITERS),
     // The empty report id is refused before the role is asked.

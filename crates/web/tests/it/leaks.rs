@@ -193,6 +193,7 @@ async fn no_route_leaks_a_patrol_to_an_agency_outside_it() {
         "/patrols/{id}/track.gpx",
         "/patrols/{id}/observations",
         "/patrols/{id}/findings",
+        "/patrols/{id}/report.pdf",
     ];
     let writes = [
         "/patrols/{id}/observations/{observation}",

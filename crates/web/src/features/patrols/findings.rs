@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(list_findings, link_finding)),
         route(routes!(patrol_summary)),
         route(routes!(patrol_coverage)),
+        route(routes!(super::report_pdf::api_pdf)),
     ]
 }
 

@@ -3,6 +3,7 @@
 pub(crate) mod api;
 pub(crate) mod findings;
 mod found_ui;
+mod report_pdf;
 pub(crate) mod types;
 pub(crate) mod ui;
 

@@ -46,6 +46,7 @@ pub(crate) fn routes(
         ("/patroli/{id}/gpx", post(import_into)),
         ("/patroli/{id}/jejak.gpx", get(download_gpx)),
         ("/patroli/ringkasan", get(super::found_ui::summary)),
+        ("/patroli/{id}/laporan.pdf", get(super::report_pdf::page_pdf)),
         ("/patroli/{id}/pengamatan/{observation}", post(super::found_ui::decide)),
         ("/patroli/{id}/temuan", post(super::found_ui::link)),
     ]
@@ -60,7 +61,7 @@ pub(crate) fn back_path(path: &str) -> Option<String> {
     (rest.contains('/')).then(|| format!("/patroli/{id}"))
 }
 
-fn mandate_label(lang: Lang, m: &str) -> String {
+pub(super) fn mandate_label(lang: Lang, m: &str) -> String {
     let key = match m {
         "forest_security" => k!("p_mandate_forest_security"),
         "fire_prevention" => k!("p_mandate_fire_prevention"),
@@ -71,7 +72,7 @@ fn mandate_label(lang: Lang, m: &str) -> String {
     tr(lang, key)
 }
 
-fn transport_label(lang: Lang, t: &str) -> String {
+pub(super) fn transport_label(lang: Lang, t: &str) -> String {
     let key = match t {
         "foot" => k!("p_transport_foot"),
         "vehicle" => k!("p_transport_vehicle"),
@@ -82,7 +83,7 @@ fn transport_label(lang: Lang, t: &str) -> String {
     tr(lang, key)
 }
 
-fn status_label(lang: Lang, s: &str) -> String {
+pub(super) fn status_label(lang: Lang, s: &str) -> String {
     let key = match s {
         "planned" => k!("p_status_planned"),
         "under_way" => k!("p_status_under_way"),
@@ -92,7 +93,7 @@ fn status_label(lang: Lang, s: &str) -> String {
     tr(lang, key)
 }
 
-fn role_label(lang: Lang, r: &str) -> String {
+pub(super) fn role_label(lang: Lang, r: &str) -> String {
     match r {
         "leader" => tr(lang, k!("p_role_leader")),
         _ => tr(lang, k!("p_role_member")),

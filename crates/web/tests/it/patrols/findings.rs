@@ -492,3 +492,93 @@ async fn patrols_are_shared_under_an_agreement_with_coarsened_tracks() {
         .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
 }
+
+/// The printable report is a PDF an ordinary reader opens: its text names the patrol,
+/// its effort and its finding by type, in the language asked; a bad language is named.
+#[tokio::test]
+async fn a_patrol_report_is_a_pdf_with_its_effort_and_findings() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let id = patrol_with_walk(&s, &k).await;
+    let list = json_of(&s, &k, &format!("/api/v1/patrols/{id}/observations")).await;
+    let jerat = list["observations"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = s
+        .post(&k, "/api/v1/reports")
+        .json(&arrest_at(&jerat, "Penangkapan di jalur patroli"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = s
+        .get(&k, &format!("/api/v1/patrols/{id}/report.pdf"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.expect("bytes");
+    assert!(pdf.starts_with(b"%PDF-1.4"));
+    let r = s
+        .get(&k, &format!("/api/v1/patrols/{id}/report.pdf?lang=jawa"))
+        .send()
+        .await
+        .expect("send");
+    let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&p), ["lang"]);
+    let english = s
+        .get(&k, &format!("/api/v1/patrols/{id}/report.pdf?lang=en"))
+        .send()
+        .await
+        .expect("send")
+        .bytes()
+        .await
+        .expect("bytes");
+
+    let Ok(python) = std::env::var("SINERGI_GPX_PYTHON") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must set SINERGI_GPX_PYTHON (a Python with gpxpy and pypdf)"
+        );
+        eprintln!("note: the PDF was not read back: set SINERGI_GPX_PYTHON to a Python with pypdf");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let read = |bytes: &[u8], name: &str| -> String {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let out = std::process::Command::new(&python)
+            .arg("-c")
+            .arg("import pypdf, sys\nr = pypdf.PdfReader(sys.argv[1], strict=True)\nprint('\\n'.join(p.extract_text() for p in r.pages))")
+            .arg(&path)
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "pypdf: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("text")
+    };
+    let text = read(&pdf, "id.pdf");
+    for want in [
+        "Patroli gabungan Sungai Bahar",
+        "Laporan patroli",
+        "Upaya",
+        "Temuan",
+        "Penangkapan narkotika",
+        "Penangkapan di jalur patroli",
+        "BNNK-BATANGHARI",
+        "POLDA-JAMBI",
+        "2026-11-03",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    let text = read(&english, "en.pdf");
+    assert!(
+        text.contains("Patrol report") && text.contains("Findings"),
+        "{text}"
+    );
+}
