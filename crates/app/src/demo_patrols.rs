@@ -444,7 +444,7 @@ pub async fn load(app: &App) -> AppResult<PatrolSummary> {
         let sector = &SECTORS[plan.sector];
         let what = match plan.mandate {
             "fire_prevention" => "pencegahan karhutla",
-            _ => "pengamanan hutan",
+            _ => "pengamanan kawasan",
         };
         let title = format!("Patroli gabungan {what} {}", sector.name);
         let mut members = vec![json!({"agency": PARK, "user": LEADER, "role": "leader"})];

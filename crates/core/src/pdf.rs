@@ -133,7 +133,8 @@ impl Page {
             Font::Regular => "F1",
             Font::Bold => "F2",
         };
-        let _ = write!(self.content, "BT /{f} {size:.2} Tf {x:.2} {y:.2} Td (");
+        // Text is black, whatever a rectangle filled before it.
+        let _ = write!(self.content, "0 g BT /{f} {size:.2} Tf {x:.2} {y:.2} Td (");
         // The escaped bytes are WinAnsi, not UTF-8: they are kept as Latin-1 chars here
         // and written back byte for byte by `Document::finish`.
         for b in escape(text) {

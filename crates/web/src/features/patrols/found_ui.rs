@@ -54,7 +54,7 @@ fn rate_rows(st: &AppState, lang: Lang, rates: &[RateView]) -> Vec<Value> {
         .collect()
 }
 
-fn two_decimals(lang: Lang, x: f64) -> String {
+pub(super) fn two_decimals(lang: Lang, x: f64) -> String {
     let s = format!("{x:.2}");
     match lang {
         Lang::Id => s.replace('.', ","),

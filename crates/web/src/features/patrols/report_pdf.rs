@@ -18,7 +18,7 @@ use sinergi_core::time::Zone;
 use utoipa::IntoParams;
 
 use super::api::patrol_view;
-use super::found_ui::type_label;
+use super::found_ui::{two_decimals, type_label};
 use super::types::PatrolView;
 use super::ui::one_decimal;
 use crate::api_common::file_response;
@@ -259,7 +259,7 @@ pub(crate) async fn patrol_pdf(
                 type_label(st, lang, key),
                 r.count.to_string(),
                 r.per_100_km.map_or_else(|| "—".into(), |x| one_decimal(lang, x)),
-                r.per_patrol_day.map_or_else(|| "—".into(), |x| format!("{x:.2}")),
+                r.per_patrol_day.map_or_else(|| "—".into(), |x| two_decimals(lang, x)),
             ]);
         }
         w.gap(4.0);

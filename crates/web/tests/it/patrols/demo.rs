@@ -34,7 +34,7 @@ async fn the_police_see_the_demos_joint_patrols_and_their_effort() {
     let (status, page) = s.page(&police, "/patroli").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("Patroli gabungan pengamanan hutan"),
+        page.contains("Patroli gabungan pengamanan kawasan"),
         "the list page"
     );
 }
