@@ -39,7 +39,7 @@ use sinergi_store::{AgencyRow, NewUserRow, RegionRow, Store};
 
 pub use error::{AppError, AppResult};
 /// Records of the store that pages and API answers show.
-pub use sinergi_store::warning::{AlertAction, OutboxRow, Webhook};
+pub use sinergi_store::warning::{AlertAction, OutboxRow, StoredFix, Webhook};
 pub use sinergi_store::{Attachment, Notification, ReferralRow, SessionRow};
 
 /// The real clock. The one place Sinergi reads the system time.

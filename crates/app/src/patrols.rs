@@ -697,9 +697,27 @@ impl App {
     }
 
     /// A patrol's legs as one GPX 1.1 file, a track per leg named by the patrol and the
-    /// leg's date.
+    /// leg's date, and its observations as waypoints (not for a patrol shared under an
+    /// agreement, whose observation points are not shared).
     pub async fn patrol_gpx(&self, actor: &Actor, id: PatrolId) -> AppResult<String> {
-        let (p, legs) = self.patrol_for(actor, id).await?;
+        let (p, legs, form) = self.patrol_delivered(actor, id).await?;
+        let waypoints: Vec<Waypoint> = if form == Form::Full {
+            self.store
+                .observations(id)
+                .await?
+                .into_iter()
+                .map(|(o, _)| Waypoint {
+                    lon: o.lon,
+                    lat: o.lat,
+                    ele: None,
+                    time: o.observed_at,
+                    name: o.name,
+                    desc: o.description,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let tracks: Vec<GpxTrack> = legs
             .into_iter()
             .map(|l| GpxTrack {
@@ -708,7 +726,7 @@ impl App {
                 lines: Vec::new(),
             })
             .collect();
-        Ok(write_gpx(&tracks, &[]))
+        Ok(write_gpx(&tracks, &waypoints))
     }
 }
 

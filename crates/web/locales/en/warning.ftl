@@ -416,3 +416,4 @@ rule-engine-refused = { $reason }
 
 # Track export
 w_download_movebank = Download the last seven days as a Movebank CSV file
+w_download_gpx = or as a GPX track

@@ -428,3 +428,4 @@ rule-engine-refused = mesin peringatan tidak dapat menjalankan aturan ini: { $re
 
 # Track export
 w_download_movebank = Unduh tujuh hari terakhir sebagai berkas CSV Movebank
+w_download_gpx = atau sebagai jejak GPX

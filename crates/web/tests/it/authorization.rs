@@ -137,6 +137,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/subjects", MANAGERS),
     ("GET", "/api/v1/subjects/{id}/track", SIGNED_IN),
     ("GET", "/api/v1/subjects/{id}/track.csv", SIGNED_IN),
+    ("GET", "/api/v1/subjects/{id}/track.gpx", SIGNED_IN),
     ("GET", "/api/v1/devices", SIGNED_IN),
     ("POST", "/api/v1/devices", MANAGERS),
     ("POST", "/api/v1/devices/{serial}/deploy", MANAGERS),

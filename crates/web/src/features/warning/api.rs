@@ -48,6 +48,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(list_subjects, create_subject)),
         route(routes!(track)),
         route(routes!(track_movebank)),
+        route(routes!(track_gpx)),
         route(routes!(list_devices, create_device)),
         route(routes!(deploy)),
         route(routes!(list_fences, create_fence)),
@@ -257,20 +258,15 @@ async fn track(
     }))
 }
 
-#[utoipa::path(get, path = "/subjects/{id}/track.csv", tag = "tracking",
-    summary = "A subject's fixes as a Movebank CSV file (imported again, it adds nothing)",
-    params(("id" = String, Path, description = "The subject's UUID"), TrackQuery),
-    responses((status = 200, description = "Movebank CSV", body = String, content_type = "text/csv"),
-        (status = 401, response = P401), (status = 404, response = P404),
-        (status = 422, response = P422)))]
-async fn track_movebank(
-    State(st): State<AppState>,
-    a: Authed,
-    Path(id): Path<String>,
-    q: Result<Query<TrackQuery>, QueryRejection>,
-) -> ApiResult<Response> {
-    let Query(q) = q.map_err(query_error)?;
-    let id = SubjectId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
+/// A subject the actor's agency tracks and its fixes over the query's window (the last 7
+/// days by default, at most 50,000 fixes), for the file exports.
+async fn subject_fixes(
+    st: &AppState,
+    a: &Authed,
+    id: &str,
+    q: &TrackQuery,
+) -> ApiResult<(sinergi_core::warning::Subject, Vec<sinergi_app::StoredFix>)> {
+    let id = SubjectId::parse(id).ok_or(ApiError(AppError::NotFound))?;
     let subject = st
         .app
         .subjects_for(&a.actor)
@@ -285,6 +281,23 @@ async fn track_movebank(
         .app
         .track(id, since, until, q.limit.unwrap_or(50_000).clamp(1, 50_000))
         .await?;
+    Ok((subject, fixes))
+}
+
+#[utoipa::path(get, path = "/subjects/{id}/track.csv", tag = "tracking",
+    summary = "A subject's fixes as a Movebank CSV file (imported again, it adds nothing)",
+    params(("id" = String, Path, description = "The subject's UUID"), TrackQuery),
+    responses((status = 200, description = "Movebank CSV", body = String, content_type = "text/csv"),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
+async fn track_movebank(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    q: Result<Query<TrackQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(q) = q.map_err(query_error)?;
+    let (subject, fixes) = subject_fixes(&st, &a, &id, &q).await?;
     let text = sinergi_core::observation::write_movebank(fixes.iter().map(|f| {
         sinergi_core::observation::MovebankRow {
             recorded_at: f.recorded_at,
@@ -300,6 +313,50 @@ async fn track_movebank(
         text.into_bytes(),
         "text/csv; charset=utf-8",
         &format!("{}.movebank.csv", subject.name),
+        "attachment",
+    ))
+}
+
+#[utoipa::path(get, path = "/subjects/{id}/track.gpx", tag = "tracking",
+    summary = "A subject's fixes as a GPX 1.1 track, for GIS tools and handheld GPS units",
+    params(("id" = String, Path, description = "The subject's UUID"), TrackQuery),
+    responses((status = 200, description = "GPX 1.1", body = String, content_type = "application/gpx+xml"),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
+async fn track_gpx(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    q: Result<Query<TrackQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    use sinergi_core::patrol::gpx::{write_gpx, GpxTrack};
+    use sinergi_core::patrol::track::{Track, TrackPoint};
+    let Query(q) = q.map_err(query_error)?;
+    let (subject, mut fixes) = subject_fixes(&st, &a, &id, &q).await?;
+    fixes.sort_by_key(|f| f.recorded_at);
+    let points: Vec<TrackPoint> = fixes
+        .iter()
+        .map(|f| TrackPoint {
+            lon: f.lon,
+            lat: f.lat,
+            ele: None,
+            time: f.recorded_at,
+        })
+        .collect();
+    let text = write_gpx(
+        &[GpxTrack {
+            name: Some(subject.name.clone()),
+            track: Track {
+                segments: vec![points],
+            },
+            lines: Vec::new(),
+        }],
+        &[],
+    );
+    Ok(crate::api_common::file_response(
+        text.into_bytes(),
+        "application/gpx+xml",
+        &format!("{}.gpx", subject.name),
         "attachment",
     ))
 }

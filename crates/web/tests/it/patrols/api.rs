@@ -197,7 +197,8 @@ async fn a_gpx_track_is_stored_once_and_read_back() {
              g = gpxpy.parse(open(sys.argv[1]))\n\
              pts = [p for t in g.tracks for s in t.segments for p in s.points]\n\
              print(json.dumps({'n': len(pts), 'first': [pts[0].longitude, pts[0].latitude, pts[0].time.isoformat()], \
-             'last': [pts[-1].longitude, pts[-1].latitude, pts[-1].time.isoformat()], 'km': g.length_2d() / 1000}))",
+             'last': [pts[-1].longitude, pts[-1].latitude, pts[-1].time.isoformat()], 'km': g.length_2d() / 1000, \
+             'waypoints': [[w.name, w.description] for w in g.waypoints]}))",
         )
         .arg(&path)
         .output()
@@ -214,6 +215,8 @@ async fn a_gpx_track_is_stored_once_and_read_back() {
         json!([103.24, -1.73, "2026-11-03T01:00:00+00:00"])
     );
     assert_eq!(read["last"][2], "2026-11-03T01:55:00+00:00");
+    // The file's waypoint comes back as the patrol's observation point.
+    assert_eq!(read["waypoints"], json!([["JERAT-01", "jerat kawat"]]));
     let their_km = read["km"].as_f64().expect("km");
     assert!(
         (their_km - km).abs() / km < 0.01,

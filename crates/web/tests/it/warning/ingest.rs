@@ -408,18 +408,42 @@ async fn a_subjects_track_round_trips_through_a_movebank_file() {
     assert_eq!(report["duplicates"], fixes, "{report}");
     assert_eq!(report["stored"], 0);
 
+    // The same fixes as a GPX track, in time order.
+    let r = s
+        .http
+        .get(format!("{}/api/v1/subjects/{id}/track.gpx", s.url))
+        .bearer_auth(&wk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/gpx+xml");
+    let gpx = r.text().await.expect("gpx");
+    assert!(gpx.contains("<name>Kelompok Bunga</name>"), "{gpx}");
+    assert_eq!(gpx.matches("<trkpt ").count(), fixes);
+    let times: Vec<&str> = gpx
+        .split("<time>")
+        .skip(1)
+        .filter_map(|t| t.split('<').next())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    assert_eq!(times, sorted, "fixes in time order");
+
     let tnks = s.token("koordinator.tnks").await;
-    let mut answers = Vec::new();
-    for target in [id, "01970000-0000-7000-8000-00000000dead"] {
-        let r = s
-            .http
-            .get(format!("{}/api/v1/subjects/{target}/track.csv", s.url))
-            .bearer_auth(&tnks)
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(r.status(), StatusCode::NOT_FOUND);
-        answers.push(r.json::<Value>().await.expect("problem")["detail"].clone());
+    for file in ["track.csv", "track.gpx"] {
+        let mut answers = Vec::new();
+        for target in [id, "01970000-0000-7000-8000-00000000dead"] {
+            let r = s
+                .http
+                .get(format!("{}/api/v1/subjects/{target}/{file}", s.url))
+                .bearer_auth(&tnks)
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), StatusCode::NOT_FOUND);
+            answers.push(r.json::<Value>().await.expect("problem")["detail"].clone());
+        }
+        assert_eq!(answers[0], answers[1], "{file}");
     }
-    assert_eq!(answers[0], answers[1]);
 }
