@@ -28,7 +28,8 @@ domains!(
     audit,
     warning,
     patrols,
-    notifications
+    notifications,
+    offline
 );
 
 use axum::routing::MethodRouter;

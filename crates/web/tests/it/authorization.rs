@@ -250,6 +250,10 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/patroli/{id}/status", SIGNED_IN),
     ("POST", "/patroli/{id}/gpx", SIGNED_IN),
     ("GET", "/patroli/{id}/jejak.gpx", SIGNED_IN),
+    ("GET", "/patroli/{id}/rekam", WRITERS),
+    // ---- the phone app's pages
+    ("GET", "/kirim", SIGNED_IN),
+    ("GET", "/kawal-desa", WRITERS),
     ("GET", "/satwa", SIGNED_IN),
     ("POST", "/satwa", MANAGERS),
     ("POST", "/satwa/perangkat", MANAGERS),

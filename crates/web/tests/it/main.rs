@@ -16,6 +16,7 @@ mod harness;
 mod language;
 mod leaks;
 mod notifications;
+mod offline;
 mod operations;
 mod patrols;
 mod reports;

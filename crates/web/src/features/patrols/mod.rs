@@ -34,5 +34,9 @@ pub(crate) const FEATURE: Feature = Feature {
             "patroli_detail.html",
             include_str!("../../../templates/patrols/patroli_detail.html"),
         ),
+        (
+            "patroli_rekam.html",
+            include_str!("../../../templates/patrols/patroli_rekam.html"),
+        ),
     ],
 };
