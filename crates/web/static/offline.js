@@ -61,7 +61,13 @@
     if (navigator.onLine === false) {
       return refresh();
     }
-    return SinergiOutbox.sendAll().then(refresh, refresh);
+    return SinergiOutbox.sendAll().then(function (result) {
+      var note = document.getElementById('antrian-masuk');
+      if (note) {
+        note.hidden = result !== 'signed-out';
+      }
+      return refresh();
+    }, refresh);
   }
 
   window.addEventListener('sinergi-outbox', refresh);

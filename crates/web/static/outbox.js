@@ -326,7 +326,10 @@
 
   var running = null;
 
-  /** Sends every waiting item of the signed-in person, oldest first. */
+  /**
+   * Sends every waiting item of the signed-in person, oldest first. Resolves with
+   * 'signed-out' when the session ended (the items wait for the next sign-in).
+   */
   function sendAll() {
     if (running) {
       return running;
@@ -339,7 +342,8 @@
         }
         return session().then(function (s) {
           if (!s) {
-            return null;
+            // Kept for the same person's next session.
+            return 'signed-out';
           }
           var chain = Promise.resolve();
           waiting.filter(function (i) { return i.user === s.user; }).forEach(function (item) {
@@ -365,9 +369,10 @@
       });
     };
     var locks = root.navigator && root.navigator.locks;
-    running = (locks ? locks.request('sinergi-outbox', work) : work()).then(function () {
+    running = (locks ? locks.request('sinergi-outbox', work) : work()).then(function (result) {
       running = null;
       changed();
+      return result;
     }, function (e) {
       running = null;
       throw e;

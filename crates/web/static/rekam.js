@@ -93,6 +93,9 @@
       return;
     }
     seg.push(pt);
+    if (screenEl.textContent === word('gps-error')) {
+      screenEl.textContent = '';
+    }
     save();
     show();
   }
