@@ -79,7 +79,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("favicon.svg", "image/svg+xml", asset!("static/favicon.svg")),
     ("outbox.js", "text/javascript", asset!("static/outbox.js")),
     ("offline.js", "text/javascript", asset!("static/offline.js")),
-    ("kawal-desa.js", "text/javascript", asset!("static/kawal-desa.js")),
+    (
+        "kawal-desa.js",
+        "text/javascript",
+        asset!("static/kawal-desa.js"),
+    ),
     ("rekam.js", "text/javascript", asset!("static/rekam.js")),
     ("icon-192.png", "image/png", asset!("static/icon-192.png")),
     ("icon-512.png", "image/png", asset!("static/icon-512.png")),
@@ -182,7 +186,10 @@ async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
     }
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(a.content_type)),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(a.content_type),
+            ),
             (header::CACHE_CONTROL, cache),
             (header::ETAG, etag),
         ],

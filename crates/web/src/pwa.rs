@@ -41,7 +41,10 @@ pub fn worker_source() -> &'static (String, String) {
             h.update(a.hashed.as_bytes());
         }
         h.update(WORKER.as_bytes());
-        let version: String = h.finalize()[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let version: String = h.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let offline = |lang| {
             json!({
                 "title": tr(lang, k!("offline_page_title")),
@@ -69,7 +72,10 @@ async fn worker(headers: HeaderMap) -> Response {
     if crate::assets::not_modified(&headers, etag) {
         return (
             StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag_value), (header::CACHE_CONTROL, no_cache)],
+            [
+                (header::ETAG, etag_value),
+                (header::CACHE_CONTROL, no_cache),
+            ],
         )
             .into_response();
     }

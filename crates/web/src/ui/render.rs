@@ -59,12 +59,14 @@ fn build_env() -> (Environment<'static>, Vec<(&'static str, minijinja::Error)>) 
     // The URL is made from the build's own file table (no visitor's text), so it is
     // written as is rather than with its slashes escaped.
     env.add_function("asset", |name: String| {
-        crate::assets::url(&name).map(Value::from_safe_string).ok_or_else(|| {
-            minijinja::Error::new(
-                minijinja::ErrorKind::InvalidOperation,
-                format!("no static file is called {name}"),
-            )
-        })
+        crate::assets::url(&name)
+            .map(Value::from_safe_string)
+            .ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("no static file is called {name}"),
+                )
+            })
     });
     let mut failures = Vec::new();
     for (name, src) in all_templates() {

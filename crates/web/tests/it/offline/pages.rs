@@ -13,8 +13,14 @@ async fn a_field_officer_has_kawal_desa_and_the_outbox_in_both_languages() {
     let t = s.token("pelapor.labuhanratu").await;
     let (status, home) = s.page(&t, "/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(home.contains("href=\"/kawal-desa\""), "Kawal Desa is in the menu");
-    assert!(home.contains("id=\"antrian-kirim\""), "the outbox badge is in the header");
+    assert!(
+        home.contains("href=\"/kawal-desa\""),
+        "Kawal Desa is in the menu"
+    );
+    assert!(
+        home.contains("id=\"antrian-kirim\""),
+        "the outbox badge is in the header"
+    );
     assert!(home.contains("data-label=\"menunggu dikirim ({n})\""));
     assert!(home.contains("<meta name=\"sinergi-user\" content=\"pelapor.labuhanratu\">"));
     assert!(home.contains("<script src=\"/static/outbox."));
@@ -35,10 +41,14 @@ async fn a_field_officer_has_kawal_desa_and_the_outbox_in_both_languages() {
         assert!(page.contains(needle), "{needle}");
     }
     // The village's own region centres the map (Labuhan Ratu IX, Lampung Timur).
-    let lat: f64 = between(&page, "id=\"kd-peta\" class=\"peta kecil\" data-lon=\"", "\"")
-        .and_then(|_| between(&page, "data-lat=\"", "\""))
-        .and_then(|v| v.parse().ok())
-        .expect("lat");
+    let lat: f64 = between(
+        &page,
+        "id=\"kd-peta\" class=\"peta kecil\" data-lon=\"",
+        "\"",
+    )
+    .and_then(|_| between(&page, "data-lat=\"", "\""))
+    .and_then(|v| v.parse().ok())
+    .expect("lat");
     assert!((-5.5..-4.5).contains(&lat), "{lat}");
     let (_, en) = s.page_in(&t, "/kawal-desa", "en").await;
     assert!(en.contains("Elephants seen ({n})"));
@@ -98,15 +108,15 @@ async fn recording_a_patrol_is_offered_to_its_members_only() {
     let other = s.token("penyidik.polres.kerinci").await;
     let (hidden, body) = s.page(&other, &format!("/patroli/{id}/rekam")).await;
     let (missing, body2) = s
-        .page(&other, "/patroli/01970000-0000-7000-8000-00000000dead/rekam")
+        .page(
+            &other,
+            "/patroli/01970000-0000-7000-8000-00000000dead/rekam",
+        )
         .await;
     assert_eq!(hidden, StatusCode::NOT_FOUND);
     assert_eq!(missing, StatusCode::NOT_FOUND);
     assert!(!body.contains("Patroli ponsel"));
-    assert_eq!(
-        body.matches("<h1").count(),
-        body2.matches("<h1").count()
-    );
+    assert_eq!(body.matches("<h1").count(), body2.matches("<h1").count());
 }
 
 /// The outbox sends a report's photos after the report; a retry after a lost answer

@@ -90,9 +90,19 @@ async fn the_worker_is_served_from_the_root_and_precaches_the_hashed_files() {
     )
     .expect("json");
     let assets = config["assets"].as_object().expect("assets");
-    for name in ["sinergi.js", "sinergi.css", "outbox.js", "offline.js", "leaflet.js", "icon-192.png"] {
+    for name in [
+        "sinergi.js",
+        "sinergi.css",
+        "outbox.js",
+        "offline.js",
+        "leaflet.js",
+        "icon-192.png",
+    ] {
         let url = assets[name].as_str().unwrap_or_else(|| panic!("{name}"));
-        assert!(url.starts_with("/static/") && url != format!("/static/{name}"), "{url}");
+        assert!(
+            url.starts_with("/static/") && url != format!("/static/{name}"),
+            "{url}"
+        );
     }
     // Every precached URL answers, or the worker would not install.
     for (name, url) in assets {
