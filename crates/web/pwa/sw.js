@@ -3,8 +3,9 @@
 // name, the outbox script's URL and the words of the offline page, so a new build is a
 // new worker. Decisions in docs/adr/0018-offline-phone-app.md:
 //
-// - hashed files (/static/name.HASH.ext) are precached on install and served cache-first;
-//   a plain name (/static/name.ext) is served from its hashed copy;
+// - hashed files (/static/name.HASH.ext) are precached on install (but for the few no
+//   offline page uses, cached on first use) and served cache-first; a plain name
+//   (/static/name.ext) is served from its hashed copy;
 // - pages are network-first; a successful answer of the pages a field worker needs
 //   offline (home, the report form, Kawal Desa, the outbox, patrols, a report and its
 //   edit form, patrol recording) is kept in the pages cache and served when the network
@@ -34,7 +35,8 @@ importScripts(SINERGI.outbox);
 var hashedUrls = Object.keys(SINERGI.assets).map(function (k) { return SINERGI.assets[k]; });
 
 self.addEventListener('install', function (ev) {
-  ev.waitUntil(caches.open(STATIC).then(function (c) { return c.addAll(hashedUrls); }).then(function () {
+  // Files the page already loaded come from the HTTP cache (immutable), not the network.
+  ev.waitUntil(caches.open(STATIC).then(function (c) { return c.addAll(SINERGI.precache); }).then(function () {
     return self.skipWaiting();
   }));
 });

@@ -21,13 +21,23 @@ const BACKGROUND_COLOUR: &str = "#f6f8f7";
 
 const WORKER: &str = include_str!("../pwa/sw.js");
 
+/// Files no page kept for offline use needs (the report map's clustering, the live
+/// warning board): left out of the install so a first visit downloads less; they are
+/// still cached the first time a page uses them.
+const NOT_PRECACHED: &[&str] = &[
+    "leaflet.markercluster.js",
+    "MarkerCluster.css",
+    "MarkerCluster.Default.css",
+    "peringatan.js",
+];
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/manifest.webmanifest", get(manifest))
         .route("/sw.js", get(worker))
 }
 
-/// The worker's text: `const SINERGI = {…};` and `pwa/sw.js`, and its ETag.
+/// The worker's text: `var SINERGI = {…};` and `pwa/sw.js`, and its ETag.
 pub fn worker_source() -> &'static (String, String) {
     static SOURCE: OnceLock<(String, String)> = OnceLock::new();
     SOURCE.get_or_init(|| {
@@ -52,9 +62,15 @@ pub fn worker_source() -> &'static (String, String) {
                 "outbox": tr(lang, k!("offline_page_outbox")),
             })
         };
+        let precache: Vec<String> = crate::assets::table()
+            .iter()
+            .filter(|a| !NOT_PRECACHED.contains(&a.name))
+            .map(|a| format!("/static/{}", a.hashed))
+            .collect();
         let config = json!({
             "version": version,
             "assets": assets,
+            "precache": precache,
             "outbox": crate::assets::url("outbox.js"),
             "offline": {"id": offline(Lang::Id), "en": offline(Lang::En)},
         });
@@ -158,6 +174,26 @@ mod tests {
             config["outbox"].as_str(),
             crate::assets::url("outbox.js").as_deref()
         );
+        // What the pages kept offline need is installed with the worker; the rest waits.
+        let precache: Vec<&str> = config["precache"]
+            .as_array()
+            .expect("precache")
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        for name in [
+            "sinergi.js",
+            "outbox.js",
+            "leaflet.js",
+            "map.js",
+            "kawal-desa.js",
+            "rekam.js",
+        ] {
+            let url = crate::assets::url(name).expect("embedded");
+            assert!(precache.contains(&url.as_str()), "{name}");
+        }
+        let cluster = crate::assets::url("leaflet.markercluster.js").expect("embedded");
+        assert!(!precache.contains(&cluster.as_str()));
         assert!(!config["offline"]["en"]["title"]
             .as_str()
             .unwrap_or("⟦")

@@ -44,8 +44,16 @@
     return items.filter(function (i) { return i.user === USER; });
   }
 
+  // Sent items stay listed for a week, then leave the phone.
+  var KEEP_SENT_MS = 7 * 86400000;
+
   function refresh() {
-    return SinergiOutbox.all().then(function (items) {
+    return SinergiOutbox.all().then(function (all) {
+      var old = all.filter(function (i) { return i.state === 'sent' && Date.now() - (i.sentAt || 0) > KEEP_SENT_MS; });
+      return Promise.all(old.map(function (i) { return SinergiOutbox.remove(i.seq); })).then(function () {
+        return all.filter(function (i) { return old.indexOf(i) < 0; });
+      });
+    }).then(function (items) {
       var open = mine(items).filter(function (i) { return i.state !== 'sent'; });
       if (badge) {
         badge.textContent = fill(badge.getAttribute('data-label'), open.length);
