@@ -152,6 +152,14 @@ test('records made offline reach the server once each, and a conflicting edit sh
         await page.click('#rekam-titik-simpan');
         await page.waitForSelector('#rekam-pesan.sukses');
       }
+      if (i === 4) {
+        // A waypoint with a photo becomes a report of the chosen type.
+        await page.fill('#rekam-nama', 'Tunggul pohon baru ditebang');
+        await page.selectOption('#rekam-jenis', 'illegal_logging');
+        await page.setInputFiles('#rekam-foto', { name: 'tunggul.png', mimeType: 'image/png', buffer: PHOTO });
+        await page.click('#rekam-titik-simpan');
+        await page.waitForFunction(() => /· 2 titik penanda/.test(document.getElementById('rekam-titik').textContent));
+      }
     }
     const recorded = Number((await page.textContent('#rekam-titik')).match(/^\d+/)[0]);
     // A reload mid-patrol loses nothing.
@@ -171,7 +179,7 @@ test('records made offline reach the server once each, and a conflicting edit sh
     assert.equal(officeEdit.status, 200, JSON.stringify(officeEdit.json));
 
     await page.reload();
-    await page.waitForFunction(() => document.getElementById('antrian-kirim').textContent === 'menunggu dikirim (5)');
+    await page.waitForFunction(() => document.getElementById('antrian-kirim').textContent === 'menunggu dikirim (6)');
     assert.deepEqual(watch.problems, []);
 
     // Closed and opened again, still offline: everything is still there.
@@ -185,19 +193,19 @@ test('records made offline reach the server once each, and a conflicting edit sh
     watch.allow(409, '/api/v1/reports');
     await page.goto(`${base}/kirim`);
     await page.waitForSelector('#antrian .antrian-daftar');
-    assert.equal(await page.locator('#antrian [data-state="waiting"]').count(), 5);
+    assert.equal(await page.locator('#antrian [data-state="waiting"]').count(), 6);
 
     // The network returns. Closing the browser ended the session (its cookie lives as
     // long as the browser): the outbox says so and keeps everything for the next sign-in,
     // after which the pages send it by themselves.
     await context.setOffline(false);
     await page.waitForSelector('#antrian-masuk:not([hidden])');
-    assert.equal(await page.locator('#antrian [data-state="waiting"]').count(), 5);
+    assert.equal(await page.locator('#antrian [data-state="waiting"]').count(), 6);
     await signIn(page, base, 'ranger.tnks');
     await page.goto(`${base}/kirim`);
     await page.waitForFunction(() => document.querySelectorAll('#antrian [data-state="waiting"]').length === 0
-      && document.querySelectorAll('#antrian [data-state]').length === 5, null, { timeout: 60_000 });
-    assert.equal(await page.locator('#antrian [data-state="sent"]').count(), 4);
+      && document.querySelectorAll('#antrian [data-state]').length === 6, null, { timeout: 60_000 });
+    assert.equal(await page.locator('#antrian [data-state="sent"]').count(), 5);
     assert.equal(await page.locator('#antrian [data-state="conflict"]').count(), 1);
     // Both versions, side by side.
     const conflict = page.locator('#antrian [data-state="conflict"]');
@@ -205,15 +213,19 @@ test('records made offline reach the server once each, and a conflicting edit sh
     assert.match(await conflict.locator('.versi-server').first().textContent(), /Judul versi kantor/);
     await shot(page, 'offline-conflict', true);
     await conflict.locator('button.pakai-saya').click();
-    await page.waitForFunction(() => document.querySelectorAll('#antrian [data-state="sent"]').length === 5);
+    await page.waitForFunction(() => document.querySelectorAll('#antrian [data-state="sent"]').length === 6);
     const after = await api(base, ranger, 'GET', `/api/v1/reports/${editedId}`);
     assert.equal(after.json.properties.title, 'Judul versi ponsel');
     assert.equal(after.json.properties.version, 3);
 
     // On the server: each report once, the photo once, the track as one leg.
     const items = await outbox(page);
-    const reports = items.filter((i) => i.kind === 'report');
+    const reports = items.filter((i) => i.kind === 'report' && i.label.startsWith('Ponsel'));
     assert.equal(reports.length, 3);
+    const stump = items.find((i) => i.kind === 'report' && i.label === 'Tunggul pohon baru ditebang');
+    const stumpReport = await api(base, ranger, 'GET', `/api/v1/reports/${stump.id}`);
+    assert.equal(stumpReport.json.properties.type, 'illegal_logging');
+    assert.equal((await api(base, ranger, 'GET', `/api/v1/reports/${stump.id}/attachments`)).json.attachments.length, 1);
     for (const r of reports) {
       const found = await api(base, ranger, 'GET', `/api/v1/reports?q=${encodeURIComponent('Ponsel')}&limit=100`);
       assert.equal(found.json.features.filter((f) => f.properties.title === r.label).length, 1, r.label);
