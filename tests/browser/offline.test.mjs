@@ -257,6 +257,14 @@ test('records made offline reach the server once each, and a conflicting edit sh
     assert.equal(found.json.features.filter((f) => f.properties.title.startsWith('Isi lain')).length, 0);
     await page.reload();
     await page.waitForSelector('#antrian [data-state="failed"] .antrian-alasan');
+    // Tried again, it is refused again for the same reason, and still kept.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/reports') && r.status() === 409),
+      page.click('#antrian [data-state="failed"] button.ulang'),
+    ]);
+    await page.waitForFunction(() => window.SinergiOutbox.all().then((items) =>
+      items.filter((i) => i.state === 'failed' && i.reason).length === 1 && !items.some((i) => i.state === 'waiting')));
+    await page.waitForSelector('#antrian [data-state="failed"] .antrian-alasan');
 
     // Kawal Desa without a network: elephants, how many, the GPS, a photo; waiting, and
     // sent by itself when the network returns (the browser's `online` event).

@@ -360,6 +360,11 @@
         row.appendChild(take);
         li.appendChild(row);
       }
+      if (item.state === 'failed') {
+        var again = el('button', { type: 'button', 'class': 'tombol kecil ulang' }, w('retry'));
+        again.addEventListener('click', function () { SinergiOutbox.retry(item.seq).then(refresh); });
+        li.appendChild(again);
+      }
       if (item.state !== 'conflict') {
         var del = el('button', { type: 'button', 'class': 'tombol kecil hapus' }, item.state === 'sent' ? w('forget') : w('delete'));
         del.addEventListener('click', function () {

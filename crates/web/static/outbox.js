@@ -396,6 +396,18 @@
     });
   }
 
+  /** A failed item, tried again (after what the server refused was put right). */
+  function retry(seq) {
+    return get(seq).then(function (item) {
+      if (!item || item.state !== 'failed') {
+        return null;
+      }
+      item.state = 'waiting';
+      item.reason = '';
+      return put(item).then(changed).then(sendAll);
+    });
+  }
+
   // ---- a patrol being recorded: its points, kept as they come ----
 
   function track(patrol) {
@@ -416,6 +428,7 @@
     remove: remove,
     sendAll: sendAll,
     resolve: resolve,
+    retry: retry,
     uuid: uuid,
     track: track,
     saveTrack: saveTrack,

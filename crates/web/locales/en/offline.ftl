@@ -27,6 +27,7 @@ outbox_state_sent = Sent
 outbox_state_conflict = Someone else changed the report
 outbox_photos = { $n } photos
 outbox_open = Open
+outbox_retry = Try again
 outbox_delete = Delete
 outbox_forget = Remove from the list
 outbox_delete_confirm = Delete from this phone? Whatever was not sent is lost.

@@ -27,6 +27,7 @@ outbox_state_sent = Terkirim
 outbox_state_conflict = Laporan sudah diubah orang lain
 outbox_photos = { $n } foto
 outbox_open = Buka
+outbox_retry = Coba kirim lagi
 outbox_delete = Hapus
 outbox_forget = Hapus dari daftar
 outbox_delete_confirm = Hapus dari ponsel ini? Yang belum terkirim akan hilang.

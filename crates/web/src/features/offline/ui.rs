@@ -40,6 +40,7 @@ fn outbox_words(lang: Lang) -> serde_json::Value {
         "photos": tr(lang, k!("outbox_photos")),
         "open": tr(lang, k!("outbox_open")),
         "delete": tr(lang, k!("outbox_delete")),
+        "retry": tr(lang, k!("outbox_retry")),
         "forget": tr(lang, k!("outbox_forget")),
         "delete_confirm": tr(lang, k!("outbox_delete_confirm")),
         "conflict": tr(lang, k!("outbox_conflict")),
