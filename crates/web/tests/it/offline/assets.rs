@@ -1,4 +1,4 @@
-//! Static files at content-hashed URLs: pages link them through the one helper, they are
+//! Static files at content-hashed URLs: pages link them through one template function, they are
 //! cached for a year, carry an ETag that answers 304, arrive gzipped when asked; the plain
 //! name still works with a short cache.
 
