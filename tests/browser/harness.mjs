@@ -102,6 +102,25 @@ export function useServerAndBrowser() {
   return env;
 }
 
+/**
+ * Registers the hooks that start and stop only the server, for a test file that launches
+ * its own browsers (a persistent profile that survives closing): `env.base` is its URL.
+ */
+export function useServer() {
+  const env = { base: '' };
+  before(async () => {
+    env.base = await startServer();
+  });
+  after(stopServer);
+  return env;
+}
+
+/** The arguments every test's Chromium starts with. */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
 /** Saves a 360×740 screenshot as SCREENSHOT_DIR/NAME.png when SCREENSHOT_DIR is set. */
 export async function shot(page, name, fullPage = false) {
   if (SHOTS) {

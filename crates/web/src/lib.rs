@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod observe;
 pub mod openapi;
 pub mod problem;
+pub mod pwa;
 pub mod ui;
 
 use std::sync::Arc;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .merge(assets::routes())
+        .merge(pwa::routes())
         .merge(ui::routes(report_form_limit).layer(DefaultBodyLimit::max(attachment_limit)))
         // Tells the access log and the metrics which route matched (not the path as sent).
         .route_layer(axum::middleware::from_fn(observe::record_route))

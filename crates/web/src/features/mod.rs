@@ -1,8 +1,9 @@
 //! The domains of Sinergi's web edge, one folder each: `accounts` (sign-in, sessions,
 //! second factor, account pages, users, agencies, settings), `reports`, `sharing`
 //! (agreements, referrals, emergency access), `audit`, `warning` (early warning),
-//! `patrols` (joint patrols), `notifications` and `ogc` (OGC API – Features at `/ogc`,
-//! routed beside the pages). A domain's folder holds its pages
+//! `patrols` (joint patrols), `notifications`, `ogc` (OGC API – Features at `/ogc`,
+//! routed beside the pages) and `offline` (the phone app's outbox and Kawal Desa pages).
+//! A domain's folder holds its pages
 //! (`ui.rs` or `ui/`) and templates
 //! (`templates/<domain>/`), its API handlers (`api.rs`) and the requests and answers they
 //! exchange (`types.rs`); it makes itself known through one [`Feature`] value, listed
@@ -30,7 +31,8 @@ domains!(
     warning,
     patrols,
     notifications,
-    ogc
+    ogc,
+    offline
 );
 
 use axum::routing::MethodRouter;

@@ -4,7 +4,8 @@
 //!
 //! Templates are named `*.html`, so minijinja escapes every value by default; this module
 //! must never mark user-supplied text as safe. The only safe strings it makes are JSON
-//! blocks for `<script type="application/json">`, escaped by [`json_for_script`].
+//! blocks for `<script type="application/json">`, escaped by [`json_for_script`], and the
+//! static files' hashed URLs (`asset(…)`), made from the build's own file table.
 
 use std::sync::OnceLock;
 
@@ -53,6 +54,20 @@ fn build_env() -> (Environment<'static>, Vec<(&'static str, minijinja::Error)>) 
     // Percent-encodes a value for a URL query; minijinja's own filter needs an optional
     // feature, and the API's encoder is the one the other links use.
     env.add_filter("urlencode", |s: String| crate::api_common::urlencode(&s));
+    // The content-hashed URL of an embedded static file: `{{ asset("sinergi.js") }}`.
+    // An unknown name fails the page (and the template test), never a broken link.
+    // The URL is made from the build's own file table (no visitor's text), so it is
+    // written as is rather than with its slashes escaped.
+    env.add_function("asset", |name: String| {
+        crate::assets::url(&name)
+            .map(Value::from_safe_string)
+            .ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("no static file is called {name}"),
+                )
+            })
+    });
     let mut failures = Vec::new();
     for (name, src) in all_templates() {
         if let Err(e) = env.add_template(name, src) {
@@ -275,7 +290,9 @@ mod tests {
             for (i, _) in src.match_indices("<script") {
                 let tag: String = src[i..].chars().take_while(|c| *c != '>').collect();
                 assert!(
-                    tag.contains("src=\"/static/") || tag.contains("type=\"application/json\""),
+                    tag.contains("src=\"{{ asset(\"")
+                        || tag.contains("src=\"/static/")
+                        || tag.contains("type=\"application/json\""),
                     "{name}: {tag}"
                 );
             }

@@ -276,6 +276,10 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/patroli/{id}/pengamatan/{observation}", WRITERS),
     // The empty report id is refused before the role is asked.
     ("POST", "/patroli/{id}/temuan", SIGNED_IN),
+    ("GET", "/patroli/{id}/rekam", WRITERS),
+    // ---- the phone app's pages
+    ("GET", "/kirim", SIGNED_IN),
+    ("GET", "/kawal-desa", WRITERS),
     ("GET", "/satwa", SIGNED_IN),
     ("POST", "/satwa", MANAGERS),
     ("POST", "/satwa/perangkat", MANAGERS),

@@ -17,6 +17,7 @@ mod language;
 mod leaks;
 mod notifications;
 mod ogc;
+mod offline;
 mod operations;
 mod patrols;
 mod reports;

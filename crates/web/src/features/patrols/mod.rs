@@ -41,5 +41,9 @@ pub(crate) const FEATURE: Feature = Feature {
             "patroli_ringkasan.html",
             include_str!("../../../templates/patrols/patroli_ringkasan.html"),
         ),
+        (
+            "patroli_rekam.html",
+            include_str!("../../../templates/patrols/patroli_rekam.html"),
+        ),
     ],
 };

@@ -49,6 +49,7 @@ pub(crate) fn routes(
         ("/patroli/{id}/laporan.pdf", get(super::report_pdf::page_pdf)),
         ("/patroli/{id}/pengamatan/{observation}", post(super::found_ui::decide)),
         ("/patroli/{id}/temuan", post(super::found_ui::link)),
+        ("/patroli/{id}/rekam", get(record)),
     ]
 }
 
@@ -427,12 +428,54 @@ pub(super) async fn detail_page(
             notice => notice,
             map_json => json_for_script(&json!({ "segments": segments })),
             has_track => !segments.is_empty(),
+            can_record => can_record(page),
             summary => tr_args(lang, k!("p_effort_summary"), &[
                 ("km", &one_decimal(lang, view.effort.distance_km)),
                 ("days", &view.effort.patrol_days),
                 ("cells", &view.effort.cells),
             ]),
             ..page_ctx(page, "patrols")
+        },
+    )
+}
+
+/// `GET /patroli/{id}/rekam`: records the patrol's track on the phone (`static/rekam.js`):
+/// start, pause, waypoints with a photo, stop; the points are kept on the phone as they
+/// come and the track is sent as GPX through the outbox. The report types without
+/// required attributes are offered for a waypoint's photo, which becomes a report.
+pub(crate) async fn record(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = PatrolId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    if !can_record(&page) {
+        return page.error(AppError::Forbidden(
+            "analysts do not record patrols".into(),
+        ));
+    }
+    let (p, _) = match st.app.patrol_for(&page.authed.actor, id).await {
+        Ok(x) => x,
+        Err(e) => return page.error(e),
+    };
+    let lang = page.lang;
+    let types: Vec<Value> = st
+        .app
+        .report_types()
+        .iter()
+        .filter(|t| t.fields.iter().all(|f| !f.required))
+        .map(|t| context! { key => t.key.as_str(), label => lang.pick(&t.label_id, &t.label_en) })
+        .collect();
+    render(
+        StatusCode::OK,
+        "patroli_rekam.html",
+        context! {
+            patrol_id => p.id.to_string(),
+            patrol_title => p.title.as_str(),
+            types => types,
+            ..page_ctx(&page, "patrols")
         },
     )
 }
