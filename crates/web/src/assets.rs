@@ -1,13 +1,12 @@
 //! Static files embedded in the binary: Sinergi's own CSS and scripts, Leaflet and its
-//! marker clustering (from npm, see package.json) and the shipped region boundaries for
-//! maps that need no tile server.
+//! marker clustering (from npm, see package.json). The maps' boundaries and tiles are
+//! `maps.rs`.
 
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use sinergi_regions::{Gazetteer, Level};
 
 use crate::AppState;
 
@@ -74,7 +73,6 @@ const FILES: &[(&str, &str, &[u8])] = &[
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/{*path}", get(static_file))
-        .route("/boundaries/{level}", get(boundaries))
 }
 
 async fn static_file(Path(path): Path<String>) -> Response {
@@ -88,33 +86,6 @@ async fn static_file(Path(path): Path<String>) -> Response {
                 ),
             ],
             *bytes,
-        )
-            .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-/// `provinsi.geojson`, `kabkota.geojson` or `kecamatan.geojson`.
-async fn boundaries(Path(level): Path<String>) -> Response {
-    let level = match level.as_str() {
-        "provinsi.geojson" => Level::Province,
-        "kabkota.geojson" => Level::Regency,
-        "kecamatan.geojson" => Level::District,
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    match Gazetteer::boundary_geojson(level) {
-        Some(text) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/geo+json"),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=86400"),
-                ),
-            ],
-            text,
         )
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),

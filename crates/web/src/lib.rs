@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub(crate) mod features;
 pub mod i18n;
+pub mod maps;
 pub mod observe;
 pub mod openapi;
 pub mod problem;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .merge(assets::routes())
+        .merge(maps::routes())
         .merge(ui::routes(report_form_limit).layer(DefaultBodyLimit::max(attachment_limit)))
         // Tells the access log and the metrics which route matched (not the path as sent).
         .route_layer(axum::middleware::from_fn(observe::record_route))
