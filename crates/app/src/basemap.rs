@@ -24,7 +24,7 @@ pub struct MapsConfig {
 }
 
 /// A tile layer a map page offers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TileLayer {
     /// `local` (the MBTiles file) or `online` (the configured URL).
     pub kind: &'static str,
@@ -32,6 +32,11 @@ pub struct TileLayer {
     pub attribution: String,
     /// The deepest zoom with tiles; the map enlarges those beyond it.
     pub max_native_zoom: u8,
+    /// The shallowest zoom with tiles; the map shrinks those below it.
+    pub min_native_zoom: u8,
+    /// Where the layer has tiles (west, south, east, north): the map asks for no tile
+    /// outside.
+    pub bounds: Option<[f64; 4]>,
 }
 
 impl App {
@@ -74,6 +79,8 @@ impl App {
                 url: format!("/tiles/{{z}}/{{x}}/{{y}}.{}", info.format.extension()),
                 attribution: info.attribution.clone().unwrap_or_default(),
                 max_native_zoom: info.max_zoom,
+                min_native_zoom: info.min_zoom,
+                bounds: info.bounds,
             });
         }
         if let Some(url) = &self.config.maps.tile_url {
@@ -82,6 +89,8 @@ impl App {
                 url: url.clone(),
                 attribution: self.config.maps.tile_attribution.clone().unwrap_or_default(),
                 max_native_zoom: 19,
+                min_native_zoom: 0,
+                bounds: None,
             });
         }
         out
@@ -90,42 +99,30 @@ impl App {
 
 // ---- the demo's base map ---------------------------------------------------------------
 
-/// The demo's areas (Kerinci Seblat around Gunung Kerinci, and Way Kambas) as
-/// west, south, east, north, and the zoom levels drawn.
-const DEMO_AREAS: [Bbox; 2] = [
-    Bbox {
-        west: 100.6,
-        south: -2.8,
-        east: 102.0,
-        north: -1.3,
-    },
-    Bbox {
-        west: 105.5,
-        south: -5.5,
-        east: 106.2,
-        north: -4.5,
-    },
-];
-const DEMO_ZOOMS: std::ops::RangeInclusive<u8> = 5..=11;
+/// The demo's box (west, south, east, north): from Kerinci Seblat to Way Kambas, with
+/// Jambi and Palembang between, so the tiles have no gaps inside the box the file
+/// announces (`bounds`), and the zoom levels drawn (closer zooms enlarge zoom 10).
+const DEMO_AREA: Bbox = Bbox {
+    west: 100.5,
+    south: -5.6,
+    east: 106.3,
+    north: -1.2,
+};
+const DEMO_ZOOMS: std::ops::RangeInclusive<u8> = 5..=10;
 pub const DEMO_ATTRIBUTION: &str = "Sinergi demo · batas wilayah Kemendagri";
 
 /// Writes the demo's base map to `path`: the shipped province, regency and district
-/// boundaries drawn as PNG tiles over the demo areas at zooms 5–11. The same binary
+/// boundaries drawn as PNG tiles over the demo areas at zooms 5–10. The same binary
 /// always writes the same file. Returns the number of tiles.
 pub async fn write_demo(path: &Path) -> AppResult<usize> {
     let g = Gazetteer::shipped();
     let mut tiles = Vec::new();
     for z in DEMO_ZOOMS {
-        let mut seen = std::collections::BTreeSet::new();
-        for area in DEMO_AREAS {
-            let (x0, y0) = tile_of(area.west, area.north, z);
-            let (x1, y1) = tile_of(area.east, area.south, z);
-            for x in x0..=x1 {
-                for y in y0..=y1 {
-                    if seen.insert((x, y)) {
-                        tiles.push(((z, x, y), render_tile(g, z, x, y)));
-                    }
-                }
+        let (x0, y0) = tile_of(DEMO_AREA.west, DEMO_AREA.north, z);
+        let (x1, y1) = tile_of(DEMO_AREA.east, DEMO_AREA.south, z);
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                tiles.push(((z, x, y), render_tile(g, z, x, y)));
             }
         }
     }
@@ -141,7 +138,13 @@ pub async fn write_demo(path: &Path) -> AppResult<usize> {
             ("attribution", DEMO_ATTRIBUTION.into()),
             ("minzoom", DEMO_ZOOMS.start().to_string()),
             ("maxzoom", DEMO_ZOOMS.end().to_string()),
-            ("bounds", "100.6,-5.5,106.2,-1.3".into()),
+            (
+                "bounds",
+                format!(
+                    "{},{},{},{}",
+                    DEMO_AREA.west, DEMO_AREA.south, DEMO_AREA.east, DEMO_AREA.north
+                ),
+            ),
         ],
         &tiles,
     )

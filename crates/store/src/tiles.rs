@@ -93,6 +93,8 @@ pub struct TilesInfo {
     /// The `attribution` metadata, if any.
     pub attribution: Option<String>,
     pub name: Option<String>,
+    /// The `bounds` metadata (west, south, east, north), if present and readable.
+    pub bounds: Option<[f64; 4]>,
 }
 
 /// An MBTiles file opened for reading.
@@ -172,6 +174,7 @@ impl MbTiles {
                 tiles,
                 attribution: get("attribution"),
                 name: get("name"),
+                bounds: get("bounds").and_then(|b| parse_bounds(&b)),
             },
         })
     }
@@ -262,6 +265,21 @@ impl MbTiles {
     }
 }
 
+/// Reads `west,south,east,north` in degrees.
+fn parse_bounds(text: &str) -> Option<[f64; 4]> {
+    let values: Vec<f64> = text
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    match values.as_slice() {
+        &[w, s, e, n] if w < e && s < n && values.iter().all(|v| v.is_finite()) => {
+            Some([w, s, e, n])
+        }
+        _ => None,
+    }
+}
+
 /// The MBTiles row of an XYZ tile (rows count from the south), or `None` outside the
 /// world at that zoom.
 fn tms_row(z: u8, x: u32, y: u32) -> Option<i64> {
@@ -294,7 +312,11 @@ mod tests {
         MbTiles::create(
             &path,
             TileFormat::Png,
-            &[("name", "uji".into()), ("attribution", "Sinergi".into())],
+            &[
+                ("name", "uji".into()),
+                ("attribution", "Sinergi".into()),
+                ("bounds", "100.5,-5.6,106.3,-1.2".into()),
+            ],
             &[((2, 3, 1), png.clone())],
         )
         .await
@@ -303,6 +325,8 @@ mod tests {
         assert_eq!(m.info().format, TileFormat::Png);
         assert_eq!((m.info().min_zoom, m.info().max_zoom, m.info().tiles), (2, 2, 1));
         assert_eq!(m.info().attribution.as_deref(), Some("Sinergi"));
+        assert_eq!(m.info().bounds, Some([100.5, -5.6, 106.3, -1.2]));
+        assert_eq!(parse_bounds("1,2,0,3"), None);
         assert_eq!(m.tile(2, 3, 1).await.expect("read").map(|t| t.data), Some(png));
         // Stored as row 2 (= 4 - 1 - 1): the unturned address is empty.
         assert!(m.tile(2, 3, 2).await.expect("read").is_none());

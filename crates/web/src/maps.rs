@@ -238,8 +238,9 @@ async fn tile(
     }
 }
 
-/// The tile layers a page's map offers (`kind`, `url`, `attribution`,
-/// `max_native_zoom`), the first shown at start; empty for the shipped boundaries alone.
+/// The tile layers a page's map offers (`kind`, `url`, `attribution`, `max_native_zoom`,
+/// `min_native_zoom`, `bounds`), the first shown at start; empty for the shipped
+/// boundaries alone.
 pub fn tile_layers(st: &AppState) -> Value {
     Value::Array(
         st.app
@@ -251,6 +252,8 @@ pub fn tile_layers(st: &AppState) -> Value {
                     "url": l.url,
                     "attribution": l.attribution,
                     "max_native_zoom": l.max_native_zoom,
+                    "min_native_zoom": l.min_native_zoom,
+                    "bounds": l.bounds,
                 })
             })
             .collect(),

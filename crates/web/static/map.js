@@ -1,5 +1,9 @@
-// Sinergi's maps, drawn with Leaflet over the shipped Indonesian boundaries, so they
-// work with no tile server and no internet. Three uses, chosen by the element present:
+// Sinergi's maps, drawn with Leaflet over the shipped Indonesian boundaries of the view
+// (/boundaries?bbox=&zoom=, the level and detail fitting the zoom), with the names of
+// the places in view, a place search, and the base map's tiles when the administrator
+// configured them (#peta-dasar: Sinergi's own MBTiles file at /tiles/…, an online tile
+// server, or none, when the maps contact no other server). Three uses here, chosen by
+// the element present:
 //   #peta         the report map: reports in view from /api/v1/reports, re-fetched
 //                 whenever the map moves, each marker tagged with data-report-id; pins
 //                 close together are clustered (leaflet.markercluster, embedded) into a
@@ -12,9 +16,9 @@
 //   #peta-detail  one report's geometry (JSON in #geometri; the server sends a coarsened
 //                 location as a Feature marked `coarse`, drawn dashed);
 //   #peta-pilih   the form's location picker, writing into the #lon/#lat inputs.
-// Report text is only ever inserted with textContent, never as HTML, and no tile layer
-// is added, so the map never contacts another server.
-// The base map is also offered as window.SinergiPeta for /static/peringatan.js.
+// Report text and place names are only ever inserted with textContent, never as HTML.
+// The base map is also offered as window.SinergiPeta for /static/peringatan.js and
+// /static/patroli.js.
 (function () {
   'use strict';
   if (!window.L) {
@@ -169,6 +173,9 @@
       var t = L.tileLayer(l.url, {
         maxZoom: 18,
         maxNativeZoom: l.max_native_zoom || 18,
+        minNativeZoom: l.min_native_zoom || 0,
+        // No request for a tile outside the layer's area (the server would answer 404).
+        bounds: l.bounds ? L.latLngBounds([[l.bounds[1], l.bounds[0]], [l.bounds[3], l.bounds[2]]]) : undefined,
         attribution: escapeHtml(l.attribution || '')
       });
       if (i === 0) {
@@ -193,7 +200,10 @@
       options: { position: 'topright' },
       onAdd: function () {
         var box = L.DomUtil.create('div', 'cari-peta leaflet-bar');
-        var form = document.createElement('form');
+        // Not a <form>: the map may sit inside the page's own form (the report form, the
+        // area form), and Enter here must search, not submit that form.
+        var form = document.createElement('div');
+        form.className = 'cari-peta-baris';
         form.setAttribute('role', 'search');
         var input = document.createElement('input');
         input.type = 'search';
@@ -201,7 +211,7 @@
         input.placeholder = WORDS.search_placeholder || '';
         input.setAttribute('aria-label', WORDS.search_label || '');
         var button = document.createElement('button');
-        button.type = 'submit';
+        button.type = 'button';
         button.textContent = WORDS.search_button || '';
         var list = document.createElement('ul');
         list.className = 'cari-peta-hasil';
@@ -228,8 +238,15 @@
           }
         }
 
-        form.addEventListener('submit', function (e) {
-          e.preventDefault();
+        input.addEventListener('keydown', function (e) {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            find();
+          }
+        });
+        button.addEventListener('click', find);
+
+        function find() {
           var q = input.value.trim();
           if (!q) {
             return;
@@ -267,7 +284,7 @@
               list.hidden = found.length === 0;
             })
             .catch(function () { note.textContent = WORDS.search_failed || ''; });
-        });
+        }
         return box;
       }
     });
@@ -442,7 +459,7 @@
     var text = data.text || {};
     var status = document.getElementById('peta-status');
     var typeSelect = document.getElementById('peta-jenis');
-    var map = baseMap(el);
+    var map = baseMap(el, { search: true });
     var view = /^#peta=(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
     if (view && Math.abs(Number(view[2])) <= 90 && Math.abs(Number(view[3])) <= 180) {
       map.setView([Number(view[2]), Number(view[3])], Math.min(Math.max(Number(view[1]), 3), 18));
@@ -668,7 +685,7 @@
     var lon = document.getElementById('lon');
     var lat = document.getElementById('lat');
     var mine = document.getElementById('lokasi-saya');
-    var map = baseMap(el, { scrollWheelZoom: false });
+    var map = baseMap(el, { scrollWheelZoom: false, search: true });
     var start = [Number(el.dataset.lat) || -2.5, Number(el.dataset.lon) || 118];
     map.setView(start, Number(el.dataset.zoom) || 5);
     var marker = null;

@@ -1,6 +1,6 @@
 ## The maps shared by every page: the base map, place names and the place search.
 map_search_label = Find a place on the map
-map_search_placeholder = Find a village, district, regency…
+map_search_placeholder = Find a place…
 map_search_button = Find
 map_search_none = No place by that name.
 map_search_failed = The search failed; try again.

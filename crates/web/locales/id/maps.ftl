@@ -1,6 +1,6 @@
 ## The maps shared by every page: the base map, place names and the place search.
 map_search_label = Cari tempat di peta
-map_search_placeholder = Cari desa, kecamatan, kabupaten…
+map_search_placeholder = Cari tempat…
 map_search_button = Cari
 map_search_none = Tidak ada tempat bernama itu.
 map_search_failed = Pencarian gagal; coba lagi.

@@ -202,7 +202,7 @@ async fn the_base_map_file_is_served_as_xyz_tiles() {
     for path in [
         format!("/tiles/9/{x}/{flipped}.png"),
         format!("/tiles/9/{x}/{y}.jpg"),
-        format!("/tiles/14/{x}/{y}.png"),
+        format!("/tiles/11/{x}/{y}.png"),
         "/tiles/9/0/0.png".to_string(),
         "/tiles/9/x/0.png".to_string(),
     ] {
@@ -256,7 +256,9 @@ async fn map_pages_offer_the_configured_base_maps() {
     assert_eq!(layers.len(), 2);
     assert_eq!(layers[0]["kind"], "local");
     assert_eq!(layers[0]["url"], "/tiles/{z}/{x}/{y}.png");
-    assert_eq!(layers[0]["max_native_zoom"], 11);
+    assert_eq!(layers[0]["max_native_zoom"], 10);
+    assert_eq!(layers[0]["min_native_zoom"], 5);
+    assert_eq!(layers[0]["bounds"], json!([100.5, -5.6, 106.3, -1.2]));
     assert_eq!(layers[1]["url"], "https://tile.example.org/{z}/{x}/{y}.png");
     // The credit is data: the script block escapes markup.
     assert_eq!(layers[1]["attribution"], "© Contoh <Peta>");
