@@ -78,6 +78,7 @@ test('the report map: boundaries of the view, names, place search and the demo b
 
     // Search a place by name and fly there.
     const before = await page.evaluate(() => window.location.hash);
+    await page.click('#peta .cari-peta-buka');
     await page.fill('#peta .cari-peta-isian', 'Sungai Penuh');
     await page.press('#peta .cari-peta-isian', 'Enter');
     await page.waitForSelector('#peta .cari-peta-hasil button[data-kode="15.72"]');
@@ -107,6 +108,7 @@ test('the area editor lists the villages a drawn area covers', async () => {
     await page.click('input[name="cara"][value="peta"]');
     await page.waitForSelector('#peta-gambar.leaflet-container', { state: 'visible' });
     // Fly to Sungai Penuh with the map's own search, then draw a triangle round its centre.
+    await page.click('#peta-gambar .cari-peta-buka');
     await page.fill('#peta-gambar .cari-peta-isian', 'Sungai Penuh');
     await page.press('#peta-gambar .cari-peta-isian', 'Enter');
     await page.click('#peta-gambar .cari-peta-hasil button[data-kode="15.72"]');

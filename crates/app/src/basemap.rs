@@ -87,7 +87,12 @@ impl App {
             out.push(TileLayer {
                 kind: "online",
                 url: url.clone(),
-                attribution: self.config.maps.tile_attribution.clone().unwrap_or_default(),
+                attribution: self
+                    .config
+                    .maps
+                    .tile_attribution
+                    .clone()
+                    .unwrap_or_default(),
                 max_native_zoom: 19,
                 min_native_zoom: 0,
                 bounds: None,
@@ -134,7 +139,10 @@ pub async fn write_demo(path: &Path) -> AppResult<usize> {
             ("name", "Sinergi demo".into()),
             ("type", "baselayer".into()),
             ("version", "1".into()),
-            ("description", "Shipped boundaries over the demo areas".into()),
+            (
+                "description",
+                "Shipped boundaries over the demo areas".into(),
+            ),
             ("attribution", DEMO_ATTRIBUTION.into()),
             ("minzoom", DEMO_ZOOMS.start().to_string()),
             ("maxzoom", DEMO_ZOOMS.end().to_string()),
@@ -174,7 +182,12 @@ fn mercator(lon: f64, lat: f64) -> (f64, f64) {
 fn tile_bbox(z: u8, x: u32, y: u32) -> Bbox {
     let n = f64::from(1u32 << z);
     let lon = |x: f64| x / n * 360.0 - 180.0;
-    let lat = |y: f64| (std::f64::consts::PI * (1.0 - 2.0 * y / n)).sinh().atan().to_degrees();
+    let lat = |y: f64| {
+        (std::f64::consts::PI * (1.0 - 2.0 * y / n))
+            .sinh()
+            .atan()
+            .to_degrees()
+    };
     Bbox {
         west: lon(f64::from(x)),
         east: lon(f64::from(x) + 1.0),
@@ -214,7 +227,10 @@ fn render_tile(g: &Gazetteer, z: u8, x: u32, y: u32) -> Vec<u8> {
     let n = f64::from(1u32 << z) * SIZE as f64;
     let to_px = |p: &[f64; 2]| -> (f64, f64) {
         let (mx, my) = mercator(p[0], p[1]);
-        (mx * n - f64::from(x) * SIZE as f64, my * n - f64::from(y) * SIZE as f64)
+        (
+            mx * n - f64::from(x) * SIZE as f64,
+            my * n - f64::from(y) * SIZE as f64,
+        )
     };
     let regencies = g.outlines_in(Level::Regency, view, z);
     for o in &regencies {

@@ -145,7 +145,10 @@ impl Gazetteer {
     pub fn villages_within(&self, rings: &[Vec<[f64; 2]>]) -> Vec<&Region> {
         use geo::{BoundingRect, Intersects};
         let ring = |r: &Vec<[f64; 2]>| -> LineString<f64> {
-            r.iter().map(|p| Coord { x: p[0], y: p[1] }).collect::<Vec<_>>().into()
+            r.iter()
+                .map(|p| Coord { x: p[0], y: p[1] })
+                .collect::<Vec<_>>()
+                .into()
         };
         let Some((outside, holes)) = rings.split_first() else {
             return Vec::new();
@@ -160,11 +163,7 @@ impl Gazetteer {
             .filter(|&i| self.table.own_centroid[i])
             .map(|i| &self.table.regions[i])
             .filter(|r| {
-                bbox.contains(r.lon, r.lat)
-                    && polygon.intersects(&Coord {
-                        x: r.lon,
-                        y: r.lat,
-                    })
+                bbox.contains(r.lon, r.lat) && polygon.intersects(&Coord { x: r.lon, y: r.lat })
             })
             .collect();
         out.sort_by(|a, b| a.code.cmp(&b.code));
@@ -362,7 +361,12 @@ mod tests {
             .map(Vec::len)
             .sum()
         };
-        assert!(points(4) * 4 < points(12), "{} vs {}", points(4), points(12));
+        assert!(
+            points(4) * 4 < points(12),
+            "{} vs {}",
+            points(4),
+            points(12)
+        );
         // The districts of Kerinci are shipped (Jambi is a focus province).
         assert!(g
             .outlines_in(Level::District, view, 10)
@@ -384,7 +388,12 @@ mod tests {
         // A hole round the centre leaves it out.
         let holed = [
             ring(v.lon - d, v.lat - d, v.lon + d, v.lat + d),
-            ring(v.lon - d / 4.0, v.lat - d / 4.0, v.lon + d / 4.0, v.lat + d / 4.0),
+            ring(
+                v.lon - d / 4.0,
+                v.lat - d / 4.0,
+                v.lon + d / 4.0,
+                v.lat + d / 4.0,
+            ),
         ];
         assert!(!g.villages_within(&holed).iter().any(|r| r.code == v.code));
         assert!(g.villages_within(&[ring(0.0, 0.0, 0.1, 0.1)]).is_empty());

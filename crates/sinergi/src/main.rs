@@ -466,7 +466,10 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
             let file = cfg.data_dir.join("demo-basemap.mbtiles");
             if !file.exists() {
                 let tiles = sinergi_app::basemap::write_demo(&file).await?;
-                println!("Drew the demo base map: {tiles} tiles in {}.", file.display());
+                println!(
+                    "Drew the demo base map: {tiles} tiles in {}.",
+                    file.display()
+                );
             }
             app.open_basemap(&file).await?;
         }

@@ -124,11 +124,10 @@ impl MbTiles {
             .connect_with(opts)
             .await
             .map_err(|e| unreadable(e.to_string()))?;
-        let meta: Vec<(String, String)> =
-            sqlx::query_as("SELECT name, value FROM metadata")
-                .fetch_all(&pool)
-                .await
-                .map_err(|e| unreadable(e.to_string()))?;
+        let meta: Vec<(String, String)> = sqlx::query_as("SELECT name, value FROM metadata")
+            .fetch_all(&pool)
+            .await
+            .map_err(|e| unreadable(e.to_string()))?;
         let get = |k: &str| {
             meta.iter()
                 .find(|(n, _)| n == k)
@@ -323,11 +322,17 @@ mod tests {
         .expect("written");
         let m = MbTiles::open(&path).await.expect("opens");
         assert_eq!(m.info().format, TileFormat::Png);
-        assert_eq!((m.info().min_zoom, m.info().max_zoom, m.info().tiles), (2, 2, 1));
+        assert_eq!(
+            (m.info().min_zoom, m.info().max_zoom, m.info().tiles),
+            (2, 2, 1)
+        );
         assert_eq!(m.info().attribution.as_deref(), Some("Sinergi"));
         assert_eq!(m.info().bounds, Some([100.5, -5.6, 106.3, -1.2]));
         assert_eq!(parse_bounds("1,2,0,3"), None);
-        assert_eq!(m.tile(2, 3, 1).await.expect("read").map(|t| t.data), Some(png));
+        assert_eq!(
+            m.tile(2, 3, 1).await.expect("read").map(|t| t.data),
+            Some(png)
+        );
         // Stored as row 2 (= 4 - 1 - 1): the unturned address is empty.
         assert!(m.tile(2, 3, 2).await.expect("read").is_none());
         let raw: i64 = sqlx::query_scalar("SELECT tile_row FROM tiles")

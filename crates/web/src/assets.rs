@@ -71,8 +71,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
 ];
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/static/{*path}", get(static_file))
+    Router::new().route("/static/{*path}", get(static_file))
 }
 
 async fn static_file(Path(path): Path<String>) -> Response {

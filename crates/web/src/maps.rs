@@ -260,6 +260,22 @@ pub fn tile_layers(st: &AppState) -> Value {
     )
 }
 
+/// The origin of an XYZ tile URL for the Content-Security-Policy, e.g.
+/// `https://tile.openstreetmap.org`; a `{s}` subdomain becomes `*`. `None` when the host
+/// has another placeholder or characters a policy cannot hold.
+pub fn tile_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let host = rest.split('/').next()?.replace("{s}", "*");
+    let ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'));
+    ok.then(|| format!("{scheme}://{host}"))
+}
+
 /// The settings every map of a page reads from `#peta-dasar` (`templates/peta_dasar.html`):
 /// the tile layers and the words of the place search and the layer switch.
 pub(crate) fn page_settings(st: &AppState, lang: Lang) -> Value {
@@ -273,7 +289,6 @@ pub(crate) fn page_settings(st: &AppState, lang: Lang) -> Value {
             "search_failed": tr(lang, k!("map_search_failed")),
             "layer_local": tr(lang, k!("map_layer_local")),
             "layer_online": tr(lang, k!("map_layer_online")),
-            "layer_none": tr(lang, k!("map_layer_none")),
             "levels": {
                 "province": tr(lang, k!("map_level_province")),
                 "regency": tr(lang, k!("map_level_regency")),
@@ -298,6 +313,20 @@ mod tests {
             zoom: Some(zoom.into()),
         })
         .map_err(|e| e.errors.into_iter().map(|f| f.field).collect())
+    }
+
+    #[test]
+    fn a_tile_server_origin_for_the_policy() {
+        assert_eq!(
+            tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_origin("https://{s}.tile.example.org:8443/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.example.org:8443")
+        );
+        assert_eq!(tile_origin("https://a b/{z}/{x}/{y}"), None);
+        assert_eq!(tile_origin("ftp://x/{z}/{x}/{y}"), None);
     }
 
     #[test]

@@ -88,16 +88,18 @@
   }
 
   // Each region's name at its centre, finest level fitting the zoom, skipping names that
-  // would overlap one already placed (bigger regions are placed first).
+  // would overlap one already placed (bigger regions are placed first). Names are plain
+  // elements in their own pane (not markers: they take no taps and are no pins), placed
+  // again when the view settles and hidden while it zooms.
   function labelLayer(map) {
     map.createPane('nama');
-    map.getPane('nama').style.zIndex = 390;
-    map.getPane('nama').style.pointerEvents = 'none';
-    var group = L.layerGroup().addTo(map);
+    var pane = map.getPane('nama');
+    pane.style.zIndex = 390;
+    pane.style.pointerEvents = 'none';
     var features = [];
 
     function draw() {
-      group.clearLayers();
+      pane.textContent = '';
       var z = Math.floor(map.getZoom());
       if (z < LABEL_MIN_ZOOM) {
         return;
@@ -108,10 +110,9 @@
       var view = map.getBounds();
       var size = map.getSize();
       var placed = [];
-      var count = 0;
       features.forEach(function (f) {
         var p = f.properties || {};
-        if (p.level !== level || count >= LABEL_MAX) {
+        if (p.level !== level || placed.length >= LABEL_MAX) {
           return;
         }
         var at = p.label || (f.geometry && f.geometry.type === 'Point' ? f.geometry.coordinates : null);
@@ -135,18 +136,19 @@
           return;
         }
         placed.push(box);
-        count += 1;
+        var div = document.createElement('div');
+        div.className = 'nama-wilayah nama-' + level;
         var span = document.createElement('span');
         span.textContent = p.name || '';
         span.setAttribute('data-kode', p.code || '');
         span.setAttribute('data-tingkat', level);
-        L.marker(ll, {
-          pane: 'nama', interactive: false, keyboard: false,
-          icon: L.divIcon({ className: 'nama-wilayah nama-' + level, html: span, iconSize: null })
-        }).addTo(group);
+        div.appendChild(span);
+        L.DomUtil.setPosition(div, map.latLngToLayerPoint(ll));
+        pane.appendChild(div);
       });
     }
 
+    map.on('zoomstart', function () { pane.textContent = ''; });
     map.on('zoomend moveend', draw);
     return {
       set: function (fs) {
@@ -221,6 +223,25 @@
         note.setAttribute('aria-live', 'polite');
         form.appendChild(input);
         form.appendChild(button);
+        // Folded to one small button until used, so it hides little of a small map.
+        var open = document.createElement('button');
+        open.type = 'button';
+        open.className = 'cari-peta-buka';
+        open.textContent = WORDS.search_button || '';
+        open.setAttribute('aria-label', WORDS.search_label || '');
+        open.setAttribute('aria-expanded', 'false');
+        form.hidden = true;
+        open.addEventListener('click', function () {
+          form.hidden = !form.hidden;
+          open.setAttribute('aria-expanded', String(!form.hidden));
+          if (form.hidden) {
+            list.hidden = true;
+            note.textContent = '';
+          } else {
+            input.focus();
+          }
+        });
+        box.appendChild(open);
         box.appendChild(form);
         box.appendChild(list);
         box.appendChild(note);
@@ -230,6 +251,8 @@
         function go(r) {
           list.hidden = true;
           note.textContent = '';
+          form.hidden = true;
+          open.setAttribute('aria-expanded', 'false');
           if (r.bbox) {
             map.flyToBounds([[r.bbox[1], r.bbox[0]], [r.bbox[3], r.bbox[2]]], { duration: 0.8 });
           } else if (r.centroid) {

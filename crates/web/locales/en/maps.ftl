@@ -6,7 +6,6 @@ map_search_none = No place by that name.
 map_search_failed = The search failed; try again.
 map_layer_local = Base map (Sinergi server)
 map_layer_online = Online base map
-map_layer_none = Boundaries only
 map_level_province = province
 map_level_regency = regency/city
 map_level_district = district

@@ -6,7 +6,6 @@ map_search_none = Tidak ada tempat bernama itu.
 map_search_failed = Pencarian gagal; coba lagi.
 map_layer_local = Peta dasar (server Sinergi)
 map_layer_online = Peta dasar daring
-map_layer_none = Batas wilayah saja
 map_level_province = provinsi
 map_level_regency = kabupaten/kota
 map_level_district = kecamatan

@@ -23,7 +23,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("galat.html", include_str!("../../templates/galat.html")),
     ("beranda.html", include_str!("../../templates/beranda.html")),
-    ("peta_dasar.html", include_str!("../../templates/peta_dasar.html")),
+    (
+        "peta_dasar.html",
+        include_str!("../../templates/peta_dasar.html"),
+    ),
 ];
 
 /// Every template: the shell's and every domain's.

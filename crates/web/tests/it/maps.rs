@@ -72,16 +72,20 @@ async fn a_map_view_downloads_only_its_boundaries() {
                 .as_str()
                 .is_some_and(|c| c.starts_with("15.01."))
     }));
-    assert!(!features
-        .iter()
-        .any(|f| f["properties"]["code"].as_str().is_some_and(|c| c.starts_with("9"))));
+    assert!(!features.iter().any(|f| f["properties"]["code"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("9"))));
     // Every position lies in the box asked for.
     let inside = |p: &Value| {
         let (x, y) = (p[0].as_f64().expect("x"), p[1].as_f64().expect("y"));
         (99.49..=103.36).contains(&x) && (-3.17..=-0.70).contains(&y)
     };
     for f in features {
-        for poly in f["geometry"]["coordinates"].as_array().into_iter().flatten() {
+        for poly in f["geometry"]["coordinates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             for ring in poly.as_array().expect("rings") {
                 assert!(ring.as_array().expect("ring").iter().all(inside));
             }
@@ -168,7 +172,8 @@ fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
     let n = f64::from(1u32 << z);
     let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
     let r = lat.to_radians();
-    let y = ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+    let y =
+        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
     (x, y)
 }
 
@@ -191,7 +196,9 @@ async fn the_base_map_file_is_served_as_xyz_tiles() {
         .expect("tile");
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
-        r.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("image/png")
     );
     let png = r.bytes().await.expect("png");
@@ -238,18 +245,34 @@ async fn map_pages_offer_the_configured_base_maps() {
         c.maps.tile_attribution = Some("© Contoh <Peta>".into());
     })
     .await;
-    agency_and_user(&s, "BNNP-JAMBI", "ana", "coordinator", "kata-sandi-panjang-1").await;
+    agency_and_user(
+        &s,
+        "BNNP-JAMBI",
+        "ana",
+        "coordinator",
+        "kata-sandi-panjang-1",
+    )
+    .await;
     let web = harness::browser();
     let session = harness::browser_sign_in(&web, &s.url, "ana", "kata-sandi-panjang-1").await;
-    let page = web
+    let r = web
         .get(format!("{}/peta", s.url))
         .header("cookie", format!("sinergi_session={session}"))
         .send()
         .await
-        .expect("map page")
-        .text()
-        .await
-        .expect("html");
+        .expect("map page");
+    // The online server's tiles are the only images from elsewhere.
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        csp.contains("img-src 'self' data: blob: https://tile.example.org;"),
+        "{csp}"
+    );
+    let page = r.text().await.expect("html");
     let settings = harness::between(&page, "id=\"peta-dasar\">", "</script>").expect("settings");
     let v: Value = serde_json::from_str(settings).expect("JSON");
     let layers = v["layers"].as_array().expect("layers");
@@ -269,7 +292,14 @@ async fn map_pages_offer_the_configured_base_maps() {
 #[tokio::test]
 async fn a_drawn_shape_names_the_villages_it_covers() {
     let s = spawn(|_| {}).await;
-    agency_and_user(&s, "BNNP-JAMBI", "ana", "coordinator", "kata-sandi-panjang-1").await;
+    agency_and_user(
+        &s,
+        "BNNP-JAMBI",
+        "ana",
+        "coordinator",
+        "kata-sandi-panjang-1",
+    )
+    .await;
     let token = s.token("ana", "kata-sandi-panjang-1").await;
     let g = sinergi_regions::Gazetteer::shipped();
     let v = g.get("15.01.01.2001").expect("a village of Kerinci");
