@@ -76,6 +76,9 @@ pub enum TilesError {
     Backend(#[from] sqlx::Error),
 }
 
+/// A tile's place in an XYZ URL: zoom, column, row from the north.
+pub type TileAddress = (u8, u32, u32);
+
 /// One tile as stored.
 #[derive(Clone, Debug)]
 pub struct Tile {
@@ -209,7 +212,7 @@ impl MbTiles {
         path: &Path,
         format: TileFormat,
         metadata: &[(&str, String)],
-        tiles: &[((u8, u32, u32), Vec<u8>)],
+        tiles: &[(TileAddress, Vec<u8>)],
     ) -> Result<(), TilesError> {
         let part = path.with_extension("mbtiles.part");
         let _ = std::fs::remove_file(&part);
