@@ -87,8 +87,8 @@
     return [w, s, e, n].map(function (x) { return String(Math.round(x * 1e6) / 1e6); }).join(',');
   }
 
-  // Each region's name at its centre, finest level fitting the zoom, skipping names that
-  // would overlap one already placed (bigger regions are placed first). Names are plain
+  // Each region's name at its centre, one level at a time (the finest fitting the zoom),
+  // in code order, skipping names that would overlap one already placed. Names are plain
   // elements in their own pane (not markers: they take no taps and are no pins), placed
   // again when the view settles and hidden while it zooms.
   function labelLayer(map) {
