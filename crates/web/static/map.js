@@ -163,17 +163,21 @@
     return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   }
 
+  // How far past its deepest zoom a file's tiles are enlarged; closer still, the map draws
+  // the boundaries alone rather than blurred tiles.
+  var ENLARGE_ZOOMS = 2;
+
   // The base map's tiles: the configured layers (the first shown), with a switch when
   // there are several, and their credits.
   function tileLayers(map) {
     var layers = SETTINGS.layers || [];
     if (layers.length === 0) {
-      return false;
+      return;
     }
     var choices = {};
     layers.forEach(function (l, i) {
       var t = L.tileLayer(l.url, {
-        maxZoom: 18,
+        maxZoom: Math.min(18, (l.max_native_zoom || 18) + ENLARGE_ZOOMS),
         maxNativeZoom: l.max_native_zoom || 18,
         minNativeZoom: l.min_native_zoom || 0,
         // No request for a tile outside the layer's area (the server would answer 404).
@@ -189,7 +193,6 @@
       L.control.layers(choices, null, { position: 'topleft' }).addTo(map);
     }
     L.control.attribution({ prefix: false }).addTo(map);
-    return true;
   }
 
   // The place search: names from /api/v1/regions?q=, a list of matches with the regions
@@ -324,10 +327,15 @@
     var search = opts.search;
     delete opts.search;
     var map = L.map(el, Object.assign({ attributionControl: false, minZoom: 3, maxZoom: 18, zoomSnap: 0.25, zoomDelta: 1 }, opts));
+    // The land is filled under the tiles (pane 150, the tiles are 200), so it shows only
+    // where the base map has no tile; the boundary lines are drawn over them (250).
+    map.createPane('darat');
+    map.getPane('darat').style.zIndex = 150;
     map.createPane('batas');
     map.getPane('batas').style.zIndex = 250;
+    var landRenderer = L.canvas({ pane: 'darat', padding: 0.5 });
     var renderer = L.canvas({ pane: 'batas', padding: 0.5 });
-    var tiles = tileLayers(map);
+    tileLayers(map);
     var labels = labelLayer(map);
     var shown = null;
     var asked = null;
@@ -339,11 +347,7 @@
       if (level === 'district') {
         return { color: '#a3b1aa', weight: 0.8, fill: false, dashArray: '3 3' };
       }
-      // The land: filled when there are no tiles under it.
-      return {
-        color: level === 'province' ? '#6f8279' : '#8d9c95', weight: 1,
-        fill: !tiles, fillColor: '#f4f2e9', fillOpacity: 1
-      };
+      return { color: level === 'province' ? '#6f8279' : '#8d9c95', weight: 1, fill: false };
     }
 
     function load() {
@@ -368,9 +372,16 @@
             return;
           }
           var polygons = (data.features || []).filter(function (f) { return f.geometry && f.geometry.type !== 'Point'; });
-          var next = L.geoJSON({ type: 'FeatureCollection', features: polygons }, {
-            pane: 'batas', renderer: renderer, interactive: false, style: style
-          }).addTo(map);
+          var land = polygons.filter(function (f) { return f.properties.level !== 'district'; });
+          var next = L.layerGroup([
+            L.geoJSON({ type: 'FeatureCollection', features: land }, {
+              pane: 'darat', renderer: landRenderer, interactive: false,
+              style: { stroke: false, fill: true, fillColor: '#f4f2e9', fillOpacity: 1 }
+            }),
+            L.geoJSON({ type: 'FeatureCollection', features: polygons }, {
+              pane: 'batas', renderer: renderer, interactive: false, style: style
+            })
+          ]).addTo(map);
           if (shown) {
             map.removeLayer(shown);
           }
