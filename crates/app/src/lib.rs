@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod basemap;
 pub mod checkpoints;
 pub mod demo;
 pub mod demo_patrols;
@@ -77,6 +78,8 @@ pub struct AppConfig {
     pub audit_signing_key: PathBuf,
     /// Who may read the metrics (`/metrics`).
     pub metrics: operations::MetricsAccess,
+    /// The base map under the maps.
+    pub maps: basemap::MapsConfig,
 }
 
 impl AppConfig {
@@ -89,6 +92,7 @@ impl AppConfig {
             trust_forwarded_for: false,
             audit_signing_key: data_dir.join("audit-signing.key"),
             metrics: operations::MetricsAccess::default(),
+            maps: basemap::MapsConfig::default(),
             data_dir,
         }
     }
@@ -117,6 +121,8 @@ pub struct App {
     audit_key: Mutex<Option<Arc<sinergi_core::checkpoint::AuditKey>>>,
     /// One checkpoint written at a time in this process.
     checkpoint_lock: tokio::sync::Mutex<()>,
+    /// The base-map file being served, if any (`basemap.rs`).
+    basemap: RwLock<Option<sinergi_store::tiles::MbTiles>>,
 }
 
 impl App {
@@ -146,6 +152,14 @@ impl App {
         let types = store.report_types().await?;
         let warning = warning::Warning::new(config.delivery.clone());
         let started = clock.now();
+        let basemap = match &config.maps.basemap_file {
+            Some(path) => Some(
+                sinergi_store::tiles::MbTiles::open(path)
+                    .await
+                    .map_err(|e| AppError::Internal(Box::new(e)))?,
+            ),
+            None => None,
+        };
         Ok(App {
             store,
             clock,
@@ -159,6 +173,7 @@ impl App {
             events: Arc::new(events::InProcessBus::default()),
             audit_key: Mutex::new(None),
             checkpoint_lock: tokio::sync::Mutex::new(()),
+            basemap: RwLock::new(basemap),
         })
     }
 

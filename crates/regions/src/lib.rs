@@ -26,6 +26,7 @@ mod error;
 mod search;
 mod shapes;
 mod table;
+mod view;
 
 #[cfg(test)]
 mod tests;
@@ -40,6 +41,7 @@ use crate::error::LoadError;
 use crate::search::NameIndex;
 use crate::shapes::Shape;
 use crate::table::{Span, Table, NO_PARENT};
+pub use crate::view::{pixel_degrees, Bbox, Outline, SIMPLIFY_ZOOMS};
 
 /// The four levels of the Kemendagri administrative hierarchy.
 ///
@@ -186,6 +188,8 @@ pub struct Gazetteer {
     /// For each province (by storage position), whether any of its districts
     /// has a shipped polygon; otherwise districts are chosen by centroid.
     district_polygons: Vec<bool>,
+    /// Each level's polygons simplified per zoom, made on first use (`view.rs`).
+    simplify_cache: view::Cache,
 }
 
 /// Marks a region without a boundary polygon in `Gazetteer::shape_of`.
@@ -237,6 +241,7 @@ impl Gazetteer {
             table,
             names,
             shapes: Vec::new(),
+            simplify_cache: view::Cache::new(),
         };
         let files = [
             (

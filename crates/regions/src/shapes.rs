@@ -16,7 +16,7 @@ use crate::error::LoadError;
 #[derive(Debug)]
 pub(crate) struct Shape {
     /// The box around all parts, for a one-comparison rejection.
-    bbox: Rect<f64>,
+    pub(crate) bbox: Rect<f64>,
     /// The polygons making up the region (islands are separate parts).
     parts: Vec<Part>,
 }
@@ -30,6 +30,11 @@ struct Part {
 }
 
 impl Shape {
+    /// The polygons making up the region.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = &Polygon<f64>> {
+        self.parts.iter().map(|p| &p.polygon)
+    }
+
     /// Returns whether the point lies inside the region or on its boundary.
     ///
     /// Boundary points count as inside so that a point exactly on a shared

@@ -319,6 +319,28 @@ options! {
         shown: "5",
         default: sinergi_app::checkpoints::DEFAULT_INTERVAL_MIN,
     }
+    /// An online base map under the maps: an XYZ tile URL with `{z}`, `{x}` and `{y}`,
+    /// e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png` (browsers fetch it directly;
+    /// without it and without `basemap_file` the maps draw the shipped boundaries alone).
+    tile_url: Option<String> {
+        key: "maps.tile_url", old_key: "", env: "SINERGI_TILE_URL", flag: "",
+        shown: "none",
+        default: None,
+    }
+    /// The credit shown for `tile_url`, e.g. `© OpenStreetMap contributors`.
+    tile_attribution: Option<String> {
+        key: "maps.tile_attribution", old_key: "", env: "SINERGI_TILE_ATTRIBUTION", flag: "",
+        shown: "none",
+        default: None,
+    }
+    /// An offline base map: an MBTiles file of raster tiles (PNG, JPEG or WebP) that
+    /// Sinergi serves at `/tiles/{z}/{x}/{y}.png`, so the maps work without internet.
+    /// `serve --demo` makes and uses `DATA_DIR/demo-basemap.mbtiles` when this is unset.
+    basemap_file: Option<PathBuf> {
+        key: "maps.basemap_file", old_key: "", env: "SINERGI_BASEMAP_FILE", flag: "",
+        shown: "none",
+        default: None,
+    }
 }
 
 /// What `sinergi.toml` holds, checked against [`OPTIONS`] when resolved.
@@ -465,6 +487,16 @@ impl Config {
             || c.database_url.starts_with("postgresql://"))
         {
             bail!("database URL must start with sqlite:// or postgres://");
+        }
+        if let Some(url) = &c.tile_url {
+            let template = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+            let web = url.starts_with("https://") || url.starts_with("http://");
+            if !template || !web {
+                bail!(
+                    "maps.tile_url must be an http(s) URL with {{z}}, {{x}} and {{y}}, e.g. \
+                     https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
+                );
+            }
         }
         c.audit_checkpoint_interval_min = c.audit_checkpoint_interval_min.max(1);
         c.firms_interval_min = c.firms_interval_min.max(5);

@@ -397,6 +397,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     token: cfg.metrics_token.clone(),
                     public: cfg.metrics_public,
                 },
+                maps: sinergi_app::basemap::MapsConfig {
+                    tile_url: cfg.tile_url.clone(),
+                    tile_attribution: cfg.tile_attribution.clone(),
+                    basemap_file: cfg.basemap_file.clone(),
+                },
                 ..AppConfig::new(cfg.data_dir.clone())
             },
         )
@@ -457,6 +462,18 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
             );
         } else {
             println!("The database already has data; the demo data set is not loaded again.");
+        }
+        // The demo's own offline base map, drawn once, unless another base map is set.
+        if cfg.basemap_file.is_none() && cfg.tile_url.is_none() {
+            let file = cfg.data_dir.join("demo-basemap.mbtiles");
+            if !file.exists() {
+                let tiles = sinergi_app::basemap::write_demo(&file).await?;
+                println!(
+                    "Drew the demo base map: {tiles} tiles in {}.",
+                    file.display()
+                );
+            }
+            app.open_basemap(&file).await?;
         }
     }
     let listener = tokio::net::TcpListener::bind(&cfg.addr)

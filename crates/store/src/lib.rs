@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod patrols;
 pub mod reports;
 pub mod sharing;
+pub mod tiles;
 pub mod warning;
 
 pub use accounts::{

@@ -1,6 +1,6 @@
 //! Static files embedded in the binary: Sinergi's own CSS and scripts, Leaflet and its
-//! marker clustering (from npm, see package.json) and the shipped region boundaries for
-//! maps that need no tile server.
+//! marker clustering (from npm, see package.json). The maps' boundaries and tiles are
+//! `maps.rs`.
 //!
 //! Every file is served twice: under a content-hashed name (`/static/sinergi.3f2a9c1b.js`,
 //! [`url`]) that never changes meaning and is cached for a year (`immutable`), and under
@@ -15,7 +15,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use sinergi_regions::{Gazetteer, Level};
 
 use crate::AppState;
 
@@ -157,9 +156,7 @@ pub(crate) fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/static/{*path}", get(static_file))
-        .route("/boundaries/{level}", get(boundaries))
+    Router::new().route("/static/{*path}", get(static_file))
 }
 
 async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
@@ -196,31 +193,4 @@ async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
         a.bytes,
     )
         .into_response()
-}
-
-/// `provinsi.geojson`, `kabkota.geojson` or `kecamatan.geojson`.
-async fn boundaries(Path(level): Path<String>) -> Response {
-    let level = match level.as_str() {
-        "provinsi.geojson" => Level::Province,
-        "kabkota.geojson" => Level::Regency,
-        "kecamatan.geojson" => Level::District,
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    match Gazetteer::boundary_geojson(level) {
-        Some(text) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/geo+json"),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=86400"),
-                ),
-            ],
-            text,
-        )
-            .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
 }

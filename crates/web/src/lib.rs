@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub(crate) mod features;
 pub mod i18n;
+pub mod maps;
 pub mod observe;
 pub mod openapi;
 pub mod problem;
@@ -45,6 +46,14 @@ pub fn router(state: AppState) -> Router {
         .max_attachment_bytes
         .saturating_mul(ui::PHOTO_FORM_BUDGET)
         + 64 * 1024;
+    // An online base map's tiles are the only images from elsewhere (ADR 19).
+    let tile_origin = state
+        .app
+        .config
+        .maps
+        .tile_url
+        .as_deref()
+        .and_then(maps::tile_origin);
     // The recorder is in place before the first request counts.
     observe::metrics_handle();
     Router::new()
@@ -67,22 +76,47 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(assets::routes())
         .merge(pwa::routes())
+        .merge(maps::routes())
         .merge(ui::routes(report_form_limit).layer(DefaultBodyLimit::max(attachment_limit)))
         // Tells the access log and the metrics which route matched (not the path as sent).
         .route_layer(axum::middleware::from_fn(observe::record_route))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-            ),
+            content_security_policy(tile_origin.as_deref()),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         // Outermost: the request id, its span, the access log line and request metrics.
         .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)
+}
+
+/// The Content-Security-Policy: everything from Sinergi itself, and images also from the
+/// online base map's server when one is configured.
+fn content_security_policy(tile_origin: Option<&str>) -> HeaderValue {
+    let images = match tile_origin {
+        Some(origin) => format!("'self' data: blob: {origin}"),
+        None => "'self' data: blob:".to_string(),
+    };
+    let csp = format!(
+        "default-src 'self'; img-src {images}; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+    })
 }
 
 /// Every path the router serves besides static files, with its parameters in braces

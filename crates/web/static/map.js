@@ -1,5 +1,9 @@
-// Sinergi's maps, drawn with Leaflet over the shipped Indonesian boundaries, so they
-// work with no tile server and no internet. Three uses, chosen by the element present:
+// Sinergi's maps, drawn with Leaflet over the shipped Indonesian boundaries of the view
+// (/boundaries?bbox=&zoom=, the level and detail fitting the zoom), with the names of
+// the places in view, a place search, and the base map's tiles when the administrator
+// configured them (#peta-dasar: Sinergi's own MBTiles file at /tiles/…, an online tile
+// server, or none, when the maps contact no other server). Three uses here, chosen by
+// the element present:
 //   #peta         the report map: reports in view from /api/v1/reports, re-fetched
 //                 whenever the map moves, each marker tagged with data-report-id; pins
 //                 close together are clustered (leaflet.markercluster, embedded) into a
@@ -12,9 +16,9 @@
 //   #peta-detail  one report's geometry (JSON in #geometri; the server sends a coarsened
 //                 location as a Feature marked `coarse`, drawn dashed);
 //   #peta-pilih   the form's location picker, writing into the #lon/#lat inputs.
-// Report text is only ever inserted with textContent, never as HTML, and no tile layer
-// is added, so the map never contacts another server.
-// The base map is also offered as window.SinergiPeta for /static/peringatan.js.
+// Report text and place names are only ever inserted with textContent, never as HTML.
+// The base map is also offered as window.SinergiPeta for /static/peringatan.js and
+// /static/patroli.js.
 (function () {
   'use strict';
   if (!window.L) {
@@ -24,8 +28,7 @@
 
   // Indonesia, lon 95–141 and lat -11–6: the start view of the report map.
   var INDONESIA = L.latLngBounds([[-11, 95], [6, 141]]);
-  var KABKOTA_ZOOM = 7;
-
+  
   function json(id) {
     var el = document.getElementById(id);
     if (!el) {
@@ -38,61 +41,370 @@
     }
   }
 
-  // A map with the province boundaries always, and the regency/city boundaries once
-  // zoomed in far enough for them to be readable. Boundaries live in their own pane
-  // under the reports and never take clicks, so a tap reaches the map or a marker.
-  function baseMap(el, options) {
-    var map = L.map(el, Object.assign({ attributionControl: false, minZoom: 3, maxZoom: 18, zoomSnap: 0.25, zoomDelta: 1 }, options || {}));
-    map.createPane('batas');
-    map.getPane('batas').style.zIndex = 250;
-    var renderer = L.canvas({ pane: 'batas', padding: 0.5 });
-    var kabkota = null;
-    var kabkotaLoading = false;
+  // What the page says about its maps (#peta-dasar): the base map's tile layers and the
+  // words of the place search.
+  var SETTINGS = json('peta-dasar') || { layers: [], text: {} };
+  var WORDS = SETTINGS.text || {};
 
-    fetch('/boundaries/provinsi.geojson', { credentials: 'same-origin' })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (!data) {
+  // Zooms at which the server adds a level (crates/web/src/maps.rs): regencies become the
+  // land at 7, districts are added at 10 and villages (points) at 12.
+  var REGENCY_ZOOM = 7;
+  var DISTRICT_ZOOM = 10;
+  var VILLAGE_ZOOM = 12;
+  // Names are shown from this zoom (provinces), each level at the zoom it is drawn.
+  var LABEL_MIN_ZOOM = 5;
+  var LABEL_MAX = 60;
+
+  // Which level's names a view shows: the finest level the answer holds for the zoom.
+  function labelLevel(zoom, levels) {
+    if (zoom >= VILLAGE_ZOOM && levels.village) {
+      return 'village';
+    }
+    if (zoom >= DISTRICT_ZOOM && levels.district) {
+      return 'district';
+    }
+    if (zoom >= REGENCY_ZOOM) {
+      return 'regency';
+    }
+    return 'province';
+  }
+
+  // The box to ask for: the view with half a view around it, snapped out to the tile grid
+  // of the zoom, so a small pan asks the same address again (and the browser's cache
+  // answers).
+  function boundaryBox(map, z) {
+    var b = map.getBounds().pad(0.5);
+    var step = 360 / Math.pow(2, z);
+    function down(x) { return Math.floor(x / step) * step; }
+    function up(x) { return Math.ceil(x / step) * step; }
+    var w = Math.max(down(b.getWest()), -180);
+    var e = Math.min(up(b.getEast()), 180);
+    var s = Math.max(down(b.getSouth()), -85);
+    var n = Math.min(up(b.getNorth()), 85);
+    if (e <= w || n <= s) {
+      return null;
+    }
+    return [w, s, e, n].map(function (x) { return String(Math.round(x * 1e6) / 1e6); }).join(',');
+  }
+
+  // Each region's name at its centre, one level at a time (the finest fitting the zoom),
+  // in code order, skipping names that would overlap one already placed. Names are plain
+  // elements in their own pane (not markers: they take no taps and are no pins), placed
+  // again when the view settles and hidden while it zooms.
+  function labelLayer(map) {
+    map.createPane('nama');
+    var pane = map.getPane('nama');
+    pane.style.zIndex = 390;
+    pane.style.pointerEvents = 'none';
+    var features = [];
+
+    function draw() {
+      pane.textContent = '';
+      var z = Math.floor(map.getZoom());
+      if (z < LABEL_MIN_ZOOM) {
+        return;
+      }
+      var levels = {};
+      features.forEach(function (f) { levels[f.properties.level] = true; });
+      var level = labelLevel(z, levels);
+      var view = map.getBounds();
+      var size = map.getSize();
+      var placed = [];
+      features.forEach(function (f) {
+        var p = f.properties || {};
+        if (p.level !== level || placed.length >= LABEL_MAX) {
           return;
         }
-        L.geoJSON(data, {
-          pane: 'batas', renderer: renderer, interactive: false,
-          style: { color: '#6f8279', weight: 1, fillColor: '#f4f2e9', fillOpacity: 1 }
-        }).addTo(map);
-      })
-      .catch(function () { /* The map still works without boundaries. */ });
-
-    function toggleKabkota() {
-      var wanted = map.getZoom() >= KABKOTA_ZOOM;
-      if (wanted && !kabkota && !kabkotaLoading) {
-        kabkotaLoading = true;
-        fetch('/boundaries/kabkota.geojson', { credentials: 'same-origin' })
-          .then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (data) {
-            kabkotaLoading = false;
-            if (!data) {
-              return;
-            }
-            kabkota = L.geoJSON(data, {
-              pane: 'batas', renderer: renderer, interactive: false,
-              style: { color: '#a3b1aa', weight: 0.8, fill: false, dashArray: '3 3' }
-            });
-            toggleKabkota();
-          })
-          .catch(function () { kabkotaLoading = false; });
-        return;
-      }
-      if (!kabkota) {
-        return;
-      }
-      if (wanted && !map.hasLayer(kabkota)) {
-        kabkota.addTo(map);
-      } else if (!wanted && map.hasLayer(kabkota)) {
-        map.removeLayer(kabkota);
-      }
+        var at = p.label || (f.geometry && f.geometry.type === 'Point' ? f.geometry.coordinates : null);
+        if (!at) {
+          return;
+        }
+        var ll = L.latLng(at[1], at[0]);
+        if (!view.contains(ll)) {
+          return;
+        }
+        var pt = map.latLngToContainerPoint(ll);
+        var w = String(p.name || '').length * 6.5 + 10;
+        var box = { x0: pt.x - w / 2, x1: pt.x + w / 2, y0: pt.y - 9, y1: pt.y + 9 };
+        if (box.x0 < 0 || box.x1 > size.x || box.y0 < 0 || box.y1 > size.y) {
+          return;
+        }
+        var clash = placed.some(function (o) {
+          return box.x0 < o.x1 && o.x0 < box.x1 && box.y0 < o.y1 && o.y0 < box.y1;
+        });
+        if (clash) {
+          return;
+        }
+        placed.push(box);
+        var div = document.createElement('div');
+        div.className = 'nama-wilayah nama-' + level;
+        var span = document.createElement('span');
+        span.textContent = p.name || '';
+        span.setAttribute('data-kode', p.code || '');
+        span.setAttribute('data-tingkat', level);
+        div.appendChild(span);
+        L.DomUtil.setPosition(div, map.latLngToLayerPoint(ll));
+        pane.appendChild(div);
+      });
     }
-    map.on('zoomend', toggleKabkota);
-    map.whenReady(toggleKabkota);
+
+    map.on('zoomstart', function () { pane.textContent = ''; });
+    map.on('zoomend moveend', draw);
+    return {
+      set: function (fs) {
+        features = fs;
+        draw();
+      }
+    };
+  }
+
+  // Leaflet writes a layer's credit as HTML; the configured text is shown as text.
+  function escapeHtml(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+
+  // How far past its deepest zoom a file's tiles are enlarged; closer still, the map draws
+  // the boundaries alone rather than blurred tiles.
+  var ENLARGE_ZOOMS = 2;
+
+  // The base map's tiles: the configured layers (the first shown), with a switch when
+  // there are several, and their credits.
+  function tileLayers(map) {
+    var layers = SETTINGS.layers || [];
+    if (layers.length === 0) {
+      return;
+    }
+    var choices = {};
+    layers.forEach(function (l, i) {
+      var t = L.tileLayer(l.url, {
+        maxZoom: Math.min(18, (l.max_native_zoom || 18) + ENLARGE_ZOOMS),
+        maxNativeZoom: l.max_native_zoom || 18,
+        minNativeZoom: l.min_native_zoom || 0,
+        // No request for a tile outside the layer's area (the server would answer 404).
+        bounds: l.bounds ? L.latLngBounds([[l.bounds[1], l.bounds[0]], [l.bounds[3], l.bounds[2]]]) : undefined,
+        attribution: escapeHtml(l.attribution || '')
+      });
+      if (i === 0) {
+        t.addTo(map);
+      }
+      choices[(l.kind === 'local' ? WORDS.layer_local : WORDS.layer_online) || l.kind] = t;
+    });
+    if (layers.length > 1) {
+      L.control.layers(choices, null, { position: 'topleft' }).addTo(map);
+    }
+    L.control.attribution({ prefix: false }).addTo(map);
+  }
+
+  // The place search: names from /api/v1/regions?q=, a list of matches with the regions
+  // they lie in, and the map flies to the one chosen (its boundary's extent, or its centre
+  // at a zoom fitting its level).
+  var FLY_ZOOM = { province: 7, regency: 9, district: 11, village: 14 };
+
+  function searchControl(map) {
+    var Search = L.Control.extend({
+      options: { position: 'topright' },
+      onAdd: function () {
+        var box = L.DomUtil.create('div', 'cari-peta leaflet-bar');
+        // Not a <form>: the map may sit inside the page's own form (the report form, the
+        // area form), and Enter here must search, not submit that form.
+        var form = document.createElement('div');
+        form.className = 'cari-peta-baris';
+        form.setAttribute('role', 'search');
+        var input = document.createElement('input');
+        input.type = 'search';
+        input.className = 'cari-peta-isian';
+        input.placeholder = WORDS.search_placeholder || '';
+        input.setAttribute('aria-label', WORDS.search_label || '');
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = WORDS.search_button || '';
+        var list = document.createElement('ul');
+        list.className = 'cari-peta-hasil';
+        list.hidden = true;
+        var note = document.createElement('p');
+        note.className = 'cari-peta-catatan';
+        note.setAttribute('aria-live', 'polite');
+        form.appendChild(input);
+        form.appendChild(button);
+        // Folded to one small button until used, so it hides little of a small map.
+        var open = document.createElement('button');
+        open.type = 'button';
+        open.className = 'cari-peta-buka';
+        open.textContent = WORDS.search_button || '';
+        open.setAttribute('aria-label', WORDS.search_label || '');
+        open.setAttribute('aria-expanded', 'false');
+        form.hidden = true;
+        open.addEventListener('click', function () {
+          form.hidden = !form.hidden;
+          open.setAttribute('aria-expanded', String(!form.hidden));
+          if (form.hidden) {
+            list.hidden = true;
+            note.textContent = '';
+          } else {
+            input.focus();
+          }
+        });
+        box.appendChild(open);
+        box.appendChild(form);
+        box.appendChild(list);
+        box.appendChild(note);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+
+        function go(r) {
+          list.hidden = true;
+          note.textContent = '';
+          form.hidden = true;
+          open.setAttribute('aria-expanded', 'false');
+          if (r.bbox) {
+            map.flyToBounds([[r.bbox[1], r.bbox[0]], [r.bbox[3], r.bbox[2]]], { duration: 0.8 });
+          } else if (r.centroid) {
+            var c = r.centroid.coordinates;
+            map.flyTo([c[1], c[0]], FLY_ZOOM[r.level] || 12, { duration: 0.8 });
+          }
+        }
+
+        input.addEventListener('keydown', function (e) {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            find();
+          }
+        });
+        button.addEventListener('click', find);
+
+        function find() {
+          var q = input.value.trim();
+          if (!q) {
+            return;
+          }
+          fetch('/api/v1/regions?limit=6&q=' + encodeURIComponent(q), {
+            credentials: 'same-origin', headers: { Accept: 'application/json' }
+          })
+            .then(function (r) {
+              if (!r.ok) {
+                throw new Error('HTTP ' + r.status);
+              }
+              return r.json();
+            })
+            .then(function (d) {
+              var found = d.regions || [];
+              list.textContent = '';
+              note.textContent = found.length ? '' : (WORDS.search_none || '');
+              found.forEach(function (r) {
+                var li = document.createElement('li');
+                var b = document.createElement('button');
+                b.type = 'button';
+                b.setAttribute('data-kode', r.code);
+                var name = document.createElement('strong');
+                name.textContent = r.name;
+                var where = document.createElement('span');
+                where.textContent = [(WORDS.levels || {})[r.level] || r.level]
+                  .concat((r.parents || []).slice(0, 2).map(function (p) { return p.name; })).join(', ');
+                b.appendChild(name);
+                b.appendChild(document.createTextNode(' '));
+                b.appendChild(where);
+                b.addEventListener('click', function () { go(r); });
+                li.appendChild(b);
+                list.appendChild(li);
+              });
+              list.hidden = found.length === 0;
+            })
+            .catch(function () { note.textContent = WORDS.search_failed || ''; });
+        }
+        return box;
+      }
+    });
+    new Search().addTo(map);
+  }
+
+  // A map over the shipped boundaries of the view (/boundaries?bbox=&zoom=), asked again
+  // when the view settles (the stale request cancelled), with the names of the places in
+  // view, the base map's tiles when configured, and (options.search) the place search.
+  // Boundaries live in their own pane under the reports and never take clicks, so a tap
+  // reaches the map or a marker.
+  function baseMap(el, options) {
+    var opts = Object.assign({}, options || {});
+    var search = opts.search;
+    delete opts.search;
+    var map = L.map(el, Object.assign({ attributionControl: false, minZoom: 3, maxZoom: 18, zoomSnap: 0.25, zoomDelta: 1 }, opts));
+    // The land is filled under the tiles (pane 150, the tiles are 200), so it shows only
+    // where the base map has no tile; the boundary lines are drawn over them (250).
+    map.createPane('darat');
+    map.getPane('darat').style.zIndex = 150;
+    map.createPane('batas');
+    map.getPane('batas').style.zIndex = 250;
+    var landRenderer = L.canvas({ pane: 'darat', padding: 0.5 });
+    var renderer = L.canvas({ pane: 'batas', padding: 0.5 });
+    tileLayers(map);
+    var labels = labelLayer(map);
+    var shown = null;
+    var asked = null;
+    var controller = null;
+    var timer = null;
+
+    function style(f) {
+      var level = (f.properties || {}).level;
+      if (level === 'district') {
+        return { color: '#a3b1aa', weight: 0.8, fill: false, dashArray: '3 3' };
+      }
+      return { color: level === 'province' ? '#6f8279' : '#8d9c95', weight: 1, fill: false };
+    }
+
+    function load() {
+      var z = Math.max(0, Math.floor(map.getZoom()));
+      var box = boundaryBox(map, z);
+      if (!box) {
+        return;
+      }
+      var url = '/boundaries?zoom=' + z + '&bbox=' + box;
+      if (url === asked) {
+        return;
+      }
+      if (controller) {
+        controller.abort();
+      }
+      controller = window.AbortController ? new AbortController() : null;
+      asked = url;
+      fetch(url, { credentials: 'same-origin', signal: controller ? controller.signal : undefined })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || url !== asked) {
+            return;
+          }
+          var polygons = (data.features || []).filter(function (f) { return f.geometry && f.geometry.type !== 'Point'; });
+          var land = polygons.filter(function (f) { return f.properties.level !== 'district'; });
+          var next = L.layerGroup([
+            L.geoJSON({ type: 'FeatureCollection', features: land }, {
+              pane: 'darat', renderer: landRenderer, interactive: false,
+              style: { stroke: false, fill: true, fillColor: '#f4f2e9', fillOpacity: 1 }
+            }),
+            L.geoJSON({ type: 'FeatureCollection', features: polygons }, {
+              pane: 'batas', renderer: renderer, interactive: false, style: style
+            })
+          ]).addTo(map);
+          if (shown) {
+            map.removeLayer(shown);
+          }
+          shown = next;
+          labels.set(data.features || []);
+          el.setAttribute('data-batas', String(z));
+        })
+        .catch(function (e) {
+          // The map still works without boundaries; a cancelled request is not an error.
+          if (!e || e.name !== 'AbortError') {
+            asked = null;
+          }
+        });
+    }
+
+    map.on('moveend', function () {
+      clearTimeout(timer);
+      timer = setTimeout(load, 200);
+    });
+    map.whenReady(function () { setTimeout(load, 0); });
+    if (search) {
+      searchControl(map);
+    }
     return map;
   }
 
@@ -181,7 +493,7 @@
     var text = data.text || {};
     var status = document.getElementById('peta-status');
     var typeSelect = document.getElementById('peta-jenis');
-    var map = baseMap(el);
+    var map = baseMap(el, { search: true });
     var view = /^#peta=(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
     if (view && Math.abs(Number(view[2])) <= 90 && Math.abs(Number(view[3])) <= 180) {
       map.setView([Number(view[2]), Number(view[3])], Math.min(Math.max(Number(view[1]), 3), 18));
@@ -407,7 +719,7 @@
     var lon = document.getElementById('lon');
     var lat = document.getElementById('lat');
     var mine = document.getElementById('lokasi-saya');
-    var map = baseMap(el, { scrollWheelZoom: false });
+    var map = baseMap(el, { scrollWheelZoom: false, search: true });
     var start = [Number(el.dataset.lat) || -2.5, Number(el.dataset.lon) || 118];
     map.setView(start, Number(el.dataset.zoom) || 5);
     var marker = null;

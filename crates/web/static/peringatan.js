@@ -8,13 +8,15 @@
 //                       counts new alerts until the page is used, ages ("3 menit lalu") keep
 //                       up, and with the #bunyi-peringatan option on (remembered in
 //                       localStorage) a new alert beeps (WebAudio) and vibrates the phone;
-//   #peta-peringatan    the board's map: areas (/api/v1/fences), alerts, and each subject's
+//   #peta-peringatan    the board's map: areas (/api/v1/fences), alerts (clustered when
+//                       close together), and each subject's
 //                       track of the last 24 hours (/api/v1/subjects/{id}/track);
 //   #peta-titik         one alert's position and area;
 //   #peta-area          the areas of the area page;
 //   #peta-gambar        the drawing tool: taps add points, dragging a point moves it
 //                       (an edited area starts with its stored points), written to the
 //                       hidden #bentuk-peta field as a GeoJSON Polygon or LineString;
+//                       #desa-tercakup lists the villages an area covers as it is drawn;
 //   #a-cari-wilayah     the area forms' region search: matches of /api/v1/regions?q= as
 //                       the user types, with level and the regions they lie in, picked
 //                       with the mouse or arrow keys and Enter into the form's `wilayah`
@@ -22,8 +24,8 @@
 //   #form-aturan        shows only the fields the chosen trigger and subject choice use;
 //   #peta-jejak         one subject's track.
 // Text is only ever inserted with textContent, never as HTML: tooltips and popups get DOM
-// nodes (Leaflet would insert a string as HTML). No tile layer is added: the maps draw the
-// shipped boundaries (map.js's base map), so they need no other server.
+// nodes (Leaflet would insert a string as HTML). The maps are map.js's base map (the view's
+// boundaries, place names and search, and the configured tiles, if any).
 (function () {
   'use strict';
 
@@ -80,7 +82,8 @@
 
   function alertMarker(a, text) {
     var m = L.circleMarker([a.lat, a.lon], {
-      radius: 8, color: '#fff', weight: 2, fillColor: SEV[a.severity] || SEV.warning, fillOpacity: 0.95
+      radius: 8, color: '#fff', weight: 2, fillColor: SEV[a.severity] || SEV.warning, fillOpacity: 0.95,
+      alert: { id: a.id, severity: a.severity }
     });
     m.bindPopup(function () {
       var box = document.createElement('div');
@@ -449,13 +452,49 @@
 
   // ---- the board's map ----
 
+  // A cluster of alerts: how many, coloured by the most severe, naming the alerts it holds
+  // (data-alert-ids), so each alert can be found on the map even when clustered.
+  function alertCluster(cluster) {
+    var children = cluster.getAllChildMarkers();
+    var worst = 'info';
+    var ids = [];
+    children.forEach(function (m) {
+      var a = m.options.alert || {};
+      if ((RANK[a.severity] || 0) > (RANK[worst] || 0)) {
+        worst = a.severity;
+      }
+      ids.push(a.id);
+    });
+    var n = children.length;
+    var box = document.createElement('div');
+    box.setAttribute('data-alert-ids', ids.join(' '));
+    box.style.backgroundColor = SEV[worst] || SEV.warning;
+    var count = document.createElement('span');
+    count.textContent = String(n);
+    box.appendChild(count);
+    return L.divIcon({
+      html: box,
+      className: 'marker-cluster kluster-peringatan marker-cluster-' + (n < 10 ? 'small' : n < 100 ? 'medium' : 'large'),
+      iconSize: L.point(40, 40)
+    });
+  }
+
   function boardMap(el, data) {
     var text = data.text || {};
-    var map = window.SinergiPeta.baseMap(el, { scrollWheelZoom: false });
+    var map = window.SinergiPeta.baseMap(el, { scrollWheelZoom: false, search: true });
     startView(map, data.center);
     var fences = L.featureGroup().addTo(map);
     var tracks = L.featureGroup().addTo(map);
-    var alerts = L.featureGroup().addTo(map);
+    // Alerts close together are clustered like the reports' pins (an alert's position is
+    // always exact: only its responders see it, ADR 7).
+    var alerts = (L.markerClusterGroup
+      ? L.markerClusterGroup({
+        showCoverageOnHover: false,
+        maxClusterRadius: 40,
+        spiderfyOnMaxZoom: true,
+        iconCreateFunction: alertCluster
+      })
+      : L.featureGroup()).addTo(map);
     var note = document.getElementById('peta-status');
     var failed = false;
     (data.alerts || []).forEach(function (a) { alerts.addLayer(alertMarker(a, text)); });
@@ -526,7 +565,7 @@
   // ---- the area page: the list's map and the drawing tool ----
 
   function areaMap(el, data) {
-    var map = window.SinergiPeta.baseMap(el, { scrollWheelZoom: false });
+    var map = window.SinergiPeta.baseMap(el, { scrollWheelZoom: false, search: true });
     var group = L.featureGroup().addTo(map);
     if (data.fences) {
       fenceLayer(data.fences).addTo(group);
@@ -538,13 +577,14 @@
     var text = data.text || {};
     var out = document.getElementById('bentuk-peta');
     var count = document.getElementById('jumlah-titik');
-    var map = window.SinergiPeta.baseMap(el, { scrollWheelZoom: false, doubleClickZoom: false });
+    var map = window.SinergiPeta.baseMap(el, { scrollWheelZoom: false, doubleClickZoom: false, search: true });
     if (data.fences) {
       L.geoJSON(data.fences, { style: { color: '#8a9690', weight: 1.5, fillOpacity: 0.05 }, interactive: false }).addTo(map);
     }
     var pts = [];
     var shape = null;
     var dots = L.layerGroup().addTo(map);
+    var covered = coveredVillages(document.getElementById('desa-tercakup'), el.closest('form'));
 
     function mode() {
       var r = document.querySelector('input[name="jenis_gambar"]:checked');
@@ -567,6 +607,7 @@
       if (count) {
         count.textContent = (text.points || '{n}').replace('{n}', String(pts.length));
       }
+      covered.ask(g && g.type === 'Polygon' ? g : null);
     }
 
     function redraw() {
@@ -637,6 +678,82 @@
     reset();
     redraw();
     return { reset: reset };
+  }
+
+  // Which villages the shape being drawn covers: /api/v1/regions/covered (villages whose
+  // centre lies inside) asked a moment after the last change, the stale answer dropped;
+  // a shape holding no village's centre names the village its middle lies in.
+  function coveredVillages(box, form) {
+    var words = ((json('peta-dasar') || {}).text) || {};
+    var timer = null;
+    var asked = 0;
+    var SHOWN = 12;
+
+    function show(d) {
+      box.textContent = '';
+      var p = document.createElement('p');
+      var names = [];
+      if (d.count > 0) {
+        p.textContent = (words.covers_villages || '{n}').replace('{n}', String(d.count));
+        names = d.villages.slice(0, SHOWN);
+      } else if (d.centre) {
+        p.textContent = words.covers_centre || '';
+        names = [d.centre];
+      } else {
+        p.textContent = words.covers_none || '';
+      }
+      box.appendChild(p);
+      if (names.length) {
+        var ul = document.createElement('ul');
+        names.forEach(function (r) {
+          var li = document.createElement('li');
+          li.setAttribute('data-kode', r.code);
+          li.textContent = [r.name].concat((r.parents || []).slice(0, 2).map(function (x) { return x.name; })).join(', ');
+          ul.appendChild(li);
+        });
+        box.appendChild(ul);
+      }
+      if (d.count > SHOWN) {
+        var more = document.createElement('p');
+        more.textContent = (words.covers_more || '{n}').replace('{n}', String(d.count - SHOWN));
+        box.appendChild(more);
+      }
+    }
+
+    return {
+      ask: function (geometry) {
+        if (!box) {
+          return;
+        }
+        clearTimeout(timer);
+        var mine = ++asked;
+        if (!geometry) {
+          box.textContent = words.covers_none || '';
+          return;
+        }
+        timer = setTimeout(function () {
+          var csrf = form && form.querySelector('input[name="_csrf"]');
+          fetch('/api/v1/regions/covered', {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf ? csrf.value : '' },
+            body: JSON.stringify({ geometry: geometry })
+          })
+            .then(function (r) {
+              if (!r.ok) {
+                throw new Error('HTTP ' + r.status);
+              }
+              return r.json();
+            })
+            .then(function (d) {
+              if (mine === asked) {
+                show(d);
+              }
+            })
+            .catch(function () { /* The drawing works without the list. */ });
+        }, 400);
+      }
+    };
   }
 
   // The region search of the area forms: a combobox over /api/v1/regions?q=. Picking a

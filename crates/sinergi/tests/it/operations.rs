@@ -155,3 +155,30 @@ fn a_requests_log_lines_carry_its_id_and_the_access_line_its_route() {
         "no query string in the log: {log}"
     );
 }
+
+/// A base-map file that cannot be read as MBTiles, or a tile URL without its
+/// placeholders, stops the start with a message naming it.
+#[test]
+fn a_bad_base_map_stops_the_start_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("peta-kerinci.mbtiles");
+    std::fs::write(&file, "not a database").expect("write");
+    let path = file.display().to_string();
+    let o = sinergi(
+        dir.path(),
+        &["--data-dir", "data", "agency", "list"],
+        &[("SINERGI_BASEMAP_FILE", path.as_str())],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("peta-kerinci.mbtiles"), "{err}");
+
+    let o = sinergi(
+        dir.path(),
+        &["--data-dir", "data", "agency", "list"],
+        &[("SINERGI_TILE_URL", "https://tile.example.org/peta.png")],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("maps.tile_url"), "{err}");
+}

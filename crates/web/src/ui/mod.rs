@@ -83,6 +83,9 @@ pub(crate) struct Page {
     pub unread: i64,
     /// A system administrator who must set up a second factor before anything else.
     pub must_enrol: bool,
+    /// What every map on the page needs: the base map's tile layers and the words of the
+    /// place search (`crate::maps::page_settings`).
+    pub maps: serde_json::Value,
 }
 
 impl Page {
@@ -159,6 +162,7 @@ impl FromRequestParts<AppState> for Page {
             back,
             unread,
             must_enrol,
+            maps: crate::maps::page_settings(state, lang),
         })
     }
 }
@@ -251,6 +255,7 @@ async fn not_found(State(st): State<AppState>, parts: Parts) -> Response {
                 back: "/".into(),
                 unread,
                 must_enrol,
+                maps: serde_json::Value::Null,
             })
         }
         Err(_) => None,

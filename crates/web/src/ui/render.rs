@@ -24,6 +24,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("galat.html", include_str!("../../templates/galat.html")),
     ("beranda.html", include_str!("../../templates/beranda.html")),
+    (
+        "peta_dasar.html",
+        include_str!("../../templates/peta_dasar.html"),
+    ),
 ];
 
 /// Every template: the shell's and every domain's.
@@ -162,6 +166,7 @@ pub(crate) fn page_ctx(page: &Page, nav: &str) -> Value {
         can_create => page.may(Action::WriteReports) && !page.must_enrol,
         must_enrol => page.must_enrol,
         unread => page.unread,
+        peta_dasar => json_for_script(&page.maps),
     }
 }
 

@@ -99,6 +99,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/attachments/{id}", SIGNED_IN),
     ("GET", "/api/v1/regions", SIGNED_IN),
     ("GET", "/api/v1/regions/{code}", SIGNED_IN),
+    ("POST", "/api/v1/regions/covered", SIGNED_IN),
     // ---- API: audit
     ("GET", "/api/v1/audit", ADMINS),
     ("GET", "/api/v1/audit/checkpoints", SYSTEM_ADMIN),

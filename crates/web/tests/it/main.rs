@@ -15,6 +15,7 @@ mod authorization;
 mod harness;
 mod language;
 mod leaks;
+mod maps;
 mod notifications;
 mod ogc;
 mod offline;

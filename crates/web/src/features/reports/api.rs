@@ -22,12 +22,13 @@ use sinergi_regions::Region;
 use utoipa_axum::routes;
 
 use super::types::{
-    AttachmentList, AttachmentView, Centroid, CountRow, Counts, History, HistoryEntry, Link,
+    AttachmentList, AttachmentView, Centroid, CountRow, Counts, CoveredRequest,
+    CoveredVillages, History, HistoryEntry, Link,
     RegionChain, RegionList, RegionQuery, RegionRef, RegionView, ReportCollection,
     ReportFeature, ReportListQuery, ReportTypes,
 };
 use crate::api_common::{
-    file_response, if_match, multipart_error, parse_id, parse_json, query_error, route, urlencode,
+    file_response, from_body, if_match, multipart_error, parse_id, parse_json, query_error, route, urlencode,
     ApiRoute, FileUpload,
 };
 use crate::auth::Authed;
@@ -47,6 +48,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(list_attachments, upload_attachment)),
         route(routes!(download_attachment)),
         route(routes!(regions)),
+        route(routes!(covered_villages)),
         route(routes!(region)),
     ]
 }
@@ -496,6 +498,7 @@ pub fn region_view(st: &AppState, r: &Region) -> RegionView {
         parents,
         children_count: st.app.gazetteer().children_count(&r.code),
         centroid: Centroid::point(r.lon, r.lat),
+        bbox: g.extent(&r.code).map(|b| [b.west, b.south, b.east, b.north]),
         time_zone: sinergi_core::time::Zone::for_region(&r.code)
             .abbreviation()
             .to_string(),
@@ -564,6 +567,80 @@ async fn regions(
             "give either q=NAME, or both lon= and lat=",
         ))),
     }
+}
+
+/// The most villages listed in one answer (the count says how many there are).
+const COVERED_LIST_MAX: usize = 100;
+/// The most corners a shape may have.
+const COVERED_POINTS_MAX: usize = 20_000;
+
+/// Reads a GeoJSON Polygon or MultiPolygon into polygons of rings.
+fn covered_shape(g: &serde_json::Value) -> ApiResult<Vec<Vec<Vec<[f64; 2]>>>> {
+    let bad = |m: &'static str| ApiError(AppError::field("geometry", m));
+    let polygons: Vec<Vec<Vec<[f64; 2]>>> = match g.get("type").and_then(|t| t.as_str()) {
+        Some("Polygon") => vec![serde_json::from_value(g["coordinates"].clone())
+            .map_err(|_| bad("coordinates must be rings of [longitude, latitude] positions"))?],
+        Some("MultiPolygon") => serde_json::from_value(g["coordinates"].clone())
+            .map_err(|_| bad("coordinates must be polygons of rings of [longitude, latitude] positions"))?,
+        _ => return Err(bad("must be a GeoJSON Polygon or MultiPolygon")),
+    };
+    let rings = || polygons.iter().flatten();
+    if polygons.is_empty() || polygons.iter().any(Vec::is_empty) || rings().any(|r| r.len() < 4) {
+        return Err(bad("each ring needs at least four positions, the last equal to the first"));
+    }
+    if rings().map(Vec::len).sum::<usize>() > COVERED_POINTS_MAX {
+        return Err(bad("has more than 20000 positions"));
+    }
+    if rings()
+        .flatten()
+        .any(|p| !(-180.0..=180.0).contains(&p[0]) || !(-90.0..=90.0).contains(&p[1]))
+    {
+        return Err(bad("positions must be longitude -180 to 180, latitude -90 to 90"));
+    }
+    Ok(polygons)
+}
+
+#[utoipa::path(post, path = "/regions/covered", tag = "regions",
+    summary = "The villages a shape covers (by village centre), for the area editor",
+    request_body = CoveredRequest,
+    responses((status = 200, description = "The villages whose centre lies inside the shape", body = CoveredVillages),
+        (status = 401, response = P401), (status = 422, response = P422)))]
+async fn covered_villages(
+    State(st): State<AppState>,
+    _a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<CoveredVillages>> {
+    let req: CoveredRequest = from_body(parse_json(body)?)?;
+    let polygons = covered_shape(&req.geometry)?;
+    let g = st.app.gazetteer();
+    let mut found: Vec<&Region> = polygons
+        .iter()
+        .flat_map(|rings| g.villages_within(rings))
+        .collect();
+    found.sort_by(|a, b| a.code.cmp(&b.code));
+    found.dedup_by(|a, b| a.code == b.code);
+    let centre = if found.is_empty() {
+        // The mean of the first outside ring's corners (without the closing one).
+        let ring = &polygons[0][0];
+        let corners = &ring[..ring.len() - 1];
+        let n = corners.len() as f64;
+        let (lon, lat) = corners
+            .iter()
+            .fold((0.0, 0.0), |(x, y), p| (x + p[0] / n, y + p[1] / n));
+        g.locate(lon, lat)
+            .map(|loc| region_view(&st, loc.most_specific()))
+    } else {
+        None
+    };
+    Ok(Json(CoveredVillages {
+        count: found.len(),
+        villages: found
+            .iter()
+            .take(COVERED_LIST_MAX)
+            .map(|r| region_view(&st, r))
+            .collect(),
+        centre,
+    }))
 }
 
 #[utoipa::path(get, path = "/regions/{code}", tag = "regions", summary = "One region by Kemendagri code",

@@ -356,6 +356,10 @@ pub struct RegionView {
     pub parents: Vec<RegionRef>,
     pub children_count: usize,
     pub centroid: Centroid,
+    /// The box around its shipped boundary, `[west, south, east, north]`; absent for
+    /// villages (and districts outside the provinces whose district boundaries ship).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f64; 4]>,
     /// WIB, WITA or WIT.
     pub time_zone: String,
 }
@@ -368,6 +372,28 @@ pub struct RegionChain {
     pub chain: Vec<RegionView>,
     /// The most specific region's code.
     pub code: String,
+}
+
+/// A shape whose villages are asked for.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoveredRequest {
+    /// A GeoJSON Polygon or MultiPolygon (WGS 84).
+    #[schema(value_type = sinergi_core::schema::Geometry)]
+    pub geometry: serde_json::Value,
+}
+
+/// The villages a shape covers: those whose centre lies inside it (villages have no
+/// shipped boundaries).
+#[derive(Serialize, ToSchema)]
+pub struct CoveredVillages {
+    /// How many villages have their centre inside the shape.
+    pub count: usize,
+    /// The first 100 of them, by code.
+    pub villages: Vec<RegionView>,
+    /// When no village's centre is inside (a small shape): the village the shape's
+    /// middle lies in, as found by the region lookup.
+    pub centre: Option<RegionView>,
 }
 
 /// Regions found by name, or the chain of regions containing a point.
