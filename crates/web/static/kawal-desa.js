@@ -65,14 +65,28 @@
     map = L.map(mapEl, { zoomControl: true, attributionControl: false, tap: false })
       .setView([Number(mapEl.getAttribute('data-lat')), Number(mapEl.getAttribute('data-lon'))],
         Number(mapEl.getAttribute('data-zoom')) || 10);
-    fetch('/boundaries/provinsi.geojson', { credentials: 'same-origin' })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (data) {
-          L.geoJSON(data, { interactive: false, style: { color: '#5b6762', weight: 1, fillColor: '#e6f1eb', fillOpacity: 0.6 } }).addTo(map);
-        }
-      })
-      .catch(function () { /* A tap still gives a position without the boundaries. */ });
+    // The boundaries of the view only (as on every map), fetched again when it moves.
+    var shapes = L.geoJSON(null, {
+      interactive: false,
+      style: { color: '#5b6762', weight: 1, fillColor: '#e6f1eb', fillOpacity: 0.6 },
+      // Village centres come as points: the small map shows areas only.
+      filter: function (f) { return !!f.geometry && f.geometry.type !== 'Point'; }
+    }).addTo(map);
+    var loadBoundaries = function () {
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(4); }).join(',');
+      fetch('/boundaries?bbox=' + bbox + '&zoom=' + Math.round(map.getZoom()), { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (data) {
+            shapes.clearLayers();
+            shapes.addData(data);
+          }
+        })
+        .catch(function () { /* A tap still gives a position without the boundaries. */ });
+    };
+    map.on('moveend', loadBoundaries);
+    loadBoundaries();
     map.on('click', function (e) { setPoint(e.latlng.lng, e.latlng.lat, false); });
   }
 
