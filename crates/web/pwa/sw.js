@@ -12,12 +12,18 @@
 //   fails; nothing else is kept, and never an API answer;
 // - signing in or out (POST /masuk, /keluar) empties the pages cache, so one person's
 //   pages never open for the next;
+// - the map's public data is kept for the field: base-map tiles (/tiles/…) cache-first
+//   once seen, a view's boundaries (/boundaries?…) network-first with the last copy of
+//   the same view when the network fails; both hold no records, so they stay across
+//   sign-ins; the tiles cache keeps at most MAX_TILES tiles (the oldest leave first);
 // - Background Sync ('sinergi-outbox') sends the outbox where the browser supports it.
 /* global SINERGI, SinergiOutbox */
 'use strict';
 
 var STATIC = 'sinergi-static-' + SINERGI.version;
 var PAGES = 'sinergi-pages';
+var MAP = 'sinergi-map';
+var MAX_TILES = 3000;
 var KEPT_PAGES = [
   /^\/$/,
   /^\/laporan\/baru$/,
@@ -106,6 +112,33 @@ self.addEventListener('fetch', function (ev) {
     }));
     return;
   }
+  if (url.pathname.indexOf('/tiles/') === 0) {
+    ev.respondWith(caches.open(MAP).then(function (c) {
+      return c.match(req).then(function (hit) {
+        return hit || fetch(req).then(function (resp) {
+          if (resp.ok) {
+            ev.waitUntil(c.put(req, resp.clone()).then(function () { return trim(c); }));
+          }
+          return resp;
+        });
+      });
+    }));
+    return;
+  }
+  if (url.pathname === '/boundaries') {
+    ev.respondWith(fetch(req).then(function (resp) {
+      if (resp.ok) {
+        var copy = resp.clone();
+        ev.waitUntil(caches.open(MAP).then(function (c) { return c.put(req, copy); }));
+      }
+      return resp;
+    }, function () {
+      return caches.open(MAP).then(function (c) { return c.match(req); }).then(function (hit) {
+        return hit || Response.error();
+      });
+    }));
+    return;
+  }
   if (req.mode !== 'navigate') {
     return;
   }
@@ -126,6 +159,15 @@ self.addEventListener('fetch', function (ev) {
     });
   }));
 });
+
+// Keeps the map cache within MAX_TILES tiles, the oldest put first leaving first.
+function trim(c) {
+  return c.keys().then(function (keys) {
+    var tiles = keys.filter(function (k) { return new URL(k.url).pathname.indexOf('/tiles/') === 0; });
+    var extra = tiles.length - MAX_TILES;
+    return Promise.all(tiles.slice(0, Math.max(0, extra)).map(function (k) { return c.delete(k); }));
+  });
+}
 
 self.addEventListener('sync', function (ev) {
   if (ev.tag === 'sinergi-outbox') {
