@@ -40,8 +40,10 @@
 
   var badge = document.getElementById('antrian-kirim');
 
+  // The person's items; held copies of forms being posted are not shown (they are
+  // settled when the next page opens).
   function mine(items) {
-    return items.filter(function (i) { return i.user === USER; });
+    return items.filter(function (i) { return i.user === USER && i.state !== 'held'; });
   }
 
   // Sent items stay listed for a week, then leave the phone.
@@ -83,7 +85,18 @@
   if (window.BroadcastChannel) {
     new BroadcastChannel('sinergi-outbox').onmessage = refresh;
   }
-  send();
+  // The report forms posted online: this page is the answer of one (its report page,
+  // or its form shown again with the same id), or proof the post never arrived.
+  var arrived = [];
+  var answer = /^\/laporan\/([0-9a-f-]{36})$/.exec(location.pathname);
+  if (answer) {
+    arrived.push(answer[1]);
+  }
+  var shownAgain = document.querySelector('form.laporan-form input[name="id"]');
+  if (shownAgain && shownAgain.value) {
+    arrived.push(shownAgain.value);
+  }
+  SinergiOutbox.settleHeld(USER, arrived).then(send, send);
 
   // ---- the report form and the edit form, without a network ----
 
@@ -186,8 +199,39 @@
     } catch (e) { /* Without types the server's form still works online. */ }
     var edit = box.getAttribute('data-mode') === 'edit';
     var notice = document.getElementById('luring-pesan');
+    // Online, the form posts as usual; a new report is also kept 'held' on the phone
+    // first (its id is the form's), so a post the network loses is not lost: the next
+    // page that opens finds the copy unanswered and sends it (the same id makes a post
+    // that did arrive answer as the stored report). A copy is only kept of a form the
+    // page can read whole; other buttons (change the type) just post.
+    var keepCopy = function (ev) {
+      var idInput = form.querySelector('input[name="id"]');
+      if (edit || form.dataset.copied === '1' || (ev.submitter && ev.submitter.name) || !idInput || !idInput.value) {
+        return;
+      }
+      var typeKey = String(new FormData(form).get('type') || '');
+      var type = types.filter(function (t) { return t.key === typeKey; })[0];
+      var v = properties(form, type, false);
+      if (!type || !v.properties.title || !v.geometry) {
+        return;
+      }
+      ev.preventDefault();
+      var body = { type: 'Feature', id: idInput.value, geometry: v.geometry, properties: v.properties };
+      var post = function () {
+        form.dataset.copied = '1';
+        form.submit();
+      };
+      SinergiOutbox.add({
+        kind: 'report', user: USER, label: v.properties.title, state: 'held', copy: true,
+        body: body, photos: photos(form),
+      }).then(post, post);
+    };
     form.addEventListener('submit', function (ev) {
-      if (navigator.onLine !== false || ev.defaultPrevented) {
+      if (ev.defaultPrevented) {
+        return;
+      }
+      if (navigator.onLine !== false) {
+        keepCopy(ev);
         return;
       }
       ev.preventDefault();

@@ -106,7 +106,9 @@
    */
   function add(item) {
     item.created = Date.now();
-    item.state = 'waiting';
+    // A report form posted while the browser believes it is online is kept 'held': a
+    // copy that is sent only if the post never reached its answer (see offline.js).
+    item.state = item.state === 'held' ? 'held' : 'waiting';
     item.reason = '';
     if (item.kind === 'report') {
       item.body.id = item.body.id || uuid();
@@ -115,9 +117,35 @@
     }
     return put(item).then(function (seq) {
       item.seq = seq;
-      changed();
-      requestSync();
+      if (item.state === 'waiting') {
+        changed();
+        requestSync();
+      }
       return item;
+    });
+  }
+
+  /**
+   * Settles the held copies of the person's posted report forms, when a page opens:
+   * the answer page of one (`/laporan/ID`), or its form shown again with the same id (the
+   * server asked for corrections), means the post arrived — the copy is dropped; any
+   * other page means it did not (the network failed under it) — the copy is sent like
+   * any waiting item. Resolves when done.
+   */
+  function settleHeld(user, arrivedIds) {
+    return all().then(function (items) {
+      var held = items.filter(function (i) { return i.state === 'held' && i.user === user; });
+      return Promise.all(held.map(function (i) {
+        if (arrivedIds.indexOf(i.id) >= 0) {
+          return remove(i.seq);
+        }
+        i.state = 'waiting';
+        return put(i);
+      })).then(function () {
+        if (held.length) {
+          changed();
+        }
+      });
     });
   }
 
@@ -202,6 +230,11 @@
       if (r.status === 200 || r.status === 201) {
         item.sentReport = true;
         return put(item).then(function () { return true; });
+      }
+      if (r.status === 409 && item.copy) {
+        // A copy of a posted form whose id the server already holds with other
+        // content: the form's own post answered it; the copy is not the record.
+        return remove(item.seq).then(function () { return false; });
       }
       return fail(item, r).then(function () { return false; });
     });
@@ -424,6 +457,7 @@
 
   root.SinergiOutbox = {
     add: add,
+    settleHeld: settleHeld,
     all: all,
     remove: remove,
     sendAll: sendAll,
