@@ -158,7 +158,8 @@ async fn time_pages(
     })
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The value at fraction `p` of sorted figures (0 when there are none).
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -166,7 +167,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-fn memory() -> String {
+/// This process's resident memory now and at its peak, from `/proc/self/status`.
+pub(crate) fn memory() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
         status
@@ -178,6 +180,42 @@ fn memory() -> String {
             .unwrap_or_else(|| "unknown".into())
     };
     format!("resident {} (peak {})", field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Serves `app` through the real router on a free loopback port, as `serve` does: the
+/// base URL and the server's task.
+pub(crate) async fn serve_locally(
+    app: Arc<App>,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let router = sinergi_web::router(sinergi_web::AppState {
+        app,
+        secure_cookies: false,
+    });
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok((format!("http://{addr}"), server))
+}
+
+/// An API token for `user`, from the server at `base`.
+pub(crate) async fn api_token(
+    http: &reqwest::Client,
+    base: &str,
+    user: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    Ok(http
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": user, "password": password}))
+        .send()
+        .await?
+        .json::<serde_json::Value>()
+        .await?["token"]
+        .as_str()
+        .context("token")?
+        .to_string())
 }
 
 pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {

@@ -198,27 +198,9 @@ pub async fn run(
         setup.elapsed().as_secs_f64()
     );
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let router = sinergi_web::router(sinergi_web::AppState {
-        app: app.clone(),
-        secure_cookies: false,
-    });
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    let base = format!("http://{addr}");
+    let (base, server) = crate::bench::serve_locally(app.clone()).await?;
     let http = reqwest::Client::new();
-    let token: String = http
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&json!({"username": "koordinator.bench", "password": PASSWORD}))
-        .send()
-        .await?
-        .json::<Value>()
-        .await?["token"]
-        .as_str()
-        .context("token")?
-        .to_string();
+    let token = crate::bench::api_token(&http, &base, "koordinator.bench", PASSWORD).await?;
 
     // Two clients, each with half of the subjects, in time order; bodies built beforehand.
     let ordered = sinergi_geofence::workload::arrival_order(&fixes);

@@ -31,6 +31,8 @@ use sinergi_core::time::Zone;
 use sinergi_core::user::{Role, User, Username};
 use sinergi_store::{AgencyRow, NewUserRow};
 
+use crate::bench::{memory, percentile};
+
 /// One patrol's walk: `points` points 30 s apart from a start in Sumatra, a random walk
 /// of 15–40 m steps (2–5 km/h), split into days of at most 1,200 points.
 fn walk(rng: &mut StdRng, start: DateTime<Utc>, points: usize) -> Vec<Track> {
@@ -65,27 +67,6 @@ fn walk(rng: &mut StdRng, start: DateTime<Utc>, points: usize) -> Vec<Track> {
         });
     }
     days
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
-}
-
-fn memory() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-            .map(|kb| format!("{:.0} MiB", kb as f64 / 1024.0))
-            .unwrap_or_else(|| "unknown".into())
-    };
-    format!("resident {} (peak {})", field("VmRSS:"), field("VmHWM:"))
 }
 
 pub async fn run(patrols: usize, points: usize, url: Option<String>) -> anyhow::Result<()> {
@@ -288,7 +269,7 @@ pub async fn run(patrols: usize, points: usize, url: Option<String>) -> anyhow::
         ms.sort_by(|a, b| a.total_cmp(b));
         println!(
             "a month's {label}: p50 {:.1} ms, max {:.1} ms over {} months ({:.0} rows and {:.0} cells a month on average)",
-            pct(&ms, 0.5),
+            percentile(&ms, 0.5),
             ms.last().copied().unwrap_or(0.0),
             months.len(),
             rows as f64 / months.len() as f64,
@@ -306,7 +287,7 @@ pub async fn run(patrols: usize, points: usize, url: Option<String>) -> anyhow::
     ms.sort_by(|a, b| a.total_cmp(b));
     println!(
         "a month's coverage map: p50 {:.1} ms, max {:.1} ms over {} months ({:.0} cells a month on average)",
-        pct(&ms, 0.5),
+        percentile(&ms, 0.5),
         ms.last().copied().unwrap_or(0.0),
         months.len(),
         cells as f64 / months.len() as f64
