@@ -308,7 +308,7 @@ impl App {
             shared::decide(&viewer, &p).ok_or(AppError::NotFound)?
         };
         let legs = self.store.legs(id).await?;
-        let (p, legs) = shared::deliver(&p, &legs, &form);
+        let (p, legs) = shared::deliver(p, legs, &form);
         Ok((p, legs, form))
     }
 
@@ -338,7 +338,7 @@ impl App {
                 continue;
             };
             let legs = self.store.legs(p.id).await?;
-            let (p, legs) = shared::deliver(&p, &legs, &form);
+            let (p, legs) = shared::deliver(p, legs, &form);
             out.push((p, legs, form));
         }
         Ok(out)

@@ -237,7 +237,23 @@ impl App {
         actor: &Actor,
         ids: &[ReportId],
     ) -> AppResult<std::collections::HashSet<ReportId>> {
-        let mut out = std::collections::HashSet::new();
+        Ok(self
+            .delivered_unaudited(actor, ids)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect())
+    }
+
+    /// The reports of `ids` the actor may open, each once and as delivered to them,
+    /// decided like a read without auditing one (for links and counts, never for showing
+    /// a restricted report).
+    pub(crate) async fn delivered_unaudited(
+        &self,
+        actor: &Actor,
+        ids: &[ReportId],
+    ) -> AppResult<Vec<Report>> {
+        let mut out = Vec::new();
         if ids.is_empty() {
             return Ok(out);
         }
@@ -252,10 +268,12 @@ impl App {
             };
             // Referrals only add: they are looked up only when nothing else admits it.
             let ls = self.location_sensitive(&r.type_key);
-            if decide(&viewer, &r.access(), &r.type_key, ls, &[], viewer.now).is_some()
-                || self.form_of(&viewer, &r).await?.is_some()
-            {
-                out.insert(*id);
+            let form = match decide(&viewer, &r.access(), &r.type_key, ls, &[], viewer.now) {
+                Some(f) => Some(f),
+                None => self.form_of(&viewer, &r).await?,
+            };
+            if let Some(form) = form {
+                out.push(self.deliver(r, &form));
             }
         }
         Ok(out)

@@ -19,7 +19,6 @@ use sinergi_core::patrol::observation::{finding_counts, Observation, Observation
 use sinergi_core::patrol::summary::{summarize, GroupBy, LegFigures, PatrolFacts, Summary};
 use sinergi_core::patrol::{MemberRole, Patrol};
 use sinergi_core::permission::Action;
-use sinergi_core::sharing::decide;
 use sinergi_core::time::Zone;
 
 use crate::{App, AppError, AppResult};
@@ -163,49 +162,28 @@ impl App {
     }
 
     /// Of these reports, those the actor may see, with their type, title (as delivered)
-    /// and time. Decided like a read, without auditing one.
+    /// and time.
     async fn visible_findings(
         &self,
         actor: &Actor,
         ids: &[ReportId],
     ) -> AppResult<HashMap<ReportId, Finding>> {
-        let mut out = HashMap::new();
-        if ids.is_empty() {
-            return Ok(out);
-        }
-        let viewer = self.viewer_for(actor).await?;
-        for id in ids {
-            if out.contains_key(id) {
-                continue;
-            }
-            let Some(r) = self.store.report(*id).await? else {
-                continue;
-            };
-            let admitted = match decide(
-                &viewer,
-                &r.access(),
-                &r.type_key,
-                self.location_sensitive(&r.type_key),
-                &[],
-                viewer.now,
-            ) {
-                Some(f) => Some(f),
-                None => self.form_of(&viewer, &r).await?,
-            };
-            if let Some(form) = admitted {
-                let r = self.deliver(r, &form);
-                out.insert(
-                    *id,
+        Ok(self
+            .delivered_unaudited(actor, ids)
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id,
                     Finding {
-                        report_id: *id,
-                        type_key: r.type_key.clone(),
-                        title: r.title.clone(),
+                        report_id: r.id,
                         occurred_at: r.occurred_at.with_timezone(&Utc),
+                        type_key: r.type_key,
+                        title: r.title,
                     },
-                );
-            }
-        }
-        Ok(out)
+                )
+            })
+            .collect())
     }
 
     /// A patrol's findings the actor may see, newest first, with their rates over the

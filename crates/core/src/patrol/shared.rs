@@ -74,12 +74,14 @@ pub fn coarsen_track(track: &Track, precision: Precision) -> Option<Track> {
 }
 
 /// What the viewer receives of a patrol and its legs in `form`.
-pub fn deliver(p: &Patrol, legs: &[Leg], form: &Form) -> (Patrol, Vec<Leg>) {
+/// Takes the stored patrol and legs, so the full form (the common case) hands them on
+/// without copying tracks of up to 200,000 points.
+pub fn deliver(p: Patrol, legs: Vec<Leg>, form: &Form) -> (Patrol, Vec<Leg>) {
     let Form::Shared { precision, .. } = form else {
-        return (p.clone(), legs.to_vec());
+        return (p, legs);
     };
-    let mut shared = p.clone();
-    shared.members = p
+    let mut shared = p;
+    shared.members = shared
         .members
         .iter()
         .map(|m| Member {
@@ -90,8 +92,8 @@ pub fn deliver(p: &Patrol, legs: &[Leg], form: &Form) -> (Patrol, Vec<Leg>) {
         })
         .collect();
     let legs = legs
-        .iter()
-        .filter_map(|l| coarsen_track(&l.track, *precision).map(|track| Leg { track, ..l.clone() }))
+        .into_iter()
+        .filter_map(|l| coarsen_track(&l.track, *precision).map(|track| Leg { track, ..l }))
         .collect();
     (shared, legs)
 }

@@ -218,21 +218,12 @@ async fn track(
     q: Result<Query<TrackQuery>, QueryRejection>,
 ) -> ApiResult<Json<TrackFeature>> {
     let Query(q) = q.map_err(query_error)?;
-    let id = SubjectId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
-    let subject = st
-        .app
-        .subjects_for(&a.actor)
-        .await?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or(AppError::NotFound)?;
-    let now = st.app.now();
-    let until = instant("until", q.until.as_deref())?.unwrap_or(now);
-    let since = instant("since", q.since.as_deref())?.unwrap_or(until - chrono::Duration::days(7));
-    let fixes = st
-        .app
-        .track(id, since, until, q.limit.unwrap_or(5000).clamp(1, 50_000))
-        .await?;
+    let TrackWindow {
+        subject,
+        fixes,
+        since,
+        until,
+    } = subject_fixes(&st, &a, &id, &q, 5000).await?;
     let coords: Vec<[f64; 2]> = fixes
         .iter()
         .map(|f| [round_coord(f.lon), round_coord(f.lat)])
@@ -258,14 +249,23 @@ async fn track(
     }))
 }
 
-/// A subject the actor's agency tracks and its fixes over the query's window (the last 7
-/// days by default, at most 50,000 fixes), for the file exports.
+/// A subject the actor's agency tracks, and its fixes over a window.
+struct TrackWindow {
+    subject: sinergi_core::warning::Subject,
+    fixes: Vec<sinergi_app::StoredFix>,
+    since: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+}
+
+/// The subject and its fixes over the query's window: the last 7 days by default, at
+/// most `default_limit` fixes unless the query asks (never more than 50,000).
 async fn subject_fixes(
     st: &AppState,
     a: &Authed,
     id: &str,
     q: &TrackQuery,
-) -> ApiResult<(sinergi_core::warning::Subject, Vec<sinergi_app::StoredFix>)> {
+    default_limit: u32,
+) -> ApiResult<TrackWindow> {
     let id = SubjectId::parse(id).ok_or(ApiError(AppError::NotFound))?;
     let subject = st
         .app
@@ -279,9 +279,14 @@ async fn subject_fixes(
     let since = instant("since", q.since.as_deref())?.unwrap_or(until - chrono::Duration::days(7));
     let fixes = st
         .app
-        .track(id, since, until, q.limit.unwrap_or(50_000).clamp(1, 50_000))
+        .track(id, since, until, q.limit.unwrap_or(default_limit).clamp(1, 50_000))
         .await?;
-    Ok((subject, fixes))
+    Ok(TrackWindow {
+        subject,
+        fixes,
+        since,
+        until,
+    })
 }
 
 #[utoipa::path(get, path = "/subjects/{id}/track.csv", tag = "tracking",
@@ -297,7 +302,7 @@ async fn track_movebank(
     q: Result<Query<TrackQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
     let Query(q) = q.map_err(query_error)?;
-    let (subject, fixes) = subject_fixes(&st, &a, &id, &q).await?;
+    let TrackWindow { subject, fixes, .. } = subject_fixes(&st, &a, &id, &q, 50_000).await?;
     let text = sinergi_core::observation::write_movebank(fixes.iter().map(|f| {
         sinergi_core::observation::MovebankRow {
             recorded_at: f.recorded_at,
@@ -332,7 +337,9 @@ async fn track_gpx(
     use sinergi_core::patrol::gpx::{write_gpx, GpxTrack};
     use sinergi_core::patrol::track::{Track, TrackPoint};
     let Query(q) = q.map_err(query_error)?;
-    let (subject, mut fixes) = subject_fixes(&st, &a, &id, &q).await?;
+    let TrackWindow {
+        subject, mut fixes, ..
+    } = subject_fixes(&st, &a, &id, &q, 50_000).await?;
     fixes.sort_by_key(|f| f.recorded_at);
     let points: Vec<TrackPoint> = fixes
         .iter()
