@@ -240,6 +240,8 @@ test('records made offline reach the server once each, and a conflicting edit sh
     assert.ok(p.json.legs[0].points >= recorded, `${p.json.legs[0].points} points of ${recorded}`);
 
     // Sent twice: the same record, nothing new. Same id, other content: refused, kept.
+    // The two go together in one batch, each answered on its own.
+    const batch = page.waitForResponse((r) => r.url().endsWith('/api/v1/reports/batch') && r.status() === 200);
     const again = await page.evaluate(async (body) => {
       await window.SinergiOutbox.add({ kind: 'report', user: 'ranger.tnks', label: 'lagi', body, photos: [] });
       const changed = JSON.parse(JSON.stringify(body));
@@ -248,6 +250,8 @@ test('records made offline reach the server once each, and a conflicting edit sh
       await window.SinergiOutbox.sendAll();
       return window.SinergiOutbox.all();
     }, withPhoto.body);
+    const answer = await (await batch).json();
+    assert.deepEqual(answer.results.map((r) => r.status), [200, 409]);
     const last = again.slice(-2);
     assert.equal(last[0].state, 'sent');
     assert.equal(last[1].state, 'failed');

@@ -129,11 +129,18 @@ impl App {
     /// Resolves members' agency codes and user names, naming every one unknown (and every
     /// user who is not of the agency given) in `errs`. The leader's id comes back with
     /// the list when all resolved.
+    ///
+    /// Every member's agency must be able to take part in a patrol `organiser` organises
+    /// (see [`App::may_patrol_with`]); agencies in `already` (the patrol's members before
+    /// a change) stay allowed, so an agreement that ended does not freeze a past patrol.
     async fn resolve_members(
         &self,
+        organiser: AgencyId,
+        already: &[AgencyId],
         members: &[MemberInput],
         errs: &mut ValidationErrors,
     ) -> AppResult<Option<(Vec<Member>, UserId)>> {
+        let may_join = self.may_patrol_with(organiser).await?;
         let mut out = Vec::with_capacity(members.len());
         let mut leader = None;
         let before = errs.errors.len();
@@ -169,6 +176,17 @@ impl App {
             let (Some(agency), true) = (agency, m.user.is_none() || user.is_some()) else {
                 continue;
             };
+            if !may_join(agency.id) && !already.contains(&agency.id) {
+                errs.push(
+                    format!("members[{i}].agency"),
+                    sinergi_core::msg!(
+                        "patrol-member-outside-agreement",
+                        "{agency} is not part of the organising agency and no agreement in force joins them",
+                        agency = agency.code.as_str()
+                    ),
+                );
+                continue;
+            }
             if let Some(u) = &user {
                 if u.agency_id != agency.id {
                     errs.push(
@@ -203,6 +221,51 @@ impl App {
         Ok(leader.map(|l| (out, l)))
     }
 
+    /// Which agencies may have members on a patrol `organiser` organises (ADR 16): the
+    /// organiser itself, the agencies above and below it, and the parties of every
+    /// agreement in force to which the organiser is a party (a party stands for its units
+    /// too, so a Polres takes part under its Polda's MoU). Any other agency is outside
+    /// every agreement and is refused.
+    pub async fn may_patrol_with(
+        &self,
+        organiser: AgencyId,
+    ) -> AppResult<impl Fn(AgencyId) -> bool> {
+        let sharing = self.sharing().await?;
+        let now = self.now();
+        let tree = sharing.tree.clone();
+        let joined: Vec<Vec<AgencyId>> = sharing
+            .agreements
+            .iter()
+            .filter(|a| a.in_force(now))
+            .map(|a| a.parties.clone())
+            .filter(|parties| parties.iter().any(|p| tree.is_within(organiser, *p)))
+            .collect();
+        Ok(move |agency: AgencyId| {
+            tree.is_within(agency, organiser)
+                || tree.is_within(organiser, agency)
+                || joined
+                    .iter()
+                    .any(|parties| parties.iter().any(|p| tree.is_within(agency, *p)))
+        })
+    }
+
+    /// The agencies that may have members on a patrol the actor's agency organises, by
+    /// code (what the new-patrol form offers).
+    pub async fn patrol_partner_agencies(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<sinergi_core::agency::Agency>> {
+        let may_join = self.may_patrol_with(actor.agency_id).await?;
+        let mut list: Vec<_> = self
+            .agencies()
+            .await?
+            .into_iter()
+            .filter(|a| may_join(a.id))
+            .collect();
+        list.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+        Ok(list)
+    }
+
     /// Checks an area code against the gazetteer.
     fn check_area(&self, area: Option<&str>, errs: &mut ValidationErrors) {
         if let Some(code) = area {
@@ -229,7 +292,9 @@ impl App {
         let input = PatrolInput::from_body(body)?;
         let mut errs = ValidationErrors::new();
         self.check_area(input.area.as_deref(), &mut errs);
-        let resolved = self.resolve_members(&input.members, &mut errs).await?;
+        let resolved = self
+            .resolve_members(actor.agency_id, &[], &input.members, &mut errs)
+            .await?;
         let (members, leader) = match resolved {
             Some(r) if errs.is_empty() => r,
             _ => return Err(errs.into()),
@@ -376,7 +441,11 @@ impl App {
             self.check_area(Some(a), &mut errs);
         }
         let members = match &patch.members {
-            Some(m) => self.resolve_members(m, &mut errs).await?,
+            Some(m) => {
+                let already: Vec<AgencyId> = current.members.iter().map(|m| m.agency_id).collect();
+                self.resolve_members(current.owner_agency_id, &already, m, &mut errs)
+                    .await?
+            }
             None => None,
         };
         if !errs.is_empty() {
@@ -776,6 +845,49 @@ mod tests {
                 .await
                 .expect("user");
         }
+        // The park and the Polres work together under an agreement in force (sharing
+        // nothing by itself); DINAS-X is party to none.
+        let party = |code: &str| {
+            let app = &app;
+            let code = code.to_string();
+            async move {
+                app.store
+                    .agency_by_code(&code)
+                    .await
+                    .expect("read")
+                    .expect("agency")
+                    .id
+            }
+        };
+        let now = app.now();
+        let agreement = sinergi_core::agreement::Agreement {
+            id: sinergi_core::ids::AgreementId::new_at(now, [7; 10]),
+            title: "Kerja sama patroli".into(),
+            number: "PKS/01/2025".into(),
+            legal_basis: String::new(),
+            parties: vec![party("BTNBT").await, party("POLRES-TEBO").await],
+            approvals: vec![],
+            valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
+            valid_until: NaiveDate::from_ymd_opt(2099, 12, 31).expect("date"),
+            status: sinergi_core::agreement::AgreementStatus::Active,
+            clauses: vec![],
+            documents: vec![],
+            version: 1,
+            created_by: actor(&app, "staf.dewi").await.user_id,
+            created_at: now,
+            updated_at: now,
+        };
+        let entry = app.audit(
+            None,
+            sinergi_core::audit::Action::AgreementCreate,
+            "agreement",
+            "t",
+            json!({}),
+        );
+        app.store
+            .insert_agreement(&agreement, &entry)
+            .await
+            .expect("agreement");
         World { app, _dir: dir }
     }
 
@@ -892,12 +1004,14 @@ mod tests {
             .await
             .expect("no-op");
         assert_eq!(same.version, 2);
-        // Unknown agencies and users, and a user of another agency, all named at once.
+        // Unknown agencies and users, a user of another agency, and an agency outside
+        // every agreement with the organiser, all named at once.
         let mut bad = joint();
         bad.members = body(json!({"members": [
             {"agency": "NOPE", "user": "ranger.andi", "role": "leader"},
             {"agency": "BTNBT", "user": "hantu"},
-            {"agency": "BTNBT", "user": "brigpol.sari"}
+            {"agency": "BTNBT", "user": "brigpol.sari"},
+            {"agency": "DINAS-X", "name": "Pak Joko"}
         ]}))
         .members;
         let Err(AppError::Validation(e)) = app.create_patrol(&andi, &bad).await else {
@@ -906,8 +1020,29 @@ mod tests {
         let fields: Vec<&str> = e.errors.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["members[0].agency", "members[1].user", "members[2].user"]
+            [
+                "members[0].agency",
+                "members[1].user",
+                "members[2].user",
+                "members[3].agency"
+            ]
         );
+        assert!(
+            e.errors[3].message.as_str().contains("DINAS-X"),
+            "{:?}",
+            e.errors[3]
+        );
+        // Nor can a change add it.
+        let add = PatrolPatchBody::read(&json!({"members": [
+            {"agency": "BTNBT", "user": "ranger.andi", "role": "leader"},
+            {"agency": "DINAS-X", "name": "Pak Joko"}
+        ]}))
+        .expect("patch");
+        let Err(AppError::Validation(e)) = app.update_patrol(&budi, p.id, Some(2), &add).await
+        else {
+            panic!("refused")
+        };
+        assert_eq!(e.errors[0].field, "members[1].agency");
         let effort = app.patrol_effort(&sari, p.id).await.expect("effort");
         assert_eq!((effort.patrol_days, effort.person_days), (2, 6));
     }

@@ -86,12 +86,108 @@ impl App {
         actor: &Actor,
         body: &NewReportBody,
     ) -> AppResult<(Report, bool)> {
+        self.create_reports(actor, std::slice::from_ref(body))
+            .await?
+            .pop()
+            .unwrap_or(Err(AppError::NotFound))
+    }
+
+    /// Creates reports as [`App::create_report`] does each, in one transaction: a phone's
+    /// outbox sent at once (ADR 20). Each body has its own outcome, in order; a refused
+    /// one (invalid, or its id used by a different report) stores nothing and does not
+    /// stop the others. An id given twice is stored once and the later copy is answered
+    /// as a repeat (or a conflict when its content differs).
+    pub async fn create_reports(
+        &self,
+        actor: &Actor,
+        bodies: &[NewReportBody],
+    ) -> AppResult<Vec<AppResult<(Report, bool)>>> {
         if !access::can_create_report(actor) {
             return Err(AppError::Forbidden("analysts cannot record reports".into()));
         }
         let now = self.now();
         let types = self.report_types();
-        let new = NewReport::from_body(body, &types, now)?;
+        // Each body: its id and whether it is the first with that id in the batch (only
+        // the first is stored), or why it is refused.
+        let mut first_of: std::collections::HashMap<ReportId, usize> = Default::default();
+        let mut prepared: Vec<AppResult<(ReportId, bool, String)>> =
+            Vec::with_capacity(bodies.len());
+        let mut rows: Vec<(Report, NewEvent, sinergi_core::audit::NewAudit)> = Vec::new();
+        for body in bodies {
+            prepared.push(self.prepare_report(actor, body, &types, now).map(|row| {
+                let (id, hash) = (row.0.id, row.0.create_hash.clone());
+                let first = !first_of.contains_key(&id);
+                if first {
+                    first_of.insert(id, rows.len());
+                    rows.push(row);
+                }
+                (id, first, hash)
+            }));
+        }
+        let outcomes = self.store.insert_reports(&rows).await?;
+        let new_ids: Vec<ReportId> = rows
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| matches!(o, InsertOutcome::Inserted))
+            .map(|((r, _, _), _)| r.id)
+            .collect();
+        // Read back as stored, so the answer is what a later read gives.
+        let mut stored: std::collections::HashMap<ReportId, Report> = self
+            .store
+            .reports_by_ids(&new_ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        for id in &new_ids {
+            if let Some(r) = stored.get(id) {
+                // A village sighting is also a fix for the early-warning engine.
+                if let Err(e) = self.evaluate_report(r).await {
+                    tracing::error!(report = %r.id, error = %e, "evaluating a sighting for alerts");
+                }
+            }
+        }
+        // What each stored row's id holds now: the report just stored, or the one
+        // stored before.
+        let held: Vec<(Report, bool)> = rows
+            .iter()
+            .zip(outcomes)
+            .map(|((r, _, _), o)| match o {
+                InsertOutcome::Inserted => {
+                    stored.remove(&r.id).map(|s| (s, true)).ok_or_else(|| {
+                        AppError::Internal(format!("report {} vanished after insert", r.id).into())
+                    })
+                }
+                InsertOutcome::Exists(existing) => Ok((*existing, false)),
+            })
+            .collect::<AppResult<_>>()?;
+        Ok(prepared
+            .into_iter()
+            .map(|p| {
+                let (id, first, hash) = p?;
+                let (r, created) = &held[first_of[&id]];
+                if first && *created {
+                    Ok((r.clone(), true))
+                } else if r.create_hash == hash && r.author_id == actor.user_id {
+                    Ok((r.clone(), false))
+                } else {
+                    Err(AppError::Conflict(format!(
+                        "the id {id} is already used by a different report"
+                    )))
+                }
+            })
+            .collect())
+    }
+
+    /// A new report's row, its `created` event and its audit entry, ready to store.
+    fn prepare_report(
+        &self,
+        actor: &Actor,
+        body: &NewReportBody,
+        types: &[sinergi_core::report_types::ReportType],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<(Report, NewEvent, sinergi_core::audit::NewAudit)> {
+        let new = NewReport::from_body(body, types, now)?;
         let hash = sha256_hex(new.canonical_json().as_bytes());
         let region_code = self.region_for(
             new.region_code.as_deref(),
@@ -118,7 +214,7 @@ impl App {
             version: 1,
             created_at: now,
             updated_at: now,
-            create_hash: hash.clone(),
+            create_hash: hash,
         };
         let event = NewEvent {
             actor_id: actor.user_id,
@@ -144,25 +240,7 @@ impl App {
                 "content_sha256": StoredReport::of(&report).content_sha256(),
             }),
         );
-        match self.store.insert_report(&report, &event, &entry).await? {
-            InsertOutcome::Inserted => {
-                let stored = self.store.report(id).await?.ok_or(AppError::NotFound)?;
-                // A village sighting is also a fix for the early-warning engine.
-                if let Err(e) = self.evaluate_report(&stored).await {
-                    tracing::error!(report = %stored.id, error = %e, "evaluating a sighting for alerts");
-                }
-                Ok((stored, true))
-            }
-            InsertOutcome::Exists(existing) => {
-                if existing.create_hash == hash && existing.author_id == actor.user_id {
-                    Ok((*existing, false))
-                } else {
-                    Err(AppError::Conflict(format!(
-                        "the id {id} is already used by a different report"
-                    )))
-                }
-            }
-        }
+        Ok((report, event, entry))
     }
 
     /// A report the actor may see, or `NotFound`, as shown to a person: reading a

@@ -71,6 +71,16 @@ pub trait ReportStore: Send + Sync {
         ev: &NewEvent,
         audit: &NewAudit,
     ) -> Result<InsertOutcome>;
+    /// Inserts reports, each with its `created` event and its audit entry, all in one
+    /// transaction (a phone's outbox sent at once). A report whose id is taken is not
+    /// written, and its outcome carries the stored report. Outcomes are in input order;
+    /// the ids must be distinct.
+    async fn insert_reports(
+        &self,
+        items: &[(Report, NewEvent, NewAudit)],
+    ) -> Result<Vec<InsertOutcome>>;
+    /// The reports with these ids, in no particular order (missing ones are left out).
+    async fn reports_by_ids(&self, ids: &[ReportId]) -> Result<Vec<Report>>;
     /// Inserts many reports without events (demo data and benchmarks), in one transaction.
     async fn bulk_insert_reports(&self, rs: &[Report]) -> Result<()>;
     async fn report(&self, id: ReportId) -> Result<Option<Report>>;
@@ -374,14 +384,6 @@ macro_rules! reports_impl {
             qb
         }
 
-        async fn insert_report_row<'c, E>(exec: E, r: &Report) -> Result<u64>
-        where
-            E: sqlx::Executor<'c, Database = $DB>,
-        {
-            let res = report_insert(std::slice::from_ref(r)).build().execute(exec).await.map_err(map_err)?;
-            Ok(res.rows_affected())
-        }
-
         async fn insert_event_row<'c, E>(exec: E, report: ReportId, ev: &NewEvent) -> Result<()>
         where
             E: sqlx::Executor<'c, Database = $DB>,
@@ -435,17 +437,83 @@ macro_rules! reports_impl {
             }
 
             async fn insert_report(&self, r: &Report, ev: &NewEvent, audit: &NewAudit) -> Result<InsertOutcome> {
-                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
-                if insert_report_row(&mut *tx, r).await? == 0 {
-                    tx.rollback().await?;
-                    return match self.report(r.id).await? {
-                        Some(existing) => Ok(InsertOutcome::Exists(Box::new(existing))),
-                        None => Err(StoreError::Corrupt("report vanished during insert".into())),
-                    };
+                let mut out = self.insert_reports(&[(r.clone(), ev.clone(), audit.clone())]).await?;
+                out.pop().ok_or_else(|| StoreError::Corrupt("no outcome for the report".into()))
+            }
+
+            async fn insert_reports(
+                &self,
+                items: &[(Report, NewEvent, NewAudit)],
+            ) -> Result<Vec<InsertOutcome>> {
+                if items.is_empty() {
+                    return Ok(Vec::new());
                 }
-                insert_event_row(&mut *tx, r.id, ev).await?;
+                let mut tx = self.write.begin().await?;
+                let mut inserted: std::collections::HashSet<uuid::Uuid> = std::collections::HashSet::new();
+                // 21 parameters a row: 400 rows stay under both databases' limits.
+                for chunk in items.chunks(400) {
+                    let rows: Vec<Report> = chunk.iter().map(|(r, _, _)| r.clone()).collect();
+                    let mut qb = report_insert(&rows);
+                    qb.push(" RETURNING id");
+                    let ids: Vec<uuid::Uuid> = qb
+                        .build_query_scalar()
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    inserted.extend(ids);
+                }
+                let new: Vec<&(Report, NewEvent, NewAudit)> =
+                    items.iter().filter(|(r, _, _)| inserted.contains(&r.id.0)).collect();
+                // 9 parameters a row.
+                for chunk in new.chunks(1000) {
+                    let mut qb = QueryBuilder::<$DB>::new(
+                        "INSERT INTO report_events (report_id, version, at, actor_id, kind, from_status, to_status, changed, note) ",
+                    );
+                    qb.push_values(chunk, |mut b, (r, ev, _)| {
+                        b.push_bind(r.id.0)
+                            .push_bind(ev.event.version)
+                            .push_bind(ms(ev.event.at))
+                            .push_bind(ev.actor_id.0)
+                            .push_bind(ev.event.kind.clone())
+                            .push_bind(ev.event.from_status.map(|s| s.as_str()))
+                            .push_bind(ev.event.to_status.map(|s| s.as_str()))
+                            .push_bind(serde_json::to_string(&ev.event.changed).unwrap_or_else(|_| "[]".into()))
+                            .push_bind(ev.event.note.clone());
+                    });
+                    qb.build().execute(&mut *tx).await.map_err(map_err)?;
+                }
+                let audits: Vec<&NewAudit> = new.iter().map(|(_, _, a)| a).collect();
+                crate::audit::$m::append_audits_tx(&mut tx, &audits).await?;
                 tx.commit().await?;
-                Ok(InsertOutcome::Inserted)
+                let mut out = Vec::with_capacity(items.len());
+                for (r, _, _) in items {
+                    if inserted.contains(&r.id.0) {
+                        out.push(InsertOutcome::Inserted);
+                        continue;
+                    }
+                    match self.report(r.id).await? {
+                        Some(existing) => out.push(InsertOutcome::Exists(Box::new(existing))),
+                        None => return Err(StoreError::Corrupt("report vanished during insert".into())),
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn reports_by_ids(&self, ids: &[ReportId]) -> Result<Vec<Report>> {
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(500) {
+                    let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {REPORT_COLUMNS}{REPORT_FROM} WHERE r.id IN ("));
+                    let mut sep = qb.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(id.0);
+                    }
+                    qb.push(")");
+                    let rows = qb.build().fetch_all(&self.read).await?;
+                    for row in &rows {
+                        out.push(report_from_row(row)?);
+                    }
+                }
+                Ok(out)
             }
 
             async fn bulk_insert_reports(&self, rs: &[Report]) -> Result<()> {

@@ -26,6 +26,7 @@ pub fn routes(json_limit: usize, upload_limit: usize) -> Router<AppState> {
             || path.ends_with("/documents")
             || path.starts_with("/imports/")
             || path == "/observations"
+            || path == "/reports/batch"
         {
             upload_limit
         } else {

@@ -192,61 +192,69 @@ pub fn describe(e: &AppError) -> &'static ErrorKind {
 
 use crate::observe::request_id;
 
+/// The problem document of an error, with its status: what an answer carries as its
+/// body, and what a batch answer carries for each refused item.
+pub fn problem_json(e: &AppError) -> (StatusCode, serde_json::Value) {
+    let &ErrorKind {
+        code,
+        status,
+        title,
+        ..
+    } = describe(e);
+    let request_id = request_id();
+    let detail = match e {
+        AppError::Internal(source) => {
+            let mut chain = source.to_string();
+            let mut cur = source.source();
+            while let Some(c) = cur {
+                chain.push_str(": ");
+                chain.push_str(&c.to_string());
+                cur = c.source();
+            }
+            tracing::error!(request_id, error = %chain, "internal error");
+            "Something went wrong on the server; quote the request id when reporting it."
+                .to_string()
+        }
+        AppError::SecondFactorRequired { .. } => {
+            "The password is right; send it again with the six-digit code from the \
+             authenticator app in the `totp` field."
+                .to_string()
+        }
+        AppError::SecondFactorEnrolmentRequired => {
+            "System administrators must set up a second factor first: \
+             POST /api/v1/me/totp, then POST /api/v1/me/totp/confirm with a code \
+             (or the page /akun/keamanan)."
+                .to_string()
+        }
+        AppError::PasswordChangeRequired => {
+            "An administrator set this password: choose your own first with \
+             POST /api/v1/me/password (current_password, new_password), or on the page \
+             /akun/kata-sandi."
+                .to_string()
+        }
+        other => other.to_string(),
+    };
+    let mut body = json!({
+        "type": format!("/problems/{code}"),
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+        "code": code,
+        "request_id": request_id,
+    });
+    if let AppError::Validation(v) | AppError::Malformed(v) = e {
+        body["errors"] = json!(v.errors);
+    }
+    if let AppError::PreconditionFailed { current } = e {
+        body["current_version"] = json!(current);
+    }
+    (status, body)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let &ErrorKind {
-            code,
-            status,
-            title,
-            ..
-        } = describe(&self.0);
-        let request_id = request_id();
-        let detail = match &self.0 {
-            AppError::Internal(source) => {
-                let mut chain = source.to_string();
-                let mut cur = source.source();
-                while let Some(c) = cur {
-                    chain.push_str(": ");
-                    chain.push_str(&c.to_string());
-                    cur = c.source();
-                }
-                tracing::error!(request_id, error = %chain, "internal error");
-                "Something went wrong on the server; quote the request id when reporting it."
-                    .to_string()
-            }
-            AppError::SecondFactorRequired { .. } => {
-                "The password is right; send it again with the six-digit code from the \
-                 authenticator app in the `totp` field."
-                    .to_string()
-            }
-            AppError::SecondFactorEnrolmentRequired => {
-                "System administrators must set up a second factor first: \
-                 POST /api/v1/me/totp, then POST /api/v1/me/totp/confirm with a code \
-                 (or the page /akun/keamanan)."
-                    .to_string()
-            }
-            AppError::PasswordChangeRequired => {
-                "An administrator set this password: choose your own first with \
-                 POST /api/v1/me/password (current_password, new_password), or on the page \
-                 /akun/kata-sandi."
-                    .to_string()
-            }
-            other => other.to_string(),
-        };
-        let mut body = json!({
-            "type": format!("/problems/{code}"),
-            "title": title,
-            "status": status.as_u16(),
-            "detail": detail,
-            "code": code,
-            "request_id": request_id,
-        });
-        if let AppError::Validation(v) | AppError::Malformed(v) = &self.0 {
-            body["errors"] = json!(v.errors);
-        }
-        if let AppError::PreconditionFailed { current } = &self.0 {
-            body["current_version"] = json!(current);
-        }
+        let (status, body) = problem_json(&self.0);
+        let request_id = body["request_id"].as_str().unwrap_or_default().to_string();
         let mut resp = (status, body.to_string()).into_response();
         let h = resp.headers_mut();
         h.insert(

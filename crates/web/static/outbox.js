@@ -183,16 +183,21 @@
       .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   }
 
-  // A refusal as words: the problem's title and detail and each field's message.
+  // A refusal as words: the problem's title and detail and each field's message (a
+  // batch names fields `features[i]…`; the person sees them as for one report).
+  function problemWords(p, status) {
+    var parts = [p.detail || p.title || String(status)];
+    (p.errors || []).forEach(function (e) {
+      var field = (e.field || '').replace(/^features\[\d+\]\.?/, '');
+      parts.push((field ? field + ': ' : '') + (e.message || ''));
+    });
+    return parts.join(' · ');
+  }
+
   function problemText(r) {
     return r.text().then(function (text) {
       try {
-        var p = JSON.parse(text);
-        var parts = [p.detail || p.title || String(r.status)];
-        (p.errors || []).forEach(function (e) {
-          parts.push((e.field ? e.field + ': ' : '') + (e.message || ''));
-        });
-        return parts.join(' · ');
+        return problemWords(JSON.parse(text), r.status);
       } catch (e) {
         return 'HTTP ' + r.status;
       }
@@ -217,26 +222,91 @@
 
   function fail(item, r) {
     return problemText(r).then(function (why) {
-      item.state = 'failed';
-      item.reason = why;
-      item.status = r.status;
-      return put(item);
+      return failWith(item, r.status, why);
+    });
+  }
+
+  function failWith(item, status, why) {
+    item.state = 'failed';
+    item.reason = why;
+    item.status = status;
+    return put(item);
+  }
+
+  // Reports not yet on the server go in batches (one request, one transaction on the
+  // server, each report answered on its own): a week offline is a few requests, not a
+  // thousand round trips on a slow network.
+  var BATCH = 25;
+  var BATCH_BYTES = 256 * 1024;
+
+  // Answers a batch result for a report item as the single post would have been
+  // answered: true when the report is on the server (its photos go next).
+  function settleReport(item, status, problem) {
+    if (status === 200 || status === 201) {
+      item.sentReport = true;
+      return put(item).then(function () { return true; });
+    }
+    if (status === 409 && item.copy) {
+      return remove(item.seq).then(function () { return false; });
+    }
+    if (status >= 500) {
+      // Kept waiting for the next try.
+      return Promise.resolve(false);
+    }
+    return failWith(item, status, problemWords(problem || {}, status)).then(function () { return false; });
+  }
+
+  /**
+   * Sends the reports of `items` (report items not yet stored, in order) in one request.
+   * Resolves with the items whose reports are now stored, or null when the server could
+   * not take the batch (too large): they are then sent one by one.
+   */
+  function sendBatch(s, items) {
+    var body = JSON.stringify({ type: 'FeatureCollection', features: items.map(function (i) { return i.body; }) });
+    return api(s, 'POST', '/api/v1/reports/batch', body, { 'Content-Type': 'application/geo+json' }).then(function (r) {
+      if (r.status === 413) {
+        return null;
+      }
+      if (r.status !== 200) {
+        // The whole batch refused (e.g. not allowed): each item says why.
+        return problemText(r).then(function (why) {
+          return Promise.all(items.map(function (i) { return failWith(i, r.status, why); }));
+        }).then(function () { return []; });
+      }
+      return r.json().then(function (answer) {
+        var stored = [];
+        var chain = Promise.resolve();
+        (answer.results || []).forEach(function (res) {
+          var item = items[res.index];
+          if (!item) {
+            return;
+          }
+          chain = chain.then(function () {
+            return settleReport(item, res.status, res.problem).then(function (ok) {
+              if (ok) {
+                stored.push(item);
+              }
+            });
+          });
+        });
+        return chain.then(function () { return stored; });
+      });
     });
   }
 
   function sendReport(s, item) {
+    // A copy of a posted form whose id the server already holds with other content
+    // (409): the form's own post answered it; the copy is not the record.
     var step = item.sentReport ? Promise.resolve(true) : api(s, 'POST', '/api/v1/reports',
       JSON.stringify(item.body), { 'Content-Type': 'application/json' }).then(function (r) {
       if (r.status === 200 || r.status === 201) {
-        item.sentReport = true;
-        return put(item).then(function () { return true; });
+        return settleReport(item, r.status, null);
       }
-      if (r.status === 409 && item.copy) {
-        // A copy of a posted form whose id the server already holds with other
-        // content: the form's own post answered it; the copy is not the record.
-        return remove(item.seq).then(function () { return false; });
-      }
-      return fail(item, r).then(function () { return false; });
+      return r.text().then(function (text) {
+        var p = {};
+        try { p = JSON.parse(text); } catch (e) { p = { title: 'HTTP ' + r.status }; }
+        return settleReport(item, r.status, p);
+      });
     });
     return step.then(function (ok) {
       if (!ok) {
@@ -357,6 +427,31 @@
     });
   }
 
+  // The items still waiting, read again: another page may have sent or deleted some.
+  function fresh(items) {
+    return Promise.all(items.map(function (i) { return get(i.seq); })).then(function (cur) {
+      return cur.filter(function (c) { return c && c.state === 'waiting'; });
+    });
+  }
+
+  // Sends items one after another, each as its kind is sent.
+  function eachAlone(s, items) {
+    var chain = Promise.resolve();
+    items.forEach(function (item) {
+      chain = chain.then(function () {
+        return fresh([item]).then(function (cur) {
+          if (!cur.length) {
+            return null;
+          }
+          var c = cur[0];
+          var send = c.kind === 'report' ? sendReport : c.kind === 'patch' ? sendPatch : sendTrack;
+          return send(s, c).then(changed);
+        });
+      });
+    });
+    return chain;
+  }
+
   var running = null;
 
   /**
@@ -378,20 +473,40 @@
             // Kept for the same person's next session.
             return 'signed-out';
           }
-          var chain = Promise.resolve();
-          waiting.filter(function (i) { return i.user === s.user; }).forEach(function (item) {
-            chain = chain.then(function () {
-              // Read again: another page may have sent or deleted it meanwhile.
-              return get(item.seq).then(function (cur) {
-                if (!cur || cur.state !== 'waiting') {
+          var mine = waiting.filter(function (i) { return i.user === s.user; });
+          var next = function (k) {
+            if (k >= mine.length) {
+              return null;
+            }
+            // A run of reports not yet stored goes as one batch; anything else alone.
+            var run = [];
+            var bytes = 0;
+            while (k + run.length < mine.length && run.length < BATCH) {
+              var c = mine[k + run.length];
+              var size = c.kind === 'report' ? JSON.stringify(c.body).length : 0;
+              if (c.kind !== 'report' || c.sentReport || (run.length && bytes + size > BATCH_BYTES)) {
+                break;
+              }
+              run.push(c);
+              bytes += size;
+            }
+            if (run.length > 1) {
+              return fresh(run).then(function (cur) {
+                if (!cur.length) {
                   return null;
                 }
-                var send = cur.kind === 'report' ? sendReport : cur.kind === 'patch' ? sendPatch : sendTrack;
-                return send(s, cur).then(changed);
-              });
-            });
-          });
-          return chain;
+                return sendBatch(s, cur).then(function (stored) {
+                  if (stored === null) {
+                    return eachAlone(s, cur);
+                  }
+                  // Their photos, one report after another.
+                  return eachAlone(s, stored);
+                });
+              }).then(changed).then(function () { return next(k + run.length); });
+            }
+            return eachAlone(s, [mine[k]]).then(function () { return next(k + 1); });
+          };
+          return next(0);
         });
       }).catch(function (e) {
         if (!(e instanceof Later)) {

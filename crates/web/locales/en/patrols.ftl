@@ -72,7 +72,7 @@ p_field_end = End
 p_field_area = Area (Kemendagri code)
 p_field_sensitivity = Sensitivity
 p_members = Members
-p_members_hint = Members may come from several agencies: give each one's agency code, and the user name of those with an account. Exactly one member leads.
+p_members_hint = Members may come from your agency and from agencies joined with it by an agreement in force: give each one's agency code, and the user name of those with an account. Exactly one member leads.
 p_member_agency = Agency code
 p_member_user = User name
 p_member_name = Name
@@ -119,6 +119,7 @@ p_stale = Someone changed this patrol meanwhile; the page now shows their versio
 
 patrol-member-user-unknown = { $user } is not a user
 patrol-member-other-agency = { $user } is not of { $agency }
+patrol-member-outside-agreement = { $agency } is not part of the organising agency and no agreement in force joins them
 p_findings = Findings
 p_finding_type = Type of finding
 p_finding_count = Count

@@ -72,7 +72,7 @@ p_field_end = Selesai
 p_field_area = Wilayah (kode Kemendagri)
 p_field_sensitivity = Kerahasiaan
 p_members = Anggota
-p_members_hint = Anggota boleh berasal dari beberapa instansi: isi kode instansi masing-masing, dan nama pengguna bagi yang punya akun. Tepat satu anggota menjadi ketua.
+p_members_hint = Anggota boleh berasal dari instansi Anda dan instansi yang terikat perjanjian kerja sama yang berlaku: isi kode instansi masing-masing, dan nama pengguna bagi yang punya akun. Tepat satu anggota menjadi ketua.
 p_member_agency = Kode instansi
 p_member_user = Nama pengguna
 p_member_name = Nama
@@ -119,6 +119,7 @@ p_stale = Seseorang mengubah patroli ini sementara itu; halaman kini menampilkan
 
 patrol-member-user-unknown = { $user } bukan pengguna yang terdaftar
 patrol-member-other-agency = { $user } bukan anggota { $agency }
+patrol-member-outside-agreement = { $agency } bukan bagian dari instansi penyelenggara dan tidak ada perjanjian berlaku yang menghubungkan keduanya
 p_findings = Temuan
 p_finding_type = Jenis temuan
 p_finding_count = Jumlah

@@ -177,3 +177,5 @@ attribute-choices-invalid =
     { $choices ->
        *[other] ada pilihan yang tidak tersedia
     }
+batch-not-collection = Isi permintaan harus berupa FeatureCollection dengan daftar features
+batch-size = Kirim antara 1 dan { $max } fitur sekaligus

@@ -89,6 +89,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/api/v1/report-types", SIGNED_IN),
     ("GET", "/api/v1/reports", SIGNED_IN),
     ("POST", "/api/v1/reports", WRITERS),
+    ("POST", "/api/v1/reports/batch", WRITERS),
     ("GET", "/api/v1/reports/counts", SIGNED_IN),
     ("GET", "/api/v1/reports/export", SIGNED_IN),
     ("GET", "/api/v1/reports/{id}", SIGNED_IN),

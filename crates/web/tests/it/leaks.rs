@@ -156,6 +156,32 @@ async fn no_route_leaks_a_restricted_report_to_an_unrelated_agency() {
         .await
         .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
+    // Creating under its id, alone or in a batch (even with its very content), is a
+    // conflict that carries nothing of it.
+    let mut same = feature("Sangat terbatas", "restricted");
+    same["id"] = json!(id);
+    let r = s
+        .post(&p, "/api/v1/reports")
+        .json(&same)
+        .send()
+        .await
+        .expect("send");
+    let alone = problem(r, StatusCode::CONFLICT).await;
+    let r = s
+        .post(&p, "/api/v1/reports/batch")
+        .json(&json!({"type": "FeatureCollection", "features": [same]}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let batch = r.text().await.expect("body");
+    let v: Value = serde_json::from_str(&batch).expect("json");
+    assert_eq!(v["results"][0]["status"], 409);
+    assert_eq!(v["results"][0]["problem"]["detail"], alone["detail"]);
+    assert!(
+        !batch.contains("Sangat terbatas") && !batch.contains("\"version\""),
+        "{batch}"
+    );
 }
 
 /// An agency that is neither organiser nor member of a patrol learns nothing of it: every

@@ -77,6 +77,78 @@ pub async fn reports_insert_is_idempotent_and_updates_are_versioned(s: &dyn Stor
     assert_eq!(events.len(), 2);
     assert_eq!(events[1].kind, "status");
     assert_eq!(events[0].actor_username, "user1");
+
+    // A batch: new reports stored with their events and chained audit entries in one
+    // go; one whose id is taken is answered with the stored report and writes nothing.
+    let before = s
+        .audit_entries(&AuditFilter {
+            ascending: true,
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .expect("entries")
+        .len();
+    let batch: Vec<_> = (10..13u64)
+        .map(|n| {
+            let b = report(
+                n,
+                &w.agencies[1],
+                &w.users[1],
+                Sensitivity::Internal,
+                103.7,
+                -1.6,
+            );
+            let ev = created(&w.users[1], b.created_at);
+            (b, ev, audit(Action::ReportCreate))
+        })
+        .chain(std::iter::once((
+            r.clone(),
+            created(&w.users[1], r.created_at),
+            audit(Action::ReportCreate),
+        )))
+        .collect();
+    let outcomes = s.insert_reports(&batch).await.expect("batch");
+    assert_eq!(
+        &outcomes[..3],
+        &[
+            InsertOutcome::Inserted,
+            InsertOutcome::Inserted,
+            InsertOutcome::Inserted
+        ]
+    );
+    let InsertOutcome::Exists(stored) = &outcomes[3] else {
+        panic!("the taken id is answered with the stored report")
+    };
+    assert_eq!(stored.title, "Judul baru");
+    assert_eq!(s.report_total().await.expect("total"), 4);
+    for (b, _, _) in &batch[..3] {
+        assert_eq!(s.report(b.id).await.expect("get").as_ref(), Some(b));
+        assert_eq!(s.report_events(b.id).await.expect("events").len(), 1);
+    }
+    let mut got = s
+        .reports_by_ids(&batch.iter().map(|(b, _, _)| b.id).collect::<Vec<_>>())
+        .await
+        .expect("by ids");
+    got.sort_by_key(|r| r.id);
+    let mut want: Vec<Report> = batch[..3].iter().map(|(b, _, _)| b.clone()).collect();
+    want.push(s.report(r.id).await.expect("get").expect("stored"));
+    want.sort_by_key(|r| r.id);
+    assert_eq!(got, want);
+    let trail = s
+        .audit_entries(&AuditFilter {
+            ascending: true,
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .expect("entries");
+    assert_eq!(trail.len(), before + 3, "one entry per stored report");
+    assert_eq!(verify(&trail), Ok(trail.len() as u64));
+    // The same batch again writes nothing.
+    let again = s.insert_reports(&batch).await.expect("again");
+    assert!(again.iter().all(|o| matches!(o, InsertOutcome::Exists(_))));
+    assert_eq!(s.report_total().await.expect("total"), 4);
 }
 
 pub async fn list_filters_and_paging(s: &dyn Store) {

@@ -221,7 +221,22 @@ fn choices(lang: Lang) -> Value {
     }
 }
 
-fn form_page(page: &Page, status: StatusCode, values: &NewValues, errors: Vec<String>) -> Response {
+async fn form_page(
+    st: &AppState,
+    page: &Page,
+    status: StatusCode,
+    values: &NewValues,
+    errors: Vec<String>,
+) -> Response {
+    // The agencies that may join: the organiser's own line and its partners under
+    // agreements in force (any other is refused on saving).
+    let partners: Vec<(String, String)> = match st.app.patrol_partner_agencies(&page.authed.actor).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|a| (a.code.to_string(), a.name))
+            .collect(),
+        Err(e) => return page.error(e),
+    };
     render(
         status,
         "patroli_baru.html",
@@ -229,6 +244,7 @@ fn form_page(page: &Page, status: StatusCode, values: &NewValues, errors: Vec<St
             values => Value::from_serialize(values),
             errors => errors,
             choices => choices(page.lang),
+            partners => partners,
             ..page_ctx(page, "patrols")
         },
     )
@@ -264,7 +280,7 @@ pub(crate) async fn new_form(State(st): State<AppState>, page: Page) -> Response
         anggota,
         ..Default::default()
     };
-    form_page(&page, StatusCode::OK, &values, Vec::new())
+    form_page(&st, &page, StatusCode::OK, &values, Vec::new()).await
 }
 
 /// `POST /patroli/baru`.
@@ -325,7 +341,7 @@ pub(crate) async fn create(
     match st.app.create_patrol(&page.authed.actor, &body).await {
         Ok(p) => Redirect::to(&format!("/patroli/{}", p.id)).into_response(),
         Err(AppError::Validation(e)) => {
-            form_page(&page, UNPROCESSABLE, &values, error_lines(page.lang, &e))
+            form_page(&st, &page, UNPROCESSABLE, &values, error_lines(page.lang, &e)).await
         }
         Err(e) => page.error(e),
     }

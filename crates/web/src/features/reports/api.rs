@@ -10,7 +10,7 @@ use axum::Json;
 use futures_util::{stream, StreamExt};
 use sinergi_app::export::{ExportFormat, ExportWriter};
 use sinergi_app::reports::ReportPage;
-use sinergi_app::AppError;
+use sinergi_app::{AppError, AppResult};
 use sinergi_app::Attachment;
 use sinergi_core::ids::{AttachmentId, ReportId};
 use sinergi_core::query::{Cursor, RawReportQuery};
@@ -22,7 +22,7 @@ use sinergi_regions::Region;
 use utoipa_axum::routes;
 
 use super::types::{
-    AttachmentList, AttachmentView, Centroid, CountRow, Counts, CoveredRequest,
+    BatchResult, BatchResults, ReportBatch, MAX_BATCH, AttachmentList, AttachmentView, Centroid, CountRow, Counts, CoveredRequest,
     CoveredVillages, History, HistoryEntry, Link,
     RegionChain, RegionList, RegionQuery, RegionRef, RegionView, ReportCollection,
     ReportFeature, ReportListQuery, ReportTypes,
@@ -41,6 +41,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
     vec![
         route(routes!(report_types)),
         route(routes!(list_reports, create_report)),
+        route(routes!(create_reports)),
         route(routes!(report_counts)),
         route(routes!(export_reports)),
         route(routes!(get_report, patch_report)),
@@ -107,6 +108,107 @@ async fn create_report(
         resp.headers_mut().insert(header::LOCATION, loc);
     }
     Ok(resp)
+}
+
+#[utoipa::path(post, path = "/reports/batch", tag = "reports",
+    summary = "Create many reports at once (a phone's outbox), each idempotent on its id",
+    description = "At most 100 features, stored in one transaction. Each feature gets its own \
+        result, in order: 201 stored, 200 already stored with the same content, or the status and \
+        problem it would have had alone (fields named `features[i]…`); a refused feature stores \
+        nothing and does not stop the others.",
+    request_body(content(
+        (ReportBatch = "application/geo+json"),
+        (ReportBatch = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "One result per feature, in order", body = BatchResults),
+        (status = 400, response = crate::openapi::P400),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 413, response = P413), (status = 422, response = P422)))]
+async fn create_reports(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<BatchResults>> {
+    // The role first: a role that may not record reports learns nothing from its body.
+    if !sinergi_core::access::can_create_report(&a.actor) {
+        return Err(AppError::Forbidden("analysts cannot record reports".into()).into());
+    }
+    let v = parse_json(body)?;
+    let features = match (v.get("type").and_then(|t| t.as_str()), v.get("features")) {
+        (Some("FeatureCollection"), Some(serde_json::Value::Array(f))) => f,
+        _ => {
+            return Err(AppError::field(
+                "features",
+                sinergi_core::msg!(
+                    "batch-not-collection",
+                    "the body must be a FeatureCollection with a list of features"
+                ),
+            )
+            .into())
+        }
+    };
+    if features.is_empty() || features.len() > MAX_BATCH {
+        return Err(AppError::field(
+            "features",
+            sinergi_core::msg!(
+                "batch-size",
+                "send between 1 and {max} features at once",
+                max = MAX_BATCH
+            ),
+        )
+        .into());
+    }
+    // Features that cannot be read are answered on their own; the rest go together.
+    let mut bodies = Vec::with_capacity(features.len());
+    let mut unread: Vec<(usize, AppError)> = Vec::new();
+    let mut positions = Vec::with_capacity(features.len());
+    for (i, f) in features.iter().enumerate() {
+        match NewReportBody::read(f) {
+            Ok(b) => {
+                bodies.push(b);
+                positions.push(i);
+            }
+            Err(e) => unread.push((i, AppError::Validation(e))),
+        }
+    }
+    let outcomes = st.app.create_reports(&a.actor, &bodies).await?;
+    let mut results: Vec<(usize, AppResult<(Report, bool)>)> =
+        positions.into_iter().zip(outcomes).collect();
+    results.extend(unread.into_iter().map(|(i, e)| (i, Err(e))));
+    results.sort_by_key(|(i, _)| *i);
+    let results = results
+        .into_iter()
+        .map(|(index, r)| match r {
+            Ok((r, created)) => BatchResult {
+                index,
+                status: if created { 201 } else { 200 },
+                id: Some(r.id.0),
+                version: Some(r.version),
+                location: Some(format!("/api/v1/reports/{}", r.id)),
+                problem: None,
+            },
+            Err(e) => {
+                let e = match e {
+                    AppError::Validation(v) => AppError::Validation(v.prefixed(&format!("features[{index}]"))),
+                    other => other,
+                };
+                let (status, problem) = crate::problem::problem_json(&e);
+                BatchResult {
+                    index,
+                    status: status.as_u16(),
+                    id: features[index]
+                        .get("id")
+                        .and_then(|v| v.as_str())
+                        .and_then(|s| uuid::Uuid::parse_str(s).ok()),
+                    version: None,
+                    location: None,
+                    problem: Some(problem),
+                }
+            }
+        })
+        .collect();
+    Ok(Json(BatchResults { results }))
 }
 
 #[utoipa::path(get, path = "/reports/{id}", tag = "reports", summary = "A report",

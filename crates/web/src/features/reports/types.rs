@@ -129,6 +129,50 @@ impl Link {
     }
 }
 
+/// Reports sent at once (a phone's outbox): a GeoJSON FeatureCollection of new reports,
+/// each as `POST /reports` takes it, at most [`MAX_BATCH`].
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // Documents the request; the handler reads each feature itself.
+pub struct ReportBatch {
+    /// `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[schema(value_type = Vec<sinergi_core::report::NewReportBody>)]
+    pub features: Vec<Value>,
+}
+
+/// The most reports one batch may carry.
+pub const MAX_BATCH: usize = 100;
+
+/// What became of each report of a batch, in the order sent.
+#[derive(Serialize, ToSchema)]
+pub struct BatchResults {
+    pub results: Vec<BatchResult>,
+}
+
+/// One report of a batch: stored (201), already stored with the same content (200), or
+/// refused with its problem (its fields named as `features[i]…`).
+#[derive(Serialize, ToSchema)]
+pub struct BatchResult {
+    /// The position of the feature in the batch.
+    pub index: usize,
+    /// The HTTP status the report would have had on its own.
+    pub status: u16,
+    /// The report's id (when the feature had one or was stored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    /// The stored report's version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Where the stored report is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Why the report was refused (RFC 9457).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::openapi::Problem>)]
+    pub problem: Option<Value>,
+}
+
 /// A page of reports (OGC API – Features).
 #[derive(Serialize, ToSchema)]
 pub struct ReportCollection {

@@ -70,6 +70,58 @@ pub async fn agencies(app: &App, region: &str, list: &[(&str, &str, Option<&str>
     }
 }
 
+/// Records an agreement in force between `parties` (agency codes) that shares nothing by
+/// itself: a cooperation MoU, enough for joint patrols between them.
+pub async fn cooperation_agreement(app: &App, number: &str, parties: &[&str]) {
+    let mut ids = Vec::new();
+    for code in parties {
+        ids.push(
+            app.store
+                .agency_by_code(code)
+                .await
+                .expect("read")
+                .expect("agency")
+                .id,
+        );
+    }
+    let now = app.now();
+    let a = sinergi_core::agreement::Agreement {
+        id: sinergi_core::ids::AgreementId(uuid::Uuid::new_v4()),
+        title: format!("Kerja sama {number}"),
+        number: number.into(),
+        legal_basis: String::new(),
+        parties: ids.clone(),
+        approvals: ids,
+        valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
+        valid_until: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).expect("date"),
+        status: sinergi_core::agreement::AgreementStatus::Active,
+        clauses: vec![],
+        documents: vec![],
+        version: 1,
+        created_by: app
+            .store
+            .users(None)
+            .await
+            .expect("users")
+            .first()
+            .expect("a user")
+            .id,
+        created_at: now,
+        updated_at: now,
+    };
+    let entry = app.audit(
+        None,
+        sinergi_core::audit::Action::AgreementCreate,
+        "agreement",
+        &a.id.to_string(),
+        json!({"number": number}),
+    );
+    app.store
+        .insert_agreement(&a, &entry)
+        .await
+        .expect("agreement");
+}
+
 /// Adds users `(name, agency, role)`, all with `password`.
 pub async fn users(app: &App, password: &str, list: &[(&str, &str, &str)]) {
     for &(user, agency, role) in list {

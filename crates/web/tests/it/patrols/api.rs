@@ -51,6 +51,34 @@ fn joint(title: &str, with_police: bool, sensitivity: &str) -> Value {
 async fn a_joint_patrol_is_one_patrol_seen_by_every_member_agency() {
     let s = spawn().await;
     let k = s.token("koordinator").await;
+    // Without an agreement joining BNNK and the police, police members are refused,
+    // each named, and nothing is stored.
+    let r = create(
+        &s,
+        &k,
+        joint("Patroli gabungan Sungai Bahar", true, "internal"),
+    )
+    .await;
+    let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&p), ["members[1].agency", "members[2].agency"]);
+    assert!(p["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("POLDA-JAMBI")));
+    let none: Value = s
+        .get(&k, "/api/v1/patrols")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(none["patrols"], json!([]));
+    crate::harness::cooperation_agreement(
+        &s.app,
+        "PKS/PATROLI/2026",
+        &["BNNK-BATANGHARI", "POLDA-JAMBI"],
+    )
+    .await;
     let r = create(
         &s,
         &k,
@@ -134,6 +162,12 @@ async fn a_joint_patrol_is_one_patrol_seen_by_every_member_agency() {
 async fn a_gpx_track_is_stored_once_and_read_back() {
     let s = spawn().await;
     let k = s.token("koordinator").await;
+    crate::harness::cooperation_agreement(
+        &s.app,
+        "PKS/PATROLI/2026",
+        &["BNNK-BATANGHARI", "POLDA-JAMBI"],
+    )
+    .await;
     let p: Value = create(&s, &k, joint("Patroli Sungai Bahar", true, "internal"))
         .await
         .json()
@@ -285,6 +319,12 @@ async fn bad_gpx_is_refused_by_line_and_nothing_is_stored() {
 async fn exports_carry_the_tracks_and_the_effort() {
     let s = spawn().await;
     let k = s.token("koordinator").await;
+    crate::harness::cooperation_agreement(
+        &s.app,
+        "PKS/PATROLI/2026",
+        &["BNNK-BATANGHARI", "POLDA-JAMBI"],
+    )
+    .await;
     let p: Value = create(&s, &k, joint("=HYPERLINK(\"x\")", true, "internal"))
         .await
         .json()

@@ -31,6 +31,12 @@ fn walk_with_waypoints() -> String {
 
 /// A joint patrol of BNNK (organiser) and the police with the walk imported; its id.
 async fn patrol_with_walk(s: &Server, k: &str) -> String {
+    crate::harness::cooperation_agreement(
+        &s.app,
+        "PKS/PATROLI/2026",
+        &["BNNK-BATANGHARI", "POLDA-JAMBI"],
+    )
+    .await;
     let body = json!({
         "title": "Patroli gabungan Sungai Bahar", "mandate": "joint_operation", "transport": "foot",
         "planned_start": "2026-11-03", "planned_end": "2026-11-03", "area": "15.04",

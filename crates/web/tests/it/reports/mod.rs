@@ -1,4 +1,5 @@
 //! Reports: writing, reading, filtering and exporting them.
 
 mod api;
+mod batch;
 mod pages;
