@@ -49,6 +49,8 @@ pub struct DemoSummary {
     pub agreements: usize,
     pub warning: crate::demo_warning::WarningSummary,
     pub patrols: crate::demo_patrols::PatrolSummary,
+    /// Official letters sent and registered.
+    pub letters: usize,
 }
 
 /// Loads the demo data set into an empty database. Refuses
@@ -143,6 +145,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     let agreements = load_agreements(app).await?;
     let warning = crate::demo_warning::load(app).await?;
     let patrols = crate::demo_patrols::load(app).await?;
+    let letters = load_letters(app).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),
@@ -157,7 +160,55 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         agreements,
         warning,
         patrols,
+        letters,
     })
+}
+
+/// The seed's letters (ADR 22): Kota Bambu Selatan's request to the Polda and the BNNP for
+/// the drug-prone area's recovery, copied to the Kapolri, the head of BNN and the local
+/// police sector, sent through Sinergi and opened by the police sector; and a KOTAN answer
+/// that reached BNNP Jambi on paper, registered there.
+async fn load_letters(app: &App) -> AppResult<usize> {
+    use sinergi_core::letter::body::{NewLetterBody, RegisterLetterBody};
+    let actor = |name: &'static str| async move {
+        let (u, _) = app
+            .store
+            .user_credentials(name)
+            .await?
+            .ok_or_else(|| AppError::Conflict(format!("demo user {name} is missing")))?;
+        app.actor_for(&u).await
+    };
+    let lurah = actor("lurah.kbs").await?;
+    let body: NewLetterBody = serde_json::from_value(serde_json::json!({
+        "id": "019a9a00-0000-7000-8000-00000000a001",
+        "subject": "Permohonan dukungan pemulihan kawasan rawan narkoba Kelurahan Kota Bambu Selatan",
+        "nature": "segera",
+        "signatory": "Lurah Kota Bambu Selatan",
+        "body": "Dengan hormat,\n\nMenindaklanjuti kegiatan BNN RI bersama pemangku kepentingan di Kelurahan Kota Bambu Selatan, \
+kami mohon dukungan Bapak/Ibu dalam pemulihan kawasan rawan narkoba menuju Kelurahan Bersih Narkoba (Bersinar), \
+melalui tahapan peta jalan: pemetaan kawasan, pembentukan posko, pemberdayaan masyarakat dan pelatihan kewirausahaan, \
+serta pemantauan bersama.\n\nDemikian kami sampaikan, atas perhatian dan kerja samanya kami ucapkan terima kasih.",
+        "to": ["POLDA-METRO-JAYA", "BNNP-DKI"],
+        "copies": ["POLRI", "BNN", "POLSEK-PALMERAH"],
+    }))
+    .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let l = app.create_letter(&lurah, &body).await?;
+    app.send_letter(&lurah, l.id, Some(l.version)).await?;
+    // The police sector opened it: its receipt shows on the Kelurahan's letter.
+    app.open_letter(&actor("polsek.palmerah").await?, l.id)
+        .await?;
+    let bnnp = actor("koordinator.bnnp.jambi").await?;
+    let today = app.now().date_naive();
+    let registered: RegisterLetterBody = serde_json::from_value(serde_json::json!({
+        "number": "005/412/Kesbangpol/XII/2022",
+        "sender": "Kesbangpol Kabupaten Batang Hari",
+        "date": (today - chrono::Duration::days(3)).to_string(),
+        "subject": "Jawaban kuesioner Kota Tanggap Ancaman Narkoba (KOTAN)",
+        "body": "Jawaban kuesioner KOTAN Kabupaten Batang Hari, diisi manual karena sistem daring mengalami gangguan.",
+    }))
+    .map_err(|e| AppError::Conflict(e.to_string()))?;
+    app.register_letter(&bnnp, &registered).await?;
+    Ok(2)
 }
 
 /// The agreements of the seed situations, proposed through the same use case as the API

@@ -15,6 +15,7 @@ pub mod demo_warning;
 mod error;
 pub mod events;
 pub mod export;
+pub mod letters;
 mod lookups;
 pub mod notifications;
 pub mod operations;

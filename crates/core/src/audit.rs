@@ -57,10 +57,17 @@ pub enum Action {
     PatrolObservationsAdd,
     PatrolObservationDismiss,
     PatrolFindingLink,
+    LetterCreate,
+    LetterUpdate,
+    LetterSend,
+    LetterRegister,
+    LetterRead,
+    LetterDocumentAdd,
+    LetterFormatChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 43] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -97,6 +104,13 @@ impl Action {
         Action::PatrolObservationsAdd,
         Action::PatrolObservationDismiss,
         Action::PatrolFindingLink,
+        Action::LetterCreate,
+        Action::LetterUpdate,
+        Action::LetterSend,
+        Action::LetterRegister,
+        Action::LetterRead,
+        Action::LetterDocumentAdd,
+        Action::LetterFormatChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +151,13 @@ impl Action {
             Action::PatrolObservationsAdd => "patrol_observations_add",
             Action::PatrolObservationDismiss => "patrol_observation_dismiss",
             Action::PatrolFindingLink => "patrol_finding_link",
+            Action::LetterCreate => "letter_create",
+            Action::LetterUpdate => "letter_update",
+            Action::LetterSend => "letter_send",
+            Action::LetterRegister => "letter_register",
+            Action::LetterRead => "letter_read",
+            Action::LetterDocumentAdd => "letter_document_add",
+            Action::LetterFormatChange => "letter_format_change",
         }
     }
 

@@ -43,6 +43,7 @@ id_type!(ReferralId);
 id_type!(NotificationId);
 id_type!(PatrolId);
 id_type!(LegId);
+id_type!(LetterId);
 
 #[cfg(test)]
 mod tests {

@@ -132,6 +132,50 @@ mod schema {
     }
 }
 
+/// True when `s` has something a reader can see: not only spaces and invisible marks.
+pub fn visible(s: &str) -> bool {
+    s.chars().any(|c| {
+        !c.is_whitespace()
+            && !matches!(
+                c,
+                '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
+            )
+    })
+}
+
+/// A short text of 1 to `max` visible characters, trimmed.
+pub fn short_text(
+    key: &str,
+    f: &Field<String>,
+    limit: usize,
+    errs: &mut ValidationErrors,
+) -> Option<String> {
+    match f.given().map(|s| s.trim()) {
+        Some(s) if s.chars().any(char::is_control) => {
+            errs.push(
+                key,
+                crate::msg!(
+                    "text-control-characters",
+                    "must not contain control characters"
+                ),
+            );
+            None
+        }
+        Some(s) if visible(s) && s.chars().count() <= limit => Some(s.to_string()),
+        _ => {
+            errs.push(
+                key,
+                crate::msg!(
+                    "text-length",
+                    "must be text of 1 to {max} characters",
+                    max = limit
+                ),
+            );
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

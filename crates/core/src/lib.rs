@@ -14,6 +14,7 @@ pub mod error;
 pub mod geometry;
 pub mod ids;
 pub mod input;
+pub mod letter;
 pub mod observation;
 pub mod patrol;
 pub mod pdf;

@@ -39,7 +39,7 @@ use crate::access::{ReportAccess, ViewScope};
 use crate::agency::AgencyCode;
 use crate::error::{Message, ValidationErrors};
 use crate::ids::{AgencyId, LegId, PatrolId, UserId};
-use crate::input::{Body, Field};
+use crate::input::{short_text, Body, Field};
 use crate::sensitivity::Sensitivity;
 use crate::time::Zone;
 use crate::user::Username;
@@ -476,50 +476,6 @@ impl PatrolPatch {
     /// The new leader's user name, when the members change.
     pub fn leader(&self) -> Option<&Username> {
         self.members.as_deref().and_then(leader_of)
-    }
-}
-
-/// True when `s` has something a reader can see: not only spaces and invisible marks.
-fn visible(s: &str) -> bool {
-    s.chars().any(|c| {
-        !c.is_whitespace()
-            && !matches!(
-                c,
-                '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
-            )
-    })
-}
-
-/// A short text of 1 to `max` visible characters, trimmed.
-fn short_text(
-    key: &str,
-    f: &Field<String>,
-    limit: usize,
-    errs: &mut ValidationErrors,
-) -> Option<String> {
-    match f.given().map(|s| s.trim()) {
-        Some(s) if s.chars().any(char::is_control) => {
-            errs.push(
-                key,
-                crate::msg!(
-                    "text-control-characters",
-                    "must not contain control characters"
-                ),
-            );
-            None
-        }
-        Some(s) if visible(s) && s.chars().count() <= limit => Some(s.to_string()),
-        _ => {
-            errs.push(
-                key,
-                crate::msg!(
-                    "text-length",
-                    "must be text of 1 to {max} characters",
-                    max = limit
-                ),
-            );
-            None
-        }
     }
 }
 

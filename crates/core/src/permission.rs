@@ -63,10 +63,11 @@ pub enum Action {
     /// Edit any patrol one's own agency organises, and change its status (its leader may
     /// too).
     ManagePatrols,
+    ManageLetters,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::WriteReports,
         Action::ManageAgencyReports,
         Action::ReadAgencySecrets,
@@ -86,6 +87,7 @@ impl Action {
         Action::WarningEverywhere,
         Action::RecordPatrols,
         Action::ManagePatrols,
+        Action::ManageLetters,
     ];
 
     /// The role × action table: the roles that may take this action.
@@ -97,9 +99,10 @@ impl Action {
             | Action::RespondToAlerts
             | Action::SendFixes
             | Action::RecordPatrols => &[FieldOfficer, Coordinator, AgencyAdmin, SystemAdmin],
-            Action::ManageAgencyReports | Action::ConfigureWarning | Action::ManagePatrols => {
-                &[Coordinator, AgencyAdmin, SystemAdmin]
-            }
+            Action::ManageAgencyReports
+            | Action::ConfigureWarning
+            | Action::ManagePatrols
+            | Action::ManageLetters => &[Coordinator, AgencyAdmin, SystemAdmin],
             Action::ReadAgencySecrets
             | Action::AdministerAgencies
             | Action::ReadAuditTrail
@@ -151,6 +154,7 @@ mod tests {
             (Action::WarningEverywhere, "----S"),
             (Action::RecordPatrols, "FC-AS"),
             (Action::ManagePatrols, "-C-AS"),
+            (Action::ManageLetters, "-C-AS"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for (action, row) in expected {

@@ -448,7 +448,7 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
             println!(
                 "Loaded the demo data set: {} agencies, {} users, {} reports, {} agreements; \
                  early warning: {} fences, {} rules, {} collar fixes, {} alerts; \
-                 {} joint patrols with {} day tracks.",
+                 {} joint patrols with {} day tracks; {} letters.",
                 summary.agencies,
                 summary.users.len(),
                 summary.reports,
@@ -458,7 +458,8 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
                 summary.warning.fixes,
                 summary.warning.alerts,
                 summary.patrols.patrols,
-                summary.patrols.legs
+                summary.patrols.legs,
+                summary.letters
             );
         } else {
             println!("The database already has data; the demo data set is not loaded again.");

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod maps;
 pub mod observe;
 pub mod openapi;
+pub(crate) mod print;
 pub mod problem;
 pub mod pwa;
 pub mod ui;

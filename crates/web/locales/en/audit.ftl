@@ -65,6 +65,13 @@ act_patrol_track_add = Added a patrol track
 act_patrol_observations_add = Kept a patrol's observation points
 act_patrol_observation_dismiss = Dismissed or restored a patrol observation point
 act_patrol_finding_link = Linked a report to a patrol as its finding
+act_letter_create = Drafted a letter
+act_letter_update = Changed a draft letter
+act_letter_send = Sent a letter with its number
+act_letter_register = Registered an incoming letter from outside Sinergi
+act_letter_read = Opened an incoming letter (read receipt)
+act_letter_document_add = Attached a file to a letter
+act_letter_format_change = Changed the agency's letter number format
 rt_report = report
 rt_agreement = agreement
 rt_user = user
@@ -77,6 +84,7 @@ rt_rule = rule
 rt_subject = animal
 rt_webhook = webhook
 rt_patrol = patrol
+rt_letter = letter
 
 ## Agreement drafts and documents.
 act_agreement_update = Changed an agreement

@@ -65,6 +65,13 @@ act_patrol_track_add = Menambahkan jejak patroli
 act_patrol_observations_add = Menyimpan titik pengamatan patroli
 act_patrol_observation_dismiss = Mengabaikan atau memulihkan titik pengamatan patroli
 act_patrol_finding_link = Menautkan laporan sebagai temuan patroli
+act_letter_create = Membuat konsep surat
+act_letter_update = Mengubah konsep surat
+act_letter_send = Mengirim surat dengan nomornya
+act_letter_register = Mencatat surat masuk dari luar Sinergi
+act_letter_read = Membuka surat masuk (tanda terima baca)
+act_letter_document_add = Melampirkan berkas pada surat
+act_letter_format_change = Mengubah format nomor surat instansi
 rt_report = laporan
 rt_agreement = perjanjian
 rt_user = pengguna
@@ -77,6 +84,7 @@ rt_rule = aturan
 rt_subject = satwa
 rt_webhook = webhook
 rt_patrol = patroli
+rt_letter = surat
 
 ## Agreement drafts and documents.
 act_agreement_update = Mengubah perjanjian

@@ -1,7 +1,7 @@
 //! The domains of Sinergi's web edge, one folder each: `accounts` (sign-in, sessions,
 //! second factor, account pages, users, agencies, settings), `reports`, `sharing`
 //! (agreements, referrals, emergency access), `audit`, `warning` (early warning),
-//! `patrols` (joint patrols), `notifications`, `ogc` (OGC API – Features at `/ogc`,
+//! `patrols` (joint patrols), `letters` (official letters), `notifications`, `ogc` (OGC API – Features at `/ogc`,
 //! routed beside the pages) and `offline` (the phone app's outbox and Kawal Desa pages).
 //! A domain's folder holds its pages
 //! (`ui.rs` or `ui/`) and templates
@@ -30,6 +30,7 @@ domains!(
     audit,
     warning,
     patrols,
+    letters,
     notifications,
     ogc,
     offline

@@ -15,6 +15,7 @@ pub(crate) mod format;
 mod home;
 mod language;
 pub(crate) mod render;
+pub(crate) mod upload;
 
 pub use crate::features::reports::ui::PHOTO_FORM_BUDGET;
 

@@ -462,3 +462,156 @@ async fn no_ogc_route_leaks_a_record_to_an_unrelated_agency() {
         }
     }
 }
+
+/// A secret letter (`rahasia`) between BNNK and the police reaches exactly those two
+/// agencies: BNNK's parent agency and the national BNN learn nothing of it from any letter
+/// route — each answers exactly as for a missing letter — and their lists leave it out.
+/// A draft reaches nobody but its agency. A new letter route must be added here.
+#[tokio::test]
+async fn no_route_leaks_a_letter_to_an_agency_it_was_not_sent_to() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let mut ids = Vec::new();
+    for subject in ["Surat rahasia penyelidikan", "Konsep surat biasa"] {
+        let nature = if subject.contains("rahasia") {
+            "rahasia"
+        } else {
+            "biasa"
+        };
+        let d: Value = s
+            .post(&k, "/api/v1/letters")
+            .json(
+                &json!({"subject": subject, "signatory": "Kepala BNNK", "nature": nature,
+                "to": ["POLDA-JAMBI"]}),
+            )
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        ids.push(d["id"].as_str().expect("id").to_string());
+    }
+    let r = s
+        .post(&k, &format!("/api/v1/letters/{}/send", ids[0]))
+        .header("If-Match", "\"1\"")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let letter_routes: Vec<&str> = sinergi_web::api::route_table()
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| path.starts_with("/letters/") && path.contains("{id}"))
+        .collect();
+    let checked = ["/letters/{id}", "/letters/{id}/letter.pdf"];
+    let writes = [
+        "/letters/{id}/send",
+        "/letters/{id}/documents",
+        "/letters/{id}/documents/{document}",
+    ];
+    for route in &letter_routes {
+        assert!(
+            checked.contains(route) || writes.contains(route),
+            "{route} is not covered by this test"
+        );
+    }
+    // The secret letter for BNNK's parent and the national BNN; the draft for the police
+    // it is addressed to.
+    for (who, letter) in [
+        ("admin.bnnp", &ids[0]),
+        ("analis", &ids[0]),
+        ("polisi", &ids[1]),
+    ] {
+        let t = s.token(who).await;
+        let browser = crate::harness::browser();
+        let session =
+            crate::harness::browser_sign_in(&browser, &s.url, who, crate::harness::jambi::PASSWORD)
+                .await;
+        for route in checked {
+            let mut answers = Vec::new();
+            for target in [letter.as_str(), missing] {
+                let path = format!("/api/v1{}", route.replace("{id}", target));
+                answers.push(
+                    problem(
+                        s.get(&t, &path).send().await.expect("send"),
+                        StatusCode::NOT_FOUND,
+                    )
+                    .await,
+                );
+            }
+            for key in ["title", "detail", "code", "status"] {
+                assert_eq!(answers[0][key], answers[1][key], "{who} {route}: {key}");
+            }
+        }
+        for target in [letter.as_str(), missing] {
+            let r = s
+                .post(&t, &format!("/api/v1/letters/{target}/send"))
+                .header("If-Match", "\"1\"")
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} send {target}");
+            let r = s
+                .get(&t, &format!("/api/v1/letters/{target}/documents/{missing}"))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{who} document of {target}"
+            );
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("a.pdf"),
+            );
+            let r = s
+                .post(&t, &format!("/api/v1/letters/{target}/documents"))
+                .multipart(form)
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{who} upload to {target}"
+            );
+            let page = browser
+                .get(format!("{}/surat/{target}", s.url))
+                .header("Cookie", format!("sinergi_session={session}"))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(
+                page.status(),
+                StatusCode::NOT_FOUND,
+                "{who} page of {target}"
+            );
+        }
+        let list: Value = s
+            .get(&t, "/api/v1/letters")
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let listed: Vec<&str> = list["letters"]
+            .as_array()
+            .expect("letters")
+            .iter()
+            .filter_map(|l| l["id"].as_str())
+            .collect();
+        assert!(!listed.contains(&letter.as_str()), "{who}: {listed:?}");
+    }
+    // The police, to whom the secret letter was sent, do have it.
+    let p = s.token("polisi").await;
+    let r = s
+        .get(&p, &format!("/api/v1/letters/{}", ids[0]))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -6,7 +6,7 @@
 //! exercises and `operations/` holds the request id, access log, metrics and OpenAPI
 //! document. `authorization`, `leaks` and `language` are cross-cutting: they walk every
 //! route. Run one domain with `cargo test -p sinergi-web --test it reports::` (or
-//! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `patrols::`, `ogc::`, `operations::`,
+//! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `patrols::`, `letters::`, `ogc::`, `operations::`,
 //! `authorization::`).
 
 mod accounts;
@@ -15,6 +15,7 @@ mod authorization;
 mod harness;
 mod language;
 mod leaks;
+mod letters;
 mod maps;
 mod notifications;
 mod offline;

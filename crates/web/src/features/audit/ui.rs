@@ -76,6 +76,13 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::PatrolObservationsAdd => k!("act_patrol_observations_add"),
         Action::PatrolObservationDismiss => k!("act_patrol_observation_dismiss"),
         Action::PatrolFindingLink => k!("act_patrol_finding_link"),
+        Action::LetterCreate => k!("act_letter_create"),
+        Action::LetterUpdate => k!("act_letter_update"),
+        Action::LetterSend => k!("act_letter_send"),
+        Action::LetterRegister => k!("act_letter_register"),
+        Action::LetterRead => k!("act_letter_read"),
+        Action::LetterDocumentAdd => k!("act_letter_document_add"),
+        Action::LetterFormatChange => k!("act_letter_format_change"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
@@ -120,6 +127,7 @@ fn record_type_label(lang: Lang, t: &str) -> String {
         "subject" => k!("rt_subject"),
         "webhook" => k!("rt_webhook"),
         "patrol" => k!("rt_patrol"),
+        "letter" => k!("rt_letter"),
         other => return other.to_string(),
     };
     tr(lang, key)
@@ -130,6 +138,7 @@ fn record_href(record_type: Option<&str>, id: &str) -> Option<String> {
     match record_type? {
         "report" => Some(format!("/laporan/{}", urlencode(id))),
         "agreement" => Some(format!("/perjanjian/{}", urlencode(id))),
+        "letter" => Some(format!("/surat/{}", urlencode(id))),
         _ => None,
     }
 }

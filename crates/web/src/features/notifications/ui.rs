@@ -59,6 +59,7 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
     let key = match n.kind.as_str() {
         "break_glass" => k!("notif_break_glass"),
         "referral" => k!("notif_referral"),
+        "letter" => k!("notif_letter"),
         _ => k!("notif_other"),
     };
     let why = match n.kind.as_str() {
@@ -79,6 +80,7 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
             ("until", &time_of(n, "until", zone)),
             ("why", &why),
             ("kind", &n.kind),
+            ("subject", &text(n, "subject")),
         ],
     )
 }
@@ -93,6 +95,9 @@ fn report_of(n: &Notification) -> Option<ReportId> {
 
 /// The page of the record a notification is about, when the UI has one.
 fn href(n: &Notification) -> Option<String> {
+    if let (Some("letter"), Some(id)) = (n.record_type.as_deref(), n.record_id.as_deref()) {
+        return sinergi_core::ids::LetterId::parse(id).map(|id| format!("/surat/{id}"));
+    }
     report_of(n).map(|id| format!("/laporan/{id}"))
 }
 
@@ -132,7 +137,9 @@ pub(crate) async fn list(State(st): State<AppState>, page: Page) -> Response {
                 id => n.id.to_string(),
                 kind => n.kind.as_str(),
                 sentence => sentence(lang, n, zone),
-                href => report_of(n).filter(|id| visible.contains(id)).and_then(|_| href(n)),
+                // A letter stays with the agencies it was sent to; a report's link is
+                // shown only while it leads to the report.
+                href => if n.record_type.as_deref() == Some("letter") { href(n) } else { report_of(n).filter(|id| visible.contains(id)).and_then(|_| href(n)) },
                 time => show_time(zone, n.created_at),
                 unread => n.read_at.is_none(),
             }

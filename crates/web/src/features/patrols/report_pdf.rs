@@ -13,7 +13,7 @@ use sinergi_core::access::Actor;
 use sinergi_core::ids::PatrolId;
 use sinergi_core::patrol::effort::cells;
 use sinergi_core::patrol::Leg;
-use sinergi_core::pdf::{wrap, Document, Font, Page, Rgb, PAGE_HEIGHT, PAGE_WIDTH};
+use sinergi_core::pdf::{Font, Rgb, PAGE_WIDTH};
 use sinergi_core::time::Zone;
 use utoipa::IntoParams;
 
@@ -27,75 +27,12 @@ use crate::i18n::{k, tr, tr_args, Lang};
 use crate::openapi::{P401, P404};
 use crate::problem::{ApiError, ApiResult};
 use crate::ui::Page as WebPage;
+use crate::print::{Writer, MARGIN};
 use crate::AppState;
 
-const MARGIN: f64 = 50.0;
 const GREEN: Rgb = Rgb(0.18, 0.49, 0.20);
 const LIGHT: Rgb = Rgb(0.78, 0.90, 0.79);
 const GREY: Rgb = Rgb(0.45, 0.45, 0.45);
-
-/// Lays text out from the top of the page down, starting a new page when one is full.
-struct Writer {
-    doc: Document,
-    page: Page,
-    y: f64,
-    footer: String,
-}
-
-impl Writer {
-    fn new(title: &str, footer: String) -> Writer {
-        Writer {
-            doc: Document::new(title),
-            page: Page::default(),
-            y: PAGE_HEIGHT - MARGIN,
-            footer,
-        }
-    }
-
-    fn break_page(&mut self) {
-        let n = self.doc.pages.len() + 1;
-        let mut page = std::mem::take(&mut self.page);
-        page.text(MARGIN, 28.0, 8.0, Font::Regular, &format!("{} · {n}", self.footer));
-        self.doc.pages.push(page);
-        self.y = PAGE_HEIGHT - MARGIN;
-    }
-
-    fn room(&mut self, height: f64) {
-        if self.y - height < MARGIN {
-            self.break_page();
-        }
-    }
-
-    fn text(&mut self, size: f64, font: Font, text: &str) {
-        for line in wrap(text, size, PAGE_WIDTH - 2.0 * MARGIN) {
-            self.room(size * 1.4);
-            self.y -= size * 1.4;
-            self.page.text(MARGIN, self.y, size, font, &line);
-        }
-    }
-
-    fn gap(&mut self, h: f64) {
-        self.y -= h;
-    }
-
-    /// A row of cells at fixed x positions (fractions of the text width).
-    fn row(&mut self, size: f64, font: Font, cols: &[f64], cells: &[String]) {
-        self.room(size * 1.5);
-        self.y -= size * 1.5;
-        let width = PAGE_WIDTH - 2.0 * MARGIN;
-        for (i, (c, text)) in cols.iter().zip(cells).enumerate() {
-            let next = cols.get(i + 1).copied().unwrap_or(1.0);
-            let room = (next - c) * width - 4.0;
-            let line = wrap(text, size, room).into_iter().next().unwrap_or_default();
-            self.page.text(MARGIN + c * width, self.y, size, font, &line);
-        }
-    }
-
-    fn finish(mut self) -> Vec<u8> {
-        self.break_page();
-        self.doc.finish()
-    }
-}
 
 /// Draws the tracks and their covered cells into a box `height` tall across the page.
 fn map(w: &mut Writer, legs: &[Leg], lang: Lang, height: f64) {

@@ -26,8 +26,9 @@ use super::api::patrol_view;
 use super::types::PatrolView;
 use crate::api_common::file_response;
 use crate::i18n::{core_message, field_or_other, k, tr, tr_args, Lang};
-use crate::ui::render::{csrf_page, json_for_script, page_ctx, render};
-use crate::ui::{bad_form, FormData, Page, UNPROCESSABLE};
+use crate::ui::render::{json_for_script, page_ctx, render};
+use crate::ui::upload::{form_file as gpx_file, Upload};
+use crate::ui::{FormData, Page, UNPROCESSABLE};
 use crate::AppState;
 
 /// Rows of members the new-patrol form offers.
@@ -528,54 +529,6 @@ pub(crate) async fn set_status(
             detail_page(&st, &page, id, StatusCode::CONFLICT, lines, None).await
         }
         Err(e) => page.error(e),
-    }
-}
-
-/// What a GPX upload form brought.
-enum Upload {
-    File(Vec<u8>),
-    /// The answer to send as it is (a bad form, a failed CSRF check).
-    Answer(Response),
-    /// Refused, with what to tell the user.
-    Refused(Vec<String>),
-}
-
-/// A GPX file from a multipart form with `_csrf` first.
-async fn gpx_file(page: &Page, mp: Result<Multipart, MultipartRejection>) -> Upload {
-    let Ok(mut mp) = mp else {
-        return Upload::Answer(bad_form(page));
-    };
-    let lang = page.lang;
-    let too_large = || Upload::Refused(vec![tr(lang, k!("file_too_large"))]);
-    let mut csrf: Option<String> = None;
-    let mut file: Option<Vec<u8>> = None;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("_csrf") => csrf = field.text().await.ok(),
-                Some("file") => {
-                    if !page.csrf_ok(csrf.as_deref()) {
-                        return Upload::Answer(csrf_page(page));
-                    }
-                    match field.bytes().await {
-                        Ok(b) => file = Some(b.to_vec()),
-                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-                        Err(_) => return Upload::Answer(bad_form(page)),
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-            Err(_) => return Upload::Answer(bad_form(page)),
-        }
-    }
-    if !page.csrf_ok(csrf.as_deref()) {
-        return Upload::Answer(csrf_page(page));
-    }
-    match file.filter(|b| !b.is_empty()) {
-        Some(b) => Upload::File(b),
-        None => Upload::Refused(vec![tr(lang, k!("no_file"))]),
     }
 }
 

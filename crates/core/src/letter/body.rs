@@ -1,0 +1,131 @@
+//! The request bodies of letters: a new letter (a draft), a change to a draft, a letter
+//! from outside registered from its scan, and an agency's numbering format. Agencies are
+//! named by their codes; the caller resolves them after the check.
+
+use serde::Deserialize;
+
+use crate::input::{Body, Field, Unknown};
+
+/// A new outgoing letter, kept as a draft until it is sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = NewLetter))]
+pub struct NewLetterBody {
+    /// A client-chosen UUID makes a retried create idempotent.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
+    pub id: Field<String>,
+    /// *Perihal*: 1 to 300 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub subject: Field<String>,
+    /// The letter's text, at most 20,000 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub body: Field<String>,
+    /// *Sifat*: biasa (the default), segera, sangat_segera or rahasia (seen by the
+    /// sender and recipients only, not the agencies above them).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub nature: Field<String>,
+    /// Who signs, by position.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub signatory: Field<String>,
+    /// *Kepada*: the codes of the agencies addressed, at least one.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, required = true))]
+    pub to: Field<Vec<Field<String>>>,
+    /// *Tembusan*: the codes of the agencies copied.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>))]
+    pub copies: Field<Vec<Field<String>>>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for NewLetterBody {}
+
+/// Changes to a draft; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = LetterPatch))]
+pub struct LetterPatchBody {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub subject: Field<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub body: Field<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub nature: Field<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub signatory: Field<String>,
+    /// The whole new list of addressees.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>))]
+    pub to: Field<Vec<Field<String>>>,
+    /// The whole new list of copies.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>))]
+    pub copies: Field<Vec<Field<String>>>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for LetterPatchBody {}
+
+/// A letter that came from outside Sinergi, as written on it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RegisterLetter))]
+pub struct RegisterLetterBody {
+    /// The number written on the letter; a sender's number is registered once.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub number: Field<String>,
+    /// The office that sent it.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub sender: Field<String>,
+    /// The date written on it (YYYY-MM-DD), not after today.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, required = true))]
+    pub date: Field<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub subject: Field<String>,
+    /// A summary or the text.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub body: Field<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub nature: Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for RegisterLetterBody {}
+
+/// An agency's numbering format.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = LetterFormat))]
+pub struct LetterFormatBody {
+    /// E.g. `B/{nomor}/{bulan}/{tahun}/{kode}`: `{nomor}` once; `{bulan}` the month in
+    /// Roman numerals, `{tahun}` the year, `{kode}` the agency's code.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub format: Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for LetterFormatBody {}

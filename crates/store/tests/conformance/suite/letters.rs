@@ -1,0 +1,259 @@
+//! Conformance: official letters, their numbering and receipts.
+
+use chrono::NaiveDate;
+use sinergi_core::ids::LetterId;
+use sinergi_core::letter::{Letter, LetterStatus, Nature, Recipient, RecipientRole};
+use sinergi_store::{RegisterOutcome, SendOutcome};
+
+use super::*;
+
+fn draft(n: u64, w: &World) -> Letter {
+    Letter {
+        id: LetterId::new_at(t0(), rid(500 + n)),
+        agency_id: w.agencies[2].id,
+        status: LetterStatus::Draft,
+        number: None,
+        sequence: None,
+        letter_date: None,
+        subject: format!("Surat {n}"),
+        body: "Dengan hormat".into(),
+        nature: Nature::Biasa,
+        signatory: "Kepala".into(),
+        external_sender: None,
+        recipients: vec![
+            Recipient {
+                agency_id: w.agencies[3].id,
+                role: RecipientRole::To,
+                delivered_at: None,
+                read_at: None,
+                read_by: None,
+            },
+            Recipient {
+                agency_id: w.agencies[0].id,
+                role: RecipientRole::Copy,
+                delivered_at: None,
+                read_at: None,
+                read_by: None,
+            },
+        ],
+        documents: vec![],
+        version: 1,
+        created_by: w.users[2].id,
+        created_at: t0(),
+        updated_at: t0(),
+    }
+}
+
+/// Letters sent at once each take their own number of the agency's year, with no gap;
+/// a refused send takes none; delivery, the read receipt (once) and a registered letter's
+/// sender and number (once) are kept.
+pub async fn letters_are_numbered_without_gaps_and_read_once(s: &dyn Store) {
+    let w = world(s).await;
+    let nov = NaiveDate::from_ymd_opt(2026, 11, 3).expect("date");
+    let letters: Vec<Letter> = (0..10).map(|n| draft(n, &w)).collect();
+    for l in &letters {
+        assert!(s
+            .insert_letter(l, &audit(Action::LetterCreate))
+            .await
+            .expect("insert"));
+    }
+    assert!(!s
+        .insert_letter(&letters[0], &audit(Action::LetterCreate))
+        .await
+        .expect("again"));
+    // A stale send takes no number.
+    assert_eq!(
+        s.send_letter(
+            letters[0].id,
+            7,
+            nov,
+            "B/{nomor}/{bulan}/{tahun}/{kode}",
+            "BNNK",
+            t0(),
+            &[],
+            &audit(Action::LetterSend)
+        )
+        .await
+        .expect("stale"),
+        SendOutcome::VersionMismatch(1)
+    );
+    let entry = audit(Action::LetterSend);
+    let sends = letters.iter().map(|l| {
+        s.send_letter(
+            l.id,
+            1,
+            nov,
+            "B/{nomor}/{bulan}/{tahun}/{kode}",
+            "BNNK",
+            t0(),
+            &[],
+            &entry,
+        )
+    });
+    let mut seqs = Vec::new();
+    for outcome in futures_util::future::join_all(sends).await {
+        match outcome.expect("send") {
+            SendOutcome::Sent { number, seq } => {
+                assert_eq!(number, format!("B/{seq}/XI/2026/BNNK"));
+                seqs.push(seq);
+            }
+            other => panic!("not sent: {other:?}"),
+        }
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=10).collect::<Vec<i64>>());
+    assert_eq!(
+        s.send_letter(
+            letters[0].id,
+            2,
+            nov,
+            "{nomor}",
+            "BNNK",
+            t0(),
+            &[],
+            &audit(Action::LetterSend)
+        )
+        .await
+        .expect("twice"),
+        SendOutcome::NotDraft
+    );
+    // Another year starts again at 1.
+    let next_year = draft(20, &w);
+    s.insert_letter(&next_year, &audit(Action::LetterCreate))
+        .await
+        .expect("insert");
+    let jan = NaiveDate::from_ymd_opt(2027, 1, 4).expect("date");
+    assert_eq!(
+        s.send_letter(
+            next_year.id,
+            1,
+            jan,
+            "{nomor}/{tahun}",
+            "BNNK",
+            t0(),
+            &[],
+            &audit(Action::LetterSend)
+        )
+        .await
+        .expect("send"),
+        SendOutcome::Sent {
+            number: "1/2027".into(),
+            seq: 1
+        }
+    );
+    let sent = s
+        .letter(letters[3].id)
+        .await
+        .expect("read")
+        .expect("letter");
+    assert_eq!(sent.status, LetterStatus::Sent);
+    assert_eq!(sent.version, 2);
+    assert_eq!(sent.letter_date, Some(nov));
+    assert_eq!(sent.recipients.len(), 2);
+    assert!(sent.recipients.iter().all(|r| r.delivered_at == Some(t0())));
+    // A sent letter is not changed.
+    let mut edit = sent.clone();
+    edit.subject = "Lain".into();
+    edit.version = 3;
+    assert_eq!(
+        s.update_draft(&edit, 2, &audit(Action::LetterUpdate))
+            .await
+            .expect("update"),
+        UpdateOutcome::VersionMismatch(2)
+    );
+    // The receipt: once per recipient agency, and only one the letter was sent to.
+    let entry = audit(Action::LetterRead);
+    let read = |agency: AgencyId| s.mark_letter_read(sent.id, agency, w.users[3].id, t0(), &entry);
+    assert!(read(w.agencies[3].id).await.expect("read"));
+    assert!(!read(w.agencies[3].id).await.expect("read again"));
+    assert!(!read(w.agencies[1].id).await.expect("not a recipient"));
+    let after = s.letter(sent.id).await.expect("read").expect("letter");
+    assert_eq!(after.recipients[0].read_by, Some(w.users[3].id));
+    assert_eq!(after.recipients[1].read_at, None);
+    // The police's inbox has the sent letters, not the drafts; BNNK's list has them all.
+    let inbox = s
+        .letters_for_agencies(&[w.agencies[3].id])
+        .await
+        .expect("inbox");
+    assert_eq!(inbox.len(), 11);
+    let own = s
+        .letters_for_agencies(&[w.agencies[2].id])
+        .await
+        .expect("own");
+    assert_eq!(own.len(), 11);
+    let d = draft(30, &w);
+    s.insert_letter(&d, &audit(Action::LetterCreate))
+        .await
+        .expect("insert");
+    assert_eq!(
+        s.letters_for_agencies(&[w.agencies[3].id])
+            .await
+            .expect("inbox")
+            .len(),
+        11
+    );
+    assert_eq!(
+        s.letters_for_agencies(&[w.agencies[2].id])
+            .await
+            .expect("own")
+            .len(),
+        12
+    );
+
+    // A registered letter: its sender's number once per agency.
+    let mut outside = draft(40, &w);
+    outside.status = LetterStatus::Registered;
+    outside.recipients.clear();
+    outside.number = Some("005/KESBANGPOL/2026".into());
+    outside.external_sender = Some("Kesbangpol Batang Hari".into());
+    assert_eq!(
+        s.register_letter(&outside, &audit(Action::LetterRegister))
+            .await
+            .expect("register"),
+        RegisterOutcome::Inserted
+    );
+    let mut same = draft(41, &w);
+    same.status = LetterStatus::Registered;
+    same.recipients.clear();
+    same.number = Some("005/kesbangpol/2026".into());
+    same.external_sender = Some("KESBANGPOL  Batang Hari".into());
+    assert_eq!(
+        s.register_letter(&same, &audit(Action::LetterRegister))
+            .await
+            .expect("again"),
+        RegisterOutcome::NumberTaken(outside.id)
+    );
+    same.agency_id = w.agencies[3].id;
+    assert_eq!(
+        s.register_letter(&same, &audit(Action::LetterRegister))
+            .await
+            .expect("another agency"),
+        RegisterOutcome::Inserted
+    );
+    // Formats.
+    assert_eq!(
+        s.letter_format(w.agencies[2].id).await.expect("format"),
+        None
+    );
+    s.set_letter_format(
+        w.agencies[2].id,
+        "{nomor}/X",
+        &audit(Action::LetterFormatChange),
+    )
+    .await
+    .expect("set");
+    s.set_letter_format(
+        w.agencies[2].id,
+        "{nomor}/Y",
+        &audit(Action::LetterFormatChange),
+    )
+    .await
+    .expect("set again");
+    assert_eq!(
+        s.letter_format(w.agencies[2].id)
+            .await
+            .expect("format")
+            .as_deref(),
+        Some("{nomor}/Y")
+    );
+}

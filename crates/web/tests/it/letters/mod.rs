@@ -1,0 +1,3 @@
+//! Official letters: numbering, delivery, receipts, letters from outside.
+
+mod api;
