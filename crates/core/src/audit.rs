@@ -57,10 +57,16 @@ pub enum Action {
     PatrolObservationsAdd,
     PatrolObservationDismiss,
     PatrolFindingLink,
+    GroupCreate,
+    GroupUpdate,
+    MeetingCreate,
+    MeetingUpdate,
+    ActionItemCreate,
+    ActionItemUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 42] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -97,6 +103,12 @@ impl Action {
         Action::PatrolObservationsAdd,
         Action::PatrolObservationDismiss,
         Action::PatrolFindingLink,
+        Action::GroupCreate,
+        Action::GroupUpdate,
+        Action::MeetingCreate,
+        Action::MeetingUpdate,
+        Action::ActionItemCreate,
+        Action::ActionItemUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +149,12 @@ impl Action {
             Action::PatrolObservationsAdd => "patrol_observations_add",
             Action::PatrolObservationDismiss => "patrol_observation_dismiss",
             Action::PatrolFindingLink => "patrol_finding_link",
+            Action::GroupCreate => "group_create",
+            Action::GroupUpdate => "group_update",
+            Action::MeetingCreate => "meeting_create",
+            Action::MeetingUpdate => "meeting_update",
+            Action::ActionItemCreate => "action_item_create",
+            Action::ActionItemUpdate => "action_item_update",
         }
     }
 

@@ -63,10 +63,15 @@ pub enum Action {
     /// Edit any patrol one's own agency organises, and change its status (its leader may
     /// too).
     ManagePatrols,
+    // ---- coordination
+    /// Form working groups for one's own agency and edit them; record the meetings,
+    /// attendance, minutes, decisions and action items of the groups one's agency is a
+    /// member of (ADR 21).
+    ManageGroups,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::WriteReports,
         Action::ManageAgencyReports,
         Action::ReadAgencySecrets,
@@ -86,6 +91,7 @@ impl Action {
         Action::WarningEverywhere,
         Action::RecordPatrols,
         Action::ManagePatrols,
+        Action::ManageGroups,
     ];
 
     /// The role × action table: the roles that may take this action.
@@ -97,7 +103,10 @@ impl Action {
             | Action::RespondToAlerts
             | Action::SendFixes
             | Action::RecordPatrols => &[FieldOfficer, Coordinator, AgencyAdmin, SystemAdmin],
-            Action::ManageAgencyReports | Action::ConfigureWarning | Action::ManagePatrols => {
+            Action::ManageAgencyReports
+            | Action::ConfigureWarning
+            | Action::ManagePatrols
+            | Action::ManageGroups => {
                 &[Coordinator, AgencyAdmin, SystemAdmin]
             }
             Action::ReadAgencySecrets
@@ -151,6 +160,7 @@ mod tests {
             (Action::WarningEverywhere, "----S"),
             (Action::RecordPatrols, "FC-AS"),
             (Action::ManagePatrols, "-C-AS"),
+            (Action::ManageGroups, "-C-AS"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for (action, row) in expected {

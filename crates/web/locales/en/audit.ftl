@@ -65,6 +65,12 @@ act_patrol_track_add = Added a patrol track
 act_patrol_observations_add = Kept a patrol's observation points
 act_patrol_observation_dismiss = Dismissed or restored a patrol observation point
 act_patrol_finding_link = Linked a report to a patrol as its finding
+act_group_create = Formed a working group
+act_group_update = Changed a working group
+act_meeting_create = Recorded a coordination meeting
+act_meeting_update = Changed a meeting record (attendance, minutes, decisions)
+act_action_item_create = Set an action item from a meeting
+act_action_item_update = Changed an action item's status
 rt_report = report
 rt_agreement = agreement
 rt_user = user
@@ -77,6 +83,9 @@ rt_rule = rule
 rt_subject = animal
 rt_webhook = webhook
 rt_patrol = patrol
+rt_group = working group
+rt_meeting = meeting
+rt_action_item = action item
 
 ## Agreement drafts and documents.
 act_agreement_update = Changed an agreement

@@ -65,6 +65,12 @@ act_patrol_track_add = Menambahkan jejak patroli
 act_patrol_observations_add = Menyimpan titik pengamatan patroli
 act_patrol_observation_dismiss = Mengabaikan atau memulihkan titik pengamatan patroli
 act_patrol_finding_link = Menautkan laporan sebagai temuan patroli
+act_group_create = Membentuk kelompok kerja
+act_group_update = Mengubah kelompok kerja
+act_meeting_create = Mencatat rapat koordinasi
+act_meeting_update = Mengubah catatan rapat (kehadiran, notulen, keputusan)
+act_action_item_create = Menetapkan tindak lanjut rapat
+act_action_item_update = Mengubah status tindak lanjut
 rt_report = laporan
 rt_agreement = perjanjian
 rt_user = pengguna
@@ -77,6 +83,9 @@ rt_rule = aturan
 rt_subject = satwa
 rt_webhook = webhook
 rt_patrol = patroli
+rt_group = kelompok kerja
+rt_meeting = rapat
+rt_action_item = tindak lanjut
 
 ## Agreement drafts and documents.
 act_agreement_update = Mengubah perjanjian

@@ -76,6 +76,12 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::PatrolObservationsAdd => k!("act_patrol_observations_add"),
         Action::PatrolObservationDismiss => k!("act_patrol_observation_dismiss"),
         Action::PatrolFindingLink => k!("act_patrol_finding_link"),
+        Action::GroupCreate => k!("act_group_create"),
+        Action::GroupUpdate => k!("act_group_update"),
+        Action::MeetingCreate => k!("act_meeting_create"),
+        Action::MeetingUpdate => k!("act_meeting_update"),
+        Action::ActionItemCreate => k!("act_action_item_create"),
+        Action::ActionItemUpdate => k!("act_action_item_update"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
@@ -120,6 +126,9 @@ fn record_type_label(lang: Lang, t: &str) -> String {
         "subject" => k!("rt_subject"),
         "webhook" => k!("rt_webhook"),
         "patrol" => k!("rt_patrol"),
+        "group" => k!("rt_group"),
+        "meeting" => k!("rt_meeting"),
+        "action_item" => k!("rt_action_item"),
         other => return other.to_string(),
     };
     tr(lang, key)
