@@ -1,6 +1,6 @@
 //! The storage port: everything Sinergi keeps, described in domain terms by one trait per
 //! domain ([`AccountStore`] with [`SignInStore`], [`ReportStore`], [`SharingStore`], [`AuditStore`],
-//! [`NotificationStore`], [`WarningStore`], [`PatrolStore`]), bundled by [`Store`], with an embedded SQLite
+//! [`NotificationStore`], [`WarningStore`], [`PatrolStore`], [`CoordinationStore`]), bundled by [`Store`], with an embedded SQLite
 //! adapter (the default) and a PostgreSQL adapter (for scale). Each domain's file holds
 //! its trait and its SQL for both adapters; both adapters pass the same conformance suite
 //! (`tests/conformance/`).
@@ -16,6 +16,7 @@ use async_trait::async_trait;
 pub mod accounts;
 pub mod audit;
 mod backend;
+pub mod coordination;
 mod migrate;
 pub mod notifications;
 pub mod patrols;
@@ -29,6 +30,7 @@ pub use accounts::{
 };
 pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
+pub use coordination::CoordinationStore;
 pub use notifications::{Notification, NotificationStore};
 pub use patrols::{LegInsert, PatrolStore};
 pub use reports::{Attachment, InsertOutcome, NewEvent, ReportCount, ReportStore};
@@ -109,6 +111,7 @@ pub trait Store:
     + NotificationStore
     + WarningStore
     + PatrolStore
+    + CoordinationStore
     + Send
     + Sync
 {

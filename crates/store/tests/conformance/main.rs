@@ -24,7 +24,8 @@ macro_rules! conformance_tests {
             fences_are_edited_by_version_and_named_once_per_agency,
             audit_checkpoints_and_stored_rows,
             patrols_are_stored_with_members_and_legs_once,
-            patrol_observations_findings_and_leg_figures);
+            patrol_observations_findings_and_leg_figures,
+            groups_meetings_and_action_items);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

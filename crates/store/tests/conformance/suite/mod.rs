@@ -178,6 +178,7 @@ fn created(author: &User, at: DateTime<Utc>) -> NewEvent {
 
 mod accounts;
 mod audit;
+mod coordination;
 mod notifications;
 mod patrols;
 mod reports;
@@ -186,6 +187,7 @@ mod warning;
 
 pub use accounts::*;
 pub use audit::*;
+pub use coordination::*;
 pub use notifications::*;
 pub use patrols::*;
 pub use reports::*;
