@@ -393,7 +393,11 @@ impl App {
                 "version": next.version,
             }),
         );
-        match self.store.update_group(&next, current.version, &entry).await? {
+        match self
+            .store
+            .update_group(&next, current.version, &entry)
+            .await?
+        {
             UpdateOutcome::Updated => Ok(next),
             UpdateOutcome::VersionMismatch(v) => Err(AppError::PreconditionFailed { current: v }),
             UpdateOutcome::NotFound => Err(AppError::NotFound),
@@ -627,7 +631,10 @@ impl App {
         }
         let input = ActionItemInput::from_body(body)?;
         let mut errs = ValidationErrors::new();
-        let agency = match self.agency_named(&input.agency, "agency", &mut errs).await? {
+        let agency = match self
+            .agency_named(&input.agency, "agency", &mut errs)
+            .await?
+        {
             Some(a) if g.is_member(a.id) => Some(a.id),
             Some(a) => {
                 errs.push("agency", not_a_member(a.code.as_str()));
@@ -681,7 +688,11 @@ impl App {
     }
 
     /// A meeting's own action items and those carried into it.
-    pub async fn meeting_items(&self, actor: &Actor, meeting: MeetingId) -> AppResult<MeetingItems> {
+    pub async fn meeting_items(
+        &self,
+        actor: &Actor,
+        meeting: MeetingId,
+    ) -> AppResult<MeetingItems> {
         let (m, g) = self.meeting_for(actor, meeting).await?;
         Ok(MeetingItems {
             own: self.store.action_items_of_meeting(m.id).await?,
@@ -690,8 +701,16 @@ impl App {
     }
 
     /// An action item the actor sees, with its group; not found otherwise.
-    pub async fn action_item_for(&self, actor: &Actor, id: ActionItemId) -> AppResult<(ActionItem, Group)> {
-        let item = self.store.action_item(id).await?.ok_or(AppError::NotFound)?;
+    pub async fn action_item_for(
+        &self,
+        actor: &Actor,
+        id: ActionItemId,
+    ) -> AppResult<(ActionItem, Group)> {
+        let item = self
+            .store
+            .action_item(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let g = self.group_for(actor, item.group_id).await?;
         Ok((item, g))
     }

@@ -304,7 +304,15 @@ impl GroupInput {
         if let (Some(from), Some(Some(until))) = (period_from, period_until) {
             check_period(from, until, &mut errs);
         }
-        match (name, kind, legal_basis, members, people, period_from, period_until) {
+        match (
+            name,
+            kind,
+            legal_basis,
+            members,
+            people,
+            period_from,
+            period_until,
+        ) {
             (
                 Some(name),
                 Some(kind),
@@ -357,7 +365,8 @@ impl GroupPatch {
             p.kind = kind(&b.kind, &mut errs);
         }
         if b.legal_basis.is_sent() {
-            p.legal_basis = required_text("legal_basis", &b.legal_basis, MAX_LEGAL_BASIS, &mut errs);
+            p.legal_basis =
+                required_text("legal_basis", &b.legal_basis, MAX_LEGAL_BASIS, &mut errs);
         }
         if b.agreement.is_sent() {
             p.agreement = Some(uuid_field("agreement", &b.agreement, &mut errs).map(AgreementId));
@@ -413,7 +422,10 @@ impl MeetingInput {
             Field::Absent | Field::Null => {
                 errs.push(
                     "starts_at",
-                    crate::msg!("coord-starts-at-required", "when the meeting starts is required"),
+                    crate::msg!(
+                        "coord-starts-at-required",
+                        "when the meeting starts is required"
+                    ),
                 );
                 None
             }
@@ -424,7 +436,10 @@ impl MeetingInput {
         let online_link = optional_link("online_link", &b.online_link, &mut errs);
         if place.as_ref().is_some_and(Option::is_none)
             && online_link.as_ref().is_some_and(Option::is_none)
-            && !errs.errors.iter().any(|e| e.field == "place" || e.field == "online_link")
+            && !errs
+                .errors
+                .iter()
+                .any(|e| e.field == "place" || e.field == "online_link")
         {
             errs.push(
                 "place",
@@ -446,7 +461,15 @@ impl MeetingInput {
             Field::Absent | Field::Null => Some(Vec::new()),
             f => text_list("agenda", f, MAX_LINE, &mut errs),
         };
-        match (starts_at, region, place, online_link, organiser, invited, agenda) {
+        match (
+            starts_at,
+            region,
+            place,
+            online_link,
+            organiser,
+            invited,
+            agenda,
+        ) {
             (
                 Some(starts_at),
                 Some(region),
@@ -507,7 +530,8 @@ impl MeetingPatch {
             p.starts_at = date_time("starts_at", &b.starts_at, &mut errs);
         }
         p.region = optional_region(&b.region, &mut errs).filter(|_| b.region.is_sent());
-        p.place = optional_text("place", &b.place, MAX_LINE, &mut errs).filter(|_| b.place.is_sent());
+        p.place =
+            optional_text("place", &b.place, MAX_LINE, &mut errs).filter(|_| b.place.is_sent());
         p.online_link = optional_link("online_link", &b.online_link, &mut errs)
             .filter(|_| b.online_link.is_sent());
         if b.invited.is_sent() {
@@ -621,7 +645,10 @@ impl ActionItemPatch {
             if p.status.is_none() {
                 errs.push(
                     "status",
-                    crate::msg!("coord-item-status-invalid", "must be one of open, done, dropped"),
+                    crate::msg!(
+                        "coord-item-status-invalid",
+                        "must be one of open, done, dropped"
+                    ),
                 );
             }
         }
@@ -658,23 +685,23 @@ impl ActionItemPatch {
 
 /// An item's due date must not be before the meeting it was decided at.
 pub fn check_due(due: NaiveDate, meeting: &Meeting) -> Result<(), Message> {
-    let date = meeting.local_date();
-    if due < date {
+    let held = meeting.local_date();
+    if due < held {
         return Err(crate::msg!(
             "coord-due-before-meeting",
             "is before the meeting of {date}",
-            date = date
+            date = held
         ));
     }
     Ok(())
 }
 
 /// What is said of an agency that is not a member of the group.
-pub fn not_a_member(code: &str) -> Message {
+pub fn not_a_member(agency: &str) -> Message {
     crate::msg!(
         "coord-not-member",
         "{code} is not a member agency of the group",
-        code = code
+        code = agency
     )
 }
 
@@ -751,13 +778,23 @@ fn optional_text(
     }
 }
 
-fn optional_link(key: &str, f: &Field<String>, errs: &mut ValidationErrors) -> Option<Option<String>> {
+fn optional_link(
+    key: &str,
+    f: &Field<String>,
+    errs: &mut ValidationErrors,
+) -> Option<Option<String>> {
     let t = optional_text(key, f, MAX_LINK, errs)?;
     match t {
-        Some(l) if !(l.starts_with("https://") || l.starts_with("http://")) || l.contains(char::is_whitespace) => {
+        Some(l)
+            if !(l.starts_with("https://") || l.starts_with("http://"))
+                || l.contains(char::is_whitespace) =>
+        {
             errs.push(
                 key,
-                crate::msg!("coord-link-invalid", "must be a web address starting with https://"),
+                crate::msg!(
+                    "coord-link-invalid",
+                    "must be a web address starting with https://"
+                ),
             );
             None
         }
@@ -796,7 +833,10 @@ fn uuid_field(key: &str, f: &Field<String>, errs: &mut ValidationErrors) -> Opti
             id
         }
         Field::Wrong(_) => {
-            errs.push(key, crate::msg!("uuid-string-invalid", "must be a UUID string"));
+            errs.push(
+                key,
+                crate::msg!("uuid-string-invalid", "must be a UUID string"),
+            );
             None
         }
     }
@@ -807,7 +847,10 @@ fn kind(f: &Field<String>, errs: &mut ValidationErrors) -> Option<GroupKind> {
     if k.is_none() {
         errs.push(
             "kind",
-            crate::msg!("coord-kind-invalid", "must be one of pokja, satgas, tim_terpadu"),
+            crate::msg!(
+                "coord-kind-invalid",
+                "must be one of pokja, satgas, tim_terpadu"
+            ),
         );
     }
     k
@@ -821,7 +864,10 @@ fn parse_date(f: &Field<String>) -> Option<NaiveDate> {
 fn required_date(key: &str, f: &Field<String>, errs: &mut ValidationErrors) -> Option<NaiveDate> {
     let d = parse_date(f);
     if d.is_none() {
-        errs.push(key, crate::msg!("date-invalid", "must be a date YYYY-MM-DD"));
+        errs.push(
+            key,
+            crate::msg!("date-invalid", "must be a date YYYY-MM-DD"),
+        );
     }
     d
 }
@@ -887,7 +933,11 @@ fn list<'a, T>(
         Field::Given(list) if list.len() > MAX_LIST => {
             errs.push(
                 key,
-                crate::msg!("coord-list-too-long", "at most {max} entries", max = MAX_LIST),
+                crate::msg!(
+                    "coord-list-too-long",
+                    "at most {max} entries",
+                    max = MAX_LIST
+                ),
             );
             None
         }
@@ -977,7 +1027,10 @@ fn links(f: &Field<Vec<Field<String>>>, errs: &mut ValidationErrors) -> Option<V
 
 /// The people: each checked, one ketua at most, nobody twice (by user name, or by name
 /// within an agency).
-fn people(f: &Field<Vec<Field<PersonBody>>>, errs: &mut ValidationErrors) -> Option<Vec<PersonInput>> {
+fn people(
+    f: &Field<Vec<Field<PersonBody>>>,
+    errs: &mut ValidationErrors,
+) -> Option<Vec<PersonInput>> {
     let list = list("people", f, errs)?;
     let before = errs.errors.len();
     let mut out: Vec<(usize, PersonInput)> = Vec::with_capacity(list.len());
@@ -993,7 +1046,10 @@ fn people(f: &Field<Vec<Field<PersonBody>>>, errs: &mut ValidationErrors) -> Opt
             Field::Absent | Field::Null => {
                 errs.push(
                     format!("{key}.agency"),
-                    crate::msg!("coord-person-agency-required", "give the code of the person's agency"),
+                    crate::msg!(
+                        "coord-person-agency-required",
+                        "give the code of the person's agency"
+                    ),
                 );
                 None
             }
@@ -1006,7 +1062,10 @@ fn people(f: &Field<Vec<Field<PersonBody>>>, errs: &mut ValidationErrors) -> Opt
                 .map_err(|e| errs.push(format!("{key}.user"), e))
                 .ok(),
             Field::Wrong(_) => {
-                errs.push(format!("{key}.user"), crate::msg!("value-not-text", "must be text"));
+                errs.push(
+                    format!("{key}.user"),
+                    crate::msg!("value-not-text", "must be text"),
+                );
                 None
             }
         };
@@ -1014,7 +1073,10 @@ fn people(f: &Field<Vec<Field<PersonBody>>>, errs: &mut ValidationErrors) -> Opt
             Some(None) if user.is_none() && !p.user.is_sent() => {
                 errs.push(
                     format!("{key}.name"),
-                    crate::msg!("coord-person-name-required", "give the person's name or user name"),
+                    crate::msg!(
+                        "coord-person-name-required",
+                        "give the person's name or user name"
+                    ),
                 );
                 None
             }
@@ -1037,7 +1099,15 @@ fn people(f: &Field<Vec<Field<PersonBody>>>, errs: &mut ValidationErrors) -> Opt
             }
         };
         if let (Some(agency), Some(role), true) = (agency, role, errs.errors.len() == at) {
-            out.push((i, PersonInput { agency, user, name, role }));
+            out.push((
+                i,
+                PersonInput {
+                    agency,
+                    user,
+                    name,
+                    role,
+                },
+            ));
         }
     }
     let mut seen = BTreeSet::new();
@@ -1052,13 +1122,20 @@ fn people(f: &Field<Vec<Field<PersonBody>>>, errs: &mut ValidationErrors) -> Opt
             ),
         };
         if !seen.insert(who) {
-            let (field, name) = match &p.user {
+            let (field, named) = match &p.user {
                 Some(u) => (format!("people[{i}].user"), u.as_str().to_string()),
-                None => (format!("people[{i}].name"), p.name.clone().unwrap_or_default()),
+                None => (
+                    format!("people[{i}].name"),
+                    p.name.clone().unwrap_or_default(),
+                ),
             };
             errs.push(
                 field,
-                crate::msg!("coord-person-repeated", "{name} is named twice", name = name),
+                crate::msg!(
+                    "coord-person-repeated",
+                    "{name} is named twice",
+                    name = named
+                ),
             );
         }
         if p.role == GroupRole::Ketua {
@@ -1093,7 +1170,10 @@ fn attendance(
             Field::Absent | Field::Null => {
                 errs.push(
                     format!("{key}.agency"),
-                    crate::msg!("coord-person-agency-required", "give the code of the person's agency"),
+                    crate::msg!(
+                        "coord-person-agency-required",
+                        "give the code of the person's agency"
+                    ),
                 );
                 None
             }
@@ -1205,7 +1285,10 @@ mod tests {
         // 23:30 UTC on the 26th is the 27th in Kapuas Hulu (WIB) and in Papua (WIT).
         let m = meeting(Some("61.06"), "2025-05-26T23:30:00Z");
         assert_eq!(m.zone(), Zone::Wib);
-        assert_eq!(m.local_date(), NaiveDate::from_ymd_opt(2025, 5, 27).expect("d"));
+        assert_eq!(
+            m.local_date(),
+            NaiveDate::from_ymd_opt(2025, 5, 27).expect("d")
+        );
         let m = meeting(None, "2025-05-27T08:00:00+09:00");
         assert_eq!(m.zone(), Zone::Wit);
         let due = NaiveDate::from_ymd_opt(2025, 5, 26).expect("d");
@@ -1222,7 +1305,10 @@ mod tests {
             .expect("object"),
         )
         .expect_err("invalid");
-        assert_eq!(fields(&e), ["starts_at", "place", "invited[1]", "agenda[0]"]);
+        assert_eq!(
+            fields(&e),
+            ["starts_at", "place", "invited[1]", "agenda[0]"]
+        );
         let m = MeetingInput::from_body(
             &NewMeetingBody::read(&json!({
                 "starts_at": "2025-05-27T09:00:00+07:00", "online_link": "https://meet.example/abc"
@@ -1244,7 +1330,11 @@ mod tests {
             agency_id: base.organiser_agency_id,
             person: None,
             due: NaiveDate::from_ymd_opt(2025, 6, 30).expect("d"),
-            status: if closed.is_some() { ItemStatus::Done } else { ItemStatus::Open },
+            status: if closed.is_some() {
+                ItemStatus::Done
+            } else {
+                ItemStatus::Open
+            },
             evidence: None,
             links: vec![],
             closed_at: closed.map(|c| {

@@ -106,9 +106,7 @@ impl Action {
             Action::ManageAgencyReports
             | Action::ConfigureWarning
             | Action::ManagePatrols
-            | Action::ManageGroups => {
-                &[Coordinator, AgencyAdmin, SystemAdmin]
-            }
+            | Action::ManageGroups => &[Coordinator, AgencyAdmin, SystemAdmin],
             Action::ReadAgencySecrets
             | Action::AdministerAgencies
             | Action::ReadAuditTrail

@@ -90,11 +90,13 @@ fn texts_from_json(s: &str, what: &str) -> Result<Vec<String>> {
     serde_json::from_str(s).map_err(|_| corrupt(what))
 }
 
-const GROUP_COLUMNS: &str = "g.id, g.owner_agency_id, g.name, g.kind, g.legal_basis, g.agreement_id, \
+const GROUP_COLUMNS: &str =
+    "g.id, g.owner_agency_id, g.name, g.kind, g.legal_basis, g.agreement_id, \
     g.period_from, g.period_until, g.version, g.created_by, g.created_at, g.updated_at";
 const MEETING_COLUMNS: &str = "m.id, m.group_id, m.starts_at, m.offset_s, m.region, m.place, m.online_link, \
     m.organiser_agency_id, m.agenda, m.minutes, m.decisions, m.version, m.created_by, m.created_at, m.updated_at";
-const ITEM_COLUMNS: &str = "i.id, i.group_id, i.meeting_id, i.what, i.agency_id, i.person, i.due, i.status, \
+const ITEM_COLUMNS: &str =
+    "i.id, i.group_id, i.meeting_id, i.what, i.agency_id, i.person, i.due, i.status, \
     i.evidence, i.links, i.closed_at, i.version, i.created_by, i.created_at, i.updated_at";
 
 macro_rules! coordination_impl {

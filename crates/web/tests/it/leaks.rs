@@ -455,17 +455,23 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
     .await
     .expect("json");
     let gid = g["id"].as_str().expect("group").to_string();
-    let m: Value = send(s.post(&k, &format!("/api/v1/groups/{gid}/meetings")).json(&json!({
-        "starts_at": "2025-05-27T09:00:00+07:00", "place": "Kantor BNNK",
-    })))
+    let m: Value = send(
+        s.post(&k, &format!("/api/v1/groups/{gid}/meetings"))
+            .json(&json!({
+                "starts_at": "2025-05-27T09:00:00+07:00", "place": "Kantor BNNK",
+            })),
+    )
     .await
     .json()
     .await
     .expect("json");
     let mid = m["id"].as_str().expect("meeting").to_string();
-    let i: Value = send(s.post(&k, &format!("/api/v1/meetings/{mid}/action-items")).json(&json!({
-        "what": "Rahasia", "agency": "BNNK-BATANGHARI", "due": "2025-06-01",
-    })))
+    let i: Value = send(
+        s.post(&k, &format!("/api/v1/meetings/{mid}/action-items"))
+            .json(&json!({
+                "what": "Rahasia", "agency": "BNNK-BATANGHARI", "due": "2025-06-01",
+            })),
+    )
     .await
     .json()
     .await
@@ -494,7 +500,10 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
         "/action-items/{id}",
     ];
     for route in &routes {
-        assert!(checked.contains(route), "{route} is not covered by this test");
+        assert!(
+            checked.contains(route),
+            "{route} is not covered by this test"
+        );
     }
     let real = |route: &str| {
         let id = if route.starts_with("/groups/") {
@@ -512,7 +521,10 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
             for path in [real(route), route.replace("{id}", missing)] {
                 let req = s
                     .http
-                    .request(method.parse().expect("method"), format!("{}/api/v1{path}", s.url))
+                    .request(
+                        method.parse().expect("method"),
+                        format!("{}/api/v1{path}", s.url),
+                    )
                     .bearer_auth(&p)
                     .header("If-Match", "\"1\"");
                 let req = if method == "GET" {
@@ -525,7 +537,11 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
             }
             let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
             if a.status() == StatusCode::METHOD_NOT_ALLOWED {
-                assert_eq!(b.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {route}");
+                assert_eq!(
+                    b.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {route}"
+                );
                 continue;
             }
             let a = problem(a, StatusCode::NOT_FOUND).await;

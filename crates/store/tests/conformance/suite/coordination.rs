@@ -96,9 +96,14 @@ pub async fn groups_meetings_and_action_items(s: &dyn Store) {
     let w = world(s).await;
     // BNNK-BATANGHARI forms a group with POLDA-JAMBI.
     let g = group(1, &w, 2, &[3]);
-    assert!(s.insert_group(&g, &audit(Action::GroupCreate)).await.expect("insert"));
+    assert!(s
+        .insert_group(&g, &audit(Action::GroupCreate))
+        .await
+        .expect("insert"));
     assert!(
-        !s.insert_group(&g, &audit(Action::GroupCreate)).await.expect("again"),
+        !s.insert_group(&g, &audit(Action::GroupCreate))
+            .await
+            .expect("again"),
         "the same id again writes nothing"
     );
     assert_eq!(s.group(g.id).await.expect("read"), Some(g.clone()));
@@ -108,11 +113,17 @@ pub async fn groups_meetings_and_action_items(s: &dyn Store) {
         .expect("other");
     let ids = |v: Vec<Group>| v.into_iter().map(|g| g.id).collect::<Vec<_>>();
     assert_eq!(
-        ids(s.groups_for_agencies(&[w.agencies[3].id]).await.expect("police")),
+        ids(s
+            .groups_for_agencies(&[w.agencies[3].id])
+            .await
+            .expect("police")),
         [g.id]
     );
     assert_eq!(
-        ids(s.groups_for_agencies(&[w.agencies[1].id]).await.expect("none")),
+        ids(s
+            .groups_for_agencies(&[w.agencies[1].id])
+            .await
+            .expect("none")),
         Vec::<GroupId>::new()
     );
     assert!(s.groups_for_agencies(&[]).await.expect("empty").is_empty());
@@ -148,9 +159,15 @@ pub async fn groups_meetings_and_action_items(s: &dyn Store) {
     let m1 = meeting(10, &g, &w, 0);
     let m2 = meeting(11, &g, &w, 24 * 14);
     for m in [&m2, &m1] {
-        assert!(s.insert_meeting(m, &audit(Action::MeetingCreate)).await.expect("meeting"));
+        assert!(s
+            .insert_meeting(m, &audit(Action::MeetingCreate))
+            .await
+            .expect("meeting"));
     }
-    assert!(!s.insert_meeting(&m1, &audit(Action::MeetingCreate)).await.expect("again"));
+    assert!(!s
+        .insert_meeting(&m1, &audit(Action::MeetingCreate))
+        .await
+        .expect("again"));
     assert_eq!(s.meeting(m1.id).await.expect("read"), Some(m1.clone()));
     let listed: Vec<MeetingId> = s
         .meetings_of_group(g.id)
@@ -175,7 +192,10 @@ pub async fn groups_meetings_and_action_items(s: &dyn Store) {
             .expect("record"),
         UpdateOutcome::Updated
     );
-    assert_eq!(s.meeting(m1.id).await.expect("read"), Some(recorded.clone()));
+    assert_eq!(
+        s.meeting(m1.id).await.expect("read"),
+        Some(recorded.clone())
+    );
     assert_eq!(
         s.update_meeting(&recorded, 1, &audit(Action::MeetingUpdate))
             .await
@@ -197,7 +217,10 @@ pub async fn groups_meetings_and_action_items(s: &dyn Store) {
         .insert_action_item(&open, &audit(Action::ActionItemCreate))
         .await
         .expect("again"));
-    assert_eq!(s.action_item(open.id).await.expect("read"), Some(open.clone()));
+    assert_eq!(
+        s.action_item(open.id).await.expect("read"),
+        Some(open.clone())
+    );
     for (i, when) in [(&mut closed_early, 24), (&mut closed_late, 24 * 20)] {
         i.status = ItemStatus::Done;
         i.closed_at = Some(t0() + Duration::hours(when));
@@ -272,7 +295,11 @@ pub async fn groups_meetings_and_action_items(s: &dyn Store) {
     verify(&entries).expect("chain");
     let count = |a: Action| entries.iter().filter(|e| e.action == a.as_str()).count();
     assert_eq!(count(Action::GroupCreate), 2, "only writes are audited");
-    assert_eq!(count(Action::GroupUpdate), 1, "a refused change leaves no entry");
+    assert_eq!(
+        count(Action::GroupUpdate),
+        1,
+        "a refused change leaves no entry"
+    );
     assert_eq!(count(Action::MeetingCreate), 2);
     assert_eq!(count(Action::MeetingUpdate), 1);
     assert_eq!(count(Action::ActionItemCreate), 4);

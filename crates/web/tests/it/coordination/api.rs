@@ -38,7 +38,11 @@ async fn a_task_force_its_meetings_and_action_items() {
 
     // A member named twice, a person of an agency outside the group: each named.
     let e = problem(
-        send(s.post(&k, "/api/v1/groups").json(&satgas(json!(["POLDA-JAMBI", "POLDA-JAMBI"])))).await,
+        send(
+            s.post(&k, "/api/v1/groups")
+                .json(&satgas(json!(["POLDA-JAMBI", "POLDA-JAMBI"]))),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -60,12 +64,20 @@ async fn a_task_force_its_meetings_and_action_items() {
     // A field officer does not form groups.
     let petugas = s.token("petugas").await;
     problem(
-        send(s.post(&petugas, "/api/v1/groups").json(&satgas(json!(["POLDA-JAMBI"])))).await,
+        send(
+            s.post(&petugas, "/api/v1/groups")
+                .json(&satgas(json!(["POLDA-JAMBI"]))),
+        )
+        .await,
         StatusCode::FORBIDDEN,
     )
     .await;
 
-    let r = send(s.post(&k, "/api/v1/groups").json(&satgas(json!(["POLDA-JAMBI"])))).await;
+    let r = send(
+        s.post(&k, "/api/v1/groups")
+            .json(&satgas(json!(["POLDA-JAMBI"]))),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.headers()["etag"], "\"1\"");
     let g: Value = r.json().await.expect("json");
@@ -77,7 +89,11 @@ async fn a_task_force_its_meetings_and_action_items() {
     // Every member agency sees it, and the agency above BNNK; the list names it.
     for user in ["polisi", "analis"] {
         let t = s.token(user).await;
-        let list: Value = send(s.get(&t, "/api/v1/groups")).await.json().await.expect("json");
+        let list: Value = send(s.get(&t, "/api/v1/groups"))
+            .await
+            .json()
+            .await
+            .expect("json");
         assert_eq!(list["groups"][0]["id"], gid.as_str(), "{user}");
     }
 
@@ -94,7 +110,8 @@ async fn a_task_force_its_meetings_and_action_items() {
         StatusCode::FORBIDDEN,
     )
     .await;
-    let r = send(patch(&s, &k, &path, "\"1\"").json(&json!({"name": "Satgas TPPO Kapuas Hulu"}))).await;
+    let r =
+        send(patch(&s, &k, &path, "\"1\"").json(&json!({"name": "Satgas TPPO Kapuas Hulu"}))).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["etag"], "\"2\"");
     let e = problem(
@@ -107,7 +124,11 @@ async fn a_task_force_its_meetings_and_action_items() {
     // A meeting needs a place or a link; its time is shown in the place's zone.
     let meetings = format!("/api/v1/groups/{gid}/meetings");
     let e = problem(
-        send(s.post(&k, &meetings).json(&json!({"starts_at": "2025-05-27T09:00:00+07:00"}))).await,
+        send(
+            s.post(&k, &meetings)
+                .json(&json!({"starts_at": "2025-05-27T09:00:00+07:00"})),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -146,7 +167,11 @@ async fn a_task_force_its_meetings_and_action_items() {
     )
     .await;
     let e = problem(
-        send(patch(&s, &k, &mpath, "\"2\"").json(&json!({"attendance": [{"name": "X", "agency": "TIDAK-ADA"}]}))).await,
+        send(
+            patch(&s, &k, &mpath, "\"2\"")
+                .json(&json!({"attendance": [{"name": "X", "agency": "TIDAK-ADA"}]})),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -155,7 +180,11 @@ async fn a_task_force_its_meetings_and_action_items() {
     // Action items: owed by a member agency, not due before the meeting.
     let items = format!("/api/v1/meetings/{m1id}/action-items");
     let e = problem(
-        send(s.post(&k, &items).json(&json!({"what": "Data korban", "agency": "BNN", "due": "2025-05-20"}))).await,
+        send(
+            s.post(&k, &items)
+                .json(&json!({"what": "Data korban", "agency": "BNN", "due": "2025-05-20"})),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -166,7 +195,11 @@ async fn a_task_force_its_meetings_and_action_items() {
         ("Menyusun SK Satgas", "BNNK-BATANGHARI", "2030-01-01"),
         ("Mengundang imigrasi", "BNNK-BATANGHARI", "2025-06-05"),
     ] {
-        let r = send(s.post(&k, &items).json(&json!({"what": what, "agency": agency, "due": due, "person": "Kasat"}))).await;
+        let r = send(
+            s.post(&k, &items)
+                .json(&json!({"what": what, "agency": agency, "due": due, "person": "Kasat"})),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let v: Value = r.json().await.expect("json");
         assert_eq!(v["status"], "open");
@@ -180,7 +213,10 @@ async fn a_task_force_its_meetings_and_action_items() {
     )
     .await;
     assert_eq!(fields(&e), ["status"], "{e}");
-    let r = send(patch(&s, &k, &ipath, "\"1\"").json(&json!({"status": "done", "evidence": "Undangan terkirim", "links": ["/laporan/1"]}))).await;
+    let r = send(patch(&s, &k, &ipath, "\"1\"").json(
+        &json!({"status": "done", "evidence": "Undangan terkirim", "links": ["/laporan/1"]}),
+    ))
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.expect("json");
     assert_eq!(v["status"], "done");
@@ -222,20 +258,32 @@ async fn a_task_force_its_meetings_and_action_items() {
         .json()
         .await
         .expect("json");
-    assert_eq!(overdue["agencies"].as_array().map(Vec::len), Some(1), "{overdue}");
+    assert_eq!(
+        overdue["agencies"].as_array().map(Vec::len),
+        Some(1),
+        "{overdue}"
+    );
     assert_eq!(overdue["agencies"][0]["agency"], "POLDA-JAMBI");
     assert_eq!(overdue["agencies"][0]["items"][0]["id"], ids[0].as_str());
 
     // A member's field officer reads but does not record.
     problem(
-        send(s.post(&polisi, &items).json(&json!({"what": "x", "agency": "POLDA-JAMBI", "due": "2025-06-01"}))).await,
+        send(
+            s.post(&polisi, &items)
+                .json(&json!({"what": "x", "agency": "POLDA-JAMBI", "due": "2025-06-01"})),
+        )
+        .await,
         StatusCode::FORBIDDEN,
     )
     .await;
     assert_eq!(send(s.get(&polisi, &mpath)).await.status(), StatusCode::OK);
 
     // Every new route is in the OpenAPI document.
-    let doc: Value = send(s.get(&k, "/api/openapi.json")).await.json().await.expect("json");
+    let doc: Value = send(s.get(&k, "/api/openapi.json"))
+        .await
+        .json()
+        .await
+        .expect("json");
     for p in [
         "/api/v1/groups",
         "/api/v1/groups/{id}",
@@ -264,7 +312,11 @@ async fn creates_are_idempotent_by_id() {
         let v: Value = r.json().await.expect("json");
         assert_eq!(v["id"], id);
     }
-    let list: Value = send(s.get(&k, "/api/v1/groups")).await.json().await.expect("json");
+    let list: Value = send(s.get(&k, "/api/v1/groups"))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list["groups"].as_array().map(Vec::len), Some(1));
     let admin = s.token("admin.bnnp").await;
     body["people"] = json!([]);

@@ -14,17 +14,26 @@ async fn a_task_force_and_its_meeting_are_recorded_through_the_pages() {
     let sekretariat = s.token("satgas.kapuashulu").await;
     let (status, home) = s.page(&sekretariat, "/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(home.contains("id=\"tautan-pokja\""), "the menu links the groups");
+    assert!(
+        home.contains("id=\"tautan-pokja\""),
+        "the menu links the groups"
+    );
     let (status, page) = s.page(&sekretariat, "/pokja/baru").await;
     assert_eq!(status, StatusCode::OK);
     assert_indonesian("/pokja/baru", &page);
-    assert!(page.contains("value=\"PEMKAB-KAPUAS-HULU\""), "the user's agency is filled in");
+    assert!(
+        page.contains("value=\"PEMKAB-KAPUAS-HULU\""),
+        "the user's agency is filled in"
+    );
 
     let form = |members: &'static str| {
         vec![
             ("nama", "Satgas TPPO Kapuas Hulu"),
             ("jenis", "satgas"),
-            ("dasar_hukum", "Keputusan Bupati Kapuas Hulu tentang Satgas TPPO"),
+            (
+                "dasar_hukum",
+                "Keputusan Bupati Kapuas Hulu tentang Satgas TPPO",
+            ),
             ("anggota", members),
             ("mulai", "2025-05-27"),
             ("orang_0_instansi", "PEMKAB-KAPUAS-HULU"),
@@ -37,7 +46,11 @@ async fn a_task_force_and_its_meeting_are_recorded_through_the_pages() {
     };
     // A member named twice is answered on the form, named, in Indonesian.
     let (status, page) = s
-        .form(&sekretariat, "/pokja/baru", &form("POLRES-KAPUAS-HULU, POLRES-KAPUAS-HULU"))
+        .form(
+            &sekretariat,
+            "/pokja/baru",
+            &form("POLRES-KAPUAS-HULU, POLRES-KAPUAS-HULU"),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let errors = between(&page, "id=\"galat-pokja\"", "</div>").expect("errors");
@@ -81,22 +94,43 @@ async fn a_task_force_and_its_meeting_are_recorded_through_the_pages() {
     for (path, pairs) in [
         (
             "hadir",
-            vec![("nama", "AKBP Budi"), ("instansi", "POLRES-KAPUAS-HULU"), ("jabatan", "Kapolres"), ("versi", "1")],
+            vec![
+                ("nama", "AKBP Budi"),
+                ("instansi", "POLRES-KAPUAS-HULU"),
+                ("jabatan", "Kapolres"),
+                ("versi", "1"),
+            ],
         ),
-        ("notulen", vec![("notulen", "Rapat dibuka pukul 09.00 WIB."), ("versi", "2")]),
-        ("keputusan", vec![("keputusan", "Membentuk Satgas TPPO"), ("versi", "3")]),
+        (
+            "notulen",
+            vec![("notulen", "Rapat dibuka pukul 09.00 WIB."), ("versi", "2")],
+        ),
+        (
+            "keputusan",
+            vec![("keputusan", "Membentuk Satgas TPPO"), ("versi", "3")],
+        ),
         (
             "tindak-lanjut",
-            vec![("apa", "Menyerahkan data korban"), ("instansi", "POLRES-KAPUAS-HULU"), ("tenggat", "2025-06-10")],
+            vec![
+                ("apa", "Menyerahkan data korban"),
+                ("instansi", "POLRES-KAPUAS-HULU"),
+                ("tenggat", "2025-06-10"),
+            ],
         ),
     ] {
-        let (status, to) = s.form(&sekretariat, &format!("{meeting}/{path}"), &pairs).await;
+        let (status, to) = s
+            .form(&sekretariat, &format!("{meeting}/{path}"), &pairs)
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {to}");
         assert_eq!(to, meeting, "{path}");
     }
     // A change against a page already out of date is refused.
     let (status, _) = s
-        .form(&sekretariat, &format!("{meeting}/notulen"), &[("notulen", "lama"), ("versi", "1")])
+        .form(
+            &sekretariat,
+            &format!("{meeting}/notulen"),
+            &[("notulen", "lama"), ("versi", "1")],
+        )
         .await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     // An item due before the meeting is named on the meeting's page.
@@ -104,7 +138,11 @@ async fn a_task_force_and_its_meeting_are_recorded_through_the_pages() {
         .form(
             &sekretariat,
             &format!("{meeting}/tindak-lanjut"),
-            &[("apa", "Terlambat"), ("instansi", "PLBN-BADAU"), ("tenggat", "2025-05-01")],
+            &[
+                ("apa", "Terlambat"),
+                ("instansi", "PLBN-BADAU"),
+                ("tenggat", "2025-05-01"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -119,7 +157,9 @@ async fn a_task_force_and_its_meeting_are_recorded_through_the_pages() {
     assert!(page.contains("Membentuk Satgas TPPO"));
     assert!(page.contains("Rapat dibuka pukul 09.00 WIB."));
     let items = between(&page, "id=\"tindak-lanjut-rapat\"", "</table>").expect("items");
-    let item = between(items, "data-item-id=\"", "\"").expect("item").to_string();
+    let item = between(items, "data-item-id=\"", "\"")
+        .expect("item")
+        .to_string();
     assert_indonesian(&meeting, &page);
 
     // The group's page shows the item overdue, by the agency that owes it.
@@ -134,7 +174,11 @@ async fn a_task_force_and_its_meeting_are_recorded_through_the_pages() {
     let (status, _) = s.page(&polres, &meeting).await;
     assert_eq!(status, StatusCode::OK);
     let (status, to) = s
-        .form(&sekretariat, &format!("/tindak-lanjut/{item}/status"), &[("status", "done"), ("versi", "1")])
+        .form(
+            &sekretariat,
+            &format!("/tindak-lanjut/{item}/status"),
+            &[("status", "done"), ("versi", "1")],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(to, meeting);
