@@ -444,7 +444,7 @@ async fn group_page(
                 id => g.id.to_string(),
                 name => g.name.as_str(),
                 kind => kind_label(lang, g.kind),
-                legal_basis => g.legal_basis.as_str(),
+                legal_basis => lines(&g.legal_basis),
                 agreement => g.agreement_id.map(|a| a.to_string()),
                 owner => code_of(&codes, &g.owner_agency_id),
                 period => period(lang, &g),
@@ -588,6 +588,7 @@ fn meeting_ctx(m: &Meeting, codes: &HashMap<AgencyId, String>) -> Value {
             position => a.position.as_str(),
         }).collect::<Vec<_>>(),
         minutes => m.minutes.as_deref().unwrap_or(""),
+        minutes_lines => lines(m.minutes.as_deref().unwrap_or("")),
         decisions => m.decisions.clone(),
         version => m.version,
     }

@@ -171,8 +171,17 @@ async fn a_task_force_and_its_meeting_are_recorded_through_the_pages() {
 
     // A member's officer sees it; once done, nothing is overdue.
     let polres = s.token("reskrim.polres.kapuashulu").await;
-    let (status, _) = s.page(&polres, &meeting).await;
+    let (status, page) = s.page(&polres, &meeting).await;
     assert_eq!(status, StatusCode::OK);
+    let minutes = between(&page, "id=\"notulen-rapat\"", "</div>").expect("minutes");
+    assert!(
+        minutes.contains("Rapat dibuka pukul 09.00 WIB."),
+        "{minutes}"
+    );
+    assert!(
+        !page.contains("id=\"form-hadir\""),
+        "a field officer reads, does not record"
+    );
     let (status, to) = s
         .form(
             &sekretariat,
