@@ -1,8 +1,8 @@
 //! Coordination (ADR 21): working groups, their meetings and the action items decided at
 //! them.
 //!
-//! Who sees a group, its meetings and its items is `Group::visible_to` (its member
-//! agencies, and the agencies above one); anything under a group the actor may not see is
+//! Who sees a group, its meetings and its items is `Group::visible_to` (the users of its
+//! member agencies); anything under a group the actor may not see is
 //! answered like a missing record. Who writes: [`Action::ManageGroups`] forms groups for
 //! one's own agency and, in the owner agency, changes them; in any member agency it records
 //! meetings, attendance, minutes, decisions and action items and changes an item's status.
@@ -279,7 +279,7 @@ impl App {
         let scope = ViewScope::for_actor(actor);
         Ok(self
             .store
-            .groups_for_agencies(&scope.internal_owners)
+            .groups_for_agencies(&[actor.agency_id])
             .await?
             .into_iter()
             .filter(|g| g.visible_to(&scope))

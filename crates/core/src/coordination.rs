@@ -6,8 +6,7 @@
 //!   functions check them, naming every field at fault at once.
 //!
 //! Membership decides who sees a group and everything under it ([`Group::visible_to`]):
-//! an agency that is not a member (nor above one) is answered as if the group did not
-//! exist. The open action items of a group are carried to every later meeting of the
+//! an agency that is not a member is answered as if the group did not exist. The open action items of a group are carried to every later meeting of the
 //! group until they are closed ([`carried_into`]); nothing is copied, so an item closed
 //! between two meetings shows on the first and not on the second.
 
@@ -137,10 +136,11 @@ impl Group {
         self.agencies.contains(&agency)
     }
 
-    /// Who sees the group, its meetings and its action items: a member agency, and the
-    /// agencies above one (as they see their sub-agencies' internal records).
+    /// Who sees the group, its meetings and its action items: the users of a member
+    /// agency, and nobody else — not even the agencies above a member (the rule:
+    /// other agencies see a group only under an agreement, which is not built yet).
     pub fn visible_to(&self, scope: &ViewScope) -> bool {
-        scope.internal_owners.iter().any(|a| self.is_member(*a))
+        self.is_member(scope.agency)
     }
 
     /// Who records the group's meetings and action items: a coordinator or administrator

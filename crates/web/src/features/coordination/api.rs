@@ -171,7 +171,7 @@ fn tagged(status: StatusCode, body: impl serde::Serialize, version: i64, locatio
 }
 
 #[utoipa::path(get, path = "/groups", tag = "coordination",
-    summary = "Working groups your agency (or one below it) is a member of",
+    summary = "Working groups your agency is a member of",
     responses((status = 200, description = "Groups, by name", body = GroupList),
         (status = 401, response = P401)))]
 async fn list_groups(State(st): State<AppState>, a: Authed) -> ApiResult<Json<GroupList>> {

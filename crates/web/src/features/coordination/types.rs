@@ -43,7 +43,7 @@ pub struct GroupView {
     pub updated_at: String,
 }
 
-/// The groups the caller's agency (or one below it) is a member of.
+/// The groups the caller's agency is a member of.
 #[derive(Serialize, ToSchema)]
 pub struct GroupList {
     pub groups: Vec<GroupView>,

@@ -86,16 +86,26 @@ async fn a_task_force_its_meetings_and_action_items() {
     assert_eq!(g["people"][0]["user"], "koordinator");
     assert_eq!(g["people"][1]["role"], "wakil");
 
-    // Every member agency sees it, and the agency above BNNK; the list names it.
-    for user in ["polisi", "analis"] {
-        let t = s.token(user).await;
-        let list: Value = send(s.get(&t, "/api/v1/groups"))
-            .await
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(list["groups"][0]["id"], gid.as_str(), "{user}");
-    }
+    // Every member agency sees it; the agency above BNNK, not a member, does not.
+    let police = s.token("polisi").await;
+    let list: Value = send(s.get(&police, "/api/v1/groups"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["groups"][0]["id"], gid.as_str());
+    let analis = s.token("analis").await;
+    let list: Value = send(s.get(&analis, "/api/v1/groups"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["groups"], json!([]));
+    problem(
+        send(s.get(&analis, &format!("/api/v1/groups/{gid}"))).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 
     // Edits race: a stale version is refused, nothing changed; the police cannot edit.
     let path = format!("/api/v1/groups/{gid}");
