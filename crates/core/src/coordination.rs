@@ -1070,7 +1070,10 @@ fn people(
             }
         };
         let name = match optional_text(&format!("{key}.name"), &p.name, MAX_NAME, errs) {
-            Some(None) if user.is_none() && !p.user.is_sent() => {
+            // A user name that was typed but is not one has its own error already.
+            Some(None)
+                if user.is_none() && !p.user.given().is_some_and(|u| !u.trim().is_empty()) =>
+            {
                 errs.push(
                     format!("{key}.name"),
                     crate::msg!(
@@ -1253,6 +1256,12 @@ mod tests {
                 "period_until"
             ]
         );
+        let e = GroupInput::from_body(&group_body(json!({
+            "name": "Pokja", "kind": "pokja", "legal_basis": "SK", "period_from": "2017-05-29",
+            "people": [{"agency": "BBTNKS", "user": ""}, {"agency": "BBTNKS", "user": "x"}]
+        })))
+        .expect_err("a person without a name");
+        assert_eq!(fields(&e), ["people[0].name", "people[1].user"]);
         let e = GroupInput::from_body(&group_body(json!({}))).expect_err("empty");
         assert_eq!(fields(&e), ["name", "kind", "legal_basis", "period_from"]);
     }
