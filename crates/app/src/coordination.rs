@@ -584,6 +584,26 @@ impl App {
         if next == current {
             return Ok(current);
         }
+        // A meeting moved later keeps its items' due dates on or after its date.
+        if next.local_date() > current.local_date() {
+            let first_due = self
+                .store
+                .action_items_of_meeting(id)
+                .await?
+                .into_iter()
+                .map(|i| i.due)
+                .min();
+            if let Some(due) = first_due.filter(|d| *d < next.local_date()) {
+                return Err(AppError::field(
+                    "starts_at",
+                    sinergi_core::msg!(
+                        "coord-meeting-after-due",
+                        "an action item of this meeting is due on {due}, before the new date",
+                        due = due
+                    ),
+                ));
+            }
+        }
         next.version = current.version + 1;
         next.updated_at = to_ms(self.now());
         let entry = self.audit(

@@ -16,6 +16,7 @@ coord-person-name-required = give the person's name or user name
 coord-role-invalid = must be one of ketua, wakil, sekretaris, anggota
 coord-person-repeated = { $name } is named twice
 coord-ketua-repeated = a group has one ketua
+coord-meeting-after-due = an action item of this meeting is due on { $due }, before the new date
 coord-agreement-unknown = no agreement of your agency has this id
 
 # Coordination pages

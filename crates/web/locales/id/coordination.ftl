@@ -16,6 +16,7 @@ coord-person-name-required = isi nama atau nama pengguna orang ini
 coord-role-invalid = harus salah satu dari ketua, wakil, sekretaris, anggota
 coord-person-repeated = { $name } disebut dua kali
 coord-ketua-repeated = satu kelompok kerja hanya punya satu ketua
+coord-meeting-after-due = ada tindak lanjut rapat ini yang bertenggat { $due }, sebelum tanggal yang baru
 coord-agreement-unknown = tidak ada perjanjian instansi Anda dengan id ini
 
 # Coordination pages

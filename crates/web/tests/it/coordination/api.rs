@@ -215,6 +215,16 @@ async fn a_task_force_its_meetings_and_action_items() {
         assert_eq!(v["status"], "open");
         ids.push(v["id"].as_str().expect("id").to_string());
     }
+    // Moving the meeting after an item's due date is refused, naming the time.
+    let e = problem(
+        send(
+            patch(&s, &k, &mpath, "\"2\"").json(&json!({"starts_at": "2025-06-03T09:00:00+07:00"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(fields(&e), ["starts_at"], "{e}");
     // The third is done; a bad status is named, a stale version refused.
     let ipath = format!("/api/v1/action-items/{}", ids[2]);
     let e = problem(
