@@ -1071,9 +1071,7 @@ fn people(
         };
         let name = match optional_text(&format!("{key}.name"), &p.name, MAX_NAME, errs) {
             // A user name that was typed but is not one has its own error already.
-            Some(None)
-                if user.is_none() && !p.user.given().is_some_and(|u| !u.trim().is_empty()) =>
-            {
+            Some(None) if user.is_none() && p.user.given().is_none_or(|u| u.trim().is_empty()) => {
                 errs.push(
                     format!("{key}.name"),
                     crate::msg!(
