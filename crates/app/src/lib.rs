@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod basemap;
 pub mod checkpoints;
+pub mod coordination;
 pub mod demo;
 pub mod demo_patrols;
 pub mod demo_warning;

@@ -64,10 +64,16 @@ pub enum Action {
     LetterRead,
     LetterDocumentAdd,
     LetterFormatChange,
+    GroupCreate,
+    GroupUpdate,
+    MeetingCreate,
+    MeetingUpdate,
+    ActionItemCreate,
+    ActionItemUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 49] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -111,6 +117,12 @@ impl Action {
         Action::LetterRead,
         Action::LetterDocumentAdd,
         Action::LetterFormatChange,
+        Action::GroupCreate,
+        Action::GroupUpdate,
+        Action::MeetingCreate,
+        Action::MeetingUpdate,
+        Action::ActionItemCreate,
+        Action::ActionItemUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -158,6 +170,12 @@ impl Action {
             Action::LetterRead => "letter_read",
             Action::LetterDocumentAdd => "letter_document_add",
             Action::LetterFormatChange => "letter_format_change",
+            Action::GroupCreate => "group_create",
+            Action::GroupUpdate => "group_update",
+            Action::MeetingCreate => "meeting_create",
+            Action::MeetingUpdate => "meeting_update",
+            Action::ActionItemCreate => "action_item_create",
+            Action::ActionItemUpdate => "action_item_update",
         }
     }
 

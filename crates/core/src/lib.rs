@@ -10,6 +10,7 @@ pub mod agreement;
 pub mod audit;
 pub mod canonical;
 pub mod checkpoint;
+pub mod coordination;
 pub mod error;
 pub mod geometry;
 pub mod ids;

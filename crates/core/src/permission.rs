@@ -63,11 +63,19 @@ pub enum Action {
     /// Edit any patrol one's own agency organises, and change its status (its leader may
     /// too).
     ManagePatrols,
+    // ---- letters
+    /// Draft, send and register the letters of one's own agency and attach their files
+    /// (ADR 22).
     ManageLetters,
+    // ---- coordination
+    /// Form working groups for one's own agency and edit them; record the meetings,
+    /// attendance, minutes, decisions and action items of the groups one's agency is a
+    /// member of (ADR 21).
+    ManageGroups,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::WriteReports,
         Action::ManageAgencyReports,
         Action::ReadAgencySecrets,
@@ -88,6 +96,7 @@ impl Action {
         Action::RecordPatrols,
         Action::ManagePatrols,
         Action::ManageLetters,
+        Action::ManageGroups,
     ];
 
     /// The role × action table: the roles that may take this action.
@@ -102,7 +111,8 @@ impl Action {
             Action::ManageAgencyReports
             | Action::ConfigureWarning
             | Action::ManagePatrols
-            | Action::ManageLetters => &[Coordinator, AgencyAdmin, SystemAdmin],
+            | Action::ManageLetters
+            | Action::ManageGroups => &[Coordinator, AgencyAdmin, SystemAdmin],
             Action::ReadAgencySecrets
             | Action::AdministerAgencies
             | Action::ReadAuditTrail
@@ -155,6 +165,7 @@ mod tests {
             (Action::RecordPatrols, "FC-AS"),
             (Action::ManagePatrols, "-C-AS"),
             (Action::ManageLetters, "-C-AS"),
+            (Action::ManageGroups, "-C-AS"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for (action, row) in expected {

@@ -1,6 +1,7 @@
 //! The storage port: everything Sinergi keeps, described in domain terms by one trait per
 //! domain ([`AccountStore`] with [`SignInStore`], [`ReportStore`], [`SharingStore`], [`AuditStore`],
-//! [`NotificationStore`], [`WarningStore`], [`PatrolStore`], [`LetterStore`]), bundled by [`Store`], with an embedded SQLite
+//! [`NotificationStore`], [`WarningStore`], [`PatrolStore`], [`LetterStore`],
+//! [`CoordinationStore`]), bundled by [`Store`], with an embedded SQLite
 //! adapter (the default) and a PostgreSQL adapter (for scale). Each domain's file holds
 //! its trait and its SQL for both adapters; both adapters pass the same conformance suite
 //! (`tests/conformance/`).
@@ -16,6 +17,7 @@ use async_trait::async_trait;
 pub mod accounts;
 pub mod audit;
 mod backend;
+pub mod coordination;
 pub mod letters;
 mod migrate;
 pub mod notifications;
@@ -30,6 +32,7 @@ pub use accounts::{
 };
 pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
+pub use coordination::CoordinationStore;
 pub use letters::{LetterStore, RegisterOutcome, SendOutcome};
 pub use notifications::{Notification, NotificationStore};
 pub use patrols::{LegInsert, PatrolStore};
@@ -112,6 +115,7 @@ pub trait Store:
     + WarningStore
     + PatrolStore
     + LetterStore
+    + CoordinationStore
     + Send
     + Sync
 {

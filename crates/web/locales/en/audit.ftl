@@ -72,6 +72,12 @@ act_letter_register = Registered an incoming letter from outside Sinergi
 act_letter_read = Opened an incoming letter (read receipt)
 act_letter_document_add = Attached a file to a letter
 act_letter_format_change = Changed the agency's letter number format
+act_group_create = Formed a working group
+act_group_update = Changed a working group
+act_meeting_create = Recorded a coordination meeting
+act_meeting_update = Changed a meeting record (attendance, minutes, decisions)
+act_action_item_create = Set an action item from a meeting
+act_action_item_update = Changed an action item's status
 rt_report = report
 rt_agreement = agreement
 rt_user = user
@@ -85,6 +91,9 @@ rt_subject = animal
 rt_webhook = webhook
 rt_patrol = patrol
 rt_letter = letter
+rt_group = working group
+rt_meeting = meeting
+rt_action_item = action item
 
 ## Agreement drafts and documents.
 act_agreement_update = Changed an agreement

@@ -169,5 +169,5 @@ attribute-choice-invalid = must be one of: { $choices }
 attribute-not-list = must be a list of choices
 attribute-choice-repeated = choice { $choice } is repeated
 attribute-choices-invalid = each choice must be one of: { $choices }
-batch-not-collection = The body must be a FeatureCollection with a list of features
-batch-size = Send between 1 and { $max } features at once
+batch-not-collection = the body must be a FeatureCollection with a list of features
+batch-size = send between 1 and { $max } features at once

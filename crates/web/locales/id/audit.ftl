@@ -72,6 +72,12 @@ act_letter_register = Mencatat surat masuk dari luar Sinergi
 act_letter_read = Membuka surat masuk (tanda terima baca)
 act_letter_document_add = Melampirkan berkas pada surat
 act_letter_format_change = Mengubah format nomor surat instansi
+act_group_create = Membentuk kelompok kerja
+act_group_update = Mengubah kelompok kerja
+act_meeting_create = Mencatat rapat koordinasi
+act_meeting_update = Mengubah catatan rapat (kehadiran, notulen, keputusan)
+act_action_item_create = Menetapkan tindak lanjut rapat
+act_action_item_update = Mengubah status tindak lanjut
 rt_report = laporan
 rt_agreement = perjanjian
 rt_user = pengguna
@@ -85,6 +91,9 @@ rt_subject = satwa
 rt_webhook = webhook
 rt_patrol = patroli
 rt_letter = surat
+rt_group = kelompok kerja
+rt_meeting = rapat
+rt_action_item = tindak lanjut
 
 ## Agreement drafts and documents.
 act_agreement_update = Mengubah perjanjian

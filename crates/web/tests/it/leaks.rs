@@ -615,3 +615,138 @@ async fn no_route_leaks_a_letter_to_an_agency_it_was_not_sent_to() {
         .expect("send");
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// An agency that is not a member of a working group (nor above one) learns nothing of
+/// it, its meetings or its action items: every `/groups/`, `/meetings/` and
+/// `/action-items/` route with an id answers exactly as for a missing id, writes to them
+/// too, and the list leaves the group out. A new coordination route must be added here.
+#[tokio::test]
+async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let send = |r: reqwest::RequestBuilder| async move { r.send().await.expect("send") };
+    let g: Value = send(s.post(&k, "/api/v1/groups").json(&json!({
+        "name": "Pokja rahasia", "kind": "pokja", "legal_basis": "SK Kepala BNNK",
+        "period_from": "2025-05-27",
+    })))
+    .await
+    .json()
+    .await
+    .expect("json");
+    let gid = g["id"].as_str().expect("group").to_string();
+    let m: Value = send(
+        s.post(&k, &format!("/api/v1/groups/{gid}/meetings"))
+            .json(&json!({
+                "starts_at": "2025-05-27T09:00:00+07:00", "place": "Kantor BNNK",
+            })),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let mid = m["id"].as_str().expect("meeting").to_string();
+    let i: Value = send(
+        s.post(&k, &format!("/api/v1/meetings/{mid}/action-items"))
+            .json(&json!({
+                "what": "Rahasia", "agency": "BNNK-BATANGHARI", "due": "2025-06-01",
+            })),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let iid = i["id"].as_str().expect("item").to_string();
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let p = s.token("polisi").await;
+
+    let table = sinergi_web::api::route_table();
+    let routes: Vec<&str> = table
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| {
+            path.contains("{id}")
+                && ["/groups/", "/meetings/", "/action-items/"]
+                    .iter()
+                    .any(|pre| path.starts_with(pre))
+        })
+        .collect();
+    let checked = [
+        "/groups/{id}",
+        "/groups/{id}/meetings",
+        "/groups/{id}/overdue",
+        "/meetings/{id}",
+        "/meetings/{id}/action-items",
+        "/action-items/{id}",
+    ];
+    for route in &routes {
+        assert!(
+            checked.contains(route),
+            "{route} is not covered by this test"
+        );
+    }
+    let real = |route: &str| {
+        let id = if route.starts_with("/groups/") {
+            &gid
+        } else if route.starts_with("/meetings/") {
+            &mid
+        } else {
+            &iid
+        };
+        route.replace("{id}", id)
+    };
+    for route in checked {
+        for method in ["GET", "POST", "PATCH"] {
+            let mut answers = Vec::new();
+            for path in [real(route), route.replace("{id}", missing)] {
+                let req = s
+                    .http
+                    .request(
+                        method.parse().expect("method"),
+                        format!("{}/api/v1{path}", s.url),
+                    )
+                    .bearer_auth(&p)
+                    .header("If-Match", "\"1\"");
+                let req = if method == "GET" {
+                    req
+                } else {
+                    req.json(&json!({"status": "done", "name": "x", "starts_at": "2025-06-01T09:00:00+07:00",
+                        "place": "x", "what": "x", "agency": "POLDA-JAMBI", "due": "2025-06-02"}))
+                };
+                answers.push(req.send().await.expect("send"));
+            }
+            let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
+            if a.status() == StatusCode::METHOD_NOT_ALLOWED {
+                assert_eq!(
+                    b.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {route}"
+                );
+                continue;
+            }
+            let a = problem(a, StatusCode::NOT_FOUND).await;
+            let b = problem(b, StatusCode::NOT_FOUND).await;
+            for k in ["title", "detail", "code", "status"] {
+                assert_eq!(a[k], b[k], "{method} {route}: {k}");
+            }
+        }
+    }
+    let list: Value = send(s.get(&p, "/api/v1/groups"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["groups"], json!([]));
+    // Nothing was changed by the attempts.
+    let g2: Value = send(s.get(&k, &format!("/api/v1/groups/{gid}")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(g2["version"], 1);
+    let i2: Value = send(s.get(&k, &format!("/api/v1/action-items/{iid}")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(i2["status"], "open");
+}

@@ -6,12 +6,14 @@
 //! exercises and `operations/` holds the request id, access log, metrics and OpenAPI
 //! document. `authorization`, `leaks` and `language` are cross-cutting: they walk every
 //! route. Run one domain with `cargo test -p sinergi-web --test it reports::` (or
-//! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `patrols::`, `letters::`, `ogc::`, `operations::`,
+//! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `patrols::`, `letters::`,
+//! `coordination::`, `ogc::`, `operations::`,
 //! `authorization::`).
 
 mod accounts;
 mod audit;
 mod authorization;
+mod coordination;
 mod harness;
 mod language;
 mod leaks;

@@ -178,6 +178,7 @@ fn created(author: &User, at: DateTime<Utc>) -> NewEvent {
 
 mod accounts;
 mod audit;
+mod coordination;
 mod letters;
 mod notifications;
 mod patrols;
@@ -187,6 +188,7 @@ mod warning;
 
 pub use accounts::*;
 pub use audit::*;
+pub use coordination::*;
 pub use letters::*;
 pub use notifications::*;
 pub use patrols::*;

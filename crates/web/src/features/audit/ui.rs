@@ -83,6 +83,12 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::LetterRead => k!("act_letter_read"),
         Action::LetterDocumentAdd => k!("act_letter_document_add"),
         Action::LetterFormatChange => k!("act_letter_format_change"),
+        Action::GroupCreate => k!("act_group_create"),
+        Action::GroupUpdate => k!("act_group_update"),
+        Action::MeetingCreate => k!("act_meeting_create"),
+        Action::MeetingUpdate => k!("act_meeting_update"),
+        Action::ActionItemCreate => k!("act_action_item_create"),
+        Action::ActionItemUpdate => k!("act_action_item_update"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
@@ -128,6 +134,9 @@ fn record_type_label(lang: Lang, t: &str) -> String {
         "webhook" => k!("rt_webhook"),
         "patrol" => k!("rt_patrol"),
         "letter" => k!("rt_letter"),
+        "group" => k!("rt_group"),
+        "meeting" => k!("rt_meeting"),
+        "action_item" => k!("rt_action_item"),
         other => return other.to_string(),
     };
     tr(lang, key)

@@ -128,6 +128,7 @@ async fn answer(st: &AppState, a: &Authed, status: StatusCode, l: &Letter) -> Ap
 
 /// Which letters a list holds.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct BoxQuery {
     /// `in` (sent to the caller's agency), `out` (its own: drafts, sent, registered), or
     /// absent for both.
@@ -310,6 +311,7 @@ async fn download_document(
 
 /// The language of a printable letter.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct LangQuery {
     /// `id` (the default) or `en`.
     pub lang: Option<String>,
