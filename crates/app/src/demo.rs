@@ -51,6 +51,7 @@ pub struct DemoSummary {
     pub patrols: crate::demo_patrols::PatrolSummary,
     /// Official letters sent and registered.
     pub letters: usize,
+    pub coordination: crate::demo_coordination::CoordinationSummary,
 }
 
 /// Loads the demo data set into an empty database. Refuses
@@ -146,6 +147,14 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     let warning = crate::demo_warning::load(app).await?;
     let patrols = crate::demo_patrols::load(app).await?;
     let letters = load_letters(app).await?;
+    let mou = app
+        .store
+        .agreements()
+        .await?
+        .into_iter()
+        .find(|a| a.number == "PKS.01/BBTNKS/III/2017")
+        .map(|a| a.id.to_string());
+    let coordination = crate::demo_coordination::load(app, mou).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),
@@ -161,6 +170,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         warning,
         patrols,
         letters,
+        coordination,
     })
 }
 
@@ -2126,6 +2136,32 @@ mod tests {
             )
             .await;
         assert!(issued.is_ok(), "demo users sign in with the demo password");
+
+        // Coordination: the seeds' three bodies, their meetings and items; the Pokja's
+        // police item from the last meeting is overdue, owed by Polda Jambi.
+        assert_eq!(
+            summary.coordination,
+            crate::demo_coordination::CoordinationSummary {
+                groups: 3,
+                meetings: 5,
+                items: 11
+            }
+        );
+        assert_eq!(summary.letters, 2);
+        let (u, _) = app
+            .store
+            .user_credentials("koordinator.tnks")
+            .await
+            .expect("read")
+            .expect("user");
+        let tnks = app.actor_for(&u).await.expect("actor");
+        let groups = app.groups_for(&tnks).await.expect("groups");
+        assert_eq!(groups.len(), 1);
+        let overdue = app
+            .overdue_by_agency(&tnks, groups[0].id)
+            .await
+            .expect("overdue");
+        assert!(!overdue.is_empty(), "{overdue:?}");
 
         // Early warning: last night's track raised the village alerts, the reporter's
         // sighting its own, the FIRMS file the fire alerts.

@@ -11,6 +11,7 @@ pub mod basemap;
 pub mod checkpoints;
 pub mod coordination;
 pub mod demo;
+pub mod demo_coordination;
 pub mod demo_patrols;
 pub mod demo_warning;
 mod error;

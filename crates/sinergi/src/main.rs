@@ -448,7 +448,8 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
             println!(
                 "Loaded the demo data set: {} agencies, {} users, {} reports, {} agreements; \
                  early warning: {} fences, {} rules, {} collar fixes, {} alerts; \
-                 {} joint patrols with {} day tracks; {} letters.",
+                 {} joint patrols with {} day tracks; {} letters; {} working groups with {} meetings \
+                 and {} action items.",
                 summary.agencies,
                 summary.users.len(),
                 summary.reports,
@@ -459,7 +460,10 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
                 summary.warning.alerts,
                 summary.patrols.patrols,
                 summary.patrols.legs,
-                summary.letters
+                summary.letters,
+                summary.coordination.groups,
+                summary.coordination.meetings,
+                summary.coordination.items
             );
         } else {
             println!("The database already has data; the demo data set is not loaded again.");
