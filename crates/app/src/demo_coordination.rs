@@ -40,8 +40,11 @@ async fn actor(app: &App, name: &str) -> AppResult<Actor> {
     app.actor_for(&u).await
 }
 
-/// A meeting with its record (attendance, minutes, decisions) and its items; each item
-/// is `(what, agency, person, due, closed)`.
+/// An action item of the demo: what, the agency that owes it, the person, the due date,
+/// and the status it was closed with (none: open).
+type Item<'a> = (&'a str, &'a str, Option<&'a str>, String, Option<&'a str>);
+
+/// A meeting with its record (attendance, minutes, decisions) and its items.
 #[allow(clippy::too_many_arguments)]
 async fn meeting(
     app: &App,
@@ -49,7 +52,7 @@ async fn meeting(
     group: sinergi_core::ids::GroupId,
     new: Value,
     record: Value,
-    items: &[(&str, &str, Option<&str>, String, Option<&str>)],
+    items: &[Item<'_>],
     s: &mut CoordinationSummary,
 ) -> AppResult<MeetingId> {
     let m = app
