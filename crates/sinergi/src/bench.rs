@@ -77,6 +77,22 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 1)]
         phones: usize,
     },
+    /// A working group with many meetings and action items (overdue by agency, the group
+    /// page), and an agency's letters sent at once.
+    Coordination {
+        /// How many meetings.
+        #[arg(long, default_value_t = 1_000)]
+        meetings: usize,
+        /// How many action items in all.
+        #[arg(long, default_value_t = 10_000)]
+        items: usize,
+        /// How many letters to send.
+        #[arg(long, default_value_t = 2_000)]
+        letters: usize,
+        /// Database URL to use instead of a fresh SQLite file in a temporary folder.
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Effort figures of many patrols: a month's effort table and coverage map.
     Patrols {
         /// How many patrols to store.
@@ -237,6 +253,12 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             url,
         } => return crate::bench_patrols::run(patrols, points, url).await,
         BenchCmd::Sync { reports, phones } => return crate::bench_sync::run(reports, phones).await,
+        BenchCmd::Coordination {
+            meetings,
+            items,
+            letters,
+            url,
+        } => return crate::bench_coordination::run(meetings, items, letters, url).await,
     };
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));

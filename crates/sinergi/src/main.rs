@@ -3,6 +3,7 @@
 //! administrative command.
 
 mod bench;
+mod bench_coordination;
 mod bench_fences;
 mod bench_patrols;
 mod bench_sync;
