@@ -11,13 +11,14 @@
 use serde_json::json;
 use sinergi_core::access::{Actor, ViewScope};
 use sinergi_core::audit::Action as AuditAction;
-use sinergi_core::ids::{AgencyId, LetterId, NotificationId};
+use sinergi_core::ids::{AgencyId, DispositionId, LetterId, NotificationId};
 use sinergi_core::letter::body::{
-    LetterFormatBody, LetterPatchBody, NewLetterBody, RegisterLetterBody,
+    DispositionPatchBody, LetterFormatBody, LetterPatchBody, NewDispositionBody, NewLetterBody,
+    RegisterLetterBody,
 };
 use sinergi_core::letter::{
-    check_format, Letter, LetterDocument, LetterInput, LetterStatus, Recipient, RecipientRole,
-    RegisteredInput, DEFAULT_FORMAT,
+    check_format, disposition_patch, Disposition, DispositionInput, Letter, LetterDocument,
+    LetterInput, LetterStatus, Recipient, RecipientRole, RegisteredInput, DEFAULT_FORMAT,
 };
 use sinergi_core::permission::Action;
 use sinergi_core::time::Zone;
@@ -516,5 +517,158 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let bytes = self.read_blob(&d.sha256).await?;
         Ok((d, bytes))
+    }
+
+    /// Passes a letter the actor's agency received (sent to it, or registered by it) to
+    /// one of the agency's people with an instruction and an optional due date; the person
+    /// is notified. Only the receiving agency sees its dispositions.
+    pub async fn dispose_letter(
+        &self,
+        actor: &Actor,
+        id: LetterId,
+        body: &NewDispositionBody,
+    ) -> AppResult<Disposition> {
+        let l = self.visible_letter(actor, id).await?;
+        let received = l.recipient(actor.agency_id).is_some()
+            || (l.status == LetterStatus::Registered && l.agency_id == actor.agency_id);
+        if !received {
+            return Err(AppError::Forbidden(
+                "only an agency that received the letter disposes it".into(),
+            ));
+        }
+        Self::may_write_letters(actor)?;
+        // To the millisecond, as the store keeps instants.
+        let now = self.now();
+        let now = chrono::DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+        let today = now
+            .with_timezone(&self.agency_zone(actor.agency_id).await?.offset())
+            .date_naive();
+        let input = DispositionInput::from_body(body, today)?;
+        let person = match self.store.user_credentials(&input.to).await? {
+            Some((u, _)) if u.active && u.agency_id == actor.agency_id => u,
+            _ => {
+                return Err(AppError::field(
+                    "to",
+                    sinergi_core::msg!(
+                        "disposition-person-unknown",
+                        "{user} is not a person of your agency",
+                        user = input.to.as_str()
+                    ),
+                ))
+            }
+        };
+        let d = Disposition {
+            id: DispositionId::new_at(now, Self::random10()),
+            letter_id: id,
+            agency_id: actor.agency_id,
+            to_user: person.id,
+            instruction: input.instruction,
+            due: input.due,
+            done: false,
+            note: None,
+            created_by: actor.user_id,
+            created_at: now,
+            done_at: None,
+            version: 1,
+        };
+        let notice = Notification {
+            id: NotificationId::new_at(now, Self::random10()),
+            user_id: person.id,
+            kind: "disposition".into(),
+            record_type: Some("letter".into()),
+            record_id: Some(id.to_string()),
+            detail: json!({"subject": l.subject, "by": actor.username.as_str(),
+                "instruction": d.instruction, "due": d.due.map(|x| x.to_string())}),
+            created_at: now,
+            read_at: None,
+        };
+        let entry = self.audit(
+            Some(actor),
+            AuditAction::DispositionCreate,
+            "letter",
+            &id.to_string(),
+            json!({"disposition": d.id.to_string(), "to": person.username.as_str(), "due": d.due.map(|x| x.to_string())}),
+        );
+        self.store.insert_disposition(&d, &[notice], &entry).await?;
+        Ok(d)
+    }
+
+    /// The dispositions the actor's agency made of a letter it sees.
+    pub async fn letter_dispositions(
+        &self,
+        actor: &Actor,
+        id: LetterId,
+    ) -> AppResult<Vec<Disposition>> {
+        self.visible_letter(actor, id).await?;
+        Ok(self.store.dispositions_of(id, actor.agency_id).await?)
+    }
+
+    /// The dispositions given to the actor, open ones first, with their letters.
+    pub async fn my_dispositions(&self, actor: &Actor) -> AppResult<Vec<(Disposition, Letter)>> {
+        let mut out = Vec::new();
+        for d in self.store.dispositions_to(actor.user_id).await? {
+            if let Some(l) = self.store.letter(d.letter_id).await? {
+                out.push((d, l));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Marks a disposition done (or open again): its person, or a coordinator of its
+    /// agency. Another agency's disposition is answered as a missing one.
+    pub async fn update_disposition(
+        &self,
+        actor: &Actor,
+        id: DispositionId,
+        if_match: Option<i64>,
+        body: &DispositionPatchBody,
+    ) -> AppResult<Disposition> {
+        let current = match self.store.disposition(id).await? {
+            Some(d) if d.agency_id == actor.agency_id => d,
+            _ => return Err(AppError::NotFound),
+        };
+        if current.to_user != actor.user_id {
+            Self::may_write_letters(actor)?;
+        }
+        if let Some(v) = if_match {
+            if v != current.version {
+                return Err(AppError::PreconditionFailed {
+                    current: current.version,
+                });
+            }
+        }
+        let (done, note) = disposition_patch(body)?;
+        let mut next = current.clone();
+        next.done = done;
+        if let Some(n) = note {
+            next.note = n;
+        }
+        if next == current {
+            return Ok(current);
+        }
+        let now = self.now();
+        let now = chrono::DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+        next.done_at = if done {
+            current.done_at.or(Some(now))
+        } else {
+            None
+        };
+        next.version = current.version + 1;
+        let entry = self.audit(
+            Some(actor),
+            AuditAction::DispositionUpdate,
+            "letter",
+            &current.letter_id.to_string(),
+            json!({"disposition": id.to_string(), "done": done}),
+        );
+        match self
+            .store
+            .set_disposition(&next, current.version, &entry)
+            .await?
+        {
+            UpdateOutcome::Updated => Ok(next),
+            UpdateOutcome::VersionMismatch(v) => Err(AppError::PreconditionFailed { current: v }),
+            UpdateOutcome::NotFound => Err(AppError::NotFound),
+        }
     }
 }

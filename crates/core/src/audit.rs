@@ -64,6 +64,8 @@ pub enum Action {
     LetterRead,
     LetterDocumentAdd,
     LetterFormatChange,
+    DispositionCreate,
+    DispositionUpdate,
     GroupCreate,
     GroupUpdate,
     MeetingCreate,
@@ -73,7 +75,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 51] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -117,6 +119,8 @@ impl Action {
         Action::LetterRead,
         Action::LetterDocumentAdd,
         Action::LetterFormatChange,
+        Action::DispositionCreate,
+        Action::DispositionUpdate,
         Action::GroupCreate,
         Action::GroupUpdate,
         Action::MeetingCreate,
@@ -170,6 +174,8 @@ impl Action {
             Action::LetterRead => "letter_read",
             Action::LetterDocumentAdd => "letter_document_add",
             Action::LetterFormatChange => "letter_format_change",
+            Action::DispositionCreate => "disposition_create",
+            Action::DispositionUpdate => "disposition_update",
             Action::GroupCreate => "group_create",
             Action::GroupUpdate => "group_update",
             Action::MeetingCreate => "meeting_create",

@@ -44,6 +44,7 @@ id_type!(NotificationId);
 id_type!(PatrolId);
 id_type!(LegId);
 id_type!(LetterId);
+id_type!(DispositionId);
 id_type!(GroupId);
 id_type!(MeetingId);
 id_type!(ActionItemId);

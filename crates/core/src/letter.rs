@@ -13,13 +13,15 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::access::{ReportAccess, ViewScope};
 use crate::error::{Message, ValidationErrors};
-use crate::ids::{AgencyId, LetterId, UserId};
+use crate::ids::{AgencyId, DispositionId, LetterId, UserId};
 use crate::input::{short_text, Field};
 use crate::sensitivity::Sensitivity;
 
 pub mod body;
 
-use body::{LetterPatchBody, NewLetterBody, RegisterLetterBody};
+use body::{
+    DispositionPatchBody, LetterPatchBody, NewDispositionBody, NewLetterBody, RegisterLetterBody,
+};
 
 /// The numbering format of an agency that has not chosen its own.
 pub const DEFAULT_FORMAT: &str = "B/{nomor}/{bulan}/{tahun}/{kode}";
@@ -218,6 +220,128 @@ impl Letter {
             return None;
         }
         self.recipients.iter().find(|r| r.agency_id == agency)
+    }
+}
+
+/// A received letter passed on inside the receiving agency (*disposisi*): to whom, what
+/// to do, by when, and whether it was done. Seen only by the people of that agency: the
+/// sender never learns how a letter was handled inside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disposition {
+    pub id: DispositionId,
+    pub letter_id: LetterId,
+    /// The receiving agency that disposed the letter.
+    pub agency_id: AgencyId,
+    pub to_user: UserId,
+    pub instruction: String,
+    pub due: Option<NaiveDate>,
+    pub done: bool,
+    pub note: Option<String>,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+pub const MAX_INSTRUCTION: usize = 1_000;
+
+/// A new disposition, checked; the person still by user name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DispositionInput {
+    pub to: String,
+    pub instruction: String,
+    pub due: Option<NaiveDate>,
+}
+
+impl DispositionInput {
+    /// `today` is the agency's local date: a due date cannot be earlier.
+    pub fn from_body(
+        b: &NewDispositionBody,
+        today: NaiveDate,
+    ) -> Result<DispositionInput, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        b.unknown.report("", &mut errs);
+        let to = short_text("to", &b.to, MAX_NAME, &mut errs);
+        let instruction = short_text("instruction", &b.instruction, MAX_INSTRUCTION, &mut errs);
+        let due = match &b.due {
+            Field::Absent | Field::Null => None,
+            f => match f
+                .given()
+                .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+            {
+                Some(d) if d < today => {
+                    errs.push(
+                        "due",
+                        crate::msg!(
+                            "disposition-due-past",
+                            "cannot be before today ({today})",
+                            today = today.to_string()
+                        ),
+                    );
+                    None
+                }
+                Some(d) => Some(d),
+                None => {
+                    errs.push(
+                        "due",
+                        crate::msg!("date-invalid", "must be a date YYYY-MM-DD"),
+                    );
+                    None
+                }
+            },
+        };
+        match (to, instruction) {
+            (Some(to), Some(instruction)) if errs.is_empty() => Ok(DispositionInput {
+                to,
+                instruction,
+                due,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
+/// A disposition's new state: done or open, and the note (absent: kept).
+pub fn disposition_patch(
+    b: &DispositionPatchBody,
+) -> Result<(bool, Option<Option<String>>), ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    b.unknown.report("", &mut errs);
+    let done = match b.status.given().map(|s| s.trim()) {
+        Some("done") => Some(true),
+        Some("open") => Some(false),
+        _ => {
+            errs.push(
+                "status",
+                crate::msg!("disposition-status-invalid", "must be open or done"),
+            );
+            None
+        }
+    };
+    let note = match &b.note {
+        Field::Absent => None,
+        Field::Null => Some(None),
+        Field::Given(s) if s.trim().is_empty() => Some(None),
+        Field::Given(s)
+            if s.chars().count() <= MAX_INSTRUCTION && !s.chars().any(char::is_control) =>
+        {
+            Some(Some(s.trim().to_string()))
+        }
+        _ => {
+            errs.push(
+                "note",
+                crate::msg!(
+                    "text-length",
+                    "must be text of 1 to {max} characters",
+                    max = MAX_INSTRUCTION
+                ),
+            );
+            None
+        }
+    };
+    match done {
+        Some(d) if errs.is_empty() => Ok((d, note)),
+        _ => Err(errs),
     }
 }
 

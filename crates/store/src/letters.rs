@@ -11,9 +11,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sinergi_core::audit::NewAudit;
-use sinergi_core::ids::{AgencyId, LetterId, UserId};
+use sinergi_core::ids::{AgencyId, DispositionId, LetterId, UserId};
 use sinergi_core::letter::{
-    render_number, Letter, LetterDocument, LetterStatus, Nature, Recipient, RecipientRole,
+    render_number, Disposition, Letter, LetterDocument, LetterStatus, Nature, Recipient,
+    RecipientRole,
 };
 use sqlx::{QueryBuilder, Row};
 
@@ -103,6 +104,26 @@ pub trait LetterStore: Send + Sync {
         audit: &NewAudit,
     ) -> Result<UpdateOutcome>;
     async fn letter(&self, id: LetterId) -> Result<Option<Letter>>;
+    /// Stores a disposition with the notice to its person and the audit entry.
+    async fn insert_disposition(
+        &self,
+        d: &Disposition,
+        notices: &[Notification],
+        audit: &NewAudit,
+    ) -> Result<()>;
+    /// The dispositions `agency` made of a letter, in the order made.
+    async fn dispositions_of(&self, letter: LetterId, agency: AgencyId)
+        -> Result<Vec<Disposition>>;
+    /// The dispositions given to a person, the open ones first, each by due date.
+    async fn dispositions_to(&self, user: UserId) -> Result<Vec<Disposition>>;
+    async fn disposition(&self, id: DispositionId) -> Result<Option<Disposition>>;
+    /// Marks a disposition at `expected_version` done (or open again) with its note.
+    async fn set_disposition(
+        &self,
+        d: &Disposition,
+        expected_version: i64,
+        audit: &NewAudit,
+    ) -> Result<UpdateOutcome>;
     /// The letters of `agencies` and those sent to them, the newest first. Who may see
     /// which is the caller's decision (`Letter::visible_to`).
     async fn letters_for_agencies(&self, agencies: &[AgencyId]) -> Result<Vec<Letter>>;
@@ -221,6 +242,28 @@ macro_rules! letters_impl {
             .map_err(map_err)?;
             Ok(res.rows_affected())
         }
+
+        fn disposition_from_row(row: &$Row) -> Result<Disposition> {
+            let due: Option<String> = row.try_get("due")?;
+            let done_at: Option<i64> = row.try_get("done_at")?;
+            Ok(Disposition {
+                id: DispositionId(row.try_get("id")?),
+                letter_id: LetterId(row.try_get("letter_id")?),
+                agency_id: AgencyId(row.try_get("agency_id")?),
+                to_user: UserId(row.try_get("to_user")?),
+                instruction: row.try_get("instruction")?,
+                due: date_of(due)?,
+                done: row.try_get("done")?,
+                note: row.try_get("note")?,
+                created_by: UserId(row.try_get("created_by")?),
+                created_at: from_ms(row.try_get("created_at")?)?,
+                done_at: done_at.map(from_ms).transpose()?,
+                version: row.try_get("version")?,
+            })
+        }
+
+        const DISPOSITION_COLUMNS: &str = "id, letter_id, agency_id, to_user, instruction, due, done, note, created_by, \
+            created_at, done_at, version";
 
         impl $Store {
             async fn letters_where(&self, agencies: &[AgencyId], id: Option<LetterId>) -> Result<Vec<Letter>> {
@@ -477,6 +520,81 @@ macro_rules! letters_impl {
                 .await?;
                 if res.rows_affected() == 0 {
                     let outcome = missed_update(&mut tx, "letters", id.0).await?;
+                    tx.rollback().await?;
+                    return Ok(outcome);
+                }
+                tx.commit().await?;
+                Ok(UpdateOutcome::Updated)
+            }
+
+            async fn insert_disposition(&self, d: &Disposition, notices: &[Notification], audit: &NewAudit) -> Result<()> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                sqlx::query(
+                    "INSERT INTO letter_dispositions (id, letter_id, agency_id, to_user, instruction, due, done, note, \
+                     created_by, created_at, done_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(d.id.0)
+                .bind(d.letter_id.0)
+                .bind(d.agency_id.0)
+                .bind(d.to_user.0)
+                .bind(&d.instruction)
+                .bind(d.due.map(date_text))
+                .bind(d.done)
+                .bind(&d.note)
+                .bind(d.created_by.0)
+                .bind(ms(d.created_at))
+                .bind(d.done_at.map(ms))
+                .bind(d.version)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                for n in notices {
+                    crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
+                }
+                tx.commit().await
+            }
+
+            async fn dispositions_of(&self, letter: LetterId, agency: AgencyId) -> Result<Vec<Disposition>> {
+                let q = format!(
+                    "SELECT {DISPOSITION_COLUMNS} FROM letter_dispositions WHERE letter_id = $1 AND agency_id = $2 \
+                     ORDER BY created_at, id"
+                );
+                let rows = sqlx::query(&q).bind(letter.0).bind(agency.0).fetch_all(&self.read).await?;
+                rows.iter().map(disposition_from_row).collect()
+            }
+
+            async fn dispositions_to(&self, user: UserId) -> Result<Vec<Disposition>> {
+                let q = format!(
+                    "SELECT {DISPOSITION_COLUMNS} FROM letter_dispositions WHERE to_user = $1 \
+                     ORDER BY done, due IS NULL, due, created_at"
+                );
+                let rows = sqlx::query(&q).bind(user.0).fetch_all(&self.read).await?;
+                rows.iter().map(disposition_from_row).collect()
+            }
+
+            async fn disposition(&self, id: DispositionId) -> Result<Option<Disposition>> {
+                let q = format!("SELECT {DISPOSITION_COLUMNS} FROM letter_dispositions WHERE id = $1");
+                let row = sqlx::query(&q).bind(id.0).fetch_optional(&self.read).await?;
+                row.as_ref().map(disposition_from_row).transpose()
+            }
+
+            async fn set_disposition(&self, d: &Disposition, expected_version: i64, audit: &NewAudit) -> Result<UpdateOutcome> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let res = sqlx::query(
+                    "UPDATE letter_dispositions SET done = $1, note = $2, done_at = $3, version = $4 \
+                     WHERE id = $5 AND version = $6",
+                )
+                .bind(d.done)
+                .bind(&d.note)
+                .bind(d.done_at.map(ms))
+                .bind(d.version)
+                .bind(d.id.0)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    let outcome = missed_update(&mut tx, "letter_dispositions", d.id.0).await?;
                     tx.rollback().await?;
                     return Ok(outcome);
                 }

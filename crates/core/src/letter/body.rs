@@ -129,3 +129,47 @@ pub struct LetterFormatBody {
 }
 
 impl Body for LetterFormatBody {}
+
+/// A disposition of a received letter inside the receiving agency (*disposisi*).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = NewDisposition))]
+pub struct NewDispositionBody {
+    /// The user name of the person of the agency who is to act on the letter.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub to: Field<String>,
+    /// What they are to do, 1 to 1,000 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub instruction: Field<String>,
+    /// By when (YYYY-MM-DD), not before today.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub due: Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for NewDispositionBody {}
+
+/// A disposition done (or opened again), with a note.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = DispositionPatch))]
+pub struct DispositionPatchBody {
+    /// `open` or `done`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub status: Field<String>,
+    /// What was done, at most 1,000 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub note: Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for DispositionPatchBody {}

@@ -505,9 +505,14 @@ async fn no_route_leaks_a_letter_to_an_agency_it_was_not_sent_to() {
         .map(|(path, _)| path)
         .filter(|path| path.starts_with("/letters/") && path.contains("{id}"))
         .collect();
-    let checked = ["/letters/{id}", "/letters/{id}/letter.pdf"];
+    let checked = [
+        "/letters/{id}",
+        "/letters/{id}/letter.pdf",
+        "/letters/{id}/dispositions",
+    ];
     let writes = [
         "/letters/{id}/send",
+        "/letters/{id}/dispositions",
         "/letters/{id}/documents",
         "/letters/{id}/documents/{document}",
     ];
@@ -578,6 +583,13 @@ async fn no_route_leaks_a_letter_to_an_agency_it_was_not_sent_to() {
                 StatusCode::NOT_FOUND,
                 "{who} upload to {target}"
             );
+            let r = s
+                .post(&t, &format!("/api/v1/letters/{target}/dispositions"))
+                .json(&json!({"to": who, "instruction": "Tindak lanjuti"}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} dispose {target}");
             let page = browser
                 .get(format!("{}/surat/{target}", s.url))
                 .header("Cookie", format!("sinergi_session={session}"))

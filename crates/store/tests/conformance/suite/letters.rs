@@ -230,6 +230,60 @@ pub async fn letters_are_numbered_without_gaps_and_read_once(s: &dyn Store) {
             .expect("another agency"),
         RegisterOutcome::Inserted
     );
+    // Dispositions: the receiving agency's, to its person, done once by version.
+    let disp = sinergi_core::letter::Disposition {
+        id: sinergi_core::ids::DispositionId::new_at(t0(), rid(900)),
+        letter_id: sent.id,
+        agency_id: w.agencies[3].id,
+        to_user: w.users[3].id,
+        instruction: "Tindak lanjuti".into(),
+        due: Some(nov),
+        done: false,
+        note: None,
+        created_by: w.users[3].id,
+        created_at: t0(),
+        done_at: None,
+        version: 1,
+    };
+    s.insert_disposition(&disp, &[], &audit(Action::DispositionCreate))
+        .await
+        .expect("dispose");
+    assert_eq!(
+        s.dispositions_of(sent.id, w.agencies[3].id)
+            .await
+            .expect("of"),
+        vec![disp.clone()]
+    );
+    assert!(s
+        .dispositions_of(sent.id, w.agencies[2].id)
+        .await
+        .expect("of")
+        .is_empty());
+    let mut finished = disp.clone();
+    finished.done = true;
+    finished.note = Some("Selesai".into());
+    finished.done_at = Some(t0());
+    finished.version = 2;
+    assert_eq!(
+        s.set_disposition(&finished, 1, &audit(Action::DispositionUpdate))
+            .await
+            .expect("done"),
+        UpdateOutcome::Updated
+    );
+    assert_eq!(
+        s.set_disposition(&finished, 1, &audit(Action::DispositionUpdate))
+            .await
+            .expect("stale"),
+        UpdateOutcome::VersionMismatch(2)
+    );
+    assert_eq!(
+        s.disposition(disp.id).await.expect("read"),
+        Some(finished.clone())
+    );
+    assert_eq!(
+        s.dispositions_to(w.users[3].id).await.expect("to"),
+        vec![finished]
+    );
     // Formats.
     assert_eq!(
         s.letter_format(w.agencies[2].id).await.expect("format"),

@@ -83,6 +83,8 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::LetterRead => k!("act_letter_read"),
         Action::LetterDocumentAdd => k!("act_letter_document_add"),
         Action::LetterFormatChange => k!("act_letter_format_change"),
+        Action::DispositionCreate => k!("act_disposition_create"),
+        Action::DispositionUpdate => k!("act_disposition_update"),
         Action::GroupCreate => k!("act_group_create"),
         Action::GroupUpdate => k!("act_group_update"),
         Action::MeetingCreate => k!("act_meeting_create"),

@@ -13,13 +13,17 @@ use sinergi_app::AppError;
 use sinergi_core::agency::Agency;
 use sinergi_core::ids::{AgencyId, LetterId};
 use sinergi_core::input::Body as _;
+use sinergi_core::ids::DispositionId;
 use sinergi_core::letter::body::{
-    LetterFormatBody, LetterPatchBody, NewLetterBody, RegisterLetterBody,
+    DispositionPatchBody, LetterFormatBody, LetterPatchBody, NewDispositionBody, NewLetterBody,
+    RegisterLetterBody,
 };
-use sinergi_core::letter::{render_number, Letter, LetterDocument};
+use sinergi_core::letter::{render_number, Disposition, Letter, LetterDocument};
 use utoipa_axum::routes;
 
-use super::types::{LetterFormatView, LetterList, LetterView, RecipientView};
+use super::types::{
+    DispositionList, DispositionView, LetterFormatView, LetterList, LetterView, RecipientView,
+};
 use crate::api_common::{file_response, if_match, multipart_error, parse_json, route, ApiRoute};
 use crate::auth::Authed;
 use crate::features::sharing::types::DocumentView;
@@ -38,6 +42,9 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(download_document)),
         route(routes!(letter_pdf)),
         route(routes!(get_format, put_format)),
+        route(routes!(list_dispositions, dispose)),
+        route(routes!(my_dispositions)),
+        route(routes!(patch_disposition)),
     ]
 }
 
@@ -373,4 +380,117 @@ async fn put_format(
     let body = LetterFormatBody::read(&parse_json(body)?).map_err(AppError::from)?;
     st.app.set_letter_format(&a.actor, &body).await?;
     Ok(Json(format_view(&st, &a).await?))
+}
+
+/// A disposition as its agency's people see it.
+pub(crate) async fn disposition_view(
+    st: &AppState,
+    d: &Disposition,
+    l: &Letter,
+) -> ApiResult<DispositionView> {
+    let to = st
+        .app
+        .store
+        .user(d.to_user)
+        .await
+        .map_err(AppError::from)?
+        .map(|u| u.username.to_string())
+        .unwrap_or_default();
+    Ok(DispositionView {
+        id: d.id.0,
+        letter: l.id.0,
+        letter_subject: l.subject.clone(),
+        letter_number: l.number.clone(),
+        to,
+        instruction: d.instruction.clone(),
+        due: d.due.map(|x| x.to_string()),
+        done: d.done,
+        note: d.note.clone(),
+        created_at: d.created_at.to_rfc3339(),
+        done_at: d.done_at.map(|t| t.to_rfc3339()),
+        version: d.version,
+    })
+}
+
+#[utoipa::path(get, path = "/letters/{id}/dispositions", tag = "letters",
+    summary = "The dispositions the caller's agency made of a letter",
+    params(("id" = String, Path, description = "The letter's UUID")),
+    responses((status = 200, description = "Dispositions, in the order made", body = DispositionList),
+        (status = 401, response = P401), (status = 404, response = P404)))]
+async fn list_dispositions(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DispositionList>> {
+    let id = letter_id(&id)?;
+    let l = st.app.letter_for(&a.actor, id).await?;
+    let mut out = Vec::new();
+    for d in st.app.letter_dispositions(&a.actor, id).await? {
+        out.push(disposition_view(&st, &d, &l).await?);
+    }
+    Ok(Json(DispositionList { dispositions: out }))
+}
+
+#[utoipa::path(post, path = "/letters/{id}/dispositions", tag = "letters",
+    summary = "Pass a received letter to a person of the agency (disposisi); they are notified",
+    params(("id" = String, Path, description = "The letter's UUID")),
+    request_body = NewDispositionBody,
+    responses((status = 201, description = "The disposition", body = DispositionView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 422, response = P422)))]
+async fn dispose(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let id = letter_id(&id)?;
+    let body = NewDispositionBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let d = st.app.dispose_letter(&a.actor, id, &body).await?;
+    let l = st.app.letter_for(&a.actor, id).await?;
+    Ok((StatusCode::CREATED, Json(disposition_view(&st, &d, &l).await?)).into_response())
+}
+
+#[utoipa::path(get, path = "/dispositions", tag = "letters",
+    summary = "The dispositions given to the caller, open ones first",
+    responses((status = 200, description = "Dispositions", body = DispositionList),
+        (status = 401, response = P401)))]
+async fn my_dispositions(State(st): State<AppState>, a: Authed) -> ApiResult<Json<DispositionList>> {
+    let mut out = Vec::new();
+    for (d, l) in st.app.my_dispositions(&a.actor).await? {
+        out.push(disposition_view(&st, &d, &l).await?);
+    }
+    Ok(Json(DispositionList { dispositions: out }))
+}
+
+#[utoipa::path(patch, path = "/dispositions/{id}", tag = "letters",
+    summary = "Mark a disposition done (or open again), with a note",
+    params(("id" = String, Path, description = "The disposition's UUID"),
+        ("If-Match" = Option<String>, Header, description = "The version read")),
+    request_body = DispositionPatchBody,
+    responses((status = 200, description = "The disposition", body = DispositionView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 412, response = P412),
+        (status = 422, response = P422)))]
+async fn patch_disposition(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<DispositionView>> {
+    let id = DispositionId::parse(&id).ok_or(ApiError(AppError::NotFound))?;
+    let body = DispositionPatchBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let d = st
+        .app
+        .update_disposition(&a.actor, id, if_match(&headers), &body)
+        .await?;
+    let l = st
+        .app
+        .store
+        .letter(d.letter_id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(disposition_view(&st, &d, &l).await?))
 }

@@ -68,3 +68,30 @@ pub struct LetterFormatView {
     /// The format applied to the number 1 and today's date.
     pub example: String,
 }
+
+/// A received letter passed on inside the agency (*disposisi*).
+#[derive(Serialize, ToSchema)]
+pub struct DispositionView {
+    pub id: Uuid,
+    pub letter: Uuid,
+    pub letter_subject: String,
+    pub letter_number: Option<String>,
+    /// The user name of the person who is to act on it.
+    pub to: String,
+    pub instruction: String,
+    #[schema(format = Date)]
+    pub due: Option<String>,
+    pub done: bool,
+    pub note: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub done_at: Option<String>,
+    pub version: i64,
+}
+
+/// Dispositions.
+#[derive(Serialize, ToSchema)]
+pub struct DispositionList {
+    pub dispositions: Vec<DispositionView>,
+}

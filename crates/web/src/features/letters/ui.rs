@@ -14,14 +14,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Value};
 use serde_json::json;
 use sinergi_app::AppError;
-use sinergi_core::ids::LetterId;
+use sinergi_core::ids::{DispositionId, LetterId};
 use sinergi_core::input::Body as _;
-use sinergi_core::letter::body::{LetterFormatBody, NewLetterBody, RegisterLetterBody};
-use sinergi_core::letter::Nature;
+use sinergi_core::letter::body::{
+    DispositionPatchBody, LetterFormatBody, NewDispositionBody, NewLetterBody, RegisterLetterBody,
+};
+use sinergi_core::letter::{LetterStatus, Nature};
 use sinergi_core::permission::Action;
 use sinergi_core::ValidationErrors;
 
-use super::api::{agencies, letter_view};
+use super::api::{agencies, disposition_view, letter_view};
 use super::pdf::{letter_pdf, long_date, nature_label};
 use super::types::LetterView;
 use crate::api_common::file_response;
@@ -45,6 +47,8 @@ pub(crate) fn routes(
         ("/surat/{id}/kirim", post(send)),
         ("/surat/{id}/berkas", post(upload)),
         ("/surat/{id}/surat.pdf", get(pdf)),
+        ("/surat/{id}/disposisi", post(dispose)),
+        ("/surat/disposisi/{id}/selesai", post(finish_disposition)),
     ]
 }
 
@@ -67,6 +71,8 @@ fn field_label(lang: Lang, field: &str) -> Option<String> {
         "body" => k!("l_body"),
         "number" => k!("l_number"),
         "date" => k!("l_date"),
+        "instruction" => k!("l_instruction"),
+        "due" => k!("l_due"),
         _ => return None,
     };
     Some(tr(lang, key))
@@ -144,6 +150,7 @@ pub(crate) async fn list(
     let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
     let want = match f.get("kotak") {
         Some("keluar") => "out",
+        Some("disposisi") => return dispositions_page(&st, &page).await,
         _ => "in",
     };
     let all = match agencies(&st).await {
@@ -176,6 +183,32 @@ pub(crate) async fn list(
             can_write => may_write(&page),
             can_format => page.authed.actor.may(Action::AdministerAgencies),
             ..page_ctx(&page, "letters")
+        },
+    )
+}
+
+/// `GET /surat?kotak=disposisi`: the letters passed to the user, open ones first.
+async fn dispositions_page(st: &AppState, page: &Page) -> Response {
+    let list = match st.app.my_dispositions(&page.authed.actor).await {
+        Ok(l) => l,
+        Err(e) => return page.error(e),
+    };
+    let mut rows = Vec::new();
+    for (d, l) in &list {
+        match disposition_view(st, d, l).await {
+            Ok(v) => rows.push(v),
+            Err(e) => return page.error(e.0),
+        }
+    }
+    render(
+        StatusCode::OK,
+        "surat.html",
+        context! {
+            dispositions => Value::from_serialize(&rows),
+            kotak => "disposisi",
+            can_write => may_write(page),
+            can_format => page.authed.actor.may(Action::AdministerAgencies),
+            ..page_ctx(page, "letters")
         },
     )
 }
@@ -295,6 +328,8 @@ pub(crate) async fn detail(
         Some("terkirim") => Some(tr(page.lang, k!("l_notice_sent"))),
         Some("berkas") => Some(tr(page.lang, k!("l_notice_file"))),
         Some("tercatat") => Some(tr(page.lang, k!("l_notice_registered"))),
+        Some("disposisi") => Some(tr(page.lang, k!("l_notice_disposed"))),
+        Some("selesai") => Some(tr(page.lang, k!("l_notice_disposition_done"))),
         _ => None,
     };
     detail_page(&st, &page, id, StatusCode::OK, Vec::new(), notice).await
@@ -318,11 +353,45 @@ async fn detail_page(
     };
     let v = letter_view(&l, &all, page.authed.actor.agency_id);
     let own = l.agency_id == page.authed.actor.agency_id && may_write(page);
+    let mine = page.authed.actor.agency_id;
+    let received = l.recipient(mine).is_some()
+        || (l.status == LetterStatus::Registered && l.agency_id == mine);
+    let mut dispositions = Vec::new();
+    if received {
+        let list = match st.app.letter_dispositions(&page.authed.actor, id).await {
+            Ok(d) => d,
+            Err(e) => return page.error(e),
+        };
+        for d in &list {
+            match disposition_view(st, d, &l).await {
+                Ok(v) => dispositions.push(context! {
+                    mine => d.to_user == page.authed.actor.user_id, ..Value::from_serialize(&v)
+                }),
+                Err(e) => return page.error(e.0),
+            }
+        }
+    }
+    let people: Vec<(String, String)> = if received && may_write(page) {
+        match st.app.store.users(Some(mine)).await {
+            Ok(u) => u
+                .into_iter()
+                .filter(|u| u.active)
+                .map(|u| (u.username.to_string(), u.display_name.clone()))
+                .collect(),
+            Err(e) => return page.error(e.into()),
+        }
+    } else {
+        Vec::new()
+    };
     render(
         status,
         "surat_detail.html",
         context! {
             letter => letter_ctx(page, &v),
+            received => received,
+            dispositions => dispositions,
+            people => people,
+            can_dispose => received && may_write(page),
             can_send => own && v.status == "draft",
             can_attach => own && v.status != "sent",
             errors => errors,
@@ -546,6 +615,65 @@ pub(crate) async fn set_format(
             let lines = error_lines(page.lang, &e);
             format_page(&st, &page, UNPROCESSABLE, Some(value), lines, None).await
         }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /surat/{id}/disposisi`: the letter passed to a person of the agency.
+pub(crate) async fn dispose(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let Some(id) = LetterId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let mut input = json!({"to": f.text("kepada"), "instruction": f.text("instruksi")});
+    if !f.text("batas").is_empty() {
+        input["due"] = json!(f.text("batas"));
+    }
+    let body = NewDispositionBody::read(&input).unwrap_or_default();
+    match st.app.dispose_letter(&page.authed.actor, id, &body).await {
+        Ok(_) => Redirect::to(&format!("/surat/{id}?pesan=disposisi")).into_response(),
+        Err(AppError::Validation(e)) => {
+            let lines = error_lines(page.lang, &e);
+            detail_page(&st, &page, id, UNPROCESSABLE, lines, None).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /surat/disposisi/{id}/selesai`: the person (or a coordinator) marks it done.
+pub(crate) async fn finish_disposition(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let Some(id) = DispositionId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let version = f.text("version").parse::<i64>().unwrap_or(-1);
+    let mut input = json!({"status": "done"});
+    if !f.text("catatan").is_empty() {
+        input["note"] = json!(f.text("catatan"));
+    }
+    let body = DispositionPatchBody::read(&input).unwrap_or_default();
+    match st
+        .app
+        .update_disposition(&page.authed.actor, id, Some(version), &body)
+        .await
+    {
+        Ok(d) => Redirect::to(&format!("/surat/{}?pesan=selesai", d.letter_id)).into_response(),
         Err(e) => page.error(e),
     }
 }

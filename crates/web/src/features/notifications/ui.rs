@@ -60,6 +60,7 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
         "break_glass" => k!("notif_break_glass"),
         "referral" => k!("notif_referral"),
         "letter" => k!("notif_letter"),
+        "disposition" => k!("notif_disposition"),
         _ => k!("notif_other"),
     };
     let why = match n.kind.as_str() {

@@ -462,3 +462,134 @@ async fn letters_from_outside_are_registered_once_and_the_format_is_the_agency_s
     )
     .await;
 }
+
+/// A received letter is passed inside the receiving agency to one of its people, who is
+/// notified and marks it done; the sender never sees how it was handled, and only the
+/// receiving agency disposes it, to its own people, not due in the past.
+#[tokio::test]
+async fn a_received_letter_is_disposed_inside_the_agency_and_the_sender_never_sees_it() {
+    let s = spawn().await;
+    s.app
+        .create_user(
+            None,
+            "koord.polda",
+            "",
+            "POLDA-JAMBI",
+            "coordinator",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    let k = s.token("koordinator").await;
+    let d = draft(
+        &s,
+        &k,
+        letter("Permintaan data pengungkapan kasus", "biasa"),
+    )
+    .await;
+    let id = d["id"].as_str().expect("id").to_string();
+    json_of(send(&s, &k, &id, 1).await, StatusCode::OK).await;
+    let kp = s.token("koord.polda").await;
+    let path = format!("/api/v1/letters/{id}/dispositions");
+    let today = s.app.now().date_naive();
+    for (body, field) in [
+        (
+            json!({"to": "petugas", "instruction": "Siapkan data"}),
+            "to",
+        ),
+        (json!({"to": "hantu", "instruction": "Siapkan data"}), "to"),
+        (
+            json!({"to": "polisi", "instruction": "Siapkan data",
+            "due": (today - chrono::Duration::days(2)).to_string()}),
+            "due",
+        ),
+        (json!({"to": "polisi", "instruction": ""}), "instruction"),
+    ] {
+        let p = problem(
+            s.post(&kp, &path).json(&body).send().await.expect("send"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(fields(&p), [field], "{body}");
+    }
+    let due = (today + chrono::Duration::days(3)).to_string();
+    let made = json_of(
+        s.post(&kp, &path)
+            .json(&json!({"to": "polisi", "instruction": "Siapkan data pengungkapan kasus 2026", "due": due}))
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        (made["to"].as_str(), made["done"].as_bool()),
+        (Some("polisi"), Some(false))
+    );
+    // The sender neither sees nor makes dispositions of the letter it sent.
+    let theirs = json_of(s.get(&k, &path).send().await.expect("send"), StatusCode::OK).await;
+    assert_eq!(theirs["dispositions"], json!([]));
+    problem(
+        s.post(&k, &path)
+            .json(&json!({"to": "petugas", "instruction": "x"}))
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // The person has it, with a notification, and marks it done.
+    let polisi = s.token("polisi").await;
+    let mine = json_of(
+        s.get(&polisi, "/api/v1/dispositions")
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        mine["dispositions"][0]["letter_subject"],
+        "Permintaan data pengungkapan kasus"
+    );
+    let (user, _) = s
+        .app
+        .store
+        .user_credentials("polisi")
+        .await
+        .expect("read")
+        .expect("user");
+    let notes = s
+        .app
+        .store
+        .notifications(user.id, true, 10)
+        .await
+        .expect("notes");
+    assert!(notes.iter().any(|n| n.kind == "disposition"));
+    let did = made["id"].as_str().expect("id");
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/dispositions/{did}", s.url))
+        .bearer_auth(&polisi)
+        .header("If-Match", "\"1\"")
+        .json(&json!({"status": "done", "note": "Data dikirim lewat surat balasan"}))
+        .send()
+        .await
+        .expect("send");
+    let done = json_of(r, StatusCode::OK).await;
+    assert_eq!(
+        (done["done"].as_bool(), done["version"].as_i64()),
+        (Some(true), Some(2))
+    );
+    assert!(done["done_at"].is_string());
+    // Another agency cannot touch it.
+    let r = s
+        .http
+        .patch(format!("{}/api/v1/dispositions/{did}", s.url))
+        .bearer_auth(&k)
+        .json(&json!({"status": "open"}))
+        .send()
+        .await
+        .expect("send");
+    problem(r, StatusCode::NOT_FOUND).await;
+}
