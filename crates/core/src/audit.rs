@@ -70,10 +70,14 @@ pub enum Action {
     MeetingUpdate,
     ActionItemCreate,
     ActionItemUpdate,
+    PlanCreate,
+    PlanUpdate,
+    PlanNodeCreate,
+    PlanNodeUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 53] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -123,6 +127,10 @@ impl Action {
         Action::MeetingUpdate,
         Action::ActionItemCreate,
         Action::ActionItemUpdate,
+        Action::PlanCreate,
+        Action::PlanUpdate,
+        Action::PlanNodeCreate,
+        Action::PlanNodeUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -176,6 +184,10 @@ impl Action {
             Action::MeetingUpdate => "meeting_update",
             Action::ActionItemCreate => "action_item_create",
             Action::ActionItemUpdate => "action_item_update",
+            Action::PlanCreate => "plan_create",
+            Action::PlanUpdate => "plan_update",
+            Action::PlanNodeCreate => "plan_node_create",
+            Action::PlanNodeUpdate => "plan_node_update",
         }
     }
 

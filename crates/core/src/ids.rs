@@ -47,6 +47,8 @@ id_type!(LetterId);
 id_type!(GroupId);
 id_type!(MeetingId);
 id_type!(ActionItemId);
+id_type!(PlanId);
+id_type!(PlanNodeId);
 
 #[cfg(test)]
 mod tests {
