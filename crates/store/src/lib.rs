@@ -1,7 +1,7 @@
 //! The storage port: everything Sinergi keeps, described in domain terms by one trait per
 //! domain ([`AccountStore`] with [`SignInStore`], [`ReportStore`], [`SharingStore`], [`AuditStore`],
 //! [`NotificationStore`], [`WarningStore`], [`PatrolStore`], [`LetterStore`],
-//! [`CoordinationStore`]), bundled by [`Store`], with an embedded SQLite
+//! [`CoordinationStore`], [`PlanStore`]), bundled by [`Store`], with an embedded SQLite
 //! adapter (the default) and a PostgreSQL adapter (for scale). Each domain's file holds
 //! its trait and its SQL for both adapters; both adapters pass the same conformance suite
 //! (`tests/conformance/`).
@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod audit;
 mod backend;
 pub mod coordination;
+pub mod plans;
 pub mod letters;
 mod migrate;
 pub mod notifications;
@@ -33,6 +34,7 @@ pub use accounts::{
 pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
 pub use coordination::CoordinationStore;
+pub use plans::{NodeUpdate, PlanStore};
 pub use letters::{LetterStore, RegisterOutcome, SendOutcome};
 pub use notifications::{Notification, NotificationStore};
 pub use patrols::{LegInsert, PatrolStore};
@@ -116,6 +118,7 @@ pub trait Store:
     + PatrolStore
     + LetterStore
     + CoordinationStore
+    + PlanStore
     + Send
     + Sync
 {
