@@ -10,6 +10,7 @@ pub mod auth;
 pub mod basemap;
 pub mod checkpoints;
 pub mod coordination;
+pub mod plans;
 pub mod demo;
 pub mod demo_patrols;
 pub mod demo_warning;
