@@ -10,7 +10,6 @@ pub mod auth;
 pub mod basemap;
 pub mod checkpoints;
 pub mod coordination;
-pub mod plans;
 pub mod demo;
 pub mod demo_patrols;
 pub mod demo_warning;
@@ -22,6 +21,7 @@ mod lookups;
 pub mod notifications;
 pub mod operations;
 pub mod patrols;
+pub mod plans;
 pub mod reports;
 pub mod warning;
 

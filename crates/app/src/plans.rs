@@ -21,8 +21,8 @@ use sinergi_core::ids::{
     AgencyId, GroupId, LetterId, MeetingId, PatrolId, PlanId, PlanNodeId, ReportId,
 };
 use sinergi_core::plan::{
-    check_parent, not_a_member, Activity, Evidence, EvidenceKind, NewPlanBody, NodeBody,
-    NodeInput, Participants, Plan, PlanInput, PlanNode, PlanPatch, PlanPatchBody, Target,
+    check_parent, not_a_member, Activity, Evidence, EvidenceKind, NewPlanBody, NodeBody, NodeInput,
+    Participants, Plan, PlanInput, PlanNode, PlanPatch, PlanPatchBody, Target,
 };
 use sinergi_core::time::Zone;
 use sinergi_core::ValidationErrors;
@@ -189,7 +189,11 @@ impl App {
             &id.to_string(),
             json!({"version": next.version}),
         );
-        match self.store.update_plan(&next, current.version, &entry).await? {
+        match self
+            .store
+            .update_plan(&next, current.version, &entry)
+            .await?
+        {
             UpdateOutcome::Updated => Ok(next),
             UpdateOutcome::VersionMismatch(v) => Err(AppError::PreconditionFailed { current: v }),
             UpdateOutcome::NotFound => Err(AppError::NotFound),

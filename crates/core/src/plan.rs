@@ -317,8 +317,8 @@ pub fn tree_order(nodes: &[PlanNode]) -> Vec<&PlanNode> {
 pub fn stage_reached(nodes: &[PlanNode]) -> Option<PlanNodeId> {
     tree_order(nodes)
         .into_iter()
-        .filter(|n| n.kind == NodeKind::Stage && n.status == NodeStatus::Done)
-        .last()
+        .rev()
+        .find(|n| n.kind == NodeKind::Stage && n.status == NodeStatus::Done)
         .map(|n| n.id)
 }
 
@@ -587,10 +587,7 @@ impl NodeInput {
                 _ => {
                     errs.push(
                         "budget",
-                        crate::msg!(
-                            "plan-budget-invalid",
-                            "must be whole rupiah, 0 or more"
-                        ),
+                        crate::msg!("plan-budget-invalid", "must be whole rupiah, 0 or more"),
                     );
                     None
                 }
@@ -660,7 +657,9 @@ impl NodeInput {
         let starts = self
             .starts_on
             .unwrap_or_else(|| current.and_then(|c| c.starts_on));
-        let ends = self.ends_on.unwrap_or_else(|| current.and_then(|c| c.ends_on));
+        let ends = self
+            .ends_on
+            .unwrap_or_else(|| current.and_then(|c| c.ends_on));
         if let (Some(s), Some(e)) = (starts, ends) {
             check_order(s, e, "ends_on", errs);
         }
@@ -674,7 +673,10 @@ impl NodeInput {
         match (indicator.is_some(), target.is_some()) {
             (true, false) => errs.push(
                 "target",
-                crate::msg!("plan-target-required", "give the target value of the indicator"),
+                crate::msg!(
+                    "plan-target-required",
+                    "give the target value of the indicator"
+                ),
             ),
             (false, true) => errs.push(
                 "indicator",
@@ -1033,7 +1035,8 @@ fn activity(a: &ActivityBody, errs: &mut ValidationErrors) -> Option<ActivityInp
         if kind != K::Outreach {
             not_of_kind("activity.audience", kind, errs);
         } else {
-            out.audience = optional_text("activity.audience", &a.audience, MAX_LINE, errs).flatten();
+            out.audience =
+                optional_text("activity.audience", &a.audience, MAX_LINE, errs).flatten();
         }
     }
     if a.boards.is_sent() {
@@ -1060,7 +1063,10 @@ fn activity(a: &ActivityBody, errs: &mut ValidationErrors) -> Option<ActivityInp
     (errs.errors.len() == before).then_some(out)
 }
 
-fn evidence(f: &Field<Vec<Field<EvidenceBody>>>, errs: &mut ValidationErrors) -> Option<Vec<Evidence>> {
+fn evidence(
+    f: &Field<Vec<Field<EvidenceBody>>>,
+    errs: &mut ValidationErrors,
+) -> Option<Vec<Evidence>> {
     let list = list("evidence", f, errs)?;
     let before = errs.errors.len();
     let mut out = Vec::with_capacity(list.len());
@@ -1120,7 +1126,10 @@ fn evidence(f: &Field<Vec<Field<EvidenceBody>>>, errs: &mut ValidationErrors) ->
                 );
             }
             if e.id.is_unset() {
-                errs.push(format!("{key}.id"), crate::msg!("fix-field-required", "is required"));
+                errs.push(
+                    format!("{key}.id"),
+                    crate::msg!("fix-field-required", "is required"),
+                );
                 continue;
             }
             if let Some(id) = uuid_field(&format!("{key}.id"), &e.id, errs) {
@@ -1229,8 +1238,14 @@ mod tests {
         let pr = Progress::of(&n, &p, d("2025-01-03"));
         assert_eq!(pr.elapsed_pct, Some(30.0));
         assert!(!pr.behind);
-        assert_eq!(elapsed_pct(d("2025-01-01"), d("2025-01-10"), d("2024-12-01")), 0.0);
-        assert_eq!(elapsed_pct(d("2025-01-01"), d("2025-01-10"), d("2026-01-01")), 100.0);
+        assert_eq!(
+            elapsed_pct(d("2025-01-01"), d("2025-01-10"), d("2024-12-01")),
+            0.0
+        );
+        assert_eq!(
+            elapsed_pct(d("2025-01-01"), d("2025-01-10"), d("2026-01-01")),
+            100.0
+        );
         n.status = NodeStatus::Done;
         assert!(!Progress::of(&n, &p, d("2025-01-05")).behind);
         // Without a target there is no achievement share; the plan's period is used.
@@ -1248,7 +1263,10 @@ mod tests {
             node(1, None, Stage, Done),
             node(2, None, Stage, Done),
         ];
-        assert_eq!(stage_reached(&nodes), Some(PlanNodeId(uuid::Uuid::from_u128(2))));
+        assert_eq!(
+            stage_reached(&nodes),
+            Some(PlanNodeId(uuid::Uuid::from_u128(2)))
+        );
         let order: Vec<_> = tree_order(&nodes).iter().map(|n| n.position).collect();
         assert_eq!(order, vec![1, 2, 3]);
     }
@@ -1282,6 +1300,9 @@ mod tests {
         .expect("body");
         let errs = NodeInput::from_body(&b, None).expect_err("faults");
         let fields: Vec<_> = errs.errors.iter().map(|e| e.field.as_str()).collect();
-        assert!(fields.contains(&"ends_on") && fields.contains(&"indicator"), "{fields:?}");
+        assert!(
+            fields.contains(&"ends_on") && fields.contains(&"indicator"),
+            "{fields:?}"
+        );
     }
 }

@@ -814,7 +814,11 @@ async fn no_route_leaks_a_plan_or_its_nodes_to_an_agency_outside_the_group() {
     }
     assert_eq!(routes.len(), checked.len(), "{routes:?}");
     let real = |route: &str| {
-        let id = if route.starts_with("/plans/") { &pid } else { &nid };
+        let id = if route.starts_with("/plans/") {
+            &pid
+        } else {
+            &nid
+        };
         route.replace("{id}", id)
     };
     let mut walked = checked.iter().map(|r| (*r, true)).collect::<Vec<_>>();

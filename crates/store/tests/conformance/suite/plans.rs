@@ -76,9 +76,14 @@ pub async fn plans_and_their_trees(s: &dyn Store) {
         created_at: t0(),
         updated_at: t0(),
     };
-    assert!(s.insert_plan(&p, &audit(Action::PlanCreate)).await.expect("plan"));
+    assert!(s
+        .insert_plan(&p, &audit(Action::PlanCreate))
+        .await
+        .expect("plan"));
     assert!(
-        !s.insert_plan(&p, &audit(Action::PlanCreate)).await.expect("again"),
+        !s.insert_plan(&p, &audit(Action::PlanCreate))
+            .await
+            .expect("again"),
         "the same id again writes nothing"
     );
     assert_eq!(s.plan(p.id).await.expect("read"), Some(p.clone()));
@@ -196,7 +201,10 @@ pub async fn plans_and_their_trees(s: &dyn Store) {
             .expect("cycle"),
         NodeUpdate::Cycle
     );
-    assert_eq!(s.plan_node(goal.id).await.expect("read"), Some(goal.clone()));
+    assert_eq!(
+        s.plan_node(goal.id).await.expect("read"),
+        Some(goal.clone())
+    );
 
     // Moving the training to the top, recording progress.
     let mut moved = training.clone();
@@ -237,7 +245,11 @@ pub async fn plans_and_their_trees(s: &dyn Store) {
     verify(&entries).expect("chain");
     let count = |a: Action| entries.iter().filter(|e| e.action == a.as_str()).count();
     assert_eq!(count(Action::PlanCreate), 2, "only writes are audited");
-    assert_eq!(count(Action::PlanUpdate), 1, "a refused change leaves no entry");
+    assert_eq!(
+        count(Action::PlanUpdate),
+        1,
+        "a refused change leaves no entry"
+    );
     assert_eq!(count(Action::PlanNodeCreate), 3);
     assert_eq!(count(Action::PlanNodeUpdate), 1);
 }

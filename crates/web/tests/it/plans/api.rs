@@ -38,10 +38,13 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
 
     // A plan whose period ends before it starts is refused, naming the field.
     let e = problem(
-        send(s.post(&k, &format!("/api/v1/groups/{gid}/plans")).json(&json!({
-            "kind": "joint_work_plan", "title": "Rencana kerja",
-            "period_from": "2019-01-01", "period_until": "2017-01-01",
-        })))
+        send(
+            s.post(&k, &format!("/api/v1/groups/{gid}/plans"))
+                .json(&json!({
+                    "kind": "joint_work_plan", "title": "Rencana kerja",
+                    "period_from": "2019-01-01", "period_until": "2017-01-01",
+                })),
+        )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
@@ -50,19 +53,25 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
     // A field officer of a member agency reads but does not write.
     let petugas = s.token("petugas").await;
     problem(
-        send(s.post(&petugas, &format!("/api/v1/groups/{gid}/plans")).json(&json!({
-            "kind": "joint_work_plan", "title": "x", "period_from": "2017-06-01",
-            "period_until": "2019-12-31",
-        })))
+        send(
+            s.post(&petugas, &format!("/api/v1/groups/{gid}/plans"))
+                .json(&json!({
+                    "kind": "joint_work_plan", "title": "x", "period_from": "2017-06-01",
+                    "period_until": "2019-12-31",
+                })),
+        )
         .await,
         StatusCode::FORBIDDEN,
     )
     .await;
-    let r = send(s.post(&k, &format!("/api/v1/groups/{gid}/plans")).json(&json!({
-        "kind": "joint_work_plan", "title": "Rencana kerja bersama Pokja",
-        "description": "Pengamanan dan perlindungan kawasan",
-        "period_from": "2017-06-01", "period_until": "2019-12-31",
-    })))
+    let r = send(
+        s.post(&k, &format!("/api/v1/groups/{gid}/plans"))
+            .json(&json!({
+                "kind": "joint_work_plan", "title": "Rencana kerja bersama Pokja",
+                "description": "Pengamanan dan perlindungan kawasan",
+                "period_from": "2017-06-01", "period_until": "2019-12-31",
+            })),
+    )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.headers()["etag"], "\"1\"");
@@ -84,7 +93,10 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
     })))
     .await;
     let goal_id = goal["id"].as_str().expect("id").to_string();
-    assert_eq!(goal["responsible"], "BNNK-BATANGHARI", "the creator's agency by default");
+    assert_eq!(
+        goal["responsible"], "BNNK-BATANGHARI",
+        "the creator's agency by default"
+    );
     let prog = created(s.post(&k, &nodes).json(&json!({
         "kind": "programme", "title": "Peningkatan kemampuan SDM", "parent": goal_id,
     })))
@@ -108,7 +120,13 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
     )
     .await;
     assert_eq!(fields(&e), ["responsible"], "{e}");
-    assert!(e["errors"][0]["message"].as_str().unwrap_or("").contains("BNN"), "{e}");
+    assert!(
+        e["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("BNN"),
+        "{e}"
+    );
     let mut training = training;
     training["responsible"] = json!("POLDA-JAMBI");
     let act = created(s.post(&k, &nodes).json(&training)).await;
@@ -117,18 +135,24 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
     assert_eq!(act["budget"], 45000000);
     // Bad details are named: a detail of another kind, a negative budget, an id that is
     // not a UUID, a parent of another plan.
-    let other = created(s.post(&k, &format!("/api/v1/groups/{gid}/plans")).json(&json!({
-        "kind": "roadmap", "title": "Peta jalan", "period_from": "2017-06-01",
-        "period_until": "2019-12-31",
-    })))
+    let other = created(
+        s.post(&k, &format!("/api/v1/groups/{gid}/plans"))
+            .json(&json!({
+                "kind": "roadmap", "title": "Peta jalan", "period_from": "2017-06-01",
+                "period_until": "2019-12-31",
+            })),
+    )
     .await;
     let oid = other["id"].as_str().expect("id").to_string();
     let e = problem(
-        send(s.post(&k, &format!("/api/v1/plans/{oid}/nodes")).json(&json!({
-            "kind": "activity", "title": "x", "parent": prog_id, "budget": -5,
-            "activity": {"kind": "outreach", "boards": 3},
-            "evidence": [{"kind": "patrol", "id": "patroli-1"}],
-        })))
+        send(
+            s.post(&k, &format!("/api/v1/plans/{oid}/nodes"))
+                .json(&json!({
+                    "kind": "activity", "title": "x", "parent": prog_id, "budget": -5,
+                    "activity": {"kind": "outreach", "boards": 3},
+                    "evidence": [{"kind": "patrol", "id": "patroli-1"}],
+                })),
+        )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
@@ -137,9 +161,12 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
     f.sort();
     assert_eq!(f, ["activity.boards", "budget", "evidence[0].id"], "{e}");
     let e = problem(
-        send(s.post(&k, &format!("/api/v1/plans/{oid}/nodes")).json(&json!({
-            "kind": "stage", "title": "x", "parent": prog_id,
-        })))
+        send(
+            s.post(&k, &format!("/api/v1/plans/{oid}/nodes"))
+                .json(&json!({
+                    "kind": "stage", "title": "x", "parent": prog_id,
+                })),
+        )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
@@ -156,11 +183,20 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
         .as_array()
         .expect("nodes")
         .iter()
-        .map(|n| (n["id"].as_str().unwrap_or(""), n["depth"].as_u64().unwrap_or(9)))
+        .map(|n| {
+            (
+                n["id"].as_str().unwrap_or(""),
+                n["depth"].as_u64().unwrap_or(9),
+            )
+        })
         .collect();
     assert_eq!(
         order,
-        [(goal_id.as_str(), 0), (prog_id.as_str(), 1), (act_id.as_str(), 2)]
+        [
+            (goal_id.as_str(), 0),
+            (prog_id.as_str(), 1),
+            (act_id.as_str(), 2)
+        ]
     );
     let a = &tree["nodes"][2];
     assert_eq!(a["progress"]["achieved_pct"], 25.0);
@@ -225,7 +261,9 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
         StatusCode::PRECONDITION_FAILED,
     )
     .await;
-    let r = send(patch(&s, &k, &plan_path, "\"1\"").json(&json!({"title": "Rencana kerja 2017–2019"}))).await;
+    let r =
+        send(patch(&s, &k, &plan_path, "\"1\"").json(&json!({"title": "Rencana kerja 2017–2019"})))
+            .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["etag"], "\"2\"");
 
@@ -242,7 +280,11 @@ async fn a_joint_work_plan_is_built_as_a_tree_with_progress() {
             .json()
             .await
             .expect("json");
-        assert_eq!(v["entries"].as_array().map(Vec::len), Some(n), "{action}: {v}");
+        assert_eq!(
+            v["entries"].as_array().map(Vec::len),
+            Some(n),
+            "{action}: {v}"
+        );
     }
 }
 
@@ -259,10 +301,13 @@ async fn a_roadmap_shows_the_stage_reached_and_evidence_keeps_secrets() {
     })))
     .await;
     let gid = g["id"].as_str().expect("id").to_string();
-    let plan = created(s.post(&k, &format!("/api/v1/groups/{gid}/plans")).json(&json!({
-        "kind": "roadmap", "title": "Peta jalan Kelurahan Bersinar",
-        "period_from": "2021-09-01", "period_until": "2999-12-31",
-    })))
+    let plan = created(
+        s.post(&k, &format!("/api/v1/groups/{gid}/plans"))
+            .json(&json!({
+                "kind": "roadmap", "title": "Peta jalan Kelurahan Bersinar",
+                "period_from": "2021-09-01", "period_until": "2999-12-31",
+            })),
+    )
     .await;
     let pid = plan["id"].as_str().expect("id").to_string();
     let nodes = format!("/api/v1/plans/{pid}/nodes");

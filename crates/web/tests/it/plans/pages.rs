@@ -27,7 +27,10 @@ async fn a_plan_is_drawn_up_and_its_progress_recorded_through_the_pages() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{group}");
     let (_, page) = s.page(&sekretariat, &group).await;
-    assert!(page.contains("id=\"tautan-rencana\""), "the group links its plans");
+    assert!(
+        page.contains("id=\"tautan-rencana\""),
+        "the group links its plans"
+    );
 
     let plans = format!("{group}/rencana");
     let (status, page) = s.page(&sekretariat, &plans).await;
@@ -78,7 +81,9 @@ async fn a_plan_is_drawn_up_and_its_progress_recorded_through_the_pages() {
     assert!(errors.contains("Penanggung jawab"), "{errors}");
     assert!(errors.contains("bukan instansi anggota"), "{errors}");
     assert_indonesian(&add, &page);
-    let (status, to) = s.form(&sekretariat, &add, &node("POLRES-KAPUAS-HULU")).await;
+    let (status, to) = s
+        .form(&sekretariat, &add, &node("POLRES-KAPUAS-HULU"))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     let (_, page) = s.page(&sekretariat, &plan).await;
     assert!(page.contains("Rp12.500.000"), "the budget in rupiah");
@@ -97,8 +102,14 @@ async fn a_plan_is_drawn_up_and_its_progress_recorded_through_the_pages() {
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     let (_, page) = s.page(&sekretariat, &plan).await;
     let tree = between(&page, "id=\"pohon-rencana\"", "id=\"butir-baru\"").expect("tree");
-    assert!(tree.contains("<span class=\"persen-capaian\">25%</span>"), "{tree}");
-    assert!(tree.contains("<span class=\"persen-waktu\">100%</span>"), "{tree}");
+    assert!(
+        tree.contains("<span class=\"persen-capaian\">25%</span>"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("<span class=\"persen-waktu\">100%</span>"),
+        "{tree}"
+    );
     assert!(tree.contains("<progress"), "{tree}");
     assert!(tree.contains("tertinggal"), "behind: {tree}");
     // The same form again, against the old version, is refused.
