@@ -88,3 +88,6 @@ pl_field_target = Target
 pl_field_achieved = Achieved
 pl_field_status = Status
 pl_field_activity = Kind of activity
+pl_evidence_kind = Kind of evidence
+pl_evidence_ref = Address or record id
+pl_add_evidence = Add evidence

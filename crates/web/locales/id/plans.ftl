@@ -88,3 +88,6 @@ pl_field_target = Target
 pl_field_achieved = Capaian
 pl_field_status = Status
 pl_field_activity = Jenis kegiatan
+pl_evidence_kind = Jenis bukti
+pl_evidence_ref = Alamat atau id catatan
+pl_add_evidence = Tambah bukti

@@ -347,6 +347,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/rencana/{id}", SIGNED_IN),
     ("POST", "/rencana/{id}/butir", SIGNED_IN),
     ("POST", "/butir-rencana/{id}/capaian", SIGNED_IN),
+    ("POST", "/butir-rencana/{id}/bukti", SIGNED_IN),
     // ---- the phone app's pages
     ("GET", "/kirim", SIGNED_IN),
     ("GET", "/kawal-desa", WRITERS),

@@ -2,7 +2,7 @@
 //! (`/pokja/{id}/rencana`), and a plan's page (`/rencana/{id}`): its tree of goals,
 //! programmes, activities and stages with progress bars (and the percentages as text),
 //! the roadmap's stage reached, a form to add a node and, on each node, a form to record
-//! the value achieved and the status.
+//! the value achieved and the status, and one to add an evidence link.
 //!
 //! The app decides who sees and changes what; every POST checks `_csrf` first. The
 //! progress form carries the node's version, so a change made against a stale page is
@@ -38,6 +38,7 @@ pub(crate) fn routes(
         ("/rencana/{id}", get(detail)),
         ("/rencana/{id}/butir", post(add_node)),
         ("/butir-rencana/{id}/capaian", post(record_progress)),
+        ("/butir-rencana/{id}/bukti", post(add_evidence)),
     ]
 }
 
@@ -139,6 +140,7 @@ fn field_label(lang: Lang, field: &str) -> String {
         "achieved" => k!("pl_field_achieved"),
         "status" => k!("pl_field_status"),
         "activity" => k!("pl_field_activity"),
+        "evidence" => k!("pl_evidence"),
         _ => return field_or_other(lang, field),
     };
     tr(lang, key)
@@ -441,6 +443,7 @@ async fn plan_page(
             parents => nodes.iter().map(|n| (n.id.to_string(), format!("{}{}", "· ".repeat(n.depth), n.title))).collect::<Vec<_>>(),
             node_kinds => NodeKind::ALL.iter().map(|k| (k.as_str(), node_kind_label(lang, *k))).collect::<Vec<_>>(),
             statuses => NodeStatus::ALL.iter().map(|s| (s.as_str(), status_label(lang, *s))).collect::<Vec<_>>(),
+            evidence_kinds => EvidenceKind::ALL.iter().map(|e| (e.as_str(), evidence_label(lang, *e))).collect::<Vec<_>>(),
             activities => ActivityKind::ALL.iter().map(|a| (a.as_str(), activity_label(lang, *a))).collect::<Vec<_>>(),
             values => Value::from_serialize(values),
             errors => errors,
@@ -568,6 +571,75 @@ pub(crate) async fn record_progress(
             }
             Err(e) => page.error(e),
         },
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /butir-rencana/{id}/bukti`: one more evidence link — a record by kind and id (a
+/// Sinergi address such as `/patroli/{id}` is read for its id) or a web address.
+pub(crate) async fn add_evidence(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let Ok(nid) = node_id(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let actor = &page.authed.actor;
+    let (node, _, _) = match st.app.plan_node_for(actor, nid).await {
+        Ok(x) => x,
+        Err(e) => return page.error(e),
+    };
+    let version = f.text("versi").parse::<i64>().ok();
+    let kind = f.text("jenis_bukti");
+    let reference = f.text("rujukan").trim().to_string();
+    let mut list: Vec<serde_json::Value> = node
+        .evidence
+        .iter()
+        .map(|e| match (&e.id, &e.url) {
+            (Some(id), _) => json!({"kind": e.kind.as_str(), "id": id.to_string()}),
+            (None, url) => json!({"kind": e.kind.as_str(), "url": url}),
+        })
+        .collect();
+    if kind == EvidenceKind::Url.as_str() {
+        list.push(json!({"kind": kind, "url": reference}));
+    } else {
+        // A pasted Sinergi address gives its last segment as the id.
+        let id = if reference.starts_with('/') {
+            reference
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        } else {
+            reference
+        };
+        list.push(json!({"kind": kind, "id": id}));
+    }
+    let body = NodeBody::read(&json!({"evidence": list})).unwrap_or_default();
+    match st.app.update_plan_node(actor, nid, version, &body).await {
+        Ok(n) => Redirect::to(&format!("/rencana/{}#butir-{}", n.plan_id, n.id)).into_response(),
+        Err(AppError::Validation(e)) => {
+            let values = NodeValues {
+                jenis: "goal".into(),
+                ..Default::default()
+            };
+            plan_page(
+                &st,
+                &page,
+                &node.plan_id.to_string(),
+                UNPROCESSABLE,
+                &values,
+                error_lines(page.lang, &e),
+            )
+            .await
+        }
         Err(e) => page.error(e),
     }
 }

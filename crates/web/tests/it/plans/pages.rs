@@ -121,6 +121,56 @@ async fn a_plan_is_drawn_up_and_its_progress_recorded_through_the_pages() {
         )
         .await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    // Evidence: a patrol by its address (one the secretary cannot see: none has this id)
+    // and a web address; the hidden record is shown without a title.
+    let ghost = "/patroli/01970000-0000-7000-8000-00000000beef";
+    let (status, to) = s
+        .form(
+            &sekretariat,
+            &format!("/butir-rencana/{node_id}/bukti"),
+            &[
+                ("versi", "2"),
+                ("jenis_bukti", "patrol"),
+                ("rujukan", ghost),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (status, to) = s
+        .form(
+            &sekretariat,
+            &format!("/butir-rencana/{node_id}/bukti"),
+            &[
+                ("versi", "3"),
+                ("jenis_bukti", "url"),
+                ("rujukan", "https://example.org/foto"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (status, page) = s
+        .form(
+            &sekretariat,
+            &format!("/butir-rencana/{node_id}/bukti"),
+            &[
+                ("versi", "4"),
+                ("jenis_bukti", "report"),
+                ("rujukan", "bukan-id"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = between(&page, "id=\"galat-butir\"", "</div>").expect("errors");
+    assert!(errors.contains("Bukti"), "{errors}");
+    let (_, page) = s.page(&sekretariat, &plan).await;
+    let links = between(&page, "class=\"bukti\"", "</ul>").expect("evidence");
+    assert!(links.contains(&format!("href=\"{ghost}\"")), "{links}");
+    assert!(
+        links.contains("catatan yang tidak dapat Anda lihat"),
+        "{links}"
+    );
+    assert!(links.contains("https://example.org/foto"), "{links}");
+
     // In English, through the catalogue.
     let (status, page) = s.page_in(&sekretariat, &plan, "en").await;
     assert_eq!(status, StatusCode::OK);
