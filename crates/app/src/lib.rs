@@ -22,6 +22,7 @@ mod lookups;
 pub mod notifications;
 pub mod operations;
 pub mod patrols;
+pub mod plans;
 pub mod reports;
 pub mod warning;
 

@@ -267,7 +267,11 @@ impl App {
     }
 
     /// The stored report and the form the actor may have it in, or `NotFound`.
-    async fn decided_report(&self, actor: &Actor, id: ReportId) -> AppResult<(Report, Form)> {
+    pub(crate) async fn decided_report(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+    ) -> AppResult<(Report, Form)> {
         let r = self.store.report(id).await?.ok_or(AppError::NotFound)?;
         let viewer = self.viewer_for(actor).await?;
         match self.form_of(&viewer, &r).await? {

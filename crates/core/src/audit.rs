@@ -72,10 +72,14 @@ pub enum Action {
     MeetingUpdate,
     ActionItemCreate,
     ActionItemUpdate,
+    PlanCreate,
+    PlanUpdate,
+    PlanNodeCreate,
+    PlanNodeUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 55] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -127,6 +131,10 @@ impl Action {
         Action::MeetingUpdate,
         Action::ActionItemCreate,
         Action::ActionItemUpdate,
+        Action::PlanCreate,
+        Action::PlanUpdate,
+        Action::PlanNodeCreate,
+        Action::PlanNodeUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -182,6 +190,10 @@ impl Action {
             Action::MeetingUpdate => "meeting_update",
             Action::ActionItemCreate => "action_item_create",
             Action::ActionItemUpdate => "action_item_update",
+            Action::PlanCreate => "plan_create",
+            Action::PlanUpdate => "plan_update",
+            Action::PlanNodeCreate => "plan_node_create",
+            Action::PlanNodeUpdate => "plan_node_update",
         }
     }
 

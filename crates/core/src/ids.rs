@@ -48,6 +48,8 @@ id_type!(DispositionId);
 id_type!(GroupId);
 id_type!(MeetingId);
 id_type!(ActionItemId);
+id_type!(PlanId);
+id_type!(PlanNodeId);
 
 #[cfg(test)]
 mod tests {

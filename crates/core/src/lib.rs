@@ -20,6 +20,7 @@ pub mod observation;
 pub mod patrol;
 pub mod pdf;
 pub mod permission;
+pub mod plan;
 pub mod query;
 pub mod region;
 pub mod report;

@@ -1,7 +1,7 @@
 //! The storage port: everything Sinergi keeps, described in domain terms by one trait per
 //! domain ([`AccountStore`] with [`SignInStore`], [`ReportStore`], [`SharingStore`], [`AuditStore`],
 //! [`NotificationStore`], [`WarningStore`], [`PatrolStore`], [`LetterStore`],
-//! [`CoordinationStore`]), bundled by [`Store`], with an embedded SQLite
+//! [`CoordinationStore`], [`PlanStore`]), bundled by [`Store`], with an embedded SQLite
 //! adapter (the default) and a PostgreSQL adapter (for scale). Each domain's file holds
 //! its trait and its SQL for both adapters; both adapters pass the same conformance suite
 //! (`tests/conformance/`).
@@ -22,6 +22,7 @@ pub mod letters;
 mod migrate;
 pub mod notifications;
 pub mod patrols;
+pub mod plans;
 pub mod reports;
 pub mod sharing;
 pub mod tiles;
@@ -36,6 +37,7 @@ pub use coordination::CoordinationStore;
 pub use letters::{LetterStore, RegisterOutcome, SendOutcome};
 pub use notifications::{Notification, NotificationStore};
 pub use patrols::{LegInsert, PatrolStore};
+pub use plans::{NodeUpdate, PlanStore};
 pub use reports::{Attachment, InsertOutcome, NewEvent, ReportCount, ReportStore};
 pub use sharing::{ReferralRow, SharingStore};
 pub use warning::WarningStore;
@@ -116,6 +118,7 @@ pub trait Store:
     + PatrolStore
     + LetterStore
     + CoordinationStore
+    + PlanStore
     + Send
     + Sync
 {

@@ -80,6 +80,10 @@ act_meeting_create = Recorded a coordination meeting
 act_meeting_update = Changed a meeting record (attendance, minutes, decisions)
 act_action_item_create = Set an action item from a meeting
 act_action_item_update = Changed an action item's status
+act_plan_create = Drew up a plan
+act_plan_update = Changed a plan
+act_plan_node_create = Added an entry to a plan
+act_plan_node_update = Changed a plan entry (progress, status, place)
 rt_report = report
 rt_agreement = agreement
 rt_user = user
@@ -96,6 +100,8 @@ rt_letter = letter
 rt_group = working group
 rt_meeting = meeting
 rt_action_item = action item
+rt_plan = plan
+rt_plan_node = plan entry
 
 ## Agreement drafts and documents.
 act_agreement_update = Changed an agreement

@@ -80,6 +80,10 @@ act_meeting_create = Mencatat rapat koordinasi
 act_meeting_update = Mengubah catatan rapat (kehadiran, notulen, keputusan)
 act_action_item_create = Menetapkan tindak lanjut rapat
 act_action_item_update = Mengubah status tindak lanjut
+act_plan_create = Menyusun rencana kerja
+act_plan_update = Mengubah rencana kerja
+act_plan_node_create = Menambah butir rencana kerja
+act_plan_node_update = Mengubah butir rencana kerja (capaian, status, letak)
 rt_report = laporan
 rt_agreement = perjanjian
 rt_user = pengguna
@@ -96,6 +100,8 @@ rt_letter = surat
 rt_group = kelompok kerja
 rt_meeting = rapat
 rt_action_item = tindak lanjut
+rt_plan = rencana kerja
+rt_plan_node = butir rencana kerja
 
 ## Agreement drafts and documents.
 act_agreement_update = Mengubah perjanjian

@@ -1,8 +1,8 @@
 //! The domains of Sinergi's web edge, one folder each: `accounts` (sign-in, sessions,
 //! second factor, account pages, users, agencies, settings), `reports`, `sharing`
 //! (agreements, referrals, emergency access), `audit`, `warning` (early warning),
-//! `patrols` (joint patrols), `letters` (official letters), `coordination` (working
-//! groups, meetings, action items), `notifications`, `ogc` (OGC API – Features at `/ogc`,
+//! `patrols` (joint patrols), `letters` (official letters), `plans` (a group's plans and
+//! their trees), `coordination` (working groups, meetings, action items), `notifications`, `ogc` (OGC API – Features at `/ogc`,
 //! routed beside the pages) and `offline` (the phone app's outbox and Kawal Desa pages).
 //! A domain's folder holds its pages
 //! (`ui.rs` or `ui/`) and templates
@@ -32,6 +32,7 @@ domains!(
     warning,
     patrols,
     letters,
+    plans,
     coordination,
     notifications,
     ogc,

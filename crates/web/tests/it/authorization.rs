@@ -202,6 +202,15 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/meetings/{id}/action-items", SIGNED_IN),
     ("GET", "/api/v1/action-items/{id}", SIGNED_IN),
     ("PATCH", "/api/v1/action-items/{id}", SIGNED_IN),
+    // ---- API: plans (the role is asked once the group is found)
+    ("GET", "/api/v1/groups/{id}/plans", SIGNED_IN),
+    ("POST", "/api/v1/groups/{id}/plans", SIGNED_IN),
+    ("GET", "/api/v1/plans/{id}", SIGNED_IN),
+    ("PATCH", "/api/v1/plans/{id}", SIGNED_IN),
+    ("GET", "/api/v1/plans/{id}/nodes", SIGNED_IN),
+    ("POST", "/api/v1/plans/{id}/nodes", SIGNED_IN),
+    ("GET", "/api/v1/plan-nodes/{id}", SIGNED_IN),
+    ("PATCH", "/api/v1/plan-nodes/{id}", SIGNED_IN),
     // ---- API: patrols
     ("GET", "/api/v1/patrols", SIGNED_IN),
     ("POST", "/api/v1/patrols", WRITERS),
@@ -338,6 +347,13 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/rapat/{id}/keputusan", SIGNED_IN),
     ("POST", "/rapat/{id}/tindak-lanjut", SIGNED_IN),
     ("POST", "/tindak-lanjut/{id}/status", SIGNED_IN),
+    // ---- plans pages
+    ("GET", "/pokja/{id}/rencana", SIGNED_IN),
+    ("POST", "/pokja/{id}/rencana", SIGNED_IN),
+    ("GET", "/rencana/{id}", SIGNED_IN),
+    ("POST", "/rencana/{id}/butir", SIGNED_IN),
+    ("POST", "/butir-rencana/{id}/capaian", SIGNED_IN),
+    ("POST", "/butir-rencana/{id}/bukti", SIGNED_IN),
     // ---- the phone app's pages
     ("GET", "/kirim", SIGNED_IN),
     ("GET", "/kawal-desa", WRITERS),

@@ -686,6 +686,7 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
         "/groups/{id}",
         "/groups/{id}/meetings",
         "/groups/{id}/overdue",
+        "/groups/{id}/plans",
         "/meetings/{id}",
         "/meetings/{id}/action-items",
         "/action-items/{id}",
@@ -761,4 +762,136 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
         .await
         .expect("json");
     assert_eq!(i2["status"], "open");
+}
+
+/// An agency outside a working group learns nothing of the group's plans or their nodes:
+/// every `/plans/` and `/plan-nodes/` route with an id answers exactly as for a missing
+/// id, writes to them too, and the group's list of plans is as missing as the group. A
+/// new plans route must be added here.
+#[tokio::test]
+async fn no_route_leaks_a_plan_or_its_nodes_to_an_agency_outside_the_group() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let send = |r: reqwest::RequestBuilder| async move { r.send().await.expect("send") };
+    let g: Value = send(s.post(&k, "/api/v1/groups").json(&json!({
+        "name": "Pokja rahasia", "kind": "pokja", "legal_basis": "SK Kepala BNNK",
+        "period_from": "2025-05-27",
+    })))
+    .await
+    .json()
+    .await
+    .expect("json");
+    let gid = g["id"].as_str().expect("group").to_string();
+    let plan: Value = send(
+        s.post(&k, &format!("/api/v1/groups/{gid}/plans"))
+            .json(&json!({
+                "kind": "joint_work_plan", "title": "Rencana rahasia",
+                "period_from": "2025-06-01", "period_until": "2025-12-31",
+            })),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let pid = plan["id"].as_str().expect("plan").to_string();
+    let node: Value = send(
+        s.post(&k, &format!("/api/v1/plans/{pid}/nodes"))
+            .json(&json!({"kind": "goal", "title": "Sasaran rahasia"})),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let nid = node["id"].as_str().expect("node").to_string();
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let p = s.token("polisi").await;
+
+    let table = sinergi_web::api::route_table();
+    let routes: Vec<&str> = table
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| {
+            path.contains("{id}")
+                && ["/plans/", "/plan-nodes/"]
+                    .iter()
+                    .any(|pre| path.starts_with(pre))
+        })
+        .collect();
+    let checked = ["/plans/{id}", "/plans/{id}/nodes", "/plan-nodes/{id}"];
+    for route in &routes {
+        assert!(
+            checked.contains(route),
+            "{route} is not covered by this test"
+        );
+    }
+    assert_eq!(routes.len(), checked.len(), "{routes:?}");
+    let real = |route: &str| {
+        let id = if route.starts_with("/plans/") {
+            &pid
+        } else {
+            &nid
+        };
+        route.replace("{id}", id)
+    };
+    let mut walked = checked.iter().map(|r| (*r, true)).collect::<Vec<_>>();
+    walked.push(("/groups/{id}/plans", false));
+    for (route, of_plan) in walked {
+        for method in ["GET", "POST", "PATCH"] {
+            let mut answers = Vec::new();
+            let real_path = if of_plan {
+                real(route)
+            } else {
+                route.replace("{id}", &gid)
+            };
+            for path in [real_path, route.replace("{id}", missing)] {
+                let req = s
+                    .http
+                    .request(
+                        method.parse().expect("method"),
+                        format!("{}/api/v1{path}", s.url),
+                    )
+                    .bearer_auth(&p)
+                    .header("If-Match", "\"1\"");
+                let req = if method == "GET" {
+                    req
+                } else {
+                    req.json(&json!({"kind": "goal", "title": "x", "status": "done",
+                        "achieved": 1, "period_from": "2025-06-01", "period_until": "2025-12-31",
+                        "responsible": "POLDA-JAMBI"}))
+                };
+                answers.push(req.send().await.expect("send"));
+            }
+            let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
+            if a.status() == StatusCode::METHOD_NOT_ALLOWED {
+                assert_eq!(
+                    b.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {route}"
+                );
+                continue;
+            }
+            let a = problem(a, StatusCode::NOT_FOUND).await;
+            let b = problem(b, StatusCode::NOT_FOUND).await;
+            for k in ["title", "detail", "code", "status"] {
+                assert_eq!(a[k], b[k], "{method} {route}: {k}");
+            }
+        }
+    }
+    // The outsider's lists leave the group, and so its plans, out.
+    let list: Value = send(s.get(&p, "/api/v1/groups"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["groups"], json!([]));
+    // Nothing was changed by the attempts.
+    let p2: Value = send(s.get(&k, &format!("/api/v1/plans/{pid}")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(p2["plan"]["version"], 1);
+    assert_eq!(p2["nodes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(p2["nodes"][0]["version"], 1);
+    assert_eq!(p2["nodes"][0]["status"], "planned");
 }

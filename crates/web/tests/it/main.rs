@@ -7,7 +7,7 @@
 //! document. `authorization`, `leaks` and `language` are cross-cutting: they walk every
 //! route. Run one domain with `cargo test -p sinergi-web --test it reports::` (or
 //! `accounts::`, `sharing::`, `audit::`, `notifications::`, `warning::`, `patrols::`, `letters::`,
-//! `coordination::`, `ogc::`, `operations::`,
+//! `coordination::`, `plans::`, `ogc::`, `operations::`,
 //! `authorization::`).
 
 mod accounts;
@@ -24,6 +24,7 @@ mod offline;
 mod ogc;
 mod operations;
 mod patrols;
+mod plans;
 mod reports;
 mod sharing;
 mod warning;

@@ -91,6 +91,10 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::MeetingUpdate => k!("act_meeting_update"),
         Action::ActionItemCreate => k!("act_action_item_create"),
         Action::ActionItemUpdate => k!("act_action_item_update"),
+        Action::PlanCreate => k!("act_plan_create"),
+        Action::PlanUpdate => k!("act_plan_update"),
+        Action::PlanNodeCreate => k!("act_plan_node_create"),
+        Action::PlanNodeUpdate => k!("act_plan_node_update"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
@@ -139,6 +143,8 @@ fn record_type_label(lang: Lang, t: &str) -> String {
         "group" => k!("rt_group"),
         "meeting" => k!("rt_meeting"),
         "action_item" => k!("rt_action_item"),
+        "plan" => k!("rt_plan"),
+        "plan_node" => k!("rt_plan_node"),
         other => return other.to_string(),
     };
     tr(lang, key)
@@ -150,6 +156,7 @@ fn record_href(record_type: Option<&str>, id: &str) -> Option<String> {
         "report" => Some(format!("/laporan/{}", urlencode(id))),
         "agreement" => Some(format!("/perjanjian/{}", urlencode(id))),
         "letter" => Some(format!("/surat/{}", urlencode(id))),
+        "plan" => Some(format!("/rencana/{}", urlencode(id))),
         _ => None,
     }
 }
