@@ -17,6 +17,7 @@ mod error;
 pub mod events;
 pub mod export;
 pub mod letters;
+pub mod meeting_outputs;
 mod lookups;
 pub mod notifications;
 pub mod operations;

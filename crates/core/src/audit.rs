@@ -70,10 +70,13 @@ pub enum Action {
     MeetingUpdate,
     ActionItemCreate,
     ActionItemUpdate,
+    ActionItemReminder,
+    CalendarTokenIssue,
+    CalendarTokenRevoke,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 52] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -123,6 +126,9 @@ impl Action {
         Action::MeetingUpdate,
         Action::ActionItemCreate,
         Action::ActionItemUpdate,
+        Action::ActionItemReminder,
+        Action::CalendarTokenIssue,
+        Action::CalendarTokenRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -176,6 +182,9 @@ impl Action {
             Action::MeetingUpdate => "meeting_update",
             Action::ActionItemCreate => "action_item_create",
             Action::ActionItemUpdate => "action_item_update",
+            Action::ActionItemReminder => "action_item_reminder",
+            Action::CalendarTokenIssue => "calendar_token_issue",
+            Action::CalendarTokenRevoke => "calendar_token_revoke",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod canonical;
 pub mod checkpoint;
 pub mod coordination;
+pub mod ical;
 pub mod error;
 pub mod geometry;
 pub mod ids;

@@ -196,6 +196,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("PATCH", "/api/v1/meetings/{id}", SIGNED_IN),
     ("GET", "/api/v1/meetings/{id}/action-items", SIGNED_IN),
     ("POST", "/api/v1/meetings/{id}/action-items", SIGNED_IN),
+    ("GET", "/api/v1/meetings/{id}/minutes.pdf", SIGNED_IN),
+    ("GET", "/api/v1/meetings/{id}/attendance.pdf", SIGNED_IN),
     ("GET", "/api/v1/action-items/{id}", SIGNED_IN),
     ("PATCH", "/api/v1/action-items/{id}", SIGNED_IN),
     // ---- API: patrols
@@ -327,6 +329,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/pokja/{id}", SIGNED_IN),
     ("POST", "/pokja/{id}/rapat", SIGNED_IN),
     ("GET", "/rapat/{id}", SIGNED_IN),
+    ("GET", "/rapat/{id}/notulen.pdf", SIGNED_IN),
+    ("GET", "/rapat/{id}/daftar-hadir.pdf", SIGNED_IN),
     ("POST", "/rapat/{id}/hadir", SIGNED_IN),
     ("POST", "/rapat/{id}/notulen", SIGNED_IN),
     ("POST", "/rapat/{id}/keputusan", SIGNED_IN),

@@ -89,6 +89,9 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::MeetingUpdate => k!("act_meeting_update"),
         Action::ActionItemCreate => k!("act_action_item_create"),
         Action::ActionItemUpdate => k!("act_action_item_update"),
+        Action::ActionItemReminder => k!("act_action_item_reminder"),
+        Action::CalendarTokenIssue => k!("act_calendar_token_issue"),
+        Action::CalendarTokenRevoke => k!("act_calendar_token_revoke"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]

@@ -2,6 +2,8 @@
 //! items — pages, API and answers (ADR 21).
 
 pub(crate) mod api;
+pub(crate) mod calendar;
+pub(crate) mod pdf;
 pub(crate) mod types;
 pub(crate) mod ui;
 

@@ -4,4 +4,5 @@
 //! field, stale edits refused.
 
 mod api;
+mod outputs;
 mod pages;
