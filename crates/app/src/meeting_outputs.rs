@@ -68,7 +68,11 @@ pub struct CalendarEntries {
 }
 
 impl App {
-    async fn zone_of_agency(&self, agency: AgencyId, cache: &mut HashMap<AgencyId, Zone>) -> AppResult<Zone> {
+    async fn zone_of_agency(
+        &self,
+        agency: AgencyId,
+        cache: &mut HashMap<AgencyId, Zone>,
+    ) -> AppResult<Zone> {
         if let Some(z) = cache.get(&agency) {
             return Ok(*z);
         }
@@ -98,12 +102,18 @@ impl App {
                 ReminderKind::Overdue => (None, utc_today),
                 ReminderKind::DueSoon => (Some(utc_today), latest_today + Days::new(DUE_SOON_DAYS)),
             };
-            for item in self.store.items_to_remind(kind.as_str(), from, until).await? {
+            for item in self
+                .store
+                .items_to_remind(kind.as_str(), from, until)
+                .await?
+            {
                 let zone = self.zone_of_agency(item.agency_id, &mut zones).await?;
                 let today = now.with_timezone(&zone.offset()).date_naive();
                 let due_now = match kind {
                     ReminderKind::Overdue => item.due < today,
-                    ReminderKind::DueSoon => item.due >= today && item.due <= today + Days::new(DUE_SOON_DAYS),
+                    ReminderKind::DueSoon => {
+                        item.due >= today && item.due <= today + Days::new(DUE_SOON_DAYS)
+                    }
                 };
                 if !due_now {
                     continue;
@@ -161,7 +171,12 @@ impl App {
 
     /// Who a reminder goes to: the active coordinators and administrators of the owing
     /// agency; when overdue, also the group's secretaries who have an active account.
-    async fn reminder_recipients(&self, item: &ActionItem, g: &Group, kind: ReminderKind) -> AppResult<Vec<UserId>> {
+    async fn reminder_recipients(
+        &self,
+        item: &ActionItem,
+        g: &Group,
+        kind: ReminderKind,
+    ) -> AppResult<Vec<UserId>> {
         let mut out: Vec<UserId> = self
             .store
             .users(Some(item.agency_id))
@@ -188,7 +203,11 @@ impl App {
 
     /// The calendar of `agency` at `now`: the meetings of the groups it is a member of
     /// from 3 months before to 12 months after, and the open items it owes.
-    async fn calendar_of_agency(&self, agency: AgencyId, now: DateTime<Utc>) -> AppResult<CalendarEntries> {
+    async fn calendar_of_agency(
+        &self,
+        agency: AgencyId,
+        now: DateTime<Utc>,
+    ) -> AppResult<CalendarEntries> {
         let from = now.checked_sub_months(Months::new(3)).unwrap_or(now);
         let until = now.checked_add_months(Months::new(12)).unwrap_or(now);
         let mut out = CalendarEntries::default();

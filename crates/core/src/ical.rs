@@ -90,14 +90,23 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>) -> String {
             }
             When::AllDay(d) => {
                 let next = d.succ_opt().unwrap_or(*d);
-                push_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", d.format("%Y%m%d")));
-                push_line(&mut out, &format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")));
+                push_line(
+                    &mut out,
+                    &format!("DTSTART;VALUE=DATE:{}", d.format("%Y%m%d")),
+                );
+                push_line(
+                    &mut out,
+                    &format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")),
+                );
                 push_line(&mut out, "TRANSP:TRANSPARENT");
             }
         }
         push_line(&mut out, &format!("SUMMARY:{}", escape_text(&e.summary)));
         if !e.description.is_empty() {
-            push_line(&mut out, &format!("DESCRIPTION:{}", escape_text(&e.description)));
+            push_line(
+                &mut out,
+                &format!("DESCRIPTION:{}", escape_text(&e.description)),
+            );
         }
         if let Some(l) = &e.location {
             push_line(&mut out, &format!("LOCATION:{}", escape_text(l)));

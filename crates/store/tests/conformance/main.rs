@@ -26,7 +26,8 @@ macro_rules! conformance_tests {
             patrols_are_stored_with_members_and_legs_once,
             patrol_observations_findings_and_leg_figures,
             letters_are_numbered_without_gaps_and_read_once,
-            groups_meetings_and_action_items);
+            groups_meetings_and_action_items,
+            reminders_are_sent_once_and_calendar_tokens_kept_as_hashes);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

@@ -198,6 +198,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/meetings/{id}/action-items", SIGNED_IN),
     ("GET", "/api/v1/meetings/{id}/minutes.pdf", SIGNED_IN),
     ("GET", "/api/v1/meetings/{id}/attendance.pdf", SIGNED_IN),
+    ("GET", "/api/v1/me/calendar.ics", SIGNED_IN),
     ("GET", "/api/v1/action-items/{id}", SIGNED_IN),
     ("PATCH", "/api/v1/action-items/{id}", SIGNED_IN),
     // ---- API: patrols
@@ -236,6 +237,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/akun/keamanan/mulai", SIGNED_IN),
     ("POST", "/akun/keamanan/konfirmasi", SIGNED_IN),
     ("POST", "/akun/keamanan/matikan", SIGNED_IN),
+    ("POST", "/akun/kalender", SIGNED_IN),
+    ("POST", "/akun/kalender/cabut", SIGNED_IN),
     ("POST", "/akun/keamanan/keluar-semua", SIGNED_IN),
     ("GET", "/admin/pengaturan", SYSTEM_ADMIN),
     ("POST", "/admin/pengaturan", SYSTEM_ADMIN),
@@ -331,6 +334,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/rapat/{id}", SIGNED_IN),
     ("GET", "/rapat/{id}/notulen.pdf", SIGNED_IN),
     ("GET", "/rapat/{id}/daftar-hadir.pdf", SIGNED_IN),
+    // A private calendar address: the token is the credential; an unknown one is 404.
+    ("GET", "/kalender/{file}", EVERYONE),
     ("POST", "/rapat/{id}/hadir", SIGNED_IN),
     ("POST", "/rapat/{id}/notulen", SIGNED_IN),
     ("POST", "/rapat/{id}/keputusan", SIGNED_IN),

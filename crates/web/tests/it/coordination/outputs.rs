@@ -64,17 +64,18 @@ pub(super) async fn two_meetings(s: &Server) -> (String, String, String) {
     let m1 = m1["id"].as_str().expect("meeting").to_string();
     json_of(
         s.post(&k, &format!("/api/v1/meetings/{m1}/action-items"))
-            .json(&json!({"what": "Susun SOP rujukan korban", "agency": "BNNK-BATANGHARI",
-                "due": "2025-06-10"})),
+            .json(
+                &json!({"what": "Susun SOP rujukan korban", "agency": "BNNK-BATANGHARI",
+                "due": "2025-06-10"}),
+            ),
     )
     .await;
-    let m2 = json_of(
-        s.post(&k, &format!("/api/v1/groups/{gid}/meetings"))
-            .json(&json!({"starts_at": "2025-06-20T13:30:00+07:00", "place": "Mapolda Jambi",
+    let m2 = json_of(s.post(&k, &format!("/api/v1/groups/{gid}/meetings")).json(
+        &json!({"starts_at": "2025-06-20T13:30:00+07:00", "place": "Mapolda Jambi",
                 "online_link": "https://rapat.example.id/satgas",
                 "invited": ["POLDA-JAMBI", "BNNP-JAMBI"],
-                "agenda": ["Evaluasi pembentukan Satgas", "Rencana patroli bersama"]})),
-    )
+                "agenda": ["Evaluasi pembentukan Satgas", "Rencana patroli bersama"]}),
+    ))
     .await;
     let m2 = m2["id"].as_str().expect("meeting").to_string();
     let r = send(
@@ -91,11 +92,18 @@ pub(super) async fn two_meetings(s: &Server) -> (String, String, String) {
             })),
     )
     .await;
-    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
     json_of(
         s.post(&k, &format!("/api/v1/meetings/{m2}/action-items"))
-            .json(&json!({"what": "Patroli gabungan di pelabuhan", "agency": "POLDA-JAMBI",
-                "person": "AKBP Budi", "due": "2025-07-15"})),
+            .json(
+                &json!({"what": "Patroli gabungan di pelabuhan", "agency": "POLDA-JAMBI",
+                "person": "AKBP Budi", "due": "2025-07-15"}),
+            ),
     )
     .await;
     (k, gid, m2)
@@ -184,7 +192,10 @@ async fn the_meetings_page_links_its_printable_documents() {
         .text()
         .await
         .expect("text");
-    assert!(page.contains(&format!("href=\"/rapat/{mid}/notulen.pdf\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/rapat/{mid}/notulen.pdf\"")),
+        "{page}"
+    );
     assert!(page.contains(&format!("href=\"/rapat/{mid}/daftar-hadir.pdf\"")));
     for path in ["notulen.pdf", "daftar-hadir.pdf"] {
         let r = http
