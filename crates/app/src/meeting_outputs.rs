@@ -118,11 +118,13 @@ impl App {
                 if !due_now {
                     continue;
                 }
-                if !groups.contains_key(&item.group_id) {
-                    let g = self.store.group(item.group_id).await?;
-                    groups.insert(item.group_id, g);
-                }
-                let Some(Some(group)) = groups.get(&item.group_id) else {
+                let group = match groups.entry(item.group_id) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(self.store.group(item.group_id).await?)
+                    }
+                };
+                let Some(group) = group.as_ref() else {
                     continue;
                 };
                 let recipients = self.reminder_recipients(&item, group, kind).await?;

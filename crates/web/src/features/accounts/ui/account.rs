@@ -416,26 +416,6 @@ pub(crate) async fn change_password(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_shown_in_groups_of_four() {
-        assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");
-        assert_eq!(grouped(""), "");
-    }
-
-    #[test]
-    fn the_qr_code_is_an_inline_svg_element() {
-        let svg = qr_svg("otpauth://totp/Sinergi:ana?secret=JBSWY3DPEHPK3PXP&issuer=Sinergi")
-            .expect("svg");
-        assert!(svg.starts_with("<svg"));
-        assert!(svg.ends_with("</svg>"));
-        assert!(!svg.contains("otpauth"));
-    }
-}
-
 /// `POST /akun/kalender`: issues the user's private calendar address (replacing an
 /// earlier one, which stops working) and shows it this once; only its hash is kept.
 pub(crate) async fn calendar_issue(
@@ -481,5 +461,25 @@ pub(crate) async fn calendar_revoke(
     match st.app.revoke_calendar_token(&page.authed.actor).await {
         Ok(_) => Redirect::to("/akun/keamanan?pesan=kalender-dicabut").into_response(),
         Err(e) => page.error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_shown_in_groups_of_four() {
+        assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");
+        assert_eq!(grouped(""), "");
+    }
+
+    #[test]
+    fn the_qr_code_is_an_inline_svg_element() {
+        let svg = qr_svg("otpauth://totp/Sinergi:ana?secret=JBSWY3DPEHPK3PXP&issuer=Sinergi")
+            .expect("svg");
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.ends_with("</svg>"));
+        assert!(!svg.contains("otpauth"));
     }
 }
