@@ -28,6 +28,9 @@ pub struct Event {
     pub url: Option<String>,
     /// When the record last changed (`LAST-MODIFIED`).
     pub modified: DateTime<Utc>,
+    /// The record's version (`SEQUENCE`), so a changed event replaces the one a calendar
+    /// app holds.
+    pub sequence: i64,
 }
 
 /// Escapes a TEXT value: backslash, semicolon, comma and new lines.
@@ -83,6 +86,7 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>) -> String {
         push_line(&mut out, "BEGIN:VEVENT");
         push_line(&mut out, &format!("UID:{}", e.uid));
         push_line(&mut out, &format!("DTSTAMP:{}", utc(stamp)));
+        push_line(&mut out, &format!("SEQUENCE:{}", e.sequence));
         match &e.when {
             When::Timed { start, end } => {
                 push_line(&mut out, &format!("DTSTART:{}", utc(*start)));
@@ -161,6 +165,7 @@ mod tests {
                     location: Some("Aula, Jambi".into()),
                     url: None,
                     modified: t,
+                    sequence: 1,
                 },
                 Event {
                     uid: "i@x".into(),
@@ -170,6 +175,7 @@ mod tests {
                     location: None,
                     url: Some("https://x/rapat/1".into()),
                     modified: t,
+                    sequence: 1,
                 },
             ],
             t,

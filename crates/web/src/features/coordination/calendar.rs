@@ -50,6 +50,7 @@ pub(crate) fn ics(
             location: m.place.clone().or_else(|| m.online_link.clone()),
             url: None,
             modified: m.updated_at,
+            sequence: m.version,
         });
     }
     for (i, g) in &entries.items {
@@ -66,6 +67,7 @@ pub(crate) fn ics(
             location: None,
             url: None,
             modified: i.updated_at,
+            sequence: i.version,
         });
     }
     calendar(&tr(lang, k!("co_cal_name")), &events, stamp)

@@ -19,7 +19,13 @@ const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
 
 fn agency_name(all: &HashMap<AgencyId, Agency>, id: AgencyId) -> String {
     all.get(&id)
-        .map(|a| format!("{} ({})", a.name, a.code))
+        .map(|a| {
+            if a.name == a.code.as_str() {
+                a.name.clone()
+            } else {
+                format!("{} ({})", a.name, a.code)
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -222,21 +228,23 @@ pub(crate) fn attendance_pdf(g: &Group, m: &Meeting, all: &HashMap<AgencyId, Age
             String::new(),
         ]);
     }
+    let width = PAGE_WIDTH - 2.0 * MARGIN;
+    let (sign_col, sign_width) = (cols[4], 1.0 - cols[4]);
     for (i, [name, agency, position]) in rows.into_iter().enumerate() {
         let n = i + 1;
-        // Signatures alternate left and right, as on a paper list.
-        let sign = if n % 2 == 1 {
-            format!("{n}.")
-        } else {
-            format!("            {n}.")
-        };
+        let h = 28.0;
         table_row(
             &mut w,
             &cols,
-            &[n.to_string(), name, agency, position, sign],
-            28.0,
+            &[n.to_string(), name, agency, position, String::new()],
+            h,
             Font::Regular,
         );
+        // Signatures alternate left and right in their column, as on a paper list.
+        let shift = if n % 2 == 0 { sign_width * width / 2.0 } else { 0.0 };
+        let x = MARGIN + sign_col * width + 3.0 + shift;
+        w.page
+            .text(x, w.y + h / 2.0 - 3.0, 8.0, Font::Regular, &format!("{n}."));
     }
     w.finish()
 }

@@ -138,6 +138,7 @@ async fn a_users_calendar_and_its_private_address() {
         "{text}"
     );
     assert!(text.contains("DTSTAMP:"));
+    assert!(text.contains("SEQUENCE:1\r\n"), "the records' versions");
     assert!(!text.contains(&meetings[1]), "older than 3 months");
     assert!(!text.contains(&meetings[2]), "more than 12 months ahead");
     // The same calendar read twice keeps its UIDs.
