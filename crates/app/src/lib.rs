@@ -19,6 +19,7 @@ pub mod events;
 pub mod export;
 pub mod letters;
 mod lookups;
+pub mod meeting_outputs;
 pub mod notifications;
 pub mod operations;
 pub mod patrols;

@@ -76,10 +76,13 @@ pub enum Action {
     PlanUpdate,
     PlanNodeCreate,
     PlanNodeUpdate,
+    ActionItemReminder,
+    CalendarTokenIssue,
+    CalendarTokenRevoke,
 }
 
 impl Action {
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 58] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -135,6 +138,9 @@ impl Action {
         Action::PlanUpdate,
         Action::PlanNodeCreate,
         Action::PlanNodeUpdate,
+        Action::ActionItemReminder,
+        Action::CalendarTokenIssue,
+        Action::CalendarTokenRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -194,6 +200,9 @@ impl Action {
             Action::PlanUpdate => "plan_update",
             Action::PlanNodeCreate => "plan_node_create",
             Action::PlanNodeUpdate => "plan_node_update",
+            Action::ActionItemReminder => "action_item_reminder",
+            Action::CalendarTokenIssue => "calendar_token_issue",
+            Action::CalendarTokenRevoke => "calendar_token_revoke",
         }
     }
 

@@ -13,6 +13,7 @@ pub mod checkpoint;
 pub mod coordination;
 pub mod error;
 pub mod geometry;
+pub mod ical;
 pub mod ids;
 pub mod input;
 pub mod letter;

@@ -59,6 +59,9 @@ struct GlobalArgs {
     audit_signing_key: Option<PathBuf>,
 }
 
+/// How often `serve` sends the reminders of open action items, in seconds.
+const REMINDER_INTERVAL_S: u64 = 600;
+
 #[derive(Subcommand)]
 enum Command {
     /// Migrate, then serve the web application and the API.
@@ -103,9 +106,23 @@ enum Command {
     /// Import observations from files.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Reminders of open action items (in-app notifications).
+    #[command(subcommand)]
+    Reminders(RemindersCmd),
     /// Measure storage and query performance at scale.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum RemindersCmd {
+    /// Send the reminders due now ("due in 3 days", "overdue"), each once per item, and
+    /// print how many were sent; `serve` does this every 10 minutes.
+    Run {
+        /// Run as at this instant (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -416,6 +433,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(cmd) => export(app, cmd).await,
         Command::Audit(cmd) => audit(app, cmd).await,
         Command::Import(cmd) => import(app, cmd).await,
+        Command::Reminders(RemindersCmd::Run { at }) => {
+            let now = match at {
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .map_err(|e| anyhow::anyhow!("--at: {e}"))?
+                    .with_timezone(&chrono::Utc),
+                None => app.now(),
+            };
+            let sent = app.run_reminders(now).await?;
+            println!(
+                "Sent {} reminders ({} notifications).",
+                sent.reminders, sent.notifications
+            );
+            Ok(())
+        }
     }
 }
 
@@ -523,6 +554,25 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
                 cfg.audit_checkpoint_interval_min * 60,
             )),
     );
+    // Reminders of open action items, every 10 minutes (each is sent once per item).
+    {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs(REMINDER_INTERVAL_S);
+            loop {
+                match app.run_reminders(app.now()).await {
+                    Ok(s) if s.reminders > 0 => tracing::info!(
+                        reminders = s.reminders,
+                        notifications = s.notifications,
+                        "action item reminders sent"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "action item reminders"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
     // Early warning: deliveries, dwell ticks and device health; fixes from MQTT; FIRMS.
     tokio::spawn(app.clone().run_warning_worker());
     if let Some(url) = cfg.mqtt_url.clone() {

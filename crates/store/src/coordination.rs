@@ -23,6 +23,7 @@ use sinergi_core::ids::{ActionItemId, AgencyId, AgreementId, GroupId, MeetingId,
 use sqlx::{QueryBuilder, Row};
 
 use crate::backend::{corrupt, date_ms, from_ms, map_err, ms, PgStore, SqliteStore};
+use crate::notifications::Notification;
 use crate::{Result, UpdateOutcome};
 
 /// Working groups, meetings and action items.
@@ -76,6 +77,43 @@ pub trait CoordinationStore: Send + Sync {
     async fn carried_items(&self, group: GroupId, at: DateTime<Utc>) -> Result<Vec<ActionItem>>;
     /// A group's open items due before `today`, by agency, then due date.
     async fn overdue_items(&self, group: GroupId, today: NaiveDate) -> Result<Vec<ActionItem>>;
+    /// The open items owed by `agency` in any group, by due date.
+    async fn open_items_owed_by(&self, agency: AgencyId) -> Result<Vec<ActionItem>>;
+
+    /// Open items due from `from` (when given) to `until`, both included, that have no
+    /// reminder of `kind` yet, by due date (ADR 24).
+    async fn items_to_remind(
+        &self,
+        kind: &str,
+        from: Option<NaiveDate>,
+        until: NaiveDate,
+    ) -> Result<Vec<ActionItem>>;
+    /// Records the reminder `kind` of `item` with its notifications and the audit entry,
+    /// in one transaction. False, with nothing written, when that reminder was recorded
+    /// before (the key `(item, kind)`), so each is sent once however runs race.
+    async fn record_reminder(
+        &self,
+        item: ActionItemId,
+        kind: &str,
+        at: DateTime<Utc>,
+        notices: &[Notification],
+        audit: &NewAudit,
+    ) -> Result<bool>;
+
+    /// Sets (`Some`: replaces any earlier one) or, with `None`, removes the SHA-256 of a
+    /// user's private calendar token, with the audit entry. False, with nothing written,
+    /// when removing and the user had none.
+    async fn set_calendar_token(
+        &self,
+        user: UserId,
+        token_hash: Option<&str>,
+        at: DateTime<Utc>,
+        audit: &NewAudit,
+    ) -> Result<bool>;
+    /// The user whose calendar token has this SHA-256.
+    async fn calendar_token_user(&self, token_hash: &str) -> Result<Option<UserId>>;
+    /// When the user's calendar token was issued, if they have one.
+    async fn calendar_token_issued(&self, user: UserId) -> Result<Option<DateTime<Utc>>>;
 }
 
 fn date_of(v: i64) -> Result<NaiveDate> {
@@ -614,6 +652,116 @@ macro_rules! coordination_impl {
                     group.0,
                 )
                 .await
+            }
+
+            async fn open_items_owed_by(&self, agency: AgencyId) -> Result<Vec<ActionItem>> {
+                self.items_query(
+                    format!(
+                        "SELECT {ITEM_COLUMNS} FROM coord_action_items i \
+                         WHERE i.agency_id = $1 AND i.status = 'open' ORDER BY i.due, i.id"
+                    ),
+                    &[],
+                    agency.0,
+                )
+                .await
+            }
+
+            async fn items_to_remind(&self, kind: &str, from: Option<NaiveDate>, until: NaiveDate) -> Result<Vec<ActionItem>> {
+                let sql = format!(
+                    "SELECT {ITEM_COLUMNS} FROM coord_action_items i \
+                     WHERE i.status = 'open' AND i.due >= $1 AND i.due <= $2 \
+                     AND NOT EXISTS (SELECT 1 FROM coord_reminders r WHERE r.action_item_id = i.id AND r.kind = $3) \
+                     ORDER BY i.due, i.id"
+                );
+                sqlx::query(&sql)
+                    .bind(from.map_or(i64::MIN, date_ms))
+                    .bind(date_ms(until))
+                    .bind(kind)
+                    .fetch_all(&self.read)
+                    .await?
+                    .iter()
+                    .map(item_from_row)
+                    .collect()
+            }
+
+            async fn record_reminder(
+                &self,
+                item: ActionItemId,
+                kind: &str,
+                at: DateTime<Utc>,
+                notices: &[Notification],
+                audit: &NewAudit,
+            ) -> Result<bool> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let res = sqlx::query(
+                    "INSERT INTO coord_reminders (action_item_id, kind, sent_at, recipients) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (action_item_id, kind) DO NOTHING",
+                )
+                .bind(item.0)
+                .bind(kind)
+                .bind(ms(at))
+                .bind(i32::try_from(notices.len()).unwrap_or(i32::MAX))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                for n in notices {
+                    crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn set_calendar_token(
+                &self,
+                user: UserId,
+                token_hash: Option<&str>,
+                at: DateTime<Utc>,
+                audit: &NewAudit,
+            ) -> Result<bool> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let res = sqlx::query("DELETE FROM calendar_tokens WHERE user_id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                match token_hash {
+                    Some(hash) => {
+                        sqlx::query("INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
+                            .bind(user.0)
+                            .bind(hash)
+                            .bind(ms(at))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    None if res.rows_affected() == 0 => {
+                        tx.rollback().await?;
+                        return Ok(false);
+                    }
+                    None => {}
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn calendar_token_user(&self, token_hash: &str) -> Result<Option<UserId>> {
+                let row = sqlx::query("SELECT user_id FROM calendar_tokens WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&self.read)
+                    .await?;
+                row.map(|r| Ok(UserId(r.try_get("user_id")?))).transpose()
+            }
+
+            async fn calendar_token_issued(&self, user: UserId) -> Result<Option<DateTime<Utc>>> {
+                let row = sqlx::query("SELECT created_at FROM calendar_tokens WHERE user_id = $1")
+                    .bind(user.0)
+                    .fetch_optional(&self.read)
+                    .await?;
+                row.map(|r| from_ms(r.try_get("created_at")?)).transpose()
             }
         }
     };

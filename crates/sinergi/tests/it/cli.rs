@@ -950,3 +950,29 @@ fn a_gpx_file_imported_twice_is_stored_once() {
         text(&o)
     );
 }
+
+/// `sinergi reminders run` sends the reminders due (none in a new database) and says how
+/// many; a bad `--at` is refused by name.
+#[test]
+fn reminders_run_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let o = sinergi(d, &["migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = sinergi(d, &["reminders", "run"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Sent 0 reminders (0 notifications)."),
+        "{}",
+        text(&o)
+    );
+    let o = sinergi(
+        d,
+        &["reminders", "run", "--at", "2025-06-02T08:00:00+07:00"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = sinergi(d, &["reminders", "run", "--at", "tomorrow"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--at"), "{}", text(&o));
+}

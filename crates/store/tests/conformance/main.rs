@@ -27,7 +27,8 @@ macro_rules! conformance_tests {
             patrol_observations_findings_and_leg_figures,
             letters_are_numbered_without_gaps_and_read_once,
             groups_meetings_and_action_items,
-            plans_and_their_trees);
+            plans_and_their_trees,
+            reminders_are_sent_once_and_calendar_tokens_kept_as_hashes);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

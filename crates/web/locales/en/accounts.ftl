@@ -126,3 +126,14 @@ totp-code-mismatch = the code does not match; check the phone's clock and type t
 agency-kind-invalid = kind must be one of { $choices }
 user-role-invalid = role must be one of { $choices }
 display-name-length = must be 1 to 200 characters
+
+# The private calendar address (account security page)
+cal_title = Private calendar
+cal_intro = A private address for calendar apps (Google Calendar, Outlook, a phone's calendar): the meetings of your agency's groups and the due dates of the action items your agency owes. Anyone who knows the address can read that calendar.
+cal_copy_now = Copy this address now; it will not be shown again.
+cal_active = Active since
+cal_issue = Create a calendar address
+cal_reissue = Create a new address (the old one stops working)
+cal_revoke = Revoke the calendar address
+cal_notice_issued = Your private calendar address was created.
+cal_notice_revoked = Your private calendar address was revoked.

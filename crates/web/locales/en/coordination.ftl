@@ -96,3 +96,20 @@ co_items = This meeting's action items
 co_no_items = No action items yet.
 co_set_status = Change
 co_add_item = Add action item
+
+# Printable minutes and attendance list
+co_print_minutes = Print the minutes (PDF)
+co_print_attendance = Print the attendance list (PDF)
+co_pdf_minutes_title = Minutes of the meeting
+co_pdf_none = None.
+co_pdf_no = No.
+co_pdf_agency = Agency
+co_pdf_signature = Signature
+
+# The calendar (iCalendar)
+co_cal_due = Due
+co_cal_name = Sinergi — meetings and due dates
+
+# Reminders of action items (notifications)
+notif_action_item_due_soon = The action item “{ $what }” ({ $group }) owed by { $agency } is due on { $due }.
+notif_action_item_overdue = The action item “{ $what }” ({ $group }) owed by { $agency } is overdue: it was due on { $due }.

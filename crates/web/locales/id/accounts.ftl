@@ -134,3 +134,14 @@ user-role-invalid =
        *[other] peran tidak dikenal
     }
 display-name-length = harus 1 sampai 200 karakter
+
+# The private calendar address (account security page)
+cal_title = Kalender pribadi
+cal_intro = Alamat pribadi untuk aplikasi kalender (Google Calendar, Outlook, kalender ponsel): rapat Pokja instansi Anda dan tenggat tindak lanjut yang menjadi tanggung jawab instansi Anda. Siapa pun yang tahu alamat ini dapat membaca kalender tersebut.
+cal_copy_now = Salin alamat ini sekarang; alamat ini tidak akan ditampilkan lagi.
+cal_active = Aktif sejak
+cal_issue = Buat alamat kalender
+cal_reissue = Buat alamat baru (alamat lama berhenti berlaku)
+cal_revoke = Cabut alamat kalender
+cal_notice_issued = Alamat kalender pribadi telah dibuat.
+cal_notice_revoked = Alamat kalender pribadi telah dicabut.

@@ -96,3 +96,20 @@ co_items = Tindak lanjut rapat ini
 co_no_items = Belum ada tindak lanjut.
 co_set_status = Ubah
 co_add_item = Tambah tindak lanjut
+
+# Printable minutes and attendance list
+co_print_minutes = Cetak notulen (PDF)
+co_print_attendance = Cetak daftar hadir (PDF)
+co_pdf_minutes_title = Notulen Rapat
+co_pdf_none = Tidak ada.
+co_pdf_no = No.
+co_pdf_agency = Instansi
+co_pdf_signature = Tanda tangan
+
+# The calendar (iCalendar)
+co_cal_due = Tenggat
+co_cal_name = Sinergi — rapat dan tenggat
+
+# Reminders of action items (notifications)
+notif_action_item_due_soon = Tindak lanjut “{ $what }” ({ $group }) yang menjadi tanggung jawab { $agency } jatuh tempo { $due }.
+notif_action_item_overdue = Tindak lanjut “{ $what }” ({ $group }) yang menjadi tanggung jawab { $agency } terlambat: tenggatnya { $due }.

@@ -689,6 +689,8 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
         "/groups/{id}/plans",
         "/meetings/{id}",
         "/meetings/{id}/action-items",
+        "/meetings/{id}/minutes.pdf",
+        "/meetings/{id}/attendance.pdf",
         "/action-items/{id}",
     ];
     for route in &routes {

@@ -8,11 +8,11 @@ use sinergi_core::ids::{ActionItemId, GroupId, MeetingId};
 
 use super::*;
 
-fn day(m: u32, d: u32) -> NaiveDate {
+pub(super) fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, m, d).unwrap_or_default()
 }
 
-fn group(n: u64, w: &World, owner: usize, members: &[usize]) -> Group {
+pub(super) fn group(n: u64, w: &World, owner: usize, members: &[usize]) -> Group {
     let mut agencies = vec![w.agencies[owner].id];
     agencies.extend(members.iter().map(|&i| w.agencies[i].id));
     Group {
@@ -46,7 +46,7 @@ fn group(n: u64, w: &World, owner: usize, members: &[usize]) -> Group {
     }
 }
 
-fn meeting(n: u64, g: &Group, w: &World, hours: i64) -> Meeting {
+pub(super) fn meeting(n: u64, g: &Group, w: &World, hours: i64) -> Meeting {
     Meeting {
         id: MeetingId::new_at(t0(), rid(n)),
         group_id: g.id,
@@ -72,7 +72,7 @@ fn meeting(n: u64, g: &Group, w: &World, hours: i64) -> Meeting {
     }
 }
 
-fn item(n: u64, m: &Meeting, owed: AgencyId, due: NaiveDate) -> ActionItem {
+pub(super) fn item(n: u64, m: &Meeting, owed: AgencyId, due: NaiveDate) -> ActionItem {
     ActionItem {
         id: ActionItemId::new_at(t0(), rid(n)),
         group_id: m.group_id,

@@ -95,6 +95,9 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::PlanUpdate => k!("act_plan_update"),
         Action::PlanNodeCreate => k!("act_plan_node_create"),
         Action::PlanNodeUpdate => k!("act_plan_node_update"),
+        Action::ActionItemReminder => k!("act_action_item_reminder"),
+        Action::CalendarTokenIssue => k!("act_calendar_token_issue"),
+        Action::CalendarTokenRevoke => k!("act_calendar_token_revoke"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]

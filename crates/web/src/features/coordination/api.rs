@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -22,7 +22,7 @@ use super::types::{
     ActionItemList, ActionItemView, AttendeeView, GroupList, GroupPersonView, GroupView,
     MeetingList, MeetingView, OverdueAgencyView, OverdueList,
 };
-use crate::api_common::{if_match, parse_json, route, ApiRoute};
+use crate::api_common::{file_response, if_match, parse_json, route, ApiRoute};
 use crate::auth::Authed;
 use crate::openapi::{P401, P403, P404, P412, P422};
 use crate::problem::{ApiError, ApiResult};
@@ -37,6 +37,9 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(group_overdue)),
         route(routes!(get_meeting, patch_meeting)),
         route(routes!(list_action_items, create_action_item)),
+        route(routes!(minutes_pdf)),
+        route(routes!(attendance_pdf)),
+        route(routes!(my_calendar)),
         route(routes!(get_action_item, patch_action_item)),
     ]
 }
@@ -453,4 +456,132 @@ async fn patch_action_item(
         item.version,
         None,
     ))
+}
+
+/// The language of a printable document.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct LangQuery {
+    /// `id` (the default) or `en`.
+    pub lang: Option<String>,
+}
+
+fn pdf_lang(q: Result<Query<LangQuery>, QueryRejection>) -> ApiResult<crate::i18n::Lang> {
+    match q.ok().and_then(|Query(q)| q.lang).as_deref() {
+        None | Some("id") => Ok(crate::i18n::Lang::Id),
+        Some("en") => Ok(crate::i18n::Lang::En),
+        Some(_) => Err(ApiError(AppError::field("lang", "must be id or en"))),
+    }
+}
+
+/// Every agency by id.
+pub(crate) async fn agencies_by_id(
+    st: &AppState,
+) -> ApiResult<HashMap<AgencyId, sinergi_core::agency::Agency>> {
+    Ok(st
+        .app
+        .agencies()
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// The minutes of a meeting the actor sees, as PDF bytes.
+pub(crate) async fn minutes_bytes(
+    st: &AppState,
+    actor: &sinergi_core::access::Actor,
+    id: MeetingId,
+    lang: crate::i18n::Lang,
+) -> Result<Vec<u8>, AppError> {
+    let (m, g) = st.app.meeting_for(actor, id).await?;
+    let items = st.app.meeting_items(actor, id).await?;
+    let all = agencies_by_id(st).await.map_err(|e| e.0)?;
+    Ok(super::pdf::minutes_pdf(
+        &g,
+        &m,
+        &items.own,
+        &items.carried,
+        &all,
+        lang,
+    ))
+}
+
+/// The attendance list of a meeting the actor sees, as PDF bytes.
+pub(crate) async fn attendance_bytes(
+    st: &AppState,
+    actor: &sinergi_core::access::Actor,
+    id: MeetingId,
+    lang: crate::i18n::Lang,
+) -> Result<Vec<u8>, AppError> {
+    let (m, g) = st.app.meeting_for(actor, id).await?;
+    let all = agencies_by_id(st).await.map_err(|e| e.0)?;
+    Ok(super::pdf::attendance_pdf(&g, &m, &all, lang))
+}
+
+#[utoipa::path(get, path = "/meetings/{id}/minutes.pdf", tag = "coordination",
+    summary = "The meeting's minutes as a printable PDF (A4)",
+    params(("id" = String, Path, description = "The meeting's UUID"), LangQuery),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = [u8]),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
+async fn minutes_pdf(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let id = meeting_id(&id)?;
+    let lang = pdf_lang(q)?;
+    let bytes = minutes_bytes(&st, &a.actor, id, lang).await?;
+    Ok(file_response(
+        bytes,
+        "application/pdf",
+        &format!("notulen-{id}.pdf"),
+        "inline",
+    ))
+}
+
+#[utoipa::path(get, path = "/meetings/{id}/attendance.pdf", tag = "coordination",
+    summary = "The attendance list to sign (daftar hadir) as a printable PDF (A4)",
+    params(("id" = String, Path, description = "The meeting's UUID"), LangQuery),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = [u8]),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
+async fn attendance_pdf(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let id = meeting_id(&id)?;
+    let lang = pdf_lang(q)?;
+    let bytes = attendance_bytes(&st, &a.actor, id, lang).await?;
+    Ok(file_response(
+        bytes,
+        "application/pdf",
+        &format!("daftar-hadir-{id}.pdf"),
+        "inline",
+    ))
+}
+
+#[utoipa::path(get, path = "/me/calendar.ics", tag = "coordination",
+    summary = "Your calendar (iCalendar, RFC 5545): the meetings of your agency's groups and the due dates of the open items it owes",
+    params(LangQuery),
+    responses((status = 200, description = "The calendar", content_type = "text/calendar", body = String),
+        (status = 401, response = P401), (status = 422, response = P422)))]
+async fn my_calendar(
+    State(st): State<AppState>,
+    a: Authed,
+    q: Result<Query<LangQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let lang = pdf_lang(q)?;
+    let entries = st.app.calendar_for(&a.actor).await?;
+    let codes = agency_codes(&st).await?;
+    Ok(super::calendar::ics_response(super::calendar::ics(
+        &entries,
+        &codes,
+        lang,
+        st.app.now(),
+    )))
 }

@@ -1,7 +1,10 @@
 //! Coordination: working groups (Pokja, Satgas, Tim Terpadu), their meetings and action
-//! items — pages, API and answers (ADR 21).
+//! items — pages, API and answers (ADR 21); what meetings produce: the printable minutes
+//! and attendance list (`pdf`) and each user's calendar (`calendar`) (ADR 24).
 
 pub(crate) mod api;
+pub(crate) mod calendar;
+pub(crate) mod pdf;
 pub(crate) mod types;
 pub(crate) mod ui;
 

@@ -30,6 +30,7 @@ use crate::i18n::{core_message, field_or_other, k, tr, Lang};
 use crate::ui::format::{home_zone, local_to_rfc3339, normalize_zone, zone_value, ZONES};
 use crate::ui::render::{page_ctx, render};
 use crate::ui::{FormData, Page, UNPROCESSABLE};
+use crate::api_common::file_response;
 use crate::AppState;
 
 /// Rows of people the new-group form offers.
@@ -45,11 +46,14 @@ pub(crate) fn routes(
         ("/pokja/{id}", get(detail)),
         ("/pokja/{id}/rapat", post(create_meeting)),
         ("/rapat/{id}", get(meeting)),
+        ("/rapat/{id}/notulen.pdf", get(minutes_pdf)),
+        ("/rapat/{id}/daftar-hadir.pdf", get(attendance_pdf)),
         ("/rapat/{id}/hadir", post(add_attendee)),
         ("/rapat/{id}/notulen", post(save_minutes)),
         ("/rapat/{id}/keputusan", post(add_decision)),
         ("/rapat/{id}/tindak-lanjut", post(add_item)),
         ("/tindak-lanjut/{id}/status", post(set_status)),
+        ("/kalender/{file}", get(super::calendar::by_token)),
     ]
 }
 
@@ -500,6 +504,41 @@ pub(crate) async fn create_meeting(
         Err(AppError::Validation(e)) => {
             group_page(&st, &page, &id, UNPROCESSABLE, &values, error_lines(page.lang, &e)).await
         }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `GET /rapat/{id}/notulen.pdf`: the minutes, printable.
+pub(crate) async fn minutes_pdf(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = meeting_id(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    match super::api::minutes_bytes(&st, &page.authed.actor, id, page.lang).await {
+        Ok(bytes) => file_response(bytes, "application/pdf", &format!("notulen-{id}.pdf"), "inline"),
+        Err(e) => page.error(e),
+    }
+}
+
+/// `GET /rapat/{id}/daftar-hadir.pdf`: the attendance list to sign.
+pub(crate) async fn attendance_pdf(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = meeting_id(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    match super::api::attendance_bytes(&st, &page.authed.actor, id, page.lang).await {
+        Ok(bytes) => file_response(
+            bytes,
+            "application/pdf",
+            &format!("daftar-hadir-{id}.pdf"),
+            "inline",
+        ),
         Err(e) => page.error(e),
     }
 }

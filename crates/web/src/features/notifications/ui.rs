@@ -61,6 +61,8 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
         "referral" => k!("notif_referral"),
         "letter" => k!("notif_letter"),
         "disposition" => k!("notif_disposition"),
+        "action_item_due_soon" => k!("notif_action_item_due_soon"),
+        "action_item_overdue" => k!("notif_action_item_overdue"),
         _ => k!("notif_other"),
     };
     let why = match n.kind.as_str() {
@@ -82,6 +84,10 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
             ("why", &why),
             ("kind", &n.kind),
             ("subject", &text(n, "subject")),
+            ("what", &text(n, "what")),
+            ("due", &text(n, "due")),
+            ("agency", &text(n, "agency")),
+            ("group", &text(n, "group")),
         ],
     )
 }
@@ -98,6 +104,10 @@ fn report_of(n: &Notification) -> Option<ReportId> {
 fn href(n: &Notification) -> Option<String> {
     if let (Some("letter"), Some(id)) = (n.record_type.as_deref(), n.record_id.as_deref()) {
         return sinergi_core::ids::LetterId::parse(id).map(|id| format!("/surat/{id}"));
+    }
+    // A reminder of an action item links to the meeting that set it.
+    if n.record_type.as_deref() == Some("action_item") {
+        return sinergi_core::ids::MeetingId::parse(text(n, "meeting")).map(|id| format!("/rapat/{id}"));
     }
     report_of(n).map(|id| format!("/laporan/{id}"))
 }
@@ -140,7 +150,7 @@ pub(crate) async fn list(State(st): State<AppState>, page: Page) -> Response {
                 sentence => sentence(lang, n, zone),
                 // A letter stays with the agencies it was sent to; a report's link is
                 // shown only while it leads to the report.
-                href => if n.record_type.as_deref() == Some("letter") { href(n) } else { report_of(n).filter(|id| visible.contains(id)).and_then(|_| href(n)) },
+                href => if matches!(n.record_type.as_deref(), Some("letter" | "action_item")) { href(n) } else { report_of(n).filter(|id| visible.contains(id)).and_then(|_| href(n)) },
                 time => show_time(zone, n.created_at),
                 unread => n.read_at.is_none(),
             }

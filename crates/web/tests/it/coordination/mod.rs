@@ -4,4 +4,7 @@
 //! field, stale edits refused.
 
 mod api;
+mod calendar;
+mod outputs;
 mod pages;
+mod reminders;

@@ -46,6 +46,10 @@ struct View {
     enrolment: Option<Shown>,
     confirm_error: Option<String>,
     disable_error: Option<String>,
+    /// The private calendar address just issued, shown this once.
+    calendar_url: Option<String>,
+    /// When the user's private calendar address was issued, as shown.
+    calendar_since: Option<String>,
 }
 
 /// The secret in groups of four characters, as people type it.
@@ -105,13 +109,21 @@ fn page_view(page: &Page, sf: &SecondFactorStatus, view: View) -> Response {
             confirm_error => view.confirm_error,
             disable_error => view.disable_error,
             username => page.authed.user.username.as_str(),
+            calendar_url => view.calendar_url,
+            calendar_since => view.calendar_since,
             ..page_ctx(page, "security")
         },
     )
 }
 
 /// Renders the page with the user's current second-factor state.
-async fn show(st: &AppState, page: &Page, view: View) -> Response {
+async fn show(st: &AppState, page: &Page, mut view: View) -> Response {
+    match st.app.calendar_token_issued(&page.authed.actor).await {
+        Ok(t) => {
+            view.calendar_since = t.map(|t| show_time(home_zone(page), t));
+        }
+        Err(e) => return page.error(e),
+    }
     match st.app.second_factor(&page.authed.user).await {
         Ok(sf) => page_view(page, &sf, view),
         Err(e) => page.error(e),
@@ -122,6 +134,7 @@ fn notice_of(lang: Lang, pesan: Option<&str>) -> Option<String> {
     let key = match pesan? {
         "aktif" => k!("sec_notice_on"),
         "mati" => k!("sec_notice_off"),
+        "kalender-dicabut" => k!("cal_notice_revoked"),
         _ => return None,
     };
     Some(tr(lang, key))
@@ -399,6 +412,54 @@ pub(crate) async fn change_password(
                 .collect();
             password_page(&page, UNPROCESSABLE, &f, &errors)
         }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /akun/kalender`: issues the user's private calendar address (replacing an
+/// earlier one, which stops working) and shows it this once; only its hash is kept.
+pub(crate) async fn calendar_issue(
+    State(st): State<AppState>,
+    page: Page,
+    headers: axum::http::HeaderMap,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    match st.app.issue_calendar_token(&page.authed.actor).await {
+        Ok(token) => {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = headers
+                .get("x-forwarded-proto")
+                .and_then(|h| h.to_str().ok())
+                .filter(|p| *p == "https" || *p == "http")
+                .unwrap_or("http");
+            let view = View {
+                notice: Some(tr(page.lang, k!("cal_notice_issued"))),
+                calendar_url: Some(format!("{scheme}://{host}/kalender/{token}.ics")),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /akun/kalender/cabut`: revokes the user's private calendar address.
+pub(crate) async fn calendar_revoke(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if let Err(resp) = page.checked_form(body) {
+        return resp;
+    }
+    match st.app.revoke_calendar_token(&page.authed.actor).await {
+        Ok(_) => Redirect::to("/akun/keamanan?pesan=kalender-dicabut").into_response(),
         Err(e) => page.error(e),
     }
 }

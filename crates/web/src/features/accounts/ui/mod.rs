@@ -29,6 +29,8 @@ pub(crate) fn routes(_: &Limits) -> Vec<(&'static str, MethodRouter<AppState>)> 
         ("/akun/keamanan/mulai", post(account::start)),
         ("/akun/keamanan/konfirmasi", post(account::confirm)),
         ("/akun/keamanan/matikan", post(account::disable)),
+        ("/akun/kalender", post(account::calendar_issue)),
+        ("/akun/kalender/cabut", post(account::calendar_revoke)),
         (
             "/akun/keamanan/keluar-semua",
             post(account::sign_out_everywhere),
@@ -62,7 +64,7 @@ pub(crate) fn routes(_: &Limits) -> Vec<(&'static str, MethodRouter<AppState>)> 
 }
 
 pub(crate) fn back_path(path: &str) -> Option<String> {
-    if path.starts_with("/akun/keamanan") {
+    if path.starts_with("/akun/keamanan") || path.starts_with("/akun/kalender") {
         return Some("/akun/keamanan".into());
     }
     if path.starts_with("/admin/pengguna/") {

@@ -1,0 +1,137 @@
+//! Reminders of open action items (ADR 24): "due soon" to the owing agency's coordinators
+//! and administrators, "overdue" the day after the due date in the owing agency's date,
+//! escalated to the group's secretary; each once per item; shown as a sentence that links
+//! to the meeting.
+
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::outputs::two_meetings;
+use crate::harness::jambi::*;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+async fn notifications(s: &Server, token: &str) -> Vec<Value> {
+    let v: Value = s
+        .get(token, "/api/v1/notifications")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    v["notifications"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn open_items_are_reminded_once_before_and_after_their_due_date() {
+    let s = spawn().await;
+    // BNNK's item "Susun SOP" is due 2025-06-10, the police's "Patroli gabungan" 2025-07-15;
+    // the group's secretary is BNNK's koordinator. The police have no coordinator.
+    let (k, _, m2) = two_meetings(&s).await;
+    let sent = s
+        .app
+        .run_reminders(at("2025-06-01T01:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(sent.reminders, 0, "nothing is due within three days");
+
+    let sent = s
+        .app
+        .run_reminders(at("2025-06-07T01:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(
+        (sent.reminders, sent.notifications),
+        (1, 1),
+        "due soon, to koordinator"
+    );
+    let again = s
+        .app
+        .run_reminders(at("2025-06-08T01:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(again.reminders, 0, "sent once");
+    let list = notifications(&s, &k).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["kind"], "action_item_due_soon");
+    assert_eq!(list[0]["detail"]["due"], "2025-06-10");
+    let meeting1 = list[0]["detail"]["meeting"]
+        .as_str()
+        .expect("meeting")
+        .to_string();
+
+    // Overdue from the owing agency's next day: 23:30 WIB on the due date is not yet.
+    let sent = s
+        .app
+        .run_reminders(at("2025-06-10T16:30:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(sent.reminders, 0, "still the due date in WIB");
+    let sent = s
+        .app
+        .run_reminders(at("2025-06-10T17:30:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(
+        (sent.reminders, sent.notifications),
+        (1, 1),
+        "overdue, to koordinator once though also the secretary"
+    );
+
+    // The police's item found overdue: only "overdue", to the group's secretary (no
+    // coordinator at the police); the field officer is not told.
+    let sent = s
+        .app
+        .run_reminders(at("2025-07-20T01:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!((sent.reminders, sent.notifications), (1, 1));
+    let sent = s
+        .app
+        .run_reminders(at("2025-07-21T01:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(sent.reminders, 0);
+    let polisi = s.token("polisi").await;
+    assert!(notifications(&s, &polisi).await.is_empty());
+    let list = notifications(&s, &k).await;
+    let kinds: Vec<&str> = list.iter().filter_map(|n| n["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "action_item_overdue",
+            "action_item_overdue",
+            "action_item_due_soon"
+        ]
+    );
+    assert_eq!(list[0]["detail"]["agency"], "POLDA-JAMBI");
+    assert_eq!(list[0]["detail"]["meeting"], m2.as_str());
+
+    // The page says it in a sentence and links to the meeting.
+    let http = crate::harness::browser();
+    let session = crate::harness::browser_sign_in(&http, &s.url, "koordinator", PASSWORD).await;
+    let page = http
+        .get(format!("{}/notifikasi", s.url))
+        .header("cookie", format!("sinergi_session={session}"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.expect("text").replace("&#x2f;", "/");
+    assert!(
+        page.contains("Tindak lanjut “Patroli gabungan di pelabuhan” (Satgas TPPO Batang Hari) yang menjadi tanggung jawab POLDA-JAMBI terlambat: tenggatnya 2025-07-15."),
+        "{page}"
+    );
+    assert!(page.contains("jatuh tempo 2025-06-10"), "{page}");
+    assert!(page.contains(&format!("href=\"/rapat/{m2}\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/rapat/{meeting1}\"")),
+        "{page}"
+    );
+}
