@@ -20,11 +20,11 @@ import {
 const env = useServerAndBrowser();
 
 /** A bearer token for `username` from the API. */
-async function token(base, username) {
+async function token(base, username, scope = 'read') {
   const r = await fetch(`${base}/api/v1/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD, scope: 'read' }),
+    body: JSON.stringify(scope ? { username, password: PASSWORD, scope } : { username, password: PASSWORD }),
   });
   assert.equal(r.status, 200, `token for ${username}`);
   return (await r.json()).token;
@@ -70,6 +70,13 @@ async function ownReport(base) {
 test('a coordinator opens a restricted report by emergency access and the owner sees it in the audit trail', async () => {
   const base = env.base;
   const report = await restrictedReportOfAnotherAgency(base);
+  // The owner's administrator has other demo notifications (the Pokja's reminder of an
+  // item due soon): read first, so the header counts the one emergency access leaves.
+  const owner = await token(base, 'admin.tnks', null);
+  const read = await fetch(`${base}/api/v1/notifications/read-all`, {
+    method: 'POST', headers: { authorization: `Bearer ${owner}` },
+  });
+  assert.equal(read.status, 200);
   const context = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
   const page = await context.newPage();
   const watch = watchProblems(page);
@@ -167,7 +174,7 @@ test('a coordinator opens a restricted report by emergency access and the owner 
       item.locator('button[type="submit"]').click(),
     ]);
     assert.equal(await admin.locator('#daftar-notifikasi li.belum-dibaca').count(), 0);
-    assert.equal(await admin.locator('#daftar-notifikasi li').count(), 1, 'a read notification stays listed');
+    assert.equal(await admin.locator('#daftar-notifikasi li', { hasText: 'akses darurat' }).count(), 1, 'a read notification stays listed');
     assert.equal((await admin.textContent('#tautan-notifikasi')).trim(), 'Notifikasi', 'the count is gone');
 
     await admin.goto(`${base}/admin/audit?action=break_glass`);

@@ -16,14 +16,16 @@ const env = useServerAndBrowser();
 /** Bytes on the wire of every response of a page, by URL path, as the browser counts them. */
 function countBytes(page) {
   const sizes = [];
-  page.on('requestfinished', async (req) => {
-    try {
-      const s = await req.sizes();
+  const pending = [];
+  page.on('requestfinished', (req) => {
+    pending.push(req.sizes().then((s) => {
       sizes.push({ url: req.url(), bytes: s.responseBodySize + s.responseHeadersSize });
-    } catch {
+    }, () => {
       // A request of a page already closed: not counted.
-    }
+    }));
   });
+  // Every size read so far (each is read asynchronously after its request finished).
+  sizes.settled = () => Promise.all(pending).then(() => sizes);
   return sizes;
 }
 
@@ -138,9 +140,12 @@ test('the report form on a phone loads within 100 KB before the base map', async
   try {
     await signIn(page, base, 'ranger.tnks');
     const sizes = countBytes(page);
+    const boundariesAnswered = page.waitForEvent('requestfinished', (r) => r.url().includes('/boundaries'));
     await page.goto(`${base}/laporan/baru`);
     await page.waitForSelector('#peta-pilih[data-batas]');
+    await boundariesAnswered;
     await page.waitForLoadState('networkidle');
+    await sizes.settled();
     const total = sizes.filter((s) => !new URL(s.url).pathname.startsWith('/tiles/')).reduce((n, s) => n + s.bytes, 0);
     const boundaries = sizes.filter((s) => s.url.includes('/boundaries')).reduce((n, s) => n + s.bytes, 0);
     console.log(`report form: ${total} bytes before the base map, of which boundaries ${boundaries}`);
