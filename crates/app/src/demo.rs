@@ -176,8 +176,9 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
 
 /// The seed's letters (ADR 22): Kota Bambu Selatan's request to the Polda and the BNNP for
 /// the drug-prone area's recovery, copied to the Kapolri, the head of BNN and the local
-/// police sector, sent through Sinergi and opened by the police sector; and a KOTAN answer
-/// that reached BNNP Jambi on paper, registered there.
+/// police sector, sent through Sinergi and opened by the police sector; the Lurah's report
+/// of the meeting to the Camat, forwarded up to the city (ADR 28); and a KOTAN answer that
+/// reached BNNP Jambi on paper, registered there.
 async fn load_letters(app: &App) -> AppResult<usize> {
     use sinergi_core::letter::body::{NewLetterBody, RegisterLetterBody};
     let actor = |name: &'static str| async move {
@@ -207,6 +208,40 @@ serta pemantauan bersama.\n\nDemikian kami sampaikan, atas perhatian dan kerja s
     // The police sector opened it: its receipt shows on the Kelurahan's letter.
     app.open_letter(&actor("polsek.palmerah").await?, l.id)
         .await?;
+    // The Lurah reports the meeting to the Camat, as the seed says; the kelurahan reports
+    // to its kecamatan, which forwards the report to the city.
+    app.set_reporting_line(
+        None,
+        "KEL-KOTA-BAMBU-SELATAN",
+        &serde_json::from_value(serde_json::json!({"superior": "KEC-PALMERAH"}))
+            .map_err(|e| AppError::Conflict(e.to_string()))?,
+    )
+    .await?;
+    let report: NewLetterBody = serde_json::from_value(serde_json::json!({
+        "id": "019a9a00-0000-7000-8000-00000000a002",
+        "subject": "Laporan hasil rapat daring pemulihan kawasan rawan narkoba Kampung Boncos bersama BNN RI",
+        "signatory": "Lurah Kota Bambu Selatan",
+        "body": "Dengan hormat,\n\nBersama ini kami laporkan hasil rapat daring bersama Direktorat Pemberdayaan Alternatif BNN RI \
+tentang pemulihan kawasan rawan narkoba di Kampung Boncos: penyalahgunaan narkoba masih terjadi 24 jam, pelaku berasal dari luar kampung, \
+posko pemantauan telah didirikan, dan Polsek Palmerah telah memetakan kawasan dari Jalan Raya Katamso. BNN RI akan memberikan \
+pelatihan kewirausahaan; Pemda diminta bersurat kepada Polda dan BNNP dengan tembusan kepada Kapolri dan Kepala BNN.\n\n\
+Mohon arahan Bapak Camat.",
+        "to": ["KEC-PALMERAH"],
+    }))
+    .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let r = app.create_letter(&lurah, &report).await?;
+    app.send_letter(&lurah, r.id, Some(r.version)).await?;
+    let camat = actor("camat.palmerah").await?;
+    app.open_letter(&camat, r.id).await?;
+    app.forward_letter(
+        &camat,
+        r.id,
+        &serde_json::from_value(serde_json::json!({
+            "note": "Diteruskan kepada Wali Kota untuk arahan dan dukungan pemulihan kawasan rawan narkoba di wilayah Kecamatan Palmerah."
+        }))
+        .map_err(|e| AppError::Conflict(e.to_string()))?,
+    )
+    .await?;
     let bnnp = actor("koordinator.bnnp.jambi").await?;
     let today = app.now().date_naive();
     let registered: RegisterLetterBody = serde_json::from_value(serde_json::json!({
@@ -218,7 +253,7 @@ serta pemantauan bersama.\n\nDemikian kami sampaikan, atas perhatian dan kerja s
     }))
     .map_err(|e| AppError::Conflict(e.to_string()))?;
     app.register_letter(&bnnp, &registered).await?;
-    Ok(2)
+    Ok(3)
 }
 
 /// The agreements of the seed situations, proposed through the same use case as the API
@@ -448,6 +483,10 @@ const AGENCIES: &[DemoAgency] = &[
     agency("BIN-KAPUAS-HULU", "BIN Koordinator Wilayah Kapuas Hulu", "other", None, &["61.06"]),
     // Jakarta: the kelurahan of the drug-free neighbourhood programme.
     agency("KEL-KOTA-BAMBU-SELATAN", "Kelurahan Kota Bambu Selatan", "village", None, &["31.73.07.1006"]),
+    // The kelurahan reports to its kecamatan, and that to the city (ADR 28): the route the
+    // Lurah's report to the Camat follows upward.
+    agency("PEMKOT-JAKBAR", "Pemerintah Kota Administrasi Jakarta Barat", "local_government", None, &["31.73"]),
+    agency("KEC-PALMERAH", "Kecamatan Palmerah", "local_government", Some("PEMKOT-JAKBAR"), &["31.73.07"]),
     // Lampung Timur: the communications office, the buffer villages of Way Kambas and the
     // conservation programme that connects them.
     agency("DISKOMINFO-LAMTIM", "Diskominfo Kabupaten Lampung Timur", "local_government", None, &["18.07"]),
@@ -502,6 +541,7 @@ const USERS: &[DemoUser] = &[
     user("petugas.imigrasi.putussibau", "Petugas Imigrasi Putussibau (demo)", "IMIGRASI-PUTUSSIBAU", "field_officer"),
     user("lurah.kbs", "Lurah Kota Bambu Selatan (demo)", "KEL-KOTA-BAMBU-SELATAN", "coordinator"),
     user("polsek.palmerah", "Unit Reskrim Polsek Palmerah (demo)", "POLSEK-PALMERAH", "field_officer"),
+    user("camat.palmerah", "Sekretariat Kecamatan Palmerah (demo)", "KEC-PALMERAH", "coordinator"),
     user("petugas.bnnk.jakbar", "Petugas BNNK Jakarta Barat (demo)", "BNNK-JAKARTA-BARAT", "field_officer"),
     user("ranger.wk", "Polhut Balai TN Way Kambas (demo)", "BTNWK", "field_officer"),
     user("koordinator.wk", "Koordinator Tim Mitigasi Konflik Gajah TNWK (demo)", "BTNWK", "coordinator"),
@@ -2147,7 +2187,7 @@ mod tests {
                 items: 11
             }
         );
-        assert_eq!(summary.letters, 2);
+        assert_eq!(summary.letters, 3);
         let (u, _) = app
             .store
             .user_credentials("koordinator.tnks")

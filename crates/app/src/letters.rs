@@ -127,6 +127,8 @@ impl App {
                         delivered_at: None,
                         read_at: None,
                         read_by: None,
+                        forwarded_from: None,
+                        forward_note: None,
                     }),
                 }
             }
@@ -334,6 +336,8 @@ impl App {
                 match r.role {
                     RecipientRole::To => to.push(a.code.to_string()),
                     RecipientRole::Copy => copies.push(a.code.to_string()),
+                    // A draft is forwarded to no one.
+                    RecipientRole::Forwarded => {}
                 }
             }
         }

@@ -19,11 +19,13 @@ pub mod events;
 pub mod export;
 pub mod letters;
 mod lookups;
+pub mod mail;
 pub mod meeting_outputs;
 pub mod notifications;
 pub mod operations;
 pub mod patrols;
 pub mod plans;
+pub mod reporting;
 pub mod reports;
 pub mod warning;
 

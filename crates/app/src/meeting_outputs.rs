@@ -16,6 +16,7 @@ use sinergi_core::ids::{AgencyId, GroupId, NotificationId, UserId};
 use sinergi_core::time::Zone;
 use sinergi_core::user::Role;
 use sinergi_store::notifications::Notification;
+use sinergi_store::Mail;
 
 use crate::auth::{random_token, token_hash};
 use crate::{App, AppError, AppResult};
@@ -57,6 +58,8 @@ pub struct RemindersSent {
     pub reminders: usize,
     /// Notifications written for them.
     pub notifications: usize,
+    /// Mails queued for those recipients who gave an e-mail address (ADR 28).
+    pub mails: usize,
 }
 
 /// A user's calendar: the meetings of their agency's groups and the due dates of the open
@@ -150,25 +153,88 @@ impl App {
                         read_at: None,
                     })
                     .collect();
+                let mails = if self.mail_configured() {
+                    self.reminder_mails(&item, group, &agency, kind, &recipients, now)
+                        .await?
+                } else {
+                    Vec::new()
+                };
                 let mut entry = self.audit(
                     None,
                     AuditAction::ActionItemReminder,
                     "action_item",
                     &item.id.to_string(),
-                    json!({"kind": kind.as_str(), "recipients": notices.len(), "due": item.due.to_string()}),
+                    json!({"kind": kind.as_str(), "recipients": notices.len(), "mails": mails.len(),
+                        "due": item.due.to_string()}),
                 );
                 entry.at = now;
                 if self
                     .store
-                    .record_reminder(item.id, kind.as_str(), now, &notices, &entry)
+                    .record_reminder(item.id, kind.as_str(), now, &notices, &mails, &entry)
                     .await?
                 {
                     sent.reminders += 1;
                     sent.notifications += notices.len();
+                    sent.mails += mails.len();
                 }
             }
         }
         Ok(sent)
+    }
+
+    /// The mails of a reminder, one per recipient who gave an e-mail address, in
+    /// Indonesian, with the due date as the owing agency reads it.
+    async fn reminder_mails(
+        &self,
+        item: &ActionItem,
+        g: &Group,
+        agency: &str,
+        kind: ReminderKind,
+        recipients: &[UserId],
+        now: DateTime<Utc>,
+    ) -> AppResult<Vec<Mail>> {
+        let addresses = self.store.user_emails(recipients).await?;
+        let due = item.due.format("%d-%m-%Y");
+        let (subject, opening) = match kind {
+            ReminderKind::DueSoon => (
+                format!("[Sinergi] Tindak lanjut jatuh tempo {due}: {}", item.what),
+                format!("Tindak lanjut {agency} dalam {} jatuh tempo pada {due}.", g.name),
+            ),
+            ReminderKind::Overdue => (
+                format!("[Sinergi] Tindak lanjut terlambat sejak {due}: {}", item.what),
+                format!(
+                    "Tindak lanjut {agency} dalam {} telah melewati tenggat {due} dan belum selesai.",
+                    g.name
+                ),
+            ),
+        };
+        let body = format!(
+            "{opening}\n\nTindak lanjut: {}\nPenanggung jawab: {agency}{}\nTenggat: {due}\n\n\
+             Lihat dan perbarui statusnya di Sinergi: /rapat/{}\n\n\
+             Surel ini dikirim karena alamat Anda terdaftar untuk pengingat di Sinergi; \
+             hapus alamat di halaman Akun untuk berhenti menerimanya.\n",
+            item.what,
+            item.person
+                .as_deref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default(),
+            item.meeting_id,
+        );
+        Ok(addresses
+            .into_iter()
+            .map(|(user, to)| Mail {
+                id: uuid::Uuid::now_v7(),
+                user_id: Some(user),
+                to,
+                subject: subject.clone(),
+                body: body.clone(),
+                kind: kind.notification_kind().into(),
+                record_type: Some("action_item".into()),
+                record_id: Some(item.id.to_string()),
+                created_at: now,
+                attempts: 0,
+            })
+            .collect())
     }
 
     /// Who a reminder goes to: the active coordinators and administrators of the owing

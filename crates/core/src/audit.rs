@@ -79,10 +79,13 @@ pub enum Action {
     ActionItemReminder,
     CalendarTokenIssue,
     CalendarTokenRevoke,
+    UserEmailChange,
+    ReportingLineChange,
+    LetterForward,
 }
 
 impl Action {
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 61] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -141,6 +144,9 @@ impl Action {
         Action::ActionItemReminder,
         Action::CalendarTokenIssue,
         Action::CalendarTokenRevoke,
+        Action::UserEmailChange,
+        Action::ReportingLineChange,
+        Action::LetterForward,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -203,6 +209,9 @@ impl Action {
             Action::ActionItemReminder => "action_item_reminder",
             Action::CalendarTokenIssue => "calendar_token_issue",
             Action::CalendarTokenRevoke => "calendar_token_revoke",
+            Action::UserEmailChange => "user_email_change",
+            Action::ReportingLineChange => "reporting_line_change",
+            Action::LetterForward => "letter_forward",
         }
     }
 

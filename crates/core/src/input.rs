@@ -176,8 +176,51 @@ pub fn short_text(
     }
 }
 
+/// Whether `s` (trimmed) looks like an e-mail address a mail server accepts: one `@`
+/// with something before it and a dotted domain after it, no spaces or control
+/// characters, at most 254 characters.
+pub fn email_address(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    s.len() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn email_addresses() {
+        for ok in [
+            "lurah@kotabambuselatan.go.id",
+            " camat.palmerah@jakarta.go.id ",
+        ] {
+            assert!(super::email_address(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "lurah",
+            "@go.id",
+            "lurah@",
+            "lurah@go",
+            "a b@go.id",
+            "a@b@go.id",
+            "x@go.id.",
+            "<a@go.id>",
+            "a@go.id,b@go.id",
+        ] {
+            assert!(!super::email_address(bad), "{bad}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -113,6 +113,8 @@ pub enum RecipientRole {
     To,
     /// *Tembusan*: a copy for their information.
     Copy,
+    /// Passed up a reporting line by an agency that held the letter (ADR 28).
+    Forwarded,
 }
 
 impl RecipientRole {
@@ -120,6 +122,7 @@ impl RecipientRole {
         match self {
             RecipientRole::To => "to",
             RecipientRole::Copy => "copy",
+            RecipientRole::Forwarded => "forwarded",
         }
     }
 
@@ -127,6 +130,7 @@ impl RecipientRole {
         match s {
             "to" => Some(RecipientRole::To),
             "copy" => Some(RecipientRole::Copy),
+            "forwarded" => Some(RecipientRole::Forwarded),
             _ => None,
         }
     }
@@ -142,6 +146,22 @@ pub struct Recipient {
     /// When someone of the agency first opened it, and who.
     pub read_at: Option<DateTime<Utc>>,
     pub read_by: Option<UserId>,
+    /// For a recipient the letter was forwarded to (ADR 28): the agency that passed it on,
+    /// and its note.
+    pub forwarded_from: Option<AgencyId>,
+    pub forward_note: Option<String>,
+}
+
+/// A letter passed up a reporting line (ADR 28): by which agency, to which, when, by
+/// whom, with the forwarding note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetterForward {
+    pub letter_id: LetterId,
+    pub from_agency: AgencyId,
+    pub to_agency: AgencyId,
+    pub note: String,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,18 +192,31 @@ pub struct Letter {
 }
 
 impl Letter {
-    /// Every agency that sees the letter as its own: its agency, and once sent, each
-    /// recipient.
+    /// Every agency that sees the letter as its own: its agency, once sent each
+    /// recipient, and each agency it was forwarded to.
     pub fn agencies(&self) -> Vec<AgencyId> {
         let mut out = vec![self.agency_id];
-        if self.status == LetterStatus::Sent {
-            for r in &self.recipients {
-                if !out.contains(&r.agency_id) {
-                    out.push(r.agency_id);
-                }
+        for r in self.recipients.iter().filter(|r| self.delivered_to(r)) {
+            if !out.contains(&r.agency_id) {
+                out.push(r.agency_id);
             }
         }
         out
+    }
+
+    /// Whether the letter reached this recipient: every one once it was sent; one it was
+    /// forwarded to (a registered letter too) from the forwarding.
+    fn delivered_to(&self, r: &Recipient) -> bool {
+        self.status == LetterStatus::Sent || r.role == RecipientRole::Forwarded
+    }
+
+    /// Whether `agency` holds the letter and may pass it up its reporting line: the
+    /// letter's own agency once it was sent or registered, or an agency it reached.
+    pub fn held_by(&self, agency: AgencyId) -> bool {
+        if agency == self.agency_id {
+            return self.status != LetterStatus::Draft;
+        }
+        self.recipient(agency).is_some()
     }
 
     /// The one visibility rule, applied as if each of [`Letter::agencies`] owned it.
@@ -216,10 +249,9 @@ impl Letter {
 
     /// The recipient entry of `agency`, when the letter was sent to it.
     pub fn recipient(&self, agency: AgencyId) -> Option<&Recipient> {
-        if self.status != LetterStatus::Sent {
-            return None;
-        }
-        self.recipients.iter().find(|r| r.agency_id == agency)
+        self.recipients
+            .iter()
+            .find(|r| r.agency_id == agency && self.delivered_to(r))
     }
 }
 
@@ -678,6 +710,43 @@ fn check_recipients(to: &[String], copies: &[String], errs: &mut ValidationError
             }
             seen.push(c);
         }
+    }
+}
+
+/// The note of a forwarding: 1 to 1,000 visible characters, and no other field.
+pub fn forward_note(b: &body::ForwardLetterBody) -> Result<String, ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    let note = short_text("note", &b.note, 1000, &mut errs);
+    b.unknown.report("", &mut errs);
+    match note {
+        Some(n) if errs.is_empty() => Ok(n),
+        _ => Err(errs),
+    }
+}
+
+/// The superior named by a reporting-line body: `Some(code)`, or `None` for "the parent
+/// again" (`null`). A missing key or anything but a code is refused.
+pub fn reporting_superior(b: &body::ReportingLineBody) -> Result<Option<String>, ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    b.unknown.report("", &mut errs);
+    let out = match &b.superior {
+        crate::input::Field::Null => None,
+        crate::input::Field::Given(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => {
+            errs.push(
+                "superior",
+                crate::msg!(
+                    "reporting-superior-required",
+                    "give the code of the superior agency, or null for the parent"
+                ),
+            );
+            None
+        }
+    };
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
     }
 }
 

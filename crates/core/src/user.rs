@@ -190,6 +190,48 @@ pub struct User {
     pub must_change_password: bool,
 }
 
+/// A user's e-mail address for reminders (ADR 28): an address, or `null` to stop mail.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = EmailAddress))]
+pub struct EmailBody {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
+    pub email: crate::input::Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: crate::input::Unknown,
+}
+
+impl crate::input::Body for EmailBody {}
+
+/// The address an [`EmailBody`] sets (trimmed, lower-cased domain), or `None` to remove it.
+pub fn email_of(b: &EmailBody) -> Result<Option<String>, crate::ValidationErrors> {
+    let mut errs = crate::ValidationErrors::new();
+    b.unknown.report("", &mut errs);
+    let out = match &b.email {
+        crate::input::Field::Null => None,
+        crate::input::Field::Given(s) if s.trim().is_empty() => None,
+        crate::input::Field::Given(s) if crate::input::email_address(s) => {
+            let s = s.trim();
+            let (local, domain) = s.split_once('@').unwrap_or((s, ""));
+            Some(format!("{local}@{}", domain.to_lowercase()))
+        }
+        _ => {
+            errs.push(
+                "email",
+                crate::msg!("email-invalid", "not an e-mail address"),
+            );
+            None
+        }
+    };
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

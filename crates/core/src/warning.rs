@@ -828,7 +828,7 @@ fn contact(i: usize, c: &Field<RuleContact>, errs: &mut ValidationErrors) -> Con
         }
     }
     if let Some(e) = &email {
-        if !e.contains('@') || e.starts_with('@') || e.ends_with('@') || e.contains(' ') {
+        if !crate::input::email_address(e) {
             errs.push(
                 format!("recipients.contacts[{i}].email"),
                 crate::msg!("contact-email-invalid", "not an e-mail address"),

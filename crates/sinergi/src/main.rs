@@ -116,8 +116,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum RemindersCmd {
-    /// Send the reminders due now ("due in 3 days", "overdue"), each once per item, and
-    /// print how many were sent; `serve` does this every 10 minutes.
+    /// Send the reminders due now ("due in 3 days", "overdue"), each once per item, in the
+    /// app and by e-mail to those who gave an address (when `smtp_url` is set), and print
+    /// how many were sent; `serve` does this every 10 minutes.
     Run {
         /// Run as at this instant (RFC 3339) instead of now.
         #[arg(long)]
@@ -183,6 +184,16 @@ enum AgencyCmd {
     },
     /// List agencies.
     List,
+    /// Show whom an agency reports to (the route a letter follows upward), or set it:
+    /// `reports-to KEL-KOTA-BAMBU-SELATAN KEC-PALMERAH`; `--parent` lets it report to its
+    /// parent again.
+    ReportsTo {
+        code: String,
+        /// The superior's code.
+        superior: Option<String>,
+        #[arg(long, conflicts_with = "superior")]
+        parent: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -220,6 +231,13 @@ enum UserCmd {
         /// field_officer, coordinator, analyst, agency_admin or system_admin.
         #[arg(long)]
         role: Option<String>,
+    },
+    /// Set a user's e-mail address for reminders, or remove it with --clear.
+    Email {
+        username: String,
+        address: Option<String>,
+        #[arg(long, conflicts_with = "address")]
+        clear: bool,
     },
     /// Set a user's password (read from standard input) and end their sessions.
     Passwd {
@@ -441,10 +459,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => app.now(),
             };
             let sent = app.run_reminders(now).await?;
+            let mail = app.send_due_mail().await?;
             println!(
-                "Sent {} reminders ({} notifications).",
-                sent.reminders, sent.notifications
+                "Sent {} reminders ({} notifications, {} mails queued); mailed {}, {} failed.",
+                sent.reminders, sent.notifications, sent.mails, mail.sent, mail.failed
             );
+            if !app.mail_configured() {
+                println!("No SMTP server is set up (smtp_url): reminders are not mailed.");
+            }
             Ok(())
         }
     }
@@ -568,6 +590,13 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
                     ),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "action item reminders"),
+                }
+                match app.send_due_mail().await {
+                    Ok(m) if m.sent + m.failed > 0 => {
+                        tracing::info!(sent = m.sent, failed = m.failed, "reminder mail")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "reminder mail"),
                 }
                 tokio::time::sleep(every).await;
             }
@@ -804,6 +833,42 @@ async fn agency(app: Arc<App>, cmd: AgencyCmd) -> anyhow::Result<()> {
             let a = app.create_agency(None, new).await?;
             println!("Added agency {} ({}).", a.code, a.name);
         }
+        AgencyCmd::ReportsTo {
+            code,
+            superior,
+            parent,
+        } => {
+            let body = match (&superior, parent) {
+                (Some(s), _) => Some(serde_json::json!({ "superior": s })),
+                (None, true) => Some(serde_json::json!({ "superior": null })),
+                (None, false) => None,
+            };
+            let chain = match body {
+                Some(b) => {
+                    let body = <sinergi_core::letter::body::ReportingLineBody as sinergi_core::input::Body>::read(&b)
+                        .map_err(AppError::from)?;
+                    app.set_reporting_line(None, &code, &body).await?
+                }
+                None => {
+                    let a = app
+                        .agencies()
+                        .await?
+                        .into_iter()
+                        .find(|a| a.code.as_str() == code.trim())
+                        .ok_or_else(|| anyhow::anyhow!("{code} is not an agency"))?;
+                    app.reporting_chain(a.id).await?
+                }
+            };
+            if chain.is_empty() {
+                println!("{code} reports to no one.");
+            } else {
+                let names: Vec<String> = chain
+                    .iter()
+                    .map(|a| format!("{} ({})", a.code, a.name))
+                    .collect();
+                println!("{code} → {}", names.join(" → "));
+            }
+        }
         AgencyCmd::List => {
             let all = app.agencies().await?;
             for a in &all {
@@ -887,6 +952,22 @@ async fn user(app: Arc<App>, cmd: UserCmd) -> anyhow::Result<()> {
                 u.display_name,
                 u.role.as_str()
             );
+        }
+        UserCmd::Email {
+            username,
+            address,
+            clear,
+        } => {
+            if address.is_none() && !clear {
+                bail!("give an address, or --clear to remove it");
+            }
+            let body = serde_json::json!({ "email": address });
+            let body = <sinergi_core::user::EmailBody as sinergi_core::input::Body>::read(&body)
+                .map_err(AppError::from)?;
+            match app.set_user_email(None, &username, &body).await? {
+                Some(e) => println!("Reminders for {username} are also mailed to {e}."),
+                None => println!("Reminders for {username} are no longer mailed."),
+            }
         }
         UserCmd::Passwd {
             username,

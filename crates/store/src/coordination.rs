@@ -97,6 +97,7 @@ pub trait CoordinationStore: Send + Sync {
         kind: &str,
         at: DateTime<Utc>,
         notices: &[Notification],
+        mails: &[crate::mail::Mail],
         audit: &NewAudit,
     ) -> Result<bool>;
 
@@ -690,6 +691,7 @@ macro_rules! coordination_impl {
                 kind: &str,
                 at: DateTime<Utc>,
                 notices: &[Notification],
+                mails: &[crate::mail::Mail],
                 audit: &NewAudit,
             ) -> Result<bool> {
                 let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
@@ -711,6 +713,7 @@ macro_rules! coordination_impl {
                 for n in notices {
                     crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
                 }
+                crate::mail::$m::insert_mails_tx(&mut tx, mails).await?;
                 tx.commit().await?;
                 Ok(true)
             }

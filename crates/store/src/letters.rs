@@ -13,8 +13,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sinergi_core::audit::NewAudit;
 use sinergi_core::ids::{AgencyId, DispositionId, LetterId, UserId};
 use sinergi_core::letter::{
-    render_number, Disposition, Letter, LetterDocument, LetterStatus, Nature, Recipient,
-    RecipientRole,
+    render_number, Disposition, Letter, LetterDocument, LetterForward, LetterStatus, Nature,
+    Recipient, RecipientRole,
 };
 use sqlx::{QueryBuilder, Row};
 
@@ -127,6 +127,16 @@ pub trait LetterStore: Send + Sync {
     /// The letters of `agencies` and those sent to them, the newest first. Who may see
     /// which is the caller's decision (`Letter::visible_to`).
     async fn letters_for_agencies(&self, agencies: &[AgencyId]) -> Result<Vec<Letter>>;
+    /// Passes a letter up a reporting line (ADR 28): `f.to_agency` becomes a recipient
+    /// (role `forwarded`, delivered at `f.at`) and the forwarding is kept, with the notices
+    /// and the audit entry, in one transaction. False, with nothing written, when the
+    /// agency already is one of the letter's recipients.
+    async fn forward_letter(
+        &self,
+        f: &LetterForward,
+        notices: &[Notification],
+        audit: &NewAudit,
+    ) -> Result<bool>;
 }
 
 fn date_text(d: NaiveDate) -> String {
@@ -179,6 +189,7 @@ macro_rules! letters_impl {
             let delivered: Option<i64> = row.try_get("delivered_at")?;
             let read: Option<i64> = row.try_get("read_at")?;
             let read_by: Option<uuid::Uuid> = row.try_get("read_by")?;
+            let forwarded_from: Option<uuid::Uuid> = row.try_get("from_agency_id")?;
             Ok((
                 row.try_get("letter_id")?,
                 Recipient {
@@ -187,6 +198,8 @@ macro_rules! letters_impl {
                     delivered_at: delivered.map(from_ms).transpose()?,
                     read_at: read.map(from_ms).transpose()?,
                     read_by: read_by.map(UserId),
+                    forwarded_from: forwarded_from.map(AgencyId),
+                    forward_note: row.try_get("forward_note")?,
                 },
             ))
         }
@@ -281,13 +294,13 @@ macro_rules! letters_impl {
                         for a in agencies {
                             sep.push_bind(a.0);
                         }
-                        qb.push(") OR (l.status = 'sent' AND EXISTS (SELECT 1 FROM letter_recipients r \
-                                 WHERE r.letter_id = l.id AND r.agency_id IN (");
+                        qb.push(") OR EXISTS (SELECT 1 FROM letter_recipients r \
+                                 WHERE r.letter_id = l.id AND (l.status = 'sent' OR r.role = 'forwarded') AND r.agency_id IN (");
                         let mut sep = qb.separated(", ");
                         for a in agencies {
                             sep.push_bind(a.0);
                         }
-                        qb.push("))))");
+                        qb.push(")))");
                     }
                 }
                 qb.push(" ORDER BY l.created_at DESC, l.id DESC");
@@ -297,13 +310,16 @@ macro_rules! letters_impl {
                     return Ok(letters);
                 }
                 let mut qb = QueryBuilder::<$DB>::new(
-                    "SELECT letter_id, agency_id, role, delivered_at, read_at, read_by FROM letter_recipients WHERE letter_id IN (",
+                    "SELECT r.letter_id, r.agency_id, r.role, r.delivered_at, r.read_at, r.read_by, \
+                     f.from_agency_id, f.note AS forward_note FROM letter_recipients r \
+                     LEFT JOIN letter_forwards f ON f.letter_id = r.letter_id AND f.to_agency_id = r.agency_id \
+                     WHERE r.letter_id IN (",
                 );
                 let mut sep = qb.separated(", ");
                 for l in &letters {
                     sep.push_bind(l.id.0);
                 }
-                qb.push(") ORDER BY letter_id, position");
+                qb.push(") ORDER BY r.letter_id, r.position");
                 let rows = qb.build().fetch_all(&self.read).await?;
                 let mut by_letter: std::collections::HashMap<uuid::Uuid, Vec<Recipient>> = Default::default();
                 for row in &rows {
@@ -604,6 +620,49 @@ macro_rules! letters_impl {
 
             async fn letter(&self, id: LetterId) -> Result<Option<Letter>> {
                 Ok(self.letters_where(&[], Some(id)).await?.pop())
+            }
+
+            async fn forward_letter(&self, f: &LetterForward, notices: &[Notification], audit: &NewAudit) -> Result<bool> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let position: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(position), -1) + 1 FROM letter_recipients WHERE letter_id = $1",
+                )
+                .bind(f.letter_id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                let res = sqlx::query(
+                    "INSERT INTO letter_recipients (letter_id, agency_id, role, position, delivered_at) \
+                     VALUES ($1, $2, 'forwarded', $3, $4) ON CONFLICT (letter_id, agency_id) DO NOTHING",
+                )
+                .bind(f.letter_id.0)
+                .bind(f.to_agency.0)
+                .bind(position)
+                .bind(ms(f.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO letter_forwards (letter_id, from_agency_id, to_agency_id, note, forwarded_by, forwarded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(f.letter_id.0)
+                .bind(f.from_agency.0)
+                .bind(f.to_agency.0)
+                .bind(&f.note)
+                .bind(f.by.0)
+                .bind(ms(f.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                for n in notices {
+                    crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
+                }
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn letters_for_agencies(&self, agencies: &[AgencyId]) -> Result<Vec<Letter>> {

@@ -19,6 +19,7 @@ pub mod audit;
 mod backend;
 pub mod coordination;
 pub mod letters;
+pub mod mail;
 mod migrate;
 pub mod notifications;
 pub mod patrols;
@@ -35,6 +36,7 @@ pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
 pub use coordination::CoordinationStore;
 pub use letters::{LetterStore, RegisterOutcome, SendOutcome};
+pub use mail::{Mail, MailCounts, MailStore};
 pub use notifications::{Notification, NotificationStore};
 pub use patrols::{LegInsert, PatrolStore};
 pub use plans::{NodeUpdate, PlanStore};
@@ -119,6 +121,7 @@ pub trait Store:
     + LetterStore
     + CoordinationStore
     + PlanStore
+    + MailStore
     + Send
     + Sync
 {

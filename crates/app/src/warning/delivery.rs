@@ -76,6 +76,29 @@ fn with_causes(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// Sends one plain-text mail through the operator's SMTP server (alerts, reminders).
+pub(crate) async fn send_mail(
+    smtp: &Smtp,
+    to: &str,
+    subject: &str,
+    body: String,
+) -> Result<(), String> {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    let msg = Message::builder()
+        .from(smtp.from.parse().map_err(|e| format!("smtp_from: {e}"))?)
+        .to(to.parse().map_err(|e| format!("{to}: {e}"))?)
+        .subject(subject.chars().take(150).collect::<String>())
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| e.to_string())?;
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url)
+        .map_err(|e| format!("smtp_url: {e}"))?
+        .timeout(Some(std::time::Duration::from_secs(15)))
+        .build();
+    transport.send(msg).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// Seconds to wait before attempt `n + 1`: 5 s doubling, at most an hour.
 pub fn backoff(attempts: i64) -> Duration {
     let s = 5i64.saturating_mul(1i64 << attempts.clamp(0, 20));
@@ -300,7 +323,6 @@ impl App {
                 }
             }
             "email" => {
-                use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
                 let smtp = self
                     .warning
                     .delivery
@@ -308,31 +330,15 @@ impl App {
                     .as_ref()
                     .ok_or("no SMTP server is set up")?;
                 let text = self.alert_text(&alert).await.map_err(|e| e.to_string())?;
-                let zone_time = text.clone();
                 let body = format!(
-                    "{zone_time}\n\nLokasi: {:.5}, {:.5}\nTingkat: {}\nKode peringatan: {}\n\n\
+                    "{text}\n\nLokasi: {:.5}, {:.5}\nTingkat: {}\nKode peringatan: {}\n\n\
                      Tanggapi di papan peringatan Sinergi (/peringatan).\n",
                     alert.lat,
                     alert.lon,
                     alert.severity.as_str(),
                     alert.id
                 );
-                let msg = Message::builder()
-                    .from(smtp.from.parse().map_err(|e| format!("smtp_from: {e}"))?)
-                    .to(row
-                        .target
-                        .parse()
-                        .map_err(|e| format!("{}: {e}", row.target))?)
-                    .subject(text.chars().take(150).collect::<String>())
-                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
-                    .body(body)
-                    .map_err(|e| e.to_string())?;
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url)
-                    .map_err(|e| format!("smtp_url: {e}"))?
-                    .timeout(Some(std::time::Duration::from_secs(15)))
-                    .build();
-                transport.send(msg).await.map_err(|e| e.to_string())?;
-                Ok(())
+                send_mail(smtp, &row.target, &text, body).await
             }
             other => Err(format!("{other} delivery is not available on this server")),
         }

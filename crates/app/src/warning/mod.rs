@@ -18,7 +18,7 @@
 
 mod admin;
 mod alerts;
-mod delivery;
+pub(crate) mod delivery;
 mod ingest;
 pub mod mqtt;
 pub mod net;

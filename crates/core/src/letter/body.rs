@@ -173,3 +173,35 @@ pub struct DispositionPatchBody {
 }
 
 impl Body for DispositionPatchBody {}
+
+/// A letter passed up the holding agency's reporting line, with a note (ADR 28).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ForwardLetter))]
+pub struct ForwardLetterBody {
+    /// Why it is passed on, or what is asked of the superior: 1 to 1,000 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    pub note: Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for ForwardLetterBody {}
+
+/// Whom an agency reports to (ADR 28): the code of its superior on the reporting line, or
+/// `null` to report to its parent again.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ReportingLine))]
+pub struct ReportingLineBody {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
+    pub superior: Field<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl Body for ReportingLineBody {}

@@ -109,6 +109,27 @@ pub trait AccountStore: Send + Sync {
     async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>>;
     async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()>;
     async fn revoke_user_sessions(&self, user: UserId, at: DateTime<Utc>) -> Result<()>;
+    /// The user's e-mail address for reminders, if they gave one (ADR 28).
+    async fn user_email(&self, id: UserId) -> Result<Option<String>>;
+    /// The e-mail addresses of those of `ids` who gave one.
+    async fn user_emails(&self, ids: &[UserId]) -> Result<Vec<(UserId, String)>>;
+    /// Sets or (with `None`) removes the user's e-mail address, audited.
+    async fn set_user_email(
+        &self,
+        id: UserId,
+        email: Option<&str>,
+        audit: &NewAudit,
+    ) -> Result<bool>;
+    /// Every reporting line set apart from the agencies' parents: (agency, superior).
+    async fn reporting_lines(&self) -> Result<Vec<(AgencyId, AgencyId)>>;
+    /// Sets whom `agency` reports to or, with `None`, lets it report to its parent again.
+    async fn set_reporting_line(
+        &self,
+        agency: AgencyId,
+        superior: Option<AgencyId>,
+        at: DateTime<Utc>,
+        audit: &NewAudit,
+    ) -> Result<()>;
     async fn setting(&self, key: &str) -> Result<Option<String>>;
     async fn put_setting(
         &self,
@@ -294,6 +315,78 @@ macro_rules! accounts_impl {
                     .bind(must_change)
                     .bind(id.0);
                 update_one_audited(&self.write, update, Some(audit)).await
+            }
+
+            async fn user_email(&self, id: UserId) -> Result<Option<String>> {
+                let v: Option<Option<String>> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.read)
+                    .await?;
+                Ok(v.flatten())
+            }
+
+            async fn user_emails(&self, ids: &[UserId]) -> Result<Vec<(UserId, String)>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = sqlx::QueryBuilder::<$DB>::new("SELECT id, email FROM users WHERE email IS NOT NULL AND id IN (");
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(id.0);
+                }
+                qb.push(")");
+                let rows = qb.build().fetch_all(&self.read).await?;
+                rows.iter()
+                    .map(|r| Ok((UserId(r.try_get("id")?), r.try_get("email")?)))
+                    .collect()
+            }
+
+            async fn set_user_email(&self, id: UserId, email: Option<&str>, audit: &NewAudit) -> Result<bool> {
+                let update = sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+                    .bind(email.map(str::to_string))
+                    .bind(id.0);
+                update_one_audited(&self.write, update, Some(audit)).await
+            }
+
+            async fn reporting_lines(&self) -> Result<Vec<(AgencyId, AgencyId)>> {
+                let rows = sqlx::query("SELECT agency_id, superior_id FROM reporting_lines")
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((AgencyId(r.try_get("agency_id")?), AgencyId(r.try_get("superior_id")?))))
+                    .collect()
+            }
+
+            async fn set_reporting_line(
+                &self,
+                agency: AgencyId,
+                superior: Option<AgencyId>,
+                at: DateTime<Utc>,
+                audit: &NewAudit,
+            ) -> Result<()> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                match superior {
+                    Some(s) => {
+                        sqlx::query(
+                            "INSERT INTO reporting_lines (agency_id, superior_id, set_at) VALUES ($1, $2, $3) \
+                             ON CONFLICT (agency_id) DO UPDATE SET superior_id = excluded.superior_id, set_at = excluded.set_at",
+                        )
+                        .bind(agency.0)
+                        .bind(s.0)
+                        .bind(ms(at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM reporting_lines WHERE agency_id = $1")
+                            .bind(agency.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool> {

@@ -26,6 +26,7 @@ macro_rules! conformance_tests {
             patrols_are_stored_with_members_and_legs_once,
             patrol_observations_findings_and_leg_figures,
             letters_are_numbered_without_gaps_and_read_once,
+            letters_pass_up_reporting_lines,
             groups_meetings_and_action_items,
             plans_and_their_trees,
             reminders_are_sent_once_and_calendar_tokens_kept_as_hashes);

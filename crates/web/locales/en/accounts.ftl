@@ -137,3 +137,23 @@ cal_reissue = Create a new address (the old one stops working)
 cal_revoke = Revoke the calendar address
 cal_notice_issued = Your private calendar address was created.
 cal_notice_revoked = Your private calendar address was revoked.
+
+# E-mail for reminders and reporting lines (ADR 28)
+email-invalid = not an e-mail address
+reporting-superior-required = give the code of the superior agency, or null for the parent
+reporting-line-self = an agency does not report to itself
+reporting-line-cycle = { $code } already reports, directly or through others, to this agency
+mail_title = E-mail for reminders
+mail_intro = Reminders of action items that are due or overdue are also sent to this address, besides in the app.
+mail_disabled = This server does not send e-mail yet; reminders appear in the app only.
+mail_address = E-mail address
+mail_clear_hint = Leave empty to stop receiving reminders by e-mail.
+mail_save = Save e-mail address
+mail_notice_saved = The e-mail address for reminders was saved.
+reports_to = Reports to
+reporting_line_title = Reporting line
+reporting_line_intro = Whom an agency reports to and forwards letters up to (a kelurahan to its kecamatan, say). Without a setting, an agency reports to its parent.
+reporting_line_agency = Agency
+reporting_line_parent = Its parent agency (default)
+reporting_line_save = Save the reporting line
+notice_reporting_line = The reporting line was saved.

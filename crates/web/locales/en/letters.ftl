@@ -115,3 +115,13 @@ notif_disposition = { $by } passed you a letter: { $subject }
 disposition-due-past = cannot be before today ({ $today })
 disposition-status-invalid = must be open or done
 disposition-person-unknown = { $user } is not a person of your agency
+
+# Reporting lines (ADR 28)
+l_forwarded = Forwarded
+l_forwarded_by = forwarded by
+l_forward_title = Forward up the reporting line
+l_forward_hint = The letter will be forwarded, with your note, to your agency's superior on its reporting line:
+l_forward_note = Forwarding note
+l_forward = Forward
+l_notice_forwarded = The letter was forwarded up the reporting line.
+l_forward_conflict = The superior already has this letter, or your agency has no superior on its reporting line yet.

@@ -145,3 +145,23 @@ cal_reissue = Buat alamat baru (alamat lama berhenti berlaku)
 cal_revoke = Cabut alamat kalender
 cal_notice_issued = Alamat kalender pribadi telah dibuat.
 cal_notice_revoked = Alamat kalender pribadi telah dicabut.
+
+# Surel untuk pengingat dan atasan pelaporan (ADR 28)
+email-invalid = bukan alamat surel
+reporting-superior-required = isi kode instansi atasan, atau null untuk kembali ke induknya
+reporting-line-self = instansi tidak melapor kepada dirinya sendiri
+reporting-line-cycle = { $code } sudah melapor, langsung atau melalui instansi lain, kepada instansi ini
+mail_title = Surel untuk pengingat
+mail_intro = Pengingat tindak lanjut yang jatuh tempo atau terlambat juga dikirim ke alamat ini, selain di aplikasi.
+mail_disabled = Server ini belum mengatur pengiriman surel; pengingat hanya tampil di aplikasi.
+mail_address = Alamat surel
+mail_clear_hint = Kosongkan untuk berhenti menerima pengingat lewat surel.
+mail_save = Simpan alamat surel
+mail_notice_saved = Alamat surel untuk pengingat disimpan.
+reports_to = Melapor kepada
+reporting_line_title = Atasan pelaporan
+reporting_line_intro = Kepada siapa instansi melapor dan meneruskan surat ke atas (misalnya kelurahan kepada kecamatan). Tanpa pengaturan, instansi melapor kepada induknya.
+reporting_line_agency = Instansi
+reporting_line_parent = Induk instansi (bawaan)
+reporting_line_save = Simpan atasan pelaporan
+notice_reporting_line = Atasan pelaporan disimpan.

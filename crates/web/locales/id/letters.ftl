@@ -115,3 +115,13 @@ notif_disposition = { $by } mendisposisikan surat kepada Anda: { $subject }
 disposition-due-past = tidak boleh sebelum hari ini ({ $today })
 disposition-status-invalid = harus open atau done
 disposition-person-unknown = { $user } bukan pegawai instansi Anda
+
+# Reporting lines (ADR 28)
+l_forwarded = Diteruskan
+l_forwarded_by = diteruskan oleh
+l_forward_title = Teruskan ke atasan pelaporan
+l_forward_hint = Surat ini akan diteruskan, dengan catatan Anda, kepada atasan pelaporan instansi Anda:
+l_forward_note = Catatan penerusan
+l_forward = Teruskan
+l_notice_forwarded = Surat diteruskan ke atasan pelaporan.
+l_forward_conflict = Surat ini sudah ada pada atasan pelaporan, atau instansi Anda belum memiliki atasan pelaporan.

@@ -512,6 +512,7 @@ async fn no_route_leaks_a_letter_to_an_agency_it_was_not_sent_to() {
     ];
     let writes = [
         "/letters/{id}/send",
+        "/letters/{id}/forward",
         "/letters/{id}/dispositions",
         "/letters/{id}/documents",
         "/letters/{id}/documents/{document}",
@@ -590,6 +591,13 @@ async fn no_route_leaks_a_letter_to_an_agency_it_was_not_sent_to() {
                 .await
                 .expect("send");
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} dispose {target}");
+            let r = s
+                .post(&t, &format!("/api/v1/letters/{target}/forward"))
+                .json(&json!({"note": "Mohon arahan"}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} forward {target}");
             let page = browser
                 .get(format!("{}/surat/{target}", s.url))
                 .header("Cookie", format!("sinergi_session={session}"))

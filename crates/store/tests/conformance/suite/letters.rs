@@ -27,6 +27,8 @@ fn draft(n: u64, w: &World) -> Letter {
                 delivered_at: None,
                 read_at: None,
                 read_by: None,
+                forwarded_from: None,
+                forward_note: None,
             },
             Recipient {
                 agency_id: w.agencies[0].id,
@@ -34,6 +36,8 @@ fn draft(n: u64, w: &World) -> Letter {
                 delivered_at: None,
                 read_at: None,
                 read_by: None,
+                forwarded_from: None,
+                forward_note: None,
             },
         ],
         documents: vec![],
@@ -310,4 +314,108 @@ pub async fn letters_are_numbered_without_gaps_and_read_once(s: &dyn Store) {
             .as_deref(),
         Some("{nomor}/Y")
     );
+}
+
+/// A letter forwarded up a reporting line (ADR 28) reaches the superior once, with who
+/// passed it on and the note; reporting lines are set, replaced and removed; users' e-mail
+/// addresses are kept and read back together.
+pub async fn letters_pass_up_reporting_lines(s: &dyn Store) {
+    let w = world(s).await;
+    let l = draft(40, &w);
+    s.insert_letter(&l, &audit(Action::LetterCreate))
+        .await
+        .expect("insert");
+    let nov = NaiveDate::from_ymd_opt(2026, 11, 3).expect("date");
+    s.send_letter(
+        l.id,
+        1,
+        nov,
+        "{nomor}",
+        "BNNK",
+        t0(),
+        &[],
+        &audit(Action::LetterSend),
+    )
+    .await
+    .expect("send");
+    // POLDA (a recipient) passes it to BNNP Jambi, which did not have it.
+    let f = sinergi_core::letter::LetterForward {
+        letter_id: l.id,
+        from_agency: w.agencies[3].id,
+        to_agency: w.agencies[1].id,
+        note: "Mohon arahan".into(),
+        by: w.users[3].id,
+        at: t0(),
+    };
+    assert!(s
+        .forward_letter(&f, &[], &audit(Action::LetterForward))
+        .await
+        .expect("forward"));
+    assert!(!s
+        .forward_letter(&f, &[], &audit(Action::LetterForward))
+        .await
+        .expect("again"));
+    let got = s.letter(l.id).await.expect("read").expect("letter");
+    assert_eq!(got.recipients.len(), 3);
+    let fwd = &got.recipients[2];
+    assert_eq!(fwd.agency_id, w.agencies[1].id);
+    assert_eq!(fwd.role, RecipientRole::Forwarded);
+    assert_eq!(fwd.delivered_at, Some(t0()));
+    assert_eq!(fwd.forwarded_from, Some(w.agencies[3].id));
+    assert_eq!(fwd.forward_note.as_deref(), Some("Mohon arahan"));
+    assert_eq!(got.recipients[0].forwarded_from, None);
+    assert!(s
+        .letters_for_agencies(&[w.agencies[1].id])
+        .await
+        .expect("inbox")
+        .iter()
+        .any(|x| x.id == l.id));
+    // An agency that already has the letter is not given it again.
+    let to_recipient = sinergi_core::letter::LetterForward {
+        to_agency: w.agencies[3].id,
+        ..f.clone()
+    };
+    assert!(!s
+        .forward_letter(&to_recipient, &[], &audit(Action::LetterForward))
+        .await
+        .expect("to a recipient"));
+
+    // Reporting lines.
+    let entry = audit(Action::ReportingLineChange);
+    s.set_reporting_line(w.agencies[3].id, Some(w.agencies[1].id), t0(), &entry)
+        .await
+        .expect("set");
+    s.set_reporting_line(w.agencies[3].id, Some(w.agencies[0].id), t0(), &entry)
+        .await
+        .expect("replace");
+    assert_eq!(
+        s.reporting_lines().await.expect("lines"),
+        vec![(w.agencies[3].id, w.agencies[0].id)]
+    );
+    s.set_reporting_line(w.agencies[3].id, None, t0(), &entry)
+        .await
+        .expect("remove");
+    assert!(s.reporting_lines().await.expect("lines").is_empty());
+
+    // E-mail addresses.
+    let entry = audit(Action::UserEmailChange);
+    assert!(s
+        .set_user_email(w.users[1].id, Some("kepala@bnnp-jambi.example.id"), &entry)
+        .await
+        .expect("email"));
+    assert_eq!(
+        s.user_email(w.users[1].id).await.expect("read"),
+        Some("kepala@bnnp-jambi.example.id".into())
+    );
+    assert_eq!(
+        s.user_emails(&[w.users[0].id, w.users[1].id])
+            .await
+            .expect("emails"),
+        vec![(w.users[1].id, "kepala@bnnp-jambi.example.id".to_string())]
+    );
+    assert!(s
+        .set_user_email(w.users[1].id, None, &entry)
+        .await
+        .expect("clear"));
+    assert_eq!(s.user_email(w.users[1].id).await.expect("read"), None);
 }

@@ -70,6 +70,7 @@ pub async fn reminders_are_sent_once_and_calendar_tokens_kept_as_hashes(s: &dyn 
             "overdue",
             t0(),
             &[notice(1, w.users[2].id, "action_item_overdue")],
+            &[mail(1, w.users[2].id, late.id.to_string())],
             &entry
         )
         .await
@@ -80,10 +81,49 @@ pub async fn reminders_are_sent_once_and_calendar_tokens_kept_as_hashes(s: &dyn 
             "overdue",
             t0(),
             &[notice(2, w.users[2].id, "action_item_overdue")],
+            &[mail(2, w.users[2].id, late.id.to_string())],
             &entry
         )
         .await
         .expect("second"));
+    // The reminder's mail was queued with it, once.
+    let due = s.mail_due(t0(), 10).await.expect("mail due");
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].to, "sekretaris@pokja.example.id");
+    assert_eq!(due[0].attempts, 0);
+    // A failed attempt waits for its retry; the last one gives it up.
+    s.mail_failed(
+        due[0].id,
+        t0(),
+        Some(t0() + chrono::Duration::seconds(10)),
+        "connection refused",
+    )
+    .await
+    .expect("failed");
+    assert!(s.mail_due(t0(), 10).await.expect("waiting").is_empty());
+    let retry = s
+        .mail_due(t0() + chrono::Duration::seconds(10), 10)
+        .await
+        .expect("retry");
+    assert_eq!(retry.len(), 1);
+    assert_eq!(retry[0].attempts, 1);
+    // Sent once: a second report of the same sending changes nothing.
+    assert!(s.mail_sent(due[0].id, t0()).await.expect("sent"));
+    assert!(!s.mail_sent(due[0].id, t0()).await.expect("sent again"));
+    assert!(s
+        .mail_due(t0() + chrono::Duration::days(1), 10)
+        .await
+        .expect("none left")
+        .is_empty());
+    let counts = s.mail_counts().await.expect("counts");
+    assert_eq!((counts.waiting, counts.sent, counts.failed), (0, 1, 0));
+    assert_eq!(
+        s.mails_of("action_item", &late.id.to_string())
+            .await
+            .expect("mails of")
+            .len(),
+        1
+    );
     let got = s
         .notifications(w.users[2].id, false, 10)
         .await
@@ -169,4 +209,19 @@ pub async fn reminders_are_sent_once_and_calendar_tokens_kept_as_hashes(s: &dyn 
         1,
         "revoking nothing leaves no entry"
     );
+}
+
+fn mail(n: u8, user: sinergi_core::ids::UserId, item: String) -> sinergi_store::Mail {
+    sinergi_store::Mail {
+        id: uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + u128::from(n)),
+        user_id: Some(user),
+        to: "sekretaris@pokja.example.id".into(),
+        subject: "Tindak lanjut terlambat".into(),
+        body: "Tenggat telah lewat".into(),
+        kind: "action_item_overdue".into(),
+        record_type: Some("action_item".into()),
+        record_id: Some(item),
+        created_at: t0(),
+        attempts: 0,
+    }
 }

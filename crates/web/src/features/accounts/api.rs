@@ -10,11 +10,14 @@ use axum::Json;
 use sinergi_app::auth::SessionKind;
 use sinergi_app::AppError;
 use sinergi_core::agency::{Agency, NewAgency};
-use sinergi_core::user::User;
+use sinergi_core::input::Body as _;
+use sinergi_core::letter::body::ReportingLineBody;
+use sinergi_core::user::{EmailBody, User};
 use sinergi_core::ValidationErrors;
 use utoipa_axum::routes;
 
 use super::types::{
+    AgencyRef, EmailView, ReportingLineView,
     AgencyList, AgencyRequest, AgencyView, CodeRequest, Enrolment, Me, PasswordChange,
     PasswordReset, SecondFactor, TokenRequest, TokenResponse, UserList, UserPatch, UserRequest,
     UserView,
@@ -40,6 +43,9 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(list_users, create_user)),
         route(routes!(update_user)),
         route(routes!(reset_password)),
+        route(routes!(get_own_email, put_own_email)),
+        route(routes!(put_user_email)),
+        route(routes!(get_reporting_line, put_reporting_line)),
     ]
 }
 
@@ -389,4 +395,121 @@ async fn totp_reset(
         .reset_second_factor(Some(&a.actor), &username)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- e-mail for reminders and reporting lines (ADR 28) -----------------------------------
+
+fn email_view(st: &AppState, email: Option<String>) -> EmailView {
+    EmailView {
+        email,
+        mail_enabled: st.app.mail_configured(),
+    }
+}
+
+#[utoipa::path(get, path = "/me/email", tag = "auth",
+    summary = "Your e-mail address for reminders",
+    responses((status = 200, description = "The address", body = EmailView),
+        (status = 401, response = P401)))]
+async fn get_own_email(State(st): State<AppState>, a: Authed) -> ApiResult<Json<EmailView>> {
+    let email = st.app.email_of(a.user.id).await?;
+    Ok(Json(email_view(&st, email)))
+}
+
+#[utoipa::path(put, path = "/me/email", tag = "auth",
+    summary = "Set (or, with null, remove) your e-mail address for reminders",
+    request_body = EmailBody,
+    responses((status = 200, description = "The address", body = EmailView),
+        (status = 401, response = P401), (status = 422, response = P422)))]
+async fn put_own_email(
+    State(st): State<AppState>,
+    a: Authed,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<EmailView>> {
+    let body = EmailBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let email = st.app.set_own_email(&a.actor, &body).await?;
+    Ok(Json(email_view(&st, email)))
+}
+
+#[utoipa::path(put, path = "/users/{username}/email", tag = "users",
+    summary = "Set (or, with null, remove) the e-mail address of a user you administer",
+    params(("username" = String, Path, description = "User name")),
+    request_body = EmailBody,
+    responses((status = 200, description = "The address", body = EmailView),
+        (status = 401, response = P401), (status = 404, response = P404),
+        (status = 422, response = P422)))]
+async fn put_user_email(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(username): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<EmailView>> {
+    let body = EmailBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let email = st
+        .app
+        .set_user_email(Some(&a.actor), &username, &body)
+        .await?;
+    Ok(Json(email_view(&st, email)))
+}
+
+pub(crate) async fn reporting_line_view(st: &AppState, agency: &Agency) -> ApiResult<ReportingLineView> {
+    let chain = st.app.reporting_chain(agency.id).await?;
+    let set_apart_from_parent = chain.first().map(|s| s.id) != agency.parent_id;
+    Ok(ReportingLineView {
+        agency: agency.code.to_string(),
+        chain: chain
+            .into_iter()
+            .map(|a| AgencyRef {
+                code: a.code.to_string(),
+                name: a.name,
+            })
+            .collect(),
+        set_apart_from_parent,
+    })
+}
+
+#[utoipa::path(get, path = "/agencies/{code}/reporting-line", tag = "agencies",
+    summary = "Whom an agency reports to: the route a letter follows upward",
+    params(("code" = String, Path, description = "The agency's code")),
+    responses((status = 200, description = "Its reporting line", body = ReportingLineView),
+        (status = 401, response = P401), (status = 404, response = P404)))]
+async fn get_reporting_line(
+    State(st): State<AppState>,
+    _a: Authed,
+    Path(code): Path<String>,
+) -> ApiResult<Json<ReportingLineView>> {
+    let agency = st
+        .app
+        .agencies()
+        .await?
+        .into_iter()
+        .find(|x| x.code.as_str() == code.trim())
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(reporting_line_view(&st, &agency).await?))
+}
+
+#[utoipa::path(put, path = "/agencies/{code}/reporting-line", tag = "agencies",
+    summary = "Set whom an agency reports to (its administrators), or null for its parent",
+    params(("code" = String, Path, description = "The agency's code")),
+    request_body = ReportingLineBody,
+    responses((status = 200, description = "Its reporting line", body = ReportingLineView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 422, response = P422)))]
+async fn put_reporting_line(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(code): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<ReportingLineView>> {
+    let body = ReportingLineBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    st.app
+        .set_reporting_line(Some(&a.actor), &code, &body)
+        .await?;
+    let agency = st
+        .app
+        .agencies()
+        .await?
+        .into_iter()
+        .find(|x| x.code.as_str() == code.trim())
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(reporting_line_view(&st, &agency).await?))
 }

@@ -172,3 +172,29 @@ pub struct Enrolment {
     pub secret: String,
     pub otpauth_uri: String,
 }
+
+/// A user's e-mail address for reminders (ADR 28).
+#[derive(Serialize, ToSchema)]
+pub struct EmailView {
+    pub email: Option<String>,
+    /// Whether this server mails reminders at all (an SMTP server is set up).
+    pub mail_enabled: bool,
+}
+
+/// An agency named by code and name.
+#[derive(Serialize, ToSchema)]
+pub struct AgencyRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// Whom an agency reports to (ADR 28): the route a letter follows upward.
+#[derive(Serialize, ToSchema)]
+pub struct ReportingLineView {
+    pub agency: String,
+    /// The agencies above it on its reporting line, nearest first (empty: it reports to
+    /// no one).
+    pub chain: Vec<AgencyRef>,
+    /// Whether its superior was set apart from its parent in the agency tree.
+    pub set_apart_from_parent: bool,
+}

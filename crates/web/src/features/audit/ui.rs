@@ -98,6 +98,9 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::ActionItemReminder => k!("act_action_item_reminder"),
         Action::CalendarTokenIssue => k!("act_calendar_token_issue"),
         Action::CalendarTokenRevoke => k!("act_calendar_token_revoke"),
+        Action::UserEmailChange => k!("act_user_email_change"),
+        Action::ReportingLineChange => k!("act_reporting_line_change"),
+        Action::LetterForward => k!("act_letter_forward"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]

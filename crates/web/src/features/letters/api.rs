@@ -15,8 +15,8 @@ use sinergi_core::ids::{AgencyId, LetterId};
 use sinergi_core::input::Body as _;
 use sinergi_core::ids::DispositionId;
 use sinergi_core::letter::body::{
-    DispositionPatchBody, LetterFormatBody, LetterPatchBody, NewDispositionBody, NewLetterBody,
-    RegisterLetterBody,
+    DispositionPatchBody, ForwardLetterBody, LetterFormatBody, LetterPatchBody,
+    NewDispositionBody, NewLetterBody, RegisterLetterBody,
 };
 use sinergi_core::letter::{render_number, Disposition, Letter, LetterDocument};
 use utoipa_axum::routes;
@@ -38,6 +38,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(register_letter)),
         route(routes!(get_letter, patch_letter)),
         route(routes!(send_letter)),
+        route(routes!(forward_letter)),
         route(routes!(upload_document)),
         route(routes!(download_document)),
         route(routes!(letter_pdf)),
@@ -112,6 +113,8 @@ pub(crate) fn letter_view(
                     agency,
                     agency_name,
                     role: r.role.as_str().into(),
+                    forwarded_from: r.forwarded_from.map(|f| names(all, f).0),
+                    forward_note: r.forward_note.clone(),
                     delivered_at: r.delivered_at.map(|t| t.to_rfc3339()),
                     read_at: r.read_at.map(|t| t.to_rfc3339()),
                 }
@@ -262,6 +265,26 @@ async fn send_letter(
         .app
         .send_letter(&a.actor, letter_id(&id)?, if_match(&headers))
         .await?;
+    answer(&st, &a, StatusCode::OK, &l).await
+}
+
+#[utoipa::path(post, path = "/letters/{id}/forward", tag = "letters",
+    summary = "Pass a letter your agency holds up its reporting line, with a note",
+    params(("id" = String, Path, description = "The letter's UUID")),
+    request_body = ForwardLetterBody,
+    responses((status = 200, description = "The letter, with its new recipient", body = LetterView),
+        (status = 401, response = P401), (status = 403, response = P403),
+        (status = 404, response = P404), (status = 409, response = P409),
+        (status = 422, response = P422)))]
+async fn forward_letter(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let id = letter_id(&id)?;
+    let body = ForwardLetterBody::read(&parse_json(body)?).map_err(AppError::from)?;
+    let l = st.app.forward_letter(&a.actor, id, &body).await?;
     answer(&st, &a, StatusCode::OK, &l).await
 }
 

@@ -13,8 +13,11 @@ pub struct RecipientView {
     /// The agency's code.
     pub agency: String,
     pub agency_name: String,
-    /// `to` (*kepada*) or `copy` (*tembusan*).
+    /// `to` (*kepada*), `copy` (*tembusan*) or `forwarded` (passed up a reporting line).
     pub role: String,
+    /// For `forwarded`: the code of the agency that passed the letter on, and its note.
+    pub forwarded_from: Option<String>,
+    pub forward_note: Option<String>,
     /// When it reached the agency's inbox.
     #[schema(format = DateTime)]
     pub delivered_at: Option<String>,

@@ -17,7 +17,8 @@ use sinergi_app::AppError;
 use sinergi_core::ids::{DispositionId, LetterId};
 use sinergi_core::input::Body as _;
 use sinergi_core::letter::body::{
-    DispositionPatchBody, LetterFormatBody, NewDispositionBody, NewLetterBody, RegisterLetterBody,
+    DispositionPatchBody, ForwardLetterBody, LetterFormatBody, NewDispositionBody, NewLetterBody,
+    RegisterLetterBody,
 };
 use sinergi_core::letter::{LetterStatus, Nature};
 use sinergi_core::permission::Action;
@@ -45,6 +46,7 @@ pub(crate) fn routes(
         ("/surat/format", get(format_form).post(set_format)),
         ("/surat/{id}", get(detail)),
         ("/surat/{id}/kirim", post(send)),
+        ("/surat/{id}/teruskan", post(forward)),
         ("/surat/{id}/berkas", post(upload)),
         ("/surat/{id}/surat.pdf", get(pdf)),
         ("/surat/{id}/disposisi", post(dispose)),
@@ -72,6 +74,7 @@ fn field_label(lang: Lang, field: &str) -> Option<String> {
         "number" => k!("l_number"),
         "date" => k!("l_date"),
         "instruction" => k!("l_instruction"),
+        "note" => k!("l_forward_note"),
         "due" => k!("l_due"),
         _ => return None,
     };
@@ -132,7 +135,12 @@ fn letter_ctx(page: &Page, v: &LetterView) -> Value {
         version => v.version,
         recipients => v.recipients.iter().map(|r| context! {
             agency => r.agency, agency_name => r.agency_name,
-            role => if r.role == "to" { tr(lang, k!("l_to")) } else { tr(lang, k!("l_copies")) },
+            role => match r.role.as_str() {
+                "to" => tr(lang, k!("l_to")),
+                "forwarded" => tr(lang, k!("l_forwarded")),
+                _ => tr(lang, k!("l_copies")),
+            },
+            forwarded_from => r.forwarded_from, forward_note => r.forward_note,
             delivered => time(&r.delivered_at), read => time(&r.read_at),
         }).collect::<Vec<_>>(),
         documents => v.documents.iter().map(|d| context! {
@@ -330,6 +338,7 @@ pub(crate) async fn detail(
         Some("tercatat") => Some(tr(page.lang, k!("l_notice_registered"))),
         Some("disposisi") => Some(tr(page.lang, k!("l_notice_disposed"))),
         Some("selesai") => Some(tr(page.lang, k!("l_notice_disposition_done"))),
+        Some("diteruskan") => Some(tr(page.lang, k!("l_notice_forwarded"))),
         _ => None,
     };
     detail_page(&st, &page, id, StatusCode::OK, Vec::new(), notice).await
@@ -383,10 +392,20 @@ async fn detail_page(
     } else {
         Vec::new()
     };
+    // Who the actor's agency would pass the letter to, when it holds it.
+    let superior = if l.held_by(mine) && may_write(page) {
+        match st.app.superior_of(mine).await {
+            Ok(sup) => sup.filter(|sup| !l.agencies().contains(&sup.id)),
+            Err(e) => return page.error(e),
+        }
+    } else {
+        None
+    };
     render(
         status,
         "surat_detail.html",
         context! {
+            superior => superior.map(|a| context! { code => a.code.to_string(), name => a.name }),
             letter => letter_ctx(page, &v),
             received => received,
             dispositions => dispositions,
@@ -420,6 +439,35 @@ pub(crate) async fn send(
         Ok(_) => Redirect::to(&format!("/surat/{id}?pesan=terkirim")).into_response(),
         Err(AppError::PreconditionFailed { .. }) | Err(AppError::Conflict(_)) => {
             let lines = vec![tr(page.lang, k!("l_stale"))];
+            detail_page(&st, &page, id, StatusCode::CONFLICT, lines, None).await
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /surat/{id}/teruskan`: the letter passed up the agency's reporting line.
+pub(crate) async fn forward(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let Some(id) = LetterId::parse(&id) else {
+        return page.error(AppError::NotFound);
+    };
+    let body = ForwardLetterBody::read(&json!({"note": f.text("catatan")})).unwrap_or_default();
+    match st.app.forward_letter(&page.authed.actor, id, &body).await {
+        Ok(_) => Redirect::to(&format!("/surat/{id}?pesan=diteruskan")).into_response(),
+        Err(AppError::Validation(e)) => {
+            let lines = error_lines(page.lang, &e);
+            detail_page(&st, &page, id, UNPROCESSABLE, lines, None).await
+        }
+        Err(AppError::Conflict(_)) => {
+            let lines = vec![tr(page.lang, k!("l_forward_conflict"))];
             detail_page(&st, &page, id, StatusCode::CONFLICT, lines, None).await
         }
         Err(e) => page.error(e),

@@ -135,3 +135,75 @@ async fn open_items_are_reminded_once_before_and_after_their_due_date() {
         "{page}"
     );
 }
+
+/// A reminder is also mailed, once, to each recipient who gave an e-mail address (ADR 28);
+/// those without one get it in the app only, and the mail says what is owed and by when.
+#[tokio::test]
+async fn reminders_are_mailed_once_to_those_who_gave_an_address() {
+    let (smtp_url, mails) = crate::harness::smtp_receiver().await;
+    let s = spawn_with(|c| {
+        c.delivery.smtp = Some(sinergi_app::warning::Smtp {
+            url: smtp_url,
+            from: "Sinergi <pengingat@sinergi.test>".into(),
+        })
+    })
+    .await;
+    let (k, _, _) = two_meetings(&s).await;
+    // A bad address is refused, naming the field; nothing is set.
+    let p = problem(
+        s.put(&k, "/api/v1/me/email")
+            .json(&serde_json::json!({"email": "koordinator di bnnk"}))
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(fields(&p), ["email"]);
+    let r = s
+        .put(&k, "/api/v1/me/email")
+        .json(&serde_json::json!({"email": "Koordinator@BNNK-Batanghari.Example.ID"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["email"], "Koordinator@bnnk-batanghari.example.id");
+    assert_eq!(v["mail_enabled"], true);
+
+    // "Due soon" for BNNK's item reaches koordinator in the app and by mail.
+    let sent = s
+        .app
+        .run_reminders(at("2025-06-07T01:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!((sent.reminders, sent.mails), (1, 1));
+    let run = s.app.send_due_mail().await.expect("mail");
+    assert_eq!((run.sent, run.failed), (1, 0));
+    {
+        let got = mails.lock().expect("lock");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "Koordinator@bnnk-batanghari.example.id");
+        assert!(got[0].1.contains("Susun SOP"), "{}", got[0].1);
+        assert!(got[0].1.contains("10-06-2025"), "{}", got[0].1);
+    }
+    // Sent once: another run sends nothing again.
+    assert_eq!(s.app.send_due_mail().await.expect("again").sent, 0);
+    // Removing the address stops the mail; the app still reminds.
+    let r = s
+        .put(&k, "/api/v1/me/email")
+        .json(&serde_json::json!({"email": null}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let sent = s
+        .app
+        .run_reminders(at("2025-06-11T01:00:00Z"))
+        .await
+        .expect("run");
+    assert_eq!(sent.reminders, 1, "overdue");
+    assert_eq!(sent.mails, 0);
+    assert_eq!(s.app.send_due_mail().await.expect("none").sent, 0);
+    assert_eq!(mails.lock().expect("lock").len(), 1);
+}

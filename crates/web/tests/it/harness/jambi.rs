@@ -30,8 +30,13 @@ pub const PASSWORD: &str = "kata-sandi-uji-123";
 /// users: petugas (field officer, BNNK), koordinator (coordinator, BNNK), admin.bnnp
 /// (agency admin, BNNP), analis (analyst, BNN), polisi (field officer, POLDA).
 pub async fn spawn() -> Server {
+    spawn_with(|_| {}).await
+}
+
+/// [`spawn`] with the app's configuration changed first (an SMTP server, say).
+pub async fn spawn_with(configure: impl FnOnce(&mut sinergi_app::AppConfig)) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = harness::app(dir.path(), |_| {}).await;
+    let app = harness::app(dir.path(), configure).await;
     harness::agencies(
         &app,
         "15",
@@ -97,6 +102,12 @@ impl Server {
     pub fn get(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
         self.http
             .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+    }
+
+    pub fn put(&self, token: &str, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .put(format!("{}{path}", self.url))
             .bearer_auth(token)
     }
 

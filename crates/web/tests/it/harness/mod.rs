@@ -243,3 +243,56 @@ pub async fn agency_and_user(s: &Server, code: &str, user: &str, role: &str, pas
     agencies(&s.app, "15", &[(code, "narcotics_agency", None)]).await;
     users(&s.app, password, &[(user, code, role)]).await;
 }
+
+/// A minimal SMTP server that accepts every message and keeps (recipient, data).
+pub async fn smtp_receiver() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let got: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>> =
+        std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let g = got.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let g = g.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sinergi-test ESMTP\r\n").await;
+                let mut rcpt = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_uppercase();
+                    if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        let _ = w.write_all(b"250-sinergi-test\r\n250 8BITMIME\r\n").await;
+                    } else if upper.starts_with("RCPT TO:") {
+                        rcpt = line[8..].trim().trim_matches(['<', '>']).to_string();
+                        let _ = w.write_all(b"250 OK\r\n").await;
+                    } else if upper.starts_with("DATA") {
+                        let _ = w.write_all(b"354 go on\r\n").await;
+                        let mut data = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            data.push_str(&l);
+                            data.push('\n');
+                        }
+                        g.lock().expect("lock").push((rcpt.clone(), data));
+                        let _ = w.write_all(b"250 queued\r\n").await;
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        let _ = w.write_all(b"250 OK\r\n").await;
+                    }
+                }
+            });
+        }
+    });
+    (format!("smtp://{addr}"), got)
+}

@@ -4,8 +4,10 @@ use serde_json::{json, Value};
 use crate::harness::jambi::*;
 
 async fn json_of(r: reqwest::Response, status: StatusCode) -> Value {
-    assert_eq!(r.status(), status);
-    r.json().await.expect("json")
+    let got = r.status();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    assert_eq!(got, status, "{v}");
+    v
 }
 
 fn letter(subject: &str, nature: &str) -> Value {
@@ -592,4 +594,231 @@ async fn a_received_letter_is_disposed_inside_the_agency_and_the_sender_never_se
         .await
         .expect("send");
     problem(r, StatusCode::NOT_FOUND).await;
+}
+
+/// An agency passes a letter it holds up its reporting line (ADR 28): to its parent, or to
+/// the superior its administrators set; the superior receives it once, with who passed it
+/// on and why, and a reporting line never loops.
+#[tokio::test]
+async fn a_letter_is_forwarded_up_the_reporting_line_once() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let admin = s.token("admin.bnnp").await;
+    let mut body = letter("Laporan hasil rapat koordinasi", "biasa");
+    body["copies"] = json!([]);
+    let d = draft(&s, &k, body).await;
+    let id = d["id"].as_str().expect("id").to_string();
+    let fwd = |token: &str, body: Value| {
+        s.post(token, &format!("/api/v1/letters/{id}/forward"))
+            .json(&body)
+            .send()
+    };
+    // A draft is not passed on.
+    problem(
+        fwd(&k, json!({"note": "Mohon arahan"}))
+            .await
+            .expect("send"),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let sent = json_of(send(&s, &k, &id, 1).await, StatusCode::OK).await;
+    assert_eq!(sent["status"], "sent");
+
+    // The note is required, and nothing else is taken.
+    let p = problem(
+        fwd(&k, json!({"note": "  ", "to": "BNN"}))
+            .await
+            .expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(fields(&p), ["note", "to"]);
+    // A field officer does not forward the agency's letters.
+    let petugas = s.token("petugas").await;
+    problem(
+        fwd(&petugas, json!({"note": "Mohon arahan"}))
+            .await
+            .expect("send"),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    // BNNK reports to its parent, BNNP Jambi.
+    let v = json_of(
+        fwd(&k, json!({"note": "Mohon arahan Kepala BNNP"}))
+            .await
+            .expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    let last = v["recipients"]
+        .as_array()
+        .and_then(|r| r.last())
+        .cloned()
+        .expect("recipient");
+    assert_eq!(last["agency"], "BNNP-JAMBI");
+    assert_eq!(last["role"], "forwarded");
+    assert_eq!(last["forwarded_from"], "BNNK-BATANGHARI");
+    assert_eq!(last["forward_note"], "Mohon arahan Kepala BNNP");
+    assert!(last["delivered_at"].is_string());
+    assert!(last["read_at"].is_null());
+    // Once: BNNP already has it.
+    problem(
+        fwd(&k, json!({"note": "Sekali lagi"})).await.expect("send"),
+        StatusCode::CONFLICT,
+    )
+    .await;
+    // BNNP opens it (its read receipt) and passes it on to BNN, its parent.
+    let opened = json_of(
+        s.get(&admin, &format!("/api/v1/letters/{id}"))
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(opened["box"], "in");
+    let v = json_of(
+        fwd(&admin, json!({"note": "Untuk diketahui Kepala BNN"}))
+            .await
+            .expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    let roles: Vec<(String, String)> = v["recipients"]
+        .as_array()
+        .expect("recipients")
+        .iter()
+        .map(|r| {
+            (
+                r["agency"].as_str().unwrap_or_default().to_string(),
+                r["role"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        roles.contains(&("BNN".into(), "forwarded".into())),
+        "{roles:?}"
+    );
+    assert!(
+        v["recipients"]
+            .as_array()
+            .expect("recipients")
+            .iter()
+            .any(|r| r["agency"] == "BNNP-JAMBI" && r["read_at"].is_string()),
+        "BNNP's receipt: {v}"
+    );
+
+    // Reporting lines: BNNK to its parent by default; a loop is refused, naming the field.
+    let line = json_of(
+        s.get(&k, "/api/v1/agencies/BNNK-BATANGHARI/reporting-line")
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    let codes = |v: &Value| -> Vec<String> {
+        v["chain"]
+            .as_array()
+            .expect("chain")
+            .iter()
+            .map(|a| a["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(codes(&line), ["BNNP-JAMBI", "BNN"]);
+    assert_eq!(line["set_apart_from_parent"], false);
+    let put = |token: &str, code: &str, body: Value| {
+        s.put(token, &format!("/api/v1/agencies/{code}/reporting-line"))
+            .json(&body)
+            .send()
+    };
+    let p = problem(
+        put(&admin, "BNNP-JAMBI", json!({"superior": "BNNK-BATANGHARI"}))
+            .await
+            .expect("send"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(fields(&p), ["superior"]);
+    for bad in [
+        json!({"superior": "BNNP-JAMBI"}),
+        json!({"superior": "NOPE"}),
+        json!({}),
+    ] {
+        let p = problem(
+            put(&admin, "BNNP-JAMBI", bad).await.expect("send"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(fields(&p), ["superior"]);
+    }
+    // Only the agency's administrators set it.
+    problem(
+        put(&k, "BNNK-BATANGHARI", json!({"superior": "POLDA-JAMBI"}))
+            .await
+            .expect("send"),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        put(&admin, "POLDA-JAMBI", json!({"superior": "BNN"}))
+            .await
+            .expect("send"),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        put(&admin, "NOPE", json!({"superior": "BNN"}))
+            .await
+            .expect("send"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let line = json_of(
+        put(
+            &admin,
+            "BNNK-BATANGHARI",
+            json!({"superior": "POLDA-JAMBI"}),
+        )
+        .await
+        .expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(codes(&line), ["POLDA-JAMBI"]);
+    assert_eq!(line["set_apart_from_parent"], true);
+    let line = json_of(
+        put(&admin, "BNNK-BATANGHARI", json!({"superior": null}))
+            .await
+            .expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(codes(&line), ["BNNP-JAMBI", "BNN"]);
+
+    // The e-mail of a user one administers; another's is answered as missing.
+    let r = s
+        .put(&admin, "/api/v1/users/koordinator/email")
+        .json(&json!({"email": "koordinator@bnnk.example.id"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let mine = json_of(
+        s.get(&k, "/api/v1/me/email").send().await.expect("send"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["email"], "koordinator@bnnk.example.id");
+    assert_eq!(mine["mail_enabled"], false);
+    problem(
+        s.put(&k, "/api/v1/users/admin.bnnp/email")
+            .json(&json!({"email": "x@bnnp.example.id"}))
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }

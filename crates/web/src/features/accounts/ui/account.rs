@@ -50,6 +50,9 @@ struct View {
     calendar_url: Option<String>,
     /// When the user's private calendar address was issued, as shown.
     calendar_since: Option<String>,
+    /// The user's e-mail address for reminders (ADR 28), and why a new one was refused.
+    email: Option<String>,
+    email_error: Option<String>,
 }
 
 /// The secret in groups of four characters, as people type it.
@@ -77,7 +80,7 @@ fn qr_svg(uri: &str) -> Option<String> {
     Some(svg[start..].to_string())
 }
 
-fn page_view(page: &Page, sf: &SecondFactorStatus, view: View) -> Response {
+fn page_view(page: &Page, sf: &SecondFactorStatus, view: View, mail_enabled: bool) -> Response {
     let lang = page.lang;
     let enrolment = view.enrolment.as_ref().map(|e| {
         context! {
@@ -111,6 +114,9 @@ fn page_view(page: &Page, sf: &SecondFactorStatus, view: View) -> Response {
             username => page.authed.user.username.as_str(),
             calendar_url => view.calendar_url,
             calendar_since => view.calendar_since,
+            email => view.email,
+            email_error => view.email_error,
+            mail_enabled => mail_enabled,
             ..page_ctx(page, "security")
         },
     )
@@ -124,8 +130,14 @@ async fn show(st: &AppState, page: &Page, mut view: View) -> Response {
         }
         Err(e) => return page.error(e),
     }
+    if view.email_error.is_none() {
+        match st.app.email_of(page.authed.user.id).await {
+            Ok(e) => view.email = e,
+            Err(e) => return page.error(e),
+        }
+    }
     match st.app.second_factor(&page.authed.user).await {
-        Ok(sf) => page_view(page, &sf, view),
+        Ok(sf) => page_view(page, &sf, view, st.app.mail_configured()),
         Err(e) => page.error(e),
     }
 }
@@ -135,6 +147,7 @@ fn notice_of(lang: Lang, pesan: Option<&str>) -> Option<String> {
         "aktif" => k!("sec_notice_on"),
         "mati" => k!("sec_notice_off"),
         "kalender-dicabut" => k!("cal_notice_revoked"),
+        "surel" => k!("mail_notice_saved"),
         _ => return None,
     };
     Some(tr(lang, key))
@@ -460,6 +473,45 @@ pub(crate) async fn calendar_revoke(
     }
     match st.app.revoke_calendar_token(&page.authed.actor).await {
         Ok(_) => Redirect::to("/akun/keamanan?pesan=kalender-dicabut").into_response(),
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /akun/surel`: sets the user's e-mail address for reminders, or removes it when
+/// the field is left empty.
+pub(crate) async fn set_email(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let typed = f.text("surel").trim().to_string();
+    let input = if typed.is_empty() {
+        serde_json::json!({"email": null})
+    } else {
+        serde_json::json!({"email": typed})
+    };
+    let body = <sinergi_core::user::EmailBody as sinergi_core::input::Body>::read(&input)
+        .unwrap_or_default();
+    match st.app.set_own_email(&page.authed.actor, &body).await {
+        Ok(_) => Redirect::to("/akun/keamanan?pesan=surel#surel").into_response(),
+        Err(AppError::Validation(e)) => {
+            let message = e
+                .errors
+                .first()
+                .map(|x| core_message(page.lang, &x.message))
+                .unwrap_or_default();
+            let view = View {
+                status: Some(UNPROCESSABLE),
+                email: Some(typed),
+                email_error: Some(format!("{}: {message}", tr(page.lang, k!("mail_address")))),
+                ..Default::default()
+            };
+            show(&st, &page, view).await
+        }
         Err(e) => page.error(e),
     }
 }

@@ -106,9 +106,25 @@ async fn agencies_page(
     errors: (BTreeMap<String, Vec<String>>, Vec<String>),
     notice: Option<String>,
 ) -> Response {
+    agencies_page_with(st, page, status, values, errors, notice, None).await
+}
+
+async fn agencies_page_with(
+    st: &AppState,
+    page: &Page,
+    status: StatusCode,
+    values: AgencyValues,
+    errors: (BTreeMap<String, Vec<String>>, Vec<String>),
+    notice: Option<String>,
+    line_error: Option<String>,
+) -> Response {
     let lang = page.lang;
     let all = match st.app.agencies().await {
         Ok(a) => a,
+        Err(e) => return page.error(e),
+    };
+    let lines = match st.app.reporting_lines().await {
+        Ok(l) => l,
         Err(e) => return page.error(e),
     };
     let g = st.app.gazetteer();
@@ -130,6 +146,11 @@ async fn agencies_page(
                 kind_label => kind_label(lang, a.kind),
                 depth => depth.min(6),
                 jurisdiction => jurisdiction.join(", "),
+                reports_to => lines
+                    .iter()
+                    .find(|(x, _)| *x == a.id)
+                    .and_then(|(_, sup)| all.iter().find(|b| b.id == *sup))
+                    .map(|b| format!("{} ({})", b.name, b.code)),
             }
         })
         .collect();
@@ -144,6 +165,8 @@ async fn agencies_page(
             agencies => rows,
             kinds => kinds,
             parents => administered(page, &all),
+            everyone => all.iter().map(|a| context! { code => a.code.as_str(), label => format!("{} ({})", a.name, a.code) }).collect::<Vec<_>>(),
+            line_error => line_error,
             can_create_top => page.may(sinergi_core::permission::Action::AdministerAgenciesEverywhere),
             v => Value::from_serialize(&values),
             errors => errors.0,
@@ -161,6 +184,7 @@ fn notice_of(
     let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
     let key = match f.get("pesan")? {
         "instansi" => k!("notice_agency"),
+        "atasan" => k!("notice_reporting_line"),
         "pengguna" => k!("notice_user"),
         "aktif" => k!("notice_activated"),
         "nonaktif" => k!("notice_deactivated"),
@@ -205,6 +229,59 @@ fn agency_label(lang: Lang, field: &str) -> String {
         other => return crate::i18n::field_or_other(lang, other),
     };
     tr(lang, key)
+}
+
+/// `POST /admin/instansi/atasan`: whom an administered agency reports to (ADR 28); the
+/// empty choice lets it report to its parent again.
+pub(crate) async fn set_reporting_line(
+    State(st): State<AppState>,
+    page: Page,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let f = match page.checked_form(body) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    if !page.may(sinergi_core::permission::Action::AdministerAgencies) {
+        return page.error(forbidden());
+    }
+    let superior = f.text("superior");
+    let input = if superior.is_empty() {
+        serde_json::json!({"superior": null})
+    } else {
+        serde_json::json!({"superior": superior})
+    };
+    let body = <sinergi_core::letter::body::ReportingLineBody as sinergi_core::input::Body>::read(&input)
+        .unwrap_or_default();
+    match st
+        .app
+        .set_reporting_line(Some(&page.authed.actor), &f.text("agency"), &body)
+        .await
+    {
+        Ok(_) => Redirect::to("/admin/instansi?pesan=atasan").into_response(),
+        Err(AppError::Validation(v)) => {
+            let message = v
+                .errors
+                .first()
+                .map(|x| crate::i18n::core_message(page.lang, &x.message))
+                .unwrap_or_default();
+            let values = AgencyValues {
+                kind: AgencyKind::Police.as_str().into(),
+                ..Default::default()
+            };
+            agencies_page_with(
+                &st,
+                &page,
+                UNPROCESSABLE,
+                values,
+                Default::default(),
+                None,
+                Some(message),
+            )
+            .await
+        }
+        Err(e) => page.error(e),
+    }
 }
 
 /// `POST /admin/instansi` with code, name, kind, parent and comma-separated region codes.

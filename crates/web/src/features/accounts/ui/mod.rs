@@ -31,6 +31,7 @@ pub(crate) fn routes(_: &Limits) -> Vec<(&'static str, MethodRouter<AppState>)> 
         ("/akun/keamanan/matikan", post(account::disable)),
         ("/akun/kalender", post(account::calendar_issue)),
         ("/akun/kalender/cabut", post(account::calendar_revoke)),
+        ("/akun/surel", post(account::set_email)),
         (
             "/akun/keamanan/keluar-semua",
             post(account::sign_out_everywhere),
@@ -43,6 +44,7 @@ pub(crate) fn routes(_: &Limits) -> Vec<(&'static str, MethodRouter<AppState>)> 
             "/admin/instansi",
             get(admin::agencies).post(admin::create_agency),
         ),
+        ("/admin/instansi/atasan", post(admin::set_reporting_line)),
         (
             "/admin/pengguna",
             get(admin::users).post(admin::create_user),
