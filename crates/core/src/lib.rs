@@ -9,6 +9,7 @@ pub mod agency;
 pub mod agreement;
 pub mod audit;
 pub mod canonical;
+pub mod case;
 pub mod checkpoint;
 pub mod coordination;
 pub mod error;
