@@ -398,3 +398,291 @@ pub fn classify(due_on: NaiveDate, today: NaiveDate, soon_days: u32) -> Urgency 
         Urgency::Pending
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn only(law: ProcedureCode, stage: Stage, dates: CaseDates) -> Vec<(DeadlineKind, String)> {
+        deadlines(law, stage, &dates)
+            .into_iter()
+            .map(|x| (x.kind, x.due_on.to_string()))
+            .collect()
+    }
+
+    /// Stage deadlines, computed by hand on a calendar.
+    #[test]
+    fn stage_deadlines_match_hand_computed_dates() {
+        use DeadlineKind::*;
+        for law in ProcedureCode::ALL {
+            let none = CaseDates::default();
+            let cases: Vec<(Stage, CaseDates, Vec<(DeadlineKind, &str)>)> = vec![
+                (
+                    Stage::Penyidikan,
+                    CaseDates {
+                        investigation_order_on: Some(d("2025-03-03")),
+                        ..none
+                    },
+                    vec![(SpdpDue, "2025-03-10")],
+                ),
+                (
+                    // Across the end of the year.
+                    Stage::Penyidikan,
+                    CaseDates {
+                        investigation_order_on: Some(d("2025-12-29")),
+                        ..none
+                    },
+                    vec![(SpdpDue, "2026-01-05")],
+                ),
+                (
+                    Stage::Tahap1,
+                    CaseDates {
+                        file_sent_on: Some(d("2025-05-28")),
+                        ..none
+                    },
+                    vec![(FileExamination, "2025-06-04"), (FileReturn, "2025-06-11")],
+                ),
+                (
+                    Stage::P19,
+                    CaseDates {
+                        file_returned_on: Some(d("2025-12-22")),
+                        ..none
+                    },
+                    vec![(FileCompletion, "2026-01-05")],
+                ),
+                (
+                    Stage::Putusan,
+                    CaseDates {
+                        verdict_on: Some(d("2026-02-25")),
+                        ..none
+                    },
+                    vec![(AppealWindow, "2026-03-04")],
+                ),
+                (
+                    // A leap year.
+                    Stage::Banding,
+                    CaseDates {
+                        appeal_decided_on: Some(d("2024-02-20")),
+                        ..none
+                    },
+                    vec![(CassationWindow, "2024-03-05")],
+                ),
+                // Without its date a stage has no deadline; other stages have none.
+                (Stage::Penyidikan, none, vec![]),
+                (Stage::P21, none, vec![]),
+                (Stage::Sidang, none, vec![]),
+            ];
+            for (stage, dates, want) in cases {
+                let want: Vec<_> = want.into_iter().map(|(k, s)| (k, s.to_string())).collect();
+                assert_eq!(only(law, stage, dates), want, "{law:?} {stage:?}");
+            }
+        }
+    }
+
+    /// Detention periods (KUHAP art. 24-29), the first day counted, by hand.
+    #[test]
+    fn detention_periods_match_hand_computed_dates() {
+        use DetentionAuthority::*;
+        use DetentionStep::*;
+        // (authority, step, start, penalty, last day, next extension)
+        let cases = [
+            (
+                Investigator,
+                Initial,
+                "2025-03-01",
+                5,
+                Some("2025-03-20"),
+                Some(40),
+            ),
+            (
+                Investigator,
+                Extension,
+                "2025-03-21",
+                5,
+                Some("2025-04-29"),
+                None,
+            ),
+            (
+                Investigator,
+                Extension,
+                "2025-03-21",
+                15,
+                Some("2025-04-29"),
+                Some(30),
+            ),
+            (
+                Investigator,
+                Exceptional1,
+                "2025-04-30",
+                15,
+                Some("2025-05-29"),
+                Some(30),
+            ),
+            (
+                Investigator,
+                Exceptional2,
+                "2025-05-30",
+                15,
+                Some("2025-06-28"),
+                None,
+            ),
+            (Investigator, Exceptional1, "2025-04-30", 5, None, None),
+            (
+                Prosecutor,
+                Initial,
+                "2025-12-20",
+                5,
+                Some("2026-01-08"),
+                Some(30),
+            ),
+            (
+                Prosecutor,
+                Extension,
+                "2026-01-09",
+                5,
+                Some("2026-02-07"),
+                None,
+            ),
+            (
+                DistrictCourt,
+                Initial,
+                "2024-02-15",
+                5,
+                Some("2024-03-15"),
+                Some(60),
+            ),
+            (
+                DistrictCourt,
+                Extension,
+                "2024-03-16",
+                5,
+                Some("2024-05-14"),
+                None,
+            ),
+            (
+                HighCourt,
+                Initial,
+                "2025-07-01",
+                5,
+                Some("2025-07-30"),
+                Some(60),
+            ),
+            (
+                HighCourt,
+                Extension,
+                "2025-07-31",
+                9,
+                Some("2025-09-28"),
+                Some(30),
+            ),
+            (
+                SupremeCourt,
+                Initial,
+                "2025-01-10",
+                5,
+                Some("2025-02-28"),
+                Some(60),
+            ),
+            (
+                SupremeCourt,
+                Extension,
+                "2025-03-01",
+                5,
+                Some("2025-04-29"),
+                None,
+            ),
+        ];
+        for law in ProcedureCode::ALL {
+            for (authority, step, start, penalty, last, next) in cases {
+                let dates = CaseDates {
+                    detention: Some(DetentionSpell {
+                        authority,
+                        step,
+                        started_on: d(start),
+                    }),
+                    max_penalty_years: Some(penalty),
+                    ..CaseDates::default()
+                };
+                let got = detention_deadline(
+                    law,
+                    &DetentionSpell {
+                        authority,
+                        step,
+                        started_on: d(start),
+                    },
+                    &dates,
+                );
+                assert_eq!(
+                    got.as_ref().map(|x| x.due_on.to_string()),
+                    last.map(String::from),
+                    "{law:?} {authority:?} {step:?} from {start}"
+                );
+                assert_eq!(
+                    got.as_ref().and_then(|x| x.extension_days),
+                    next,
+                    "{law:?} {authority:?} {step:?}"
+                );
+                // A detention's deadline shows at any stage of a case still running.
+                let at_trial = deadlines(law, Stage::Sidang, &dates);
+                assert_eq!(at_trial.len(), usize::from(last.is_some()));
+                assert!(deadlines(law, Stage::Eksekusi, &dates).is_empty());
+                assert!(deadlines(law, Stage::Sp3, &dates).is_empty());
+            }
+        }
+        // A serious illness opens the exceptional extensions whatever the threat.
+        assert_eq!(
+            detention_days(
+                ProcedureCode::Kuhap1981,
+                Prosecutor,
+                Exceptional1,
+                Some(2),
+                true
+            ),
+            Some(30)
+        );
+        // The longest ordinary detention, by authority and in all: 400 days.
+        let total: u32 = DetentionAuthority::ALL
+            .iter()
+            .map(|a| {
+                detention_days(ProcedureCode::Kuhap1981, *a, Initial, None, false).unwrap_or(0)
+                    + detention_days(ProcedureCode::Kuhap1981, *a, Extension, None, false)
+                        .unwrap_or(0)
+            })
+            .sum();
+        assert_eq!(total, 60 + 50 + 90 + 90 + 110);
+    }
+
+    #[test]
+    fn deadlines_are_sorted_and_classified_against_today() {
+        let dates = CaseDates {
+            file_sent_on: Some(d("2025-05-28")),
+            detention: Some(DetentionSpell {
+                authority: DetentionAuthority::Prosecutor,
+                step: DetentionStep::Initial,
+                started_on: d("2025-05-20"),
+            }),
+            ..CaseDates::default()
+        };
+        let got = deadlines(ProcedureCode::Kuhap1981, Stage::Tahap1, &dates);
+        let kinds: Vec<_> = got.iter().map(|x| (x.kind.as_str(), x.due_on)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("file_examination", d("2025-06-04")),
+                ("detention_ends", d("2025-06-08")),
+                ("file_return", d("2025-06-11")),
+            ]
+        );
+        let due = d("2025-03-10");
+        assert_eq!(classify(due, d("2025-03-05"), 3), Urgency::Pending);
+        assert_eq!(classify(due, d("2025-03-07"), 3), Urgency::DueSoon);
+        assert_eq!(classify(due, d("2025-03-10"), 3), Urgency::DueSoon);
+        assert_eq!(classify(due, d("2025-03-11"), 3), Urgency::Overdue);
+        assert_eq!(classify(due, d("2025-03-10"), 0), Urgency::DueSoon);
+        assert_eq!(classify(due, d("2025-03-09"), 0), Urgency::Pending);
+    }
+}

@@ -780,3 +780,391 @@ fn check_document(def: &StageDef, f: &Facts) -> Result<(), Refusal> {
 pub fn returns_count(history: &[Stage]) -> usize {
     history.iter().filter(|s| **s == Stage::P19).count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    /// Every step each law allows, written out by hand from the ADR, not from the table.
+    const COMMON: &str = "
+        laporan: penyelidikan penyidikan
+        penyelidikan: penyidikan sp2lid keadilan_restoratif
+        penyidikan: spdp sp3 rehabilitasi diversi keadilan_restoratif
+        spdp: p16 sp3 rehabilitasi diversi keadilan_restoratif
+        p16: tahap_1 sp3 rehabilitasi diversi keadilan_restoratif
+        tahap_1: p19 p21 sp3 rehabilitasi diversi keadilan_restoratif
+        p19: tahap_1 sp3 rehabilitasi diversi keadilan_restoratif
+        p21: tahap_2
+        tahap_2: p29 skp2 rehabilitasi diversi keadilan_restoratif
+        p29: p31 skp2 rehabilitasi diversi keadilan_restoratif
+        p31: sidang
+        sidang: putusan diversi
+        putusan: banding kasasi inkracht
+        banding: kasasi inkracht
+        kasasi: inkracht
+        inkracht: eksekusi";
+    /// What UU 20/2025 adds: restorative justice once the file is complete, after the
+    /// transfer to court and during the trial.
+    const ADDED_2025: &str = "
+        p21: keadilan_restoratif
+        p31: keadilan_restoratif
+        sidang: keadilan_restoratif";
+
+    fn expected(law: ProcedureCode) -> Vec<(Stage, Stage)> {
+        let mut text = COMMON.to_string();
+        if law == ProcedureCode::Kuhap2025 {
+            text.push_str(ADDED_2025);
+        }
+        let mut out = Vec::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (from, tos) = line.split_once(':').expect("line");
+            let from = Stage::parse(from).expect("from");
+            for to in tos.split_whitespace() {
+                out.push((from, Stage::parse(to).expect("to")));
+            }
+        }
+        out
+    }
+
+    /// Facts that meet every condition, with a document of every kind.
+    fn eligible() -> Facts {
+        Facts {
+            child_suspect: true,
+            narcotics_offence: true,
+            assessed_user: true,
+            max_penalty_years: Some(4),
+            repeat_offence: false,
+            victim_agreement: true,
+            rj_excluded_offence: false,
+            document: Some(StageDocument {
+                number: Some("SP.Sidik/12/III/2026/Reskrim".into()),
+                date: d(2026, 3, 10),
+                notes: Some("Lengkapi keterangan ahli BKSDA".into()),
+            }),
+            previous_on: Some(d(2026, 3, 1)),
+            today: Some(d(2026, 3, 12)),
+        }
+    }
+
+    const TERMINAL: [Stage; 7] = [
+        Stage::Eksekusi,
+        Stage::Sp2Lid,
+        Stage::Sp3,
+        Stage::Skp2,
+        Stage::KeadilanRestoratif,
+        Stage::Rehabilitasi,
+        Stage::Diversi,
+    ];
+
+    /// The reason expected for a step the law does not have, decided by hand.
+    fn expected_refusal(from: Stage, to: Stage) -> &'static str {
+        let order = |s: Stage| Stage::ALL.iter().position(|x| *x == s).expect("stage");
+        if TERMINAL.contains(&from) {
+            "case-stage-closed"
+        } else if from == to {
+            "case-stage-same"
+        } else if to == Stage::P21 {
+            "case-p21-needs-file"
+        } else if to == Stage::Sp3 && order(from) >= order(Stage::P21) {
+            "case-sp3-after-p21"
+        } else if TERMINAL.contains(&to) && to != Stage::Eksekusi {
+            "case-exit-not-at-stage"
+        } else if order(to) <= order(from) {
+            "case-stage-past"
+        } else {
+            "case-stage-requires"
+        }
+    }
+
+    #[test]
+    fn every_step_of_both_laws_is_allowed_or_refused_as_the_law_says() {
+        let facts = eligible();
+        for law in ProcedureCode::ALL {
+            let allowed = expected(law);
+            let mut counted = (0, 0);
+            for &from in Stage::ALL {
+                for &to in Stage::ALL {
+                    let got = validate_transition(law, from, to, &facts);
+                    if allowed.contains(&(from, to)) {
+                        let step = got.unwrap_or_else(|r| {
+                            panic!("{law:?} {from:?} → {to:?} refused: {}", r.message())
+                        });
+                        assert!(!step.basis.is_empty(), "{from:?} → {to:?} has no basis");
+                        counted.0 += 1;
+                    } else {
+                        let r = got.expect_err("refused");
+                        assert_eq!(
+                            r.code(),
+                            expected_refusal(from, to),
+                            "{law:?} {from:?} → {to:?}: {}",
+                            r.message()
+                        );
+                        counted.1 += 1;
+                    }
+                }
+            }
+            let n = table(law).steps().count();
+            assert_eq!(
+                counted.0, n,
+                "{law:?}: the table has steps the test does not"
+            );
+            assert_eq!(counted.0 + counted.1, 23 * 23);
+        }
+        assert_eq!(table(ProcedureCode::Kuhap1981).steps().count(), 52);
+        assert_eq!(table(ProcedureCode::Kuhap2025).steps().count(), 55);
+    }
+
+    #[test]
+    fn the_tables_are_consistent() {
+        for law in ProcedureCode::ALL {
+            let t = table(law);
+            assert_eq!(t.law, law);
+            for s in Stage::ALL {
+                let def = t.stage(*s).expect("every stage is described");
+                assert_eq!(def.terminal, TERMINAL.contains(s), "{s:?}");
+                assert!(!def.name_id.is_empty() && !def.name_en.is_empty());
+                assert_eq!(Stage::parse(s.as_str()), Some(*s));
+                // Every stage but the first is reachable, every non-terminal one has a way on.
+                if *s != t.initial() {
+                    assert!(t.steps().any(|x| x.to == *s), "{s:?} unreachable");
+                }
+                assert_eq!(def.terminal, t.next(*s).is_empty(), "{s:?}");
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for step in t.steps() {
+                assert!(seen.insert((step.from, step.to)), "{step:?} twice");
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let law = ProcedureCode::Kuhap1981;
+        let f = eligible();
+        let r = validate_transition(law, Stage::P16, Stage::P21, &f).expect_err("p21");
+        assert_eq!(
+            r.message(),
+            "P-21 requires the file to have been sent (tahap I)"
+        );
+        let r = validate_transition(law, Stage::Tahap2, Stage::Sp3, &f).expect_err("sp3");
+        assert_eq!(r.code(), "case-sp3-after-p21");
+        let r = validate_transition(law, Stage::Spdp, Stage::Sidang, &f).expect_err("skip");
+        assert_eq!(r.message(), "sidang requires p31 first");
+        let r = validate_transition(law, Stage::Sidang, Stage::KeadilanRestoratif, &f)
+            .expect_err("rj at trial");
+        assert_eq!(
+            r.message(),
+            "keadilan_restoratif is not possible at sidang under UU 8/1981"
+        );
+        assert!(validate_transition(
+            ProcedureCode::Kuhap2025,
+            Stage::Sidang,
+            Stage::KeadilanRestoratif,
+            &f
+        )
+        .is_ok());
+        assert_eq!(
+            validate_transition(law, Stage::Sp3, Stage::Penyidikan, &f)
+                .expect_err("closed")
+                .message(),
+            "the case ended at sp3"
+        );
+        assert_eq!(
+            validate_transition(law, Stage::Sp3, Stage::Penyidikan, &f)
+                .expect_err("closed")
+                .field(),
+            "stage"
+        );
+    }
+
+    /// Each condition refused on its own, for every step that carries it, in both laws.
+    #[test]
+    fn conditions_of_the_exits_are_checked_on_every_step_that_has_them() {
+        type Case = (&'static str, fn(&mut Facts), Option<&'static str>);
+        let cases: [Case; 10] = [
+            (
+                "adult",
+                |f| f.child_suspect = false,
+                Some("case-diversion-not-child"),
+            ),
+            (
+                "7 years",
+                |f| f.max_penalty_years = Some(7),
+                Some("case-diversion-penalty"),
+            ),
+            (
+                "unknown",
+                |f| f.max_penalty_years = None,
+                Some("case-penalty-unknown"),
+            ),
+            (
+                "repeat",
+                |f| f.repeat_offence = true,
+                Some("case-diversion-repeat"),
+            ),
+            (
+                "wildlife",
+                |f| f.narcotics_offence = false,
+                Some("case-rehab-not-narcotics"),
+            ),
+            (
+                "dealer",
+                |f| f.assessed_user = false,
+                Some("case-rehab-not-assessed"),
+            ),
+            (
+                "no agreement",
+                |f| f.victim_agreement = false,
+                Some("case-rj-no-agreement"),
+            ),
+            (
+                "excluded",
+                |f| f.rj_excluded_offence = true,
+                Some("case-rj-excluded"),
+            ),
+            (
+                "6 years",
+                |f| f.max_penalty_years = Some(6),
+                Some("case-rj-penalty"),
+            ),
+            ("first", |_| {}, None),
+        ];
+        let mut checked = 0;
+        for law in ProcedureCode::ALL {
+            for step in table(law).steps() {
+                for (name, change, refusal) in &cases {
+                    let mut f = eligible();
+                    change(&mut f);
+                    let got = validate_transition(law, step.from, step.to, &f).err();
+                    let got = got.as_ref().map(Refusal::code);
+                    let want: Option<&str> = match (step.condition, *name) {
+                        (_, "first") => None,
+                        (Condition::Diversion { .. }, "adult" | "repeat" | "unknown") => *refusal,
+                        (Condition::Diversion { .. }, "7 years") => *refusal,
+                        (Condition::Rehabilitation, "wildlife" | "dealer") => *refusal,
+                        (Condition::RestorativeJustice { .. }, "no agreement" | "excluded") => {
+                            *refusal
+                        }
+                        (
+                            Condition::RestorativeJustice {
+                                max_penalty_years: Some(_),
+                                ..
+                            },
+                            "6 years" | "7 years",
+                        ) => Some("case-rj-penalty"),
+                        (
+                            Condition::RestorativeJustice {
+                                max_penalty_years: Some(_),
+                                ..
+                            },
+                            "unknown",
+                        ) => Some("case-penalty-unknown"),
+                        (
+                            Condition::RestorativeJustice {
+                                first_offence: true,
+                                ..
+                            },
+                            "repeat",
+                        ) => Some("case-rj-repeat"),
+                        _ => None,
+                    };
+                    assert_eq!(got, want, "{law:?} {:?} → {:?} {name}", step.from, step.to);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, (52 + 55) * 10);
+        // The two codes differ where the ADR says they do.
+        let mut f = eligible();
+        f.max_penalty_years = Some(8);
+        let police = (Stage::Penyidikan, Stage::KeadilanRestoratif);
+        assert!(validate_transition(ProcedureCode::Kuhap1981, police.0, police.1, &f).is_ok());
+        assert_eq!(
+            validate_transition(ProcedureCode::Kuhap2025, police.0, police.1, &f)
+                .expect_err("cap")
+                .message(),
+            "restorative justice is only for offences threatened with at most 5 years"
+        );
+        // An inquiry settled on the victim's report (UU 20/2025 art. 80 (2)).
+        f.repeat_offence = true;
+        assert!(validate_transition(
+            ProcedureCode::Kuhap2025,
+            Stage::Penyelidikan,
+            Stage::KeadilanRestoratif,
+            &f
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn a_step_is_recorded_with_its_document() {
+        let law = ProcedureCode::Kuhap2025;
+        let code = |from, to, f: &Facts| {
+            validate_transition(law, from, to, f)
+                .err()
+                .map(|r| (r.code(), r.field()))
+        };
+        let mut f = eligible();
+        f.document = None;
+        assert_eq!(
+            code(Stage::Penyidikan, Stage::Spdp, &f),
+            Some(("case-document-required", "document.date"))
+        );
+        let mut f = eligible();
+        if let Some(doc) = f.document.as_mut() {
+            doc.number = Some("  ".into());
+        }
+        assert_eq!(
+            code(Stage::Penyidikan, Stage::Spdp, &f),
+            Some(("case-document-number-required", "document.number"))
+        );
+        // A final verdict is a fact: its date is enough.
+        assert_eq!(code(Stage::Putusan, Stage::Inkracht, &f), None);
+        if let Some(doc) = f.document.as_mut() {
+            doc.number = Some("x".repeat(MAX_DOCUMENT_NUMBER + 1));
+        }
+        assert_eq!(
+            code(Stage::Penyidikan, Stage::Spdp, &f),
+            Some(("case-document-number-invalid", "document.number"))
+        );
+        // A returned file carries the prosecutor's notes.
+        let mut f = eligible();
+        if let Some(doc) = f.document.as_mut() {
+            doc.notes = Some(" \u{200b} ".into());
+        }
+        assert_eq!(
+            code(Stage::Tahap1, Stage::P19, &f),
+            Some(("case-notes-required", "document.notes"))
+        );
+        assert_eq!(code(Stage::Tahap1, Stage::P21, &f), None);
+        let mut f = eligible();
+        f.previous_on = Some(d(2026, 3, 11));
+        assert_eq!(
+            code(Stage::Tahap1, Stage::P21, &f),
+            Some(("case-document-before-previous", "document.date"))
+        );
+        let mut f = eligible();
+        f.today = Some(d(2026, 3, 9));
+        let r = validate_transition(law, Stage::Tahap1, Stage::P21, &f).expect_err("future");
+        assert_eq!(r.message(), "cannot be after today (2026-03-09)");
+    }
+
+    #[test]
+    fn returns_are_counted_from_the_history() {
+        use Stage::*;
+        let history = [
+            Laporan, Penyidikan, Spdp, P16, Tahap1, P19, Tahap1, P19, Tahap1, P21,
+        ];
+        assert_eq!(returns_count(&history), 2);
+        // The history replays under the law, step by step.
+        let f = eligible();
+        for w in history.windows(2) {
+            assert!(validate_transition(ProcedureCode::Kuhap1981, w[0], w[1], &f).is_ok());
+        }
+        assert_eq!(returns_count(&[Laporan]), 0);
+    }
+}
