@@ -23,6 +23,7 @@ pub mod patrol;
 pub mod pdf;
 pub mod permission;
 pub mod plan;
+pub mod protect;
 pub mod query;
 pub mod region;
 pub mod report;

@@ -14,8 +14,8 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::law::ProcedureCode;
 use super::stage::Stage;
-use super::ProcedureCode;
 
 /// What a deadline is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -414,13 +414,15 @@ mod tests {
             .collect()
     }
 
+    type HandCase = (Stage, CaseDates, Vec<(DeadlineKind, &'static str)>);
+
     /// Stage deadlines, computed by hand on a calendar.
     #[test]
     fn stage_deadlines_match_hand_computed_dates() {
         use DeadlineKind::*;
         for law in ProcedureCode::ALL {
             let none = CaseDates::default();
-            let cases: Vec<(Stage, CaseDates, Vec<(DeadlineKind, &str)>)> = vec![
+            let cases: Vec<HandCase> = vec![
                 (
                     Stage::Penyidikan,
                     CaseDates {

@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::ProcedureCode;
+use super::law::ProcedureCode;
 use crate::error::Message;
 
 /// The longest document number, in characters.
@@ -554,7 +554,7 @@ impl Refusal {
             DiversionPenaltyTooHigh { below } => crate::msg!(
                 "case-diversion-penalty",
                 "diversion is only for offences threatened with less than {below} years",
-                below = below
+                below = *below
             ),
             DiversionRepeatOffence => crate::msg!(
                 "case-diversion-repeat",
@@ -579,7 +579,7 @@ impl Refusal {
             RjPenaltyTooHigh { max } => crate::msg!(
                 "case-rj-penalty",
                 "restorative justice is only for offences threatened with at most {max} years",
-                max = max
+                max = *max
             ),
             RjRepeatOffence => crate::msg!(
                 "case-rj-repeat",
