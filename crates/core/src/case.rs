@@ -18,8 +18,9 @@ pub mod deadline;
 pub mod law;
 pub mod stage;
 
-use crate::error::Message;
 use chrono::NaiveDate;
+
+use crate::error::Message;
 
 pub use deadline::{
     classify, deadlines, detention_days, CaseDates, Deadline, DeadlineKind, DetentionAuthority,
@@ -32,7 +33,7 @@ pub use stage::{
 };
 
 /// The numbering format of an agency that has not chosen its own: a police report
-/// number (*Laporan Polisi*), e.g. `LP/A/17/III/2026/SPKT/POLDA-JAMBI`.
+/// number (*Laporan Polisi*), e.g. `LP/A/17/III/2026/POLDA-JAMBI`.
 pub const DEFAULT_NUMBER_FORMAT: &str = "LP/A/{nomor}/{bulan}/{tahun}/{kode}";
 
 /// Checks an agency's case numbering format; the placeholders are those of letters

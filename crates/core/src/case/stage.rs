@@ -289,7 +289,7 @@ static MAIN_LINE: &[TransitionDef] = &[
     t(S::Laporan, S::Penyelidikan, C::None, "KUHAP art. 102"),
     t(S::Laporan, S::Penyidikan, C::None, "KUHAP art. 106, 111 (caught in the act)"),
     t(S::Penyelidikan, S::Penyidikan, C::None, "KUHAP art. 1 (2), 106"),
-    t(S::Penyelidikan, S::Sp2Lid, C::None, "Perkap 6/2019 art. 9"),
+    t(S::Penyelidikan, S::Sp2Lid, C::None, "KUHAP art. 1 (5); Perkap 6/2019"),
     t(S::Penyidikan, S::Spdp, C::None, "KUHAP art. 109 (1); MK 130/PUU-XIII/2015"),
     t(S::Penyidikan, S::Sp3, C::None, "KUHAP art. 109 (2)"),
     t(S::Spdp, S::P16, C::None, "Kep. JA 518/2001 (P-16)"),
