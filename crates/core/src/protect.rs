@@ -1065,6 +1065,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any value of any field comes back as it went in, and its ciphertext is the
+        /// value's length plus the 16-byte tag: nothing else is stored with it.
+        #[test]
+        fn any_value_round_trips(
+            value in proptest::collection::vec(proptest::num::u8::ANY, 0..2048),
+            field in 0usize..FIELDS.len(),
+            rec in proptest::num::u128::ANY,
+        ) {
+            let r = ring_a();
+            let name = FIELDS[field];
+            let s = SealedRecord::seal(&r, id(rec), &[(name, &value)], &mut OsRng).expect("seal");
+            proptest::prop_assert_eq!(s.fields[name].ciphertext.0.len(), value.len() + 16);
+            let back = s.open_field(&r, id(rec), name).expect("open");
+            proptest::prop_assert_eq!(back.as_slice(), value.as_slice());
+        }
+    }
+
     #[test]
     fn a_decrypt_needs_a_purpose() {
         assert!(DecryptPurpose::parse("").is_err());

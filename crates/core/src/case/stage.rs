@@ -1153,6 +1153,43 @@ mod tests {
         assert_eq!(r.message(), "cannot be after today (2026-03-09)");
     }
 
+    /// A case walks the whole main line under either law, and nothing follows its end.
+    #[test]
+    fn a_case_walks_from_the_report_to_the_execution() {
+        use Stage::*;
+        let line = [
+            Laporan,
+            Penyelidikan,
+            Penyidikan,
+            Spdp,
+            P16,
+            Tahap1,
+            P21,
+            Tahap2,
+            P29,
+            P31,
+            Sidang,
+            Putusan,
+            Banding,
+            Kasasi,
+            Inkracht,
+            Eksekusi,
+        ];
+        let f = eligible();
+        for law in ProcedureCode::ALL {
+            for w in line.windows(2) {
+                let step = validate_transition(law, w[0], w[1], &f).expect("step");
+                assert_eq!((step.from, step.to), (w[0], w[1]));
+            }
+            for &to in Stage::ALL {
+                assert_eq!(
+                    validate_transition(law, Eksekusi, to, &f).map_err(|r| r.code()),
+                    Err("case-stage-closed")
+                );
+            }
+        }
+    }
+
     #[test]
     fn returns_are_counted_from_the_history() {
         use Stage::*;
