@@ -78,7 +78,8 @@ test('a letter is written, numbered when sent, and its read receipt reaches the 
 // The receiving side: Balai TN Way Kambas writes to Balai Besar TNKS; the TNKS coordinator
 // opens the letter and passes it (disposisi) to a ranger with an instruction and a due
 // date; the ranger finds it under "Disposisi saya", marks it done with a note, and the
-// sender sees that the letter was read.
+// sender sees that the letter was read. The inbox and the lists of dispositions fit a
+// phone's width.
 test('a received letter is disposed to a person, who marks it done; the sender sees it read', async () => {
   const base = env.base;
   const contexts = [];
@@ -89,6 +90,11 @@ test('a received letter is disposed to a person, who marks it done; the sender s
     return { page, watch: watchProblems(page) };
   };
   const subject = 'Permohonan berbagi pengalaman patroli gabungan';
+  // The lists are cards on a phone: nothing scrolls sideways.
+  const fits = async (page) => {
+    const [wide, screen] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(wide <= screen, `${page.url()} is ${wide} px wide on a ${screen} px screen`);
+  };
   try {
     // The sender writes and sends.
     const s = await open();
@@ -115,6 +121,7 @@ test('a received letter is disposed to a person, who marks it done; the sender s
     await c.page.goto(`${base}/surat?kotak=masuk`);
     const row = c.page.locator('tr.belum-dibaca', { hasText: subject });
     await row.waitFor();
+    await fits(c.page);
     await Promise.all([c.page.waitForURL(letterUrl), row.locator('a').first().click()]);
     const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     await c.page.selectOption('#kepada-disposisi', 'ranger.tnks');
@@ -138,6 +145,7 @@ test('a received letter is disposed to a person, who marks it done; the sender s
     await mine.waitFor();
     assert.match(await mine.textContent(), new RegExp(due));
     assert.match(await mine.textContent(), /Belum selesai/);
+    await fits(r.page);
     await shot(r.page, 'letter-my-dispositions', true);
     await Promise.all([r.page.waitForURL(letterUrl), mine.locator('a').first().click()]);
     const own = r.page.locator('#disposisi-surat tr[data-to="ranger.tnks"]');
@@ -147,6 +155,7 @@ test('a received letter is disposed to a person, who marks it done; the sender s
       own.locator('button[type="submit"]').click(),
     ]);
     assert.match(await r.page.locator('#disposisi-surat tr[data-to="ranger.tnks"] .status-disposisi').textContent(), /Selesai/);
+    await fits(r.page);
     await r.page.goto(`${base}/surat?kotak=disposisi`);
     const after = await r.page.locator('.daftar-disposisi tr[data-disposition-id]', { hasText: 'Siapkan bahan paparan' }).textContent();
     assert.doesNotMatch(after, /Belum selesai/);

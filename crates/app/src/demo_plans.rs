@@ -183,7 +183,7 @@ pub(crate) async fn load(app: &App) -> AppResult<PlanSummary> {
     if let Some(id) = &mou {
         tipihut["activity"]["agreement"] = json!(id);
     }
-    b.node(Some(g1), tipihut, Some(29.0), "under_way").await?;
+    b.node(Some(g1), tipihut, Some(35.0), "under_way").await?;
     b.node(
         Some(g1),
         json!({"kind": "activity",
@@ -285,11 +285,11 @@ pub(crate) async fn load(app: &App) -> AppResult<PlanSummary> {
             "indicator": "Personil kepolisian terlatih", "unit": "orang", "target": 60,
             "activity": {"kind": "training",
                 "participants": [
-                    {"agency": "POLDA-SUMBAR", "male": 16, "female": 3},
-                    {"agency": "POLDA-SUMSEL", "male": 17, "female": 2}],
+                    {"agency": "POLDA-SUMBAR", "male": 24, "female": 4},
+                    {"agency": "POLDA-SUMSEL", "male": 24, "female": 3}],
                 "materials": ["Jenis TSL dilindungi", "Mengenali bagian tubuh harimau sumatera",
                               "Modus perdagangan daring"]}}),
-        Some(38.0),
+        Some(55.0),
         "under_way",
     )
     .await?;
@@ -395,7 +395,7 @@ pub(crate) async fn load(app: &App) -> AppResult<PlanSummary> {
             "indicator": "Patroli pencegahan karhutla", "unit": "patroli", "target": 64,
             "activity": {"kind": "joint_patrol", "area": "Kawasan rawan karhutla TNKS"},
             "evidence": fire}),
-        Some(31.0 + fire_done),
+        Some(54.0 + fire_done),
         "under_way",
     )
     .await?;

@@ -406,6 +406,7 @@ fn group_json(g: &Group, ag: &Agencies) -> Value {
 fn period(from: Option<chrono::NaiveDate>, until: Option<chrono::NaiveDate>) -> String {
     match (from, until) {
         (None, None) => "-".into(),
+        (Some(f), None) => format!("from {f}"),
         (f, u) => format!(
             "{} – {}",
             f.map(|d| d.to_string()).unwrap_or_default(),
@@ -607,7 +608,7 @@ fn print_meeting(m: &Meeting, g: &Group, ag: &Agencies) {
         println!();
         println!("Minutes");
         for l in minutes.lines() {
-            println!("  {l}");
+            println!("{}", format!("  {l}").trim_end());
         }
     }
 }
@@ -887,7 +888,7 @@ fn print_letter(l: &Letter, ag: &Agencies, viewer: AgencyId) {
     if !l.body.is_empty() {
         println!();
         for line in l.body.lines() {
-            println!("  {line}");
+            println!("{}", format!("  {line}").trim_end());
         }
     }
     if !l.recipients.is_empty() {
