@@ -8,8 +8,8 @@
 //! and activities, 2017–2026.
 //!
 //! Everything goes through the plans use cases as the Pokja's secretary: each node is
-//! drawn up with its target, then its progress is recorded (an audited change, as on the
-//! page). The joint patrols are one activity per year, so the plan shows progress over the
+//! drawn up with its target and its record so far (the value achieved, the status), one
+//! audited write each. The joint patrols are one activity per year, so the plan shows progress over the
 //! years; this year's count is the demo's own finished patrols, linked as evidence. Some
 //! activities trail the time gone ("behind"). The figures of past years are illustrative.
 
@@ -63,8 +63,7 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// Draws up a node under `parent`, then records its progress (`achieved`, `status`)
-    /// as a separate change when there is any.
+    /// Draws up a node under `parent` with its record so far (`achieved`, `status`).
     async fn node(
         &mut self,
         parent: Option<PlanNodeId>,
@@ -75,25 +74,15 @@ impl Builder<'_> {
         if let Some(p) = parent {
             body["parent"] = json!(p.to_string());
         }
+        body["status"] = json!(status);
+        if let Some(a) = achieved {
+            body["achieved"] = json!(a);
+        }
         let n = self
             .app
             .create_plan_node(self.who, self.plan, &read::<NodeBody>(body)?)
             .await?;
         self.nodes += 1;
-        if achieved.is_some() || status != "planned" {
-            let mut progress = json!({"status": status});
-            if let Some(a) = achieved {
-                progress["achieved"] = json!(a);
-            }
-            self.app
-                .update_plan_node(
-                    self.who,
-                    n.id,
-                    Some(n.version),
-                    &read::<NodeBody>(progress)?,
-                )
-                .await?;
-        }
         Ok(n.id)
     }
 }
@@ -320,6 +309,30 @@ pub(crate) async fn load(app: &App) -> AppResult<PlanSummary> {
             "under_way",
         )
         .await?;
+    // Each year's count: the years gone by as held, this year's the demo's own finished
+    // forest-security patrols; the programme's count is their sum.
+    let years: Vec<(i32, &str, Option<f64>)> = PATROLS_BY_YEAR
+        .iter()
+        .map(|&(year, held)| {
+            let status = year_status(year, this_year);
+            let achieved = match status {
+                "done" => Some(f64::from(held)),
+                "under_way" => Some(
+                    patrols
+                        .iter()
+                        .filter(|p| {
+                            p.mandate != Mandate::FirePrevention
+                                && p.status == PatrolStatus::Done
+                                && p.planned_start.year() == year
+                        })
+                        .count() as f64,
+                ),
+                _ => None,
+            };
+            (year, status, achieved)
+        })
+        .collect();
+    let total: f64 = years.iter().filter_map(|(_, _, a)| *a).sum();
     let patrol_programme = b
         .node(
             Some(g3),
@@ -327,34 +340,17 @@ pub(crate) async fn load(app: &App) -> AppResult<PlanSummary> {
                 "responsible": "BBTNKS", "supporting": ["POLDA-JAMBI", "POLRES-KERINCI"],
                 "starts_on": "2018-01-01", "ends_on": "2026-12-31",
                 "indicator": "Patroli gabungan", "unit": "patroli", "target": 108}),
-            None,
+            Some(total),
             "under_way",
         )
         .await?;
-    let mut total = 0.0;
-    for &(year, held) in PATROLS_BY_YEAR {
-        let status = year_status(year, this_year);
-        // The demo's own finished forest-security patrols are this year's record.
+    for (year, status, achieved) in years {
+        // The demo's own forest-security patrols are the evidence of their year.
         let own: Vec<Value> = patrols
             .iter()
             .filter(|p| p.mandate != Mandate::FirePrevention && p.planned_start.year() == year)
             .map(|p| json!({"kind": "patrol", "id": p.id.to_string()}))
             .collect();
-        let achieved = match status {
-            "done" => Some(f64::from(held)),
-            "under_way" => Some(
-                patrols
-                    .iter()
-                    .filter(|p| {
-                        p.mandate != Mandate::FirePrevention
-                            && p.status == PatrolStatus::Done
-                            && p.planned_start.year() == year
-                    })
-                    .count() as f64,
-            ),
-            _ => None,
-        };
-        total += achieved.unwrap_or(0.0);
         b.node(
             Some(patrol_programme),
             json!({"kind": "activity", "title": format!("Patroli gabungan pengamanan hutan {year}"),
@@ -369,15 +365,6 @@ pub(crate) async fn load(app: &App) -> AppResult<PlanSummary> {
         )
         .await?;
     }
-    // The programme's count is the sum of its years.
-    let prog = app.plan_node_for(&tnks, patrol_programme).await?.0;
-    app.update_plan_node(
-        &tnks,
-        patrol_programme,
-        Some(prog.version),
-        &read::<NodeBody>(json!({"achieved": total}))?,
-    )
-    .await?;
     let fire: Vec<Value> = patrols
         .iter()
         .filter(|p| p.mandate == Mandate::FirePrevention)
