@@ -155,6 +155,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         .find(|a| a.number == "PKS.01/BBTNKS/III/2017")
         .map(|a| a.id.to_string());
     let coordination = crate::demo_coordination::load(app, mou).await?;
+    crate::demo_plans::load(app).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),
@@ -2202,6 +2203,28 @@ mod tests {
             .await
             .expect("overdue");
         assert!(!overdue.is_empty(), "{overdue:?}");
+        // The Pokja's joint work plan: the seed's programme, a patrol activity per year,
+        // some activities behind, the demo's patrols as evidence.
+        let plans = app.plans_of(&tnks, groups[0].id).await.expect("plans");
+        assert_eq!(plans.len(), 1);
+        let tree = app.plan_tree(&tnks, plans[0].id).await.expect("tree");
+        let titles: Vec<&str> = tree.nodes.iter().map(|n| n.title.as_str()).collect();
+        for t in [
+            "Pelatihan GIS bagi personil kepolisian",
+            "Patroli gabungan pengamanan hutan 2018",
+        ] {
+            assert!(titles.contains(&t), "{t} in {titles:?}");
+        }
+        let behind = tree
+            .nodes
+            .iter()
+            .filter(|n| sinergi_core::plan::Progress::of(n, &tree.plan, tree.today).behind)
+            .count();
+        assert!(behind >= 2, "{behind} behind");
+        assert!(tree.nodes.iter().any(|n| n
+            .evidence
+            .iter()
+            .any(|e| e.kind == sinergi_core::plan::EvidenceKind::Patrol)));
 
         // Early warning: last night's track raised the village alerts, the reporter's
         // sighting its own, the FIRMS file the fire alerts.

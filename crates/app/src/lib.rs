@@ -13,6 +13,7 @@ pub mod coordination;
 pub mod demo;
 pub mod demo_coordination;
 pub mod demo_patrols;
+pub mod demo_plans;
 pub mod demo_warning;
 mod error;
 pub mod events;

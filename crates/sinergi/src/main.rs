@@ -8,6 +8,7 @@ mod bench_fences;
 mod bench_patrols;
 mod bench_sync;
 mod config;
+mod coordination_cli;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -112,6 +113,21 @@ enum Command {
     /// Measure storage and query performance at scale.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
+    /// Working groups (Pokja, Satgas, Tim Terpadu), as a user (`--as`).
+    #[command(subcommand)]
+    Group(coordination_cli::GroupCmd),
+    /// Meetings of working groups, as a user (`--as`).
+    #[command(subcommand)]
+    Meeting(coordination_cli::MeetingCmd),
+    /// Action items decided at meetings, as a user (`--as`).
+    #[command(subcommand)]
+    ActionItem(coordination_cli::ActionItemCmd),
+    /// Official letters (naskah dinas), as a user (`--as`).
+    #[command(subcommand)]
+    Letter(coordination_cli::LetterCmd),
+    /// Plans of working groups with their progress, as a user (`--as`).
+    #[command(subcommand)]
+    Plan(coordination_cli::PlanCmd),
 }
 
 #[derive(Subcommand)]
@@ -451,6 +467,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(cmd) => export(app, cmd).await,
         Command::Audit(cmd) => audit(app, cmd).await,
         Command::Import(cmd) => import(app, cmd).await,
+        Command::Group(cmd) => coordination_cli::group(&app, cmd).await,
+        Command::Meeting(cmd) => coordination_cli::meeting(&app, cmd).await,
+        Command::ActionItem(cmd) => coordination_cli::action_item(&app, cmd).await,
+        Command::Letter(cmd) => coordination_cli::letter(&app, cmd).await,
+        Command::Plan(cmd) => coordination_cli::plan(&app, cmd).await,
         Command::Reminders(RemindersCmd::Run { at }) => {
             let now = match at {
                 Some(t) => chrono::DateTime::parse_from_rfc3339(&t)

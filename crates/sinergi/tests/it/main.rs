@@ -1,6 +1,8 @@
 //! Integration tests of the `sinergi` binary, in one test binary: the command line
-//! (`cli`) and a server killed mid-ingest and started again (`crash`).
+//! (`cli`), coordination as a demo user (`coordination`) and a server killed mid-ingest
+//! and started again (`crash`).
 
 mod cli;
+mod coordination;
 mod crash;
 mod operations;
