@@ -179,7 +179,150 @@ impl App {
                 }
             }
         }
+        self.run_disposition_reminders(now, &mut sent, &mut zones)
+            .await?;
         Ok(sent)
+    }
+
+    /// Reminders of open dispositions with a due date (ADR 28), by the same rules as the
+    /// groups' items in the receiving agency's date: "due soon" to the person it was
+    /// passed to, "overdue" to them and to whoever made it; in the app, and by mail to
+    /// those who gave an address.
+    async fn run_disposition_reminders(
+        &self,
+        now: DateTime<Utc>,
+        sent: &mut RemindersSent,
+        zones: &mut HashMap<AgencyId, Zone>,
+    ) -> AppResult<()> {
+        let utc_today = now.date_naive();
+        let latest_today = utc_today + Days::new(1);
+        for kind in [ReminderKind::Overdue, ReminderKind::DueSoon] {
+            let (from, until) = match kind {
+                ReminderKind::Overdue => (None, utc_today),
+                ReminderKind::DueSoon => (Some(utc_today), latest_today + Days::new(DUE_SOON_DAYS)),
+            };
+            for d in self
+                .store
+                .dispositions_to_remind(kind.as_str(), from, until)
+                .await?
+            {
+                let Some(due) = d.due else { continue };
+                let zone = self.zone_of_agency(d.agency_id, zones).await?;
+                let today = now.with_timezone(&zone.offset()).date_naive();
+                let due_now = match kind {
+                    ReminderKind::Overdue => due < today,
+                    ReminderKind::DueSoon => {
+                        due >= today && due <= today + Days::new(DUE_SOON_DAYS)
+                    }
+                };
+                if !due_now {
+                    continue;
+                }
+                let Some(letter) = self.store.letter(d.letter_id).await? else {
+                    continue;
+                };
+                let mut recipients = Vec::new();
+                let mut person = String::new();
+                for uid in [
+                    Some(d.to_user),
+                    (kind == ReminderKind::Overdue).then_some(d.created_by),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if recipients.contains(&uid) {
+                        continue;
+                    }
+                    if let Some(u) = self.store.user(uid).await? {
+                        if uid == d.to_user {
+                            person = u.display_name.clone();
+                        }
+                        if u.active {
+                            recipients.push(uid);
+                        }
+                    }
+                }
+                let notice_kind = match kind {
+                    ReminderKind::DueSoon => "disposition_due_soon",
+                    ReminderKind::Overdue => "disposition_overdue",
+                };
+                let notices: Vec<Notification> = recipients
+                    .iter()
+                    .map(|u| Notification {
+                        id: NotificationId::new_at(now, Self::random10()),
+                        user_id: *u,
+                        kind: notice_kind.into(),
+                        record_type: Some("letter".into()),
+                        record_id: Some(letter.id.to_string()),
+                        detail: json!({"what": d.instruction, "subject": letter.subject,
+                            "due": due.to_string(), "to": person, "disposition": d.id.to_string()}),
+                        created_at: now,
+                        read_at: None,
+                    })
+                    .collect();
+                let mails = if self.mail_configured() {
+                    let due_text = due.format("%d-%m-%Y");
+                    let subject = match kind {
+                        ReminderKind::DueSoon => format!(
+                            "[Sinergi] Disposisi jatuh tempo {due_text}: {}",
+                            letter.subject
+                        ),
+                        ReminderKind::Overdue => format!(
+                            "[Sinergi] Disposisi terlambat sejak {due_text}: {}",
+                            letter.subject
+                        ),
+                    };
+                    let body = format!(
+                        "Disposisi atas surat \"{}\"{} kepada {person}:\n\n{}\n\nTenggat: {due_text}\n\n\
+                         Lihat suratnya dan tandai selesai di Sinergi: /surat/{}\n\n\
+                         Surel ini dikirim karena alamat Anda terdaftar untuk pengingat di Sinergi; \
+                         hapus alamat di halaman Akun untuk berhenti menerimanya.\n",
+                        letter.subject,
+                        letter.number.as_deref().map(|n| format!(" ({n})")).unwrap_or_default(),
+                        d.instruction,
+                        letter.id,
+                    );
+                    self.store
+                        .user_emails(&recipients)
+                        .await?
+                        .into_iter()
+                        .map(|(user, to)| Mail {
+                            id: uuid::Uuid::now_v7(),
+                            user_id: Some(user),
+                            to,
+                            subject: subject.clone(),
+                            body: body.clone(),
+                            kind: notice_kind.into(),
+                            record_type: Some("disposition".into()),
+                            record_id: Some(d.id.to_string()),
+                            created_at: now,
+                            attempts: 0,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let mut entry = self.audit(
+                    None,
+                    AuditAction::DispositionReminder,
+                    "disposition",
+                    &d.id.to_string(),
+                    json!({"kind": kind.as_str(), "recipients": notices.len(), "mails": mails.len(),
+                        "due": due.to_string()}),
+                );
+                entry.at = now;
+                if self
+                    .store
+                    .record_disposition_reminder(d.id, kind.as_str(), now, &notices, &mails, &entry)
+                    .await?
+                {
+                    sent.reminders += 1;
+                    sent.notifications += notices.len();
+                    sent.mails += mails.len();
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The mails of a reminder, one per recipient who gave an e-mail address, in

@@ -82,10 +82,11 @@ pub enum Action {
     UserEmailChange,
     ReportingLineChange,
     LetterForward,
+    DispositionReminder,
 }
 
 impl Action {
-    pub const ALL: [Action; 61] = [
+    pub const ALL: [Action; 62] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -147,6 +148,7 @@ impl Action {
         Action::UserEmailChange,
         Action::ReportingLineChange,
         Action::LetterForward,
+        Action::DispositionReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -212,6 +214,7 @@ impl Action {
             Action::UserEmailChange => "user_email_change",
             Action::ReportingLineChange => "reporting_line_change",
             Action::LetterForward => "letter_forward",
+            Action::DispositionReminder => "disposition_reminder",
         }
     }
 

@@ -127,6 +127,25 @@ pub trait LetterStore: Send + Sync {
     /// The letters of `agencies` and those sent to them, the newest first. Who may see
     /// which is the caller's decision (`Letter::visible_to`).
     async fn letters_for_agencies(&self, agencies: &[AgencyId]) -> Result<Vec<Letter>>;
+    /// The open dispositions with a due date from `from` (inclusive; `None`: any) to
+    /// `until` (inclusive) whose reminder `kind` was not recorded yet, by due date.
+    async fn dispositions_to_remind(
+        &self,
+        kind: &str,
+        from: Option<NaiveDate>,
+        until: NaiveDate,
+    ) -> Result<Vec<Disposition>>;
+    /// Records the reminder `kind` of a disposition with its notices, mails and audit
+    /// entry in one transaction; false, with nothing written, when it was recorded before.
+    async fn record_disposition_reminder(
+        &self,
+        id: DispositionId,
+        kind: &str,
+        at: DateTime<Utc>,
+        notices: &[Notification],
+        mails: &[crate::mail::Mail],
+        audit: &NewAudit,
+    ) -> Result<bool>;
     /// Passes a letter up a reporting line (ADR 28): `f.to_agency` becomes a recipient
     /// (role `forwarded`, delivered at `f.at`) and the forwarding is kept, with the notices
     /// and the audit entry, in one transaction. False, with nothing written, when the
@@ -620,6 +639,57 @@ macro_rules! letters_impl {
 
             async fn letter(&self, id: LetterId) -> Result<Option<Letter>> {
                 Ok(self.letters_where(&[], Some(id)).await?.pop())
+            }
+
+            async fn dispositions_to_remind(&self, kind: &str, from: Option<NaiveDate>, until: NaiveDate) -> Result<Vec<Disposition>> {
+                // Dates are kept as YYYY-MM-DD text, which orders as the dates do.
+                let q = format!(
+                    "SELECT {DISPOSITION_COLUMNS} FROM letter_dispositions d WHERE d.done = $1 AND d.due IS NOT NULL \
+                     AND d.due >= $2 AND d.due <= $3 \
+                     AND NOT EXISTS (SELECT 1 FROM disposition_reminders r WHERE r.disposition_id = d.id AND r.kind = $4) \
+                     ORDER BY d.due, d.id"
+                );
+                let rows = sqlx::query(&q)
+                    .bind(false)
+                    .bind(from.map_or_else(|| "0000-01-01".to_string(), date_text))
+                    .bind(date_text(until))
+                    .bind(kind)
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter().map(disposition_from_row).collect()
+            }
+
+            async fn record_disposition_reminder(
+                &self,
+                id: DispositionId,
+                kind: &str,
+                at: DateTime<Utc>,
+                notices: &[Notification],
+                mails: &[crate::mail::Mail],
+                audit: &NewAudit,
+            ) -> Result<bool> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                let res = sqlx::query(
+                    "INSERT INTO disposition_reminders (disposition_id, kind, sent_at, recipients) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (disposition_id, kind) DO NOTHING",
+                )
+                .bind(id.0)
+                .bind(kind)
+                .bind(ms(at))
+                .bind(i32::try_from(notices.len()).unwrap_or(i32::MAX))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if res.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                for n in notices {
+                    crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
+                }
+                crate::mail::$m::insert_mails_tx(&mut tx, mails).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn forward_letter(&self, f: &LetterForward, notices: &[Notification], audit: &NewAudit) -> Result<bool> {

@@ -85,6 +85,7 @@ act_calendar_token_revoke = Revoked a private calendar address
 act_user_email_change = Changed an e-mail address for reminders
 act_reporting_line_change = Changed whom an agency reports to
 act_letter_forward = Forwarded a letter up the reporting line
+act_disposition_reminder = Sent a reminder of a disposition
 act_action_item_update = Changed an action item's status
 act_plan_create = Drew up a plan
 act_plan_update = Changed a plan

@@ -85,6 +85,7 @@ act_calendar_token_revoke = Mencabut alamat kalender pribadi
 act_user_email_change = Mengubah alamat surel untuk pengingat
 act_reporting_line_change = Mengubah atasan pelaporan instansi
 act_letter_forward = Meneruskan surat ke atasan pelaporan
+act_disposition_reminder = Mengirim pengingat disposisi
 act_action_item_update = Mengubah status tindak lanjut
 act_plan_create = Menyusun rencana kerja
 act_plan_update = Mengubah rencana kerja

@@ -101,6 +101,7 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::UserEmailChange => k!("act_user_email_change"),
         Action::ReportingLineChange => k!("act_reporting_line_change"),
         Action::LetterForward => k!("act_letter_forward"),
+        Action::DispositionReminder => k!("act_disposition_reminder"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]

@@ -63,6 +63,8 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
         "disposition" => k!("notif_disposition"),
         "action_item_due_soon" => k!("notif_action_item_due_soon"),
         "action_item_overdue" => k!("notif_action_item_overdue"),
+        "disposition_due_soon" => k!("notif_disposition_due_soon"),
+        "disposition_overdue" => k!("notif_disposition_overdue"),
         _ => k!("notif_other"),
     };
     let why = match n.kind.as_str() {
@@ -88,6 +90,7 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
             ("due", &text(n, "due")),
             ("agency", &text(n, "agency")),
             ("group", &text(n, "group")),
+            ("to", &text(n, "to")),
         ],
     )
 }

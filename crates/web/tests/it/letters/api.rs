@@ -822,3 +822,116 @@ async fn a_letter_is_forwarded_up_the_reporting_line_once() {
     )
     .await;
 }
+
+/// A disposition with a due date is an action item of one person (ADR 28): "due soon" is
+/// sent to them once, "overdue" to them and to whoever made it, and a disposition done is
+/// not reminded.
+#[tokio::test]
+async fn a_disposition_is_reminded_before_and_after_its_due_date() {
+    let s = spawn().await;
+    s.app
+        .create_user(
+            None,
+            "koord.polda",
+            "",
+            "POLDA-JAMBI",
+            "coordinator",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    let k = s.token("koordinator").await;
+    let d = draft(
+        &s,
+        &k,
+        letter("Permintaan data pengungkapan kasus", "biasa"),
+    )
+    .await;
+    let id = d["id"].as_str().expect("id").to_string();
+    json_of(send(&s, &k, &id, 1).await, StatusCode::OK).await;
+    let kp = s.token("koord.polda").await;
+    let polisi = s.token("polisi").await;
+    let now = s.app.now();
+    let due = now.date_naive() + chrono::Duration::days(3);
+    let made = json_of(
+        s.post(&kp, &format!("/api/v1/letters/{id}/dispositions"))
+            .json(&json!({"to": "polisi", "instruction": "Siapkan data pengungkapan kasus", "due": due.to_string()}))
+            .send()
+            .await
+            .expect("send"),
+        StatusCode::CREATED,
+    )
+    .await;
+    let kinds = |v: Value| -> Vec<String> {
+        v["notifications"]
+            .as_array()
+            .expect("notifications")
+            .iter()
+            .filter_map(|n| n["kind"].as_str())
+            .filter(|k| k.starts_with("disposition_"))
+            .map(String::from)
+            .collect()
+    };
+    let notes = |token: String| {
+        let s = &s;
+        async move {
+            json_of(
+                s.get(&token, "/api/v1/notifications")
+                    .send()
+                    .await
+                    .expect("send"),
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    let sent = s.app.run_reminders(now).await.expect("run");
+    assert_eq!(
+        (sent.reminders, sent.notifications),
+        (1, 1),
+        "due soon, to the person"
+    );
+    assert_eq!(kinds(notes(polisi.clone()).await), ["disposition_due_soon"]);
+    assert!(kinds(notes(kp.clone()).await).is_empty());
+    assert_eq!(s.app.run_reminders(now).await.expect("again").reminders, 0);
+
+    let late = now + chrono::Duration::days(5);
+    let sent = s.app.run_reminders(late).await.expect("run");
+    assert_eq!(
+        (sent.reminders, sent.notifications),
+        (1, 2),
+        "overdue, to both"
+    );
+    assert_eq!(kinds(notes(kp.clone()).await), ["disposition_overdue"]);
+    let page = notes(polisi.clone()).await;
+    assert!(
+        page["notifications"][0]["text"]
+            .as_str()
+            .is_none_or(|t| !t.is_empty()),
+        "{page}"
+    );
+
+    // Done: nothing more is sent about it, however late.
+    let r = s
+        .http
+        .patch(format!(
+            "{}/api/v1/dispositions/{}",
+            s.url,
+            made["id"].as_str().expect("id")
+        ))
+        .bearer_auth(&polisi)
+        .header("If-Match", format!("\"{}\"", made["version"]))
+        .json(&json!({"status": "done", "note": "Data dikirim"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        s.app
+            .run_reminders(late + chrono::Duration::days(10))
+            .await
+            .expect("run")
+            .reminders,
+        0
+    );
+}
