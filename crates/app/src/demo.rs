@@ -155,6 +155,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         .find(|a| a.number == "PKS.01/BBTNKS/III/2017")
         .map(|a| a.id.to_string());
     let coordination = crate::demo_coordination::load(app, mou).await?;
+    crate::demo_areas::load(app).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),

@@ -79,10 +79,14 @@ pub enum Action {
     ActionItemReminder,
     CalendarTokenIssue,
     CalendarTokenRevoke,
+    AreaCreate,
+    AreaUpdate,
+    AreaPostCreate,
+    AreaPostReportCreate,
 }
 
 impl Action {
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 62] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -141,6 +145,10 @@ impl Action {
         Action::ActionItemReminder,
         Action::CalendarTokenIssue,
         Action::CalendarTokenRevoke,
+        Action::AreaCreate,
+        Action::AreaUpdate,
+        Action::AreaPostCreate,
+        Action::AreaPostReportCreate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -203,6 +211,10 @@ impl Action {
             Action::ActionItemReminder => "action_item_reminder",
             Action::CalendarTokenIssue => "calendar_token_issue",
             Action::CalendarTokenRevoke => "calendar_token_revoke",
+            Action::AreaCreate => "area_create",
+            Action::AreaUpdate => "area_update",
+            Action::AreaPostCreate => "area_post_create",
+            Action::AreaPostReportCreate => "area_post_report_create",
         }
     }
 

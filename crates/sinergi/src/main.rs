@@ -2,6 +2,7 @@
 //! PostgreSQL by URL), migrates it, and then serves the web application or runs one
 //! administrative command.
 
+mod area_cli;
 mod bench;
 mod bench_coordination;
 mod bench_fences;
@@ -109,6 +110,9 @@ enum Command {
     /// Reminders of open action items (in-app notifications).
     #[command(subcommand)]
     Reminders(RemindersCmd),
+    /// Area profiles: list them, show one.
+    #[command(subcommand)]
+    Area(area_cli::AreaCmd),
     /// Measure storage and query performance at scale.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -433,6 +437,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(cmd) => export(app, cmd).await,
         Command::Audit(cmd) => audit(app, cmd).await,
         Command::Import(cmd) => import(app, cmd).await,
+        Command::Area(cmd) => area_cli::run(app, cmd).await,
         Command::Reminders(RemindersCmd::Run { at }) => {
             let now = match at {
                 Some(t) => chrono::DateTime::parse_from_rfc3339(&t)

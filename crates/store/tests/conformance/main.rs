@@ -28,6 +28,7 @@ macro_rules! conformance_tests {
             letters_are_numbered_without_gaps_and_read_once,
             groups_meetings_and_action_items,
             plans_and_their_trees,
+            area_profiles_keep_every_version,
             reminders_are_sent_once_and_calendar_tokens_kept_as_hashes);
     };
     (@each $open:path; $($name:ident),*) => {

@@ -98,6 +98,10 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::ActionItemReminder => k!("act_action_item_reminder"),
         Action::CalendarTokenIssue => k!("act_calendar_token_issue"),
         Action::CalendarTokenRevoke => k!("act_calendar_token_revoke"),
+        Action::AreaCreate => k!("act_area_create"),
+        Action::AreaUpdate => k!("act_area_update"),
+        Action::AreaPostCreate => k!("act_area_post_create"),
+        Action::AreaPostReportCreate => k!("act_area_post_report_create"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
