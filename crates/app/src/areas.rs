@@ -2,8 +2,9 @@
 //! assessment, its roadmap and the stage reached, its monitoring posts and their reports,
 //! and the history of every edit.
 //!
-//! A profile is seen by the owner agency, the agencies above it, and the member agencies
-//! of the working group whose plan is the profile's roadmap (`AreaProfile::visible_to`);
+//! A profile is seen by the owner agency, the agencies above it, the member agencies of
+//! the working group whose plan is the profile's roadmap, and the agencies responsible
+//! for its posts (`AreaProfile::visible_to`);
 //! for anyone else every route answers like a missing code. It is written by a
 //! coordinator or administrator of the owner or of a member of that group
 //! (`AreaProfile::may_write`); a post's reports also by the post's responsible agency.
@@ -104,6 +105,17 @@ impl App {
         Ok(self.store.group(p.group_id).await?)
     }
 
+    /// The agencies responsible for the area's posts.
+    async fn post_agencies(&self, a: &AreaProfile) -> AppResult<Vec<sinergi_core::ids::AgencyId>> {
+        Ok(self
+            .store
+            .area_posts(&a.code)
+            .await?
+            .into_iter()
+            .map(|p| p.responsible_agency_id)
+            .collect())
+    }
+
     /// Today in the zone of the area.
     fn area_today(&self, code: &str) -> NaiveDate {
         self.now()
@@ -123,7 +135,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let g = self.roadmap_group(&a).await?;
-        if !a.visible_to(actor, g.as_ref()) {
+        if !a.visible_to(actor, g.as_ref(), &self.post_agencies(&a).await?) {
             return Err(AppError::NotFound);
         }
         Ok((a, g))
@@ -185,7 +197,7 @@ impl App {
                 },
                 None => None,
             };
-            if !a.visible_to(actor, g.as_ref()) {
+            if !a.visible_to(actor, g.as_ref(), &self.post_agencies(&a).await?) {
                 continue;
             }
             let roadmap = match a.roadmap_id {

@@ -6,7 +6,8 @@
 //!   [`PostReportInput::from_body`] check them, naming every field at fault at once.
 //!
 //! Who sees a profile is [`AreaProfile::visible_to`]: the owner agency, the agencies above
-//! it, and the member agencies of the working group whose plan is the profile's roadmap.
+//! it, the member agencies of the working group whose plan is the profile's roadmap, and
+//! the agencies responsible for its posts.
 //! Who writes it is [`AreaProfile::may_write`]. A post is overdue when no report came
 //! within its cadence ([`AreaPost::overdue`]).
 
@@ -130,12 +131,20 @@ pub struct AreaProfile {
 
 impl AreaProfile {
     /// Who sees the profile, its history and its posts: the users of the owner agency, of
-    /// the agencies above it (as for `internal` reports), and of the member agencies of
-    /// the roadmap's working group (`roadmap_group`, when the profile has a roadmap).
-    pub fn visible_to(&self, actor: &Actor, roadmap_group: Option<&Group>) -> bool {
+    /// the agencies above it (as for `internal` reports), of the member agencies of the
+    /// roadmap's working group (`roadmap_group`, when the profile has a roadmap), and of
+    /// the agencies responsible for one of its posts (`post_agencies`), which file the
+    /// posts' reports.
+    pub fn visible_to(
+        &self,
+        actor: &Actor,
+        roadmap_group: Option<&Group>,
+        post_agencies: &[AgencyId],
+    ) -> bool {
         actor.agency_id == self.owner_agency_id
             || actor.agency_descendants.contains(&self.owner_agency_id)
             || roadmap_group.is_some_and(|g| g.is_member(actor.agency_id))
+            || post_agencies.contains(&actor.agency_id)
     }
 
     /// Who edits the profile and adds posts: a coordinator or administrator of the owner
