@@ -256,6 +256,19 @@ pub fn unknown_village(code: &str) -> Message {
     )
 }
 
+/// The field of one aspect in a needs body.
+fn needs_field(n: &NeedsBody, aspect: Aspect) -> &Field<AssessmentBody> {
+    match aspect {
+        Aspect::NaturalResources => &n.natural_resources,
+        Aspect::HumanResources => &n.human_resources,
+        Aspect::Institutions => &n.institutions,
+        Aspect::Infrastructure => &n.infrastructure,
+        Aspect::Entrepreneurship => &n.entrepreneurship,
+        Aspect::CsrGrants => &n.csr_grants,
+        Aspect::CapitalMarkets => &n.capital_markets,
+    }
+}
+
 // ---- checked inputs --------------------------------------------------------------------
 
 /// A profile's fields as sent. On create `code` is set and absent fields take their
@@ -323,7 +336,7 @@ impl AreaInput {
             Field::Given(n) => {
                 n.unknown.report("needs", &mut errs);
                 for aspect in Aspect::ALL {
-                    let f = n.field(*aspect);
+                    let f = needs_field(n, *aspect);
                     let key = format!("needs.{}", aspect.as_str());
                     match f {
                         Field::Absent => {}

@@ -4,7 +4,6 @@
 
 use serde::Deserialize;
 
-use super::Aspect;
 use crate::input::{Body, Field, Unknown};
 
 /// One aspect of the needs assessment.
@@ -63,21 +62,6 @@ pub struct NeedsBody {
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub unknown: Unknown,
-}
-
-impl NeedsBody {
-    /// The field of one aspect.
-    pub fn field(&self, aspect: Aspect) -> &Field<AssessmentBody> {
-        match aspect {
-            Aspect::NaturalResources => &self.natural_resources,
-            Aspect::HumanResources => &self.human_resources,
-            Aspect::Institutions => &self.institutions,
-            Aspect::Infrastructure => &self.infrastructure,
-            Aspect::Entrepreneurship => &self.entrepreneurship,
-            Aspect::CsrGrants => &self.csr_grants,
-            Aspect::CapitalMarkets => &self.capital_markets,
-        }
-    }
 }
 
 /// An area profile: on create `code` is required; on `PATCH` absent fields stay as they
