@@ -248,11 +248,11 @@ pub fn not_a_village() -> Message {
 }
 
 /// What is said of a code that has the form of a village's but is not in the table.
-pub fn unknown_village(code: &str) -> Message {
+pub fn unknown_village(village: &str) -> Message {
     crate::msg!(
         "area-code-unknown",
         "{code} is not a kelurahan or desa in the Kemendagri table",
-        code = code
+        code = village
     )
 }
 
@@ -412,15 +412,15 @@ impl PostInput {
         b.unknown.report("", &mut errs);
         let id = uuid_field("id", &b.id, &mut errs).map(AreaPostId);
         let name = required_text("name", &b.name, MAX_NAME, &mut errs);
-        let coord = |key: &str, f: &Field<f64>, max: f64, errs: &mut ValidationErrors| match f {
-            Field::Given(v) if v.is_finite() && v.abs() <= max => Some(*v),
+        let coord = |key: &str, f: &Field<f64>, limit: f64, errs: &mut ValidationErrors| match f {
+            Field::Given(v) if v.is_finite() && v.abs() <= limit => Some(*v),
             _ => {
                 errs.push(
                     key,
                     crate::msg!(
                         "area-coordinate-invalid",
                         "must be a number from -{max} to {max}",
-                        max = max
+                        max = limit
                     ),
                 );
                 None

@@ -199,7 +199,10 @@ pub async fn area_profiles_keep_every_version(s: &dyn Store) {
         s.area_post(post.id).await.expect("read"),
         Some(post.clone())
     );
-    assert_eq!(s.area_posts(&a.code).await.expect("posts"), [post.clone()]);
+    assert_eq!(
+        s.area_posts(&a.code).await.expect("posts"),
+        std::slice::from_ref(&post)
+    );
     assert!(s.area_posts(&other.code).await.expect("none").is_empty());
     let report = |n: u64, d: NaiveDate| PostReport {
         id: PostReportId::new_at(t0(), rid(40 + n)),
