@@ -182,3 +182,36 @@ pub async fn run(app: Arc<App>, cmd: AreaCmd) -> anyhow::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::AreaCmd;
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(subcommand)]
+        cmd: AreaCmd,
+    }
+
+    #[test]
+    fn show_takes_a_code_and_list_a_user_and_a_region() {
+        let l = Line::try_parse_from(["area", "show", "31.73.07.1006", "--as", "lurah.kbs"])
+            .expect("show");
+        assert!(matches!(
+            l.cmd,
+            AreaCmd::Show { ref code, ref as_user }
+                if code == "31.73.07.1006" && as_user.as_deref() == Some("lurah.kbs")
+        ));
+        let l = Line::try_parse_from(["area", "list", "--region", "31.73"]).expect("list");
+        assert!(matches!(
+            l.cmd,
+            AreaCmd::List { ref region, as_user: None } if region.as_deref() == Some("31.73")
+        ));
+        assert!(
+            Line::try_parse_from(["area", "show"]).is_err(),
+            "a code is required"
+        );
+    }
+}
