@@ -156,6 +156,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         .map(|a| a.id.to_string());
     let coordination = crate::demo_coordination::load(app, mou).await?;
     crate::demo_plans::load(app).await?;
+    crate::demo_areas::load(app).await?;
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),

@@ -5,12 +5,14 @@
 //! This crate never names a concrete database and never speaks HTTP.
 
 pub mod agreements;
+pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod basemap;
 pub mod checkpoints;
 pub mod coordination;
 pub mod demo;
+pub mod demo_areas;
 pub mod demo_coordination;
 pub mod demo_patrols;
 pub mod demo_plans;

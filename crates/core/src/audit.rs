@@ -83,10 +83,14 @@ pub enum Action {
     ReportingLineChange,
     LetterForward,
     DispositionReminder,
+    AreaCreate,
+    AreaUpdate,
+    AreaPostCreate,
+    AreaPostReportCreate,
 }
 
 impl Action {
-    pub const ALL: [Action; 62] = [
+    pub const ALL: [Action; 66] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -149,6 +153,10 @@ impl Action {
         Action::ReportingLineChange,
         Action::LetterForward,
         Action::DispositionReminder,
+        Action::AreaCreate,
+        Action::AreaUpdate,
+        Action::AreaPostCreate,
+        Action::AreaPostReportCreate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +223,10 @@ impl Action {
             Action::ReportingLineChange => "reporting_line_change",
             Action::LetterForward => "letter_forward",
             Action::DispositionReminder => "disposition_reminder",
+            Action::AreaCreate => "area_create",
+            Action::AreaUpdate => "area_update",
+            Action::AreaPostCreate => "area_post_create",
+            Action::AreaPostReportCreate => "area_post_report_create",
         }
     }
 

@@ -50,6 +50,8 @@ id_type!(MeetingId);
 id_type!(ActionItemId);
 id_type!(PlanId);
 id_type!(PlanNodeId);
+id_type!(AreaPostId);
+id_type!(PostReportId);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod agency;
 pub mod agreement;
+pub mod area;
 pub mod audit;
 pub mod canonical;
 pub mod case;

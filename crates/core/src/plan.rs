@@ -706,7 +706,12 @@ impl NodeInput {
 
 // ---- field readers ---------------------------------------------------------------------
 
-fn text(key: &str, f: &Field<String>, limit: usize, errs: &mut ValidationErrors) -> Option<String> {
+pub(crate) fn text(
+    key: &str,
+    f: &Field<String>,
+    limit: usize,
+    errs: &mut ValidationErrors,
+) -> Option<String> {
     let multiline = limit > MAX_LINE;
     match f.given().map(|s| s.trim()) {
         Some(s)
@@ -737,7 +742,7 @@ fn text(key: &str, f: &Field<String>, limit: usize, errs: &mut ValidationErrors)
     }
 }
 
-fn required_text(
+pub(crate) fn required_text(
     key: &str,
     f: &Field<String>,
     limit: usize,
@@ -751,7 +756,7 @@ fn required_text(
 }
 
 /// `Some(None)` when absent, null or empty.
-fn optional_text(
+pub(crate) fn optional_text(
     key: &str,
     f: &Field<String>,
     limit: usize,
@@ -764,7 +769,11 @@ fn optional_text(
     }
 }
 
-fn uuid_field(key: &str, f: &Field<String>, errs: &mut ValidationErrors) -> Option<uuid::Uuid> {
+pub(crate) fn uuid_field(
+    key: &str,
+    f: &Field<String>,
+    errs: &mut ValidationErrors,
+) -> Option<uuid::Uuid> {
     match f {
         Field::Absent | Field::Null => None,
         Field::Given(s) => {
@@ -812,7 +821,11 @@ fn node_kind(f: &Field<String>, errs: &mut ValidationErrors) -> Option<NodeKind>
     k
 }
 
-fn required_date(key: &str, f: &Field<String>, errs: &mut ValidationErrors) -> Option<NaiveDate> {
+pub(crate) fn required_date(
+    key: &str,
+    f: &Field<String>,
+    errs: &mut ValidationErrors,
+) -> Option<NaiveDate> {
     let d = f
         .given()
         .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
@@ -825,7 +838,7 @@ fn required_date(key: &str, f: &Field<String>, errs: &mut ValidationErrors) -> O
     d
 }
 
-fn optional_date(
+pub(crate) fn optional_date(
     key: &str,
     f: &Field<String>,
     errs: &mut ValidationErrors,
@@ -861,7 +874,7 @@ fn number(key: &str, f: &Field<f64>, errs: &mut ValidationErrors) -> Option<Opti
     }
 }
 
-fn count(key: &str, f: &Field<i64>, errs: &mut ValidationErrors) -> Option<u32> {
+pub(crate) fn count(key: &str, f: &Field<i64>, errs: &mut ValidationErrors) -> Option<u32> {
     match f {
         Field::Absent | Field::Null => Some(0),
         Field::Given(v) if (0..=i64::from(u32::MAX)).contains(v) => Some(*v as u32),
@@ -875,7 +888,11 @@ fn count(key: &str, f: &Field<i64>, errs: &mut ValidationErrors) -> Option<u32> 
     }
 }
 
-fn agency_code(key: &str, f: &Field<String>, errs: &mut ValidationErrors) -> Option<AgencyCode> {
+pub(crate) fn agency_code(
+    key: &str,
+    f: &Field<String>,
+    errs: &mut ValidationErrors,
+) -> Option<AgencyCode> {
     match f {
         Field::Given(s) => AgencyCode::parse(s).map_err(|e| errs.push(key, e)).ok(),
         _ => {

@@ -2,6 +2,7 @@
 //! PostgreSQL by URL), migrates it, and then serves the web application or runs one
 //! administrative command.
 
+mod area_cli;
 mod bench;
 mod bench_coordination;
 mod bench_fences;
@@ -110,6 +111,9 @@ enum Command {
     /// Reminders of open action items (in-app notifications).
     #[command(subcommand)]
     Reminders(RemindersCmd),
+    /// Area profiles: list them, show one.
+    #[command(subcommand)]
+    Area(area_cli::AreaCmd),
     /// Measure storage and query performance at scale.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -472,6 +476,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ActionItem(cmd) => coordination_cli::action_item(&app, cmd).await,
         Command::Letter(cmd) => coordination_cli::letter(&app, cmd).await,
         Command::Plan(cmd) => coordination_cli::plan(&app, cmd).await,
+        Command::Area(cmd) => area_cli::run(app, cmd).await,
         Command::Reminders(RemindersCmd::Run { at }) => {
             let now = match at {
                 Some(t) => chrono::DateTime::parse_from_rfc3339(&t)

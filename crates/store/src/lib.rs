@@ -15,6 +15,7 @@
 use async_trait::async_trait;
 
 pub mod accounts;
+pub mod areas;
 pub mod audit;
 mod backend;
 pub mod coordination;
@@ -32,6 +33,7 @@ pub mod warning;
 pub use accounts::{
     AccountStore, AgencyRow, NewUserRow, PendingSignInRow, SessionRow, SignInStore, TotpRow,
 };
+pub use areas::AreaStore;
 pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
 pub use coordination::CoordinationStore;
@@ -122,6 +124,7 @@ pub trait Store:
     + CoordinationStore
     + PlanStore
     + MailStore
+    + AreaStore
     + Send
     + Sync
 {

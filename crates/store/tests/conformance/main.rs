@@ -29,6 +29,7 @@ macro_rules! conformance_tests {
             letters_pass_up_reporting_lines,
             groups_meetings_and_action_items,
             plans_and_their_trees,
+            area_profiles_keep_every_version,
             reminders_are_sent_once_and_calendar_tokens_kept_as_hashes);
     };
     (@each $open:path; $($name:ident),*) => {

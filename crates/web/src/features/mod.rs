@@ -2,7 +2,7 @@
 //! second factor, account pages, users, agencies, settings), `reports`, `sharing`
 //! (agreements, referrals, emergency access), `audit`, `warning` (early warning),
 //! `patrols` (joint patrols), `letters` (official letters), `plans` (a group's plans and
-//! their trees), `coordination` (working groups, meetings, action items), `notifications`, `ogc` (OGC API – Features at `/ogc`,
+//! their trees), `areas` (area profiles), `coordination` (working groups, meetings, action items), `notifications`, `ogc` (OGC API – Features at `/ogc`,
 //! routed beside the pages) and `offline` (the phone app's outbox and Kawal Desa pages).
 //! A domain's folder holds its pages
 //! (`ui.rs` or `ui/`) and templates
@@ -33,6 +33,7 @@ domains!(
     patrols,
     letters,
     plans,
+    areas,
     coordination,
     notifications,
     ogc,

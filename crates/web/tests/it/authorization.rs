@@ -220,6 +220,24 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/plans/{id}/nodes", SIGNED_IN),
     ("GET", "/api/v1/plan-nodes/{id}", SIGNED_IN),
     ("PATCH", "/api/v1/plan-nodes/{id}", SIGNED_IN),
+    // ---- API: area profiles (creating asks the role first; the rest find the area first)
+    ("GET", "/api/v1/areas", SIGNED_IN),
+    ("POST", "/api/v1/areas", MANAGERS),
+    ("GET", "/api/v1/areas/{code}", SIGNED_IN),
+    ("PATCH", "/api/v1/areas/{code}", SIGNED_IN),
+    ("GET", "/api/v1/areas/{code}/history", SIGNED_IN),
+    ("GET", "/api/v1/areas/{code}/posts", SIGNED_IN),
+    ("POST", "/api/v1/areas/{code}/posts", SIGNED_IN),
+    (
+        "GET",
+        "/api/v1/areas/{code}/posts/{post}/reports",
+        SIGNED_IN,
+    ),
+    (
+        "POST",
+        "/api/v1/areas/{code}/posts/{post}/reports",
+        SIGNED_IN,
+    ),
     // ---- API: patrols
     ("GET", "/api/v1/patrols", SIGNED_IN),
     ("POST", "/api/v1/patrols", WRITERS),
@@ -372,6 +390,13 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/rencana/{id}/butir", SIGNED_IN),
     ("POST", "/butir-rencana/{id}/capaian", SIGNED_IN),
     ("POST", "/butir-rencana/{id}/bukti", SIGNED_IN),
+    // ---- area profile pages
+    ("GET", "/wilayah", SIGNED_IN),
+    ("POST", "/wilayah", MANAGERS),
+    ("GET", "/wilayah/{kode}", SIGNED_IN),
+    ("POST", "/wilayah/{kode}/ubah", SIGNED_IN),
+    ("POST", "/wilayah/{kode}/posko", SIGNED_IN),
+    ("POST", "/wilayah/{kode}/posko/{id}/laporan", SIGNED_IN),
     // ---- the phone app's pages
     ("GET", "/kirim", SIGNED_IN),
     ("GET", "/kawal-desa", WRITERS),

@@ -905,3 +905,115 @@ async fn no_route_leaks_a_plan_or_its_nodes_to_an_agency_outside_the_group() {
     assert_eq!(p2["nodes"][0]["version"], 1);
     assert_eq!(p2["nodes"][0]["status"], "planned");
 }
+
+/// An agency that does not see an area profile (not the owner, not above it, not in its
+/// roadmap's group) learns nothing of it: every `/areas/{code}` route answers exactly as
+/// for a code without a profile, writes to them too, and the list leaves it out. A new
+/// areas route must be added here.
+#[tokio::test]
+async fn no_route_leaks_an_area_profile_to_an_agency_that_does_not_see_it() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let send = |r: reqwest::RequestBuilder| async move { r.send().await.expect("send") };
+    let code = "15.01.01.2001";
+    let a = send(s.post(&k, "/api/v1/areas").json(&json!({
+        "code": code, "summary": "Kawasan rawan narkoba",
+    })))
+    .await;
+    assert_eq!(a.status(), StatusCode::CREATED);
+    let post: Value = send(
+        s.post(&k, &format!("/api/v1/areas/{code}/posts"))
+            .json(&json!({"name": "Posko rahasia", "lon": 101.4, "lat": -1.7, "cadence_days": 7})),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let pid = post["id"].as_str().expect("post").to_string();
+    // A village code without a profile, and a post id that does not exist.
+    let missing_code = "31.73.07.1006";
+    let missing_post = "01970000-0000-7000-8000-00000000dead";
+    let p = s.token("polisi").await;
+
+    let table = sinergi_web::api::route_table();
+    let routes: Vec<&str> = table
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| path.starts_with("/areas/"))
+        .collect();
+    let checked = [
+        "/areas/{code}",
+        "/areas/{code}/history",
+        "/areas/{code}/posts",
+        "/areas/{code}/posts/{post}/reports",
+    ];
+    for route in &routes {
+        assert!(
+            checked.contains(route),
+            "{route} is not covered by this test"
+        );
+    }
+    assert_eq!(routes.len(), checked.len(), "{routes:?}");
+    for route in checked {
+        for method in ["GET", "POST", "PATCH"] {
+            let mut answers = Vec::new();
+            for (c, post) in [(code, pid.as_str()), (missing_code, missing_post)] {
+                let path = route.replace("{code}", c).replace("{post}", post);
+                let req = s
+                    .http
+                    .request(
+                        method.parse().expect("method"),
+                        format!("{}/api/v1{path}", s.url),
+                    )
+                    .bearer_auth(&p)
+                    .header("If-Match", "\"1\"");
+                let req = if method == "GET" {
+                    req
+                } else {
+                    req.json(&json!({"condition": "bersinar", "name": "x", "lon": 101.4,
+                        "lat": -1.7, "cadence_days": 7, "reported_on": "2025-06-01",
+                        "summary": "x"}))
+                };
+                answers.push(req.send().await.expect("send"));
+            }
+            let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
+            if a.status() == StatusCode::METHOD_NOT_ALLOWED {
+                assert_eq!(
+                    b.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {route}"
+                );
+                continue;
+            }
+            let a = problem(a, StatusCode::NOT_FOUND).await;
+            let b = problem(b, StatusCode::NOT_FOUND).await;
+            for k in ["title", "detail", "code", "status"] {
+                assert_eq!(a[k], b[k], "{method} {route}: {k}");
+            }
+        }
+    }
+    // The outsider's list leaves it out, whatever the filter.
+    for q in ["", "?region=15", "?region=15.01.01.2001"] {
+        let list: Value = send(s.get(&p, &format!("/api/v1/areas{q}")))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(list["areas"], json!([]), "{q}");
+    }
+    // Nothing was changed or added by the attempts.
+    let a: Value = send(s.get(&k, &format!("/api/v1/areas/{code}")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(a["version"], 1);
+    assert_eq!(a["condition"], "drug_prone");
+    let posts: Value = send(s.get(&k, &format!("/api/v1/areas/{code}/posts")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(posts["posts"].as_array().map(Vec::len), Some(1));
+    assert_eq!(posts["posts"][0]["last_report"], Value::Null);
+}

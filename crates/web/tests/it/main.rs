@@ -11,6 +11,7 @@
 //! `authorization::`).
 
 mod accounts;
+mod areas;
 mod audit;
 mod authorization;
 mod coordination;

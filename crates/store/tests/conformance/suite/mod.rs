@@ -177,6 +177,7 @@ fn created(author: &User, at: DateTime<Utc>) -> NewEvent {
 }
 
 mod accounts;
+mod areas;
 mod audit;
 mod coordination;
 mod letters;
@@ -189,6 +190,7 @@ mod sharing;
 mod warning;
 
 pub use accounts::*;
+pub use areas::*;
 pub use audit::*;
 pub use coordination::*;
 pub use letters::*;

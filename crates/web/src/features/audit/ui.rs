@@ -102,6 +102,10 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::ReportingLineChange => k!("act_reporting_line_change"),
         Action::LetterForward => k!("act_letter_forward"),
         Action::DispositionReminder => k!("act_disposition_reminder"),
+        Action::AreaCreate => k!("act_area_create"),
+        Action::AreaUpdate => k!("act_area_update"),
+        Action::AreaPostCreate => k!("act_area_post_create"),
+        Action::AreaPostReportCreate => k!("act_area_post_report_create"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
