@@ -952,7 +952,7 @@ fn a_gpx_file_imported_twice_is_stored_once() {
 }
 
 /// `sinergi reminders run` sends the reminders due (none in a new database) and says how
-/// many; a bad `--at` is refused by name.
+/// many, and that without an SMTP server none is mailed; a bad `--at` is refused by name.
 #[test]
 fn reminders_run_from_the_command_line() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -962,7 +962,13 @@ fn reminders_run_from_the_command_line() {
     let o = sinergi(d, &["reminders", "run"], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Sent 0 reminders (0 notifications)."),
+        String::from_utf8_lossy(&o.stdout)
+            .contains("Sent 0 reminders (0 notifications, 0 mails queued); mailed 0, 0 failed."),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("No SMTP server is set up"),
         "{}",
         text(&o)
     );
