@@ -10,6 +10,7 @@ pub mod auth;
 pub mod basemap;
 pub mod checkpoints;
 pub mod coordination;
+pub mod dashboards;
 pub mod demo;
 pub mod demo_coordination;
 pub mod demo_patrols;
@@ -25,6 +26,7 @@ pub mod operations;
 pub mod patrols;
 pub mod plans;
 pub mod reports;
+pub mod tables;
 pub mod warning;
 
 use std::path::PathBuf;

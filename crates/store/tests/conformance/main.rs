@@ -28,7 +28,8 @@ macro_rules! conformance_tests {
             letters_are_numbered_without_gaps_and_read_once,
             groups_meetings_and_action_items,
             plans_and_their_trees,
-            reminders_are_sent_once_and_calendar_tokens_kept_as_hashes);
+            reminders_are_sent_once_and_calendar_tokens_kept_as_hashes,
+            dashboards_read_meetings_items_answers_and_dispositions);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

@@ -34,6 +34,7 @@ domains!(
     letters,
     plans,
     coordination,
+    dashboards,
     notifications,
     ogc,
     offline

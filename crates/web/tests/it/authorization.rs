@@ -214,6 +214,14 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/plans/{id}/nodes", SIGNED_IN),
     ("GET", "/api/v1/plan-nodes/{id}", SIGNED_IN),
     ("PATCH", "/api/v1/plan-nodes/{id}", SIGNED_IN),
+    // ---- API: dashboards and exports (ADR 26)
+    ("GET", "/api/v1/groups/{id}/dashboard", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/action-items", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/action-items/export", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/meetings/export", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/overdue/export", SIGNED_IN),
+    ("GET", "/api/v1/plans/{id}/export", SIGNED_IN),
+    ("GET", "/api/v1/me/obligations", SIGNED_IN),
     // ---- API: patrols
     ("GET", "/api/v1/patrols", SIGNED_IN),
     ("POST", "/api/v1/patrols", WRITERS),
@@ -358,6 +366,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/tindak-lanjut/{id}/status", SIGNED_IN),
     // ---- plans pages
     ("GET", "/pokja/{id}/rencana", SIGNED_IN),
+    ("GET", "/pokja/{id}/dasbor", SIGNED_IN),
+    ("GET", "/kewajiban", SIGNED_IN),
     ("POST", "/pokja/{id}/rencana", SIGNED_IN),
     ("GET", "/rencana/{id}", SIGNED_IN),
     ("POST", "/rencana/{id}/butir", SIGNED_IN),

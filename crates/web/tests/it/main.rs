@@ -14,6 +14,7 @@ mod accounts;
 mod audit;
 mod authorization;
 mod coordination;
+mod dashboards;
 mod harness;
 mod language;
 mod leaks;

@@ -179,6 +179,7 @@ fn created(author: &User, at: DateTime<Utc>) -> NewEvent {
 mod accounts;
 mod audit;
 mod coordination;
+mod dashboards;
 mod letters;
 mod meeting_outputs;
 mod notifications;
@@ -191,6 +192,7 @@ mod warning;
 pub use accounts::*;
 pub use audit::*;
 pub use coordination::*;
+pub use dashboards::*;
 pub use letters::*;
 pub use meeting_outputs::*;
 pub use notifications::*;
