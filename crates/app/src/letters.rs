@@ -221,12 +221,19 @@ impl App {
             created_at: now,
             updated_at: now,
         };
+        let mut detail = json!({"subject": l.subject, "recipients": l.recipients.len()});
+        if let Some(r) = l.in_reply_to {
+            detail["in_reply_to"] = json!(r.to_string());
+        }
+        if let Some(d) = l.reply_by {
+            detail["reply_by"] = json!(d.to_string());
+        }
         let entry = self.audit(
             Some(actor),
             AuditAction::LetterCreate,
             "letter",
             &l.id.to_string(),
-            json!({"subject": l.subject, "recipients": l.recipients.len()}),
+            detail,
         );
         if self.store.insert_letter(&l, &entry).await? {
             return self.store.letter(l.id).await?.ok_or(AppError::NotFound);
