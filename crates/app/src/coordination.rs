@@ -781,7 +781,7 @@ impl App {
     }
 
     /// Today in the group's zone: its owner agency's region's, else WIB.
-    async fn group_today(&self, g: &Group) -> AppResult<NaiveDate> {
+    pub(crate) async fn group_today(&self, g: &Group) -> AppResult<NaiveDate> {
         let zone = self
             .store
             .agency(g.owner_agency_id)

@@ -30,7 +30,7 @@ use crate::{App, AppError, AppResult};
 impl App {
     /// The zone of the agency's own place (its first jurisdiction), for the date on its
     /// letters.
-    async fn agency_zone(&self, agency: AgencyId) -> AppResult<Zone> {
+    pub(crate) async fn agency_zone(&self, agency: AgencyId) -> AppResult<Zone> {
         Ok(self
             .store
             .agency(agency)
@@ -136,6 +136,47 @@ impl App {
         Ok(out)
     }
 
+    /// A letter answers only a letter sent to the actor's agency as an addressee; any
+    /// other (one the actor may not see, or none) names `in_reply_to` alike.
+    async fn check_in_reply_to(
+        &self,
+        actor: &Actor,
+        id: Option<LetterId>,
+        errs: &mut ValidationErrors,
+    ) -> AppResult<()> {
+        let Some(id) = id else { return Ok(()) };
+        let ok = self.store.letter(id).await?.is_some_and(|l| {
+            l.visible_to(&ViewScope::for_actor(actor)) && l.answerable_by(actor.agency_id)
+        });
+        if !ok {
+            errs.push(
+                "in_reply_to",
+                sinergi_core::msg!(
+                    "letter-reply-not-addressed",
+                    "answers only a letter sent to your agency as an addressee"
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// The answers to `letters` the actor may see: each letter's visible sent replies,
+    /// the oldest first (ADR 26).
+    pub async fn visible_replies(
+        &self,
+        actor: &Actor,
+        letters: &[LetterId],
+    ) -> AppResult<Vec<Letter>> {
+        let scope = ViewScope::for_actor(actor);
+        Ok(self
+            .store
+            .replies_to(letters)
+            .await?
+            .into_iter()
+            .filter(|r| r.visible_to(&scope))
+            .collect())
+    }
+
     fn may_write_letters(actor: &Actor) -> AppResult<()> {
         if actor.may(Action::ManageLetters) {
             Ok(())
@@ -153,6 +194,8 @@ impl App {
         let input = LetterInput::from_body(body)?;
         let mut errs = ValidationErrors::new();
         let recipients = self.recipients(actor.agency_id, &input, &mut errs).await?;
+        self.check_in_reply_to(actor, input.in_reply_to, &mut errs)
+            .await?;
         if !errs.is_empty() {
             return Err(errs.into());
         }
@@ -173,17 +216,26 @@ impl App {
             external_sender: None,
             recipients,
             documents: Vec::new(),
+            reply_by: input.reply_by,
+            in_reply_to: input.in_reply_to,
             version: 1,
             created_by: actor.user_id,
             created_at: now,
             updated_at: now,
         };
+        let mut detail = json!({"subject": l.subject, "recipients": l.recipients.len()});
+        if let Some(r) = l.in_reply_to {
+            detail["in_reply_to"] = json!(r.to_string());
+        }
+        if let Some(d) = l.reply_by {
+            detail["reply_by"] = json!(d.to_string());
+        }
         let entry = self.audit(
             Some(actor),
             AuditAction::LetterCreate,
             "letter",
             &l.id.to_string(),
-            json!({"subject": l.subject, "recipients": l.recipients.len()}),
+            detail,
         );
         if self.store.insert_letter(&l, &entry).await? {
             return self.store.letter(l.id).await?.ok_or(AppError::NotFound);
@@ -220,6 +272,8 @@ impl App {
             external_sender: Some(input.sender),
             recipients: Vec::new(),
             documents: Vec::new(),
+            reply_by: None,
+            in_reply_to: None,
             version: 1,
             created_by: actor.user_id,
             created_at: now,
@@ -349,12 +403,18 @@ impl App {
             signatory: current.signatory.clone(),
             to,
             copies,
+            reply_by: current.reply_by,
+            in_reply_to: current.in_reply_to,
         };
         let input = LetterInput::patched(body, &base)?;
         let mut errs = ValidationErrors::new();
         let recipients = self
             .recipients(current.agency_id, &input, &mut errs)
             .await?;
+        if input.in_reply_to != current.in_reply_to {
+            self.check_in_reply_to(actor, input.in_reply_to, &mut errs)
+                .await?;
+        }
         if !errs.is_empty() {
             return Err(errs.into());
         }
@@ -364,6 +424,8 @@ impl App {
         next.nature = input.nature;
         next.signatory = input.signatory;
         next.recipients = recipients;
+        next.reply_by = input.reply_by;
+        next.in_reply_to = input.in_reply_to;
         if next == current {
             return Ok(current);
         }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod basemap;
 pub mod checkpoints;
 pub mod coordination;
+pub mod dashboards;
 pub mod demo;
 pub mod demo_areas;
 pub mod demo_coordination;
@@ -30,6 +31,7 @@ pub mod patrols;
 pub mod plans;
 pub mod reporting;
 pub mod reports;
+pub mod tables;
 pub mod warning;
 
 use std::path::PathBuf;

@@ -185,6 +185,10 @@ pub struct Letter {
     pub external_sender: Option<String>,
     pub recipients: Vec<Recipient>,
     pub documents: Vec<LetterDocument>,
+    /// The date by which the addressees are asked to answer (ADR 26).
+    pub reply_by: Option<NaiveDate>,
+    /// The letter this one answers: one sent to this letter's agency as an addressee.
+    pub in_reply_to: Option<LetterId>,
     pub version: i64,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
@@ -192,6 +196,27 @@ pub struct Letter {
 }
 
 impl Letter {
+    /// The addressee agencies (*kepada*) of a sent letter that asks for an answer by a
+    /// date, each with that date: those expected to answer it.
+    pub fn awaited_answers(&self) -> Vec<(AgencyId, NaiveDate)> {
+        match (self.status, self.reply_by) {
+            (LetterStatus::Sent, Some(by)) => self
+                .recipients
+                .iter()
+                .filter(|r| r.role == RecipientRole::To)
+                .map(|r| (r.agency_id, by))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether `agency` may answer this letter with one of its own: it was sent to the
+    /// agency as an addressee.
+    pub fn answerable_by(&self, agency: AgencyId) -> bool {
+        self.recipient(agency)
+            .is_some_and(|r| r.role == RecipientRole::To)
+    }
+
     /// Every agency that sees the letter as its own: its agency, once sent each
     /// recipient, and each agency it was forwarded to.
     pub fn agencies(&self) -> Vec<AgencyId> {
@@ -440,6 +465,10 @@ pub struct LetterInput {
     pub signatory: String,
     pub to: Vec<String>,
     pub copies: Vec<String>,
+    /// The date the addressees are asked to answer by.
+    pub reply_by: Option<NaiveDate>,
+    /// The letter this one answers.
+    pub in_reply_to: Option<LetterId>,
 }
 
 impl LetterInput {
@@ -472,6 +501,8 @@ impl LetterInput {
         if let (Some(to), Some(copies)) = (&to, &copies) {
             check_recipients(to, copies, &mut errs);
         }
+        let reply_by = optional_date("reply_by", &b.reply_by, &mut errs);
+        let in_reply_to = optional_letter("in_reply_to", &b.in_reply_to, &mut errs);
         match (subject, text, nature, signatory, to, copies) {
             (Some(subject), Some(body), Some(nature), Some(signatory), Some(to), Some(copies))
                 if errs.is_empty() =>
@@ -484,6 +515,8 @@ impl LetterInput {
                     signatory,
                     to,
                     copies,
+                    reply_by: reply_by.flatten(),
+                    in_reply_to: in_reply_to.flatten(),
                 })
             }
             _ => Err(errs),
@@ -526,6 +559,16 @@ impl LetterInput {
         if b.copies.is_sent() {
             if let Some(c) = codes("copies", &b.copies, false, &mut errs) {
                 next.copies = c;
+            }
+        }
+        if b.reply_by.is_sent() {
+            if let Some(d) = optional_date("reply_by", &b.reply_by, &mut errs) {
+                next.reply_by = d;
+            }
+        }
+        if b.in_reply_to.is_sent() {
+            if let Some(l) = optional_letter("in_reply_to", &b.in_reply_to, &mut errs) {
+                next.in_reply_to = l;
             }
         }
         if errs.is_empty() {
@@ -596,6 +639,45 @@ impl RegisteredInput {
                 })
             }
             _ => Err(errs),
+        }
+    }
+}
+
+/// An optional date (YYYY-MM-DD): absent, `null` or empty is none. `None` when refused.
+fn optional_date(
+    key: &str,
+    f: &Field<String>,
+    errs: &mut ValidationErrors,
+) -> Option<Option<NaiveDate>> {
+    match f {
+        Field::Absent | Field::Null => Some(None),
+        Field::Given(s) if s.trim().is_empty() => Some(None),
+        Field::Given(s) if NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").is_ok() => {
+            Some(NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+        }
+        _ => {
+            errs.push(
+                key,
+                crate::msg!("date-invalid", "must be a date YYYY-MM-DD"),
+            );
+            None
+        }
+    }
+}
+
+/// An optional letter id: absent, `null` or empty is none. `None` when refused.
+fn optional_letter(
+    key: &str,
+    f: &Field<String>,
+    errs: &mut ValidationErrors,
+) -> Option<Option<LetterId>> {
+    match f {
+        Field::Absent | Field::Null => Some(None),
+        Field::Given(s) if s.trim().is_empty() => Some(None),
+        Field::Given(s) if LetterId::parse(s.trim()).is_some() => Some(LetterId::parse(s.trim())),
+        _ => {
+            errs.push(key, crate::msg!("uuid-invalid", "must be a UUID"));
+            None
         }
     }
 }

@@ -57,6 +57,12 @@ pub trait CoordinationStore: Send + Sync {
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>>;
     /// A group's meetings, the earliest first.
     async fn meetings_of_group(&self, group: GroupId) -> Result<Vec<Meeting>>;
+    /// A group's latest `limit` meetings (by start), the earliest of them first, with the
+    /// number of meetings the group has in all (ADR 26).
+    async fn latest_meetings(&self, group: GroupId, limit: i64) -> Result<(Vec<Meeting>, i64)>;
+    /// A group's meetings without their invited agencies and attendance (left empty), the
+    /// earliest first: what counting them by year and finding the next one needs.
+    async fn meeting_heads(&self, group: GroupId) -> Result<Vec<Meeting>>;
 
     /// Inserts an action item with the audit entry; false, with nothing written, when an
     /// item with this id exists.
@@ -77,8 +83,23 @@ pub trait CoordinationStore: Send + Sync {
     async fn carried_items(&self, group: GroupId, at: DateTime<Utc>) -> Result<Vec<ActionItem>>;
     /// A group's open items due before `today`, by agency, then due date.
     async fn overdue_items(&self, group: GroupId, today: NaiveDate) -> Result<Vec<ActionItem>>;
+    /// A group's open items due before `today` counted by owing agency, with each
+    /// agency's earliest due date, by agency id (ADR 26).
+    async fn overdue_counts(
+        &self,
+        group: GroupId,
+        today: NaiveDate,
+    ) -> Result<Vec<(AgencyId, i64, NaiveDate)>>;
     /// The open items owed by `agency` in any group, by due date.
     async fn open_items_owed_by(&self, agency: AgencyId) -> Result<Vec<ActionItem>>;
+    /// A group's action items, narrowed to a status and an owing agency when given, by
+    /// due date (ADR 26).
+    async fn action_items_of_group(
+        &self,
+        group: GroupId,
+        status: Option<ItemStatus>,
+        agency: Option<AgencyId>,
+    ) -> Result<Vec<ActionItem>>;
 
     /// Open items due from `from` (when given) to `until`, both included, that have no
     /// reminder of `kind` yet, by due date (ADR 24).
@@ -340,11 +361,22 @@ macro_rules! coordination_impl {
             /// The meetings `one` names, or those of `group`, with their invited agencies
             /// and attendance, the earliest first.
             async fn meetings_where(&self, group: Option<GroupId>, one: Option<MeetingId>) -> Result<Vec<Meeting>> {
+                self.meetings_limited(group, one, None).await
+            }
+
+            /// As `meetings_where`; with `latest`, only the group's latest that many.
+            async fn meetings_limited(&self, group: Option<GroupId>, one: Option<MeetingId>, latest: Option<i64>) -> Result<Vec<Meeting>> {
                 let push_filter = |qb: &mut QueryBuilder<'_, $DB>| {
-                    match (one, group) {
-                        (Some(id), _) => qb.push(" m.id = ").push_bind(id.0),
-                        (None, Some(g)) => qb.push(" m.group_id = ").push_bind(g.0),
-                        (None, None) => qb.push(" 1 = 0"),
+                    match (one, group, latest) {
+                        (Some(id), _, _) => qb.push(" m.id = ").push_bind(id.0),
+                        (None, Some(g), Some(n)) => qb
+                            .push(" m.id IN (SELECT l.id FROM coord_meetings l WHERE l.group_id = ")
+                            .push_bind(g.0)
+                            .push(" ORDER BY l.starts_at DESC, l.id DESC LIMIT ")
+                            .push_bind(n)
+                            .push(")"),
+                        (None, Some(g), None) => qb.push(" m.group_id = ").push_bind(g.0),
+                        (None, None, _) => qb.push(" 1 = 0"),
                     };
                 };
                 let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {MEETING_COLUMNS} FROM coord_meetings m WHERE"));
@@ -555,6 +587,21 @@ macro_rules! coordination_impl {
                 self.meetings_where(Some(group), None).await
             }
 
+            async fn latest_meetings(&self, group: GroupId, limit: i64) -> Result<(Vec<Meeting>, i64)> {
+                let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM coord_meetings WHERE group_id = $1")
+                    .bind(group.0)
+                    .fetch_one(&self.read)
+                    .await?;
+                let list = self.meetings_limited(Some(group), None, Some(limit.max(0))).await?;
+                Ok((list, total))
+            }
+
+            async fn meeting_heads(&self, group: GroupId) -> Result<Vec<Meeting>> {
+                let q = format!("SELECT {MEETING_COLUMNS} FROM coord_meetings m WHERE m.group_id = $1 ORDER BY m.starts_at, m.id");
+                let rows = sqlx::query(&q).bind(group.0).fetch_all(&self.read).await?;
+                rows.iter().map(|r| meeting_from_row(r, Vec::new(), Vec::new())).collect()
+            }
+
             async fn insert_action_item(&self, item: &ActionItem, audit: &NewAudit) -> Result<bool> {
                 let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
                 let res = sqlx::query(
@@ -665,6 +712,40 @@ macro_rules! coordination_impl {
                     agency.0,
                 )
                 .await
+            }
+
+            async fn overdue_counts(&self, group: GroupId, today: NaiveDate) -> Result<Vec<(AgencyId, i64, NaiveDate)>> {
+                let rows: Vec<(uuid::Uuid, i64, i64)> = sqlx::query_as(
+                    "SELECT agency_id, COUNT(*), MIN(due) FROM coord_action_items \
+                     WHERE group_id = $1 AND status = 'open' AND due < $2 GROUP BY agency_id ORDER BY agency_id",
+                )
+                .bind(group.0)
+                .bind(date_ms(today))
+                .fetch_all(&self.read)
+                .await?;
+                rows.into_iter()
+                    .map(|(a, n, due)| Ok((AgencyId(a), n, date_of(due)?)))
+                    .collect()
+            }
+
+            async fn action_items_of_group(
+                &self,
+                group: GroupId,
+                status: Option<ItemStatus>,
+                agency: Option<AgencyId>,
+            ) -> Result<Vec<ActionItem>> {
+                let mut qb = QueryBuilder::<$DB>::new(format!(
+                    "SELECT {ITEM_COLUMNS} FROM coord_action_items i WHERE i.group_id = "
+                ));
+                qb.push_bind(group.0);
+                if let Some(s) = status {
+                    qb.push(" AND i.status = ").push_bind(s.as_str());
+                }
+                if let Some(a) = agency {
+                    qb.push(" AND i.agency_id = ").push_bind(a.0);
+                }
+                qb.push(" ORDER BY i.due, i.id");
+                qb.build().fetch_all(&self.read).await?.iter().map(item_from_row).collect()
             }
 
             async fn items_to_remind(&self, kind: &str, from: Option<NaiveDate>, until: NaiveDate) -> Result<Vec<ActionItem>> {

@@ -114,6 +114,9 @@ pub trait LetterStore: Send + Sync {
     /// The dispositions `agency` made of a letter, in the order made.
     async fn dispositions_of(&self, letter: LetterId, agency: AgencyId)
         -> Result<Vec<Disposition>>;
+    /// The open dispositions an agency made, by due date (those without one last)
+    /// (ADR 26).
+    async fn open_dispositions_of_agency(&self, agency: AgencyId) -> Result<Vec<Disposition>>;
     /// The dispositions given to a person, the open ones first, each by due date.
     async fn dispositions_to(&self, user: UserId) -> Result<Vec<Disposition>>;
     async fn disposition(&self, id: DispositionId) -> Result<Option<Disposition>>;
@@ -156,6 +159,16 @@ pub trait LetterStore: Send + Sync {
         notices: &[Notification],
         audit: &NewAudit,
     ) -> Result<bool>;
+    /// The sent letters that answer one of `letters` (their `in_reply_to`), the oldest
+    /// first (ADR 26). Who may see which is the caller's decision.
+    async fn replies_to(&self, letters: &[LetterId]) -> Result<Vec<Letter>>;
+    /// The sent letters of `senders` that ask for an answer by a date (`reply_by`) from
+    /// an addressee among `addressees`, the earliest date first (ADR 26).
+    async fn letters_awaiting_reply(
+        &self,
+        senders: &[AgencyId],
+        addressees: &[AgencyId],
+    ) -> Result<Vec<Letter>>;
 }
 
 fn date_text(d: NaiveDate) -> String {
@@ -174,7 +187,7 @@ macro_rules! letters_impl {
         use crate::backend::$m::missed_update;
 
         const LETTER_COLUMNS: &str = "id, agency_id, status, number, seq_year, seq, letter_date, subject, body, nature, \
-            signatory, external_sender, documents, version, created_by, created_at, updated_at";
+            signatory, external_sender, documents, reply_by, in_reply_to, version, created_by, created_at, updated_at";
 
         fn letter_from_row(row: &$Row) -> Result<Letter> {
             let text = |c: &str| -> Result<String> { Ok(row.try_get::<String, _>(c)?) };
@@ -196,6 +209,8 @@ macro_rules! letters_impl {
                 external_sender: row.try_get("external_sender")?,
                 recipients: Vec::new(),
                 documents,
+                reply_by: date_of(row.try_get("reply_by")?)?,
+                in_reply_to: row.try_get::<Option<uuid::Uuid>, _>("in_reply_to")?.map(LetterId),
                 version: row.try_get("version")?,
                 created_by: UserId(row.try_get("created_by")?),
                 created_at: from_ms(row.try_get("created_at")?)?,
@@ -247,8 +262,9 @@ macro_rules! letters_impl {
             let documents = serde_json::to_string(&l.documents).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
             let res = sqlx::query(
                 "INSERT INTO letters (id, agency_id, status, number, seq_year, seq, letter_date, subject, body, nature, \
-                 signatory, external_sender, external_key, documents, version, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+                 signatory, external_sender, external_key, documents, version, created_by, created_at, updated_at, \
+                 reply_by, in_reply_to) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(l.id.0)
@@ -269,6 +285,8 @@ macro_rules! letters_impl {
             .bind(l.created_by.0)
             .bind(ms(l.created_at))
             .bind(ms(l.updated_at))
+            .bind(l.reply_by.map(date_text))
+            .bind(l.in_reply_to.map(|r| r.0))
             .execute(&mut *conn)
             .await
             .map_err(map_err)?;
@@ -323,6 +341,12 @@ macro_rules! letters_impl {
                     }
                 }
                 qb.push(" ORDER BY l.created_at DESC, l.id DESC");
+                self.letters_of_query(qb).await
+            }
+
+            /// The letters a query of [`LETTER_COLUMNS`] selects, in its order, with their
+            /// recipients.
+            async fn letters_of_query(&self, mut qb: QueryBuilder<'_, $DB>) -> Result<Vec<Letter>> {
                 let rows = qb.build().fetch_all(&self.read).await?;
                 let mut letters = rows.iter().map(letter_from_row).collect::<Result<Vec<_>>>()?;
                 if letters.is_empty() {
@@ -408,8 +432,8 @@ macro_rules! letters_impl {
             async fn update_draft(&self, l: &Letter, expected_version: i64, audit: &NewAudit) -> Result<UpdateOutcome> {
                 let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
                 let res = sqlx::query(
-                    "UPDATE letters SET subject = $1, body = $2, nature = $3, signatory = $4, version = $5, updated_at = $6 \
-                     WHERE id = $7 AND version = $8 AND status = 'draft'",
+                    "UPDATE letters SET subject = $1, body = $2, nature = $3, signatory = $4, version = $5, updated_at = $6, \
+                     reply_by = $9, in_reply_to = $10 WHERE id = $7 AND version = $8 AND status = 'draft'",
                 )
                 .bind(&l.subject)
                 .bind(&l.body)
@@ -419,6 +443,8 @@ macro_rules! letters_impl {
                 .bind(ms(l.updated_at))
                 .bind(l.id.0)
                 .bind(expected_version)
+                .bind(l.reply_by.map(date_text))
+                .bind(l.in_reply_to.map(|r| r.0))
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
@@ -598,6 +624,15 @@ macro_rules! letters_impl {
                 rows.iter().map(disposition_from_row).collect()
             }
 
+            async fn open_dispositions_of_agency(&self, agency: AgencyId) -> Result<Vec<Disposition>> {
+                let q = format!(
+                    "SELECT {DISPOSITION_COLUMNS} FROM letter_dispositions WHERE agency_id = $1 AND done = $2 \
+                     ORDER BY due IS NULL, due, created_at, id"
+                );
+                let rows = sqlx::query(&q).bind(agency.0).bind(false).fetch_all(&self.read).await?;
+                rows.iter().map(disposition_from_row).collect()
+            }
+
             async fn dispositions_to(&self, user: UserId) -> Result<Vec<Disposition>> {
                 let q = format!(
                     "SELECT {DISPOSITION_COLUMNS} FROM letter_dispositions WHERE to_user = $1 \
@@ -737,6 +772,43 @@ macro_rules! letters_impl {
 
             async fn letters_for_agencies(&self, agencies: &[AgencyId]) -> Result<Vec<Letter>> {
                 self.letters_where(agencies, None).await
+            }
+
+            async fn replies_to(&self, letters: &[LetterId]) -> Result<Vec<Letter>> {
+                if letters.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = QueryBuilder::<$DB>::new(format!(
+                    "SELECT {LETTER_COLUMNS} FROM letters l WHERE l.status = 'sent' AND l.in_reply_to IN ("
+                ));
+                let mut sep = qb.separated(", ");
+                for l in letters {
+                    sep.push_bind(l.0);
+                }
+                qb.push(") ORDER BY l.updated_at, l.id");
+                self.letters_of_query(qb).await
+            }
+
+            async fn letters_awaiting_reply(&self, senders: &[AgencyId], addressees: &[AgencyId]) -> Result<Vec<Letter>> {
+                if senders.is_empty() || addressees.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = QueryBuilder::<$DB>::new(format!(
+                    "SELECT {LETTER_COLUMNS} FROM letters l WHERE l.status = 'sent' AND l.reply_by IS NOT NULL \
+                     AND l.agency_id IN ("
+                ));
+                let mut sep = qb.separated(", ");
+                for a in senders {
+                    sep.push_bind(a.0);
+                }
+                qb.push(") AND EXISTS (SELECT 1 FROM letter_recipients r WHERE r.letter_id = l.id AND r.role = 'to' \
+                         AND r.agency_id IN (");
+                let mut sep = qb.separated(", ");
+                for a in addressees {
+                    sep.push_bind(a.0);
+                }
+                qb.push(")) ORDER BY l.reply_by, l.id");
+                self.letters_of_query(qb).await
             }
         }
     };

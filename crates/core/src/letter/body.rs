@@ -40,6 +40,17 @@ pub struct NewLetterBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>))]
     pub copies: Field<Vec<Field<String>>>,
+    /// The date (YYYY-MM-DD) by which the addressees are asked to answer; the letter then
+    /// waits for an answer from each addressee until one of theirs names it in
+    /// `in_reply_to`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub reply_by: Field<String>,
+    /// The id of the letter this one answers: a letter sent to the caller's agency as an
+    /// addressee.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
+    pub in_reply_to: Field<String>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub unknown: Unknown,
@@ -72,6 +83,17 @@ pub struct LetterPatchBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>))]
     pub copies: Field<Vec<Field<String>>>,
+    /// The new date (YYYY-MM-DD; `null` for none) by which the addressees are asked to answer; the letter then
+    /// waits for an answer from each addressee until one of theirs names it in
+    /// `in_reply_to`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub reply_by: Field<String>,
+    /// The letter this one answers (`null` for none): a letter sent to the caller's agency as an
+    /// addressee.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
+    pub in_reply_to: Field<String>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub unknown: Unknown,

@@ -30,7 +30,8 @@ macro_rules! conformance_tests {
             groups_meetings_and_action_items,
             plans_and_their_trees,
             area_profiles_keep_every_version,
-            reminders_are_sent_once_and_calendar_tokens_kept_as_hashes);
+            reminders_are_sent_once_and_calendar_tokens_kept_as_hashes,
+            dashboards_read_meetings_items_answers_and_dispositions);
     };
     (@each $open:path; $($name:ident),*) => {
         $(

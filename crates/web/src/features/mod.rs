@@ -35,6 +35,7 @@ domains!(
     plans,
     areas,
     coordination,
+    dashboards,
     notifications,
     ogc,
     offline

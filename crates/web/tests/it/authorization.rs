@@ -238,6 +238,14 @@ const TABLE: &[(&str, &str, &[Who])] = &[
         "/api/v1/areas/{code}/posts/{post}/reports",
         SIGNED_IN,
     ),
+    // ---- API: dashboards and exports (ADR 26)
+    ("GET", "/api/v1/groups/{id}/dashboard", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/action-items", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/action-items/export", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/meetings/export", SIGNED_IN),
+    ("GET", "/api/v1/groups/{id}/overdue/export", SIGNED_IN),
+    ("GET", "/api/v1/plans/{id}/export", SIGNED_IN),
+    ("GET", "/api/v1/me/obligations", SIGNED_IN),
     // ---- API: patrols
     ("GET", "/api/v1/patrols", SIGNED_IN),
     ("POST", "/api/v1/patrols", WRITERS),
@@ -385,6 +393,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/tindak-lanjut/{id}/status", SIGNED_IN),
     // ---- plans pages
     ("GET", "/pokja/{id}/rencana", SIGNED_IN),
+    ("GET", "/pokja/{id}/dasbor", SIGNED_IN),
+    ("GET", "/kewajiban", SIGNED_IN),
     ("POST", "/pokja/{id}/rencana", SIGNED_IN),
     ("GET", "/rencana/{id}", SIGNED_IN),
     ("POST", "/rencana/{id}/butir", SIGNED_IN),

@@ -695,6 +695,11 @@ async fn no_route_leaks_a_group_its_meetings_or_items_to_an_agency_outside_it() 
         "/groups/{id}/meetings",
         "/groups/{id}/overdue",
         "/groups/{id}/plans",
+        "/groups/{id}/dashboard",
+        "/groups/{id}/action-items",
+        "/groups/{id}/action-items/export",
+        "/groups/{id}/meetings/export",
+        "/groups/{id}/overdue/export",
         "/meetings/{id}",
         "/meetings/{id}/action-items",
         "/meetings/{id}/minutes.pdf",
@@ -827,7 +832,12 @@ async fn no_route_leaks_a_plan_or_its_nodes_to_an_agency_outside_the_group() {
                     .any(|pre| path.starts_with(pre))
         })
         .collect();
-    let checked = ["/plans/{id}", "/plans/{id}/nodes", "/plan-nodes/{id}"];
+    let checked = [
+        "/plans/{id}",
+        "/plans/{id}/nodes",
+        "/plans/{id}/export",
+        "/plan-nodes/{id}",
+    ];
     for route in &routes {
         assert!(
             checked.contains(route),

@@ -15,6 +15,7 @@ mod areas;
 mod audit;
 mod authorization;
 mod coordination;
+mod dashboards;
 mod harness;
 mod language;
 mod leaks;

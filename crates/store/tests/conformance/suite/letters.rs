@@ -7,7 +7,7 @@ use sinergi_store::{RegisterOutcome, SendOutcome};
 
 use super::*;
 
-fn draft(n: u64, w: &World) -> Letter {
+pub(super) fn draft(n: u64, w: &World) -> Letter {
     Letter {
         id: LetterId::new_at(t0(), rid(500 + n)),
         agency_id: w.agencies[2].id,
@@ -41,6 +41,8 @@ fn draft(n: u64, w: &World) -> Letter {
             },
         ],
         documents: vec![],
+        reply_by: None,
+        in_reply_to: None,
         version: 1,
         created_by: w.users[2].id,
         created_at: t0(),

@@ -362,7 +362,10 @@ pub(crate) async fn detail(
     State(st): State<AppState>,
     page: Page,
     Path(id): Path<String>,
+    q: Result<axum::extract::Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    // The latest meetings, or with `?rapat=semua` all of them (ADR 26).
+    let all = q.is_ok_and(|axum::extract::Query(v)| v.iter().any(|(k, v)| k == "rapat" && v == "semua"));
     let values = MeetingValues {
         zona: zone_value(home_zone(&page)).into(),
         penyelenggara: page
@@ -372,7 +375,7 @@ pub(crate) async fn detail(
             .unwrap_or_default(),
         ..Default::default()
     };
-    group_page(&st, &page, &id, StatusCode::OK, &values, Vec::new()).await
+    group_page(&st, &page, &id, StatusCode::OK, &values, Vec::new(), all).await
 }
 
 async fn group_page(
@@ -382,6 +385,7 @@ async fn group_page(
     status: StatusCode,
     values: &MeetingValues,
     errors: Vec<String>,
+    all_meetings: bool,
 ) -> Response {
     let lang = page.lang;
     let Ok(id) = group_id(id) else {
@@ -392,8 +396,13 @@ async fn group_page(
         Ok(g) => g,
         Err(e) => return page.error(e),
     };
+    let limit = if all_meetings {
+        i64::MAX
+    } else {
+        sinergi_app::dashboards::PAGE_MEETINGS
+    };
     let (meetings, overdue, codes) = match (
-        st.app.meetings_of(actor, id).await,
+        st.app.latest_meetings(actor, id, limit).await,
         st.app.overdue_by_agency(actor, id).await,
         agency_codes(st).await,
     ) {
@@ -412,6 +421,7 @@ async fn group_page(
             }
         })
         .collect();
+    let (meetings, meetings_total) = meetings;
     let meeting_rows: Vec<Value> = meetings
         .iter()
         .rev()
@@ -455,7 +465,9 @@ async fn group_page(
             },
             members => g.agencies.iter().map(|a| code_of(&codes, a)).collect::<Vec<_>>(),
             people => people,
+            meetings_shown => meeting_rows.len(),
             meetings => meeting_rows,
+            meetings_total => meetings_total,
             overdue => overdue_rows,
             can_record => g.may_record(actor),
             values => Value::from_serialize(values),
@@ -502,7 +514,7 @@ pub(crate) async fn create_meeting(
     match st.app.create_meeting(&page.authed.actor, gid, &body).await {
         Ok(m) => Redirect::to(&format!("/rapat/{}", m.id)).into_response(),
         Err(AppError::Validation(e)) => {
-            group_page(&st, &page, &id, UNPROCESSABLE, &values, error_lines(page.lang, &e)).await
+            group_page(&st, &page, &id, UNPROCESSABLE, &values, error_lines(page.lang, &e), false).await
         }
         Err(e) => page.error(e),
     }

@@ -121,6 +121,8 @@ pub(crate) fn letter_view(
             })
             .collect(),
         documents: l.documents.iter().map(|d| document_view(l, d)).collect(),
+        reply_by: l.reply_by.map(|d| d.to_string()),
+        in_reply_to: l.in_reply_to.map(|r| r.0),
         version: l.version,
         created_at: l.created_at.to_rfc3339(),
         updated_at: l.updated_at.to_rfc3339(),

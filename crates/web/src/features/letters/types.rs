@@ -51,6 +51,11 @@ pub struct LetterView {
     pub external_sender: Option<String>,
     pub recipients: Vec<RecipientView>,
     pub documents: Vec<DocumentView>,
+    /// The date the addressees are asked to answer by (ADR 26).
+    #[schema(format = Date)]
+    pub reply_by: Option<String>,
+    /// The letter this one answers.
+    pub in_reply_to: Option<Uuid>,
     pub version: i64,
     #[schema(format = DateTime)]
     pub created_at: String,

@@ -76,6 +76,8 @@ fn field_label(lang: Lang, field: &str) -> Option<String> {
         "instruction" => k!("l_instruction"),
         "note" => k!("l_forward_note"),
         "due" => k!("l_due"),
+        "reply_by" => k!("lr_reply_by"),
+        "in_reply_to" => k!("lr_in_reply_to"),
         _ => return None,
     };
     Some(tr(lang, key))
@@ -229,6 +231,8 @@ struct NewValues {
     isi: String,
     kepada: Vec<String>,
     tembusan: Vec<String>,
+    balas_paling_lambat: String,
+    membalas: String,
 }
 
 async fn new_page(
@@ -248,6 +252,22 @@ async fn new_page(
         .map(|a| (a.code.to_string(), a.name))
         .collect();
     choices.sort();
+    // The letters the agency may answer: sent to it as an addressee (ADR 26).
+    let mine = page.authed.actor.agency_id;
+    let answerable: Vec<(String, String)> = match st.app.letters_for(&page.authed.actor).await {
+        Ok(list) => list
+            .into_iter()
+            .filter(|l| l.answerable_by(mine))
+            .map(|l| {
+                let label = match &l.number {
+                    Some(n) => format!("{n} — {}", l.subject),
+                    None => l.subject.clone(),
+                };
+                (l.id.to_string(), label)
+            })
+            .collect(),
+        Err(e) => return page.error(e),
+    };
     let natures: Vec<(&str, String)> = Nature::ALL
         .iter()
         .map(|n| (n.as_str(), nature_label(page.lang, n.as_str())))
@@ -258,6 +278,7 @@ async fn new_page(
         context! {
             values => Value::from_serialize(values),
             agencies => choices,
+            answerable => answerable,
             natures => natures,
             errors => errors,
             ..page_ctx(page, "letters")
@@ -265,17 +286,32 @@ async fn new_page(
     )
 }
 
-/// `GET /surat/baru`.
-pub(crate) async fn new_form(State(st): State<AppState>, page: Page) -> Response {
+/// `GET /surat/baru` (`?membalas={id}`: an answer to that letter, addressed to its sender).
+pub(crate) async fn new_form(
+    State(st): State<AppState>,
+    page: Page,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
     if !may_write(&page) {
         return page.error(AppError::Forbidden(
             "only coordinators and administrators write letters".into(),
         ));
     }
-    let values = NewValues {
+    let f = FormData(q.map(|Query(v)| v).unwrap_or_default());
+    let mut values = NewValues {
         sifat: "biasa".into(),
         ..Default::default()
     };
+    if let Some(original) = f.get("membalas").and_then(LetterId::parse) {
+        if let Ok(l) = st.app.letter_for(&page.authed.actor, original).await {
+            if l.answerable_by(page.authed.actor.agency_id) {
+                values.membalas = l.id.to_string();
+                if let Ok(Some(a)) = st.app.agency(l.agency_id).await {
+                    values.kepada = vec![a.code.to_string()];
+                }
+            }
+        }
+    }
     new_page(&st, &page, StatusCode::OK, &values, Vec::new()).await
 }
 
@@ -303,10 +339,13 @@ pub(crate) async fn create(
         isi: f.text("isi"),
         kepada: all_of(&f, "kepada"),
         tembusan: all_of(&f, "tembusan"),
+        balas_paling_lambat: f.text("balas_paling_lambat"),
+        membalas: f.text("membalas"),
     };
     let input = json!({
         "subject": values.perihal, "nature": values.sifat, "signatory": values.penandatangan,
         "body": values.isi, "to": values.kepada, "copies": values.tembusan,
+        "reply_by": values.balas_paling_lambat, "in_reply_to": values.membalas,
     });
     // The form builds an object, which always reads.
     let body = NewLetterBody::read(&input).unwrap_or_default();
@@ -380,6 +419,39 @@ async fn detail_page(
             }
         }
     }
+    // Who answered (ADR 26): each addressee asked to answer, with the answer the viewer
+    // may see, or the date it is awaited by.
+    let replies = match st.app.visible_replies(&page.authed.actor, &[l.id]).await {
+        Ok(r) => r,
+        Err(e) => return page.error(e),
+    };
+    let answers: Vec<Value> = l
+        .awaited_answers()
+        .into_iter()
+        .map(|(agency, by)| {
+            let reply = replies.iter().find(|r| r.agency_id == agency);
+            context! {
+                agency => all.get(&agency).map(|a| a.code.to_string()).unwrap_or_default(),
+                reply => reply.map(|r| r.id.to_string()),
+                reply_number => reply.and_then(|r| r.number.clone()),
+                due => by.to_string(),
+            }
+        })
+        .collect();
+    let answered_by: Vec<Value> = replies
+        .iter()
+        .map(|r| context! {
+            id => r.id.to_string(),
+            number => r.number.clone(),
+            agency => all.get(&r.agency_id).map(|a| a.code.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let original = match l.in_reply_to {
+        Some(o) => st.app.letter_for(&page.authed.actor, o).await.ok().map(|o| {
+            context! { id => o.id.to_string(), number => o.number.clone(), subject => o.subject }
+        }),
+        None => None,
+    };
     let people: Vec<(String, String)> = if received && may_write(page) {
         match st.app.store.users(Some(mine)).await {
             Ok(u) => u
@@ -411,6 +483,11 @@ async fn detail_page(
             dispositions => dispositions,
             people => people,
             can_dispose => received && may_write(page),
+            answers => answers,
+            answered_by => answered_by,
+            original => original,
+            reply_by => l.reply_by.map(|d| d.to_string()),
+            can_answer => l.answerable_by(mine) && may_write(page),
             can_send => own && v.status == "draft",
             can_attach => own && v.status != "sent",
             errors => errors,

@@ -1,0 +1,54 @@
+# Group dashboards, an agency's obligations, exports, and answers to letters (ADR 26).
+
+nav_obligations = Obligations
+db_group_link = Group dashboard
+db_group_title = Dashboard
+db_plan_progress = Plan progress against targets
+db_behind_count = { $n } behind
+db_col_node = Item
+db_col_responsible = Responsible
+db_col_target = Achieved / target
+db_col_agency = Agency
+db_col_count = Count
+db_col_oldest_due = Oldest due date
+db_no_targets = No item has a target yet.
+db_no_plans = No plans yet.
+db_export_csv = Download CSV
+db_export_xlsx = Download XLSX
+db_export_meetings_csv = Meetings (CSV)
+db_export_meetings_xlsx = Meetings (XLSX)
+db_export_items_csv = Action items (CSV)
+db_export_items_xlsx = Action items (XLSX)
+db_meetings_held = Meetings held
+db_meetings_total = { $n } meetings in all.
+db_next_meeting = Next meeting
+db_no_next_meeting = No meeting is scheduled.
+db_awaiting_answer = Letters awaiting an answer
+db_awaiting_hint = Letters between members that ask for an answer by a date and have not been answered by the agency addressed (as far as you can see).
+db_no_awaiting = No letter is awaiting an answer.
+db_reply_by = answer by
+db_late = late
+db_latest_meetings = Showing the latest { $n } of { $total } meetings.
+db_all_meetings = Show all meetings
+db_obligations_title = What my agency owes
+db_owed_items = Action items to complete
+db_no_owed_items = No open action items.
+db_letters_to_answer = Letters to answer
+db_no_letters_to_answer = No letter is awaiting your agency's answer.
+db_open_dispositions = Open dispositions
+db_no_open_dispositions = No open dispositions.
+db_behind_activities = Plan activities behind schedule
+db_no_behind_activities = No activity is behind.
+lr_in_reply_to = In reply to
+lr_not_a_reply = (not a reply)
+lr_reply_by = Answer requested by
+lr_reply_by_hint = Fill in when this letter asks the addressees for an answer.
+lr_answers = Answers
+lr_answered_by = answered by letter { $number }
+lr_awaiting = awaiting answer, due { $due }
+lr_answer_this = Answer this letter
+
+# Error messages
+letter-reply-not-addressed = answers only a letter sent to your agency as an addressee
+export-format-invalid = must be csv or xlsx
+item-status-filter-invalid = must be open, done or dropped

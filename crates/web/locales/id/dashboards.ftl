@@ -1,0 +1,54 @@
+# Dasbor pokja, kewajiban instansi, ekspor, dan jawaban surat (ADR 26).
+
+nav_obligations = Kewajiban
+db_group_link = Dasbor pokja
+db_group_title = Dasbor
+db_plan_progress = Kemajuan rencana terhadap target
+db_behind_count = { $n } tertinggal
+db_col_node = Butir
+db_col_responsible = Penanggung jawab
+db_col_target = Capaian / target
+db_col_agency = Instansi
+db_col_count = Jumlah
+db_col_oldest_due = Tenggat terlama
+db_no_targets = Belum ada butir dengan target.
+db_no_plans = Belum ada rencana.
+db_export_csv = Unduh CSV
+db_export_xlsx = Unduh XLSX
+db_export_meetings_csv = Rapat (CSV)
+db_export_meetings_xlsx = Rapat (XLSX)
+db_export_items_csv = Tindak lanjut (CSV)
+db_export_items_xlsx = Tindak lanjut (XLSX)
+db_meetings_held = Rapat yang telah diadakan
+db_meetings_total = Seluruhnya { $n } rapat.
+db_next_meeting = Rapat berikutnya
+db_no_next_meeting = Belum ada rapat yang dijadwalkan.
+db_awaiting_answer = Surat menunggu jawaban
+db_awaiting_hint = Surat antaranggota yang meminta jawaban paling lambat pada suatu tanggal dan belum dijawab oleh instansi yang dituju (sejauh yang dapat Anda lihat).
+db_no_awaiting = Tidak ada surat yang menunggu jawaban.
+db_reply_by = dijawab paling lambat
+db_late = terlambat
+db_latest_meetings = Menampilkan { $n } rapat terakhir dari { $total }.
+db_all_meetings = Tampilkan semua rapat
+db_obligations_title = Kewajiban instansi
+db_owed_items = Tindak lanjut yang harus diselesaikan
+db_no_owed_items = Tidak ada tindak lanjut terbuka.
+db_letters_to_answer = Surat yang harus dijawab
+db_no_letters_to_answer = Tidak ada surat yang menunggu jawaban instansi Anda.
+db_open_dispositions = Disposisi terbuka
+db_no_open_dispositions = Tidak ada disposisi terbuka.
+db_behind_activities = Kegiatan rencana yang tertinggal
+db_no_behind_activities = Tidak ada kegiatan yang tertinggal.
+lr_in_reply_to = Membalas surat
+lr_not_a_reply = (bukan balasan)
+lr_reply_by = Dijawab paling lambat
+lr_reply_by_hint = Isi bila surat ini meminta jawaban dari instansi yang dituju.
+lr_answers = Jawaban
+lr_answered_by = dijawab dengan surat { $number }
+lr_awaiting = menunggu jawaban, paling lambat { $due }
+lr_answer_this = Balas surat ini
+
+# Pesan galat
+letter-reply-not-addressed = hanya membalas surat yang ditujukan kepada instansi Anda
+export-format-invalid = harus csv atau xlsx
+item-status-filter-invalid = harus open, done, atau dropped
