@@ -274,22 +274,80 @@ impl App {
         }
     }
 
-    /// The groups the actor sees, by name.
+    /// The agreements in force under which the actor's agency follows groups (ADR 21):
+    /// those it is a party to, or a unit under a party of.
+    async fn followed_agreements(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<sinergi_core::agreement::Agreement>> {
+        let sharing = self.sharing().await?;
+        let now = self.now();
+        Ok(sharing
+            .agreements
+            .iter()
+            .filter(|a| a.in_force(now))
+            .filter(|a| {
+                a.parties
+                    .iter()
+                    .any(|p| sharing.tree.is_within(actor.agency_id, *p))
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// Whether the actor sees the group: a member agency's user, or (read only) a party of
+    /// the agreement in force that formed it (ADR 21).
+    async fn sees_group(&self, actor: &Actor, g: &Group) -> AppResult<bool> {
+        if g.visible_to(&ViewScope::for_actor(actor)) {
+            return Ok(true);
+        }
+        let Some(formed_under) = g.agreement_id else {
+            return Ok(false);
+        };
+        Ok(self
+            .followed_agreements(actor)
+            .await?
+            .iter()
+            .any(|a| a.id == formed_under))
+    }
+
+    /// The groups the actor sees, by name: those its agency is a member of, and those
+    /// formed under an agreement in force it is a party to.
     pub async fn groups_for(&self, actor: &Actor) -> AppResult<Vec<Group>> {
         let scope = ViewScope::for_actor(actor);
-        Ok(self
+        let mut out: Vec<Group> = self
             .store
             .groups_for_agencies(&[actor.agency_id])
             .await?
             .into_iter()
             .filter(|g| g.visible_to(&scope))
-            .collect())
+            .collect();
+        let agreements = self.followed_agreements(actor).await?;
+        if !agreements.is_empty() {
+            // A group formed under an agreement is owned by one of its parties, a member.
+            let mut parties: Vec<AgencyId> = agreements
+                .iter()
+                .flat_map(|a| a.parties.iter().copied())
+                .collect();
+            parties.sort_by_key(|p| p.0);
+            parties.dedup();
+            for g in self.store.groups_for_agencies(&parties).await? {
+                let followed = g
+                    .agreement_id
+                    .is_some_and(|f| agreements.iter().any(|a| a.id == f));
+                if followed && !out.iter().any(|o| o.id == g.id) {
+                    out.push(g);
+                }
+            }
+            out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.0.cmp(&b.id.0)));
+        }
+        Ok(out)
     }
 
     /// A group the actor sees; not found otherwise.
     pub async fn group_for(&self, actor: &Actor, id: GroupId) -> AppResult<Group> {
         match self.store.group(id).await? {
-            Some(g) if g.visible_to(&ViewScope::for_actor(actor)) => Ok(g),
+            Some(g) if self.sees_group(actor, &g).await? => Ok(g),
             _ => Err(AppError::NotFound),
         }
     }

@@ -136,9 +136,10 @@ impl Group {
         self.agencies.contains(&agency)
     }
 
-    /// Who sees the group, its meetings and its action items: the users of a member
-    /// agency, and nobody else — not even the agencies above a member (the rule:
-    /// other agencies see a group only under an agreement, which is not built yet).
+    /// Who sees the group, its meetings and its action items as a member: the users of a
+    /// member agency — not the agencies above a member. Other agencies see a group only
+    /// under an agreement: the app adds, read only, the parties of the agreement in force
+    /// that formed it (`App::group_for`, ADR 21).
     pub fn visible_to(&self, scope: &ViewScope) -> bool {
         self.is_member(scope.agency)
     }

@@ -346,3 +346,86 @@ async fn creates_are_idempotent_by_id() {
     )
     .await;
 }
+
+/// A group formed under an agreement is followed, read only, by the agreement's parties
+/// while it is in force (ADR 21): they see it, its meetings and its list entry, and record
+/// nothing; an agency that is neither a member nor a party still learns nothing.
+#[tokio::test]
+async fn parties_of_the_founding_agreement_follow_a_group_read_only() {
+    let s = spawn().await;
+    crate::harness::cooperation_agreement(
+        &s.app,
+        "PKS/01/BNNK-POLDA/2025",
+        &["BNNK-BATANGHARI", "POLDA-JAMBI"],
+    )
+    .await;
+    s.app
+        .create_user(
+            None,
+            "koord.polda",
+            "",
+            "POLDA-JAMBI",
+            "coordinator",
+            PASSWORD,
+        )
+        .await
+        .expect("user");
+    let agreement = s
+        .app
+        .store
+        .agreements()
+        .await
+        .expect("agreements")
+        .first()
+        .expect("agreement")
+        .id
+        .to_string();
+    let k = s.token("koordinator").await;
+    let body = json!({
+        "name": "Tim Terpadu P4GN Batang Hari", "kind": "tim_terpadu",
+        "legal_basis": "PKS/01/BNNK-POLDA/2025", "agreement": agreement,
+        "members": [],
+        "people": [{"agency": "BNNK-BATANGHARI", "user": "koordinator", "role": "ketua"}]
+    });
+    let r = send(s.post(&k, "/api/v1/groups").json(&body)).await;
+    let status = r.status();
+    let g: Value = r.json().await.expect("json");
+    assert_eq!(status, StatusCode::CREATED, "{g}");
+    let id = g["id"].as_str().expect("id").to_string();
+    let r = send(
+        s.post(&k, &format!("/api/v1/groups/{id}/meetings"))
+            .json(&json!({"starts_at": "2025-06-02T09:00:00+07:00", "place": "Kantor BNNK", "agenda": "Rencana kerja"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // The police, a party, follow it: the group, its meetings, the list.
+    let kp = s.token("koord.polda").await;
+    let r = send(s.get(&kp, &format!("/api/v1/groups/{id}"))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = send(s.get(&kp, &format!("/api/v1/groups/{id}/meetings"))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let list: Value = send(s.get(&kp, "/api/v1/groups"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        list["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .any(|x| x["id"] == id.as_str()),
+        "{list}"
+    );
+    // Read only: they record no meeting.
+    let r = send(s.post(&kp, &format!("/api/v1/groups/{id}/meetings")).json(
+        &json!({"starts_at": "2025-06-09T09:00:00+07:00", "place": "Polda", "agenda": "Lain"}),
+    ))
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // BNNP, above BNNK but no party, sees nothing.
+    let admin = s.token("admin.bnnp").await;
+    let r = send(s.get(&admin, &format!("/api/v1/groups/{id}"))).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
