@@ -385,7 +385,8 @@ async fn parties_of_the_founding_agreement_follow_a_group_read_only() {
         "name": "Tim Terpadu P4GN Batang Hari", "kind": "tim_terpadu",
         "legal_basis": "PKS/01/BNNK-POLDA/2025", "agreement": agreement,
         "members": [],
-        "people": [{"agency": "BNNK-BATANGHARI", "user": "koordinator", "role": "ketua"}]
+        "people": [{"agency": "BNNK-BATANGHARI", "user": "koordinator", "role": "ketua"}],
+        "period_from": "2025-05-27"
     });
     let r = send(s.post(&k, "/api/v1/groups").json(&body)).await;
     let status = r.status();
@@ -394,7 +395,7 @@ async fn parties_of_the_founding_agreement_follow_a_group_read_only() {
     let id = g["id"].as_str().expect("id").to_string();
     let r = send(
         s.post(&k, &format!("/api/v1/groups/{id}/meetings"))
-            .json(&json!({"starts_at": "2025-06-02T09:00:00+07:00", "place": "Kantor BNNK", "agenda": "Rencana kerja"})),
+            .json(&json!({"starts_at": "2025-06-02T09:00:00+07:00", "region": "15.04", "place": "Kantor BNNK", "agenda": ["Rencana kerja"]})),
     )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -420,7 +421,7 @@ async fn parties_of_the_founding_agreement_follow_a_group_read_only() {
     );
     // Read only: they record no meeting.
     let r = send(s.post(&kp, &format!("/api/v1/groups/{id}/meetings")).json(
-        &json!({"starts_at": "2025-06-09T09:00:00+07:00", "place": "Polda", "agenda": "Lain"}),
+        &json!({"starts_at": "2025-06-09T09:00:00+07:00", "region": "15.04", "place": "Polda", "agenda": ["Lain"]}),
     ))
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
