@@ -86,3 +86,4 @@ act_area_create = Created an area profile
 act_area_update = Changed an area profile
 act_area_post_create = Set up a monitoring post
 act_area_post_report_create = Filed a monitoring post's report
+ar_stage_after_roadmap = Choose a roadmap and save; the stage reached can be chosen afterwards.

@@ -86,3 +86,4 @@ act_area_create = Membuat profil wilayah
 act_area_update = Mengubah profil wilayah
 act_area_post_create = Mendirikan posko pemantauan
 act_area_post_report_create = Mengirim laporan posko
+ar_stage_after_roadmap = Pilih peta jalan lalu simpan; tahap yang dicapai dapat dipilih sesudahnya.

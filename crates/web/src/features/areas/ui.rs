@@ -276,6 +276,25 @@ async fn area_page(
         Ok(h) => h,
         Err(e) => return page.error(e.0),
     };
+    // The roadmaps the writer may choose: those of the groups they see.
+    let mut roadmaps: Vec<(String, String)> = Vec::new();
+    if v.may_write {
+        let groups = match st.app.groups_for(actor).await {
+            Ok(g) => g,
+            Err(e) => return page.error(e),
+        };
+        for g in &groups {
+            match st.app.plans_of(actor, g.id).await {
+                Ok(plans) => roadmaps.extend(
+                    plans
+                        .into_iter()
+                        .filter(|p| p.kind == sinergi_core::plan::PlanKind::Roadmap)
+                        .map(|p| (p.id.to_string(), format!("{} ({})", p.title, g.name))),
+                ),
+                Err(e) => return page.error(e),
+            }
+        }
+    }
     let a = area_view(&v, &codes);
     let zone = Zone::for_region(&v.profile.code);
     let needs: Vec<Value> = Aspect::ALL
@@ -369,6 +388,7 @@ async fn area_page(
             posts => post_rows,
             history => history_rows,
             can_write => v.may_write,
+            roadmaps => roadmaps,
             conditions => Condition::ALL.iter().map(|c| (c.as_str(), condition_label(lang, *c))).collect::<Vec<_>>(),
             ratings => Rating::ALL.iter().map(|r| (r.as_str(), rating_label(lang, *r))).collect::<Vec<_>>(),
             today => v.today.to_string(),

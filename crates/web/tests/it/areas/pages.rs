@@ -61,8 +61,17 @@ async fn the_kota_bambu_selatan_profile_is_read_and_changed_through_the_pages() 
         .expect("version")
         .to_string();
     let edit = format!("{KBS}/ubah");
-    let roadmap = between(&page, "name=\"peta_jalan\" value=\"", "\"")
-        .expect("roadmap")
+    // The roadmap is chosen by its title among those of the groups the writer sees.
+    let roadmaps = between(&page, "name=\"peta_jalan\">", "</select>").expect("roadmap select");
+    assert!(
+        roadmaps.contains("Peta jalan Kelurahan Bersinar"),
+        "{roadmaps}"
+    );
+    let roadmap = roadmaps
+        .split("<option value=\"")
+        .find(|o| o.contains("\" selected>"))
+        .and_then(|o| o.split('"').next())
+        .expect("the roadmap shown")
         .to_string();
     let stage = between(&page, "name=\"tahap\">", "</select>")
         .expect("stage select")
