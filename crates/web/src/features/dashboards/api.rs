@@ -334,7 +334,8 @@ fn item_row(i: &ActionItem, codes: &HashMap<AgencyId, String>, today: chrono::Na
 #[utoipa::path(get, path = "/groups/{id}/action-items/export", tag = "dashboards",
     summary = "A working group's action items as CSV or XLSX (filtered like the list)",
     params(("id" = String, Path, description = "The group's UUID"), ItemFilter),
-    responses((status = 200, description = "The table", content_type = "text/csv", body = String),
+    responses((status = 200, description = "The table as CSV (the default) or XLSX (`format=xlsx`)",
+        content((String = "text/csv"), ([u8] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, response = P401), (status = 404, response = P404),
         (status = 422, response = P422)))]
 async fn export_action_items(
@@ -376,7 +377,8 @@ fn format_of(q: Result<Query<FormatQuery>, QueryRejection>) -> ApiResult<TableFo
 #[utoipa::path(get, path = "/groups/{id}/meetings/export", tag = "dashboards",
     summary = "A working group's meetings as CSV or XLSX, the earliest first",
     params(("id" = String, Path, description = "The group's UUID"), FormatQuery),
-    responses((status = 200, description = "The table", content_type = "text/csv", body = String),
+    responses((status = 200, description = "The table as CSV (the default) or XLSX (`format=xlsx`)",
+        content((String = "text/csv"), ([u8] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, response = P401), (status = 404, response = P404),
         (status = 422, response = P422)))]
 async fn export_meetings(
@@ -423,7 +425,8 @@ async fn export_meetings(
 #[utoipa::path(get, path = "/groups/{id}/overdue/export", tag = "dashboards",
     summary = "A working group's overdue action items by agency as CSV or XLSX",
     params(("id" = String, Path, description = "The group's UUID"), FormatQuery),
-    responses((status = 200, description = "The table", content_type = "text/csv", body = String),
+    responses((status = 200, description = "The table as CSV (the default) or XLSX (`format=xlsx`)",
+        content((String = "text/csv"), ([u8] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, response = P401), (status = 404, response = P404),
         (status = 422, response = P422)))]
 async fn export_overdue(
@@ -459,7 +462,8 @@ async fn export_overdue(
 #[utoipa::path(get, path = "/plans/{id}/export", tag = "dashboards",
     summary = "A plan's tree (goals, programmes, activities, stages) with targets and progress as CSV or XLSX",
     params(("id" = String, Path, description = "The plan's UUID"), FormatQuery),
-    responses((status = 200, description = "The table", content_type = "text/csv", body = String),
+    responses((status = 200, description = "The table as CSV (the default) or XLSX (`format=xlsx`)",
+        content((String = "text/csv"), ([u8] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, response = P401), (status = 404, response = P404),
         (status = 422, response = P422)))]
 async fn export_plan(
