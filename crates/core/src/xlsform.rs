@@ -471,6 +471,7 @@ fn check(form: &mut Form, has_choices: bool, problems: &mut Vec<Problem>) {
     let mut nodes = Vec::new();
     walk(&form.root, &mut nodes);
     let mut calc_deps: BTreeMap<String, (u32, Vec<String>)> = BTreeMap::new();
+    let mut spaced = BTreeSet::new();
     for node in &nodes {
         if let Kind::SelectOne(list) | Kind::SelectMultiple(list) = &node.kind {
             if !form.lists.contains_key(list) {
@@ -488,6 +489,59 @@ fn check(form: &mut Form, has_choices: bool, problems: &mut Vec<Problem>) {
                     )
                 };
                 problems.push(Problem::at("survey", Some(node.row), Some("type"), message));
+            } else if !is_xml_name(list) {
+                problems.push(Problem::at(
+                    "survey",
+                    Some(node.row),
+                    Some("type"),
+                    msg!(
+                        "xlsform-list-name-invalid",
+                        "{list} is not a valid list name: it must begin with a letter or _ and hold only letters, digits, _, - and .",
+                        list = list.clone()
+                    ),
+                ));
+            }
+            if let (Kind::SelectMultiple(list), Some(choices)) = (&node.kind, form.lists.get(list))
+            {
+                // The answer of a select_multiple is its choices' names separated by spaces.
+                for choice in choices
+                    .iter()
+                    .filter(|c| c.name.contains(char::is_whitespace))
+                {
+                    if spaced.insert(choice.row) {
+                        problems.push(Problem::at(
+                            "choices",
+                            Some(choice.row),
+                            Some("name"),
+                            msg!(
+                                "xlsform-choice-name-space",
+                                "the choice {name} of the list {list} has a space in its name, which a select_multiple cannot record",
+                                name = choice.name.clone(),
+                                list = list.clone()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        // References in the texts shown to the user (`${name}` becomes an `<output>`).
+        for (column, text) in &node.cells {
+            let base = column.split("::").next().unwrap_or(column);
+            if !matches!(base, "label" | "hint" | "constraint_message") {
+                continue;
+            }
+            let scan = expr::scan(text);
+            for name in scan.references.iter().filter(|n| !names.contains_key(*n)) {
+                problems.push(Problem::at(
+                    "survey",
+                    Some(node.row),
+                    Some(column),
+                    msg!(
+                        "xlsform-reference-unknown",
+                        "the reference to {name} names no question of the form",
+                        name = name.clone()
+                    ),
+                ));
             }
         }
         if node.kind == Kind::Calculate && node.get("calculation").is_none() {
@@ -508,7 +562,18 @@ fn check(form: &mut Form, has_choices: bool, problems: &mut Vec<Problem>) {
             if matches!(*column, "required" | "read_only") && yes_no(text).is_some() {
                 continue;
             }
-            if *column == "default" && !text.contains("${") {
+            if *column == "default" {
+                if text.contains("${") {
+                    problems.push(Problem::at(
+                        "survey",
+                        Some(node.row),
+                        Some(column),
+                        msg!(
+                            "xlsform-default-dynamic",
+                            "a default taken from another answer is not supported; give a constant"
+                        ),
+                    ));
+                }
                 continue;
             }
             let scan = expr::scan(text);

@@ -47,6 +47,13 @@ pub const SUPPORTED_FUNCTIONS: &[&str] = &[
     "area",
     "distance",
     "current",
+    "instance",
+    "floor",
+    "ceiling",
+    "abs",
+    "sqrt",
+    "boolean-from-string",
+    "join",
 ];
 
 /// What is wrong in an expression.

@@ -711,3 +711,220 @@ fn problems_carry_sheet_row_column_and_code() {
     assert_eq!(err[0].message.code(), Some("xlsform-type-unknown"));
     assert_eq!(err[0].message.args(), &[("value", "bogus".to_string())]);
 }
+
+#[test]
+fn texts_defaults_and_list_names_are_checked_too() {
+    let ps = problems(&[
+        (
+            "survey",
+            &[
+                &[
+                    "type",
+                    "name",
+                    "label::English (en)",
+                    "hint::English (en)",
+                    "default",
+                ],
+                &["text", "a", "Hello ${nobody}", "", ""],
+                &["text", "b", "B", "", "${a}"],
+                &["select_multiple drugs", "c", "C", "", ""],
+            ],
+        ),
+        (
+            "choices",
+            &[
+                &["list_name", "name", "label::English (en)"],
+                &["drugs", "crystal meth", "Crystal meth"],
+                &["drugs", "cannabis", "Cannabis"],
+            ],
+        ),
+    ]);
+    assert_eq!(
+        ps,
+        vec![
+            "survey row 2, column label::English (en): the reference to nobody names no question of the form",
+            "survey row 3, column default: a default taken from another answer is not supported; give a constant",
+            "choices row 2, column name: the choice crystal meth of the list drugs has a space in its name, which a select_multiple cannot record",
+        ]
+    );
+}
+
+#[test]
+fn a_kotan_style_questionnaire_converts_whole() {
+    // Shaped like a regional questionnaire: a region chosen by province, a repeat of
+    // programmes with a computed share, and a photo and location of the office.
+    let (x, els) = ok(&[
+        (
+            "survey",
+            &[
+                &[
+                    "type",
+                    "name",
+                    "label::Bahasa Indonesia (id)",
+                    "label::English (en)",
+                    "required",
+                    "relevant",
+                    "constraint",
+                    "calculation",
+                    "choice_filter",
+                    "appearance",
+                ],
+                &["start", "start", "", "", "", "", "", "", "", ""],
+                &[
+                    "select_one province",
+                    "province",
+                    "Provinsi",
+                    "Province",
+                    "yes",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "minimal",
+                ],
+                &[
+                    "select_one regency",
+                    "regency",
+                    "Kabupaten/kota",
+                    "Regency",
+                    "yes",
+                    "",
+                    "",
+                    "",
+                    "province = ${province}",
+                    "minimal",
+                ],
+                &[
+                    "begin repeat",
+                    "programme",
+                    "Program",
+                    "Programme",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                &[
+                    "text",
+                    "programme_name",
+                    "Nama program",
+                    "Name",
+                    "yes",
+                    "",
+                    "string-length(.) <= 100",
+                    "",
+                    "",
+                    "",
+                ],
+                &[
+                    "decimal",
+                    "budget",
+                    "Anggaran (juta Rp)",
+                    "Budget (million Rp)",
+                    "",
+                    "",
+                    ". >= 0",
+                    "",
+                    "",
+                    "",
+                ],
+                &[
+                    "decimal",
+                    "spent",
+                    "Realisasi (juta Rp)",
+                    "Spent (million Rp)",
+                    "",
+                    "${budget} > 0",
+                    ". <= ${budget}",
+                    "",
+                    "",
+                    "",
+                ],
+                &[
+                    "calculate",
+                    "share",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "if(${budget} > 0, round(${spent} div ${budget}, 2), 0)",
+                    "",
+                    "",
+                ],
+                &["end repeat", "", "", "", "", "", "", "", "", ""],
+                &[
+                    "geopoint",
+                    "office",
+                    "Lokasi kantor",
+                    "Office location",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                &[
+                    "image",
+                    "office_photo",
+                    "Foto kantor",
+                    "Office photo",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                &["end", "end", "", "", "", "", "", "", "", ""],
+            ],
+        ),
+        (
+            "choices",
+            &[
+                &[
+                    "list_name",
+                    "name",
+                    "label::Bahasa Indonesia (id)",
+                    "label::English (en)",
+                    "province",
+                ],
+                &["province", "15", "Jambi", "Jambi", ""],
+                &["regency", "1501", "Kerinci", "Kerinci", "15"],
+                &["regency", "1571", "Kota Jambi", "Jambi City", "15"],
+            ],
+        ),
+        (
+            "settings",
+            &[
+                &["form_title", "form_id", "version", "default_language"],
+                &["KOTAN 2024", "kotan_2024", "3", "Bahasa Indonesia (id)"],
+            ],
+        ),
+    ]);
+    assert_eq!(x.title, "KOTAN 2024");
+    assert_eq!(
+        attr(bind(&els, "/data/programme/spent"), "constraint"),
+        Some(". <= /data/programme/budget")
+    );
+    assert_eq!(
+        attr(bind(&els, "/data/programme/share"), "calculate"),
+        Some("if(/data/programme/budget > 0, round(/data/programme/spent div /data/programme/budget, 2), 0)")
+    );
+    assert!(els
+        .iter()
+        .any(|e| e.path == "h:html/h:body/group/repeat/input"
+            && attr(e, "ref") == Some("/data/programme/budget")));
+    assert!(els
+        .iter()
+        .any(|e| e.name == "select1" && attr(e, "appearance") == Some("minimal")));
+    assert_eq!(attr(bind(&els, "/data/office"), "type"), Some("geopoint"));
+    assert_eq!(
+        attr(bind(&els, "/data/office_photo"), "type"),
+        Some("binary")
+    );
+    assert_eq!(els.iter().filter(|e| e.name == "translation").count(), 2);
+}

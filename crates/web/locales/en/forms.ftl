@@ -22,3 +22,6 @@ xlsform-reference-unclosed = a reference is not closed
 xlsform-parentheses = the parentheses do not pair up
 xlsform-function-unsupported = the function { $function } is not supported; the supported ones are { $supported }
 xlsform-calculation-cycle = the calculations refer to each other in a cycle: { $cycle }
+xlsform-list-name-invalid = { $list } is not a valid list name: it must begin with a letter or _ and hold only letters, digits, _, - and .
+xlsform-choice-name-space = the choice { $name } of the list { $list } has a space in its name, which a select_multiple cannot record
+xlsform-default-dynamic = a default taken from another answer is not supported; give a constant

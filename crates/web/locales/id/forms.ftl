@@ -22,3 +22,6 @@ xlsform-reference-unclosed = sebuah rujukan tidak ditutup
 xlsform-parentheses = tanda kurung tidak berpasangan
 xlsform-function-unsupported = fungsi { $function } tidak didukung; yang didukung: { $supported }
 xlsform-calculation-cycle = kalkulasi saling merujuk dalam siklus: { $cycle }
+xlsform-list-name-invalid = { $list } bukan nama daftar yang sah: harus diawali huruf atau _ dan hanya memuat huruf, angka, _, - dan .
+xlsform-choice-name-space = pilihan { $name } dalam daftar { $list } memuat spasi pada namanya, yang tidak dapat dicatat oleh select_multiple
+xlsform-default-dynamic = nilai bawaan yang diambil dari jawaban lain tidak didukung; berikan nilai tetap
