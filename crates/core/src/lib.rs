@@ -38,5 +38,6 @@ pub mod time;
 pub mod totp;
 pub mod user;
 pub mod warning;
+pub mod xlsform;
 
 pub use error::{FieldError, Message, ValidationErrors};

@@ -1,0 +1,391 @@
+//! Writing a checked [`Form`] as an ODK XForm, in the shape `pyxform` produces: the
+//! primary instance, a secondary instance per list of choices (selects use itemsets, so a
+//! `choice_filter` is a predicate), binds, itext translations when the form has
+//! languages, and the body.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use quick_xml::escape::escape;
+
+use super::expr::substitute;
+use super::form::{is_xml_name, texts, yes_no, Form, Kind, Node};
+
+struct Itext {
+    /// Per language, (id, text) in document order.
+    entries: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// Label text with `${name}` shown as `<output value="path"/>`.
+fn rich_text(text: &str, paths: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&escape(&rest[..at]));
+        match rest[at + 2..].find('}') {
+            Some(end) => {
+                let name = rest[at + 2..at + 2 + end].trim();
+                let path = paths.get(name).cloned().unwrap_or_default();
+                let _ = write!(out, "<output value=\"{}\"/>", escape(&path));
+                rest = &rest[at + 3 + end..];
+            }
+            None => {
+                out.push_str(&escape(&rest[at..]));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+impl Itext {
+    /// Adds the texts of `base` of a row under `id`, and says whether there was any.
+    fn add(
+        &mut self,
+        id: &str,
+        cells: &BTreeMap<String, String>,
+        base: &str,
+        langs: &[String],
+    ) -> bool {
+        let t = texts(cells, base);
+        if t.is_empty() {
+            return false;
+        }
+        for (lang, entries) in &mut self.entries {
+            let text = t
+                .get(&Some(lang.as_str()))
+                .or_else(|| (lang == &langs[0]).then(|| t.get(&None)).flatten())
+                .or_else(|| t.get(&None))
+                .copied()
+                .unwrap_or("-");
+            entries.push((id.to_string(), text.to_string()));
+        }
+        true
+    }
+}
+
+fn bind_type(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Integer => "int",
+        Kind::Decimal => "decimal",
+        Kind::Date | Kind::Today => "date",
+        Kind::Time => "time",
+        Kind::DateTime | Kind::Start | Kind::End => "dateTime",
+        Kind::Geopoint => "geopoint",
+        Kind::Geotrace => "geotrace",
+        Kind::Geoshape => "geoshape",
+        Kind::Image => "binary",
+        _ => "string",
+    }
+}
+
+fn attr(out: &mut String, name: &str, value: &str) {
+    let _ = write!(out, " {name}=\"{}\"", escape(value));
+}
+
+struct Writer<'a> {
+    form: &'a Form,
+    itext: Option<Itext>,
+    binds: String,
+    body: String,
+    used_lists: Vec<String>,
+}
+
+impl Writer<'_> {
+    fn expr(&self, text: &str) -> String {
+        substitute(text, &self.form.paths)
+    }
+
+    /// `<label>` (or `<hint>`) of a row: inline, or a reference to itext.
+    fn text_element(
+        &mut self,
+        element: &str,
+        id: &str,
+        cells: &BTreeMap<String, String>,
+        base: &str,
+    ) -> String {
+        let langs = self.form.languages.clone();
+        match &mut self.itext {
+            Some(it) => {
+                if it.add(id, cells, base, &langs) {
+                    format!("<{element} ref=\"jr:itext('{}')\"/>", escape(id))
+                } else {
+                    String::new()
+                }
+            }
+            None => match texts(cells, base).get(&None) {
+                Some(t) => format!("<{element}>{}</{element}>", rich_text(t, &self.form.paths)),
+                None => String::new(),
+            },
+        }
+    }
+
+    fn instance(&self, node: &Node, out: &mut String) {
+        for child in &node.children {
+            match child.kind {
+                Kind::BeginGroup => {
+                    let _ = write!(out, "<{}>", child.name);
+                    self.instance(child, out);
+                    let _ = write!(out, "</{}>", child.name);
+                }
+                Kind::BeginRepeat => {
+                    let _ = write!(out, "<{} jr:template=\"\">", child.name);
+                    self.instance(child, out);
+                    let _ = write!(out, "</{}><{}>", child.name, child.name);
+                    self.instance(child, out);
+                    let _ = write!(out, "</{}>", child.name);
+                }
+                _ => match child.get("default").filter(|d| !d.contains("${")) {
+                    Some(d) => {
+                        let _ = write!(out, "<{}>{}</{}>", child.name, escape(d), child.name);
+                    }
+                    None => {
+                        let _ = write!(out, "<{}/>", child.name);
+                    }
+                },
+            }
+        }
+    }
+
+    fn bind(&mut self, node: &Node) {
+        let mut b = String::from("<bind");
+        attr(&mut b, "nodeset", &node.path);
+        let container = node.kind.is_container();
+        if !container {
+            attr(&mut b, "type", bind_type(&node.kind));
+        }
+        if let Some(r) = node.get("required") {
+            match yes_no(r) {
+                Some(true) => attr(&mut b, "required", "true()"),
+                Some(false) => {}
+                None => attr(&mut b, "required", &self.expr(r)),
+            }
+        }
+        if let Some(r) = node.get("relevant") {
+            attr(&mut b, "relevant", &self.expr(r));
+        }
+        if let Some(c) = node.get("constraint") {
+            attr(&mut b, "constraint", &self.expr(c));
+            let id = format!("{}:jr:constraintMsg", node.path);
+            let langs = self.form.languages.clone();
+            match &mut self.itext {
+                Some(it) => {
+                    if it.add(&id, &node.cells, "constraint_message", &langs) {
+                        attr(&mut b, "jr:constraintMsg", &format!("jr:itext('{id}')"));
+                    }
+                }
+                None => {
+                    if let Some(m) = node.get("constraint_message") {
+                        attr(&mut b, "jr:constraintMsg", m);
+                    }
+                }
+            }
+        }
+        if let Some(c) = node.get("calculation") {
+            attr(&mut b, "calculate", &self.expr(c));
+        }
+        let read_only =
+            node.kind == Kind::Note || node.get("read_only").and_then(yes_no).unwrap_or(false);
+        if read_only {
+            attr(&mut b, "readonly", "true()");
+        }
+        let preload = match node.kind {
+            Kind::Start => Some(("timestamp", "start")),
+            Kind::End => Some(("timestamp", "end")),
+            Kind::Today => Some(("date", "today")),
+            Kind::DeviceId => Some(("property", "deviceid")),
+            _ => None,
+        };
+        if let Some((p, params)) = preload {
+            attr(&mut b, "jr:preload", p);
+            attr(&mut b, "jr:preloadParams", params);
+        }
+        b.push_str("/>");
+        if !container || b.contains(" relevant=") {
+            self.binds.push_str(&b);
+        }
+    }
+
+    fn body(&mut self, node: &Node) {
+        for child in &node.children {
+            self.bind(child);
+            let path = child.path.clone();
+            let label = self.text_element("label", &format!("{path}:label"), &child.cells, "label");
+            let hint = self.text_element("hint", &format!("{path}:hint"), &child.cells, "hint");
+            let open = |element: &str, extra: &str| {
+                let mut s = format!("<{element}");
+                attr(&mut s, "ref", &path);
+                if let Some(a) = child.get("appearance") {
+                    attr(&mut s, "appearance", a);
+                }
+                s.push_str(extra);
+                s.push('>');
+                s.push_str(&label);
+                s.push_str(&hint);
+                s
+            };
+            match &child.kind {
+                Kind::Calculate | Kind::Start | Kind::End | Kind::Today | Kind::DeviceId => {}
+                Kind::BeginGroup => {
+                    let s = open("group", "");
+                    self.body.push_str(&s);
+                    self.body(child);
+                    self.body.push_str("</group>");
+                }
+                Kind::BeginRepeat => {
+                    let mut s = format!("<group ref=\"{}\">{label}", escape(&path));
+                    s.push_str("<repeat");
+                    attr(&mut s, "nodeset", &path);
+                    if let Some(a) = child.get("appearance") {
+                        attr(&mut s, "appearance", a);
+                    }
+                    s.push('>');
+                    self.body.push_str(&s);
+                    self.body(child);
+                    self.body.push_str("</repeat></group>");
+                }
+                Kind::Image => {
+                    let s = open("upload", " mediatype=\"image/*\"");
+                    self.body.push_str(&s);
+                    self.body.push_str("</upload>");
+                }
+                Kind::Acknowledge => {
+                    let s = open("trigger", "");
+                    self.body.push_str(&s);
+                    self.body.push_str("</trigger>");
+                }
+                Kind::SelectOne(list) | Kind::SelectMultiple(list) => {
+                    let element = if matches!(child.kind, Kind::SelectOne(_)) {
+                        "select1"
+                    } else {
+                        "select"
+                    };
+                    let mut s = open(element, "");
+                    let filter = child
+                        .get("choice_filter")
+                        .map(|f| format!("[{}]", self.expr(f)))
+                        .unwrap_or_default();
+                    let _ = write!(
+                        s,
+                        "<itemset nodeset=\"{}\"><value ref=\"name\"/><label ref=\"{}\"/></itemset></{element}>",
+                        escape(format!("instance('{list}')/root/item{filter}").as_str()),
+                        if self.itext.is_some() { "jr:itext(itextId)" } else { "label" }
+                    );
+                    self.body.push_str(&s);
+                    if !self.used_lists.contains(list) {
+                        self.used_lists.push(list.clone());
+                    }
+                }
+                _ => {
+                    let s = open("input", "");
+                    self.body.push_str(&s);
+                    self.body.push_str("</input>");
+                }
+            }
+        }
+    }
+}
+
+/// The XForm of a checked form.
+pub(super) fn generate(form: &Form) -> String {
+    let itext = (!form.languages.is_empty()).then(|| Itext {
+        entries: form
+            .languages
+            .iter()
+            .map(|l| (l.clone(), Vec::new()))
+            .collect(),
+    });
+    let mut w = Writer {
+        form,
+        itext,
+        binds: String::new(),
+        body: String::new(),
+        used_lists: Vec::new(),
+    };
+    w.body(&form.root);
+    w.binds.push_str(
+        "<bind nodeset=\"/data/meta/instanceID\" type=\"string\" readonly=\"true()\" calculate=\"concat('uuid:', uuid())\"/>",
+    );
+
+    // Secondary instances, one per list a select uses.
+    let mut secondary = String::new();
+    let langs = form.languages.clone();
+    for list in w.used_lists.clone() {
+        let _ = write!(secondary, "<instance id=\"{}\"><root>", escape(&list));
+        for (i, choice) in form.lists.get(&list).into_iter().flatten().enumerate() {
+            secondary.push_str("<item>");
+            match &mut w.itext {
+                Some(it) => {
+                    let id = format!("{list}-{i}");
+                    it.add(&id, &choice.cells, "label", &langs);
+                    let _ = write!(secondary, "<itextId>{}</itextId>", escape(&id));
+                }
+                None => {
+                    let label = texts(&choice.cells, "label")
+                        .get(&None)
+                        .copied()
+                        .unwrap_or("");
+                    let _ = write!(secondary, "<label>{}</label>", escape(label));
+                }
+            }
+            let _ = write!(secondary, "<name>{}</name>", escape(&choice.name));
+            for (k, v) in &choice.cells {
+                let base = k.split("::").next().unwrap_or(k);
+                if matches!(
+                    base,
+                    "list_name" | "name" | "label" | "media" | "image" | "audio" | "video"
+                ) || !is_xml_name(k)
+                {
+                    continue;
+                }
+                let _ = write!(secondary, "<{k}>{}</{k}>", escape(v));
+            }
+            secondary.push_str("</item>");
+        }
+        secondary.push_str("</root></instance>");
+    }
+
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    x.push_str("<h:html xmlns=\"http://www.w3.org/2002/xforms\" xmlns:ev=\"http://www.w3.org/2001/xml-events\" xmlns:h=\"http://www.w3.org/1999/xhtml\" xmlns:jr=\"http://openrosa.org/javarosa\" xmlns:odk=\"http://www.opendatakit.org/xforms\" xmlns:orx=\"http://openrosa.org/xforms\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">");
+    let _ = write!(
+        x,
+        "<h:head><h:title>{}</h:title><model odk:xforms-version=\"1.0.0\">",
+        escape(&form.title)
+    );
+    if let Some(it) = &w.itext {
+        x.push_str("<itext>");
+        for (i, (lang, entries)) in it.entries.iter().enumerate() {
+            let _ = write!(x, "<translation lang=\"{}\"", escape(lang));
+            if i == 0 {
+                x.push_str(" default=\"true()\"");
+            }
+            x.push('>');
+            for (id, text) in entries {
+                let _ = write!(
+                    x,
+                    "<text id=\"{}\"><value>{}</value></text>",
+                    escape(id),
+                    rich_text(text, &form.paths)
+                );
+            }
+            x.push_str("</translation>");
+        }
+        x.push_str("</itext>");
+    }
+    x.push_str("<instance><data");
+    attr(&mut x, "id", &form.id);
+    if let Some(v) = &form.version {
+        attr(&mut x, "version", v);
+    }
+    x.push('>');
+    w.instance(&form.root, &mut x);
+    x.push_str("<meta><instanceID/></meta></data></instance>");
+    x.push_str(&secondary);
+    x.push_str(&w.binds);
+    x.push_str("</model></h:head><h:body>");
+    x.push_str(&w.body);
+    x.push_str("</h:body></h:html>\n");
+    x
+}

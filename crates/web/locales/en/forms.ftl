@@ -1,0 +1,27 @@
+## Forms: problems found in an XLSForm workbook (crates/core/src/xlsform.rs).
+xlsform-not-xlsx = the file is not an .xlsx workbook: { $error }
+xlsform-sheet-unreadable = the sheet { $sheet } cannot be read: { $error }
+xlsform-sheet-missing = the workbook has no { $sheet } sheet
+xlsform-column-missing = the { $sheet } sheet has no { $column } column
+xlsform-type-unknown = unknown type { $value }
+xlsform-list-name-missing = { $value } needs the name of a list of choices after it
+xlsform-end-unopened = end { $kind } without a begin { $kind } before it
+xlsform-end-mismatch = end { $kind } closes the { $open } { $name } begun on row { $begun }
+xlsform-begin-unclosed = the { $kind } { $name } begun here is never ended
+xlsform-choice-name-missing = a choice needs a name
+xlsform-choice-repeated = the choice { $name } is already in the list { $list } on row { $first }
+xlsform-name-missing = a name is required
+xlsform-name-invalid = { $name } is not a valid name: it must begin with a letter or _ and hold only letters, digits, _, - and .
+xlsform-name-reserved = the name { $name } is reserved for the form's metadata
+xlsform-name-repeated = the name { $name } is already used on row { $first }
+xlsform-list-unknown = the list { $list } is not in the choices sheet
+xlsform-choices-missing = the list { $list } needs a choices sheet, and the workbook has none
+xlsform-calculation-missing = a calculate row needs a calculation
+xlsform-reference-unknown = the reference to { $name } names no question of the form
+xlsform-reference-unclosed = a reference is not closed
+xlsform-parentheses = the parentheses do not pair up
+xlsform-function-unsupported = the function { $function } is not supported; the supported ones are { $supported }
+xlsform-calculation-cycle = the calculations refer to each other in a cycle: { $cycle }
+xlsform-list-name-invalid = { $list } is not a valid list name: it must begin with a letter or _ and hold only letters, digits, _, - and .
+xlsform-choice-name-space = the choice { $name } of the list { $list } has a space in its name, which a select_multiple cannot record
+xlsform-default-dynamic = a default taken from another answer is not supported; give a constant

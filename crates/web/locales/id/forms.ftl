@@ -1,0 +1,27 @@
+## Forms: problems found in an XLSForm workbook (crates/core/src/xlsform.rs).
+xlsform-not-xlsx = berkas ini bukan buku kerja .xlsx: { $error }
+xlsform-sheet-unreadable = lembar { $sheet } tidak dapat dibaca: { $error }
+xlsform-sheet-missing = buku kerja tidak memiliki lembar { $sheet }
+xlsform-column-missing = lembar { $sheet } tidak memiliki kolom { $column }
+xlsform-type-unknown = tipe tidak dikenal: { $value }
+xlsform-list-name-missing = { $value } memerlukan nama daftar pilihan sesudahnya
+xlsform-end-unopened = end { $kind } tanpa begin { $kind } sebelumnya
+xlsform-end-mismatch = end { $kind } menutup { $open } { $name } yang dimulai di baris { $begun }
+xlsform-begin-unclosed = { $kind } { $name } yang dimulai di sini tidak pernah diakhiri
+xlsform-choice-name-missing = pilihan memerlukan nama
+xlsform-choice-repeated = pilihan { $name } sudah ada dalam daftar { $list } di baris { $first }
+xlsform-name-missing = nama wajib diisi
+xlsform-name-invalid = { $name } bukan nama yang sah: harus diawali huruf atau _ dan hanya memuat huruf, angka, _, - dan .
+xlsform-name-reserved = nama { $name } dicadangkan untuk metadata formulir
+xlsform-name-repeated = nama { $name } sudah dipakai di baris { $first }
+xlsform-list-unknown = daftar { $list } tidak ada di lembar choices
+xlsform-choices-missing = daftar { $list } memerlukan lembar choices, dan buku kerja tidak memilikinya
+xlsform-calculation-missing = baris calculate memerlukan calculation
+xlsform-reference-unknown = rujukan ke { $name } tidak menunjuk pertanyaan mana pun dalam formulir
+xlsform-reference-unclosed = sebuah rujukan tidak ditutup
+xlsform-parentheses = tanda kurung tidak berpasangan
+xlsform-function-unsupported = fungsi { $function } tidak didukung; yang didukung: { $supported }
+xlsform-calculation-cycle = kalkulasi saling merujuk dalam siklus: { $cycle }
+xlsform-list-name-invalid = { $list } bukan nama daftar yang sah: harus diawali huruf atau _ dan hanya memuat huruf, angka, _, - dan .
+xlsform-choice-name-space = pilihan { $name } dalam daftar { $list } memuat spasi pada namanya, yang tidak dapat dicatat oleh select_multiple
+xlsform-default-dynamic = nilai bawaan yang diambil dari jawaban lain tidak didukung; berikan nilai tetap
