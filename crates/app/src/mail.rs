@@ -9,6 +9,8 @@ use sinergi_core::audit::Action as AuditAction;
 use sinergi_core::ids::UserId;
 use sinergi_core::user::{email_of, EmailBody};
 
+use sinergi_store::Mail;
+
 use crate::warning::delivery::{backoff, send_mail, MAX_ATTEMPTS};
 use crate::{App, AppError, AppResult};
 
@@ -83,6 +85,36 @@ impl App {
             return Err(AppError::NotFound);
         }
         Ok(email)
+    }
+
+    /// One mail per recipient who gave an address, about `record` (type, id), to queue
+    /// in the transaction that decides it.
+    pub(crate) async fn mails_to(
+        &self,
+        recipients: &[UserId],
+        (subject, body): (&str, &str),
+        kind: &str,
+        (record_type, record_id): (&str, String),
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<Vec<Mail>> {
+        Ok(self
+            .store
+            .user_emails(recipients)
+            .await?
+            .into_iter()
+            .map(|(user, to)| Mail {
+                id: uuid::Uuid::now_v7(),
+                user_id: Some(user),
+                to,
+                subject: subject.to_string(),
+                body: body.to_string(),
+                kind: kind.into(),
+                record_type: Some(record_type.into()),
+                record_id: Some(record_id.clone()),
+                created_at: now,
+                attempts: 0,
+            })
+            .collect())
     }
 
     /// Sends the mail whose time has come, in batches, until none is left due. A failed

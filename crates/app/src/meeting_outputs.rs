@@ -282,23 +282,14 @@ impl App {
                         d.instruction,
                         letter.id,
                     );
-                    self.store
-                        .user_emails(&recipients)
-                        .await?
-                        .into_iter()
-                        .map(|(user, to)| Mail {
-                            id: uuid::Uuid::now_v7(),
-                            user_id: Some(user),
-                            to,
-                            subject: subject.clone(),
-                            body: body.clone(),
-                            kind: notice_kind.into(),
-                            record_type: Some("disposition".into()),
-                            record_id: Some(d.id.to_string()),
-                            created_at: now,
-                            attempts: 0,
-                        })
-                        .collect()
+                    self.mails_to(
+                        &recipients,
+                        (&subject, &body),
+                        notice_kind,
+                        ("disposition", d.id.to_string()),
+                        now,
+                    )
+                    .await?
                 } else {
                     Vec::new()
                 };
@@ -336,7 +327,6 @@ impl App {
         recipients: &[UserId],
         now: DateTime<Utc>,
     ) -> AppResult<Vec<Mail>> {
-        let addresses = self.store.user_emails(recipients).await?;
         let due = item.due.format("%d-%m-%Y");
         let (subject, opening) = match kind {
             ReminderKind::DueSoon => (
@@ -363,21 +353,14 @@ impl App {
                 .unwrap_or_default(),
             item.meeting_id,
         );
-        Ok(addresses
-            .into_iter()
-            .map(|(user, to)| Mail {
-                id: uuid::Uuid::now_v7(),
-                user_id: Some(user),
-                to,
-                subject: subject.clone(),
-                body: body.clone(),
-                kind: kind.notification_kind().into(),
-                record_type: Some("action_item".into()),
-                record_id: Some(item.id.to_string()),
-                created_at: now,
-                attempts: 0,
-            })
-            .collect())
+        self.mails_to(
+            recipients,
+            (&subject, &body),
+            kind.notification_kind(),
+            ("action_item", item.id.to_string()),
+            now,
+        )
+        .await
     }
 
     /// Who a reminder goes to: the active coordinators and administrators of the owing

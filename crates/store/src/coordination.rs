@@ -167,6 +167,46 @@ macro_rules! coordination_impl {
 
         type Conn = <$DB as sqlx::Database>::Connection;
 
+        /// Records reminder `kind` of one record (`id`, in `table`'s column `key`) once,
+        /// with its notices, mails and audit entry in one transaction. False, with nothing
+        /// written, when the table's key `(key, kind)` already has it, so runs that race
+        /// send each reminder once. Action items and dispositions share it.
+        #[allow(clippy::too_many_arguments)]
+        pub(crate) async fn record_reminder_once(
+            write: &sqlx::Pool<$DB>,
+            (table, key): (&str, &str),
+            id: uuid::Uuid,
+            kind: &str,
+            at: DateTime<Utc>,
+            notices: &[Notification],
+            mails: &[crate::mail::Mail],
+            audit: &NewAudit,
+        ) -> Result<bool> {
+            let mut tx = AuditedTx::begin(write, Some(audit)).await?;
+            let sql = format!(
+                "INSERT INTO {table} ({key}, kind, sent_at, recipients) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT ({key}, kind) DO NOTHING"
+            );
+            let res = sqlx::query(&sql)
+                .bind(id)
+                .bind(kind)
+                .bind(ms(at))
+                .bind(i32::try_from(notices.len()).unwrap_or(i32::MAX))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            if res.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            for n in notices {
+                crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
+            }
+            crate::mail::$m::insert_mails_tx(&mut tx, mails).await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+
         fn group_from_row(row: &$Row, agencies: Vec<AgencyId>, people: Vec<GroupPerson>) -> Result<Group> {
             let kind: String = row.try_get("kind")?;
             let agreement: Option<uuid::Uuid> = row.try_get("agreement_id")?;
@@ -775,28 +815,7 @@ macro_rules! coordination_impl {
                 mails: &[crate::mail::Mail],
                 audit: &NewAudit,
             ) -> Result<bool> {
-                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
-                let res = sqlx::query(
-                    "INSERT INTO coord_reminders (action_item_id, kind, sent_at, recipients) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (action_item_id, kind) DO NOTHING",
-                )
-                .bind(item.0)
-                .bind(kind)
-                .bind(ms(at))
-                .bind(i32::try_from(notices.len()).unwrap_or(i32::MAX))
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                if res.rows_affected() == 0 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                for n in notices {
-                    crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
-                }
-                crate::mail::$m::insert_mails_tx(&mut tx, mails).await?;
-                tx.commit().await?;
-                Ok(true)
+                record_reminder_once(&self.write, ("coord_reminders", "action_item_id"), item.0, kind, at, notices, mails, audit).await
             }
 
             async fn set_calendar_token(

@@ -703,28 +703,17 @@ macro_rules! letters_impl {
                 mails: &[crate::mail::Mail],
                 audit: &NewAudit,
             ) -> Result<bool> {
-                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
-                let res = sqlx::query(
-                    "INSERT INTO disposition_reminders (disposition_id, kind, sent_at, recipients) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (disposition_id, kind) DO NOTHING",
+                crate::coordination::$m::record_reminder_once(
+                    &self.write,
+                    ("disposition_reminders", "disposition_id"),
+                    id.0,
+                    kind,
+                    at,
+                    notices,
+                    mails,
+                    audit,
                 )
-                .bind(id.0)
-                .bind(kind)
-                .bind(ms(at))
-                .bind(i32::try_from(notices.len()).unwrap_or(i32::MAX))
-                .execute(&mut *tx)
                 .await
-                .map_err(map_err)?;
-                if res.rows_affected() == 0 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                for n in notices {
-                    crate::notifications::$m::insert_notification_tx(&mut tx, n).await?;
-                }
-                crate::mail::$m::insert_mails_tx(&mut tx, mails).await?;
-                tx.commit().await?;
-                Ok(true)
             }
 
             async fn forward_letter(&self, f: &LetterForward, notices: &[Notification], audit: &NewAudit) -> Result<bool> {
