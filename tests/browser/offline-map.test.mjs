@@ -17,7 +17,21 @@ test('the base map and boundaries seen online are there offline', async () => {
   try {
     await signIn(page, base, 'ranger.tnks');
     await page.goto(`${base}/laporan/baru`);
-    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    // The worker installs its whole precache before it takes the page: on a loaded
+    // machine that has taken more than 30 s.
+    try {
+      await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 90_000 });
+    } catch (e) {
+      // Say where the worker got to (none, installing, waiting, active), so a failure
+      // tells an install that failed from one that was slow.
+      const state = await page.evaluate(async () => {
+        const r = await navigator.serviceWorker.getRegistration();
+        if (!r) return 'no registration';
+        const w = (x) => (x ? x.state : '-');
+        return `installing ${w(r.installing)}, waiting ${w(r.waiting)}, active ${w(r.active)}`;
+      });
+      throw new Error(`the service worker did not take the page: ${state}; ${e.message}`);
+    }
     // Seen once under the worker: tiles and boundaries go through it.
     const boundaries = [];
     page.on('response', (r) => {

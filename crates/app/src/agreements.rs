@@ -116,6 +116,7 @@ impl App {
                 withheld_fields: c.withheld_fields.clone(),
                 precision: c.precision,
                 include_subagencies: c.include_subagencies,
+                protected_persons: c.protected_persons.clone(),
             });
         }
         if !errs.is_empty() {
@@ -128,7 +129,7 @@ impl App {
         }
         let now = self.now();
         let a = Agreement {
-            id: AgreementId::new_at(now, Self::random10()),
+            id: AgreementId::new_at(now, Self::id_bits()),
             title: input.title,
             number: input.number,
             legal_basis: input.legal_basis,
@@ -254,7 +255,7 @@ impl App {
         }
         let now = self.now();
         let doc = AgreementDocument {
-            id: AgreementId::new_at(now, Self::random10()).0,
+            id: AgreementId::new_at(now, Self::id_bits()).0,
             filename: name,
             content_type: content_type.into(),
             size: bytes.len() as i64,
@@ -466,7 +467,7 @@ impl App {
             return Err(errs.into());
         };
         let row = ReferralRow {
-            id: ReferralId::new_at(now, Self::random10()),
+            id: ReferralId::new_at(now, Self::id_bits()),
             report_id: report,
             kind: "referral".into(),
             to_agency: Some(to),
@@ -529,7 +530,7 @@ impl App {
                 return Ok(users
                     .into_iter()
                     .map(|u| Notification {
-                        id: NotificationId::new_at(now, Self::random10()),
+                        id: NotificationId::new_at(now, Self::id_bits()),
                         user_id: u.id,
                         kind: kind.to_string(),
                         record_type: Some("report".into()),
@@ -737,7 +738,7 @@ impl App {
             )));
         }
         let row = ReferralRow {
-            id: ReferralId::new_at(now, Self::random10()),
+            id: ReferralId::new_at(now, Self::id_bits()),
             report_id: report,
             kind: "break_glass".into(),
             to_agency: None,

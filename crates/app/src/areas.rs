@@ -566,7 +566,7 @@ impl App {
         let p = AreaPost {
             id: input
                 .id
-                .unwrap_or_else(|| AreaPostId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| AreaPostId::new_at(now, Self::id_bits())),
             area_code: a.code.clone(),
             name: input.name,
             lon: input.lon,
@@ -649,7 +649,7 @@ impl App {
         let r = PostReport {
             id: input
                 .id
-                .unwrap_or_else(|| PostReportId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| PostReportId::new_at(now, Self::id_bits())),
             post_id: p.id,
             reported_on: input.reported_on,
             summary: input.summary,

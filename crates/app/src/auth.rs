@@ -250,6 +250,71 @@ impl App {
         kind: SessionKind,
         lifetime_hours: Option<i64>,
     ) -> AppResult<Issued> {
+        let (user, lock_key) = self
+            .check_password(from, username, password, kind.as_str())
+            .await?;
+        if user.totp_enabled {
+            match code.map(str::trim).filter(|c| !c.is_empty()) {
+                None => {
+                    let pending = random_token();
+                    let now = self.now();
+                    self.store
+                        .insert_pending_sign_in(
+                            &PendingSignInRow {
+                                token_hash: token_hash(&pending),
+                                user_id: user.id,
+                                kind: kind.as_str().to_string(),
+                                lifetime_hours,
+                                expires_at: now + Duration::minutes(PENDING_MINUTES),
+                            },
+                            now,
+                        )
+                        .await?;
+                    self.refund_sign_in(from).await?;
+                    return Err(AppError::SecondFactorRequired { pending });
+                }
+                Some(code) => {
+                    if !self.check_code(&user, code).await? {
+                        return Err(self.second_factor_failed(&user, &lock_key, kind).await);
+                    }
+                }
+            }
+        }
+        self.finish_sign_in(from, user, &lock_key, kind, lifetime_hours)
+            .await
+    }
+
+    /// The user a name and password sign in as, for ODK Collect's HTTP Basic sign-in on
+    /// each request (no session is made): the same rate limits, lock-out and audit of
+    /// failures as a sign-in. An account with a second factor cannot sign in this way
+    /// (Collect cannot ask for a code): it links a device instead.
+    pub async fn actor_for_password(
+        &self,
+        from: Option<IpAddr>,
+        username: &str,
+        password: &str,
+    ) -> AppResult<Actor> {
+        let (user, _) = self
+            .check_password(from, username, password, "openrosa")
+            .await?;
+        self.refund_sign_in(from).await?;
+        if user.totp_enabled {
+            return Err(AppError::Forbidden(
+                "this account has a second factor: link the device with a QR code instead".into(),
+            ));
+        }
+        self.actor_for(&user).await
+    }
+
+    /// Checks a user name and password after the rate limits and lock-out; a failure is
+    /// recorded and audited (with `via`). Answers the user and the lock-out key.
+    async fn check_password(
+        &self,
+        from: Option<IpAddr>,
+        username: &str,
+        password: &str,
+        via: &str,
+    ) -> AppResult<(User, String)> {
         let key = username.trim().to_lowercase();
         let now = self.now();
         let lock_key = lockout_key(&key, from);
@@ -279,7 +344,7 @@ impl App {
                         record_type: Some("user".into()),
                         record_id: Some(key.chars().take(64).collect()),
                         detail: serde_json::json!({
-                            "via": kind.as_str(),
+                            "via": via,
                             "address": from.map(|a| a.to_string()),
                         }),
                     })
@@ -287,34 +352,7 @@ impl App {
                 return Err(AppError::Unauthenticated);
             }
         };
-        if user.totp_enabled {
-            match code.map(str::trim).filter(|c| !c.is_empty()) {
-                None => {
-                    let pending = random_token();
-                    self.store
-                        .insert_pending_sign_in(
-                            &PendingSignInRow {
-                                token_hash: token_hash(&pending),
-                                user_id: user.id,
-                                kind: kind.as_str().to_string(),
-                                lifetime_hours,
-                                expires_at: now + Duration::minutes(PENDING_MINUTES),
-                            },
-                            now,
-                        )
-                        .await?;
-                    self.refund_sign_in(from).await?;
-                    return Err(AppError::SecondFactorRequired { pending });
-                }
-                Some(code) => {
-                    if !self.check_code(&user, code).await? {
-                        return Err(self.second_factor_failed(&user, &lock_key, kind).await);
-                    }
-                }
-            }
-        }
-        self.finish_sign_in(from, user, &lock_key, kind, lifetime_hours)
-            .await
+        Ok((user, lock_key))
     }
 
     /// Checks a password against its Argon2id hash: at most

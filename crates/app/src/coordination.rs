@@ -71,7 +71,7 @@ fn changed(pairs: &[(&'static str, bool)]) -> String {
 
 impl App {
     /// An agency by code, naming `field` when there is none.
-    async fn agency_named(
+    pub(crate) async fn agency_named(
         &self,
         code: &AgencyCode,
         field: &str,
@@ -243,7 +243,7 @@ impl App {
         let g = Group {
             id: input
                 .id
-                .unwrap_or_else(|| GroupId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| GroupId::new_at(now, Self::id_bits())),
             owner_agency_id: actor.agency_id,
             name: input.name,
             kind: input.kind,
@@ -542,7 +542,7 @@ impl App {
         let m = Meeting {
             id: input
                 .id
-                .unwrap_or_else(|| MeetingId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| MeetingId::new_at(now, Self::id_bits())),
             group_id: g.id,
             starts_at: to_ms(input.starts_at.with_timezone(&Utc)),
             offset_s: input.starts_at.offset().local_minus_utc(),
@@ -731,7 +731,7 @@ impl App {
         let item = ActionItem {
             id: input
                 .id
-                .unwrap_or_else(|| ActionItemId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| ActionItemId::new_at(now, Self::id_bits())),
             group_id: g.id,
             meeting_id: m.id,
             what: input.what,

@@ -52,6 +52,8 @@ pub struct DemoSummary {
     /// Official letters sent and registered.
     pub letters: usize,
     pub coordination: crate::demo_coordination::CoordinationSummary,
+    /// Cases carried to court, their persons and steps.
+    pub cases: crate::demo_cases::CaseSummary,
 }
 
 /// Loads the demo data set into an empty database. Refuses
@@ -157,6 +159,12 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     let coordination = crate::demo_coordination::load(app, mou).await?;
     crate::demo_plans::load(app).await?;
     crate::demo_areas::load(app).await?;
+    let cases = crate::demo_cases::load(app).await?;
+    let submissions = crate::demo_forms::load(app).await?;
+    tracing::info!(
+        submissions,
+        "loaded the KOTAN questionnaire, its campaign and its answers"
+    );
     tracing::info!(
         agencies = AGENCIES.len(),
         users = users.len(),
@@ -173,6 +181,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         patrols,
         letters,
         coordination,
+        cases,
     })
 }
 
@@ -310,6 +319,21 @@ async fn load_agreements(app: &App) -> AppResult<usize> {
                  "categories": ["trafficking"], "max_sensitivity": "restricted",
                  "withheld_fields": ["victim_names", "recruiter_names"], "location_precision_m": "region",
                  "include_subagencies": true}
+            ]
+        }),
+        // Kapuas Hulu: the police and the prosecutor's office on trafficking cases: the
+        // police share their trafficking reports, and may share the identities of
+        // victims and witnesses with the prosecutor one person at a time.
+        serde_json::json!({
+            "title": "Kesepakatan Penanganan Perkara TPPO Polres Kapuas Hulu – Kejaksaan Negeri Kapuas Hulu",
+            "number": "KSP/RES-KPH/KEJARI-KPH/VII/2025",
+            "legal_basis": "Pedoman Kejaksaan 1/2021 tentang akses keadilan bagi perempuan dan anak; rapat koordinasi 3 Juli 2025",
+            "parties": ["POLRES-KAPUAS-HULU", "KEJARI-KAPUAS-HULU"],
+            "valid_from": "2025-07-01", "valid_until": "2028-06-30",
+            "clauses": [
+                {"from": "POLRES-KAPUAS-HULU", "to": ["KEJARI-KAPUAS-HULU"], "categories": ["trafficking"],
+                 "max_sensitivity": "restricted", "withheld_fields": ["victim_names"], "location_precision_m": "region",
+                 "protected_persons": ["victim", "witness"]}
             ]
         }),
         // Jambi: a cooperation on the KOTAN campaign that ended on 31 December 2023; its
@@ -497,8 +521,20 @@ const AGENCIES: &[DemoAgency] = &[
     agency("DESA-RAJABASA-LAMA-I", "Desa Rajabasa Lama I", "village", None, &["18.07.21.2007"]),
     agency("DESA-BRAJA-YEKTI", "Desa Braja Yekti", "village", None, &["18.07.22.2004"]),
     agency("TFCA-SUMATERA", "Tim Program TFCA Sumatera", "ngo", None, &["18.07"]),
-    // Jambi: the provincial office that answers the KOTAN questionnaire.
+    // Jambi: the provincial office that answers the KOTAN questionnaire, and asks the
+    // offices of the eleven kabupaten/kota for their answers each year.
     agency("KESBANGPOL-JAMBI", "Kesbangpol Provinsi Jambi", "local_government", None, &["15"]),
+    agency("KESBANGPOL-KERINCI", "Kesbangpol Kabupaten Kerinci", "local_government", Some("KESBANGPOL-JAMBI"), &["15.01"]),
+    agency("KESBANGPOL-MERANGIN", "Kesbangpol Kabupaten Merangin", "local_government", Some("KESBANGPOL-JAMBI"), &["15.02"]),
+    agency("KESBANGPOL-SAROLANGUN", "Kesbangpol Kabupaten Sarolangun", "local_government", Some("KESBANGPOL-JAMBI"), &["15.03"]),
+    agency("KESBANGPOL-BATANGHARI", "Kesbangpol Kabupaten Batanghari", "local_government", Some("KESBANGPOL-JAMBI"), &["15.04"]),
+    agency("KESBANGPOL-MUAROJAMBI", "Kesbangpol Kabupaten Muaro Jambi", "local_government", Some("KESBANGPOL-JAMBI"), &["15.05"]),
+    agency("KESBANGPOL-TANJABBAR", "Kesbangpol Kabupaten Tanjung Jabung Barat", "local_government", Some("KESBANGPOL-JAMBI"), &["15.06"]),
+    agency("KESBANGPOL-TANJABTIM", "Kesbangpol Kabupaten Tanjung Jabung Timur", "local_government", Some("KESBANGPOL-JAMBI"), &["15.07"]),
+    agency("KESBANGPOL-BUNGO", "Kesbangpol Kabupaten Bungo", "local_government", Some("KESBANGPOL-JAMBI"), &["15.08"]),
+    agency("KESBANGPOL-TEBO", "Kesbangpol Kabupaten Tebo", "local_government", Some("KESBANGPOL-JAMBI"), &["15.09"]),
+    agency("KESBANGPOL-KOTA-JAMBI", "Kesbangpol Kota Jambi", "local_government", Some("KESBANGPOL-JAMBI"), &["15.71"]),
+    agency("KESBANGPOL-SUNGAI-PENUH", "Kesbangpol Kota Sungai Penuh", "local_government", Some("KESBANGPOL-JAMBI"), &["15.72"]),
 ];
 
 struct DemoUser {
@@ -532,6 +568,7 @@ const USERS: &[DemoUser] = &[
     user("ranger.tnks", "Polhut BBTNKS (demo)", "BBTNKS", "field_officer"),
     user("analis.polda.jambi", "Analis Ditreskrimsus Polda Jambi (demo)", "POLDA-JAMBI", "analyst"),
     user("penyidik.polda.jambi", "Penyidik Tipidter Polda Jambi (demo)", "POLDA-JAMBI", "field_officer"),
+    user("kasubdit.polda.jambi", "Kasubdit Tipidter Ditreskrimsus Polda Jambi (demo)", "POLDA-JAMBI", "coordinator"),
     user("penyidik.polres.kerinci", "Penyidik Satreskrim Polres Kerinci (demo)", "POLRES-KERINCI", "field_officer"),
     user("penyidik.polda.bengkulu", "Penyidik Tipidter Polda Bengkulu (demo)", "POLDA-BENGKULU", "field_officer"),
     user("admin.bnnp.jambi", "Admin BNNP Jambi (demo)", "BNNP-JAMBI", "agency_admin"),
@@ -539,6 +576,8 @@ const USERS: &[DemoUser] = &[
     user("petugas.bnnk.batanghari", "Petugas BNNK Batanghari (demo)", "BNNK-BATANGHARI", "field_officer"),
     user("satgas.kapuashulu", "Sekretariat Satgas TPPO Kapuas Hulu (demo)", "PEMKAB-KAPUAS-HULU", "coordinator"),
     user("reskrim.polres.kapuashulu", "Unit Pidum Satreskrim Polres Kapuas Hulu (demo)", "POLRES-KAPUAS-HULU", "field_officer"),
+    user("kasat.reskrim.kapuashulu", "Kasat Reskrim Polres Kapuas Hulu (demo)", "POLRES-KAPUAS-HULU", "coordinator"),
+    user("jaksa.kejari.kapuashulu", "Kasi Pidum Kejaksaan Negeri Kapuas Hulu (demo)", "KEJARI-KAPUAS-HULU", "coordinator"),
     user("petugas.plbn.badau", "Petugas PLBN Badau (demo)", "PLBN-BADAU", "field_officer"),
     user("petugas.imigrasi.putussibau", "Petugas Imigrasi Putussibau (demo)", "IMIGRASI-PUTUSSIBAU", "field_officer"),
     user("lurah.kbs", "Lurah Kota Bambu Selatan (demo)", "KEL-KOTA-BAMBU-SELATAN", "coordinator"),
@@ -551,6 +590,9 @@ const USERS: &[DemoUser] = &[
     user("pelapor.labuhanratu", "Pelapor Desa Labuhan Ratu IX (demo)", "DESA-LABUHAN-RATU-IX", "field_officer"),
     user("pelapor.brajayekti", "Pelapor Desa Braja Yekti (demo)", "DESA-BRAJA-YEKTI", "field_officer"),
     user("analis.kominfo.lamtim", "Analis Data Diskominfo Lampung Timur (demo)", "DISKOMINFO-LAMTIM", "analyst"),
+    user("kesbangpol.jambi", "Kabid Kewaspadaan Kesbangpol Provinsi Jambi (demo)", "KESBANGPOL-JAMBI", "coordinator"),
+    user("kesbangpol.kerinci", "Staf Kesbangpol Kabupaten Kerinci (demo)", "KESBANGPOL-KERINCI", "field_officer"),
+    user("kesbangpol.kotajambi", "Staf Kesbangpol Kota Jambi (demo)", "KESBANGPOL-KOTA-JAMBI", "field_officer"),
 ];
 
 // ---- places ---------------------------------------------------------------------------------

@@ -203,7 +203,7 @@ impl App {
         let l = Letter {
             id: input
                 .id
-                .unwrap_or_else(|| LetterId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| LetterId::new_at(now, Self::id_bits())),
             agency_id: actor.agency_id,
             status: LetterStatus::Draft,
             number: None,
@@ -259,7 +259,7 @@ impl App {
             .date_naive();
         let input = RegisteredInput::from_body(body, today)?;
         let l = Letter {
-            id: LetterId::new_at(now, Self::random10()),
+            id: LetterId::new_at(now, Self::id_bits()),
             agency_id: actor.agency_id,
             status: LetterStatus::Registered,
             number: Some(input.number),
@@ -478,7 +478,7 @@ impl App {
             for u in self.store.users(Some(r.agency_id)).await? {
                 if u.active {
                     notices.push(Notification {
-                        id: NotificationId::new_at(now, Self::random10()),
+                        id: NotificationId::new_at(now, Self::id_bits()),
                         user_id: u.id,
                         kind: "letter".into(),
                         record_type: Some("letter".into()),
@@ -540,7 +540,7 @@ impl App {
         }
         let now = self.now();
         let doc = LetterDocument {
-            id: LetterId::new_at(now, Self::random10()).0,
+            id: LetterId::new_at(now, Self::id_bits()).0,
             filename: name,
             content_type: content_type.into(),
             size: bytes.len() as i64,
@@ -624,7 +624,7 @@ impl App {
             }
         };
         let d = Disposition {
-            id: DispositionId::new_at(now, Self::random10()),
+            id: DispositionId::new_at(now, Self::id_bits()),
             letter_id: id,
             agency_id: actor.agency_id,
             to_user: person.id,
@@ -638,7 +638,7 @@ impl App {
             version: 1,
         };
         let notice = Notification {
-            id: NotificationId::new_at(now, Self::random10()),
+            id: NotificationId::new_at(now, Self::id_bits()),
             user_id: person.id,
             kind: "disposition".into(),
             record_type: Some("letter".into()),

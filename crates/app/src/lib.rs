@@ -9,18 +9,23 @@ pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod basemap;
+pub mod campaigns;
+pub mod cases;
 pub mod checkpoints;
 pub mod coordination;
 pub mod dashboards;
 pub mod demo;
 pub mod demo_areas;
+pub mod demo_cases;
 pub mod demo_coordination;
+mod demo_forms;
 pub mod demo_patrols;
 pub mod demo_plans;
 pub mod demo_warning;
 mod error;
 pub mod events;
 pub mod export;
+pub mod forms;
 pub mod letters;
 mod lookups;
 pub mod mail;
@@ -31,10 +36,12 @@ pub mod patrols;
 pub mod plans;
 pub mod reporting;
 pub mod reports;
+pub mod submissions;
 pub mod tables;
 pub mod warning;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -92,6 +99,9 @@ pub struct AppConfig {
     pub metrics: operations::MetricsAccess,
     /// The base map under the maps.
     pub maps: basemap::MapsConfig,
+    /// The agencies' key files for protected persons (`<CODE>.key`), kept outside the
+    /// database and its backups. Default `data_dir/keys`.
+    pub case_keys_dir: PathBuf,
 }
 
 impl AppConfig {
@@ -105,6 +115,7 @@ impl AppConfig {
             audit_signing_key: data_dir.join("audit-signing.key"),
             metrics: operations::MetricsAccess::default(),
             maps: basemap::MapsConfig::default(),
+            case_keys_dir: data_dir.join("keys"),
             data_dir,
         }
     }
@@ -135,6 +146,8 @@ pub struct App {
     checkpoint_lock: tokio::sync::Mutex<()>,
     /// The base-map file being served, if any (`basemap.rs`).
     basemap: RwLock<Option<sinergi_store::tiles::MbTiles>>,
+    /// The agencies' key rings for protected persons.
+    case_keys: cases::KeyRings,
 }
 
 impl App {
@@ -172,6 +185,7 @@ impl App {
             ),
             None => None,
         };
+        let case_keys = cases::KeyRings::new(config.case_keys_dir.clone());
         Ok(App {
             store,
             clock,
@@ -186,6 +200,7 @@ impl App {
             audit_key: Mutex::new(None),
             checkpoint_lock: tokio::sync::Mutex::new(()),
             basemap: RwLock::new(basemap),
+            case_keys,
         })
     }
 
@@ -231,9 +246,23 @@ impl App {
         self.report_types().iter().find(|t| t.key == key).cloned()
     }
 
-    pub(crate) fn random10() -> [u8; 10] {
+    /// The bits of a new id after its millisecond (RFC 9562 section 6.2, method 2): a
+    /// counter shared by the process first, so ids made in the same millisecond sort in
+    /// the order they were made (a list ordered by time and id shows two steps taken in
+    /// one millisecond as they happened), then 32 random bits.
+    pub(crate) fn id_bits() -> [u8; 10] {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let c = COUNTER.fetch_add(1, Ordering::Relaxed) & ((1 << 42) - 1);
+        // The id keeps the low 4 bits of byte 0, all of byte 1, the low 6 bits of
+        // byte 2 and bytes 3 to 9 (the rest are its version and variant).
         let mut b = [0u8; 10];
-        rand::thread_rng().fill_bytes(&mut b);
+        b[0] = ((c >> 38) & 0x0F) as u8;
+        b[1] = (c >> 30) as u8;
+        b[2] = ((c >> 24) & 0x3F) as u8;
+        b[3] = (c >> 16) as u8;
+        b[4] = (c >> 8) as u8;
+        b[5] = c as u8;
+        rand::thread_rng().fill_bytes(&mut b[6..]);
         b
     }
 
@@ -309,7 +338,7 @@ impl App {
         }
         let now = self.now();
         let agency = Agency {
-            id: AgencyId::new_at(now, Self::random10()),
+            id: AgencyId::new_at(now, Self::id_bits()),
             code: new.code,
             name: new.name,
             kind: new.kind,
@@ -416,7 +445,7 @@ impl App {
         }
         let now = self.now();
         let user = User {
-            id: UserId::new_at(now, Self::random10()),
+            id: UserId::new_at(now, Self::id_bits()),
             display_name: if display_name.is_empty() {
                 username.to_string()
             } else {
@@ -484,5 +513,29 @@ impl App {
             self.store.revoke_user_sessions(user.id, self.now()).await?;
         }
         Ok(User { active, ..user })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::App;
+    use chrono::TimeZone;
+    use sinergi_core::ids::ReportId;
+
+    #[test]
+    fn ids_made_in_one_millisecond_sort_in_the_order_they_were_made() {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 7, 3, 0, 0)
+            .single()
+            .expect("time");
+        let ids: Vec<uuid::Uuid> = (0..2000)
+            .map(|_| ReportId::new_at(at, App::id_bits()).0)
+            .collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
+        assert!(ids.iter().all(|u| u.get_version_num() == 7));
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
     }
 }

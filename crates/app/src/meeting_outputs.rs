@@ -140,7 +140,7 @@ impl App {
                 let notices: Vec<Notification> = recipients
                     .iter()
                     .map(|u| Notification {
-                        id: NotificationId::new_at(now, Self::random10()),
+                        id: NotificationId::new_at(now, Self::id_bits()),
                         user_id: *u,
                         kind: kind.notification_kind().into(),
                         record_type: Some("action_item".into()),
@@ -181,6 +181,14 @@ impl App {
         }
         self.run_disposition_reminders(now, &mut sent, &mut zones)
             .await?;
+        let (reminders, notices, mails) = self.run_case_reminders(now).await?;
+        sent.reminders += reminders;
+        sent.notifications += notices;
+        sent.mails += mails;
+        let (reminders, notices, mails) = self.run_campaign_reminders(now).await?;
+        sent.reminders += reminders;
+        sent.notifications += notices;
+        sent.mails += mails;
         Ok(sent)
     }
 
@@ -249,7 +257,7 @@ impl App {
                 let notices: Vec<Notification> = recipients
                     .iter()
                     .map(|u| Notification {
-                        id: NotificationId::new_at(now, Self::random10()),
+                        id: NotificationId::new_at(now, Self::id_bits()),
                         user_id: *u,
                         kind: notice_kind.into(),
                         record_type: Some("letter".into()),

@@ -303,7 +303,7 @@ impl App {
         let p = Patrol {
             id: input
                 .id
-                .unwrap_or_else(|| PatrolId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| PatrolId::new_at(now, Self::id_bits())),
             owner_agency_id: actor.agency_id,
             title: input.title,
             mandate: input.mandate,
@@ -577,7 +577,7 @@ impl App {
         let days = split_by_day(&cleaned.track, zone);
         let patrol_id = existing
             .as_ref()
-            .map_or_else(|| PatrolId::new_at(now, Self::random10()), |p| p.id);
+            .map_or_else(|| PatrolId::new_at(now, Self::id_bits()), |p| p.id);
         let stored = match &existing {
             Some(_) => self.store.legs(patrol_id).await?,
             None => Vec::new(),
@@ -586,7 +586,7 @@ impl App {
         let mut duplicates = Vec::new();
         for (_, t) in days {
             let leg = Leg::new(
-                LegId::new_at(now, Self::random10()),
+                LegId::new_at(now, Self::id_bits()),
                 patrol_id,
                 t,
                 TrackSource::Gpx,

@@ -100,7 +100,7 @@ impl App {
         let p = Plan {
             id: input
                 .id
-                .unwrap_or_else(|| PlanId::new_at(now, Self::random10())),
+                .unwrap_or_else(|| PlanId::new_at(now, Self::id_bits())),
             group_id: g.id,
             kind: input.kind,
             title: input.title,
@@ -365,7 +365,7 @@ impl App {
         let now = to_ms(self.now());
         let id = input
             .id
-            .unwrap_or_else(|| PlanNodeId::new_at(now, Self::random10()));
+            .unwrap_or_else(|| PlanNodeId::new_at(now, Self::id_bits()));
         let mut node = PlanNode {
             id,
             plan_id: p.id,

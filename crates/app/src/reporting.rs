@@ -192,7 +192,7 @@ impl App {
             .into_iter()
             .filter(|u| u.active)
             .map(|u| Notification {
-                id: NotificationId::new_at(now, Self::random10()),
+                id: NotificationId::new_at(now, Self::id_bits()),
                 user_id: u.id,
                 kind: "letter".into(),
                 record_type: Some("letter".into()),

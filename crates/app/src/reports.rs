@@ -195,7 +195,7 @@ impl App {
         )?;
         let id = new
             .id
-            .unwrap_or_else(|| ReportId::new_at(now, Self::random10()));
+            .unwrap_or_else(|| ReportId::new_at(now, Self::id_bits()));
         let report = Report {
             id,
             type_key: new.type_key,
@@ -921,7 +921,7 @@ impl App {
         let (sha, content_type, name) = self.store_blob(filename, bytes, "lampiran").await?;
         let now = self.now();
         let a = Attachment {
-            id: AttachmentId::new_at(now, Self::random10()),
+            id: AttachmentId::new_at(now, Self::id_bits()),
             report_id: report,
             sha256: sha,
             filename: name,

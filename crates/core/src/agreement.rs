@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::ids::{AgencyId, AgreementId, UserId};
 use crate::input::{Body, Field};
+use crate::protect::PersonRole;
 use crate::report_types::ReportType;
 use crate::sensitivity::Sensitivity;
 use crate::sharing::{Grant, Precision};
@@ -64,6 +65,11 @@ pub struct Clause {
     pub withheld_fields: Vec<String>,
     pub precision: Precision,
     pub include_subagencies: bool,
+    /// The kinds of protected person (victims, witnesses) whose identities the owner may
+    /// share with the receiving parties, one person at a time; none by default.
+    /// Informants are never shared.
+    #[serde(default)]
+    pub protected_persons: Vec<PersonRole>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -175,6 +181,34 @@ impl Agreement {
             && today <= self.valid_until
     }
 
+    /// Whether this agreement, in force now, lets `owner` share the identity of a
+    /// protected person of kind `role` with `viewer`.
+    pub fn discloses_person(
+        &self,
+        owner: AgencyId,
+        viewer: AgencyId,
+        role: PersonRole,
+        tree: &AgencyTree,
+        now: DateTime<Utc>,
+    ) -> bool {
+        if !self.in_force(now) || role.is_pseudonymous() || !role.is_protected() {
+            return false;
+        }
+        self.clauses.iter().any(|c| {
+            let reaches =
+                c.to.iter()
+                    .any(|t| *t == viewer || (c.include_subagencies && tree.is_within(viewer, *t)));
+            let roots: Vec<AgencyId> = match c.from {
+                Some(f) => vec![f],
+                None => self.parties.clone(),
+            };
+            let from = roots
+                .iter()
+                .any(|r| *r == owner || (c.include_subagencies && tree.is_within(owner, *r)));
+            reaches && from && owner != viewer && c.protected_persons.contains(&role)
+        })
+    }
+
     /// What this agreement lets `viewer` see, one grant per clause that reaches it.
     pub fn grants_for(
         &self,
@@ -232,6 +266,7 @@ pub struct ClauseInput {
     pub withheld_fields: Vec<String>,
     pub precision: Precision,
     pub include_subagencies: bool,
+    pub protected_persons: Vec<PersonRole>,
 }
 
 /// An agreement as submitted, checked except for the agency codes, which the caller
@@ -560,6 +595,31 @@ fn parse_clause(
             false
         }
     };
+    let mut protected_persons = Vec::new();
+    let roles_field = format!("{field}.protected_persons");
+    for r in strings(&o.protected_persons, &roles_field, errs) {
+        match PersonRole::parse(&r) {
+            Some(role @ (PersonRole::Victim | PersonRole::Witness)) => {
+                if !protected_persons.contains(&role) {
+                    protected_persons.push(role);
+                }
+            }
+            Some(PersonRole::Informant) => errs.push(
+                roles_field.clone(),
+                crate::msg!(
+                    "clause-informant-never-shared",
+                    "an informant's identity is never shared: only the handler opens it"
+                ),
+            ),
+            _ => errs.push(
+                roles_field.clone(),
+                crate::msg!(
+                    "clause-person-kind-invalid",
+                    "must be \"victim\" or \"witness\""
+                ),
+            ),
+        }
+    }
     (errs.errors.len() == before).then_some(ClauseInput {
         from,
         to,
@@ -569,6 +629,7 @@ fn parse_clause(
         withheld_fields,
         precision,
         include_subagencies,
+        protected_persons,
     })
 }
 
@@ -650,6 +711,7 @@ mod tests {
                 withheld_fields: vec![],
                 precision: Precision::Exact,
                 include_subagencies: true,
+                protected_persons: vec![PersonRole::Victim],
             }],
             documents: Vec::new(),
             version: 1,
@@ -677,10 +739,41 @@ mod tests {
             a.grants_for(polda, &tree, &types, later).is_empty(),
             "an expired agreement shares nothing"
         );
+        // Victims' identities may go from the park (and its resorts) to the Polda and
+        // the Polres below it, one person at a time; witnesses and informants may not,
+        // nor anything the other way or after the end date.
+        assert!(a.discloses_person(resort, polres, PersonRole::Victim, &tree, now));
+        assert!(!a.discloses_person(tnks, polda, PersonRole::Witness, &tree, now));
+        assert!(!a.discloses_person(tnks, polda, PersonRole::Informant, &tree, now));
+        assert!(!a.discloses_person(polda, tnks, PersonRole::Victim, &tree, now));
+        assert!(!a.discloses_person(tnks, polda, PersonRole::Victim, &tree, later));
         let revoked = Agreement {
             status: AgreementStatus::Revoked,
             ..a
         };
         assert!(revoked.grants_for(polda, &tree, &types, now).is_empty());
+        assert!(!revoked.discloses_person(tnks, polda, PersonRole::Victim, &tree, now));
+    }
+
+    #[test]
+    fn a_clause_names_victims_or_witnesses_never_informants() {
+        let mut b = body();
+        b["clauses"][0]["protected_persons"] = json!(["victim", "witness", "victim"]);
+        let a = AgreementInput::parse(&b, &builtin()).expect("valid");
+        assert_eq!(
+            a.clauses[0].protected_persons,
+            [PersonRole::Victim, PersonRole::Witness]
+        );
+        b["clauses"][0]["protected_persons"] = json!(["informant", "suspect"]);
+        let e = AgreementInput::parse(&b, &builtin()).expect_err("bad");
+        let named: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            named,
+            [
+                "clauses[0].protected_persons",
+                "clauses[0].protected_persons"
+            ]
+        );
+        assert!(e.errors[0].message.as_str().contains("informant"));
     }
 }

@@ -38,31 +38,6 @@ pub const MAX_NAME: usize = 200;
 /// The longest cadence of a post, in days.
 pub const MAX_CADENCE: u32 = 366;
 
-macro_rules! keyword_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|x| x.as_str() == s.trim())
-            }
-        }
-    };
-}
-
 keyword_enum!(
     /// Where the area stands: drug-prone (*rawan narkoba*), recovering, or a Kelurahan
     /// (Desa) Bersinar — free of drugs.

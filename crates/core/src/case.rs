@@ -14,19 +14,27 @@
 //! A case keeps its code for its whole life (UU 20/2025 art. 361 lets cases under
 //! investigation or prosecution when it came into force finish under the old code).
 
+pub mod body;
 pub mod deadline;
+pub mod evidence;
 pub mod law;
+pub mod record;
 pub mod stage;
 
 use chrono::NaiveDate;
 
 use crate::error::Message;
 
+pub use body::*;
 pub use deadline::{
     classify, deadlines, detention_days, CaseDates, Deadline, DeadlineKind, DetentionAuthority,
     DetentionSpell, DetentionStep, Urgency,
 };
+pub use evidence::{
+    CustodyAction, CustodyEvent, CustodyId, CustodyInput, Evidence, EvidenceId, EvidenceInput,
+};
 pub use law::{law_for, ProcedureCode};
+pub use record::*;
 pub use stage::{
     table, validate_transition, Condition, DocumentRule, Facts, LawTable, Refusal, Stage, StageDef,
     StageDocument, TransitionDef,

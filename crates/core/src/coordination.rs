@@ -44,31 +44,6 @@ pub const MAX_LIST: usize = 500;
 /// The longest link, in characters.
 pub const MAX_LINK: usize = 1000;
 
-macro_rules! keyword_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|x| x.as_str() == s.trim())
-            }
-        }
-    };
-}
-
 keyword_enum!(
     /// What kind of body the group is.
     GroupKind {

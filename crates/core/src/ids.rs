@@ -52,6 +52,18 @@ id_type!(PlanId);
 id_type!(PlanNodeId);
 id_type!(AreaPostId);
 id_type!(PostReportId);
+id_type!(CaseId);
+id_type!(PersonId);
+id_type!(StageEventId);
+id_type!(TransferId);
+id_type!(TaskId);
+id_type!(EvidenceId);
+id_type!(CustodyId);
+id_type!(FormId);
+id_type!(FormDeviceId);
+id_type!(SubmissionId);
+id_type!(CampaignId);
+id_type!(IndexId);
 
 #[cfg(test)]
 mod tests {

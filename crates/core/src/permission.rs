@@ -72,10 +72,14 @@ pub enum Action {
     /// attendance, minutes, decisions and action items of the groups one's agency is a
     /// member of (ADR 21).
     ManageGroups,
+    // ---- forms
+    /// Publish forms (XLSForm workbooks) and their new versions for one's own agency and
+    /// those below it (ADR 33).
+    PublishForms,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::WriteReports,
         Action::ManageAgencyReports,
         Action::ReadAgencySecrets,
@@ -97,6 +101,7 @@ impl Action {
         Action::ManagePatrols,
         Action::ManageLetters,
         Action::ManageGroups,
+        Action::PublishForms,
     ];
 
     /// The role × action table: the roles that may take this action.
@@ -112,7 +117,8 @@ impl Action {
             | Action::ConfigureWarning
             | Action::ManagePatrols
             | Action::ManageLetters
-            | Action::ManageGroups => &[Coordinator, AgencyAdmin, SystemAdmin],
+            | Action::ManageGroups
+            | Action::PublishForms => &[Coordinator, AgencyAdmin, SystemAdmin],
             Action::ReadAgencySecrets
             | Action::AdministerAgencies
             | Action::ReadAuditTrail
@@ -166,6 +172,7 @@ mod tests {
             (Action::ManagePatrols, "-C-AS"),
             (Action::ManageLetters, "-C-AS"),
             (Action::ManageGroups, "-C-AS"),
+            (Action::PublishForms, "-C-AS"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for (action, row) in expected {

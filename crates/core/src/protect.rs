@@ -452,6 +452,14 @@ pub struct SealedRecord {
     pub fields: BTreeMap<String, SealedField>,
 }
 
+/// A record's data key wrapped by another agency's key: that agency opens the record
+/// with it and with nothing else. Dropping the grant ends its access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyGrant {
+    pub key_id: String,
+    pub wrapped_key: Bytes,
+}
+
 /// A data key, wiped when dropped.
 struct DataKey(Zeroizing<[u8; KEY_LEN]>);
 
@@ -542,6 +550,31 @@ fn encrypt_field(
     })
 }
 
+/// Unwraps a data key wrapped by key `key_id` of `ring` for record `record_id`.
+fn unwrap_data_key(
+    ring: &KeyRing,
+    key_id: &str,
+    wrapped: &Bytes,
+    record_id: Uuid,
+) -> Result<DataKey, ProtectError> {
+    let key = ring.key(key_id).ok_or_else(|| ProtectError::UnknownKey {
+        id: key_id.to_string(),
+    })?;
+    if wrapped.0.len() != NONCE_LEN + KEY_LEN + 16 {
+        return Err(ProtectError::Unwrap);
+    }
+    let (n, ct) = wrapped.0.split_at(NONCE_LEN);
+    let aad = wrap_aad(&key.id, record_id);
+    let mut plain = key
+        .cipher()
+        .decrypt(XNonce::from_slice(n), Payload { msg: ct, aad: &aad })
+        .map_err(|_| ProtectError::Unwrap)?;
+    let mut dk = DataKey(Zeroizing::new([0u8; KEY_LEN]));
+    dk.0.copy_from_slice(&plain);
+    plain.zeroize();
+    Ok(dk)
+}
+
 impl SealedRecord {
     /// Seals the fields of record `record_id` under a fresh data key wrapped by the
     /// ring's active key. Field names are among [`FIELDS`], each at most once.
@@ -580,24 +613,49 @@ impl SealedRecord {
             });
         }
         let wrapped = self.wrapped_key.as_ref().ok_or(ProtectError::Shredded)?;
-        let key = ring
-            .key(&self.key_id)
-            .ok_or_else(|| ProtectError::UnknownKey {
-                id: self.key_id.clone(),
-            })?;
-        if wrapped.0.len() != NONCE_LEN + KEY_LEN + 16 {
-            return Err(ProtectError::Unwrap);
+        unwrap_data_key(ring, &self.key_id, wrapped, record_id)
+    }
+
+    /// A copy of the record's data key wrapped by another agency's active key, so that
+    /// agency opens this record alone (a victim's identity shared under an agreement).
+    /// `ring` is the ring that seals the record now.
+    pub fn grant(
+        &self,
+        ring: &KeyRing,
+        to: &KeyRing,
+        record_id: Uuid,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<KeyGrant, ProtectError> {
+        let dk = self.data_key(ring, record_id)?;
+        let key = to.active();
+        Ok(KeyGrant {
+            key_id: key.id.clone(),
+            wrapped_key: wrap(key, record_id, &dk, rng)?,
+        })
+    }
+
+    /// Opens every field with a [`KeyGrant`] made for `ring`. A shredded record does not
+    /// open, whatever grant is shown.
+    pub fn open_granted(
+        &self,
+        grant: &KeyGrant,
+        ring: &KeyRing,
+        record_id: Uuid,
+    ) -> Result<BTreeMap<String, Zeroizing<Vec<u8>>>, ProtectError> {
+        if self.version != SEALED_VERSION {
+            return Err(ProtectError::Version {
+                version: self.version,
+            });
         }
-        let (n, ct) = wrapped.0.split_at(NONCE_LEN);
-        let aad = wrap_aad(&key.id, record_id);
-        let mut plain = key
-            .cipher()
-            .decrypt(XNonce::from_slice(n), Payload { msg: ct, aad: &aad })
-            .map_err(|_| ProtectError::Unwrap)?;
-        let mut dk = DataKey(Zeroizing::new([0u8; KEY_LEN]));
-        dk.0.copy_from_slice(&plain);
-        plain.zeroize();
-        Ok(dk)
+        if self.is_shredded() {
+            return Err(ProtectError::Shredded);
+        }
+        let dk = unwrap_data_key(ring, &grant.key_id, &grant.wrapped_key, record_id)?;
+        let mut out = BTreeMap::new();
+        for name in self.fields.keys() {
+            out.insert(name.clone(), self.decrypt_field(&dk, record_id, name)?);
+        }
+        Ok(out)
     }
 
     /// Opens one field of record `record_id`.
@@ -685,6 +743,23 @@ impl SealedRecord {
     ) -> Result<(), ProtectError> {
         let dk = self.data_key(ring, record_id)?;
         let key = ring.active();
+        self.wrapped_key = Some(wrap(key, record_id, &dk, rng)?);
+        self.key_id = key.id.clone();
+        Ok(())
+    }
+
+    /// Wraps the data key under another agency's active key: the record moves to the
+    /// ring `to` (a case handed over); the fields are not touched and `from` no longer
+    /// opens it.
+    pub fn rewrap_to(
+        &mut self,
+        from: &KeyRing,
+        to: &KeyRing,
+        record_id: Uuid,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<(), ProtectError> {
+        let dk = self.data_key(from, record_id)?;
+        let key = to.active();
         self.wrapped_key = Some(wrap(key, record_id, &dk, rng)?);
         self.key_id = key.id.clone();
         Ok(())
@@ -808,6 +883,47 @@ mod tests {
             &mut OsRng,
         )
         .expect("seal")
+    }
+
+    #[test]
+    fn a_record_moved_to_another_ring_opens_there_only() {
+        let a = ring(&format!("key a1 {KEY_A}\npseudonym {PSEUDO}\n"));
+        let b = ring(&format!("key b1 {KEY_B}\npseudonym {PSEUDO}\n"));
+        let id = Uuid::from_u128(42);
+        let mut r =
+            SealedRecord::seal(&a, id, &[("name", b"Siti Aminah")], &mut OsRng).expect("seal");
+        r.rewrap_to(&a, &b, id, &mut OsRng).expect("move");
+        assert_eq!(r.key_id, "b1");
+        assert_eq!(
+            &r.open_field(&b, id, "name").expect("open")[..],
+            b"Siti Aminah"
+        );
+        assert!(r.open_field(&a, id, "name").is_err());
+    }
+
+    #[test]
+    fn a_grant_opens_its_record_for_the_other_agency_only_until_shredded() {
+        let a = ring_a();
+        let b = ring_b();
+        let mut r = sealed(&a, id(7));
+        let g = r.grant(&a, &b, id(7), &mut OsRng).expect("grant");
+        assert_eq!(g.key_id, "b-2026");
+        assert_eq!(
+            r.open_granted(&g, &b, id(7)).expect("open")["name"].as_slice(),
+            NAME
+        );
+        // The owner still opens it; the grant opens nothing for another record or ring.
+        assert!(r.open(&a, id(7)).is_ok());
+        assert!(r.open(&b, id(7)).is_err());
+        let other = sealed(&a, id(8));
+        assert!(other.open_granted(&g, &b, id(8)).is_err());
+        assert!(r.open_granted(&g, &a, id(7)).is_err());
+        // A grant survives JSON; a shredded record opens with no grant.
+        let back: KeyGrant =
+            serde_json::from_str(&serde_json::to_string(&g).expect("json")).expect("back");
+        assert_eq!(back, g);
+        r.shred();
+        assert_eq!(r.open_granted(&g, &b, id(7)), Err(ProtectError::Shredded));
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub use form::{is_xml_name, Choice, Form, Kind, Node};
 pub use problem::Problem;
 
 #[cfg(test)]
+mod odk_check;
+#[cfg(test)]
 mod tests;
 
 use read::Sheet;
@@ -108,15 +110,19 @@ const EXPRESSION_COLUMNS: &[&str] = &[
 /// Converts an XLSForm workbook to an ODK XForm. `file_name` gives the form's id when
 /// the settings sheet has no `form_id`.
 pub fn convert(bytes: &[u8], file_name: &str) -> Result<XForm, Vec<Problem>> {
-    let form = parse(bytes, file_name)?;
+    Ok(xform_of(parse(bytes, file_name)?))
+}
+
+/// The XForm of a form read and checked by [`parse`].
+pub fn xform_of(form: Form) -> XForm {
     let xml = xform::generate(&form);
-    Ok(XForm {
+    XForm {
         form_id: form.id,
         version: form.version,
         title: form.title,
         languages: form.languages,
         xml,
-    })
+    }
 }
 
 /// Reads and checks a workbook into a [`Form`], or every fault found.

@@ -74,6 +74,7 @@ fn agreement(status: AgreementStatus) -> Agreement {
             withheld_fields: vec!["suspect_names".into()],
             precision: Precision::Grid(1000),
             include_subagencies: true,
+            protected_persons: Vec::new(),
         }],
         documents: Vec::new(),
         version: 1,

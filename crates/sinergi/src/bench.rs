@@ -93,6 +93,38 @@ pub enum BenchCmd {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Cases carried to court: the overdue list and the funnel of a province, and a case
+    /// with 20 protected persons opened.
+    Cases {
+        /// How many cases.
+        #[arg(long, default_value_t = 200_000)]
+        cases: usize,
+        /// How many persons in all (one suspect per case, the others protected).
+        #[arg(long, default_value_t = 1_000_000)]
+        persons: usize,
+        /// About how many stage steps in all.
+        #[arg(long, default_value_t = 2_000_000)]
+        events: usize,
+        /// How many times each query is timed.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// Database URL to use instead of a fresh SQLite file in a temporary folder.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Form submissions and a campaign: ingest as ODK Collect posts, the submissions
+    /// table, the CSV export, the campaign's table and IKOTAN recomputed.
+    Forms {
+        /// How many submissions to receive.
+        #[arg(long, default_value_t = 100_000)]
+        submissions: usize,
+        /// How many times each table query is timed.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// Database URL to use instead of a fresh SQLite file in a temporary folder.
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Effort figures of many patrols: a month's effort table and coverage map.
     Patrols {
         /// How many patrols to store.
@@ -253,12 +285,24 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
             url,
         } => return crate::bench_patrols::run(patrols, points, url).await,
         BenchCmd::Sync { reports, phones } => return crate::bench_sync::run(reports, phones).await,
+        BenchCmd::Cases {
+            cases,
+            persons,
+            events,
+            queries,
+            url,
+        } => return crate::bench_cases::run(cases, persons, events, queries, url).await,
         BenchCmd::Coordination {
             meetings,
             items,
             letters,
             url,
         } => return crate::bench_coordination::run(meetings, items, letters, url).await,
+        BenchCmd::Forms {
+            submissions,
+            queries,
+            url,
+        } => return crate::bench_forms::run(submissions, queries, url).await,
     };
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
@@ -441,6 +485,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<()> {
                 withheld_fields: vec![],
                 precision: Precision::Grid(1000),
                 include_subagencies: true,
+                protected_persons: Vec::new(),
             });
         }
         let parties: Vec<AgencyId> = agencies.iter().map(|a| a.id).collect();

@@ -311,6 +311,14 @@ options! {
         shown: "DATA_DIR/audit-signing.key",
         default: data_dir.join("audit-signing.key"),
     }
+    /// The directory of the agencies' key files for protected persons (`CODE.key`, made
+    /// by `sinergi keygen`). Keep it outside the database and its backups; the server
+    /// does not start when a key that sealed a stored person is missing.
+    case_keys_dir: PathBuf {
+        key: "cases.keys_dir", old_key: "", env: "SINERGI_CASE_KEYS_DIR", flag: "",
+        shown: "DATA_DIR/keys",
+        default: data_dir.join("keys"),
+    }
     /// Minutes between audit checkpoints while serving (at least 1), written only when the
     /// trail grew.
     audit_checkpoint_interval_min: u64 {

@@ -32,7 +32,7 @@ use sinergi_core::ValidationErrors;
 pub struct Who {
     /// Act as this user: their permissions, what they may see, audited as them.
     #[arg(long = "as", value_name = "USER", required = true)]
-    as_user: String,
+    pub(crate) as_user: String,
 }
 
 /// How a command prints what it answers.
@@ -40,7 +40,7 @@ pub struct Who {
 pub struct Out {
     /// Print JSON in the API's field names instead of a table.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 /// The body of a create, as the API's `POST` reads it.
@@ -231,7 +231,7 @@ pub enum PlanCmd {
 // ---- shared ----------------------------------------------------------------------------
 
 /// The user named by `--as`, as an actor; a deactivated user acts no more.
-async fn actor(app: &App, who: &Who) -> anyhow::Result<Actor> {
+pub(crate) async fn actor(app: &App, who: &Who) -> anyhow::Result<Actor> {
     let name = who.as_user.as_str();
     let (u, _) = app
         .store
@@ -331,7 +331,7 @@ impl Agencies {
 }
 
 /// Prints rows under a header, each column as wide as its widest cell.
-fn table(header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -362,14 +362,14 @@ fn table(header: &[&str], rows: &[Vec<String>]) {
 }
 
 /// Prints `label: value` pairs, the labels aligned.
-fn fields(pairs: &[(&str, String)]) {
+pub(crate) fn fields(pairs: &[(&str, String)]) {
     let w = pairs.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
     for (l, v) in pairs {
         println!("{:<w$}  {}", format!("{l}:"), v, w = w + 1);
     }
 }
 
-fn print_json(v: &Value) -> anyhow::Result<()> {
+pub(crate) fn print_json(v: &Value) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }

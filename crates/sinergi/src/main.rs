@@ -4,12 +4,17 @@
 
 mod area_cli;
 mod bench;
+mod bench_cases;
 mod bench_coordination;
 mod bench_fences;
+mod bench_forms;
 mod bench_patrols;
 mod bench_sync;
+mod campaign_cli;
+mod case_cli;
 mod config;
 mod coordination_cli;
+mod form_cli;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -132,6 +137,32 @@ enum Command {
     /// Plans of working groups with their progress, as a user (`--as`).
     #[command(subcommand)]
     Plan(coordination_cli::PlanCmd),
+    /// Cases carried to court: list, show, open, step, overdue, funnel, open an
+    /// identity, as a user (`--as`).
+    #[command(subcommand)]
+    Case(case_cli::CaseCmd),
+    /// Forms from XLSForm workbooks and their submissions: import (publish a version),
+    /// list, show, submit, submissions, review, as a user (`--as`).
+    #[command(subcommand)]
+    Form(form_cli::FormCmd),
+    /// Monitoring campaigns: create, list, show (who answered each period, the rates,
+    /// who is late), as a user (`--as`).
+    #[command(subcommand)]
+    Campaign(campaign_cli::CampaignCmd),
+    /// Write a consistent copy of the database to a new file while Sinergi runs
+    /// (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump`, plain SQL). Protected persons are
+    /// in it as ciphertext only: keep the key files apart from it.
+    Backup {
+        /// The file to write; an existing file is never replaced.
+        file: PathBuf,
+    },
+    /// Write a new key file for an agency's protected persons (victims, witnesses,
+    /// informants) to the keys folder; never replaces one.
+    Keygen {
+        /// The agency's code, e.g. POLRES-KAPUAS-HULU.
+        #[arg(long, value_name = "CODE")]
+        agency: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -351,6 +382,82 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// `sinergi backup FILE`: a copy of the database, never over an existing file.
+async fn backup(app: &App, database_url: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    if file.exists() {
+        anyhow::bail!(
+            "{} exists; a backup never replaces a file: choose another name",
+            file.display()
+        );
+    }
+    let name = file
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("{} is not a UTF-8 path", file.display()))?;
+    if !app.store.copy_into(name).await? {
+        // The password goes to pg_dump in its environment, not on its command line,
+        // where every local user could read it.
+        let (url, password) = without_password(database_url);
+        let mut cmd = std::process::Command::new("pg_dump");
+        cmd.args(["--format=plain", "--no-owner", "--no-privileges", "--file"])
+            .arg(file)
+            .arg("--dbname")
+            .arg(url);
+        if let Some(p) = password {
+            cmd.env("PGPASSWORD", p);
+        }
+        let status = cmd.status().context(
+            "cannot run pg_dump (install the PostgreSQL client of the server's version)",
+        )?;
+        if !status.success() {
+            let _ = std::fs::remove_file(file);
+            anyhow::bail!("pg_dump failed ({status}); nothing was written");
+        }
+    }
+    println!("Wrote a copy of the database to {}.", file.display());
+    println!(
+        "Protected persons are in it as ciphertext only. Keep the key files ({}) on another \
+         medium: the copy is unreadable without them, and with them it opens.",
+        app.config.case_keys_dir.display()
+    );
+    Ok(())
+}
+
+/// A database URL without its password, and the password, percent-decoded.
+fn without_password(url: &str) -> (String, Option<String>) {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return (url.to_string(), None);
+    };
+    let rest = &url[scheme_end..];
+    let Some(at) = rest.find('@') else {
+        return (url.to_string(), None);
+    };
+    let Some(colon) = rest[..at].find(':') else {
+        return (url.to_string(), None);
+    };
+    let encoded = &rest[colon + 1..at];
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let raw = encoded.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[i], hex) {
+            (b'%', Some(b)) => {
+                bytes.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                bytes.push(c);
+                i += 1;
+            }
+        }
+    }
+    let stripped = format!("{}{}{}", &url[..scheme_end], &rest[..colon], &rest[at..]);
+    (stripped, Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
 /// A message for the person at the terminal, naming every invalid field.
 fn describe(e: &anyhow::Error) -> String {
     if let Some(app) = e.downcast_ref::<AppError>() {
@@ -447,6 +554,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 trust_forwarded_for: cfg.trust_forwarded_for,
                 audit_signing_key: cfg.audit_signing_key.clone(),
+                case_keys_dir: cfg.case_keys_dir.clone(),
                 session_hours: i64::try_from(cfg.session_hours).unwrap_or(i64::MAX),
                 token_hours: i64::try_from(cfg.token_hours).unwrap_or(i64::MAX),
                 metrics: sinergi_app::operations::MetricsAccess {
@@ -464,7 +572,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .await?,
     );
     match cli.command {
-        Command::Serve { demo, .. } => serve(app, &cfg, demo).await,
+        Command::Serve { demo, .. } => {
+            app.check_case_keys()
+                .await
+                .context("protected persons cannot be read")?;
+            serve(app, &cfg, demo).await
+        }
         Command::Migrate | Command::Bench(_) => Ok(()),
         Command::Agency(cmd) => agency(app, cmd).await,
         Command::User(cmd) => user(app, cmd).await,
@@ -477,6 +590,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Letter(cmd) => coordination_cli::letter(&app, cmd).await,
         Command::Plan(cmd) => coordination_cli::plan(&app, cmd).await,
         Command::Area(cmd) => area_cli::run(app, cmd).await,
+        Command::Case(cmd) => case_cli::run(&app, cmd).await,
+        Command::Form(cmd) => form_cli::run(&app, cmd).await,
+        Command::Campaign(cmd) => campaign_cli::run(&app, cmd).await,
+        Command::Keygen { agency } => case_cli::keygen(app, &agency).await,
+        Command::Backup { file } => backup(&app, &cfg.database_url, &file).await,
         Command::Reminders(RemindersCmd::Run { at }) => {
             let now = match at {
                 Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
@@ -529,7 +647,7 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
                 "Loaded the demo data set: {} agencies, {} users, {} reports, {} agreements; \
                  early warning: {} fences, {} rules, {} collar fixes, {} alerts; \
                  {} joint patrols with {} day tracks; {} letters; {} working groups with {} meetings \
-                 and {} action items.",
+                 and {} action items; {} cases with {} persons.",
                 summary.agencies,
                 summary.users.len(),
                 summary.reports,
@@ -543,7 +661,9 @@ async fn serve(app: Arc<App>, cfg: &Config, demo: bool) -> anyhow::Result<()> {
                 summary.letters,
                 summary.coordination.groups,
                 summary.coordination.meetings,
-                summary.coordination.items
+                summary.coordination.items,
+                summary.cases.cases,
+                summary.cases.persons
             );
         } else {
             println!("The database already has data; the demo data set is not loaded again.");
@@ -1267,6 +1387,28 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[test]
+    fn the_backup_gives_pg_dump_the_password_apart_from_the_url() {
+        assert_eq!(
+            without_password("postgres://sinergi:k%40ta%20sandi@db:5432/sinergi"),
+            (
+                "postgres://sinergi@db:5432/sinergi".to_string(),
+                Some("k@ta sandi".to_string())
+            )
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1:5432/postgres"),
+            (
+                "postgres://postgres@127.0.0.1:5432/postgres".to_string(),
+                None
+            )
+        );
+        assert_eq!(
+            without_password("postgresql://db/sinergi"),
+            ("postgresql://db/sinergi".to_string(), None)
+        );
+    }
 
     /// Every flag and variable the command line reads is an option of the one table, under
     /// the same field, variable and flag.

@@ -35,6 +35,8 @@ pub trait AuditStore: Send + Sync {
     /// Appends one entry to the audit trail (reads, sign-ins, exports: events that change
     /// nothing else).
     async fn append_audit(&self, e: &NewAudit) -> Result<()>;
+    /// Appends entries in order in one transaction (each still its own entry).
+    async fn append_audits(&self, entries: &[NewAudit]) -> Result<()>;
     async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
     /// The newest entry's sequence number and hash; `None` while the trail is empty.
     async fn audit_head(&self) -> Result<Option<(i64, String)>>;
@@ -189,6 +191,14 @@ macro_rules! audit_impl {
         impl AuditStore for $Store {
             async fn append_audit(&self, e: &NewAudit) -> Result<()> {
                 AuditedTx::begin(&self.write, Some(e)).await?.commit().await
+            }
+
+            async fn append_audits(&self, entries: &[NewAudit]) -> Result<()> {
+                let mut tx = self.write.begin().await?;
+                let refs: Vec<&NewAudit> = entries.iter().collect();
+                append_audits_tx(&mut tx, &refs).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {

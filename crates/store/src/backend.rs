@@ -187,6 +187,14 @@ macro_rules! backend_impl {
                 Ok(())
             }
 
+            async fn copy_into(&self, file: &str) -> Result<bool> {
+                if self.backend() != "sqlite" {
+                    return Ok(false);
+                }
+                sqlx::query("VACUUM INTO $1").bind(file).execute(&self.write).await?;
+                Ok(true)
+            }
+
             fn pool_use(&self) -> Vec<crate::PoolUse> {
                 if self.backend() == "postgres" {
                     return vec![crate::PoolUse::of("read_write", &self.read)];

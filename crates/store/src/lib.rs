@@ -18,7 +18,10 @@ pub mod accounts;
 pub mod areas;
 pub mod audit;
 mod backend;
+pub mod campaigns;
+pub mod cases;
 pub mod coordination;
+pub mod forms;
 pub mod letters;
 pub mod mail;
 mod migrate;
@@ -27,6 +30,7 @@ pub mod patrols;
 pub mod plans;
 pub mod reports;
 pub mod sharing;
+pub mod submissions;
 pub mod tiles;
 pub mod warning;
 
@@ -36,7 +40,10 @@ pub use accounts::{
 pub use areas::AreaStore;
 pub use audit::{AuditFilter, AuditStore};
 pub use backend::{PgStore, SqliteStore};
+pub use campaigns::CampaignStore;
+pub use cases::CaseStore;
 pub use coordination::CoordinationStore;
+pub use forms::{FormStore, PublishOutcome};
 pub use letters::{LetterStore, RegisterOutcome, SendOutcome};
 pub use mail::{Mail, MailCounts, MailStore};
 pub use notifications::{Notification, NotificationStore};
@@ -44,6 +51,7 @@ pub use patrols::{LegInsert, PatrolStore};
 pub use plans::{NodeUpdate, PlanStore};
 pub use reports::{Attachment, InsertOutcome, NewEvent, ReportCount, ReportStore};
 pub use sharing::{ReferralRow, SharingStore};
+pub use submissions::{AnswerRow, SubmissionOutcome, SubmissionQuery, SubmissionStore};
 pub use warning::WarningStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -125,12 +133,20 @@ pub trait Store:
     + PlanStore
     + MailStore
     + AreaStore
+    + CaseStore
+    + FormStore
+    + SubmissionStore
+    + CampaignStore
     + Send
     + Sync
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
+    /// Writes a consistent copy of the whole database to the new file `file` while it
+    /// is in use (`VACUUM INTO` on SQLite); false, with nothing written, on a backend
+    /// copied with its own tools (PostgreSQL: `pg_dump`).
+    async fn copy_into(&self, file: &str) -> Result<bool>;
     /// The connections of each pool (`read`, `write`; one pool on PostgreSQL), for the
     /// metrics.
     fn pool_use(&self) -> Vec<PoolUse> {

@@ -27,6 +27,20 @@ use sinergi_app::App;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// A form's printable paper sheet (ADR 37) as PDF, in Indonesian or English, with the
+/// file name to save it under: what `sinergi form paper` writes.
+pub fn paper_sheet_pdf(
+    sheet: &sinergi_app::submissions::PaperSheet,
+    english: bool,
+) -> (Vec<u8>, String) {
+    let lang = if english {
+        i18n::Lang::En
+    } else {
+        i18n::Lang::Id
+    };
+    features::forms::paper::sheet_bytes(sheet, lang)
+}
+
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {

@@ -13,6 +13,8 @@ pub(crate) struct Writer {
     pub page: Page,
     pub y: f64,
     pub footer: String,
+    /// Where text starts below a page's top edge (the margin, or more for a header).
+    pub top: f64,
 }
 
 impl Writer {
@@ -22,7 +24,15 @@ impl Writer {
             page: Page::default(),
             y: PAGE_HEIGHT - MARGIN,
             footer,
+            top: MARGIN,
         }
+    }
+
+    /// Starts text `top` points below the page's top edge, on this page and the next.
+    pub(crate) fn with_top(mut self, top: f64) -> Writer {
+        self.top = top;
+        self.y = PAGE_HEIGHT - top;
+        self
     }
 
     pub(crate) fn break_page(&mut self) {
@@ -36,7 +46,7 @@ impl Writer {
             &format!("{} · {n}", self.footer),
         );
         self.doc.pages.push(page);
-        self.y = PAGE_HEIGHT - MARGIN;
+        self.y = PAGE_HEIGHT - self.top;
     }
 
     pub(crate) fn room(&mut self, height: f64) {
@@ -74,8 +84,29 @@ impl Writer {
         }
     }
 
-    pub(crate) fn finish(mut self) -> Vec<u8> {
+    pub(crate) fn finish(self) -> Vec<u8> {
+        self.finish_with(|_, _, _| {})
+    }
+
+    /// The PDF, with `each(page, number, count)` drawn on every page first (a header).
+    pub(crate) fn finish_with(mut self, each: impl Fn(&mut Page, usize, usize)) -> Vec<u8> {
         self.break_page();
+        let count = self.doc.pages.len();
+        for (i, p) in self.doc.pages.iter_mut().enumerate() {
+            each(p, i + 1, count);
+        }
         self.doc.finish()
+    }
+
+    /// A line to write an answer on, `width` points long from the left margin.
+    pub(crate) fn answer_line(&mut self, indent: f64, width: f64) {
+        self.room(22.0);
+        self.y -= 22.0;
+        let x = MARGIN + indent;
+        self.page.line(
+            &[(x, self.y), ((x + width).min(PAGE_WIDTH - MARGIN), self.y)],
+            0.5,
+            sinergi_core::pdf::Rgb(0.4, 0.4, 0.4),
+        );
     }
 }

@@ -922,7 +922,11 @@
         close();
       }
     });
-    input.addEventListener('blur', function () { setTimeout(close, 150); });
+    // Leaving the box closes the list a moment later (a click on a match lands first);
+    // coming back to it (the search button gives it the focus again) keeps the list.
+    var leaving = null;
+    input.addEventListener('blur', function () { leaving = setTimeout(close, 150); });
+    input.addEventListener('focus', function () { clearTimeout(leaving); });
     if (button) {
       button.addEventListener('click', function (e) {
         e.preventDefault();

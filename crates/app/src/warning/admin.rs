@@ -232,7 +232,7 @@ impl App {
         }
         let now = self.now();
         let s = Subject {
-            id: SubjectId::new_at(now, Self::random10()),
+            id: SubjectId::new_at(now, Self::id_bits()),
             owner_agency_id: actor.agency_id,
             name,
             species,
@@ -287,7 +287,7 @@ impl App {
         }
         let now = self.now();
         let d = Device {
-            id: DeviceId::new_at(now, Self::random10()),
+            id: DeviceId::new_at(now, Self::id_bits()),
             serial,
             kind,
             owner_agency_id: actor.agency_id,
@@ -405,7 +405,7 @@ impl App {
             }
         }
         let dep = Deployment {
-            id: DeploymentId::new_at(now, Self::random10()),
+            id: DeploymentId::new_at(now, Self::id_bits()),
             device_id: device.id,
             subject_id: subject,
             start_at: start,
@@ -638,7 +638,7 @@ impl App {
         }
         let now = self.now();
         let f = Fence {
-            id: FenceId::new_at(now, Self::random10()),
+            id: FenceId::new_at(now, Self::id_bits()),
             owner_agency_id: actor.agency_id,
             name,
             kind,
@@ -928,7 +928,7 @@ impl App {
         }
         let now = self.now();
         let r = Rule {
-            id: RuleId::new_at(now, Self::random10()),
+            id: RuleId::new_at(now, Self::id_bits()),
             owner_agency_id: actor.agency_id,
             name: input.name,
             spec: RuleSpec {
@@ -1038,7 +1038,7 @@ impl App {
         rand::thread_rng().fill_bytes(&mut b);
         let now = self.now();
         let w = Webhook {
-            id: WebhookId::new_at(now, Self::random10()),
+            id: WebhookId::new_at(now, Self::id_bits()),
             owner_agency_id: actor.agency_id,
             url,
             secret: hex::encode(b),

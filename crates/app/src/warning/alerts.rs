@@ -300,7 +300,7 @@ impl App {
         let expected = a.version;
         a.version += 1;
         let action = AlertAction {
-            id: sinergi_core::ids::ReferralId::new_at(now, Self::random10()).0,
+            id: sinergi_core::ids::ReferralId::new_at(now, Self::id_bits()).0,
             alert_id: a.id,
             at: now,
             user_id: actor.user_id,
@@ -353,7 +353,7 @@ impl App {
                 continue;
             };
             let new = |kind: &str, dedupe: String, severity: Severity| NewAlert {
-                id: AlertId::new_at(now, Self::random10()),
+                id: AlertId::new_at(now, Self::id_bits()),
                 dedupe,
                 rule_id: None,
                 fence_id: None,

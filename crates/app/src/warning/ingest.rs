@@ -462,7 +462,7 @@ impl App {
             .rows
             .iter()
             .map(|(_, h): &(usize, Hotspot)| NewHotspot {
-                id: HotspotId::new_at(now, Self::random10()),
+                id: HotspotId::new_at(now, Self::id_bits()),
                 dedupe: h.dedupe_key(),
                 lon: h.lon,
                 lat: h.lat,
@@ -614,7 +614,7 @@ impl App {
             .filter_map(|(k, e)| {
                 let rule = st.rules.get(&sinergi_core::warning::RuleId(e.rule.0))?;
                 Some(NewAlert {
-                    id: AlertId::new_at(now, Self::random10()),
+                    id: AlertId::new_at(now, Self::id_bits()),
                     dedupe: dedupe(*k, e),
                     rule_id: Some(rule.id),
                     fence_id: Some(sinergi_core::warning::FenceId(e.fence.0)),

@@ -77,6 +77,11 @@ pub struct ClauseBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub include_subagencies: Field<bool>,
+    /// The kinds of protected person whose identities may be shared with the receiving
+    /// parties, one person at a time: `victim`, `witness` (never informants).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>))]
+    pub protected_persons: Field<Vec<Field<String>>>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub unknown: Unknown,

@@ -201,7 +201,8 @@ fn a_simple_form_becomes_an_xform_with_its_binds_and_meta() {
     assert_eq!(attr(start, "jr:preload"), Some("timestamp"));
     assert_eq!(attr(start, "jr:preloadParams"), Some("start"));
     let meta = bind(&els, "/data/meta/instanceID");
-    assert_eq!(attr(meta, "calculate"), Some("concat('uuid:', uuid())"));
+    // A preload fills it once, when the submission is created, as pyxform writes it.
+    assert_eq!(attr(meta, "jr:preload"), Some("uid"));
     assert!(els
         .iter()
         .any(|e| e.path == "h:html/h:head/model/instance/data/meta/instanceID"));
@@ -906,13 +907,15 @@ fn a_kotan_style_questionnaire_converts_whole() {
         ),
     ]);
     assert_eq!(x.title, "KOTAN 2024");
+    // Within a repeat, references to the same repeat's questions are relative, as
+    // pyxform writes them: they name the answers of the same repeat instance.
     assert_eq!(
         attr(bind(&els, "/data/programme/spent"), "constraint"),
-        Some(". <= /data/programme/budget")
+        Some(". <= ../budget")
     );
     assert_eq!(
         attr(bind(&els, "/data/programme/share"), "calculate"),
-        Some("if(/data/programme/budget > 0, round(/data/programme/spent div /data/programme/budget, 2), 0)")
+        Some("if(../budget > 0, round(../spent div ../budget, 2), 0)")
     );
     assert!(els
         .iter()
@@ -927,4 +930,50 @@ fn a_kotan_style_questionnaire_converts_whole() {
         Some("binary")
     );
     assert_eq!(els.iter().filter(|e| e.name == "translation").count(), 2);
+}
+
+#[test]
+fn a_converted_form_s_schema_reads_its_groups_repeats_and_types() {
+    let (x, _) = ok(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label"],
+                &["integer", "members", "How many members?"],
+                &["begin group", "head", "Head"],
+                &["text", "head_name", "Name"],
+                &["geopoint", "home", "Home"],
+                &["end group", "", ""],
+                &["begin repeat", "member", "Member"],
+                &["text", "member_name", "Name"],
+                &["image", "photo", "Photo"],
+                &["end repeat", "", ""],
+                &["select_one yn", "consent", "Consent?"],
+            ],
+        ),
+        (
+            "choices",
+            &[
+                &["list_name", "name", "label"],
+                &["yn", "yes", "Yes"],
+                &["yn", "no", "No"],
+            ],
+        ),
+        ("settings", &[&["form_id", "version"], &["household", "7"]]),
+    ]);
+    let s = crate::submission::Schema::of_xform(&x.xml).expect("schema");
+    use crate::submission::FieldType;
+    assert_eq!(
+        (s.id.as_str(), s.version.as_deref()),
+        ("household", Some("7"))
+    );
+    assert_eq!(
+        s.columns,
+        ["members", "head/head_name", "head/home", "consent"]
+    );
+    assert_eq!(s.repeat_columns("member"), ["member_name", "photo"]);
+    assert_eq!(s.fields["members"], FieldType::Int);
+    assert_eq!(s.fields["head/home"], FieldType::Geopoint);
+    assert_eq!(s.fields["member/photo"], FieldType::Binary);
+    assert!(s.fields.contains_key("meta/instanceID"));
 }

@@ -3,12 +3,12 @@
 //! `choice_filter` is a predicate), binds, itext translations when the form has
 //! languages, and the body.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use quick_xml::escape::escape;
 
-use super::expr::substitute;
+use super::expr::{substitute, Place};
 use super::form::{is_xml_name, texts, yes_no, Form, Kind, Node};
 
 struct Itext {
@@ -16,16 +16,16 @@ struct Itext {
     entries: Vec<(String, Vec<(String, String)>)>,
 }
 
-/// Label text with `${name}` shown as `<output value="path"/>`.
-fn rich_text(text: &str, paths: &BTreeMap<String, String>) -> String {
+/// Label text with `${name}` shown as `<output value="path"/>`, the path relative to
+/// `place` within a repeat (see [`substitute`]).
+fn rich_text(text: &str, paths: &BTreeMap<String, String>, place: Option<&Place>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("${") {
         out.push_str(&escape(&rest[..at]));
         match rest[at + 2..].find('}') {
             Some(end) => {
-                let name = rest[at + 2..at + 2 + end].trim();
-                let path = paths.get(name).cloned().unwrap_or_default();
+                let path = substitute(&rest[at..at + 3 + end], paths, place);
                 let _ = write!(out, "<output value=\"{}\"/>", escape(&path));
                 rest = &rest[at + 3 + end..];
             }
@@ -40,13 +40,16 @@ fn rich_text(text: &str, paths: &BTreeMap<String, String>) -> String {
 }
 
 impl Itext {
-    /// Adds the texts of `base` of a row under `id`, and says whether there was any.
+    /// Adds the texts of `base` of a row under `id`, with references written from
+    /// `place`, and says whether there was any.
     fn add(
         &mut self,
         id: &str,
         cells: &BTreeMap<String, String>,
         base: &str,
         langs: &[String],
+        paths: &BTreeMap<String, String>,
+        place: Option<&Place>,
     ) -> bool {
         let t = texts(cells, base);
         if t.is_empty() {
@@ -59,7 +62,7 @@ impl Itext {
                 .or_else(|| t.get(&None))
                 .copied()
                 .unwrap_or("-");
-            entries.push((id.to_string(), text.to_string()));
+            entries.push((id.to_string(), rich_text(text, paths, place)));
         }
         true
     }
@@ -90,32 +93,52 @@ struct Writer<'a> {
     binds: String,
     body: String,
     used_lists: Vec<String>,
+    /// The paths of the repeats, for references relative within a repeat.
+    repeats: BTreeSet<String>,
 }
 
 impl Writer<'_> {
-    fn expr(&self, text: &str) -> String {
-        substitute(text, &self.form.paths)
+    fn place<'a>(&'a self, node: &'a Node, current: bool) -> Place<'a> {
+        Place {
+            at: &node.path,
+            repeats: &self.repeats,
+            current,
+        }
+    }
+
+    /// An expression of `node`'s row.
+    fn expr(&self, node: &Node, text: &str) -> String {
+        substitute(text, &self.form.paths, Some(&self.place(node, false)))
     }
 
     /// `<label>` (or `<hint>`) of a row: inline, or a reference to itext.
-    fn text_element(
-        &mut self,
-        element: &str,
-        id: &str,
-        cells: &BTreeMap<String, String>,
-        base: &str,
-    ) -> String {
+    fn text_element(&mut self, element: &str, id: &str, node: &Node, base: &str) -> String {
         let langs = self.form.languages.clone();
+        let place = Place {
+            at: &node.path,
+            repeats: &self.repeats,
+            current: false,
+        };
         match &mut self.itext {
             Some(it) => {
-                if it.add(id, cells, base, &langs) {
+                if it.add(
+                    id,
+                    &node.cells,
+                    base,
+                    &langs,
+                    &self.form.paths,
+                    Some(&place),
+                ) {
                     format!("<{element} ref=\"jr:itext('{}')\"/>", escape(id))
                 } else {
                     String::new()
                 }
             }
-            None => match texts(cells, base).get(&None) {
-                Some(t) => format!("<{element}>{}</{element}>", rich_text(t, &self.form.paths)),
+            None => match texts(&node.cells, base).get(&None) {
+                Some(t) => format!(
+                    "<{element}>{}</{element}>",
+                    rich_text(t, &self.form.paths, Some(&place))
+                ),
                 None => String::new(),
             },
         }
@@ -151,6 +174,7 @@ impl Writer<'_> {
     fn bind(&mut self, node: &Node) {
         let mut b = String::from("<bind");
         attr(&mut b, "nodeset", &node.path);
+        let bare = b.len();
         let container = node.kind.is_container();
         if !container {
             attr(&mut b, "type", bind_type(&node.kind));
@@ -159,19 +183,32 @@ impl Writer<'_> {
             match yes_no(r) {
                 Some(true) => attr(&mut b, "required", "true()"),
                 Some(false) => {}
-                None => attr(&mut b, "required", &self.expr(r)),
+                None => attr(&mut b, "required", &self.expr(node, r)),
             }
         }
         if let Some(r) = node.get("relevant") {
-            attr(&mut b, "relevant", &self.expr(r));
+            attr(&mut b, "relevant", &self.expr(node, r));
         }
         if let Some(c) = node.get("constraint") {
-            attr(&mut b, "constraint", &self.expr(c));
+            attr(&mut b, "constraint", &self.expr(node, c));
             let id = format!("{}:jr:constraintMsg", node.path);
             let langs = self.form.languages.clone();
+            let place = Place {
+                at: &node.path,
+                repeats: &self.repeats,
+                current: false,
+            };
             match &mut self.itext {
                 Some(it) => {
-                    if it.add(&id, &node.cells, "constraint_message", &langs) {
+                    let paths = &self.form.paths;
+                    if it.add(
+                        &id,
+                        &node.cells,
+                        "constraint_message",
+                        &langs,
+                        paths,
+                        Some(&place),
+                    ) {
                         attr(&mut b, "jr:constraintMsg", &format!("jr:itext('{id}')"));
                     }
                 }
@@ -183,7 +220,7 @@ impl Writer<'_> {
             }
         }
         if let Some(c) = node.get("calculation") {
-            attr(&mut b, "calculate", &self.expr(c));
+            attr(&mut b, "calculate", &self.expr(node, c));
         }
         let read_only =
             node.kind == Kind::Note || node.get("read_only").and_then(yes_no).unwrap_or(false);
@@ -202,7 +239,8 @@ impl Writer<'_> {
             attr(&mut b, "jr:preloadParams", params);
         }
         b.push_str("/>");
-        if !container || b.contains(" relevant=") {
+        // A group or repeat has a bind when its row gives it any (relevant, constraint, …).
+        if !container || b.len() > bare + 2 {
             self.binds.push_str(&b);
         }
     }
@@ -211,8 +249,12 @@ impl Writer<'_> {
         for child in &node.children {
             self.bind(child);
             let path = child.path.clone();
-            let label = self.text_element("label", &format!("{path}:label"), &child.cells, "label");
-            let hint = self.text_element("hint", &format!("{path}:hint"), &child.cells, "hint");
+            let label = self.text_element("label", &format!("{path}:label"), child, "label");
+            // A group's hint has its translations but is not shown, as pyxform writes it.
+            let mut hint = self.text_element("hint", &format!("{path}:hint"), child, "hint");
+            if child.kind.is_container() {
+                hint.clear();
+            }
             let open = |element: &str, extra: &str| {
                 let mut s = format!("<{element}");
                 attr(&mut s, "ref", &path);
@@ -264,7 +306,10 @@ impl Writer<'_> {
                     let mut s = open(element, "");
                     let filter = child
                         .get("choice_filter")
-                        .map(|f| format!("[{}]", self.expr(f)))
+                        .map(|f| {
+                            let place = self.place(child, true);
+                            format!("[{}]", substitute(f, &self.form.paths, Some(&place)))
+                        })
                         .unwrap_or_default();
                     let _ = write!(
                         s,
@@ -302,10 +347,20 @@ pub(super) fn generate(form: &Form) -> String {
         binds: String::new(),
         body: String::new(),
         used_lists: Vec::new(),
+        repeats: BTreeSet::new(),
     };
+    fn repeats(node: &Node, out: &mut BTreeSet<String>) {
+        for child in &node.children {
+            if child.kind == Kind::BeginRepeat {
+                out.insert(child.path.clone());
+            }
+            repeats(child, out);
+        }
+    }
+    repeats(&form.root, &mut w.repeats);
     w.body(&form.root);
     w.binds.push_str(
-        "<bind nodeset=\"/data/meta/instanceID\" type=\"string\" readonly=\"true()\" calculate=\"concat('uuid:', uuid())\"/>",
+        "<bind nodeset=\"/data/meta/instanceID\" type=\"string\" readonly=\"true()\" jr:preload=\"uid\"/>",
     );
 
     // Secondary instances, one per list a select uses.
@@ -318,7 +373,7 @@ pub(super) fn generate(form: &Form) -> String {
             match &mut w.itext {
                 Some(it) => {
                     let id = format!("{list}-{i}");
-                    it.add(&id, &choice.cells, "label", &langs);
+                    it.add(&id, &choice.cells, "label", &langs, &form.paths, None);
                     let _ = write!(secondary, "<itextId>{}</itextId>", escape(&id));
                 }
                 None => {
@@ -367,7 +422,7 @@ pub(super) fn generate(form: &Form) -> String {
                     x,
                     "<text id=\"{}\"><value>{}</value></text>",
                     escape(id),
-                    rich_text(text, &form.paths)
+                    text
                 );
             }
             x.push_str("</translation>");

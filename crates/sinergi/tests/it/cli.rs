@@ -982,3 +982,561 @@ fn reminders_run_from_the_command_line() {
     assert!(!o.status.success());
     assert!(text(&o).contains("--at"), "{}", text(&o));
 }
+
+/// A victim added from the command line is in the database's backup as ciphertext only,
+/// while the case around it is there in plain; a backup never replaces a file.
+fn a_backup_holds_protected_persons_as_ciphertext_only(db: &Db) {
+    for args in [
+        &[
+            "agency",
+            "add",
+            "--code",
+            "RES-KPH",
+            "--name",
+            "Polres Kapuas Hulu",
+            "--kind",
+            "police",
+        ][..],
+        &["keygen", "--agency", "RES-KPH"][..],
+    ] {
+        ok(&db.run(args, None));
+    }
+    ok(&db.run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "kasat",
+            "--agency",
+            "RES-KPH",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang\n"),
+    ));
+    let opened = db.run(
+        &[
+            "case",
+            "open",
+            "--title",
+            "Penampungan pekerja migran di Nanga Badau",
+            "--offence-kind",
+            "trafficking",
+            "--law",
+            "UU 21/2007",
+            "--article",
+            "Pasal 4",
+            "--region",
+            "61.06",
+            "--opened-on",
+            "2026-01-05",
+            "--as",
+            "kasat",
+            "--json",
+        ],
+        None,
+    );
+    ok(&opened);
+    let case: serde_json::Value = serde_json::from_slice(&opened.stdout).expect("json");
+    let id = case["id"].as_str().expect("id");
+    ok(&db.run(
+        &[
+            "case",
+            "add-person",
+            id,
+            "--role",
+            "victim",
+            "--name",
+            "Maria Goreti Lusiana",
+            "--identity-number",
+            "6106014404040004",
+            "--as",
+            "kasat",
+        ],
+        None,
+    ));
+    let file = db.dir.path().join("cadangan.db");
+    let file_arg = file.display().to_string();
+    let said = ok(&db.run(&["backup", &file_arg], None));
+    assert!(said.contains("ciphertext only"), "{said}");
+    let bytes = std::fs::read(&file).expect("the backup");
+    let has = |s: &str| bytes.windows(s.len()).any(|w| w == s.as_bytes());
+    assert!(has("Penampungan pekerja migran"), "the case is in the copy");
+    for secret in ["Maria Goreti", "6106014404040004"] {
+        assert!(!has(secret), "{secret} is in the backup");
+    }
+    let again = fails(&db.run(&["backup", &file_arg], None));
+    assert!(again.contains("never replaces"), "{again}");
+    assert_eq!(std::fs::read(&file).expect("kept"), bytes, "left as it was");
+}
+
+#[test]
+fn a_backup_holds_protected_persons_as_ciphertext_only_on_sqlite() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = Db::sqlite();
+    a_backup_holds_protected_persons_as_ciphertext_only(&db);
+    let bytes = std::fs::read(db.dir.path().join("cadangan.db")).expect("backup");
+    assert!(bytes.starts_with(b"SQLite format 3\0"), "a database file");
+    db.finish(&rt);
+}
+
+#[test]
+fn a_backup_holds_protected_persons_as_ciphertext_only_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = Db::postgres(&rt) else { return };
+    a_backup_holds_protected_persons_as_ciphertext_only(&db);
+    let text = std::fs::read_to_string(db.dir.path().join("cadangan.db")).expect("backup");
+    assert!(text.contains("PostgreSQL database dump"), "a pg_dump file");
+    db.finish(&rt);
+}
+
+/// An XLSForm workbook with a KOTAN question and, when given, a `relevant` on row 3.
+fn kotan_workbook(version: &str, relevant: &str) -> Vec<u8> {
+    sinergi_app::forms::workbook_of(&[
+        (
+            "survey",
+            vec![
+                vec!["type", "name", "label", "relevant"],
+                vec!["text", "nama", "Nama responden", ""],
+                vec!["integer", "umur", "Umur", relevant],
+            ],
+        ),
+        (
+            "settings",
+            vec![
+                vec!["form_title", "form_id", "version"],
+                vec!["Kuesioner KOTAN", "kotan_cli", version],
+            ],
+        ),
+    ])
+    .expect("workbook")
+}
+
+#[test]
+fn forms_are_imported_from_the_command_line_naming_each_problem() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = Db::sqlite();
+    ok(&db.run(
+        &[
+            "agency",
+            "add",
+            "--code",
+            "BNNP-JAMBI",
+            "--name",
+            "BNNP Jambi",
+            "--kind",
+            "narcotics_agency",
+        ],
+        None,
+    ));
+    ok(&db.run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "koordinator",
+            "--agency",
+            "BNNP-JAMBI",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang\n"),
+    ));
+    let dir = db.dir.path();
+    let good = dir.join("kotan.xlsx");
+    std::fs::write(&good, kotan_workbook("2021", "")).expect("write");
+    let bad = dir.join("kotan-salah.xlsx");
+    std::fs::write(&bad, kotan_workbook("2022", "${tidak_ada} > 1")).expect("write");
+    let path = |p: &std::path::Path| p.display().to_string();
+
+    let said = fails(&db.run(
+        &["form", "import", &path(&bad), "--as", "koordinator"],
+        None,
+    ));
+    assert!(said.contains("survey[3].relevant:"), "{said}");
+    let o = db.run(
+        &[
+            "form",
+            "import",
+            &path(&good),
+            "--as",
+            "koordinator",
+            "--json",
+        ],
+        None,
+    );
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["form_id"], "kotan_cli");
+    assert_eq!(v["number"], 1);
+    let again = fails(&db.run(
+        &["form", "import", &path(&good), "--as", "koordinator"],
+        None,
+    ));
+    assert!(again.contains("version 1 of the form already"), "{again}");
+    let list = ok(&db.run(&["form", "list", "--as", "koordinator"], None));
+    assert!(
+        list.contains("kotan_cli") && list.contains("Kuesioner KOTAN"),
+        "{list}"
+    );
+    let id = v["id"].as_str().expect("id");
+    let shown = ok(&db.run(&["form", "show", id, "--as", "koordinator"], None));
+    assert!(
+        shown.contains("kotan.xlsx") && shown.contains("2021"),
+        "{shown}"
+    );
+    let missing = fails(&db.run(
+        &[
+            "form",
+            "show",
+            "01970000-0000-7000-8000-00000000dead",
+            "--as",
+            "koordinator",
+        ],
+        None,
+    ));
+    assert!(missing.contains("not found"), "{missing}");
+
+    // A submission sent from a file (as Briefcase saves it), listed, exported, reviewed.
+    let xml = dir.join("instance.xml");
+    std::fs::write(
+        &xml,
+        "<data id=\"kotan_cli\" version=\"2021\"><nama>Sari, Jambi</nama><umur>29</umur>\
+         <meta><instanceID>uuid:cli-1</instanceID></meta></data>",
+    )
+    .expect("write");
+    let sent = ok(&db.run(
+        &["form", "submit", &path(&xml), "--as", "koordinator"],
+        None,
+    ));
+    assert!(
+        sent.contains("uuid:cli-1") && sent.contains("received"),
+        "{sent}"
+    );
+    let again = ok(&db.run(
+        &["form", "submit", &path(&xml), "--as", "koordinator"],
+        None,
+    ));
+    assert!(again.contains("already received"), "{again}");
+    let wrong = dir.join("wrong.xml");
+    std::fs::write(
+        &wrong,
+        "<data id=\"kotan_cli\" version=\"2021\"><umur>dua</umur><meta><instanceID>uuid:cli-2</instanceID></meta></data>",
+    )
+    .expect("write");
+    let said = fails(&db.run(
+        &["form", "submit", &path(&wrong), "--as", "koordinator"],
+        None,
+    ));
+    assert!(said.contains("umur"), "{said}");
+    let o = db.run(
+        &["form", "submissions", id, "--as", "koordinator", "--json"],
+        None,
+    );
+    ok(&o);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(list["total"], 1, "the refused one is not kept");
+    assert_eq!(list["submissions"][0]["data"]["nama"], "Sari, Jambi");
+    let sub = list["submissions"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let csv = ok(&db.run(
+        &["form", "submissions", id, "--as", "koordinator", "--csv"],
+        None,
+    ));
+    let mut lines = csv.lines();
+    assert!(
+        lines.next().expect("header").ends_with(",nama,umur"),
+        "{csv}"
+    );
+    assert!(
+        lines.next().expect("row").ends_with(",\"Sari, Jambi\",29"),
+        "{csv}"
+    );
+    let said = fails(&db.run(
+        &[
+            "form",
+            "review",
+            &sub,
+            "--state",
+            "rejected",
+            "--as",
+            "koordinator",
+        ],
+        None,
+    ));
+    assert!(said.contains("comment"), "{said}");
+    let done = ok(&db.run(
+        &[
+            "form",
+            "review",
+            &sub,
+            "--state",
+            "approved",
+            "--as",
+            "koordinator",
+        ],
+        None,
+    ));
+    assert!(done.contains("approved"), "{done}");
+    let bad = fails(&db.run(
+        &[
+            "form",
+            "submissions",
+            id,
+            "--state",
+            "selesai",
+            "--as",
+            "koordinator",
+        ],
+        None,
+    ));
+    assert!(bad.contains("--state"), "{bad}");
+
+    // A paper form: printed for a region and period, then typed in with its scan.
+    let sheet = dir.join("kertas.pdf");
+    let wrote = ok(&db.run(
+        &[
+            "form",
+            "paper",
+            id,
+            "--out-file",
+            &path(&sheet),
+            "--region",
+            "15.01",
+            "--period",
+            "2021",
+            "--as",
+            "koordinator",
+        ],
+        None,
+    ));
+    assert!(wrote.contains("kertas.pdf"), "{wrote}");
+    assert!(std::fs::read(&sheet).expect("pdf").starts_with(b"%PDF-1.4"));
+    let said = fails(&db.run(
+        &[
+            "form",
+            "paper",
+            id,
+            "--out-file",
+            &path(&sheet),
+            "--period",
+            "2021-Q9",
+            "--as",
+            "koordinator",
+        ],
+        None,
+    ));
+    assert!(said.contains("period"), "{said}");
+    let answers = dir.join("jawaban.json");
+    std::fs::write(&answers, r#"{"nama": "Dewi", "umur": 41}"#).expect("write");
+    let scan = dir.join("pindaian.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n% pindaian kertas\n").expect("write");
+    let entered = |date: &str| {
+        db.run(
+            &[
+                "form",
+                "enter",
+                id,
+                "--answers",
+                &path(&answers),
+                "--date",
+                date,
+                "--scan",
+                &path(&scan),
+                "--instance-id",
+                "uuid:kertas-cli-1",
+                "--as",
+                "koordinator",
+                "--json",
+            ],
+            None,
+        )
+    };
+    let said = fails(&entered("2021-13-01"));
+    assert!(said.contains("--date"), "{said}");
+    let said = fails(&entered("2099-01-01"));
+    assert!(said.contains("answered_on"), "{said}");
+    let o = entered("2021-08-03");
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["outcome"], "entered from paper");
+    assert_eq!(v["answered_at"], "2021-08-03T05:00:00+00:00");
+    let o = entered("2021-08-03");
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["outcome"], "already entered; nothing added");
+    let o = db.run(
+        &["form", "submissions", id, "--as", "koordinator", "--json"],
+        None,
+    );
+    ok(&o);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(list["total"], 2);
+    assert_eq!(list["submissions"][0]["source"], "paper");
+    db.finish(&rt);
+}
+
+#[test]
+fn a_campaign_is_set_up_and_read_from_the_command_line() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = Db::sqlite();
+    for (code, parent) in [("BNNP-JAMBI", None), ("BNNK-KERINCI", Some("BNNP-JAMBI"))] {
+        let mut args = vec![
+            "agency",
+            "add",
+            "--code",
+            code,
+            "--name",
+            code,
+            "--kind",
+            "narcotics_agency",
+        ];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        ok(&db.run(&args, None));
+    }
+    ok(&db.run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "koordinator",
+            "--agency",
+            "BNNP-JAMBI",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-panjang\n"),
+    ));
+    let book = sinergi_app::forms::workbook_of(&[
+        (
+            "survey",
+            vec![
+                vec!["type", "name", "label"],
+                vec!["text", "periode", "Tahun"],
+            ],
+        ),
+        (
+            "settings",
+            vec![
+                vec!["form_title", "form_id", "version"],
+                vec!["KOTAN", "kotan_kampanye", "1"],
+            ],
+        ),
+    ])
+    .expect("workbook");
+    let file = db.dir.path().join("kotan.xlsx");
+    std::fs::write(&file, book).expect("write");
+    let o = db.run(
+        &[
+            "form",
+            "import",
+            &file.display().to_string(),
+            "--as",
+            "koordinator",
+            "--json",
+        ],
+        None,
+    );
+    ok(&o);
+    let form: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let form = form["id"].as_str().expect("id").to_string();
+    let create = |unit: &str| {
+        db.run(
+            &[
+                "campaign",
+                "create",
+                "--form",
+                &form,
+                "--title",
+                "KOTAN Jambi",
+                "--from",
+                "2021",
+                "--to",
+                "2023",
+                "--unit",
+                unit,
+                "--as",
+                "koordinator",
+                "--json",
+            ],
+            None,
+        )
+    };
+    let said = fails(&create("15.01=BNNK-TIDAK-ADA"));
+    assert!(said.contains("units[0].agency"), "{said}");
+    let said = fails(&create("15.01"));
+    assert!(said.contains("REGION=AGENCY"), "{said}");
+    let o = create("15.01=BNNK-KERINCI");
+    ok(&o);
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let id = c["id"].as_str().expect("id").to_string();
+    let list = ok(&db.run(&["campaign", "list", "--as", "koordinator"], None));
+    assert!(
+        list.contains("KOTAN Jambi") && list.contains("2021–2023"),
+        "{list}"
+    );
+    let o = db.run(
+        &["campaign", "show", &id, "--as", "koordinator", "--json"],
+        None,
+    );
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["periods"], serde_json::json!(["2021", "2022", "2023"]));
+    // Nothing answered, every year past its due date: all missing, 0 %.
+    assert_eq!(
+        v["units"][0]["cells"],
+        serde_json::json!(["missing", "missing", "missing"])
+    );
+    assert_eq!(v["overall"]["reporting_rate"], 0.0);
+    let shown = ok(&db.run(&["campaign", "show", &id, "--as", "koordinator"], None));
+    assert!(
+        shown.contains("Kerinci") && shown.contains("0.0%"),
+        "{shown}"
+    );
+    let def = db.dir.path().join("indeks.json");
+    let add = |def: &std::path::Path| {
+        db.run(
+            &[
+                "campaign",
+                "add-index",
+                &id,
+                "--file",
+                &def.display().to_string(),
+                "--as",
+                "koordinator",
+            ],
+            None,
+        )
+    };
+    std::fs::write(
+        &def,
+        r#"{"name": "Indeks", "components": [{"field": "periode", "weight": 90}],
+            "bands": [{"from": 0, "to": 100, "label": "Semua"}]}"#,
+    )
+    .expect("write");
+    let said = fails(&add(&def));
+    assert!(said.contains("not 100"), "{said}");
+    std::fs::write(&def, "{").expect("write");
+    let said = fails(&add(&def));
+    assert!(said.contains("not an index definition"), "{said}");
+    std::fs::write(
+        &def,
+        r#"{"name": "Indeks", "components": [{"field": "periode", "weight": 100}],
+            "bands": [{"from": 0, "to": 100, "label": "Semua"}]}"#,
+    )
+    .expect("write");
+    ok(&add(&def));
+    let indices = ok(&db.run(&["campaign", "indices", &id, "--as", "koordinator"], None));
+    assert!(
+        indices.contains("Indeks") && indices.contains("MEAN"),
+        "{indices}"
+    );
+    db.finish(&rt);
+}

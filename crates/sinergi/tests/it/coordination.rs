@@ -40,7 +40,7 @@ fn err(o: &Output) -> String {
 }
 
 /// Standard output of a command that must succeed.
-fn ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
+pub(crate) fn ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
     let o = sinergi(dir, args, stdin);
     assert!(
         o.status.success(),
@@ -52,7 +52,7 @@ fn ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
 }
 
 /// Standard error of a command that must fail.
-fn fails(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
+pub(crate) fn fails(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
     let o = sinergi(dir, args, stdin);
     assert!(
         !o.status.success(),
@@ -63,14 +63,14 @@ fn fails(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
     err(&o)
 }
 
-fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+pub(crate) fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     let mut a = args.to_vec();
     a.push("--json");
     serde_json::from_str(&ok(dir, &a, None)).expect("valid JSON")
 }
 
 /// Loads the demo data set through a short-lived `serve --demo`.
-fn load_demo(dir: &Path) {
+pub(crate) fn load_demo(dir: &Path) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_sinergi"))
         .arg("--data-dir")
         .arg(dir)

@@ -2,6 +2,7 @@
 //! (`cli`), coordination as a demo user (`coordination`) and a server killed mid-ingest
 //! and started again (`crash`).
 
+mod cases;
 mod cli;
 mod coordination;
 mod crash;

@@ -30,6 +30,10 @@ macro_rules! conformance_tests {
             groups_meetings_and_action_items,
             plans_and_their_trees,
             area_profiles_keep_every_version,
+            cases_are_numbered_stepped_sealed_and_handed_over,
+            forms_keep_every_published_version_once,
+            submissions_are_kept_once_edited_in_order_and_reviewed,
+            campaigns_keep_their_units_and_never_overlap_on_a_form,
             reminders_are_sent_once_and_calendar_tokens_kept_as_hashes,
             dashboards_read_meetings_items_answers_and_dispositions);
     };

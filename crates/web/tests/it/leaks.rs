@@ -1027,3 +1027,478 @@ async fn no_route_leaks_an_area_profile_to_an_agency_that_does_not_see_it() {
     assert_eq!(posts["posts"].as_array().map(Vec::len), Some(1));
     assert_eq!(posts["posts"][0]["last_report"], Value::Null);
 }
+
+/// An agency with no part in a case (not the owner, not above it, not on it) learns
+/// nothing of it: every `/cases/{id}…` route answers exactly as for an id without a case,
+/// writes to them too, a transfer's decision as for a missing transfer, and the lists,
+/// the overdue list, the funnel and the victim counts leave it out whatever the filter.
+/// A new cases route must be added here.
+#[tokio::test]
+async fn no_route_leaks_a_case_or_its_persons_to_an_agency_outside_it() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let send = |r: reqwest::RequestBuilder| async move { r.send().await.expect("send") };
+    sinergi_app::cases::write_key_file(&s.app.config.case_keys_dir, "BNNK-BATANGHARI")
+        .expect("key");
+    let c: Value = send(s.post(&k, "/api/v1/cases").json(&json!({
+        "title": "Perkara rahasia", "offence_kind": "trafficking", "offence_law": "UU 21/2007",
+        "offence_article": "Pasal 2", "max_penalty_years": 15, "region": "15.04",
+        "opened_on": "2026-02-01",
+    })))
+    .await
+    .json()
+    .await
+    .expect("json");
+    let id = c["id"].as_str().expect("case").to_string();
+    let person: Value = send(
+        s.post(&k, &format!("/api/v1/cases/{id}/persons"))
+            .json(&json!({"role": "victim", "name": "Rahasia", "origin_region": "15.04"})),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let pid = person["id"].as_str().expect("person").to_string();
+    let item: Value = send(s.post(&k, &format!("/api/v1/cases/{id}/evidence")).json(&json!({
+        "description": "Paspor palsu", "seized_on": "2026-02-01", "holder": "BNNK-BATANGHARI"
+    })))
+    .await
+    .json()
+    .await
+    .expect("json");
+    let eid = item["id"].as_str().expect("item").to_string();
+    crate::harness::cooperation_agreement(&s.app, "PKS/9", &["BNNK-BATANGHARI", "BNNP-JAMBI"])
+        .await;
+    let t: Value = send(
+        s.post(&k, &format!("/api/v1/cases/{id}/transfers"))
+            .json(&json!({"to": "BNNP-JAMBI"})),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let tid = t["id"].as_str().expect("transfer").to_string();
+    let task: Value = send(
+        s.post(&k, &format!("/api/v1/cases/{id}/tasks"))
+            .json(&json!({"to": "BNNP-JAMBI", "kind": "tracing", "what": "Telusuri rekening"})),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let kid = task["id"].as_str().expect("task").to_string();
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let p = s.token("polisi").await;
+
+    let table = sinergi_web::api::route_table();
+    let routes: Vec<&str> = table
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| {
+            path.starts_with("/cases/{")
+                || path.starts_with("/case-transfers/{")
+                || path.starts_with("/case-tasks/{")
+        })
+        .collect();
+    let checked = [
+        "/cases/{id}",
+        "/cases/{id}/summary.pdf",
+        "/cases/{id}/steps",
+        "/cases/{id}/persons",
+        "/cases/{id}/persons/{person}/open",
+        "/cases/{id}/identities",
+        "/cases/{id}/persons/{person}/identity",
+        "/cases/{id}/persons/{person}/services",
+        "/cases/{id}/persons/{person}/shares",
+        "/cases/{id}/persons/{person}/shares/{agency}",
+        "/cases/{id}/transfers",
+        "/cases/{id}/evidence",
+        "/cases/{id}/evidence/{item}/custody",
+        "/cases/{id}/tasks",
+        "/case-transfers/{id}/decision",
+        "/case-tasks/{id}/answer",
+    ];
+    for route in &routes {
+        assert!(
+            checked.contains(route),
+            "{route} is not covered by this test"
+        );
+    }
+    assert_eq!(routes.len(), checked.len(), "{routes:?}");
+    for route in checked {
+        for method in ["GET", "POST", "PATCH", "PUT", "DELETE"] {
+            let mut answers = Vec::new();
+            for (case, person, transfer, item, task) in [
+                (
+                    id.as_str(),
+                    pid.as_str(),
+                    tid.as_str(),
+                    eid.as_str(),
+                    kid.as_str(),
+                ),
+                (missing, missing, missing, missing, missing),
+            ] {
+                let path = if route.starts_with("/case-transfers") {
+                    route.replace("{id}", transfer)
+                } else if route.starts_with("/case-tasks") {
+                    route.replace("{id}", task)
+                } else {
+                    route
+                        .replace("{id}", case)
+                        .replace("{person}", person)
+                        .replace("{item}", item)
+                        .replace("{agency}", "POLDA-JAMBI")
+                };
+                let req = s
+                    .http
+                    .request(
+                        method.parse().expect("method"),
+                        format!("{}/api/v1{path}", s.url),
+                    )
+                    .bearer_auth(&p);
+                // A body the route accepts, so the answer comes from finding the record.
+                let body = match route {
+                    "/cases/{id}" => json!({"version": 1, "child_suspect": true}),
+                    "/cases/{id}/steps" => json!({"version": 1, "stage": "penyidikan",
+                        "document": {"number": "X/1", "date": "2026-02-02"}}),
+                    "/cases/{id}/persons" => json!({"role": "witness", "name": "x"}),
+                    "/cases/{id}/persons/{person}/open" | "/cases/{id}/identities" => {
+                        json!({"purpose": "ingin tahu"})
+                    }
+                    "/cases/{id}/persons/{person}/services" => {
+                        json!({"service": "shelter", "status": "completed"})
+                    }
+                    "/cases/{id}/persons/{person}/shares" => {
+                        json!({"agency": "POLDA-JAMBI", "purpose": "ingin tahu"})
+                    }
+                    "/cases/{id}/transfers" => json!({"to": "POLDA-JAMBI"}),
+                    "/cases/{id}/tasks" => {
+                        json!({"to": "BNNP-JAMBI", "kind": "lab_test", "what": "x"})
+                    }
+                    "/case-tasks/{id}/answer" => json!({"status": "done", "result": "x"}),
+                    "/cases/{id}/evidence" => json!({"description": "x", "seized_on": "2026-02-02",
+                        "holder": "x"}),
+                    "/cases/{id}/evidence/{item}/custody" => json!({"action": "stored",
+                        "on": "2026-02-03", "holder": "x"}),
+                    _ => json!({"decision": "accept"}),
+                };
+                let req = if method == "GET" || method == "DELETE" {
+                    req
+                } else {
+                    req.json(&body)
+                };
+                answers.push(req.send().await.expect("send"));
+            }
+            let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
+            if a.status() == StatusCode::METHOD_NOT_ALLOWED {
+                assert_eq!(
+                    b.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {route}"
+                );
+                continue;
+            }
+            let a = problem(a, StatusCode::NOT_FOUND).await;
+            let b = problem(b, StatusCode::NOT_FOUND).await;
+            for k in ["title", "detail", "code", "status"] {
+                assert_eq!(a[k], b[k], "{method} {route}: {k}");
+            }
+        }
+    }
+    // The outsider's lists leave it out, whatever the filter.
+    for q in [
+        "",
+        "?region=15",
+        "?region=15.04",
+        "?offence=trafficking",
+        "?year=2026",
+    ] {
+        let list: Value = send(s.get(&p, &format!("/api/v1/cases{q}")))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(list["cases"], json!([]), "{q}");
+        assert_eq!(list["total"], 0, "{q}");
+        let f: Value = send(s.get(&p, &format!("/api/v1/cases/funnel{q}")))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(f["rows"], json!([]), "{q}");
+        let v: Value = send(s.get(&p, &format!("/api/v1/cases/victims{q}")))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(v["total"], 0, "{q}");
+        let o: Value = send(s.get(&p, &format!("/api/v1/cases/overdue{q}")))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(o["cases"], json!([]), "{q}");
+    }
+    let incoming: Value = send(s.get(&p, "/api/v1/case-transfers"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(incoming["transfers"], json!([]));
+    let tasks: Value = send(s.get(&p, "/api/v1/case-tasks"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(tasks["tasks"], json!([]));
+    // Nothing was changed by the attempts.
+    let got: Value = send(s.get(&k, &format!("/api/v1/cases/{id}")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(got["version"], 1);
+    assert_eq!(got["stage"], "laporan");
+    let persons: Value = send(s.get(&k, &format!("/api/v1/cases/{id}/persons")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(persons["persons"].as_array().map(Vec::len), Some(1));
+}
+
+/// An agency outside a form's owner and those above it learns nothing of it: every
+/// `/forms/{id}…` route answers exactly as for an id without a form, and the list leaves
+/// it out; another user's device answers as one that does not exist. A new forms route
+/// must be added here.
+#[tokio::test]
+async fn no_route_leaks_a_form_to_an_agency_outside_it() {
+    let s = spawn().await;
+    let k = s.token("koordinator").await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(crate::forms::workbook("2021", "Nama", None))
+            .file_name("kotan.xlsx"),
+    );
+    let f: Value = s
+        .post(&k, "/api/v1/forms")
+        .multipart(form)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = f["id"].as_str().expect("id").to_string();
+    let missing = "01970000-0000-7000-8000-00000000dead";
+    let p = s.token("polisi").await;
+    let table = sinergi_web::api::route_table();
+    let routes: Vec<&str> = table
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| path.starts_with("/forms/{"))
+        .collect();
+    let checked = [
+        "/forms/{id}",
+        "/forms/{id}/versions/{number}/form.xml",
+        "/forms/{id}/submissions",
+        "/forms/{id}/submissions.csv",
+        "/forms/{id}/paper.pdf",
+        "/forms/{id}/paper",
+    ];
+    assert_eq!(routes.len(), checked.len(), "{routes:?}");
+    // Another user's device answers as a device that does not exist.
+    let devices: Vec<&str> = table
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| path.starts_with("/form-devices/{"))
+        .collect();
+    assert_eq!(devices, ["/form-devices/{id}"]);
+    let linked: Value = s
+        .post(&k, "/api/v1/form-devices")
+        .json(&json!({"name": "HP koordinator"}))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let device = linked["device"]["id"].as_str().expect("id").to_string();
+    let mut answers = Vec::new();
+    for d in [device.as_str(), missing] {
+        answers.push(
+            s.http
+                .delete(format!("{}/api/v1/form-devices/{d}", s.url))
+                .bearer_auth(&p)
+                .send()
+                .await
+                .expect("send"),
+        );
+    }
+    let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
+    let a = problem(a, StatusCode::NOT_FOUND).await;
+    let b = problem(b, StatusCode::NOT_FOUND).await;
+    assert_eq!(a["detail"], b["detail"]);
+    let still: Value = s
+        .get(&k, "/api/v1/form-devices")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        still["devices"][0]["revoked_at"].is_null(),
+        "not revoked by another user"
+    );
+    for route in checked {
+        assert!(routes.contains(&route), "{route}");
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            let mut answers = Vec::new();
+            for form in [id.as_str(), missing] {
+                let path = route.replace("{id}", form).replace("{number}", "1");
+                answers.push(
+                    s.http
+                        .request(
+                            method.parse().expect("method"),
+                            format!("{}/api/v1{path}", s.url),
+                        )
+                        .bearer_auth(&p)
+                        .send()
+                        .await
+                        .expect("send"),
+                );
+            }
+            let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
+            if a.status() == StatusCode::METHOD_NOT_ALLOWED {
+                assert_eq!(
+                    b.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {route}"
+                );
+                continue;
+            }
+            let a = problem(a, StatusCode::NOT_FOUND).await;
+            let b = problem(b, StatusCode::NOT_FOUND).await;
+            for k in ["title", "detail", "code", "status"] {
+                assert_eq!(a[k], b[k], "{method} {route}: {k}");
+            }
+        }
+    }
+    let list: Value = s
+        .get(&p, "/api/v1/forms")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["forms"], json!([]));
+
+    // A submission (sent from the coordinator's phone) answers the police as one that
+    // does not exist, on every submission route and method.
+    let server = linked["server_url"].as_str().expect("url");
+    let xml = "<data id=\"kotan_jambi\" version=\"2021\"><nama>Rahasia</nama><umur>40</umur>\
+               <sosialisasi>ya</sosialisasi><meta><instanceID>uuid:leak-1</instanceID></meta></data>";
+    let r = s
+        .http
+        .post(format!("{server}/submission"))
+        .multipart(reqwest::multipart::Form::new().part(
+            "xml_submission_file",
+            reqwest::multipart::Part::bytes(xml.as_bytes().to_vec()).file_name("submission.xml"),
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let page: Value = s
+        .get(&k, &format!("/api/v1/forms/{id}/submissions"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let sub = page["submissions"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let routes: Vec<&str> = table
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| path.starts_with("/submissions/{"))
+        .collect();
+    let checked = [
+        "/submissions/{id}",
+        "/submissions/{id}/review",
+        "/submissions/{id}/files/{name}",
+    ];
+    assert_eq!(routes.len(), checked.len(), "{routes:?}");
+    for route in checked {
+        assert!(routes.contains(&route), "{route}");
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            let mut answers = Vec::new();
+            for one in [sub.as_str(), missing] {
+                let path = route.replace("{id}", one).replace("{name}", "foto.jpg");
+                answers.push(
+                    s.http
+                        .request(
+                            method.parse().expect("method"),
+                            format!("{}/api/v1{path}", s.url),
+                        )
+                        .bearer_auth(&p)
+                        .json(&json!({"state": "approved"}))
+                        .send()
+                        .await
+                        .expect("send"),
+                );
+            }
+            let [a, b] = <[reqwest::Response; 2]>::try_from(answers).expect("two");
+            if a.status() == StatusCode::METHOD_NOT_ALLOWED {
+                assert_eq!(
+                    b.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {route}"
+                );
+                continue;
+            }
+            let a = problem(a, StatusCode::NOT_FOUND).await;
+            let b = problem(b, StatusCode::NOT_FOUND).await;
+            for k in ["title", "detail", "code", "status"] {
+                assert_eq!(a[k], b[k], "{method} {route}: {k}");
+            }
+        }
+    }
+    // The police's own device is told the form does not exist, as for a made-up one.
+    let theirs: Value = s
+        .post(&p, "/api/v1/form-devices")
+        .json(&json!({"name": "HP polisi"}))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let mut texts = Vec::new();
+    for form in ["kotan_jambi", "tidak_ada"] {
+        let x = xml
+            .replace("kotan_jambi", form)
+            .replace("uuid:leak-1", "uuid:leak-2");
+        let r = s
+            .http
+            .post(format!(
+                "{}/submission",
+                theirs["server_url"].as_str().expect("url")
+            ))
+            .multipart(reqwest::multipart::Form::new().part(
+                "xml_submission_file",
+                reqwest::multipart::Part::bytes(x.into_bytes()).file_name("submission.xml"),
+            ))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{form}");
+        texts.push(r.text().await.expect("text"));
+    }
+    assert_eq!(texts[0], texts[1]);
+}

@@ -106,6 +106,33 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::AreaUpdate => k!("act_area_update"),
         Action::AreaPostCreate => k!("act_area_post_create"),
         Action::AreaPostReportCreate => k!("act_area_post_report_create"),
+        Action::CaseCreate => k!("act_case_create"),
+        Action::CaseUpdate => k!("act_case_update"),
+        Action::CaseStageRecord => k!("act_case_stage_record"),
+        Action::CasePersonAdd => k!("act_case_person_add"),
+        Action::CasePersonDecrypt => k!("act_case_person_decrypt"),
+        Action::CasePersonShred => k!("act_case_person_shred"),
+        Action::CasePersonShare => k!("act_case_person_share"),
+        Action::CasePersonUnshare => k!("act_case_person_unshare"),
+        Action::FormPublish => k!("act_form_publish"),
+        Action::FormDeviceLink => k!("act_form_device_link"),
+        Action::FormDeviceRevoke => k!("act_form_device_revoke"),
+        Action::SubmissionReceive => k!("act_submission_receive"),
+        Action::SubmissionEdit => k!("act_submission_edit"),
+        Action::SubmissionFile => k!("act_submission_file"),
+        Action::SubmissionReview => k!("act_submission_review"),
+        Action::CampaignCreate => k!("act_campaign_create"),
+        Action::CampaignIndexCreate => k!("act_campaign_index_create"),
+        Action::CampaignReminder => k!("act_campaign_reminder"),
+        Action::CaseServiceUpdate => k!("act_case_service_update"),
+        Action::CaseTransferRequest => k!("act_case_transfer_request"),
+        Action::CaseTransferDecide => k!("act_case_transfer_decide"),
+        Action::CaseSettingsChange => k!("act_case_settings_change"),
+        Action::CaseDeadlineReminder => k!("act_case_deadline_reminder"),
+        Action::CaseEvidenceAdd => k!("act_case_evidence_add"),
+        Action::CaseCustodyRecord => k!("act_case_custody_record"),
+        Action::CaseTaskRequest => k!("act_case_task_request"),
+        Action::CaseTaskAnswer => k!("act_case_task_answer"),
         // An action added to the domain later shows as its stored name until it gets
         // words of its own here.
         #[allow(unreachable_patterns)]
@@ -156,6 +183,9 @@ fn record_type_label(lang: Lang, t: &str) -> String {
         "action_item" => k!("rt_action_item"),
         "plan" => k!("rt_plan"),
         "plan_node" => k!("rt_plan_node"),
+        "case" => k!("rt_case"),
+        "case_person" => k!("rt_case_person"),
+        "case_evidence" => k!("rt_case_evidence"),
         other => return other.to_string(),
     };
     tr(lang, key)
@@ -168,6 +198,7 @@ fn record_href(record_type: Option<&str>, id: &str) -> Option<String> {
         "agreement" => Some(format!("/perjanjian/{}", urlencode(id))),
         "letter" => Some(format!("/surat/{}", urlencode(id))),
         "plan" => Some(format!("/rencana/{}", urlencode(id))),
+        "case" => Some(format!("/perkara/{}", urlencode(id))),
         _ => None,
     }
 }

@@ -65,6 +65,12 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
         "action_item_overdue" => k!("notif_action_item_overdue"),
         "disposition_due_soon" => k!("notif_disposition_due_soon"),
         "disposition_overdue" => k!("notif_disposition_overdue"),
+        "case_deadline_due_soon" => k!("notif_case_deadline_due_soon"),
+        "case_deadline_overdue" => k!("notif_case_deadline_overdue"),
+        "case_deadline_escalated" => k!("notif_case_deadline_escalated"),
+        "campaign_due_soon" => k!("notif_campaign_due_soon"),
+        "campaign_overdue" => k!("notif_campaign_overdue"),
+        "campaign_escalated" => k!("notif_campaign_escalated"),
         _ => k!("notif_other"),
     };
     let why = match n.kind.as_str() {
@@ -91,6 +97,12 @@ fn sentence(lang: Lang, n: &Notification, zone: Zone) -> String {
             ("agency", &text(n, "agency")),
             ("group", &text(n, "group")),
             ("to", &text(n, "to")),
+            ("number", &text(n, "number")),
+            ("title", &text(n, "title")),
+            ("basis", &text(n, "basis")),
+            ("campaign", &text(n, "campaign")),
+            ("period", &text(n, "period")),
+            ("region_name", &text(n, "region_name")),
         ],
     )
 }
@@ -107,6 +119,12 @@ fn report_of(n: &Notification) -> Option<ReportId> {
 fn href(n: &Notification) -> Option<String> {
     if let (Some("letter"), Some(id)) = (n.record_type.as_deref(), n.record_id.as_deref()) {
         return sinergi_core::ids::LetterId::parse(id).map(|id| format!("/surat/{id}"));
+    }
+    if let (Some("case"), Some(id)) = (n.record_type.as_deref(), n.record_id.as_deref()) {
+        return sinergi_core::case::CaseId::parse(id).map(|id| format!("/perkara/{id}"));
+    }
+    if let (Some("campaign"), Some(id)) = (n.record_type.as_deref(), n.record_id.as_deref()) {
+        return sinergi_core::campaign::CampaignId::parse(id).map(|id| format!("/kampanye/{id}"));
     }
     // A reminder of an action item links to the meeting that set it.
     if n.record_type.as_deref() == Some("action_item") {

@@ -54,7 +54,7 @@ pub(crate) fn routes(_: &Limits) -> Routes {
 /// The scheme and host the client reached: `https` when Sinergi is served over HTTPS
 /// (or, behind a trusted proxy, as `X-Forwarded-Proto` says), the `Host` the client sent.
 /// A host that is not a plain name or address makes links relative.
-fn origin(st: &AppState, uri: &Uri, headers: &HeaderMap) -> String {
+pub(crate) fn origin(st: &AppState, uri: &Uri, headers: &HeaderMap) -> String {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let forwarded = st.app.config.trust_forwarded_for;
     let host = forwarded

@@ -75,6 +75,11 @@ async fn agreement_view(st: &AppState, a: &Agreement) -> ApiResult<AgreementView
             withheld_fields: c.withheld_fields.clone(),
             location_precision_m: PrecisionView::from(c.precision),
             include_subagencies: c.include_subagencies,
+            protected_persons: c
+                .protected_persons
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect(),
         })
         .collect();
     Ok(AgreementView {

@@ -39,6 +39,9 @@ pub struct ClauseView {
     pub withheld_fields: Vec<String>,
     pub location_precision_m: PrecisionView,
     pub include_subagencies: bool,
+    /// The kinds of protected person (victim, witness) whose identities the owner may
+    /// share with the receiving parties, one person at a time.
+    pub protected_persons: Vec<String>,
 }
 
 /// A document attached to an agreement.

@@ -5,6 +5,6 @@
 
 mod api;
 mod calendar;
-mod outputs;
+pub(crate) mod outputs;
 mod pages;
 mod reminders;

@@ -18,7 +18,7 @@ async fn json_of(r: reqwest::RequestBuilder) -> Value {
 
 /// The text of a PDF as pypdf reads it, or `None` when no Python with pypdf is set
 /// (which CI refuses).
-pub(super) fn pdf_text(pdf: &[u8]) -> Option<String> {
+pub(crate) fn pdf_text(pdf: &[u8]) -> Option<String> {
     assert!(pdf.starts_with(b"%PDF-1.4"));
     let Ok(python) = std::env::var("SINERGI_GPX_PYTHON") else {
         assert!(

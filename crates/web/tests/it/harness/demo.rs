@@ -87,16 +87,43 @@ impl Server {
             .send()
             .await
             .expect("send");
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        match location {
-            Some(l) => (status, l),
-            None => (status, r.text().await.expect("text")),
+        answer(r).await
+    }
+
+    /// Posts a UI form as `multipart/form-data`, its CSRF token first and the file
+    /// `(part, name, bytes)` last, as a browser sends a form with a file input.
+    pub async fn multipart(
+        &self,
+        token: &str,
+        path: &str,
+        pairs: &[(&str, &str)],
+        file: (&str, &str, Vec<u8>),
+    ) -> (StatusCode, String) {
+        let (_, home) = self.page(token, "/").await;
+        let csrf = between(&home, "name=\"csrf-token\" content=\"", "\"")
+            .expect("csrf meta")
+            .to_string();
+        // Field names as a browser writes them (`a:aspek/hukum`), not percent-encoded.
+        let mut form = reqwest::multipart::Form::new()
+            .percent_encode_noop()
+            .text("_csrf", csrf);
+        for (k, v) in pairs {
+            form = form.text(k.to_string(), v.to_string());
         }
+        let (part, name, bytes) = file;
+        form = form.part(
+            part.to_string(),
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .header("cookie", format!("sinergi_session={token}"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("send");
+        answer(r).await
     }
 
     pub async fn api(&self, token: &str, path: &str) -> (StatusCode, Value) {
@@ -128,7 +155,12 @@ pub fn alert_ids(html: &str) -> Vec<String> {
 /// shows (titles, placeholders, labels), with scripts, JSON blocks and templates left out.
 pub fn visible_text(html: &str) -> String {
     let mut s = html.to_string();
-    for (open, close) in [("<script", "</script>"), ("<template", "</template>")] {
+    // Identifiers shown as code (a form's id as its workbook names it) are not words.
+    for (open, close) in [
+        ("<script", "</script>"),
+        ("<template", "</template>"),
+        ("<code", "</code>"),
+    ] {
         while let Some(i) = s.find(open) {
             let Some(j) = s[i..].find(close) else { break };
             s.replace_range(i..i + j + close.len(), " ");
@@ -233,4 +265,18 @@ pub async fn agreement_ids(s: &Server, token: &str) -> Vec<String> {
 
 pub fn new_id(s: &Server) -> String {
     sinergi_core::ids::ReportId::new_at(s.app.now(), rand::random::<[u8; 10]>()).to_string()
+}
+
+/// The status of a form's answer and the `Location` of its redirect, or the page.
+async fn answer(r: reqwest::Response) -> (StatusCode, String) {
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    match location {
+        Some(l) => (status, l),
+        None => (status, r.text().await.expect("text")),
+    }
 }

@@ -35,8 +35,25 @@ pub async fn spawn() -> Server {
 
 /// [`spawn`] with the app's configuration changed first (an SMTP server, say).
 pub async fn spawn_with(configure: impl FnOnce(&mut sinergi_app::AppConfig)) -> Server {
+    spawn_with_clock(std::sync::Arc::new(sinergi_app::SystemClock), configure).await
+}
+
+/// A clock standing at one instant, for tests whose answers depend on the date.
+pub struct FixedClock(pub chrono::DateTime<chrono::Utc>);
+
+impl sinergi_core::time::Clock for FixedClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0
+    }
+}
+
+/// [`spawn_with`] reading the time from `clock`.
+pub async fn spawn_with_clock(
+    clock: std::sync::Arc<dyn sinergi_core::time::Clock>,
+    configure: impl FnOnce(&mut sinergi_app::AppConfig),
+) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = harness::app(dir.path(), configure).await;
+    let app = harness::app_with_clock(dir.path(), clock, configure).await;
     harness::agencies(
         &app,
         "15",

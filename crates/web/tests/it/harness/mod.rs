@@ -73,6 +73,40 @@ pub async fn agencies(app: &App, region: &str, list: &[(&str, &str, Option<&str>
 /// Records an agreement in force between `parties` (agency codes) that shares nothing by
 /// itself: a cooperation MoU, enough for joint patrols between them.
 pub async fn cooperation_agreement(app: &App, number: &str, parties: &[&str]) {
+    agreement_with_clauses(app, number, parties, |_| Vec::new()).await;
+}
+
+/// An active agreement between `from` and `to` whose one clause lets `from` share its
+/// narcotics-arrest reports and the identities of the protected persons of `kinds` with `to`.
+pub async fn person_sharing_agreement(
+    app: &App,
+    number: &str,
+    from: &str,
+    to: &str,
+    kinds: &[sinergi_core::protect::PersonRole],
+) -> sinergi_core::ids::AgreementId {
+    agreement_with_clauses(app, number, &[from, to], |ids| {
+        vec![sinergi_core::agreement::Clause {
+            from: Some(ids[0]),
+            to: vec![ids[1]],
+            report_types: vec!["narcotics_arrest".into()],
+            categories: vec![],
+            max_sensitivity: sinergi_core::report::Sensitivity::Restricted,
+            withheld_fields: vec![],
+            precision: sinergi_core::sharing::Precision::Exact,
+            include_subagencies: false,
+            protected_persons: kinds.to_vec(),
+        }]
+    })
+    .await
+}
+
+async fn agreement_with_clauses(
+    app: &App,
+    number: &str,
+    parties: &[&str],
+    clauses: impl FnOnce(&[sinergi_core::ids::AgencyId]) -> Vec<sinergi_core::agreement::Clause>,
+) -> sinergi_core::ids::AgreementId {
     let mut ids = Vec::new();
     for code in parties {
         ids.push(
@@ -85,6 +119,7 @@ pub async fn cooperation_agreement(app: &App, number: &str, parties: &[&str]) {
         );
     }
     let now = app.now();
+    let clauses = clauses(&ids);
     let a = sinergi_core::agreement::Agreement {
         id: sinergi_core::ids::AgreementId(uuid::Uuid::new_v4()),
         title: format!("Kerja sama {number}"),
@@ -95,7 +130,7 @@ pub async fn cooperation_agreement(app: &App, number: &str, parties: &[&str]) {
         valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
         valid_until: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).expect("date"),
         status: sinergi_core::agreement::AgreementStatus::Active,
-        clauses: vec![],
+        clauses,
         documents: vec![],
         version: 1,
         created_by: app
@@ -120,6 +155,7 @@ pub async fn cooperation_agreement(app: &App, number: &str, parties: &[&str]) {
         .insert_agreement(&a, &entry)
         .await
         .expect("agreement");
+    a.id
 }
 
 /// Adds users `(name, agency, role)`, all with `password`.

@@ -59,7 +59,19 @@ async fn agreements_decide_what_flows_and_revocation_stops_it_at_once() {
     let body = json!({"title": "PKS BNNP Jambi – Polda Jambi", "number": "PKS/01/2025",
         "parties": ["BNNP-JAMBI", "POLDA-JAMBI"], "valid_from": "2025-01-01", "valid_until": "2030-12-31",
         "clauses": [{"from": "BNNP-JAMBI", "to": ["POLDA-JAMBI"], "categories": ["narcotics"], "max_sensitivity": "internal",
-            "withheld_fields": ["suspect_names"], "location_precision_m": 1000, "include_subagencies": true}]});
+            "withheld_fields": ["suspect_names"], "location_precision_m": 1000, "include_subagencies": true,
+            "protected_persons": ["victim"]}]});
+    // An informant's identity is never shared: the clause is refused, naming the field.
+    let mut informants = body.clone();
+    informants["clauses"][0]["protected_persons"] = json!(["victim", "informant"]);
+    let r = s
+        .post(&bnnp, "/api/v1/agreements")
+        .json(&informants)
+        .send()
+        .await
+        .expect("send");
+    let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["field"], "clauses[0].protected_persons");
     let r = s
         .post(&bnnp, "/api/v1/agreements")
         .json(&body)
@@ -69,6 +81,11 @@ async fn agreements_decide_what_flows_and_revocation_stops_it_at_once() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let ag: Value = r.json().await.expect("json");
     assert_eq!(ag["status"], "proposed");
+    assert_eq!(ag["clauses"][0]["protected_persons"], json!(["victim"]));
+    assert!(ag["what_flows_where"][0]
+        .as_str()
+        .expect("summary")
+        .contains("Identitas korban dapat dibagikan satu per satu."));
     assert!(ag["what_flows_where"][0]
         .as_str()
         .expect("summary")

@@ -69,7 +69,7 @@ fn grouped(secret: &str) -> String {
 /// The QR code of `uri` as an inline SVG element (without the XML prolog, which has no
 /// place inside HTML). The SVG is made by the `qrcode` crate from fixed markup and path
 /// data; no text of the URI appears in it, so it is safe to insert as it is.
-fn qr_svg(uri: &str) -> Option<String> {
+pub(crate) fn qr_svg(uri: &str) -> Option<String> {
     let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
     let svg = code
         .render::<qrcode::render::svg::Color>()

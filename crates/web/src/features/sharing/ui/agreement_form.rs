@@ -21,6 +21,7 @@ use sinergi_app::AppError;
 use sinergi_core::agency::Agency;
 use sinergi_core::agreement::{Agreement, AgreementInput, AgreementStatus};
 use sinergi_core::ids::{AgencyId, AgreementId};
+use sinergi_core::protect::PersonRole;
 use sinergi_core::report::Sensitivity;
 use sinergi_core::sharing::Precision;
 use sinergi_core::time::Zone;
@@ -47,6 +48,8 @@ struct ClauseValues {
     withheld: Vec<String>,
     precision: String,
     sub: bool,
+    /// The kinds of protected person whose identities may be shared (ticked boxes).
+    persons: Vec<String>,
 }
 
 impl Default for ClauseValues {
@@ -60,6 +63,7 @@ impl Default for ClauseValues {
             withheld: Vec::new(),
             precision: "0".into(),
             sub: false,
+            persons: Vec::new(),
         }
     }
 }
@@ -110,6 +114,7 @@ impl ClauseValues {
             "withheld_fields": self.withheld,
             "location_precision_m": precision,
             "include_subagencies": self.sub,
+            "protected_persons": self.persons,
         })
     }
 }
@@ -172,6 +177,7 @@ impl AgreementValues {
                     withheld: ClauseValues::keys_of(&all(&format!("{p}.withheld"))),
                     precision: f.text(&format!("{p}.precision")),
                     sub: !f.text(&format!("{p}.sub")).is_empty(),
+                    persons: all(&format!("{p}.persons")),
                 }
             })
             .collect();
@@ -215,6 +221,11 @@ impl AgreementValues {
                     withheld: c.withheld_fields.clone(),
                     precision: precision_value(c.precision),
                     sub: c.include_subagencies,
+                    persons: c
+                        .protected_persons
+                        .iter()
+                        .map(|r| r.as_str().to_string())
+                        .collect(),
                 })
                 .collect(),
             draft: true,
@@ -298,6 +309,7 @@ fn form_field(path: &str, used: &[usize]) -> String {
         "withheld_fields" => "withheld",
         "location_precision_m" => "precision",
         "include_subagencies" => "sub",
+        "protected_persons" => "persons",
         _ => "",
     };
     if part.is_empty() {
@@ -319,6 +331,7 @@ fn field_label(lang: Lang, field: &str) -> String {
             "withheld" => k!("clause_withheld"),
             "precision" => k!("clause_precision"),
             "sub" => k!("clause_sub"),
+            "persons" => k!("clause_persons"),
             _ => return clause,
         };
         return format!("{clause} · {}", tr(lang, key));
@@ -435,6 +448,10 @@ fn form_page(
             sensitivities => sensitivities,
             precisions => precisions,
             withheld_options => withheld_options,
+            person_kinds => [PersonRole::Victim, PersonRole::Witness]
+                .into_iter()
+                .map(|r| context! { key => r.as_str(), label => crate::features::cases::ui::role_label(lang, r) })
+                .collect::<Vec<_>>(),
             errors => errors.by_field,
             summary => errors.summary,
             action => match editing {
@@ -945,6 +962,8 @@ mod tests {
             ("clauses[1].withheld", "suspect_names, victim_names"),
             ("clauses[1].precision", "1000"),
             ("clauses[1].sub", "1"),
+            ("clauses[1].persons", "victim"),
+            ("clauses[1].persons", "witness"),
             ("clauses[2].precision", "region"),
         ]);
         let v = AgreementValues::from_form(&f);
@@ -960,6 +979,15 @@ mod tests {
         assert_eq!(c["location_precision_m"], json!(1000));
         assert_eq!(c["include_subagencies"], json!(true));
         assert_eq!(c["from"], json!("BNNP-JAMBI"));
+        assert_eq!(c["protected_persons"], json!(["victim", "witness"]));
+        assert_eq!(
+            form_field("clauses[0].protected_persons", &used),
+            "clauses[1].persons"
+        );
+        assert_eq!(
+            field_label(Lang::Id, "clauses[1].persons"),
+            "Klausul 2 · Identitas orang yang dilindungi"
+        );
         assert_eq!(form_field("clauses[0].to", &used), "clauses[1].to");
         assert_eq!(
             form_field("clauses[0].categories", &used),

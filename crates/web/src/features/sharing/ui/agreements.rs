@@ -229,7 +229,7 @@ pub(crate) fn flow_sentence(
         Precision::Grid(m) => tr_args(lang, k!("place_grid"), &[("n", &km(m))]),
         Precision::Region => tr(lang, k!("place_region")),
     };
-    tr_args(
+    let flow = tr_args(
         lang,
         k!("ag_flow"),
         &[
@@ -243,6 +243,18 @@ pub(crate) fn flow_sentence(
             ("without", &without),
             ("place", &place),
         ],
+    );
+    if c.protected_persons.is_empty() {
+        return flow;
+    }
+    let kinds: Vec<String> = c
+        .protected_persons
+        .iter()
+        .map(|r| crate::features::cases::ui::role_label(lang, *r).to_lowercase())
+        .collect();
+    format!(
+        "{flow} {}",
+        tr_args(lang, k!("ag_flow_persons"), &[("kinds", &kinds.join(", "))])
     )
 }
 
@@ -335,6 +347,12 @@ pub(crate) async fn detail_page(
                     .join(", "),
                 precision => precision_label(lang, c.precision),
                 sub => c.include_subagencies,
+                persons => c
+                    .protected_persons
+                    .iter()
+                    .map(|r| crate::features::cases::ui::role_label(lang, *r))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }
         })
         .collect();

@@ -1,0 +1,539 @@
+//! Submissions the way ODK Collect sends them: `HEAD` first, then a multipart post with
+//! the instance and its photos, split across posts; the same instance again adds only
+//! missing files; a different instance under the same id, an instance that does not
+//! match its form, an unknown version and a file that is no photo are refused with
+//! nothing stored; an edit (`deprecatedID`) becomes the newest instance. Then the
+//! table, the CSV export and reviews, each for those who may see them.
+
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::harness::jambi::*;
+
+/// A BNNP questionnaire with a place and photos, version `version`.
+fn workbook(version: &str) -> Vec<u8> {
+    sinergi_app::forms::workbook_of(&[
+        (
+            "survey",
+            vec![
+                vec!["type", "name", "label"],
+                vec!["text", "desa", "Desa"],
+                vec!["integer", "peserta", "Jumlah peserta"],
+                vec!["geopoint", "titik", "Lokasi kegiatan"],
+                vec!["begin repeat", "dokumentasi", "Dokumentasi"],
+                vec!["image", "foto", "Foto"],
+                vec!["end repeat", "", ""],
+            ],
+        ),
+        (
+            "settings",
+            vec![
+                vec!["form_title", "form_id", "version"],
+                vec!["Laporan Sosialisasi P4GN", "sosialisasi_p4gn", version],
+            ],
+        ),
+    ])
+    .expect("workbook")
+}
+
+fn instance(
+    id: &str,
+    deprecated: Option<&str>,
+    desa: &str,
+    peserta: &str,
+    photos: &[&str],
+) -> String {
+    let photos: String = photos
+        .iter()
+        .map(|p| format!("<dokumentasi><foto>{p}</foto></dokumentasi>"))
+        .collect();
+    let dep = deprecated
+        .map(|d| format!("<deprecatedID>{d}</deprecatedID>"))
+        .unwrap_or_default();
+    format!(
+        "<?xml version='1.0' ?><data id=\"sosialisasi_p4gn\" version=\"2026.1\" xmlns:jr=\"http://openrosa.org/javarosa\" xmlns:orx=\"http://openrosa.org/xforms\">\
+         <desa>{desa}</desa><peserta>{peserta}</peserta><titik>-1.6 103.6 20 5</titik>{photos}\
+         <meta><instanceID>{id}</instanceID>{dep}</meta></data>"
+    )
+}
+
+/// A JPEG as a phone's camera writes its first bytes.
+fn jpeg(n: u8) -> Vec<u8> {
+    let mut b = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
+    b.extend(std::iter::repeat_n(n, 200));
+    b
+}
+
+/// A submission post as Collect sends it.
+async fn post(
+    s: &Server,
+    server: &str,
+    xml: &str,
+    files: &[(&str, Vec<u8>)],
+    incomplete: bool,
+) -> (StatusCode, String) {
+    let mut form = Form::new().part(
+        "xml_submission_file",
+        Part::bytes(xml.as_bytes().to_vec())
+            .file_name("submission.xml")
+            .mime_str("text/xml")
+            .expect("mime"),
+    );
+    for (name, bytes) in files {
+        form = form.part(
+            name.to_string(),
+            Part::bytes(bytes.clone())
+                .file_name(name.to_string())
+                .mime_str("image/jpeg")
+                .expect("mime"),
+        );
+    }
+    if incomplete {
+        form = form.text("*isIncomplete*", "yes");
+    }
+    let r = s
+        .http
+        .post(format!(
+            "{server}/submission?deviceID=collect%3AK2xBEXAMPLE"
+        ))
+        .header("X-OpenRosa-Version", "1.0")
+        .header("Date", "Mon, 7 Dec 2026 10:00:00 GMT+07:00")
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
+    let status = r.status();
+    assert_eq!(
+        r.headers()
+            .get("x-openrosa-version")
+            .and_then(|v| v.to_str().ok()),
+        Some("1.0")
+    );
+    (status, r.text().await.expect("text"))
+}
+
+async fn json_of(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let r = r.send().await.expect("send");
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn odk_collect_submits_in_parts_edits_and_is_refused_what_does_not_fit() {
+    let s = spawn().await;
+    // The BNNP's form, filled by the BNNK below it.
+    let bnnp = s.token("admin.bnnp").await;
+    let r = s
+        .post(&bnnp, "/api/v1/forms")
+        .multipart(Form::new().part(
+            "file",
+            Part::bytes(workbook("2026.1")).file_name("p4gn.xlsx"),
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let form: Value = r.json().await.expect("json");
+    let form_id = form["id"].as_str().expect("id").to_string();
+    let petugas = s.token("petugas").await;
+    let (_, v) = json_of(
+        s.post(&petugas, "/api/v1/form-devices")
+            .json(&json!({"name": "HP"})),
+    )
+    .await;
+    let server = v["server_url"].as_str().expect("url").to_string();
+    let list = s
+        .http
+        .get(format!("{server}/formList"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        list.contains("<formID>sosialisasi_p4gn</formID>"),
+        "the BNNK fills its BNNP's form: {list}"
+    );
+
+    // HEAD first: 204 with the largest post accepted.
+    let r = s
+        .http
+        .head(format!("{server}/submission"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let accepted: usize = r
+        .headers()
+        .get("x-openrosa-accept-content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("X-OpenRosa-Accept-Content-Length");
+    assert!(accepted >= 1024 * 1024);
+
+    // A split upload: the instance with one photo, then again with the other.
+    let xml = instance(
+        "uuid:aaaa-1",
+        None,
+        "Muara Bulian",
+        "45",
+        &["1.jpg", "2.jpg"],
+    );
+    let (st, text) = post(&s, &server, &xml, &[("1.jpg", jpeg(1))], true).await;
+    assert_eq!(st, StatusCode::CREATED, "{text}");
+    assert!(
+        text.contains("<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\">"),
+        "{text}"
+    );
+    let (st, _) = post(&s, &server, &xml, &[("2.jpg", jpeg(2))], false).await;
+    assert_eq!(st, StatusCode::CREATED);
+    // Sent once more (Collect retrying): still one submission.
+    let (st, _) = post(
+        &s,
+        &server,
+        &xml,
+        &[("1.jpg", jpeg(1)), ("2.jpg", jpeg(2))],
+        false,
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let path = format!("/api/v1/forms/{form_id}/submissions");
+    let (st, page) = json_of(s.get(&bnnp, &path)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["columns"], json!(["desa", "peserta", "titik"]));
+    let sub = &page["submissions"][0];
+    assert_eq!(sub["instance_id"], "uuid:aaaa-1");
+    assert_eq!(sub["agency"], "BNNK-BATANGHARI");
+    assert_eq!(sub["submitted_by"], "petugas");
+    assert_eq!(sub["review_state"], "received");
+    assert_eq!(sub["location"], json!([103.6, -1.6]));
+    assert_eq!(sub["data"]["dokumentasi"][1]["foto"], "2.jpg");
+    let id = sub["id"].as_str().expect("id").to_string();
+    let (_, detail) = json_of(s.get(&bnnp, &format!("/api/v1/submissions/{id}"))).await;
+    let files = detail["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2);
+    assert!(files.iter().all(|f| f["received"] == true), "{files:?}");
+    let photo = s
+        .get(&bnnp, files[1]["href"].as_str().expect("href"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.bytes().await.expect("bytes").to_vec(), jpeg(2));
+
+    // Refused, nothing stored: another instance under the same id, an element the form
+    // lacks, a wrong value, an unknown version, a file that is no photo.
+    let (st, text) = post(
+        &s,
+        &server,
+        &instance("uuid:aaaa-1", None, "Lain", "45", &[]),
+        &[],
+        false,
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{text}");
+    let extra = xml.replace("<peserta>", "<senjata>1</senjata><peserta>");
+    let extra = extra.replace("uuid:aaaa-1", "uuid:bbbb-2");
+    let (st, text) = post(&s, &server, &extra, &[], false).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(
+        text.contains("senjata") && text.contains("xml_submission_file"),
+        "{text}"
+    );
+    let (st, text) = post(
+        &s,
+        &server,
+        &instance("uuid:cccc-3", None, "X", "banyak", &[]),
+        &[],
+        false,
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(text.contains("peserta"), "{text}");
+    let old = instance("uuid:dddd-4", None, "X", "1", &[])
+        .replace("version=\"2026.1\"", "version=\"2019\"");
+    let (st, text) = post(&s, &server, &old, &[], false).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(text.contains("2019"), "{text}");
+    let (st, _) = post(
+        &s,
+        &server,
+        &instance("uuid:eeee-5", None, "X", "1", &["a.jpg"]),
+        &[("a.jpg", b"MZ not a photo".to_vec())],
+        false,
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (_, page) = json_of(s.get(&bnnp, &path)).await;
+    assert_eq!(page["total"], 1, "nothing of the refused posts was kept");
+
+    // An edit made on the phone: the newest instance, the first kept as history.
+    let edit = instance(
+        "uuid:ffff-6",
+        Some("uuid:aaaa-1"),
+        "Muara Bulian",
+        "47",
+        &["1.jpg", "2.jpg"],
+    );
+    let (st, text) = post(&s, &server, &edit, &[], false).await;
+    assert_eq!(st, StatusCode::CREATED, "{text}");
+    let (_, detail) = json_of(s.get(&bnnp, &format!("/api/v1/submissions/{id}"))).await;
+    assert_eq!(detail["submission"]["data"]["peserta"], "47");
+    assert_eq!(detail["submission"]["edits"], 1);
+    let instances: Vec<&str> = detail["instances"]
+        .as_array()
+        .expect("instances")
+        .iter()
+        .map(|i| i["instance_id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(instances, ["uuid:aaaa-1", "uuid:ffff-6"]);
+    // Editing the replaced instance again is refused.
+    let stale = instance(
+        "uuid:gggg-7",
+        Some("uuid:aaaa-1"),
+        "Muara Bulian",
+        "50",
+        &[],
+    );
+    let (st, _) = post(&s, &server, &stale, &[], false).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+
+    // Who sees them: the submitter's agency, the form's agency and those above; not
+    // the police.
+    for (user, seen) in [("koordinator", true), ("analis", true), ("polisi", false)] {
+        let t = s.token(user).await;
+        let (st, page) = json_of(s.get(&t, &path)).await;
+        if seen {
+            assert_eq!(
+                (st, page["total"].as_i64()),
+                (StatusCode::OK, Some(1)),
+                "{user}"
+            );
+        } else {
+            assert_eq!(st, StatusCode::NOT_FOUND, "{user}");
+            let (st, _) = json_of(s.get(&t, &format!("/api/v1/submissions/{id}"))).await;
+            assert_eq!(st, StatusCode::NOT_FOUND, "{user}");
+        }
+    }
+
+    // The CSV export, read the way a browser asks for it.
+    let r = s
+        .get(&bnnp, &format!("{path}.csv"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv")));
+    assert_eq!(
+        r.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let mut csv = String::new();
+    use std::io::Read as _;
+    flate2::read::GzDecoder::new(&r.bytes().await.expect("body")[..])
+        .read_to_string(&mut csv)
+        .expect("a complete gzip stream");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("instance_id,received_at,submitted_by,agency,version,source,review_state,edits,longitude,latitude,desa,peserta,titik")
+    );
+    let row = lines.next().expect("a row");
+    assert!(row.starts_with("uuid:aaaa-1,"), "{row}");
+    assert!(
+        row.ends_with(",petugas,BNNK-BATANGHARI,1,collect,received,1,103.6,-1.6,Muara Bulian,47,-1.6 103.6 20 5"),
+        "{row}"
+    );
+    assert_eq!(lines.next(), None);
+    let (st, problem) = json_of(s.get(&bnnp, &format!("{path}?review_state=done"))).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "review_state", "{problem}");
+
+    // Reviews: the form's agency's administrators and coordinators, with a reason
+    // for anything but approval.
+    let review = format!("/api/v1/submissions/{id}/review");
+    let k = s.token("koordinator").await;
+    let (st, _) = json_of(s.post(&k, &review).json(&json!({"state": "approved"}))).await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "the submitter's agency does not review"
+    );
+    let (st, problem) = json_of(s.post(&bnnp, &review).json(&json!({"state": "has_issues"}))).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "comment");
+    let (st, problem) = json_of(s.post(&bnnp, &review).json(&json!({"state": 3}))).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "state");
+    let (st, detail) = json_of(
+        s.post(&bnnp, &review)
+            .json(&json!({"state": "has_issues", "comment": "Foto kedua buram"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(detail["submission"]["review_state"], "has_issues");
+    assert_eq!(detail["reviews"][0]["comment"], "Foto kedua buram");
+    assert_eq!(detail["reviews"][0]["reviewed_by"], "admin.bnnp");
+    let (_, page) = json_of(s.get(&bnnp, &format!("{path}?review_state=has_issues"))).await;
+    assert_eq!(page["total"], 1);
+    let (_, page) = json_of(s.get(&bnnp, &format!("{path}?review_state=approved"))).await;
+    assert_eq!(page["total"], 0);
+}
+
+/// Basic credentials as Collect sends them after a 401.
+fn basic(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+#[tokio::test]
+async fn odk_collect_signs_in_with_a_user_name_and_password_over_https_only() {
+    // Behind a TLS proxy that says so.
+    let s = spawn_with(|c| c.trust_forwarded_for = true).await;
+    let bnnp = s.token("admin.bnnp").await;
+    let r = s
+        .post(&bnnp, "/api/v1/forms")
+        .multipart(Form::new().part(
+            "file",
+            Part::bytes(workbook("2026.1")).file_name("p4gn.xlsx"),
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ask = |path: &str, auth: Option<String>, https: bool| {
+        let mut r = s
+            .http
+            .get(format!("{}{path}?deviceID=collect%3AK2xBEXAMPLE", s.url))
+            .header("X-OpenRosa-Version", "1.0");
+        if https {
+            r = r.header("X-Forwarded-Proto", "https");
+        }
+        if let Some(a) = auth {
+            r = r.header("Authorization", a);
+        }
+        r
+    };
+    // First without credentials: 401 asking for Basic, as Collect expects.
+    let r = ask("/openrosa/formList", None, true)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Basic realm=\"Sinergi\"")));
+    assert_eq!(
+        r.headers()
+            .get("x-openrosa-version")
+            .and_then(|v| v.to_str().ok()),
+        Some("1.0")
+    );
+    let r = ask(
+        "/openrosa/formList",
+        Some(basic("petugas", "salah-sandi")),
+        true,
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "a wrong password is asked again"
+    );
+    let r = ask("/openrosa/formList", Some(basic("petugas", PASSWORD)), true)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let list = r.text().await.expect("text");
+    assert!(list.contains("<formID>sosialisasi_p4gn</formID>"), "{list}");
+    let url = list
+        .split("<downloadUrl>")
+        .nth(1)
+        .and_then(|x| x.split("</downloadUrl>").next())
+        .expect("a download URL")
+        .to_string();
+    assert!(
+        url.starts_with("https://") && url.contains("/openrosa/forms/"),
+        "{url}"
+    );
+    let path = url
+        .split_once("/openrosa/")
+        .map(|(_, p)| format!("/openrosa/{p}"))
+        .expect("path");
+    let r = ask(&path, Some(basic("petugas", PASSWORD)), true)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.expect("xml").contains("sosialisasi_p4gn"));
+
+    // Submitting: HEAD, then the post.
+    let r = s
+        .http
+        .head(format!("{}/openrosa/submission", s.url))
+        .header("X-Forwarded-Proto", "https")
+        .header("Authorization", basic("petugas", PASSWORD))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let xml = instance("uuid:basic-1", None, "Pemayung", "12", &[]);
+    let r = s
+        .http
+        .post(format!("{}/openrosa/submission", s.url))
+        .header("X-Forwarded-Proto", "https")
+        .header("Authorization", basic("petugas", PASSWORD))
+        .multipart(Form::new().part(
+            "xml_submission_file",
+            Part::bytes(xml.into_bytes()).file_name("submission.xml"),
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // Over plain http no password is asked for or read.
+    let r = ask(
+        "/openrosa/formList",
+        Some(basic("petugas", PASSWORD)),
+        false,
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers().get("www-authenticate").is_none());
+    // An account with a second factor links a device instead.
+    let k = s.token("koordinator").await;
+    s.enrol(&k).await;
+    let r = ask(
+        "/openrosa/formList",
+        Some(basic("koordinator", PASSWORD)),
+        true,
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.expect("text").contains("QR"));
+}
