@@ -160,10 +160,11 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     crate::demo_plans::load(app).await?;
     crate::demo_areas::load(app).await?;
     let cases = crate::demo_cases::load(app).await?;
-    let submissions = crate::demo_forms::load(app).await?;
+    let submissions =
+        crate::demo_forms::load(app).await? + crate::demo_forms::load_patrol_reports(app).await?;
     tracing::info!(
         submissions,
-        "loaded the KOTAN questionnaire, its campaign and its answers"
+        "loaded the KOTAN questionnaire and the Pokja's patrol report, their campaigns and answers"
     );
     tracing::info!(
         agencies = AGENCIES.len(),

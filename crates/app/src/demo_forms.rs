@@ -14,7 +14,7 @@
 //! here; the answers are stored as instances read against its XForm, so they are exactly
 //! what Collect would have sent.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use sinergi_core::access::Actor;
 use sinergi_core::submission::{
     self, ReviewState, Schema, Source, Submission, SubmissionId, SubmissionInstance,
@@ -341,4 +341,218 @@ fn demo_scan(agency: &str, year: i32, note: &str) -> Vec<u8> {
     let mut doc = Document::new("Pindaian kuesioner KOTAN");
     doc.pages.push(page);
     doc.finish()
+}
+
+/// The regencies of Kerinci Seblat whose park sections report to the Pokja each quarter.
+const PATROL_REGIONS: [(&str, &str); 5] = [
+    ("15.01", "Kerinci"),
+    ("15.02", "Merangin"),
+    ("13.01", "Pesisir Selatan"),
+    ("16.05", "Musi Rawas"),
+    ("17.06", "Mukomuko"),
+];
+
+/// The Pokja's quarterly patrol report as an XLSForm workbook.
+fn patrol_workbook() -> AppResult<Vec<u8>> {
+    let mut choices = vec![vec!["list_name", "name", "label"]];
+    for (code, name) in PATROL_REGIONS {
+        choices.push(vec!["kabupaten", code, name]);
+    }
+    crate::forms::workbook_of(&[
+        (
+            "survey",
+            vec![
+                vec!["type", "name", "label", "hint", "required", "constraint"],
+                vec![
+                    "select_one kabupaten",
+                    "kabupaten",
+                    "Kabupaten wilayah kerja",
+                    "",
+                    "yes",
+                    "",
+                ],
+                vec![
+                    "text",
+                    "triwulan",
+                    "Triwulan laporan",
+                    "Tulis seperti 2026-Q3",
+                    "yes",
+                    "regex(., '^[0-9]{4}-Q[1-4]$')",
+                ],
+                vec![
+                    "integer",
+                    "patroli",
+                    "Jumlah patroli gabungan",
+                    "",
+                    "yes",
+                    ". >= 0",
+                ],
+                vec![
+                    "integer",
+                    "hari_orang",
+                    "Hari-orang patroli",
+                    "",
+                    "",
+                    ". >= 0",
+                ],
+                vec!["integer", "jerat", "Jerat dimusnahkan", "", "", ". >= 0"],
+                vec![
+                    "integer",
+                    "perambahan",
+                    "Temuan perambahan",
+                    "",
+                    "",
+                    ". >= 0",
+                ],
+                vec!["text", "catatan", "Catatan", "", "", ""],
+            ],
+        ),
+        ("choices", choices),
+        (
+            "settings",
+            vec![
+                vec!["form_title", "form_id", "version"],
+                vec![
+                    "Laporan Patroli Triwulanan Pokja Kerinci Seblat",
+                    "patroli_triwulan_tnks",
+                    "1",
+                ],
+            ],
+        ),
+    ])
+}
+
+/// The Pokja Kerinci Seblat's quarterly patrol report (issue 12's demo): a form of
+/// BBTNKS answered per regency from the park sections' phones, in a campaign over the
+/// last four quarters and this one, due 15 days after a quarter, accepted for a year.
+/// Four, three and two quarters ago are answered (Mukomuko late three quarters ago,
+/// Merangin missing two quarters ago: for a ranger to fill in); the quarter just ended
+/// waits. Answers 14.
+pub(crate) async fn load_patrol_reports(app: &App) -> AppResult<usize> {
+    use sinergi_core::campaign::{Period, Periodicity};
+    let (u, _) = app
+        .store
+        .user_credentials("koordinator.tnks")
+        .await?
+        .ok_or_else(|| AppError::Conflict("demo user koordinator.tnks is missing".into()))?;
+    let coordinator = app.actor_for(&u).await?;
+    let (u, _) = app
+        .store
+        .user_credentials("ranger.tnks")
+        .await?
+        .ok_or_else(|| AppError::Conflict("demo user ranger.tnks is missing".into()))?;
+    let ranger = app.actor_for(&u).await?;
+    let (form, version) = app
+        .publish_form(
+            &coordinator,
+            &patrol_workbook()?,
+            "patroli-triwulan-tnks.xlsx",
+        )
+        .await?;
+    let today = app.now().date_naive();
+    let current = Period::parse(
+        Periodicity::Quarterly,
+        &format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1),
+    )
+    .map_err(|m| AppError::Internal(m.to_string().into()))?;
+    // Four quarters back.
+    let mut first = current;
+    for _ in 0..4 {
+        let start = first
+            .start
+            .checked_sub_months(chrono::Months::new(3))
+            .unwrap_or(first.start);
+        first = Period {
+            periodicity: Periodicity::Quarterly,
+            start,
+        };
+    }
+    app.create_campaign(
+        &coordinator,
+        &NewCampaign {
+            form: form.id.to_string(),
+            title: "Laporan patroli triwulanan Pokja Kerinci Seblat".into(),
+            periodicity: "quarterly".into(),
+            first_period: first.label(),
+            last_period: current.label(),
+            due_days: 15,
+            grace_days: 365,
+            period_field: "triwulan".into(),
+            region_field: Some("kabupaten".into()),
+            units: PATROL_REGIONS
+                .iter()
+                .map(|(r, _)| (r.to_string(), "BBTNKS".to_string()))
+                .collect(),
+        },
+    )
+    .await?;
+    let schema =
+        Schema::of_xform(&version.xml).map_err(|m| AppError::Internal(m.to_string().into()))?;
+    let periods = Period::range(first, current);
+    let mut n = 0;
+    // Three and two quarters ago (periods 1 and 2): days after the quarter's end.
+    for (pi, days) in [
+        (0usize, [4i64, 7, 10, 2, 12]),
+        (1, [6, 9, 12, 3, 30]),
+        (2, [5, -1, 14, 8, 11]),
+    ] {
+        let p = &periods[pi];
+        for ((region, name), d) in PATROL_REGIONS.iter().zip(days) {
+            if d < 0 {
+                continue;
+            }
+            let answered = wib_noon(p.end() + Duration::days(d));
+            let label = p.label();
+            let jerat = (pi * 7 + n * 3) % 11;
+            let xml = format!(
+                "<data id=\"patroli_triwulan_tnks\" version=\"1\"><kabupaten>{region}</kabupaten>\
+                 <triwulan>{label}</triwulan><patroli>{}</patroli><hari_orang>{}</hari_orang>\
+                 <jerat>{jerat}</jerat><perambahan>{}</perambahan><catatan>Rekap SPTN {name}</catatan>\
+                 <meta><instanceID>uuid:patroli-demo-{region}-{label}</instanceID></meta></data>",
+                4 + n % 3,
+                40 + n * 2,
+                n % 2
+            );
+            let inst = submission::read_instance(&xml, &schema)
+                .map_err(|m| AppError::Internal(m.to_string().into()))?;
+            let s = Submission {
+                id: SubmissionId::new_at(answered, App::id_bits()),
+                form_id: form.id,
+                version_number: version.number,
+                root_instance_id: inst.instance_id.clone(),
+                instance_id: inst.instance_id.clone(),
+                agency_id: ranger.agency_id,
+                submitted_by: ranger.user_id,
+                source: Source::Collect,
+                review_state: ReviewState::Received,
+                data: serde_json::Value::Object(inst.data),
+                lon: None,
+                lat: None,
+                edits: 0,
+                received_at: answered,
+                answered_at: answered,
+                updated_at: answered,
+            };
+            let audit = app.audit(
+                Some(&ranger),
+                sinergi_core::audit::Action::SubmissionReceive,
+                "submission",
+                &s.id.to_string(),
+                serde_json::json!({"form": form.id.to_string(), "instance_id": s.instance_id, "demo": true}),
+            );
+            let first_instance = SubmissionInstance {
+                submission_id: s.id,
+                instance_id: s.instance_id.clone(),
+                deprecated_id: None,
+                xml,
+                submitted_by: ranger.user_id,
+                received_at: answered,
+            };
+            app.store
+                .insert_submission(&s, &first_instance, &[], &audit)
+                .await?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }

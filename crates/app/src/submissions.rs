@@ -91,6 +91,38 @@ pub struct PaperEntry {
     pub instance_id: Option<String>,
 }
 
+/// What the phone app sends (ADR 37).
+#[derive(Debug, Clone, Default)]
+pub struct AppEntry {
+    /// The answers by question path, as [`PaperEntry::answers`].
+    pub answers: serde_json::Map<String, Value>,
+    /// The number of the form version the phone showed.
+    pub version: i32,
+    /// The identity the phone chose (`uuid:…`).
+    pub instance_id: String,
+    /// When it was filled in on the phone.
+    pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// An `instanceID` a client chose: not empty, not too long, no control characters.
+fn checked_instance_id(id: &str) -> AppResult<String> {
+    let id = id.trim().to_string();
+    if id.is_empty()
+        || id.chars().count() > submission::MAX_INSTANCE_ID
+        || id.chars().any(char::is_control)
+    {
+        return Err(AppError::field(
+            "instance_id",
+            sinergi_core::msg!(
+                "submission-no-instance-id",
+                "the instance has no meta/instanceID (or one longer than {max} characters)",
+                max = submission::MAX_INSTANCE_ID
+            ),
+        ));
+    }
+    Ok(id)
+}
+
 /// The prefix of the file name a paper form's scan is kept under.
 pub const PAPER_SCAN: &str = "kertas-";
 
@@ -222,24 +254,8 @@ impl App {
                 ),
             ));
         }
-        let instance_id = match entry.instance_id {
-            Some(id) => {
-                let id = id.trim().to_string();
-                if id.is_empty()
-                    || id.chars().count() > submission::MAX_INSTANCE_ID
-                    || id.chars().any(char::is_control)
-                {
-                    return Err(AppError::field(
-                        "instance_id",
-                        sinergi_core::msg!(
-                            "submission-no-instance-id",
-                            "the instance has no meta/instanceID (or one longer than {max} characters)",
-                            max = submission::MAX_INSTANCE_ID
-                        ),
-                    ));
-                }
-                id
-            }
+        let instance_id = match &entry.instance_id {
+            Some(id) => checked_instance_id(id)?,
             None => format!("uuid:{}", uuid::Uuid::new_v4()),
         };
         let versions = self.store.form_versions(form.id).await?;
@@ -247,19 +263,6 @@ impl App {
             .iter()
             .find(|v| v.number == form.current_version)
             .ok_or(AppError::NotFound)?;
-        let schema = Schema::of_xform(&version.xml).map_err(xml_field)?;
-        let answers = |m| AppError::field("answers", m);
-        let xml = sinergi_core::questionnaire::instance_xml(&schema, &entry.answers, &instance_id)
-            .map_err(answers)?;
-        let mut inst = submission::read_instance(&xml, &schema).map_err(answers)?;
-        let mut files = Vec::new();
-        if let Some((name, bytes)) = entry.scan {
-            let name = format!("{PAPER_SCAN}{}", sinergi_core::form::file_name(&name));
-            self.check_attachment(&bytes)
-                .map_err(|e| rename_file_error(e, "scan"))?;
-            inst.files.push(name.clone());
-            files.push((name, bytes));
-        }
         let noon = entry
             .answered_on
             .and_hms_opt(12, 0, 0)
@@ -274,7 +277,107 @@ impl App {
             agency_id,
             answered_at: Some(noon),
         };
-        self.keep_instance(actor, &form, version, &xml, inst, &files, &origin)
+        self.enter_answers(
+            actor,
+            &form,
+            version,
+            &entry.answers,
+            &instance_id,
+            entry.scan,
+            &origin,
+        )
+        .await
+    }
+
+    /// Keeps what was filled in Sinergi's phone app (ADR 37): the answers to the version
+    /// the phone showed, under the identity the phone chose (its outbox sends an entry
+    /// until it is answered; the same entry again adds nothing), answered when the phone
+    /// says — never later than now, never before the version was published.
+    pub async fn enter_app_submission(
+        &self,
+        actor: &Actor,
+        form_id: FormId,
+        entry: AppEntry,
+    ) -> AppResult<(Submission, Received)> {
+        let form = match self.store.form(form_id).await? {
+            Some(f) if self.sees_form(actor, &f).await? => f,
+            _ => return Err(AppError::NotFound),
+        };
+        let instance_id = checked_instance_id(&entry.instance_id)?;
+        let versions = self.store.form_versions(form.id).await?;
+        let version = versions
+            .iter()
+            .find(|v| v.number == entry.version)
+            .ok_or_else(|| {
+                AppError::field(
+                    "version",
+                    sinergi_core::msg!(
+                        "submission-unknown-version",
+                        "the form {id} has no version {version}; update the form on the device",
+                        id = form.xml_id.clone(),
+                        version = entry.version.to_string()
+                    ),
+                )
+            })?;
+        let now = self.now();
+        let answered_at = match entry.answered_at {
+            None => now,
+            Some(t) if t < version.published_at - chrono::Duration::minutes(5) => {
+                return Err(AppError::field(
+                    "answered_at",
+                    sinergi_core::msg!(
+                        "answered-before-version",
+                        "the answers are dated before this form version was published"
+                    ),
+                ))
+            }
+            // A phone's clock ahead of the server's: counted as received.
+            Some(t) => t.min(now),
+        };
+        let origin = Origin {
+            source: Source::App,
+            agency_id: actor.agency_id,
+            answered_at: Some(answered_at),
+        };
+        self.enter_answers(
+            actor,
+            &form,
+            version,
+            &entry.answers,
+            &instance_id,
+            None,
+            &origin,
+        )
+        .await
+    }
+
+    /// Writes answers as an instance of `version`, reads it like a device's and keeps it
+    /// with the scan, if any.
+    #[allow(clippy::too_many_arguments)]
+    async fn enter_answers(
+        &self,
+        actor: &Actor,
+        form: &Form,
+        version: &FormVersion,
+        answers: &serde_json::Map<String, Value>,
+        instance_id: &str,
+        scan: Option<(String, Vec<u8>)>,
+        origin: &Origin,
+    ) -> AppResult<(Submission, Received)> {
+        let schema = Schema::of_xform(&version.xml).map_err(xml_field)?;
+        let field = |m| AppError::field("answers", m);
+        let xml = sinergi_core::questionnaire::instance_xml(&schema, answers, instance_id)
+            .map_err(field)?;
+        let mut inst = submission::read_instance(&xml, &schema).map_err(field)?;
+        let mut files = Vec::new();
+        if let Some((name, bytes)) = scan {
+            let name = format!("{PAPER_SCAN}{}", sinergi_core::form::file_name(&name));
+            self.check_attachment(&bytes)
+                .map_err(|e| rename_file_error(e, "scan"))?;
+            inst.files.push(name.clone());
+            files.push((name, bytes));
+        }
+        self.keep_instance(actor, form, version, &xml, inst, &files, origin)
             .await
     }
 

@@ -603,6 +603,8 @@ pub enum Source {
     Collect,
     /// Typed in from a paper form afterwards.
     Paper,
+    /// Filled in Sinergi's own phone app (online or offline, through its outbox).
+    App,
 }
 
 impl Source {
@@ -610,12 +612,14 @@ impl Source {
         match self {
             Source::Collect => "collect",
             Source::Paper => "paper",
+            Source::App => "app",
         }
     }
     pub fn parse(s: &str) -> Option<Source> {
         match s {
             "collect" => Some(Source::Collect),
             "paper" => Some(Source::Paper),
+            "app" => Some(Source::App),
             _ => None,
         }
     }

@@ -34,6 +34,8 @@ var KEPT_PAGES = [
   /^\/patroli$/,
   /^\/patroli\/[0-9a-f-]{36}$/,
   /^\/patroli\/[0-9a-f-]{36}\/rekam$/,
+  /^\/formulir$/,
+  /^\/formulir\/[0-9a-f-]{36}\/isi$/,
 ];
 
 importScripts(SINERGI.outbox);

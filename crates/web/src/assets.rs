@@ -84,6 +84,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         asset!("static/kawal-desa.js"),
     ),
     ("rekam.js", "text/javascript", asset!("static/rekam.js")),
+    (
+        "formulir-isi.js",
+        "text/javascript",
+        asset!("static/formulir-isi.js"),
+    ),
     ("icon-192.png", "image/png", asset!("static/icon-192.png")),
     ("icon-512.png", "image/png", asset!("static/icon-512.png")),
 ];

@@ -99,10 +99,11 @@
   }
 
   /**
-   * Adds an item: `{kind: 'report'|'patch'|'gpx', user, label, …}`; resolves with it.
+   * Adds an item: `{kind: 'report'|'patch'|'gpx'|'form', user, label, …}`; resolves with it.
    * Reports: `body` (the GeoJSON Feature, its `id` chosen here when absent) and `photos`
    * ([{name, blob}]). Edits: `report`, `version`, `body`, `mine` (what the person saw).
-   * Tracks: `patrol`, `gpx` (text).
+   * Tracks: `patrol`, `gpx` (text). Form answers: `form` (its id) and `body`
+   * (`{instance_id, version, answers, answered_at}`).
    */
   function add(item) {
     item.created = Date.now();
@@ -413,6 +414,23 @@
     });
   }
 
+  // Form answers (the phone app's fill page): once, by the identity the phone chose.
+  function sendForm(s, item) {
+    return api(s, 'POST', '/api/v1/forms/' + encodeURIComponent(item.form) + '/answers', JSON.stringify(item.body), {
+      'Content-Type': 'application/json',
+    }).then(function (r) {
+      if (r.status === 200 || r.status === 201) {
+        return r.json().then(function (d) {
+          item.state = 'sent';
+          item.sentAt = Date.now();
+          item.href = '/kiriman/' + d.submission.id;
+          return put(item);
+        });
+      }
+      return fail(item, r);
+    });
+  }
+
   function sendTrack(s, item) {
     return api(s, 'POST', '/api/v1/imports/gpx?patrol=' + encodeURIComponent(item.patrol), item.gpx, {
       'Content-Type': 'application/gpx+xml',
@@ -444,7 +462,7 @@
             return null;
           }
           var c = cur[0];
-          var send = c.kind === 'report' ? sendReport : c.kind === 'patch' ? sendPatch : sendTrack;
+          var send = c.kind === 'report' ? sendReport : c.kind === 'patch' ? sendPatch : c.kind === 'form' ? sendForm : sendTrack;
           return send(s, c).then(changed);
         });
       });

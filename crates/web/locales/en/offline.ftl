@@ -12,7 +12,7 @@ nav_outbox = Outbox
 ## The outbox (/kirim)
 
 outbox_title = Outbox
-outbox_intro = Reports, changes and patrol tracks made without a signal are kept on this phone and sent by themselves as soon as there is a signal, each once. What the server refuses stays here with its reason until you delete it.
+outbox_intro = Reports, changes, patrol tracks and form answers made without a signal are kept on this phone and sent by themselves as soon as there is a signal, each once. What the server refuses stays here with its reason until you delete it.
 outbox_needs_js = The outbox needs JavaScript.
 outbox_sign_in = Your session has ended (for example, the phone restarted). What is waiting stays kept and is sent once you sign in again.
 outbox_sign_in_link = Sign in again
@@ -21,6 +21,7 @@ outbox_empty = Nothing from this phone is waiting to be sent.
 outbox_kind_report = new report
 outbox_kind_patch = report change
 outbox_kind_gpx = patrol track
+outbox_kind_form = form answers
 outbox_state_waiting = Waiting to be sent
 outbox_state_failed = Refused by the server
 outbox_state_sent = Sent

@@ -12,7 +12,7 @@ nav_outbox = Kotak keluar
 ## The outbox (/kirim)
 
 outbox_title = Kotak keluar
-outbox_intro = Laporan, perubahan dan jejak patroli yang dibuat tanpa sinyal disimpan di ponsel ini dan dikirim sendiri begitu ada sinyal, masing-masing sekali. Yang ditolak server tetap di sini dengan alasannya sampai Anda menghapusnya.
+outbox_intro = Laporan, perubahan, jejak patroli dan isian formulir yang dibuat tanpa sinyal disimpan di ponsel ini dan dikirim sendiri begitu ada sinyal, masing-masing sekali. Yang ditolak server tetap di sini dengan alasannya sampai Anda menghapusnya.
 outbox_needs_js = Kotak keluar memerlukan JavaScript.
 outbox_sign_in = Sesi Anda sudah berakhir (misalnya ponsel dinyalakan ulang). Yang menunggu tetap tersimpan dan dikirim setelah Anda masuk lagi.
 outbox_sign_in_link = Masuk lagi
@@ -21,6 +21,7 @@ outbox_empty = Tidak ada yang menunggu dikirim dari ponsel ini.
 outbox_kind_report = laporan baru
 outbox_kind_patch = perubahan laporan
 outbox_kind_gpx = jejak patroli
+outbox_kind_form = isian formulir
 outbox_state_waiting = Menunggu dikirim
 outbox_state_failed = Ditolak server
 outbox_state_sent = Terkirim

@@ -1305,6 +1305,7 @@ async fn no_route_leaks_a_form_to_an_agency_outside_it() {
         "/forms/{id}/submissions.csv",
         "/forms/{id}/paper.pdf",
         "/forms/{id}/paper",
+        "/forms/{id}/answers",
     ];
     assert_eq!(routes.len(), checked.len(), "{routes:?}");
     // Another user's device answers as a device that does not exist.

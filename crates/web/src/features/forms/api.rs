@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
     .into_iter()
     .chain(super::submissions::routes())
     .chain(super::paper::routes())
+    .chain(super::fill::routes())
     .collect()
 }
 

@@ -2,6 +2,7 @@
 //! ADR 33).
 
 pub(crate) mod api;
+pub(crate) mod fill;
 pub(crate) mod openrosa;
 pub(crate) mod paper;
 pub(crate) mod paper_pdf;
@@ -47,6 +48,14 @@ pub(crate) const FEATURE: Feature = Feature {
         (
             "formulir_kiriman_detail.html",
             include_str!("../../../templates/forms/formulir_kiriman_detail.html"),
+        ),
+        (
+            "formulir_isian.html",
+            include_str!("../../../templates/forms/formulir_isian.html"),
+        ),
+        (
+            "formulir_isi.html",
+            include_str!("../../../templates/forms/formulir_isi.html"),
         ),
         (
             "formulir_kertas.html",

@@ -329,7 +329,7 @@ fn field_ctx(i: &Item, name: &str, kept: &HashMap<String, Vec<String>>) -> Ctx {
 /// How many entries of a repeat the typing page offers.
 const REPEAT_ROWS: usize = 3;
 
-fn rows(items: &[Item], prefix: &str, strip: &str, kept: &HashMap<String, Vec<String>>, out: &mut Vec<Ctx>) {
+pub(crate) fn rows(items: &[Item], prefix: &str, strip: &str, kept: &HashMap<String, Vec<String>>, out: &mut Vec<Ctx>) {
     for i in items {
         let rel = i.path.strip_prefix(strip).unwrap_or(&i.path);
         let name = format!("{prefix}{rel}");

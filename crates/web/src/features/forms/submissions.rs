@@ -50,7 +50,7 @@ pub(crate) struct SubmissionParams {
     pub version: Option<String>,
     /// received, approved, has_issues or rejected.
     pub review_state: Option<String>,
-    /// collect or paper.
+    /// collect, paper or app.
     pub source: Option<String>,
     /// Received on or after this day (YYYY-MM-DD, UTC).
     pub from: Option<String>,
@@ -108,7 +108,7 @@ pub(crate) fn filter_of(q: &SubmissionParams) -> Result<SubmissionFilter, AppErr
             Some(s) => f.source = Some(s),
             None => errs.push(
                 "source",
-                sinergi_core::msg!("case-keyword-invalid", "must be one of {values}", values = "collect, paper"),
+                sinergi_core::msg!("case-keyword-invalid", "must be one of {values}", values = "collect, paper, app"),
             ),
         }
     }

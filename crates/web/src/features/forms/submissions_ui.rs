@@ -39,6 +39,7 @@ fn source_label(lang: Lang, s: sinergi_core::submission::Source) -> String {
         match s {
             sinergi_core::submission::Source::Collect => k!("fm_source_collect"),
             sinergi_core::submission::Source::Paper => k!("fm_source_paper"),
+            sinergi_core::submission::Source::App => k!("fm_source_app"),
         },
     )
 }

@@ -113,7 +113,7 @@ pub struct SubmissionSummary {
     pub agency: Option<String>,
     /// The submitter's user name.
     pub submitted_by: String,
-    /// collect or paper.
+    /// collect, paper or app.
     pub source: String,
     /// received, approved, has_issues or rejected.
     pub review_state: String,

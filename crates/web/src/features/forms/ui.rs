@@ -40,6 +40,7 @@ pub(crate) fn routes(
                 .layer(DefaultBodyLimit::max(limits.report_form)),
         ),
         ("/formulir/{id}/kertas.pdf", get(super::paper::sheet)),
+        ("/formulir/{id}/isi", get(super::fill::page)),
         ("/formulir/{id}/kiriman", get(super::submissions_ui::list)),
         ("/formulir/{id}/kiriman.csv", get(super::submissions_ui::csv)),
         ("/kiriman/{id}", get(super::submissions_ui::detail)),

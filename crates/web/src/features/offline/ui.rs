@@ -33,6 +33,7 @@ fn outbox_words(lang: Lang) -> serde_json::Value {
         "kind_report": tr(lang, k!("outbox_kind_report")),
         "kind_patch": tr(lang, k!("outbox_kind_patch")),
         "kind_gpx": tr(lang, k!("outbox_kind_gpx")),
+        "kind_form": tr(lang, k!("outbox_kind_form")),
         "state_waiting": tr(lang, k!("outbox_state_waiting")),
         "state_failed": tr(lang, k!("outbox_state_failed")),
         "state_sent": tr(lang, k!("outbox_state_sent")),

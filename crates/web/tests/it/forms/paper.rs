@@ -459,3 +459,115 @@ async fn a_paper_form_is_typed_in_on_its_page() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.bytes().await.expect("pdf").starts_with(b"%PDF-1.4"));
 }
+
+/// Answers from the phone app, as its outbox sends them: the Pokja's quarterly patrol
+/// report for Merangin's missing quarter counts for the campaign once, however often
+/// the phone sends it; what does not fit is refused naming the field.
+#[tokio::test]
+async fn answers_from_the_phone_app_count_once_for_their_unit_and_quarter() {
+    let s = spawn().await;
+    let t = s.token("ranger.tnks").await;
+    let (_, forms) = s.api(&t, "/api/v1/forms").await;
+    let form = forms["forms"]
+        .as_array()
+        .expect("forms")
+        .iter()
+        .find(|f| f["form_id"] == "patroli_triwulan_tnks")
+        .expect("the Pokja's patrol report")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let (_, campaigns) = s.api(&t, "/api/v1/campaigns").await;
+    let campaign = campaigns["campaigns"][0]["id"]
+        .as_str()
+        .expect("campaign")
+        .to_string();
+    let (_, before) = s.api(&t, &format!("/api/v1/campaigns/{campaign}")).await;
+    let merangin = |c: &Value| {
+        c["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .find(|u| u["unit"]["region"] == "15.02")
+            .expect("Merangin")["cells"]
+            .clone()
+    };
+    // Two quarters ago: the demo left it missing.
+    let cells = merangin(&before);
+    let quarter = cells[2]["period"].as_str().expect("period").to_string();
+    assert_eq!(cells[2]["state"], "missing");
+    let received = before["overall"]["received"].as_u64().expect("received");
+
+    let send = |body: Value| {
+        s.http
+            .post(format!("{}/api/v1/forms/{form}/answers", s.url))
+            .bearer_auth(&t)
+            .json(&body)
+            .send()
+    };
+    let body = |version: i64, answers: Value, at: &str| json!({"instance_id": "uuid:ponsel-merangin", "version": version, "answers": answers, "answered_at": at});
+    let good = json!({"kabupaten": "15.02", "triwulan": quarter, "patroli": 5, "jerat": 12, "catatan": "Diisi tanpa sinyal di Sungai Manau"});
+    let later = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    for (b, field) in [
+        (body(9, good.clone(), &later), "version"),
+        (
+            body(1, json!({"kabupaten": "15.02", "umur": 3}), &later),
+            "answers",
+        ),
+        (
+            body(1, json!({"kabupaten": "15.02", "patroli": "lima"}), &later),
+            "answers",
+        ),
+        (body(1, good.clone(), "kemarin"), "answered_at"),
+        (
+            body(1, good.clone(), "2020-01-01T00:00:00+07:00"),
+            "answered_at",
+        ),
+        (
+            json!({"version": 1, "answers": good.clone()}),
+            "instance_id",
+        ),
+    ] {
+        let r = send(b).await.expect("send");
+        assert_eq!(
+            problem_fields(r, StatusCode::UNPROCESSABLE_ENTITY).await,
+            [field]
+        );
+    }
+
+    // Filled on the phone (its clock three days ahead: counted as received now).
+    let r = send(body(1, good.clone(), &later)).await.expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let sub: Value = r.json().await.expect("json");
+    assert_eq!(sub["submission"]["source"], "app");
+    let answered = chrono::DateTime::parse_from_rfc3339(
+        sub["submission"]["answered_at"].as_str().expect("at"),
+    )
+    .expect("time");
+    assert!(answered <= chrono::Utc::now(), "never later than received");
+    // The outbox sends it again when the answer was lost: nothing added.
+    let r = send(body(1, good.clone(), &later)).await.expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, after) = s.api(&t, &format!("/api/v1/campaigns/{campaign}")).await;
+    assert_eq!(after["overall"]["received"].as_u64(), Some(received + 1));
+    assert_eq!(merangin(&after)[2]["state"], "late");
+    let (_, list) = s
+        .api(&t, &format!("/api/v1/forms/{form}/submissions?source=app"))
+        .await;
+    assert_eq!(list["total"], 1);
+
+    // The page the phone keeps: the questions, the script that saves to the outbox.
+    let path = format!("/formulir/{form}/isi");
+    let (status, page) = s.page(&t, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_indonesian(&path, &page);
+    for want in [
+        "id=\"form-isi\"",
+        "data-version=\"1\"",
+        "name=\"a:triwulan\"",
+        "value=\"15.02\"",
+        "formulir-isi.",
+    ] {
+        assert!(page.contains(want), "{want} not on the page");
+    }
+}
