@@ -507,7 +507,7 @@ async fn answers_from_the_phone_app_count_once_for_their_unit_and_quarter() {
     };
     let body = |version: i64, answers: Value, at: &str| json!({"instance_id": "uuid:ponsel-merangin", "version": version, "answers": answers, "answered_at": at});
     let good = json!({"kabupaten": "15.02", "triwulan": quarter, "patroli": 5, "jerat": 12, "catatan": "Diisi tanpa sinyal di Sungai Manau"});
-    let later = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    let later = (s.app.now() + chrono::Duration::days(3)).to_rfc3339();
     for (b, field) in [
         (body(9, good.clone(), &later), "version"),
         (
@@ -544,7 +544,7 @@ async fn answers_from_the_phone_app_count_once_for_their_unit_and_quarter() {
         sub["submission"]["answered_at"].as_str().expect("at"),
     )
     .expect("time");
-    assert!(answered <= chrono::Utc::now(), "never later than received");
+    assert!(answered <= s.app.now(), "never later than received");
     // The outbox sends it again when the answer was lost: nothing added.
     let r = send(body(1, good.clone(), &later)).await.expect("send");
     assert_eq!(r.status(), StatusCode::OK);
