@@ -28,6 +28,15 @@ test('the KOTAN campaign is read and an answer reviewed on a phone', async () =>
     assert.equal(await page.textContent('#tingkat-tepat-waktu'), '54.5 %');
     assert.equal(await page.locator('#tabel-kampanye tbody tr').count(), 11);
     assert.equal(await page.locator('#daftar-terlambat li').count(), 5, 'four regencies in 2021, Tebo in 2023');
+    // The map: the eleven regencies, coloured by rate, then by their IKOTAN band.
+    await page.waitForSelector('#peta-kampanye[data-units="11"]');
+    await shot(page, 'campaign-map-rate', true);
+    assert.ok(await page.locator('#legenda-peta').isVisible());
+    await page.selectOption('#warna-peta', 'IKOTAN');
+    await page.waitForSelector('#peta-kampanye[data-colour="IKOTAN"]');
+    assert.ok(await page.locator('.legenda[data-kind="IKOTAN"]').isVisible());
+    assert.ok(!(await page.locator('#legenda-peta').isVisible()));
+    await shot(page, 'campaign-map');
     const ikotan = page.locator('#indeks-IKOTAN');
     assert.match(await ikotan.textContent(), /Cukup Tanggap/);
     const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

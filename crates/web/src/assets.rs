@@ -85,6 +85,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
     ("rekam.js", "text/javascript", asset!("static/rekam.js")),
     (
+        "kampanye.js",
+        "text/javascript",
+        asset!("static/kampanye.js"),
+    ),
+    (
         "formulir-isi.js",
         "text/javascript",
         asset!("static/formulir-isi.js"),

@@ -251,6 +251,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/campaigns", SIGNED_IN),
     ("GET", "/api/v1/campaigns/{id}", SIGNED_IN),
     ("GET", "/api/v1/campaigns/{id}/indices", SIGNED_IN),
+    ("GET", "/api/v1/campaigns/{id}/map", SIGNED_IN),
     ("POST", "/api/v1/campaigns/{id}/indices", SIGNED_IN),
     ("GET", "/api/v1/forms/{id}/submissions", SIGNED_IN),
     ("GET", "/api/v1/forms/{id}/submissions.csv", SIGNED_IN),

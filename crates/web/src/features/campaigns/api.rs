@@ -37,6 +37,9 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
         route(routes!(get_campaign)),
         route(routes!(list_indices, create_index)),
     ]
+    .into_iter()
+    .chain(super::map::routes())
+    .collect()
 }
 
 /// The indices of a campaign view, computed, as the API answers them.

@@ -2,6 +2,7 @@
 //! who answered, who is late, and the reporting and on-time rates (ADR 35).
 
 pub(crate) mod api;
+pub(crate) mod map;
 pub(crate) mod types;
 pub(crate) mod ui;
 

@@ -311,10 +311,18 @@ pub(crate) async fn detail(
             context! { id => x.id.to_string(), name => x.name.as_str(), components => components, bands => bands, rows => rows, means => means }
         })
         .collect();
+    let index_list = super::api::index_views(&v, &results);
+    let map = super::map::features(&st, &v, &codes, &index_list);
+    let shades: Vec<Value> = index_list
+        .iter()
+        .map(|x| context! { name => x.name.as_str(), bands => x.bands.iter().map(|b| b.label.clone()).collect::<Vec<_>>() })
+        .collect();
     render(
         StatusCode::OK,
         "kampanye.html",
         context! {
+            map_json => crate::ui::render::json_for_script(&map),
+            map_indices => shades,
             indices => indices,
             c => context! {
                 id => v.campaign.id.to_string(), title => v.campaign.title.as_str(),

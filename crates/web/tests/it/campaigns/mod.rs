@@ -289,7 +289,14 @@ async fn a_campaign_counts_answers_by_period_and_shows_who_is_late() {
         .map(|(path, _)| *path)
         .filter(|path| path.starts_with("/campaigns/{"))
         .collect();
-    assert_eq!(routes, ["/campaigns/{id}", "/campaigns/{id}/indices"]);
+    assert_eq!(
+        routes,
+        [
+            "/campaigns/{id}",
+            "/campaigns/{id}/indices",
+            "/campaigns/{id}/map"
+        ]
+    );
     for route in routes {
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let mut answers = Vec::new();

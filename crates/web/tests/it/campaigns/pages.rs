@@ -179,3 +179,104 @@ async fn the_demo_kotan_campaign_has_the_hand_computed_rates() {
     assert_eq!(ikotan["means"][0]["units"], 7);
     assert!(page.contains("IKOTAN") && page.contains("48.50") && page.contains("Cukup Tanggap"));
 }
+
+/// The KOTAN campaign on the map: each regency's outline with its rates and IKOTAN band,
+/// read back by GDAL as a polygon layer; a regency's office gets its own unit only; the
+/// page draws it.
+#[tokio::test]
+async fn the_campaign_map_colours_each_unit_by_its_rate_and_index_band() {
+    let s = spawn().await;
+    let t = s.token("kesbangpol.jambi").await;
+    let (_, list) = s.api(&t, "/api/v1/campaigns").await;
+    let id = list["campaigns"][0]["id"].as_str().expect("id").to_string();
+    let r = s
+        .http
+        .get(format!("{}/api/v1/campaigns/{id}/map", s.url))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/geo+json")
+    );
+    let body = r.text().await.expect("body");
+    let fc: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let features = fc["features"].as_array().expect("features");
+    assert_eq!(features.len(), 11);
+    let unit = |code: &str| {
+        features
+            .iter()
+            .find(|f| f["properties"]["region"] == code)
+            .unwrap_or_else(|| panic!("{code}"))
+            .clone()
+    };
+    let tebo = unit("15.09");
+    assert_eq!(tebo["geometry"]["type"], "MultiPolygon");
+    // Tebo answered 2021 and 2022, not 2023: 2 of 3.
+    assert_eq!(tebo["properties"]["received"], 2);
+    assert_eq!(tebo["properties"]["rate_class"], "50");
+    let kerinci = unit("15.01");
+    assert_eq!(kerinci["properties"]["rate_class"], "90");
+    let ikotan = &kerinci["properties"]["indices"]["IKOTAN"];
+    assert_eq!(ikotan["period"], "2023");
+    assert!(
+        ikotan["band"].is_string() && ikotan["band_index"].is_u64(),
+        "{ikotan}"
+    );
+    // The outline is Kerinci's: its points lie in the regency's box.
+    let bbox = s.app.gazetteer().extent("15.01").expect("Kerinci's extent");
+    let ring = &kerinci["geometry"]["coordinates"][0][0];
+    for p in ring.as_array().expect("ring") {
+        let (lon, lat) = (p[0].as_f64().expect("lon"), p[1].as_f64().expect("lat"));
+        assert!(bbox.contains(lon, lat), "{lon} {lat}");
+    }
+
+    // GDAL reads it as what QGIS would open.
+    match std::env::var("SINERGI_OGRINFO") {
+        Ok(ogrinfo) if !ogrinfo.is_empty() => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("kampanye.geojson");
+            std::fs::write(&path, &body).expect("write");
+            let out = std::process::Command::new(&ogrinfo)
+                .args(["-so", "-al"])
+                .arg(&path)
+                .output()
+                .expect("ogrinfo");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(text.contains("Feature Count: 11"), "{text}");
+            assert!(text.contains("Multi Polygon"), "{text}");
+            assert!(text.contains("reporting_rate: Real"), "{text}");
+        }
+        _ => assert!(std::env::var("CI").is_err(), "CI must set SINERGI_OGRINFO"),
+    }
+
+    // A regency's office: its own unit.
+    let k = s.token("kesbangpol.kerinci").await;
+    let (status, own) = s.api(&k, &format!("/api/v1/campaigns/{id}/map")).await;
+    assert_eq!(status, StatusCode::OK);
+    let regions: Vec<&str> = own["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["properties"]["region"].as_str())
+        .collect();
+    assert_eq!(regions, ["15.01"]);
+
+    let (status, page) = s.page(&t, &format!("/kampanye/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"peta-kampanye\""), "the map");
+    assert!(page.contains("id=\"kampanye-peta\""), "its data");
+    assert!(
+        page.contains("<option value=\"IKOTAN\">"),
+        "coloured by the index on demand"
+    );
+}
