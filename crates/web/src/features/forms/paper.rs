@@ -399,6 +399,12 @@ async fn entry_page(
             rows => out,
             agencies => agencies,
             answered_on => map.get("tanggal_kertas").and_then(|v| v.first()).cloned().unwrap_or_default(),
+            // One identity per page shown, so that a form posted twice is kept once.
+            instance_id => map
+                .get("instance_id")
+                .and_then(|v| v.first())
+                .cloned()
+                .unwrap_or_else(|| format!("uuid:{}", uuid::Uuid::new_v4())),
             today => today.to_string(),
             problems => problems,
             ..page_ctx(page, "forms")

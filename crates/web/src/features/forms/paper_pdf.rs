@@ -273,7 +273,7 @@ pub(crate) fn paper_pdf(
         }
         page.text(MARGIN, y - 2.0, 8.0, Font::Regular, &format!("{page_word} {n} / {count}"));
         page.line(
-            &[(MARGIN, top - QR_SIDE - 8.0), (PAGE_WIDTH - MARGIN, top - QR_SIDE - 8.0)],
+            &[(MARGIN, top - QR_SIDE - 18.0), (PAGE_WIDTH - MARGIN, top - QR_SIDE - 18.0)],
             0.8,
             Rgb(0.0, 0.0, 0.0),
         );

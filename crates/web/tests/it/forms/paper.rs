@@ -186,6 +186,48 @@ async fn a_paper_form_is_printed_for_a_unit_and_typed_in_with_its_date_and_scan(
             assert!(all.contains(want), "{want} not in {all}");
         }
     }
+    // The QR code on the page reads as the form code, as a phone's scanner reads it.
+    match (
+        std::env::var("SINERGI_PDFTOPPM"),
+        std::env::var("SINERGI_ZBARIMG"),
+    ) {
+        (Ok(pdftoppm), Ok(zbarimg)) => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let pdf_path = dir.path().join("kertas.pdf");
+            std::fs::write(&pdf_path, &pdf).expect("write");
+            let png = dir.path().join("halaman");
+            let out = std::process::Command::new(pdftoppm)
+                .args(["-r", "200", "-png", "-f", "1", "-l", "1"])
+                .arg(&pdf_path)
+                .arg(&png)
+                .output()
+                .expect("pdftoppm");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let page = std::fs::read_dir(dir.path())
+                .expect("dir")
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "png"))
+                .expect("a rendered page");
+            let out = std::process::Command::new(zbarimg)
+                .args(["-q", "--raw"])
+                .arg(&page)
+                .output()
+                .expect("zbarimg");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                format!("SINERGI:{form}:1:15.09:2023")
+            );
+        }
+        _ => assert!(
+            std::env::var("CI").is_err(),
+            "CI must set SINERGI_PDFTOPPM and SINERGI_ZBARIMG (poppler-utils, zbar-tools)"
+        ),
+    }
     // An unknown region or period is named.
     for (q, field) in [
         ("region=99.99", "region"),
@@ -393,8 +435,13 @@ async fn a_paper_form_is_typed_in_on_its_page() {
         assert!(page.contains(want), "{want} not on the page");
     }
 
+    let instance = between(&page, "name=\"instance_id\" value=\"", "\"")
+        .expect("the page's identity")
+        .to_string();
+    assert!(instance.starts_with("uuid:"), "{instance}");
     let fields = |date: &'static str| {
         vec![
+            ("instance_id", instance.as_str()),
             ("tanggal_kertas", date),
             ("instansi", ""),
             ("a:periode", "2023"),
@@ -418,7 +465,7 @@ async fn a_paper_form_is_typed_in_on_its_page() {
         .to_string();
     // No date: refused, the typed answers kept.
     let mut f = fields("");
-    f[1].1 = &tebo;
+    f[2].1 = &tebo;
     let (status, page) = s
         .multipart(&t, &path, &f, ("pindaian", "pindaian.pdf", scan_pdf()))
         .await;
@@ -432,12 +479,20 @@ async fn a_paper_form_is_typed_in_on_its_page() {
     );
 
     let mut f = fields("2024-02-10");
-    f[1].1 = &tebo;
+    f[2].1 = &tebo;
     let (status, location) = s
         .multipart(&t, &path, &f, ("pindaian", "pindaian.pdf", scan_pdf()))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
     assert!(location.starts_with("/kiriman/"), "{location}");
+    // Posted twice (a double tap, a reload): the same submission.
+    let (status, again) = s
+        .multipart(&t, &path, &f, ("pindaian", "pindaian.pdf", scan_pdf()))
+        .await;
+    assert_eq!(
+        (status, again.as_str()),
+        (StatusCode::SEE_OTHER, location.as_str())
+    );
     let (status, detail) = s.page(&t, &location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(detail.contains("Formulir kertas"), "shown as from paper");
