@@ -31,6 +31,7 @@ mod lookups;
 pub mod mail;
 pub mod meeting_outputs;
 pub mod notifications;
+pub mod odk_export;
 pub mod operations;
 pub mod patrols;
 pub mod plans;

@@ -13,7 +13,8 @@
 //!   state, then 20 pages deep) through `App::submissions`, `--queries` times each:
 //!   p50, p95, max;
 //! - (c) the CSV export of every submission (`App::each_submission` and the CSV writer,
-//!   as the API streams it): rows per second;
+//!   as the API streams it): rows per second; then the ODK-style zip's main table
+//!   (`OdkExport::main_row`, each submission's received files counted) page by page;
 //! - (d) the campaign's table and its IKOTAN scores recomputed from all submissions
 //!   (`App::campaign_view` and `App::campaign_indices`), 5 times: p50, max.
 //!
@@ -307,6 +308,45 @@ pub async fn run(submissions: usize, queries: usize, url: Option<String>) -> any
     let secs = started.elapsed().as_secs_f64();
     println!(
         "csv export: {rows} rows, {:.1} MB in {secs:.2} s, {:.0} rows per second",
+        bytes as f64 / 1e6,
+        rows as f64 / secs
+    );
+
+    // (c2) The ODK-style zip's main table (with each submission's received files
+    // counted), page by page as the download streams it.
+    let odk = app.odk_export(&form).await?;
+    let started = Instant::now();
+    let mut out = odk.header(&odk.tables[0]);
+    let mut bytes = 0usize;
+    let mut rows = 0usize;
+    let mut filter = SubmissionFilter {
+        oldest_first: true,
+        limit: 500,
+        skip_total: true,
+        ..Default::default()
+    };
+    loop {
+        let page = app.submissions(&coordinator, form.id, &filter).await?;
+        for s in &page.submissions {
+            let present = app.submission_files_present(s).await?;
+            odk.main_row(&mut out, s, "petugas", (present, odk.expected_files(s)));
+            rows += 1;
+        }
+        if out.len() > 1 << 20 {
+            bytes += out.len();
+            out.clear();
+        }
+        match page.submissions.last() {
+            Some(last) if page.submissions.len() == 500 => {
+                filter.after = Some((last.received_at, last.id))
+            }
+            _ => break,
+        }
+    }
+    bytes += out.len();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "odk zip main table: {rows} rows, {:.1} MB in {secs:.2} s, {:.0} rows per second",
         bytes as f64 / 1e6,
         rows as f64 / secs
     );

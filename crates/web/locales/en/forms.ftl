@@ -170,3 +170,5 @@ fm_fill_saved = Saved on the phone; sent as soon as there is a signal.
 fm_fill_empty = No answer has been filled in yet.
 fm_fill_save = Save the answers
 fm_fill_outbox = See the outbox
+fm_download_geojson = Download GeoJSON
+fm_download_odk = Download ZIP (ODK format)

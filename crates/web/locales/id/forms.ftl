@@ -170,3 +170,5 @@ fm_fill_saved = Tersimpan di ponsel; dikirim begitu ada sinyal.
 fm_fill_empty = Belum ada jawaban yang diisi.
 fm_fill_save = Simpan jawaban
 fm_fill_outbox = Lihat kotak keluar
+fm_download_geojson = Unduh GeoJSON
+fm_download_odk = Unduh ZIP (format ODK)

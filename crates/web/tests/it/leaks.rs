@@ -1306,6 +1306,8 @@ async fn no_route_leaks_a_form_to_an_agency_outside_it() {
         "/forms/{id}/paper.pdf",
         "/forms/{id}/paper",
         "/forms/{id}/answers",
+        "/forms/{id}/submissions.geojson",
+        "/forms/{id}/submissions.zip",
     ];
     assert_eq!(routes.len(), checked.len(), "{routes:?}");
     // Another user's device answers as a device that does not exist.

@@ -2,6 +2,7 @@
 //! ADR 33).
 
 pub(crate) mod api;
+pub(crate) mod exports;
 pub(crate) mod fill;
 pub(crate) mod openrosa;
 pub(crate) mod paper;

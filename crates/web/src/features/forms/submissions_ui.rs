@@ -153,9 +153,37 @@ pub(crate) async fn list(
             page_number => number,
             csv => format!("/formulir/{}/kiriman.csv{}", list.form.id,
                 if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
+            geojson => format!("/formulir/{}/kiriman.geojson{}", list.form.id,
+                if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
+            odk_zip => format!("/formulir/{}/kiriman.zip{}", list.form.id,
+                if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
             ..page_ctx(&page, "forms")
         },
     )
+}
+
+/// `GET /formulir/{id}/kiriman.geojson`: the table's submissions as GeoJSON.
+pub(crate) async fn geojson(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let f = filter_of(&params(&q).0);
+    super::exports::page_export(&st, &page, &id, f, super::exports::Format::GeoJson).await
+}
+
+/// `GET /formulir/{id}/kiriman.zip`: the table's submissions as ODK Central's csv.zip.
+pub(crate) async fn odk_zip(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let f = filter_of(&params(&q).0);
+    super::exports::page_export(&st, &page, &id, f, super::exports::Format::OdkZip).await
 }
 
 /// `GET /formulir/{id}/kiriman.csv`: the table's submissions, every page, as CSV.

@@ -43,6 +43,8 @@ pub(crate) fn routes(
         ("/formulir/{id}/isi", get(super::fill::page)),
         ("/formulir/{id}/kiriman", get(super::submissions_ui::list)),
         ("/formulir/{id}/kiriman.csv", get(super::submissions_ui::csv)),
+        ("/formulir/{id}/kiriman.geojson", get(super::submissions_ui::geojson)),
+        ("/formulir/{id}/kiriman.zip", get(super::submissions_ui::odk_zip)),
         ("/kiriman/{id}", get(super::submissions_ui::detail)),
         ("/kiriman/{id}/periksa", post(super::submissions_ui::review)),
         ("/kiriman/{id}/berkas/{name}", get(super::submissions_ui::file)),

@@ -173,6 +173,27 @@ async fn a_coordinator_reads_reviews_and_downloads_the_submissions_of_a_form() {
     assert!(table.contains("Rahmat &amp; Sari"), "{table}");
     assert!(table.contains("petugas.bnnk.batanghari"), "{table}");
     assert!(table.contains("Diterima"), "{table}");
+    // The downloads of the table: CSV, GeoJSON and ODK Central's zip.
+    for (link, kind) in [
+        (format!("{path}.geojson"), "application/geo+json"),
+        (format!("{path}.zip"), "application/zip"),
+    ] {
+        assert!(page.contains(&format!("href=\"{link}\"")), "{link} offered");
+        let r = s
+            .http
+            .get(format!("{}{link}", s.url))
+            .header("cookie", format!("sinergi_session={t}"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK, "{link}");
+        assert_eq!(
+            r.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some(kind)
+        );
+    }
     let (_, none) = s.page(&t, &format!("{path}?status=approved")).await;
     assert!(none.contains("id=\"tidak-ada-kiriman\""));
     let (status, _) = s.page(&t, &format!("{path}?dari=kemarin")).await;

@@ -537,3 +537,154 @@ async fn odk_collect_signs_in_with_a_user_name_and_password_over_https_only() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.text().await.expect("text").contains("QR"));
 }
+
+/// The exports beyond CSV, each of what the caller sees with the table's filters:
+/// GeoJSON read back by GDAL, and ODK Central's csv.zip with a table per repeat.
+#[tokio::test]
+async fn submissions_export_as_geojson_and_as_odk_centrals_zip_with_repeats() {
+    let s = spawn().await;
+    let bnnp = s.token("admin.bnnp").await;
+    let r = s
+        .post(&bnnp, "/api/v1/forms")
+        .multipart(Form::new().part(
+            "file",
+            Part::bytes(workbook("2026.1")).file_name("p4gn.xlsx"),
+        ))
+        .send()
+        .await
+        .expect("send");
+    let form: Value = r.json().await.expect("json");
+    let form_id = form["id"].as_str().expect("id").to_string();
+    let petugas = s.token("petugas").await;
+    let (_, v) = json_of(
+        s.post(&petugas, "/api/v1/form-devices")
+            .json(&json!({"name": "HP"})),
+    )
+    .await;
+    let server = v["server_url"].as_str().expect("url").to_string();
+    for (id, desa, photos) in [
+        ("uuid:ex-1", "Muara Bulian", vec!["1.jpg", "2.jpg"]),
+        ("uuid:ex-2", "=HYPERLINK(\"x\")", vec![]),
+    ] {
+        let files: Vec<(&str, Vec<u8>)> = photos.iter().map(|p| (*p, jpeg(1))).collect();
+        let (st, text) = post(
+            &s,
+            &server,
+            &instance(id, None, desa, "12", &photos),
+            &files,
+            false,
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{text}");
+    }
+
+    // GeoJSON: a Feature per submission at its place.
+    let r = s
+        .get(
+            &bnnp,
+            &format!("/api/v1/forms/{form_id}/submissions.geojson"),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/geo+json")
+    );
+    let text = r.text().await.expect("text");
+    let fc: Value = serde_json::from_str(&text).expect("GeoJSON");
+    let features = fc["features"].as_array().expect("features");
+    assert_eq!(features.len(), 2);
+    assert_eq!(features[0]["geometry"]["coordinates"], json!([103.6, -1.6]));
+    assert_eq!(features[0]["properties"]["desa"], "Muara Bulian");
+    assert_eq!(features[0]["properties"]["dokumentasi"][1]["foto"], "2.jpg");
+    if let Ok(ogrinfo) = std::env::var("SINERGI_OGRINFO") {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kiriman.geojson");
+        std::fs::write(&path, &text).expect("write");
+        let out = std::process::Command::new(ogrinfo)
+            .args(["-so", "-al"])
+            .arg(&path)
+            .output()
+            .expect("ogrinfo");
+        let info = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && info.contains("Feature Count: 2") && info.contains("Point"),
+            "{info}"
+        );
+    } else {
+        assert!(std::env::var("CI").is_err(), "CI must set SINERGI_OGRINFO");
+    }
+
+    // ODK Central's csv.zip: the main table and the repeat's, joined by KEY.
+    let r = s
+        .get(&bnnp, &format!("/api/v1/forms/{form_id}/submissions.zip"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut read = |name: &str| {
+        let mut f = z
+            .by_name(name)
+            .unwrap_or_else(|_| panic!("{name} in the zip"));
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut f, &mut s).expect("read");
+        s
+    };
+    let main = read("sosialisasi_p4gn.csv");
+    let mut lines = main.lines();
+    assert_eq!(
+        lines.next(),
+        Some("SubmissionDate,desa,peserta,titik-Latitude,titik-Longitude,titik-Altitude,titik-Accuracy,meta-instanceID,KEY,SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion")
+    );
+    let first = lines.next().expect("a row");
+    assert!(
+        first.contains(
+            ",Muara Bulian,12,-1.6,103.6,20,5,uuid:ex-1,uuid:ex-1,petugas,petugas,2,2,,,,0,2026.1"
+        ),
+        "{first}"
+    );
+    let second = lines.next().expect("a row");
+    assert!(
+        second.contains(",\"'=HYPERLINK(\"\"x\"\")\",12,"),
+        "a formula is quoted: {second}"
+    );
+    let repeat = read("sosialisasi_p4gn-dokumentasi.csv");
+    assert_eq!(
+        repeat,
+        "foto,PARENT_KEY,KEY\r\n1.jpg,uuid:ex-1,uuid:ex-1/dokumentasi[1]\r\n2.jpg,uuid:ex-1,uuid:ex-1/dokumentasi[2]\r\n"
+    );
+
+    // The table's filters apply: nothing approved yet.
+    let r = s
+        .get(
+            &bnnp,
+            &format!("/api/v1/forms/{form_id}/submissions.zip?review_state=approved"),
+        )
+        .send()
+        .await
+        .expect("send");
+    let bytes = r.bytes().await.expect("bytes");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut main = String::new();
+    std::io::Read::read_to_string(
+        &mut z.by_name("sosialisasi_p4gn.csv").expect("main"),
+        &mut main,
+    )
+    .expect("read");
+    assert_eq!(main.lines().count(), 1, "the header only");
+    let r = s
+        .get(
+            &bnnp,
+            &format!("/api/v1/forms/{form_id}/submissions.geojson?review_state=maybe"),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
