@@ -1,9 +1,9 @@
 // A form filled in the phone app without a network, in a real Chromium with a profile on
 // disk: a Kerinci Seblat ranger opens the Pokja's quarterly patrol report once with a
-// signal, loses it, opens the form again (from the phone), fills Merangin's missing
-// quarter and saves it; the outbox keeps it. When the network returns it is sent by
-// itself, once, and the campaign counts it: one more report received, Merangin's
-// quarter answered (late).
+// signal, loses it, opens the list of forms and the form again (from the phone), fills
+// Merangin's missing quarter and saves it; the outbox keeps it. When the network
+// returns it is sent by itself, once, and the campaign counts it: one more report
+// received, Merangin's quarter answered (late).
 //
 // Run from the repository root: `node --test tests/browser/form-offline.test.mjs` (see
 // harness.mjs for the environment). With SCREENSHOT_DIR set, it saves form-offline-*.png.
@@ -62,12 +62,19 @@ test('a form filled offline in the phone app is sent when the network returns an
     await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 90_000 });
     // Opened once with a signal: the form and the outbox are kept on the phone.
     const fill = `${base}/formulir/${form.id}/isi`;
+    await page.goto(`${base}/formulir`);
     await page.goto(fill);
     await page.waitForSelector('#form-isi');
     await page.goto(`${base}/kirim`);
 
+    // Without a signal: the list of forms, then the form from it, open from the phone.
     await context.setOffline(true);
-    await page.goto(fill);
+    await page.goto(`${base}/formulir`);
+    await Promise.all([
+      page.waitForURL(fill),
+      page.click(`a.tautan-isi[href="/formulir/${form.id}/isi"]`),
+    ]);
+    await page.waitForSelector('#form-isi');
     await page.check('input[name="a:kabupaten"][value="15.02"]');
     await page.fill('input[name="a:triwulan"]', missing.period);
     await page.fill('input[name="a:patroli"]', '5');

@@ -299,15 +299,19 @@ impl App {
         })
     }
 
-    /// How many of a submission's newest instance's files were received.
-    pub async fn submission_files_present(&self, s: &Submission) -> AppResult<usize> {
+    /// How many files the newest instance of each submission of a page received.
+    pub async fn submission_files_present(
+        &self,
+        page: &[Submission],
+    ) -> AppResult<std::collections::HashMap<sinergi_core::submission::SubmissionId, usize>> {
+        let ids: Vec<_> = page.iter().map(|s| s.id).collect();
         Ok(self
             .store
-            .submission_files(s.id, &s.instance_id)
+            .received_file_counts(&ids)
             .await?
-            .iter()
-            .filter(|f| f.sha256.is_some())
-            .count())
+            .into_iter()
+            .map(|(id, n)| (id, usize::try_from(n).unwrap_or(0)))
+            .collect())
     }
 }
 

@@ -222,10 +222,7 @@ impl App {
         form_id: FormId,
         entry: PaperEntry,
     ) -> AppResult<(Submission, Received)> {
-        let form = match self.store.form(form_id).await? {
-            Some(f) if self.sees_form(actor, &f).await? => f,
-            _ => return Err(AppError::NotFound),
-        };
+        let form = self.form_for_submissions(actor, form_id).await?;
         let agency_id = match entry.agency_id {
             None => actor.agency_id,
             Some(a) if a == actor.agency_id => a,
@@ -299,10 +296,7 @@ impl App {
         form_id: FormId,
         entry: AppEntry,
     ) -> AppResult<(Submission, Received)> {
-        let form = match self.store.form(form_id).await? {
-            Some(f) if self.sees_form(actor, &f).await? => f,
-            _ => return Err(AppError::NotFound),
-        };
+        let form = self.form_for_submissions(actor, form_id).await?;
         let instance_id = checked_instance_id(&entry.instance_id)?;
         let versions = self.store.form_versions(form.id).await?;
         let version = versions
@@ -895,10 +889,7 @@ impl App {
         agency: Option<&str>,
         lang: &str,
     ) -> AppResult<PaperSheet> {
-        let form = match self.store.form(form_id).await? {
-            Some(f) if self.sees_form(actor, &f).await? => f,
-            _ => return Err(AppError::NotFound),
-        };
+        let form = self.form_for_submissions(actor, form_id).await?;
         let region = match region.map(str::trim).filter(|r| !r.is_empty()) {
             None => None,
             Some(code) => match self.gazetteer().get(code) {

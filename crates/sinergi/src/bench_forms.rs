@@ -14,7 +14,7 @@
 //!   p50, p95, max;
 //! - (c) the CSV export of every submission (`App::each_submission` and the CSV writer,
 //!   as the API streams it): rows per second; then the ODK-style zip's main table
-//!   (`OdkExport::main_row`, each submission's received files counted) page by page;
+//!   (`OdkExport::main_row`, each page's received files counted in one query) page by page;
 //! - (d) the campaign's table and its IKOTAN scores recomputed from all submissions
 //!   (`App::campaign_view` and `App::campaign_indices`), 5 times: p50, max.
 //!
@@ -327,9 +327,10 @@ pub async fn run(submissions: usize, queries: usize, url: Option<String>) -> any
     };
     loop {
         let page = app.submissions(&coordinator, form.id, &filter).await?;
+        let present = app.submission_files_present(&page.submissions).await?;
         for s in &page.submissions {
-            let present = app.submission_files_present(s).await?;
-            odk.main_row(&mut out, s, "petugas", (present, odk.expected_files(s)));
+            let got = present.get(&s.id).copied().unwrap_or(0);
+            odk.main_row(&mut out, s, "petugas", (got, odk.expected_files(s)));
             rows += 1;
         }
         if out.len() > 1 << 20 {

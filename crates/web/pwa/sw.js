@@ -8,8 +8,9 @@
 //   (/static/name.ext) is served from its hashed copy;
 // - pages are network-first; a successful answer of the pages a field worker needs
 //   offline (home, the report form, Kawal Desa, the outbox, patrols, a report and its
-//   edit form, patrol recording) is kept in the pages cache and served when the network
-//   fails; nothing else is kept, and never an API answer;
+//   edit form, patrol recording, the forms and a form's fill page) is kept in the pages
+//   cache and served when the network fails; nothing else is kept, and never an API
+//   answer;
 // - signing in or out (POST /masuk, /keluar) empties the pages cache, so one person's
 //   pages never open for the next;
 // - the map's public data is kept for the field: base-map tiles (/tiles/…) cache-first

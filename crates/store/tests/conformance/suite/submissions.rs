@@ -152,6 +152,30 @@ pub async fn submissions_are_kept_once_edited_in_order_and_reviewed(s: &dyn Stor
         s.submission_files(a.id, "uuid:1").await.expect("files")[0],
         got
     );
+    // A page's received files in one query: one of the two named, none for the others.
+    let second = s
+        .submissions(&SubmissionQuery {
+            form_id: form.id,
+            agencies: None,
+            version_number: None,
+            review_state: None,
+            source: None,
+            received_from: None,
+            received_before: None,
+            oldest_first: true,
+            after: None,
+            limit: 10,
+            offset: 0,
+            skip_total: true,
+        })
+        .await
+        .expect("list")
+        .0;
+    let ids: Vec<_> = second.iter().map(|x| x.id).collect();
+    let counts = s.received_file_counts(&ids).await.expect("counts");
+    assert_eq!(counts.get(&a.id), Some(&1));
+    assert_eq!(counts.len(), 1, "{counts:?}");
+    assert!(s.received_file_counts(&[]).await.expect("none").is_empty());
 
     // Lists: by agency, state, order, keyset and page; counted in all.
     let q = |agencies: Option<Vec<AgencyId>>| SubmissionQuery {

@@ -242,11 +242,16 @@ async fn step(
                 c.starting = false;
             }
             let mut out = String::new();
+            let present = if table.repeat.is_none() {
+                st.app.submission_files_present(&page.submissions).await?
+            } else {
+                Default::default()
+            };
             for s in &page.submissions {
                 if table.repeat.is_none() {
                     let user = c.names.user(st, s.submitted_by).await.map_err(|e| e.0)?;
-                    let present = st.app.submission_files_present(s).await?;
-                    odk.main_row(&mut out, s, &user, (present, odk.expected_files(s)));
+                    let got = present.get(&s.id).copied().unwrap_or(0);
+                    odk.main_row(&mut out, s, &user, (got, odk.expected_files(s)));
                 } else {
                     odk.repeat_rows(&mut out, table, s);
                 }

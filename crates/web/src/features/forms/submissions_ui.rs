@@ -169,9 +169,7 @@ pub(crate) async fn geojson(
     Path(id): Path<String>,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    let q = q.map(|Query(q)| q).unwrap_or_default();
-    let f = filter_of(&params(&q).0);
-    super::exports::page_export(&st, &page, &id, f, super::exports::Format::GeoJson).await
+    export(&st, &page, &id, q, super::exports::Format::GeoJson).await
 }
 
 /// `GET /formulir/{id}/kiriman.zip`: the table's submissions as ODK Central's csv.zip.
@@ -181,9 +179,18 @@ pub(crate) async fn odk_zip(
     Path(id): Path<String>,
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
+    export(&st, &page, &id, q, super::exports::Format::OdkZip).await
+}
+
+async fn export(
+    st: &AppState,
+    page: &Page,
+    id: &str,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    format: super::exports::Format,
+) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let f = filter_of(&params(&q).0);
-    super::exports::page_export(&st, &page, &id, f, super::exports::Format::OdkZip).await
+    super::exports::page_export(st, page, id, filter_of(&params(&q).0), format).await
 }
 
 /// `GET /formulir/{id}/kiriman.csv`: the table's submissions, every page, as CSV.
