@@ -14,7 +14,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
+use futures_util::{stream, StreamExt};
 use serde_json::{json, Map, Value};
 use sinergi_app::odk_export::OdkExport;
 use sinergi_app::submissions::SubmissionFilter;
@@ -180,7 +180,8 @@ pub(crate) async fn export_response(
             }
         }
     });
-    let resp = Response::new(Body::from_stream(body));
+    // Fused: the compression layer polls once more after the end.
+    let resp = Response::new(Body::from_stream(body.fuse()));
     Ok(match format {
         Format::GeoJson => attachment(resp, "application/geo+json", &format!("{xml_id}.geojson")),
         Format::OdkZip => attachment(resp, "application/zip", &format!("{xml_id}.csv.zip")),

@@ -230,6 +230,11 @@ pub fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// Reads a gzip-compressed body as a browser, GDAL or Python `requests` would.
 pub async fn gunzip_text(r: reqwest::Response) -> String {
+    String::from_utf8(gunzip_bytes(r).await).expect("UTF-8 text")
+}
+
+/// A gzip-compressed body's bytes, the whole stream decoded (a cut stream fails).
+pub async fn gunzip_bytes(r: reqwest::Response) -> Vec<u8> {
     use std::io::Read as _;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
@@ -239,11 +244,11 @@ pub async fn gunzip_text(r: reqwest::Response) -> String {
         Some("gzip")
     );
     let raw = r.bytes().await.expect("body");
-    let mut text = String::new();
+    let mut out = Vec::new();
     flate2::read::GzDecoder::new(&raw[..])
-        .read_to_string(&mut text)
+        .read_to_end(&mut out)
         .expect("a complete gzip stream");
-    text
+    out
 }
 
 /// A server with an empty database.
