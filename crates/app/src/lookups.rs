@@ -18,6 +18,11 @@ impl App {
         Ok(self.store.agency(id).await?)
     }
 
+    /// One agency by its code.
+    pub async fn agency_by_code(&self, code: &str) -> AppResult<Option<Agency>> {
+        Ok(self.store.agency_by_code(code).await?)
+    }
+
     /// One user by id, to name who did something.
     pub async fn user_by_id(&self, id: UserId) -> AppResult<Option<User>> {
         Ok(self.store.user(id).await?)

@@ -928,23 +928,12 @@ impl App {
         };
         let agency = match agency.map(str::trim).filter(|a| !a.is_empty()) {
             None => None,
-            Some(code) => Some(
-                self.store
-                    .agencies()
-                    .await?
-                    .into_iter()
-                    .find(|a| a.code.as_str() == code)
-                    .ok_or_else(|| {
-                        AppError::field(
-                            "agency",
-                            sinergi_core::msg!(
-                                "agency-unknown",
-                                "{code} is not an agency",
-                                code = code
-                            ),
-                        )
-                    })?,
-            ),
+            Some(code) => Some(self.store.agency_by_code(code).await?.ok_or_else(|| {
+                AppError::field(
+                    "agency",
+                    sinergi_core::msg!("agency-unknown", "{code} is not an agency", code = code),
+                )
+            })?),
         };
         let version = self
             .store

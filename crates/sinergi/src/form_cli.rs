@@ -354,10 +354,8 @@ pub async fn run(app: &App, cmd: FormCmd) -> anyhow::Result<()> {
             let agency_id = match agency {
                 None => None,
                 Some(code) => Some(
-                    app.agencies()
+                    app.agency_by_code(&code)
                         .await?
-                        .into_iter()
-                        .find(|x| x.code.as_str() == code)
                         .map(|x| x.id)
                         .ok_or_else(|| anyhow!("--agency: {code} is not an agency"))?,
                 ),

@@ -9,12 +9,11 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::StatusCode;
+use axum::response::Response;
 use minijinja::context;
 use serde_json::Value;
-use sinergi_app::submissions::{AppEntry, Received};
+use sinergi_app::submissions::AppEntry;
 use sinergi_app::AppError;
 use utoipa_axum::routes;
 
@@ -128,18 +127,7 @@ async fn enter_answers(
             },
         )
         .await?;
-    let view = st.app.submission_view(&a.actor, s.id).await?;
-    let body = super::submissions::detail(&st, &view).await?;
-    let status = if received == Received::Resumed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let mut resp = (status, Json(body)).into_response();
-    if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/submissions/{}", s.id)) {
-        resp.headers_mut().insert(header::LOCATION, loc);
-    }
-    Ok(resp)
+    super::paper::entered(&st, &a.actor, &s, received).await
 }
 
 /// `GET /formulir/{id}/isi`: the form to fill on the phone.
@@ -147,13 +135,9 @@ pub(crate) async fn page(State(st): State<AppState>, page: Page, Path(id): Path<
     let Ok(id) = form_id(&id) else {
         return page.error(AppError::NotFound);
     };
-    let lang = match page.lang {
-        crate::i18n::Lang::Id => "id",
-        crate::i18n::Lang::En => "en",
-    };
     let s = match st
         .app
-        .paper_sheet(&page.authed.actor, id, None, None, None, lang)
+        .paper_sheet(&page.authed.actor, id, None, None, None, page.lang.code())
         .await
     {
         Ok(s) => s,

@@ -82,13 +82,6 @@ fn sheet_pdf(s: &PaperSheet, lang: Lang) -> Response {
     crate::api_common::file_response(pdf, "application/pdf", &name, "inline")
 }
 
-fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Id => "id",
-        Lang::En => "en",
-    }
-}
-
 #[utoipa::path(get, path = "/forms/{id}/paper.pdf", tag = "forms",
     summary = "The printable paper form (A4) of a form's newest version, for a unit (region, agency) and period: every page carries them and the form code as text and QR code",
     params(("id" = String, Path, description = "The form's UUID"), SheetParams),
@@ -122,7 +115,7 @@ async fn paper_sheet_pdf(
             q.region.as_deref(),
             q.period.as_deref(),
             q.agency.as_deref(),
-            lang_tag(lang),
+            lang.code(),
         )
         .await?;
     Ok(sheet_pdf(&s, lang))
@@ -228,8 +221,19 @@ async fn enter_paper(
             },
         )
         .await?;
-    let v = st.app.submission_view(&a.actor, s.id).await?;
-    let body = super::submissions::detail(&st, &v).await?;
+    entered(&st, &a.actor, &s, received).await
+}
+
+/// The answer to an entry (a paper typed in, answers from the phone app): 201 with the
+/// submission, or 200 when the same entry came again and nothing was added.
+pub(crate) async fn entered(
+    st: &AppState,
+    actor: &sinergi_core::access::Actor,
+    s: &sinergi_core::submission::Submission,
+    received: sinergi_app::submissions::Received,
+) -> ApiResult<Response> {
+    let v = st.app.submission_view(actor, s.id).await?;
+    let body = super::submissions::detail(st, &v).await?;
     let status = if received == sinergi_app::submissions::Received::Resumed {
         StatusCode::OK
     } else {
@@ -255,10 +259,8 @@ fn paper_date(s: Option<&str>) -> Result<NaiveDate, AppError> {
 
 async fn agency_by_code(st: &AppState, code: &str) -> Result<sinergi_core::ids::AgencyId, AppError> {
     st.app
-        .agencies()
+        .agency_by_code(code)
         .await?
-        .into_iter()
-        .find(|a| a.code.as_str() == code)
         .map(|a| a.id)
         .ok_or_else(|| {
             AppError::field(
@@ -287,7 +289,7 @@ pub(crate) async fn sheet(
             got("wilayah"),
             got("periode"),
             got("instansi"),
-            lang_tag(page.lang),
+            page.lang.code(),
         )
         .await
     {
@@ -365,7 +367,7 @@ async fn entry_page(
 ) -> Response {
     let s = match st
         .app
-        .paper_sheet(&page.authed.actor, id, None, None, None, lang_tag(page.lang))
+        .paper_sheet(&page.authed.actor, id, None, None, None, page.lang.code())
         .await
     {
         Ok(s) => s,
