@@ -49,6 +49,29 @@ impl App {
         }
     }
 
+    /// What a clause may name: the report types of the catalogue, then every form as a
+    /// record type of its own (`form:{xml_id}`, its questions, groups and repeats as the
+    /// fields it may withhold; ADR 39).
+    pub async fn agreement_types(&self) -> AppResult<Vec<sinergi_core::report_types::ReportType>> {
+        let mut types: Vec<_> = self.report_types().iter().cloned().collect();
+        let owners: Vec<AgencyId> = self.store.agencies().await?.iter().map(|a| a.id).collect();
+        for form in self.store.forms(&owners).await? {
+            let schemas: Vec<_> = self
+                .store
+                .form_versions(form.id)
+                .await?
+                .iter()
+                .filter_map(|v| sinergi_core::submission::Schema::of_xform(&v.xml).ok())
+                .collect();
+            types.push(sinergi_core::submission::shared::record_type(
+                &form.xml_id,
+                &form.title,
+                &schemas,
+            ));
+        }
+        Ok(types)
+    }
+
     /// Proposes an agreement from its JSON form. The proposer must administer one of the
     /// parties (or be a system admin).
     pub async fn create_agreement(
@@ -71,7 +94,7 @@ impl App {
     /// Parses an agreement's JSON form, resolves agency codes and checks that the actor
     /// administers a party; the result is new and not yet stored.
     async fn resolve_agreement(&self, actor: &Actor, body: &AgreementBody) -> AppResult<Agreement> {
-        let types = self.report_types();
+        let types = self.agreement_types().await?;
         let input = AgreementInput::from_body(body, &types)?;
         let mut errs = ValidationErrors::new();
         let mut parties = Vec::new();

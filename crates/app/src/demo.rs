@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Map, Value};
 use sinergi_core::agency::NewAgency;
-use sinergi_core::agreement::AgreementBody;
+use sinergi_core::agreement::{Agreement, AgreementBody};
 use sinergi_core::geometry::ReportGeometry;
 use sinergi_core::ids::{AgencyId, ReportId, UserId};
 use sinergi_core::input::Body as _;
@@ -145,7 +145,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         });
     }
     app.store.bulk_insert_reports(&reports).await?;
-    let agreements = load_agreements(app).await?;
+    load_agreements(app).await?;
     let warning = crate::demo_warning::load(app).await?;
     let patrols = crate::demo_patrols::load(app).await?;
     let letters = load_letters(app).await?;
@@ -160,11 +160,12 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
     crate::demo_plans::load(app).await?;
     crate::demo_areas::load(app).await?;
     let cases = crate::demo_cases::load(app).await?;
-    let submissions =
-        crate::demo_forms::load(app).await? + crate::demo_forms::load_patrol_reports(app).await?;
+    let submissions = crate::demo_forms::load(app).await?
+        + crate::demo_forms::load_patrol_reports(app).await?
+        + crate::demo_forms::load_screening(app).await?;
     tracing::info!(
         submissions,
-        "loaded the KOTAN questionnaire and the Pokja's patrol report, their campaigns and answers"
+        "loaded the KOTAN questionnaire, the Pokja's patrol report, the Kapuas Hulu screening form, their campaigns, answers and shares"
     );
     tracing::info!(
         agencies = AGENCIES.len(),
@@ -177,7 +178,7 @@ pub async fn load(app: &App) -> AppResult<DemoSummary> {
         users,
         // The bulk-loaded reports and the village reporter's sighting.
         reports: app.store.report_total().await? as usize,
-        agreements,
+        agreements: app.store.agreements().await?.len(),
         warning,
         patrols,
         letters,
@@ -370,20 +371,26 @@ async fn load_agreements(app: &App) -> AppResult<usize> {
                 .await?;
             a = app.agreement_for(&actor, a.id).await?;
         }
-        let expected = a.version;
-        a.approvals = a.parties.clone();
-        a.status = AgreementStatus::Active;
-        a.version += 1;
-        let entry = app.audit(
-            None,
-            Action::AgreementApprove,
-            "agreement",
-            &a.id.to_string(),
-            serde_json::json!({"demo": "approved by every party, as signed"}),
-        );
-        app.store.update_agreement(&a, expected, &entry).await?;
+        approve_all(app, a).await?;
     }
     Ok(bodies.len())
+}
+
+/// Marks a demo agreement approved by every party, as its signed text records.
+pub(crate) async fn approve_all(app: &App, mut a: Agreement) -> AppResult<Agreement> {
+    let expected = a.version;
+    a.approvals = a.parties.clone();
+    a.status = AgreementStatus::Active;
+    a.version += 1;
+    let entry = app.audit(
+        None,
+        Action::AgreementApprove,
+        "agreement",
+        &a.id.to_string(),
+        serde_json::json!({"demo": "approved by every party, as signed"}),
+    );
+    app.store.update_agreement(&a, expected, &entry).await?;
+    Ok(a)
 }
 
 /// A one-page PDF with the given lines of text (Latin-1 text, Helvetica), built by hand so

@@ -556,3 +556,285 @@ pub(crate) async fn load_patrol_reports(app: &App) -> AppResult<usize> {
     }
     Ok(n)
 }
+
+/// The trafficking screening form of the Kapuas Hulu task force (issue 12's demo, ADR 39).
+fn screening_workbook() -> AppResult<Vec<u8>> {
+    let row = |t: &'static str, n: &'static str, l: &'static str, r: &'static str| vec![t, n, l, r];
+    let mut choices = vec![vec!["list_name", "name", "label"]];
+    for (list, name, label) in [
+        ("jk", "l", "Laki-laki"),
+        ("jk", "p", "Perempuan"),
+        ("negara", "malaysia", "Malaysia"),
+        ("negara", "brunei", "Brunei Darussalam"),
+        ("negara", "lainnya", "Lainnya"),
+        (
+            "indikator",
+            "dokumen_ditahan",
+            "Dokumen ditahan majikan/penyalur",
+        ),
+        ("indikator", "gaji_tidak_dibayar", "Gaji tidak dibayar"),
+        ("indikator", "jeratan_utang", "Jeratan utang"),
+        ("indikator", "kekerasan", "Kekerasan fisik atau seksual"),
+        (
+            "indikator",
+            "tanpa_dokumen",
+            "Berangkat tanpa dokumen resmi",
+        ),
+        ("indikator", "di_bawah_umur", "Di bawah 18 tahun"),
+        (
+            "indikator",
+            "dijanjikan_pekerjaan",
+            "Dijanjikan pekerjaan lain",
+        ),
+        ("tindak", "dipulangkan", "Dipulangkan ke keluarga"),
+        ("tindak", "rumah_aman", "Ditempatkan di rumah aman"),
+        ("tindak", "rujuk_polres", "Dirujuk ke Polres"),
+        ("tindak", "rujuk_dp3a", "Dirujuk ke DP3A/UPTD PPA"),
+        ("tindak", "selesai", "Tidak ada indikasi; selesai"),
+    ] {
+        choices.push(vec![list, name, label]);
+    }
+    crate::forms::workbook_of(&[
+        (
+            "survey",
+            vec![
+                row("type", "name", "label", "required"),
+                row("date", "tanggal", "Tanggal skrining", "yes"),
+                row("geopoint", "lokasi", "Lokasi skrining", ""),
+                row(
+                    "begin_group",
+                    "identitas",
+                    "Identitas orang yang diskrining",
+                    "",
+                ),
+                row("text", "nama", "Nama", "yes"),
+                row("text", "nik", "NIK atau nomor paspor", ""),
+                row("integer", "umur", "Umur", ""),
+                row("select_one jk", "jenis_kelamin", "Jenis kelamin", ""),
+                row("end_group", "", "", ""),
+                row("text", "desa_asal", "Desa dan kecamatan asal", ""),
+                row(
+                    "select_one negara",
+                    "negara",
+                    "Negara tujuan atau asal kepulangan",
+                    "yes",
+                ),
+                row(
+                    "select_multiple indikator",
+                    "indikator",
+                    "Indikator TPPO yang ditemukan",
+                    "",
+                ),
+                row("begin_group", "perekrut", "Perekrut atau penyalur", ""),
+                row("text", "nama_perekrut", "Nama perekrut", ""),
+                row("text", "kontak_perekrut", "Nomor telepon perekrut", ""),
+                row("end_group", "", "", ""),
+                row("select_one tindak", "tindak_lanjut", "Tindak lanjut", "yes"),
+                row("text", "catatan", "Catatan", ""),
+            ],
+        ),
+        ("choices", choices),
+        (
+            "settings",
+            vec![
+                vec!["form_title", "form_id", "version"],
+                vec![
+                    "Skrining Korban TPPO Satgas Kapuas Hulu",
+                    SCREENING_FORM,
+                    "1",
+                ],
+            ],
+        ),
+    ])
+}
+
+/// The XForm id of the Kapuas Hulu screening form.
+pub(crate) const SCREENING_FORM: &str = "skrining_tppo_kapuashulu";
+
+/// The Kapuas Hulu task force's trafficking screening (issue 12's demo, ADR 39): a form
+/// of the regency government's task-force secretariat, filled in at the Badau border post
+/// and in Putussibau; the answers go to the police with the screened person's identity
+/// and the officer withheld and places to 1 km, and to the immigration office with the
+/// identity, the home village and the recruiter withheld and places by region. Answers 6.
+pub(crate) async fn load_screening(app: &App) -> AppResult<usize> {
+    let (u, _) = app
+        .store
+        .user_credentials("satgas.kapuashulu")
+        .await?
+        .ok_or_else(|| AppError::Conflict("demo user satgas.kapuashulu is missing".into()))?;
+    let secretariat = app.actor_for(&u).await?;
+    let (form, _) = app
+        .publish_form(
+            &secretariat,
+            &screening_workbook()?,
+            "skrining-tppo-kapuashulu.xlsx",
+        )
+        .await?;
+    let today = app.now().date_naive();
+    // (days ago, place "lat lon", name, id, age, sex, village, country, indicators,
+    // recruiter, phone, follow-up)
+    let screenings: [(i64, [&str; 11]); 6] = [
+        (
+            52,
+            [
+                "1.0312 111.9547 80 5",
+                "Yohana L.",
+                "6106055203010002",
+                "17",
+                "p",
+                "Desa Nanga Kantuk, Empanang",
+                "malaysia",
+                "dokumen_ditahan gaji_tidak_dibayar di_bawah_umur",
+                "Pak Aseng",
+                "081234500011",
+                "rumah_aman",
+            ],
+        ),
+        (
+            44,
+            [
+                "1.0309 111.9551 80 5",
+                "Markus D.",
+                "6106051104920001",
+                "33",
+                "l",
+                "Desa Badau, Badau",
+                "malaysia",
+                "jeratan_utang tanpa_dokumen",
+                "Pak Aseng",
+                "081234500011",
+                "rujuk_polres",
+            ],
+        ),
+        (
+            31,
+            [
+                "0.8634 112.9312 40 8",
+                "Sri W.",
+                "6106036708990003",
+                "26",
+                "p",
+                "Kelurahan Putussibau Kota",
+                "brunei",
+                "dijanjikan_pekerjaan",
+                "Bu Lina",
+                "082155500022",
+                "rujuk_dp3a",
+            ],
+        ),
+        (
+            19,
+            [
+                "1.0315 111.9540 80 5",
+                "Agus P.",
+                "6106070202000004",
+                "25",
+                "l",
+                "Desa Puring Kencana",
+                "malaysia",
+                "",
+                "",
+                "",
+                "selesai",
+            ],
+        ),
+        (
+            11,
+            [
+                "1.0310 111.9549 80 5",
+                "Maria S.",
+                "6106054509060005",
+                "19",
+                "p",
+                "Desa Nanga Kantuk, Empanang",
+                "malaysia",
+                "dokumen_ditahan kekerasan",
+                "Pak Aseng",
+                "081234500011",
+                "rujuk_polres",
+            ],
+        ),
+        (
+            4,
+            [
+                "0.8640 112.9305 40 8",
+                "Rina A.",
+                "6106034101080006",
+                "18",
+                "p",
+                "Desa Sibau Hulu, Putussibau Utara",
+                "malaysia",
+                "dijanjikan_pekerjaan tanpa_dokumen",
+                "Bu Lina",
+                "082155500022",
+                "dipulangkan",
+            ],
+        ),
+    ];
+    for (i, (ago, row)) in screenings.iter().enumerate() {
+        let [place, name, nik, age, sex, village, country, signs, recruiter, phone, next] = *row;
+        let day = today - Duration::days(*ago);
+        let mut answers = serde_json::Map::new();
+        for (k, v) in [
+            ("tanggal", day.to_string()),
+            ("lokasi", place.to_string()),
+            ("identitas/nama", name.to_string()),
+            ("identitas/nik", nik.to_string()),
+            ("identitas/umur", age.to_string()),
+            ("identitas/jenis_kelamin", sex.to_string()),
+            ("desa_asal", village.to_string()),
+            ("negara", country.to_string()),
+            ("indikator", signs.to_string()),
+            ("perekrut/nama_perekrut", recruiter.to_string()),
+            ("perekrut/kontak_perekrut", phone.to_string()),
+            ("tindak_lanjut", next.to_string()),
+        ] {
+            if !v.is_empty() {
+                answers.insert(k.into(), serde_json::Value::String(v));
+            }
+        }
+        app.enter_paper_submission(
+            &secretariat,
+            form.id,
+            crate::submissions::PaperEntry {
+                answers,
+                answered_on: day,
+                agency_id: None,
+                scan: None,
+                instance_id: Some(format!("uuid:skrining-demo-{i}")),
+            },
+        )
+        .await?;
+    }
+    let (admin, _) = app
+        .store
+        .user_credentials("admin")
+        .await?
+        .ok_or_else(|| AppError::Internal("the demo system administrator is missing".into()))?;
+    let admin = app.actor_for(&admin).await?;
+    let key = sinergi_core::submission::shared::type_key(SCREENING_FORM);
+    let body = serde_json::json!({
+        "title": "Kesepakatan Berbagi Hasil Skrining TPPO Satgas Kapuas Hulu",
+        "number": "KSP/SATGAS-TPPO/KH/IX/2025",
+        "legal_basis": "Perpres 19/2023 (RAN PPTPPO); UU 27/2022 tentang Pelindungan Data Pribadi",
+        "parties": ["PEMKAB-KAPUAS-HULU", "POLRES-KAPUAS-HULU", "IMIGRASI-PUTUSSIBAU"],
+        "valid_from": "2025-09-01", "valid_until": "2028-08-31",
+        "clauses": [
+            {"from": "PEMKAB-KAPUAS-HULU", "to": ["POLRES-KAPUAS-HULU"], "report_types": [key],
+             "max_sensitivity": "restricted", "withheld_fields": ["identitas", "author"],
+             "location_precision_m": 1000},
+            {"from": "PEMKAB-KAPUAS-HULU", "to": ["IMIGRASI-PUTUSSIBAU"], "report_types": [key],
+             "max_sensitivity": "restricted",
+             "withheld_fields": ["identitas", "desa_asal", "perekrut", "author"],
+             "location_precision_m": "region"}
+        ]
+    });
+    let a = app
+        .create_agreement(
+            &admin,
+            &<sinergi_core::agreement::AgreementBody as sinergi_core::input::Body>::read(&body)?,
+        )
+        .await?;
+    crate::demo::approve_all(app, a).await?;
+    Ok(screenings.len())
+}

@@ -17,7 +17,7 @@ use sinergi_core::report::{
     NewReport, NewReportBody, Report, ReportEvent, ReportPatch, ReportPatchBody, Status,
     StoredReport,
 };
-use sinergi_core::sharing::{decide, snap, Form, Precision, Viewer};
+use sinergi_core::sharing::{decide, shown, snap, Form, Precision, Viewer};
 use sinergi_store::{Attachment, InsertOutcome, NewEvent, ReportCount, UpdateOutcome};
 
 use std::sync::Arc;
@@ -968,11 +968,4 @@ impl App {
         let bytes = self.read_blob(&a.sha256).await?;
         Ok((a, bytes))
     }
-}
-
-/// A coarsened coordinate with no more decimals than its cell justifies: about a tenth of
-/// the cell (1 km cells: 3 decimals, about 110 m; 10 km cells and region centres: 2).
-fn shown(v: f64, cell_m: u32) -> f64 {
-    let scale = if cell_m <= 1_000 { 1e3 } else { 1e2 };
-    (v * scale).round() / scale
 }

@@ -16,6 +16,8 @@ use sinergi_core::audit::Action as AuditAction;
 use sinergi_core::form::{Form, FormId, FormVersion};
 use sinergi_core::ids::AgencyId;
 use sinergi_core::permission::Action;
+use sinergi_core::sharing::{Form as Delivered, Viewer};
+use sinergi_core::submission::shared;
 use sinergi_core::submission::{
     self, ReviewState, Schema, Source, Submission, SubmissionFile, SubmissionId,
     SubmissionInstance, SubmissionReview, MAX_COMMENT,
@@ -38,7 +40,10 @@ pub enum Received {
 /// A submission with what its page shows.
 #[derive(Debug, Clone)]
 pub struct SubmissionView {
+    /// As the actor receives it (ADR 39: a partner's share withholds and coarsens).
     pub submission: Submission,
+    /// The form it reaches the actor in: full, or shared under an agreement.
+    pub access: Delivered,
     pub form: Form,
     pub version: FormVersion,
     pub schema: Schema,
@@ -52,7 +57,10 @@ pub struct SubmissionView {
 #[derive(Debug, Clone)]
 pub struct SubmissionPage {
     pub form: Form,
+    /// As the actor receives them.
     pub submissions: Vec<Submission>,
+    /// The form each reaches the actor in, in the same order.
+    pub access: Vec<Delivered>,
     pub total: i64,
 }
 
@@ -222,7 +230,7 @@ impl App {
         form_id: FormId,
         entry: PaperEntry,
     ) -> AppResult<(Submission, Received)> {
-        let form = self.form_for_submissions(actor, form_id).await?;
+        let form = self.form_to_fill(actor, form_id).await?;
         let agency_id = match entry.agency_id {
             None => actor.agency_id,
             Some(a) if a == actor.agency_id => a,
@@ -296,7 +304,7 @@ impl App {
         form_id: FormId,
         entry: AppEntry,
     ) -> AppResult<(Submission, Received)> {
-        let form = self.form_for_submissions(actor, form_id).await?;
+        let form = self.form_to_fill(actor, form_id).await?;
         let instance_id = checked_instance_id(&entry.instance_id)?;
         let versions = self.store.form_versions(form.id).await?;
         let version = versions
@@ -564,12 +572,90 @@ impl App {
         Ok((s, outcome))
     }
 
-    /// A form the actor sees, for its submissions.
-    async fn form_for_submissions(&self, actor: &Actor, id: FormId) -> AppResult<Form> {
+    /// A form the actor sees and fills (a partner that only receives its answers does
+    /// not).
+    async fn form_to_fill(&self, actor: &Actor, id: FormId) -> AppResult<Form> {
         match self.store.form(id).await? {
             Some(f) if self.sees_form(actor, &f).await? => Ok(f),
             _ => Err(AppError::NotFound),
         }
+    }
+
+    /// A form whose submissions the actor reaches: one it sees, or one an agreement's
+    /// clause names for the actor's agency (then with the actor's grants, ADR 39).
+    async fn form_for_submissions(
+        &self,
+        actor: &Actor,
+        id: FormId,
+    ) -> AppResult<(Form, Option<Viewer>)> {
+        let f = self.store.form(id).await?.ok_or(AppError::NotFound)?;
+        if Self::sees_all_submissions(actor, &f) {
+            return Ok((f, None));
+        }
+        let viewer = self.viewer_for(actor).await?;
+        let named = shared::named_by_grants(&viewer, &f.xml_id);
+        if named {
+            Ok((f, Some(viewer)))
+        } else if self.sees_form(actor, &f).await? {
+            Ok((f, None))
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The forms other agencies share the answers of with the actor's under agreements
+    /// (and whose answers the actor does not see otherwise), by title.
+    pub async fn shared_forms(&self, actor: &Actor) -> AppResult<Vec<Form>> {
+        let viewer = self.viewer_for(actor).await?;
+        let mut out: Vec<Form> = Vec::new();
+        let keys = viewer.grants.iter().flat_map(|g| g.type_keys.iter());
+        for key in keys {
+            let Some(xml_id) = key.strip_prefix(shared::FORM_TYPE_PREFIX) else {
+                continue;
+            };
+            if let Some(f) = self.store.form_by_xml_id(xml_id).await? {
+                if !Self::sees_all_submissions(actor, &f) && !out.iter().any(|x| x.id == f.id) {
+                    out.push(f);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.title.cmp(&b.title));
+        Ok(out)
+    }
+
+    /// The form a submission reaches the actor in: full by the owner rule, else as the
+    /// viewer's grants share it; `None`: it does not exist for the actor.
+    fn delivered_form(
+        actor: &Actor,
+        form: &Form,
+        viewer: Option<&Viewer>,
+        s: &Submission,
+    ) -> Option<Delivered> {
+        if Self::sees_submission(actor, form, s) {
+            return Some(Delivered::Full);
+        }
+        viewer.and_then(|v| shared::decide(v, &form.xml_id, form.owner_agency_id, s))
+    }
+
+    /// A version's schema, read once per call.
+    async fn schema_of(
+        &self,
+        cache: &mut std::collections::HashMap<i32, Schema>,
+        form: &Form,
+        number: i32,
+    ) -> AppResult<Schema> {
+        if let Some(s) = cache.get(&number) {
+            return Ok(s.clone());
+        }
+        let version = self
+            .store
+            .form_version(form.id, number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let schema =
+            Schema::of_xform(&version.xml).map_err(|m| AppError::Internal(m.to_string().into()))?;
+        cache.insert(number, schema.clone());
+        Ok(schema)
     }
 
     /// A page of the submissions of a form the actor sees (all of them for the form's
@@ -580,13 +666,25 @@ impl App {
         form: FormId,
         f: &SubmissionFilter,
     ) -> AppResult<SubmissionPage> {
-        let form = self.form_for_submissions(actor, form).await?;
+        let (form, viewer) = self.form_for_submissions(actor, form).await?;
         let agencies = if Self::sees_all_submissions(actor, &form) {
             None
         } else {
             let mut a = vec![actor.agency_id];
             a.extend(actor.agency_descendants.iter().copied());
-            Some(a)
+            // What agreements share: the agencies they cover, or every submission when a
+            // clause covers the form's own agency.
+            match viewer
+                .as_ref()
+                .map(|v| shared::shared_agencies(v, &form.xml_id, form.owner_agency_id))
+            {
+                Some(None) => None,
+                Some(Some(more)) => {
+                    a.extend(more);
+                    Some(a)
+                }
+                None => Some(a),
+            }
         };
         let (submissions, total) = self
             .store
@@ -605,9 +703,32 @@ impl App {
                 skip_total: f.skip_total,
             })
             .await?;
+        // Every filter above is on what no share changes (version, review state, source,
+        // times); each row is then delivered as the actor receives it.
+        let mut delivered = Vec::with_capacity(submissions.len());
+        let mut access = Vec::with_capacity(submissions.len());
+        let mut schemas = std::collections::HashMap::new();
+        for s in submissions {
+            match Self::delivered_form(actor, &form, viewer.as_ref(), &s) {
+                Some(Delivered::Full) => {
+                    delivered.push(s);
+                    access.push(Delivered::Full);
+                }
+                Some(d) => {
+                    let schema = self
+                        .schema_of(&mut schemas, &form, s.version_number)
+                        .await?;
+                    delivered.push(shared::deliver(s, &schema, &d));
+                    access.push(d);
+                }
+                // The store's agencies are exactly those the grants cover.
+                None => {}
+            }
+        }
         Ok(SubmissionPage {
             form,
-            submissions,
+            submissions: delivered,
+            access,
             total,
         })
     }
@@ -648,10 +769,9 @@ impl App {
         id: SubmissionId,
     ) -> AppResult<SubmissionView> {
         let s = self.store.submission(id).await?.ok_or(AppError::NotFound)?;
-        let form = self.form_for_submissions(actor, s.form_id).await?;
-        if !Self::sees_submission(actor, &form, &s) {
-            return Err(AppError::NotFound);
-        }
+        let (form, viewer) = self.form_for_submissions(actor, s.form_id).await?;
+        let access =
+            Self::delivered_form(actor, &form, viewer.as_ref(), &s).ok_or(AppError::NotFound)?;
         let version = self
             .store
             .form_version(form.id, s.version_number)
@@ -659,12 +779,29 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let schema =
             Schema::of_xform(&version.xml).map_err(|m| AppError::Internal(m.to_string().into()))?;
+        let full = access == Delivered::Full;
+        // A partner gets the answers as shared, no instance XML (it holds every answer),
+        // no reviews, and the files only when the share withholds and coarsens nothing.
+        let files = if shared::files_shared(&access) {
+            self.store.submission_files(id, &s.instance_id).await?
+        } else {
+            Vec::new()
+        };
         Ok(SubmissionView {
-            instances: self.store.submission_instances(id).await?,
-            files: self.store.submission_files(id, &s.instance_id).await?,
-            reviews: self.store.submission_reviews(id).await?,
+            instances: if full {
+                self.store.submission_instances(id).await?
+            } else {
+                Vec::new()
+            },
+            files,
+            reviews: if full {
+                self.store.submission_reviews(id).await?
+            } else {
+                Vec::new()
+            },
             may_review: Self::sees_all_submissions(actor, &form) && actor.may(Action::PublishForms),
-            submission: s,
+            submission: shared::deliver(s, &schema, &access),
+            access,
             form,
             version,
             schema,
@@ -781,19 +918,7 @@ pub fn cell(out: &mut String, v: &str) {
 /// The CSV header: the fixed columns, then the form's questions.
 pub fn csv_header(columns: &[String]) -> String {
     let mut out = String::new();
-    let fixed = [
-        "instance_id",
-        "received_at",
-        "submitted_by",
-        "agency",
-        "version",
-        "source",
-        "review_state",
-        "edits",
-        "longitude",
-        "latitude",
-    ];
-    for (i, c) in fixed
+    for (i, c) in FIXED_COLUMNS
         .iter()
         .map(|s| s.to_string())
         .chain(columns.iter().cloned())
@@ -809,19 +934,7 @@ pub fn csv_header(columns: &[String]) -> String {
 }
 
 pub fn csv_row(out: &mut String, s: &Submission, user: &str, agency: &str, columns: &[String]) {
-    let fixed = [
-        s.root_instance_id.clone(),
-        s.received_at.to_rfc3339(),
-        user.to_string(),
-        agency.to_string(),
-        s.version_number.to_string(),
-        s.source.as_str().to_string(),
-        s.review_state.as_str().to_string(),
-        s.edits.to_string(),
-        s.lon.map(|v| v.to_string()).unwrap_or_default(),
-        s.lat.map(|v| v.to_string()).unwrap_or_default(),
-    ];
-    for (i, v) in fixed.iter().enumerate() {
+    for (i, v) in fixed_cells(s, user, agency).iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -832,6 +945,145 @@ pub fn csv_row(out: &mut String, s: &Submission, user: &str, agency: &str, colum
         cell(out, s.data.get(c).and_then(|v| v.as_str()).unwrap_or(""));
     }
     out.push_str("\r\n");
+}
+
+/// The fixed columns every submission table starts with, before the questions.
+pub const FIXED_COLUMNS: [&str; 10] = [
+    "instance_id",
+    "received_at",
+    "submitted_by",
+    "agency",
+    "version",
+    "source",
+    "review_state",
+    "edits",
+    "longitude",
+    "latitude",
+];
+
+/// A submission's cells of [`FIXED_COLUMNS`].
+fn fixed_cells(s: &Submission, user: &str, agency: &str) -> [String; 10] {
+    [
+        s.root_instance_id.clone(),
+        s.received_at.to_rfc3339(),
+        user.to_string(),
+        agency.to_string(),
+        s.version_number.to_string(),
+        s.source.as_str().to_string(),
+        s.review_state.as_str().to_string(),
+        s.edits.to_string(),
+        s.lon.map(|v| v.to_string()).unwrap_or_default(),
+        s.lat.map(|v| v.to_string()).unwrap_or_default(),
+    ]
+}
+
+/// The most submissions one XLSX sheet holds (Excel's 1,048,576 rows less the header).
+pub const XLSX_MAX_ROWS: i64 = 1_048_575;
+
+/// A form's submissions written as one XLSX sheet with the CSV's columns (ADR 38), row
+/// by row in the writer's constant-memory mode (each row goes to a temporary file as it
+/// is written); [`SubmissionsXlsx::finish`] writes the workbook to a file. Answers are
+/// text (an identity number keeps its digits), the version, edits and coordinates
+/// numbers; nothing is ever written as a formula.
+pub struct SubmissionsXlsx {
+    book: rust_xlsxwriter::Workbook,
+    sheet: rust_xlsxwriter::Worksheet,
+    row: u32,
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::Internal(e.to_string().into())
+}
+
+impl SubmissionsXlsx {
+    pub fn new(name: &str, columns: &[String]) -> AppResult<SubmissionsXlsx> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let mut sheet = book.new_worksheet_with_constant_memory();
+        let name: String = name
+            .chars()
+            .filter(|c| !"[]:*?/\\'".contains(*c))
+            .take(31)
+            .collect();
+        if !name.is_empty() {
+            sheet.set_name(&name).map_err(xlsx_error)?;
+        }
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        for (c, title) in FIXED_COLUMNS
+            .iter()
+            .copied()
+            .chain(columns.iter().map(String::as_str))
+            .enumerate()
+        {
+            sheet
+                .write_string_with_format(0, c as u16, title, &bold)
+                .map_err(xlsx_error)?;
+        }
+        Ok(SubmissionsXlsx {
+            book,
+            sheet,
+            row: 0,
+        })
+    }
+
+    /// Writes the next submission's row.
+    pub fn push(
+        &mut self,
+        s: &Submission,
+        user: &str,
+        agency: &str,
+        columns: &[String],
+    ) -> AppResult<()> {
+        if i64::from(self.row) >= XLSX_MAX_ROWS {
+            return Err(too_many_for_xlsx());
+        }
+        self.row += 1;
+        let r = self.row;
+        for (c, v) in fixed_cells(s, user, agency).iter().enumerate() {
+            let number = matches!(c, 4 | 7 | 8 | 9)
+                .then(|| v.parse::<f64>().ok())
+                .flatten();
+            match number {
+                Some(n) => self.sheet.write_number(r, c as u16, n).map(|_| ()),
+                None if v.is_empty() => Ok(()),
+                None => self.sheet.write_string(r, c as u16, v).map(|_| ()),
+            }
+            .map_err(xlsx_error)?;
+        }
+        for (i, col) in columns.iter().enumerate() {
+            if let Some(v) = s
+                .data
+                .get(col)
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty())
+            {
+                self.sheet
+                    .write_string(r, (FIXED_COLUMNS.len() + i) as u16, v)
+                    .map_err(xlsx_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the workbook to `out` (blocking: zipping the sheet takes a while for a
+    /// large one).
+    pub fn finish(mut self, out: std::fs::File) -> AppResult<()> {
+        self.book.push_worksheet(self.sheet);
+        self.book
+            .save_to_writer(std::io::BufWriter::new(out))
+            .map_err(xlsx_error)
+    }
+}
+
+/// The refusal of an XLSX export larger than one sheet.
+pub fn too_many_for_xlsx() -> AppError {
+    AppError::field(
+        "format",
+        sinergi_core::msg!(
+            "xlsx-too-many-rows",
+            "more than {max} submissions do not fit one XLSX sheet; download the CSV or the ODK zip",
+            max = XLSX_MAX_ROWS
+        ),
+    )
 }
 
 /// A file's refusal names the file's part.
@@ -889,7 +1141,7 @@ impl App {
         agency: Option<&str>,
         lang: &str,
     ) -> AppResult<PaperSheet> {
-        let form = self.form_for_submissions(actor, form_id).await?;
+        let form = self.form_to_fill(actor, form_id).await?;
         let region = match region.map(str::trim).filter(|r| !r.is_empty()) {
             None => None,
             Some(code) => match self.gazetteer().get(code) {

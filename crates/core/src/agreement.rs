@@ -14,6 +14,7 @@ use crate::protect::PersonRole;
 use crate::report_types::ReportType;
 use crate::sensitivity::Sensitivity;
 use crate::sharing::{Grant, Precision};
+use crate::submission::shared::FORM_TYPE_PREFIX;
 use crate::ValidationErrors;
 
 pub mod body;
@@ -238,11 +239,24 @@ impl Agreement {
                     owners.extend(tree.descendants(*r));
                 }
             }
-            let type_keys: Vec<String> = types
+            // A form named by the clause (`form:{xml_id}`) is a type of its own; the
+            // catalogue's types by key or category.
+            let mut type_keys: Vec<String> = c
+                .report_types
                 .iter()
-                .filter(|t| c.report_types.contains(&t.key) || c.categories.contains(&t.category))
-                .map(|t| t.key.clone())
+                .filter(|k| k.starts_with(FORM_TYPE_PREFIX))
+                .cloned()
                 .collect();
+            type_keys.extend(
+                types
+                    .iter()
+                    .filter(|t| {
+                        !t.key.starts_with(FORM_TYPE_PREFIX)
+                            && (c.report_types.contains(&t.key)
+                                || c.categories.contains(&t.category))
+                    })
+                    .map(|t| t.key.clone()),
+            );
             out.push(Grant {
                 owners,
                 type_keys,
@@ -508,7 +522,10 @@ fn parse_clause(
         }
     }
     for c in &categories {
-        if !types.iter().any(|x| &x.category == c) {
+        if !types
+            .iter()
+            .any(|x| &x.category == c && !x.key.starts_with(FORM_TYPE_PREFIX))
+        {
             errs.push(
                 format!("{field}.categories"),
                 crate::msg!(
@@ -552,7 +569,10 @@ fn parse_clause(
     );
     let in_scope: Vec<&ReportType> = types
         .iter()
-        .filter(|t| report_types.contains(&t.key) || categories.contains(&t.category))
+        .filter(|t| {
+            report_types.contains(&t.key)
+                || (categories.contains(&t.category) && !t.key.starts_with(FORM_TYPE_PREFIX))
+        })
         .collect();
     for w in &withheld_fields {
         let known =

@@ -175,24 +175,12 @@ pub fn decide(
     let form = if own {
         Some(Form::Full)
     } else {
-        // Several clauses may cover the record: the viewer gets the most generous of them.
-        viewer
-            .grants
-            .iter()
-            .filter(|g| g.covers(r.owner_agency, type_key, r.sensitivity))
-            .fold(None, |acc: Option<(Vec<String>, Precision)>, g| match acc {
-                None => Some((g.withheld_fields.clone(), g.precision)),
-                Some((w, p)) => Some((
-                    w.into_iter()
-                        .filter(|f| g.withheld_fields.contains(f))
-                        .collect(),
-                    p.finer(g.precision),
-                )),
-            })
-            .map(|(withheld, precision)| Form::Shared {
-                withheld,
-                precision,
-            })
+        most_generous(
+            viewer
+                .grants
+                .iter()
+                .filter(|g| g.covers(r.owner_agency, type_key, r.sensitivity)),
+        )
     };
     // Location-sensitive records reach viewers outside the owner agency coarsened to at
     // least 10 km, whatever the path.
@@ -218,6 +206,25 @@ pub fn decide(
     }
 }
 
+/// Several clauses may cover a record: the viewer gets the most generous of them (the
+/// fields every one of them withholds, the finest precision). `None` when none covers it.
+pub fn most_generous<'a>(grants: impl Iterator<Item = &'a Grant>) -> Option<Form> {
+    grants
+        .fold(None, |acc: Option<(Vec<String>, Precision)>, g| match acc {
+            None => Some((g.withheld_fields.clone(), g.precision)),
+            Some((w, p)) => Some((
+                w.into_iter()
+                    .filter(|f| g.withheld_fields.contains(f))
+                    .collect(),
+                p.finer(g.precision),
+            )),
+        })
+        .map(|(withheld, precision)| Form::Shared {
+            withheld,
+            precision,
+        })
+}
+
 impl Viewer {
     /// A viewer with no agreements: exactly the owner-hierarchy rule.
     pub fn own_only(scope: ViewScope, now: DateTime<Utc>) -> Viewer {
@@ -241,6 +248,20 @@ pub fn snap(lon: f64, lat: f64, metres: u32) -> (f64, f64) {
     let lon_step = lat_step / snapped_lat.to_radians().cos().max(0.01);
     let snapped_lon = ((lon / lon_step).floor() + 0.5) * lon_step;
     (snapped_lon, snapped_lat)
+}
+
+/// A coarsened coordinate with no more decimals than its cell justifies: about a tenth of
+/// the cell (1 km cells: 3 decimals, about 110 m; 10 km cells and region centres: 2).
+pub fn shown(v: f64, cell_m: u32) -> f64 {
+    let scale = if cell_m <= 1_000 { 1e3 } else { 1e2 };
+    (v * scale).round() / scale
+}
+
+/// A point at `metres` as delivered: snapped to its cell's centre and written with no
+/// more decimals than the cell justifies.
+pub fn coarsened(lon: f64, lat: f64, metres: u32) -> (f64, f64) {
+    let (lon, lat) = snap(lon, lat, metres);
+    (shown(lon, metres), shown(lat, metres))
 }
 
 /// The grid cell of [`snap`] that a snapped point is the centre of, as

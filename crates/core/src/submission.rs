@@ -719,5 +719,7 @@ pub struct SubmissionReview {
 /// The longest review comment.
 pub const MAX_COMMENT: usize = 2000;
 
+pub mod shared;
+
 #[cfg(test)]
 mod tests;

@@ -114,6 +114,10 @@ pub enum FormCmd {
         /// Print every matching submission as CSV.
         #[arg(long, conflicts_with = "json")]
         csv: bool,
+        /// Write every matching submission to this XLSX file (one sheet, the CSV's
+        /// columns).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["json", "csv"])]
+        xlsx: Option<std::path::PathBuf>,
         #[command(flatten)]
         who: Who,
         #[command(flatten)]
@@ -392,6 +396,7 @@ pub async fn run(app: &App, cmd: FormCmd) -> anyhow::Result<()> {
             state,
             limit,
             csv,
+            xlsx,
             who,
             out,
         } => {
@@ -409,7 +414,7 @@ pub async fn run(app: &App, cmd: FormCmd) -> anyhow::Result<()> {
                 .into_iter()
                 .map(|x| (x.id, x.code.to_string()))
                 .collect();
-            if csv {
+            if csv || xlsx.is_some() {
                 let page = app
                     .submissions(&a, form, &filter)
                     .await
@@ -423,6 +428,16 @@ pub async fn run(app: &App, cmd: FormCmd) -> anyhow::Result<()> {
                 })
                 .await?;
                 let mut out = sinergi_app::submissions::csv_header(&columns);
+                let mut book = match &xlsx {
+                    Some(_) if rows.len() as i64 > sinergi_app::submissions::XLSX_MAX_ROWS => {
+                        return Err(sinergi_app::submissions::too_many_for_xlsx().into());
+                    }
+                    Some(_) => Some(sinergi_app::submissions::SubmissionsXlsx::new(
+                        &page.form.xml_id,
+                        &columns,
+                    )?),
+                    None => None,
+                };
                 for s in &rows {
                     if let std::collections::hash_map::Entry::Vacant(slot) =
                         users.entry(s.submitted_by)
@@ -435,13 +450,23 @@ pub async fn run(app: &App, cmd: FormCmd) -> anyhow::Result<()> {
                         slot.insert(name);
                     }
                     let agency = agencies.get(&s.agency_id).cloned().unwrap_or_default();
-                    sinergi_app::submissions::csv_row(
-                        &mut out,
-                        s,
-                        &users[&s.submitted_by],
-                        &agency,
-                        &columns,
-                    );
+                    match book.as_mut() {
+                        Some(b) => b.push(s, &users[&s.submitted_by], &agency, &columns)?,
+                        None => sinergi_app::submissions::csv_row(
+                            &mut out,
+                            s,
+                            &users[&s.submitted_by],
+                            &agency,
+                            &columns,
+                        ),
+                    }
+                }
+                if let (Some(book), Some(path)) = (book, &xlsx) {
+                    let file = std::fs::File::create(path)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                    book.finish(file)?;
+                    eprintln!("{} submissions written to {}", rows.len(), path.display());
+                    return Ok(());
                 }
                 print!("{out}");
                 return Ok(());

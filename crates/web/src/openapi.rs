@@ -279,7 +279,7 @@ mod tests {
         let config = dir.path().join("config.yaml");
         std::fs::write(
             &config,
-            "content_type_overrides:\n  text/csv: application/octet-stream\n  application/gpx+xml: application/octet-stream\n  application/pdf: application/octet-stream\n  application/zip: application/octet-stream\npost_hooks: []\n",
+            "content_type_overrides:\n  text/csv: application/octet-stream\n  application/gpx+xml: application/octet-stream\n  application/pdf: application/octet-stream\n  application/zip: application/octet-stream\n  application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream\npost_hooks: []\n",
         )
         .expect("write config");
         let out_dir = dir.path().join("client");

@@ -1256,6 +1256,25 @@ fn forms_are_imported_from_the_command_line_naming_each_problem() {
         lines.next().expect("row").ends_with(",\"Sari, Jambi\",29"),
         "{csv}"
     );
+    // The same as an XLSX file: a zip whose sheet holds the answer as text.
+    let xlsx = db.dir.path().join("kiriman.xlsx");
+    let xlsx_path = xlsx.to_str().expect("path");
+    ok(&db.run(
+        &[
+            "form",
+            "submissions",
+            id,
+            "--as",
+            "koordinator",
+            "--xlsx",
+            xlsx_path,
+        ],
+        None,
+    ));
+    let bytes = std::fs::read(&xlsx).expect("written");
+    assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("xl/worksheets/sheet1.xml"), "one sheet");
     let said = fails(&db.run(
         &[
             "form",

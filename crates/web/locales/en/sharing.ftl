@@ -71,6 +71,7 @@ cat_trafficking = Human trafficking
 cat_narcotics = Narcotics
 cat_community = Community
 cat_patrol = Patrol
+cat_form = Forms (answers to a form)
 
 ## Sharing on the report page.
 shared_notice = Shared with your agency under an agreement; withheld fields: { $fields }; { $place }.

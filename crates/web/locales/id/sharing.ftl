@@ -71,6 +71,7 @@ cat_trafficking = Perdagangan orang
 cat_narcotics = Narkotika
 cat_community = Kegiatan masyarakat
 cat_patrol = Patroli
+cat_form = Formulir (jawaban formulir)
 
 ## Sharing on the report page.
 shared_notice = Dibagikan kepada instansi Anda berdasarkan perjanjian; kolom disembunyikan: { $fields }; { $place }.

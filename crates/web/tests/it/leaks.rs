@@ -1308,6 +1308,7 @@ async fn no_route_leaks_a_form_to_an_agency_outside_it() {
         "/forms/{id}/answers",
         "/forms/{id}/submissions.geojson",
         "/forms/{id}/submissions.zip",
+        "/forms/{id}/submissions.xlsx",
     ];
     assert_eq!(routes.len(), checked.len(), "{routes:?}");
     // Another user's device answers as a device that does not exist.

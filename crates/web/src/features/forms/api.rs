@@ -172,14 +172,16 @@ fn summary(f: &Form, codes: &HashMap<AgencyId, String>) -> FormSummary {
 }
 
 #[utoipa::path(get, path = "/forms", tag = "forms",
-    summary = "The forms of your agency and the agencies below it, by title",
+    summary = "The forms of your agency, those below it and those above it, by title; and the forms whose answers other agencies share with yours under agreements (their submissions under /forms/{id}/submissions, as shared)",
     responses((status = 200, description = "The forms", body = FormList),
         (status = 401, response = P401)))]
 async fn list_forms(State(st): State<AppState>, a: Authed) -> ApiResult<Json<FormList>> {
     let forms = st.app.forms(&a.actor).await?;
+    let shared = st.app.shared_forms(&a.actor).await?;
     let codes = agency_codes(&st).await?;
     Ok(Json(FormList {
         forms: forms.iter().map(|f| summary(f, &codes)).collect(),
+        shared: shared.iter().map(|f| summary(f, &codes)).collect(),
     }))
 }
 

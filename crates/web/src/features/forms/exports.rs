@@ -4,7 +4,11 @@
 //! - GeoJSON (`submissions.geojson`): a Feature per submission at its first geopoint
 //!   (no geometry when it has none), the fixed fields and every answer as properties;
 //! - the ODK-style zip (`submissions.zip`): ODK Central's tables, the main one and one per
-//!   repeat with `PARENT_KEY`/`KEY` (`sinergi_app::odk_export`).
+//!   repeat with `PARENT_KEY`/`KEY` (`sinergi_app::odk_export`);
+//! - XLSX (`submissions.xlsx`): the CSV's columns on one sheet, written row by row to
+//!   temporary files in the writer's constant-memory mode, then zipped into an
+//!   anonymous temporary file that is streamed (an XLSX cannot be sent before it is
+//!   finished; ADR 38).
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -33,7 +37,11 @@ use crate::problem::ApiResult;
 use crate::AppState;
 
 pub(crate) fn routes() -> Vec<ApiRoute> {
-    vec![route(routes!(export_geojson)), route(routes!(export_zip))]
+    vec![
+        route(routes!(export_geojson)),
+        route(routes!(export_zip)),
+        route(routes!(export_xlsx)),
+    ]
 }
 
 /// The export's format.
@@ -41,6 +49,61 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
 pub(crate) enum Format {
     GeoJson,
     OdkZip,
+    Xlsx,
+}
+
+/// The content type of an XLSX workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A form's submissions the actor sees as one XLSX sheet: written page by page, then
+/// streamed from a temporary file.
+async fn xlsx_response(
+    st: &AppState,
+    actor: &Actor,
+    form: FormId,
+    mut f: SubmissionFilter,
+) -> ApiResult<Response> {
+    f.skip_total = false;
+    let first = st.app.submissions(actor, form, &f).await?;
+    if first.total > sinergi_app::submissions::XLSX_MAX_ROWS {
+        return Err(sinergi_app::submissions::too_many_for_xlsx().into());
+    }
+    let columns = st.app.submission_columns(&first.form).await?;
+    let xml_id = first.form.xml_id.clone();
+    let mut book = sinergi_app::submissions::SubmissionsXlsx::new(&xml_id, &columns)?;
+    let mut names = Names::new(st).await?;
+    let mut page = first;
+    loop {
+        for s in &page.submissions {
+            let user = names.user(st, s.submitted_by).await?;
+            let agency = names.agencies.get(&s.agency_id).cloned().unwrap_or_default();
+            book.push(s, &user, &agency, &columns)?;
+        }
+        match page.submissions.last() {
+            Some(last) if page.submissions.len() as i64 == f.limit => {
+                f.after = Some((last.received_at, last.id));
+                f.skip_total = true;
+                page = st.app.submissions(actor, form, &f).await?;
+            }
+            _ => break,
+        }
+    }
+    let io = |e: std::io::Error| AppError::Internal(Box::new(e));
+    let file = tempfile::tempfile().map_err(io)?;
+    let out = file.try_clone().map_err(io)?;
+    tokio::task::spawn_blocking(move || book.finish(out))
+        .await
+        .map_err(|e| AppError::Internal(Box::new(e)))??;
+    let mut file = tokio::fs::File::from_std(file);
+    tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(0))
+        .await
+        .map_err(io)?;
+    let body = tokio_util::io::ReaderStream::new(file).fuse();
+    Ok(attachment(
+        Response::new(Body::from_stream(body)),
+        XLSX,
+        &format!("{xml_id}.xlsx"),
+    ))
 }
 
 fn failed() -> std::io::Error {
@@ -142,6 +205,9 @@ pub(crate) async fn export_response(
     f.limit = 500;
     f.offset = 0;
     f.after = None;
+    if format == Format::Xlsx {
+        return xlsx_response(st, actor, form, f).await;
+    }
     // The first page answers errors (a form not seen) before the download starts.
     let first = st.app.submissions(actor, form, &f).await?;
     let columns = st.app.submission_columns(&first.form).await?;
@@ -185,6 +251,7 @@ pub(crate) async fn export_response(
     Ok(match format {
         Format::GeoJson => attachment(resp, "application/geo+json", &format!("{xml_id}.geojson")),
         Format::OdkZip => attachment(resp, "application/zip", &format!("{xml_id}.csv.zip")),
+        Format::Xlsx => attachment(resp, XLSX, &format!("{xml_id}.xlsx")),
     })
 }
 
@@ -201,6 +268,9 @@ async fn step(
     let page = st.app.submissions(actor, form, &c.filter).await?;
     let full = page.submissions.len() as i64 == c.filter.limit;
     match format {
+        Format::Xlsx => Err(AppError::Internal(
+            "an XLSX is written whole by xlsx_response, not page by page".into(),
+        )),
         Format::GeoJson => {
             let mut out = String::new();
             if c.first {
@@ -313,7 +383,24 @@ async fn export_zip(
     export_response(&st, &a.actor, form_id(&id)?, f, Format::OdkZip).await
 }
 
-/// `GET /formulir/{id}/kiriman.geojson` and `…/kiriman.zip`: the table's exports.
+#[utoipa::path(get, path = "/forms/{id}/submissions.xlsx", tag = "forms",
+    summary = "A form's submissions you see as one XLSX sheet with the CSV's columns (answers as text, nothing as a formula); the same filters as the table; more than 1,048,575 submissions are refused (422, field `format`): take the CSV or the zip",
+    params(("id" = String, Path, description = "The form's UUID"), SubmissionParams),
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = [u8]),
+        (status = 401, response = P401), (status = 404, response = P404), (status = 422, response = P422)))]
+async fn export_xlsx(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    q: Result<Query<SubmissionParams>, QueryRejection>,
+) -> ApiResult<Response> {
+    let q = q.map(|Query(q)| q).map_err(query_error)?;
+    let f = filter_of(&q)?;
+    export_response(&st, &a.actor, form_id(&id)?, f, Format::Xlsx).await
+}
+
+/// `GET /formulir/{id}/kiriman.geojson`, `…/kiriman.zip` and `…/kiriman.xlsx`: the
+/// table's exports.
 pub(crate) async fn page_export(
     st: &AppState,
     page: &crate::ui::Page,

@@ -176,7 +176,12 @@ impl Names {
     }
 }
 
-pub(crate) async fn summary(st: &AppState, names: &mut Names, s: &Submission) -> ApiResult<SubmissionSummary> {
+pub(crate) async fn summary(
+    st: &AppState,
+    names: &mut Names,
+    s: &Submission,
+    access: &sinergi_core::sharing::Form,
+) -> ApiResult<SubmissionSummary> {
     Ok(SubmissionSummary {
         id: s.id.0,
         instance_id: s.root_instance_id.clone(),
@@ -191,6 +196,7 @@ pub(crate) async fn summary(st: &AppState, names: &mut Names, s: &Submission) ->
         edits: s.edits,
         location: s.lon.zip(s.lat).map(|(lon, lat)| [lon, lat]),
         data: s.data.clone(),
+        access: crate::features::reports::types::Access::of(access),
     })
 }
 
@@ -231,8 +237,8 @@ async fn list_submissions(
     let columns = st.app.submission_columns(&page.form).await?;
     let mut names = Names::new(&st).await?;
     let mut list = Vec::with_capacity(page.submissions.len());
-    for s in &page.submissions {
-        list.push(summary(&st, &mut names, s).await?);
+    for (s, access) in page.submissions.iter().zip(&page.access) {
+        list.push(summary(&st, &mut names, s, access).await?);
     }
     Ok(Json(SubmissionList {
         columns,
@@ -344,7 +350,7 @@ pub(crate) async fn detail(st: &AppState, v: &AppView) -> ApiResult<SubmissionDe
     Ok(SubmissionDetail {
         form: v.form.id.0,
         form_id: v.form.xml_id.clone(),
-        submission: summary(st, &mut names, s).await?,
+        submission: summary(st, &mut names, s, &v.access).await?,
         files: v
             .files
             .iter()

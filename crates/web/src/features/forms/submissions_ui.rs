@@ -102,7 +102,7 @@ pub(crate) async fn list(
     };
     let zone = crate::ui::format::home_zone(&page);
     let mut rows = Vec::new();
-    for s in &list.submissions {
+    for (s, access) in list.submissions.iter().zip(&list.access) {
         let by = match names.user(&st, s.submitted_by).await {
             Ok(u) => u,
             Err(e) => return page.error(e.0),
@@ -117,6 +117,7 @@ pub(crate) async fn list(
             state => s.review_state.as_str(), state_label => state_label(lang, s.review_state),
             source => source_label(lang, s.source), paper => s.source == sinergi_core::submission::Source::Paper,
             edits => s.edits, answers => answers,
+            shared => *access != sinergi_core::sharing::Form::Full,
         });
     }
     let query = |n: i64| {
@@ -157,6 +158,8 @@ pub(crate) async fn list(
                 if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
             odk_zip => format!("/formulir/{}/kiriman.zip{}", list.form.id,
                 if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
+            xlsx => format!("/formulir/{}/kiriman.xlsx{}", list.form.id,
+                if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
             ..page_ctx(&page, "forms")
         },
     )
@@ -170,6 +173,16 @@ pub(crate) async fn geojson(
     q: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     export(&st, &page, &id, q, super::exports::Format::GeoJson).await
+}
+
+/// `GET /formulir/{id}/kiriman.xlsx`: the table's submissions as one XLSX sheet.
+pub(crate) async fn xlsx(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    export(&st, &page, &id, q, super::exports::Format::Xlsx).await
 }
 
 /// `GET /formulir/{id}/kiriman.zip`: the table's submissions as ODK Central's csv.zip.
@@ -314,10 +327,14 @@ async fn detail_page(
         .filter(|r| **r != ReviewState::Received)
         .map(|r| context! { value => r.as_str(), label => state_label(lang, *r) })
         .collect();
+    let shared_notice = crate::features::sharing::ui::referrals::delivered_notice(
+        lang, &v.access, &[], None, false,
+    );
     render(
         status,
         "formulir_kiriman_detail.html",
         context! {
+            shared_notice => shared_notice,
             form => context! { id => v.form.id.to_string(), title => v.form.title.as_str() },
             s => context! {
                 id => s.id.to_string(), instance => s.root_instance_id.as_str(),

@@ -99,6 +99,9 @@ pub struct LinkFormDeviceRequest {
 #[derive(Serialize, ToSchema)]
 pub struct FormList {
     pub forms: Vec<FormSummary>,
+    /// Forms whose answers other agencies share with yours under agreements (ADR 39):
+    /// read their submissions, as shared, under `/forms/{id}/submissions`.
+    pub shared: Vec<FormSummary>,
 }
 
 /// A submission in a list: where it stands and its answers.
@@ -133,6 +136,10 @@ pub struct SubmissionSummary {
     /// repeat as a list of such objects.
     #[schema(value_type = std::collections::BTreeMap<String, AnswerValue>)]
     pub data: serde_json::Value,
+    /// Absent when the caller receives it in full; shared under an agreement otherwise:
+    /// the questions withheld (by path) and the precision of its places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<crate::features::reports::types::Access>,
 }
 
 /// A page of a form's submissions.

@@ -45,6 +45,7 @@ pub(crate) fn routes(
         ("/formulir/{id}/kiriman.csv", get(super::submissions_ui::csv)),
         ("/formulir/{id}/kiriman.geojson", get(super::submissions_ui::geojson)),
         ("/formulir/{id}/kiriman.zip", get(super::submissions_ui::odk_zip)),
+        ("/formulir/{id}/kiriman.xlsx", get(super::submissions_ui::xlsx)),
         ("/kiriman/{id}", get(super::submissions_ui::detail)),
         ("/kiriman/{id}/periksa", post(super::submissions_ui::review)),
         ("/kiriman/{id}/berkas/{name}", get(super::submissions_ui::file)),
@@ -227,6 +228,10 @@ async fn list_page(
         Ok(f) => f,
         Err(e) => return page.error(e),
     };
+    let shared = match st.app.shared_forms(&page.authed.actor).await {
+        Ok(f) => f,
+        Err(e) => return page.error(e),
+    };
     let codes = match st.app.agencies().await {
         Ok(a) => a
             .into_iter()
@@ -235,22 +240,22 @@ async fn list_page(
         Err(e) => return page.error(e),
     };
     let zone = crate::ui::format::home_zone(page);
-    let rows: Vec<Value> = forms
-        .iter()
-        .map(|f| {
-            context! {
-                id => f.id.to_string(), form_id => f.xml_id.as_str(), title => f.title.as_str(),
-                owner => codes.get(&f.owner_agency_id).cloned(),
-                version => f.current_version,
-                updated => zone.format(f.updated_at),
-            }
-        })
-        .collect();
+    let row = |f: &sinergi_core::form::Form| {
+        context! {
+            id => f.id.to_string(), form_id => f.xml_id.as_str(), title => f.title.as_str(),
+            owner => codes.get(&f.owner_agency_id).cloned(),
+            version => f.current_version,
+            updated => zone.format(f.updated_at),
+        }
+    };
+    let rows: Vec<Value> = forms.iter().map(row).collect();
+    let shared: Vec<Value> = shared.iter().map(row).collect();
     render(
         status,
         "formulir_daftar.html",
         context! {
             forms => rows,
+            shared => shared,
             may_publish => page.may(Action::PublishForms),
             problems => problems,
             ..page_ctx(page, "forms")

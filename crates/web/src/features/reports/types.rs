@@ -67,20 +67,27 @@ pub struct ReportFeature {
     pub properties: ReportProperties,
 }
 
-impl ReportFeature {
-    /// The feature of a report, saying how it was reduced when it is a shared copy.
-    pub fn of(r: &Report, form: Option<&Form>) -> Self {
-        let access = match form {
-            Some(Form::Shared {
+impl Access {
+    /// How a record reaches its caller: `None` in full, else as shared.
+    pub fn of(form: &Form) -> Option<Access> {
+        match form {
+            Form::Shared {
                 withheld,
                 precision,
-            }) => Some(Access {
+            } => Some(Access {
                 form: "shared".into(),
                 withheld: withheld.clone(),
                 precision: PrecisionView::from(*precision),
             }),
-            _ => None,
-        };
+            Form::Full => None,
+        }
+    }
+}
+
+impl ReportFeature {
+    /// The feature of a report, saying how it was reduced when it is a shared copy.
+    pub fn of(r: &Report, form: Option<&Form>) -> Self {
+        let access = form.and_then(Access::of);
         ReportFeature {
             kind: "Feature".into(),
             id: r.id.to_string(),

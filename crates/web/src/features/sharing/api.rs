@@ -57,7 +57,7 @@ async fn agreement_view(st: &AppState, a: &Agreement) -> ApiResult<AgreementView
     };
     // The same sentences as the agreement page, in Bahasa Indonesia.
     let code_text = |id: &sinergi_core::ids::AgencyId| code(id).unwrap_or_else(|| id.to_string());
-    let types = st.app.report_types();
+    let types = st.app.agreement_types().await?;
     let what_flows_where: Vec<String> = a
         .clauses
         .iter()

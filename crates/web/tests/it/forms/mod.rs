@@ -7,6 +7,7 @@ pub(crate) mod api;
 pub(crate) mod openrosa;
 mod pages;
 mod paper;
+mod shared;
 mod submissions;
 
 /// An XLSForm workbook: a short KOTAN questionnaire with `version` in its settings sheet,

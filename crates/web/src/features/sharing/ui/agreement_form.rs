@@ -360,17 +360,32 @@ struct Editing {
     renewed: bool,
 }
 
+/// What the form offers: the agencies, and the report types with the forms (each a
+/// record type of its own, ADR 39).
+pub(crate) struct Choices {
+    agencies: Vec<Agency>,
+    types: Vec<sinergi_core::report_types::ReportType>,
+}
+
+impl Choices {
+    async fn read(st: &AppState) -> Result<Choices, sinergi_app::AppError> {
+        Ok(Choices {
+            agencies: st.app.agencies().await?,
+            types: st.app.agreement_types().await?,
+        })
+    }
+}
+
 fn form_page(
-    st: &AppState,
     page: &Page,
     status: StatusCode,
     mut values: AgreementValues,
     errors: Errors,
-    agencies: &[Agency],
+    agencies: &Choices,
     editing: Option<Editing>,
 ) -> Response {
     let lang = page.lang;
-    let types = st.app.report_types();
+    let types = &agencies.types;
     while values.clauses.len() < CLAUSE_BLOCKS {
         values.clauses.push(ClauseValues::default());
     }
@@ -389,7 +404,7 @@ fn form_page(
                 .filter(|t| t.category == *c)
                 .map(|t| context! { key => t.key.as_str(), label => lang.pick(&t.label_id, &t.label_en) })
                 .collect();
-            context! { key => *c, label => category_label(lang, c), types => of }
+            context! { key => *c, label => category_label(lang, c), types => of, whole => *c != "form" }
         })
         .collect();
     let sensitivities: Vec<Value> = Sensitivity::ALL
@@ -427,6 +442,16 @@ fn form_page(
             withheld_keys.push(f.key.clone());
         }
     }
+    // Every question of the forms, by its path: a form's clause withholds by these.
+    for f in types
+        .iter()
+        .filter(|t| t.category == "form")
+        .flat_map(|t| t.fields.iter())
+    {
+        if !withheld_keys.contains(&f.key) {
+            withheld_keys.push(f.key.clone());
+        }
+    }
     for c in &values.clauses {
         for k in &c.withheld {
             if !withheld_keys.contains(k) {
@@ -436,14 +461,14 @@ fn form_page(
     }
     let withheld_options: Vec<Value> = withheld_keys
         .iter()
-        .map(|k| context! { key => k.as_str(), label => crate::ui::withheld_field_label(lang, &types, None, k) })
+        .map(|k| context! { key => k.as_str(), label => crate::ui::withheld_field_label(lang, types, None, k) })
         .collect();
     render(
         status,
         "perjanjian_form.html",
         context! {
             v => Value::from_serialize(&values),
-            agencies => agency_options(agencies),
+            agencies => agency_options(&agencies.agencies),
             categories => categories,
             sensitivities => sensitivities,
             precisions => precisions,
@@ -475,7 +500,7 @@ pub(crate) async fn new_form(State(st): State<AppState>, page: Page) -> Response
     if !page.may(sinergi_core::permission::Action::ManageAgreements) {
         return page.error(forbidden());
     }
-    let agencies = match st.app.agencies().await {
+    let agencies = match Choices::read(&st).await {
         Ok(a) => a,
         Err(e) => return page.error(e),
     };
@@ -490,7 +515,6 @@ pub(crate) async fn new_form(State(st): State<AppState>, page: Page) -> Response
         ..Default::default()
     };
     form_page(
-        &st,
         &page,
         StatusCode::OK,
         values,
@@ -514,7 +538,7 @@ pub(crate) async fn create(
     if !page.may(sinergi_core::permission::Action::ManageAgreements) {
         return page.error(forbidden());
     }
-    let agencies = match st.app.agencies().await {
+    let agencies = match Choices::read(&st).await {
         Ok(a) => a,
         Err(e) => return page.error(e),
     };
@@ -522,7 +546,7 @@ pub(crate) async fn create(
     let values = AgreementValues::from_form(&f);
     let (body, used) = values.to_json();
     let mut errors = Errors::new(lang);
-    if let Some(resp) = nothing_flows(&st, &page, &values, &agencies, None) {
+    if let Some(resp) = nothing_flows(&page, &values, &agencies, None) {
         return resp;
     }
     match st
@@ -534,12 +558,12 @@ pub(crate) async fn create(
             .into_response(),
         Err(AppError::Validation(v)) => {
             errors.domain(&v, &used);
-            form_page(&st, &page, UNPROCESSABLE, values, errors, &agencies, None)
+            form_page(&page, UNPROCESSABLE, values, errors, &agencies, None)
         }
         Err(AppError::Forbidden(_)) => {
             errors.push("parties".into(), tr(lang, k!("not_party_admin")));
             let status = StatusCode::FORBIDDEN;
-            form_page(&st, &page, status, values, errors, &agencies, None)
+            form_page(&page, status, values, errors, &agencies, None)
         }
         Err(e) => page.error(e),
     }
@@ -557,10 +581,9 @@ fn saved_notice(a: &Agreement) -> &'static str {
 /// A proposal without a filled clause shares nothing: the form again, saying so and
 /// naming the other problems at the same time. A draft may still lack its clauses.
 fn nothing_flows(
-    st: &AppState,
     page: &Page,
     values: &AgreementValues,
-    agencies: &[Agency],
+    agencies: &Choices,
     editing: Option<Editing>,
 ) -> Option<Response> {
     let lang = page.lang;
@@ -570,11 +593,10 @@ fn nothing_flows(
     }
     let mut errors = Errors::new(lang);
     errors.push("clauses".into(), tr(lang, k!("need_clause")));
-    if let Err(v) = AgreementInput::parse(&body, &st.app.report_types()) {
+    if let Err(v) = AgreementInput::parse(&body, &agencies.types) {
         errors.domain(&v, &used);
     }
     Some(form_page(
-        st,
         page,
         UNPROCESSABLE,
         values.clone(),
@@ -607,11 +629,11 @@ pub(crate) async fn edit_form(
     if a.status != AgreementStatus::Draft {
         return refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_not_draft")).await;
     }
-    let agencies = match st.app.agencies().await {
+    let agencies = match Choices::read(&st).await {
         Ok(x) => x,
         Err(e) => return page.error(e),
     };
-    let values = AgreementValues::from_agreement(&a, &agencies);
+    let values = AgreementValues::from_agreement(&a, &agencies.agencies);
     let editing = Editing {
         id,
         version: a.version,
@@ -619,7 +641,6 @@ pub(crate) async fn edit_form(
         renewed: query(q).get("pesan") == Some("diperbarui"),
     };
     form_page(
-        &st,
         &page,
         StatusCode::OK,
         values,
@@ -650,7 +671,7 @@ pub(crate) async fn edit(
     let Ok(version) = f.text("version").parse::<i64>() else {
         return bad_form(&page);
     };
-    let agencies = match st.app.agencies().await {
+    let agencies = match Choices::read(&st).await {
         Ok(a) => a,
         Err(e) => return page.error(e),
     };
@@ -663,7 +684,7 @@ pub(crate) async fn edit(
     });
     let values = AgreementValues::from_form(&f);
     let (body, used) = values.to_json();
-    if let Some(resp) = nothing_flows(&st, &page, &values, &agencies, editing) {
+    if let Some(resp) = nothing_flows(&page, &values, &agencies, editing) {
         return resp;
     }
     let mut errors = Errors::new(lang);
@@ -683,7 +704,6 @@ pub(crate) async fn edit(
         Err(AppError::Validation(v)) => {
             errors.domain(&v, &used);
             form_page(
-                &st,
                 &page,
                 UNPROCESSABLE,
                 values,
@@ -695,7 +715,7 @@ pub(crate) async fn edit(
         Err(AppError::Forbidden(_)) => {
             errors.push("parties".into(), tr(lang, k!("not_party_admin")));
             let status = StatusCode::FORBIDDEN;
-            form_page(&st, &page, status, values, errors, &agencies, editing)
+            form_page(&page, status, values, errors, &agencies, editing)
         }
         Err(AppError::PreconditionFailed { .. }) => {
             let editing = Some(Editing {
@@ -705,7 +725,7 @@ pub(crate) async fn edit(
                 renewed: false,
             });
             let status = StatusCode::CONFLICT;
-            form_page(&st, &page, status, values, errors, &agencies, editing)
+            form_page(&page, status, values, errors, &agencies, editing)
         }
         Err(AppError::Conflict(_)) => {
             refused(&st, &page, id, StatusCode::CONFLICT, k!("ag_not_draft")).await
@@ -885,7 +905,7 @@ pub(crate) async fn renew(
         )
         .await;
     }
-    let agencies = match st.app.agencies().await {
+    let agencies = match Choices::read(&st).await {
         Ok(x) => x,
         Err(e) => return page.error(e),
     };
@@ -894,7 +914,7 @@ pub(crate) async fn renew(
         valid_from: valid_from.to_string(),
         valid_until: valid_until.to_string(),
         draft: true,
-        ..AgreementValues::from_agreement(&a, &agencies)
+        ..AgreementValues::from_agreement(&a, &agencies.agencies)
     };
     let (body, _) = values.to_json();
     match st

@@ -61,6 +61,7 @@ pub(crate) fn category_label(lang: Lang, c: &str) -> String {
         "narcotics" => k!("cat_narcotics"),
         "community" => k!("cat_community"),
         "patrol" => k!("cat_patrol"),
+        "form" => k!("cat_form"),
         other => return other.to_string(),
     };
     tr(lang, key)
@@ -301,7 +302,10 @@ pub(crate) async fn detail_page(
             .map(|x| x.code.to_string())
             .unwrap_or_else(|| id.to_string())
     };
-    let types = st.app.report_types();
+    let types = match st.app.agreement_types().await {
+        Ok(t) => t,
+        Err(e) => return page.error(e),
+    };
     let summary: Vec<String> = a
         .clauses
         .iter()
@@ -469,10 +473,13 @@ fn shared_links(
                 .iter()
                 .filter(|t| keys.contains(&t.key))
                 .map(|t| {
-                    context! {
-                        label => lang.pick(&t.label_id, &t.label_en),
-                        href => format!("/laporan?agency={}&type={}", urlencode(&code), urlencode(&t.key)),
-                    }
+                    // A form's answers are read from the forms page's shared section.
+                    let href = if t.key.starts_with(sinergi_core::submission::shared::FORM_TYPE_PREFIX) {
+                        "/formulir".to_string()
+                    } else {
+                        format!("/laporan?agency={}&type={}", urlencode(&code), urlencode(&t.key))
+                    };
+                    context! { label => lang.pick(&t.label_id, &t.label_en), href => href }
                 })
                 .collect();
             context! {
