@@ -56,17 +56,32 @@ impl App {
         let mut types: Vec<_> = self.report_types().iter().cloned().collect();
         let owners: Vec<AgencyId> = self.store.agencies().await?.iter().map(|a| a.id).collect();
         for form in self.store.forms(&owners).await? {
-            let schemas: Vec<_> = self
-                .store
-                .form_versions(form.id)
-                .await?
+            let versions = self.store.form_versions(form.id).await?;
+            let schemas: Vec<_> = versions
                 .iter()
                 .filter_map(|v| sinergi_core::submission::Schema::of_xform(&v.xml).ok())
                 .collect();
+            // The questions' labels, the newest version's winning.
+            let mut labels = std::collections::BTreeMap::new();
+            for v in &versions {
+                let read =
+                    |lang| sinergi_core::questionnaire::Questionnaire::of_xform(&v.xml, lang);
+                if let (Ok(id), Ok(en)) = (read("id"), read("en")) {
+                    let mut en_labels = std::collections::BTreeMap::new();
+                    collect_labels(&en.items, &mut |p, l| {
+                        en_labels.insert(p.to_string(), l.to_string());
+                    });
+                    collect_labels(&id.items, &mut |p, l| {
+                        let en = en_labels.get(p).cloned().unwrap_or_else(|| l.to_string());
+                        labels.insert(p.to_string(), (l.to_string(), en));
+                    });
+                }
+            }
             types.push(sinergi_core::submission::shared::record_type(
                 &form.xml_id,
                 &form.title,
                 &schemas,
+                &labels,
             ));
         }
         Ok(types)
@@ -799,6 +814,16 @@ impl App {
             .await?;
         self.store.insert_referral(&row, &entry, &notices).await?;
         Ok(row)
+    }
+}
+
+/// Every item's (path, label), groups and repeats with their questions.
+fn collect_labels(items: &[sinergi_core::questionnaire::Item], f: &mut impl FnMut(&str, &str)) {
+    for i in items {
+        if !i.label.trim().is_empty() {
+            f(&i.path, i.label.trim());
+        }
+        collect_labels(&i.children, f);
     }
 }
 

@@ -35,8 +35,14 @@ pub fn type_key(xml_id: &str) -> String {
 
 /// A form as the record type an agreement's clause names: its key, its title, and as
 /// fields every question, group and repeat path any of its versions has (what a clause
-/// may withhold).
-pub fn record_type(xml_id: &str, title: &str, schemas: &[Schema]) -> ReportType {
+/// may withhold), each labelled by its question's label in Indonesian and English
+/// (`labels`: path → (id, en)) after the form's title.
+pub fn record_type(
+    xml_id: &str,
+    title: &str,
+    schemas: &[Schema],
+    labels: &std::collections::BTreeMap<String, (String, String)>,
+) -> ReportType {
     let mut paths: Vec<String> = Vec::new();
     for schema in schemas {
         let all = schema
@@ -58,9 +64,16 @@ pub fn record_type(xml_id: &str, title: &str, schemas: &[Schema]) -> ReportType 
         location_sensitive: false,
         fields: paths
             .into_iter()
-            .map(|p| FieldDef {
-                label_id: p.clone(),
-                label_en: p.clone(),
+            .map(|p| {
+                let (id, en) = labels
+                    .get(&p)
+                    .cloned()
+                    .unwrap_or_else(|| (p.clone(), p.clone()));
+                (p, format!("{title}: {id}"), format!("{title}: {en}"))
+            })
+            .map(|(p, label_id, label_en)| FieldDef {
+                label_id,
+                label_en,
                 key: p,
                 kind: FieldKind::Text,
                 required: false,

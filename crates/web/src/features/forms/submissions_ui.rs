@@ -96,6 +96,8 @@ pub(crate) async fn list(
         Ok(c) => c,
         Err(e) => return page.error(e),
     };
+    // A partner reading shared answers has no page of the form itself.
+    let own_form = st.app.form_view(&page.authed.actor, id).await.is_ok();
     let mut names = match Names::new(&st).await {
         Ok(n) => n,
         Err(e) => return page.error(e.0),
@@ -156,6 +158,7 @@ pub(crate) async fn list(
                 if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
             geojson => format!("/formulir/{}/kiriman.geojson{}", list.form.id,
                 if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
+            own_form => own_form,
             odk_zip => format!("/formulir/{}/kiriman.zip{}", list.form.id,
                 if export_query.is_empty() { String::new() } else { format!("?{}", export_query.join("&")) }),
             xlsx => format!("/formulir/{}/kiriman.xlsx{}", list.form.id,
