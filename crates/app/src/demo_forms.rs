@@ -557,9 +557,18 @@ pub(crate) async fn load_patrol_reports(app: &App) -> AppResult<usize> {
     Ok(n)
 }
 
-/// The trafficking screening form of the Kapuas Hulu task force (issue 12's demo, ADR 39).
+/// The trafficking screening form of the Kapuas Hulu task force (issue 12's demo, ADR 39):
+/// the recruiter asked only when an indicator was found, the age and identity number
+/// checked, whether the person is a child calculated.
 fn screening_workbook() -> AppResult<Vec<u8>> {
-    let row = |t: &'static str, n: &'static str, l: &'static str, r: &'static str| vec![t, n, l, r];
+    // type, name, label, required, relevant, constraint, constraint_message, calculation
+    let row = |t: &'static str, n: &'static str, l: &'static str, r: &'static str| {
+        vec![t, n, l, r, "", "", "", ""]
+    };
+    let with = |mut v: Vec<&'static str>, at: usize, x: &'static str| {
+        v[at] = x;
+        v
+    };
     let mut choices = vec![vec!["list_name", "name", "label"]];
     for (list, name, label) in [
         ("jk", "l", "Laki-laki"),
@@ -598,7 +607,16 @@ fn screening_workbook() -> AppResult<Vec<u8>> {
         (
             "survey",
             vec![
-                row("type", "name", "label", "required"),
+                vec![
+                    "type",
+                    "name",
+                    "label",
+                    "required",
+                    "relevant",
+                    "constraint",
+                    "constraint_message",
+                    "calculation",
+                ],
                 row("date", "tanggal", "Tanggal skrining", "yes"),
                 row("geopoint", "lokasi", "Lokasi skrining", ""),
                 row(
@@ -608,8 +626,20 @@ fn screening_workbook() -> AppResult<Vec<u8>> {
                     "",
                 ),
                 row("text", "nama", "Nama", "yes"),
-                row("text", "nik", "NIK atau nomor paspor", ""),
-                row("integer", "umur", "Umur", ""),
+                with(
+                    with(
+                        row("text", "nik", "NIK atau nomor paspor", ""),
+                        5,
+                        "regex(., '^[0-9A-Z]{6,16}$')",
+                    ),
+                    6,
+                    "NIK 16 angka atau nomor paspor",
+                ),
+                with(
+                    with(row("integer", "umur", "Umur", ""), 5, ". >= 0 and . <= 120"),
+                    6,
+                    "Umur 0 sampai 120 tahun",
+                ),
                 row("select_one jk", "jenis_kelamin", "Jenis kelamin", ""),
                 row("end_group", "", "", ""),
                 row("text", "desa_asal", "Desa dan kecamatan asal", ""),
@@ -625,7 +655,16 @@ fn screening_workbook() -> AppResult<Vec<u8>> {
                     "Indikator TPPO yang ditemukan",
                     "",
                 ),
-                row("begin_group", "perekrut", "Perekrut atau penyalur", ""),
+                with(
+                    row("calculate", "anak", "", ""),
+                    7,
+                    "if(${umur} != '' and ${umur} < 18, 'ya', 'tidak')",
+                ),
+                with(
+                    row("begin_group", "perekrut", "Perekrut atau penyalur", ""),
+                    4,
+                    "${indikator} != ''",
+                ),
                 row("text", "nama_perekrut", "Nama perekrut", ""),
                 row("text", "kontak_perekrut", "Nomor telepon perekrut", ""),
                 row("end_group", "", "", ""),

@@ -39,6 +39,11 @@ pub struct Item {
     pub required: bool,
     /// Shown only when its `relevant` expression holds (kept as written).
     pub relevant: Option<String>,
+    /// An answer must satisfy this `constraint` expression (kept as written; `.` is the
+    /// answer).
+    pub constraint: Option<String>,
+    /// What to say when the constraint does not hold, in the reader's language.
+    pub constraint_message: Option<String>,
     /// (value, label) of a select's choices, in the list's order. A `choice_filter` is
     /// not applied: paper shows every choice.
     pub choices: Vec<(String, String)>,
@@ -52,7 +57,12 @@ pub struct Questionnaire {
     /// The language the texts were read in (`Bahasa Indonesia (id)`), when the form has
     /// several.
     pub language: Option<String>,
+    /// The primary instance's root element (`data`): expressions name questions as
+    /// `/{root}/{path}`.
+    pub root: String,
     pub items: Vec<Item>,
+    /// The calculated values (`calculate` binds outside `meta`): (path, expression).
+    pub calculations: Vec<(String, String)>,
 }
 
 fn bad() -> Message {
@@ -216,6 +226,16 @@ impl Reader<'_> {
             hint: self.text_of(child(el, "hint")),
             required: bind.and_then(|b| b.attr("required")) == Some("true()"),
             relevant: bind.and_then(|b| b.attr("relevant")).map(str::to_string),
+            constraint: bind.and_then(|b| b.attr("constraint")).map(str::to_string),
+            constraint_message: bind.and_then(|b| b.attr("constraintMsg")).and_then(|m| {
+                match m
+                    .strip_prefix("jr:itext('")
+                    .and_then(|s| s.strip_suffix("')"))
+                {
+                    Some(id) => self.itext.get(id).cloned(),
+                    None => Some(m.to_string()),
+                }
+            }),
             choices: Vec::new(),
             children: Vec::new(),
         }
@@ -309,15 +329,23 @@ impl Questionnaire {
             }
         }
         let r = Reader {
-            root,
+            root: root.clone(),
             itext,
             lists,
             binds,
         };
+        let calculations = r
+            .binds
+            .iter()
+            .filter_map(|(abs, b)| Some((r.rel(abs), b.attr("calculate")?.to_string())))
+            .filter(|(path, _)| !path.starts_with("meta/") && !path.starts_with('/'))
+            .collect();
         Ok(Questionnaire {
             title,
             language,
             items: r.items(body),
+            root,
+            calculations,
         })
     }
 

@@ -94,6 +94,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript",
         asset!("static/formulir-isi.js"),
     ),
+    (
+        "formulir-logika.js",
+        "text/javascript",
+        asset!("static/formulir-logika.js"),
+    ),
     ("icon-192.png", "image/png", asset!("static/icon-192.png")),
     ("icon-512.png", "image/png", asset!("static/icon-512.png")),
 ];

@@ -91,6 +91,13 @@
 
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
+    // The form's own rules first (formulir-logika.js): required answers, constraints.
+    var wrong = window.SinergiFormLogic ? window.SinergiFormLogic.problems() : [];
+    if (wrong.length) {
+      say(word('fix') + ' ' + wrong.map(function (p) { return p.text; }).join(' · '), 'galat');
+      wrong[0].row.scrollIntoView({ block: 'center' });
+      return;
+    }
     var a = answers();
     if (!Object.keys(a).length) {
       say(word('empty'), 'galat');

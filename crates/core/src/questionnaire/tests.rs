@@ -228,3 +228,91 @@ fn an_answer_to_no_question_or_of_the_wrong_kind_is_refused_naming_it() {
         .to_string()
         .contains("jumlah"));
 }
+
+#[test]
+fn constraints_their_messages_and_calculations_are_read_for_the_phone() {
+    let b = book(&[
+        (
+            "survey",
+            &[
+                &[
+                    "type",
+                    "name",
+                    "label::Bahasa Indonesia (id)",
+                    "label::English (en)",
+                    "constraint",
+                    "constraint_message::Bahasa Indonesia (id)",
+                    "constraint_message::English (en)",
+                    "calculation",
+                ],
+                &[
+                    "integer",
+                    "umur",
+                    "Umur",
+                    "Age",
+                    ". <= 120",
+                    "Umur sampai 120",
+                    "Age up to 120",
+                    "",
+                ],
+                &[
+                    "calculate",
+                    "anak",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "if(${umur} < 18, 'ya', 'tidak')",
+                ],
+                &[
+                    "begin repeat",
+                    "anggota",
+                    "Anggota",
+                    "Members",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                &["text", "nama", "Nama", "Name", "", "", "", ""],
+                &[
+                    "calculate",
+                    "panjang",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "string-length(../nama)",
+                ],
+                &["end repeat", "", "", "", "", "", "", ""],
+            ],
+        ),
+        (
+            "settings",
+            &[
+                &["form_title", "form_id", "version"],
+                &["Anggota", "anggota", "1"],
+            ],
+        ),
+    ]);
+    let x = crate::xlsform::convert(&b, "anggota.xlsx")
+        .expect("converts")
+        .xml;
+    let id = Questionnaire::of_xform(&x, "id").expect("reads");
+    assert_eq!(id.root, "data");
+    assert_eq!(id.items[0].constraint.as_deref(), Some(". <= 120"));
+    assert_eq!(
+        id.items[0].constraint_message.as_deref(),
+        Some("Umur sampai 120")
+    );
+    let en = Questionnaire::of_xform(&x, "en").expect("reads");
+    assert_eq!(
+        en.items[0].constraint_message.as_deref(),
+        Some("Age up to 120")
+    );
+    let calcs: Vec<&str> = id.calculations.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(calcs, ["anak", "anggota/panjang"]);
+    assert!(id.calculations[0].1.contains("/data/umur < 18"));
+}

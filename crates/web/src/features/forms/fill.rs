@@ -144,7 +144,12 @@ pub(crate) async fn page(State(st): State<AppState>, page: Page, Path(id): Path<
         Err(e) => return page.error(e),
     };
     let mut rows = Vec::new();
-    super::paper::rows(&s.questionnaire.items, "", "", &HashMap::new(), &mut rows);
+    let kept = HashMap::new();
+    let of = super::paper::RowsOf {
+        kept: &kept,
+        calculations: &s.questionnaire.calculations,
+    };
+    super::paper::rows(&of, &s.questionnaire.items, ("", "", ""), &[], &mut rows);
     render(
         StatusCode::OK,
         "formulir_isi.html",
@@ -152,7 +157,7 @@ pub(crate) async fn page(State(st): State<AppState>, page: Page, Path(id): Path<
             form => context! {
                 id => s.form.id.to_string(), title => s.form.title.as_str(),
                 form_id => s.form.xml_id.as_str(), version => s.version.version.as_str(),
-                number => s.version.number,
+                number => s.version.number, root => s.questionnaire.root.as_str(),
             },
             rows => rows,
             ..page_ctx(&page, "forms")

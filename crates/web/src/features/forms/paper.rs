@@ -298,8 +298,9 @@ pub(crate) async fn sheet(
     }
 }
 
-/// A question's input on the typing page.
-fn field_ctx(i: &Item, name: &str, kept: &HashMap<String, Vec<String>>) -> Ctx {
+/// A question's input on the typing page. `conds` are the `relevant` expressions of the
+/// groups and repeats around it: the phone app shows it only when they and its own hold.
+fn field_ctx(i: &Item, name: &str, kept: &HashMap<String, Vec<String>>, conds: &[String]) -> Ctx {
     let kind = match &i.kind {
         Kind::Input(FieldType::Int) => "int",
         Kind::Input(FieldType::Decimal) => "decimal",
@@ -325,34 +326,78 @@ fn field_ctx(i: &Item, name: &str, kept: &HashMap<String, Vec<String>>) -> Ctx {
         required => i.required, conditional => i.relevant.is_some(), choices => choices,
         value => first(name), lat => first(&format!("{name}#lat")), lon => first(&format!("{name}#lon")),
         id => format!("isian-{}", name.replace(['/', '[', ']'], "-")),
+        logic => logic(conds, i.relevant.as_deref(), i.constraint.as_deref(), i.constraint_message.as_deref()),
+    }
+}
+
+/// The expressions the phone app evaluates for a row (ADR 37): every `relevant` that must
+/// hold as a JSON list, the answer's `constraint` and its message.
+fn logic(conds: &[String], own: Option<&str>, constraint: Option<&str>, message: Option<&str>) -> Ctx {
+    let mut all: Vec<&str> = conds.iter().map(String::as_str).collect();
+    all.extend(own);
+    context! {
+        relevant => (!all.is_empty()).then(|| serde_json::to_string(&all).unwrap_or_default()),
+        constraint => constraint, message => message,
     }
 }
 
 /// How many entries of a repeat the typing page offers.
 const REPEAT_ROWS: usize = 3;
 
-pub(crate) fn rows(items: &[Item], prefix: &str, strip: &str, kept: &HashMap<String, Vec<String>>, out: &mut Vec<Ctx>) {
+/// What the rows of a form's questions are drawn from.
+pub(crate) struct RowsOf<'a> {
+    /// Values to show again (a refused paper entry), by input name.
+    pub kept: &'a HashMap<String, Vec<String>>,
+    /// The form's calculations (path, expression), written as hidden inputs the phone
+    /// app computes; none on the paper entry page.
+    pub calculations: &'a [(String, String)],
+}
+
+/// The rows of `items` (inside `container`, `conds` holding around them), their inputs
+/// named `a:{prefix}{path without strip}`.
+pub(crate) fn rows(
+    of: &RowsOf<'_>,
+    items: &[Item],
+    (prefix, strip, container): (&str, &str, &str),
+    conds: &[String],
+    out: &mut Vec<Ctx>,
+) {
+    let with = |own: &Option<String>| -> Vec<String> {
+        let mut c = conds.to_vec();
+        c.extend(own.clone());
+        c
+    };
     for i in items {
         let rel = i.path.strip_prefix(strip).unwrap_or(&i.path);
         let name = format!("{prefix}{rel}");
         match i.kind {
             Kind::Group => {
+                let inner = with(&i.relevant);
                 if !i.label.is_empty() {
-                    out.push(context! { kind => "heading", label => i.label.as_str() });
+                    out.push(context! { kind => "heading", label => i.label.as_str(), logic => logic(&inner, None, None, None) });
                 }
-                rows(&i.children, prefix, strip, kept, out);
+                rows(of, &i.children, (prefix, strip, &i.path), &inner, out);
             }
             Kind::Repeat => {
-                out.push(context! { kind => "heading", label => i.label.as_str(), conditional => i.relevant.is_some() });
-                let inner = format!("{}/", i.path);
+                let inner = with(&i.relevant);
+                out.push(context! { kind => "heading", label => i.label.as_str(), conditional => i.relevant.is_some(), logic => logic(&inner, None, None, None) });
+                let strip_inner = format!("{}/", i.path);
                 for e in 1..=REPEAT_ROWS {
-                    out.push(context! { kind => "entry", number => e });
-                    rows(&i.children, &format!("{name}[{e}]/"), &inner, kept, out);
+                    out.push(context! { kind => "entry", number => e, logic => logic(&inner, None, None, None) });
+                    rows(of, &i.children, (&format!("{name}[{e}]/"), &strip_inner, &i.path), &inner, out);
                 }
             }
-            Kind::Note => out.push(context! { kind => "note", label => i.label.as_str() }),
+            Kind::Note => out.push(context! { kind => "note", label => i.label.as_str(), logic => logic(&with(&i.relevant), None, None, None) }),
             Kind::Upload => {}
-            _ => out.push(field_ctx(i, &format!("a:{name}"), kept)),
+            _ => out.push(field_ctx(i, &format!("a:{name}"), of.kept, conds)),
+        }
+    }
+    // The calculations that sit directly in this container.
+    for (path, expr) in of.calculations {
+        let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        if parent == container {
+            let rel = path.strip_prefix(strip).unwrap_or(path);
+            out.push(context! { kind => "calculate", name => format!("a:{prefix}{rel}"), calculate => expr.as_str() });
         }
     }
 }
@@ -382,7 +427,11 @@ async fn entry_page(
         map.entry(k.clone()).or_default().push(v.clone());
     }
     let mut out = Vec::new();
-    rows(&s.questionnaire.items, "", "", &map, &mut out);
+    let of = RowsOf {
+        kept: &map,
+        calculations: &[],
+    };
+    rows(&of, &s.questionnaire.items, ("", "", ""), &[], &mut out);
     let chosen = map.get("instansi").and_then(|v| v.first()).cloned().unwrap_or_default();
     let agencies: Vec<Ctx> = agencies
         .iter()
