@@ -40,6 +40,10 @@ pub struct NewCampaign {
     pub last_period: String,
     pub due_days: i64,
     pub grace_days: i64,
+    /// Days before the due date that unanswered units are reminded (default 7).
+    pub remind_days: Option<i64>,
+    /// Days after the due date that a missing unit is escalated (default 14).
+    pub escalate_days: Option<i64>,
     pub period_field: String,
     pub region_field: Option<String>,
     /// (region code, agency code) per unit.
@@ -133,6 +137,15 @@ impl App {
         let span = periodicity
             .map(|p| check_span(p, &n.first_period, &n.last_period, n.due_days, n.grace_days));
         if let Some(Err(e)) = &span {
+            errs.extend(e.clone());
+        }
+        let days = sinergi_core::campaign::check_reminder_days(
+            n.remind_days
+                .unwrap_or(i64::from(sinergi_core::campaign::REMIND_DAYS)),
+            n.escalate_days
+                .unwrap_or(i64::from(sinergi_core::campaign::ESCALATE_DAYS)),
+        );
+        if let Err(e) = &days {
             errs.extend(e.clone());
         }
         // The period (and region) questions must be questions of the form's newest
@@ -238,8 +251,14 @@ impl App {
                 );
             }
         }
-        let (Some(form), Some(title), Some(p), Some(Ok((first, last))), true) =
-            (form, title, periodicity, span, errs.is_empty())
+        let (
+            Some(form),
+            Some(title),
+            Some(p),
+            Some(Ok((first, last))),
+            Ok((remind, escalate)),
+            true,
+        ) = (form, title, periodicity, span, days, errs.is_empty())
         else {
             return Err(AppError::Validation(errs));
         };
@@ -254,6 +273,8 @@ impl App {
             last_period: last.start,
             due_days: u32::try_from(n.due_days).unwrap_or(0),
             grace_days: u32::try_from(n.grace_days).unwrap_or(0),
+            remind_days: remind,
+            escalate_days: escalate,
             period_field,
             region_field,
             units,
@@ -563,16 +584,12 @@ impl App {
     }
 }
 
-/// Days before a period's due date that its unanswered units are reminded.
-pub const REMIND_DAYS: i64 = 7;
-/// Days after the due date that a unit still missing is escalated to its superior.
-pub const ESCALATE_DAYS: i64 = 14;
-
 impl App {
     /// Reminders of campaigns (ADR 35), each sent once per unit, period and level: "due
     /// soon" to the coordinators and administrators of a unit that has not answered a
-    /// period due within [`REMIND_DAYS`]; "overdue" to them once the due date passed;
-    /// "escalated" to those of the unit's superior agency [`ESCALATE_DAYS`] after it.
+    /// period due within the campaign's `remind_days`; "overdue" to them once the due
+    /// date passed; "escalated" to those of the unit's superior agency the campaign's
+    /// `escalate_days` after it.
     /// Nothing is sent for a period whose answers are no longer accepted. In the app,
     /// and by mail to those who gave an address.
     pub async fn run_campaign_reminders(
@@ -611,12 +628,14 @@ impl App {
                     let levels: &[&str] = match cell.state {
                         _ if !still_accepted => &[],
                         CellState::Open
-                            if due - local_today <= chrono::Duration::days(REMIND_DAYS) =>
+                            if due - local_today
+                                <= chrono::Duration::days(i64::from(c.remind_days)) =>
                         {
                             &["due_soon"]
                         }
                         CellState::Missing
-                            if local_today - due > chrono::Duration::days(ESCALATE_DAYS) =>
+                            if local_today - due
+                                > chrono::Duration::days(i64::from(c.escalate_days)) =>
                         {
                             &["overdue", "escalated"]
                         }

@@ -167,6 +167,8 @@ pub(crate) async fn load(app: &App) -> AppResult<usize> {
                 last_period: "2023".into(),
                 due_days: 59,
                 grace_days: 120,
+                remind_days: None,
+                escalate_days: None,
                 period_field: "periode".into(),
                 region_field: None,
                 units: KOTAN_UNITS
@@ -477,6 +479,9 @@ pub(crate) async fn load_patrol_reports(app: &App) -> AppResult<usize> {
             last_period: current.label(),
             due_days: 15,
             grace_days: 365,
+            // The rangers are in the forest for ten days at a time.
+            remind_days: Some(10),
+            escalate_days: Some(21),
             period_field: "triwulan".into(),
             region_field: Some("kabupaten".into()),
             units: PATROL_REGIONS

@@ -154,6 +154,19 @@ pub struct Unit {
     pub agency_id: AgencyId,
 }
 
+/// Days before the due date that units are reminded, unless the campaign says.
+pub const REMIND_DAYS: u32 = 7;
+/// Days after the due date that a missing unit is escalated, unless the campaign says.
+pub const ESCALATE_DAYS: u32 = 14;
+
+fn default_remind_days() -> u32 {
+    REMIND_DAYS
+}
+
+fn default_escalate_days() -> u32 {
+    ESCALATE_DAYS
+}
+
 /// A campaign.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Campaign {
@@ -168,6 +181,12 @@ pub struct Campaign {
     pub due_days: u32,
     /// Days after the due date that answers are still accepted (late).
     pub grace_days: u32,
+    /// Days before the due date that units not yet answering are reminded.
+    #[serde(default = "default_remind_days")]
+    pub remind_days: u32,
+    /// Days after the due date that a unit still missing is escalated to its superior.
+    #[serde(default = "default_escalate_days")]
+    pub escalate_days: u32,
     /// The form's question holding the period's label.
     pub period_field: String,
     /// The form's question holding the region's code, when an agency answers for more
@@ -341,6 +360,30 @@ impl Rates {
 
 fn pct(n: u32, d: u32) -> Option<f64> {
     (d > 0).then(|| (f64::from(n) * 1000.0 / f64::from(d)).round() / 10.0)
+}
+
+/// Checks a campaign's reminder days: whole days within a year, named by field.
+pub fn check_reminder_days(
+    remind: i64,
+    escalate: i64,
+) -> Result<(u32, u32), crate::ValidationErrors> {
+    let mut errs = crate::ValidationErrors::new();
+    for (name, v) in [("remind_days", remind), ("escalate_days", escalate)] {
+        if !(0..=366).contains(&v) {
+            errs.push(
+                name,
+                crate::msg!(
+                    "campaign-days",
+                    "must be a whole number of days from 0 to 366"
+                ),
+            );
+        }
+    }
+    if errs.is_empty() {
+        Ok((remind as u32, escalate as u32))
+    } else {
+        Err(errs)
+    }
 }
 
 /// Checks a campaign's periods and days: the first period not after the last, at most

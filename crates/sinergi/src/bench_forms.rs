@@ -204,6 +204,8 @@ pub async fn run(submissions: usize, queries: usize, url: Option<String>) -> any
                 last_period: "2026".into(),
                 due_days: 59,
                 grace_days: 366,
+                remind_days: None,
+                escalate_days: None,
                 period_field: "periode".into(),
                 region_field: None,
                 units: senders

@@ -36,6 +36,13 @@ pub enum CampaignCmd {
         /// Days after the due date that answers are still accepted.
         #[arg(long, default_value_t = 30)]
         grace_days: i64,
+        /// Days before the due date that units not yet answering are reminded (7).
+        #[arg(long)]
+        remind_days: Option<i64>,
+        /// Days after the due date that a unit still missing is escalated to the agency
+        /// above it (14).
+        #[arg(long)]
+        escalate_days: Option<i64>,
         /// The form's question holding the period.
         #[arg(long, default_value = "periode")]
         period_field: String,
@@ -110,6 +117,8 @@ pub async fn run(app: &App, cmd: CampaignCmd) -> anyhow::Result<()> {
             last,
             due_days,
             grace_days,
+            remind_days,
+            escalate_days,
             period_field,
             region_field,
             units,
@@ -135,6 +144,8 @@ pub async fn run(app: &App, cmd: CampaignCmd) -> anyhow::Result<()> {
                         last_period: last,
                         due_days,
                         grace_days,
+                        remind_days,
+                        escalate_days,
                         period_field,
                         region_field,
                         units: pairs,

@@ -46,7 +46,8 @@ pub trait CampaignStore: Send + Sync {
 
 const COLUMNS: &str =
     "id, owner_agency_id, form_id, title, periodicity, first_period, last_period, \
-    due_days, grace_days, period_field, region_field, created_by, created_at";
+    due_days, grace_days, period_field, region_field, created_by, created_at, \
+    remind_days, escalate_days";
 
 fn date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| corrupt("campaign period"))
@@ -70,6 +71,8 @@ macro_rules! campaigns_impl {
             let p: String = row.try_get("periodicity")?;
             let due: i64 = row.try_get("due_days")?;
             let grace: i64 = row.try_get("grace_days")?;
+            let remind: i64 = row.try_get("remind_days")?;
+            let escalate: i64 = row.try_get("escalate_days")?;
             let first: String = row.try_get("first_period")?;
             let last: String = row.try_get("last_period")?;
             Ok(Campaign {
@@ -82,6 +85,8 @@ macro_rules! campaigns_impl {
                 last_period: date(&last)?,
                 due_days: u32::try_from(due).map_err(|_| corrupt("due days"))?,
                 grace_days: u32::try_from(grace).map_err(|_| corrupt("grace days"))?,
+                remind_days: u32::try_from(remind).map_err(|_| corrupt("remind days"))?,
+                escalate_days: u32::try_from(escalate).map_err(|_| corrupt("escalate days"))?,
                 period_field: row.try_get("period_field")?,
                 region_field: row.try_get("region_field")?,
                 units,
@@ -139,7 +144,7 @@ macro_rules! campaigns_impl {
                     }
                 }
                 sqlx::query(&format!(
-                    "INSERT INTO campaigns ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                    "INSERT INTO campaigns ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
                 ))
                 .bind(c.id.0)
                 .bind(c.owner_agency_id.0)
@@ -154,6 +159,8 @@ macro_rules! campaigns_impl {
                 .bind(&c.region_field)
                 .bind(c.created_by.0)
                 .bind(ms(c.created_at))
+                .bind(i64::from(c.remind_days))
+                .bind(i64::from(c.escalate_days))
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;

@@ -25,6 +25,8 @@ fn kotan() -> Campaign {
         last_period: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date"),
         due_days: 31,
         grace_days: 60,
+        remind_days: 7,
+        escalate_days: 14,
         period_field: "periode".into(),
         region_field: None,
         units: vec![unit("15.01", 1), unit("15.02", 2), unit("15.03", 3)],

@@ -46,6 +46,8 @@ pub async fn campaigns_keep_their_units_and_never_overlap_on_a_form(s: &dyn Stor
         last_period: day(2023, 1),
         due_days: 31,
         grace_days: 60,
+        remind_days: 5,
+        escalate_days: 21,
         period_field: "periode".into(),
         region_field: Some("kabupaten".into()),
         units: vec![

@@ -299,6 +299,8 @@ pub(crate) fn detail(v: &CampaignView, codes: &HashMap<AgencyId, String>) -> Cam
         form_id: v.form.xml_id.clone(),
         due_days: c.due_days,
         grace_days: c.grace_days,
+        remind_days: c.remind_days,
+        escalate_days: c.escalate_days,
         period_field: c.period_field.clone(),
         region_field: c.region_field.clone(),
         all_units: v.whole,
@@ -384,6 +386,14 @@ pub(crate) fn new_campaign(v: &Value) -> Result<NewCampaign, AppError> {
         last_period: text(v, "last_period", &mut errs),
         due_days: whole(v, "due_days", &mut errs),
         grace_days: whole(v, "grace_days", &mut errs),
+        remind_days: v
+            .get("remind_days")
+            .filter(|x| !x.is_null())
+            .map(|_| whole(v, "remind_days", &mut errs)),
+        escalate_days: v
+            .get("escalate_days")
+            .filter(|x| !x.is_null())
+            .map(|_| whole(v, "escalate_days", &mut errs)),
         period_field: text(v, "period_field", &mut errs),
         region_field: Some(text(v, "region_field", &mut errs)),
         units: Vec::new(),

@@ -106,6 +106,11 @@ pub struct CampaignDetail {
     pub form_id: String,
     pub due_days: u32,
     pub grace_days: u32,
+    /// Days before the due date that units not yet answering are reminded.
+    pub remind_days: u32,
+    /// Days after the due date that a unit still missing is escalated to the agency
+    /// above it.
+    pub escalate_days: u32,
     pub period_field: String,
     pub region_field: Option<String>,
     /// Whether you see every unit (the campaign's agency or one above it); otherwise
@@ -134,6 +139,11 @@ pub struct NewCampaignRequest {
     pub due_days: i64,
     /// Days after the due date that answers are still accepted (late).
     pub grace_days: i64,
+    /// Days before the due date that units not yet answering are reminded (default 7).
+    pub remind_days: Option<i64>,
+    /// Days after the due date that a unit still missing is escalated to the agency
+    /// above it (default 14).
+    pub escalate_days: Option<i64>,
     /// The form's question that holds the period's label.
     pub period_field: String,
     /// The form's question that holds the region's code (needed when one agency answers

@@ -102,6 +102,7 @@ async fn a_campaign_counts_answers_by_period_and_shows_who_is_late() {
         ]),
     );
     bad["period_field"] = json!("tahun");
+    bad["escalate_days"] = json!(400);
     let (st, problem) = json_of(s.post(&bnnp, "/api/v1/campaigns").json(&bad)).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = problem["errors"]
@@ -115,6 +116,7 @@ async fn a_campaign_counts_answers_by_period_and_shows_who_is_late() {
         "period_field",
         "units[0].region",
         "units[1].agency",
+        "escalate_days",
     ] {
         assert!(fields.contains(&f), "{f} in {fields:?}");
     }
@@ -137,12 +139,17 @@ async fn a_campaign_counts_answers_by_period_and_shows_who_is_late() {
         "the form is not one the officer's agency may publish"
     );
 
-    let (st, created) = json_of(
-        s.post(&bnnp, "/api/v1/campaigns")
-            .json(&body(y0.to_string(), units.clone())),
-    )
-    .await;
+    // Escalated only after 320 days: the 2025 answer, due 31 January 2026, is 310 days
+    // late today.
+    let mut good = body(y0.to_string(), units.clone());
+    good["remind_days"] = json!(10);
+    good["escalate_days"] = json!(320);
+    let (st, created) = json_of(s.post(&bnnp, "/api/v1/campaigns").json(&good)).await;
     assert_eq!(st, StatusCode::CREATED, "{created}");
+    assert_eq!(
+        (&created["remind_days"], &created["escalate_days"]),
+        (&json!(10), &json!(320))
+    );
     let id = created["campaign"]["id"].as_str().expect("id").to_string();
     // Another campaign over the same periods of the form would count answers twice.
     let (st, problem) = json_of(
@@ -202,12 +209,22 @@ async fn a_campaign_counts_answers_by_period_and_shows_who_is_late() {
         ]
     );
 
-    // Reminders: the BNNP's 2025 answer is overdue (still accepted) and more than 14
-    // days so: its administrator is reminded, its superior (BNN, no coordinator in this
-    // set-up) escalated to; 2024 is past accepting, so nothing. Each once.
+    // Reminders: the BNNP's 2025 answer is overdue (still accepted): its administrator
+    // is reminded; not yet the 320 days after which its superior (BNN, no coordinator
+    // in this set-up) is escalated to; 2024 is past accepting, so nothing. Each once.
     let (sent, notices, _) = s.app.run_campaign_reminders(now).await.expect("run");
-    assert_eq!((sent, notices), (2, 1));
+    assert_eq!((sent, notices), (1, 1));
     assert_eq!(s.app.run_campaign_reminders(now).await.expect("again").0, 0);
+    // Eleven days later it is escalated, once.
+    let later = now + chrono::Duration::days(11);
+    assert_eq!(
+        s.app.run_campaign_reminders(later).await.expect("later").0,
+        1
+    );
+    assert_eq!(
+        s.app.run_campaign_reminders(later).await.expect("again").0,
+        0
+    );
     let (_, mine) = json_of(s.get(&bnnp, "/api/v1/notifications")).await;
     let kinds: Vec<&str> = mine["notifications"]
         .as_array()
