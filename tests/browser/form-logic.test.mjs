@@ -11,32 +11,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, PASSWORD, signIn, shot, watchProblems } from './harness.mjs';
+import { useServerAndBrowser, signIn, shot, watchProblems, apiToken, apiGet } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
-async function token(base, username) {
-  const r = await fetch(`${base}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200);
-  return (await r.json()).token;
-}
-
-async function get(base, t, p) {
-  const r = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${t}` } });
-  assert.equal(r.status, 200, p);
-  return r.json();
-}
 
 test('the screening form asks, checks and calculates as the form says before it is saved', async () => {
   const base = env.base;
-  const t = await token(base, 'satgas.kapuashulu');
-  const form = (await get(base, t, '/api/v1/forms')).forms.find((f) => f.form_id === 'skrining_tppo_kapuashulu');
+  const t = await apiToken(base, 'satgas.kapuashulu');
+  const form = (await apiGet(base, t, '/api/v1/forms')).forms.find((f) => f.form_id === 'skrining_tppo_kapuashulu');
   assert.ok(form, 'the screening form');
-  const before = (await get(base, t, `/api/v1/forms/${form.id}/submissions`)).total;
+  const before = (await apiGet(base, t, `/api/v1/forms/${form.id}/submissions`)).total;
 
   const context = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
   const page = await context.newPage();
@@ -87,13 +72,13 @@ test('the screening form asks, checks and calculates as the form says before it 
     await page.waitForSelector('#pesan-isi.sukses:not([hidden])');
     await page.goto(`${base}/kirim`);
     await page.waitForSelector('#antrian [data-kind="form"][data-state="sent"]', { timeout: 60_000 });
-    const after = await get(base, t, `/api/v1/forms/${form.id}/submissions?source=app`);
+    const after = await apiGet(base, t, `/api/v1/forms/${form.id}/submissions?source=app`);
     assert.equal(after.total, 1, 'sent once');
     const data = after.submissions[0].data;
     assert.equal(data['identitas/nama'], 'Uji Logika');
     assert.equal(data.anak, 'ya', 'the calculation is sent');
     assert.equal(data['perekrut/nama_perekrut'] || '', '', 'a hidden question is not sent');
-    assert.equal((await get(base, t, `/api/v1/forms/${form.id}/submissions`)).total, before + 1);
+    assert.equal((await apiGet(base, t, `/api/v1/forms/${form.id}/submissions`)).total, before + 1);
     assert.deepEqual(watch.problems, []);
   } finally {
     await context.close();

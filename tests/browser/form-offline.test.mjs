@@ -14,25 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useServer, CHROMIUM_ARGS, PASSWORD, signIn, shot, watchProblems } from './harness.mjs';
+import { useServer, CHROMIUM_ARGS, signIn, shot, watchProblems, apiToken, apiGet } from './harness.mjs';
 
 const env = useServer();
 
-async function token(base, username) {
-  const r = await fetch(`${base}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200);
-  return (await r.json()).token;
-}
-
-async function get(base, t, p) {
-  const r = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${t}`, 'accept-encoding': 'gzip' } });
-  assert.equal(r.status, 200, p);
-  return r.json();
-}
 
 function merangin(campaign) {
   return campaign.units.find((u) => u.unit.region === '15.02').cells;
@@ -40,11 +25,11 @@ function merangin(campaign) {
 
 test('a form filled offline in the phone app is sent when the network returns and counted', async () => {
   const base = env.base;
-  const ranger = await token(base, 'ranger.tnks');
-  const form = (await get(base, ranger, '/api/v1/forms')).forms.find((f) => f.form_id === 'patroli_triwulan_tnks');
+  const ranger = await apiToken(base, 'ranger.tnks');
+  const form = (await apiGet(base, ranger, '/api/v1/forms')).forms.find((f) => f.form_id === 'patroli_triwulan_tnks');
   assert.ok(form, 'the Pokja\'s patrol report');
-  const campaignId = (await get(base, ranger, '/api/v1/campaigns')).campaigns[0].id;
-  const before = await get(base, ranger, `/api/v1/campaigns/${campaignId}`);
+  const campaignId = (await apiGet(base, ranger, '/api/v1/campaigns')).campaigns[0].id;
+  const before = await apiGet(base, ranger, `/api/v1/campaigns/${campaignId}`);
   const missing = merangin(before).find((c) => c.state === 'missing');
   assert.ok(missing, 'a quarter Merangin has not answered');
 
@@ -94,17 +79,17 @@ test('a form filled offline in the phone app is sent when the network returns an
     await page.goto(`${base}/kirim`);
     await page.waitForSelector('#antrian [data-kind="form"][data-state="waiting"]');
     await shot(page, 'form-offline-outbox', true);
-    const still = await get(base, ranger, `/api/v1/campaigns/${campaignId}`);
+    const still = await apiGet(base, ranger, `/api/v1/campaigns/${campaignId}`);
     assert.equal(still.overall.received, before.overall.received, 'nothing reached the server yet');
 
     // The signal returns: the outbox sends it by itself.
     await context.setOffline(false);
     await page.waitForSelector('#antrian [data-kind="form"][data-state="sent"]', { timeout: 60_000 });
-    const after = await get(base, ranger, `/api/v1/campaigns/${campaignId}`);
+    const after = await apiGet(base, ranger, `/api/v1/campaigns/${campaignId}`);
     assert.equal(after.overall.received, before.overall.received + 1);
     const cell = merangin(after).find((c) => c.period === missing.period);
     assert.equal(cell.state, 'late');
-    const list = await get(base, ranger, `/api/v1/forms/${form.id}/submissions?source=app`);
+    const list = await apiGet(base, ranger, `/api/v1/forms/${form.id}/submissions?source=app`);
     assert.equal(list.total, 1, 'sent once');
     assert.equal(list.submissions[0].data.catatan, 'Diisi tanpa sinyal di Sungai Manau');
 

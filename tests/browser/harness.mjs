@@ -7,6 +7,7 @@
 // target/debug/sinergi); with SCREENSHOT_DIR set, `shot` saves 360×740 screenshots there.
 
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -239,4 +240,22 @@ export async function enrolSecondFactor(page, base) {
     page.click('#form-konfirmasi button[type="submit"]'),
   ]);
   return secret;
+}
+
+/** An API token of a demo user (password sign-in). */
+export async function apiToken(base, username) {
+  const r = await fetch(`${base}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert.equal(r.status, 200, `token of ${username}`);
+  return (await r.json()).token;
+}
+
+/** GET `p` of the API with a token, as gzip-accepting clients ask; the JSON answered. */
+export async function apiGet(base, token, p) {
+  const r = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } });
+  assert.equal(r.status, 200, p);
+  return r.json();
 }

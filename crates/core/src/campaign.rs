@@ -362,16 +362,12 @@ fn pct(n: u32, d: u32) -> Option<f64> {
     (d > 0).then(|| (f64::from(n) * 1000.0 / f64::from(d)).round() / 10.0)
 }
 
-/// Checks a campaign's reminder days: whole days within a year, named by field.
-pub fn check_reminder_days(
-    remind: i64,
-    escalate: i64,
-) -> Result<(u32, u32), crate::ValidationErrors> {
-    let mut errs = crate::ValidationErrors::new();
-    for (name, v) in [("remind_days", remind), ("escalate_days", escalate)] {
-        if !(0..=366).contains(&v) {
+/// Each named number of days must lie within a year.
+fn check_days(days: &[(&str, i64)], errs: &mut crate::ValidationErrors) {
+    for (name, v) in days {
+        if !(0..=366).contains(v) {
             errs.push(
-                name,
+                *name,
                 crate::msg!(
                     "campaign-days",
                     "must be a whole number of days from 0 to 366"
@@ -379,6 +375,18 @@ pub fn check_reminder_days(
             );
         }
     }
+}
+
+/// Checks a campaign's reminder days: whole days within a year, named by field.
+pub fn check_reminder_days(
+    remind: i64,
+    escalate: i64,
+) -> Result<(u32, u32), crate::ValidationErrors> {
+    let mut errs = crate::ValidationErrors::new();
+    check_days(
+        &[("remind_days", remind), ("escalate_days", escalate)],
+        &mut errs,
+    );
     if errs.is_empty() {
         Ok((remind as u32, escalate as u32))
     } else {
@@ -422,17 +430,10 @@ pub fn check_span(
             );
         }
     }
-    for (name, v) in [("due_days", due_days), ("grace_days", grace_days)] {
-        if !(0..=366).contains(&v) {
-            errs.push(
-                name,
-                crate::msg!(
-                    "campaign-days",
-                    "must be a whole number of days from 0 to 366"
-                ),
-            );
-        }
-    }
+    check_days(
+        &[("due_days", due_days), ("grace_days", grace_days)],
+        &mut errs,
+    );
     match (f, l, errs.is_empty()) {
         (Some(f), Some(l), true) => Ok((f, l)),
         _ => Err(errs),

@@ -15,6 +15,7 @@
 //! - (c) the CSV export of every submission (`App::each_submission` and the CSV writer,
 //!   as the API streams it): rows per second; then the ODK-style zip's main table
 //!   (`OdkExport::main_row`, each page's received files counted in one query) page by page;
+//!   then the XLSX (`SubmissionsXlsx`, constant-memory rows, zipped to a temporary file);
 //! - (d) the campaign's table and its IKOTAN scores recomputed from all submissions
 //!   (`App::campaign_view` and `App::campaign_indices`), 5 times: p50, max.
 //!
@@ -351,6 +352,31 @@ pub async fn run(submissions: usize, queries: usize, url: Option<String>) -> any
     println!(
         "odk zip main table: {rows} rows, {:.1} MB in {secs:.2} s, {:.0} rows per second",
         bytes as f64 / 1e6,
+        rows as f64 / secs
+    );
+
+    // (c3) The XLSX export: every row written in the writer's constant-memory mode,
+    // then the workbook zipped into a temporary file, as the download does.
+    let started = Instant::now();
+    let mut book = sinergi_app::submissions::SubmissionsXlsx::new(&form.xml_id, &columns)?;
+    let rows = app
+        .each_submission(
+            &coordinator,
+            form.id,
+            &SubmissionFilter {
+                oldest_first: true,
+                ..Default::default()
+            },
+            |_, s| book.push(s, "petugas", "BENCH", &columns),
+        )
+        .await?;
+    let file = tempfile::tempfile()?;
+    book.finish(file.try_clone()?)?;
+    let size = file.metadata()?.len();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "xlsx export: {rows} rows, {:.1} MB in {secs:.2} s, {:.0} rows per second",
+        size as f64 / 1e6,
         rows as f64 / secs
     );
 

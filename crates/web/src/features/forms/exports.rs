@@ -351,6 +351,18 @@ async fn step(
     }
 }
 
+/// An export asked through the API: the table's filters from the query.
+async fn export_api(
+    st: &AppState,
+    a: &Authed,
+    id: &str,
+    q: Result<Query<SubmissionParams>, QueryRejection>,
+    format: Format,
+) -> ApiResult<Response> {
+    let q = q.map(|Query(q)| q).map_err(query_error)?;
+    export_response(st, &a.actor, form_id(id)?, filter_of(&q)?, format).await
+}
+
 #[utoipa::path(get, path = "/forms/{id}/submissions.geojson", tag = "forms",
     summary = "A form's submissions you see as GeoJSON, streamed: a Feature per submission at its first geopoint (none without one), its fixed fields and answers as properties; the same filters as the table",
     params(("id" = String, Path, description = "The form's UUID"), SubmissionParams),
@@ -362,9 +374,7 @@ async fn export_geojson(
     Path(id): Path<String>,
     q: Result<Query<SubmissionParams>, QueryRejection>,
 ) -> ApiResult<Response> {
-    let q = q.map(|Query(q)| q).map_err(query_error)?;
-    let f = filter_of(&q)?;
-    export_response(&st, &a.actor, form_id(&id)?, f, Format::GeoJson).await
+    export_api(&st, &a, &id, q, Format::GeoJson).await
 }
 
 #[utoipa::path(get, path = "/forms/{id}/submissions.zip", tag = "forms",
@@ -378,9 +388,7 @@ async fn export_zip(
     Path(id): Path<String>,
     q: Result<Query<SubmissionParams>, QueryRejection>,
 ) -> ApiResult<Response> {
-    let q = q.map(|Query(q)| q).map_err(query_error)?;
-    let f = filter_of(&q)?;
-    export_response(&st, &a.actor, form_id(&id)?, f, Format::OdkZip).await
+    export_api(&st, &a, &id, q, Format::OdkZip).await
 }
 
 #[utoipa::path(get, path = "/forms/{id}/submissions.xlsx", tag = "forms",
@@ -394,9 +402,7 @@ async fn export_xlsx(
     Path(id): Path<String>,
     q: Result<Query<SubmissionParams>, QueryRejection>,
 ) -> ApiResult<Response> {
-    let q = q.map(|Query(q)| q).map_err(query_error)?;
-    let f = filter_of(&q)?;
-    export_response(&st, &a.actor, form_id(&id)?, f, Format::Xlsx).await
+    export_api(&st, &a, &id, q, Format::Xlsx).await
 }
 
 /// `GET /formulir/{id}/kiriman.geojson`, `…/kiriman.zip` and `…/kiriman.xlsx`: the
