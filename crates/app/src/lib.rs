@@ -122,6 +122,18 @@ impl AppConfig {
     }
 }
 
+/// How many published form versions' schemas [`App`] keeps read.
+pub(crate) const FORM_SCHEMAS: usize = 256;
+
+/// Published versions with their schema, by (form, version string).
+type FormSchemas = std::collections::HashMap<
+    (sinergi_core::form::FormId, String),
+    Arc<(
+        sinergi_core::form::FormVersion,
+        sinergi_core::submission::Schema,
+    )>,
+>;
+
 pub struct App {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
@@ -136,6 +148,10 @@ pub struct App {
     /// unchanged (checked on every request, so revocation takes effect at once on every
     /// server sharing the database).
     sharing: RwLock<Option<SharingCache>>,
+    /// Published form versions with their XForm read as a schema, by (form, version
+    /// string): a published version never changes, so each is read once (at most
+    /// [`FORM_SCHEMAS`] kept).
+    form_schemas: RwLock<FormSchemas>,
     dummy_hash: String,
     /// Early warning: the geofence engine, delivery.
     pub warning: warning::Warning,
@@ -195,6 +211,7 @@ impl App {
             sign_in_gate: Mutex::new(auth::SignInGate::new(started)),
             password_checks: tokio::sync::Semaphore::new(auth::CONCURRENT_PASSWORD_CHECKS),
             sharing: RwLock::new(None),
+            form_schemas: RwLock::new(std::collections::HashMap::new()),
             dummy_hash: auth::hash_password("sinergi-dummy-password")?,
             warning,
             events: Arc::new(events::InProcessBus::default()),

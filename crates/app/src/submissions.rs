@@ -184,6 +184,42 @@ impl App {
             || actor.agency_descendants.contains(&s.agency_id)
     }
 
+    /// A published version of a form by its version string, with its XForm read as a
+    /// schema; read from the store once (published versions never change).
+    async fn published_version(
+        &self,
+        form: &Form,
+        version: &str,
+    ) -> AppResult<Option<std::sync::Arc<(FormVersion, Schema)>>> {
+        let key = (form.id, version.to_string());
+        if let Some(hit) = self
+            .form_schemas
+            .read()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return Ok(Some(hit));
+        }
+        let Some(v) = self
+            .store
+            .form_versions(form.id)
+            .await?
+            .into_iter()
+            .find(|v| v.version == version)
+        else {
+            return Ok(None);
+        };
+        let schema = Schema::of_xform(&v.xml).map_err(xml_field)?;
+        let entry = std::sync::Arc::new((v, schema));
+        if let Ok(mut m) = self.form_schemas.write() {
+            if m.len() >= crate::FORM_SCHEMAS {
+                m.clear();
+            }
+            m.insert(key, entry.clone());
+        }
+        Ok(Some(entry))
+    }
+
     /// Receives a submission's XML and some of its files (ODK Collect may split them
     /// across several posts, each with the same XML).
     pub async fn receive_submission(
@@ -197,10 +233,9 @@ impl App {
             Some(f) if self.sees_form(actor, &f).await? => f,
             _ => return Err(AppError::NotFound),
         };
-        let versions = self.store.form_versions(form.id).await?;
-        let version = versions
-            .iter()
-            .find(|v| Some(v.version.as_str()) == head.version.as_deref())
+        let published = self
+            .published_version(&form, head.version.as_deref().unwrap_or_default())
+            .await?
             .ok_or_else(|| {
                 xml_field(sinergi_core::msg!(
                     "submission-unknown-version",
@@ -209,8 +244,8 @@ impl App {
                     version = head.version.clone().unwrap_or_default()
                 ))
             })?;
-        let schema = Schema::of_xform(&version.xml).map_err(xml_field)?;
-        let inst = submission::read_instance(xml, &schema).map_err(xml_field)?;
+        let (version, schema) = &*published;
+        let inst = submission::read_instance(xml, schema).map_err(xml_field)?;
         let origin = Origin {
             source: Source::Collect,
             agency_id: actor.agency_id,
