@@ -1070,6 +1070,10 @@ impl Engine {
         // subject has left them.
         if s.inside.iter().any(|m| m.seen != mark) {
             let subject_generation = s.generation;
+            // Exits in the order of the fences and rules, not of the memberships' history
+            // (which a restart restores in another order): the same fix raises the same
+            // events in the same order, restarted or not.
+            s.inside.sort_unstable_by_key(|m| (m.fence, m.rule));
             s.inside.retain(|m| {
                 if m.seen == mark {
                     return true;
