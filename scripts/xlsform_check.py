@@ -14,7 +14,8 @@ on repeats, default values, the `id` and `version` of the root); the secondary i
 constraint, calculate, readonly, jr:constraintMsg, jr:preload, jr:preloadParams); the body
 controls in order (element, ref/nodeset, appearance, mediatype, label and hint, itemset
 nodeset and its value and label refs); the itext languages, the default one and every text
-by id. Run by the `xlsform::odk_check` unit test of sinergi-core (docs/adr/0030-…).
+by id with its media values (`image`, `big-image`, `audio`, `video`). Run by the
+`xlsform::odk_check` unit test of sinergi-core (docs/adr/0030-…).
 """
 
 import concurrent.futures
@@ -191,8 +192,13 @@ def itext(root):
     for t in it.findall(f"{XF}translation"):
         lang = t.get("lang")
         langs.append(lang + (" (default)" if t.get("default") == "true()" else ""))
+        # A text's values: the plain one and its media (`image: jr://images/a.png`), in
+        # an order that means nothing to ODK Collect or Enketo.
         texts[lang] = {
-            x.get("id"): " | ".join(rich(v) for v in x.findall(f"{XF}value")) for x in t.findall(f"{XF}text")
+            x.get("id"): " | ".join(
+                sorted((f"{v.get('form')}: " if v.get("form") else "") + rich(v) for v in x.findall(f"{XF}value"))
+            )
+            for x in t.findall(f"{XF}text")
         }
     # The order of translations is not meaningful to ODK Collect or Enketo; the default
     # is marked.

@@ -116,6 +116,13 @@ const DEMO_AREA: Bbox = Bbox {
 const DEMO_ZOOMS: std::ops::RangeInclusive<u8> = 5..=10;
 pub const DEMO_ATTRIBUTION: &str = "Sinergi demo · batas wilayah Kemendagri";
 
+/// One tile of the shipped boundaries (256 × 256 PNG) around a place, at zoom `z`: the
+/// demo's picture of a work area (a form's media).
+pub(crate) fn boundaries_png(lon: f64, lat: f64, z: u8) -> Vec<u8> {
+    let (x, y) = tile_of(lon, lat, z);
+    render_tile(Gazetteer::shipped(), z, x, y)
+}
+
 /// Writes the demo's base map to `path`: the shipped province, regency and district
 /// boundaries drawn as PNG tiles over the demo areas at zooms 5–10. The same binary
 /// always writes the same file. Returns the number of tiles.

@@ -354,6 +354,10 @@ const PATROL_REGIONS: [(&str, &str); 5] = [
     ("17.06", "Mukomuko"),
 ];
 
+/// The picture the patrol report's first question shows (its media file): the regency
+/// boundaries around Kerinci Seblat.
+const PATROL_MAP: &str = "peta-wilayah-tnks.png";
+
 /// The Pokja's quarterly patrol report as an XLSForm workbook.
 fn patrol_workbook() -> AppResult<Vec<u8>> {
     let mut choices = vec![vec!["list_name", "name", "label"]];
@@ -364,14 +368,23 @@ fn patrol_workbook() -> AppResult<Vec<u8>> {
         (
             "survey",
             vec![
-                vec!["type", "name", "label", "hint", "required", "constraint"],
+                vec![
+                    "type",
+                    "name",
+                    "label",
+                    "hint",
+                    "required",
+                    "constraint",
+                    "media::image",
+                ],
                 vec![
                     "select_one kabupaten",
                     "kabupaten",
                     "Kabupaten wilayah kerja",
-                    "",
+                    "Lihat peta batas kabupaten di sekitar taman nasional",
                     "yes",
                     "",
+                    PATROL_MAP,
                 ],
                 vec![
                     "text",
@@ -451,6 +464,15 @@ pub(crate) async fn load_patrol_reports(app: &App) -> AppResult<usize> {
             "patroli-triwulan-tnks.xlsx",
         )
         .await?;
+    // The regency map its first question shows, for ODK Collect and the phone app.
+    app.upload_form_media(
+        &coordinator,
+        form.id,
+        version.number,
+        PATROL_MAP,
+        &crate::basemap::boundaries_png(101.5, -2.2, 7),
+    )
+    .await?;
     let today = app.now().date_naive();
     let current = Period::parse(
         Periodicity::Quarterly,

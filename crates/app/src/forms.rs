@@ -105,9 +105,19 @@ impl App {
                 "workbook_sha256": version.workbook_sha256,
             }),
         );
+        // The files of the version before that this one still names come with it.
+        let carried = if number > 1 {
+            crate::form_media::carried(
+                self.store.form_media(form.id, number - 1).await?,
+                &sinergi_core::form::media::references(&version.xml),
+                number,
+            )
+        } else {
+            Vec::new()
+        };
         match self
             .store
-            .publish_form_version(&form, &version, &audit)
+            .publish_form_version(&form, &version, &carried, &audit)
             .await?
         {
             PublishOutcome::Published => {}

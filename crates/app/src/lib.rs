@@ -25,6 +25,7 @@ pub mod demo_warning;
 mod error;
 pub mod events;
 pub mod export;
+pub mod form_media;
 pub mod forms;
 pub mod letters;
 mod lookups;

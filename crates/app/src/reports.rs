@@ -860,9 +860,8 @@ impl App {
         })
     }
 
-    /// Checks a file ([`App::check_attachment`]) and stores it under its SHA-256, written
-    /// to a temporary name first so a crash never leaves a truncated file under a hash it
-    /// does not match. Returns (sha256, content type, a cleaned file name — `fallback`
+    /// Checks a file ([`App::check_attachment`]) and stores it under its SHA-256
+    /// ([`App::put_blob`]). Returns (sha256, content type, a cleaned file name — `fallback`
     /// when none was given).
     pub(crate) async fn store_blob(
         &self,
@@ -884,6 +883,14 @@ impl App {
         } else {
             name
         };
+        let sha = self.put_blob(bytes).await?;
+        Ok((sha, content_type, name))
+    }
+
+    /// Stores bytes under their SHA-256 (once: the same bytes are one file), written to
+    /// a temporary name first so a crash never leaves a truncated file under a hash it
+    /// does not match. Returns the SHA-256, hex.
+    pub(crate) async fn put_blob(&self, bytes: &[u8]) -> AppResult<String> {
         let sha = sha256_hex(bytes);
         let path = self.attachment_path(&sha);
         if tokio::fs::metadata(&path).await.is_err() {
@@ -895,7 +902,7 @@ impl App {
             tokio::fs::write(&tmp, bytes).await?;
             tokio::fs::rename(&tmp, &path).await?;
         }
-        Ok((sha, content_type, name))
+        Ok(sha)
     }
 
     /// The bytes stored under a SHA-256.

@@ -96,6 +96,7 @@ pub enum Action {
     CasePersonShare,
     CasePersonUnshare,
     FormPublish,
+    FormMediaUpload,
     FormDeviceLink,
     FormDeviceRevoke,
     SubmissionReceive,
@@ -117,7 +118,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 93] = [
+    pub const ALL: [Action; 94] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -193,6 +194,7 @@ impl Action {
         Action::CasePersonShare,
         Action::CasePersonUnshare,
         Action::FormPublish,
+        Action::FormMediaUpload,
         Action::FormDeviceLink,
         Action::FormDeviceRevoke,
         Action::SubmissionReceive,
@@ -290,6 +292,7 @@ impl Action {
             Action::CasePersonShare => "case_person_share",
             Action::CasePersonUnshare => "case_person_unshare",
             Action::FormPublish => "form_publish",
+            Action::FormMediaUpload => "form_media_upload",
             Action::FormDeviceLink => "form_device_link",
             Action::FormDeviceRevoke => "form_device_revoke",
             Action::SubmissionReceive => "submission_receive",

@@ -19,6 +19,8 @@ use crate::xlsform::Problem;
 
 pub use crate::ids::{FormDeviceId, FormId};
 
+pub mod media;
+
 /// The longest form file name kept.
 pub const MAX_FILE_NAME: usize = 200;
 /// The largest XLSForm workbook, in bytes.

@@ -18,6 +18,7 @@ use crate::msg;
 
 pub mod expr;
 mod form;
+pub mod media;
 mod problem;
 mod read;
 mod xform;
@@ -176,7 +177,7 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Form, Vec<Problem>> {
 
     let root = build_tree(survey, &mut problems);
     let lists = read_choices(sheets.get("choices"), &mut problems);
-    let languages = languages(
+    let (languages, plain_language) = languages(
         survey,
         sheets.get("choices"),
         settings.get("default_language"),
@@ -187,11 +188,13 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Form, Vec<Problem>> {
         id,
         version,
         languages,
+        plain_language,
         root,
         lists,
         paths: BTreeMap::new(),
     };
     check(&mut form, sheets.contains_key("choices"), &mut problems);
+    media::check(&form.root, &form.lists, &mut problems);
     if problems.is_empty() {
         Ok(form)
     } else {
@@ -368,7 +371,14 @@ fn read_choices(
     lists
 }
 
-fn languages(survey: &Sheet, choices: Option<&Sheet>, default: Option<&str>) -> Vec<String> {
+/// The languages of the form's texts, the default first, and the language the columns
+/// without one (`label`, `image`) belong to when there are named ones: the settings'
+/// `default_language`, else `default`, which is then the default, as pyxform has it.
+fn languages(
+    survey: &Sheet,
+    choices: Option<&Sheet>,
+    default: Option<&str>,
+) -> (Vec<String>, Option<String>) {
     let mut set = BTreeSet::new();
     let mut plain = false;
     for column in survey
@@ -376,33 +386,40 @@ fn languages(survey: &Sheet, choices: Option<&Sheet>, default: Option<&str>) -> 
         .iter()
         .chain(choices.into_iter().flat_map(|c| c.columns.iter()))
     {
-        let (base, lang) = match column.split_once("::") {
-            Some((b, l)) => (b, Some(l)),
-            None => (column.as_str(), None),
-        };
-        if matches!(base, "label" | "hint" | "constraint_message") {
-            match lang {
-                Some(l) if !l.is_empty() => {
-                    set.insert(l.to_string());
-                }
-                _ => plain = true,
+        let lang = match (media::column(column), column.split_once("::")) {
+            (Some((_, lang)), _) => lang,
+            (None, Some((b, l))) if matches!(b, "label" | "hint" | "constraint_message") => {
+                Some(l).filter(|l| !l.is_empty())
             }
+            (None, None) if matches!(column.as_str(), "label" | "hint" | "constraint_message") => {
+                None
+            }
+            _ => continue,
+        };
+        match lang {
+            Some(l) => {
+                set.insert(l.to_string());
+            }
+            None => plain = true,
         }
     }
     if set.is_empty() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let mut langs: Vec<String> = set.into_iter().collect();
-    if plain {
-        langs.push(default.unwrap_or("default").to_string());
-        langs.dedup();
+    let plain_language = plain.then(|| default.unwrap_or("default").to_string());
+    if let Some(p) = &plain_language {
+        if !langs.contains(p) {
+            langs.push(p.clone());
+        }
     }
     let first = default
+        .or(plain_language.as_deref())
         .and_then(|d| langs.iter().position(|l| l == d))
         .unwrap_or(0);
     let d = langs.remove(first);
     langs.insert(0, d);
-    langs
+    (langs, plain_language)
 }
 
 fn assign_paths(

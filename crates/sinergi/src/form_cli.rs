@@ -39,6 +39,22 @@ pub enum FormCmd {
         #[command(flatten)]
         out: Out,
     },
+    /// A form version's media files (the pictures, sounds and videos its labels show):
+    /// without files, list those its XForm names and which are uploaded; with files,
+    /// upload each under its file name, all checked before any is stored.
+    Media {
+        /// The form's id.
+        id: String,
+        /// The version's number (default: the newest).
+        #[arg(long)]
+        version: Option<i32>,
+        /// The files to upload, each named as the form names it.
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        out: Out,
+    },
     /// Send a submission: an instance XML (as ODK Collect or Briefcase saves it) and
     /// the photos it names, checked against its form version as a phone's would be.
     Submit {
@@ -242,6 +258,13 @@ pub async fn run(app: &App, cmd: FormCmd) -> anyhow::Result<()> {
             table(&["NUMBER", "VERSION", "PUBLISHED", "FILE"], &rows);
             Ok(())
         }
+        FormCmd::Media {
+            id,
+            version,
+            files,
+            who,
+            out,
+        } => media(app, &id, version, &files, &who, &out).await,
         FormCmd::Submit {
             file,
             files,
@@ -520,4 +543,90 @@ pub async fn run(app: &App, cmd: FormCmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `sinergi form media`: lists a version's media, or uploads files to it (every file read
+/// and checked first, so a bad one stores none).
+async fn media(
+    app: &App,
+    id: &str,
+    version: Option<i32>,
+    files: &[std::path::PathBuf],
+    who: &Who,
+    out: &Out,
+) -> anyhow::Result<()> {
+    let a = actor(app, who).await?;
+    let fid = form_id(id)?;
+    let number = match version {
+        Some(n) => n,
+        None => {
+            app.form_view(&a, fid)
+                .await
+                .map_err(not_found("form", id))?
+                .form
+                .current_version
+        }
+    };
+    let v = app
+        .version_media(&a, fid, number)
+        .await
+        .map_err(not_found("form version", &format!("{id} {number}")))?;
+    if !files.is_empty() {
+        let mut read = Vec::new();
+        for f in files {
+            let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            app.check_form_media(&v, &name, &bytes)
+                .map_err(|e| anyhow!("{}: {}", f.display(), e))?;
+            read.push((name, bytes));
+        }
+        for (name, bytes) in &read {
+            let m = app
+                .upload_form_media(&a, fid, number, name, bytes)
+                .await
+                .map_err(|e| anyhow!("{name}: {}", e))?;
+            if !out.json {
+                println!("Uploaded {} ({}, {} bytes, md5 {})", m.name, m.content_type, m.size, m.md5);
+            }
+        }
+        if !out.json {
+            return Ok(());
+        }
+    }
+    let v = app.version_media(&a, fid, number).await?;
+    if out.json {
+        return print_json(&json!({
+            "form": v.form.id.to_string(), "number": number,
+            "files": v.entries.iter().map(|e| json!({
+                "name": e.reference.name, "kind": e.reference.kind.as_str(),
+                "uploaded": e.file.is_some(),
+                "content_type": e.file.as_ref().map(|f| f.content_type.clone()),
+                "size": e.file.as_ref().map(|f| f.size),
+                "md5": e.file.as_ref().map(|f| f.md5.clone()),
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    if v.entries.is_empty() {
+        println!("Version {number} of {} names no media files.", v.form.xml_id);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = v
+        .entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.reference.name.clone(),
+                e.reference.kind.as_str().to_string(),
+                e.file
+                    .as_ref()
+                    .map(|f| format!("{} bytes, md5 {}", f.size, f.md5))
+                    .unwrap_or_else(|| "not uploaded".into()),
+            ]
+        })
+        .collect();
+    table(&["NAME", "KIND", "FILE"], &rows);
+    Ok(())
 }

@@ -7,6 +7,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sinergi_core::audit::NewAudit;
+use sinergi_core::form::media::FormMedia;
 use sinergi_core::form::{Form, FormDevice, FormDeviceId, FormId, FormVersion};
 use sinergi_core::ids::{AgencyId, UserId};
 use sqlx::{QueryBuilder, Row};
@@ -31,13 +32,19 @@ pub enum PublishOutcome {
 #[async_trait]
 pub trait FormStore: Send + Sync {
     /// Publishes `version` of `form`: a new form when `version.number` is 1, else the
-    /// next version of the stored form whose current version is `version.number - 1`.
+    /// next version of the stored form whose current version is `version.number - 1`;
+    /// with the media files it carries over from the version before (ADR 40).
     async fn publish_form_version(
         &self,
         form: &Form,
         version: &FormVersion,
+        media: &[FormMedia],
         audit: &NewAudit,
     ) -> Result<PublishOutcome>;
+    /// The media files uploaded to a version, by name.
+    async fn form_media(&self, form: FormId, number: i32) -> Result<Vec<FormMedia>>;
+    /// Stores a version's media file under its name, replacing the file it had.
+    async fn put_form_media(&self, m: &FormMedia, audit: &NewAudit) -> Result<()>;
     async fn form(&self, id: FormId) -> Result<Option<Form>>;
     async fn form_by_xml_id(&self, xml_id: &str) -> Result<Option<Form>>;
     /// The forms of these agencies, by title.
@@ -58,6 +65,9 @@ pub trait FormStore: Send + Sync {
         audit: &NewAudit,
     ) -> Result<bool>;
 }
+
+const MEDIA_COLUMNS: &str =
+    "form_id, number, name, sha256, md5, content_type, size, uploaded_by, uploaded_at";
 
 const DEVICE_COLUMNS: &str = "id, user_id, name, token_hash, created_at, revoked_at";
 
@@ -97,6 +107,46 @@ macro_rules! forms_impl {
             })
         }
 
+        fn media_from_row(row: &$Row) -> Result<FormMedia> {
+            let number: i64 = row.try_get("number")?;
+            Ok(FormMedia {
+                form_id: FormId(row.try_get("form_id")?),
+                number: i32::try_from(number).map_err(|_| corrupt("form version"))?,
+                name: row.try_get("name")?,
+                sha256: row.try_get("sha256")?,
+                md5: row.try_get("md5")?,
+                content_type: row.try_get("content_type")?,
+                size: row.try_get("size")?,
+                uploaded_by: UserId(row.try_get("uploaded_by")?),
+                uploaded_at: from_ms(row.try_get("uploaded_at")?)?,
+            })
+        }
+
+        async fn insert_media(
+            tx: &mut AuditedTx<'_>,
+            m: &FormMedia,
+        ) -> Result<()> {
+            sqlx::query(&format!(
+                "INSERT INTO form_media ({MEDIA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (form_id, number, name) DO UPDATE SET sha256 = excluded.sha256, \
+                 md5 = excluded.md5, content_type = excluded.content_type, size = excluded.size, \
+                 uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at"
+            ))
+            .bind(m.form_id.0)
+            .bind(i64::from(m.number))
+            .bind(&m.name)
+            .bind(&m.sha256)
+            .bind(&m.md5)
+            .bind(&m.content_type)
+            .bind(m.size)
+            .bind(m.uploaded_by.0)
+            .bind(ms(m.uploaded_at))
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+            Ok(())
+        }
+
         fn version_from_row(row: &$Row) -> Result<FormVersion> {
             let number: i64 = row.try_get("number")?;
             let languages: String = row.try_get("languages")?;
@@ -121,6 +171,7 @@ macro_rules! forms_impl {
                 &self,
                 form: &Form,
                 v: &FormVersion,
+                media: &[FormMedia],
                 audit: &NewAudit,
             ) -> Result<PublishOutcome> {
                 let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
@@ -206,8 +257,29 @@ macro_rules! forms_impl {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                for m in media {
+                    insert_media(&mut tx, m).await?;
+                }
                 tx.commit().await?;
                 Ok(PublishOutcome::Published)
+            }
+
+            async fn form_media(&self, form: FormId, number: i32) -> Result<Vec<FormMedia>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {MEDIA_COLUMNS} FROM form_media WHERE form_id = $1 AND number = $2 ORDER BY name"
+                ))
+                .bind(form.0)
+                .bind(i64::from(number))
+                .fetch_all(&self.read)
+                .await?;
+                rows.iter().map(media_from_row).collect()
+            }
+
+            async fn put_form_media(&self, m: &FormMedia, audit: &NewAudit) -> Result<()> {
+                let mut tx = AuditedTx::begin(&self.write, Some(audit)).await?;
+                insert_media(&mut tx, m).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn form(&self, id: FormId) -> Result<Option<Form>> {

@@ -27,6 +27,7 @@ pub fn routes(json_limit: usize, upload_limit: usize) -> Router<AppState> {
             || path.starts_with("/imports/")
             || path == "/observations"
             || path == "/reports/batch"
+            || path.ends_with("/media/{name}")
         {
             upload_limit
         } else {

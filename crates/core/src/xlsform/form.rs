@@ -84,6 +84,9 @@ pub struct Form {
     /// The languages of labels, hints and messages (`Bahasa Indonesia (id)`), in the
     /// order the default first; empty when the form has none.
     pub languages: Vec<String>,
+    /// The language of the columns without one (`label`, `image`) when others name
+    /// theirs: the settings' `default_language`, else `default`.
+    pub plain_language: Option<String>,
     /// The root: a group named `data` whose path is `/data`.
     pub root: Node,
     pub lists: BTreeMap<String, Vec<Choice>>,

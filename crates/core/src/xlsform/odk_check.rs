@@ -237,6 +237,8 @@ fn the_odk_check_forms_convert_and_use_every_supported_type_column_and_function(
         "appearance",
         "default",
         "read_only",
+        "media",
+        "big-image",
     ];
     let missing: Vec<_> = supported_columns
         .iter()

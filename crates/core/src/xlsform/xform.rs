@@ -9,11 +9,26 @@ use std::fmt::Write as _;
 use quick_xml::escape::escape;
 
 use super::expr::{substitute, Place};
-use super::form::{is_xml_name, texts, yes_no, Form, Kind, Node};
+use super::form::{is_xml_name, texts, yes_no, Choice, Form, Kind, Node};
+use super::media;
 
 struct Itext {
-    /// Per language, (id, text) in document order.
-    entries: Vec<(String, Vec<(String, String)>)>,
+    /// Per language, the texts in document order.
+    entries: Vec<(String, Vec<Entry>)>,
+    /// A form without languages whose labels carry media: only the labels with media
+    /// (and the lists with any) are translations, in one language `default`, the rest
+    /// stays inline, as pyxform writes it.
+    media_only: bool,
+    /// The language the media columns without one belong to.
+    plain_language: Option<String>,
+}
+
+/// One text of a translation: its plain value (none for a media-only label without
+/// text) and its media values (form, `jr://` URI).
+struct Entry {
+    id: String,
+    text: Option<String>,
+    media: Vec<(&'static str, String)>,
 }
 
 /// Label text with `${name}` shown as `<output value="path"/>`, the path relative to
@@ -40,8 +55,11 @@ fn rich_text(text: &str, paths: &BTreeMap<String, String>, place: Option<&Place>
 }
 
 impl Itext {
-    /// Adds the texts of `base` of a row under `id`, with references written from
-    /// `place`, and says whether there was any.
+    /// Adds the texts of `base` of a row under `id` — with the row's media when
+    /// `with_media` (labels) — with references written from `place`, and says whether
+    /// there was any. In a media-only form only a label with media is added, or any
+    /// label when `always` (the choices of a list with media).
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         id: &str,
@@ -50,9 +68,31 @@ impl Itext {
         langs: &[String],
         paths: &BTreeMap<String, String>,
         place: Option<&Place>,
+        with_media: bool,
+        always: bool,
     ) -> bool {
         let t = texts(cells, base);
-        if t.is_empty() {
+        if self.media_only {
+            let m = if with_media {
+                media::of(cells, None, true)
+            } else {
+                Vec::new()
+            };
+            if !with_media || (m.is_empty() && !always) {
+                return false;
+            }
+            let text = t.get(&None).map(|x| rich_text(x, paths, place));
+            if let Some((_, entries)) = self.entries.first_mut() {
+                entries.push(Entry {
+                    id: id.to_string(),
+                    text,
+                    media: m,
+                });
+            }
+            return true;
+        }
+        let any_media = with_media && media::any(cells);
+        if t.is_empty() && !any_media {
             return false;
         }
         for (lang, entries) in &mut self.entries {
@@ -62,9 +102,28 @@ impl Itext {
                 .or_else(|| t.get(&None))
                 .copied()
                 .unwrap_or("-");
-            entries.push((id.to_string(), rich_text(text, paths, place)));
+            let media = if with_media {
+                media::of(
+                    cells,
+                    Some(lang.as_str()),
+                    self.plain_language.as_deref() == Some(lang.as_str()),
+                )
+            } else {
+                Vec::new()
+            };
+            entries.push(Entry {
+                id: id.to_string(),
+                text: Some(rich_text(text, paths, place)),
+                media,
+            });
         }
         true
+    }
+
+    /// Whether a list's choices are translations: in a form with languages always, in a
+    /// media-only form when a choice has media.
+    fn translates(&self, choices: &[Choice]) -> bool {
+        !self.media_only || choices.iter().any(|c| media::any(&c.cells))
     }
 }
 
@@ -111,7 +170,7 @@ impl Writer<'_> {
         substitute(text, &self.form.paths, Some(&self.place(node, false)))
     }
 
-    /// `<label>` (or `<hint>`) of a row: inline, or a reference to itext.
+    /// `<label>` (or `<hint>`) of a row: a reference to itext, or inline.
     fn text_element(&mut self, element: &str, id: &str, node: &Node, base: &str) -> String {
         let langs = self.form.languages.clone();
         let place = Place {
@@ -119,29 +178,37 @@ impl Writer<'_> {
             repeats: &self.repeats,
             current: false,
         };
-        match &mut self.itext {
-            Some(it) => {
-                if it.add(
-                    id,
-                    &node.cells,
-                    base,
-                    &langs,
-                    &self.form.paths,
-                    Some(&place),
-                ) {
-                    format!("<{element} ref=\"jr:itext('{}')\"/>", escape(id))
-                } else {
-                    String::new()
-                }
+        if let Some(it) = &mut self.itext {
+            if it.add(
+                id,
+                &node.cells,
+                base,
+                &langs,
+                &self.form.paths,
+                Some(&place),
+                base == "label",
+                false,
+            ) {
+                return format!("<{element} ref=\"jr:itext('{}')\"/>", escape(id));
             }
-            None => match texts(&node.cells, base).get(&None) {
-                Some(t) => format!(
-                    "<{element}>{}</{element}>",
-                    rich_text(t, &self.form.paths, Some(&place))
-                ),
-                None => String::new(),
-            },
+            if !it.media_only {
+                return String::new();
+            }
         }
+        match texts(&node.cells, base).get(&None) {
+            Some(t) => format!(
+                "<{element}>{}</{element}>",
+                rich_text(t, &self.form.paths, Some(&place))
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// Whether the items of a list carry itext ids rather than labels.
+    fn list_translated(&self, list: &str) -> bool {
+        self.itext.as_ref().is_some_and(|it| {
+            it.translates(self.form.lists.get(list).map(Vec::as_slice).unwrap_or(&[]))
+        })
     }
 
     fn instance(&self, node: &Node, out: &mut String) {
@@ -198,9 +265,9 @@ impl Writer<'_> {
                 repeats: &self.repeats,
                 current: false,
             };
+            let paths = &self.form.paths;
             match &mut self.itext {
-                Some(it) => {
-                    let paths = &self.form.paths;
+                Some(it) if !it.media_only => {
                     if it.add(
                         &id,
                         &node.cells,
@@ -208,11 +275,13 @@ impl Writer<'_> {
                         &langs,
                         paths,
                         Some(&place),
+                        false,
+                        false,
                     ) {
                         attr(&mut b, "jr:constraintMsg", &format!("jr:itext('{id}')"));
                     }
                 }
-                None => {
+                _ => {
                     if let Some(m) = node.get("constraint_message") {
                         attr(&mut b, "jr:constraintMsg", m);
                     }
@@ -315,7 +384,7 @@ impl Writer<'_> {
                         s,
                         "<itemset nodeset=\"{}\"><value ref=\"name\"/><label ref=\"{}\"/></itemset></{element}>",
                         escape(format!("instance('{list}')/root/item{filter}").as_str()),
-                        if self.itext.is_some() { "jr:itext(itextId)" } else { "label" }
+                        if self.list_translated(list) { "jr:itext(itextId)" } else { "label" }
                     );
                     self.body.push_str(&s);
                     if !self.used_lists.contains(list) {
@@ -334,12 +403,18 @@ impl Writer<'_> {
 
 /// The XForm of a checked form.
 pub(super) fn generate(form: &Form) -> String {
-    let itext = (!form.languages.is_empty()).then(|| Itext {
-        entries: form
-            .languages
-            .iter()
-            .map(|l| (l.clone(), Vec::new()))
-            .collect(),
+    let media_only = form.languages.is_empty() && has_media(form);
+    let itext = (!form.languages.is_empty() || media_only).then(|| Itext {
+        entries: if media_only {
+            vec![("default".to_string(), Vec::new())]
+        } else {
+            form.languages
+                .iter()
+                .map(|l| (l.clone(), Vec::new()))
+                .collect()
+        },
+        media_only,
+        plain_language: form.plain_language.clone(),
     });
     let mut w = Writer {
         form,
@@ -367,16 +442,17 @@ pub(super) fn generate(form: &Form) -> String {
     let mut secondary = String::new();
     let langs = form.languages.clone();
     for list in w.used_lists.clone() {
+        let translated = w.list_translated(&list);
         let _ = write!(secondary, "<instance id=\"{}\"><root>", escape(&list));
         for (i, choice) in form.lists.get(&list).into_iter().flatten().enumerate() {
             secondary.push_str("<item>");
             match &mut w.itext {
-                Some(it) => {
+                Some(it) if translated => {
                     let id = format!("{list}-{i}");
-                    it.add(&id, &choice.cells, "label", &langs, &form.paths, None);
+                    it.add(&id, &choice.cells, "label", &langs, &form.paths, None, true, true);
                     let _ = write!(secondary, "<itextId>{}</itextId>", escape(&id));
                 }
-                None => {
+                _ => {
                     let label = texts(&choice.cells, "label")
                         .get(&None)
                         .copied()
@@ -389,7 +465,7 @@ pub(super) fn generate(form: &Form) -> String {
                 let base = k.split("::").next().unwrap_or(k);
                 if matches!(
                     base,
-                    "list_name" | "name" | "label" | "media" | "image" | "audio" | "video"
+                    "list_name" | "name" | "label" | "media" | "image" | "big-image" | "audio" | "video"
                 ) || !is_xml_name(k)
                 {
                     continue;
@@ -417,13 +493,15 @@ pub(super) fn generate(form: &Form) -> String {
                 x.push_str(" default=\"true()\"");
             }
             x.push('>');
-            for (id, text) in entries {
-                let _ = write!(
-                    x,
-                    "<text id=\"{}\"><value>{}</value></text>",
-                    escape(id),
-                    text
-                );
+            for e in entries {
+                let _ = write!(x, "<text id=\"{}\">", escape(&e.id));
+                if let Some(text) = &e.text {
+                    let _ = write!(x, "<value>{text}</value>");
+                }
+                for (form, uri) in &e.media {
+                    let _ = write!(x, "<value form=\"{form}\">{}</value>", escape(uri));
+                }
+                x.push_str("</text>");
             }
             x.push_str("</translation>");
         }
@@ -443,4 +521,14 @@ pub(super) fn generate(form: &Form) -> String {
     x.push_str(&w.body);
     x.push_str("</h:body></h:html>\n");
     x
+}
+
+/// Whether any label of the form (a question's, group's or choice's) carries media.
+fn has_media(form: &Form) -> bool {
+    fn walk(node: &Node) -> bool {
+        node.children
+            .iter()
+            .any(|c| media::any(&c.cells) || walk(c))
+    }
+    walk(&form.root) || form.lists.values().flatten().any(|c| media::any(&c.cells))
 }

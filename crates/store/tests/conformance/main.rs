@@ -32,6 +32,7 @@ macro_rules! conformance_tests {
             area_profiles_keep_every_version,
             cases_are_numbered_stepped_sealed_and_handed_over,
             forms_keep_every_published_version_once,
+            form_media_is_kept_per_version_and_replaced_by_name,
             submissions_are_kept_once_edited_in_order_and_reviewed,
             campaigns_keep_their_units_and_never_overlap_on_a_form,
             reminders_are_sent_once_and_calendar_tokens_kept_as_hashes,

@@ -25,11 +25,24 @@ xlsform-calculation-cycle = the calculations refer to each other in a cycle: { $
 xlsform-list-name-invalid = { $list } is not a valid list name: it must begin with a letter or _ and hold only letters, digits, _, - and .
 xlsform-choice-name-space = the choice { $name } of the list { $list } has a space in its name, which a select_multiple cannot record
 xlsform-default-dynamic = a default taken from another answer is not supported; give a constant
+xlsform-media-name = { $value } is not a media file name: give the file's name only (no folder), at most { $max } characters, without / \ < > " ' & # ? %
+form-media-none = version { $n } of this form names no media files; add them in the workbook's media columns and publish a new version
+form-media-unknown = version { $n } of this form names no file { $name }; it names { $names }
+form-media-kind = the form shows { $name } as { $wanted ->
+        [image] a picture
+        [audio] a sound
+       *[other] a video
+    }, and this file is { $got ->
+        [image] a picture
+        [audio] a sound
+       *[other] a video
+    }
 form-version-exists = version { $version } of this form is published already (upload { $n }); give the new upload a new version in the settings sheet
 form-id-taken = another agency's form has the id { $id }; choose another form_id in the settings sheet
 
 ## Form pages.
 nav_forms = Forms
+act_form_media_upload = Uploaded a form media file
 act_form_publish = Published a form version
 fm_title = Forms
 fm_intro = Forms and questionnaires from XLSForm workbooks. Each upload publishes a new version; a published version is never changed.
@@ -182,3 +195,19 @@ fm_fill_outbox = See the outbox
 fm_download_geojson = Download GeoJSON
 fm_download_odk = Download ZIP (ODK format)
 fm_download_xlsx = Download XLSX
+fm_media = Media files
+fm_media_intro = The pictures, sounds and videos the labels of this form's newest version show (the workbook's media columns). ODK Collect and Sinergi's phone app download the files uploaded; those not uploaded yet are not shown.
+fm_media_none = The newest version of this form uses no media files. Add media::image, media::audio or media::video columns to the workbook to show pictures, sounds or videos in labels.
+fm_media_name = File name
+fm_media_kind = Kind
+fm_media_state = State
+fm_media_uploaded = Uploaded
+fm_media_missing = not uploaded
+fm_media_file = File
+fm_media_upload = Upload media file
+fm_media_upload_hint = Choose a name the form gives, then its file: a JPEG, PNG, GIF or WebP picture; MP3, Ogg, WAV, FLAC, AMR or M4A sound; MP4, 3GP or WebM video. Uploading the same name again replaces its file.
+fm_media_refused = The media file was refused; nothing was stored.
+fm_media_type_refused = This file is not a picture, sound or video Sinergi recognises (JPEG, PNG, GIF, WebP, MP3, Ogg, WAV, FLAC, AMR, M4A, MP4, 3GP, WebM).
+fm_media_image = Picture
+fm_media_audio = Sound
+fm_media_video = Video

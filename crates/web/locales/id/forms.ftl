@@ -25,11 +25,24 @@ xlsform-calculation-cycle = kalkulasi saling merujuk dalam siklus: { $cycle }
 xlsform-list-name-invalid = { $list } bukan nama daftar yang sah: harus diawali huruf atau _ dan hanya memuat huruf, angka, _, - dan .
 xlsform-choice-name-space = pilihan { $name } dalam daftar { $list } memuat spasi pada namanya, yang tidak dapat dicatat oleh select_multiple
 xlsform-default-dynamic = nilai bawaan yang diambil dari jawaban lain tidak didukung; berikan nilai tetap
+xlsform-media-name = { $value } bukan nama berkas media: tulis nama berkasnya saja (tanpa folder), paling banyak { $max } karakter, tanpa / \ < > " ' & # ? %
+form-media-none = versi { $n } formulir ini tidak menyebut berkas media; tambahkan di kolom media buku kerja lalu terbitkan versi baru
+form-media-unknown = versi { $n } formulir ini tidak menyebut berkas { $name }; yang disebut: { $names }
+form-media-kind = formulir menampilkan { $name } sebagai { $wanted ->
+        [image] gambar
+        [audio] suara
+       *[other] video
+    }, sedangkan berkas ini { $got ->
+        [image] gambar
+        [audio] suara
+       *[other] video
+    }
 form-version-exists = versi { $version } formulir ini sudah diterbitkan (unggahan { $n }); beri unggahan baru versi baru di lembar settings
 form-id-taken = formulir instansi lain sudah memakai id { $id }; pilih form_id lain di lembar settings
 
 ## Form pages.
 nav_forms = Formulir
+act_form_media_upload = Mengunggah berkas media formulir
 act_form_publish = Menerbitkan versi formulir
 fm_title = Formulir
 fm_intro = Formulir dan kuesioner dari buku kerja XLSForm. Setiap unggahan menerbitkan versi baru; versi yang sudah terbit tidak pernah diubah.
@@ -182,3 +195,19 @@ fm_fill_outbox = Lihat kotak keluar
 fm_download_geojson = Unduh GeoJSON
 fm_download_odk = Unduh ZIP (format ODK)
 fm_download_xlsx = Unduh XLSX
+fm_media = Berkas media
+fm_media_intro = Gambar, suara, dan video yang ditampilkan label versi terbaru formulir ini (kolom media di buku kerja). ODK Collect dan aplikasi ponsel Sinergi mengunduh berkas yang sudah diunggah; yang belum diunggah tidak ditampilkan.
+fm_media_none = Versi terbaru formulir ini tidak memakai berkas media. Tambahkan kolom media::image, media::audio, atau media::video di buku kerja untuk menampilkan gambar, suara, atau video pada label.
+fm_media_name = Nama berkas
+fm_media_kind = Jenis
+fm_media_state = Keadaan
+fm_media_uploaded = Sudah diunggah
+fm_media_missing = belum diunggah
+fm_media_file = Berkas
+fm_media_upload = Unggah berkas media
+fm_media_upload_hint = Pilih nama yang disebut formulir lalu berkasnya: gambar JPEG, PNG, GIF, atau WebP; suara MP3, Ogg, WAV, FLAC, AMR, atau M4A; video MP4, 3GP, atau WebM. Mengunggah nama yang sama lagi mengganti berkasnya.
+fm_media_refused = Berkas media ditolak; tidak ada yang disimpan.
+fm_media_type_refused = Berkas ini bukan gambar, suara, atau video yang dikenali (JPEG, PNG, GIF, WebP, MP3, Ogg, WAV, FLAC, AMR, M4A, MP4, 3GP, WebM).
+fm_media_image = Gambar
+fm_media_audio = Suara
+fm_media_video = Video

@@ -1309,6 +1309,8 @@ async fn no_route_leaks_a_form_to_an_agency_outside_it() {
         "/forms/{id}/submissions.geojson",
         "/forms/{id}/submissions.zip",
         "/forms/{id}/submissions.xlsx",
+        "/forms/{id}/versions/{number}/media",
+        "/forms/{id}/versions/{number}/media/{name}",
     ];
     assert_eq!(routes.len(), checked.len(), "{routes:?}");
     // Another user's device answers as a device that does not exist.
@@ -1360,7 +1362,10 @@ async fn no_route_leaks_a_form_to_an_agency_outside_it() {
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let mut answers = Vec::new();
             for form in [id.as_str(), missing] {
-                let path = route.replace("{id}", form).replace("{number}", "1");
+                let path = route
+                    .replace("{id}", form)
+                    .replace("{number}", "1")
+                    .replace("{name}", "peta.png");
                 answers.push(
                     s.http
                         .request(
@@ -1505,4 +1510,22 @@ async fn no_route_leaks_a_form_to_an_agency_outside_it() {
         texts.push(r.text().await.expect("text"));
     }
     assert_eq!(texts[0], texts[1]);
+    // Nor does it reach the form's manifest or media files.
+    for tail in ["manifest", "media/peta.png"] {
+        let mut texts = Vec::new();
+        for form in [id.as_str(), missing] {
+            let r = s
+                .http
+                .get(format!(
+                    "{}/forms/{form}/1/{tail}",
+                    theirs["server_url"].as_str().expect("url")
+                ))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{tail} {form}");
+            texts.push(r.text().await.expect("text"));
+        }
+        assert_eq!(texts[0], texts[1], "{tail}");
+    }
 }

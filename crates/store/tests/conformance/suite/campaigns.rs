@@ -32,7 +32,7 @@ pub async fn campaigns_keep_their_units_and_never_overlap_on_a_form(s: &dyn Stor
         published_by: by.id,
         published_at: t0(),
     };
-    s.publish_form_version(&form, &v, &audit(Action::FormPublish))
+    s.publish_form_version(&form, &v, &[], &audit(Action::FormPublish))
         .await
         .expect("publish");
     let day = |y, m| NaiveDate::from_ymd_opt(y, m, 1).expect("date");

@@ -35,7 +35,7 @@ pub async fn forms_keep_every_published_version_once(s: &dyn Store) {
         updated_at: t0(),
     };
     let publish = |f: Form, v: FormVersion| async move {
-        s.publish_form_version(&f, &v, &audit(Action::FormPublish))
+        s.publish_form_version(&f, &v, &[], &audit(Action::FormPublish))
             .await
             .expect("publish")
     };
@@ -146,4 +146,77 @@ pub async fn forms_keep_every_published_version_once(s: &dyn Store) {
         .expect("read")
         .expect("device");
     assert_eq!(got.revoked_at, Some(t0()));
+}
+
+pub async fn form_media_is_kept_per_version_and_replaced_by_name(s: &dyn Store) {
+    use sinergi_core::form::media::FormMedia;
+    let w = world(s).await;
+    let by = &w.users[2];
+    let form = Form {
+        id: FormId::new_at(t0(), rid(960)),
+        owner_agency_id: w.agencies[1].id,
+        xml_id: "tanda_satwa".into(),
+        title: String::new(),
+        current_version: 1,
+        created_by: by.id,
+        created_at: t0(),
+        updated_at: t0(),
+    };
+    let file = |number: i32, name: &str, sha: &str| FormMedia {
+        form_id: form.id,
+        number,
+        name: name.into(),
+        sha256: sha.repeat(32),
+        md5: sha.repeat(16),
+        content_type: "image/png".into(),
+        size: 1234,
+        uploaded_by: by.id,
+        uploaded_at: t0(),
+    };
+    s.publish_form_version(&form, &version(form.id, 1, "1", "a1", by), &[], &audit(Action::FormPublish))
+        .await
+        .expect("publish");
+    assert!(s.form_media(form.id, 1).await.expect("read").is_empty());
+    s.put_form_media(&file(1, "jejak.jpg", "aa"), &audit(Action::FormMediaUpload))
+        .await
+        .expect("upload");
+    s.put_form_media(&file(1, "a spasi.png", "bb"), &audit(Action::FormMediaUpload))
+        .await
+        .expect("upload");
+    // Uploading a name again replaces its file: one row per name.
+    s.put_form_media(&file(1, "jejak.jpg", "cc"), &audit(Action::FormMediaUpload))
+        .await
+        .expect("replace");
+    assert_eq!(
+        s.form_media(form.id, 1).await.expect("read"),
+        vec![file(1, "a spasi.png", "bb"), file(1, "jejak.jpg", "cc")],
+        "by name, the newest file of each"
+    );
+    // The next version carries what it is given, in the same transaction; the first
+    // keeps its own.
+    s.publish_form_version(
+        &form,
+        &version(form.id, 2, "2", "a2", by),
+        &[file(2, "jejak.jpg", "cc")],
+        &audit(Action::FormPublish),
+    )
+    .await
+    .expect("publish");
+    assert_eq!(
+        s.form_media(form.id, 2).await.expect("read"),
+        vec![file(2, "jejak.jpg", "cc")]
+    );
+    assert_eq!(s.form_media(form.id, 1).await.expect("read").len(), 2);
+    // A version refused publishes none of its files.
+    let refused = s
+        .publish_form_version(
+            &form,
+            &version(form.id, 3, "2", "a3", by),
+            &[file(3, "jejak.jpg", "cc")],
+            &audit(Action::FormPublish),
+        )
+        .await
+        .expect("publish");
+    assert_eq!(refused, PublishOutcome::VersionExists(2));
+    assert!(s.form_media(form.id, 3).await.expect("read").is_empty());
 }

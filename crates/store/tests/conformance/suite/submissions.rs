@@ -69,7 +69,7 @@ pub async fn submissions_are_kept_once_edited_in_order_and_reviewed(s: &dyn Stor
         published_by: by.id,
         published_at: t0(),
     };
-    s.publish_form_version(&form, &v, &audit(Action::FormPublish))
+    s.publish_form_version(&form, &v, &[], &audit(Action::FormPublish))
         .await
         .expect("publish");
     let a = submission(form.id, 1, bnnk, by);

@@ -115,6 +115,7 @@ pub(crate) fn action_label(lang: Lang, a: Action) -> String {
         Action::CasePersonShare => k!("act_case_person_share"),
         Action::CasePersonUnshare => k!("act_case_person_unshare"),
         Action::FormPublish => k!("act_form_publish"),
+        Action::FormMediaUpload => k!("act_form_media_upload"),
         Action::FormDeviceLink => k!("act_form_device_link"),
         Action::FormDeviceRevoke => k!("act_form_device_revoke"),
         Action::SubmissionReceive => k!("act_submission_receive"),

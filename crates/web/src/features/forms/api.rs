@@ -41,6 +41,7 @@ pub(crate) fn routes() -> Vec<ApiRoute> {
     .chain(super::submissions::routes())
     .chain(super::paper::routes())
     .chain(super::fill::routes())
+    .chain(super::media::routes())
     .chain(super::exports::routes())
     .collect()
 }

@@ -4,6 +4,7 @@
 pub(crate) mod api;
 pub(crate) mod exports;
 pub(crate) mod fill;
+pub(crate) mod media;
 pub(crate) mod openrosa;
 pub(crate) mod paper;
 pub(crate) mod paper_pdf;

@@ -3,6 +3,8 @@
 //! version of every form the user sees (`formList`) and downloads their XForms. Every
 //! answer carries `X-OpenRosa-Version: 1.0`; the form list is `text/xml`, as Collect
 //! requires; each form's `hash` is the MD5 of the exact bytes its `downloadUrl` serves.
+//! A version whose XForm names media files has a `manifestUrl` (ADR 40): its manifest
+//! lists the files uploaded, each with the MD5 of the bytes its `downloadUrl` serves.
 //! Unknown query parameters (Collect's `deviceID`) and the `Date` header are ignored.
 //! The access log names the route template, never the secret.
 
@@ -19,6 +21,7 @@ use crate::AppState;
 
 const NS_FORM_LIST: &str = "http://openrosa.org/xforms/xformsList";
 const NS_RESPONSE: &str = "http://openrosa.org/http/response";
+const NS_MANIFEST: &str = "http://openrosa.org/xforms/xformsManifest";
 
 /// Text as XML character data (the escaping the GPX writer uses).
 fn escape(s: &str) -> String {
@@ -114,13 +117,17 @@ async fn form_list_for(st: &AppState, actor: &Actor, base: &str) -> Response {
     let mut x = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xforms xmlns=\"{NS_FORM_LIST}\">\n");
     for (f, v) in &forms {
         let hash = hex::encode(Md5::digest(v.xml.as_bytes()));
+        let at = format!("{base}/forms/{}/{}", f.id, v.number);
+        let manifest = if sinergi_core::form::media::references(&v.xml).is_empty() {
+            String::new()
+        } else {
+            format!("    <manifestUrl>{at}/manifest</manifestUrl>\n")
+        };
         x.push_str(&format!(
-            "  <xform>\n    <formID>{}</formID>\n    <name>{}</name>\n    <version>{}</version>\n    <hash>md5:{hash}</hash>\n    <downloadUrl>{base}/forms/{}/{}/form.xml</downloadUrl>\n  </xform>\n",
+            "  <xform>\n    <formID>{}</formID>\n    <name>{}</name>\n    <version>{}</version>\n    <hash>md5:{hash}</hash>\n    <downloadUrl>{at}/form.xml</downloadUrl>\n{manifest}  </xform>\n",
             escape(&f.xml_id),
             escape(&v.title),
             escape(&v.version),
-            f.id,
-            v.number
         ));
     }
     x.push_str("</xforms>\n");
@@ -145,6 +152,74 @@ async fn download_for(st: &AppState, actor: &Actor, id: &str, number: &str) -> R
     };
     match st.app.form_version(actor, id, number).await {
         Ok(v) => openrosa(StatusCode::OK, v.xml),
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /openrosa/key/{token}/forms/{id}/{number}/manifest`: the media files of a
+/// version, as ODK Collect fetches them after the form.
+pub(crate) async fn manifest(
+    State(st): State<AppState>,
+    Path((token, id, number)): Path<(String, String, String)>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    match st.app.actor_for_form_device(&token).await {
+        Ok(a) => {
+            let origin = crate::features::ogc::api::origin(&st, &uri, &headers);
+            let base = format!("{origin}/openrosa/key/{}", escape(&token));
+            manifest_for(&st, &a, &id, &number, &base).await
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// The manifest of a version: every file uploaded, its name, `md5:` hash and the URL
+/// (under `base`) that serves exactly those bytes. A named file not uploaded yet is left
+/// out, so that Collect never fails on a download.
+async fn manifest_for(st: &AppState, actor: &Actor, id: &str, number: &str, base: &str) -> Response {
+    let (Ok(id), Ok(number)) = (form_id(id), number.parse::<i32>()) else {
+        return failure(AppError::NotFound);
+    };
+    let v = match st.app.version_media(actor, id, number).await {
+        Ok(v) => v,
+        Err(e) => return failure(e),
+    };
+    let mut x = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest xmlns=\"{NS_MANIFEST}\">\n");
+    for m in v.uploaded() {
+        x.push_str(&format!(
+            "  <mediaFile>\n    <filename>{}</filename>\n    <hash>md5:{}</hash>\n    <downloadUrl>{base}/forms/{id}/{number}/media/{}</downloadUrl>\n  </mediaFile>\n",
+            escape(&m.name),
+            m.md5,
+            escape(&super::submissions::path_part(&m.name)),
+        ));
+    }
+    x.push_str("</manifest>\n");
+    openrosa(StatusCode::OK, x)
+}
+
+/// `GET /openrosa/key/{token}/forms/{id}/{number}/media/{name}`: one media file.
+pub(crate) async fn media_file(
+    State(st): State<AppState>,
+    Path((token, id, number, name)): Path<(String, String, String, String)>,
+) -> Response {
+    match st.app.actor_for_form_device(&token).await {
+        Ok(a) => media_for(&st, &a, &id, &number, &name).await,
+        Err(e) => failure(e),
+    }
+}
+
+async fn media_for(st: &AppState, actor: &Actor, id: &str, number: &str, name: &str) -> Response {
+    let (Ok(id), Ok(number)) = (form_id(id), number.parse::<i32>()) else {
+        return failure(AppError::NotFound);
+    };
+    match st.app.form_media_file(actor, id, number, name).await {
+        Ok((m, bytes)) => {
+            let mut r = crate::api_common::file_response(bytes, &m.content_type, &m.name, "attachment");
+            r.headers_mut()
+                .insert("x-openrosa-version", HeaderValue::from_static("1.0"));
+            r
+        }
         Err(e) => failure(e),
     }
 }
@@ -366,6 +441,37 @@ pub(crate) async fn basic_download(
 ) -> Response {
     match basic_actor(&st, from, &uri, &headers).await {
         Ok(a) => download_for(&st, &a, &id, &number).await,
+        Err(r) => r,
+    }
+}
+
+/// `GET /openrosa/forms/{id}/{number}/manifest` with a user name and password.
+pub(crate) async fn basic_manifest(
+    State(st): State<AppState>,
+    crate::auth::ClientAddr(from): crate::auth::ClientAddr,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Path((id, number)): Path<(String, String)>,
+) -> Response {
+    match basic_actor(&st, from, &uri, &headers).await {
+        Ok(a) => {
+            let origin = crate::features::ogc::api::origin(&st, &uri, &headers);
+            manifest_for(&st, &a, &id, &number, &format!("{origin}/openrosa")).await
+        }
+        Err(r) => r,
+    }
+}
+
+/// `GET /openrosa/forms/{id}/{number}/media/{name}` with a user name and password.
+pub(crate) async fn basic_media_file(
+    State(st): State<AppState>,
+    crate::auth::ClientAddr(from): crate::auth::ClientAddr,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Path((id, number, name)): Path<(String, String, String)>,
+) -> Response {
+    match basic_actor(&st, from, &uri, &headers).await {
+        Ok(a) => media_for(&st, &a, &id, &number, &name).await,
         Err(r) => r,
     }
 }

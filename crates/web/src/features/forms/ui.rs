@@ -33,6 +33,8 @@ pub(crate) fn routes(
         ("/formulir/perangkat/{id}/cabut", post(revoke_device)),
         ("/formulir/{id}", get(detail)),
         ("/formulir/{id}/versi/{n}/form.xml", get(xform)),
+        ("/formulir/{id}/versi/{n}/media", post(super::media::page_upload)),
+        ("/formulir/{id}/versi/{n}/media/{name}", get(super::media::page_file)),
         (
             "/formulir/{id}/kertas",
             get(super::paper::entry)
@@ -54,7 +56,23 @@ pub(crate) fn routes(
             "/openrosa/key/{token}/forms/{id}/{number}/form.xml",
             get(super::openrosa::download),
         ),
+        (
+            "/openrosa/key/{token}/forms/{id}/{number}/manifest",
+            get(super::openrosa::manifest),
+        ),
+        (
+            "/openrosa/key/{token}/forms/{id}/{number}/media/{name}",
+            get(super::openrosa::media_file),
+        ),
         ("/openrosa/formList", get(super::openrosa::basic_form_list)),
+        (
+            "/openrosa/forms/{id}/{number}/manifest",
+            get(super::openrosa::basic_manifest),
+        ),
+        (
+            "/openrosa/forms/{id}/{number}/media/{name}",
+            get(super::openrosa::basic_media_file),
+        ),
         (
             "/openrosa/forms/{id}/{number}/form.xml",
             get(super::openrosa::basic_download),
@@ -316,6 +334,18 @@ pub(crate) async fn detail(
     let Ok(id) = form_id(&id) else {
         return page.error(AppError::NotFound);
     };
+    detail_page(&st, &page, id, StatusCode::OK, Vec::new()).await
+}
+
+/// A form's page: its versions, and the media files of the newest with their upload
+/// (and what was wrong with the last one, `media_errors`).
+pub(crate) async fn detail_page(
+    st: &AppState,
+    page: &Page,
+    id: sinergi_core::form::FormId,
+    status: StatusCode,
+    media_errors: Vec<String>,
+) -> Response {
     let v = match st.app.form_view(&page.authed.actor, id).await {
         Ok(v) => v,
         Err(e) => return page.error(e),
@@ -324,7 +354,36 @@ pub(crate) async fn detail(
         Ok(a) => a.map(|a| (a.code.to_string(), a.name)),
         Err(e) => return page.error(e),
     };
-    let zone = crate::ui::format::home_zone(&page);
+    let zone = crate::ui::format::home_zone(page);
+    let media = match st
+        .app
+        .version_media(&page.authed.actor, id, v.form.current_version)
+        .await
+    {
+        Ok(m) => m,
+        Err(e) => return page.error(e),
+    };
+    let media_rows: Vec<Value> = media
+        .entries
+        .iter()
+        .map(|e| {
+            context! {
+                name => e.reference.name.as_str(),
+                kind => tr(page.lang, match e.reference.kind {
+                    sinergi_core::form::media::MediaKind::Image => k!("fm_media_image"),
+                    sinergi_core::form::media::MediaKind::Audio => k!("fm_media_audio"),
+                    sinergi_core::form::media::MediaKind::Video => k!("fm_media_video"),
+                }),
+                file => e.file.as_ref().map(|f| context! {
+                    href => super::media::page_href(id, f.number, &f.name),
+                    content_type => f.content_type.as_str(),
+                    size => crate::ui::format::human_size(f.size),
+                    md5 => f.md5.get(..12).unwrap_or(""),
+                    at => zone.format(f.uploaded_at),
+                }),
+            }
+        })
+        .collect();
     let mut versions = Vec::new();
     for x in &v.versions {
         let by = match st.app.user_by_id(x.published_by).await {
@@ -340,7 +399,7 @@ pub(crate) async fn detail(
         });
     }
     render(
-        StatusCode::OK,
+        status,
         "formulir.html",
         context! {
             form => context! {
@@ -350,7 +409,10 @@ pub(crate) async fn detail(
             },
             versions => versions,
             may_publish => v.may_publish,
-            ..page_ctx(&page, "forms")
+            media => media_rows,
+            may_upload_media => media.may_upload,
+            media_errors => media_errors,
+            ..page_ctx(page, "forms")
         },
     )
 }

@@ -4,6 +4,7 @@
 //! all refused, naming the sheet, row and column; the XForm downloaded per version.
 
 pub(crate) mod api;
+mod media;
 pub(crate) mod openrosa;
 mod pages;
 mod paper;
