@@ -3,7 +3,8 @@
 // signal, loses it, opens the list of forms and the form again (from the phone), fills
 // Merangin's missing quarter and saves it; the outbox keeps it. When the network
 // returns it is sent by itself, once, and the campaign counts it: one more report
-// received, Merangin's quarter answered (late).
+// received, Merangin's quarter answered (late). The map its first question shows (the
+// form's media file) is there offline too.
 //
 // Run from the repository root: `node --test tests/browser/form-offline.test.mjs` (see
 // harness.mjs for the environment). With SCREENSHOT_DIR set, it saves form-offline-*.png.
@@ -50,6 +51,11 @@ test('a form filled offline in the phone app is sent when the network returns an
     await page.goto(`${base}/formulir`);
     await page.goto(fill);
     await page.waitForSelector('#form-isi');
+    const mapShown = () => page.waitForFunction(() => {
+      const img = document.querySelector('#form-isi .isian-media img');
+      return img !== null && img.complete && img.naturalWidth > 0;
+    }, null, { timeout: 30_000 });
+    await mapShown();
     await page.goto(`${base}/kirim`);
 
     // Without a signal: the list of forms, then the form from it, open from the phone.
@@ -60,6 +66,7 @@ test('a form filled offline in the phone app is sent when the network returns an
       page.click(`a.tautan-isi[href="/formulir/${form.id}/isi"]`),
     ]);
     await page.waitForSelector('#form-isi');
+    await mapShown();
     await page.check('input[name="a:kabupaten"][value="15.02"]');
     await page.fill('input[name="a:triwulan"]', missing.period);
     await page.fill('input[name="a:patroli"]', '5');

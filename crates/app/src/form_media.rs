@@ -199,10 +199,10 @@ impl App {
                 "file",
                 sinergi_core::msg!(
                     "form-media-kind",
-                    "the form shows {name} as {wanted}, and this file is {got}",
+                    "the form shows {name} as a {wanted}, and this file is a {got}",
                     name = name.to_string(),
-                    wanted = wanted.as_str(),
-                    got = kind.as_str()
+                    wanted = wanted.noun(),
+                    got = kind.noun()
                 ),
             ));
         }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::error::Message;
+use crate::form::media::MediaKind;
 use crate::submission::{tree, Element, FieldType, Schema};
 
 /// What a question asks for.
@@ -47,6 +48,9 @@ pub struct Item {
     /// (value, label) of a select's choices, in the list's order. A `choice_filter` is
     /// not applied: paper shows every choice.
     pub choices: Vec<(String, String)>,
+    /// The media files its label shows in the reader's language (a picture, a sound, a
+    /// video), by the names the form's version carries (ADR 40).
+    pub media: Vec<(MediaKind, String)>,
     pub children: Vec<Item>,
 }
 
@@ -89,6 +93,8 @@ struct Reader<'a> {
     root: String,
     /// itext id → text, in the chosen language.
     itext: BTreeMap<String, String>,
+    /// itext id → the media files of the text, in the chosen language.
+    itext_media: BTreeMap<String, Vec<(MediaKind, String)>>,
     /// Secondary instances by id: their items' (name, label or itext id).
     lists: BTreeMap<String, Vec<(String, String, bool)>>,
     binds: BTreeMap<String, &'a Element>,
@@ -237,6 +243,13 @@ impl Reader<'_> {
                 }
             }),
             choices: Vec::new(),
+            media: child(el, "label")
+                .and_then(|l| l.attr("ref"))
+                .and_then(|r| r.strip_prefix("jr:itext('"))
+                .and_then(|r| r.strip_suffix("')"))
+                .and_then(|id| self.itext_media.get(id))
+                .cloned()
+                .unwrap_or_default(),
             children: Vec::new(),
         }
     }
@@ -312,6 +325,7 @@ impl Questionnaire {
         let names: Vec<&str> = translations.iter().filter_map(|t| t.attr("lang")).collect();
         let language = pick_language(&names, lang).map(str::to_string);
         let mut itext = BTreeMap::new();
+        let mut itext_media = BTreeMap::new();
         if let Some(t) = translations
             .iter()
             .find(|t| t.attr("lang") == language.as_deref())
@@ -326,11 +340,31 @@ impl Questionnaire {
                 {
                     itext.insert(id.to_string(), rich(v));
                 }
+                let media: Vec<(MediaKind, String)> = text
+                    .children
+                    .iter()
+                    .filter(|v| v.name == "value")
+                    .filter_map(|v| {
+                        let kind = match v.attr("form")? {
+                            "image" => MediaKind::Image,
+                            "audio" => MediaKind::Audio,
+                            "video" => MediaKind::Video,
+                            _ => return None,
+                        };
+                        let uri = v.text.trim();
+                        let name = uri.strip_prefix("jr://")?.split_once('/')?.1;
+                        Some((kind, name.to_string()))
+                    })
+                    .collect();
+                if !media.is_empty() {
+                    itext_media.insert(id.to_string(), media);
+                }
             }
         }
         let r = Reader {
             root: root.clone(),
             itext,
+            itext_media,
             lists,
             binds,
         };

@@ -39,6 +39,8 @@ var KEPT_PAGES = [
   /^\/formulir\/[0-9a-f-]{36}\/isi$/,
 ];
 
+var MEDIA = /^\/formulir\/[0-9a-f-]{36}\/versi\/[0-9]+\/media\/[^/]+$/;
+
 importScripts(SINERGI.outbox);
 
 var hashedUrls = Object.keys(SINERGI.assets).map(function (k) { return SINERGI.assets[k]; });
@@ -137,6 +139,22 @@ self.addEventListener('fetch', function (ev) {
       return resp;
     }, function () {
       return caches.open(MAP).then(function (c) { return c.match(req); }).then(function (hit) {
+        return hit || Response.error();
+      });
+    }));
+    return;
+  }
+  if (MEDIA.test(url.pathname)) {
+    // A form's media file (ADR 40): from the network while online, kept with the pages
+    // (and dropped with them at sign-out) so the form shows it offline.
+    ev.respondWith(fetch(req).then(function (resp) {
+      if (resp.ok && resp.status === 200) {
+        var copy = resp.clone();
+        ev.waitUntil(caches.open(PAGES).then(function (c) { return c.put(url.pathname, copy); }));
+      }
+      return resp;
+    }, function () {
+      return caches.open(PAGES).then(function (c) { return c.match(url.pathname); }).then(function (hit) {
         return hit || Response.error();
       });
     }));

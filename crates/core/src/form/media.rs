@@ -20,6 +20,15 @@ pub enum MediaKind {
 }
 
 impl MediaKind {
+    /// The word a message names the kind by: `picture`, `sound`, `video`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            MediaKind::Image => "picture",
+            MediaKind::Audio => "sound",
+            MediaKind::Video => "video",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             MediaKind::Image => "image",

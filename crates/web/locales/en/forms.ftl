@@ -28,15 +28,7 @@ xlsform-default-dynamic = a default taken from another answer is not supported; 
 xlsform-media-name = { $value } is not a media file name: give the file's name only (no folder), at most { $max } characters, without / \ < > " ' & # ? %
 form-media-none = version { $n } of this form names no media files; add them in the workbook's media columns and publish a new version
 form-media-unknown = version { $n } of this form names no file { $name }; it names { $names }
-form-media-kind = the form shows { $name } as { $wanted ->
-        [image] a picture
-        [audio] a sound
-       *[other] a video
-    }, and this file is { $got ->
-        [image] a picture
-        [audio] a sound
-       *[other] a video
-    }
+form-media-kind = the form shows { $name } as a { $wanted }, and this file is a { $got }
 form-version-exists = version { $version } of this form is published already (upload { $n }); give the new upload a new version in the settings sheet
 form-id-taken = another agency's form has the id { $id }; choose another form_id in the settings sheet
 

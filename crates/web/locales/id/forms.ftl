@@ -29,12 +29,12 @@ xlsform-media-name = { $value } bukan nama berkas media: tulis nama berkasnya sa
 form-media-none = versi { $n } formulir ini tidak menyebut berkas media; tambahkan di kolom media buku kerja lalu terbitkan versi baru
 form-media-unknown = versi { $n } formulir ini tidak menyebut berkas { $name }; yang disebut: { $names }
 form-media-kind = formulir menampilkan { $name } sebagai { $wanted ->
-        [image] gambar
-        [audio] suara
+        [picture] gambar
+        [sound] suara
        *[other] video
     }, sedangkan berkas ini { $got ->
-        [image] gambar
-        [audio] suara
+        [picture] gambar
+        [sound] suara
        *[other] video
     }
 form-version-exists = versi { $version } formulir ini sudah diterbitkan (unggahan { $n }); beri unggahan baru versi baru di lembar settings

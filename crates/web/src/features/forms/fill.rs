@@ -143,11 +143,21 @@ pub(crate) async fn page(State(st): State<AppState>, page: Page, Path(id): Path<
         Ok(s) => s,
         Err(e) => return page.error(e),
     };
+    let uploaded: std::collections::BTreeSet<String> = match st
+        .app
+        .version_media(&page.authed.actor, id, s.version.number)
+        .await
+    {
+        Ok(m) => m.uploaded().map(|f| f.name.clone()).collect(),
+        Err(e) => return page.error(e),
+    };
+    let media_base = format!("/formulir/{id}/versi/{}/media/", s.version.number);
     let mut rows = Vec::new();
     let kept = HashMap::new();
     let of = super::paper::RowsOf {
         kept: &kept,
         calculations: &s.questionnaire.calculations,
+        media: Some((&media_base, &uploaded)),
     };
     super::paper::rows(&of, &s.questionnaire.items, ("", "", ""), &[], &mut rows);
     render(

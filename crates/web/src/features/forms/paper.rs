@@ -351,6 +351,26 @@ pub(crate) struct RowsOf<'a> {
     /// The form's calculations (path, expression), written as hidden inputs the phone
     /// app computes; none on the paper entry page.
     pub calculations: &'a [(String, String)],
+    /// Where the version's media files are (`/formulir/{id}/versi/{n}/media/`) and
+    /// which are uploaded: the phone app shows them with the labels; none on paper.
+    pub media: Option<(&'a str, &'a std::collections::BTreeSet<String>)>,
+}
+
+/// The uploaded media files a question's label shows, as the fill page embeds them.
+fn media_ctx(of: &RowsOf<'_>, i: &Item) -> Vec<Ctx> {
+    let Some((base, uploaded)) = of.media else {
+        return Vec::new();
+    };
+    i.media
+        .iter()
+        .filter(|(_, name)| uploaded.contains(name))
+        .map(|(kind, name)| {
+            context! {
+                kind => kind.as_str(),
+                href => format!("{base}{}", super::submissions::path_part(name)),
+            }
+        })
+        .collect()
 }
 
 /// The rows of `items` (inside `container`, `conds` holding around them), their inputs
@@ -387,9 +407,12 @@ pub(crate) fn rows(
                     rows(of, &i.children, (&format!("{name}[{e}]/"), &strip_inner, &i.path), &inner, out);
                 }
             }
-            Kind::Note => out.push(context! { kind => "note", label => i.label.as_str(), logic => logic(&with(&i.relevant), None, None, None) }),
+            Kind::Note => out.push(context! { kind => "note", label => i.label.as_str(), media => media_ctx(of, i), logic => logic(&with(&i.relevant), None, None, None) }),
             Kind::Upload => {}
-            _ => out.push(field_ctx(i, &format!("a:{name}"), of.kept, conds)),
+            _ => {
+                let row = field_ctx(i, &format!("a:{name}"), of.kept, conds);
+                out.push(context! { media => media_ctx(of, i), ..row });
+            }
         }
     }
     // The calculations that sit directly in this container.
@@ -430,6 +453,7 @@ async fn entry_page(
     let of = RowsOf {
         kept: &map,
         calculations: &[],
+        media: None,
     };
     rows(&of, &s.questionnaire.items, ("", "", ""), &[], &mut out);
     let chosen = map.get("instansi").and_then(|v| v.first()).cloned().unwrap_or_default();
