@@ -316,3 +316,53 @@ fn constraints_their_messages_and_calculations_are_read_for_the_phone() {
     assert_eq!(calcs, ["anak", "anggota/panjang"]);
     assert!(id.calculations[0].1.contains("/data/umur < 18"));
 }
+
+#[test]
+fn a_labels_media_are_read_in_the_readers_language_and_by_file_name() {
+    let b = book(&[
+        (
+            "survey",
+            &[
+                &[
+                    "type",
+                    "name",
+                    "label::Bahasa Indonesia (id)",
+                    "label::English (en)",
+                    "media::image::Bahasa Indonesia (id)",
+                    "media::image::English (en)",
+                    "media::audio::Bahasa Indonesia (id)",
+                ],
+                &["text", "desa", "Desa", "Village", "peta desa.png", "village map.png", "petunjuk.mp3"],
+                &["integer", "umur", "Umur", "Age", "", "", ""],
+                &["note", "catatan", "Lihat gambar", "See the picture", "contoh.jpg", "", ""],
+            ],
+        ),
+        (
+            "settings",
+            &[&["form_id", "version"], &["media_uji", "1"]],
+        ),
+    ]);
+    let x = crate::xlsform::convert(&b, "media_uji.xlsx").expect("converts");
+    let q = Questionnaire::of_xform(&x.xml, "id").expect("reads");
+    let media: Vec<Vec<(MediaKind, String)>> = q.items.iter().map(|i| i.media.clone()).collect();
+    assert_eq!(
+        media,
+        vec![
+            vec![
+                (MediaKind::Audio, "petunjuk.mp3".to_string()),
+                (MediaKind::Image, "peta desa.png".to_string())
+            ],
+            vec![],
+            vec![(MediaKind::Image, "contoh.jpg".to_string())],
+        ]
+    );
+    let q = Questionnaire::of_xform(&x.xml, "en").expect("reads");
+    assert_eq!(q.items[0].media, vec![(MediaKind::Image, "village map.png".to_string())]);
+    assert!(q.items[2].media.is_empty(), "no English picture");
+    // The version names every file once, whatever the language.
+    let names: Vec<String> = crate::form::media::references(&x.xml)
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, ["contoh.jpg", "peta desa.png", "petunjuk.mp3", "village map.png"]);
+}

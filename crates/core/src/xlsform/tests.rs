@@ -977,3 +977,70 @@ fn a_converted_form_s_schema_reads_its_groups_repeats_and_types() {
     assert_eq!(s.fields["member/photo"], FieldType::Binary);
     assert!(s.fields.contains_key("meta/instanceID"));
 }
+
+#[test]
+fn media_names_that_are_paths_are_refused_where_they_are_written() {
+    let ps = problems(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "media::image", "audio"],
+                &["text", "a", "A", "gambar/peta.png", ""],
+                &["text", "b", "B", "", "../suara.mp3"],
+                &["select_one yn", "c", "C", "", ""],
+            ],
+        ),
+        (
+            "choices",
+            &[
+                &["list_name", "name", "label", "image"],
+                &["yn", "ya", "Ya", "ya?.png"],
+                &["yn", "tidak", "Tidak", "tidak.png"],
+            ],
+        ),
+    ]);
+    assert_eq!(ps.len(), 3, "{ps:?}");
+    assert!(ps[0].starts_with("survey row 2, column media::image: gambar/peta.png"), "{ps:?}");
+    assert!(ps[1].starts_with("survey row 3, column audio: ../suara.mp3"), "{ps:?}");
+    assert!(ps[2].starts_with("choices row 2, column image: ya?.png"), "{ps:?}");
+}
+
+#[test]
+fn a_form_without_languages_translates_only_the_labels_with_media() {
+    let (x, els) = ok(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "hint", "media::image", "media::video"],
+                &["text", "a", "Dengan gambar", "Petunjuk", "a.png", "a.mp4"],
+                &["text", "b", "Tanpa gambar", "", "", ""],
+                &["select_one yn", "c", "Pilih", "", "", ""],
+                &["select_one ab", "d", "Pilih lagi", "", "", ""],
+            ],
+        ),
+        (
+            "choices",
+            &[
+                &["list_name", "name", "label", "media::image"],
+                &["yn", "ya", "Ya", "ya.png"],
+                &["yn", "tidak", "Tidak", ""],
+                &["ab", "a", "A", ""],
+            ],
+        ),
+    ]);
+    assert!(x.languages.is_empty());
+    assert!(x.xml.contains("<translation lang=\"default\" default=\"true()\">"), "{}", x.xml);
+    assert!(x.xml.contains(
+        "<text id=\"/data/a:label\"><value>Dengan gambar</value><value form=\"image\">jr://images/a.png</value><value form=\"video\">jr://video/a.mp4</value></text>"
+    ), "{}", x.xml);
+    assert!(x.xml.contains("<hint>Petunjuk</hint>"), "hints stay inline");
+    assert!(x.xml.contains("<label>Tanpa gambar</label>"), "labels without media stay inline");
+    assert!(!x.xml.contains("/data/b:label"));
+    // The list with a picture is translated, the other keeps its labels.
+    let labels: Vec<Option<&str>> = els
+        .iter()
+        .filter(|e| e.name == "label" && e.path.ends_with("itemset/label"))
+        .map(|e| attr(e, "ref"))
+        .collect();
+    assert_eq!(labels, [Some("jr:itext(itextId)"), Some("label")]);
+}
