@@ -328,31 +328,124 @@ impl App {
         let user = match found {
             Some((user, _)) if ok && user.active => user,
             found => {
-                self.store
-                    .record_sign_in_failure(&lock_key, Duration::minutes(WINDOW_MINUTES), now)
-                    .await?;
-                // The attempt is recorded under the agency of the account it named, if
-                // any, so that agency's administrators see attacks on their users.
-                let agency_id = found.as_ref().map(|(u, _)| u.agency_id);
-                self.store
-                    .append_audit(&NewAudit {
-                        at: now,
-                        actor_id: None,
-                        actor: key.chars().take(64).collect(),
-                        agency_id,
-                        action: Action::SignInFailed,
-                        record_type: Some("user".into()),
-                        record_id: Some(key.chars().take(64).collect()),
-                        detail: serde_json::json!({
-                            "via": via,
-                            "address": from.map(|a| a.to_string()),
-                        }),
-                    })
+                let agency = found.as_ref().map(|(u, _)| u.agency_id);
+                self.sign_in_failed(from, &key, &lock_key, agency, via, now)
                     .await?;
                 return Err(AppError::Unauthenticated);
             }
         };
+        self.remember_digest(&user, password).await?;
         Ok((user, lock_key))
+    }
+
+    /// Records a failed sign-in against the lock-out and in the audit log, under the
+    /// agency of the account it named, if any, so that agency's administrators see
+    /// attacks on their users.
+    async fn sign_in_failed(
+        &self,
+        from: Option<IpAddr>,
+        key: &str,
+        lock_key: &str,
+        agency_id: Option<sinergi_core::ids::AgencyId>,
+        via: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        self.store
+            .record_sign_in_failure(lock_key, Duration::minutes(WINDOW_MINUTES), now)
+            .await?;
+        self.store
+            .append_audit(&NewAudit {
+                at: now,
+                actor_id: None,
+                actor: key.chars().take(64).collect(),
+                agency_id,
+                action: Action::SignInFailed,
+                record_type: Some("user".into()),
+                record_id: Some(key.chars().take(64).collect()),
+                detail: serde_json::json!({
+                    "via": via,
+                    "address": from.map(|a| a.to_string()),
+                }),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The key HTTP Digest's HA1s are sealed and its nonces signed with: derived from the
+    /// audit signing key, which every server sharing the database shares and which is
+    /// kept out of the database and its backups.
+    pub fn digest_key(&self) -> AppResult<[u8; 32]> {
+        Ok(self.audit_key()?.derive("sinergi/openrosa-digest/v1"))
+    }
+
+    /// Keeps the user's Digest HA1 made from the password just checked, unless the one
+    /// kept is already it (ADR 34).
+    pub(crate) async fn remember_digest(&self, user: &User, password: &str) -> AppResult<()> {
+        use sinergi_core::digest;
+        let key = self.digest_key()?;
+        let ha1 = digest::ha1(user.username.as_str(), password);
+        let kept = self.store.digest_ha1(user.id).await?;
+        if kept.and_then(|k| digest::open_ha1(&key, user.id.0, &k)).as_deref() == Some(ha1.as_str()) {
+            return Ok(());
+        }
+        let mut random = [0u8; 24];
+        rand::thread_rng().fill_bytes(&mut random);
+        let sealed = digest::seal_ha1(&key, user.id.0, &ha1, random);
+        self.store.set_digest_ha1(user.id, &sealed).await?;
+        Ok(())
+    }
+
+    /// The user HTTP Digest credentials sign in as (ODK Collect over http, ADR 34), after
+    /// the same rate limits and lock-out as a password: the response must be the one the
+    /// user's kept HA1 gives for this `method` and the credentials' nonce and URI (the
+    /// caller checked the nonce is Sinergi's and fresh, and the URI the request's). A user
+    /// with no HA1 kept yet (not signed in with the password since Digest came) fails
+    /// like a wrong password.
+    pub async fn actor_for_digest(
+        &self,
+        from: Option<IpAddr>,
+        c: &sinergi_core::digest::Credentials,
+        method: &str,
+    ) -> AppResult<Actor> {
+        use sinergi_core::digest;
+        let key = c.username.trim().to_lowercase();
+        let now = self.now();
+        let lock_key = lockout_key(&key, from);
+        self.admit_sign_in(from, &lock_key, now).await?;
+        let found = self.store.user_credentials(&key).await?;
+        let secret = self.digest_key()?;
+        let mut ok = false;
+        if let Some((u, _)) = found.as_ref().filter(|(u, _)| u.active) {
+            if let Some(ha1) = self
+                .store
+                .digest_ha1(u.id)
+                .await?
+                .and_then(|k| digest::open_ha1(&secret, u.id.0, &k))
+            {
+                ok = digest::same(&digest::expected_response(&ha1, method, c), &c.response);
+            }
+        }
+        let user = match found {
+            Some((user, _)) if ok => user,
+            found => {
+                let agency = found.as_ref().map(|(u, _)| u.agency_id);
+                self.sign_in_failed(from, &key, &lock_key, agency, "openrosa-digest", now)
+                    .await?;
+                return Err(AppError::Unauthenticated);
+            }
+        };
+        self.refund_sign_in(from).await?;
+        if user.totp_enabled {
+            return Err(AppError::Forbidden(
+                "this account has a second factor: link the device with a QR code instead".into(),
+            ));
+        }
+        if user.must_change_password {
+            return Err(AppError::Forbidden(
+                "choose your own password in Sinergi first, then sign in with it here".into(),
+            ));
+        }
+        self.actor_for(&user).await
     }
 
     /// Checks a password against its Argon2id hash: at most
@@ -903,6 +996,7 @@ impl App {
         self.store
             .set_password(stored.id, &hash, false, &entry)
             .await?;
+        self.remember_digest(&stored, new).await?;
         self.store
             .revoke_user_sessions(stored.id, self.now())
             .await?;

@@ -496,6 +496,11 @@ impl App {
                 ),
             )
             .await?;
+        // The local operator's accounts sign in with this password as it is: ODK Collect
+        // may use it over Digest at once. An administrator's must be replaced first.
+        if !user.must_change_password {
+            self.remember_digest(&user, password).await?;
+        }
         Ok(user)
     }
 

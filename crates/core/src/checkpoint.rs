@@ -59,6 +59,18 @@ impl AuditKey {
     }
 
     /// The key file's text, as [`AuditKey::from_file_text`] reads it.
+    /// A 32-byte key for another purpose, derived from this secret under `label`
+    /// (HMAC-SHA256): servers sharing the signing key share it without another file.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut out = [0u8; 32];
+        if let Ok(mut m) = Hmac::<sha2::Sha256>::new_from_slice(&self.0.to_bytes()) {
+            m.update(label.as_bytes());
+            out.copy_from_slice(&m.finalize().into_bytes());
+        }
+        out
+    }
+
     pub fn to_file_text(&self) -> String {
         format!(
             "# Sinergi audit signing key (Ed25519 secret, hexadecimal). Keep it secret, and\n\

@@ -41,6 +41,7 @@ pub mod canonical;
 pub mod case;
 pub mod checkpoint;
 pub mod coordination;
+pub mod digest;
 pub mod error;
 pub mod form;
 pub mod geometry;

@@ -93,6 +93,10 @@ pub trait AccountStore: Send + Sync {
         audit: &NewAudit,
     ) -> Result<bool>;
     async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool>;
+    /// The user's sealed HA1 for HTTP Digest, if one was made since the password was set.
+    async fn digest_ha1(&self, id: UserId) -> Result<Option<String>>;
+    /// Keeps the user's sealed HA1 (made from the password just checked).
+    async fn set_digest_ha1(&self, id: UserId, sealed: &str) -> Result<()>;
     /// The user's TOTP state, if a secret is set (pending or confirmed).
     async fn totp(&self, id: UserId) -> Result<Option<TotpRow>>;
     /// Sets or (with `None`) clears the second factor; audited when an entry is given.
@@ -310,7 +314,8 @@ macro_rules! accounts_impl {
             }
 
             async fn set_password(&self, id: UserId, hash: &str, must_change: bool, audit: &NewAudit) -> Result<bool> {
-                let update = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+                // A new password makes the Digest HA1 of the old one worthless: it goes.
+                let update = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, digest_ha1 = NULL WHERE id = $3")
                     .bind(hash.to_string())
                     .bind(must_change)
                     .bind(id.0);
@@ -389,8 +394,25 @@ macro_rules! accounts_impl {
                 Ok(())
             }
 
+            async fn digest_ha1(&self, id: UserId) -> Result<Option<String>> {
+                let v: Option<Option<String>> = sqlx::query_scalar("SELECT digest_ha1 FROM users WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.read)
+                    .await?;
+                Ok(v.flatten())
+            }
+
+            async fn set_digest_ha1(&self, id: UserId, sealed: &str) -> Result<()> {
+                sqlx::query("UPDATE users SET digest_ha1 = $1 WHERE id = $2")
+                    .bind(sealed)
+                    .bind(id.0)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
             async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool> {
-                let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                let r = sqlx::query("UPDATE users SET password_hash = $1, digest_ha1 = NULL WHERE id = $2")
                     .bind(hash)
                     .bind(id.0)
                     .execute(&self.write)

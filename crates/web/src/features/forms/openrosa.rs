@@ -356,53 +356,70 @@ async fn submission_for(
     }
 }
 
-// ---- the same with a user name and password (HTTP Basic, over https only) ----------------
+// ---- the same with a user name and password (Basic over https, Digest over http) ----------
 
 const REALM: &str = "Basic realm=\"Sinergi\", charset=\"UTF-8\"";
 
-/// The user an `Authorization: Basic` header signs in as. ODK Collect sends credentials
-/// only after a 401 asking for them, so a request without is answered 401 with
-/// `WWW-Authenticate: Basic`. Over plain http nothing is asked or read: a password would
-/// cross the network readable (Digest is not offered, since it needs each password kept
-/// in a form as weak as MD5; ADR 34), and the answer says to use https or a device link.
+/// The user a request's credentials sign in as. ODK Collect sends credentials only after
+/// a 401 asking for them: over https that asks for HTTP Basic, over plain http for HTTP
+/// Digest (RFC 7616, MD5, `qop=auth`), where only a response computed from the password
+/// and the server's nonce crosses the network (ADR 34). Basic credentials sent over http
+/// are not read. Digest is accepted over https too. Each check counts like a sign-in (the
+/// same rate limits, lock-out and audited failures); no session is made.
 async fn basic_actor(
     st: &AppState,
     from: Option<std::net::IpAddr>,
+    method: &str,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
 ) -> Result<Actor, Response> {
     use base64::Engine as _;
+    use sinergi_core::digest;
     let origin = crate::features::ogc::api::origin(st, uri, headers);
-    if !origin.starts_with("https://") {
-        return Err(message(
-            StatusCode::FORBIDDEN,
-            "Sign in with a user name and password only over https; or link this device with its QR code in Sinergi.",
-        ));
-    }
-    let ask = || {
+    let https = origin.starts_with("https://");
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let key = st.app.digest_key().map_err(failure)?;
+    let now = st.app.now().timestamp();
+    let ask = |stale: bool| {
         let mut r = message(StatusCode::UNAUTHORIZED, "Sign in with your Sinergi user name and password.");
-        r.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(REALM));
+        let value = if https {
+            HeaderValue::from_static(REALM)
+        } else {
+            HeaderValue::from_str(&digest::challenge(&digest::nonce(&key, now), stale))
+                .unwrap_or_else(|_| HeaderValue::from_static("Digest"))
+        };
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         r
     };
-    let Some(given) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
-    else {
-        return Err(ask());
+    let checked = if let Some(c) = given.and_then(digest::parse) {
+        match digest::check_nonce(&key, &c.nonce, now) {
+            digest::NonceState::Fresh => {}
+            digest::NonceState::Stale => return Err(ask(true)),
+            digest::NonceState::Forged => return Err(ask(false)),
+        }
+        // The credentials answer for this request: its path (and query) as sent.
+        let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
+        if c.uri != target && c.uri != uri.path() {
+            return Err(ask(false));
+        }
+        st.app.actor_for_digest(from, &c, method).await
+    } else {
+        let basic = given
+            .filter(|_| https)
+            .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| t.split_once(':').map(|(u, p)| (u.to_string(), p.to_string())));
+        let Some((user, password)) = basic else {
+            return Err(ask(false));
+        };
+        st.app.actor_for_password(from, &user, &password).await
     };
-    let Some((user, password)) = base64::engine::general_purpose::STANDARD
-        .decode(given.trim())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|t| t.split_once(':').map(|(u, p)| (u.to_string(), p.to_string())))
-    else {
-        return Err(ask());
-    };
-    match st.app.actor_for_password(from, &user, &password).await {
+    match checked {
         Ok(a) => Ok(a),
-        Err(AppError::Unauthenticated) => Err(ask()),
+        Err(AppError::Unauthenticated) => Err(ask(false)),
         Err(AppError::TooManyRequests { retry_after_s }) => {
             let mut r = message(StatusCode::TOO_MANY_REQUESTS, "Too many failed sign-ins; try again later.");
             if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
@@ -422,7 +439,7 @@ pub(crate) async fn basic_form_list(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    match basic_actor(&st, from, &uri, &headers).await {
+    match basic_actor(&st, from, "GET", &uri, &headers).await {
         Ok(a) => {
             let origin = crate::features::ogc::api::origin(&st, &uri, &headers);
             form_list_for(&st, &a, &format!("{origin}/openrosa")).await
@@ -439,7 +456,7 @@ pub(crate) async fn basic_download(
     headers: HeaderMap,
     Path((id, number)): Path<(String, String)>,
 ) -> Response {
-    match basic_actor(&st, from, &uri, &headers).await {
+    match basic_actor(&st, from, "GET", &uri, &headers).await {
         Ok(a) => download_for(&st, &a, &id, &number).await,
         Err(r) => r,
     }
@@ -453,7 +470,7 @@ pub(crate) async fn basic_manifest(
     headers: HeaderMap,
     Path((id, number)): Path<(String, String)>,
 ) -> Response {
-    match basic_actor(&st, from, &uri, &headers).await {
+    match basic_actor(&st, from, "GET", &uri, &headers).await {
         Ok(a) => {
             let origin = crate::features::ogc::api::origin(&st, &uri, &headers);
             manifest_for(&st, &a, &id, &number, &format!("{origin}/openrosa")).await
@@ -470,7 +487,7 @@ pub(crate) async fn basic_media_file(
     headers: HeaderMap,
     Path((id, number, name)): Path<(String, String, String)>,
 ) -> Response {
-    match basic_actor(&st, from, &uri, &headers).await {
+    match basic_actor(&st, from, "GET", &uri, &headers).await {
         Ok(a) => media_for(&st, &a, &id, &number, &name).await,
         Err(r) => r,
     }
@@ -483,7 +500,7 @@ pub(crate) async fn basic_submission_head(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    match basic_actor(&st, from, &uri, &headers).await {
+    match basic_actor(&st, from, "HEAD", &uri, &headers).await {
         Ok(_) => head_answer(&st),
         Err(r) => r,
     }
@@ -497,7 +514,7 @@ pub(crate) async fn basic_submission_post(
     headers: HeaderMap,
     mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    match basic_actor(&st, from, &uri, &headers).await {
+    match basic_actor(&st, from, "POST", &uri, &headers).await {
         Ok(a) => submission_for(&st, &a, mp).await,
         Err(r) => r,
     }

@@ -402,7 +402,7 @@ fn basic(user: &str, password: &str) -> String {
 }
 
 #[tokio::test]
-async fn odk_collect_signs_in_with_a_user_name_and_password_over_https_only() {
+async fn odk_collect_signs_in_with_a_user_name_and_password_with_basic_over_https() {
     // Behind a TLS proxy that says so.
     let s = spawn_with(|c| c.trust_forwarded_for = true).await;
     let bnnp = s.token("admin.bnnp").await;
@@ -512,7 +512,7 @@ async fn odk_collect_signs_in_with_a_user_name_and_password_over_https_only() {
         .expect("send");
     assert_eq!(r.status(), StatusCode::CREATED);
 
-    // Over plain http no password is asked for or read.
+    // Over plain http Basic credentials are not read: Collect is asked for Digest.
     let r = ask(
         "/openrosa/formList",
         Some(basic("petugas", PASSWORD)),
@@ -521,8 +521,12 @@ async fn odk_collect_signs_in_with_a_user_name_and_password_over_https_only() {
     .send()
     .await
     .expect("send");
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(r.headers().get("www-authenticate").is_none());
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Digest realm=\"Sinergi\"")));
     // An account with a second factor links a device instead.
     let k = s.token("koordinator").await;
     s.enrol(&k).await;
@@ -536,6 +540,183 @@ async fn odk_collect_signs_in_with_a_user_name_and_password_over_https_only() {
     .expect("send");
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.text().await.expect("text").contains("QR"));
+}
+
+/// Digest credentials as ODK Collect computes them for a challenge's nonce (RFC 7616
+/// with MD5 and `qop=auth`).
+fn digest(nonce: &str, user: &str, password: &str, method: &str, uri: &str) -> String {
+    use md5::{Digest as _, Md5};
+    let h = |s: String| hex::encode(Md5::digest(s.as_bytes()));
+    let ha1 = h(format!("{user}:Sinergi:{password}"));
+    let ha2 = h(format!("{method}:{uri}"));
+    let (nc, cnonce) = ("00000001", "0a4f113b");
+    let response = h(format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"));
+    format!(
+        "Digest username=\"{user}\", realm=\"Sinergi\", nonce=\"{nonce}\", uri=\"{uri}\", algorithm=MD5, response=\"{response}\", qop=auth, nc={nc}, cnonce=\"{cnonce}\""
+    )
+}
+
+/// The nonce of a 401's Digest challenge.
+fn challenge_nonce(r: &reqwest::Response) -> String {
+    let h = r
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .expect("a challenge");
+    assert!(h.starts_with("Digest realm=\"Sinergi\""), "{h}");
+    assert!(h.contains("qop=\"auth\""), "{h}");
+    h.split("nonce=\"")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .expect("nonce")
+        .to_string()
+}
+
+#[tokio::test]
+async fn odk_collect_signs_in_with_digest_over_plain_http() {
+    let s = spawn().await;
+    let bnnp = s.token("admin.bnnp").await;
+    let r = s
+        .post(&bnnp, "/api/v1/forms")
+        .multipart(Form::new().part(
+            "file",
+            Part::bytes(workbook("2026.1")).file_name("p4gn.xlsx"),
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let list = "/openrosa/formList?deviceID=collect%3AK2xBEXAMPLE";
+    let get = |uri: &str, auth: Option<String>| {
+        let mut r = s
+            .http
+            .get(format!("{}{uri}", s.url))
+            .header("X-OpenRosa-Version", "1.0")
+            .header("Date", "Mon, 7 Dec 2026 10:00:00 GMT+07:00");
+        if let Some(a) = auth {
+            r = r.header("Authorization", a);
+        }
+        r.send()
+    };
+    // Asked without credentials: 401 with a Digest challenge, as Collect expects.
+    let r = get(list, None).await.expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let nonce = challenge_nonce(&r);
+    // A wrong password is asked again; the right one lists the form.
+    let r = get(list, Some(digest(&nonce, "petugas", "salah-sandi", "GET", list)))
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = get(list, Some(digest(&nonce, "petugas", PASSWORD, "GET", list)))
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.expect("text");
+    assert!(text.contains("<formID>sosialisasi_p4gn</formID>"), "{text}");
+    let url = text
+        .split("<downloadUrl>")
+        .nth(1)
+        .and_then(|x| x.split("</downloadUrl>").next())
+        .expect("a download URL")
+        .to_string();
+    assert!(url.starts_with("http://") && url.contains("/openrosa/forms/"), "{url}");
+    let path = format!("/openrosa/{}", url.split_once("/openrosa/").expect("path").1);
+    // Credentials answer for one request: those of the list do not open the form.
+    let r = get(&path, Some(digest(&nonce, "petugas", PASSWORD, "GET", list)))
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = get(&path, Some(digest(&nonce, "petugas", PASSWORD, "GET", &path)))
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    // A nonce Sinergi issued too long ago is answered stale, with a new one.
+    let key = s.app.digest_key().expect("key");
+    let old = sinergi_core::digest::nonce(&key, s.app.now().timestamp() - 3600);
+    let r = get(list, Some(digest(&old, "petugas", PASSWORD, "GET", list)))
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.ends_with("stale=true")));
+
+    // Submitting: HEAD, then the post, each with its own method and URI.
+    let r = s
+        .http
+        .head(format!("{}/openrosa/submission", s.url))
+        .header(
+            "Authorization",
+            digest(&nonce, "petugas", PASSWORD, "HEAD", "/openrosa/submission"),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let xml = instance("uuid:digest-1", None, "Pemayung", "12", &[]);
+    let r = s
+        .http
+        .post(format!("{}/openrosa/submission", s.url))
+        .header(
+            "Authorization",
+            digest(&nonce, "petugas", PASSWORD, "POST", "/openrosa/submission"),
+        )
+        .multipart(Form::new().part(
+            "xml_submission_file",
+            Part::bytes(xml.into_bytes()).file_name("submission.xml"),
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // A new password: the old one no longer signs in, the new one does.
+    let (user, _) = s
+        .app
+        .store
+        .user_credentials("petugas")
+        .await
+        .expect("read")
+        .expect("user");
+    s.app
+        .change_own_password(&user, PASSWORD, "sandi-baru-yang-cukup-panjang")
+        .await
+        .expect("changed");
+    let r = get(list, Some(digest(&nonce, "petugas", PASSWORD, "GET", list)))
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = get(
+        list,
+        Some(digest(&nonce, "petugas", "sandi-baru-yang-cukup-panjang", "GET", list)),
+    )
+    .await
+    .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    // The failures are in the audit log as sign-in failures over Digest.
+    let failures = s
+        .app
+        .store
+        .audit_entries(&sinergi_store::AuditFilter {
+            agencies: None,
+            actor: Some("petugas".into()),
+            record_id: None,
+            action: Some("sign_in_failed".into()),
+            since: None,
+            until: None,
+            ascending: true,
+            cursor: None,
+            limit: 100,
+        })
+        .await
+        .expect("audit");
+    let via: Vec<&str> = failures
+        .iter()
+        .filter_map(|e| e.detail["via"].as_str())
+        .collect();
+    assert_eq!(via, ["openrosa-digest", "openrosa-digest"], "{failures:?}");
 }
 
 /// The exports beyond CSV, each of what the caller sees with the table's filters:
