@@ -412,8 +412,9 @@ const TABLE: &[(&str, &str, &[Who])] = &[
         "/openrosa/key/{token}/forms/{id}/{number}/media/{name}",
         NOBODY,
     ),
-    // ODK Collect with a user name and password: HTTP Basic over https only, never a
-    // session (the test server speaks http, so it refuses everyone).
+    // ODK Collect with a user name and password: HTTP Basic over https, Digest over
+    // http, never a session or an API token (the test sends neither, so it refuses
+    // everyone with a Digest challenge).
     ("GET", "/openrosa/formList", NOBODY),
     ("GET", "/openrosa/forms/{id}/{number}/form.xml", NOBODY),
     ("POST", "/openrosa/submission", NOBODY),
