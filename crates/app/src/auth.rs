@@ -385,7 +385,11 @@ impl App {
         let key = self.digest_key()?;
         let ha1 = digest::ha1(user.username.as_str(), password);
         let kept = self.store.digest_ha1(user.id).await?;
-        if kept.and_then(|k| digest::open_ha1(&key, user.id.0, &k)).as_deref() == Some(ha1.as_str()) {
+        if kept
+            .and_then(|k| digest::open_ha1(&key, user.id.0, &k))
+            .as_deref()
+            == Some(ha1.as_str())
+        {
             return Ok(());
         }
         let mut random = [0u8; 24];

@@ -39,11 +39,7 @@ impl VersionMedia {
 
 /// The files of the version before that a new version carries over: those whose names
 /// its XForm still names as the same kind.
-pub(crate) fn carried(
-    previous: Vec<FormMedia>,
-    refs: &[MediaRef],
-    number: i32,
-) -> Vec<FormMedia> {
+pub(crate) fn carried(previous: Vec<FormMedia>, refs: &[MediaRef], number: i32) -> Vec<FormMedia> {
     previous
         .into_iter()
         .filter(|m| {

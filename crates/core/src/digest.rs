@@ -152,8 +152,10 @@ pub fn check_nonce(key: &[u8; 32], nonce: &str, now: i64) -> NonceState {
     let Some((time, tag)) = nonce.split_once('.') else {
         return NonceState::Forged;
     };
-    let (Ok(t), true) = (i64::from_str_radix(time, 16), same(tag, &mac(key, "nonce", time)))
-    else {
+    let (Ok(t), true) = (
+        i64::from_str_radix(time, 16),
+        same(tag, &mac(key, "nonce", time)),
+    ) else {
         return NonceState::Forged;
     };
     if now < t || now - t > NONCE_SECONDS {
@@ -233,7 +235,12 @@ mod tests {
         assert!(same(&expected_response(&h, "GET", &c), &c.response));
         assert!(!same(&expected_response(&h, "POST", &c), &c.response));
         assert_eq!(parse("Basic dXNlcjpwYXNz"), None);
-        assert_eq!(parse("Digest username=\"a\", algorithm=SHA-256, nonce=\"n\", uri=\"/\", response=\"r\""), None);
+        assert_eq!(
+            parse(
+                "Digest username=\"a\", algorithm=SHA-256, nonce=\"n\", uri=\"/\", response=\"r\""
+            ),
+            None
+        );
     }
 
     #[test]
@@ -241,7 +248,10 @@ mod tests {
         let key = [7u8; 32];
         let n = nonce(&key, 1_000_000);
         assert_eq!(check_nonce(&key, &n, 1_000_100), NonceState::Fresh);
-        assert_eq!(check_nonce(&key, &n, 1_000_000 + NONCE_SECONDS + 1), NonceState::Stale);
+        assert_eq!(
+            check_nonce(&key, &n, 1_000_000 + NONCE_SECONDS + 1),
+            NonceState::Stale
+        );
         assert_eq!(check_nonce(&[8u8; 32], &n, 1_000_100), NonceState::Forged);
         assert_eq!(check_nonce(&key, "f4240.00", 1_000_100), NonceState::Forged);
     }

@@ -388,7 +388,7 @@ fn languages(
     {
         let lang = match (media::column(column), column.split_once("::")) {
             (Some((_, lang)), _) => lang,
-            (None, Some((b, l))) if matches!(b, "label" | "hint" | "constraint_message") => {
+            (None, Some(("label" | "hint" | "constraint_message", l))) => {
                 Some(l).filter(|l| !l.is_empty())
             }
             (None, None) if matches!(column.as_str(), "label" | "hint" | "constraint_message") => {

@@ -589,7 +589,10 @@ async fn media(
                 .await
                 .map_err(|e| anyhow!("{name}: {}", e))?;
             if !out.json {
-                println!("Uploaded {} ({}, {} bytes, md5 {})", m.name, m.content_type, m.size, m.md5);
+                println!(
+                    "Uploaded {} ({}, {} bytes, md5 {})",
+                    m.name, m.content_type, m.size, m.md5
+                );
             }
         }
         if !out.json {
@@ -610,7 +613,10 @@ async fn media(
         }));
     }
     if v.entries.is_empty() {
-        println!("Version {number} of {} names no media files.", v.form.xml_id);
+        println!(
+            "Version {number} of {} names no media files.",
+            v.form.xml_id
+        );
         return Ok(());
     }
     let rows: Vec<Vec<String>> = v

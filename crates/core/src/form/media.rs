@@ -172,8 +172,14 @@ mod tests {
 
     #[test]
     fn files_are_told_apart_by_their_bytes() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(("image/png", MediaKind::Image)));
-        assert_eq!(sniff(b"ID3\x04\0\0"), Some(("audio/mpeg", MediaKind::Audio)));
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n...."),
+            Some(("image/png", MediaKind::Image))
+        );
+        assert_eq!(
+            sniff(b"ID3\x04\0\0"),
+            Some(("audio/mpeg", MediaKind::Audio))
+        );
         assert_eq!(
             sniff(b"\0\0\0\x18ftypM4A \0\0"),
             Some(("audio/mp4", MediaKind::Audio))

@@ -332,15 +332,28 @@ fn a_labels_media_are_read_in_the_readers_language_and_by_file_name() {
                     "media::image::English (en)",
                     "media::audio::Bahasa Indonesia (id)",
                 ],
-                &["text", "desa", "Desa", "Village", "peta desa.png", "village map.png", "petunjuk.mp3"],
+                &[
+                    "text",
+                    "desa",
+                    "Desa",
+                    "Village",
+                    "peta desa.png",
+                    "village map.png",
+                    "petunjuk.mp3",
+                ],
                 &["integer", "umur", "Umur", "Age", "", "", ""],
-                &["note", "catatan", "Lihat gambar", "See the picture", "contoh.jpg", "", ""],
+                &[
+                    "note",
+                    "catatan",
+                    "Lihat gambar",
+                    "See the picture",
+                    "contoh.jpg",
+                    "",
+                    "",
+                ],
             ],
         ),
-        (
-            "settings",
-            &[&["form_id", "version"], &["media_uji", "1"]],
-        ),
+        ("settings", &[&["form_id", "version"], &["media_uji", "1"]]),
     ]);
     let x = crate::xlsform::convert(&b, "media_uji.xlsx").expect("converts");
     let q = Questionnaire::of_xform(&x.xml, "id").expect("reads");
@@ -357,12 +370,23 @@ fn a_labels_media_are_read_in_the_readers_language_and_by_file_name() {
         ]
     );
     let q = Questionnaire::of_xform(&x.xml, "en").expect("reads");
-    assert_eq!(q.items[0].media, vec![(MediaKind::Image, "village map.png".to_string())]);
+    assert_eq!(
+        q.items[0].media,
+        vec![(MediaKind::Image, "village map.png".to_string())]
+    );
     assert!(q.items[2].media.is_empty(), "no English picture");
     // The version names every file once, whatever the language.
     let names: Vec<String> = crate::form::media::references(&x.xml)
         .into_iter()
         .map(|r| r.name)
         .collect();
-    assert_eq!(names, ["contoh.jpg", "peta desa.png", "petunjuk.mp3", "village map.png"]);
+    assert_eq!(
+        names,
+        [
+            "contoh.jpg",
+            "peta desa.png",
+            "petunjuk.mp3",
+            "village map.png"
+        ]
+    );
 }

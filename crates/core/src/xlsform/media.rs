@@ -72,9 +72,13 @@ pub fn valid_name(name: &str) -> bool {
         && name.chars().count() <= MAX_NAME
         && !name.starts_with('.')
         && name.trim() == name
-        && !name
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '<' | '>' | '"' | '\'' | '&' | '#' | '?' | '%'))
+        && !name.chars().any(|c| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '/' | '\\' | '<' | '>' | '"' | '\'' | '&' | '#' | '?' | '%'
+                )
+        })
 }
 
 fn check_cells(

@@ -1000,9 +1000,18 @@ fn media_names_that_are_paths_are_refused_where_they_are_written() {
         ),
     ]);
     assert_eq!(ps.len(), 3, "{ps:?}");
-    assert!(ps[0].starts_with("survey row 2, column media::image: gambar/peta.png"), "{ps:?}");
-    assert!(ps[1].starts_with("survey row 3, column audio: ../suara.mp3"), "{ps:?}");
-    assert!(ps[2].starts_with("choices row 2, column image: ya?.png"), "{ps:?}");
+    assert!(
+        ps[0].starts_with("survey row 2, column media::image: gambar/peta.png"),
+        "{ps:?}"
+    );
+    assert!(
+        ps[1].starts_with("survey row 3, column audio: ../suara.mp3"),
+        "{ps:?}"
+    );
+    assert!(
+        ps[2].starts_with("choices row 2, column image: ya?.png"),
+        "{ps:?}"
+    );
 }
 
 #[test]
@@ -1011,7 +1020,14 @@ fn a_form_without_languages_translates_only_the_labels_with_media() {
         (
             "survey",
             &[
-                &["type", "name", "label", "hint", "media::image", "media::video"],
+                &[
+                    "type",
+                    "name",
+                    "label",
+                    "hint",
+                    "media::image",
+                    "media::video",
+                ],
                 &["text", "a", "Dengan gambar", "Petunjuk", "a.png", "a.mp4"],
                 &["text", "b", "Tanpa gambar", "", "", ""],
                 &["select_one yn", "c", "Pilih", "", "", ""],
@@ -1029,12 +1045,20 @@ fn a_form_without_languages_translates_only_the_labels_with_media() {
         ),
     ]);
     assert!(x.languages.is_empty());
-    assert!(x.xml.contains("<translation lang=\"default\" default=\"true()\">"), "{}", x.xml);
+    assert!(
+        x.xml
+            .contains("<translation lang=\"default\" default=\"true()\">"),
+        "{}",
+        x.xml
+    );
     assert!(x.xml.contains(
         "<text id=\"/data/a:label\"><value>Dengan gambar</value><value form=\"image\">jr://images/a.png</value><value form=\"video\">jr://video/a.mp4</value></text>"
     ), "{}", x.xml);
     assert!(x.xml.contains("<hint>Petunjuk</hint>"), "hints stay inline");
-    assert!(x.xml.contains("<label>Tanpa gambar</label>"), "labels without media stay inline");
+    assert!(
+        x.xml.contains("<label>Tanpa gambar</label>"),
+        "labels without media stay inline"
+    );
     assert!(!x.xml.contains("/data/b:label"));
     // The list with a picture is translated, the other keeps its labels.
     let labels: Vec<Option<&str>> = els

@@ -449,7 +449,16 @@ pub(super) fn generate(form: &Form) -> String {
             match &mut w.itext {
                 Some(it) if translated => {
                     let id = format!("{list}-{i}");
-                    it.add(&id, &choice.cells, "label", &langs, &form.paths, None, true, true);
+                    it.add(
+                        &id,
+                        &choice.cells,
+                        "label",
+                        &langs,
+                        &form.paths,
+                        None,
+                        true,
+                        true,
+                    );
                     let _ = write!(secondary, "<itextId>{}</itextId>", escape(&id));
                 }
                 _ => {
@@ -465,7 +474,14 @@ pub(super) fn generate(form: &Form) -> String {
                 let base = k.split("::").next().unwrap_or(k);
                 if matches!(
                     base,
-                    "list_name" | "name" | "label" | "media" | "image" | "big-image" | "audio" | "video"
+                    "list_name"
+                        | "name"
+                        | "label"
+                        | "media"
+                        | "image"
+                        | "big-image"
+                        | "audio"
+                        | "video"
                 ) || !is_xml_name(k)
                 {
                     continue;

@@ -1566,15 +1566,28 @@ fn a_forms_media_files_are_uploaded_from_the_command_line_all_or_none() {
     let db = Db::sqlite();
     ok(&db.run(
         &[
-            "agency", "add", "--code", "BNNP-JAMBI", "--name", "BNNP Jambi", "--kind",
+            "agency",
+            "add",
+            "--code",
+            "BNNP-JAMBI",
+            "--name",
+            "BNNP Jambi",
+            "--kind",
             "narcotics_agency",
         ],
         None,
     ));
     ok(&db.run(
         &[
-            "user", "add", "--username", "koordinator", "--agency", "BNNP-JAMBI", "--role",
-            "coordinator", "--password-stdin",
+            "user",
+            "add",
+            "--username",
+            "koordinator",
+            "--agency",
+            "BNNP-JAMBI",
+            "--role",
+            "coordinator",
+            "--password-stdin",
         ],
         Some("kata-sandi-panjang\n"),
     ));
@@ -1604,7 +1617,14 @@ fn a_forms_media_files_are_uploaded_from_the_command_line_all_or_none() {
     .expect("write");
     let path = |p: &std::path::Path| p.display().to_string();
     let o = db.run(
-        &["form", "import", &path(&book), "--as", "koordinator", "--json"],
+        &[
+            "form",
+            "import",
+            &path(&book),
+            "--as",
+            "koordinator",
+            "--json",
+        ],
         None,
     );
     ok(&o);
@@ -1612,7 +1632,9 @@ fn a_forms_media_files_are_uploaded_from_the_command_line_all_or_none() {
     let id = v["id"].as_str().expect("id").to_string();
     let listed = ok(&db.run(&["form", "media", &id, "--as", "koordinator"], None));
     assert!(
-        listed.contains("peta.png") && listed.contains("suara.mp3") && listed.contains("not uploaded"),
+        listed.contains("peta.png")
+            && listed.contains("suara.mp3")
+            && listed.contains("not uploaded"),
         "{listed}"
     );
 
@@ -1625,37 +1647,100 @@ fn a_forms_media_files_are_uploaded_from_the_command_line_all_or_none() {
     // A name the form does not give, or a picture where it plays a sound: refused,
     // naming the file, and the good file before it is not stored either.
     let said = fails(&db.run(
-        &["form", "media", &id, &path(&png), &path(&unknown), "--as", "koordinator"],
+        &[
+            "form",
+            "media",
+            &id,
+            &path(&png),
+            &path(&unknown),
+            "--as",
+            "koordinator",
+        ],
         None,
     ));
-    assert!(said.contains("lain.png") && said.contains("suara.mp3"), "{said}");
+    assert!(
+        said.contains("lain.png") && said.contains("suara.mp3"),
+        "{said}"
+    );
     let said = fails(&db.run(
-        &["form", "media", &id, &path(&png), &path(&wrong), "--as", "koordinator"],
+        &[
+            "form",
+            "media",
+            &id,
+            &path(&png),
+            &path(&wrong),
+            "--as",
+            "koordinator",
+        ],
         None,
     ));
-    assert!(said.contains("a sound") && said.contains("a picture"), "{said}");
-    let o = db.run(&["form", "media", &id, "--as", "koordinator", "--json"], None);
+    assert!(
+        said.contains("a sound") && said.contains("a picture"),
+        "{said}"
+    );
+    let o = db.run(
+        &["form", "media", &id, "--as", "koordinator", "--json"],
+        None,
+    );
     ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(
-        v["files"].as_array().expect("files").iter().all(|f| f["uploaded"] == false),
+        v["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .all(|f| f["uploaded"] == false),
         "{v}"
     );
 
     std::fs::write(&wrong, b"ID3\x04\0\0\0\0\0\0suara").expect("write");
     let said = ok(&db.run(
-        &["form", "media", &id, &path(&png), &path(&wrong), "--as", "koordinator"],
+        &[
+            "form",
+            "media",
+            &id,
+            &path(&png),
+            &path(&wrong),
+            "--as",
+            "koordinator",
+        ],
         None,
     ));
     assert!(said.contains("Uploaded peta.png (image/png"), "{said}");
-    let o = db.run(&["form", "media", &id, "--version", "1", "--as", "koordinator", "--json"], None);
+    let o = db.run(
+        &[
+            "form",
+            "media",
+            &id,
+            "--version",
+            "1",
+            "--as",
+            "koordinator",
+            "--json",
+        ],
+        None,
+    );
     ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["files"][0]["name"], "peta.png");
     assert_eq!(v["files"][0]["content_type"], "image/png");
     assert_eq!(v["files"][1]["content_type"], "audio/mpeg");
-    assert!(v["files"][1]["md5"].as_str().is_some_and(|m| m.len() == 32), "{v}");
-    let said = fails(&db.run(&["form", "media", &id, "--version", "7", "--as", "koordinator"], None));
+    assert!(
+        v["files"][1]["md5"].as_str().is_some_and(|m| m.len() == 32),
+        "{v}"
+    );
+    let said = fails(&db.run(
+        &[
+            "form",
+            "media",
+            &id,
+            "--version",
+            "7",
+            "--as",
+            "koordinator",
+        ],
+        None,
+    ));
     assert!(said.contains("not found"), "{said}");
     db.finish(&rt);
 }

@@ -173,16 +173,24 @@ pub async fn form_media_is_kept_per_version_and_replaced_by_name(s: &dyn Store) 
         uploaded_by: by.id,
         uploaded_at: t0(),
     };
-    s.publish_form_version(&form, &version(form.id, 1, "1", "a1", by), &[], &audit(Action::FormPublish))
-        .await
-        .expect("publish");
+    s.publish_form_version(
+        &form,
+        &version(form.id, 1, "1", "a1", by),
+        &[],
+        &audit(Action::FormPublish),
+    )
+    .await
+    .expect("publish");
     assert!(s.form_media(form.id, 1).await.expect("read").is_empty());
     s.put_form_media(&file(1, "jejak.jpg", "aa"), &audit(Action::FormMediaUpload))
         .await
         .expect("upload");
-    s.put_form_media(&file(1, "a spasi.png", "bb"), &audit(Action::FormMediaUpload))
-        .await
-        .expect("upload");
+    s.put_form_media(
+        &file(1, "a spasi.png", "bb"),
+        &audit(Action::FormMediaUpload),
+    )
+    .await
+    .expect("upload");
     // Uploading a name again replaces its file: one row per name.
     s.put_form_media(&file(1, "jejak.jpg", "cc"), &audit(Action::FormMediaUpload))
         .await

@@ -33,7 +33,13 @@ fn workbook(version: &str) -> Vec<u8> {
                 vec!["type", "name", "label", "media::image", "media::audio"],
                 vec!["text", "nama", "Nama responden", "peta desa.png", ""],
                 vec!["integer", "umur", "Umur", "", "petunjuk.mp3"],
-                vec!["select_one ya_tidak", "sosialisasi", "Pernah ikut sosialisasi?", "", ""],
+                vec![
+                    "select_one ya_tidak",
+                    "sosialisasi",
+                    "Pernah ikut sosialisasi?",
+                    "",
+                    "",
+                ],
             ],
         ),
         (
@@ -122,8 +128,7 @@ fn manifest_files(xml: &str) -> Vec<(String, String, String)> {
         .into_iter()
         .map(|m| {
             let one = |t: &str| {
-                between(m, &format!("<{t}>"), &format!("</{t}>"))[0]
-                    .replace("&amp;", "&")
+                between(m, &format!("<{t}>"), &format!("</{t}>"))[0].replace("&amp;", "&")
             };
             (one("filename"), one("hash"), one("downloadUrl"))
         })
@@ -139,7 +144,14 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     let base = format!("/api/v1/forms/{id}/versions/1/media");
 
     // The version names three files, none uploaded yet.
-    let list: Value = s.get(&k, &base).send().await.expect("send").json().await.expect("json");
+    let list: Value = s
+        .get(&k, &base)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list["may_upload"], true);
     let names: Vec<(&str, &str, bool)> = list["files"]
         .as_array()
@@ -181,7 +193,9 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     let (status, headers, xml) = collect(&s, &manifest).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        headers.get("x-openrosa-version").and_then(|v| v.to_str().ok()),
+        headers
+            .get("x-openrosa-version")
+            .and_then(|v| v.to_str().ok()),
         Some("1.0")
     );
     assert!(headers
@@ -199,11 +213,20 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     let r = upload(&s, &k, &format!("{base}/lain.png"), png("a")).await;
     let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(p["errors"][0]["field"], "name", "{p}");
-    assert!(p["errors"][0]["message"].as_str().expect("message").contains("petunjuk.mp3"));
+    assert!(p["errors"][0]["message"]
+        .as_str()
+        .expect("message")
+        .contains("petunjuk.mp3"));
     let r = upload(&s, &k, &format!("{base}/petunjuk.mp3"), png("a")).await;
     let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(p["errors"][0]["field"], "file", "{p}");
-    let r = upload(&s, &k, &format!("{base}/ya.png"), b"%PDF-1.7 bukan gambar".to_vec()).await;
+    let r = upload(
+        &s,
+        &k,
+        &format!("{base}/ya.png"),
+        b"%PDF-1.7 bukan gambar".to_vec(),
+    )
+    .await;
     problem(r, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
     let r = upload(&s, &k, &format!("{base}/ya.png"), Vec::new()).await;
     let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -220,8 +243,19 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     let petugas = s.token("petugas").await;
     let r = upload(&s, &petugas, &format!("{base}/ya.png"), png("a")).await;
     problem(r, StatusCode::FORBIDDEN).await;
-    let list: Value = s.get(&k, &base).send().await.expect("send").json().await.expect("json");
-    assert!(list["files"].as_array().expect("files").iter().all(|f| f["uploaded"] == false));
+    let list: Value = s
+        .get(&k, &base)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(list["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .all(|f| f["uploaded"] == false));
 
     // Uploaded: in the manifest with the MD5 of the bytes its URL serves.
     let picture = png("peta pertama");
@@ -240,15 +274,28 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
         let (status, headers, bytes) = collect(&s, url).await;
         assert_eq!(status, StatusCode::OK, "{url}");
         assert_eq!(
-            headers.get("x-openrosa-version").and_then(|v| v.to_str().ok()),
+            headers
+                .get("x-openrosa-version")
+                .and_then(|v| v.to_str().ok()),
             Some("1.0")
         );
-        assert_eq!(hash, &format!("md5:{}", hex::encode(Md5::digest(&bytes))), "{name}");
+        assert_eq!(
+            hash,
+            &format!("md5:{}", hex::encode(Md5::digest(&bytes))),
+            "{name}"
+        );
     }
     assert_eq!(files[0].0, "peta desa.png");
-    assert_eq!(files[0].2, format!("{server}/forms/{id}/1/media/peta%20desa.png"));
+    assert_eq!(
+        files[0].2,
+        format!("{server}/forms/{id}/1/media/peta%20desa.png")
+    );
     // The API serves the same bytes.
-    let r = s.get(&k, &format!("{base}/peta%20desa.png")).send().await.expect("send");
+    let r = s
+        .get(&k, &format!("{base}/peta%20desa.png"))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.expect("bytes").to_vec(), picture);
 
@@ -259,7 +306,10 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     let (_, _, xml) = collect(&s, &manifest).await;
     let files = manifest_files(&String::from_utf8(xml).expect("UTF-8"));
     assert_eq!(files.len(), 2);
-    assert_eq!(files[0].1, format!("md5:{}", hex::encode(Md5::digest(&newer))));
+    assert_eq!(
+        files[0].1,
+        format!("md5:{}", hex::encode(Md5::digest(&newer)))
+    );
 
     // The next version carries the files it still names; the form list points at it.
     publish(&s, &k, workbook("2022")).await;
@@ -294,7 +344,9 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     }
     // A form without media has no manifest URL.
     let (_, _, list) = collect(&s, &format!("{outside}/formList")).await;
-    assert!(!String::from_utf8(list).expect("UTF-8").contains("manifestUrl"));
+    assert!(!String::from_utf8(list)
+        .expect("UTF-8")
+        .contains("manifestUrl"));
 }
 
 #[tokio::test]
@@ -319,7 +371,10 @@ async fn a_publisher_uploads_media_on_the_forms_page() {
     let href = crate::harness::between(table, "<a href=\"", "\"").expect("link");
     let (status, _) = s.page(&t, href).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("id=\"form-unggah-media\""), "the upload is offered");
+    assert!(
+        page.contains("id=\"form-unggah-media\""),
+        "the upload is offered"
+    );
 
     // A sound where the form shows a picture: refused on the page, in Indonesian.
     let upload = format!("/formulir/{}/versi/{}/media", f.id, f.current_version);

@@ -603,9 +603,12 @@ async fn odk_collect_signs_in_with_digest_over_plain_http() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let nonce = challenge_nonce(&r);
     // A wrong password is asked again; the right one lists the form.
-    let r = get(list, Some(digest(&nonce, "petugas", "salah-sandi", "GET", list)))
-        .await
-        .expect("send");
+    let r = get(
+        list,
+        Some(digest(&nonce, "petugas", "salah-sandi", "GET", list)),
+    )
+    .await
+    .expect("send");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = get(list, Some(digest(&nonce, "petugas", PASSWORD, "GET", list)))
         .await
@@ -619,16 +622,28 @@ async fn odk_collect_signs_in_with_digest_over_plain_http() {
         .and_then(|x| x.split("</downloadUrl>").next())
         .expect("a download URL")
         .to_string();
-    assert!(url.starts_with("http://") && url.contains("/openrosa/forms/"), "{url}");
-    let path = format!("/openrosa/{}", url.split_once("/openrosa/").expect("path").1);
+    assert!(
+        url.starts_with("http://") && url.contains("/openrosa/forms/"),
+        "{url}"
+    );
+    let path = format!(
+        "/openrosa/{}",
+        url.split_once("/openrosa/").expect("path").1
+    );
     // Credentials answer for one request: those of the list do not open the form.
-    let r = get(&path, Some(digest(&nonce, "petugas", PASSWORD, "GET", list)))
-        .await
-        .expect("send");
+    let r = get(
+        &path,
+        Some(digest(&nonce, "petugas", PASSWORD, "GET", list)),
+    )
+    .await
+    .expect("send");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let r = get(&path, Some(digest(&nonce, "petugas", PASSWORD, "GET", &path)))
-        .await
-        .expect("send");
+    let r = get(
+        &path,
+        Some(digest(&nonce, "petugas", PASSWORD, "GET", &path)),
+    )
+    .await
+    .expect("send");
     assert_eq!(r.status(), StatusCode::OK);
     // A nonce Sinergi issued too long ago is answered stale, with a new one.
     let key = s.app.digest_key().expect("key");
@@ -690,7 +705,13 @@ async fn odk_collect_signs_in_with_digest_over_plain_http() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = get(
         list,
-        Some(digest(&nonce, "petugas", "sandi-baru-yang-cukup-panjang", "GET", list)),
+        Some(digest(
+            &nonce,
+            "petugas",
+            "sandi-baru-yang-cukup-panjang",
+            "GET",
+            list,
+        )),
     )
     .await
     .expect("send");
