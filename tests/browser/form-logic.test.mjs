@@ -3,8 +3,9 @@
 // The recruiter is asked only once an indicator is found; a form missing required
 // answers, with an age of 200 and an identity number that is neither a NIK nor a
 // passport number is not saved and says which questions and why; whether the person is
-// a child is calculated. Corrected and sent, the submission holds the calculated answer
-// and nothing of the recruiter question that was hidden again.
+// a child is calculated; the follow-ups offered follow whether an indicator was found
+// (the form's choice_filter). Corrected and sent, the submission holds the calculated
+// answer and nothing of the recruiter question that was hidden again.
 //
 // Run from the repository root: `node --test tests/browser/form-logic.test.mjs` (see
 // harness.mjs for the environment). With SCREENSHOT_DIR set, it saves form-logic-*.png.
@@ -38,9 +39,15 @@ test('the screening form asks, checks and calculates as the form says before it 
     ].map((src) => window.SinergiFormLogic.evaluate(src)));
     assert.deepEqual(got, [7, 'a', true, true, 2.5, 'x', true, false, true, 'a1', true]);
     const recruiter = 'input[name="a:perekrut/nama_perekrut"]';
+    const followUp = (v) => `input[name="a:tindak_lanjut"][value="${v}"]`;
     assert.equal(await page.isVisible(recruiter), false, 'no recruiter before an indicator');
+    assert.equal(await page.isVisible(followUp('selesai')), true, 'closing offered without an indicator');
+    assert.equal(await page.isVisible(followUp('rujuk_polres')), false, 'no referral to the police without one');
+    assert.equal(await page.isVisible(followUp('rujuk_dp3a')), true, 'offered always');
     await page.check('input[name="a:indikator"][value="jeratan_utang"]');
     assert.equal(await page.isVisible(recruiter), true, 'the recruiter once an indicator is found');
+    assert.equal(await page.isVisible(followUp('selesai')), false, 'not closed once an indicator is found');
+    assert.equal(await page.isVisible(followUp('rujuk_polres')), true, 'the police once an indicator is found');
 
     // Wrong and missing answers: nothing saved, each question named with its reason.
     await page.fill('input[name="a:identitas/umur"]', '200');
@@ -68,6 +75,10 @@ test('the screening form asks, checks and calculates as the form says before it 
     assert.equal(await page.inputValue('input[name="a:anak"]'), 'ya');
     await page.uncheck('input[name="a:indikator"][value="jeratan_utang"]');
     assert.equal(await page.isVisible(recruiter), false);
+    // The safe house is offered only with an indicator: filtered out, it is unticked.
+    assert.equal(await page.isVisible(followUp('rumah_aman')), false);
+    assert.equal(await page.isChecked(followUp('rumah_aman')), false);
+    await page.check(followUp('selesai'));
     await page.click('#form-isi button[type="submit"]');
     await page.waitForSelector('#pesan-isi.sukses:not([hidden])');
     await page.goto(`${base}/kirim`);
@@ -77,6 +88,7 @@ test('the screening form asks, checks and calculates as the form says before it 
     const data = after.submissions[0].data;
     assert.equal(data['identitas/nama'], 'Uji Logika');
     assert.equal(data.anak, 'ya', 'the calculation is sent');
+    assert.equal(data.tindak_lanjut, 'selesai');
     assert.equal(data['perekrut/nama_perekrut'] || '', '', 'a hidden question is not sent');
     assert.equal((await apiGet(base, t, `/api/v1/forms/${form.id}/submissions`)).total, before + 1);
     assert.deepEqual(watch.problems, []);

@@ -325,8 +325,8 @@ impl App {
             .map(|(_, h)| h.clone())
             .unwrap_or_else(|| self.dummy_hash.clone());
         let ok = self.password_matches(password, hash).await?;
-        let user = match found {
-            Some((user, _)) if ok && user.active => user,
+        let (user, hash) = match found {
+            Some((user, hash)) if ok && user.active => (user, hash),
             found => {
                 let agency = found.as_ref().map(|(u, _)| u.agency_id);
                 self.sign_in_failed(from, &key, &lock_key, agency, via, now)
@@ -334,7 +334,7 @@ impl App {
                 return Err(AppError::Unauthenticated);
             }
         };
-        self.remember_digest(&user, password).await?;
+        self.remember_digest(&user, password, &hash).await;
         Ok((user, lock_key))
     }
 
@@ -378,9 +378,17 @@ impl App {
         Ok(self.audit_key()?.derive("sinergi/openrosa-digest/v1"))
     }
 
-    /// Keeps the user's Digest HA1 made from the password just checked, unless the one
-    /// kept is already it (ADR 34).
-    pub(crate) async fn remember_digest(&self, user: &User, password: &str) -> AppResult<()> {
+    /// Keeps the user's Digest HA1 made from the password just checked (whose Argon2 hash
+    /// is `hash`: kept only while it is still the user's), unless the one kept is already
+    /// it (ADR 34). A failure (the key file cannot be read) is logged and does not stop
+    /// the sign-in: only Digest waits for the next one.
+    pub(crate) async fn remember_digest(&self, user: &User, password: &str, hash: &str) {
+        if let Err(e) = self.keep_digest(user, password, hash).await {
+            tracing::warn!(error = %e, user = %user.username.as_str(), "could not keep the Digest HA1");
+        }
+    }
+
+    async fn keep_digest(&self, user: &User, password: &str, hash: &str) -> AppResult<()> {
         use sinergi_core::digest;
         let key = self.digest_key()?;
         let ha1 = digest::ha1(user.username.as_str(), password);
@@ -395,7 +403,7 @@ impl App {
         let mut random = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut random);
         let sealed = digest::seal_ha1(&key, user.id.0, &ha1, random);
-        self.store.set_digest_ha1(user.id, &sealed).await?;
+        self.store.set_digest_ha1(user.id, &sealed, hash).await?;
         Ok(())
     }
 
@@ -1000,7 +1008,7 @@ impl App {
         self.store
             .set_password(stored.id, &hash, false, &entry)
             .await?;
-        self.remember_digest(&stored, new).await?;
+        self.remember_digest(&stored, new, &hash).await;
         self.store
             .revoke_user_sessions(stored.id, self.now())
             .await?;

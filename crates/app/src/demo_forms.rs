@@ -586,17 +586,19 @@ pub(crate) async fn load_patrol_reports(app: &App) -> AppResult<usize> {
 
 /// The trafficking screening form of the Kapuas Hulu task force (issue 12's demo, ADR 39):
 /// the recruiter asked only when an indicator was found, the age and identity number
-/// checked, whether the person is a child calculated.
+/// checked, whether the person is a child calculated, the follow-ups offered by whether
+/// an indicator was found (a `choice_filter` over the list's column `bila`).
 fn screening_workbook() -> AppResult<Vec<u8>> {
-    // type, name, label, required, relevant, constraint, constraint_message, calculation
+    // type, name, label, required, relevant, constraint, constraint_message, calculation,
+    // choice_filter
     let row = |t: &'static str, n: &'static str, l: &'static str, r: &'static str| {
-        vec![t, n, l, r, "", "", "", ""]
+        vec![t, n, l, r, "", "", "", "", ""]
     };
     let with = |mut v: Vec<&'static str>, at: usize, x: &'static str| {
         v[at] = x;
         v
     };
-    let mut choices = vec![vec!["list_name", "name", "label"]];
+    let mut choices = vec![vec!["list_name", "name", "label", "bila"]];
     for (list, name, label) in [
         ("jk", "l", "Laki-laki"),
         ("jk", "p", "Perempuan"),
@@ -628,7 +630,15 @@ fn screening_workbook() -> AppResult<Vec<u8>> {
         ("tindak", "rujuk_dp3a", "Dirujuk ke DP3A/UPTD PPA"),
         ("tindak", "selesai", "Tidak ada indikasi; selesai"),
     ] {
-        choices.push(vec![list, name, label]);
+        // A follow-up is offered when an indicator was found (`indikasi`), when none
+        // was (`tanpa`), or always.
+        let when = match (list, name) {
+            ("tindak", "selesai") => "tanpa",
+            ("tindak", "rujuk_polres" | "rumah_aman") => "indikasi",
+            ("tindak", _) => "semua",
+            _ => "",
+        };
+        choices.push(vec![list, name, label, when]);
     }
     crate::forms::workbook_of(&[
         (
@@ -643,6 +653,7 @@ fn screening_workbook() -> AppResult<Vec<u8>> {
                     "constraint",
                     "constraint_message",
                     "calculation",
+                    "choice_filter",
                 ],
                 row("date", "tanggal", "Tanggal skrining", "yes"),
                 row("geopoint", "lokasi", "Lokasi skrining", ""),
@@ -695,7 +706,11 @@ fn screening_workbook() -> AppResult<Vec<u8>> {
                 row("text", "nama_perekrut", "Nama perekrut", ""),
                 row("text", "kontak_perekrut", "Nomor telepon perekrut", ""),
                 row("end_group", "", "", ""),
-                row("select_one tindak", "tindak_lanjut", "Tindak lanjut", "yes"),
+                with(
+                    row("select_one tindak", "tindak_lanjut", "Tindak lanjut", "yes"),
+                    8,
+                    "bila = 'semua' or (bila = 'indikasi' and ${indikator} != '') or (bila = 'tanpa' and ${indikator} = '')",
+                ),
                 row("text", "catatan", "Catatan", ""),
             ],
         ),

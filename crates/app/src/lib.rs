@@ -484,7 +484,7 @@ impl App {
             .insert_user(
                 &NewUserRow {
                     user: user.clone(),
-                    password_hash,
+                    password_hash: password_hash.clone(),
                     created_at: now,
                 },
                 &self.audit(
@@ -499,7 +499,7 @@ impl App {
         // The local operator's accounts sign in with this password as it is: ODK Collect
         // may use it over Digest at once. An administrator's must be replaced first.
         if !user.must_change_password {
-            self.remember_digest(&user, password).await?;
+            self.remember_digest(&user, password, &password_hash).await;
         }
         Ok(user)
     }

@@ -48,6 +48,12 @@ pub struct Item {
     /// (value, label) of a select's choices, in the list's order. A `choice_filter` is
     /// not applied: paper shows every choice.
     pub choices: Vec<(String, String)>,
+    /// The select's `choice_filter`, as the XForm's itemset predicate (kept as written:
+    /// a bare name is a column of the choice, a path an answer); the phone app applies it.
+    pub choice_filter: Option<String>,
+    /// The columns of each choice (`name` and the list's extra columns), in the order of
+    /// `choices`: what a `choice_filter` reads.
+    pub choice_columns: Vec<Vec<(String, String)>>,
     /// The media files its label shows in the reader's language (a picture, a sound, a
     /// video), by the names the form's version carries (ADR 40).
     pub media: Vec<(MediaKind, String)>,
@@ -89,14 +95,18 @@ fn rich(el: &Element) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// (name, label or itext id, whether an itext id, the columns).
+type ListItem = (String, String, bool, Vec<(String, String)>);
+
 struct Reader<'a> {
     root: String,
     /// itext id → text, in the chosen language.
     itext: BTreeMap<String, String>,
     /// itext id → the media files of the text, in the chosen language.
     itext_media: BTreeMap<String, Vec<(MediaKind, String)>>,
-    /// Secondary instances by id: their items' (name, label or itext id).
-    lists: BTreeMap<String, Vec<(String, String, bool)>>,
+    /// Secondary instances by id: their items' (name, label or itext id, whether an
+    /// itext id, every child's text by element name).
+    lists: BTreeMap<String, Vec<ListItem>>,
     binds: BTreeMap<String, &'a Element>,
 }
 
@@ -134,7 +144,7 @@ impl Reader<'_> {
                 .map(|items| {
                     items
                         .iter()
-                        .map(|(name, label, itext)| {
+                        .map(|(name, label, itext, _)| {
                             let text = if *itext {
                                 self.itext
                                     .get(label)
@@ -217,7 +227,20 @@ impl Reader<'_> {
         let mut item = self.base(&abs, kind, el);
         match item.kind {
             Kind::Group => item.children = self.items(el),
-            Kind::SelectOne | Kind::SelectMultiple => item.choices = self.choices(el),
+            Kind::SelectOne | Kind::SelectMultiple => {
+                item.choices = self.choices(el);
+                if let Some((list, filter)) = child(el, "itemset")
+                    .and_then(|set| set.attr("nodeset"))
+                    .and_then(itemset_filter)
+                {
+                    item.choice_columns = self
+                        .lists
+                        .get(list)
+                        .map(|items| items.iter().map(|i| i.3.clone()).collect())
+                        .unwrap_or_default();
+                    item.choice_filter = filter.map(str::to_string);
+                }
+            }
             _ => {}
         }
         Some(item)
@@ -243,6 +266,8 @@ impl Reader<'_> {
                 }
             }),
             choices: Vec::new(),
+            choice_filter: None,
+            choice_columns: Vec::new(),
             media: child(el, "label")
                 .and_then(|l| l.attr("ref"))
                 .and_then(|r| r.strip_prefix("jr:itext('"))
@@ -253,6 +278,20 @@ impl Reader<'_> {
             children: Vec::new(),
         }
     }
+}
+
+/// The list of an itemset's nodeset, `instance('list')/root/item[predicate]`, and its
+/// predicate if any.
+fn itemset_filter(nodeset: &str) -> Option<(&str, Option<&str>)> {
+    let rest = nodeset.strip_prefix("instance('")?;
+    let (list, rest) = rest.split_once("')")?;
+    let rest = rest.trim().strip_prefix("/root/item")?.trim();
+    let filter = rest
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .map(str::trim)
+        .filter(|f| !f.is_empty());
+    Some((list, filter))
 }
 
 /// The language of `languages` to read for a reader of `lang` (`id`, `en`): the one
@@ -293,13 +332,23 @@ impl Questionnaire {
                                     .iter()
                                     .filter_map(|it| {
                                         let name = child(it, "name")?.text.trim().to_string();
+                                        let columns: Vec<(String, String)> = it
+                                            .children
+                                            .iter()
+                                            .filter(|c| {
+                                                !matches!(c.name.as_str(), "label" | "itextId")
+                                            })
+                                            .map(|c| (c.name.clone(), c.text.trim().to_string()))
+                                            .collect();
                                         Some(match child(it, "itextId") {
-                                            Some(t) => (name, t.text.trim().to_string(), true),
+                                            Some(t) => {
+                                                (name, t.text.trim().to_string(), true, columns)
+                                            }
                                             None => {
                                                 let label = child(it, "label")
                                                     .map(|l| l.text.trim().to_string())
                                                     .unwrap_or_else(|| name.clone());
-                                                (name, label, false)
+                                                (name, label, false, columns)
                                             }
                                         })
                                     })

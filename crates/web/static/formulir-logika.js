@@ -1,8 +1,9 @@
 // The form's logic on the phone (/formulir/{id}/isi; ADR 37): the XForm expressions of
 // the subset Sinergi's XLSForm converter accepts, evaluated as the answers change —
 // `relevant` shows or hides a question (a hidden one is not sent), `calculate` fills
-// the hidden inputs, and before saving `required` and `constraint` are checked, each
-// refusal naming its question. Expressions name questions by absolute path
+// the hidden inputs, a select's `choice_filter` shows only the choices it keeps (a bare
+// name in it is a column of the choice; a choice filtered out is unticked), and before
+// saving `required` and `constraint` are checked, each refusal naming its question. Expressions name questions by absolute path
 // (`/data/group/question`); inside a repeat's entry a path under the repeat means that
 // entry's question. Empty answers are empty strings, not 0. An expression using
 // something outside the subset never blocks: it counts as relevant and satisfied.
@@ -270,10 +271,19 @@
     'abs': function (a) { return Math.abs(num(a)); },
   };
 
+  // The columns of the choice a choice_filter is being evaluated for, else null.
+  var choice = null;
+  var COLUMN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
   function evaluate(e, ctx) {
     if ('num' in e) { return e.num; }
     if ('str' in e) { return e.str; }
-    if ('path' in e) { return valueOf(resolve(e.path, ctx)); }
+    if ('path' in e) {
+      if (choice && COLUMN.test(e.path)) {
+        return Object.prototype.hasOwnProperty.call(choice, e.path) ? choice[e.path] : '';
+      }
+      return valueOf(resolve(e.path, ctx));
+    }
     if ('fn' in e) {
       if (e.fn === 'if') {
         if (e.args.length !== 3) { throw new Unsupported('if'); }
@@ -352,6 +362,20 @@
         }
         if (v === 'NaN') { v = ''; }
         el.value = v;
+      });
+      Array.prototype.forEach.call(form.querySelectorAll('.isian-baris[data-filter]'), function (row) {
+        var src = row.getAttribute('data-filter');
+        var ctx = nameOf(row);
+        Array.prototype.forEach.call(row.querySelectorAll('label[data-choice]'), function (label) {
+          var cols;
+          try { cols = JSON.parse(label.getAttribute('data-choice')); } catch (e) { cols = {}; }
+          choice = cols;
+          var kept;
+          try { kept = holds(src, ctx, true); } finally { choice = null; }
+          label.hidden = !kept;
+          var input = label.querySelector('input');
+          if (input && !kept) { input.checked = false; }
+        });
       });
       Array.prototype.forEach.call(form.querySelectorAll('.isian-baris[data-relevant]'), function (row) {
         var list;

@@ -390,3 +390,54 @@ fn a_labels_media_are_read_in_the_readers_language_and_by_file_name() {
         ]
     );
 }
+
+#[test]
+fn a_choice_filter_is_read_with_each_choices_columns() {
+    let b = book(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "choice_filter"],
+                &["select_one kab", "kabupaten", "Kabupaten", ""],
+                &[
+                    "select_one kec",
+                    "kecamatan",
+                    "Kecamatan",
+                    "kab = ${kabupaten}",
+                ],
+            ],
+        ),
+        (
+            "choices",
+            &[
+                &["list_name", "name", "label", "kab"],
+                &["kab", "tebo", "Tebo", ""],
+                &["kab", "bungo", "Bungo", ""],
+                &["kec", "sumay", "Sumay", "tebo"],
+                &["kec", "pelepat", "Pelepat", "bungo"],
+            ],
+        ),
+    ]);
+    let x = crate::xlsform::convert(&b, "wilayah.xlsx").expect("converts");
+    let q = Questionnaire::of_xform(&x.xml, "id").expect("reads");
+    assert_eq!(q.items[0].choice_filter, None);
+    let kec = &q.items[1];
+    let filter = kec.choice_filter.as_deref().expect("a filter");
+    assert_eq!(
+        filter.split_whitespace().collect::<String>(),
+        "kab=/data/kabupaten"
+    );
+    assert_eq!(
+        kec.choice_columns,
+        vec![
+            vec![
+                ("name".to_string(), "sumay".to_string()),
+                ("kab".to_string(), "tebo".to_string())
+            ],
+            vec![
+                ("name".to_string(), "pelepat".to_string()),
+                ("kab".to_string(), "bungo".to_string())
+            ],
+        ]
+    );
+}

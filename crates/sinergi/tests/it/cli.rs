@@ -1113,9 +1113,8 @@ fn kotan_workbook(version: &str, relevant: &str) -> Vec<u8> {
     .expect("workbook")
 }
 
-#[test]
-fn forms_are_imported_from_the_command_line_naming_each_problem() {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
+/// A database with BNNP Jambi and its coordinator `koordinator`.
+fn coordinator_of_bnnp_jambi() -> Db {
     let db = Db::sqlite();
     ok(&db.run(
         &[
@@ -1144,6 +1143,13 @@ fn forms_are_imported_from_the_command_line_naming_each_problem() {
         ],
         Some("kata-sandi-panjang\n"),
     ));
+    db
+}
+
+#[test]
+fn forms_are_imported_from_the_command_line_naming_each_problem() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = coordinator_of_bnnp_jambi();
     let dir = db.dir.path();
     let good = dir.join("kotan.xlsx");
     std::fs::write(&good, kotan_workbook("2021", "")).expect("write");
@@ -1563,34 +1569,7 @@ fn a_campaign_is_set_up_and_read_from_the_command_line() {
 #[test]
 fn a_forms_media_files_are_uploaded_from_the_command_line_all_or_none() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let db = Db::sqlite();
-    ok(&db.run(
-        &[
-            "agency",
-            "add",
-            "--code",
-            "BNNP-JAMBI",
-            "--name",
-            "BNNP Jambi",
-            "--kind",
-            "narcotics_agency",
-        ],
-        None,
-    ));
-    ok(&db.run(
-        &[
-            "user",
-            "add",
-            "--username",
-            "koordinator",
-            "--agency",
-            "BNNP-JAMBI",
-            "--role",
-            "coordinator",
-            "--password-stdin",
-        ],
-        Some("kata-sandi-panjang\n"),
-    ));
+    let db = coordinator_of_bnnp_jambi();
     let dir = db.dir.path();
     let book = dir.join("kotan.xlsx");
     std::fs::write(

@@ -95,8 +95,9 @@ pub trait AccountStore: Send + Sync {
     async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool>;
     /// The user's sealed HA1 for HTTP Digest, if one was made since the password was set.
     async fn digest_ha1(&self, id: UserId) -> Result<Option<String>>;
-    /// Keeps the user's sealed HA1 (made from the password just checked).
-    async fn set_digest_ha1(&self, id: UserId, sealed: &str) -> Result<()>;
+    /// Keeps the user's sealed HA1, made from the password whose hash is
+    /// `password_hash`: nothing is kept when the password changed in between.
+    async fn set_digest_ha1(&self, id: UserId, sealed: &str, password_hash: &str) -> Result<()>;
     /// The user's TOTP state, if a secret is set (pending or confirmed).
     async fn totp(&self, id: UserId) -> Result<Option<TotpRow>>;
     /// Sets or (with `None`) clears the second factor; audited when an entry is given.
@@ -402,10 +403,11 @@ macro_rules! accounts_impl {
                 Ok(v.flatten())
             }
 
-            async fn set_digest_ha1(&self, id: UserId, sealed: &str) -> Result<()> {
-                sqlx::query("UPDATE users SET digest_ha1 = $1 WHERE id = $2")
+            async fn set_digest_ha1(&self, id: UserId, sealed: &str, password_hash: &str) -> Result<()> {
+                sqlx::query("UPDATE users SET digest_ha1 = $1 WHERE id = $2 AND password_hash = $3")
                     .bind(sealed)
                     .bind(id.0)
+                    .bind(password_hash)
                     .execute(&self.write)
                     .await?;
                 Ok(())

@@ -205,10 +205,32 @@ pub async fn users_are_edited_and_passwords_replaced(s: &dyn Store) {
         .expect("exists");
     assert_eq!(hash, "hash-2");
     assert!(got.must_change_password);
+    // The Digest HA1 is kept only for the password it was made from, and goes with it.
+    assert_eq!(s.digest_ha1(u.id).await.expect("read"), None);
+    s.set_digest_ha1(u.id, "sealed-1", "hash-1")
+        .await
+        .expect("stale hash");
+    assert_eq!(
+        s.digest_ha1(u.id).await.expect("read"),
+        None,
+        "made from an old password"
+    );
+    s.set_digest_ha1(u.id, "sealed-2", "hash-2")
+        .await
+        .expect("keep");
+    assert_eq!(
+        s.digest_ha1(u.id).await.expect("read").as_deref(),
+        Some("sealed-2")
+    );
     assert!(s
         .set_password(u.id, "hash-3", false, &audit(Action::PasswordChange))
         .await
         .expect("change"));
+    assert_eq!(
+        s.digest_ha1(u.id).await.expect("read"),
+        None,
+        "cleared with the password"
+    );
     assert!(
         !s.user(u.id)
             .await

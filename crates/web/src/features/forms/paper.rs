@@ -315,15 +315,28 @@ fn field_ctx(i: &Item, name: &str, kept: &HashMap<String, Vec<String>>, conds: &
         Kind::Group | Kind::Repeat => "heading",
     };
     let values = kept.get(name).cloned().unwrap_or_default();
+    // With a choice_filter, each choice carries its columns (JSON) for the phone app.
+    let columns = |n: usize| {
+        i.choice_filter.as_ref()?;
+        let cols: serde_json::Map<String, serde_json::Value> = i
+            .choice_columns
+            .get(n)?
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        Some(serde_json::Value::Object(cols).to_string())
+    };
     let choices: Vec<Ctx> = i
         .choices
         .iter()
-        .map(|(v, l)| context! { value => v, label => l, checked => values.contains(v) })
+        .enumerate()
+        .map(|(n, (v, l))| context! { value => v, label => l, checked => values.contains(v), columns => columns(n) })
         .collect();
     let first = |n: &str| kept.get(n).and_then(|v| v.first()).cloned().unwrap_or_default();
     context! {
         kind => kind, name => name, label => i.label.as_str(), hint => i.hint.as_deref(),
         required => i.required, conditional => i.relevant.is_some(), choices => choices,
+        filter => i.choice_filter.as_deref(),
         value => first(name), lat => first(&format!("{name}#lat")), lon => first(&format!("{name}#lon")),
         id => format!("isian-{}", name.replace(['/', '[', ']'], "-")),
         logic => logic(conds, i.relevant.as_deref(), i.constraint.as_deref(), i.constraint_message.as_deref()),

@@ -6,8 +6,9 @@
 
 use md5::{Digest, Md5};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::openrosa::{between, body, collect, link, publish, text};
 use crate::harness::jambi::*;
 
 /// A PNG's first bytes and a little more: enough for Sinergi to know it as a picture.
@@ -61,21 +62,6 @@ fn workbook(version: &str) -> Vec<u8> {
     .expect("workbook")
 }
 
-async fn publish(s: &Server, token: &str, bytes: Vec<u8>) -> Value {
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name("kotan.xlsx"),
-    );
-    let r = s
-        .post(token, "/api/v1/forms")
-        .multipart(form)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(r.status(), StatusCode::CREATED);
-    r.json().await.expect("json")
-}
-
 async fn upload(s: &Server, token: &str, path: &str, bytes: Vec<u8>) -> reqwest::Response {
     s.put(token, path)
         .multipart(reqwest::multipart::Form::new().part(
@@ -85,41 +71,6 @@ async fn upload(s: &Server, token: &str, path: &str, bytes: Vec<u8>) -> reqwest:
         .send()
         .await
         .expect("send")
-}
-
-/// A GET as ODK Collect sends it, the body gunzipped when the server compressed it.
-async fn collect(s: &Server, url: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    use std::io::Read as _;
-    let r = s
-        .http
-        .get(format!("{url}?deviceID=collect%3AK2xBEXAMPLE"))
-        .header("X-OpenRosa-Version", "1.0")
-        .header("Date", "Mon, 7 Dec 2026 10:00:00 GMT+07:00")
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await
-        .expect("send");
-    let (status, headers) = (r.status(), r.headers().clone());
-    let raw = r.bytes().await.expect("body").to_vec();
-    let gzip = headers
-        .get("content-encoding")
-        .and_then(|v| v.to_str().ok())
-        == Some("gzip");
-    if !gzip {
-        return (status, headers, raw);
-    }
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(&raw[..])
-        .read_to_end(&mut out)
-        .expect("gzip");
-    (status, headers, out)
-}
-
-fn between<'a>(s: &'a str, a: &str, b: &str) -> Vec<&'a str> {
-    s.split(a)
-        .skip(1)
-        .filter_map(|x| x.split(b).next())
-        .collect()
 }
 
 /// The manifest's files: (filename, hash, downloadUrl).
@@ -175,23 +126,15 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     );
 
     // Collect is given the manifest's URL; empty until a file is uploaded.
-    let linked: Value = s
-        .post(&k, "/api/v1/form-devices")
-        .json(&json!({"name": "HP lapangan"}))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
-    let server = linked["server_url"].as_str().expect("url").to_string();
-    let (status, _, list) = collect(&s, &format!("{server}/formList")).await;
-    assert_eq!(status, StatusCode::OK);
-    let list = String::from_utf8(list).expect("UTF-8");
+    let (_, server) = link(&s, &k).await;
+    let r = collect(&s, &format!("{server}/formList")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let list = text(r).await;
     let manifest = between(&list, "<manifestUrl>", "</manifestUrl>")[0].to_string();
     assert_eq!(manifest, format!("{server}/forms/{id}/1/manifest"));
-    let (status, headers, xml) = collect(&s, &manifest).await;
-    assert_eq!(status, StatusCode::OK);
+    let r = collect(&s, &manifest).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let headers = r.headers().clone();
     assert_eq!(
         headers
             .get("x-openrosa-version")
@@ -202,7 +145,7 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/xml")));
-    let xml = String::from_utf8(xml).expect("UTF-8");
+    let xml = text(r).await;
     assert!(
         xml.contains("<manifest xmlns=\"http://openrosa.org/xforms/xformsManifest\">"),
         "{xml}"
@@ -266,13 +209,14 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     assert_eq!(stored["md5"], hex::encode(Md5::digest(&picture)));
     let r = upload(&s, &k, &format!("{base}/petunjuk.mp3"), mp3()).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let (_, _, xml) = collect(&s, &manifest).await;
-    let files = manifest_files(&String::from_utf8(xml).expect("UTF-8"));
+    let files = manifest_files(&text(collect(&s, &manifest).await).await);
     assert_eq!(files.len(), 2, "{files:?}");
     for (name, hash, url) in &files {
         assert!(url.starts_with(&server), "absolute: {url}");
-        let (status, headers, bytes) = collect(&s, url).await;
-        assert_eq!(status, StatusCode::OK, "{url}");
+        let r = collect(&s, url).await;
+        assert_eq!(r.status(), StatusCode::OK, "{url}");
+        let headers = r.headers().clone();
+        let bytes = body(r).await;
         assert_eq!(
             headers
                 .get("x-openrosa-version")
@@ -303,8 +247,7 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
     let newer = png("peta kedua");
     let r = upload(&s, &k, &format!("{base}/peta%20desa.png"), newer.clone()).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let (_, _, xml) = collect(&s, &manifest).await;
-    let files = manifest_files(&String::from_utf8(xml).expect("UTF-8"));
+    let files = manifest_files(&text(collect(&s, &manifest).await).await);
     assert_eq!(files.len(), 2);
     assert_eq!(
         files[0].1,
@@ -313,40 +256,54 @@ async fn odk_collect_downloads_the_media_files_a_publisher_uploaded() {
 
     // The next version carries the files it still names; the form list points at it.
     publish(&s, &k, workbook("2022")).await;
-    let (_, _, list) = collect(&s, &format!("{server}/formList")).await;
-    let list = String::from_utf8(list).expect("UTF-8");
+    let list = text(collect(&s, &format!("{server}/formList")).await).await;
     let manifest2 = between(&list, "<manifestUrl>", "</manifestUrl>")[0].to_string();
     assert_eq!(manifest2, format!("{server}/forms/{id}/2/manifest"));
-    let (_, _, xml) = collect(&s, &manifest2).await;
-    let carried = manifest_files(&String::from_utf8(xml).expect("UTF-8"));
+    let carried = manifest_files(&text(collect(&s, &manifest2).await).await);
     let names: Vec<&str> = carried.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(names, ["peta desa.png", "petunjuk.mp3"]);
     assert_eq!(carried[0].1, files[0].1, "the same file");
 
     // Another agency's device reaches neither the manifest nor the files.
     let polisi = s.token("polisi").await;
-    let theirs: Value = s
-        .post(&polisi, "/api/v1/form-devices")
-        .json(&json!({"name": "HP polisi"}))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
-    let outside = theirs["server_url"].as_str().expect("url");
+    let (_, outside) = link(&s, &polisi).await;
+    let outside = outside.as_str();
     for url in [
         manifest2.replace(&server, outside),
         carried[0].2.replace(&server, outside),
     ] {
-        let (status, _, _) = collect(&s, &url).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{url}");
+        assert_eq!(
+            collect(&s, &url).await.status(),
+            StatusCode::NOT_FOUND,
+            "{url}"
+        );
     }
     // A form without media has no manifest URL.
-    let (_, _, list) = collect(&s, &format!("{outside}/formList")).await;
-    assert!(!String::from_utf8(list)
-        .expect("UTF-8")
-        .contains("manifestUrl"));
+    let plain = sinergi_app::forms::workbook_of(&[
+        (
+            "survey",
+            vec![vec!["type", "name", "label"], vec!["text", "nama", "Nama"]],
+        ),
+        (
+            "settings",
+            vec![
+                vec!["form_title", "form_id"],
+                vec!["Tanpa media", "tanpa_media"],
+            ],
+        ),
+    ])
+    .expect("workbook");
+    publish(&s, &k, plain).await;
+    let list = text(collect(&s, &format!("{server}/formList")).await).await;
+    let forms = between(&list, "<xform>", "</xform>");
+    assert_eq!(forms.len(), 2, "{list}");
+    for f in forms {
+        assert_eq!(
+            f.contains("<manifestUrl>"),
+            f.contains("<formID>kotan_jambi</formID>"),
+            "{f}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::workbook;
 use crate::harness::jambi::*;
 
-async fn publish(s: &Server, token: &str, bytes: Vec<u8>) {
+pub(super) async fn publish(s: &Server, token: &str, bytes: Vec<u8>) -> Value {
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(bytes).file_name("kotan.xlsx"),
@@ -21,9 +21,10 @@ async fn publish(s: &Server, token: &str, bytes: Vec<u8>) {
         .await
         .expect("send");
     assert_eq!(r.status(), StatusCode::CREATED);
+    r.json().await.expect("json")
 }
 
-async fn link(s: &Server, token: &str) -> (String, String) {
+pub(super) async fn link(s: &Server, token: &str) -> (String, String) {
     let r = s
         .post(token, "/api/v1/form-devices")
         .json(&json!({"name": "HP lapangan"}))
@@ -60,7 +61,7 @@ pub(crate) fn collect_settings(text: &str) -> Value {
 }
 
 /// A GET as ODK Collect sends it.
-async fn collect(s: &Server, url: &str) -> reqwest::Response {
+pub(super) async fn collect(s: &Server, url: &str) -> reqwest::Response {
     s.http
         .get(format!("{url}?deviceID=collect%3AK2xBEXAMPLE"))
         .header("X-OpenRosa-Version", "1.0")
@@ -72,7 +73,7 @@ async fn collect(s: &Server, url: &str) -> reqwest::Response {
 }
 
 /// The body as Collect's HTTP stack reads it: gunzipped when the server compressed it.
-async fn body(r: reqwest::Response) -> Vec<u8> {
+pub(super) async fn body(r: reqwest::Response) -> Vec<u8> {
     use std::io::Read as _;
     let gzip = r
         .headers()
@@ -90,11 +91,11 @@ async fn body(r: reqwest::Response) -> Vec<u8> {
     out
 }
 
-async fn text(r: reqwest::Response) -> String {
+pub(super) async fn text(r: reqwest::Response) -> String {
     String::from_utf8(body(r).await).expect("UTF-8")
 }
 
-fn between<'a>(s: &'a str, a: &str, b: &str) -> Vec<&'a str> {
+pub(super) fn between<'a>(s: &'a str, a: &str, b: &str) -> Vec<&'a str> {
     s.split(a)
         .skip(1)
         .filter_map(|x| x.split(b).next())
