@@ -157,3 +157,5 @@ reporting_line_agency = Agency
 reporting_line_parent = Its parent agency (default)
 reporting_line_save = Save the reporting line
 notice_reporting_line = The reporting line was saved.
+sec_devices_intro = The ODK Collect devices linked to your account by their QR code or private server address. Revoke a device that is lost or no longer used.
+sec_devices_manage = Link or revoke devices

@@ -165,3 +165,5 @@ reporting_line_agency = Instansi
 reporting_line_parent = Induk instansi (bawaan)
 reporting_line_save = Simpan atasan pelaporan
 notice_reporting_line = Atasan pelaporan disimpan.
+sec_devices_intro = Perangkat ODK Collect yang ditautkan ke akun Anda dengan kode QR atau alamat server pribadinya. Cabut perangkat yang hilang atau tidak dipakai lagi.
+sec_devices_manage = Tautkan atau cabut perangkat

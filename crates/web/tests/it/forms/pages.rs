@@ -112,6 +112,17 @@ async fn a_coordinator_publishes_a_workbook_through_the_pages() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = s.page(&t, "/formulir/perangkat").await;
     assert!(page.contains("Dicabut"));
+    // The account page shows the user's devices, revoked too, and links to them.
+    let (status, account) = s.page(&t, "/akun/keamanan").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_indonesian("/akun/keamanan", &account);
+    let devices = between(&account, "id=\"perangkat-collect\"", "</section>").expect("devices");
+    assert!(devices.contains("HP lapangan Muara Bulian"), "{devices}");
+    assert!(devices.contains("Dicabut"), "{devices}");
+    assert!(
+        devices.contains("href=\"/formulir/perangkat\""),
+        "{devices}"
+    );
 
     // A field officer sees the list without the upload.
     let officer = s.token("petugas.bnnk.batanghari").await;

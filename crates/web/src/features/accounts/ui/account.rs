@@ -53,6 +53,9 @@ struct View {
     /// The user's e-mail address for reminders (ADR 28), and why a new one was refused.
     email: Option<String>,
     email_error: Option<String>,
+    /// The user's devices linked for ODK Collect: (name, linked, revoked), the newest
+    /// first.
+    devices: Vec<(String, String, Option<String>)>,
 }
 
 /// The secret in groups of four characters, as people type it.
@@ -117,6 +120,9 @@ fn page_view(page: &Page, sf: &SecondFactorStatus, view: View, mail_enabled: boo
             email => view.email,
             email_error => view.email_error,
             mail_enabled => mail_enabled,
+            devices => view.devices.iter().map(|(name, linked, revoked)| context! {
+                name => name, linked => linked, revoked => revoked,
+            }).collect::<Vec<_>>(),
             ..page_ctx(page, "security")
         },
     )
@@ -127,6 +133,22 @@ async fn show(st: &AppState, page: &Page, mut view: View) -> Response {
     match st.app.calendar_token_issued(&page.authed.actor).await {
         Ok(t) => {
             view.calendar_since = t.map(|t| show_time(home_zone(page), t));
+        }
+        Err(e) => return page.error(e),
+    }
+    match st.app.form_devices(&page.authed.actor).await {
+        Ok(list) => {
+            let zone = home_zone(page);
+            view.devices = list
+                .iter()
+                .map(|d| {
+                    (
+                        d.name.clone(),
+                        show_time(zone, d.created_at),
+                        d.revoked_at.map(|t| show_time(zone, t)),
+                    )
+                })
+                .collect();
         }
         Err(e) => return page.error(e),
     }
