@@ -119,6 +119,12 @@ pub(crate) fn form_id(s: &str) -> ApiResult<FormId> {
     FormId::parse(s).ok_or(ApiError(AppError::NotFound))
 }
 
+/// A form version named in a path: the form's UUID and the version's number; none
+/// (answered as not found) when either does not parse.
+pub(crate) fn version_ref(id: &str, number: &str) -> Option<(FormId, i32)> {
+    Some((FormId::parse(id)?, number.parse().ok()?))
+}
+
 pub(crate) fn xform_href(form: FormId, number: i32) -> String {
     format!("/api/v1/forms/{form}/versions/{number}/form.xml")
 }
@@ -247,13 +253,8 @@ async fn download_xform(
     a: Authed,
     Path((id, number)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let number = number
-        .parse::<i32>()
-        .map_err(|_| ApiError(AppError::NotFound))?;
-    let v = st
-        .app
-        .form_version(&a.actor, form_id(&id)?, number)
-        .await?;
+    let (id, number) = version_ref(&id, &number).ok_or(ApiError(AppError::NotFound))?;
+    let v = st.app.form_version(&a.actor, id, number).await?;
     let mut resp = v.xml.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,

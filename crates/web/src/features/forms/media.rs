@@ -16,7 +16,7 @@ use sinergi_core::form::FormId;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-use super::api::form_id;
+use super::api::version_ref;
 use super::submissions::path_part;
 use crate::api_common::{file_response, multipart_error, route, ApiRoute, FileUpload};
 use crate::auth::Authed;
@@ -104,8 +104,8 @@ fn list_view(v: &VersionMedia) -> MediaList {
     }
 }
 
-fn number(s: &str) -> ApiResult<i32> {
-    s.parse().map_err(|_| ApiError(AppError::NotFound))
+fn version(id: &str, number: &str) -> ApiResult<(FormId, i32)> {
+    version_ref(id, number).ok_or(ApiError(AppError::NotFound))
 }
 
 #[utoipa::path(get, path = "/forms/{id}/versions/{number}/media", tag = "forms",
@@ -119,7 +119,8 @@ async fn list_media(
     a: Authed,
     Path((id, n)): Path<(String, String)>,
 ) -> ApiResult<Json<MediaList>> {
-    let v = st.app.version_media(&a.actor, form_id(&id)?, number(&n)?).await?;
+    let (id, n) = version(&id, &n)?;
+    let v = st.app.version_media(&a.actor, id, n).await?;
     Ok(Json(list_view(&v)))
 }
 
@@ -135,10 +136,8 @@ async fn get_media(
     a: Authed,
     Path((id, n, name)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    let (m, bytes) = st
-        .app
-        .form_media_file(&a.actor, form_id(&id)?, number(&n)?, &name)
-        .await?;
+    let (id, n) = version(&id, &n)?;
+    let (m, bytes) = st.app.form_media_file(&a.actor, id, n, &name).await?;
     Ok(file_response(bytes, &m.content_type, &m.name, "inline"))
 }
 
@@ -170,7 +169,7 @@ async fn put_media(
     Path((id, n, name)): Path<(String, String, String)>,
     mp: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Json<MediaFileView>> {
-    let (id, n) = (form_id(&id)?, number(&n)?);
+    let (id, n) = version(&id, &n)?;
     // A form the caller does not see answers 404 before its body is read, as one that
     // does not exist.
     st.app.version_media(&a.actor, id, n).await?;
@@ -195,7 +194,7 @@ pub(crate) async fn page_file(
     page: Page,
     Path((id, n, name)): Path<(String, String, String)>,
 ) -> Response {
-    let (Some(id), Ok(n)) = (FormId::parse(&id), n.parse::<i32>()) else {
+    let Some((id, n)) = version_ref(&id, &n) else {
         return page.error(AppError::NotFound);
     };
     match st.app.form_media_file(&page.authed.actor, id, n, &name).await {
@@ -213,7 +212,7 @@ pub(crate) async fn page_upload(
     Path((id, n)): Path<(String, String)>,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let (Some(id), Ok(n)) = (FormId::parse(&id), n.parse::<i32>()) else {
+    let Some((id, n)) = version_ref(&id, &n) else {
         return page.error(AppError::NotFound);
     };
     let lang = page.lang;

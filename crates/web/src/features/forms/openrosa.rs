@@ -16,7 +16,7 @@ use sinergi_app::AppError;
 use sinergi_core::access::Actor;
 use sinergi_core::patrol::gpx::escape_into;
 
-use super::api::form_id;
+use super::api::version_ref;
 use crate::AppState;
 
 const NS_FORM_LIST: &str = "http://openrosa.org/xforms/xformsList";
@@ -147,7 +147,7 @@ pub(crate) async fn download(
 }
 
 async fn download_for(st: &AppState, actor: &Actor, id: &str, number: &str) -> Response {
-    let (Ok(id), Ok(number)) = (form_id(id), number.parse::<i32>()) else {
+    let Some((id, number)) = version_ref(id, number) else {
         return failure(AppError::NotFound);
     };
     match st.app.form_version(actor, id, number).await {
@@ -178,7 +178,7 @@ pub(crate) async fn manifest(
 /// (under `base`) that serves exactly those bytes. A named file not uploaded yet is left
 /// out, so that Collect never fails on a download.
 async fn manifest_for(st: &AppState, actor: &Actor, id: &str, number: &str, base: &str) -> Response {
-    let (Ok(id), Ok(number)) = (form_id(id), number.parse::<i32>()) else {
+    let Some((id, number)) = version_ref(id, number) else {
         return failure(AppError::NotFound);
     };
     let v = match st.app.version_media(actor, id, number).await {
@@ -210,7 +210,7 @@ pub(crate) async fn media_file(
 }
 
 async fn media_for(st: &AppState, actor: &Actor, id: &str, number: &str, name: &str) -> Response {
-    let (Ok(id), Ok(number)) = (form_id(id), number.parse::<i32>()) else {
+    let Some((id, number)) = version_ref(id, number) else {
         return failure(AppError::NotFound);
     };
     match st.app.form_media_file(actor, id, number, name).await {

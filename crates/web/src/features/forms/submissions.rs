@@ -206,15 +206,7 @@ fn params(q: Result<Query<SubmissionParams>, QueryRejection>) -> ApiResult<Submi
 
 /// A file name as one URL path segment.
 pub(crate) fn path_part(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::api_common::urlencode(s)
 }
 
 fn submission_id(s: &str) -> ApiResult<SubmissionId> {

@@ -423,7 +423,7 @@ pub(crate) async fn xform(
     page: Page,
     Path((id, n)): Path<(String, String)>,
 ) -> Response {
-    let (Ok(id), Ok(n)) = (form_id(&id), n.parse::<i32>()) else {
+    let Some((id, n)) = super::api::version_ref(&id, &n) else {
         return page.error(AppError::NotFound);
     };
     match st.app.form_version(&page.authed.actor, id, n).await {
